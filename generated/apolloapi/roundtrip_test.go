@@ -1,0 +1,123 @@
+package apolloapi_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/orgapis/orgapis/generated/apolloapi"
+	"github.com/orgapis/orgapis/internal/spectest"
+	"github.com/orgapis/orgapis/specs"
+)
+
+const testKey = "test-key"
+
+var wantAuth = map[string]string{"x-api-key": testKey}
+
+func newClient(t *testing.T, base string) *apolloapi.ClientWithResponses {
+	t.Helper()
+	c, err := apolloapi.NewClientWithResponses(base, apolloapi.WithRequestEditorFn(
+		func(_ context.Context, r *http.Request) error { r.Header.Set("x-api-key", testKey); return nil }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func example(t *testing.T, op string) []byte {
+	t.Helper()
+	b, err := spectest.Example(specs.Apollo, op, "200", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// Both prefixes reach the service; the spec lists each as a server, and the generated
+// client resolves paths against whichever base it is given.
+func TestListOrganizationJobPostingsRoundTrip(t *testing.T) {
+	for _, prefix := range []string{"/api/v1", "/v1"} {
+		t.Run(prefix, func(t *testing.T) {
+			srv := spectest.Server(t, spectest.Request{
+				Method: http.MethodGet, Path: prefix + "/organizations/54fca1087369647fc0000000/job_postings",
+				Header: wantAuth, Query: url.Values{"page": {"2"}, "per_page": {"25"}},
+			}, http.StatusOK, example(t, "listOrganizationJobPostings"))
+
+			page, perPage := 2, 25
+			resp, err := newClient(t, srv.URL+prefix).ListOrganizationJobPostingsWithResponse(context.Background(),
+				"54fca1087369647fc0000000", &apolloapi.ListOrganizationJobPostingsParams{Page: &page, PerPage: &perPage})
+			if err != nil {
+				t.Fatal(err)
+			}
+			list := resp.JSON200
+			if list == nil || len(list.OrganizationJobPostings) != 3 {
+				t.Fatalf("postings = %+v (status %d)", list, resp.StatusCode())
+			}
+			p := list.OrganizationJobPostings[2]
+			want := time.Date(2020, 7, 30, 7, 32, 24, 298e6, time.UTC)
+			if p.Title != "Staff Software Engineer, Platforms, Google Cloud" || p.City == nil || *p.City != "Sunnyvale" ||
+				p.PostedAt == nil || !p.PostedAt.Equal(want) {
+				t.Errorf("third posting = %+v", p)
+			}
+		})
+	}
+}
+
+func TestSearchMixedCompaniesRoundTrip(t *testing.T) {
+	srv := spectest.Server(t, spectest.Request{
+		Method: http.MethodPost, Path: "/api/v1/mixed_companies/search", Query: url.Values{},
+		Header: map[string]string{"x-api-key": testKey, "Content-Type": "application/json"},
+		JSON: `{"page":1,"per_page":10,"organization_num_employees_ranges":["1,100","1,1000"],
+			"organization_locations":["United States"],"organization_not_locations":["Chicago, US"],
+			"q_organization_keyword_tags":["sales strategy","lead"],"q_organization_name":"Apollo.io",
+			"organization_ids":["63ff0bc1ff57ba0001e7e000"],"prospected_by_current_team":["no"]}`,
+	}, http.StatusOK, example(t, "searchMixedCompanies"))
+
+	page, perPage, name := 1, 10, "Apollo.io"
+	body := apolloapi.SearchMixedCompaniesJSONRequestBody{
+		Page: &page, PerPage: &perPage, QOrganizationName: &name,
+		OrganizationNumEmployeesRanges: &[]string{"1,100", "1,1000"},
+		OrganizationLocations:          &[]string{"United States"},
+		OrganizationNotLocations:       &[]string{"Chicago, US"},
+		QOrganizationKeywordTags:       &[]string{"sales strategy", "lead"},
+		OrganizationIds:                &[]apolloapi.ObjectID{"63ff0bc1ff57ba0001e7e000"},
+		ProspectedByCurrentTeam: &[]apolloapi.MixedCompaniesSearchRequestProspectedByCurrentTeam{
+			apolloapi.MixedCompaniesSearchRequestProspectedByCurrentTeamNo,
+		},
+	}
+	resp, err := newClient(t, srv.URL+"/api/v1").SearchMixedCompaniesWithResponse(context.Background(), nil, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := resp.JSON200
+	if r == nil {
+		t.Fatalf("no typed 200 body; status %d", resp.StatusCode())
+	}
+	if r.Pagination.TotalPages != 1 || r.Pagination.PerPage != 10 {
+		t.Errorf("pagination = %+v", r.Pagination)
+	}
+	if r.Breadcrumbs == nil || len(*r.Breadcrumbs) != 6 || (*r.Breadcrumbs)[1].DisplayName != "1-100" {
+		t.Errorf("breadcrumbs = %+v", r.Breadcrumbs)
+	}
+	if r.Accounts == nil || len(*r.Accounts) != 1 {
+		t.Fatalf("accounts = %+v", r.Accounts)
+	}
+	a := (*r.Accounts)[0]
+	if a.Name != "Apollo.io" || a.LinkedinUid == nil || *a.LinkedinUid != "18511550" || a.FoundedYear == nil || *a.FoundedYear != 2015 {
+		t.Errorf("account organization fields = %+v", a)
+	}
+	if a.PrimaryPhone == nil || a.PrimaryPhone.Number == nil || *a.PrimaryPhone.Number != "+1 415-640-9303" {
+		t.Errorf("primary_phone = %+v", a.PrimaryPhone)
+	}
+	if a.TypedCustomFields == nil || (*a.TypedCustomFields)["5b7aff6c55884769e38XXXXX"] != 7.0 {
+		t.Errorf("typed_custom_fields = %v", a.TypedCustomFields)
+	}
+	if a.ContactCampaignStatusTally == nil || (*a.ContactCampaignStatusTally)["paused"] != 4 {
+		t.Errorf("contact_campaign_status_tally = %v", a.ContactCampaignStatusTally)
+	}
+	if r.NumFetchResult != nil || r.Organizations == nil || len(*r.Organizations) != 0 {
+		t.Errorf("num_fetch_result = %v, organizations = %v", r.NumFetchResult, r.Organizations)
+	}
+}

@@ -1,0 +1,112 @@
+package speclint_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/orgapis/orgapis/internal/speclint"
+	"github.com/orgapis/orgapis/specs"
+)
+
+func TestShippedSpecsFollowEveryRule(t *testing.T) {
+	for _, api := range specs.APIs() {
+		doc, err := specs.Load(context.Background(), api)
+		if err != nil {
+			t.Fatalf("%s: %v", api, err)
+		}
+		for _, p := range speclint.Check(doc) {
+			t.Errorf("%s: %s", api, p)
+		}
+	}
+}
+
+// badDoc breaks each rule once. Its invalid example makes kin-openapi reject it, so the
+// rules run on the parsed but unvalidated document.
+const badDoc = `
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /things/{thing_id}:
+    get:
+      parameters:
+        - name: thing_id
+          in: path
+          required: true
+          schema: {type: integer}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/Thing"
+    post:
+      operationId: makeThing
+      tags: [Things]
+      summary: s
+      description: d
+      parameters:
+        - name: thing_id
+          in: path
+          required: true
+          description: the id
+          schema: {type: integer, format: int64}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/Thing"
+              example: {owner_ids: ["not a number"]}
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        owner_ids:
+          type: array
+          items: {type: integer}
+    Orphan:
+      description: nobody uses me
+      type: string
+`
+
+func TestEveryRuleCanFire(t *testing.T) {
+	if _, err := specs.LoadData(context.Background(), "bad.yaml", []byte(badDoc)); err == nil {
+		t.Fatal("kin-openapi accepted an invalid example; expected it to reject the document")
+	}
+	doc, err := openapi3.NewLoader().LoadFromData([]byte(badDoc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, p := range speclint.Check(doc) {
+		got[p.Rule] += p.Where + "; "
+	}
+	want := map[string]string{
+		"operation-id":          "GET /things/{thing_id}",
+		"operation-tags":        "GET /things/{thing_id}",
+		"operation-summary":     "GET /things/{thing_id}",
+		"operation-description": "GET /things/{thing_id}",
+		"description":           "components/schemas/Thing",
+		"id-int64":              "parameter thing_id",
+		"success-example":       "GET /things/{thing_id} 200 application/json",
+		"example-valid":         "POST /things/{thing_id} 200 application/json example",
+		"unused-component":      "components/schemas/Orphan",
+	}
+	for rule, where := range want {
+		if !strings.Contains(got[rule], where) {
+			t.Errorf("rule %s: want a problem at %q, got %q", rule, where, got[rule])
+		}
+	}
+	if strings.Contains(got["id-int64"], "POST") {
+		t.Errorf("id-int64 fired on an int64 parameter: %s", got["id-int64"])
+	}
+	if !strings.Contains(got["id-int64"], "owner_ids") {
+		t.Errorf("id-int64 missed the integer array owner_ids: %s", got["id-int64"])
+	}
+}

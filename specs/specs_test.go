@@ -1,0 +1,115 @@
+package specs_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/orgapis/orgapis/specs"
+)
+
+// The README's operation table and the wrappers rely on exactly these operations.
+func TestEverySeedOperationIsDescribed(t *testing.T) {
+	want := map[specs.API][]string{
+		specs.Apollo: {"GET /organizations/{organization_id}/job_postings listOrganizationJobPostings",
+			"POST /mixed_companies/search searchMixedCompanies"},
+		specs.Affinity: {"DELETE /organizations/{organization_id} deleteOrganization",
+			"GET /organizations searchOrganizations", "GET /organizations/fields listOrganizationFields",
+			"GET /organizations/{organization_id} getOrganization", "POST /organizations createOrganization",
+			"PUT /organizations/{organization_id} updateOrganization"},
+	}
+	for api, ops := range want {
+		doc, err := specs.Load(context.Background(), api)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for path, item := range doc.Paths.Map() {
+			for method, op := range item.Operations() {
+				got = append(got, method+" "+path+" "+op.OperationID)
+			}
+		}
+		sort.Strings(got)
+		sort.Strings(ops)
+		if len(got) != len(ops) {
+			t.Fatalf("%s operations = %q, want %q", api, got, ops)
+		}
+		for i := range ops {
+			if got[i] != ops[i] {
+				t.Errorf("%s operation %d = %q, want %q", api, i, got[i], ops[i])
+			}
+		}
+	}
+}
+
+func TestAffinitySearchHasEveryDocumentedParameter(t *testing.T) {
+	doc, err := specs.Load(context.Background(), specs.Affinity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := doc.Paths.Value("/organizations").Get
+	have := map[string]string{}
+	for _, p := range op.Parameters {
+		have[p.Value.Name] = p.Value.Schema.Value.Format
+	}
+	for _, kind := range []string{"first_email", "last_email", "last_interaction", "last_event", "first_event", "next_event"} {
+		for _, bound := range []string{"min_", "max_"} {
+			name := bound + kind + "_date"
+			if f, ok := have[name]; !ok || f != "date-time" {
+				t.Errorf("parameter %s: present %v, format %q", name, ok, f)
+			}
+		}
+	}
+	for _, name := range []string{"term", "with_interaction_dates", "with_interaction_persons", "page_size", "page_token"} {
+		if _, ok := have[name]; !ok {
+			t.Errorf("parameter %s missing", name)
+		}
+	}
+	size := doc.Components.Parameters["PageSize"].Value.Schema.Value
+	if size.Min == nil || *size.Min != 1 || size.Max == nil || *size.Max != 500 {
+		t.Errorf("page_size bounds = %v..%v, want 1..500", size.Min, size.Max)
+	}
+}
+
+// The embedded copy is what the binaries use; it must be the file in the repository.
+func TestEmbeddedMatchesFiles(t *testing.T) {
+	for _, api := range specs.APIs() {
+		embedded, err := specs.Source(api)
+		if err != nil {
+			t.Fatal(err)
+		}
+		onDisk, err := os.ReadFile(filepath.Join(".", api.File()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(embedded) != string(onDisk) {
+			t.Errorf("%s: embedded document differs from the file", api)
+		}
+	}
+}
+
+func TestParseAPI(t *testing.T) {
+	if a, err := specs.ParseAPI("affinity"); err != nil || a != specs.Affinity {
+		t.Errorf("ParseAPI(affinity) = %q, %v", a, err)
+	}
+	if _, err := specs.ParseAPI("hubspot"); err == nil {
+		t.Error("ParseAPI(hubspot) accepted an unknown API")
+	}
+	if _, err := specs.Load(context.Background(), "hubspot"); err == nil {
+		t.Error("Load(hubspot) accepted an unknown API")
+	}
+}
+
+func TestLoadFileNamesTheFile(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "broken.yaml")
+	if err := os.WriteFile(bad, []byte("openapi: 3.0.3\ninfo: [oops"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := specs.LoadFile(context.Background(), bad)
+	if err == nil || !strings.Contains(err.Error(), "broken.yaml") {
+		t.Errorf("LoadFile error = %v, want it to name the file", err)
+	}
+}
