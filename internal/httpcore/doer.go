@@ -1,0 +1,203 @@
+package httpcore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Config is what the wrappers set up a Doer with.
+type Config struct {
+	HTTPClient *http.Client // nil means http.DefaultClient
+	// MaxRetries is how many times a failed attempt is repeated; 0 disables retries.
+	MaxRetries int
+	// MinBackoff and MaxBackoff bound the exponential backoff between attempts.
+	MinBackoff, MaxBackoff time.Duration
+	UserAgent              string
+	Logger                 *slog.Logger // nil discards
+	// Idempotent says whether a request may be repeated after the server has seen it.
+	// Requests for which it is false are repeated only when they never reached it.
+	Idempotent func(*http.Request) bool
+	// ParseRateLimit reads the service's rate-limit headers.
+	ParseRateLimit func(http.Header, time.Time) RateLimit
+	// RateLimitWait is how long to wait after a 429 without Retry-After; nil means
+	// backoff only.
+	RateLimitWait func(RateLimit) time.Duration
+}
+
+// Defaults used when a Config leaves a field zero.
+const (
+	DefaultMaxRetries = 3
+	DefaultMinBackoff = 500 * time.Millisecond
+	DefaultMaxBackoff = 30 * time.Second
+)
+
+// Doer sends requests with retries and records the last rate-limit state. It satisfies
+// the generated clients' HttpRequestDoer. It is safe for concurrent use.
+type Doer struct {
+	cfg Config
+
+	mu   sync.Mutex
+	last RateLimit
+}
+
+// NewDoer returns a Doer for cfg.
+func NewDoer(cfg Config) *Doer {
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = http.DefaultClient
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Idempotent == nil {
+		cfg.Idempotent = func(*http.Request) bool { return false }
+	}
+	if cfg.ParseRateLimit == nil {
+		cfg.ParseRateLimit = func(http.Header, time.Time) RateLimit { return RateLimit{} }
+	}
+	return &Doer{cfg: cfg}
+}
+
+// RateLimit returns the rate-limit state reported by the most recent response.
+func (d *Doer) RateLimit() RateLimit {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.last
+}
+
+// retryStatus lists the statuses worth another attempt.
+func retryStatus(code int) bool {
+	switch code {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// Do sends req, repeating it on 429, 5xx and transport errors as Config allows. The
+// returned response is the last one received; callers turn non-2xx into errors.
+func (d *Doer) Do(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	if d.cfg.UserAgent != "" {
+		req.Header.Set("User-Agent", d.cfg.UserAgent)
+	}
+	idempotent := d.cfg.Idempotent(req)
+	for attempt := 0; ; attempt++ {
+		if attempt > 0 {
+			if err := rewind(req); err != nil {
+				return nil, err
+			}
+		}
+		start := time.Now()
+		resp, err := d.cfg.HTTPClient.Do(req)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			if attempt >= d.cfg.MaxRetries || !(idempotent || neverSent(err)) {
+				return nil, err
+			}
+			wait := d.backoff(attempt)
+			d.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "request failed, retrying",
+				slog.String("method", req.Method), slog.String("path", req.URL.Path),
+				slog.Int("attempt", attempt+1), slog.Duration("wait", wait), slog.String("error", err.Error()))
+			if err := sleep(ctx, wait); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		rl := d.cfg.ParseRateLimit(resp.Header, time.Now())
+		d.mu.Lock()
+		d.last = rl
+		d.mu.Unlock()
+		d.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "response",
+			slog.String("method", req.Method), slog.String("path", req.URL.Path),
+			slog.Int("status", resp.StatusCode), slog.Duration("elapsed", time.Since(start)))
+		if !retryStatus(resp.StatusCode) || attempt >= d.cfg.MaxRetries || !idempotent {
+			return resp, nil
+		}
+		wait := rl.RetryAfter
+		if wait == 0 && resp.StatusCode == http.StatusTooManyRequests && d.cfg.RateLimitWait != nil {
+			wait = d.cfg.RateLimitWait(rl)
+		}
+		if wait == 0 {
+			wait = d.backoff(attempt)
+		}
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+			// Waiting would outlive the caller: hand back this answer so that it becomes
+			// the rate-limit (or server) error at once.
+			return resp, nil
+		}
+		drain(resp)
+		d.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "retryable status, retrying",
+			slog.String("method", req.Method), slog.String("path", req.URL.Path),
+			slog.Int("status", resp.StatusCode), slog.Int("attempt", attempt+1), slog.Duration("wait", wait))
+		if err := sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// backoff is full-jitter exponential backoff: a random wait up to min·2^attempt, capped.
+func (d *Doer) backoff(attempt int) time.Duration {
+	lo, hi := d.cfg.MinBackoff, d.cfg.MaxBackoff
+	ceiling := lo << min(attempt, 30)
+	if ceiling <= 0 || ceiling > hi {
+		ceiling = hi
+	}
+	if ceiling <= lo {
+		return lo
+	}
+	return lo + rand.N(ceiling-lo)
+}
+
+func rewind(req *http.Request) error {
+	if req.Body == nil || req.Body == http.NoBody {
+		return nil
+	}
+	if req.GetBody == nil {
+		return errors.New("request body cannot be replayed for a retry")
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return fmt.Errorf("replaying request body: %w", err)
+	}
+	req.Body = body
+	return nil
+}
+
+// neverSent reports whether err shows that the request cannot have reached the server:
+// the connection was never made.
+func neverSent(err error) bool {
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return true
+	}
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "dial"
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// drain reads a little of a discarded body so the connection can be reused.
+func drain(resp *http.Response) {
+	_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
+	_ = resp.Body.Close()
+}

@@ -1,0 +1,415 @@
+package affinity_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/orgapis/orgapis/wrappers/affinity"
+	"github.com/orgapis/orgapis/wrappers/affinity/affinitytest"
+)
+
+const key = "sk-affinity-secret-123"
+
+func setup(t *testing.T, opts ...affinity.Option) (*affinity.Client, *affinitytest.Server) {
+	t.Helper()
+	fake := affinitytest.NewServer(key)
+	t.Cleanup(fake.Close)
+	opts = append([]affinity.Option{affinity.WithBaseURL(fake.URL), affinity.WithBackoff(time.Millisecond, 5*time.Millisecond)}, opts...)
+	c, err := affinity.NewClient(key, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, fake
+}
+
+func TestOrganizationsFollowsEveryPage(t *testing.T) {
+	c, fake := setup(t)
+	fake.Generate(1203)
+	var ids []int64
+	for org, err := range c.Organizations(context.Background(), affinity.SearchQuery{Term: "org", PageSize: 500}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, org.Id)
+	}
+	if len(ids) != 1203 {
+		t.Fatalf("got %d organizations, want 1203", len(ids))
+	}
+	for i := 1; i < len(ids); i++ {
+		if ids[i] <= ids[i-1] {
+			t.Fatalf("organization %d out of order or repeated: %d after %d", i, ids[i], ids[i-1])
+		}
+	}
+	reqs := fake.Requests()
+	if len(reqs) != 3 {
+		t.Fatalf("requests = %d, want 3", len(reqs))
+	}
+	for i, r := range reqs {
+		if r.Query.Get("term") != "org" || r.Query.Get("page_size") != "500" {
+			t.Errorf("request %d changed the query: %v", i, r.Query)
+		}
+		if (i == 0) == r.Query.Has("page_token") {
+			t.Errorf("request %d page_token presence wrong: %v", i, r.Query)
+		}
+	}
+}
+
+func TestOrganizationsStopsEarlyWithoutFetchingMore(t *testing.T) {
+	c, fake := setup(t)
+	fake.Generate(50)
+	n := 0
+	for _, err := range c.Organizations(context.Background(), affinity.SearchQuery{PageSize: 10}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n++; n == 3 {
+			break
+		}
+	}
+	if fake.Hits() != 1 {
+		t.Errorf("hits = %d after breaking on the first page, want 1", fake.Hits())
+	}
+}
+
+// scripted serves fixed pages by page_token, to reach cases the fake never produces.
+func scripted(t *testing.T, pages map[string]string) *affinity.Client {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, ok := pages[r.URL.Query().Get("page_token")]
+		if !ok {
+			t.Errorf("unexpected page_token %q", r.URL.Query().Get("page_token"))
+			w.WriteHeader(http.StatusUnprocessableEntity)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, body)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := affinity.NewClient(key, affinity.WithBaseURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestOrganizationsCrossesEmptyPageWithToken(t *testing.T) {
+	c := scripted(t, map[string]string{
+		"":   `{"organizations":[{"id":1,"name":"A","domain":null,"domains":[],"crunchbase_uuid":null,"global":false}],"next_page_token":"t1"}`,
+		"t1": `{"organizations":[],"next_page_token":"t2"}`,
+		"t2": `{"organizations":[{"id":2,"name":"B","domain":null,"domains":[],"crunchbase_uuid":null,"global":false}],"next_page_token":"t3"}`,
+		"t3": `{"organizations":[],"next_page_token":null}`,
+	})
+	var names []string
+	for org, err := range c.Organizations(context.Background(), affinity.SearchQuery{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, org.Name)
+	}
+	if strings.Join(names, ",") != "A,B" {
+		t.Errorf("names = %v, want A,B", names)
+	}
+}
+
+func TestOrganizationsFailsOnRepeatedToken(t *testing.T) {
+	c := scripted(t, map[string]string{
+		"":   `{"organizations":[],"next_page_token":"t1"}`,
+		"t1": `{"organizations":[],"next_page_token":"t2"}`,
+		"t2": `{"organizations":[],"next_page_token":"t1"}`,
+	})
+	var last error
+	n := 0
+	for _, err := range c.Organizations(context.Background(), affinity.SearchQuery{}) {
+		last = err
+		if n++; n > 10 {
+			t.Fatal("iteration did not stop")
+		}
+	}
+	if !errors.Is(last, affinity.ErrRepeatedPageToken) {
+		t.Errorf("last error = %v, want ErrRepeatedPageToken", last)
+	}
+}
+
+func TestPagesResumeFromCheckpoint(t *testing.T) {
+	c, fake := setup(t)
+	fake.Generate(25)
+	q := affinity.SearchQuery{PageSize: 10}
+	first, err := c.SearchOrganizations(context.Background(), q, "")
+	if err != nil || first.NextPageToken == "" {
+		t.Fatalf("first page: %v, token %q", err, first.NextPageToken)
+	}
+	rest := 0
+	for page, err := range c.Pages(context.Background(), q, first.NextPageToken) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		rest += len(page.Organizations)
+	}
+	if rest != 15 {
+		t.Errorf("resumed listing got %d organizations, want 15", rest)
+	}
+	// A token used with another query is refused by the service, as documented.
+	_, err = c.SearchOrganizations(context.Background(), affinity.SearchQuery{PageSize: 10, Term: "x"}, first.NextPageToken)
+	var apiErr *affinity.Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 422 || !strings.Contains(apiErr.Message, "Invalid page_token variable") {
+		t.Errorf("changed query error = %v", err)
+	}
+}
+
+func TestCRUD(t *testing.T) {
+	c, fake := setup(t)
+	ctx := context.Background()
+	created, err := c.CreateOrganization(ctx, affinity.NewOrganization{Name: "Acme Corporation", Domain: "acme.co", PersonIDs: []int64{38706}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if created.Id == 0 || created.Domain == nil || *created.Domain != "acme.co" {
+		t.Fatalf("created = %+v", created)
+	}
+	updated, err := c.UpdateOrganization(ctx, created.Id, affinity.OrganizationUpdate{Name: "Acme Corp.", PersonIDs: []int64{38706, 89734}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if updated.Name != "Acme Corp." || updated.PersonIds == nil || len(*updated.PersonIds) != 2 {
+		t.Errorf("updated = %+v", updated)
+	}
+	got, err := c.GetOrganization(ctx, created.Id, affinity.GetOptions{})
+	if err != nil || got.Name != "Acme Corp." {
+		t.Errorf("get = %+v, %v", got, err)
+	}
+	found := 0
+	for org, err := range c.Organizations(ctx, affinity.SearchQuery{Term: "ACME"}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if org.Id == created.Id {
+			found++
+		}
+	}
+	if found != 1 {
+		t.Errorf("term search found the organization %d times", found)
+	}
+	if err := c.DeleteOrganization(ctx, created.Id); err != nil {
+		t.Fatal(err)
+	}
+	if fake.Len() != 0 {
+		t.Errorf("fake still holds %d organizations", fake.Len())
+	}
+	_, err = c.GetOrganization(ctx, created.Id, affinity.GetOptions{})
+	if !errors.Is(err, affinity.ErrNotFound) {
+		t.Errorf("get after delete = %v, want ErrNotFound", err)
+	}
+	fields, err := c.OrganizationFields(ctx)
+	if err != nil || len(fields) != 3 || fields[1].Name != "Leads" {
+		t.Errorf("fields = %+v, %v", fields, err)
+	}
+}
+
+func TestBadParametersSendNothing(t *testing.T) {
+	c, fake := setup(t)
+	ctx := context.Background()
+	cases := map[string]error{}
+	_, cases["page_size"] = c.SearchOrganizations(ctx, affinity.SearchQuery{PageSize: 501}, "")
+	_, cases["with_interaction_persons"] = c.SearchOrganizations(ctx, affinity.SearchQuery{WithInteractionPersons: true}, "")
+	_, cases["min_lunch_date"] = c.SearchOrganizations(ctx, affinity.SearchQuery{After: map[affinity.InteractionKind]time.Time{"lunch": time.Now()}}, "")
+	_, cases["organization_id"] = c.GetOrganization(ctx, 0, affinity.GetOptions{})
+	_, cases["name"] = c.CreateOrganization(ctx, affinity.NewOrganization{Domain: "x.co"})
+	_, cases["update"] = c.UpdateOrganization(ctx, 5, affinity.OrganizationUpdate{})
+	for param, err := range cases {
+		var pe *affinity.ParamError
+		if !errors.As(err, &pe) || pe.Param != param {
+			t.Errorf("%s: error = %v, want a ParamError naming it", param, err)
+		}
+	}
+	if fake.Hits() != 0 {
+		t.Errorf("invalid calls sent %d requests", fake.Hits())
+	}
+	if _, err := affinity.NewClient(" "); !errors.Is(err, affinity.ErrNoAPIKey) {
+		t.Errorf("empty key: %v", err)
+	}
+	t.Setenv(affinity.EnvAPIKey, "")
+	if _, err := affinity.NewClientFromEnv(); err == nil || !strings.Contains(err.Error(), "AFFINITY_API_KEY") {
+		t.Errorf("missing env key: %v", err)
+	}
+}
+
+func TestRetriesHonourRetryAfter(t *testing.T) {
+	c, fake := setup(t)
+	fake.Generate(3)
+	fake.Fail(affinitytest.RateLimited("1"))
+	start := time.Now()
+	page, err := c.SearchOrganizations(context.Background(), affinity.SearchQuery{}, "")
+	if err != nil || len(page.Organizations) != 3 {
+		t.Fatalf("page = %+v, %v", page, err)
+	}
+	if waited := time.Since(start); waited < 900*time.Millisecond {
+		t.Errorf("retried after %s, want Retry-After's 1s", waited)
+	}
+	if fake.Hits() != 2 {
+		t.Errorf("hits = %d, want 2", fake.Hits())
+	}
+}
+
+func TestRetriesBurstOf5xx(t *testing.T) {
+	c, fake := setup(t)
+	fake.Generate(1)
+	fake.Fail(affinitytest.ServerError(500), affinitytest.ServerError(502), affinitytest.ServerError(503))
+	if _, err := c.OrganizationFields(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if fake.Hits() != 4 {
+		t.Errorf("hits = %d, want 4", fake.Hits())
+	}
+	fake.Fail(affinitytest.ServerError(504), affinitytest.ServerError(504), affinitytest.ServerError(504), affinitytest.ServerError(504))
+	_, err := c.OrganizationFields(context.Background())
+	var apiErr *affinity.Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 504 {
+		t.Errorf("after retries ran out: %v", err)
+	}
+}
+
+func TestCreateIsNotRepeatedOnceSent(t *testing.T) {
+	c, fake := setup(t)
+	fake.Fail(affinitytest.ServerError(503))
+	_, err := c.CreateOrganization(context.Background(), affinity.NewOrganization{Name: "Once"})
+	var apiErr *affinity.Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || fake.Hits() != 1 {
+		t.Errorf("create after 503: err %v, hits %d, want one attempt", err, fake.Hits())
+	}
+	if fake.Len() != 0 {
+		t.Errorf("a failed create stored something")
+	}
+}
+
+// dialFailer fails the first n dials the way an unreachable host does.
+type dialFailer struct {
+	n    atomic.Int32
+	next http.RoundTripper
+}
+
+func (d *dialFailer) RoundTrip(r *http.Request) (*http.Response, error) {
+	if d.n.Add(-1) >= 0 {
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+	}
+	return d.next.RoundTrip(r)
+}
+
+func TestCreateIsRepeatedWhenNeverSent(t *testing.T) {
+	df := &dialFailer{next: http.DefaultTransport}
+	df.n.Store(2)
+	c, fake := setup(t, affinity.WithHTTPClient(&http.Client{Transport: df}))
+	org, err := c.CreateOrganization(context.Background(), affinity.NewOrganization{Name: "Eventually"})
+	if err != nil || org.Name != "Eventually" {
+		t.Fatalf("create = %+v, %v", org, err)
+	}
+	if fake.Hits() != 1 || fake.Len() != 1 {
+		t.Errorf("hits %d, stored %d; want exactly one create", fake.Hits(), fake.Len())
+	}
+}
+
+func TestWaitBeyondDeadlineFailsAtOnce(t *testing.T) {
+	for name, fault := range map[string]affinitytest.Fault{
+		"Retry-After":      affinitytest.RateLimited("30"),
+		"User-Reset":       {Status: 429, UserReset: 30},
+		"Retry-After date": affinitytest.RateLimited(time.Now().Add(time.Minute).UTC().Format(http.TimeFormat)),
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, fake := setup(t)
+			fake.Fail(fault)
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			start := time.Now()
+			_, err := c.OrganizationFields(ctx)
+			if !errors.Is(err, affinity.ErrRateLimited) {
+				t.Fatalf("err = %v, want ErrRateLimited", err)
+			}
+			if time.Since(start) > time.Second {
+				t.Errorf("waited %s before failing", time.Since(start))
+			}
+			var apiErr *affinity.Error
+			if errors.As(err, &apiErr) && name != "User-Reset" && apiErr.RetryAfter < 20*time.Second {
+				t.Errorf("RetryAfter = %s, want the server's value", apiErr.RetryAfter)
+			}
+		})
+	}
+}
+
+func TestMalformedBodyKeepsStatusAndBody(t *testing.T) {
+	c, fake := setup(t)
+	fake.Fail(affinitytest.Malformed())
+	_, err := c.SearchOrganizations(context.Background(), affinity.SearchQuery{}, "")
+	var apiErr *affinity.Error
+	if !errors.As(err, &apiErr) || !errors.Is(err, affinity.ErrMalformedBody) {
+		t.Fatalf("err = %v, want a malformed-body *Error", err)
+	}
+	if apiErr.StatusCode != 200 || !bytes.Contains(apiErr.Body, []byte(`"organizations"`)) {
+		t.Errorf("status %d, body %q", apiErr.StatusCode, apiErr.Body)
+	}
+}
+
+func TestErrorsCarryMessageAndRateLimit(t *testing.T) {
+	c, fake := setup(t)
+	fake.Fail(affinitytest.Fault{Status: 403, Body: "Forbidden: plan", ContentType: "text/plain"})
+	err := c.DeleteOrganization(context.Background(), 7)
+	var apiErr *affinity.Error
+	if !errors.As(err, &apiErr) || !errors.Is(err, affinity.ErrForbidden) || apiErr.Message != "Forbidden: plan" {
+		t.Fatalf("err = %#v", err)
+	}
+	if !apiErr.RateLimit.User.Known || apiErr.RateLimit.User.Limit != 900 || !apiErr.RateLimit.Org.Unlimited {
+		t.Errorf("rate limit on error = %+v", apiErr.RateLimit)
+	}
+	c2, _ := affinity.NewClient("wrong", affinity.WithBaseURL(fake.URL))
+	if _, err := c2.OrganizationFields(context.Background()); !errors.Is(err, affinity.ErrUnauthorized) {
+		t.Errorf("bad key: %v", err)
+	}
+}
+
+func TestRateLimitVisibleAfterCall(t *testing.T) {
+	c, _ := setup(t)
+	if _, err := c.OrganizationFields(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	rl := c.RateLimit()
+	if rl.User.Limit != 900 || rl.User.Remaining != 899 || rl.User.Reset != 42*time.Second || !rl.Org.Unlimited {
+		t.Errorf("rate limit = %+v", rl)
+	}
+}
+
+func TestBearerAuth(t *testing.T) {
+	c, _ := setup(t, affinity.WithBearerAuth())
+	if _, err := c.OrganizationFields(context.Background()); err != nil {
+		t.Fatalf("bearer auth refused: %v", err)
+	}
+}
+
+func TestKeyNeverShows(t *testing.T) {
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, fake := setup(t, affinity.WithLogger(logger))
+	fake.Fail(affinitytest.ServerError(503), affinitytest.Fault{Status: 401, Body: "bad"})
+	_, err := c.OrganizationFields(context.Background())
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	for what, text := range map[string]string{
+		"error": err.Error(), "%+v": fmt.Sprintf("%+v", err), "client %v": fmt.Sprintf("%v", c),
+		"client %+v": fmt.Sprintf("%+v", c), "client %#v": fmt.Sprintf("%#v", c), "logs": logs.String(),
+	} {
+		if strings.Contains(text, key) {
+			t.Errorf("%s shows the key: %s", what, text)
+		}
+	}
+	if !strings.Contains(logs.String(), "retrying") {
+		t.Errorf("retry was not logged: %s", logs.String())
+	}
+}

@@ -1,0 +1,395 @@
+// Package affinitytest provides an in-memory fake of Affinity's organization API for
+// tests, in the manner of net/http/httptest: a real HTTP server on loopback that checks
+// auth, keeps organizations, pages with tokens bound to the query, and can be told to
+// fail the way the real service does.
+package affinitytest
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/orgapis/orgapis/generated/affinityapi"
+)
+
+// Server is a running fake. Point a client at URL with the key given to NewServer.
+type Server struct {
+	URL string
+
+	srv    *httptest.Server
+	key    string
+	mu     sync.Mutex
+	orgs   map[int64]affinityapi.Organization
+	order  []int64 // ids in ascending order, for stable paging
+	nextID int64
+	faults []Fault
+	hits   int
+	seen   []Request
+}
+
+// Request is what the fake recorded of one request it received.
+type Request struct {
+	Method string
+	Path   string
+	Query  url.Values
+}
+
+// NewServer starts a fake that accepts apiKey (Basic with empty user, or Bearer).
+// Close it when done; t.Cleanup(s.Close) is the usual way.
+func NewServer(apiKey string) *Server {
+	s := &Server{key: apiKey, orgs: map[int64]affinityapi.Organization{}, nextID: 1000}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.URL = s.srv.URL
+	return s
+}
+
+// Close shuts the server down.
+func (s *Server) Close() { s.srv.Close() }
+
+// Add stores organizations as they are (ids included) and returns them.
+func (s *Server) Add(orgs ...affinityapi.Organization) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, o := range orgs {
+		s.put(o)
+		if o.Id >= s.nextID {
+			s.nextID = o.Id + 1
+		}
+	}
+}
+
+// Generate stores n made-up organizations named "Org <i>" with domains org<i>.example.
+func (s *Server) Generate(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := 0; i < n; i++ {
+		id := s.nextID
+		s.nextID++
+		domain := fmt.Sprintf("org%d.example", id)
+		s.put(affinityapi.Organization{Id: id, Name: fmt.Sprintf("Org %d", id), Domain: &domain, Domains: []string{domain}})
+	}
+}
+
+// Organization returns the stored organization with id.
+func (s *Server) Organization(id int64) (affinityapi.Organization, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, ok := s.orgs[id]
+	return o, ok
+}
+
+// Len is the number of stored organizations.
+func (s *Server) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.orgs)
+}
+
+// Hits is the number of requests received, faults included.
+func (s *Server) Hits() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hits
+}
+
+// Requests returns what the fake received, in order.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.seen...)
+}
+
+func (s *Server) put(o affinityapi.Organization) {
+	if o.Domains == nil {
+		o.Domains = []string{}
+	}
+	if _, exists := s.orgs[o.Id]; !exists {
+		i := sort.Search(len(s.order), func(i int) bool { return s.order[i] >= o.Id })
+		s.order = append(s.order, 0)
+		copy(s.order[i+1:], s.order[i:])
+		s.order[i] = o.Id
+	}
+	s.orgs[o.Id] = o
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.hits++
+	s.seen = append(s.seen, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query()})
+	var fault *Fault
+	if len(s.faults) > 0 {
+		f := s.faults[0]
+		s.faults = s.faults[1:]
+		fault = &f
+	}
+	s.mu.Unlock()
+
+	setRateHeaders(w.Header())
+	if !s.authorized(r) {
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Unauthorized"})
+		return
+	}
+	if fault != nil && fault.apply(w, r) {
+		return
+	}
+	path := strings.TrimSuffix(r.URL.Path, "/")
+	switch {
+	case path == "/organizations" && r.Method == http.MethodGet:
+		s.search(w, r)
+	case path == "/organizations" && r.Method == http.MethodPost:
+		s.create(w, r)
+	case path == "/organizations/fields" && r.Method == http.MethodGet:
+		writeJSON(w, http.StatusOK, fields())
+	case strings.HasPrefix(path, "/organizations/"):
+		id, err := strconv.ParseInt(strings.TrimPrefix(path, "/organizations/"), 10, 64)
+		if err != nil {
+			writeJSON(w, http.StatusNotFound, map[string]any{"errors": []string{"Not found"}})
+			return
+		}
+		switch r.Method {
+		case http.MethodGet:
+			s.get(w, id)
+		case http.MethodPut:
+			s.update(w, r, id)
+		case http.MethodDelete:
+			s.delete(w, id)
+		default:
+			w.WriteHeader(http.StatusMethodNotAllowed)
+		}
+	default:
+		writeJSON(w, http.StatusNotFound, map[string]any{"errors": []string{"Not found"}})
+	}
+}
+
+func (s *Server) authorized(r *http.Request) bool {
+	if user, pass, ok := r.BasicAuth(); ok {
+		return user == "" && pass == s.key
+	}
+	return r.Header.Get("Authorization") == "Bearer "+s.key
+}
+
+// pageToken binds an offset to the query that produced it, as the real service does.
+type pageToken struct {
+	Query  string `json:"q"`
+	Offset int    `json:"o"`
+}
+
+func (s *Server) search(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	size := 500
+	if v := q.Get("page_size"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 500 {
+			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": []map[string]string{{"message": "page_size must be between 1 and 500", "param": "page_size"}}})
+			return
+		}
+		size = n
+	}
+	token := q.Get("page_token")
+	q.Del("page_token")
+	query := q.Encode()
+	offset := 0
+	if token != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(token)
+		var pt pageToken
+		if err != nil || json.Unmarshal(raw, &pt) != nil || pt.Query != query {
+			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": []map[string]string{{"message": "Invalid page_token variable", "param": "page_token"}}})
+			return
+		}
+		offset = pt.Offset
+	}
+	term := strings.ToLower(q.Get("term"))
+
+	s.mu.Lock()
+	var page []affinityapi.Organization
+	matched := 0
+	more := false
+	for _, id := range s.order {
+		o := s.orgs[id]
+		if term != "" && !matches(o, term) {
+			continue
+		}
+		if matched >= offset {
+			if len(page) == size {
+				more = true
+				break
+			}
+			o.PersonIds, o.ListEntries = nil, nil // search results carry neither
+			page = append(page, o)
+		}
+		matched++
+	}
+	s.mu.Unlock()
+
+	out := affinityapi.OrganizationPage{Organizations: page}
+	if out.Organizations == nil {
+		out.Organizations = []affinityapi.Organization{}
+	}
+	if more {
+		raw, _ := json.Marshal(pageToken{Query: query, Offset: offset + size})
+		next := base64.RawURLEncoding.EncodeToString(raw)
+		out.NextPageToken = &next
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func matches(o affinityapi.Organization, term string) bool {
+	if strings.Contains(strings.ToLower(o.Name), term) {
+		return true
+	}
+	for _, d := range o.Domains {
+		if strings.Contains(strings.ToLower(d), term) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) get(w http.ResponseWriter, id int64) {
+	o, ok := s.Organization(id)
+	if !ok {
+		writeJSON(w, http.StatusNotFound, map[string]any{"errors": []string{fmt.Sprintf("Organization %d not found", id)}})
+		return
+	}
+	if o.PersonIds == nil {
+		o.PersonIds = &[]int64{}
+	}
+	if o.ListEntries == nil {
+		o.ListEntries = &[]affinityapi.ListEntry{}
+	}
+	writeJSON(w, http.StatusOK, o)
+}
+
+// decodeBody reads a JSON or form body into the fields create and update share.
+func decodeBody(r *http.Request) (name, domain *string, personIDs *[]int64, err error) {
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		if err := r.ParseForm(); err != nil {
+			return nil, nil, nil, err
+		}
+		if r.PostForm.Has("name") {
+			v := r.PostForm.Get("name")
+			name = &v
+		}
+		if r.PostForm.Has("domain") {
+			v := r.PostForm.Get("domain")
+			domain = &v
+		}
+		if vs, ok := r.PostForm["person_ids[]"]; ok {
+			ids := make([]int64, 0, len(vs))
+			for _, v := range vs {
+				id, err := strconv.ParseInt(v, 10, 64)
+				if err != nil {
+					return nil, nil, nil, fmt.Errorf("person_ids: %q is not an id", v)
+				}
+				ids = append(ids, id)
+			}
+			personIDs = &ids
+		}
+		return name, domain, personIDs, nil
+	}
+	var body affinityapi.OrganizationUpdate
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		return nil, nil, nil, err
+	}
+	return body.Name, body.Domain, body.PersonIds, nil
+}
+
+func (s *Server) create(w http.ResponseWriter, r *http.Request) {
+	name, domain, ids, err := decodeBody(r)
+	if err != nil || name == nil || *name == "" {
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": []map[string]string{{"message": "name is required", "param": "name"}}})
+		return
+	}
+	s.mu.Lock()
+	o := affinityapi.Organization{Id: s.nextID, Name: *name, Domains: []string{}, PersonIds: &[]int64{}}
+	s.nextID++
+	if domain != nil {
+		o.Domain = domain
+		o.Domains = []string{*domain}
+	}
+	if ids != nil {
+		o.PersonIds = ids
+	}
+	s.put(o)
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, o)
+}
+
+func (s *Server) update(w http.ResponseWriter, r *http.Request, id int64) {
+	name, domain, ids, err := decodeBody(r)
+	if err != nil {
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": []string{err.Error()}})
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, ok := s.orgs[id]
+	switch {
+	case !ok:
+		writeJSON(w, http.StatusNotFound, map[string]any{"errors": []string{fmt.Sprintf("Organization %d not found", id)}})
+		return
+	case o.Global && (name != nil || domain != nil):
+		writeJSON(w, http.StatusForbidden, map[string]string{"message": "The name and domain of a global organization cannot be changed"})
+		return
+	}
+	if name != nil {
+		o.Name = *name
+	}
+	if domain != nil {
+		o.Domain = domain
+		o.Domains = []string{*domain}
+	}
+	if ids != nil {
+		o.PersonIds = ids // a replacement, not a merge, as on the real service
+	}
+	s.put(o)
+	writeJSON(w, http.StatusOK, o)
+}
+
+func (s *Server) delete(w http.ResponseWriter, id int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, ok := s.orgs[id]
+	switch {
+	case !ok:
+		writeJSON(w, http.StatusNotFound, map[string]any{"errors": []string{fmt.Sprintf("Organization %d not found", id)}})
+		return
+	case o.Global:
+		writeJSON(w, http.StatusForbidden, map[string]string{"message": "A global organization cannot be deleted"})
+		return
+	}
+	delete(s.orgs, id)
+	i := sort.Search(len(s.order), func(i int) bool { return s.order[i] >= id })
+	s.order = append(s.order[:i], s.order[i+1:]...)
+	writeJSON(w, http.StatusOK, affinityapi.Success{Success: true})
+}
+
+func fields() []affinityapi.Field {
+	return []affinityapi.Field{
+		{Id: 662, Name: "Potential Users", ValueType: 3, DropdownOptions: []affinityapi.DropdownOption{}},
+		{Id: 700, Name: "Leads", ValueType: 0, AllowsMultiple: true, DropdownOptions: []affinityapi.DropdownOption{}},
+		{Id: 2988, Name: "Last Funding Date", ValueType: 4, DropdownOptions: []affinityapi.DropdownOption{}},
+	}
+}
+
+func setRateHeaders(h http.Header) {
+	h.Set("X-Ratelimit-Limit-User", "900")
+	h.Set("X-Ratelimit-Limit-User-Remaining", "899")
+	h.Set("X-Ratelimit-Limit-User-Reset", "42")
+	h.Set("X-Ratelimit-Limit-Org", "unlimited")
+	h.Set("X-Ratelimit-Limit-Org-Remaining", "unlimited")
+	h.Set("X-Ratelimit-Limit-Org-Reset", "86400")
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,22 @@
+package affinity
+
+import "github.com/orgapis/orgapis/internal/httpcore"
+
+// Error is a call that reached Affinity and failed. Inspect it with errors.As, or test
+// it against the sentinels below with errors.Is.
+type Error = httpcore.Error
+
+// RateLimit is the rate-limit state of a response; Affinity fills User and Org.
+type RateLimit = httpcore.RateLimit
+
+// Window is one rate-limit window.
+type Window = httpcore.Window
+
+// Sentinels matched by *Error through errors.Is.
+var (
+	ErrUnauthorized  = httpcore.ErrUnauthorized
+	ErrForbidden     = httpcore.ErrForbidden
+	ErrNotFound      = httpcore.ErrNotFound
+	ErrRateLimited   = httpcore.ErrRateLimited
+	ErrMalformedBody = httpcore.ErrMalformedBody
+)

@@ -1,0 +1,301 @@
+package affinity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"time"
+
+	"github.com/orgapis/orgapis/generated/affinityapi"
+	"github.com/orgapis/orgapis/internal/httpcore"
+)
+
+// Organization is an Affinity organization as the API returns it.
+type Organization = affinityapi.Organization
+
+// Field is a global organization field.
+type Field = affinityapi.Field
+
+// MaxPageSize is the largest page Affinity serves, and its default.
+const MaxPageSize = 500
+
+// InteractionKind names one of the six interactions that search can filter by.
+type InteractionKind string
+
+// The interactions Affinity records for an organization.
+const (
+	FirstEmail      InteractionKind = "first_email"
+	LastEmail       InteractionKind = "last_email"
+	LastInteraction InteractionKind = "last_interaction"
+	LastEvent       InteractionKind = "last_event"
+	FirstEvent      InteractionKind = "first_event"
+	NextEvent       InteractionKind = "next_event"
+)
+
+// SearchQuery selects organizations. The zero value lists them all.
+type SearchQuery struct {
+	// Term matches part of an organization's name or domain.
+	Term string
+	// WithInteractionDates adds interaction dates and leaves out organizations with none.
+	WithInteractionDates bool
+	// WithInteractionPersons adds the persons of each interaction (needs the above).
+	WithInteractionPersons bool
+	// After and Before keep organizations whose interaction of the given kind happened
+	// at or after, or at or before, the given time (min_/max_<kind>_date).
+	After, Before map[InteractionKind]time.Time
+	// PageSize is the number of organizations per request, 1 to 500; 0 means 500.
+	PageSize int
+}
+
+// Page is one page of a search, with the token that fetches the next one. Keep
+// NextPageToken to resume a listing later with SearchOrganizations or Pages.
+type Page struct {
+	Organizations []Organization
+	// NextPageToken is empty when there are no more pages.
+	NextPageToken string
+}
+
+// ErrRepeatedPageToken means the service handed out a page token it had handed out
+// before; following it would loop forever.
+var ErrRepeatedPageToken = errors.New("affinity: page token repeated")
+
+// SearchOrganizations fetches one page: the first when pageToken is empty, otherwise the
+// page the token points to. q must be the query that produced the token.
+func (c *Client) SearchOrganizations(ctx context.Context, q SearchQuery, pageToken string) (Page, error) {
+	params, err := q.params()
+	if err != nil {
+		return Page{}, err
+	}
+	if pageToken != "" {
+		params.PageToken = &pageToken
+	}
+	resp, err := c.api.SearchOrganizations(ctx, params)
+	page, err := httpcore.Decode[affinityapi.OrganizationPage](c.doer, "searchOrganizations", resp, err)
+	if err != nil {
+		return Page{}, err
+	}
+	p := Page{Organizations: page.Organizations}
+	if page.NextPageToken != nil {
+		p.NextPageToken = *page.NextPageToken
+	}
+	return p, nil
+}
+
+// Pages iterates over the pages of a search, starting after startToken (empty for the
+// first page). It follows next_page_token with the query unchanged, crosses empty pages
+// that still carry a token, stops at a null token, and fails with ErrRepeatedPageToken
+// instead of looping. Only one page is held at a time.
+func (c *Client) Pages(ctx context.Context, q SearchQuery, startToken string) iter.Seq2[Page, error] {
+	return func(yield func(Page, error) bool) {
+		token := startToken
+		seen := map[string]bool{}
+		for {
+			page, err := c.SearchOrganizations(ctx, q, token)
+			if err != nil {
+				yield(Page{}, err)
+				return
+			}
+			if !yield(page, nil) || page.NextPageToken == "" {
+				return
+			}
+			if seen[page.NextPageToken] || page.NextPageToken == token {
+				yield(Page{}, fmt.Errorf("%w: %q", ErrRepeatedPageToken, page.NextPageToken))
+				return
+			}
+			seen[page.NextPageToken] = true
+			token = page.NextPageToken
+		}
+	}
+}
+
+// Organizations iterates over every organization the query matches, page after page.
+// Stop early by breaking out of the loop; nothing is left running.
+func (c *Client) Organizations(ctx context.Context, q SearchQuery) iter.Seq2[Organization, error] {
+	return func(yield func(Organization, error) bool) {
+		for page, err := range c.Pages(ctx, q, "") {
+			if err != nil {
+				yield(Organization{}, err)
+				return
+			}
+			for _, org := range page.Organizations {
+				if !yield(org, nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// GetOptions adds optional parts to GetOrganization's answer.
+type GetOptions struct {
+	WithInteractionDates   bool
+	WithInteractionPersons bool
+}
+
+// GetOrganization fetches one organization by id.
+func (c *Client) GetOrganization(ctx context.Context, id int64, opts GetOptions) (Organization, error) {
+	if err := checkID(id); err != nil {
+		return Organization{}, err
+	}
+	params := &affinityapi.GetOrganizationParams{
+		WithInteractionDates:   optional(opts.WithInteractionDates),
+		WithInteractionPersons: optional(opts.WithInteractionPersons),
+	}
+	resp, err := c.api.GetOrganization(ctx, id, params)
+	return httpcore.Decode[Organization](c.doer, "getOrganization", resp, err)
+}
+
+// NewOrganization holds the fields of an organization to create.
+type NewOrganization struct {
+	Name      string // required
+	Domain    string
+	PersonIDs []int64
+}
+
+// CreateOrganization creates an organization and returns it. It is repeated after a
+// failure only when the request never reached Affinity, so it cannot create duplicates.
+func (c *Client) CreateOrganization(ctx context.Context, org NewOrganization) (Organization, error) {
+	if org.Name == "" {
+		return Organization{}, &ParamError{Param: "name", Reason: "is required"}
+	}
+	body := affinityapi.OrganizationCreate{Name: org.Name}
+	if org.Domain != "" {
+		body.Domain = &org.Domain
+	}
+	if org.PersonIDs != nil {
+		body.PersonIds = &org.PersonIDs
+	}
+	resp, err := c.api.CreateOrganization(ctx, body)
+	return httpcore.Decode[Organization](c.doer, "createOrganization", resp, err)
+}
+
+// OrganizationUpdate holds the changes to an organization. Empty strings and a nil
+// slice leave a field unchanged. PersonIDs replaces the whole set: include the ids that
+// should stay; a non-nil empty slice removes every person.
+type OrganizationUpdate struct {
+	Name      string
+	Domain    string
+	PersonIDs []int64
+}
+
+// UpdateOrganization changes an organization and returns it.
+func (c *Client) UpdateOrganization(ctx context.Context, id int64, u OrganizationUpdate) (Organization, error) {
+	if err := checkID(id); err != nil {
+		return Organization{}, err
+	}
+	var body affinityapi.OrganizationUpdate
+	if u.Name != "" {
+		body.Name = &u.Name
+	}
+	if u.Domain != "" {
+		body.Domain = &u.Domain
+	}
+	if u.PersonIDs != nil {
+		body.PersonIds = &u.PersonIDs
+	}
+	if body == (affinityapi.OrganizationUpdate{}) {
+		return Organization{}, &ParamError{Param: "update", Reason: "changes nothing"}
+	}
+	resp, err := c.api.UpdateOrganization(ctx, id, body)
+	return httpcore.Decode[Organization](c.doer, "updateOrganization", resp, err)
+}
+
+// DeleteOrganization deletes an organization and its field values. Global
+// organizations cannot be deleted.
+func (c *Client) DeleteOrganization(ctx context.Context, id int64) error {
+	if err := checkID(id); err != nil {
+		return err
+	}
+	resp, err := c.api.DeleteOrganization(ctx, id)
+	res, err := httpcore.Decode[affinityapi.Success](c.doer, "deleteOrganization", resp, err)
+	if err == nil && !res.Success {
+		return fmt.Errorf("deleteOrganization: Affinity answered success=false for organization %d", id)
+	}
+	return err
+}
+
+// OrganizationFields lists the global fields of organizations.
+func (c *Client) OrganizationFields(ctx context.Context) ([]Field, error) {
+	resp, err := c.api.ListOrganizationFields(ctx)
+	return httpcore.Decode[[]Field](c.doer, "listOrganizationFields", resp, err)
+}
+
+// ParamError is an invalid argument, caught before any request is sent.
+type ParamError struct {
+	Param  string // the API's name for the parameter, such as "page_size"
+	Reason string
+}
+
+func (e *ParamError) Error() string {
+	return fmt.Sprintf("affinity: parameter %s %s", e.Param, e.Reason)
+}
+
+func checkID(id int64) error {
+	if id <= 0 {
+		return &ParamError{Param: "organization_id", Reason: fmt.Sprintf("must be positive, got %d", id)}
+	}
+	return nil
+}
+
+func (q SearchQuery) params() (*affinityapi.SearchOrganizationsParams, error) {
+	if q.PageSize < 0 || q.PageSize > MaxPageSize {
+		return nil, &ParamError{Param: "page_size", Reason: fmt.Sprintf("must be 1 to %d (or 0 for the default), got %d", MaxPageSize, q.PageSize)}
+	}
+	if q.WithInteractionPersons && !q.WithInteractionDates {
+		return nil, &ParamError{Param: "with_interaction_persons", Reason: "needs with_interaction_dates"}
+	}
+	p := &affinityapi.SearchOrganizationsParams{
+		WithInteractionDates:   optional(q.WithInteractionDates),
+		WithInteractionPersons: optional(q.WithInteractionPersons),
+	}
+	if q.Term != "" {
+		p.Term = &q.Term
+	}
+	if q.PageSize != 0 {
+		p.PageSize = &q.PageSize
+	}
+	for _, bound := range []struct {
+		prefix string
+		dates  map[InteractionKind]time.Time
+	}{{"min_", q.After}, {"max_", q.Before}} {
+		for kind, t := range bound.dates {
+			slot := dateSlot(p, bound.prefix == "min_", kind)
+			if slot == nil {
+				return nil, &ParamError{Param: bound.prefix + string(kind) + "_date", Reason: "is not an interaction Affinity knows"}
+			}
+			t := t
+			*slot = &t
+		}
+	}
+	return p, nil
+}
+
+func optional(b bool) *bool {
+	if !b {
+		return nil
+	}
+	return &b
+}
+
+// dateSlot finds the parameter field for one bound of one interaction kind.
+func dateSlot(p *affinityapi.SearchOrganizationsParams, isMin bool, kind InteractionKind) **time.Time {
+	type pair struct{ min, max **time.Time }
+	slots := map[InteractionKind]pair{
+		FirstEmail:      {&p.MinFirstEmailDate, &p.MaxFirstEmailDate},
+		LastEmail:       {&p.MinLastEmailDate, &p.MaxLastEmailDate},
+		LastInteraction: {&p.MinLastInteractionDate, &p.MaxLastInteractionDate},
+		LastEvent:       {&p.MinLastEventDate, &p.MaxLastEventDate},
+		FirstEvent:      {&p.MinFirstEventDate, &p.MaxFirstEventDate},
+		NextEvent:       {&p.MinNextEventDate, &p.MaxNextEventDate},
+	}
+	s, ok := slots[kind]
+	switch {
+	case !ok:
+		return nil
+	case isMin:
+		return s.min
+	default:
+		return s.max
+	}
+}
