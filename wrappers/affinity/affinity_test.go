@@ -320,7 +320,7 @@ func TestCreateIsRepeatedWhenNeverSent(t *testing.T) {
 func TestWaitBeyondDeadlineFailsAtOnce(t *testing.T) {
 	for name, fault := range map[string]affinitytest.Fault{
 		"Retry-After":      affinitytest.RateLimited("30"),
-		"User-Reset":       {Status: 429, UserReset: 30},
+		"User-Reset":       affinitytest.RateLimitedUntilReset(30),
 		"Retry-After date": affinitytest.RateLimited(time.Now().Add(time.Minute).UTC().Format(http.TimeFormat)),
 	} {
 		t.Run(name, func(t *testing.T) {

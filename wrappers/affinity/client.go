@@ -4,7 +4,6 @@
 package affinity
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -37,32 +36,26 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	if strings.TrimSpace(apiKey) == "" {
 		return nil, ErrNoAPIKey
 	}
-	s := defaultSettings()
+	s := settings{Settings: httpcore.DefaultSettings(DefaultBaseURL, "orgapis-affinity-go")}
 	for _, opt := range opts {
 		opt(&s)
 	}
-	if s.err != nil {
-		return nil, s.err
+	if s.Err != nil {
+		return nil, fmt.Errorf("affinity: %w", s.Err)
 	}
-	doer := httpcore.NewDoer(httpcore.Config{
-		HTTPClient: s.httpClient,
-		MaxRetries: s.maxRetries,
-		MinBackoff: s.minBackoff,
-		MaxBackoff: s.maxBackoff,
-		UserAgent:  s.userAgent,
-		Logger:     s.logger,
-		// POST /organizations creates a record: repeating it after the server saw it
-		// could create a duplicate.
-		Idempotent:     func(r *http.Request) bool { return r.Method != http.MethodPost },
-		ParseRateLimit: httpcore.ParseAffinity,
-		RateLimitWait: func(rl httpcore.RateLimit) time.Duration {
-			return rl.User.Reset
-		},
-	})
-	c := &Client{doer: doer, key: apiKey}
-	editors := append([]affinityapi.RequestEditorFn{c.authenticate(s.bearer)}, s.editors...)
-	api, err := affinityapi.NewClient(s.baseURL, affinityapi.WithHTTPClient(doer),
-		affinityapi.WithRequestEditorFn(chain(editors)))
+	cfg := s.Config()
+	// POST /organizations creates a record: repeating it after the server saw it could
+	// create a duplicate.
+	cfg.Idempotent = func(r *http.Request) bool { return r.Method != http.MethodPost }
+	cfg.ParseRateLimit = httpcore.ParseAffinity
+	cfg.RateLimitWait = func(rl httpcore.RateLimit) time.Duration { return rl.User.Reset }
+	c := &Client{doer: httpcore.NewDoer(cfg), key: apiKey}
+	auth := func(r *http.Request) { r.SetBasicAuth("", c.key) }
+	if s.bearer {
+		auth = func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+c.key) }
+	}
+	api, err := affinityapi.NewClient(s.BaseURL, affinityapi.WithHTTPClient(c.doer),
+		affinityapi.WithRequestEditorFn(s.Editor(auth)))
 	if err != nil {
 		return nil, fmt.Errorf("affinity: base URL: %w", err)
 	}
@@ -87,25 +80,3 @@ func (c *Client) String() string { return "affinity.Client{key: REDACTED}" }
 
 // GoString keeps the key out of %#v as well.
 func (c *Client) GoString() string { return c.String() }
-
-func (c *Client) authenticate(bearer bool) affinityapi.RequestEditorFn {
-	return func(_ context.Context, r *http.Request) error {
-		if bearer {
-			r.Header.Set("Authorization", "Bearer "+c.key)
-		} else {
-			r.SetBasicAuth("", c.key)
-		}
-		return nil
-	}
-}
-
-func chain(editors []affinityapi.RequestEditorFn) affinityapi.RequestEditorFn {
-	return func(ctx context.Context, r *http.Request) error {
-		for _, e := range editors {
-			if err := e(ctx, r); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-}

@@ -17,6 +17,7 @@ import (
 	"sync"
 
 	"github.com/orgapis/orgapis/generated/affinityapi"
+	"github.com/orgapis/orgapis/internal/fakeserver"
 )
 
 // Server is a running fake. Point a client at URL with the key given to NewServer.
@@ -29,7 +30,7 @@ type Server struct {
 	orgs   map[int64]affinityapi.Organization
 	order  []int64 // ids in ascending order, for stable paging
 	nextID int64
-	faults []Fault
+	faults fakeserver.Queue
 	hits   int
 	seen   []Request
 }
@@ -123,20 +124,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.hits++
 	s.seen = append(s.seen, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query()})
-	var fault *Fault
-	if len(s.faults) > 0 {
-		f := s.faults[0]
-		s.faults = s.faults[1:]
-		fault = &f
-	}
 	s.mu.Unlock()
+	fault, hasFault := s.faults.Pop()
 
 	setRateHeaders(w.Header())
 	if !s.authorized(r) {
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Unauthorized"})
 		return
 	}
-	if fault != nil && fault.apply(w, r) {
+	if hasFault && fault.Apply(w, r) {
 		return
 	}
 	path := strings.TrimSuffix(r.URL.Path, "/")

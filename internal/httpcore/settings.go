@@ -1,0 +1,84 @@
+package httpcore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// Settings are the options both wrappers offer. Each wrapper keeps its own Option type
+// over a struct that embeds Settings.
+type Settings struct {
+	BaseURL                string
+	HTTPClient             *http.Client
+	MaxRetries             int
+	MinBackoff, MaxBackoff time.Duration
+	UserAgent              string
+	Logger                 *slog.Logger
+	Editors                []func(context.Context, *http.Request) error
+	// Err is the first invalid option; constructors return it.
+	Err error
+}
+
+// DefaultSettings returns the defaults for a service at baseURL.
+func DefaultSettings(baseURL, userAgent string) Settings {
+	return Settings{
+		BaseURL:    baseURL,
+		MaxRetries: DefaultMaxRetries,
+		MinBackoff: DefaultMinBackoff,
+		MaxBackoff: DefaultMaxBackoff,
+		UserAgent:  userAgent,
+	}
+}
+
+// SetRetries sets the retry count, refusing a negative one.
+func (s *Settings) SetRetries(n int) {
+	if n < 0 {
+		s.fail(fmt.Errorf("WithRetries: retries must not be negative, got %d", n))
+		return
+	}
+	s.MaxRetries = n
+}
+
+// SetBackoff sets the backoff bounds, refusing 0 < min <= max being false.
+func (s *Settings) SetBackoff(minWait, maxWait time.Duration) {
+	if minWait <= 0 || maxWait < minWait {
+		s.fail(errors.New("WithBackoff: want 0 < min <= max"))
+		return
+	}
+	s.MinBackoff, s.MaxBackoff = minWait, maxWait
+}
+
+func (s *Settings) fail(err error) {
+	if s.Err == nil {
+		s.Err = err
+	}
+}
+
+// Config turns the settings into a Doer configuration; the wrapper adds the rest.
+func (s *Settings) Config() Config {
+	return Config{
+		HTTPClient: s.HTTPClient,
+		MaxRetries: s.MaxRetries,
+		MinBackoff: s.MinBackoff,
+		MaxBackoff: s.MaxBackoff,
+		UserAgent:  s.UserAgent,
+		Logger:     s.Logger,
+	}
+}
+
+// Editor runs auth and then the user's editors on each request.
+func (s *Settings) Editor(auth func(*http.Request)) func(context.Context, *http.Request) error {
+	return func(ctx context.Context, r *http.Request) error {
+		auth(r)
+		for _, e := range s.Editors {
+			if err := e(ctx, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
