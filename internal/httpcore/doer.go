@@ -99,6 +99,7 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 		start := time.Now()
 		resp, err := d.cfg.HTTPClient.Do(req)
 		if err != nil {
+			err = RedactURLError(err)
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}

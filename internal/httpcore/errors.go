@@ -156,3 +156,13 @@ func snippet(body []byte) []byte {
 	}
 	return append([]byte(nil), body...)
 }
+
+// ParamError is an invalid argument, caught before any request is sent.
+type ParamError struct {
+	Param  string // the API's name for the parameter, such as "page_size"
+	Reason string
+}
+
+func (e *ParamError) Error() string {
+	return fmt.Sprintf("invalid parameter %s: %s", e.Param, e.Reason)
+}

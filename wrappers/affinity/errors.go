@@ -9,6 +9,9 @@ type Error = httpcore.Error
 // RateLimit is the rate-limit state of a response; Affinity fills User and Org.
 type RateLimit = httpcore.RateLimit
 
+// ParamError is an invalid argument, caught before any request is sent.
+type ParamError = httpcore.ParamError
+
 // Window is one rate-limit window.
 type Window = httpcore.Window
 

@@ -221,16 +221,6 @@ func (c *Client) OrganizationFields(ctx context.Context) ([]Field, error) {
 	return httpcore.Decode[[]Field](c.doer, "listOrganizationFields", resp, err)
 }
 
-// ParamError is an invalid argument, caught before any request is sent.
-type ParamError struct {
-	Param  string // the API's name for the parameter, such as "page_size"
-	Reason string
-}
-
-func (e *ParamError) Error() string {
-	return fmt.Sprintf("affinity: parameter %s %s", e.Param, e.Reason)
-}
-
 func checkID(id int64) error {
 	if id <= 0 {
 		return &ParamError{Param: "organization_id", Reason: fmt.Sprintf("must be positive, got %d", id)}

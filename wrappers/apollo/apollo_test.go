@@ -1,0 +1,247 @@
+package apollo_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/orgapis/orgapis/wrappers/apollo"
+	"github.com/orgapis/orgapis/wrappers/apollo/apollotest"
+)
+
+const key = "apollo-secret-key-456"
+
+func setup(t *testing.T, opts ...apollo.Option) (*apollo.Client, *apollotest.Server) {
+	t.Helper()
+	fake := apollotest.NewServer(key)
+	t.Cleanup(fake.Close)
+	opts = append([]apollo.Option{apollo.WithBaseURL(fake.URL), apollo.WithBackoff(time.Millisecond, 5*time.Millisecond)}, opts...)
+	c, err := apollo.NewClient(key, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, fake
+}
+
+func TestCompaniesStopsAtTotalPages(t *testing.T) {
+	c, fake := setup(t)
+	fake.SetResults(3, 245)
+	var accounts, orgs int
+	for co, err := range c.Companies(context.Background(), apollo.SearchQuery{PerPage: 100, Name: "co"}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if co.Account != nil {
+			accounts++
+		} else {
+			orgs++
+		}
+		if co.Name() == "" {
+			t.Fatal("result without a name")
+		}
+	}
+	if accounts != 3 || orgs != 245 {
+		t.Errorf("accounts %d, organizations %d; want 3 and 245", accounts, orgs)
+	}
+	bodies := fake.SearchBodies()
+	if len(bodies) != 3 {
+		t.Fatalf("pages requested = %d, want 3", len(bodies))
+	}
+	for i, b := range bodies {
+		if *b.Page != i+1 || *b.PerPage != 100 || *b.QOrganizationName != "co" {
+			t.Errorf("request %d body = page %v per_page %v name %v", i, *b.Page, *b.PerPage, *b.QOrganizationName)
+		}
+	}
+}
+
+func TestSearchPagesStopsAtDisplayCap(t *testing.T) {
+	c, fake := setup(t)
+	fake.SetResults(0, 120000) // 1,200 pages of 100 reported; 500 displayed
+	pages, results := 0, 0
+	var last error
+	var lastPage apollo.SearchPage
+	for page, err := range c.SearchPages(context.Background(), apollo.SearchQuery{PerPage: 100}) {
+		if err != nil {
+			last = err
+			continue
+		}
+		pages++
+		results += len(page.Organizations)
+		lastPage = page
+	}
+	if pages != 500 || results != 50000 {
+		t.Errorf("pages %d, results %d; want 500 and 50,000", pages, results)
+	}
+	if !lastPage.Capped || !errors.Is(last, apollo.ErrResultsCapped) {
+		t.Errorf("cap not reported: capped %v, last error %v", lastPage.Capped, last)
+	}
+	if fake.Hits() != 500 {
+		t.Errorf("hits = %d, want 500 (no request past the cap)", fake.Hits())
+	}
+}
+
+func TestSearchWithoutTotalPagesDoesNotLoop(t *testing.T) {
+	c, fake := setup(t)
+	fake.SetResults(0, 5)
+	n := 0
+	for _, err := range c.SearchPages(context.Background(), apollo.SearchQuery{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 1 {
+		t.Errorf("pages = %d, want 1", n)
+	}
+}
+
+func TestBreakingOutFetchesNoMore(t *testing.T) {
+	c, fake := setup(t)
+	fake.SetResults(0, 1000)
+	for range c.Companies(context.Background(), apollo.SearchQuery{PerPage: 10}) {
+		break
+	}
+	if fake.Hits() != 1 {
+		t.Errorf("hits = %d, want 1", fake.Hits())
+	}
+}
+
+func TestJobPostings(t *testing.T) {
+	c, fake := setup(t)
+	const org = "54fca1087369647fc0000000"
+	fake.SetJobPostings(org, 23)
+	var titles []string
+	for p, err := range c.AllJobPostings(context.Background(), org, 10) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		titles = append(titles, p.Title)
+	}
+	if len(titles) != 23 || titles[22] != "Job 22" {
+		t.Errorf("got %d postings, last %q", len(titles), titles[len(titles)-1])
+	}
+	_, err := c.JobPostings(context.Background(), "not-an-id", 1, 10)
+	var apiErr *apollo.Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 422 || !strings.Contains(apiErr.Message, "not a valid ID") {
+		t.Errorf("bad id: %v", err)
+	}
+}
+
+func TestOldPrefixAndLegacyKey(t *testing.T) {
+	fake := apollotest.NewServer(key)
+	t.Cleanup(fake.Close)
+	base := strings.TrimSuffix(fake.URL, "/api/v1") + "/v1"
+	c, err := apollo.NewClient(key, apollo.WithBaseURL(base), apollo.WithLegacyQueryKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake.SetResults(0, 2)
+	page, err := c.SearchCompanies(context.Background(), apollo.SearchQuery{}, 1)
+	if err != nil || len(page.Organizations) != 2 {
+		t.Fatalf("legacy search: %+v, %v", page, err)
+	}
+}
+
+func TestBadParametersSendNothing(t *testing.T) {
+	c, fake := setup(t)
+	ctx := context.Background()
+	cases := map[string]error{}
+	_, cases["per_page"] = c.SearchCompanies(ctx, apollo.SearchQuery{PerPage: 101}, 1)
+	_, cases["page"] = c.SearchCompanies(ctx, apollo.SearchQuery{}, 501)
+	_, cases["organization_num_employees_ranges[1]"] = c.SearchCompanies(ctx, apollo.SearchQuery{EmployeeRanges: []string{"1,10", "10-20"}}, 1)
+	_, cases["prospected_by_current_team[0]"] = c.SearchCompanies(ctx, apollo.SearchQuery{ProspectedByCurrentTeam: []apollo.Prospected{"maybe"}}, 1)
+	_, cases["organization_id"] = c.JobPostings(ctx, "", 1, 10)
+	for _, err := range c.AllJobPostings(ctx, "54fca1087369647fc0000000", 0) {
+		cases["per_page (job postings)"] = err
+	}
+	for param, err := range cases {
+		var pe *apollo.ParamError
+		if !errors.As(err, &pe) || pe.Param != strings.TrimSuffix(param, " (job postings)") {
+			t.Errorf("%s: error = %v, want a ParamError naming it", param, err)
+		}
+	}
+	if fake.Hits() != 0 {
+		t.Errorf("invalid calls sent %d requests", fake.Hits())
+	}
+	t.Setenv(apollo.EnvAPIKey, "")
+	if _, err := apollo.NewClientFromEnv(); err == nil || !strings.Contains(err.Error(), "APOLLO_API_KEY") {
+		t.Errorf("missing env key: %v", err)
+	}
+	if _, err := apollo.NewClient(key, apollo.WithRetries(-1)); err == nil {
+		t.Error("negative retries accepted")
+	}
+}
+
+func TestSearchIsRetriedThoughPOST(t *testing.T) {
+	c, fake := setup(t)
+	fake.SetResults(0, 1)
+	fake.Fail(apollotest.ServerError(502), apollotest.RateLimited("0"))
+	page, err := c.SearchCompanies(context.Background(), apollo.SearchQuery{}, 1)
+	if err != nil || len(page.Organizations) != 1 {
+		t.Fatalf("page = %+v, %v", page, err)
+	}
+	if fake.Hits() != 3 {
+		t.Errorf("hits = %d, want 3", fake.Hits())
+	}
+}
+
+func TestErrorShapes(t *testing.T) {
+	c, fake := setup(t, apollo.WithRetries(0))
+	fake.Fail(apollotest.Forbidden())
+	_, err := c.SearchCompanies(context.Background(), apollo.SearchQuery{}, 1)
+	var apiErr *apollo.Error
+	if !errors.As(err, &apiErr) || !errors.Is(err, apollo.ErrForbidden) || apiErr.Code != "API_INACCESSIBLE" || !strings.Contains(apiErr.Message, "free plan") {
+		t.Errorf("403: %#v", err)
+	}
+	fake.Fail(apollotest.RateLimited("17"))
+	_, err = c.SearchCompanies(context.Background(), apollo.SearchQuery{}, 1)
+	if !errors.As(err, &apiErr) || !errors.Is(err, apollo.ErrRateLimited) || apiErr.RetryAfter != 17*time.Second ||
+		!strings.Contains(apiErr.Message, "600 times per hour") || apiErr.RequestID == "" {
+		t.Errorf("429: %#v", err)
+	}
+	bad, _ := apollo.NewClient("wrong", apollo.WithBaseURL(fake.URL))
+	_, err = bad.SearchCompanies(context.Background(), apollo.SearchQuery{}, 1)
+	if !errors.As(err, &apiErr) || !errors.Is(err, apollo.ErrUnauthorized) || !strings.HasPrefix(apiErr.Message, "Invalid API key") {
+		t.Errorf("401: %#v", err)
+	}
+}
+
+func TestRateLimitVisibleAfterCall(t *testing.T) {
+	c, fake := setup(t)
+	fake.SetResults(0, 1)
+	if _, err := c.SearchCompanies(context.Background(), apollo.SearchQuery{}, 1); err != nil {
+		t.Fatal(err)
+	}
+	rl := c.RateLimit()
+	if rl.Minute.Limit != 200 || rl.Minute.Used != 1 || rl.Minute.Remaining != 199 || rl.Hour.Limit != 400 || !rl.Day.Unlimited {
+		t.Errorf("rate limit = %+v", rl)
+	}
+}
+
+func TestKeyNeverShows(t *testing.T) {
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	fake := apollotest.NewServer(key)
+	t.Cleanup(fake.Close)
+	c, err := apollo.NewClient(key, apollo.WithBaseURL("http://127.0.0.1:1/api/v1"), apollo.WithLegacyQueryKey(),
+		apollo.WithLogger(logger), apollo.WithRetries(1), apollo.WithBackoff(time.Millisecond, time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.SearchCompanies(context.Background(), apollo.SearchQuery{}, 1) // nothing listens on port 1
+	if err == nil {
+		t.Fatal("want a transport error")
+	}
+	for what, text := range map[string]string{
+		"error": err.Error(), "client %+v": fmt.Sprintf("%+v", c), "client %#v": fmt.Sprintf("%#v", c), "logs": logs.String(),
+	} {
+		if strings.Contains(text, key) {
+			t.Errorf("%s shows the key: %s", what, text)
+		}
+	}
+}

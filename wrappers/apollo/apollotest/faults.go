@@ -1,0 +1,34 @@
+package apollotest
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/orgapis/orgapis/internal/fakeserver"
+)
+
+// Fault makes one request fail; queue faults with Server.Fail.
+type Fault = fakeserver.Fault
+
+// RateLimited is Apollo's 429, with retry-after in seconds ("" sends none).
+func RateLimited(retryAfter string) Fault {
+	f := fakeserver.RateLimited(retryAfter)
+	f.Body = `{"message":"The maximum number of api calls allowed for api/v1/mixed_companies/search is 600 times per hour. Please upgrade your plan."}`
+	f.ContentType = "application/json"
+	return f
+}
+
+// Forbidden is Apollo's 403 for an endpoint the plan does not include.
+func Forbidden() Fault {
+	return Fault{Status: http.StatusForbidden, ContentType: "application/json",
+		Body: `{"error":"api/v1/mixed_companies/search is not accessible with this api_key on a free plan.","error_code":"API_INACCESSIBLE"}`}
+}
+
+// ServerError is an answer with a 5xx status.
+func ServerError(status int) Fault { return fakeserver.ServerError(status) }
+
+// Slow delays the normal answer by d.
+func Slow(d time.Duration) Fault { return fakeserver.Slow(d) }
+
+// Malformed answers 200 with a JSON body cut short.
+func Malformed() Fault { return fakeserver.Malformed() }

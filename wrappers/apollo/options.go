@@ -1,0 +1,50 @@
+package apollo
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/orgapis/orgapis/internal/httpcore"
+)
+
+// Option configures a Client.
+type Option func(*settings)
+
+type settings struct {
+	httpcore.Settings
+	legacyKey bool
+}
+
+// WithBaseURL sends requests to url instead of DefaultBaseURL, for a proxy or a fake.
+func WithBaseURL(url string) Option { return func(s *settings) { s.BaseURL = url } }
+
+// WithHTTPClient sends requests through hc instead of http.DefaultClient.
+func WithHTTPClient(hc *http.Client) Option { return func(s *settings) { s.HTTPClient = hc } }
+
+// WithRetries sets how many times a failed request is repeated (default 3; 0 disables).
+func WithRetries(n int) Option { return func(s *settings) { s.SetRetries(n) } }
+
+// WithBackoff bounds the exponential backoff between retries (default 500ms to 30s).
+func WithBackoff(minWait, maxWait time.Duration) Option {
+	return func(s *settings) { s.SetBackoff(minWait, maxWait) }
+}
+
+// WithUserAgent sets the User-Agent header.
+func WithUserAgent(ua string) Option { return func(s *settings) { s.UserAgent = ua } }
+
+// WithLogger logs retries (warn) and responses (debug) to l. Keys are never logged.
+func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.Logger = l } }
+
+// WithRequestEditor runs fn on every request after authentication, for extra headers.
+func WithRequestEditor(fn func(context.Context, *http.Request) error) Option {
+	return func(s *settings) { s.Editors = append(s.Editors, fn) }
+}
+
+// WithLegacyQueryKey sends the key as the api_key query parameter instead of the
+// x-api-key header.
+//
+// Deprecated: Apollo removed this style from its documentation in April 2024, and a key
+// in a URL ends up in proxy and server logs. Use the default header.
+func WithLegacyQueryKey() Option { return func(s *settings) { s.legacyKey = true } }

@@ -1,0 +1,208 @@
+package apollo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"regexp"
+
+	"github.com/orgapis/orgapis/generated/apolloapi"
+	"github.com/orgapis/orgapis/internal/httpcore"
+)
+
+// Account is a company the team has saved in Apollo.
+type Account = apolloapi.Account
+
+// Organization is a company in Apollo's database.
+type Organization = apolloapi.Organization
+
+// Pagination tells where a search page stands.
+type Pagination = apolloapi.Pagination
+
+// Search limits.
+const (
+	MaxPerPage = 100
+	// MaxDisplayPage is the last page Apollo returns data for: it shows at most 50,000
+	// records whatever total_pages says.
+	MaxDisplayPage = 500
+)
+
+// ErrResultsCapped ends a search iteration that delivered every result Apollo will
+// show while the search matched more. Narrow the query to see the rest.
+var ErrResultsCapped = errors.New("apollo: search matched more results than Apollo displays (page 500 is the last)")
+
+// Prospected restricts a search to saved or to net-new companies.
+type Prospected string
+
+// Values of SearchQuery.ProspectedByCurrentTeam.
+const (
+	SavedOnly  Prospected = "yes" // only companies the team has saved
+	NetNewOnly Prospected = "no"  // only companies the team has not saved
+)
+
+// SearchQuery filters an organization search. The zero value matches everything.
+type SearchQuery struct {
+	OrganizationIDs []string
+	// EmployeeRanges are head-count ranges written "min,max", such as "1,100".
+	EmployeeRanges          []string
+	Locations               []string
+	NotLocations            []string
+	KeywordTags             []string
+	Name                    string
+	ProspectedByCurrentTeam []Prospected
+	// PerPage is the number of results per page, 1 to 100; 0 leaves Apollo's default.
+	PerPage int
+}
+
+// SearchPage is one page of a search.
+type SearchPage struct {
+	Accounts      []Account
+	Organizations []Organization
+	Pagination    Pagination
+	// Capped is true on the last displayable page of a search that matched more.
+	Capped bool
+}
+
+var employeeRange = regexp.MustCompile(`^[0-9]+,[0-9]+$`)
+
+func (q SearchQuery) body(page int) (apolloapi.MixedCompaniesSearchRequest, error) {
+	var b apolloapi.MixedCompaniesSearchRequest
+	if page < 1 || page > MaxDisplayPage {
+		return b, &ParamError{Param: "page", Reason: fmt.Sprintf("must be 1 to %d, got %d", MaxDisplayPage, page)}
+	}
+	if q.PerPage < 0 || q.PerPage > MaxPerPage {
+		return b, &ParamError{Param: "per_page", Reason: fmt.Sprintf("must be 1 to %d (or 0 for the default), got %d", MaxPerPage, q.PerPage)}
+	}
+	for i, r := range q.EmployeeRanges {
+		if !employeeRange.MatchString(r) {
+			return b, &ParamError{Param: fmt.Sprintf("organization_num_employees_ranges[%d]", i), Reason: fmt.Sprintf("must be \"min,max\", got %q", r)}
+		}
+	}
+	for i, p := range q.ProspectedByCurrentTeam {
+		if p != SavedOnly && p != NetNewOnly {
+			return b, &ParamError{Param: fmt.Sprintf("prospected_by_current_team[%d]", i), Reason: fmt.Sprintf("must be \"yes\" or \"no\", got %q", p)}
+		}
+	}
+	b.Page = &page
+	if q.PerPage != 0 {
+		b.PerPage = &q.PerPage
+	}
+	if q.Name != "" {
+		b.QOrganizationName = &q.Name
+	}
+	b.OrganizationIds = list(q.OrganizationIDs)
+	b.OrganizationNumEmployeesRanges = list(q.EmployeeRanges)
+	b.OrganizationLocations = list(q.Locations)
+	b.OrganizationNotLocations = list(q.NotLocations)
+	b.QOrganizationKeywordTags = list(q.KeywordTags)
+	if len(q.ProspectedByCurrentTeam) > 0 {
+		p := make([]apolloapi.MixedCompaniesSearchRequestProspectedByCurrentTeam, len(q.ProspectedByCurrentTeam))
+		for i, v := range q.ProspectedByCurrentTeam {
+			p[i] = apolloapi.MixedCompaniesSearchRequestProspectedByCurrentTeam(v)
+		}
+		b.ProspectedByCurrentTeam = &p
+	}
+	return b, nil
+}
+
+func list[T ~string](v []T) *[]T {
+	if len(v) == 0 {
+		return nil
+	}
+	return &v
+}
+
+// SearchCompanies fetches one page of a search (page counts from 1). Each page costs
+// one credit on plans with export credits.
+func (c *Client) SearchCompanies(ctx context.Context, q SearchQuery, page int) (SearchPage, error) {
+	body, err := q.body(page)
+	if err != nil {
+		return SearchPage{}, err
+	}
+	resp, err := c.api.SearchMixedCompanies(ctx, nil, body)
+	r, err := httpcore.Decode[apolloapi.MixedCompaniesSearchResponse](c.doer, "searchMixedCompanies", resp, err)
+	if err != nil {
+		return SearchPage{}, err
+	}
+	p := SearchPage{Pagination: r.Pagination}
+	if r.Accounts != nil {
+		p.Accounts = *r.Accounts
+	}
+	if r.Organizations != nil {
+		p.Organizations = *r.Organizations
+	}
+	p.Capped = page == MaxDisplayPage && r.Pagination.TotalPages > MaxDisplayPage
+	return p, nil
+}
+
+// SearchPages iterates over the pages of a search from page 1. It stops after
+// pagination.total_pages, at an empty page, or at page 500, Apollo's display cap; when
+// the cap cut the results short, the last page has Capped set and the iteration ends
+// with ErrResultsCapped. Only one page is held at a time.
+func (c *Client) SearchPages(ctx context.Context, q SearchQuery) iter.Seq2[SearchPage, error] {
+	return func(yield func(SearchPage, error) bool) {
+		for page := 1; ; page++ {
+			p, err := c.SearchCompanies(ctx, q, page)
+			if err != nil {
+				yield(SearchPage{}, err)
+				return
+			}
+			empty := len(p.Accounts) == 0 && len(p.Organizations) == 0
+			if empty {
+				return
+			}
+			if !yield(p, nil) {
+				return
+			}
+			if p.Capped {
+				yield(SearchPage{}, ErrResultsCapped)
+				return
+			}
+			if page >= p.Pagination.TotalPages || page == MaxDisplayPage {
+				return
+			}
+		}
+	}
+}
+
+// Company is one search result: a saved account or a database organization, exactly
+// one of which is set.
+type Company struct {
+	Account      *Account
+	Organization *Organization
+}
+
+// Name is the company's name, whichever kind of result it is.
+func (c Company) Name() string {
+	if c.Account != nil {
+		return c.Account.Name
+	}
+	if c.Organization != nil {
+		return c.Organization.Name
+	}
+	return ""
+}
+
+// Companies iterates over every result of a search, accounts of a page before its
+// organizations, with the stopping rules of SearchPages.
+func (c *Client) Companies(ctx context.Context, q SearchQuery) iter.Seq2[Company, error] {
+	return func(yield func(Company, error) bool) {
+		for page, err := range c.SearchPages(ctx, q) {
+			if err != nil {
+				yield(Company{}, err)
+				return
+			}
+			for i := range page.Accounts {
+				if !yield(Company{Account: &page.Accounts[i]}, nil) {
+					return
+				}
+			}
+			for i := range page.Organizations {
+				if !yield(Company{Organization: &page.Organizations[i]}, nil) {
+					return
+				}
+			}
+		}
+	}
+}
