@@ -42,6 +42,6 @@ fuzz:
 
 ## bench: the benchmarks whose figures BENCHMARKS.md reports
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -run '^$$' -bench . -benchtime 5x ./...
 
 check: fmt-check vet lint-specs check-generated test fuzz
