@@ -413,3 +413,30 @@ func TestKeyNeverShows(t *testing.T) {
 		t.Errorf("retry was not logged: %s", logs.String())
 	}
 }
+
+func TestSlowAnswerHitsTheCallersTimeout(t *testing.T) {
+	c, fake := setup(t)
+	fake.Fail(affinitytest.Slow(2 * time.Second))
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := c.OrganizationFields(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err = %v, want the context's deadline", err)
+	}
+	if time.Since(start) > time.Second {
+		t.Errorf("took %s; the timeout was not honoured", time.Since(start))
+	}
+}
+
+func TestRateLimitedWithoutRetryAfterWaitsForReset(t *testing.T) {
+	c, fake := setup(t)
+	fake.Fail(affinitytest.RateLimitedUntilReset(1))
+	start := time.Now()
+	if _, err := c.OrganizationFields(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if waited := time.Since(start); waited < 900*time.Millisecond {
+		t.Errorf("retried after %s, want the 1s reset", waited)
+	}
+}
