@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"testing"
+)
+
+// runIn runs the command from the repository root, where the README runs it.
+func runIn(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	t.Chdir("../..")
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func golden(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// The shipped recordings hold one drifted exchange of each kind; these reports were
+// read line by line against the drift mkrecordings writes.
+func TestShippedRecordingsReports(t *testing.T) {
+	cases := []struct {
+		golden string
+		args   []string
+	}{
+		{"testdata/recordings.txt", []string{"testdata/recordings"}},
+		{"testdata/recordings-strict.json", []string{"--strict", "--requests", "--format", "json", "testdata/recordings"}},
+		{"testdata/recordings.junit.xml", []string{"--format", "junit", "testdata/recordings"}},
+	}
+	for _, c := range cases {
+		t.Run(c.golden, func(t *testing.T) {
+			want := golden(t, c.golden)
+			code, out, stderr := runIn(t, "", c.args...)
+			if code != 1 {
+				t.Errorf("exit = %d, want 1 (findings); stderr %s", code, stderr)
+			}
+			if out != want {
+				t.Errorf("report differs from %s:\n--- got\n%s\n--- want\n%s", c.golden, out, want)
+			}
+		})
+	}
+}
+
+func TestNoKeyInAnyReport(t *testing.T) {
+	for _, format := range []string{"text", "json", "junit"} {
+		_, out, _ := runIn(t, "", "--strict", "--requests", "--format", format, "testdata/recordings")
+		for _, secret := range []string{"recorded-apollo-key", "OnJlY29yZGVkLWFmZmluaXR5LWtleQ", "recorded-affinity-key"} {
+			if strings.Contains(out, secret) {
+				t.Errorf("%s report contains %q", format, secret)
+			}
+		}
+	}
+	// A legacy key in the query and body of a checked request is never echoed either.
+	line := `{"method":"POST","url":"https://api.apollo.io/v1/mixed_companies/search?api_key=SECRET1","status":200,` +
+		`"request_headers":{"Content-Type":"application/json"},"request_body":{"api_key":"SECRET2","per_page":"ten"},` +
+		`"response_headers":{"Content-Type":"application/json"},"response_body":{"pagination":{"page":1,"per_page":1,"total_entries":0,"total_pages":0}}}`
+	code, out, _ := runIn(t, line+"\n", "--requests", "--strict", "--format", "json", "-")
+	if code != 1 || !strings.Contains(out, `"pointer": "request:/per_page"`) {
+		t.Errorf("exit %d, report %s", code, out)
+	}
+	if strings.Contains(out, "SECRET") {
+		t.Errorf("report shows a key: %s", out)
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	valid := `{"method":"DELETE","url":"https://api.affinity.co/organizations/5","status":200,"response_headers":{"Content-Type":"application/json"},"response_body":{"success":true}}`
+	if code, out, _ := runIn(t, valid+"\n", "-"); code != 0 || !strings.Contains(out, "1 exchanges checked: 1 passed, 0 failed") {
+		t.Errorf("valid input: exit %d, %s", code, out)
+	}
+	for name, args := range map[string][]string{
+		"no input":   {},
+		"bad format": {"--format", "xml", "testdata/recordings"},
+		"bad api":    {"--api", "hubspot", "testdata/recordings"},
+		"bad flag":   {"--nope"},
+	} {
+		if code, _, stderr := runIn(t, "", args...); code != 2 || stderr == "" {
+			t.Errorf("%s: exit %d, stderr %q; want 2 with a message", name, code, stderr)
+		}
+	}
+	// A missing file is reported, and the other input is still checked.
+	code, out, _ := runIn(t, valid+"\n", "no/such/file.har", "-")
+	if code != 2 || !strings.Contains(out, "no/such/file.har") || !strings.Contains(out, "1 passed") {
+		t.Errorf("missing file: exit %d, %s", code, out)
+	}
+}
+
+func TestForcedAPIMatchesProxiedTraffic(t *testing.T) {
+	proxied := `{"method":"GET","url":"http://localhost:8080/v1/organizations/54fca1087369647fc0000000/job_postings","status":200,"response_headers":{"Content-Type":"application/json"},"response_body":{"organization_job_postings":[]}}`
+	code, out, _ := runIn(t, proxied+"\n", "-")
+	if code != 0 || !strings.Contains(out, "1 skipped (other hosts: localhost:8080: 1)") {
+		t.Errorf("by host: exit %d, %s", code, out)
+	}
+	code, out, _ = runIn(t, proxied+"\n", "--api", "apollo", "-")
+	if code != 0 || !strings.Contains(out, "1 passed") {
+		t.Errorf("--api apollo: exit %d, %s", code, out)
+	}
+}
+
+func TestOtherSpecFile(t *testing.T) {
+	spec, err := os.ReadFile("../../specs/affinity.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A copy of the spec without the fields operation: that exchange becomes undocumented.
+	edited := strings.Replace(string(spec), "  /organizations/fields:\n    get:\n      operationId: listOrganizationFields", "  /organizations/fieldz:\n    get:\n      operationId: listOrganizationFields", 1)
+	path := t.TempDir() + "/affinity-edited.yaml"
+	if err := os.WriteFile(path, []byte(edited), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	line := `{"method":"GET","url":"https://api.affinity.co/organizations/fields","status":200,"response_headers":{"Content-Type":"application/json"},"response_body":[]}`
+	code, out, stderr := runIn(t, line+"\n", "--spec", path, "-")
+	if code != 1 || !strings.Contains(out, "undocumented-endpoint") {
+		t.Errorf("--spec: exit %d, %s %s", code, out, stderr)
+	}
+}

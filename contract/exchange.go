@@ -1,0 +1,56 @@
+// Package contract checks HTTP exchanges (recorded or live) against the project's
+// OpenAPI documents and reports exactly where the traffic and the spec disagree: an
+// undocumented endpoint or status, a content type, a header, every schema violation in
+// a body, and, in strict mode, fields the spec does not describe.
+//
+// cmd/validate is a command-line front end; contract tests can use Validator directly.
+package contract
+
+import (
+	"net/http"
+	"net/url"
+)
+
+// Exchange is one request and its response.
+type Exchange struct {
+	// Source and Index say where the exchange came from: a file and the entry's
+	// position in it (from 0), for reports.
+	Source string
+	Index  int
+
+	Method         string
+	URL            *url.URL
+	RequestHeader  http.Header
+	RequestBody    []byte
+	Status         int
+	ResponseHeader http.Header
+	ResponseBody   []byte
+}
+
+// Kinds of finding.
+const (
+	KindUndocumentedEndpoint = "undocumented-endpoint" // no operation has this method and path
+	KindUndocumentedStatus   = "undocumented-status"   // the operation does not document the status
+	KindContentType          = "content-type"          // the media type is not documented for the status
+	KindHeader               = "header"                // a documented header has a bad value or is missing
+	KindBody                 = "body"                  // the body breaks the schema
+	KindUndocumentedField    = "undocumented-field"    // strict mode: a field the schema does not describe
+	KindRequest              = "request"               // the request breaks the spec (with request checks on)
+	KindUnreadable           = "unreadable"            // the entry could not be read; the others still are
+)
+
+// Finding is one disagreement between an exchange and the spec.
+type Finding struct {
+	Source      string `json:"source"`
+	Entry       int    `json:"entry"`
+	API         string `json:"api,omitempty"`
+	OperationID string `json:"operation_id,omitempty"`
+	Method      string `json:"method,omitempty"`
+	Path        string `json:"path,omitempty"`
+	Status      int    `json:"status,omitempty"`
+	Kind        string `json:"kind"`
+	// Pointer is a JSON pointer into the body (or "header:NAME", "query:NAME").
+	Pointer  string `json:"pointer,omitempty"`
+	Expected string `json:"expected,omitempty"`
+	Found    string `json:"found,omitempty"`
+}

@@ -1,0 +1,165 @@
+package contract
+
+import (
+	"bufio"
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+)
+
+// MaxBodyBytes is the largest request or response body a reader accepts; a larger one
+// makes its entry unreadable, and the other entries are still read.
+const MaxBodyBytes = 32 << 20
+
+// EntryError is an entry (or a whole file, with Index -1) that could not be read.
+type EntryError struct {
+	Source string
+	Index  int
+	Err    error
+}
+
+func (e *EntryError) Error() string {
+	if e.Index < 0 {
+		return fmt.Sprintf("%s: %v", e.Source, e.Err)
+	}
+	return fmt.Sprintf("%s entry %d: %v", e.Source, e.Index, e.Err)
+}
+
+func (e *EntryError) Unwrap() error { return e.Err }
+
+// Format is a recording format.
+type Format string
+
+// The formats the readers understand.
+const (
+	FormatHAR   Format = "har"   // HAR 1.2
+	FormatVCR   Format = "vcr"   // go-vcr v4 cassette (YAML)
+	FormatLines Format = "jsonl" // the project's JSON lines, one exchange per line
+)
+
+// Read returns the exchanges of a recording. The format comes from the name's
+// extension (.har, .yaml/.yml, .jsonl/.ndjson) or, for .json and anything else, from the
+// content. Entries that cannot be read are yielded as *EntryError; reading goes on.
+func Read(name string, r io.Reader) iter.Seq2[Exchange, error] {
+	br := bufio.NewReaderSize(r, 64<<10)
+	switch format := detect(name, br); format {
+	case FormatHAR:
+		return ReadHAR(name, br)
+	case FormatVCR:
+		return ReadVCR(name, br)
+	default:
+		return ReadLines(name, br)
+	}
+}
+
+func detect(name string, br *bufio.Reader) Format {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".har":
+		return FormatHAR
+	case ".yaml", ".yml":
+		return FormatVCR
+	case ".jsonl", ".ndjson":
+		return FormatLines
+	}
+	head, _ := br.Peek(4096)
+	trimmed := bytes.TrimLeft(head, " \t\r\n\ufeff")
+	if !bytes.HasPrefix(trimmed, []byte("{")) {
+		return FormatVCR
+	}
+	// One whole exchange on the first line is JSON lines; anything else is HAR.
+	if line, _, ok := bytes.Cut(trimmed, []byte("\n")); ok && json.Valid(line) && bytes.Contains(line, []byte(`"method"`)) {
+		return FormatLines
+	}
+	return FormatHAR
+}
+
+// newExchange checks the parts every format must give and builds the exchange.
+func newExchange(source string, index int, method, rawURL string, status int) (Exchange, error) {
+	ex := Exchange{Source: source, Index: index, Method: strings.ToUpper(method), Status: status,
+		RequestHeader: http.Header{}, ResponseHeader: http.Header{}}
+	if method == "" {
+		return ex, errors.New("request method is missing")
+	}
+	if rawURL == "" {
+		return ex, errors.New("request URL is missing")
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return ex, fmt.Errorf("request URL: %w", redactErr(err))
+	}
+	ex.URL = u
+	if status < 100 || status > 599 {
+		return ex, fmt.Errorf("response status %d is not an HTTP status (no response recorded?)", status)
+	}
+	return ex, nil
+}
+
+// redactErr keeps an api_key in a bad URL out of error messages.
+func redactErr(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%s: %v", ue.Op, ue.Err)
+	}
+	return err
+}
+
+// checkSize refuses bodies over MaxBodyBytes.
+func checkSize(what string, n int) error {
+	if n > MaxBodyBytes {
+		return fmt.Errorf("%s of %d bytes is over the %d MiB limit", what, n, MaxBodyBytes>>20)
+	}
+	return nil
+}
+
+// decompress undoes a Content-Encoding that a recorder left in place. A body that is
+// already plain (recorders usually store it decoded) is returned as it is.
+func decompress(encoding string, body []byte) ([]byte, error) {
+	var r io.Reader
+	var err error
+	switch strings.ToLower(strings.TrimSpace(encoding)) {
+	case "gzip", "x-gzip":
+		if !bytes.HasPrefix(body, []byte{0x1f, 0x8b}) {
+			return body, nil
+		}
+		r, err = gzip.NewReader(bytes.NewReader(body))
+	case "deflate":
+		if len(body) < 2 || body[0]&0x0f != 8 || (uint16(body[0])<<8|uint16(body[1]))%31 != 0 {
+			if looksPlain(body) {
+				return body, nil
+			}
+			r = flate.NewReader(bytes.NewReader(body))
+			break
+		}
+		r, err = zlib.NewReader(bytes.NewReader(body))
+	case "br", "zstd":
+		if looksPlain(body) {
+			return body, nil
+		}
+		return nil, fmt.Errorf("body is still %s-compressed, which this reader cannot decode", encoding)
+	default:
+		return body, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("decompressing %s body: %w", encoding, err)
+	}
+	out, err := io.ReadAll(io.LimitReader(r, MaxBodyBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("decompressing %s body: %w", encoding, err)
+	}
+	return out, checkSize("decompressed body", len(out))
+}
+
+func looksPlain(body []byte) bool {
+	t := bytes.TrimSpace(body)
+	return len(t) == 0 || t[0] == '{' || t[0] == '[' || t[0] == '"'
+}

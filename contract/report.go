@@ -1,0 +1,205 @@
+package contract
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// WriteText writes one line per finding, grouped per operation, then a summary.
+func WriteText(w io.Writer, res Result) error {
+	groups, order := group(res.Findings)
+	for _, key := range order {
+		fs := groups[key]
+		fmt.Fprintf(w, "%s\n", groupTitle(fs[0]))
+		for _, f := range fs {
+			fmt.Fprintf(w, "  %s\n", textLine(f))
+		}
+		fmt.Fprintln(w)
+	}
+	_, err := fmt.Fprintln(w, summaryLine(res.Summary))
+	return err
+}
+
+func groupTitle(f Finding) string {
+	switch {
+	case f.Kind == KindUnreadable:
+		return "unreadable input"
+	case f.OperationID == "":
+		return "undocumented endpoints (" + f.API + ")"
+	default:
+		return fmt.Sprintf("%s (%s %s %s)", f.OperationID, f.API, f.Method, f.Path)
+	}
+}
+
+func textLine(f Finding) string {
+	where := f.Source
+	if f.Entry >= 0 {
+		where = fmt.Sprintf("%s#%d", f.Source, f.Entry)
+	}
+	if f.Kind == KindUnreadable {
+		return fmt.Sprintf("%s: %s", where, f.Found)
+	}
+	ptr := f.Pointer
+	switch {
+	case ptr != "":
+		ptr = " " + ptr
+	case f.Kind == KindBody:
+		ptr = " (body)"
+	}
+	return fmt.Sprintf("%s %d %s%s: expected %s, found %s", where, f.Status, f.Kind, ptr, f.Expected, f.Found)
+}
+
+func summaryLine(s Summary) string {
+	line := fmt.Sprintf("%d exchanges checked: %d passed, %d failed; %d skipped", s.Checked, s.Passed, s.Failed, s.Skipped)
+	if len(s.SkippedBy) > 0 {
+		var hosts []string
+		for _, h := range sortedKeys(s.SkippedBy) {
+			hosts = append(hosts, fmt.Sprintf("%s: %d", h, s.SkippedBy[h]))
+		}
+		line += " (other hosts: " + strings.Join(hosts, ", ") + ")"
+	}
+	if s.Unreadable > 0 {
+		line += fmt.Sprintf("; %d unreadable", s.Unreadable)
+	}
+	return line
+}
+
+// group orders findings by operation (unreadable input last), keeping entry order.
+func group(findings []Finding) (map[string][]Finding, []string) {
+	groups := map[string][]Finding{}
+	var order []string
+	for _, f := range findings {
+		key := groupTitle(f)
+		if _, ok := groups[key]; !ok {
+			order = append(order, key)
+		}
+		groups[key] = append(groups[key], f)
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		ui, uj := order[i] == "unreadable input", order[j] == "unreadable input"
+		if ui != uj {
+			return uj
+		}
+		return order[i] < order[j]
+	})
+	return groups, order
+}
+
+// JSONReport is the stable shape of --format json: a summary and the findings in
+// source and entry order. Fields are only ever added.
+type JSONReport struct {
+	Version  int       `json:"version"`
+	Summary  Summary   `json:"summary"`
+	Findings []Finding `json:"findings"`
+}
+
+// WriteJSON writes the report as one JSON document.
+func WriteJSON(w io.Writer, res Result) error {
+	rep := JSONReport{Version: 1, Summary: res.Summary, Findings: res.Findings}
+	if rep.Findings == nil {
+		rep.Findings = []Finding{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(rep)
+}
+
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	ClassName string        `xml:"classname,attr"`
+	Failure   *junitMessage `xml:"failure,omitempty"`
+	Error     *junitMessage `xml:"error,omitempty"`
+}
+
+type junitMessage struct {
+	Message string `xml:"message,attr"`
+	Text    string `xml:",chardata"`
+}
+
+// WriteJUnit writes a JUnit XML report: a suite per operation, a test case per
+// exchange, failing with its findings; unreadable entries are errors.
+func WriteJUnit(w io.Writer, res Result) error {
+	byEntry := map[string][]Finding{}
+	for _, f := range res.Findings {
+		k := fmt.Sprintf("%s#%d", f.Source, f.Entry)
+		byEntry[k] = append(byEntry[k], f)
+	}
+	suites := map[string]*junitSuite{}
+	var names []string
+	suite := func(name string) *junitSuite {
+		if s, ok := suites[name]; ok {
+			return s
+		}
+		suites[name] = &junitSuite{Name: name}
+		names = append(names, name)
+		return suites[name]
+	}
+	for _, c := range res.Exchanges {
+		name := c.OperationID
+		if name == "" {
+			name = "undocumented"
+		}
+		s := suite(name)
+		k := fmt.Sprintf("%s#%d", c.Source, c.Entry)
+		tc := junitCase{Name: k, ClassName: name}
+		if fs := byEntry[k]; len(fs) > 0 {
+			var lines []string
+			for _, f := range fs {
+				lines = append(lines, textLine(f))
+			}
+			tc.Failure = &junitMessage{Message: fmt.Sprintf("%d finding(s)", len(fs)), Text: strings.Join(lines, "\n")}
+			s.Failures++
+		}
+		s.Tests++
+		s.Cases = append(s.Cases, tc)
+	}
+	for _, f := range res.Findings {
+		if f.Kind != KindUnreadable {
+			continue
+		}
+		s := suite("unreadable")
+		where := fmt.Sprintf("%s#%d", f.Source, f.Entry)
+		s.Cases = append(s.Cases, junitCase{Name: where, ClassName: "unreadable", Error: &junitMessage{Message: "unreadable", Text: f.Found}})
+		s.Tests++
+		s.Errors++
+	}
+	sort.Strings(names)
+	out := junitSuites{}
+	for _, n := range names {
+		s := suites[n]
+		out.Suites = append(out.Suites, *s)
+		out.Tests += s.Tests
+		out.Failures += s.Failures
+		out.Errors += s.Errors
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}

@@ -1,0 +1,198 @@
+package contract
+
+import (
+	"context"
+	"errors"
+	"io"
+
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/orgapis/orgapis/specs"
+)
+
+// APIForHost returns the API served at host, if it is one of the two.
+func APIForHost(host string) (specs.API, bool) {
+	switch strings.ToLower(host) {
+	case "api.apollo.io":
+		return specs.Apollo, true
+	case "api.affinity.co":
+		return specs.Affinity, true
+	}
+	return "", false
+}
+
+// Input is one recording to check.
+type Input struct {
+	Name string
+	Open func() (io.ReadCloser, error)
+}
+
+// Runner checks recordings with one validator per API.
+type Runner struct {
+	Validators map[specs.API]*Validator
+	// Force sends every exchange to this API whatever its host (for traffic recorded
+	// through a proxy); empty assigns by host and skips other hosts.
+	Force specs.API
+	// Workers is the number of exchanges checked at once; 0 means GOMAXPROCS.
+	Workers int
+}
+
+// Summary counts what a run saw.
+type Summary struct {
+	Checked    int            `json:"checked"`
+	Passed     int            `json:"passed"`
+	Failed     int            `json:"failed"`
+	Skipped    int            `json:"skipped"`
+	Unreadable int            `json:"unreadable"`
+	SkippedBy  map[string]int `json:"skipped_hosts,omitempty"`
+}
+
+// Result is everything a run found, in source and entry order.
+type Result struct {
+	Summary  Summary   `json:"summary"`
+	Findings []Finding `json:"findings"`
+	// Exchanges lists every checked exchange, for reports that list passes too.
+	Exchanges []Checked `json:"-"`
+}
+
+// Checked is one validated exchange.
+type Checked struct {
+	Source      string
+	Entry       int
+	OperationID string
+	Findings    int
+}
+
+type job struct {
+	ex  Exchange
+	v   *Validator
+	err *EntryError
+}
+
+// Run reads every input, spreading the checks over Workers goroutines, and returns the
+// findings sorted by source and entry. A file or entry that cannot be read becomes an
+// "unreadable" finding; everything else is still checked.
+func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
+	workers := r.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	jobs := make(chan job, workers*2)
+	var mu sync.Mutex
+	var res Result
+	res.Summary.SkippedBy = map[string]int{}
+	var checked []Checked
+
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				if j.err != nil {
+					f := Finding{Source: j.err.Source, Entry: j.err.Index, Kind: KindUnreadable, Found: j.err.Err.Error()}
+					mu.Lock()
+					res.Findings = append(res.Findings, f)
+					res.Summary.Unreadable++
+					mu.Unlock()
+					continue
+				}
+				findings := j.v.Validate(j.ex)
+				op := ""
+				if len(findings) > 0 {
+					op = findings[0].OperationID
+				} else if rt := j.v.router.find(j.ex.Method, j.ex.URL.Path); rt != nil {
+					op = rt.operation.OperationID
+				}
+				mu.Lock()
+				res.Findings = append(res.Findings, findings...)
+				checked = append(checked, Checked{Source: j.ex.Source, Entry: j.ex.Index, OperationID: op, Findings: len(findings)})
+				mu.Unlock()
+			}
+		}()
+	}
+
+	// Files are read concurrently too, each by its own goroutine, at most `workers` at once.
+	sem := make(chan struct{}, workers)
+	var readers sync.WaitGroup
+	for _, in := range inputs {
+		readers.Add(1)
+		sem <- struct{}{}
+		go func(in Input) {
+			defer readers.Done()
+			defer func() { <-sem }()
+			r.read(ctx, in, jobs, &mu, &res)
+		}(in)
+	}
+	readers.Wait()
+	close(jobs)
+	wg.Wait()
+
+	sort.SliceStable(res.Findings, func(i, j int) bool {
+		return less(res.Findings[i].Source, res.Findings[i].Entry, res.Findings[j].Source, res.Findings[j].Entry)
+	})
+	sort.Slice(checked, func(i, j int) bool {
+		return less(checked[i].Source, checked[i].Entry, checked[j].Source, checked[j].Entry)
+	})
+	res.Exchanges = checked
+	for _, c := range checked {
+		res.Summary.Checked++
+		if c.Findings == 0 {
+			res.Summary.Passed++
+		} else {
+			res.Summary.Failed++
+		}
+	}
+	return res
+}
+
+func (r *Runner) read(ctx context.Context, in Input, jobs chan<- job, mu *sync.Mutex, res *Result) {
+	rc, err := in.Open()
+	if err != nil {
+		jobs <- job{err: &EntryError{Source: in.Name, Index: -1, Err: err}}
+		return
+	}
+	defer rc.Close()
+	for ex, err := range Read(in.Name, rc) {
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			var ee *EntryError
+			if !errors.As(err, &ee) {
+				ee = &EntryError{Source: in.Name, Index: -1, Err: err}
+			}
+			jobs <- job{err: ee}
+			continue
+		}
+		v := r.validatorFor(ex)
+		if v == nil {
+			mu.Lock()
+			res.Summary.Skipped++
+			res.Summary.SkippedBy[ex.URL.Host]++
+			mu.Unlock()
+			continue
+		}
+		jobs <- job{ex: ex, v: v}
+	}
+}
+
+func (r *Runner) validatorFor(ex Exchange) *Validator {
+	if r.Force != "" {
+		return r.Validators[r.Force]
+	}
+	if api, ok := APIForHost(ex.URL.Hostname()); ok {
+		return r.Validators[api]
+	}
+	return nil
+}
+
+func less(s1 string, e1 int, s2 string, e2 int) bool {
+	if s1 != s2 {
+		return s1 < s2
+	}
+	return e1 < e2
+}

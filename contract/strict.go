@@ -1,0 +1,86 @@
+package contract
+
+import (
+	"strconv"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// undocumented appends the pointers of fields in value that schema does not describe.
+// Properties count from the schema and from every allOf, anyOf and oneOf branch; an
+// object with additionalProperties (true or a schema) is a map whose keys are all
+// documented, and its values are walked with that schema.
+func undocumented(s *openapi3.Schema, value any, ptr string, out *[]string) {
+	if s == nil {
+		return
+	}
+	switch v := value.(type) {
+	case map[string]any:
+		props := map[string][]*openapi3.Schema{}
+		var extra []*openapi3.Schema
+		open := false
+		collect(s, props, &extra, &open, 0)
+		for _, k := range sortedKeys(v) {
+			child := ptr + pointer([]string{k})
+			if schemas, ok := props[k]; ok {
+				for _, cs := range schemas {
+					undocumented(cs, v[k], child, out)
+				}
+				continue
+			}
+			if !open {
+				*out = append(*out, child)
+				continue
+			}
+			for _, es := range extra {
+				undocumented(es, v[k], child, out)
+			}
+		}
+	case []any:
+		var items []*openapi3.Schema
+		collectItems(s, &items, 0)
+		for i, elem := range v {
+			for _, is := range items {
+				undocumented(is, elem, ptr+"/"+strconv.Itoa(i), out)
+			}
+		}
+	}
+}
+
+// maxDepth stops a pathological chain of composed schemas.
+const maxDepth = 32
+
+func collect(s *openapi3.Schema, props map[string][]*openapi3.Schema, extra *[]*openapi3.Schema, open *bool, depth int) {
+	if s == nil || depth > maxDepth {
+		return
+	}
+	for name, p := range s.Properties {
+		props[name] = append(props[name], p.Value)
+	}
+	ap := s.AdditionalProperties
+	if (ap.Has != nil && *ap.Has) || ap.Schema != nil {
+		*open = true
+		if ap.Schema != nil {
+			*extra = append(*extra, ap.Schema.Value)
+		}
+	}
+	for _, group := range []openapi3.SchemaRefs{s.AllOf, s.AnyOf, s.OneOf} {
+		for _, sub := range group {
+			collect(sub.Value, props, extra, open, depth+1)
+		}
+	}
+}
+
+func collectItems(s *openapi3.Schema, items *[]*openapi3.Schema, depth int) {
+	if s == nil || depth > maxDepth {
+		return
+	}
+	if s.Items != nil {
+		*items = append(*items, s.Items.Value)
+	}
+	for _, group := range []openapi3.SchemaRefs{s.AllOf, s.AnyOf, s.OneOf} {
+		for _, sub := range group {
+			collectItems(sub.Value, items, depth+1)
+		}
+	}
+}

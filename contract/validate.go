@@ -1,0 +1,358 @@
+package contract
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"mime"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/orgapis/orgapis/specs"
+)
+
+// Validator checks exchanges against one API's spec. It is safe for concurrent use.
+type Validator struct {
+	api      specs.API
+	router   *router
+	strict   bool
+	requests bool
+}
+
+// Option configures a Validator.
+type Option func(*Validator)
+
+// Strict also reports fields present in a body but absent from its schema. Free-form
+// maps (additionalProperties) are not undocumented.
+func Strict() Option { return func(v *Validator) { v.strict = true } }
+
+// CheckRequests also checks each request's query parameters and JSON body.
+func CheckRequests() Option { return func(v *Validator) { v.requests = true } }
+
+// New returns a validator for doc, a loaded and valid document of api.
+func New(api specs.API, doc *openapi3.T, opts ...Option) *Validator {
+	v := &Validator{api: api, router: newRouter(doc)}
+	for _, opt := range opts {
+		opt(v)
+	}
+	return v
+}
+
+// NewEmbedded returns a validator for the spec of api embedded in package specs.
+func NewEmbedded(ctx context.Context, api specs.API, opts ...Option) (*Validator, error) {
+	doc, err := specs.Load(ctx, api)
+	if err != nil {
+		return nil, err
+	}
+	return New(api, doc, opts...), nil
+}
+
+// API is the API this validator checks.
+func (v *Validator) API() specs.API { return v.api }
+
+// Validate checks one exchange and returns every finding; none means it conforms.
+func (v *Validator) Validate(ex Exchange) []Finding {
+	base := Finding{Source: ex.Source, Entry: ex.Index, API: string(v.api), Method: ex.Method, Status: ex.Status}
+	if ex.URL != nil {
+		base.Path = ex.URL.Path
+	}
+	rt := v.router.find(ex.Method, base.Path)
+	if rt == nil {
+		f := base
+		f.Kind, f.Expected, f.Found = KindUndocumentedEndpoint, "an operation of the "+string(v.api)+" spec", ex.Method+" "+base.Path
+		return []Finding{f}
+	}
+	base.OperationID, base.Path = rt.operation.OperationID, rt.template
+	var out []Finding
+	if v.requests {
+		out = append(out, v.checkRequest(base, rt, ex)...)
+	}
+	resp := rt.operation.Responses.Status(ex.Status)
+	if resp == nil {
+		resp = rt.operation.Responses.Default()
+	}
+	if resp == nil {
+		f := base
+		f.Kind, f.Expected, f.Found = KindUndocumentedStatus, "one of "+documentedStatuses(rt.operation), strconv.Itoa(ex.Status)
+		return append(out, f)
+	}
+	out = append(out, checkHeaders(base, resp.Value.Headers, ex)...)
+	if len(resp.Value.Content) == 0 {
+		return out
+	}
+	ct := ex.ResponseHeader.Get("Content-Type")
+	mediaType, _, err := mime.ParseMediaType(ct)
+	var media *openapi3.MediaType
+	if err == nil {
+		media = resp.Value.Content.Get(mediaType)
+	}
+	if media == nil {
+		f := base
+		f.Kind, f.Pointer, f.Expected, f.Found = KindContentType, "header:Content-Type", strings.Join(sortedKeys(resp.Value.Content), " or "), orNone(ct)
+		return append(out, f)
+	}
+	if media.Schema == nil || !strings.Contains(mediaType, "json") {
+		return out
+	}
+	return append(out, v.checkBody(base, "", media.Schema.Value, ex.ResponseBody, KindBody)...)
+}
+
+// checkBody validates a JSON body and, in strict mode, looks for undocumented fields.
+func (v *Validator) checkBody(base Finding, prefix string, schema *openapi3.Schema, body []byte, kind string) []Finding {
+	if !utf8.Valid(body) {
+		f := base
+		f.Kind, f.Pointer, f.Expected, f.Found = kind, prefix, "a UTF-8 JSON body", "invalid UTF-8"
+		return []Finding{f}
+	}
+	var value any
+	if err := json.Unmarshal(body, &value); err != nil {
+		f := base
+		f.Kind, f.Pointer, f.Expected, f.Found = kind, prefix, "a JSON body", "not JSON: "+err.Error()
+		return []Finding{f}
+	}
+	if kind == KindRequest {
+		redactKey(value)
+	}
+	var out []Finding
+	if err := schema.VisitJSON(value, openapi3.MultiErrors()); err != nil {
+		out = append(out, schemaFindings(base, kind, prefix, err)...)
+	}
+	if v.strict {
+		var ptrs []string
+		undocumented(schema, value, prefix, &ptrs)
+		for _, p := range ptrs {
+			f := base
+			f.Kind, f.Pointer, f.Expected, f.Found = KindUndocumentedField, p, "no such field", "field present"
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func checkHeaders(base Finding, headers openapi3.Headers, ex Exchange) []Finding {
+	var out []Finding
+	for _, name := range sortedKeys(headers) {
+		h := headers[name].Value
+		raw := ex.ResponseHeader.Get(name)
+		f := base
+		f.Kind, f.Pointer = KindHeader, "header:"+name
+		if raw == "" {
+			if h.Required {
+				f.Expected, f.Found = "header present", "(none)"
+				out = append(out, f)
+			}
+			continue
+		}
+		if h.Schema == nil {
+			continue
+		}
+		if exp, ok := checkScalar(h.Schema.Value, raw); !ok {
+			f.Expected, f.Found = exp, brief(raw)
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// checkScalar validates a header or query value, which arrives as text, against a
+// scalar schema. It returns what was expected when the value does not fit.
+func checkScalar(s *openapi3.Schema, raw string) (string, bool) {
+	var value any = raw
+	switch {
+	case s.Type.Is("integer"), s.Type.Is("number"):
+		n, err := strconv.ParseFloat(raw, 64)
+		if err != nil {
+			return "type " + s.Type.Slice()[0], false
+		}
+		value = n
+	case s.Type.Is("boolean"):
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			return "type boolean", false
+		}
+		value = b
+	}
+	if err := s.VisitJSON(value, openapi3.MultiErrors()); err != nil {
+		var parts []string
+		for _, f := range schemaFindings(Finding{}, "", "", err) {
+			parts = append(parts, f.Expected)
+		}
+		return strings.Join(parts, "; "), false
+	}
+	return "", true
+}
+
+func (v *Validator) checkRequest(base Finding, rt *route, ex Exchange) []Finding {
+	var out []Finding
+	query := ex.URL.Query()
+	documented := map[string]bool{}
+	params := append(append(openapi3.Parameters{}, rt.item.Parameters...), rt.operation.Parameters...)
+	for _, p := range params {
+		if p.Value.In != openapi3.ParameterInQuery {
+			continue
+		}
+		name := p.Value.Name
+		documented[name] = true
+		f := base
+		f.Kind, f.Pointer = KindRequest, "query:"+name
+		if !query.Has(name) {
+			if p.Value.Required {
+				f.Expected, f.Found = "parameter present", "(none)"
+				out = append(out, f)
+			}
+			continue
+		}
+		if p.Value.Schema == nil {
+			continue
+		}
+		if exp, ok := checkScalar(p.Value.Schema.Value, query.Get(name)); !ok {
+			f.Expected, f.Found = exp, brief(query.Get(name))
+			if isSecretName(name) {
+				f.Found = "REDACTED"
+			}
+			out = append(out, f)
+		}
+	}
+	for _, name := range sortedKeys(query) {
+		if !documented[name] {
+			f := base
+			f.Kind, f.Pointer, f.Expected, f.Found = KindRequest, "query:"+name, "no such parameter", "parameter present"
+			out = append(out, f)
+		}
+	}
+	if rt.operation.RequestBody == nil || len(ex.RequestBody) == 0 {
+		return out
+	}
+	mediaType, _, _ := mime.ParseMediaType(ex.RequestHeader.Get("Content-Type"))
+	media := rt.operation.RequestBody.Value.Content.Get(mediaType)
+	if media == nil {
+		f := base
+		f.Kind, f.Pointer, f.Expected, f.Found = KindRequest, "request header:Content-Type",
+			strings.Join(sortedKeys(rt.operation.RequestBody.Value.Content), " or "), orNone(mediaType)
+		return append(out, f)
+	}
+	if media.Schema != nil && strings.Contains(mediaType, "json") {
+		out = append(out, v.checkBody(base, "request:", media.Schema.Value, ex.RequestBody, KindRequest)...)
+	}
+	return out
+}
+
+// schemaFindings turns kin-openapi's errors into findings. SchemaError.Error() prints
+// the whole schema and value, so messages are built from its fields instead.
+func schemaFindings(base Finding, kind, prefix string, err error) []Finding {
+	var out []Finding
+	var walk func(error)
+	walk = func(err error) {
+		switch e := err.(type) {
+		case openapi3.MultiError:
+			for _, sub := range e {
+				walk(sub)
+			}
+		case *openapi3.SchemaError:
+			f := base
+			f.Kind = kind
+			f.Pointer = prefix + pointer(e.JSONPointer())
+			f.Expected, f.Found = describe(e)
+			out = append(out, f)
+		default:
+			f := base
+			f.Kind, f.Pointer, f.Expected, f.Found = kind, prefix, "a value the schema accepts", err.Error()
+			out = append(out, f)
+		}
+	}
+	walk(err)
+	return out
+}
+
+func describe(e *openapi3.SchemaError) (expected, found string) {
+	s := e.Schema
+	found = brief(e.Value)
+	switch e.SchemaField {
+	case "type", "nullable":
+		expected = "type " + strings.Join(s.Type.Slice(), "|")
+		if s.Nullable {
+			expected += " or null"
+		}
+	case "format":
+		expected = "format " + s.Format
+	case "pattern":
+		expected = "pattern " + s.Pattern
+	case "enum":
+		expected = "one of " + brief(s.Enum)
+	case "required":
+		expected, found = e.Reason, "missing"
+	case "minimum", "maximum":
+		expected = e.SchemaField + ": " + strings.TrimPrefix(strings.TrimPrefix(e.Reason, "number must be "), "value must be ")
+	default:
+		expected = e.SchemaField + ": " + e.Reason
+	}
+	return expected, found
+}
+
+func pointer(path []string) string {
+	if len(path) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for _, p := range path {
+		b.WriteByte('/')
+		b.WriteString(strings.ReplaceAll(strings.ReplaceAll(p, "~", "~0"), "/", "~1"))
+	}
+	return b.String()
+}
+
+// brief renders a value for a report, cut to 80 characters.
+func brief(v any) string {
+	var s string
+	if str, ok := v.(string); ok {
+		s = strconv.Quote(str)
+	} else if b, err := json.Marshal(v); err == nil {
+		s = string(b)
+	} else {
+		s = fmt.Sprint(v)
+	}
+	if len(s) > 80 {
+		s = s[:77] + "..."
+	}
+	return s
+}
+
+func documentedStatuses(op *openapi3.Operation) string {
+	codes := sortedKeys(op.Responses.Map())
+	return strings.Join(codes, ", ")
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+func isSecretName(name string) bool {
+	n := strings.ToLower(name)
+	return n == "api_key" || n == "x-api-key" || n == "authorization"
+}
+
+// redactKey replaces a top-level api_key in a request body, so that no report shows it.
+func redactKey(v any) {
+	if m, ok := v.(map[string]any); ok {
+		for k := range m {
+			if isSecretName(k) {
+				m[k] = "REDACTED"
+			}
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,91 @@
+package contract
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+
+	"gopkg.in/yaml.v3"
+)
+
+type vcrCassette struct {
+	Version      int         `yaml:"version"`
+	Interactions []yaml.Node `yaml:"interactions"`
+}
+
+type vcrInteraction struct {
+	Request struct {
+		Body    string              `yaml:"body"`
+		Headers map[string][]string `yaml:"headers"`
+		URL     string              `yaml:"url"`
+		Method  string              `yaml:"method"`
+	} `yaml:"request"`
+	Response struct {
+		Body    string              `yaml:"body"`
+		Headers map[string][]string `yaml:"headers"`
+		Code    int                 `yaml:"code"`
+	} `yaml:"response"`
+}
+
+// ReadVCR reads a go-vcr v4 cassette. Each interaction is decoded on its own, so one
+// that is broken does not hide the others. The cassette is YAML and is parsed whole.
+func ReadVCR(source string, r io.Reader) iter.Seq2[Exchange, error] {
+	return func(yield func(Exchange, error) bool) {
+		data, err := io.ReadAll(r)
+		if err != nil {
+			yield(Exchange{}, &EntryError{Source: source, Index: -1, Err: err})
+			return
+		}
+		var c vcrCassette
+		if err := yaml.Unmarshal(data, &c); err != nil {
+			yield(Exchange{}, &EntryError{Source: source, Index: -1, Err: fmt.Errorf("not a go-vcr cassette: %w", err)})
+			return
+		}
+		if c.Interactions == nil {
+			yield(Exchange{}, &EntryError{Source: source, Index: -1, Err: errors.New("not a go-vcr cassette: no interactions")})
+			return
+		}
+		for i, node := range c.Interactions {
+			ex, err := vcrExchange(source, i, &node)
+			if err != nil {
+				if !yield(Exchange{}, &EntryError{Source: source, Index: i, Err: err}) {
+					return
+				}
+				continue
+			}
+			if !yield(ex, nil) {
+				return
+			}
+		}
+	}
+}
+
+func vcrExchange(source string, index int, node *yaml.Node) (Exchange, error) {
+	var in vcrInteraction
+	if err := node.Decode(&in); err != nil {
+		return Exchange{}, err
+	}
+	ex, err := newExchange(source, index, in.Request.Method, in.Request.URL, in.Response.Code)
+	if err != nil {
+		return ex, err
+	}
+	for k, vs := range in.Request.Headers {
+		for _, v := range vs {
+			ex.RequestHeader.Add(k, v)
+		}
+	}
+	for k, vs := range in.Response.Headers {
+		for _, v := range vs {
+			ex.ResponseHeader.Add(k, v)
+		}
+	}
+	if err := checkSize("response body", len(in.Response.Body)); err != nil {
+		return ex, err
+	}
+	ex.RequestBody = []byte(in.Request.Body)
+	if ex.ResponseBody, err = decompress(ex.ResponseHeader.Get("Content-Encoding"), []byte(in.Response.Body)); err != nil {
+		return ex, fmt.Errorf("response body: %w", err)
+	}
+	return ex, nil
+}
