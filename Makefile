@@ -36,9 +36,12 @@ vet:
 test:
 	$(GO) test -race ./...
 
-## fuzz: run each reader's fuzz test briefly
+## fuzz: run each recording reader's fuzz test briefly (FUZZTIME each)
+FUZZTIME ?= 10s
 fuzz:
-	@true
+	@for f in FuzzReadHAR FuzzReadVCR FuzzReadLines; do \
+		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 50x ./contract || exit 1; \
+	done
 
 ## bench: the benchmarks whose figures BENCHMARKS.md reports
 bench:

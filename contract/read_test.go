@@ -1,0 +1,177 @@
+package contract
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+type readResult struct {
+	exchanges []Exchange
+	errs      []*EntryError
+}
+
+func readAll(name, data string) readResult {
+	var r readResult
+	for ex, err := range Read(name, strings.NewReader(data)) {
+		if err != nil {
+			var ee *EntryError
+			if !errors.As(err, &ee) {
+				ee = &EntryError{Index: -2, Err: err}
+			}
+			r.errs = append(r.errs, ee)
+			continue
+		}
+		r.exchanges = append(r.exchanges, ex)
+	}
+	return r
+}
+
+func harOf(entries ...string) string {
+	return `{"log":{"version":"1.2","creator":{"name":"t"},"entries":[` + strings.Join(entries, ",") + `]}}`
+}
+
+func harEntryJSON(url string, status int, content string) string {
+	return fmt.Sprintf(`{"request":{"method":"GET","url":%q,"headers":[]},"response":{"status":%d,"headers":[{"name":"Content-Type","value":"application/json"}],"content":%s}}`, url, status, content)
+}
+
+func TestReadHARBodies(t *testing.T) {
+	body := `{"success":true}`
+	var gz bytes.Buffer
+	w := gzip.NewWriter(&gz)
+	_, _ = w.Write([]byte(body))
+	_ = w.Close()
+	gzEntry := strings.Replace(harEntryJSON("https://api.affinity.co/x", 200,
+		fmt.Sprintf(`{"mimeType":"application/json","encoding":"base64","text":%q}`, base64.StdEncoding.EncodeToString(gz.Bytes()))),
+		`"headers":[{"name":"Content-Type"`, `"headers":[{"name":"Content-Encoding","value":"gzip"},{"name":"Content-Type"`, 1)
+	r := readAll("a.har", harOf(
+		harEntryJSON("https://api.affinity.co/x", 200, fmt.Sprintf(`{"mimeType":"application/json","text":%q}`, body)),
+		harEntryJSON("https://api.affinity.co/x", 200, fmt.Sprintf(`{"mimeType":"application/json","encoding":"base64","text":%q}`, base64.StdEncoding.EncodeToString([]byte(body)))),
+		gzEntry,
+	))
+	if len(r.errs) != 0 || len(r.exchanges) != 3 {
+		t.Fatalf("errors %v, %d exchanges", r.errs, len(r.exchanges))
+	}
+	for i, ex := range r.exchanges {
+		if string(ex.ResponseBody) != body || ex.Index != i || ex.Source != "a.har" {
+			t.Errorf("entry %d: index %d source %s body %q", i, ex.Index, ex.Source, ex.ResponseBody)
+		}
+	}
+}
+
+func TestReadHARBadEntriesDoNotHideOthers(t *testing.T) {
+	good := harEntryJSON("https://api.affinity.co/x", 200, `{"text":"{}"}`)
+	huge := harEntryJSON("https://api.affinity.co/x", 200, `{"text":"`+strings.Repeat("a", MaxBodyBytes+1)+`"}`)
+	r := readAll("a.har", harOf(
+		good,
+		`{"request":{"method":"GET","headers":[]},"response":{"status":200,"content":{}}}`, // no url
+		`{"request":{"method":"GET","url":"https://api.affinity.co/x"},"response":{"status":0,"content":{}}}`,
+		`{"request":{"method":"GET","url":"https://api.affinity.co/x"}}`,
+		`{"request":{"method":7,"url":"https://api.affinity.co/x"},"response":{"status":200}}`,
+		harEntryJSON("https://api.affinity.co/x", 200, `{"encoding":"base64","text":"%%%"}`),
+		huge,
+		good,
+	))
+	if len(r.exchanges) != 2 || r.exchanges[1].Index != 7 {
+		t.Errorf("good entries read: %d (want entries 0 and 7)", len(r.exchanges))
+	}
+	want := map[int]string{1: "request URL is missing", 2: "response status 0", 3: "response is missing",
+		4: "field request.method", 5: "bad base64 body", 6: "over the 32 MiB limit"}
+	if len(r.errs) != len(want) {
+		t.Fatalf("errors = %v", r.errs)
+	}
+	for _, e := range r.errs {
+		if !strings.Contains(e.Error(), want[e.Index]) || !strings.HasPrefix(e.Error(), fmt.Sprintf("a.har entry %d: ", e.Index)) {
+			t.Errorf("entry %d error = %q, want it to name the entry and say %q", e.Index, e.Error(), want[e.Index])
+		}
+	}
+}
+
+func TestReadHARTruncatedAndNotHAR(t *testing.T) {
+	full := harOf(harEntryJSON("https://api.affinity.co/x", 200, `{"text":"{}"}`), harEntryJSON("https://api.affinity.co/y", 200, `{"text":"{}"}`))
+	cut := full[:len(full)-40]
+	r := readAll("cut.har", cut)
+	if len(r.exchanges) != 1 || len(r.errs) != 1 || r.errs[0].Index != 1 || !strings.Contains(r.errs[0].Error(), "broken JSON") {
+		t.Errorf("truncated: %d exchanges, errors %v", len(r.exchanges), r.errs)
+	}
+	for name, data := range map[string]string{"not json": "hello", "not har": `{"foo":1}`, "empty": ""} {
+		r := readAll("x.har", data)
+		if len(r.exchanges) != 0 || len(r.errs) != 1 || r.errs[0].Index != -1 || !strings.Contains(r.errs[0].Error(), "x.har: not a HAR file") {
+			t.Errorf("%s: %d exchanges, errors %v", name, len(r.exchanges), r.errs)
+		}
+	}
+}
+
+func TestReadVCR(t *testing.T) {
+	cassette := `---
+version: 2
+interactions:
+  - id: 0
+    request: {method: GET, url: "https://api.apollo.io/v1/x", headers: {X-Api-Key: [k]}}
+    response: {code: 200, body: '{"a":1}', headers: {Content-Type: [application/json]}}
+  - id: 1
+    request: {method: GET, url: "https://api.apollo.io/v1/x"}
+    response: {code: [not, a, number]}
+  - id: 2
+    request: {url: "https://api.apollo.io/v1/x"}
+    response: {code: 200}
+  - id: 3
+    request: {method: POST, url: "https://api.apollo.io/v1/y", body: '{"q":1}'}
+    response: {code: 201, body: ok}
+`
+	r := readAll("c.yaml", cassette)
+	if len(r.exchanges) != 2 || r.exchanges[0].ResponseHeader.Get("Content-Type") != "application/json" ||
+		string(r.exchanges[1].RequestBody) != `{"q":1}` || r.exchanges[1].Index != 3 {
+		t.Errorf("exchanges = %+v", r.exchanges)
+	}
+	if len(r.errs) != 2 || r.errs[0].Index != 1 || r.errs[1].Index != 2 || !strings.Contains(r.errs[1].Error(), "method is missing") {
+		t.Errorf("errors = %v", r.errs)
+	}
+	bad := readAll("c.yaml", "interactions: [unclosed")
+	if len(bad.errs) != 1 || bad.errs[0].Index != -1 {
+		t.Errorf("not YAML: %v", bad.errs)
+	}
+}
+
+func TestReadLines(t *testing.T) {
+	data := `{"method":"GET","url":"https://api.affinity.co/organizations","status":200,"response_headers":{"Content-Type":"application/json"},"response_body":{"organizations":[]}}
+
+not json
+{"method":"GET","url":"https://api.affinity.co/x","status":500,"response_text":"oops"}
+{"method":"GET","status":200}
+{"method":"GET","url":"https://api.affinity.co/x","status":200,"response_text":"` + strings.Repeat("a", MaxBodyBytes+2<<20) + `"}
+{"method":"DELETE","url":"https://api.affinity.co/organizations/1","status":200,"response_body":{"success":true}}`
+	r := readAll("l.jsonl", data)
+	if len(r.exchanges) != 3 {
+		t.Fatalf("exchanges = %d, errors %v", len(r.exchanges), r.errs)
+	}
+	if string(r.exchanges[0].ResponseBody) != `{"organizations":[]}` || string(r.exchanges[1].ResponseBody) != "oops" || r.exchanges[2].Index != 5 {
+		t.Errorf("exchanges = %+v", r.exchanges)
+	}
+	want := map[int]string{1: "not a JSON exchange", 3: "request URL is missing", 4: "over the"}
+	if len(r.errs) != 3 {
+		t.Fatalf("errors = %v", r.errs)
+	}
+	for _, e := range r.errs {
+		if !strings.Contains(e.Error(), want[e.Index]) {
+			t.Errorf("entry %d: %v, want %q", e.Index, e, want[e.Index])
+		}
+	}
+}
+
+func TestDetect(t *testing.T) {
+	line := `{"method":"GET","url":"https://api.affinity.co/x","status":200}`
+	for name, c := range map[string]struct{ file, data string }{
+		"har by content":   {"x.json", harOf()},
+		"lines by content": {"x.json", line + "\n" + line},
+		"vcr by content":   {"stdin", "---\ninteractions: []\n"},
+	} {
+		if len(readAll(c.file, c.data).errs) != 0 {
+			t.Errorf("%s: %v", name, readAll(c.file, c.data).errs)
+		}
+	}
+}

@@ -1,0 +1,178 @@
+package contract
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"reflect"
+	"testing"
+
+	"github.com/orgapis/orgapis/specs"
+)
+
+func validator(t *testing.T, api specs.API, opts ...Option) *Validator {
+	t.Helper()
+	v, err := NewEmbedded(context.Background(), api, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func exchange(method, rawURL string, status int, contentType, body string) Exchange {
+	u, _ := url.Parse(rawURL)
+	h := http.Header{}
+	if contentType != "" {
+		h.Set("Content-Type", contentType)
+	}
+	return Exchange{Source: "t", Index: 3, Method: method, URL: u, Status: status, ResponseHeader: h,
+		RequestHeader: http.Header{}, ResponseBody: []byte(body)}
+}
+
+const validOrg = `{"id":1,"name":"A","domain":null,"domains":[],"crunchbase_uuid":null,"global":false}`
+
+func TestFindingKinds(t *testing.T) {
+	affinity := validator(t, specs.Affinity)
+	apollo := validator(t, specs.Apollo)
+	base := Finding{Source: "t", Entry: 3, API: "affinity", Method: "GET", OperationID: "getOrganization", Path: "/organizations/{organization_id}", Status: 200}
+	with := func(f Finding, kind, ptr, exp, found string) Finding {
+		f.Kind, f.Pointer, f.Expected, f.Found = kind, ptr, exp, found
+		return f
+	}
+	cases := []struct {
+		name string
+		v    *Validator
+		ex   Exchange
+		want []Finding
+	}{
+		{"conforms", affinity, exchange("GET", "https://api.affinity.co/organizations/1", 200, "application/json; charset=utf-8", validOrg), nil},
+		{"undocumented endpoint", affinity, exchange("GET", "https://api.affinity.co/persons", 200, "application/json", "{}"),
+			[]Finding{{Source: "t", Entry: 3, API: "affinity", Method: "GET", Path: "/persons", Status: 200, Kind: KindUndocumentedEndpoint,
+				Expected: "an operation of the affinity spec", Found: "GET /persons"}}},
+		{"undocumented status", affinity, exchange("GET", "https://api.affinity.co/organizations/1", 418, "application/json", "{}"),
+			[]Finding{with(func() Finding { f := base; f.Status = 418; return f }(), KindUndocumentedStatus, "", "one of 200, 401, 403, 404, 422, 429, 500, 503", "418")}},
+		{"content type", affinity, exchange("GET", "https://api.affinity.co/organizations/1", 200, "text/html", "<html>"),
+			[]Finding{with(base, KindContentType, "header:Content-Type", "application/json", "text/html")}},
+		{"no content type", affinity, exchange("GET", "https://api.affinity.co/organizations/1", 200, "", validOrg),
+			[]Finding{with(base, KindContentType, "header:Content-Type", "application/json", "(none)")}},
+		{"every body violation", affinity, exchange("GET", "https://api.affinity.co/organizations/1", 200, "application/json",
+			`{"id":"1","name":2,"domain":null,"domains":[3],"global":false,"list_entries":[{"id":1,"list_id":2,"creator_id":null,"entity_id":4,"created_at":"yesterday"}]}`),
+			[]Finding{
+				with(base, KindBody, "/crunchbase_uuid", `property "crunchbase_uuid" is missing`, "missing"),
+				with(base, KindBody, "/domains/0", "type string", "3"),
+				with(base, KindBody, "/id", "type integer", `"1"`),
+				with(base, KindBody, "/list_entries/0/created_at", "format date-time", `"yesterday"`),
+				with(base, KindBody, "/name", "type string", "2"),
+			}},
+		{"body not JSON", affinity, exchange("GET", "https://api.affinity.co/organizations/1", 200, "application/json", `{"id":`),
+			[]Finding{with(base, KindBody, "", "a JSON body", "not JSON: unexpected end of JSON input")}},
+		{"body not UTF-8", affinity, exchange("GET", "https://api.affinity.co/organizations/1", 200, "application/json", "{\"name\":\"\xff\"}"),
+			[]Finding{with(base, KindBody, "", "a UTF-8 JSON body", "invalid UTF-8")}},
+		{"header value", apollo, func() Exchange {
+			ex := exchange("GET", "https://api.apollo.io/api/v1/organizations/x/job_postings", 200, "application/json", `{"organization_job_postings":[]}`)
+			ex.ResponseHeader.Set("x-minute-requests-left", "lots")
+			return ex
+		}(), []Finding{{Source: "t", Entry: 3, API: "apollo", Method: "GET", OperationID: "listOrganizationJobPostings",
+			Path: "/organizations/{organization_id}/job_postings", Status: 200, Kind: KindHeader, Pointer: "header:x-minute-requests-left",
+			Expected: "pattern ^([0-9]+|unlimited)$", Found: `"lots"`}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := c.v.Validate(c.ex)
+			sortFindings(got)
+			if !reflect.DeepEqual(got, c.want) {
+				t.Errorf("findings:\n got %+v\nwant %+v", got, c.want)
+			}
+		})
+	}
+}
+
+func sortFindings(fs []Finding) {
+	for i := 1; i < len(fs); i++ {
+		for j := i; j > 0 && fs[j].Pointer < fs[j-1].Pointer; j-- {
+			fs[j], fs[j-1] = fs[j-1], fs[j]
+		}
+	}
+}
+
+func TestRoutingUnderBothApolloPrefixesAndAnyHost(t *testing.T) {
+	v := validator(t, specs.Apollo)
+	for _, u := range []string{
+		"https://api.apollo.io/api/v1/mixed_companies/search",
+		"https://api.apollo.io/v1/mixed_companies/search",
+		"http://127.0.0.1:9999/v1/mixed_companies/search",
+		"http://proxy.internal/mixed_companies/search",
+	} {
+		ex := exchange("POST", u, 200, "application/json", `{"pagination":{"page":1,"per_page":1,"total_entries":0,"total_pages":0}}`)
+		if got := v.Validate(ex); len(got) != 0 {
+			t.Errorf("%s: %+v", u, got)
+		}
+	}
+	a := validator(t, specs.Affinity)
+	if rt := a.router.find("GET", "/organizations/fields"); rt == nil || rt.operation.OperationID != "listOrganizationFields" {
+		t.Errorf("/organizations/fields routed to %+v", rt)
+	}
+	if rt := a.router.find("GET", "/organizations/123/"); rt == nil || rt.operation.OperationID != "getOrganization" {
+		t.Errorf("/organizations/123/ routed to %+v", rt)
+	}
+	if rt := a.router.find("GET", "/organizations/abc"); rt != nil {
+		t.Errorf("/organizations/abc matched %s despite the integer id", rt.operation.OperationID)
+	}
+}
+
+func TestStrictWalksCompositionAndMaps(t *testing.T) {
+	v := validator(t, specs.Apollo, Strict())
+	body := `{"pagination":{"page":1,"per_page":1,"total_entries":1,"total_pages":1,"cursor":"x"},
+		"accounts":[{"id":"a","name":"A","domain":"a.co","typed_custom_fields":{"f1":7,"f2":{"deep":true}},
+			"contact_campaign_status_tally":{"paused":4},"primary_phone":{"number":"1","extension":"2"},"brand_new":1}],
+		"organizations":[{"id":"o","name":"O","website_url":null,"surprise":[]}]}`
+	got := v.Validate(exchange("POST", "https://api.apollo.io/api/v1/mixed_companies/search", 200, "application/json", body))
+	var ptrs []string
+	for _, f := range got {
+		if f.Kind != KindUndocumentedField {
+			t.Errorf("unexpected finding %+v", f)
+		}
+		ptrs = append(ptrs, f.Pointer)
+	}
+	want := []string{"/accounts/0/brand_new", "/accounts/0/primary_phone/extension", "/organizations/0/surprise", "/pagination/cursor"}
+	sortStrings(ptrs)
+	if !reflect.DeepEqual(ptrs, want) {
+		t.Errorf("undocumented fields = %v, want %v (allOf fields and free-form maps are documented)", ptrs, want)
+	}
+	// Off by default.
+	if got := validator(t, specs.Apollo).Validate(exchange("POST", "https://api.apollo.io/api/v1/mixed_companies/search", 200, "application/json", body)); len(got) != 0 {
+		t.Errorf("strict findings without Strict: %+v", got)
+	}
+}
+
+func sortStrings(s []string) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
+
+func TestRequestChecks(t *testing.T) {
+	v := validator(t, specs.Affinity, CheckRequests())
+	ex := exchange("GET", "https://api.affinity.co/organizations?page_size=900&with_interaction_dates=maybe&min_last_email_date=2021-01-01&colour=red&term=x",
+		200, "application/json", `{"organizations":[],"next_page_token":null}`)
+	got := v.Validate(ex)
+	want := map[string]string{
+		"query:page_size":              "maximum: at most 500",
+		"query:with_interaction_dates": "type boolean",
+		"query:min_last_email_date":    "format date-time",
+		"query:colour":                 "no such parameter",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("findings = %+v", got)
+	}
+	for _, f := range got {
+		if f.Kind != KindRequest || want[f.Pointer] != f.Expected {
+			t.Errorf("finding %+v; want expected %q", f, want[f.Pointer])
+		}
+	}
+	if got := validator(t, specs.Affinity).Validate(ex); len(got) != 0 {
+		t.Errorf("request findings without CheckRequests: %+v", got)
+	}
+}
