@@ -19,6 +19,8 @@ type Settings struct {
 	UserAgent              string
 	Logger                 *slog.Logger
 	Editors                []func(context.Context, *http.Request) error
+	// Transports wrap the HTTP client's transport, innermost first.
+	Transports []func(http.RoundTripper) http.RoundTripper
 	// Err is the first invalid option; constructors return it.
 	Err error
 }
@@ -60,8 +62,24 @@ func (s *Settings) fail(err error) {
 
 // Config turns the settings into a Doer configuration; the wrapper adds the rest.
 func (s *Settings) Config() Config {
+	hc := s.HTTPClient
+	if len(s.Transports) > 0 {
+		var c http.Client
+		if hc != nil {
+			c = *hc
+		}
+		rt := c.Transport
+		if rt == nil {
+			rt = http.DefaultTransport
+		}
+		for _, wrap := range s.Transports {
+			rt = wrap(rt)
+		}
+		c.Transport = rt
+		hc = &c
+	}
 	return Config{
-		HTTPClient: s.HTTPClient,
+		HTTPClient: hc,
 		MaxRetries: s.MaxRetries,
 		MinBackoff: s.MinBackoff,
 		MaxBackoff: s.MaxBackoff,

@@ -4,6 +4,7 @@
 package affinity
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,8 +12,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orgapis/orgapis/contract"
 	"github.com/orgapis/orgapis/generated/affinityapi"
 	"github.com/orgapis/orgapis/internal/httpcore"
+	"github.com/orgapis/orgapis/specs"
 )
 
 // DefaultBaseURL is Affinity's production API.
@@ -42,6 +45,15 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	}
 	if s.Err != nil {
 		return nil, fmt.Errorf("affinity: %w", s.Err)
+	}
+	if s.onFindings != nil {
+		v, err := contract.NewEmbedded(context.Background(), specs.Affinity)
+		if err != nil {
+			return nil, fmt.Errorf("affinity: loading the spec for response validation: %w", err)
+		}
+		s.Transports = append(s.Transports, func(base http.RoundTripper) http.RoundTripper {
+			return &contract.Transport{Base: base, Validator: v, OnFindings: s.onFindings}
+		})
 	}
 	cfg := s.Config()
 	// POST /organizations creates a record: repeating it after the server saw it could

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/orgapis/orgapis/contract"
 	"github.com/orgapis/orgapis/internal/httpcore"
 )
 
@@ -14,7 +15,8 @@ type Option func(*settings)
 
 type settings struct {
 	httpcore.Settings
-	bearer bool
+	onFindings func([]contract.Finding)
+	bearer     bool
 }
 
 // WithBaseURL sends requests to url instead of DefaultBaseURL, for a proxy or a fake.
@@ -45,3 +47,16 @@ func WithRequestEditor(fn func(context.Context, *http.Request) error) Option {
 // WithBearerAuth sends the key as a bearer token instead of HTTP Basic. Affinity's v1
 // API accepts both since November 2025; Basic is the default because it always worked.
 func WithBearerAuth() Option { return func(s *settings) { s.bearer = true } }
+
+// WithResponseValidation checks every response against the Affinity spec as it arrives
+// and passes the findings of each response that has any to onFindings; what the client
+// returns is unchanged. Meant for integration tests that should fail on drift:
+//
+//	client, _ := affinity.NewClient(key, affinity.WithResponseValidation(func(fs []contract.Finding) {
+//		for _, f := range fs {
+//			t.Errorf("%s %s: expected %s, found %s", f.OperationID, f.Pointer, f.Expected, f.Found)
+//		}
+//	}))
+func WithResponseValidation(onFindings func([]contract.Finding)) Option {
+	return func(s *settings) { s.onFindings = onFindings }
+}

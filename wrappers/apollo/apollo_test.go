@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/orgapis/orgapis/contract"
 	"github.com/orgapis/orgapis/wrappers/apollo"
 	"github.com/orgapis/orgapis/wrappers/apollo/apollotest"
 )
@@ -243,5 +245,35 @@ func TestKeyNeverShows(t *testing.T) {
 		if strings.Contains(text, key) {
 			t.Errorf("%s shows the key: %s", what, text)
 		}
+	}
+}
+
+func TestFakeConformsUnderResponseValidation(t *testing.T) {
+	var findings []contract.Finding
+	var mu sync.Mutex
+	c, fake := setup(t, apollo.WithResponseValidation(func(fs []contract.Finding) {
+		mu.Lock()
+		defer mu.Unlock()
+		findings = append(findings, fs...)
+	}), apollo.WithRetries(0))
+	fake.SetResults(2, 15)
+	fake.SetJobPostings("54fca1087369647fc0000000", 3)
+	for _, err := range c.Companies(context.Background(), apollo.SearchQuery{PerPage: 5}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, err := range c.AllJobPostings(context.Background(), "54fca1087369647fc0000000", 2) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	fake.Fail(apollotest.RateLimited("1"), apollotest.Forbidden())
+	_, _ = c.SearchCompanies(context.Background(), apollo.SearchQuery{}, 1)
+	_, _ = c.SearchCompanies(context.Background(), apollo.SearchQuery{}, 1)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(findings) != 0 {
+		t.Errorf("the fake's answers break the spec: %+v", findings)
 	}
 }

@@ -4,14 +4,17 @@
 package apollo
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"os"
 	"strings"
 
+	"github.com/orgapis/orgapis/contract"
 	"github.com/orgapis/orgapis/generated/apolloapi"
 	"github.com/orgapis/orgapis/internal/httpcore"
+	"github.com/orgapis/orgapis/specs"
 )
 
 // DefaultBaseURL is Apollo's current API base. The older https://api.apollo.io/v1 also
@@ -42,6 +45,15 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	}
 	if s.Err != nil {
 		return nil, fmt.Errorf("apollo: %w", s.Err)
+	}
+	if s.onFindings != nil {
+		v, err := contract.NewEmbedded(context.Background(), specs.Apollo)
+		if err != nil {
+			return nil, fmt.Errorf("apollo: loading the spec for response validation: %w", err)
+		}
+		s.Transports = append(s.Transports, func(base http.RoundTripper) http.RoundTripper {
+			return &contract.Transport{Base: base, Validator: v, OnFindings: s.onFindings}
+		})
 	}
 	cfg := s.Config()
 	// Search only reads, though it is sent as POST; every operation here is safe to repeat.

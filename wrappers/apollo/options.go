@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/orgapis/orgapis/contract"
 	"github.com/orgapis/orgapis/internal/httpcore"
 )
 
@@ -14,7 +15,8 @@ type Option func(*settings)
 
 type settings struct {
 	httpcore.Settings
-	legacyKey bool
+	onFindings func([]contract.Finding)
+	legacyKey  bool
 }
 
 // WithBaseURL sends requests to url instead of DefaultBaseURL, for a proxy or a fake.
@@ -48,3 +50,16 @@ func WithRequestEditor(fn func(context.Context, *http.Request) error) Option {
 // Deprecated: Apollo removed this style from its documentation in April 2024, and a key
 // in a URL ends up in proxy and server logs. Use the default header.
 func WithLegacyQueryKey() Option { return func(s *settings) { s.legacyKey = true } }
+
+// WithResponseValidation checks every response against the Apollo spec as it arrives
+// and passes the findings of each response that has any to onFindings; what the client
+// returns is unchanged. Meant for integration tests that should fail on drift:
+//
+//	client, _ := apollo.NewClient(key, apollo.WithResponseValidation(func(fs []contract.Finding) {
+//		for _, f := range fs {
+//			t.Errorf("%s %s: expected %s, found %s", f.OperationID, f.Pointer, f.Expected, f.Found)
+//		}
+//	}))
+func WithResponseValidation(onFindings func([]contract.Finding)) Option {
+	return func(s *settings) { s.onFindings = onFindings }
+}

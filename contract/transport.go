@@ -1,0 +1,84 @@
+package contract
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"sync/atomic"
+)
+
+// Transport is an http.RoundTripper that validates every response passing through it
+// and hands the findings to OnFindings, without changing what the caller receives: the
+// body is read, checked, and given back as an unread body with the same bytes.
+type Transport struct {
+	// Base sends the requests; nil means http.DefaultTransport.
+	Base http.RoundTripper
+	// Validator checks the exchanges.
+	Validator *Validator
+	// OnFindings receives the findings of each response that has any. It may be called
+	// from several goroutines at once.
+	OnFindings func([]Finding)
+
+	n atomic.Int64
+}
+
+// RoundTrip sends req and validates the response.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	var reqBody []byte
+	if req.Body != nil && req.GetBody != nil {
+		if rc, err := req.GetBody(); err == nil {
+			reqBody, _ = io.ReadAll(io.LimitReader(rc, MaxBodyBytes))
+			rc.Close()
+		}
+	}
+	base := t.Base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	resp, err := base.RoundTrip(req)
+	if err != nil {
+		return resp, err
+	}
+	body, readErr := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
+	resp.Body.Close()
+	// The caller gets exactly the bytes that arrived, and the read error if the body was
+	// cut short, just as if it had read the body itself.
+	resp.Body = &replayBody{Reader: bytes.NewReader(body), err: readErr}
+	index := int(t.n.Add(1) - 1)
+	ex := Exchange{Source: "transport", Index: index, Method: req.Method, URL: req.URL,
+		RequestHeader: req.Header, RequestBody: reqBody, Status: resp.StatusCode,
+		ResponseHeader: resp.Header, ResponseBody: body}
+	var findings []Finding
+	switch {
+	case readErr != nil:
+		findings = []Finding{{Source: ex.Source, Entry: index, API: string(t.Validator.API()), Method: req.Method,
+			Path: req.URL.Path, Status: resp.StatusCode, Kind: KindBody, Expected: "a complete body",
+			Found: fmt.Sprintf("body cut short after %d bytes: %v", len(body), readErr)}}
+	case len(body) > MaxBodyBytes:
+		findings = []Finding{{Source: ex.Source, Entry: index, API: string(t.Validator.API()), Method: req.Method,
+			Path: req.URL.Path, Status: resp.StatusCode, Kind: KindUnreadable, Found: "response body over the size limit"}}
+	default:
+		findings = t.Validator.Validate(ex)
+	}
+	if len(findings) > 0 && t.OnFindings != nil {
+		t.OnFindings(findings)
+	}
+	return resp, nil
+}
+
+// replayBody returns the buffered bytes, then the error that cut the original short.
+type replayBody struct {
+	*bytes.Reader
+	err error
+}
+
+func (b *replayBody) Read(p []byte) (int, error) {
+	n, err := b.Reader.Read(p)
+	if err == io.EOF && b.err != nil {
+		return n, b.err
+	}
+	return n, err
+}
+
+func (b *replayBody) Close() error { return nil }

@@ -1,0 +1,128 @@
+package affinity_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/orgapis/orgapis/contract"
+	"github.com/orgapis/orgapis/wrappers/affinity"
+	"github.com/orgapis/orgapis/wrappers/affinity/affinitytest"
+)
+
+type collected struct {
+	mu       sync.Mutex
+	findings []contract.Finding
+}
+
+func (c *collected) add(fs []contract.Finding) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.findings = append(c.findings, fs...)
+}
+
+func (c *collected) take() []contract.Finding {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := c.findings
+	c.findings = nil
+	return out
+}
+
+func TestResponseValidationInIntegration(t *testing.T) {
+	var seen collected
+	c, fake := setup(t, affinity.WithResponseValidation(seen.add), affinity.WithRetries(0))
+	ctx := context.Background()
+	fake.Generate(30)
+
+	// Every operation against the fake: the fake answers as the spec says, and the
+	// caller still gets its results through the validating transport.
+	n := 0
+	for _, err := range c.Organizations(ctx, affinity.SearchQuery{PageSize: 7}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	org, err := c.CreateOrganization(ctx, affinity.NewOrganization{Name: "Acme", Domain: "acme.co"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UpdateOrganization(ctx, org.Id, affinity.OrganizationUpdate{Name: "Acme Corp."}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetOrganization(ctx, org.Id, affinity.GetOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.OrganizationFields(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DeleteOrganization(ctx, org.Id); err != nil {
+		t.Fatal(err)
+	}
+	if n != 30 {
+		t.Errorf("listed %d organizations through the transport, want 30", n)
+	}
+	if fs := seen.take(); len(fs) != 0 {
+		t.Fatalf("conforming traffic gave findings: %+v", fs)
+	}
+
+	// Drift: a type change. The caller sees a malformed body; the callback sees where.
+	fake.Fail(affinitytest.Fault{Status: 200, ContentType: "application/json",
+		Body: `{"id":5,"name":"X","domain":42,"domains":[],"crunchbase_uuid":null,"global":false}`})
+	_, err = c.GetOrganization(ctx, 5, affinity.GetOptions{})
+	if !errors.Is(err, affinity.ErrMalformedBody) {
+		t.Errorf("caller error = %v", err)
+	}
+	fs := seen.take()
+	if len(fs) != 1 || fs[0].Pointer != "/domain" || fs[0].OperationID != "getOrganization" || fs[0].Expected != "type string or null" {
+		t.Errorf("findings = %+v", fs)
+	}
+
+	// Drift: a status the spec does not document. The caller's error is unchanged.
+	fake.Fail(affinitytest.Fault{Status: 418})
+	_, err = c.OrganizationFields(ctx)
+	var apiErr *affinity.Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 418 {
+		t.Errorf("caller error = %v", err)
+	}
+	if fs := seen.take(); len(fs) != 1 || fs[0].Kind != contract.KindUndocumentedStatus {
+		t.Errorf("findings = %+v", fs)
+	}
+}
+
+// BenchmarkResponseValidation lists 10,000 organizations from the fake with and without
+// the validating transport, alternating in one run, and reports the overhead ratio.
+func BenchmarkResponseValidation(b *testing.B) {
+	fake := affinitytest.NewServer(key)
+	b.Cleanup(fake.Close)
+	fake.Generate(10_000)
+	plain, _ := affinity.NewClient(key, affinity.WithBaseURL(fake.URL))
+	var seen collected
+	checked, err := affinity.NewClient(key, affinity.WithBaseURL(fake.URL), affinity.WithResponseValidation(seen.add))
+	if err != nil {
+		b.Fatal(err)
+	}
+	list := func(c *affinity.Client) {
+		for _, err := range c.Organizations(context.Background(), affinity.SearchQuery{}) {
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	var without, with float64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d, _, _, _ := measure(func() (int, error) { list(plain); return 0, nil })
+		without += float64(d)
+		d, _, _, _ = measure(func() (int, error) { list(checked); return 0, nil })
+		with += float64(d)
+	}
+	if fs := seen.take(); len(fs) != 0 {
+		b.Fatalf("findings: %+v", fs[0])
+	}
+	b.ReportMetric(without/float64(b.N)/1e6, "plain-ms/10k")
+	b.ReportMetric(with/float64(b.N)/1e6, "validated-ms/10k")
+	b.ReportMetric(with/without, "overhead-ratio")
+}
