@@ -37,6 +37,7 @@ const (
 	KindUndocumentedField    = "undocumented-field"    // strict mode: a field the schema does not describe
 	KindRequest              = "request"               // the request breaks the spec (with request checks on)
 	KindUnreadable           = "unreadable"            // the entry could not be read; the others still are
+	KindCallFailed           = "call-failed"           // live mode: a call failed (timeout, retries used up, bad body)
 )
 
 // Finding is one disagreement between an exchange and the spec.

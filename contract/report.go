@@ -28,6 +28,8 @@ func groupTitle(f Finding) string {
 	switch {
 	case f.Kind == KindUnreadable:
 		return "unreadable input"
+	case f.Kind == KindCallFailed:
+		return "failed calls"
 	case f.OperationID == "":
 		return "undocumented endpoints (" + f.API + ")"
 	default:
@@ -42,6 +44,9 @@ func textLine(f Finding) string {
 	}
 	if f.Kind == KindUnreadable {
 		return fmt.Sprintf("%s: %s", where, f.Found)
+	}
+	if f.Kind == KindCallFailed {
+		return fmt.Sprintf("%s: %s", f.API, f.Found)
 	}
 	ptr := f.Pointer
 	switch {
@@ -64,6 +69,9 @@ func summaryLine(s Summary) string {
 	}
 	if s.Unreadable > 0 {
 		line += fmt.Sprintf("; %d unreadable", s.Unreadable)
+	}
+	if s.CallsFailed > 0 {
+		line += fmt.Sprintf("; %d calls failed", s.CallsFailed)
 	}
 	return line
 }
@@ -174,12 +182,12 @@ func WriteJUnit(w io.Writer, res Result) error {
 		s.Cases = append(s.Cases, tc)
 	}
 	for _, f := range res.Findings {
-		if f.Kind != KindUnreadable {
+		if f.Kind != KindUnreadable && f.Kind != KindCallFailed {
 			continue
 		}
-		s := suite("unreadable")
+		s := suite(f.Kind)
 		where := fmt.Sprintf("%s#%d", f.Source, f.Entry)
-		s.Cases = append(s.Cases, junitCase{Name: where, ClassName: "unreadable", Error: &junitMessage{Message: "unreadable", Text: f.Found}})
+		s.Cases = append(s.Cases, junitCase{Name: where, ClassName: f.Kind, Error: &junitMessage{Message: f.Kind, Text: textLine(f)}})
 		s.Tests++
 		s.Errors++
 	}

@@ -42,12 +42,14 @@ type Runner struct {
 
 // Summary counts what a run saw.
 type Summary struct {
-	Checked    int            `json:"checked"`
-	Passed     int            `json:"passed"`
-	Failed     int            `json:"failed"`
-	Skipped    int            `json:"skipped"`
-	Unreadable int            `json:"unreadable"`
-	SkippedBy  map[string]int `json:"skipped_hosts,omitempty"`
+	Checked    int `json:"checked"`
+	Passed     int `json:"passed"`
+	Failed     int `json:"failed"`
+	Skipped    int `json:"skipped"`
+	Unreadable int `json:"unreadable"`
+	// CallsFailed counts the calls of live mode that failed.
+	CallsFailed int            `json:"calls_failed,omitempty"`
+	SkippedBy   map[string]int `json:"skipped_hosts,omitempty"`
 }
 
 // Result is everything a run found, in source and entry order.

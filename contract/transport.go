@@ -16,6 +16,8 @@ type Transport struct {
 	Base http.RoundTripper
 	// Validator checks the exchanges.
 	Validator *Validator
+	// Source names the exchanges in findings; empty means "transport".
+	Source string
 	// OnFindings receives the findings of each response that has any. It may be called
 	// from several goroutines at once.
 	OnFindings func([]Finding)
@@ -46,18 +48,23 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	// cut short, just as if it had read the body itself.
 	resp.Body = &replayBody{Reader: bytes.NewReader(body), err: readErr}
 	index := int(t.n.Add(1) - 1)
-	ex := Exchange{Source: "transport", Index: index, Method: req.Method, URL: req.URL,
+	source := t.Source
+	if source == "" {
+		source = "transport"
+	}
+	ex := Exchange{Source: source, Index: index, Method: req.Method, URL: req.URL,
 		RequestHeader: req.Header, RequestBody: reqBody, Status: resp.StatusCode,
 		ResponseHeader: resp.Header, ResponseBody: body}
 	var findings []Finding
 	switch {
 	case readErr != nil:
-		findings = []Finding{{Source: ex.Source, Entry: index, API: string(t.Validator.API()), Method: req.Method,
-			Path: req.URL.Path, Status: resp.StatusCode, Kind: KindBody, Expected: "a complete body",
-			Found: fmt.Sprintf("body cut short after %d bytes: %v", len(body), readErr)}}
+		f := t.Validator.base(ex)
+		f.Kind, f.Expected, f.Found = KindBody, "a complete body", fmt.Sprintf("body cut short after %d bytes: %v", len(body), readErr)
+		findings = []Finding{f}
 	case len(body) > MaxBodyBytes:
-		findings = []Finding{{Source: ex.Source, Entry: index, API: string(t.Validator.API()), Method: req.Method,
-			Path: req.URL.Path, Status: resp.StatusCode, Kind: KindUnreadable, Found: "response body over the size limit"}}
+		f := t.Validator.base(ex)
+		f.Kind, f.Found = KindUnreadable, fmt.Sprintf("response body over the %d MiB limit", MaxBodyBytes>>20)
+		findings = []Finding{f}
 	default:
 		findings = t.Validator.Validate(ex)
 	}

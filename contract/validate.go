@@ -53,19 +53,33 @@ func NewEmbedded(ctx context.Context, api specs.API, opts ...Option) (*Validator
 // API is the API this validator checks.
 func (v *Validator) API() specs.API { return v.api }
 
+// base is the finding's description of ex, with its operation when one matches.
+func (v *Validator) base(ex Exchange) Finding {
+	f, _ := v.locate(ex)
+	return f
+}
+
+// locate finds the operation of ex and describes ex for findings.
+func (v *Validator) locate(ex Exchange) (Finding, *route) {
+	f := Finding{Source: ex.Source, Entry: ex.Index, API: string(v.api), Method: ex.Method, Status: ex.Status}
+	if ex.URL != nil {
+		f.Path = ex.URL.Path
+	}
+	rt := v.router.find(ex.Method, f.Path)
+	if rt != nil {
+		f.OperationID, f.Path = rt.operation.OperationID, rt.template
+	}
+	return f, rt
+}
+
 // Validate checks one exchange and returns every finding; none means it conforms.
 func (v *Validator) Validate(ex Exchange) []Finding {
-	base := Finding{Source: ex.Source, Entry: ex.Index, API: string(v.api), Method: ex.Method, Status: ex.Status}
-	if ex.URL != nil {
-		base.Path = ex.URL.Path
-	}
-	rt := v.router.find(ex.Method, base.Path)
+	base, rt := v.locate(ex)
 	if rt == nil {
 		f := base
 		f.Kind, f.Expected, f.Found = KindUndocumentedEndpoint, "an operation of the "+string(v.api)+" spec", ex.Method+" "+base.Path
 		return []Finding{f}
 	}
-	base.OperationID, base.Path = rt.operation.OperationID, rt.template
 	var out []Finding
 	if v.requests {
 		out = append(out, v.checkRequest(base, rt, ex)...)

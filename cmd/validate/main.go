@@ -2,11 +2,17 @@
 // and reports where reality and spec disagree.
 //
 //	validate [flags] PATH...
+//	validate live --api affinity|apollo [flags]
 //
 // PATH is a HAR 1.2 file, a go-vcr v4 cassette, a JSON-lines file of the project's own
 // format, a directory (searched recursively), or - for standard input. Exit status: 0
 // when every exchange conforms, 1 when there are findings, 2 for a usage error or input
 // that could not be read (the rest is still checked and reported).
+//
+// The live form calls the read-only operations of one API with the key from
+// AFFINITY_API_KEY or APOLLO_API_KEY, validates every response with the same checks,
+// and can record what it did as HAR with secrets removed (--record). Failed calls are
+// reported and exit with 2; the other calls still run.
 package main
 
 import (
@@ -34,6 +40,9 @@ type usageError struct{ msg string }
 func (e usageError) Error() string { return e.msg }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "live" {
+		return runLive(ctx, args[1:], os.Getenv, stdout, stderr)
+	}
 	fl := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	apiName := fl.String("api", "", "check every exchange against this API (apollo or affinity) whatever its host")

@@ -4,6 +4,7 @@ package fakeserver
 
 import (
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -21,6 +22,8 @@ type Fault struct {
 	ContentType string
 	// Delay holds the answer back, for timeout tests.
 	Delay time.Duration
+	// Cut declares a longer body than it sends and drops the connection mid-body.
+	Cut bool
 }
 
 // RateLimited is a 429 with the given Retry-After value ("" sends none).
@@ -37,6 +40,11 @@ func Slow(d time.Duration) Fault { return Fault{Delay: d} }
 // Malformed answers 200 with a JSON body cut short.
 func Malformed() Fault {
 	return Fault{Status: http.StatusOK, Body: `{"organizations": [{"id": 1, "name": `, ContentType: "application/json"}
+}
+
+// CutShort answers 200 and drops the connection in the middle of the body.
+func CutShort() Fault {
+	return Fault{Status: http.StatusOK, Body: `{"organizations": [{"id": 1, "name": "A"`, ContentType: "application/json", Cut: true}
 }
 
 // Apply writes the fault's answer and reports whether the request is finished.
@@ -64,6 +72,9 @@ func (f Fault) Apply(w http.ResponseWriter, r *http.Request) bool {
 		body, ct = `{"message":"`+http.StatusText(f.Status)+`"}`, "application/json"
 	}
 	w.Header().Set("Content-Type", ct)
+	if f.Cut {
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)+1000))
+	}
 	w.WriteHeader(f.Status)
 	_, _ = w.Write([]byte(body))
 	return true

@@ -30,5 +30,8 @@ func ServerError(status int) Fault { return fakeserver.ServerError(status) }
 // Slow delays the normal answer by d.
 func Slow(d time.Duration) Fault { return fakeserver.Slow(d) }
 
+// CutShort answers 200 and drops the connection in the middle of the body.
+func CutShort() Fault { return fakeserver.CutShort() }
+
 // Malformed answers 200 with a JSON body cut short.
 func Malformed() Fault { return fakeserver.Malformed() }

@@ -1,0 +1,305 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/orgapis/orgapis/contract"
+	"github.com/orgapis/orgapis/specs"
+	"github.com/orgapis/orgapis/wrappers/affinity"
+	"github.com/orgapis/orgapis/wrappers/apollo"
+)
+
+// liveConfig is what `validate live` was asked to do.
+type liveConfig struct {
+	api          specs.API
+	baseURL      string
+	maxPages     int
+	budget       int
+	orgID        string
+	allowCredits bool
+	record       string
+	format       string
+	strict       bool
+	timeout      time.Duration
+}
+
+// runLive calls the read-only operations of one API through the wrappers, validates
+// every response and reports like recorded mode. It never writes to the service.
+func runLive(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("validate live", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	var cfg liveConfig
+	apiName := fl.String("api", "", "the API to call: affinity or apollo (required)")
+	fl.StringVar(&cfg.baseURL, "base-url", "", "send requests here instead of the production API (a proxy or a fake)")
+	fl.IntVar(&cfg.maxPages, "max-pages", 2, "pages to fetch of each listing")
+	fl.IntVar(&cfg.budget, "budget", 25, "most requests to send, retries included")
+	fl.StringVar(&cfg.orgID, "org-id", "", "Apollo: organization id whose job postings to fetch")
+	fl.BoolVar(&cfg.allowCredits, "allow-credits", false, "Apollo: also fetch one search page, which costs one credit")
+	fl.StringVar(&cfg.record, "record", "", "write every exchange, secrets removed, to this HAR file")
+	fl.StringVar(&cfg.format, "format", "text", "report format: text, json or junit")
+	fl.BoolVar(&cfg.strict, "strict", false, "also report response fields the spec does not describe")
+	fl.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "time allowed for each call, retries included")
+	fl.Usage = func() {
+		fmt.Fprintln(stderr, "usage: validate live --api affinity|apollo [flags]")
+		fl.PrintDefaults()
+	}
+	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	api, err := specs.ParseAPI(*apiName)
+	if err != nil {
+		fmt.Fprintf(stderr, "validate live: --api: %v\n", err)
+		return 2
+	}
+	cfg.api = api
+	switch {
+	case cfg.format != "text" && cfg.format != "json" && cfg.format != "junit":
+		fmt.Fprintf(stderr, "validate live: --format %q: want text, json or junit\n", cfg.format)
+		return 2
+	case cfg.maxPages < 1 || cfg.budget < 1:
+		fmt.Fprintln(stderr, "validate live: --max-pages and --budget must be at least 1")
+		return 2
+	}
+	envName := affinity.EnvAPIKey
+	if api == specs.Apollo {
+		envName = apollo.EnvAPIKey
+	}
+	key := getenv(envName)
+	if key == "" {
+		fmt.Fprintf(stderr, "validate live: %s is not set; no request was sent\n", envName)
+		return 2
+	}
+	var opts []contract.Option
+	if cfg.strict {
+		opts = append(opts, contract.Strict())
+	}
+	validator, err := contract.NewEmbedded(ctx, api, opts...)
+	if err != nil {
+		fmt.Fprintf(stderr, "validate live: %v\n", err)
+		return 2
+	}
+
+	s := &liveSession{cfg: cfg, recorder: &contract.Recorder{Base: &budgetTransport{limit: int64(cfg.budget)}}}
+	source := "live"
+	if cfg.record != "" {
+		source = cfg.record
+	}
+	s.transport = &contract.Transport{Base: s.recorder, Validator: validator, Source: source, OnFindings: s.addFindings}
+	httpClient := &http.Client{Transport: s.transport}
+	switch api {
+	case specs.Affinity:
+		err = s.affinity(ctx, key, httpClient, stderr)
+	default:
+		err = s.apollo(ctx, key, httpClient, stderr)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "validate live: %v\n", err)
+		return 2
+	}
+
+	res := s.result()
+	code := 0
+	if cfg.record != "" {
+		if err := writeRecording(cfg.record, s.recorder); err != nil {
+			fmt.Fprintf(stderr, "validate live: --record: %v\n", err)
+			code = 2
+		}
+	}
+	var werr error
+	switch cfg.format {
+	case "json":
+		werr = contract.WriteJSON(stdout, res)
+	case "junit":
+		werr = contract.WriteJUnit(stdout, res)
+	default:
+		werr = contract.WriteText(stdout, res)
+	}
+	switch {
+	case werr != nil || code == 2 || res.Summary.CallsFailed > 0:
+		return 2
+	case len(res.Findings) > 0:
+		return 1
+	}
+	return 0
+}
+
+type liveSession struct {
+	cfg       liveConfig
+	recorder  *contract.Recorder
+	transport *contract.Transport
+
+	mu       sync.Mutex
+	findings []contract.Finding
+	calls    []contract.Finding // failed calls
+}
+
+func (s *liveSession) addFindings(fs []contract.Finding) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.findings = append(s.findings, fs...)
+}
+
+// call runs one operation with its own timeout, and notes its failure without
+// stopping the run.
+func (s *liveSession) call(ctx context.Context, operationID string, f func(context.Context) error) bool {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.timeout)
+	defer cancel()
+	if err := f(ctx); err != nil {
+		s.mu.Lock()
+		s.calls = append(s.calls, contract.Finding{Source: "live", Entry: -1, API: string(s.cfg.api),
+			OperationID: operationID, Kind: contract.KindCallFailed, Found: err.Error()})
+		s.mu.Unlock()
+		return false
+	}
+	return true
+}
+
+func (s *liveSession) affinity(ctx context.Context, key string, hc *http.Client, stderr io.Writer) error {
+	opts := []affinity.Option{affinity.WithHTTPClient(hc)}
+	if s.cfg.baseURL != "" {
+		opts = append(opts, affinity.WithBaseURL(s.cfg.baseURL))
+	}
+	c, err := affinity.NewClient(key, opts...)
+	if err != nil {
+		return err
+	}
+	var firstID int64
+	token := ""
+	for page := 0; page < s.cfg.maxPages; page++ {
+		var next string
+		ok := s.call(ctx, "searchOrganizations", func(ctx context.Context) error {
+			p, err := c.SearchOrganizations(ctx, affinity.SearchQuery{}, token)
+			if err == nil && firstID == 0 && len(p.Organizations) > 0 {
+				firstID = p.Organizations[0].Id
+			}
+			next = p.NextPageToken
+			return err
+		})
+		if !ok || next == "" {
+			break
+		}
+		token = next
+		pace(ctx, c.RateLimit().User)
+	}
+	if firstID != 0 {
+		s.call(ctx, "getOrganization", func(ctx context.Context) error {
+			_, err := c.GetOrganization(ctx, firstID, affinity.GetOptions{WithInteractionDates: true})
+			return err
+		})
+	} else {
+		fmt.Fprintln(stderr, "validate live: no organization listed, so getOrganization was not called")
+	}
+	s.call(ctx, "listOrganizationFields", func(ctx context.Context) error {
+		_, err := c.OrganizationFields(ctx)
+		return err
+	})
+	return nil
+}
+
+func (s *liveSession) apollo(ctx context.Context, key string, hc *http.Client, stderr io.Writer) error {
+	opts := []apollo.Option{apollo.WithHTTPClient(hc)}
+	if s.cfg.baseURL != "" {
+		opts = append(opts, apollo.WithBaseURL(s.cfg.baseURL))
+	}
+	c, err := apollo.NewClient(key, opts...)
+	if err != nil {
+		return err
+	}
+	if s.cfg.orgID == "" {
+		fmt.Fprintln(stderr, "validate live: no --org-id, so listOrganizationJobPostings was not called")
+	}
+	for page := 1; s.cfg.orgID != "" && page <= s.cfg.maxPages; page++ {
+		full := false
+		ok := s.call(ctx, "listOrganizationJobPostings", func(ctx context.Context) error {
+			postings, err := c.JobPostings(ctx, s.cfg.orgID, page, apollo.MaxPerPage)
+			full = len(postings) == apollo.MaxPerPage
+			return err
+		})
+		if !ok || !full {
+			break
+		}
+		pace(ctx, c.RateLimit().Minute)
+	}
+	if !s.cfg.allowCredits {
+		fmt.Fprintln(stderr, "validate live: searchMixedCompanies costs a credit per page; pass --allow-credits to check it")
+		return nil
+	}
+	s.call(ctx, "searchMixedCompanies", func(ctx context.Context) error {
+		_, err := c.SearchCompanies(ctx, apollo.SearchQuery{PerPage: 10}, 1)
+		return err
+	})
+	return nil
+}
+
+// pace waits out a window that has no requests left, so the next call is not a 429.
+func pace(ctx context.Context, w affinity.Window) {
+	if !w.Known || w.Unlimited || w.Remaining > 0 || w.Limit == 0 {
+		return
+	}
+	wait := w.Reset
+	if wait <= 0 {
+		wait = time.Second
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+func (s *liveSession) result() contract.Result {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var res contract.Result
+	res.Summary.SkippedBy = map[string]int{}
+	failed := map[int]bool{}
+	for _, f := range s.findings {
+		failed[f.Entry] = true
+	}
+	sort.SliceStable(s.findings, func(i, j int) bool { return s.findings[i].Entry < s.findings[j].Entry })
+	res.Findings = append(append([]contract.Finding{}, s.findings...), s.calls...)
+	res.Summary.Checked = s.recorder.Len()
+	res.Summary.Failed = len(failed)
+	res.Summary.Passed = res.Summary.Checked - res.Summary.Failed
+	res.Summary.CallsFailed = len(s.calls)
+	return res
+}
+
+func writeRecording(path string, r *contract.Recorder) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := r.WriteHAR(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// budgetTransport refuses requests past its limit, so a run can never send more than
+// it was allowed to, retries included.
+type budgetTransport struct {
+	limit int64
+	used  atomic.Int64
+}
+
+var errBudget = errors.New("request budget used up")
+
+func (b *budgetTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if b.used.Add(1) > b.limit {
+		return nil, fmt.Errorf("%w (--budget %d); not sent", errBudget, b.limit)
+	}
+	return http.DefaultTransport.RoundTrip(req)
+}

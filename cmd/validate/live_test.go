@@ -1,0 +1,177 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/orgapis/orgapis/contract"
+	"github.com/orgapis/orgapis/wrappers/affinity/affinitytest"
+	"github.com/orgapis/orgapis/wrappers/apollo/apollotest"
+)
+
+const liveKey = "live-secret-key-789"
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+func live(t *testing.T, vars map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := runLive(context.Background(), args, env(vars), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestLiveMissingKeySendsNothing(t *testing.T) {
+	fake := affinitytest.NewServer(liveKey)
+	defer fake.Close()
+	code, _, stderr := live(t, nil, "--api", "affinity", "--base-url", fake.URL)
+	if code != 2 || !strings.Contains(stderr, "AFFINITY_API_KEY") || fake.Hits() != 0 {
+		t.Errorf("exit %d, stderr %q, hits %d", code, stderr, fake.Hits())
+	}
+	code, _, stderr = live(t, nil, "--api", "apollo")
+	if code != 2 || !strings.Contains(stderr, "APOLLO_API_KEY") {
+		t.Errorf("apollo: exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestLiveAffinityRecordsWithoutSecrets(t *testing.T) {
+	fake := affinitytest.NewServer(liveKey)
+	defer fake.Close()
+	fake.Generate(1200)
+	rec := filepath.Join(t.TempDir(), "live.har")
+	code, out, stderr := live(t, map[string]string{"AFFINITY_API_KEY": liveKey},
+		"--api", "affinity", "--base-url", fake.URL, "--max-pages", "2", "--record", rec, "--strict")
+	if code != 0 || !strings.Contains(out, "4 exchanges checked: 4 passed, 0 failed") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
+	}
+	reqs := fake.Requests()
+	want := []string{"GET /organizations", "GET /organizations", "GET /organizations/1000", "GET /organizations/fields"}
+	for i, r := range reqs {
+		if got := r.Method + " " + r.Path; i >= len(want) || got != want[i] {
+			t.Errorf("request %d = %s", i, got)
+		}
+	}
+	data, err := os.ReadFile(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{liveKey, base64.StdEncoding.EncodeToString([]byte(":" + liveKey))} {
+		if bytes.Contains(data, []byte(secret)) {
+			t.Errorf("recording contains the key as %q", secret)
+		}
+	}
+	if !bytes.Contains(data, []byte(`"value": "REDACTED"`)) {
+		t.Error("recording has no redacted Authorization header")
+	}
+	// Recorded mode reads the recording back and finds it conforms.
+	var out2, errOut2 bytes.Buffer
+	if code := run(context.Background(), []string{"--api", "affinity", rec}, nil, &out2, &errOut2); code != 0 ||
+		!strings.Contains(out2.String(), "4 exchanges checked: 4 passed") {
+		t.Errorf("replaying the recording: exit %d\n%s%s", code, out2.String(), errOut2.String())
+	}
+}
+
+func TestLiveFaultsAreReportedAndTheRunGoesOn(t *testing.T) {
+	cases := map[string][]affinitytest.Fault{
+		"429 storm":   {affinitytest.RateLimited("0"), affinitytest.RateLimited("0"), affinitytest.RateLimited("0"), affinitytest.RateLimited("0")},
+		"5xx":         {affinitytest.ServerError(500), affinitytest.ServerError(503), affinitytest.ServerError(500), affinitytest.ServerError(503)},
+		"cut body":    {affinitytest.CutShort()},
+		"not JSON":    {{Status: 200, Body: "<html>maintenance</html>", ContentType: "text/html"}},
+		"timeout":     {affinitytest.Slow(3 * time.Second)},
+		"status 418":  {{Status: 418}},
+		"wrong shape": {{Status: 200, ContentType: "application/json", Body: `{"organizations":"none","next_page_token":null}`}},
+	}
+	for name, faults := range cases {
+		t.Run(name, func(t *testing.T) {
+			fake := affinitytest.NewServer(liveKey)
+			defer fake.Close()
+			fake.Generate(3)
+			fake.Fail(faults...)
+			rec := filepath.Join(t.TempDir(), "live.har")
+			code, out, stderr := live(t, map[string]string{"AFFINITY_API_KEY": liveKey},
+				"--api", "affinity", "--base-url", fake.URL, "--record", rec, "--timeout", "500ms", "--format", "json")
+			if code == 0 {
+				t.Fatalf("exit 0 despite the fault\n%s%s", out, stderr)
+			}
+			if !strings.Contains(out, `"kind": "call-failed"`) && !strings.Contains(out, `"kind": "undocumented-status"`) {
+				t.Errorf("fault not reported:\n%s", out)
+			}
+			// The other operations still ran: the fields listing is always the last call.
+			last := fake.Requests()[len(fake.Requests())-1]
+			if last.Path != "/organizations/fields" {
+				t.Errorf("last request = %s %s; the run stopped early", last.Method, last.Path)
+			}
+			// And the recording of what it did get was written and reads back.
+			f, err := os.Open(rec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			n := 0
+			for _, err := range contract.ReadHAR(rec, f) {
+				if err != nil {
+					t.Errorf("recording: %v", err)
+				}
+				n++
+			}
+			if n == 0 {
+				t.Error("empty recording")
+			}
+		})
+	}
+}
+
+func TestLiveBudget(t *testing.T) {
+	fake := affinitytest.NewServer(liveKey)
+	defer fake.Close()
+	fake.Generate(3)
+	code, out, _ := live(t, map[string]string{"AFFINITY_API_KEY": liveKey}, "--api", "affinity", "--base-url", fake.URL, "--budget", "2")
+	if code != 2 || !strings.Contains(out, "request budget used up") || fake.Hits() != 2 {
+		t.Errorf("exit %d, hits %d\n%s", code, fake.Hits(), out)
+	}
+}
+
+func TestLiveApolloSpendsCreditsOnlyWhenAllowed(t *testing.T) {
+	fake := apollotest.NewServer(liveKey)
+	defer fake.Close()
+	fake.SetResults(1, 30)
+	fake.SetJobPostings("54fca1087369647fc0000000", 150)
+	vars := map[string]string{"APOLLO_API_KEY": liveKey}
+	code, out, stderr := live(t, vars, "--api", "apollo", "--base-url", fake.URL, "--org-id", "54fca1087369647fc0000000")
+	if code != 0 || len(fake.SearchBodies()) != 0 || !strings.Contains(stderr, "--allow-credits") ||
+		!strings.Contains(out, "2 exchanges checked: 2 passed") {
+		t.Errorf("without --allow-credits: exit %d, searches %d\n%s%s", code, len(fake.SearchBodies()), out, stderr)
+	}
+	code, out, _ = live(t, vars, "--api", "apollo", "--base-url", fake.URL, "--allow-credits", "--max-pages", "1", "--org-id", "54fca1087369647fc0000000")
+	if code != 0 || len(fake.SearchBodies()) != 1 || !strings.Contains(out, "2 exchanges checked: 2 passed") {
+		t.Errorf("with --allow-credits: exit %d, searches %d\n%s", code, len(fake.SearchBodies()), out)
+	}
+}
+
+func TestLiveCutBodyIsAFindingOfItsOperation(t *testing.T) {
+	fake := affinitytest.NewServer(liveKey)
+	defer fake.Close()
+	fake.Generate(2)
+	fake.Fail(affinitytest.CutShort())
+	code, out, _ := live(t, map[string]string{"AFFINITY_API_KEY": liveKey}, "--api", "affinity", "--base-url", fake.URL)
+	want := []string{
+		"failed calls\n  affinity: searchOrganizations: reading response: unexpected EOF",
+		"searchOrganizations (affinity GET /organizations)\n  live#0 200 body (body): expected a complete body, found body cut short after 40 bytes: unexpected EOF",
+		"2 exchanges checked: 1 passed, 1 failed; 0 skipped; 1 calls failed",
+	}
+	for _, w := range want {
+		if !strings.Contains(out, w) {
+			t.Errorf("report lacks %q:\n%s", w, out)
+		}
+	}
+	if code != 2 {
+		t.Errorf("exit %d, want 2", code)
+	}
+}

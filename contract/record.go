@@ -1,0 +1,198 @@
+package contract
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Redacted replaces every secret in a recording.
+const Redacted = "REDACTED"
+
+// Recorder is an http.RoundTripper that keeps every exchange passing through it, with
+// secrets removed, and writes them as HAR 1.2 that Read and ReadHAR read back. The
+// x-api-key, Authorization, Proxy-Authorization and Cookie headers, an api_key query
+// parameter and an api_key field of a JSON or form body are replaced by Redacted.
+type Recorder struct {
+	// Base sends the requests; nil means http.DefaultTransport.
+	Base http.RoundTripper
+
+	mu      sync.Mutex
+	entries []harOutEntry
+}
+
+// RoundTrip sends req and records the exchange. The caller gets the same response,
+// with a body that reads the same bytes.
+func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	var reqBody []byte
+	if req.Body != nil && req.GetBody != nil {
+		if rc, err := req.GetBody(); err == nil {
+			reqBody, _ = io.ReadAll(io.LimitReader(rc, MaxBodyBytes))
+			rc.Close()
+		}
+	}
+	base := r.Base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	start := time.Now()
+	resp, err := base.RoundTrip(req)
+	if err != nil {
+		return resp, err
+	}
+	body, readErr := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes))
+	resp.Body.Close()
+	resp.Body = &replayBody{Reader: bytes.NewReader(body), err: readErr}
+
+	e := harOutEntry{Started: start.UTC().Format(time.RFC3339Nano), Time: float64(time.Since(start).Microseconds()) / 1000}
+	e.Request.Method, e.Request.URL, e.Request.HTTPVersion = req.Method, redactURL(req.URL), "HTTP/1.1"
+	e.Request.Headers = harHeaders(req.Header)
+	e.Request.HeadersSize, e.Request.BodySize = -1, len(reqBody)
+	e.Request.QueryString, e.Request.Cookies = []any{}, []any{}
+	if len(reqBody) > 0 {
+		ct := req.Header.Get("Content-Type")
+		e.Request.PostData = &harOutText{MimeType: ct, Text: redactBody(ct, reqBody)}
+	}
+	e.Response.Status, e.Response.StatusText, e.Response.HTTPVersion = resp.StatusCode, http.StatusText(resp.StatusCode), "HTTP/1.1"
+	e.Response.Headers = harHeaders(resp.Header)
+	e.Response.HeadersSize, e.Response.BodySize, e.Response.Cookies = -1, len(body), []any{}
+	e.Response.Content = harOutText{MimeType: resp.Header.Get("Content-Type"), Text: string(body), Size: len(body)}
+	e.Cache, e.Timings = map[string]any{}, map[string]float64{"send": 0, "wait": e.Time, "receive": 0}
+	r.mu.Lock()
+	r.entries = append(r.entries, e)
+	r.mu.Unlock()
+	return resp, nil
+}
+
+// Len is the number of exchanges recorded.
+func (r *Recorder) Len() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.entries)
+}
+
+// WriteHAR writes what was recorded so far as a HAR 1.2 document.
+func (r *Recorder) WriteHAR(w io.Writer) error {
+	r.mu.Lock()
+	entries := append([]harOutEntry{}, r.entries...)
+	r.mu.Unlock()
+	doc := map[string]any{"log": map[string]any{
+		"version": "1.2", "creator": map[string]string{"name": "orgapis validate", "version": "1"},
+		"pages": []any{}, "entries": entries,
+	}}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+type harOutText struct {
+	Size     int    `json:"size,omitempty"`
+	MimeType string `json:"mimeType"`
+	Text     string `json:"text"`
+}
+
+type harOutEntry struct {
+	Started string  `json:"startedDateTime"`
+	Time    float64 `json:"time"`
+	Request struct {
+		Method      string      `json:"method"`
+		URL         string      `json:"url"`
+		HTTPVersion string      `json:"httpVersion"`
+		Headers     []harHeader `json:"headers"`
+		QueryString []any       `json:"queryString"`
+		Cookies     []any       `json:"cookies"`
+		PostData    *harOutText `json:"postData,omitempty"`
+		HeadersSize int         `json:"headersSize"`
+		BodySize    int         `json:"bodySize"`
+	} `json:"request"`
+	Response struct {
+		Status      int         `json:"status"`
+		StatusText  string      `json:"statusText"`
+		HTTPVersion string      `json:"httpVersion"`
+		Headers     []harHeader `json:"headers"`
+		Cookies     []any       `json:"cookies"`
+		Content     harOutText  `json:"content"`
+		RedirectURL string      `json:"redirectURL"`
+		HeadersSize int         `json:"headersSize"`
+		BodySize    int         `json:"bodySize"`
+	} `json:"response"`
+	Cache   map[string]any     `json:"cache"`
+	Timings map[string]float64 `json:"timings"`
+}
+
+func harHeaders(h http.Header) []harHeader {
+	out := []harHeader{}
+	for _, name := range sortedKeys(h) {
+		for _, v := range h[name] {
+			if secretHeader(name) {
+				v = Redacted
+			}
+			out = append(out, harHeader{Name: name, Value: v})
+		}
+	}
+	return out
+}
+
+func secretHeader(name string) bool {
+	switch strings.ToLower(name) {
+	case "x-api-key", "authorization", "proxy-authorization", "cookie", "set-cookie":
+		return true
+	}
+	return false
+}
+
+func redactURL(u *url.URL) string {
+	c := *u
+	c.User = nil
+	q := c.Query()
+	changed := false
+	for k := range q {
+		if isSecretName(k) {
+			q[k] = []string{Redacted}
+			changed = true
+		}
+	}
+	if changed {
+		c.RawQuery = q.Encode()
+	}
+	return c.String()
+}
+
+func redactBody(contentType string, body []byte) string {
+	switch {
+	case strings.Contains(contentType, "json"):
+		var v map[string]json.RawMessage
+		if json.Unmarshal(body, &v) == nil {
+			changed := false
+			for k := range v {
+				if isSecretName(k) {
+					v[k] = json.RawMessage(`"` + Redacted + `"`)
+					changed = true
+				}
+			}
+			if changed {
+				b, _ := json.Marshal(v)
+				return string(b)
+			}
+		}
+	case strings.Contains(contentType, "x-www-form-urlencoded"):
+		if q, err := url.ParseQuery(string(body)); err == nil {
+			changed := false
+			for k := range q {
+				if isSecretName(k) {
+					q[k] = []string{Redacted}
+					changed = true
+				}
+			}
+			if changed {
+				return q.Encode()
+			}
+		}
+	}
+	return string(body)
+}
