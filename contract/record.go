@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -127,7 +129,7 @@ type harOutEntry struct {
 
 func harHeaders(h http.Header) []harHeader {
 	out := []harHeader{}
-	for _, name := range sortedKeys(h) {
+	for _, name := range slices.Sorted(maps.Keys(h)) {
 		for _, v := range h[name] {
 			if secretHeader(name) {
 				v = Redacted
@@ -149,15 +151,7 @@ func secretHeader(name string) bool {
 func redactURL(u *url.URL) string {
 	c := *u
 	c.User = nil
-	q := c.Query()
-	changed := false
-	for k := range q {
-		if isSecretName(k) {
-			q[k] = []string{Redacted}
-			changed = true
-		}
-	}
-	if changed {
+	if q := c.Query(); redactValues(q) {
 		c.RawQuery = q.Encode()
 	}
 	return c.String()
@@ -181,18 +175,21 @@ func redactBody(contentType string, body []byte) string {
 			}
 		}
 	case strings.Contains(contentType, "x-www-form-urlencoded"):
-		if q, err := url.ParseQuery(string(body)); err == nil {
-			changed := false
-			for k := range q {
-				if isSecretName(k) {
-					q[k] = []string{Redacted}
-					changed = true
-				}
-			}
-			if changed {
-				return q.Encode()
-			}
+		if q, err := url.ParseQuery(string(body)); err == nil && redactValues(q) {
+			return q.Encode()
 		}
 	}
 	return string(body)
+}
+
+// redactValues replaces secret parameters in q and reports whether there were any.
+func redactValues(q url.Values) bool {
+	changed := false
+	for k := range q {
+		if isSecretName(k) {
+			q[k] = []string{Redacted}
+			changed = true
+		}
+	}
+	return changed
 }

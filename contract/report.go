@@ -5,6 +5,8 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -62,7 +64,7 @@ func summaryLine(s Summary) string {
 	line := fmt.Sprintf("%d exchanges checked: %d passed, %d failed; %d skipped", s.Checked, s.Passed, s.Failed, s.Skipped)
 	if len(s.SkippedBy) > 0 {
 		var hosts []string
-		for _, h := range sortedKeys(s.SkippedBy) {
+		for _, h := range slices.Sorted(maps.Keys(s.SkippedBy)) {
 			hosts = append(hosts, fmt.Sprintf("%s: %d", h, s.SkippedBy[h]))
 		}
 		line += " (other hosts: " + strings.Join(hosts, ", ") + ")"
@@ -210,4 +212,17 @@ func WriteJUnit(w io.Writer, res Result) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// WriteReport writes res in format: "text", "json" or "junit".
+func WriteReport(w io.Writer, format string, res Result) error {
+	switch format {
+	case "json":
+		return WriteJSON(w, res)
+	case "junit":
+		return WriteJUnit(w, res)
+	case "text":
+		return WriteText(w, res)
+	}
+	return fmt.Errorf("unknown report format %q (want text, json or junit)", format)
 }

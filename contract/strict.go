@@ -1,6 +1,8 @@
 package contract
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -20,7 +22,7 @@ func undocumented(s *openapi3.Schema, value any, ptr string, out *[]string) {
 		var extra []*openapi3.Schema
 		open := false
 		collect(s, props, &extra, &open, 0)
-		for _, k := range sortedKeys(v) {
+		for _, k := range slices.Sorted(maps.Keys(v)) {
 			child := ptr + pointer([]string{k})
 			if schemas, ok := props[k]; ok {
 				for _, cs := range schemas {

@@ -4,8 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"mime"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -105,7 +106,7 @@ func (v *Validator) Validate(ex Exchange) []Finding {
 	}
 	if media == nil {
 		f := base
-		f.Kind, f.Pointer, f.Expected, f.Found = KindContentType, "header:Content-Type", strings.Join(sortedKeys(resp.Value.Content), " or "), orNone(ct)
+		f.Kind, f.Pointer, f.Expected, f.Found = KindContentType, "header:Content-Type", strings.Join(slices.Sorted(maps.Keys(resp.Value.Content)), " or "), orNone(ct)
 		return append(out, f)
 	}
 	if media.Schema == nil || !strings.Contains(mediaType, "json") {
@@ -148,7 +149,7 @@ func (v *Validator) checkBody(base Finding, prefix string, schema *openapi3.Sche
 
 func checkHeaders(base Finding, headers openapi3.Headers, ex Exchange) []Finding {
 	var out []Finding
-	for _, name := range sortedKeys(headers) {
+	for _, name := range slices.Sorted(maps.Keys(headers)) {
 		h := headers[name].Value
 		raw := ex.ResponseHeader.Get(name)
 		f := base
@@ -230,7 +231,7 @@ func (v *Validator) checkRequest(base Finding, rt *route, ex Exchange) []Finding
 			out = append(out, f)
 		}
 	}
-	for _, name := range sortedKeys(query) {
+	for _, name := range slices.Sorted(maps.Keys(query)) {
 		if !documented[name] {
 			f := base
 			f.Kind, f.Pointer, f.Expected, f.Found = KindRequest, "query:"+name, "no such parameter", "parameter present"
@@ -245,7 +246,7 @@ func (v *Validator) checkRequest(base Finding, rt *route, ex Exchange) []Finding
 	if media == nil {
 		f := base
 		f.Kind, f.Pointer, f.Expected, f.Found = KindRequest, "request header:Content-Type",
-			strings.Join(sortedKeys(rt.operation.RequestBody.Value.Content), " or "), orNone(mediaType)
+			strings.Join(slices.Sorted(maps.Keys(rt.operation.RequestBody.Value.Content)), " or "), orNone(mediaType)
 		return append(out, f)
 	}
 	if media.Schema != nil && strings.Contains(mediaType, "json") {
@@ -335,7 +336,7 @@ func brief(v any) string {
 }
 
 func documentedStatuses(op *openapi3.Operation) string {
-	codes := sortedKeys(op.Responses.Map())
+	codes := slices.Sorted(maps.Keys(op.Responses.Map()))
 	return strings.Join(codes, ", ")
 }
 
@@ -360,13 +361,4 @@ func redactKey(v any) {
 			}
 		}
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

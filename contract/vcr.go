@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"net/http"
 
 	"gopkg.in/yaml.v3"
 )
@@ -70,16 +71,8 @@ func vcrExchange(source string, index int, node *yaml.Node) (Exchange, error) {
 	if err != nil {
 		return ex, err
 	}
-	for k, vs := range in.Request.Headers {
-		for _, v := range vs {
-			ex.RequestHeader.Add(k, v)
-		}
-	}
-	for k, vs := range in.Response.Headers {
-		for _, v := range vs {
-			ex.ResponseHeader.Add(k, v)
-		}
-	}
+	addHeaders(ex.RequestHeader, in.Request.Headers)
+	addHeaders(ex.ResponseHeader, in.Response.Headers)
 	if err := checkSize("response body", len(in.Response.Body)); err != nil {
 		return ex, err
 	}
@@ -88,4 +81,12 @@ func vcrExchange(source string, index int, node *yaml.Node) (Exchange, error) {
 		return ex, fmt.Errorf("response body: %w", err)
 	}
 	return ex, nil
+}
+
+func addHeaders(h http.Header, from map[string][]string) {
+	for k, vs := range from {
+		for _, v := range vs {
+			h.Add(k, v)
+		}
+	}
 }

@@ -115,15 +115,7 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 			code = 2
 		}
 	}
-	var werr error
-	switch cfg.format {
-	case "json":
-		werr = contract.WriteJSON(stdout, res)
-	case "junit":
-		werr = contract.WriteJUnit(stdout, res)
-	default:
-		werr = contract.WriteText(stdout, res)
-	}
+	werr := contract.WriteReport(stdout, cfg.format, res)
 	switch {
 	case werr != nil || code == 2 || res.Summary.CallsFailed > 0:
 		return 2

@@ -70,16 +70,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	runner.Workers = *workers
 	res := runner.Run(ctx, inputs)
 
-	var werr error
-	switch *format {
-	case "json":
-		werr = contract.WriteJSON(stdout, res)
-	case "junit":
-		werr = contract.WriteJUnit(stdout, res)
-	default:
-		werr = contract.WriteText(stdout, res)
-	}
-	if werr != nil {
+	if werr := contract.WriteReport(stdout, *format, res); werr != nil {
 		fmt.Fprintf(stderr, "validate: writing report: %v\n", werr)
 		return 2
 	}

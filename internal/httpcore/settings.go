@@ -6,7 +6,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
+	"strings"
 	"time"
+
+	"github.com/orgapis/orgapis/contract"
+	"github.com/orgapis/orgapis/specs"
 )
 
 // Settings are the options both wrappers offer. Each wrapper keeps its own Option type
@@ -21,6 +26,8 @@ type Settings struct {
 	Editors                []func(context.Context, *http.Request) error
 	// Transports wrap the HTTP client's transport, innermost first.
 	Transports []func(http.RoundTripper) http.RoundTripper
+	// OnFindings, when set, turns on response validation against the API's spec.
+	OnFindings func([]contract.Finding)
 	// Err is the first invalid option; constructors return it.
 	Err error
 }
@@ -60,8 +67,36 @@ func (s *Settings) fail(err error) {
 	}
 }
 
-// Config turns the settings into a Doer configuration; the wrapper adds the rest.
-func (s *Settings) Config() Config {
+// Prepare checks the settings, turns on response validation against api's spec when
+// asked, and returns the Doer configuration; the wrapper adds the rest.
+func (s *Settings) Prepare(api specs.API) (Config, error) {
+	if s.Err != nil {
+		return Config{}, s.Err
+	}
+	if s.OnFindings != nil {
+		v, err := contract.NewEmbedded(context.Background(), api)
+		if err != nil {
+			return Config{}, fmt.Errorf("loading the spec for response validation: %w", err)
+		}
+		onFindings := s.OnFindings
+		s.Transports = append(s.Transports, func(base http.RoundTripper) http.RoundTripper {
+			return &contract.Transport{Base: base, Validator: v, OnFindings: onFindings}
+		})
+	}
+	return s.config(), nil
+}
+
+// KeyFromEnv reads an API key from the environment variable name; a missing or blank
+// one is errNoKey, with the variable named.
+func KeyFromEnv(name string, errNoKey error) (string, error) {
+	key := os.Getenv(name)
+	if strings.TrimSpace(key) == "" {
+		return "", fmt.Errorf("%w: set %s", errNoKey, name)
+	}
+	return key, nil
+}
+
+func (s *Settings) config() Config {
 	hc := s.HTTPClient
 	if len(s.Transports) > 0 {
 		var c http.Client

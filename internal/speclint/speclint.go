@@ -6,6 +6,8 @@ package speclint
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -26,7 +28,7 @@ func (p Problem) String() string { return fmt.Sprintf("%s: %s [%s]", p.Where, p.
 func Check(doc *openapi3.T) []Problem {
 	c := &checker{seen: map[*openapi3.Schema]bool{}}
 	c.operations(doc)
-	for _, name := range sortedKeys(doc.Components.Schemas) {
+	for _, name := range slices.Sorted(maps.Keys(doc.Components.Schemas)) {
 		ref := doc.Components.Schemas[name]
 		where := "components/schemas/" + name
 		if ref.Value.Description == "" {
@@ -34,7 +36,7 @@ func Check(doc *openapi3.T) []Problem {
 		}
 		c.schema(where, ref.Value)
 	}
-	for _, name := range sortedKeys(doc.Components.Parameters) {
+	for _, name := range slices.Sorted(maps.Keys(doc.Components.Parameters)) {
 		c.parameter("components/parameters/"+name, doc.Components.Parameters[name].Value)
 	}
 	c.unused(doc)
@@ -127,7 +129,7 @@ func (c *checker) media(where string, m *openapi3.MediaType, needExample bool) {
 	if needExample && len(examples) == 0 {
 		c.add("success-example", where, "success response has no example")
 	}
-	for _, name := range sortedKeys(examples) {
+	for _, name := range slices.Sorted(maps.Keys(examples)) {
 		if err := m.Schema.Value.VisitJSON(examples[name], openapi3.MultiErrors()); err != nil {
 			c.add("example-valid", where+" "+name, "example does not match its schema: %s", schemaErrorText(err))
 		}
@@ -140,7 +142,7 @@ func (c *checker) schema(where string, s *openapi3.Schema) {
 		return
 	}
 	c.seen[s] = true
-	for _, name := range sortedKeys(s.Properties) {
+	for _, name := range slices.Sorted(maps.Keys(s.Properties)) {
 		prop := s.Properties[name]
 		at := where + "/" + name
 		if prop.Value.Description == "" {
@@ -237,9 +239,9 @@ func (c *checker) unused(doc *openapi3.T) {
 			used["#/components/securitySchemes/"+name] = true
 		}
 	}
-	for _, kind := range sortedKeys(components) {
+	for _, kind := range slices.Sorted(maps.Keys(components)) {
 		entries, _ := components[kind].(map[string]any)
-		for _, name := range sortedKeys(entries) {
+		for _, name := range slices.Sorted(maps.Keys(entries)) {
 			if ref := "#/components/" + kind + "/" + name; !used[ref] {
 				c.add("unused-component", strings.TrimPrefix(ref, "#/"), "component is never referenced")
 			}
@@ -266,13 +268,4 @@ func schemaErrorText(err error) string {
 	}
 	collect(err)
 	return strings.Join(parts, "; ")
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

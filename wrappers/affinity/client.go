@@ -4,15 +4,12 @@
 package affinity
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
-	"github.com/orgapis/orgapis/contract"
 	"github.com/orgapis/orgapis/generated/affinityapi"
 	"github.com/orgapis/orgapis/internal/httpcore"
 	"github.com/orgapis/orgapis/specs"
@@ -43,19 +40,10 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	for _, opt := range opts {
 		opt(&s)
 	}
-	if s.Err != nil {
-		return nil, fmt.Errorf("affinity: %w", s.Err)
+	cfg, err := s.Prepare(specs.Affinity)
+	if err != nil {
+		return nil, fmt.Errorf("affinity: %w", err)
 	}
-	if s.onFindings != nil {
-		v, err := contract.NewEmbedded(context.Background(), specs.Affinity)
-		if err != nil {
-			return nil, fmt.Errorf("affinity: loading the spec for response validation: %w", err)
-		}
-		s.Transports = append(s.Transports, func(base http.RoundTripper) http.RoundTripper {
-			return &contract.Transport{Base: base, Validator: v, OnFindings: s.onFindings}
-		})
-	}
-	cfg := s.Config()
 	// POST /organizations creates a record: repeating it after the server saw it could
 	// create a duplicate.
 	cfg.Idempotent = func(r *http.Request) bool { return r.Method != http.MethodPost }
@@ -77,9 +65,9 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 
 // NewClientFromEnv is NewClient with the key from AFFINITY_API_KEY.
 func NewClientFromEnv(opts ...Option) (*Client, error) {
-	key := os.Getenv(EnvAPIKey)
-	if strings.TrimSpace(key) == "" {
-		return nil, fmt.Errorf("%w: set %s", ErrNoAPIKey, EnvAPIKey)
+	key, err := httpcore.KeyFromEnv(EnvAPIKey, ErrNoAPIKey)
+	if err != nil {
+		return nil, err
 	}
 	return NewClient(key, opts...)
 }

@@ -15,8 +15,7 @@ type Option func(*settings)
 
 type settings struct {
 	httpcore.Settings
-	onFindings func([]contract.Finding)
-	bearer     bool
+	bearer bool
 }
 
 // WithBaseURL sends requests to url instead of DefaultBaseURL, for a proxy or a fake.
@@ -58,5 +57,5 @@ func WithBearerAuth() Option { return func(s *settings) { s.bearer = true } }
 //		}
 //	}))
 func WithResponseValidation(onFindings func([]contract.Finding)) Option {
-	return func(s *settings) { s.onFindings = onFindings }
+	return func(s *settings) { s.OnFindings = onFindings }
 }

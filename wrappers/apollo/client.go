@@ -4,14 +4,11 @@
 package apollo
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"strings"
 
-	"github.com/orgapis/orgapis/contract"
 	"github.com/orgapis/orgapis/generated/apolloapi"
 	"github.com/orgapis/orgapis/internal/httpcore"
 	"github.com/orgapis/orgapis/specs"
@@ -43,19 +40,10 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	for _, opt := range opts {
 		opt(&s)
 	}
-	if s.Err != nil {
-		return nil, fmt.Errorf("apollo: %w", s.Err)
+	cfg, err := s.Prepare(specs.Apollo)
+	if err != nil {
+		return nil, fmt.Errorf("apollo: %w", err)
 	}
-	if s.onFindings != nil {
-		v, err := contract.NewEmbedded(context.Background(), specs.Apollo)
-		if err != nil {
-			return nil, fmt.Errorf("apollo: loading the spec for response validation: %w", err)
-		}
-		s.Transports = append(s.Transports, func(base http.RoundTripper) http.RoundTripper {
-			return &contract.Transport{Base: base, Validator: v, OnFindings: s.onFindings}
-		})
-	}
-	cfg := s.Config()
 	// Search only reads, though it is sent as POST; every operation here is safe to repeat.
 	cfg.Idempotent = func(r *http.Request) bool {
 		return r.Method == http.MethodGet || strings.HasSuffix(r.URL.Path, "/mixed_companies/search")
@@ -81,9 +69,9 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 
 // NewClientFromEnv is NewClient with the key from APOLLO_API_KEY.
 func NewClientFromEnv(opts ...Option) (*Client, error) {
-	key := os.Getenv(EnvAPIKey)
-	if strings.TrimSpace(key) == "" {
-		return nil, fmt.Errorf("%w: set %s", ErrNoAPIKey, EnvAPIKey)
+	key, err := httpcore.KeyFromEnv(EnvAPIKey, ErrNoAPIKey)
+	if err != nil {
+		return nil, err
 	}
 	return NewClient(key, opts...)
 }

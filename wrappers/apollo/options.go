@@ -15,8 +15,7 @@ type Option func(*settings)
 
 type settings struct {
 	httpcore.Settings
-	onFindings func([]contract.Finding)
-	legacyKey  bool
+	legacyKey bool
 }
 
 // WithBaseURL sends requests to url instead of DefaultBaseURL, for a proxy or a fake.
@@ -61,5 +60,5 @@ func WithLegacyQueryKey() Option { return func(s *settings) { s.legacyKey = true
 //		}
 //	}))
 func WithResponseValidation(onFindings func([]contract.Finding)) Option {
-	return func(s *settings) { s.onFindings = onFindings }
+	return func(s *settings) { s.OnFindings = onFindings }
 }
