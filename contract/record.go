@@ -1,7 +1,6 @@
 package contract
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"maps"
@@ -31,25 +30,11 @@ type Recorder struct {
 // RoundTrip sends req and records the exchange. The caller gets the same response,
 // with a body that reads the same bytes.
 func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	var reqBody []byte
-	if req.Body != nil && req.GetBody != nil {
-		if rc, err := req.GetBody(); err == nil {
-			reqBody, _ = io.ReadAll(io.LimitReader(rc, MaxBodyBytes))
-			rc.Close()
-		}
-	}
-	base := r.Base
-	if base == nil {
-		base = http.DefaultTransport
-	}
 	start := time.Now()
-	resp, err := base.RoundTrip(req)
+	reqBody, resp, body, _, err := roundTrip(r.Base, req)
 	if err != nil {
 		return resp, err
 	}
-	body, readErr := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes))
-	resp.Body.Close()
-	resp.Body = &replayBody{Reader: bytes.NewReader(body), err: readErr}
 
 	e := harOutEntry{Started: start.UTC().Format(time.RFC3339Nano), Time: float64(time.Since(start).Microseconds()) / 1000}
 	e.Request.Method, e.Request.URL, e.Request.HTTPVersion = req.Method, redactURL(req.URL), "HTTP/1.1"

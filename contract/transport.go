@@ -27,26 +27,10 @@ type Transport struct {
 
 // RoundTrip sends req and validates the response.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	var reqBody []byte
-	if req.Body != nil && req.GetBody != nil {
-		if rc, err := req.GetBody(); err == nil {
-			reqBody, _ = io.ReadAll(io.LimitReader(rc, MaxBodyBytes))
-			rc.Close()
-		}
-	}
-	base := t.Base
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	resp, err := base.RoundTrip(req)
+	reqBody, resp, body, readErr, err := roundTrip(t.Base, req)
 	if err != nil {
 		return resp, err
 	}
-	body, readErr := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
-	resp.Body.Close()
-	// The caller gets exactly the bytes that arrived, and the read error if the body was
-	// cut short, just as if it had read the body itself.
-	resp.Body = &replayBody{Reader: bytes.NewReader(body), err: readErr}
 	index := int(t.n.Add(1) - 1)
 	source := t.Source
 	if source == "" {
@@ -72,6 +56,29 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.OnFindings(findings)
 	}
 	return resp, nil
+}
+
+// roundTrip sends req through base (nil means http.DefaultTransport) and buffers both
+// bodies for inspection. The caller gets exactly the bytes that arrived, and the read
+// error if the body was cut short, just as if it had read the body itself.
+func roundTrip(base http.RoundTripper, req *http.Request) (reqBody []byte, resp *http.Response, body []byte, readErr, err error) {
+	if req.Body != nil && req.GetBody != nil {
+		if rc, err := req.GetBody(); err == nil {
+			reqBody, _ = io.ReadAll(io.LimitReader(rc, MaxBodyBytes))
+			rc.Close()
+		}
+	}
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	resp, err = base.RoundTrip(req)
+	if err != nil {
+		return reqBody, resp, nil, nil, err
+	}
+	body, readErr = io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
+	resp.Body.Close()
+	resp.Body = &replayBody{Reader: bytes.NewReader(body), err: readErr}
+	return reqBody, resp, body, readErr, nil
 }
 
 // replayBody returns the buffered bytes, then the error that cut the original short.
