@@ -124,3 +124,18 @@ func TestOtherSpecFile(t *testing.T) {
 		t.Errorf("--spec: exit %d, %s %s", code, out, stderr)
 	}
 }
+
+// The README quotes the quick start's report; it must be the report the command prints.
+func TestREADMEQuotesTheRealReport(t *testing.T) {
+	readme := golden(t, "../../README.md")
+	const intro = "prints (exit status 1, because there are findings):\n\n```\n"
+	start := strings.Index(readme, intro)
+	if start < 0 {
+		t.Fatal("README no longer quotes the quick start's report")
+	}
+	block := readme[start+len(intro):]
+	block = block[:strings.Index(block, "```")]
+	if want := golden(t, "testdata/recordings.txt"); block != want {
+		t.Errorf("README's report differs from the command's:\n--- README\n%s\n--- command\n%s", block, want)
+	}
+}
