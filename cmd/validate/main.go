@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -183,12 +184,9 @@ func isRecording(path string) bool {
 }
 
 func hostOf(raw string) string {
-	rest := raw
-	if i := strings.Index(rest, "://"); i >= 0 {
-		rest = rest[i+3:]
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
 	}
-	if i := strings.IndexAny(rest, "/:"); i >= 0 {
-		rest = rest[:i]
-	}
-	return rest
+	return u.Hostname()
 }
