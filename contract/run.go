@@ -102,13 +102,7 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 					mu.Unlock()
 					continue
 				}
-				findings := j.v.Validate(j.ex)
-				op := ""
-				if len(findings) > 0 {
-					op = findings[0].OperationID
-				} else if rt := j.v.router.find(j.ex.Method, j.ex.URL.Path); rt != nil {
-					op = rt.operation.OperationID
-				}
+				op, findings := j.v.check(j.ex)
 				mu.Lock()
 				res.Findings = append(res.Findings, findings...)
 				checked = append(checked, Checked{Source: j.ex.Source, Entry: j.ex.Index, OperationID: op, Findings: len(findings)})

@@ -75,7 +75,18 @@ func (v *Validator) locate(ex Exchange) (Finding, *route) {
 
 // Validate checks one exchange and returns every finding; none means it conforms.
 func (v *Validator) Validate(ex Exchange) []Finding {
+	_, findings := v.check(ex)
+	return findings
+}
+
+// check is Validate that also names the operation the exchange matched ("" for none),
+// so that callers counting per operation do not route the exchange a second time.
+func (v *Validator) check(ex Exchange) (string, []Finding) {
 	base, rt := v.locate(ex)
+	return base.OperationID, v.checkRoute(base, rt, ex)
+}
+
+func (v *Validator) checkRoute(base Finding, rt *route, ex Exchange) []Finding {
 	if rt == nil {
 		f := base
 		f.Kind, f.Expected, f.Found = KindUndocumentedEndpoint, "an operation of the "+string(v.api)+" spec", ex.Method+" "+base.Path

@@ -146,7 +146,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(path, "/organizations/"):
 		id, err := strconv.ParseInt(strings.TrimPrefix(path, "/organizations/"), 10, 64)
 		if err != nil {
-			writeJSON(w, http.StatusNotFound, map[string]any{"errors": []string{"Not found"}})
+			notFound(w, "Not found")
 			return
 		}
 		switch r.Method {
@@ -160,7 +160,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(http.StatusMethodNotAllowed)
 		}
 	default:
-		writeJSON(w, http.StatusNotFound, map[string]any{"errors": []string{"Not found"}})
+		notFound(w, "Not found")
 	}
 }
 
@@ -251,7 +251,7 @@ func matches(o affinityapi.Organization, term string) bool {
 func (s *Server) get(w http.ResponseWriter, id int64) {
 	o, ok := s.Organization(id)
 	if !ok {
-		writeJSON(w, http.StatusNotFound, map[string]any{"errors": []string{fmt.Sprintf("Organization %d not found", id)}})
+		notFound(w, fmt.Sprintf("Organization %d not found", id))
 		return
 	}
 	if o.PersonIds == nil {
@@ -329,7 +329,7 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, id int64) {
 	o, ok := s.orgs[id]
 	switch {
 	case !ok:
-		writeJSON(w, http.StatusNotFound, map[string]any{"errors": []string{fmt.Sprintf("Organization %d not found", id)}})
+		notFound(w, fmt.Sprintf("Organization %d not found", id))
 		return
 	case o.Global && (name != nil || domain != nil):
 		writeJSON(w, http.StatusForbidden, map[string]string{"message": "The name and domain of a global organization cannot be changed"})
@@ -355,7 +355,7 @@ func (s *Server) delete(w http.ResponseWriter, id int64) {
 	o, ok := s.orgs[id]
 	switch {
 	case !ok:
-		writeJSON(w, http.StatusNotFound, map[string]any{"errors": []string{fmt.Sprintf("Organization %d not found", id)}})
+		notFound(w, fmt.Sprintf("Organization %d not found", id))
 		return
 	case o.Global:
 		writeJSON(w, http.StatusForbidden, map[string]string{"message": "A global organization cannot be deleted"})
@@ -382,6 +382,11 @@ func setRateHeaders(h http.Header) {
 	h.Set("X-Ratelimit-Limit-Org", "unlimited")
 	h.Set("X-Ratelimit-Limit-Org-Remaining", "unlimited")
 	h.Set("X-Ratelimit-Limit-Org-Reset", "86400")
+}
+
+// notFound answers 404 in one of the shapes Affinity uses for it.
+func notFound(w http.ResponseWriter, message string) {
+	writeJSON(w, http.StatusNotFound, map[string]any{"errors": []string{message}})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
