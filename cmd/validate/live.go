@@ -172,7 +172,7 @@ func (s *liveSession) affinity(ctx context.Context, key string, hc *http.Client,
 		ok := s.call(ctx, "searchOrganizations", func(ctx context.Context) error {
 			p, err := c.SearchOrganizations(ctx, affinity.SearchQuery{}, token)
 			if err == nil && firstID == 0 && len(p.Organizations) > 0 {
-				firstID = p.Organizations[0].Id
+				firstID = p.Organizations[0].ID
 			}
 			next = p.NextPageToken
 			return err

@@ -5,19 +5,15 @@ package affinityapi
 
 import (
 	"bytes"
-	"compress/flate"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"path"
 	"strings"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/runtime"
 )
 
@@ -26,8 +22,8 @@ type DropdownOption struct {
 	// Color Colour code of the option.
 	Color *int `json:"color,omitempty"`
 
-	// Id Unique id of the option.
-	Id int64 `json:"id"`
+	// ID Unique id of the option.
+	ID int64 `json:"id"`
 
 	// Rank Position of the option in a ranked dropdown.
 	Rank *int `json:"rank,omitempty"`
@@ -80,11 +76,11 @@ type Field struct {
 	// EnrichmentSource Where an enriched field's values come from; null for fields the team fills. Not on the documentation page.
 	EnrichmentSource *string `json:"enrichment_source,omitempty"`
 
-	// Id Unique id of the field.
-	Id int64 `json:"id"`
+	// ID Unique id of the field.
+	ID int64 `json:"id"`
 
-	// ListId Id of the list the field belongs to; null for a global field. Not on the documentation page.
-	ListId *int64 `json:"list_id,omitempty"`
+	// ListID Id of the list the field belongs to; null for a global field. Not on the documentation page.
+	ListID *int64 `json:"list_id,omitempty"`
 
 	// Name Name of the field as shown in Affinity.
 	Name string `json:"name"`
@@ -101,8 +97,8 @@ type Interaction struct {
 	// Date When the interaction took place.
 	Date *time.Time `json:"date,omitempty"`
 
-	// PersonIds Ids of the internal persons involved.
-	PersonIds *[]int64 `json:"person_ids,omitempty"`
+	// PersonIDs Ids of the internal persons involved.
+	PersonIDs *[]int64 `json:"person_ids,omitempty"`
 }
 
 // InteractionDates Dates of the first, latest and next interactions with the organization; only with
@@ -163,29 +159,29 @@ type ListEntry struct {
 	// CreatedAt When the entity was added to the list.
 	CreatedAt time.Time `json:"created_at"`
 
-	// CreatorId Id of the person who added the entity to the list; null when unknown.
-	CreatorId *int64 `json:"creator_id"`
+	// CreatorID Id of the person who added the entity to the list; null when unknown.
+	CreatorID *int64 `json:"creator_id"`
 
 	// Entity The entity itself, as its own resource.
 	Entity *map[string]interface{} `json:"entity,omitempty"`
 
-	// EntityId Id of the entity the entry stands for.
-	EntityId int64 `json:"entity_id"`
+	// EntityID Id of the entity the entry stands for.
+	EntityID int64 `json:"entity_id"`
 
 	// EntityType Kind of the entity (0 person, 1 organization, 8 opportunity).
 	EntityType *int `json:"entity_type,omitempty"`
 
-	// Id Unique id of the list entry.
-	Id int64 `json:"id"`
+	// ID Unique id of the list entry.
+	ID int64 `json:"id"`
 
-	// ListId Id of the list the entry belongs to.
-	ListId int64 `json:"list_id"`
+	// ListID Id of the list the entry belongs to.
+	ListID int64 `json:"list_id"`
 }
 
 // Organization An external company the team is in touch with.
 type Organization struct {
-	// CrunchbaseUuid The organization's Crunchbase UUID; null for most records.
-	CrunchbaseUuid *string `json:"crunchbase_uuid"`
+	// CrunchbaseUUID The organization's Crunchbase UUID; null for most records.
+	CrunchbaseUUID *string `json:"crunchbase_uuid"`
 
 	// Domain The organization's main website domain; null when it has none.
 	Domain *string `json:"domain"`
@@ -198,8 +194,8 @@ type Organization struct {
 	// team created.
 	Global bool `json:"global"`
 
-	// Id Unique id of the organization.
-	Id int64 `json:"id"`
+	// ID Unique id of the organization.
+	ID int64 `json:"id"`
 
 	// InteractionDates Dates of the first, latest and next interactions with the organization; only with
 	// `with_interaction_dates=true`. A date is null when no such interaction happened. The
@@ -219,14 +215,14 @@ type Organization struct {
 	// examples and the live service use a string.
 	Name string `json:"name"`
 
-	// OpportunityIds Ids of the opportunities linked to the organization. Not on the documentation
+	// OpportunityIDs Ids of the opportunities linked to the organization. Not on the documentation
 	// page; seen in live responses.
-	OpportunityIds *[]int64 `json:"opportunity_ids,omitempty"`
+	OpportunityIDs *[]int64 `json:"opportunity_ids,omitempty"`
 
-	// PersonIds Ids of the persons associated with the organization. The attribute table calls
+	// PersonIDs Ids of the persons associated with the organization. The attribute table calls
 	// them strings; the examples and the live service use integers. Search results leave
 	// this field out.
-	PersonIds *[]int64 `json:"person_ids,omitempty"`
+	PersonIDs *[]int64 `json:"person_ids,omitempty"`
 }
 
 // OrganizationCreate The fields of a new organization.
@@ -237,8 +233,8 @@ type OrganizationCreate struct {
 	// Name Name of the new organization.
 	Name string `json:"name"`
 
-	// PersonIds Ids of the persons to associate with the new organization.
-	PersonIds *[]int64 `json:"person_ids,omitempty"`
+	// PersonIDs Ids of the persons to associate with the new organization.
+	PersonIDs *[]int64 `json:"person_ids,omitempty"`
 }
 
 // OrganizationPage One page of a search for organizations.
@@ -259,8 +255,8 @@ type OrganizationUpdate struct {
 	// Name New name of the organization.
 	Name *string `json:"name,omitempty"`
 
-	// PersonIds The complete new set of associated person ids: ids left out are dissociated.
-	PersonIds *[]int64 `json:"person_ids,omitempty"`
+	// PersonIDs The complete new set of associated person ids: ids left out are dissociated.
+	PersonIDs *[]int64 `json:"person_ids,omitempty"`
 }
 
 // RateLimitValue A count of requests or seconds, or the word `unlimited` on unlimited plans.
@@ -654,7 +650,7 @@ type ClientInterface interface {
 	// cannot be deleted; the service answers with an error instead.
 	//
 	// Corresponds with DELETE /organizations/{organization_id} (the `DeleteOrganization` operationId).
-	DeleteOrganization(ctx context.Context, organizationId OrganizationID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteOrganization(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetOrganization Get a specific organization
 	//
@@ -662,7 +658,7 @@ type ClientInterface interface {
 	// dates and interactions are included only when `with_interaction_dates` is true.
 	//
 	// Corresponds with GET /organizations/{organization_id} (the `GetOrganization` operationId).
-	GetOrganization(ctx context.Context, organizationId OrganizationID, params *GetOrganizationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetOrganization(ctx context.Context, organizationID OrganizationID, params *GetOrganizationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateOrganizationWithBody Update an organization
 	//
@@ -674,7 +670,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /organizations/{organization_id} (the `UpdateOrganization` operationId).
-	UpdateOrganizationWithBody(ctx context.Context, organizationId OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateOrganizationWithBody(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateOrganization Update an organization
 	//
@@ -686,7 +682,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /organizations/{organization_id} (the `UpdateOrganization` operationId).
-	UpdateOrganization(ctx context.Context, organizationId OrganizationID, body UpdateOrganizationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateOrganization(ctx context.Context, organizationID OrganizationID, body UpdateOrganizationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateOrganizationWithFormdataBody Update an organization
 	//
@@ -698,7 +694,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/x-www-form-urlencoded` content type.
 	//
 	// Corresponds with PUT /organizations/{organization_id} (the `UpdateOrganization` operationId).
-	UpdateOrganizationWithFormdataBody(ctx context.Context, organizationId OrganizationID, body UpdateOrganizationFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateOrganizationWithFormdataBody(ctx context.Context, organizationID OrganizationID, body UpdateOrganizationFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // SearchOrganizations Search for organizations
@@ -811,8 +807,8 @@ func (c *Client) ListOrganizationFields(ctx context.Context, reqEditors ...Reque
 // cannot be deleted; the service answers with an error instead.
 //
 // Corresponds with DELETE /organizations/{organization_id} (the `DeleteOrganization` operationId).
-func (c *Client) DeleteOrganization(ctx context.Context, organizationId OrganizationID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteOrganizationRequest(c.Server, organizationId)
+func (c *Client) DeleteOrganization(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteOrganizationRequest(c.Server, organizationID)
 	if err != nil {
 		return nil, err
 	}
@@ -829,8 +825,8 @@ func (c *Client) DeleteOrganization(ctx context.Context, organizationId Organiza
 // dates and interactions are included only when `with_interaction_dates` is true.
 //
 // Corresponds with GET /organizations/{organization_id} (the `GetOrganization` operationId).
-func (c *Client) GetOrganization(ctx context.Context, organizationId OrganizationID, params *GetOrganizationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetOrganizationRequest(c.Server, organizationId, params)
+func (c *Client) GetOrganization(ctx context.Context, organizationID OrganizationID, params *GetOrganizationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetOrganizationRequest(c.Server, organizationID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -851,8 +847,8 @@ func (c *Client) GetOrganization(ctx context.Context, organizationId Organizatio
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /organizations/{organization_id} (the `UpdateOrganization` operationId).
-func (c *Client) UpdateOrganizationWithBody(ctx context.Context, organizationId OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateOrganizationRequestWithBody(c.Server, organizationId, contentType, body)
+func (c *Client) UpdateOrganizationWithBody(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateOrganizationRequestWithBody(c.Server, organizationID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -873,8 +869,8 @@ func (c *Client) UpdateOrganizationWithBody(ctx context.Context, organizationId 
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /organizations/{organization_id} (the `UpdateOrganization` operationId).
-func (c *Client) UpdateOrganization(ctx context.Context, organizationId OrganizationID, body UpdateOrganizationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateOrganizationRequest(c.Server, organizationId, body)
+func (c *Client) UpdateOrganization(ctx context.Context, organizationID OrganizationID, body UpdateOrganizationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateOrganizationRequest(c.Server, organizationID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -895,8 +891,8 @@ func (c *Client) UpdateOrganization(ctx context.Context, organizationId Organiza
 // Takes a body of the `application/x-www-form-urlencoded` content type.
 //
 // Corresponds with PUT /organizations/{organization_id} (the `UpdateOrganization` operationId).
-func (c *Client) UpdateOrganizationWithFormdataBody(ctx context.Context, organizationId OrganizationID, body UpdateOrganizationFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateOrganizationRequestWithFormdataBody(c.Server, organizationId, body)
+func (c *Client) UpdateOrganizationWithFormdataBody(ctx context.Context, organizationID OrganizationID, body UpdateOrganizationFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateOrganizationRequestWithFormdataBody(c.Server, organizationID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1232,12 +1228,12 @@ func NewListOrganizationFieldsRequest(server string) (*http.Request, error) {
 }
 
 // NewDeleteOrganizationRequest constructs an http.Request for the DeleteOrganization method
-func NewDeleteOrganizationRequest(server string, organizationId OrganizationID) (*http.Request, error) {
+func NewDeleteOrganizationRequest(server string, organizationID OrganizationID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -1266,12 +1262,12 @@ func NewDeleteOrganizationRequest(server string, organizationId OrganizationID) 
 }
 
 // NewGetOrganizationRequest constructs an http.Request for the GetOrganization method
-func NewGetOrganizationRequest(server string, organizationId OrganizationID, params *GetOrganizationParams) (*http.Request, error) {
+func NewGetOrganizationRequest(server string, organizationID OrganizationID, params *GetOrganizationParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -1339,34 +1335,34 @@ func NewGetOrganizationRequest(server string, organizationId OrganizationID, par
 }
 
 // NewUpdateOrganizationRequest calls the generic UpdateOrganization builder with application/json body
-func NewUpdateOrganizationRequest(server string, organizationId OrganizationID, body UpdateOrganizationJSONRequestBody) (*http.Request, error) {
+func NewUpdateOrganizationRequest(server string, organizationID OrganizationID, body UpdateOrganizationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateOrganizationRequestWithBody(server, organizationId, "application/json", bodyReader)
+	return NewUpdateOrganizationRequestWithBody(server, organizationID, "application/json", bodyReader)
 }
 
 // NewUpdateOrganizationRequestWithFormdataBody calls the generic UpdateOrganization builder with application/x-www-form-urlencoded body
-func NewUpdateOrganizationRequestWithFormdataBody(server string, organizationId OrganizationID, body UpdateOrganizationFormdataRequestBody) (*http.Request, error) {
+func NewUpdateOrganizationRequestWithFormdataBody(server string, organizationID OrganizationID, body UpdateOrganizationFormdataRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	bodyStr, err := runtime.MarshalForm(body, nil)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = strings.NewReader(bodyStr.Encode())
-	return NewUpdateOrganizationRequestWithBody(server, organizationId, "application/x-www-form-urlencoded", bodyReader)
+	return NewUpdateOrganizationRequestWithBody(server, organizationID, "application/x-www-form-urlencoded", bodyReader)
 }
 
 // NewUpdateOrganizationRequestWithBody constructs an http.Request for the UpdateOrganization method, with any body, and a specified content type
-func NewUpdateOrganizationRequestWithBody(server string, organizationId OrganizationID, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateOrganizationRequestWithBody(server string, organizationID OrganizationID, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
 	if err != nil {
 		return nil, err
 	}
@@ -1506,7 +1502,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /organizations/{organization_id} (the `DeleteOrganization` operationId).
-	DeleteOrganizationWithResponse(ctx context.Context, organizationId OrganizationID, reqEditors ...RequestEditorFn) (*DeleteOrganizationResponse, error)
+	DeleteOrganizationWithResponse(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*DeleteOrganizationResponse, error)
 
 	// GetOrganizationWithResponse Get a specific organization
 	//
@@ -1516,7 +1512,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /organizations/{organization_id} (the `GetOrganization` operationId).
-	GetOrganizationWithResponse(ctx context.Context, organizationId OrganizationID, params *GetOrganizationParams, reqEditors ...RequestEditorFn) (*GetOrganizationResponse, error)
+	GetOrganizationWithResponse(ctx context.Context, organizationID OrganizationID, params *GetOrganizationParams, reqEditors ...RequestEditorFn) (*GetOrganizationResponse, error)
 
 	// UpdateOrganizationWithBodyWithResponse Update an organization
 	//
@@ -1528,7 +1524,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /organizations/{organization_id} (the `UpdateOrganization` operationId).
-	UpdateOrganizationWithBodyWithResponse(ctx context.Context, organizationId OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateOrganizationResponse, error)
+	UpdateOrganizationWithBodyWithResponse(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateOrganizationResponse, error)
 
 	// UpdateOrganizationWithResponse Update an organization
 	//
@@ -1540,7 +1536,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /organizations/{organization_id} (the `UpdateOrganization` operationId).
-	UpdateOrganizationWithResponse(ctx context.Context, organizationId OrganizationID, body UpdateOrganizationJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateOrganizationResponse, error)
+	UpdateOrganizationWithResponse(ctx context.Context, organizationID OrganizationID, body UpdateOrganizationJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateOrganizationResponse, error)
 
 	// UpdateOrganizationWithFormdataBodyWithResponse Update an organization
 	//
@@ -1552,7 +1548,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /organizations/{organization_id} (the `UpdateOrganization` operationId).
-	UpdateOrganizationWithFormdataBodyWithResponse(ctx context.Context, organizationId OrganizationID, body UpdateOrganizationFormdataRequestBody, reqEditors ...RequestEditorFn) (*UpdateOrganizationResponse, error)
+	UpdateOrganizationWithFormdataBodyWithResponse(ctx context.Context, organizationID OrganizationID, body UpdateOrganizationFormdataRequestBody, reqEditors ...RequestEditorFn) (*UpdateOrganizationResponse, error)
 }
 
 // SearchOrganizationsResponse200Headers the declared response headers of an HTTP 200 response for SearchOrganizations
@@ -2595,8 +2591,8 @@ func (c *ClientWithResponses) ListOrganizationFieldsWithResponse(ctx context.Con
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /organizations/{organization_id} (the `DeleteOrganization` operationId).
-func (c *ClientWithResponses) DeleteOrganizationWithResponse(ctx context.Context, organizationId OrganizationID, reqEditors ...RequestEditorFn) (*DeleteOrganizationResponse, error) {
-	rsp, err := c.DeleteOrganization(ctx, organizationId, reqEditors...)
+func (c *ClientWithResponses) DeleteOrganizationWithResponse(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*DeleteOrganizationResponse, error) {
+	rsp, err := c.DeleteOrganization(ctx, organizationID, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2611,8 +2607,8 @@ func (c *ClientWithResponses) DeleteOrganizationWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /organizations/{organization_id} (the `GetOrganization` operationId).
-func (c *ClientWithResponses) GetOrganizationWithResponse(ctx context.Context, organizationId OrganizationID, params *GetOrganizationParams, reqEditors ...RequestEditorFn) (*GetOrganizationResponse, error) {
-	rsp, err := c.GetOrganization(ctx, organizationId, params, reqEditors...)
+func (c *ClientWithResponses) GetOrganizationWithResponse(ctx context.Context, organizationID OrganizationID, params *GetOrganizationParams, reqEditors ...RequestEditorFn) (*GetOrganizationResponse, error) {
+	rsp, err := c.GetOrganization(ctx, organizationID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2629,8 +2625,8 @@ func (c *ClientWithResponses) GetOrganizationWithResponse(ctx context.Context, o
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /organizations/{organization_id} (the `UpdateOrganization` operationId).
-func (c *ClientWithResponses) UpdateOrganizationWithBodyWithResponse(ctx context.Context, organizationId OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateOrganizationResponse, error) {
-	rsp, err := c.UpdateOrganizationWithBody(ctx, organizationId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateOrganizationWithBodyWithResponse(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateOrganizationResponse, error) {
+	rsp, err := c.UpdateOrganizationWithBody(ctx, organizationID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2647,8 +2643,8 @@ func (c *ClientWithResponses) UpdateOrganizationWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /organizations/{organization_id} (the `UpdateOrganization` operationId).
-func (c *ClientWithResponses) UpdateOrganizationWithResponse(ctx context.Context, organizationId OrganizationID, body UpdateOrganizationJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateOrganizationResponse, error) {
-	rsp, err := c.UpdateOrganization(ctx, organizationId, body, reqEditors...)
+func (c *ClientWithResponses) UpdateOrganizationWithResponse(ctx context.Context, organizationID OrganizationID, body UpdateOrganizationJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateOrganizationResponse, error) {
+	rsp, err := c.UpdateOrganization(ctx, organizationID, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2665,8 +2661,8 @@ func (c *ClientWithResponses) UpdateOrganizationWithResponse(ctx context.Context
 // Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /organizations/{organization_id} (the `UpdateOrganization` operationId).
-func (c *ClientWithResponses) UpdateOrganizationWithFormdataBodyWithResponse(ctx context.Context, organizationId OrganizationID, body UpdateOrganizationFormdataRequestBody, reqEditors ...RequestEditorFn) (*UpdateOrganizationResponse, error) {
-	rsp, err := c.UpdateOrganizationWithFormdataBody(ctx, organizationId, body, reqEditors...)
+func (c *ClientWithResponses) UpdateOrganizationWithFormdataBodyWithResponse(ctx context.Context, organizationID OrganizationID, body UpdateOrganizationFormdataRequestBody, reqEditors ...RequestEditorFn) (*UpdateOrganizationResponse, error) {
+	rsp, err := c.UpdateOrganizationWithFormdataBody(ctx, organizationID, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -4767,202 +4763,4 @@ func ParseUpdateOrganizationResponse(rsp *http.Response) (*UpdateOrganizationRes
 	}
 
 	return response, nil
-}
-
-// Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
-// Stored as a slice of fixed-width chunks rather than one concatenated
-// const string: with thousands of chunks the chained `+` fold is several
-// times slower for the Go compiler than parsing a slice literal.
-var swaggerSpec = []string{
-	"7H15cxs3lvhXQfVvqizVr0nz0EnV/OH4mFHGsV22PMms6BXB7kc1om6gA6BFMVl99y0cfYOXJGfGa1al",
-	"UrbUAB7efcJ/eAFLUkaBSuGN/vAiwCFw/cePWMJbkhD5nl+rv4cgAk5SSRj1Rt5H+C0DIQXCcczmEKIU",
-	"OEoYlRGaMY5kBAgHAcuo9BHjaJLRWO0F4aTr+Z4IIkiw2vUvHGbeyPt/z0s4npvfiucFBP/EcQbe/b1f",
-	"A+ojJJhQQldBV4EDRVigGGYSyYgIA+tXhE2AbMP1CQJGQ4EyKklcBe6ZBSheoN8yJjHiagPxNPB8FsA3",
-	"pSChmQRLQiJQJoB/HSQpoDajoAWjpB+hGnVBxjlQaWH+mlBuSMsUeEdDOic0ZPMnoSFIvngxky4CvmMS",
-	"hSzIEqASQjRdoBezGaFELnw0zSSKGGUZhxDNI6AoVdBQOULCwi0ZmmNixBNT9PeLiw9jGmIJ3TGtgSwX",
-	"KXgjT0iuKHWvwEoxxwlIqyl+wndvCBfydYJJ/ApLaMP6D4BUIMavMSW/Y/VDgeYRE4AIlcBxoH6E2MyQ",
-	"+4bQEEU4TYFCiLDUICokoL2E0Kt9/Xc5poyjKcwYB7SX4LurfbOaUCExlV10EQESwG9JAAjHgiGJb0Ag",
-	"jKaYA1JX1RshSRJAcyIjlkmEx/R3RgFhGqIZiWO1H+r1Rvq/M3NCjnWExY3QwoLRLItj9PHNSzQcDk/1",
-	"5h21r0EmUTj4LQO+8HyP4kThU0E8U2i7UlIQX6klNbzPGE+w9EZesZnnt4jhl9i/BSp32N8e+wpvj8H+",
-	"W7xj/e2RH+On4HyN+x3jPwj3T8H35yUadxTYlgIVDDyGDu/gbicDW1OAwt2jZYDQnd+zPfIJfRq/J8f+",
-	"jvUfhv3H8v7O73kI8p/C77G43zH+g3D/FHy/83seQYEn8XsI3fk9D6HAE/g97ys4PX/VxvxnSn7LAJHQ",
-	"YBdqROjmsKVYRiVo1U+uSOj5HoffMsIh9EaSZ+AEk1B5dOD56l4kyRJv1C/AVTS+Bq7h/YCv4RP53cEj",
-	"77JkClyBWeeTFDhK8TUYgua4179E6gCBiKIEwojqHc7U34lQlJxHLAb7YzTjLEF9JBk67PV8TeDDXs8k",
-	"5HQqk2VyObkUBFdCAV69fYLvzGXVlptc/YLdAG3fXd1sorlBnyPVV5OcYimHW8IyobHgqwvMQAaR+R2+",
-	"BisbRHZXwa73XJlL9L0L4IkDOLiTKMEyiJQ0XmMlYPpwtb3QiAxZon6cQywBJ88a8r4MOKnOXA3Wz0RG",
-	"DSUv2mD+rAip2RMBDqLa6SjAnBMQaNLUd2KiL1D9uZh00TlV/CMA80AXJmqKK1cVdFFTX0qryCo35ejg",
-	"ILJYiuXMpXZsaWLhwsqUsRgwdaHlA3DB6CrEIMmuQUY6KS4jNHEfO7H4q11Nqc+Y2CrOmOrfURwr4RRW",
-	"mSPJ2A1KMddFASK3uK7dZfWF75UaEimjwlD/DeNTEoZGnAJGJVBdGcBpGpNA0+r5r4LpX8MdTtJYK50E",
-	"hMDXoFUjzmTEOPkdQu9+08LAa86ZkWcJd/J5GmOij1iZo29L+w0sUIIXiOrCgbYrvjYlFlQURJgq2UbX",
-	"MZviuKW3K9XBXzofsQRdbOnomkXHlgld97DrntdKive+e5NOrSq06XblohX72jrO5nuqBc798pLaRlvp",
-	"j5du84D71mtnq3be5sZlrUvzz7mVt0/Ab4EbFvwWuT53x2aYxBB21fnvmHzDMhp+c/d5x+omJsK2QErC",
-	"nXx+Z/L5yfD1Z4pvMYnx1DDpNyueOsaZUxUesVvgMcMhhNo6UTZvMLeuineKsvhK7JUFdA3ABWM/YbrI",
-	"2wu+OZS9KLoMfP2nvLmFcRQwaloiggXSrKZwCncRzoSE8GlQ6O8Uy/95xVLj7W9Rpbz4cK59XSJQQoQg",
-	"9FqJx5wzer2zkt8dM6ecBYovpzG8ppLIxXY8DYonhTe6rLL3Ob3FMQlRmeVAt5gTbYRtd1Q9B3L/5c8W",
-	"Am4sHJpjgTKqcCQZC3VjmIr/cBBAKiEc6dykuont6PIRtnFgiHQMbVYjPKY68WNuuzdZgYLJvmkqQxwC",
-	"xkOUAFe7ESoZwpTJCLgJ1HeS+N1IYsH+mtqvOEuVt/fecmwzffSeAgoipvxCNkMYhfZ7NCMQa1cm5SwF",
-	"LglYFy5mjg7JlyxmmXKMQihS0WmezGhmS32PhJvksosNWmno9o4c05v2nh+YIGXxId8SEapEBtMbCIsL",
-	"uwFVimFJznTZNSupzTKxfunpTLve7kvxKZv+CoHm0yLob6sXrRbRlIWLLjqXAokIp9qJp7Wu1DMNTe7j",
-	"q3B1CkCRUP/T2kDMbWpwTCdG1U7QngFW6FhAAyP2fTSx6neiG331txOTUhcsAUkSMGlSpDUmUpcyWqbO",
-	"KuC+09+zBNMOBxwqDYY4YMGon7cas1ipQH1HB079wki4MEVoSG5JmOEYpZxNY0iEj7BA7UvqdLWERG+E",
-	"6eL9TJud5mkbmI9XIDGJjdWxyzHneKFgLazYRihws5CbU+ypTmm2VzcUkqV9asvyo+ErDLCLGoWdQzLC",
-	"EgU4ExDakoeGcMMLv1GKqH3EC6Oh0F7A4iyh+7bieIvjDAQKMEVTJQ4SKemvlSrQRH90pU6aKEFiVCmt",
-	"Me3ZhLeP+rUlPhoUasJHQ1ty8tGBrgT66BDFLLBfHmlx8Mf0uKlgzlBMbnVlEpuMu5LRfg/tzUgsgWtM",
-	"q7X7PhJM4VzpeJRkInchxtRejmVSkBBMPiomwil9etZAXCVZLIl1sBo04hmY+piiiUFmxOJQIAG3wHGc",
-	"4zIF3spPN/P3vpdf88ooxCUiakyNcNmaMwRJKhc6EaE9F10provqKnFsWDqHPALlJIiUurwSLOMBOKsp",
-	"HBCmyHwLoYHtmSgYiyWgi41niGZxrKHVn4iiNmYqy130jmnmk626pq53er6nNjDZJFN3bUnXRmayMNQb",
-	"WEnFLFeuXc+L7dQnFY6YQsyU7pSscuGibGHOXn/TFmhLrl4B1VSTWmVknEDt4lq/R4qJCC2mMpyqSnIc",
-	"3FwZh1usEgf7ibKaxTElA2AO1tuGTW7eFpRS+Tg6KQjVhNDftORyT4D5oWH5ZwJVVu+7HBiXD6IRWwPD",
-	"bykLhzi7vJZKfdJtiyplQMs+GsOUre8McQlIXcOFzmaUn3ONVj3BFC9jHNS5sdp8sVYYjW24IqFwiU9R",
-	"HW8VTwm9ZfGtuVChyDaQ1br2ul+N/iVVc/3jUl64kD6K1c+kdueo8mOrtfHSaagq/DPEaLzIfUd3Xfmv",
-	"CmuTLnphWm+Ue1olt8gaNeeCzOgigjHFUnIyzSQgqQ2hSCGOjWU2EjCp9TPZUyfG6bU5BNOsUPGCxzQT",
-	"0FiZAzwxNnM1h7WaZ5dzm/4U6U/dSNTpAbizAf/D2bDVUroOpgRAEnq9BKqnkAyN4CDC8sp6lOsAsyyo",
-	"liC7pIGe1Yr1zIQ1hBqXqmgceOQVNiK0hf1PoHSzh3ItTH8SpVtNhWsBayh7TBdG1z8FSM0uu+XAaG2n",
-	"TGeYxRCuw5buJnwUbGtU9hIPWZA74/gqTFUR54TTdvPo3xEpjPLFNPSXamtrloy+9teYLPR+U8W/nTZd",
-	"58tXHYu6zttyZUs1PWT9Q0AuhfchC0ndsdpieSkOWy108epbIuRrKvnCzagJqChYRCQ1Mo1A5/zRXh5C",
-	"Vfl03+TcdLDazilywBLCKyxXSK/dXelWHIYQ5u55vuUmHbW+OYrxNTGQkQPd9mbPKgGoHFt1aTN6Q20W",
-	"8QHBDhTlEkf+z5xLpIB4pvNZStBVxMPBhLEVz7+knlm25qL5ncwf+QIJiZXqmTG+YURpj1kdzlSO2lue",
-	"ZDlBLE0Zl5kK4fYfkTjWIay+z1cIiw2eyrB4oyNccVh+aI0pq3Tzq4LhCr+q3eGOBBlFcGcVuxJ/ZXWL",
-	"FIXupEeSZdZ4uIQyo0E0xQKussyFm4uGKXom0MtiDfr8+fxVJWOQMCFt2Cw2Sn2YnuONTlUfojlMBZFg",
-	"e5WrkknMeySUUdjiZId1fn0LfNE4CGEhWEAUldwGuhb1tXMSjQyVSausy9XVe59ZAsK0v+fpj2ciz8+E",
-	"WGIB0rfJURX6K+9gTC30AaaUSTSFohCpQqh5RIKo8rsQYpDKG3iDY2GeLKn3TOuuYc1XlmONO9DOfWxW",
-	"92mgbwMBbndXb278TOhc32Sb9aLQIEo1EFji1xVKiZQRuSPIJhSNvWuQCKsYOCAzEtQ+G3sbJ0RL++3g",
-	"tPXptRoZ2tMZzwRqBe14IZClypmyUmPaCs11wJZXqVR4jm15psYypYRUTMLa1Ev5rcJxTHT63drr+m2W",
-	"RZem8r40vDQ97w/O4WycQ8r98LXKRZOlSYYAx7EYUxlBkpe+luRJWsSwoIsu+qSHI/LhBhQDvlUyHhFh",
-	"EzLlPM1jclrLspNW/Zfa2G8ZpEJbrjONL7VOckulTd3rcgSFeUv3NDKOS4zSz3WbYKno2q8dvq6VQ9c2",
-	"CaFvgV7LqDqNtHWqMmczyUpOKxnNde6T0Vpfex3hPjiLk7rGia9tv4IZ4mnbpDbxGgNYDn7QrTX5m2o6",
-	"W1DMZAmgutQwqUxwWSeD0UBn5VXQwwFRhhLGYUzzuSD0QvkeHf2t6d4JGZjqfcpZQgSYAmntUO2yYLpw",
-	"x9VtLVm9+nqnSRjlR4TNptlqqa6/bWxeat7nOnrXAfRbxFjHCp/TcJ0MS5ZP1TDaDD/P8o+K4a0bgFSh",
-	"nHBTbNlc2N/BvOkELnFcNhV2mBvPbMk2jxB2XXJlSulLI9C6ID6rGhYb65JQjNT/SgzpMVpSfPgEyr5F",
-	"4cYzbI4av225nuVNDLqJw76rplvfFMLmjIfVB+kUAxR/Q2mMrTrAUoVD3sj7773LXuf0y///n+Kr/b+4",
-	"6PUpCwIQwtXuRGeEJ8JILjYecjvJWmcosWy3undf7KW/h9CkkB0TglX5yvduy9G97wkIMk7k4pOSXAPL",
-	"FAsSvMgUT7WaPy4uPqAf1O+NLcDUFuYzoYJJE0FoSPPuXyzstKoQmhR7kyDjMepkaPSP1/+a7Bfv8ukb",
-	"qJ3LC0VSpgrVU8AcuBuii/pZGJmPjTY9Kxos0XSBbvtIEKWQ37FbnZ9Cg97gsA6AXtyE4F4HADO2Xnki",
-	"oGHKCJXajlZirts++vj604UC1UdzTqQEqmCK9LS55VW1U0rEmKacKQK1Irc0m8YkcBQ9HI0s+TKzSETa",
-	"rIzp+xSowlcxya4Ov+13x3RMTYODu6yCAkYlxyEJpCjyTfWZ+BnTleJiOvmZy8efQoRvCct4mTwp/Uy/",
-	"+AzPZhAoulXwbWIIwbpj+ibvqsBS952VfrjxRgslZSrUOO6i96a7y6guiMkUOJYQL6xSS4GO6R5laILD",
-	"kJhFHwoRHaGZCm8n+6OG26/HixfVLg+NrMKKq8jOH1N1LQ4qAiH0Gknz/oH5XvfvYsn4M4F+ZVMb6hCp",
-	"LLpXEFGR7LaP9mpE3vd87xa4MLzY7/a6PRMWAcUp8UbesNvrDo12i7RoP285A9fuRzWV4wRi6Ui3Yl1j",
-	"lniR7NBXlBmnpjSbu2HlCPQn5Se1Z92nOLhpuk+mRIFAZ1VMw4/pgi4ax8ZUefw6L6GdMBUW17ykM11K",
-	"ymdpdYejQCv7pbtj+sJ6YcrpiQGHpjvS6jjj8JlsCZtT+6khI9X+niGeYhrzKkNY4PJ9w8epPt156fal",
-	"yk+e6+n8ZS2Hle+c4/Lbr8vnyTdY2X58a5NFrZdKNzup/tTRZgdtv8b9tMzmpz1kZfMpoS3uttWa1mNd",
-	"21Bry5PqD8NsdtDWa4pHRTb89sLOgTReFBj0etvNo7QCRg8WP87/9cuP0fSXn8h7Kkj4t38upp/Oj87J",
-	"j6dvX/44/9fPYfzL8F0KyWfy/tfP4jw5Tf6LvovDl+dHP138cOq1IrVLR6JdaZkyAe7hvKktYJV8yOiy",
-	"9osvZe5YWzGTaj06OD4+7Z8eFG8z5LZGo7J1sNcbHkJ4MJ12jvFJ0Jkd94edw95w0Dnt45M+PpgeTKen",
-	"XgW0Kcc0LMCgIOsAtn9dAdNEsurY/mF/eHQyKID8QS0rfZsLCCLKYnat3OgtpntamQTH+E41l6DfQDET",
-	"bI08wm545jsaYzvo9ZctLdTJ8+bQ5UFvuH5R+aSJWjEYbHJMe6ROrz1dv7Y5fn3ve4dGA65e53qMQq/d",
-	"4IaOQXkdf2ZJgvmicJTa2TrlDuNrrTTqXpQS95QJh/9qsrqimekx8ZTyEq/JrXLZcAJ+1X8tcusVX1Y/",
-	"Z+OqcBShjc7/zRhP8jBgb1LmXS6//HV4ctw7muyf1dsPTWRqXGyhXGm7WAexP356/87OoyDJWBe9CEOl",
-	"fpQvekeEbKoi7aeOqa4j6ZCMqjiOs+w6qhWXfB2UqDDP5aoatNVydyaTAEL+wMItRzZLIxUkYAxUbmmC",
-	"BNBLxlPG81OqiapLjbCHKXObz1ecVQXvrjOfzzuKRp2Mx0ADFpqpav1Hq2fqyTK4S2MWFmlVIRc6IlN7",
-	"ePePg+2++aza/WPdkbV+QkGCqo9gf+j2D/qD3lG/f9A/+TPItmx8ts7jKtqfY1EUknfmd2d+d+b3icyv",
-	"0U6OUucK+3vvNzJKz40RW5pY+miNqknsVAeFUAgzQiFsZTKL7KgEnIzMPzmjp/pM+m9MIxbbSax8DEc/",
-	"W1d/N034aB5hqc4t2rUWJkNIXabwLRGyeluTcPQep6cvHZN3VuO2J+Quv9g47aiMfj4wdQ7BMVKSIeqT",
-	"OqOhCtxaBxjztXz/416v2P8t4LC5a8+561qwB6cnpeV4i4VEbzKqfZhX5r3T6hkHKiAvrcZGJUYz+tku",
-	"JTntiOMlPetv7YzIzoh8HSPyrRqCv4GsaWaxlQH4o/GE8L0xAjG4KvSv9M/bcVr9tVKly4kUNR3fRS9c",
-	"Qj2mrc7E+tsHeSGgqF7qBxQIFRJw6DIEBsRWTPQYZ72o9VrXfzN3Oa83b+IpKyc5b8zc6bedfvsa+q13",
-	"sH5F8cLnd+tVG/XRVHArU1orHWf9HEVtMoLQIM60Y6V0ZNmxo5NY1dxPF1UqU+bfGDQf1YZ8lUtsttS+",
-	"eLwwzSfLXozW5U+eOdNJfwPZ0JvbVT2fupr5qKKPXlG+AlYQ+KLsnUVshsbafC7tz879XmfOxgtwD46m",
-	"4WHnOIRBp4cHR53Z0cFJpzedHR3Bycm0dxh4T139qXenX9YnrrxBr3/Y6Q86/f5FbzAaHI0Oj7qHw+NO",
-	"72TU69XHU0bDk6PesDZcVJ5ifn9aGacZHCmCNGtPjZTSyenx8MDv948Hxz2/PzzpD4b+4Pjg4HTgD3sH",
-	"Jwcn2gWZL3klvk6lmoXMx6P0zJRJ9eaN1CtGGf8DyeecbmjPpitC9jv9fmcwvOidjPqD0cFhdzg4KQjZ",
-	"Hh1XSwadXr/T6+sl6sPucHBaLGnNRdsVw07v4KJ3OOodjXrH3ZPTXmNF44z+Kv5aMlS89qTW5K9acbp8",
-	"hWPEozGSuiEea+zbHwy/tEdUN0Sva6f6yOmGuFi+URuilcRYulFjJPWBcPn9fv9La0x1I/K5Nhsc+P3B",
-	"oVYQ37yO+2pJ9V14sAsPduHBvzXXssRZXF323sqRbvxLUUonpZkjyDCDFKJSIa+MQDVSNI0SOaqUvCeI",
-	"g25zt8Of5t9iWjZdIPSTdlJP0yOcBzC6pm7m0my5m5ja+Bx0m+VFVE6sViYtnP9mSnuStYvekhuwdUQf",
-	"EVmW46t1fCzylyeX1f7tC7uVcr0rEDJ4faq6erMa23XWYX1tVh5WjbUDNf+RRfQCtm+9iP70ZNsoNWj+",
-	"xTDF05nG5M4B2DkAOwfg3+YAGHW2RX6wOrOlbX9lWuvyy73/R21a6vKLrqxqyI2r0HgDm7MwC4pxcW7f",
-	"jkZ2qgSlHGbkLreCKTaPgWQ8trNRYvT8OU5Jt5qxUCda6FuvZNTfHCEg0IJlfPmzI1Zp1pGgDrjrcCyh",
-	"Y0Rjp7++G/31vwEAAP//",
-}
-
-// decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
-// after base64-decoding and flate-decompressing the embedded blob.
-func decodeSpec() ([]byte, error) {
-	encoded := strings.Join(swaggerSpec, "")
-	compressed, err := base64.StdEncoding.DecodeString(encoded)
-	if err != nil {
-		return nil, fmt.Errorf("error base64 decoding spec: %w", err)
-	}
-	zr := flate.NewReader(bytes.NewReader(compressed))
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(zr); err != nil {
-		return nil, fmt.Errorf("read flate: %w", err)
-	}
-	if err := zr.Close(); err != nil {
-		return nil, fmt.Errorf("close flate reader: %w", err)
-	}
-
-	return buf.Bytes(), nil
-}
-
-var rawSpec = decodeSpecCached()
-
-// a naive cache of the decoded OpenAPI spec
-func decodeSpecCached() func() ([]byte, error) {
-	data, err := decodeSpec()
-	return func() ([]byte, error) {
-		return data, err
-	}
-}
-
-// Constructs a synthetic filesystem for resolving external references when loading openapi specifications.
-func PathToRawSpec(pathToFile string) map[string]func() ([]byte, error) {
-	res := make(map[string]func() ([]byte, error))
-	if len(pathToFile) > 0 {
-		res[pathToFile] = rawSpec
-	}
-
-	return res
-}
-
-// GetSpec returns the OpenAPI specification corresponding to the generated
-// code in this file. External references in the spec are resolved through
-// PathToRawSpec; externally-referenced files must be embedded in their
-// corresponding Go packages (via the import-mapping feature). URL-based
-// external refs are not supported.
-func GetSpec() (swagger *openapi3.T, err error) {
-	resolvePath := PathToRawSpec("")
-
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = true
-	loader.ReadFromURIFunc = func(loader *openapi3.Loader, url *url.URL) ([]byte, error) {
-		pathToFile := url.String()
-		pathToFile = path.Clean(pathToFile)
-		getSpec, ok := resolvePath[pathToFile]
-		if !ok {
-			err1 := fmt.Errorf("path not found: %s", pathToFile)
-			return nil, err1
-		}
-		return getSpec()
-	}
-	var specData []byte
-	specData, err = rawSpec()
-	if err != nil {
-		return
-	}
-	swagger, err = loader.LoadFromData(specData)
-	if err != nil {
-		return
-	}
-	return
-}
-
-// GetSpecJSON returns the raw JSON bytes of the embedded OpenAPI
-// specification: decompressed but not unmarshaled. External references
-// are not resolved here; the bytes are the spec exactly as embedded by
-// codegen. The result is cached at package init time, so repeated calls
-// are cheap.
-func GetSpecJSON() ([]byte, error) {
-	return rawSpec()
-}
-
-// GetSwagger returns the OpenAPI specification corresponding to the
-// generated code in this file.
-//
-// Deprecated: GetSwagger predates kin-openapi renaming openapi3.Swagger
-// to openapi3.T. Use [GetSpec] instead. This wrapper is retained for
-// backwards compatibility.
-func GetSwagger() (*openapi3.T, error) {
-	return GetSpec()
 }

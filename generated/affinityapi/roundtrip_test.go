@@ -62,10 +62,10 @@ func TestSearchOrganizationsRoundTrip(t *testing.T) {
 	if page == nil {
 		t.Fatalf("no typed 200 body; status %d", resp.StatusCode())
 	}
-	if len(page.Organizations) != 2 || page.Organizations[0].Id != 64779194 || page.Organizations[1].Name != "Brand Affinity Technologies" {
+	if len(page.Organizations) != 2 || page.Organizations[0].ID != 64779194 || page.Organizations[1].Name != "Brand Affinity Technologies" {
 		t.Errorf("organizations = %+v", page.Organizations)
 	}
-	if page.Organizations[0].CrunchbaseUuid != nil || !page.Organizations[1].Global {
+	if page.Organizations[0].CrunchbaseUUID != nil || !page.Organizations[1].Global {
 		t.Errorf("nullable and boolean fields decoded wrong: %+v", page.Organizations)
 	}
 	if page.NextPageToken == nil || !strings.HasPrefix(*page.NextPageToken, "eyJwYXJhbXMi") {
@@ -89,14 +89,14 @@ func TestGetOrganizationRoundTrip(t *testing.T) {
 	if org == nil {
 		t.Fatalf("no typed 200 body; status %d", resp.StatusCode())
 	}
-	if org.PersonIds == nil || len(*org.PersonIds) != 5 || (*org.PersonIds)[4] != 304848 {
-		t.Errorf("person_ids = %v", org.PersonIds)
+	if org.PersonIDs == nil || len(*org.PersonIDs) != 5 || (*org.PersonIDs)[4] != 304848 {
+		t.Errorf("person_ids = %v", org.PersonIDs)
 	}
-	if org.ListEntries == nil || (*org.ListEntries)[0].CreatorId == nil || *(*org.ListEntries)[0].CreatorId != 38603 {
+	if org.ListEntries == nil || (*org.ListEntries)[0].CreatorID == nil || *(*org.ListEntries)[0].CreatorID != 38603 {
 		t.Errorf("list_entries = %+v", org.ListEntries)
 	}
 	next := org.Interactions.NextEvent
-	if next == nil || next.PersonIds == nil || len(*next.PersonIds) != 3 {
+	if next == nil || next.PersonIDs == nil || len(*next.PersonIDs) != 3 {
 		t.Errorf("interactions.next_event = %+v", next)
 	}
 	want := time.Date(2019, 3, 4, 13, 6, 7, 890e6, time.UTC)
@@ -114,11 +114,11 @@ func TestCreateOrganizationRoundTripJSON(t *testing.T) {
 	domain := "acme.co"
 	ids := []int64{38706}
 	resp, err := newClient(t, srv.URL).CreateOrganizationWithResponse(context.Background(),
-		affinityapi.CreateOrganizationJSONRequestBody{Name: "Acme Corporation", Domain: &domain, PersonIds: &ids})
+		affinityapi.CreateOrganizationJSONRequestBody{Name: "Acme Corporation", Domain: &domain, PersonIDs: &ids})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if org := resp.JSON200; org == nil || org.Id != 120611418 || org.Domain == nil || *org.Domain != "acme.co" {
+	if org := resp.JSON200; org == nil || org.ID != 120611418 || org.Domain == nil || *org.Domain != "acme.co" {
 		t.Errorf("created organization = %+v", resp.JSON200)
 	}
 }
@@ -154,11 +154,11 @@ func TestUpdateOrganizationRoundTrip(t *testing.T) {
 	name := "Acme Corp."
 	ids := []int64{38706, 89734}
 	resp, err := newClient(t, srv.URL).UpdateOrganizationWithResponse(context.Background(), 120611418,
-		affinityapi.UpdateOrganizationJSONRequestBody{Name: &name, PersonIds: &ids})
+		affinityapi.UpdateOrganizationJSONRequestBody{Name: &name, PersonIDs: &ids})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if org := resp.JSON200; org == nil || org.Name != "Acme Corp." || org.PersonIds == nil || len(*org.PersonIds) != 2 {
+	if org := resp.JSON200; org == nil || org.Name != "Acme Corp." || org.PersonIDs == nil || len(*org.PersonIDs) != 2 {
 		t.Errorf("updated organization = %+v", resp.JSON200)
 	}
 }
@@ -190,7 +190,7 @@ func TestListOrganizationFieldsRoundTrip(t *testing.T) {
 	if fields == nil || len(*fields) != 3 {
 		t.Fatalf("fields = %+v", fields)
 	}
-	if f := (*fields)[1]; f.Id != 700 || f.Name != "Leads" || f.ValueType != 0 || !f.AllowsMultiple {
+	if f := (*fields)[1]; f.ID != 700 || f.Name != "Leads" || f.ValueType != 0 || !f.AllowsMultiple {
 		t.Errorf("second field = %+v", f)
 	}
 }

@@ -5,19 +5,15 @@ package apolloapi
 
 import (
 	"bytes"
-	"compress/flate"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"path"
 	"strings"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/runtime"
 )
 
@@ -47,35 +43,35 @@ type Account struct {
 	// AccountRuleConfigStatuses Rule states of the account.
 	AccountRuleConfigStatuses *[]interface{} `json:"account_rule_config_statuses,omitempty"`
 
-	// AccountStageId Id of the account's stage.
-	AccountStageId *string `json:"account_stage_id,omitempty"`
+	// AccountStageID Id of the account's stage.
+	AccountStageID *string `json:"account_stage_id,omitempty"`
 
 	// AlexaRanking Alexa traffic rank of the company's website.
 	AlexaRanking *int `json:"alexa_ranking,omitempty"`
 
-	// AngellistUrl The company's AngelList page.
-	AngellistUrl *string `json:"angellist_url,omitempty"`
+	// AngellistURL The company's AngelList page.
+	AngellistURL *string `json:"angellist_url,omitempty"`
 
-	// BlogUrl The company's blog.
-	BlogUrl *string `json:"blog_url,omitempty"`
+	// BlogURL The company's blog.
+	BlogURL *string `json:"blog_url,omitempty"`
 
 	// ContactCampaignStatusTally Number of the account's contacts in each sequence state.
 	ContactCampaignStatusTally *map[string]int `json:"contact_campaign_status_tally,omitempty"`
 
-	// ContactEmailerCampaignIds Ids of the sequences the account's contacts are in.
-	ContactEmailerCampaignIds *[]string `json:"contact_emailer_campaign_ids,omitempty"`
+	// ContactEmailerCampaignIDs Ids of the sequences the account's contacts are in.
+	ContactEmailerCampaignIDs *[]string `json:"contact_emailer_campaign_ids,omitempty"`
 
 	// CreatedAt When the account was created.
 	CreatedAt *time.Time `json:"created_at,omitempty"`
 
-	// CreatorId Id of the user who created the account.
-	CreatorId *string `json:"creator_id,omitempty"`
+	// CreatorID Id of the user who created the account.
+	CreatorID *string `json:"creator_id,omitempty"`
 
-	// CrmOwnerId Id of the account's owner in the linked CRM.
-	CrmOwnerId *string `json:"crm_owner_id,omitempty"`
+	// CrmOwnerID Id of the account's owner in the linked CRM.
+	CrmOwnerID *string `json:"crm_owner_id,omitempty"`
 
-	// CrunchbaseUrl The company's Crunchbase page.
-	CrunchbaseUrl *string `json:"crunchbase_url,omitempty"`
+	// CrunchbaseURL The company's Crunchbase page.
+	CrunchbaseURL *string `json:"crunchbase_url,omitempty"`
 
 	// Domain The account's website domain.
 	Domain *string `json:"domain,omitempty"`
@@ -83,23 +79,23 @@ type Account struct {
 	// ExistenceLevel How complete the record is, such as "full".
 	ExistenceLevel *string `json:"existence_level,omitempty"`
 
-	// FacebookUrl The company's Facebook page.
-	FacebookUrl *string `json:"facebook_url,omitempty"`
+	// FacebookURL The company's Facebook page.
+	FacebookURL *string `json:"facebook_url,omitempty"`
 
 	// FoundedYear Year the company was founded.
 	FoundedYear *int `json:"founded_year,omitempty"`
 
-	// HubspotId Id of the account in HubSpot.
-	HubspotId *string `json:"hubspot_id,omitempty"`
+	// HubspotID Id of the account in HubSpot.
+	HubspotID *string `json:"hubspot_id,omitempty"`
 
-	// Id Apollo id of the company.
-	Id string `json:"id"`
+	// ID Apollo id of the company.
+	ID string `json:"id"`
 
 	// IntentStrength Buying-intent level of the account; usually null.
 	IntentStrength *string `json:"intent_strength,omitempty"`
 
-	// LabelIds Ids of the labels on the account.
-	LabelIds *[]string `json:"label_ids,omitempty"`
+	// LabelIDs Ids of the labels on the account.
+	LabelIDs *[]string `json:"label_ids,omitempty"`
 
 	// Languages Languages the company works in.
 	Languages *[]string `json:"languages,omitempty"`
@@ -107,14 +103,14 @@ type Account struct {
 	// LastActivityDate When the account last saw activity.
 	LastActivityDate *time.Time `json:"last_activity_date,omitempty"`
 
-	// LinkedinUid LinkedIn id of the company, a string of digits.
-	LinkedinUid *string `json:"linkedin_uid,omitempty"`
+	// LinkedinUID LinkedIn id of the company, a string of digits.
+	LinkedinUID *string `json:"linkedin_uid,omitempty"`
 
-	// LinkedinUrl The company's LinkedIn page.
-	LinkedinUrl *string `json:"linkedin_url,omitempty"`
+	// LinkedinURL The company's LinkedIn page.
+	LinkedinURL *string `json:"linkedin_url,omitempty"`
 
-	// LogoUrl Address of the company's logo.
-	LogoUrl *string `json:"logo_url,omitempty"`
+	// LogoURL Address of the company's logo.
+	LogoURL *string `json:"logo_url,omitempty"`
 
 	// Modality Kind of record; "account" here.
 	Modality *string `json:"modality,omitempty"`
@@ -131,8 +127,8 @@ type Account struct {
 	// OrganizationCountry Headquarters country.
 	OrganizationCountry *string `json:"organization_country,omitempty"`
 
-	// OrganizationId Apollo organization id of the company behind the account.
-	OrganizationId *string `json:"organization_id,omitempty"`
+	// OrganizationID Apollo organization id of the company behind the account.
+	OrganizationID *string `json:"organization_id,omitempty"`
 
 	// OrganizationPostalCode Headquarters postal code.
 	OrganizationPostalCode *string `json:"organization_postal_code,omitempty"`
@@ -149,17 +145,17 @@ type Account struct {
 	// OriginalSource How the account was first created.
 	OriginalSource *string `json:"original_source,omitempty"`
 
-	// OwnedByOrganizationId Apollo id of the company's owner, for subsidiaries.
-	OwnedByOrganizationId *string `json:"owned_by_organization_id,omitempty"`
+	// OwnedByOrganizationID Apollo id of the company's owner, for subsidiaries.
+	OwnedByOrganizationID *string `json:"owned_by_organization_id,omitempty"`
 
-	// OwnerId Id of the user who owns the account.
-	OwnerId *string `json:"owner_id,omitempty"`
+	// OwnerID Id of the user who owns the account.
+	OwnerID *string `json:"owner_id,omitempty"`
 
 	// ParentAccount The account this account belongs to.
 	ParentAccount *ParentAccount `json:"parent_account,omitempty"`
 
-	// ParentAccountId Id of the parent account.
-	ParentAccountId *string `json:"parent_account_id,omitempty"`
+	// ParentAccountID Id of the parent account.
+	ParentAccountID *string `json:"parent_account_id,omitempty"`
 
 	// Phone The company's phone number as written.
 	Phone *string `json:"phone,omitempty"`
@@ -179,11 +175,11 @@ type Account struct {
 	// PubliclyTradedSymbol Stock ticker of a listed company.
 	PubliclyTradedSymbol *string `json:"publicly_traded_symbol,omitempty"`
 
-	// SalesforceId Id of the account in Salesforce.
-	SalesforceId *string `json:"salesforce_id,omitempty"`
+	// SalesforceID Id of the account in Salesforce.
+	SalesforceID *string `json:"salesforce_id,omitempty"`
 
-	// SalesforceRecordUrl The account's page in Salesforce.
-	SalesforceRecordUrl *string `json:"salesforce_record_url,omitempty"`
+	// SalesforceRecordURL The account's page in Salesforce.
+	SalesforceRecordURL *string `json:"salesforce_record_url,omitempty"`
 
 	// SanitizedPhone The company's phone number in E.164 form.
 	SanitizedPhone *string `json:"sanitized_phone,omitempty"`
@@ -197,17 +193,17 @@ type Account struct {
 	// SuggestLocationEnrichment True when Apollo suggests enriching the address.
 	SuggestLocationEnrichment *bool `json:"suggest_location_enrichment,omitempty"`
 
-	// TeamId Id of the team that owns the account.
-	TeamId *string `json:"team_id,omitempty"`
+	// TeamID Id of the team that owns the account.
+	TeamID *string `json:"team_id,omitempty"`
 
-	// TwitterUrl The company's Twitter page.
-	TwitterUrl *string `json:"twitter_url,omitempty"`
+	// TwitterURL The company's Twitter page.
+	TwitterURL *string `json:"twitter_url,omitempty"`
 
 	// TypedCustomFields Custom field values keyed by field id; values of any JSON type.
 	TypedCustomFields *map[string]interface{} `json:"typed_custom_fields,omitempty"`
 
-	// WebsiteUrl The company's website.
-	WebsiteUrl *string `json:"website_url,omitempty"`
+	// WebsiteURL The company's website.
+	WebsiteURL *string `json:"website_url,omitempty"`
 }
 
 // AccountDetails The fields an account has beyond those of an organization.
@@ -218,23 +214,23 @@ type AccountDetails struct {
 	// AccountRuleConfigStatuses Rule states of the account.
 	AccountRuleConfigStatuses *[]interface{} `json:"account_rule_config_statuses,omitempty"`
 
-	// AccountStageId Id of the account's stage.
-	AccountStageId *string `json:"account_stage_id,omitempty"`
+	// AccountStageID Id of the account's stage.
+	AccountStageID *string `json:"account_stage_id,omitempty"`
 
 	// ContactCampaignStatusTally Number of the account's contacts in each sequence state.
 	ContactCampaignStatusTally *map[string]int `json:"contact_campaign_status_tally,omitempty"`
 
-	// ContactEmailerCampaignIds Ids of the sequences the account's contacts are in.
-	ContactEmailerCampaignIds *[]string `json:"contact_emailer_campaign_ids,omitempty"`
+	// ContactEmailerCampaignIDs Ids of the sequences the account's contacts are in.
+	ContactEmailerCampaignIDs *[]string `json:"contact_emailer_campaign_ids,omitempty"`
 
 	// CreatedAt When the account was created.
 	CreatedAt *time.Time `json:"created_at,omitempty"`
 
-	// CreatorId Id of the user who created the account.
-	CreatorId *string `json:"creator_id,omitempty"`
+	// CreatorID Id of the user who created the account.
+	CreatorID *string `json:"creator_id,omitempty"`
 
-	// CrmOwnerId Id of the account's owner in the linked CRM.
-	CrmOwnerId *string `json:"crm_owner_id,omitempty"`
+	// CrmOwnerID Id of the account's owner in the linked CRM.
+	CrmOwnerID *string `json:"crm_owner_id,omitempty"`
 
 	// Domain The account's website domain.
 	Domain *string `json:"domain,omitempty"`
@@ -242,14 +238,14 @@ type AccountDetails struct {
 	// ExistenceLevel How complete the record is, such as "full".
 	ExistenceLevel *string `json:"existence_level,omitempty"`
 
-	// HubspotId Id of the account in HubSpot.
-	HubspotId *string `json:"hubspot_id,omitempty"`
+	// HubspotID Id of the account in HubSpot.
+	HubspotID *string `json:"hubspot_id,omitempty"`
 
 	// IntentStrength Buying-intent level of the account; usually null.
 	IntentStrength *string `json:"intent_strength,omitempty"`
 
-	// LabelIds Ids of the labels on the account.
-	LabelIds *[]string `json:"label_ids,omitempty"`
+	// LabelIDs Ids of the labels on the account.
+	LabelIDs *[]string `json:"label_ids,omitempty"`
 
 	// LastActivityDate When the account last saw activity.
 	LastActivityDate *time.Time `json:"last_activity_date,omitempty"`
@@ -266,8 +262,8 @@ type AccountDetails struct {
 	// OrganizationCountry Headquarters country.
 	OrganizationCountry *string `json:"organization_country,omitempty"`
 
-	// OrganizationId Apollo organization id of the company behind the account.
-	OrganizationId *string `json:"organization_id,omitempty"`
+	// OrganizationID Apollo organization id of the company behind the account.
+	OrganizationID *string `json:"organization_id,omitempty"`
 
 	// OrganizationPostalCode Headquarters postal code.
 	OrganizationPostalCode *string `json:"organization_postal_code,omitempty"`
@@ -284,23 +280,23 @@ type AccountDetails struct {
 	// OriginalSource How the account was first created.
 	OriginalSource *string `json:"original_source,omitempty"`
 
-	// OwnerId Id of the user who owns the account.
-	OwnerId *string `json:"owner_id,omitempty"`
+	// OwnerID Id of the user who owns the account.
+	OwnerID *string `json:"owner_id,omitempty"`
 
 	// ParentAccount The account this account belongs to.
 	ParentAccount *ParentAccount `json:"parent_account,omitempty"`
 
-	// ParentAccountId Id of the parent account.
-	ParentAccountId *string `json:"parent_account_id,omitempty"`
+	// ParentAccountID Id of the parent account.
+	ParentAccountID *string `json:"parent_account_id,omitempty"`
 
 	// PhoneStatus Verification state of the phone number, such as "no_status".
 	PhoneStatus *string `json:"phone_status,omitempty"`
 
-	// SalesforceId Id of the account in Salesforce.
-	SalesforceId *string `json:"salesforce_id,omitempty"`
+	// SalesforceID Id of the account in Salesforce.
+	SalesforceID *string `json:"salesforce_id,omitempty"`
 
-	// SalesforceRecordUrl The account's page in Salesforce.
-	SalesforceRecordUrl *string `json:"salesforce_record_url,omitempty"`
+	// SalesforceRecordURL The account's page in Salesforce.
+	SalesforceRecordURL *string `json:"salesforce_record_url,omitempty"`
 
 	// ShowIntent True when intent data is shown for the account.
 	ShowIntent *bool `json:"show_intent,omitempty"`
@@ -311,8 +307,8 @@ type AccountDetails struct {
 	// SuggestLocationEnrichment True when Apollo suggests enriching the address.
 	SuggestLocationEnrichment *bool `json:"suggest_location_enrichment,omitempty"`
 
-	// TeamId Id of the team that owns the account.
-	TeamId *string `json:"team_id,omitempty"`
+	// TeamID Id of the team that owns the account.
+	TeamID *string `json:"team_id,omitempty"`
 
 	// TypedCustomFields Custom field values keyed by field id; values of any JSON type.
 	TypedCustomFields *map[string]interface{} `json:"typed_custom_fields,omitempty"`
@@ -354,8 +350,8 @@ type JobPosting struct {
 	// Country Country of the job; null when unknown.
 	Country *string `json:"country,omitempty"`
 
-	// Id Apollo id of the posting.
-	Id string `json:"id"`
+	// ID Apollo id of the posting.
+	ID string `json:"id"`
 
 	// LastSeenAt When Apollo last saw the posting online.
 	LastSeenAt *time.Time `json:"last_seen_at,omitempty"`
@@ -369,8 +365,8 @@ type JobPosting struct {
 	// Title Title of the job.
 	Title string `json:"title"`
 
-	// Url Where the posting was found.
-	Url string `json:"url"`
+	// URL Where the posting was found.
+	URL string `json:"url"`
 }
 
 // JobPostingList The job postings of an organization.
@@ -381,13 +377,13 @@ type JobPostingList struct {
 
 // MixedCompaniesSearchRequest Filters and paging of an organization search. Every field is optional.
 type MixedCompaniesSearchRequest struct {
-	// ApiKey Deprecated: the API key in the body, as on the documentation page. Send the
+	// APIKey Deprecated: the API key in the body, as on the documentation page. Send the
 	// `x-api-key` header instead.
 	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
-	ApiKey *string `json:"api_key,omitempty"`
+	APIKey *string `json:"api_key,omitempty"`
 
-	// OrganizationIds Apollo organization ids to restrict the search to.
-	OrganizationIds *[]ObjectID `json:"organization_ids,omitempty"`
+	// OrganizationIDs Apollo organization ids to restrict the search to.
+	OrganizationIDs *[]ObjectID `json:"organization_ids,omitempty"`
 
 	// OrganizationLocations Headquarters locations to include, such as "California, US".
 	OrganizationLocations *[]string `json:"organization_locations,omitempty"`
@@ -429,8 +425,8 @@ type MixedCompaniesSearchResponse struct {
 
 	// DerivedParams Settings Apollo derived from the search.
 	DerivedParams *struct {
-		// RecommendationConfigId Id of the recommendation settings used.
-		RecommendationConfigId *string `json:"recommendation_config_id,omitempty"`
+		// RecommendationConfigID Id of the recommendation settings used.
+		RecommendationConfigID *string `json:"recommendation_config_id,omitempty"`
 	} `json:"derived_params,omitempty"`
 
 	// DisableEuProspecting True when prospecting of EU companies is turned off for the team.
@@ -439,8 +435,8 @@ type MixedCompaniesSearchResponse struct {
 	// HasJoin Not on the documentation page; seen in live responses.
 	HasJoin *bool `json:"has_join,omitempty"`
 
-	// ModelIds Ids of the records on this page, accounts and organizations alike.
-	ModelIds *[]string `json:"model_ids,omitempty"`
+	// ModelIDs Ids of the records on this page, accounts and organizations alike.
+	ModelIDs *[]string `json:"model_ids,omitempty"`
 
 	// NumFetchResult Number of results fetched; usually null.
 	NumFetchResult *int `json:"num_fetch_result,omitempty"`
@@ -466,41 +462,41 @@ type Organization struct {
 	// AlexaRanking Alexa traffic rank of the company's website.
 	AlexaRanking *int `json:"alexa_ranking,omitempty"`
 
-	// AngellistUrl The company's AngelList page.
-	AngellistUrl *string `json:"angellist_url,omitempty"`
+	// AngellistURL The company's AngelList page.
+	AngellistURL *string `json:"angellist_url,omitempty"`
 
-	// BlogUrl The company's blog.
-	BlogUrl *string `json:"blog_url,omitempty"`
+	// BlogURL The company's blog.
+	BlogURL *string `json:"blog_url,omitempty"`
 
-	// CrunchbaseUrl The company's Crunchbase page.
-	CrunchbaseUrl *string `json:"crunchbase_url,omitempty"`
+	// CrunchbaseURL The company's Crunchbase page.
+	CrunchbaseURL *string `json:"crunchbase_url,omitempty"`
 
-	// FacebookUrl The company's Facebook page.
-	FacebookUrl *string `json:"facebook_url,omitempty"`
+	// FacebookURL The company's Facebook page.
+	FacebookURL *string `json:"facebook_url,omitempty"`
 
 	// FoundedYear Year the company was founded.
 	FoundedYear *int `json:"founded_year,omitempty"`
 
-	// Id Apollo id of the company.
-	Id string `json:"id"`
+	// ID Apollo id of the company.
+	ID string `json:"id"`
 
 	// Languages Languages the company works in.
 	Languages *[]string `json:"languages,omitempty"`
 
-	// LinkedinUid LinkedIn id of the company, a string of digits.
-	LinkedinUid *string `json:"linkedin_uid,omitempty"`
+	// LinkedinUID LinkedIn id of the company, a string of digits.
+	LinkedinUID *string `json:"linkedin_uid,omitempty"`
 
-	// LinkedinUrl The company's LinkedIn page.
-	LinkedinUrl *string `json:"linkedin_url,omitempty"`
+	// LinkedinURL The company's LinkedIn page.
+	LinkedinURL *string `json:"linkedin_url,omitempty"`
 
-	// LogoUrl Address of the company's logo.
-	LogoUrl *string `json:"logo_url,omitempty"`
+	// LogoURL Address of the company's logo.
+	LogoURL *string `json:"logo_url,omitempty"`
 
 	// Name Name of the company.
 	Name string `json:"name"`
 
-	// OwnedByOrganizationId Apollo id of the company's owner, for subsidiaries.
-	OwnedByOrganizationId *string `json:"owned_by_organization_id,omitempty"`
+	// OwnedByOrganizationID Apollo id of the company's owner, for subsidiaries.
+	OwnedByOrganizationID *string `json:"owned_by_organization_id,omitempty"`
 
 	// Phone The company's phone number as written.
 	Phone *string `json:"phone,omitempty"`
@@ -520,11 +516,11 @@ type Organization struct {
 	// SanitizedPhone The company's phone number in E.164 form.
 	SanitizedPhone *string `json:"sanitized_phone,omitempty"`
 
-	// TwitterUrl The company's Twitter page.
-	TwitterUrl *string `json:"twitter_url,omitempty"`
+	// TwitterURL The company's Twitter page.
+	TwitterURL *string `json:"twitter_url,omitempty"`
 
-	// WebsiteUrl The company's website.
-	WebsiteUrl *string `json:"website_url,omitempty"`
+	// WebsiteURL The company's website.
+	WebsiteURL *string `json:"website_url,omitempty"`
 }
 
 // Pagination Where this page stands in the whole result.
@@ -544,8 +540,8 @@ type Pagination struct {
 
 // ParentAccount The account this account belongs to.
 type ParentAccount struct {
-	// Id Id of the parent account.
-	Id *string `json:"id,omitempty"`
+	// ID Id of the parent account.
+	ID *string `json:"id,omitempty"`
 
 	// Name Name of the parent account.
 	Name *string `json:"name,omitempty"`
@@ -583,10 +579,10 @@ type UnprocessableEntity = Error
 
 // SearchMixedCompaniesParams defines parameters for SearchMixedCompanies.
 type SearchMixedCompaniesParams struct {
-	// ApiKey Deprecated: the API key in the query string, as on the documentation page. Send the
+	// APIKey Deprecated: the API key in the query string, as on the documentation page. Send the
 	// `x-api-key` header instead; a key in a URL ends up in logs.
 	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
-	ApiKey *LegacyAPIKey `form:"api_key,omitempty" json:"api_key,omitempty"`
+	APIKey *LegacyAPIKey `form:"api_key,omitempty" json:"api_key,omitempty"`
 }
 
 // ListOrganizationJobPostingsParams defines parameters for ListOrganizationJobPostings.
@@ -597,10 +593,10 @@ type ListOrganizationJobPostingsParams struct {
 	// PerPage Number of postings per page.
 	PerPage *int `form:"per_page,omitempty" json:"per_page,omitempty"`
 
-	// ApiKey Deprecated: the API key in the query string, as on the documentation page. Send the
+	// APIKey Deprecated: the API key in the query string, as on the documentation page. Send the
 	// `x-api-key` header instead; a key in a URL ends up in logs.
 	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
-	ApiKey *LegacyAPIKey `form:"api_key,omitempty" json:"api_key,omitempty"`
+	APIKey *LegacyAPIKey `form:"api_key,omitempty" json:"api_key,omitempty"`
 }
 
 // SearchMixedCompaniesJSONRequestBody defines body for SearchMixedCompanies for application/json ContentType.
@@ -712,7 +708,7 @@ type ClientInterface interface {
 	// object; `page` and `per_page` select a slice, and at most 10,000 postings are shown.
 	//
 	// Corresponds with GET /organizations/{organization_id}/job_postings (the `ListOrganizationJobPostings` operationId).
-	ListOrganizationJobPostings(ctx context.Context, organizationId ObjectID, params *ListOrganizationJobPostingsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListOrganizationJobPostings(ctx context.Context, organizationID ObjectID, params *ListOrganizationJobPostingsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // SearchMixedCompaniesWithBody Organization search
@@ -767,8 +763,8 @@ func (c *Client) SearchMixedCompanies(ctx context.Context, params *SearchMixedCo
 // object; `page` and `per_page` select a slice, and at most 10,000 postings are shown.
 //
 // Corresponds with GET /organizations/{organization_id}/job_postings (the `ListOrganizationJobPostings` operationId).
-func (c *Client) ListOrganizationJobPostings(ctx context.Context, organizationId ObjectID, params *ListOrganizationJobPostingsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListOrganizationJobPostingsRequest(c.Server, organizationId, params)
+func (c *Client) ListOrganizationJobPostings(ctx context.Context, organizationID ObjectID, params *ListOrganizationJobPostingsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListOrganizationJobPostingsRequest(c.Server, organizationID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -818,9 +814,9 @@ func NewSearchMixedCompaniesRequestWithBody(server string, params *SearchMixedCo
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
-		if params.ApiKey != nil {
+		if params.APIKey != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "api_key", *params.ApiKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "api_key", *params.APIKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -847,12 +843,12 @@ func NewSearchMixedCompaniesRequestWithBody(server string, params *SearchMixedCo
 }
 
 // NewListOrganizationJobPostingsRequest constructs an http.Request for the ListOrganizationJobPostings method
-func NewListOrganizationJobPostingsRequest(server string, organizationId ObjectID, params *ListOrganizationJobPostingsParams) (*http.Request, error) {
+func NewListOrganizationJobPostingsRequest(server string, organizationID ObjectID, params *ListOrganizationJobPostingsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -905,9 +901,9 @@ func NewListOrganizationJobPostingsRequest(server string, organizationId ObjectI
 
 		}
 
-		if params.ApiKey != nil {
+		if params.APIKey != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "api_key", *params.ApiKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "api_key", *params.APIKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -1009,7 +1005,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /organizations/{organization_id}/job_postings (the `ListOrganizationJobPostings` operationId).
-	ListOrganizationJobPostingsWithResponse(ctx context.Context, organizationId ObjectID, params *ListOrganizationJobPostingsParams, reqEditors ...RequestEditorFn) (*ListOrganizationJobPostingsResponse, error)
+	ListOrganizationJobPostingsWithResponse(ctx context.Context, organizationID ObjectID, params *ListOrganizationJobPostingsParams, reqEditors ...RequestEditorFn) (*ListOrganizationJobPostingsResponse, error)
 }
 
 // SearchMixedCompaniesResponse200Headers the declared response headers of an HTTP 200 response for SearchMixedCompanies
@@ -1023,7 +1019,7 @@ type SearchMixedCompaniesResponse200Headers struct {
 	XRateLimit24Hour    *RateLimitValue
 	XRateLimitHourly    *RateLimitValue
 	XRateLimitMinute    *RateLimitValue
-	XRequestId          *string
+	XRequestID          *string
 }
 
 // SearchMixedCompaniesResponse422Headers the declared response headers of an HTTP 422 response for SearchMixedCompanies
@@ -1037,7 +1033,7 @@ type SearchMixedCompaniesResponse422Headers struct {
 	XRateLimit24Hour    *RateLimitValue
 	XRateLimitHourly    *RateLimitValue
 	XRateLimitMinute    *RateLimitValue
-	XRequestId          *string
+	XRequestID          *string
 }
 
 // SearchMixedCompaniesResponse429Headers the declared response headers of an HTTP 429 response for SearchMixedCompanies
@@ -1052,7 +1048,7 @@ type SearchMixedCompaniesResponse429Headers struct {
 	XRateLimit24Hour    *RateLimitValue
 	XRateLimitHourly    *RateLimitValue
 	XRateLimitMinute    *RateLimitValue
-	XRequestId          *string
+	XRequestID          *string
 }
 
 type SearchMixedCompaniesResponse struct {
@@ -1134,7 +1130,7 @@ type ListOrganizationJobPostingsResponse200Headers struct {
 	XRateLimit24Hour    *RateLimitValue
 	XRateLimitHourly    *RateLimitValue
 	XRateLimitMinute    *RateLimitValue
-	XRequestId          *string
+	XRequestID          *string
 }
 
 // ListOrganizationJobPostingsResponse422Headers the declared response headers of an HTTP 422 response for ListOrganizationJobPostings
@@ -1148,7 +1144,7 @@ type ListOrganizationJobPostingsResponse422Headers struct {
 	XRateLimit24Hour    *RateLimitValue
 	XRateLimitHourly    *RateLimitValue
 	XRateLimitMinute    *RateLimitValue
-	XRequestId          *string
+	XRequestID          *string
 }
 
 // ListOrganizationJobPostingsResponse429Headers the declared response headers of an HTTP 429 response for ListOrganizationJobPostings
@@ -1163,7 +1159,7 @@ type ListOrganizationJobPostingsResponse429Headers struct {
 	XRateLimit24Hour    *RateLimitValue
 	XRateLimitHourly    *RateLimitValue
 	XRateLimitMinute    *RateLimitValue
-	XRequestId          *string
+	XRequestID          *string
 }
 
 type ListOrganizationJobPostingsResponse struct {
@@ -1280,8 +1276,8 @@ func (c *ClientWithResponses) SearchMixedCompaniesWithResponse(ctx context.Conte
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /organizations/{organization_id}/job_postings (the `ListOrganizationJobPostings` operationId).
-func (c *ClientWithResponses) ListOrganizationJobPostingsWithResponse(ctx context.Context, organizationId ObjectID, params *ListOrganizationJobPostingsParams, reqEditors ...RequestEditorFn) (*ListOrganizationJobPostingsResponse, error) {
-	rsp, err := c.ListOrganizationJobPostings(ctx, organizationId, params, reqEditors...)
+func (c *ClientWithResponses) ListOrganizationJobPostingsWithResponse(ctx context.Context, organizationID ObjectID, params *ListOrganizationJobPostingsParams, reqEditors ...RequestEditorFn) (*ListOrganizationJobPostingsResponse, error) {
+	rsp, err := c.ListOrganizationJobPostings(ctx, organizationID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1403,7 +1399,7 @@ func ParseSearchMixedCompaniesResponse(rsp *http.Response) (*SearchMixedCompanie
 			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRequestId = &value
+			headers.XRequestID = &value
 		}
 		response.Headers200 = &headers
 	case rsp.StatusCode == 422:
@@ -1476,7 +1472,7 @@ func ParseSearchMixedCompaniesResponse(rsp *http.Response) (*SearchMixedCompanie
 			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRequestId = &value
+			headers.XRequestID = &value
 		}
 		response.Headers422 = &headers
 	case rsp.StatusCode == 429:
@@ -1556,7 +1552,7 @@ func ParseSearchMixedCompaniesResponse(rsp *http.Response) (*SearchMixedCompanie
 			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRequestId = &value
+			headers.XRequestID = &value
 		}
 		response.Headers429 = &headers
 	}
@@ -1679,7 +1675,7 @@ func ParseListOrganizationJobPostingsResponse(rsp *http.Response) (*ListOrganiza
 			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRequestId = &value
+			headers.XRequestID = &value
 		}
 		response.Headers200 = &headers
 	case rsp.StatusCode == 422:
@@ -1752,7 +1748,7 @@ func ParseListOrganizationJobPostingsResponse(rsp *http.Response) (*ListOrganiza
 			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRequestId = &value
+			headers.XRequestID = &value
 		}
 		response.Headers422 = &headers
 	case rsp.StatusCode == 429:
@@ -1832,220 +1828,10 @@ func ParseListOrganizationJobPostingsResponse(rsp *http.Response) (*ListOrganiza
 			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRequestId = &value
+			headers.XRequestID = &value
 		}
 		response.Headers429 = &headers
 	}
 
 	return response, nil
-}
-
-// Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
-// Stored as a slice of fixed-width chunks rather than one concatenated
-// const string: with thousands of chunks the chained `+` fold is several
-// times slower for the Go compiler than parsing a slice literal.
-var swaggerSpec = []string{
-	"7H17cxs38uBXQc1uVewKSc3wIUpypa4Ux7n4Fz90kf3b7Ik+CpxpkrBmgAmAEcXs+btfNYAZzovkyPZe",
-	"baqcP3YjDtDdaAD9buRfXiiSVHDgWnkX//LWQCOQ5l9/otvf4I8MlFavYKnxpwhUKFmqmeDehZd/JTEs",
-	"NWGc6DWQMJMSuCbDMVmLTKoeEZLcZjxmCdMQ3Q7I2zgCSShXG5CKKLoltw/9iLJ425cOYh8h3g68nqfC",
-	"NSQUcf9dwtK78P52siP4xH5VJ79RDa8QwX/TOAPv06ceUv9e0RUcIDuhEewj+yCZGQL+MvJ+EZmMv4S/",
-	"SGWDt19O0efwDEn5ItSvGc80fAEzEgPgq7LD0vQ57LDEfBHy4qfhGLflAAE0jsUGIpKCLM4uEUgQUwR4",
-	"lArGdcc7KKmGvhljz/nt11mDPVgd14ALOE7/V6HL7nBHuuym/psps4hf/tSk6TIVcSy+U4RFRCzNcXOy",
-	"ske0IH9kQgPZrIETqu4YXxGVpamQukqP3qbgXXhKS8ZXDqWW28ulhpYzdg2h4JFC+BvKNFnAUkgwuDk8",
-	"6JyAKoqEcZZkiXfh93J0jGtYgfQ+IcKUSpqAdirmFaxouL28evkruAOSSgiphsi70DKDXo2kn4rvF4aO",
-	"y6uX5A62+Q38IwO5JXZ5PULdRQASiTBLgGuKYEhKVzAg18Aj/Djjtw99mrL+HWxviVV/hHGlgUbPCM3B",
-	"U/L+t1e47YpkKf4Qi5UazLjX8xhSZlB7PY/TBNdMUza/g+1B7n/qeRJUKrgCw4yfhVywKAKOf4SCa+BG",
-	"DtI0jVloaD/5qIT5DA80SWNzeEFKIS3Kk/vgJGEPEM3xwFHOQJ0ooDJcE6YIF5rQMASl2CIGsmF6bQ+z",
-	"Ixa5RclSApA0phz31cCehyJCwi+vXs5fvrl8/vzF9fXLH1+98D51PesvDIlmxdX9fLcGw+CEbg15mYL6",
-	"/VoKSdxqiVtLjU7yRpCd6JpxZ8IQKnEG17hLn3reOyFeU16o3McxOQFlNYEhOaEPeMgJz5IFSLyQNGUk",
-	"pHG8ExpI99EtOfV9olkCqpB9A3IVA1VAsnQlUblsUSDiOslSioSstU7VxckJTdMBNUJhwMTJ304UaM34",
-	"Sp3gUHXiZg++wh5dIm39XMOujTBHqWdUBDE8z0WSBpo0RCSuM1MQkSzFI1UyMCUKnz7NpU8bdW70SUlO",
-	"fep5D/3huI+UVA3GY0DqBm0FUpZr+iMQrEVgplpePI6GFruvDKsTFWVLzUy2m/M4QlpsrjKsToSUbSQz",
-	"uWRBOL4e3diapVMHsy6Mh05QnK1Rh5IUqr4TFGcZWCiWQ30WHT+jufo2t+g9p5leC8n+hKgmbDQ8aLyo",
-	"rCpmvJf8nsYsytVaIQvCNYR3VhLkGo+i9pJbQleU8cExPdOUuoXmVCRhSqHJIFDvGQIGBIcsRGS+G0IJ",
-	"0myw8rK0JQ1h65mlp1KgoqGLGF5wzfT283TaVWEtIJWh4Eu2yiREAyLkinL2p4EwZ1Gh34jlIG7CV9FO",
-	"O3vFLDHXoamGqCbNvgmlb0LpP1woFVfCHNjLMBSZu45x/HbpXdwcvihvS3fO+9Q7PNhB/wk0ZbHyPn1o",
-	"2hXWItruTIc1RV/0HiI0sK3LQ55QjjcOYeGvTCvy/LfXT42cqeFoeDB4gZcM4kiREhTEsoCtMPa/UGDs",
-	"N16RKHi1UylSkJpZ49xNnqcx3S6EuJsrTXXmLPcq1is3hOAQULlx5CAgaKYhwYmfCh+JSknNCcnxyCyG",
-	"uRV4B1D9lqFV/AVolKYrmNtjVAX9MqpB/E4RMxoh8yyOUbbnXlpN5fSMqKehnoc0SSlbcbeGuaaxvTg0",
-	"ihhiovFVhc91n7F+at4UJneVNIdQ4RkBGq6JwoPPQ8ceJNqBFouPEOoykZBQFoPcEcsi1caQgsc5bLWP",
-	"CFQVVi3ne9BkUX1LQgno2M5pS/DrH+jZl3CRDVXETUAsSyETnOdFKF7Qo/DaNgUnCHlkuzMFkmzWIodf",
-	"P1XH914mc7HhIDufKzM6d+Jjxu8gwkveCVskEmdHNe/+DsMGFoppIHZ0J8DwwJTGXZ7HcA9xE8MvYmNE",
-	"WAwaXEQmFBJNkR5RWbgmVJGZt8zieOYN2vZjnS1UKnQ3NiF7fskW16notgvM2FpzpSXwlV43MfyYbRlf",
-	"9e04YtZYQ/mMZCrDC0sQWyesMV1AfPT+mFFFdKZFYh2/LTFVek5Dze6Z3s7x2He4NTiJKLoh+cS9d+fo",
-	"QhMR0djZtVWsvzJu9s6ehmdklgvbmUfWIKH1KPAsmefSowlyJ/R2EkbXedeUnBUbOWwl9heg0R8ZlcbA",
-	"DR1Hji6+ChgJkEdh21GPB992OZxpUB5XCozmZsUC1ow/XnxVsKdCaRq7CNjBBdqRBEc+Ho2kmzmNIglK",
-	"HUHjRtngphGWn4HOqMQjiMwY9AklrJxF9FgkEkB3XJYdnK+uIzK2YpzGcyUyGUK7fK7rzCWTSpc1ZxNs",
-	"B81VqEix4erRByylEiUz3Znfh+zoKzM6t9Ub049Qagc/jry14ODstSbo/wbJls5zz8+IQ4XzXEi0rAC5",
-	"cMD2aEFFY1BLIUPorgivizmdllRCYaXyPJPxMZMhpSv4HFxrsZmzItBRwyAzl6ZxajeimhKmCM7iJmbc",
-	"LtUXQsRATRz7McfdHfTydnwUi3m4pnwF+/YjW61A6Xks7C7PgUsWrpMjC3Iy2c1WxM5ifGWJ2l3s5orQ",
-	"9zuy98Y91GuqW69cq7UQzcNMaZHMrQe43+loSzQ9N1Ot80juaZyBInewhYgstu5XFj3LvxgHckv+6/rt",
-	"G4KoW7yNTy3+x48SaBTKLFk0l/6Wo+saa5AWicHhEiAmtZXzey02ijDd9FgjptBZnduMVLtrXIJP3SFs",
-	"5acx2FrsEpoU198Caz9RbIVy2rDtADkuqOHYu4NJQkSzlCJphW7I77hAaD0vJhH3R8YkRN7FjVtsG9k5",
-	"sl6VuR9a9tYGFZuWCycmtmmCqwMy9kcmpjoeDl0y3qblbs2gW/LEDIiVKP9srJHbpz0yHp7j7BlXIgGE",
-	"pdwwl626tfnJ6rGAdsJ+yRLK+3ggUboRCVSJ9rNQzgnWobymeOWhDqcsf+pZxD1SqEi4dSK0lzuPQq9B",
-	"ErWmKbRvdGOj/kssroTS+L31En4UC2PbmQg53kFnXjYvXLuF/ZzpbX5HPorFM+NLWZGZ8TvublyHgMoe",
-	"K/u5/fAVUBywtHfGtWPFHimh9FwB8P0xDAevcMRKIInguTX7eS4ZwjkWP8lxoXJMs0XM1PpABOW4sm83",
-	"pK+rtvNX2BvNdNwm5PDnEvjWbWm1df6BrmiDJUuR8ei4hGSRl5NkwX84eLFeMaXbBXTpcqlOYdiKh4Gm",
-	"TD67HX7+9RmBJNVby/eyj7iminBhT10RfDhkjpfERSMqUePSflrb2PWaPUD0PK8RuDaK3gXvm2v72Sg2",
-	"ZXRHSle5bKpyz1kLA/LiHmRhtSgiUmsDtQS5XdXKl1fioHr7GhU4VoMdixCoriECU8wkAQGF2oVyTS2G",
-	"Fp1PwFuzZTbBWI9KVejKDehjvm8xDoljPIyzCMoa8zmN2VJIzmiPvL+2+rJ7oKxCEhf688iKgd4DEZmu",
-	"ELZmIV2JL6cqS+aQpLHYAqi5RN9kD3F969rYIRV2mZj/RjKtgZOZlzDeS+jDzCNPygVEMy/oBf7MI0LO",
-	"+MwL/KA39P2Z99RVcuX0p1RrkIj1/9z4/fMP3/fs//19n7NRXlvaardcoTtpTp/OJO/ZgBheXFPWEwyI",
-	"GTDxfbyiNkiqtLXn0ElE9ha1dUFbtC8FOU/3VKuqLNa2xghH9BxOJCfwfQPaVjR5F4HvH0UkhUohRF27",
-	"2M5d1escPbQmanT/Z567Zegp8XhLikqoauaPC+2yf084aMJh8/QZmXlbULhhONEICxz/XZ4nLEDVNhA4",
-	"kn+Dk1G9ipLI3b9xf8wrx/IOthsho7mmberlV/tVVdSJWossjsgCvQ0lQmbyJ7iHz4yDaBV1QhKqkRuP",
-	"uzI16vb4UfCgyxR9pwgOzAkz4WPGO5rG7SrJViy2G8smZrJfE+3Lqqo2T0Lb6MGew0JjdAG2+YFxaeE8",
-	"KKCedhbnpchaneOLwj9Xh/xLVVYkprAFop6JzoKxzNPcBe1MUykw0EJWBJLdQzQ3pSmqrW7XlgLmxrYb",
-	"by/9jtTmbkgIRZIAj/LAvsk+Hw7MVOeQvAzRVPx1sGzbjl3ETN3QHLJ5LmpavbNd7Kk0DOl68b50alCa",
-	"ZpIDUrwsImx4jtqDUWuq5h9FW0bxjdD7zZlnBB0fUxjM7pEtrrC3HUkiog5pMhur3JXzW9mdH3Fj/JVv",
-	"GV4KdgePkyqoe5egw/VcGi1xKPkknR4x4yHqnB7ck5LqduvNqS3K31EVLqjqfpVqNSttyppx+/VoIL4Y",
-	"aaPwmtHYcU3NTUlPc0GvqFyB0qVK4ZyJ1g5A9YAnOP+VShOzR9DtOb06XtSLh66G0Zs4KT9UTveg/WE1",
-	"VU5I20mteTQlZrW5MIVl3Bb2csIoz5FH5MlwTNbwQCMIWUJjErEV0+pZy/1KqLpTxAS5jD30+1NnDb1y",
-	"qe2gRblXNr5JUKGyi0qj8ukir0UeiFQkpBz5lB/ymgaL4YGizXrXKqMu8TPRki6XLES79a6WpdzVJnS7",
-	"QGj5xjFTen8KYwf5Egej9209ri6BhkUsVl1A47iO1SAZD9fI1S5gnxeju5O8pCGYkqwO8H92Yx8BXWQ8",
-	"gmi+BdoSNv0nUFmxAIsoykH1V9rQTlG3UsyxJerGVxltdZle5Z+qJAp5px5dnmTLchifZ20UvzJfX7ak",
-	"4XuEuo4c/GAvebdSkgLh8W0t0Hfe1lisRDvkS5dhb9xTnNIJdrtpXk6WHNpPseHWs+paBtFgeV5RZZtn",
-	"VLZQLGJUMlDdE8DHOF7O9hKqcte7GwLJEiq380OlWztMOOZz6rdyLMVyDip3MwhnZYuYhfF2riXFaw8P",
-	"NlnapPKF+0IoQXlcOKNbYqai2daNzhpGtU0WIm4LKovwjmgW3rmWoxrajplwzjT7E72HR+8y4+TFIDgd",
-	"46lKukWtN3goZJcb/M4O7X6B3YnoAvu4gj0U596b4ruqmI7t4XVntROlKY9UHh3drIVJXaEJ1zQp2oM4",
-	"5cLXwheoB5G8LwsMtc/XQtN4jr4sg4PFablpyTihcfzMGE7wEIIxcqnOTcANi9HaMwnUQxjTdqW2w2cG",
-	"FNjsX6abzITRrF1LuCjiZ41+1IZ1C16JXfWVV+lqPxHlWp1D9SWu8dL9sYBYoNOsW/VL9XQ8tt7nM7TT",
-	"USBtXvtVuzy5rMoQY79vzOVguprYP7xsO7+dp61a6IDo6wCrKuvIQde/HdueKp1d3s1hKnhQSZLnFaMd",
-	"mV9rJm91d/CgGf/TNteYznUjjNAfq7Wwl+LfT2zk+/8WA57+vZUmBWEmmd5eo0Yt0km/wvYXk9Bp53Yt",
-	"a9TMA9lOtPxlhQ3dEi0IzfQauGahK+w3Ddh2/K4DuwC1o9bSY7wo82//y/RsNwjbl9qi1oy+dVmyW9du",
-	"XnSIkSeursM6jk97NtimtzHMuLtazdPTIxISUcTndr5oZaTxUiWLydAfjgfkvaplzSrpssMN6VVm9LyH",
-	"fj3XZxqFGF+K9k2rRHbzLl9jL1/mDcnfKfLbi+t3yLpekZVZbMma8qiIwSGclKkZT6XAg1xjgLWLWjiG",
-	"N7ESRxrsJokNJ29T4JdXL2c8n0qYIqNBYAJmTKs8G4Q8NkkH0zJINTyzUhnFlZnhD2x1jl7DlkRiMOMz",
-	"npddgbx3bpUykjMF6YJw6PtJojeCpFSvSSphyR5AXVTeCLk9sb3ht7aAx7DDPMlxiz/2yGbNwjVRGlVl",
-	"/koHkmJ/bz9JuDaIlyRTgD6onPFyen1AfhR6bQJMzm40BVHyHqTqESUI3NvTrNfEymdFJMRUs3uTtzK5",
-	"F7uYniGFFgVbNqYDkVs6MFOEY8eilSPie5uta7KLCB6CXb+l5TtFnPev15YEczkM7218yQbJIojZAoFA",
-	"vLVPwogUOHnCBbltK/O7IEsaK7h9elEL0M54SGWeHldO/62Qv2BTUsgtu2IJqZDaljQKBXmizh0fgbR/",
-	"FAuXsrYFG15xJYwYeVI5t0+9nofst1crGPgD3ziAKXCaMu/CM0fQiuO1kah7nhIwVqNoKxS4zhNvjRhX",
-	"frJJJZ9WBJfxku6Sa+SlNpHEGZdAI4WSTWSrtSmow3N09fb63YC8oOHaMi8UStuLFEqImFGe5mECawDA",
-	"AzLSfVOD3a0yxYxUk0QoTSZ+zzd2nImCX1jI9QSp+dEUhlp7zy6wN+NoceKRJre7qOWgZMDdEkW3KDri",
-	"uCS07eEqKiTMVhaH9WVUcLSaGvOq75rsaaPcDTmpvHvy6YO1Q0HpH0X0yE7pfRUHN957jtqamFokY652",
-	"yLnfmPy47/Xs//s4zboOQdmPCPwjydIbW3JNlMYbukI1EwONEFxrGnN3Tbq3bR8qmPlUte2NUqu9tjL0",
-	"/cdxepervDnYDnrz4VgXZ3nErgHTm0yDgJ4Ox9Pl0l8sRiOIfsd/vF49yDyaBONGJBjN53L41v59vA8z",
-	"RAFv9nfJuCmH8y5Oex4Xeq4MY3Dnaabw9/HRpskb73R8dhYtYDEdwukZ9f3o3K7iQ7XD0Rv6w1HfD/r+",
-	"6J1/dhFML/zRIDgd/W+v2qfollFpKfR8fzJ85eM/o5xF9TCznZdHmLziqRSvpbHP9Oh59UCylz+1kv88",
-	"CEVy8hpAX6bCoD3x6uHhoR9Mqn19lg5D9eloMYLxdOlHsDgb+r4f5MQ3evXsrFIzHR6ZUqDX/tnsgHNc",
-	"Pe8PT9/5k4tRcDEZDnzf/973L8y1rkZxveBsEgSTSfVLsfiLk5PNZjPIv5j1u6jKCTI0J38XSy149ifw",
-	"PCnbT6WIstDIXzUa0IT+KTjdKAMuS2NBI3WSslBnEtTJ6Sga0WA4heF4GC2RSWB57UZ45da7/BbtzNzL",
-	"0j5Xe+qCaWtDnHdNOflZUh4yFeKs9t62mjRt6VHzTif+mb8cDkenpz4Nfd/P2bO/ocw7Hwf+xDvUDOZN",
-	"RhP7Qofpt0EnkWkgQeD7PaLMq0CO9h4Ji0IxYgD3SNYg1VWslorKvCN9W4aC146Ca+21dF6Vmkq8QwFs",
-	"e6xLF3kCdHl+5p+fB9PT0ZnvQ86zZo+U5fFwMRmejSajAM6GQYnHbWqkpVGqCSAYFihtAMPSWG2C2vUw",
-	"ec3otZtQjzbnQQbv+4CMg0n/dOz3z0c+mnMF28pdXXvjzg7+niix/VrrofJ8P5hQIx8v8+Xt6YHydg9K",
-	"IeuYGCTbwW6suaQlaB/VDl4tkux9H4yDyenYz1dZboSyIZ3283Kw4chY7aUWIW8yCWAES386PA1OzyfB",
-	"eFqI0Uq4uViY+7UsveNCfO9pFJospnS5PA0nk7Oz8fT0HEZnFsnFtOdNAILo/OycRtFoOPWDYJh/9Cqc",
-	"otdez5ssh2d0GY6nY5jih2V+4C68X9hqTd4xG/KshLNxU9EqrBQg3dRbeirCznXoeM9dDuKN7Vdpab1p",
-	"tcCKNprKFWpgDPrWOsyx/Y28yG3IPciOG5071Nb23If234y3FXFd6te5/KowuDtQEZcG56irCFooaNrR",
-	"NRKKOsTntraPXL75J3m77Lb3Fat9R1UNaQtZxpr//0OMQWWfj6nXve0vWENtvAhHdBhOowmd+n7kOzv0",
-	"QIGZkzWl4qybFqNtWdizzdopp+CqRU43H+plRntcqlqiJaglQoL9ZUd4fv19xUFmWV/oVrmiz5ZHsspl",
-	"n0mjfOvbG1nf3sj6qz3cN/aDfTOKCMJJ5XU/M2l0fNLuhVecMRx2QdN8Sc/MPT8+t/7gqcnSZAmaqXhv",
-	"m/XZaA+58M3bigj7gFNPKmLt5F816/7TSb0dawVtBZFM6bx/24SWGy1gRT2DSf20hLnjHMSM118AoYrQ",
-	"RlrmlkW3zwgzaQDGyZK61h8TYlawQvAzfltbz61pX3KJKcTrsgt50Pv9b68shTnDXQ8D2Yn6GbcZumcm",
-	"Bgkm1k9uc5l/SxTEEGpCiYpZCC6q7oKfgQ1+Fpwx7yua/uyWmCQytbxjuya1ltDkkRqiCkufmPcOSw+w",
-	"RU/toncm+u6d1xW7BzXjTNu3b0sFGK5qx1C+e+1yMl6GNPDPpqPT89PxdBn+/vsuIOJdmKj3zrWrO5P1",
-	"+F5X/bZr3zJmTbNHRyx3XD/Qr7Mnz+YqB1oexA7aChAOFDfkNJSLM1ox7uoVumN9fHz6S0KnB7o2b/K+",
-	"6UYgZn/sxYUOounp77V/vHoTsjf0h37fPzVhxvML//xiMh1MJ0ERECs1DVfGTlvGtsZO8kTPlY1ykddU",
-	"3oE5KK8ppyuQPXLtUuOuWXbnmjaiax/FQp3cM9icuKBZP8nB9RMLrp8n2vtU91dCrGLoB2fTs8A/nQbB",
-	"/5CwfBn9AMF5eBaNgv50PBn2x4tl2D/zz6f901O68P0l+Kf0bJb5/vA0Fcrkyn4Ixu4HuoI3WfLDuf1T",
-	"y7sfbOwBN07h//StedkPqYzm5X9fZnHcD2MW3hmXId/XjPPtPTW9wl329OxzN3X8iE0d/1U29ew0GH3B",
-	"pk7/6ps6ObCp0/7Ix00dDS+G48Hw/Kzbpl5rulySa7HUG9SqL/iKccAtvYqpXgqZqB75n2YPyPNYZNFj",
-	"dlgh7L5ysPvgYPfTHHS+uyFCbuz2+Gw8/YLdPvuqu/2hs89Ya/Xf85RyWQvYVPmuOOGbm/jNTfzmJv6n",
-	"u4nlK3vIWSyVA9pseaUQ8OYDKpJKCd7NBzQyXTVSi5fy3JVN5d4gRCTvAqxnMVjpP4tha6y8pplt//NH",
-	"pgzG1I5UCq2e2f9cxWK7r84K3Zu69DpEBpLwoWBX8wGfolWVP7ZMZ7BzA6qbgPiq9+ybdP0mXf8y0vX/",
-	"BQAA//8=",
-}
-
-// decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
-// after base64-decoding and flate-decompressing the embedded blob.
-func decodeSpec() ([]byte, error) {
-	encoded := strings.Join(swaggerSpec, "")
-	compressed, err := base64.StdEncoding.DecodeString(encoded)
-	if err != nil {
-		return nil, fmt.Errorf("error base64 decoding spec: %w", err)
-	}
-	zr := flate.NewReader(bytes.NewReader(compressed))
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(zr); err != nil {
-		return nil, fmt.Errorf("read flate: %w", err)
-	}
-	if err := zr.Close(); err != nil {
-		return nil, fmt.Errorf("close flate reader: %w", err)
-	}
-
-	return buf.Bytes(), nil
-}
-
-var rawSpec = decodeSpecCached()
-
-// a naive cache of the decoded OpenAPI spec
-func decodeSpecCached() func() ([]byte, error) {
-	data, err := decodeSpec()
-	return func() ([]byte, error) {
-		return data, err
-	}
-}
-
-// Constructs a synthetic filesystem for resolving external references when loading openapi specifications.
-func PathToRawSpec(pathToFile string) map[string]func() ([]byte, error) {
-	res := make(map[string]func() ([]byte, error))
-	if len(pathToFile) > 0 {
-		res[pathToFile] = rawSpec
-	}
-
-	return res
-}
-
-// GetSpec returns the OpenAPI specification corresponding to the generated
-// code in this file. External references in the spec are resolved through
-// PathToRawSpec; externally-referenced files must be embedded in their
-// corresponding Go packages (via the import-mapping feature). URL-based
-// external refs are not supported.
-func GetSpec() (swagger *openapi3.T, err error) {
-	resolvePath := PathToRawSpec("")
-
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = true
-	loader.ReadFromURIFunc = func(loader *openapi3.Loader, url *url.URL) ([]byte, error) {
-		pathToFile := url.String()
-		pathToFile = path.Clean(pathToFile)
-		getSpec, ok := resolvePath[pathToFile]
-		if !ok {
-			err1 := fmt.Errorf("path not found: %s", pathToFile)
-			return nil, err1
-		}
-		return getSpec()
-	}
-	var specData []byte
-	specData, err = rawSpec()
-	if err != nil {
-		return
-	}
-	swagger, err = loader.LoadFromData(specData)
-	if err != nil {
-		return
-	}
-	return
-}
-
-// GetSpecJSON returns the raw JSON bytes of the embedded OpenAPI
-// specification: decompressed but not unmarshaled. External references
-// are not resolved here; the bytes are the spec exactly as embedded by
-// codegen. The result is cached at package init time, so repeated calls
-// are cheap.
-func GetSpecJSON() ([]byte, error) {
-	return rawSpec()
-}
-
-// GetSwagger returns the OpenAPI specification corresponding to the
-// generated code in this file.
-//
-// Deprecated: GetSwagger predates kin-openapi renaming openapi3.Swagger
-// to openapi3.T. Use [GetSpec] instead. This wrapper is retained for
-// backwards compatibility.
-func GetSwagger() (*openapi3.T, error) {
-	return GetSpec()
 }

@@ -82,7 +82,7 @@ func TestSearchMixedCompaniesRoundTrip(t *testing.T) {
 		OrganizationLocations:          &[]string{"United States"},
 		OrganizationNotLocations:       &[]string{"Chicago, US"},
 		QOrganizationKeywordTags:       &[]string{"sales strategy", "lead"},
-		OrganizationIds:                &[]apolloapi.ObjectID{"63ff0bc1ff57ba0001e7e000"},
+		OrganizationIDs:                &[]apolloapi.ObjectID{"63ff0bc1ff57ba0001e7e000"},
 		ProspectedByCurrentTeam: &[]apolloapi.MixedCompaniesSearchRequestProspectedByCurrentTeam{
 			apolloapi.MixedCompaniesSearchRequestProspectedByCurrentTeamNo,
 		},
@@ -105,7 +105,7 @@ func TestSearchMixedCompaniesRoundTrip(t *testing.T) {
 		t.Fatalf("accounts = %+v", r.Accounts)
 	}
 	a := (*r.Accounts)[0]
-	if a.Name != "Apollo.io" || a.LinkedinUid == nil || *a.LinkedinUid != "18511550" || a.FoundedYear == nil || *a.FoundedYear != 2015 {
+	if a.Name != "Apollo.io" || a.LinkedinUID == nil || *a.LinkedinUID != "18511550" || a.FoundedYear == nil || *a.FoundedYear != 2015 {
 		t.Errorf("account organization fields = %+v", a)
 	}
 	if a.PrimaryPhone == nil || a.PrimaryPhone.Number == nil || *a.PrimaryPhone.Number != "+1 415-640-9303" {

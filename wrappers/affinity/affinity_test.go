@@ -40,7 +40,7 @@ func TestOrganizationsFollowsEveryPage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, org.Id)
+		ids = append(ids, org.ID)
 	}
 	if len(ids) != 1203 {
 		t.Fatalf("got %d organizations, want 1203", len(ids))
@@ -173,17 +173,17 @@ func TestCRUD(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if created.Id == 0 || created.Domain == nil || *created.Domain != "acme.co" {
+	if created.ID == 0 || created.Domain == nil || *created.Domain != "acme.co" {
 		t.Fatalf("created = %+v", created)
 	}
-	updated, err := c.UpdateOrganization(ctx, created.Id, affinity.OrganizationUpdate{Name: "Acme Corp.", PersonIDs: []int64{38706, 89734}})
+	updated, err := c.UpdateOrganization(ctx, created.ID, affinity.OrganizationUpdate{Name: "Acme Corp.", PersonIDs: []int64{38706, 89734}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if updated.Name != "Acme Corp." || updated.PersonIds == nil || len(*updated.PersonIds) != 2 {
+	if updated.Name != "Acme Corp." || updated.PersonIDs == nil || len(*updated.PersonIDs) != 2 {
 		t.Errorf("updated = %+v", updated)
 	}
-	got, err := c.GetOrganization(ctx, created.Id, affinity.GetOptions{})
+	got, err := c.GetOrganization(ctx, created.ID, affinity.GetOptions{})
 	if err != nil || got.Name != "Acme Corp." {
 		t.Errorf("get = %+v, %v", got, err)
 	}
@@ -192,20 +192,20 @@ func TestCRUD(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if org.Id == created.Id {
+		if org.ID == created.ID {
 			found++
 		}
 	}
 	if found != 1 {
 		t.Errorf("term search found the organization %d times", found)
 	}
-	if err := c.DeleteOrganization(ctx, created.Id); err != nil {
+	if err := c.DeleteOrganization(ctx, created.ID); err != nil {
 		t.Fatal(err)
 	}
 	if fake.Len() != 0 {
 		t.Errorf("fake still holds %d organizations", fake.Len())
 	}
-	_, err = c.GetOrganization(ctx, created.Id, affinity.GetOptions{})
+	_, err = c.GetOrganization(ctx, created.ID, affinity.GetOptions{})
 	if !errors.Is(err, affinity.ErrNotFound) {
 		t.Errorf("get after delete = %v, want ErrNotFound", err)
 	}

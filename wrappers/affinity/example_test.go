@@ -24,7 +24,7 @@ func ExampleClient_Organizations() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Println(org.Id, org.Name, *org.Domain)
+		fmt.Println(org.ID, org.Name, *org.Domain)
 	}
 	// Output:
 	// 1000 Org 1000 org1000.example
@@ -64,11 +64,11 @@ func ExampleClient_CreateOrganization() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	org, _ = client.UpdateOrganization(ctx, org.Id, affinity.OrganizationUpdate{PersonIDs: append(*org.PersonIds, 89734)})
-	fmt.Println(org.Name, *org.PersonIds)
+	org, _ = client.UpdateOrganization(ctx, org.ID, affinity.OrganizationUpdate{PersonIDs: append(*org.PersonIDs, 89734)})
+	fmt.Println(org.Name, *org.PersonIDs)
 
-	_ = client.DeleteOrganization(ctx, org.Id)
-	_, err = client.GetOrganization(ctx, org.Id, affinity.GetOptions{})
+	_ = client.DeleteOrganization(ctx, org.ID)
+	_, err = client.GetOrganization(ctx, org.ID, affinity.GetOptions{})
 	fmt.Println(errors.Is(err, affinity.ErrNotFound))
 	// Output:
 	// Acme Corporation [38706 89734]

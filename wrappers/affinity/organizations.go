@@ -164,7 +164,7 @@ func (c *Client) CreateOrganization(ctx context.Context, org NewOrganization) (O
 		body.Domain = &org.Domain
 	}
 	if org.PersonIDs != nil {
-		body.PersonIds = &org.PersonIDs
+		body.PersonIDs = &org.PersonIDs
 	}
 	resp, err := c.api.CreateOrganization(ctx, body)
 	return httpcore.Decode[Organization](c.doer, "createOrganization", resp, err)
@@ -192,7 +192,7 @@ func (c *Client) UpdateOrganization(ctx context.Context, id int64, u Organizatio
 		body.Domain = &u.Domain
 	}
 	if u.PersonIDs != nil {
-		body.PersonIds = &u.PersonIDs
+		body.PersonIDs = &u.PersonIDs
 	}
 	if body == (affinityapi.OrganizationUpdate{}) {
 		return Organization{}, &ParamError{Param: "update", Reason: "changes nothing"}

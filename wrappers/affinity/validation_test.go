@@ -49,16 +49,16 @@ func TestResponseValidationInIntegration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.UpdateOrganization(ctx, org.Id, affinity.OrganizationUpdate{Name: "Acme Corp."}); err != nil {
+	if _, err := c.UpdateOrganization(ctx, org.ID, affinity.OrganizationUpdate{Name: "Acme Corp."}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.GetOrganization(ctx, org.Id, affinity.GetOptions{}); err != nil {
+	if _, err := c.GetOrganization(ctx, org.ID, affinity.GetOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.OrganizationFields(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.DeleteOrganization(ctx, org.Id); err != nil {
+	if err := c.DeleteOrganization(ctx, org.ID); err != nil {
 		t.Fatal(err)
 	}
 	if n != 30 {

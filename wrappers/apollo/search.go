@@ -91,7 +91,7 @@ func (q SearchQuery) body(page int) (apolloapi.MixedCompaniesSearchRequest, erro
 	if q.Name != "" {
 		b.QOrganizationName = &q.Name
 	}
-	b.OrganizationIds = list(q.OrganizationIDs)
+	b.OrganizationIDs = list(q.OrganizationIDs)
 	b.OrganizationNumEmployeesRanges = list(q.EmployeeRanges)
 	b.OrganizationLocations = list(q.Locations)
 	b.OrganizationNotLocations = list(q.NotLocations)

@@ -60,8 +60,8 @@ func (s *Server) Add(orgs ...affinityapi.Organization) {
 	defer s.mu.Unlock()
 	for _, o := range orgs {
 		s.put(o)
-		if o.Id >= s.nextID {
-			s.nextID = o.Id + 1
+		if o.ID >= s.nextID {
+			s.nextID = o.ID + 1
 		}
 	}
 }
@@ -74,7 +74,7 @@ func (s *Server) Generate(n int) {
 		id := s.nextID
 		s.nextID++
 		domain := fmt.Sprintf("org%d.example", id)
-		s.put(affinityapi.Organization{Id: id, Name: fmt.Sprintf("Org %d", id), Domain: &domain, Domains: []string{domain}})
+		s.put(affinityapi.Organization{ID: id, Name: fmt.Sprintf("Org %d", id), Domain: &domain, Domains: []string{domain}})
 	}
 }
 
@@ -111,13 +111,13 @@ func (s *Server) put(o affinityapi.Organization) {
 	if o.Domains == nil {
 		o.Domains = []string{}
 	}
-	if _, exists := s.orgs[o.Id]; !exists {
-		i := sort.Search(len(s.order), func(i int) bool { return s.order[i] >= o.Id })
+	if _, exists := s.orgs[o.ID]; !exists {
+		i := sort.Search(len(s.order), func(i int) bool { return s.order[i] >= o.ID })
 		s.order = append(s.order, 0)
 		copy(s.order[i+1:], s.order[i:])
-		s.order[i] = o.Id
+		s.order[i] = o.ID
 	}
-	s.orgs[o.Id] = o
+	s.orgs[o.ID] = o
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
@@ -217,7 +217,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 				more = true
 				break
 			}
-			o.PersonIds, o.ListEntries = nil, nil // search results carry neither
+			o.PersonIDs, o.ListEntries = nil, nil // search results carry neither
 			page = append(page, o)
 		}
 		matched++
@@ -254,8 +254,8 @@ func (s *Server) get(w http.ResponseWriter, id int64) {
 		notFound(w, fmt.Sprintf("Organization %d not found", id))
 		return
 	}
-	if o.PersonIds == nil {
-		o.PersonIds = &[]int64{}
+	if o.PersonIDs == nil {
+		o.PersonIDs = &[]int64{}
 	}
 	if o.ListEntries == nil {
 		o.ListEntries = &[]affinityapi.ListEntry{}
@@ -294,7 +294,7 @@ func decodeBody(r *http.Request) (name, domain *string, personIDs *[]int64, err 
 	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
 		return nil, nil, nil, err
 	}
-	return body.Name, body.Domain, body.PersonIds, nil
+	return body.Name, body.Domain, body.PersonIDs, nil
 }
 
 func (s *Server) create(w http.ResponseWriter, r *http.Request) {
@@ -304,14 +304,14 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	o := affinityapi.Organization{Id: s.nextID, Name: *name, Domains: []string{}, PersonIds: &[]int64{}}
+	o := affinityapi.Organization{ID: s.nextID, Name: *name, Domains: []string{}, PersonIDs: &[]int64{}}
 	s.nextID++
 	if domain != nil {
 		o.Domain = domain
 		o.Domains = []string{*domain}
 	}
 	if ids != nil {
-		o.PersonIds = ids
+		o.PersonIDs = ids
 	}
 	s.put(o)
 	s.mu.Unlock()
@@ -343,7 +343,7 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, id int64) {
 		o.Domains = []string{*domain}
 	}
 	if ids != nil {
-		o.PersonIds = ids // a replacement, not a merge, as on the real service
+		o.PersonIDs = ids // a replacement, not a merge, as on the real service
 	}
 	s.put(o)
 	writeJSON(w, http.StatusOK, o)
@@ -369,9 +369,9 @@ func (s *Server) delete(w http.ResponseWriter, id int64) {
 
 func fields() []affinityapi.Field {
 	return []affinityapi.Field{
-		{Id: 662, Name: "Potential Users", ValueType: 3, DropdownOptions: []affinityapi.DropdownOption{}},
-		{Id: 700, Name: "Leads", ValueType: 0, AllowsMultiple: true, DropdownOptions: []affinityapi.DropdownOption{}},
-		{Id: 2988, Name: "Last Funding Date", ValueType: 4, DropdownOptions: []affinityapi.DropdownOption{}},
+		{ID: 662, Name: "Potential Users", ValueType: 3, DropdownOptions: []affinityapi.DropdownOption{}},
+		{ID: 700, Name: "Leads", ValueType: 0, AllowsMultiple: true, DropdownOptions: []affinityapi.DropdownOption{}},
+		{ID: 2988, Name: "Last Funding Date", ValueType: 4, DropdownOptions: []affinityapi.DropdownOption{}},
 	}
 }
 

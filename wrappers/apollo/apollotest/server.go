@@ -153,12 +153,12 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 func makeOrganization(i int) apolloapi.Organization {
 	domain := fmt.Sprintf("company%d.example", i)
 	uid := strconv.Itoa(1000000 + i)
-	return apolloapi.Organization{Id: fmt.Sprintf("%024x", i+1), Name: fmt.Sprintf("Company %d", i), PrimaryDomain: &domain, LinkedinUid: &uid}
+	return apolloapi.Organization{ID: fmt.Sprintf("%024x", i+1), Name: fmt.Sprintf("Company %d", i), PrimaryDomain: &domain, LinkedinUID: &uid}
 }
 
 func makeAccount(i int) apolloapi.Account {
 	domain := fmt.Sprintf("account%d.example", i)
-	return apolloapi.Account{Id: fmt.Sprintf("a%023x", i+1), Name: fmt.Sprintf("Account %d", i), Domain: &domain}
+	return apolloapi.Account{ID: fmt.Sprintf("a%023x", i+1), Name: fmt.Sprintf("Account %d", i), Domain: &domain}
 }
 
 func (s *Server) jobPostings(w http.ResponseWriter, r *http.Request, orgID string) {
@@ -174,7 +174,7 @@ func (s *Server) jobPostings(w http.ResponseWriter, r *http.Request, orgID strin
 	for i := (page - 1) * perPage; i < page*perPage && i < n; i++ {
 		city := "Sunnyvale"
 		out.OrganizationJobPostings = append(out.OrganizationJobPostings, apolloapi.JobPosting{
-			Id: fmt.Sprintf("%024x", i+1), Title: fmt.Sprintf("Job %d", i), Url: fmt.Sprintf("https://jobs.example/%d", i), City: &city,
+			ID: fmt.Sprintf("%024x", i+1), Title: fmt.Sprintf("Job %d", i), URL: fmt.Sprintf("https://jobs.example/%d", i), City: &city,
 		})
 	}
 	writeJSON(w, http.StatusOK, out)
