@@ -3,7 +3,10 @@
 // undocumented endpoint or status, a content type, a header, every schema violation in
 // a body, and, in strict mode, fields the spec does not describe.
 //
-// cmd/validate is a command-line front end; contract tests can use Validator directly.
+// The package is what a program needs to check traffic: the embedded specs' validator,
+// the recording readers, the Recorder and the validating Middleware. cmd/validate is a
+// command-line front end with its own runner and reports; contract tests use Validator
+// directly, or Middleware in a client.
 package contract
 
 import (
@@ -37,7 +40,6 @@ const (
 	KindUndocumentedField    = "undocumented-field"    // strict mode: a field the schema does not describe
 	KindRequest              = "request"               // the request breaks the spec (with request checks on)
 	KindUnreadable           = "unreadable"            // the entry could not be read; the others still are
-	KindCallFailed           = "call-failed"           // live mode: a call failed (timeout, retries used up, bad body)
 )
 
 // Finding is one disagreement between an exchange and the spec.

@@ -10,10 +10,12 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/orgapis/orgapis/internal/redact"
 )
 
 // Redacted replaces every secret in a recording.
-const Redacted = "REDACTED"
+const Redacted = redact.Marker
 
 // Recorder is an http.RoundTripper that keeps every exchange passing through it, with
 // secrets removed, and writes them as HAR 1.2 that Read and ReadHAR read back. The
@@ -27,17 +29,31 @@ type Recorder struct {
 	entries []harOutEntry
 }
 
-// RoundTrip sends req and records the exchange. The caller gets the same response,
-// with a body that reads the same bytes.
-func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+// Wrap returns a RoundTripper that sends requests through base (nil means
+// http.DefaultTransport) and records them in r, whatever r.Base is. Its type fits the
+// wrappers' WithMiddleware option.
+func (r *Recorder) Wrap(base http.RoundTripper) http.RoundTripper {
+	return roundTripperFunc(func(req *http.Request) (*http.Response, error) { return r.record(base, req) })
+}
+
+// RoundTrip sends req through Base and records the exchange. The caller gets the same
+// response, with a body that reads the same bytes.
+func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) { return r.record(r.Base, req) }
+
+type roundTripperFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripperFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
+
+func (r *Recorder) record(base http.RoundTripper, req *http.Request) (*http.Response, error) {
 	start := time.Now()
-	reqBody, resp, body, _, err := roundTrip(r.Base, req)
+	resp, c, err := captureRoundTrip(base, req)
 	if err != nil {
 		return resp, err
 	}
+	reqBody, body := c.reqBody, c.body
 
 	e := harOutEntry{Started: start.UTC().Format(time.RFC3339Nano), Time: float64(time.Since(start).Microseconds()) / 1000}
-	e.Request.Method, e.Request.URL, e.Request.HTTPVersion = req.Method, redactURL(req.URL), "HTTP/1.1"
+	e.Request.Method, e.Request.URL, e.Request.HTTPVersion = req.Method, redact.URL(req.URL), "HTTP/1.1"
 	e.Request.Headers = harHeaders(req.Header)
 	e.Request.HeadersSize, e.Request.BodySize = -1, len(reqBody)
 	e.Request.QueryString, e.Request.Cookies = []any{}, []any{}
@@ -116,30 +132,13 @@ func harHeaders(h http.Header) []harHeader {
 	out := []harHeader{}
 	for _, name := range slices.Sorted(maps.Keys(h)) {
 		for _, v := range h[name] {
-			if secretHeader(name) {
+			if redact.IsSecretName(name) {
 				v = Redacted
 			}
 			out = append(out, harHeader{Name: name, Value: v})
 		}
 	}
 	return out
-}
-
-func secretHeader(name string) bool {
-	switch strings.ToLower(name) {
-	case "x-api-key", "authorization", "proxy-authorization", "cookie", "set-cookie":
-		return true
-	}
-	return false
-}
-
-func redactURL(u *url.URL) string {
-	c := *u
-	c.User = nil
-	if q := c.Query(); redactValues(q) {
-		c.RawQuery = q.Encode()
-	}
-	return c.String()
 }
 
 func redactBody(contentType string, body []byte) string {
@@ -149,7 +148,7 @@ func redactBody(contentType string, body []byte) string {
 		if json.Unmarshal(body, &v) == nil {
 			changed := false
 			for k := range v {
-				if isSecretName(k) {
+				if redact.IsSecretName(k) {
 					v[k] = json.RawMessage(`"` + Redacted + `"`)
 					changed = true
 				}
@@ -160,21 +159,9 @@ func redactBody(contentType string, body []byte) string {
 			}
 		}
 	case strings.Contains(contentType, "x-www-form-urlencoded"):
-		if q, err := url.ParseQuery(string(body)); err == nil && redactValues(q) {
+		if q, err := url.ParseQuery(string(body)); err == nil && redact.Values(q) {
 			return q.Encode()
 		}
 	}
 	return string(body)
-}
-
-// redactValues replaces secret parameters in q and reports whether there were any.
-func redactValues(q url.Values) bool {
-	changed := false
-	for k := range q {
-		if isSecretName(k) {
-			q[k] = []string{Redacted}
-			changed = true
-		}
-	}
-	return changed
 }

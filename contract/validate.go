@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/orgapis/orgapis/internal/redact"
 	"github.com/orgapis/orgapis/specs"
 )
 
@@ -75,13 +76,13 @@ func (v *Validator) locate(ex Exchange) (Finding, *route) {
 
 // Validate checks one exchange and returns every finding; none means it conforms.
 func (v *Validator) Validate(ex Exchange) []Finding {
-	_, findings := v.check(ex)
+	_, findings := v.Check(ex)
 	return findings
 }
 
-// check is Validate that also names the operation the exchange matched ("" for none),
+// Check is Validate that also names the operation the exchange matched ("" for none),
 // so that callers counting per operation do not route the exchange a second time.
-func (v *Validator) check(ex Exchange) (string, []Finding) {
+func (v *Validator) Check(ex Exchange) (operationID string, findings []Finding) {
 	base, rt := v.locate(ex)
 	return base.OperationID, v.checkRoute(base, rt, ex)
 }
@@ -140,7 +141,7 @@ func (v *Validator) checkBody(base Finding, prefix string, schema *openapi3.Sche
 		return []Finding{f}
 	}
 	if kind == KindRequest {
-		redactKey(value)
+		redactMembers(value)
 	}
 	var out []Finding
 	if err := schema.VisitJSON(value, openapi3.MultiErrors()); err != nil {
@@ -236,8 +237,8 @@ func (v *Validator) checkRequest(base Finding, rt *route, ex Exchange) []Finding
 		}
 		if exp, ok := checkScalar(p.Value.Schema.Value, query.Get(name)); !ok {
 			f.Expected, f.Found = exp, brief(query.Get(name))
-			if isSecretName(name) {
-				f.Found = "REDACTED"
+			if redact.IsSecretName(name) {
+				f.Found = redact.Marker
 			}
 			out = append(out, f)
 		}
@@ -358,17 +359,13 @@ func orNone(s string) string {
 	return s
 }
 
-func isSecretName(name string) bool {
-	n := strings.ToLower(name)
-	return n == "api_key" || n == "x-api-key" || n == "authorization"
-}
-
-// redactKey replaces a top-level api_key in a request body, so that no report shows it.
-func redactKey(v any) {
+// redactMembers replaces the top-level secret members of a request body, so that no
+// report shows them.
+func redactMembers(v any) {
 	if m, ok := v.(map[string]any); ok {
 		for k := range m {
-			if isSecretName(k) {
-				m[k] = "REDACTED"
+			if redact.IsSecretName(k) {
+				m[k] = redact.Marker
 			}
 		}
 	}

@@ -89,13 +89,13 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 		return 2
 	}
 
-	s := &liveSession{cfg: cfg, recorder: &contract.Recorder{Base: &budgetTransport{limit: int64(cfg.budget)}}}
+	s := &liveSession{cfg: cfg, recorder: &contract.Recorder{}}
 	source := "live"
 	if cfg.record != "" {
 		source = cfg.record
 	}
-	s.transport = &contract.Transport{Base: s.recorder, Validator: validator, Source: source, OnFindings: s.addFindings}
-	httpClient := &http.Client{Transport: s.transport}
+	s.validation = contract.NewMiddleware(validator, s.addFindings, contract.WithSource(source))
+	httpClient := &http.Client{Transport: s.validation.Wrap(s.recorder.Wrap(&budgetTransport{limit: int64(cfg.budget)}))}
 	switch api {
 	case specs.Affinity:
 		err = s.affinity(ctx, key, httpClient, stderr)
@@ -107,6 +107,7 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 		return 2
 	}
 
+	s.validation.Wait()
 	res := s.result()
 	code := 0
 	if cfg.record != "" {
@@ -115,7 +116,7 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 			code = 2
 		}
 	}
-	werr := contract.WriteReport(stdout, cfg.format, res)
+	werr := WriteReport(stdout, cfg.format, res)
 	switch {
 	case werr != nil || code == 2 || res.Summary.CallsFailed > 0:
 		return 2
@@ -127,8 +128,8 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 
 type liveSession struct {
 	cfg       liveConfig
-	recorder  *contract.Recorder
-	transport *contract.Transport
+	recorder   *contract.Recorder
+	validation *contract.Middleware
 
 	mu       sync.Mutex
 	findings []contract.Finding
@@ -149,7 +150,7 @@ func (s *liveSession) call(ctx context.Context, operationID string, f func(conte
 	if err := f(ctx); err != nil {
 		s.mu.Lock()
 		s.calls = append(s.calls, contract.Finding{Source: "live", Entry: -1, API: string(s.cfg.api),
-			OperationID: operationID, Kind: contract.KindCallFailed, Found: err.Error()})
+			OperationID: operationID, Kind: KindCallFailed, Found: err.Error()})
 		s.mu.Unlock()
 		return false
 	}
@@ -170,7 +171,7 @@ func (s *liveSession) affinity(ctx context.Context, key string, hc *http.Client,
 	for page := 0; page < s.cfg.maxPages; page++ {
 		var next string
 		ok := s.call(ctx, "searchOrganizations", func(ctx context.Context) error {
-			p, err := c.SearchOrganizations(ctx, affinity.SearchQuery{}, token)
+			p, err := c.OrganizationPage(ctx, affinity.OrganizationQuery{}, token)
 			if err == nil && firstID == 0 && len(p.Organizations) > 0 {
 				firstID = p.Organizations[0].ID
 			}
@@ -181,18 +182,19 @@ func (s *liveSession) affinity(ctx context.Context, key string, hc *http.Client,
 			break
 		}
 		token = next
-		pace(ctx, c.RateLimit().User)
+		w := c.RateLimit().User
+		pace(ctx, paceWindow{known: w.Known, unlimited: w.Unlimited, remaining: w.Remaining, limit: w.Limit, reset: w.Reset})
 	}
 	if firstID != 0 {
 		s.call(ctx, "getOrganization", func(ctx context.Context) error {
-			_, err := c.GetOrganization(ctx, firstID, affinity.GetOptions{WithInteractionDates: true})
+			_, err := c.GetOrganization(ctx, firstID, affinity.GetOrganizationOptions{WithInteractionDates: true})
 			return err
 		})
 	} else {
 		fmt.Fprintln(stderr, "validate live: no organization listed, so getOrganization was not called")
 	}
 	s.call(ctx, "listOrganizationFields", func(ctx context.Context) error {
-		_, err := c.OrganizationFields(ctx)
+		_, err := c.ListOrganizationFields(ctx)
 		return err
 	})
 	return nil
@@ -213,32 +215,40 @@ func (s *liveSession) apollo(ctx context.Context, key string, hc *http.Client, s
 	for page := 1; s.cfg.orgID != "" && page <= s.cfg.maxPages; page++ {
 		full := false
 		ok := s.call(ctx, "listOrganizationJobPostings", func(ctx context.Context) error {
-			postings, err := c.JobPostings(ctx, s.cfg.orgID, page, apollo.MaxPerPage)
-			full = len(postings) == apollo.MaxPerPage
+			p, err := c.JobPostingPage(ctx, apollo.JobPostingQuery{OrganizationID: s.cfg.orgID, PerPage: apollo.MaxPerPage}, page)
+			full = len(p.JobPostings) == apollo.MaxPerPage
 			return err
 		})
 		if !ok || !full {
 			break
 		}
-		pace(ctx, c.RateLimit().Minute)
+		w := c.RateLimit().Minute
+		pace(ctx, paceWindow{known: w.Known, unlimited: w.Unlimited, remaining: w.Remaining, limit: w.Limit})
 	}
 	if !s.cfg.allowCredits {
 		fmt.Fprintln(stderr, "validate live: searchMixedCompanies costs a credit per page; pass --allow-credits to check it")
 		return nil
 	}
 	s.call(ctx, "searchMixedCompanies", func(ctx context.Context) error {
-		_, err := c.SearchCompanies(ctx, apollo.SearchQuery{PerPage: 10}, 1)
+		_, err := c.CompanyPage(ctx, apollo.CompanyQuery{PerPage: 10}, 1)
 		return err
 	})
 	return nil
 }
 
+// paceWindow is what pace needs of either API's rate-limit window.
+type paceWindow struct {
+	known, unlimited bool
+	remaining, limit int64
+	reset            time.Duration // zero when the API does not say
+}
+
 // pace waits out a window that has no requests left, so the next call is not a 429.
-func pace(ctx context.Context, w affinity.Window) {
-	if !w.Known || w.Unlimited || w.Remaining > 0 || w.Limit == 0 {
+func pace(ctx context.Context, w paceWindow) {
+	if !w.known || w.unlimited || w.remaining > 0 || w.limit == 0 {
 		return
 	}
-	wait := w.Reset
+	wait := w.reset
 	if wait <= 0 {
 		wait = time.Second
 	}
@@ -250,10 +260,10 @@ func pace(ctx context.Context, w affinity.Window) {
 	}
 }
 
-func (s *liveSession) result() contract.Result {
+func (s *liveSession) result() Result {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var res contract.Result
+	var res Result
 	res.Summary.SkippedBy = map[string]int{}
 	failed := map[int]bool{}
 	for _, f := range s.findings {

@@ -71,7 +71,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	runner.Workers = *workers
 	res := runner.Run(ctx, inputs)
 
-	if werr := contract.WriteReport(stdout, *format, res); werr != nil {
+	if werr := WriteReport(stdout, *format, res); werr != nil {
 		fmt.Fprintf(stderr, "validate: writing report: %v\n", werr)
 		return 2
 	}
@@ -84,7 +84,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return 0
 }
 
-func setup(ctx context.Context, paths []string, apiName, specFile, format string, strict, requests bool, stdin io.Reader) (*contract.Runner, []contract.Input, error) {
+func setup(ctx context.Context, paths []string, apiName, specFile, format string, strict, requests bool, stdin io.Reader) (*Runner, []Input, error) {
 	if len(paths) == 0 {
 		return nil, nil, usageError{"no input: give files, directories or -"}
 	}
@@ -108,7 +108,7 @@ func setup(ctx context.Context, paths []string, apiName, specFile, format string
 	if requests {
 		opts = append(opts, contract.CheckRequests())
 	}
-	runner := &contract.Runner{Validators: map[specs.API]*contract.Validator{}, Force: force}
+	runner := &Runner{Validators: map[specs.API]*contract.Validator{}, Force: force}
 	for _, api := range specs.APIs() {
 		v, err := contract.NewEmbedded(ctx, api, opts...)
 		if err != nil {
@@ -124,7 +124,7 @@ func setup(ctx context.Context, paths []string, apiName, specFile, format string
 		api := force
 		if api == "" {
 			for _, s := range doc.Servers {
-				if a, ok := contract.APIForHost(hostOf(s.URL)); ok {
+				if a, ok := APIForHost(hostOf(s.URL)); ok {
 					api = a
 					break
 				}
@@ -142,11 +142,11 @@ func setup(ctx context.Context, paths []string, apiName, specFile, format string
 // collect expands directories (recursively, recording files only) into inputs. A path
 // that does not exist becomes an input whose Open fails, so it is reported with the
 // rest rather than stopping the run.
-func collect(paths []string, stdin io.Reader) ([]contract.Input, error) {
-	var inputs []contract.Input
+func collect(paths []string, stdin io.Reader) ([]Input, error) {
+	var inputs []Input
 	for _, p := range paths {
 		if p == "-" {
-			inputs = append(inputs, contract.Input{Name: "(stdin)", Open: func() (io.ReadCloser, error) { return io.NopCloser(stdin), nil }})
+			inputs = append(inputs, Input{Name: "(stdin)", Open: func() (io.ReadCloser, error) { return io.NopCloser(stdin), nil }})
 			continue
 		}
 		info, err := os.Stat(p)
@@ -171,8 +171,8 @@ func collect(paths []string, stdin io.Reader) ([]contract.Input, error) {
 	return inputs, nil
 }
 
-func fileInput(path string) contract.Input {
-	return contract.Input{Name: path, Open: func() (io.ReadCloser, error) { return os.Open(path) }}
+func fileInput(path string) Input {
+	return Input{Name: path, Open: func() (io.ReadCloser, error) { return os.Open(path) }}
 }
 
 func isRecording(path string) bool {

@@ -2,62 +2,74 @@ package httpcore
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 	"time"
+
+	"github.com/orgapis/orgapis/internal/redact"
 )
 
 // Decode finishes a call made through d: it wraps a transport error, turns a non-2xx
-// answer into *Error, and decodes a 2xx JSON body into T. It always closes the body.
-func Decode[T any](d *Doer, op string, resp *http.Response, callErr error) (T, error) {
+// answer into the wrapper's error, and decodes a 2xx JSON body into T. It always
+// closes the body.
+func Decode[T, R any](d *Doer[R], op string, resp *http.Response, callErr error) (T, error) {
 	var zero T
 	if callErr != nil {
-		return zero, fmt.Errorf("%s: %w", op, RedactURLError(callErr))
+		return zero, fmt.Errorf("%s: %w", op, redact.URLError(callErr))
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return zero, fmt.Errorf("%s: reading response: %w", op, RedactURLError(err))
+	ok := resp.StatusCode >= 200 && resp.StatusCode <= 299
+	limit := d.cfg.MaxBodyBytes
+	if !ok {
+		limit = maxErrorRead
 	}
-	rl := d.cfg.ParseRateLimit(resp.Header, time.Now())
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return zero, newStatusError(op, resp, body, rl)
+	body, err := ReadBody(resp.Body, resp.ContentLength, limit)
+	if err != nil && (ok || !isTooLarge(err)) {
+		return zero, fmt.Errorf("%s: reading response: %w", op, redact.URLError(err))
+	}
+	if !ok {
+		return zero, d.fail(op, resp, body, nil)
 	}
 	var v T
 	if err := json.Unmarshal(body, &v); err != nil {
-		e := newStatusError(op, resp, body, rl)
-		e.Message, e.Code, e.Err = "", "", err
-		return zero, e
+		return zero, d.fail(op, resp, body, err)
 	}
 	return v, nil
 }
 
-// legacyKeyParam is the query parameter in which Apollo's deprecated auth sends the key.
-const legacyKeyParam = "api_key"
-
-// RedactURLError removes secrets from the URL that net/http puts into its errors.
-func RedactURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		ue.URL = RedactURL(ue.URL)
+// fail builds the wrapper's error for an answer whose body has been read; cause is set
+// for a 2xx body that did not decode.
+func (d *Doer[R]) fail(op string, resp *http.Response, body []byte, cause error) error {
+	now := time.Now()
+	f := &Failure[R]{
+		Method:     resp.Request.Method,
+		Operation:  op,
+		StatusCode: resp.StatusCode,
+		Header:     resp.Header,
+		RateLimit:  d.cfg.ParseRateLimit(resp.Header, now),
+		Body:       body,
+		Snippet:    snippet(body),
+		Err:        cause,
 	}
-	return err
+	if cause == nil {
+		f.RetryAfter = ParseRetryAfter(resp.Header.Get("Retry-After"), now)
+		f.Message = extractMessage(resp.Header.Get("Content-Type"), body)
+		if f.Message == "" {
+			f.Message = http.StatusText(resp.StatusCode)
+		}
+	}
+	if d.cfg.NewError == nil {
+		return f
+	}
+	return d.cfg.NewError(f)
 }
 
-// RedactURL replaces the value of an api_key query parameter with a marker.
-func RedactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(unparseable URL)"
-	}
-	q := u.Query()
-	if q.Has(legacyKeyParam) {
-		q.Set(legacyKeyParam, "REDACTED")
-		u.RawQuery = q.Encode()
-	}
-	u.User = nil
-	return u.String()
+func isTooLarge(err error) bool {
+	_, ok := err.(*BodyTooLargeError)
+	return ok
+}
+
+// Error makes a bare Failure usable as an error, for a Doer without NewError.
+func (f *Failure[R]) Error() string {
+	return ErrorText(f.Operation, f.StatusCode, f.Err, f.Message, f.RetryAfter)
 }

@@ -11,10 +11,12 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/orgapis/orgapis/internal/redact"
 )
 
-// Config is what the wrappers set up a Doer with.
-type Config struct {
+// Config is what a wrapper sets up a Doer with. R is the wrapper's rate-limit type.
+type Config[R any] struct {
 	HTTPClient *http.Client // nil means http.DefaultClient
 	// MaxRetries is how many times a failed attempt is repeated; 0 disables retries.
 	MaxRetries int
@@ -22,14 +24,20 @@ type Config struct {
 	MinBackoff, MaxBackoff time.Duration
 	UserAgent              string
 	Logger                 *slog.Logger // nil discards
+	// MaxBodyBytes bounds a response body; 0 means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
 	// Idempotent says whether a request may be repeated after the server has seen it.
 	// Requests for which it is false are repeated only when they never reached it.
 	Idempotent func(*http.Request) bool
 	// ParseRateLimit reads the service's rate-limit headers.
-	ParseRateLimit func(http.Header, time.Time) RateLimit
+	ParseRateLimit func(http.Header, time.Time) R
 	// RateLimitWait is how long to wait after a 429 without Retry-After; nil means
 	// backoff only.
-	RateLimitWait func(RateLimit) time.Duration
+	RateLimitWait func(R) time.Duration
+	// NewError turns a failed call into the wrapper's error type; nil keeps *Failure.
+	NewError func(*Failure[R]) error
+	// Sleep waits between attempts; nil waits on a timer. Tests inject their own.
+	Sleep func(context.Context, time.Duration) error
 }
 
 // Defaults used when a Config leaves a field zero.
@@ -41,32 +49,38 @@ const (
 
 // Doer sends requests with retries and records the last rate-limit state. It satisfies
 // the generated clients' HttpRequestDoer. It is safe for concurrent use.
-type Doer struct {
-	cfg Config
+type Doer[R any] struct {
+	cfg Config[R]
 
 	mu   sync.Mutex
-	last RateLimit
+	last R
 }
 
 // NewDoer returns a Doer for cfg.
-func NewDoer(cfg Config) *Doer {
+func NewDoer[R any](cfg Config[R]) *Doer[R] {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = http.DefaultClient
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
 	if cfg.Idempotent == nil {
 		cfg.Idempotent = func(*http.Request) bool { return false }
 	}
 	if cfg.ParseRateLimit == nil {
-		cfg.ParseRateLimit = func(http.Header, time.Time) RateLimit { return RateLimit{} }
+		cfg.ParseRateLimit = func(http.Header, time.Time) R { var zero R; return zero }
 	}
-	return &Doer{cfg: cfg}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleep
+	}
+	return &Doer[R]{cfg: cfg}
 }
 
 // RateLimit returns the rate-limit state reported by the most recent response.
-func (d *Doer) RateLimit() RateLimit {
+func (d *Doer[R]) RateLimit() R {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.last
@@ -84,7 +98,7 @@ func retryStatus(code int) bool {
 
 // Do sends req, repeating it on 429, 5xx and transport errors as Config allows. The
 // returned response is the last one received; callers turn non-2xx into errors.
-func (d *Doer) Do(req *http.Request) (*http.Response, error) {
+func (d *Doer[R]) Do(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	if d.cfg.UserAgent != "" {
 		req.Header.Set("User-Agent", d.cfg.UserAgent)
@@ -99,7 +113,7 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 		start := time.Now()
 		resp, err := d.cfg.HTTPClient.Do(req)
 		if err != nil {
-			err = RedactURLError(err)
+			err = redact.URLError(err)
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
@@ -110,22 +124,23 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 			d.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "request failed, retrying",
 				slog.String("method", req.Method), slog.String("path", req.URL.Path),
 				slog.Int("attempt", attempt+1), slog.Duration("wait", wait), slog.String("error", err.Error()))
-			if err := sleep(ctx, wait); err != nil {
+			if err := d.cfg.Sleep(ctx, wait); err != nil {
 				return nil, err
 			}
 			continue
 		}
-		rl := d.cfg.ParseRateLimit(resp.Header, time.Now())
+		now := time.Now()
+		rl := d.cfg.ParseRateLimit(resp.Header, now)
 		d.mu.Lock()
 		d.last = rl
 		d.mu.Unlock()
 		d.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "response",
 			slog.String("method", req.Method), slog.String("path", req.URL.Path),
-			slog.Int("status", resp.StatusCode), slog.Duration("elapsed", time.Since(start)))
+			slog.Int("status", resp.StatusCode), slog.Duration("elapsed", now.Sub(start)))
 		if !retryStatus(resp.StatusCode) || attempt >= d.cfg.MaxRetries || !idempotent {
 			return resp, nil
 		}
-		wait := rl.RetryAfter
+		wait := ParseRetryAfter(resp.Header.Get("Retry-After"), now)
 		if wait == 0 && resp.StatusCode == http.StatusTooManyRequests && d.cfg.RateLimitWait != nil {
 			wait = d.cfg.RateLimitWait(rl)
 		}
@@ -141,14 +156,14 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 		d.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "retryable status, retrying",
 			slog.String("method", req.Method), slog.String("path", req.URL.Path),
 			slog.Int("status", resp.StatusCode), slog.Int("attempt", attempt+1), slog.Duration("wait", wait))
-		if err := sleep(ctx, wait); err != nil {
+		if err := d.cfg.Sleep(ctx, wait); err != nil {
 			return nil, err
 		}
 	}
 }
 
 // backoff is full-jitter exponential backoff: a random wait up to min·2^attempt, capped.
-func (d *Doer) backoff(attempt int) time.Duration {
+func (d *Doer[R]) backoff(attempt int) time.Duration {
 	lo, hi := d.cfg.MinBackoff, d.cfg.MaxBackoff
 	ceiling := lo << min(attempt, 30)
 	if ceiling <= 0 || ceiling > hi {

@@ -1,76 +1,57 @@
 package httpcore
 
 import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"math"
 	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
+	"testing/iotest"
 	"time"
 )
 
 func TestExtractMessageFromEveryKnownShape(t *testing.T) {
 	cases := []struct {
-		name, contentType, body, message, code string
+		name, contentType, body, message string
 	}{
-		{"errors objects", "application/json", `{"errors":[{"message":"Invalid page_token variable","param":"page_token"}]}`, "page_token: Invalid page_token variable", ""},
-		{"errors strings", "application/json", `{"errors":["a","b"]}`, "a; b", ""},
-		{"message", "application/json", `{"message":"Too many"}`, "Too many", ""},
-		{"error with code", "application/json", `{"error":"not on free plan","error_code":"API_INACCESSIBLE"}`, "not on free plan", "API_INACCESSIBLE"},
-		{"plain text", "text/plain", "Invalid API key. Please check.", "Invalid API key. Please check.", ""},
-		{"unknown JSON", "application/json", `{"detail":"x"}`, "", ""},
-		{"html page", "text/html", "<html>502</html>", "", ""},
-		{"empty", "", "", "", ""},
-		{"error object", "application/json", `{"error":{"nested":true}}`, "", ""},
+		{"errors objects", "application/json", `{"errors":[{"message":"Invalid page_token variable","param":"page_token"}]}`, "page_token: Invalid page_token variable"},
+		{"errors strings", "application/json", `{"errors":["a","b"]}`, "a; b"},
+		{"message", "application/json", `{"message":"Too many"}`, "Too many"},
+		{"error", "application/json", `{"error":"not on free plan","error_code":"API_INACCESSIBLE"}`, "not on free plan"},
+		{"plain text", "text/plain", "Invalid API key. Please check.", "Invalid API key. Please check."},
+		{"unknown JSON", "application/json", `{"detail":"x"}`, ""},
+		{"html page", "text/html", "<html>502</html>", ""},
+		{"empty", "", "", ""},
+		{"error object", "application/json", `{"error":{"nested":true}}`, ""},
+		{"long text is cut", "text/plain", strings.Repeat("x", 3*MaxErrorBody), strings.Repeat("x", MaxErrorBody)},
 	}
 	for _, c := range cases {
-		msg, code := extractMessage(c.contentType, []byte(c.body))
-		if msg != c.message || code != c.code {
-			t.Errorf("%s: got (%q, %q), want (%q, %q)", c.name, msg, code, c.message, c.code)
+		if msg := extractMessage(c.contentType, []byte(c.body)); msg != c.message {
+			t.Errorf("%s: got %q, want %q", c.name, msg, c.message)
 		}
-	}
-}
-
-func TestParseApolloReadsCurrentAndOlderNames(t *testing.T) {
-	h := http.Header{}
-	h.Set("x-rate-limit-minute", "50")
-	h.Set("x-minute-usage", "3")
-	h.Set("x-minute-requests-left", "47")
-	h.Set("x-rate-limit-daily", "2000")
-	h.Set("x-daily-requests-left", "1990")
-	h.Set("x-hourly-requests-left", "unlimited")
-	h.Set("retry-after", "12")
-	rl := ParseApollo(h, time.Now())
-	if rl.Minute != (Window{Known: true, Limit: 50, Used: 3, Remaining: 47}) {
-		t.Errorf("minute = %+v", rl.Minute)
-	}
-	if !rl.Day.Known || rl.Day.Limit != 2000 || rl.Day.Remaining != 1990 {
-		t.Errorf("day (older daily names) = %+v", rl.Day)
-	}
-	if !rl.Hour.Unlimited {
-		t.Errorf("hour = %+v, want unlimited", rl.Hour)
-	}
-	if rl.RetryAfter != 12*time.Second {
-		t.Errorf("retry after = %s", rl.RetryAfter)
-	}
-}
-
-func TestParseAffinityIgnoresGarbage(t *testing.T) {
-	h := http.Header{}
-	h.Set("X-Ratelimit-Limit-User", "ninety")
-	h.Set("X-Ratelimit-Limit-User-Remaining", "-4")
-	h.Set("X-Ratelimit-Limit-User-Reset", "7")
-	rl := ParseAffinity(h, time.Now())
-	if rl.User.Limit != 0 || rl.User.Remaining != 0 || rl.User.Reset != 7*time.Second || rl.Org.Known {
-		t.Errorf("rate limit = %+v", rl)
 	}
 }
 
 func TestParseRetryAfter(t *testing.T) {
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	cases := map[string]time.Duration{
-		"":    0,
-		"5":   5 * time.Second,
-		"0":   0,
-		"-3":  0,
-		"abc": 0,
+		"":            0,
+		"5":           5 * time.Second,
+		" 2.5 ":       2500 * time.Millisecond,
+		"0":           0,
+		"-3":          0,
+		"abc":         0,
+		"NaN":         0,
+		"Inf":         0,
+		"-Inf":        0,
+		"1e30":        0,
+		"99999999999": 0,
 		now.Add(90 * time.Second).Format(http.TimeFormat): 90 * time.Second,
 		now.Add(-time.Hour).Format(http.TimeFormat):       0,
 	}
@@ -81,17 +62,52 @@ func TestParseRetryAfter(t *testing.T) {
 	}
 }
 
+func TestParseCount(t *testing.T) {
+	cases := []struct {
+		in            string
+		n             int64
+		unlimited, ok bool
+	}{
+		{"900", 900, false, true}, {" 0 ", 0, false, true}, {"Unlimited", 0, true, true},
+		{"", 0, false, false}, {"-4", 0, false, false}, {"ninety", 0, false, false}, {"1.5", 0, false, false},
+		{strconv.FormatUint(math.MaxUint64, 10), 0, false, false},
+	}
+	for _, c := range cases {
+		n, unlimited, ok := ParseCount(c.in)
+		if n != c.n || unlimited != c.unlimited || ok != c.ok {
+			t.Errorf("ParseCount(%q) = %d, %v, %v", c.in, n, unlimited, ok)
+		}
+	}
+}
+
+func TestReadBody(t *testing.T) {
+	body := bytes.Repeat([]byte("a"), 3000)
+	for _, cl := range []int64{-1, 3000, 10} { // unknown, right, and a lying Content-Length
+		got, err := ReadBody(bytes.NewReader(body), cl, 4096)
+		if err != nil || !bytes.Equal(got, body) {
+			t.Errorf("content length %d: %d bytes, %v", cl, len(got), err)
+		}
+	}
+	got, err := ReadBody(bytes.NewReader(body), -1, 1000)
+	var tooLarge *BodyTooLargeError
+	if !errors.As(err, &tooLarge) || tooLarge.Limit != 1000 || len(got) != 1000 {
+		t.Errorf("over the limit: %d bytes, %v", len(got), err)
+	}
+	if _, err := ReadBody(iotest.ErrReader(io.ErrUnexpectedEOF), 10, 100); !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("read error lost: %v", err)
+	}
+}
+
 func TestBackoffStaysWithinBounds(t *testing.T) {
-	d := NewDoer(Config{MinBackoff: 10 * time.Millisecond, MaxBackoff: 80 * time.Millisecond})
+	d := NewDoer(Config[struct{}]{MinBackoff: 10 * time.Millisecond, MaxBackoff: 80 * time.Millisecond})
 	for attempt := 0; attempt < 40; attempt++ {
+		ceiling := min(10*time.Millisecond<<min(attempt, 30), 80*time.Millisecond)
 		for i := 0; i < 50; i++ {
-			w := d.backoff(attempt)
-			if w < 10*time.Millisecond || w > 80*time.Millisecond {
-				t.Fatalf("attempt %d: wait %s outside [10ms, 80ms]", attempt, w)
+			if w := d.backoff(attempt); w < 10*time.Millisecond || w > ceiling {
+				t.Fatalf("attempt %d: wait %s outside [10ms, %s]", attempt, w, ceiling)
 			}
 		}
 	}
-	// Jitter: the waits of a later attempt are not all the same.
 	seen := map[time.Duration]bool{}
 	for i := 0; i < 20; i++ {
 		seen[d.backoff(3)] = true
@@ -101,9 +117,155 @@ func TestBackoffStaysWithinBounds(t *testing.T) {
 	}
 }
 
-func TestRedactURL(t *testing.T) {
-	got := RedactURL("https://u:p@api.apollo.io/v1/x?api_key=SECRET&page=2")
-	if got != "https://api.apollo.io/v1/x?api_key=REDACTED&page=2" {
-		t.Errorf("RedactURL = %s", got)
+// sleeps records the waits a Doer asked for instead of sleeping.
+type sleeps struct {
+	mu    sync.Mutex
+	waits []time.Duration
+}
+
+func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.waits = append(s.waits, d)
+	return ctx.Err()
+}
+
+// script answers each request with the next status and headers, then 200.
+func script(t *testing.T, answers ...http.Header) (*httptest.Server, *int) {
+	t.Helper()
+	var mu sync.Mutex
+	hits := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		i := hits
+		hits++
+		mu.Unlock()
+		status := http.StatusOK
+		if i < len(answers) {
+			for k, v := range answers[i] {
+				w.Header()[k] = v
+			}
+			status, _ = strconv.Atoi(answers[i].Get("X-Status"))
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, `{"ok":true}`)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &hits
+}
+
+func answer(status int, kv ...string) http.Header {
+	h := http.Header{"X-Status": {strconv.Itoa(status)}}
+	for i := 0; i+1 < len(kv); i += 2 {
+		h.Set(kv[i], kv[i+1])
+	}
+	return h
+}
+
+type window struct{ reset time.Duration }
+
+func TestDoerRetries(t *testing.T) {
+	const lo, hi = 10 * time.Millisecond, 40 * time.Millisecond
+	cases := []struct {
+		name       string
+		method     string
+		answers    []http.Header
+		maxRetries int
+		wantHits   int
+		wantStatus int
+		// Exact waits, or, where backoff chose, nil and a count within [lo, hi].
+		wantWaits   []time.Duration
+		backoffs    int
+		deadline    time.Duration
+		rateLimited bool // RateLimitWait answers 7s
+	}{
+		{name: "success", method: "GET", maxRetries: 3, wantHits: 1, wantStatus: 200},
+		{name: "5xx burst then success", method: "GET", maxRetries: 3, answers: []http.Header{answer(500), answer(502), answer(503)},
+			wantHits: 4, wantStatus: 200, backoffs: 3},
+		{name: "retries run out", method: "GET", maxRetries: 2, answers: []http.Header{answer(504), answer(504), answer(504), answer(504)},
+			wantHits: 3, wantStatus: 504, backoffs: 2},
+		{name: "Retry-After seconds is the wait", method: "GET", maxRetries: 3, answers: []http.Header{answer(429, "Retry-After", "42")},
+			wantHits: 2, wantStatus: 200, wantWaits: []time.Duration{42 * time.Second}},
+		{name: "429 without Retry-After waits for the reset", method: "GET", maxRetries: 3, answers: []http.Header{answer(429)},
+			rateLimited: true, wantHits: 2, wantStatus: 200, wantWaits: []time.Duration{7 * time.Second}},
+		{name: "nonsense Retry-After falls back to backoff", method: "GET", maxRetries: 3, answers: []http.Header{answer(503, "Retry-After", "NaN")},
+			wantHits: 2, wantStatus: 200, backoffs: 1},
+		{name: "POST is not repeated once sent", method: "POST", maxRetries: 3, answers: []http.Header{answer(503)},
+			wantHits: 1, wantStatus: 503},
+		{name: "4xx is not repeated", method: "GET", maxRetries: 3, answers: []http.Header{answer(422)}, wantHits: 1, wantStatus: 422},
+		{name: "a wait past the deadline returns at once", method: "GET", maxRetries: 3, answers: []http.Header{answer(429, "Retry-After", "30")},
+			deadline: 5 * time.Second, wantHits: 1, wantStatus: 429},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			srv, hits := script(t, c.answers...)
+			var s sleeps
+			cfg := Config[window]{MaxRetries: c.maxRetries, MinBackoff: lo, MaxBackoff: hi, Sleep: s.sleep,
+				Idempotent: func(r *http.Request) bool { return r.Method == http.MethodGet }}
+			if c.rateLimited {
+				cfg.ParseRateLimit = func(http.Header, time.Time) window { return window{reset: 7 * time.Second} }
+				cfg.RateLimitWait = func(w window) time.Duration { return w.reset }
+			}
+			d := NewDoer(cfg)
+			ctx := context.Background()
+			if c.deadline > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, c.deadline)
+				defer cancel()
+			}
+			req, _ := http.NewRequestWithContext(ctx, c.method, srv.URL, strings.NewReader(`{}`))
+			resp, err := d.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if *hits != c.wantHits || resp.StatusCode != c.wantStatus {
+				t.Errorf("hits %d, status %d; want %d, %d", *hits, resp.StatusCode, c.wantHits, c.wantStatus)
+			}
+			if c.wantWaits != nil {
+				if len(s.waits) != len(c.wantWaits) || s.waits[0] != c.wantWaits[0] {
+					t.Errorf("waits %v, want %v", s.waits, c.wantWaits)
+				}
+				return
+			}
+			if len(s.waits) != c.backoffs {
+				t.Fatalf("waits %v, want %d backoffs", s.waits, c.backoffs)
+			}
+			for _, w := range s.waits {
+				if w < lo || w > hi {
+					t.Errorf("backoff %s outside [%s, %s]", w, lo, hi)
+				}
+			}
+		})
+	}
+}
+
+func TestDecodeTurnsAnswersIntoValuesOrFailures(t *testing.T) {
+	srv, _ := script(t, answer(404, "Retry-After", "3"))
+	d := NewDoer(Config[struct{}]{})
+	get := func() (*http.Response, error) {
+		req, _ := http.NewRequest("GET", srv.URL, nil)
+		return d.Do(req)
+	}
+	type ok struct{ OK bool }
+	resp, err := get()
+	_, err = Decode[ok](d, "getThing", resp, err)
+	var f *Failure[struct{}]
+	if !errors.As(err, &f) || f.StatusCode != 404 || f.Operation != "getThing" || f.RetryAfter != 3*time.Second || f.Err != nil {
+		t.Fatalf("404: %#v", err)
+	}
+	if !StatusIs(f.StatusCode, false, ErrNotFound) || StatusIs(f.StatusCode, false, ErrRateLimited) {
+		t.Error("StatusIs does not match by status")
+	}
+	resp, err = get()
+	v, err := Decode[ok](d, "getThing", resp, err)
+	if err != nil || !v.OK {
+		t.Fatalf("200: %+v, %v", v, err)
+	}
+	resp, err = get()
+	_, err = Decode[[]int](d, "getThing", resp, err)
+	if !errors.As(err, &f) || f.StatusCode != 200 || f.Err == nil || !strings.Contains(err.Error(), ErrMalformedBody.Error()) {
+		t.Errorf("undecodable 200: %v", err)
 	}
 }

@@ -6,16 +6,15 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"time"
-
-	"github.com/orgapis/orgapis/contract"
-	"github.com/orgapis/orgapis/specs"
 )
 
-// Settings are the options both wrappers offer. Each wrapper keeps its own Option type
-// over a struct that embeds Settings.
+// Settings are the options every wrapper offers. Each wrapper keeps its own Option type
+// over a struct that embeds Settings, and its options call the setters below, which
+// refuse bad values with an error naming the option.
 type Settings struct {
 	BaseURL                string
 	HTTPClient             *http.Client
@@ -23,67 +22,148 @@ type Settings struct {
 	MinBackoff, MaxBackoff time.Duration
 	UserAgent              string
 	Logger                 *slog.Logger
+	MaxBodyBytes           int64
 	Editors                []func(context.Context, *http.Request) error
-	// Transports wrap the HTTP client's transport, innermost first.
-	Transports []func(http.RoundTripper) http.RoundTripper
-	// OnFindings, when set, turns on response validation against the API's spec.
-	OnFindings func([]contract.Finding)
-	// Err is the first invalid option; constructors return it.
-	Err error
+	// Middleware wraps the HTTP client's transport, innermost first.
+	Middleware []func(http.RoundTripper) http.RoundTripper
+	// Sleep replaces the timer between attempts (tests).
+	Sleep func(context.Context, time.Duration) error
 }
 
 // DefaultSettings returns the defaults for a service at baseURL.
 func DefaultSettings(baseURL, userAgent string) Settings {
 	return Settings{
-		BaseURL:    baseURL,
-		MaxRetries: DefaultMaxRetries,
-		MinBackoff: DefaultMinBackoff,
-		MaxBackoff: DefaultMaxBackoff,
-		UserAgent:  userAgent,
+		BaseURL:      baseURL,
+		MaxRetries:   DefaultMaxRetries,
+		MinBackoff:   DefaultMinBackoff,
+		MaxBackoff:   DefaultMaxBackoff,
+		UserAgent:    userAgent,
+		MaxBodyBytes: DefaultMaxBodyBytes,
 	}
+}
+
+// SetBaseURL sets the base URL, refusing one without an http or https scheme and a host.
+func (s *Settings) SetBaseURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("WithBaseURL: want an absolute http or https URL, got %q", raw)
+	}
+	s.BaseURL = raw
+	return nil
+}
+
+// SetHTTPClient sets the HTTP client, refusing nil.
+func (s *Settings) SetHTTPClient(hc *http.Client) error {
+	if hc == nil {
+		return errors.New("WithHTTPClient: client is nil")
+	}
+	s.HTTPClient = hc
+	return nil
 }
 
 // SetRetries sets the retry count, refusing a negative one.
-func (s *Settings) SetRetries(n int) {
+func (s *Settings) SetRetries(n int) error {
 	if n < 0 {
-		s.fail(fmt.Errorf("WithRetries: retries must not be negative, got %d", n))
-		return
+		return fmt.Errorf("WithRetries: retries must not be negative, got %d", n)
 	}
 	s.MaxRetries = n
+	return nil
 }
 
-// SetBackoff sets the backoff bounds, refusing 0 < min <= max being false.
-func (s *Settings) SetBackoff(minWait, maxWait time.Duration) {
+// SetBackoff sets the backoff bounds, refusing anything but 0 < min <= max.
+func (s *Settings) SetBackoff(minWait, maxWait time.Duration) error {
 	if minWait <= 0 || maxWait < minWait {
-		s.fail(errors.New("WithBackoff: want 0 < min <= max"))
-		return
+		return fmt.Errorf("WithBackoff: want 0 < min <= max, got %s and %s", minWait, maxWait)
 	}
 	s.MinBackoff, s.MaxBackoff = minWait, maxWait
+	return nil
 }
 
-func (s *Settings) fail(err error) {
-	if s.Err == nil {
-		s.Err = err
+// SetLogger sets the logger, refusing nil.
+func (s *Settings) SetLogger(l *slog.Logger) error {
+	if l == nil {
+		return errors.New("WithLogger: logger is nil")
+	}
+	s.Logger = l
+	return nil
+}
+
+// SetMaxBodyBytes sets the largest response body read, refusing a limit below 1 KiB.
+func (s *Settings) SetMaxBodyBytes(n int64) error {
+	if n < 1<<10 {
+		return fmt.Errorf("WithMaxBodyBytes: want at least 1024 bytes, got %d", n)
+	}
+	s.MaxBodyBytes = n
+	return nil
+}
+
+// AddEditor appends a request editor, refusing nil.
+func (s *Settings) AddEditor(fn func(context.Context, *http.Request) error) error {
+	if fn == nil {
+		return errors.New("WithRequestEditor: editor is nil")
+	}
+	s.Editors = append(s.Editors, fn)
+	return nil
+}
+
+// AddMiddleware appends a transport middleware, refusing nil.
+func (s *Settings) AddMiddleware(mw func(http.RoundTripper) http.RoundTripper) error {
+	if mw == nil {
+		return errors.New("WithMiddleware: middleware is nil")
+	}
+	s.Middleware = append(s.Middleware, mw)
+	return nil
+}
+
+// Configure returns the Doer configuration these settings describe; the wrapper adds its
+// rate-limit parsing, idempotency rule and error type.
+func Configure[R any](s *Settings) Config[R] {
+	return Config[R]{
+		HTTPClient:   s.client(),
+		MaxRetries:   s.MaxRetries,
+		MinBackoff:   s.MinBackoff,
+		MaxBackoff:   s.MaxBackoff,
+		UserAgent:    s.UserAgent,
+		Logger:       s.Logger,
+		MaxBodyBytes: s.MaxBodyBytes,
+		Sleep:        s.Sleep,
 	}
 }
 
-// Prepare checks the settings, turns on response validation against api's spec when
-// asked, and returns the Doer configuration; the wrapper adds the rest.
-func (s *Settings) Prepare(api specs.API) (Config, error) {
-	if s.Err != nil {
-		return Config{}, s.Err
+// client is the configured HTTP client with the middleware around its transport. The
+// caller's client is copied, never changed.
+func (s *Settings) client() *http.Client {
+	hc := s.HTTPClient
+	if len(s.Middleware) == 0 {
+		return hc
 	}
-	if s.OnFindings != nil {
-		v, err := contract.NewEmbedded(context.Background(), api)
-		if err != nil {
-			return Config{}, fmt.Errorf("loading the spec for response validation: %w", err)
+	var c http.Client
+	if hc != nil {
+		c = *hc
+	}
+	rt := c.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	for _, wrap := range s.Middleware {
+		rt = wrap(rt)
+	}
+	c.Transport = rt
+	return &c
+}
+
+// Editor runs auth and then the user's editors on each request.
+func (s *Settings) Editor(auth func(*http.Request)) func(context.Context, *http.Request) error {
+	editors := s.Editors
+	return func(ctx context.Context, r *http.Request) error {
+		auth(r)
+		for _, e := range editors {
+			if err := e(ctx, r); err != nil {
+				return err
+			}
 		}
-		onFindings := s.OnFindings
-		s.Transports = append(s.Transports, func(base http.RoundTripper) http.RoundTripper {
-			return &contract.Transport{Base: base, Validator: v, OnFindings: onFindings}
-		})
+		return nil
 	}
-	return s.config(), nil
 }
 
 // KeyFromEnv reads an API key from the environment variable name; a missing or blank
@@ -94,44 +174,4 @@ func KeyFromEnv(name string, errNoKey error) (string, error) {
 		return "", fmt.Errorf("%w: set %s", errNoKey, name)
 	}
 	return key, nil
-}
-
-func (s *Settings) config() Config {
-	hc := s.HTTPClient
-	if len(s.Transports) > 0 {
-		var c http.Client
-		if hc != nil {
-			c = *hc
-		}
-		rt := c.Transport
-		if rt == nil {
-			rt = http.DefaultTransport
-		}
-		for _, wrap := range s.Transports {
-			rt = wrap(rt)
-		}
-		c.Transport = rt
-		hc = &c
-	}
-	return Config{
-		HTTPClient: hc,
-		MaxRetries: s.MaxRetries,
-		MinBackoff: s.MinBackoff,
-		MaxBackoff: s.MaxBackoff,
-		UserAgent:  s.UserAgent,
-		Logger:     s.Logger,
-	}
-}
-
-// Editor runs auth and then the user's editors on each request.
-func (s *Settings) Editor(auth func(*http.Request)) func(context.Context, *http.Request) error {
-	return func(ctx context.Context, r *http.Request) error {
-		auth(r)
-		for _, e := range s.Editors {
-			if err := e(ctx, r); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
 }

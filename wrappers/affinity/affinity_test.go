@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -36,7 +37,7 @@ func TestOrganizationsFollowsEveryPage(t *testing.T) {
 	c, fake := setup(t)
 	fake.Generate(1203)
 	var ids []int64
-	for org, err := range c.Organizations(context.Background(), affinity.SearchQuery{Term: "org", PageSize: 500}) {
+	for org, err := range c.Organizations(context.Background(), affinity.OrganizationQuery{Term: "org", PageSize: 500}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +69,7 @@ func TestOrganizationsStopsEarlyWithoutFetchingMore(t *testing.T) {
 	c, fake := setup(t)
 	fake.Generate(50)
 	n := 0
-	for _, err := range c.Organizations(context.Background(), affinity.SearchQuery{PageSize: 10}) {
+	for _, err := range c.Organizations(context.Background(), affinity.OrganizationQuery{PageSize: 10}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -110,7 +111,7 @@ func TestOrganizationsCrossesEmptyPageWithToken(t *testing.T) {
 		"t3": `{"organizations":[],"next_page_token":null}`,
 	})
 	var names []string
-	for org, err := range c.Organizations(context.Background(), affinity.SearchQuery{}) {
+	for org, err := range c.Organizations(context.Background(), affinity.OrganizationQuery{}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -129,7 +130,7 @@ func TestOrganizationsFailsOnRepeatedToken(t *testing.T) {
 	})
 	var last error
 	n := 0
-	for _, err := range c.Organizations(context.Background(), affinity.SearchQuery{}) {
+	for _, err := range c.Organizations(context.Background(), affinity.OrganizationQuery{}) {
 		last = err
 		if n++; n > 10 {
 			t.Fatal("iteration did not stop")
@@ -143,13 +144,13 @@ func TestOrganizationsFailsOnRepeatedToken(t *testing.T) {
 func TestPagesResumeFromCheckpoint(t *testing.T) {
 	c, fake := setup(t)
 	fake.Generate(25)
-	q := affinity.SearchQuery{PageSize: 10}
-	first, err := c.SearchOrganizations(context.Background(), q, "")
+	q := affinity.OrganizationQuery{PageSize: 10}
+	first, err := c.OrganizationPage(context.Background(), q, "")
 	if err != nil || first.NextPageToken == "" {
 		t.Fatalf("first page: %v, token %q", err, first.NextPageToken)
 	}
 	rest := 0
-	for page, err := range c.Pages(context.Background(), q, first.NextPageToken) {
+	for page, err := range c.OrganizationPages(context.Background(), q, first.NextPageToken) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -159,7 +160,7 @@ func TestPagesResumeFromCheckpoint(t *testing.T) {
 		t.Errorf("resumed listing got %d organizations, want 15", rest)
 	}
 	// A token used with another query is refused by the service, as documented.
-	_, err = c.SearchOrganizations(context.Background(), affinity.SearchQuery{PageSize: 10, Term: "x"}, first.NextPageToken)
+	_, err = c.OrganizationPage(context.Background(), affinity.OrganizationQuery{PageSize: 10, Term: "x"}, first.NextPageToken)
 	var apiErr *affinity.Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 422 || !strings.Contains(apiErr.Message, "Invalid page_token variable") {
 		t.Errorf("changed query error = %v", err)
@@ -183,12 +184,12 @@ func TestCRUD(t *testing.T) {
 	if updated.Name != "Acme Corp." || updated.PersonIDs == nil || len(*updated.PersonIDs) != 2 {
 		t.Errorf("updated = %+v", updated)
 	}
-	got, err := c.GetOrganization(ctx, created.ID, affinity.GetOptions{})
+	got, err := c.GetOrganization(ctx, created.ID, affinity.GetOrganizationOptions{})
 	if err != nil || got.Name != "Acme Corp." {
 		t.Errorf("get = %+v, %v", got, err)
 	}
 	found := 0
-	for org, err := range c.Organizations(ctx, affinity.SearchQuery{Term: "ACME"}) {
+	for org, err := range c.Organizations(ctx, affinity.OrganizationQuery{Term: "ACME"}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -205,11 +206,11 @@ func TestCRUD(t *testing.T) {
 	if fake.Len() != 0 {
 		t.Errorf("fake still holds %d organizations", fake.Len())
 	}
-	_, err = c.GetOrganization(ctx, created.ID, affinity.GetOptions{})
+	_, err = c.GetOrganization(ctx, created.ID, affinity.GetOrganizationOptions{})
 	if !errors.Is(err, affinity.ErrNotFound) {
 		t.Errorf("get after delete = %v, want ErrNotFound", err)
 	}
-	fields, err := c.OrganizationFields(ctx)
+	fields, err := c.ListOrganizationFields(ctx)
 	if err != nil || len(fields) != 3 || fields[1].Name != "Leads" {
 		t.Errorf("fields = %+v, %v", fields, err)
 	}
@@ -219,10 +220,10 @@ func TestBadParametersSendNothing(t *testing.T) {
 	c, fake := setup(t)
 	ctx := context.Background()
 	cases := map[string]error{}
-	_, cases["page_size"] = c.SearchOrganizations(ctx, affinity.SearchQuery{PageSize: 501}, "")
-	_, cases["with_interaction_persons"] = c.SearchOrganizations(ctx, affinity.SearchQuery{WithInteractionPersons: true}, "")
-	_, cases["min_lunch_date"] = c.SearchOrganizations(ctx, affinity.SearchQuery{After: map[affinity.InteractionKind]time.Time{"lunch": time.Now()}}, "")
-	_, cases["organization_id"] = c.GetOrganization(ctx, 0, affinity.GetOptions{})
+	_, cases["page_size"] = c.OrganizationPage(ctx, affinity.OrganizationQuery{PageSize: 501}, "")
+	_, cases["with_interaction_persons"] = c.OrganizationPage(ctx, affinity.OrganizationQuery{WithInteractionPersons: true}, "")
+	_, cases["min_lunch_date"] = c.OrganizationPage(ctx, affinity.OrganizationQuery{After: map[affinity.InteractionKind]time.Time{"lunch": time.Now()}}, "")
+	_, cases["organization_id"] = c.GetOrganization(ctx, 0, affinity.GetOrganizationOptions{})
 	_, cases["name"] = c.CreateOrganization(ctx, affinity.NewOrganization{Domain: "x.co"})
 	_, cases["update"] = c.UpdateOrganization(ctx, 5, affinity.OrganizationUpdate{})
 	for param, err := range cases {
@@ -243,17 +244,37 @@ func TestBadParametersSendNothing(t *testing.T) {
 	}
 }
 
+// recordedSleeps is an injected sleeper: it records each wait the client chose and
+// returns at once.
+type recordedSleeps struct {
+	mu    sync.Mutex
+	waits []time.Duration
+}
+
+func (r *recordedSleeps) sleep(ctx context.Context, d time.Duration) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.waits = append(r.waits, d)
+	return ctx.Err()
+}
+
+func (r *recordedSleeps) get() []time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]time.Duration(nil), r.waits...)
+}
+
 func TestRetriesHonourRetryAfter(t *testing.T) {
-	c, fake := setup(t)
+	var sleeps recordedSleeps
+	c, fake := setup(t, affinity.WithSleep(sleeps.sleep))
 	fake.Generate(3)
-	fake.Fail(affinitytest.RateLimited("1"))
-	start := time.Now()
-	page, err := c.SearchOrganizations(context.Background(), affinity.SearchQuery{}, "")
+	fake.Fail(affinitytest.RateLimited("7"))
+	page, err := c.OrganizationPage(context.Background(), affinity.OrganizationQuery{}, "")
 	if err != nil || len(page.Organizations) != 3 {
 		t.Fatalf("page = %+v, %v", page, err)
 	}
-	if waited := time.Since(start); waited < 900*time.Millisecond {
-		t.Errorf("retried after %s, want Retry-After's 1s", waited)
+	if w := sleeps.get(); len(w) != 1 || w[0] != 7*time.Second {
+		t.Errorf("waits = %v, want exactly Retry-After's 7s", w)
 	}
 	if fake.Hits() != 2 {
 		t.Errorf("hits = %d, want 2", fake.Hits())
@@ -264,14 +285,14 @@ func TestRetriesBurstOf5xx(t *testing.T) {
 	c, fake := setup(t)
 	fake.Generate(1)
 	fake.Fail(affinitytest.ServerError(500), affinitytest.ServerError(502), affinitytest.ServerError(503))
-	if _, err := c.OrganizationFields(context.Background()); err != nil {
+	if _, err := c.ListOrganizationFields(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if fake.Hits() != 4 {
 		t.Errorf("hits = %d, want 4", fake.Hits())
 	}
 	fake.Fail(affinitytest.ServerError(504), affinitytest.ServerError(504), affinitytest.ServerError(504), affinitytest.ServerError(504))
-	_, err := c.OrganizationFields(context.Background())
+	_, err := c.ListOrganizationFields(context.Background())
 	var apiErr *affinity.Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 504 {
 		t.Errorf("after retries ran out: %v", err)
@@ -329,7 +350,7 @@ func TestWaitBeyondDeadlineFailsAtOnce(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
 			start := time.Now()
-			_, err := c.OrganizationFields(ctx)
+			_, err := c.ListOrganizationFields(ctx)
 			if !errors.Is(err, affinity.ErrRateLimited) {
 				t.Fatalf("err = %v, want ErrRateLimited", err)
 			}
@@ -347,7 +368,7 @@ func TestWaitBeyondDeadlineFailsAtOnce(t *testing.T) {
 func TestMalformedBodyKeepsStatusAndBody(t *testing.T) {
 	c, fake := setup(t)
 	fake.Fail(affinitytest.Malformed())
-	_, err := c.SearchOrganizations(context.Background(), affinity.SearchQuery{}, "")
+	_, err := c.OrganizationPage(context.Background(), affinity.OrganizationQuery{}, "")
 	var apiErr *affinity.Error
 	if !errors.As(err, &apiErr) || !errors.Is(err, affinity.ErrMalformedBody) {
 		t.Fatalf("err = %v, want a malformed-body *Error", err)
@@ -365,29 +386,29 @@ func TestErrorsCarryMessageAndRateLimit(t *testing.T) {
 	if !errors.As(err, &apiErr) || !errors.Is(err, affinity.ErrForbidden) || apiErr.Message != "Forbidden: plan" {
 		t.Fatalf("err = %#v", err)
 	}
-	if !apiErr.RateLimit.User.Known || apiErr.RateLimit.User.Limit != 900 || !apiErr.RateLimit.Org.Unlimited {
+	if !apiErr.RateLimit.User.Known || apiErr.RateLimit.User.Limit != 900 || !apiErr.RateLimit.Account.Unlimited {
 		t.Errorf("rate limit on error = %+v", apiErr.RateLimit)
 	}
 	c2, _ := affinity.NewClient("wrong", affinity.WithBaseURL(fake.URL))
-	if _, err := c2.OrganizationFields(context.Background()); !errors.Is(err, affinity.ErrUnauthorized) {
+	if _, err := c2.ListOrganizationFields(context.Background()); !errors.Is(err, affinity.ErrUnauthorized) {
 		t.Errorf("bad key: %v", err)
 	}
 }
 
 func TestRateLimitVisibleAfterCall(t *testing.T) {
 	c, _ := setup(t)
-	if _, err := c.OrganizationFields(context.Background()); err != nil {
+	if _, err := c.ListOrganizationFields(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	rl := c.RateLimit()
-	if rl.User.Limit != 900 || rl.User.Remaining != 899 || rl.User.Reset != 42*time.Second || !rl.Org.Unlimited {
+	if rl.User.Limit != 900 || rl.User.Remaining != 899 || rl.User.Reset != 42*time.Second || !rl.Account.Unlimited {
 		t.Errorf("rate limit = %+v", rl)
 	}
 }
 
 func TestBearerAuth(t *testing.T) {
 	c, _ := setup(t, affinity.WithBearerAuth())
-	if _, err := c.OrganizationFields(context.Background()); err != nil {
+	if _, err := c.ListOrganizationFields(context.Background()); err != nil {
 		t.Fatalf("bearer auth refused: %v", err)
 	}
 }
@@ -397,13 +418,13 @@ func TestKeyNeverShows(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c, fake := setup(t, affinity.WithLogger(logger))
 	fake.Fail(affinitytest.ServerError(503), affinitytest.Fault{Status: 401, Body: "bad"})
-	_, err := c.OrganizationFields(context.Background())
+	_, err := c.ListOrganizationFields(context.Background())
 	if err == nil {
 		t.Fatal("want an error")
 	}
 	for what, text := range map[string]string{
 		"error": err.Error(), "%+v": fmt.Sprintf("%+v", err), "client %v": fmt.Sprintf("%v", c),
-		"client %+v": fmt.Sprintf("%+v", c), "client %#v": fmt.Sprintf("%#v", c), "logs": logs.String(),
+		"client %+v": fmt.Sprintf("%+v", c), "client value %+v": fmt.Sprintf("%+v", *c), "client %#v": fmt.Sprintf("%#v", c), "logs": logs.String(),
 	} {
 		if strings.Contains(text, key) {
 			t.Errorf("%s shows the key: %s", what, text)
@@ -420,7 +441,7 @@ func TestSlowAnswerHitsTheCallersTimeout(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := c.OrganizationFields(ctx)
+	_, err := c.ListOrganizationFields(ctx)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err = %v, want the context's deadline", err)
 	}
@@ -430,13 +451,13 @@ func TestSlowAnswerHitsTheCallersTimeout(t *testing.T) {
 }
 
 func TestRateLimitedWithoutRetryAfterWaitsForReset(t *testing.T) {
-	c, fake := setup(t)
-	fake.Fail(affinitytest.RateLimitedUntilReset(1))
-	start := time.Now()
-	if _, err := c.OrganizationFields(context.Background()); err != nil {
+	var sleeps recordedSleeps
+	c, fake := setup(t, affinity.WithSleep(sleeps.sleep))
+	fake.Fail(affinitytest.RateLimitedUntilReset(42))
+	if _, err := c.ListOrganizationFields(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if waited := time.Since(start); waited < 900*time.Millisecond {
-		t.Errorf("retried after %s, want the 1s reset", waited)
+	if w := sleeps.get(); len(w) != 1 || w[0] != 42*time.Second {
+		t.Errorf("waits = %v, want exactly the 42s reset", w)
 	}
 }

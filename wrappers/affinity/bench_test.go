@@ -96,7 +96,7 @@ func baseline(ctx context.Context, base string) (int, error) {
 
 func viaWrapper(ctx context.Context, c *affinity.Client) (int, error) {
 	count := 0
-	for _, err := range c.Organizations(ctx, affinity.SearchQuery{PageSize: 500}) {
+	for _, err := range c.Organizations(ctx, affinity.OrganizationQuery{PageSize: 500}) {
 		if err != nil {
 			return count, err
 		}
@@ -164,7 +164,7 @@ func BenchmarkPeakHeap(b *testing.B) {
 		runtime.ReadMemStats(&ms)
 		start, top := ms.HeapAlloc, ms.HeapAlloc
 		n := 0
-		for _, err := range c.Organizations(context.Background(), affinity.SearchQuery{PageSize: 500}) {
+		for _, err := range c.Organizations(context.Background(), affinity.OrganizationQuery{PageSize: 500}) {
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -1,6 +1,11 @@
 // Package affinity is a client for the organization endpoints of Affinity's v1 API:
 // authentication, auto-pagination, retries that respect rate limits, and typed errors,
 // on top of the generated client in generated/affinityapi.
+//
+// Listings follow one naming scheme in this package and in package apollo: Organizations
+// iterates over every item, OrganizationPages over pages, and OrganizationPage fetches
+// one page; single records use GetX, CreateX, UpdateX and DeleteX, and unpaginated lists
+// ListX.
 package affinity
 
 import (
@@ -12,7 +17,7 @@ import (
 
 	"github.com/orgapis/orgapis/generated/affinityapi"
 	"github.com/orgapis/orgapis/internal/httpcore"
-	"github.com/orgapis/orgapis/specs"
+	"github.com/orgapis/orgapis/internal/redact"
 )
 
 // DefaultBaseURL is Affinity's production API.
@@ -24,11 +29,11 @@ const EnvAPIKey = "AFFINITY_API_KEY"
 // ErrNoAPIKey is returned when a client is made without a key.
 var ErrNoAPIKey = errors.New("affinity: API key is empty")
 
-// Client calls Affinity. It is safe for concurrent use.
+// Client calls Affinity. It is safe for concurrent use. The key lives only inside the
+// request editor, so no formatting of a Client can print it.
 type Client struct {
 	api  *affinityapi.Client
-	doer *httpcore.Doer
-	key  string
+	doer *httpcore.Doer[RateLimit]
 }
 
 // NewClient returns a client that authenticates with apiKey.
@@ -38,22 +43,23 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	}
 	s := settings{Settings: httpcore.DefaultSettings(DefaultBaseURL, "orgapis-affinity-go")}
 	for _, opt := range opts {
-		opt(&s)
+		if err := opt(&s); err != nil {
+			return nil, fmt.Errorf("affinity: %w", err)
+		}
 	}
-	cfg, err := s.Prepare(specs.Affinity)
-	if err != nil {
-		return nil, fmt.Errorf("affinity: %w", err)
-	}
-	// POST /organizations creates a record: repeating it after the server saw it could
-	// create a duplicate.
+	cfg := httpcore.Configure[RateLimit](&s.Settings)
+	// POST creates a record: repeating it after the server saw it could create a
+	// duplicate, and Affinity has no idempotency key.
 	cfg.Idempotent = func(r *http.Request) bool { return r.Method != http.MethodPost }
-	cfg.ParseRateLimit = httpcore.ParseAffinity
-	cfg.RateLimitWait = func(rl httpcore.RateLimit) time.Duration { return rl.User.Reset }
-	c := &Client{doer: httpcore.NewDoer(cfg), key: apiKey}
-	auth := func(r *http.Request) { r.SetBasicAuth("", c.key) }
+	cfg.ParseRateLimit = parseRateLimit
+	// Affinity documents no Retry-After; after a 429 the user window's reset is the wait.
+	cfg.RateLimitWait = func(rl RateLimit) time.Duration { return rl.User.Reset }
+	cfg.NewError = newError
+	auth := func(r *http.Request) { r.SetBasicAuth("", apiKey) }
 	if s.bearer {
-		auth = func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+c.key) }
+		auth = func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+apiKey) }
 	}
+	c := &Client{doer: httpcore.NewDoer(cfg)}
 	api, err := affinityapi.NewClient(s.BaseURL, affinityapi.WithHTTPClient(c.doer),
 		affinityapi.WithRequestEditorFn(s.Editor(auth)))
 	if err != nil {
@@ -76,7 +82,7 @@ func NewClientFromEnv(opts ...Option) (*Client, error) {
 func (c *Client) RateLimit() RateLimit { return c.doer.RateLimit() }
 
 // String describes the client without its key.
-func (c *Client) String() string { return "affinity.Client{key: REDACTED}" }
+func (c *Client) String() string { return "affinity.Client{key: " + redact.Marker + "}" }
 
 // GoString keeps the key out of %#v as well.
 func (c *Client) GoString() string { return c.String() }

@@ -20,7 +20,7 @@ func ExampleClient_Organizations() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	for org, err := range client.Organizations(context.Background(), affinity.SearchQuery{Term: "org"}) {
+	for org, err := range client.Organizations(context.Background(), affinity.OrganizationQuery{Term: "org"}) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -33,14 +33,14 @@ func ExampleClient_Organizations() {
 }
 
 // Fetch a listing page by page, keeping the token to resume later.
-func ExampleClient_Pages() {
+func ExampleClient_OrganizationPages() {
 	fake := affinitytest.NewServer("my-key")
 	defer fake.Close()
 	fake.Generate(5)
 	client, _ := affinity.NewClient("my-key", affinity.WithBaseURL(fake.URL))
 
 	checkpoint := ""
-	for page, err := range client.Pages(context.Background(), affinity.SearchQuery{PageSize: 2}, checkpoint) {
+	for page, err := range client.OrganizationPages(context.Background(), affinity.OrganizationQuery{PageSize: 2}, checkpoint) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -68,7 +68,7 @@ func ExampleClient_CreateOrganization() {
 	fmt.Println(org.Name, *org.PersonIDs)
 
 	_ = client.DeleteOrganization(ctx, org.ID)
-	_, err = client.GetOrganization(ctx, org.ID, affinity.GetOptions{})
+	_, err = client.GetOrganization(ctx, org.ID, affinity.GetOrganizationOptions{})
 	fmt.Println(errors.Is(err, affinity.ErrNotFound))
 	// Output:
 	// Acme Corporation [38706 89734]
@@ -83,7 +83,7 @@ func ExampleError() {
 		Body: `{"errors":[{"message":"organization 1 no longer exists as it has been merged into 2","param":"organization_id"}]}`})
 	client, _ := affinity.NewClient("my-key", affinity.WithBaseURL(fake.URL))
 
-	_, err := client.GetOrganization(context.Background(), 1, affinity.GetOptions{})
+	_, err := client.GetOrganization(context.Background(), 1, affinity.GetOrganizationOptions{})
 	var apiErr *affinity.Error
 	if errors.As(err, &apiErr) {
 		fmt.Println(apiErr.StatusCode, apiErr.Message)

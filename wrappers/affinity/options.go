@@ -6,56 +6,62 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/orgapis/orgapis/contract"
 	"github.com/orgapis/orgapis/internal/httpcore"
 )
 
-// Option configures a Client.
-type Option func(*settings)
+// Option configures a Client. NewClient returns the error of the first option that
+// refuses its value.
+type Option func(*settings) error
 
 type settings struct {
 	httpcore.Settings
 	bearer bool
 }
 
-// WithBaseURL sends requests to url instead of DefaultBaseURL, for a proxy or a fake.
-func WithBaseURL(url string) Option { return func(s *settings) { s.BaseURL = url } }
+// WithBaseURL sends requests to url (absolute http or https) instead of
+// DefaultBaseURL, for a proxy or a fake.
+func WithBaseURL(url string) Option { return func(s *settings) error { return s.SetBaseURL(url) } }
 
-// WithHTTPClient sends requests through hc instead of http.DefaultClient.
-func WithHTTPClient(hc *http.Client) Option { return func(s *settings) { s.HTTPClient = hc } }
+// WithHTTPClient sends requests through hc instead of http.DefaultClient. hc is
+// never modified; middleware is added to a copy.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(s *settings) error { return s.SetHTTPClient(hc) }
+}
 
 // WithRetries sets how many times a failed request is repeated (default 3; 0 disables).
-func WithRetries(n int) Option { return func(s *settings) { s.SetRetries(n) } }
+func WithRetries(n int) Option { return func(s *settings) error { return s.SetRetries(n) } }
 
 // WithBackoff bounds the exponential backoff between retries (default 500ms to 30s).
 func WithBackoff(minWait, maxWait time.Duration) Option {
-	return func(s *settings) { s.SetBackoff(minWait, maxWait) }
+	return func(s *settings) error { return s.SetBackoff(minWait, maxWait) }
 }
 
 // WithUserAgent sets the User-Agent header.
-func WithUserAgent(ua string) Option { return func(s *settings) { s.UserAgent = ua } }
+func WithUserAgent(ua string) Option {
+	return func(s *settings) error { s.UserAgent = ua; return nil }
+}
 
 // WithLogger logs retries (warn) and responses (debug) to l. Keys are never logged.
-func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.Logger = l } }
+func WithLogger(l *slog.Logger) Option { return func(s *settings) error { return s.SetLogger(l) } }
+
+// WithMaxBodyBytes bounds the response bodies the client reads (default 32 MiB); a
+// longer one fails the call.
+func WithMaxBodyBytes(n int64) Option {
+	return func(s *settings) error { return s.SetMaxBodyBytes(n) }
+}
 
 // WithRequestEditor runs fn on every request after authentication, for extra headers.
 func WithRequestEditor(fn func(context.Context, *http.Request) error) Option {
-	return func(s *settings) { s.Editors = append(s.Editors, fn) }
+	return func(s *settings) error { return s.AddEditor(fn) }
+}
+
+// WithMiddleware wraps the client's transport with mw, for logging, recording or
+// checking responses against the spec (contract.Middleware). Middleware added first
+// sits closest to the network. The client sees whatever the middleware returns.
+func WithMiddleware(mw func(http.RoundTripper) http.RoundTripper) Option {
+	return func(s *settings) error { return s.AddMiddleware(mw) }
 }
 
 // WithBearerAuth sends the key as a bearer token instead of HTTP Basic. Affinity's v1
 // API accepts both since November 2025; Basic is the default because it always worked.
-func WithBearerAuth() Option { return func(s *settings) { s.bearer = true } }
-
-// WithResponseValidation checks every response against the Affinity spec as it arrives
-// and passes the findings of each response that has any to onFindings; what the client
-// returns is unchanged. Meant for integration tests that should fail on drift:
-//
-//	client, _ := affinity.NewClient(key, affinity.WithResponseValidation(func(fs []contract.Finding) {
-//		for _, f := range fs {
-//			t.Errorf("%s %s: expected %s, found %s", f.OperationID, f.Pointer, f.Expected, f.Found)
-//		}
-//	}))
-func WithResponseValidation(onFindings func([]contract.Finding)) Option {
-	return func(s *settings) { s.OnFindings = onFindings }
-}
+func WithBearerAuth() Option { return func(s *settings) error { s.bearer = true; return nil } }

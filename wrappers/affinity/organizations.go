@@ -33,8 +33,8 @@ const (
 	NextEvent       InteractionKind = "next_event"
 )
 
-// SearchQuery selects organizations. The zero value lists them all.
-type SearchQuery struct {
+// OrganizationQuery selects organizations. The zero value lists them all.
+type OrganizationQuery struct {
 	// Term matches part of an organization's name or domain.
 	Term string
 	// WithInteractionDates adds interaction dates and leaves out organizations with none.
@@ -48,9 +48,10 @@ type SearchQuery struct {
 	PageSize int
 }
 
-// Page is one page of a search, with the token that fetches the next one. Keep
-// NextPageToken to resume a listing later with SearchOrganizations or Pages.
-type Page struct {
+// OrganizationPage is one page of a search, with the token that fetches the next one.
+// Keep NextPageToken to resume a listing later with OrganizationPage or
+// OrganizationPages.
+type OrganizationPage struct {
 	Organizations []Organization
 	// NextPageToken is empty when there are no more pages.
 	NextPageToken string
@@ -60,12 +61,12 @@ type Page struct {
 // before; following it would loop forever.
 var ErrRepeatedPageToken = errors.New("affinity: page token repeated")
 
-// SearchOrganizations fetches one page: the first when pageToken is empty, otherwise the
-// page the token points to. q must be the query that produced the token.
-func (c *Client) SearchOrganizations(ctx context.Context, q SearchQuery, pageToken string) (Page, error) {
+// OrganizationPage fetches one page of a search: the first when pageToken is empty,
+// otherwise the page the token points to. q must be the query that produced the token.
+func (c *Client) OrganizationPage(ctx context.Context, q OrganizationQuery, pageToken string) (OrganizationPage, error) {
 	params, err := q.params()
 	if err != nil {
-		return Page{}, err
+		return OrganizationPage{}, err
 	}
 	if pageToken != "" {
 		params.PageToken = &pageToken
@@ -73,37 +74,37 @@ func (c *Client) SearchOrganizations(ctx context.Context, q SearchQuery, pageTok
 	resp, err := c.api.SearchOrganizations(ctx, params)
 	page, err := httpcore.Decode[affinityapi.OrganizationPage](c.doer, "searchOrganizations", resp, err)
 	if err != nil {
-		return Page{}, err
+		return OrganizationPage{}, err
 	}
-	p := Page{Organizations: page.Organizations}
+	p := OrganizationPage{Organizations: page.Organizations}
 	if page.NextPageToken != nil {
 		p.NextPageToken = *page.NextPageToken
 	}
 	return p, nil
 }
 
-// Pages iterates over the pages of a search, starting after startToken (empty for the
-// first page). It follows next_page_token with the query unchanged, crosses empty pages
-// that still carry a token, stops at a null token, and fails with ErrRepeatedPageToken
-// instead of looping. Only one page is held at a time.
-func (c *Client) Pages(ctx context.Context, q SearchQuery, startToken string) iter.Seq2[Page, error] {
-	return func(yield func(Page, error) bool) {
+// OrganizationPages iterates over the pages of a search, starting at the page
+// startToken points to (empty for the first page). It follows next_page_token with the
+// query unchanged, crosses empty pages that still carry a token, stops at a null token,
+// and fails with ErrRepeatedPageToken instead of looping. Only one page is held at a
+// time.
+func (c *Client) OrganizationPages(ctx context.Context, q OrganizationQuery, startToken string) iter.Seq2[OrganizationPage, error] {
+	return func(yield func(OrganizationPage, error) bool) {
 		token := startToken
-		seen := map[string]bool{}
+		seen := newTokenSet(startToken)
 		for {
-			page, err := c.SearchOrganizations(ctx, q, token)
+			page, err := c.OrganizationPage(ctx, q, token)
 			if err != nil {
-				yield(Page{}, err)
+				yield(OrganizationPage{}, err)
 				return
 			}
 			if !yield(page, nil) || page.NextPageToken == "" {
 				return
 			}
-			if seen[page.NextPageToken] || page.NextPageToken == token {
-				yield(Page{}, fmt.Errorf("%w: %q", ErrRepeatedPageToken, page.NextPageToken))
+			if !seen.add(page.NextPageToken) {
+				yield(OrganizationPage{}, fmt.Errorf("%w: %q", ErrRepeatedPageToken, page.NextPageToken))
 				return
 			}
-			seen[page.NextPageToken] = true
 			token = page.NextPageToken
 		}
 	}
@@ -111,9 +112,9 @@ func (c *Client) Pages(ctx context.Context, q SearchQuery, startToken string) it
 
 // Organizations iterates over every organization the query matches, page after page.
 // Stop early by breaking out of the loop; nothing is left running.
-func (c *Client) Organizations(ctx context.Context, q SearchQuery) iter.Seq2[Organization, error] {
+func (c *Client) Organizations(ctx context.Context, q OrganizationQuery) iter.Seq2[Organization, error] {
 	return func(yield func(Organization, error) bool) {
-		for page, err := range c.Pages(ctx, q, "") {
+		for page, err := range c.OrganizationPages(ctx, q, "") {
 			if err != nil {
 				yield(Organization{}, err)
 				return
@@ -127,14 +128,14 @@ func (c *Client) Organizations(ctx context.Context, q SearchQuery) iter.Seq2[Org
 	}
 }
 
-// GetOptions adds optional parts to GetOrganization's answer.
-type GetOptions struct {
+// GetOrganizationOptions adds optional parts to GetOrganization's answer.
+type GetOrganizationOptions struct {
 	WithInteractionDates   bool
 	WithInteractionPersons bool
 }
 
 // GetOrganization fetches one organization by id.
-func (c *Client) GetOrganization(ctx context.Context, id int64, opts GetOptions) (Organization, error) {
+func (c *Client) GetOrganization(ctx context.Context, id int64, opts GetOrganizationOptions) (Organization, error) {
 	if err := checkID(id); err != nil {
 		return Organization{}, err
 	}
@@ -215,8 +216,8 @@ func (c *Client) DeleteOrganization(ctx context.Context, id int64) error {
 	return err
 }
 
-// OrganizationFields lists the global fields of organizations.
-func (c *Client) OrganizationFields(ctx context.Context) ([]Field, error) {
+// ListOrganizationFields lists the global fields of organizations.
+func (c *Client) ListOrganizationFields(ctx context.Context) ([]Field, error) {
 	resp, err := c.api.ListOrganizationFields(ctx)
 	return httpcore.Decode[[]Field](c.doer, "listOrganizationFields", resp, err)
 }
@@ -228,7 +229,7 @@ func checkID(id int64) error {
 	return nil
 }
 
-func (q SearchQuery) params() (*affinityapi.SearchOrganizationsParams, error) {
+func (q OrganizationQuery) params() (*affinityapi.SearchOrganizationsParams, error) {
 	if q.PageSize < 0 || q.PageSize > MaxPageSize {
 		return nil, &ParamError{Param: "page_size", Reason: fmt.Sprintf("must be 1 to %d (or 0 for the default), got %d", MaxPageSize, q.PageSize)}
 	}

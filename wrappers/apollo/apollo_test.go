@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/orgapis/orgapis/contract"
+	"github.com/orgapis/orgapis/specs"
 	"github.com/orgapis/orgapis/wrappers/apollo"
 	"github.com/orgapis/orgapis/wrappers/apollo/apollotest"
 )
@@ -34,7 +35,7 @@ func TestCompaniesStopsAtTotalPages(t *testing.T) {
 	c, fake := setup(t)
 	fake.SetResults(3, 245)
 	var accounts, orgs int
-	for co, err := range c.Companies(context.Background(), apollo.SearchQuery{PerPage: 100, Name: "co"}) {
+	for co, err := range c.Companies(context.Background(), apollo.CompanyQuery{PerPage: 100, Name: "co"}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -66,8 +67,8 @@ func TestSearchPagesStopsAtDisplayCap(t *testing.T) {
 	fake.SetResults(0, 120000) // 1,200 pages of 100 reported; 500 displayed
 	pages, results := 0, 0
 	var last error
-	var lastPage apollo.SearchPage
-	for page, err := range c.SearchPages(context.Background(), apollo.SearchQuery{PerPage: 100}) {
+	var lastPage apollo.CompanyPage
+	for page, err := range c.CompanyPages(context.Background(), apollo.CompanyQuery{PerPage: 100}, 1) {
 		if err != nil {
 			last = err
 			continue
@@ -91,7 +92,7 @@ func TestSearchWithoutTotalPagesDoesNotLoop(t *testing.T) {
 	c, fake := setup(t)
 	fake.SetResults(0, 5)
 	n := 0
-	for _, err := range c.SearchPages(context.Background(), apollo.SearchQuery{}) {
+	for _, err := range c.CompanyPages(context.Background(), apollo.CompanyQuery{}, 1) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,7 +106,7 @@ func TestSearchWithoutTotalPagesDoesNotLoop(t *testing.T) {
 func TestBreakingOutFetchesNoMore(t *testing.T) {
 	c, fake := setup(t)
 	fake.SetResults(0, 1000)
-	for range c.Companies(context.Background(), apollo.SearchQuery{PerPage: 10}) {
+	for range c.Companies(context.Background(), apollo.CompanyQuery{PerPage: 10}) {
 		break
 	}
 	if fake.Hits() != 1 {
@@ -118,7 +119,7 @@ func TestJobPostings(t *testing.T) {
 	const org = "54fca1087369647fc0000000"
 	fake.SetJobPostings(org, 23)
 	var titles []string
-	for p, err := range c.AllJobPostings(context.Background(), org, 10) {
+	for p, err := range c.JobPostings(context.Background(), apollo.JobPostingQuery{OrganizationID: org, PerPage: 10}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -127,7 +128,7 @@ func TestJobPostings(t *testing.T) {
 	if len(titles) != 23 || titles[22] != "Job 22" {
 		t.Errorf("got %d postings, last %q", len(titles), titles[len(titles)-1])
 	}
-	_, err := c.JobPostings(context.Background(), "not-an-id", 1, 10)
+	_, err := c.JobPostingPage(context.Background(), apollo.JobPostingQuery{OrganizationID: "not-an-id", PerPage: 10}, 1)
 	var apiErr *apollo.Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 422 || !strings.Contains(apiErr.Message, "not a valid ID") {
 		t.Errorf("bad id: %v", err)
@@ -143,7 +144,7 @@ func TestOldPrefixAndLegacyKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	fake.SetResults(0, 2)
-	page, err := c.SearchCompanies(context.Background(), apollo.SearchQuery{}, 1)
+	page, err := c.CompanyPage(context.Background(), apollo.CompanyQuery{}, 1)
 	if err != nil || len(page.Organizations) != 2 {
 		t.Fatalf("legacy search: %+v, %v", page, err)
 	}
@@ -153,12 +154,12 @@ func TestBadParametersSendNothing(t *testing.T) {
 	c, fake := setup(t)
 	ctx := context.Background()
 	cases := map[string]error{}
-	_, cases["per_page"] = c.SearchCompanies(ctx, apollo.SearchQuery{PerPage: 101}, 1)
-	_, cases["page"] = c.SearchCompanies(ctx, apollo.SearchQuery{}, 501)
-	_, cases["organization_num_employees_ranges[1]"] = c.SearchCompanies(ctx, apollo.SearchQuery{EmployeeRanges: []string{"1,10", "10-20"}}, 1)
-	_, cases["prospected_by_current_team[0]"] = c.SearchCompanies(ctx, apollo.SearchQuery{ProspectedByCurrentTeam: []apollo.Prospected{"maybe"}}, 1)
-	_, cases["organization_id"] = c.JobPostings(ctx, "", 1, 10)
-	for _, err := range c.AllJobPostings(ctx, "54fca1087369647fc0000000", 0) {
+	_, cases["per_page"] = c.CompanyPage(ctx, apollo.CompanyQuery{PerPage: 101}, 1)
+	_, cases["page"] = c.CompanyPage(ctx, apollo.CompanyQuery{}, 501)
+	_, cases["organization_num_employees_ranges[1]"] = c.CompanyPage(ctx, apollo.CompanyQuery{EmployeeRanges: []string{"1,10", "10-20"}}, 1)
+	_, cases["prospected_by_current_team[0]"] = c.CompanyPage(ctx, apollo.CompanyQuery{ProspectedByCurrentTeam: []apollo.Prospected{"maybe"}}, 1)
+	_, cases["organization_id"] = c.JobPostingPage(ctx, apollo.JobPostingQuery{OrganizationID: "", PerPage: 10}, 1)
+	for _, err := range c.JobPostings(ctx, apollo.JobPostingQuery{OrganizationID: "54fca1087369647fc0000000", PerPage: 101}) {
 		cases["per_page (job postings)"] = err
 	}
 	for param, err := range cases {
@@ -183,7 +184,7 @@ func TestSearchIsRetriedThoughPOST(t *testing.T) {
 	c, fake := setup(t)
 	fake.SetResults(0, 1)
 	fake.Fail(apollotest.ServerError(502), apollotest.RateLimited("0"))
-	page, err := c.SearchCompanies(context.Background(), apollo.SearchQuery{}, 1)
+	page, err := c.CompanyPage(context.Background(), apollo.CompanyQuery{}, 1)
 	if err != nil || len(page.Organizations) != 1 {
 		t.Fatalf("page = %+v, %v", page, err)
 	}
@@ -195,19 +196,19 @@ func TestSearchIsRetriedThoughPOST(t *testing.T) {
 func TestErrorShapes(t *testing.T) {
 	c, fake := setup(t, apollo.WithRetries(0))
 	fake.Fail(apollotest.Forbidden())
-	_, err := c.SearchCompanies(context.Background(), apollo.SearchQuery{}, 1)
+	_, err := c.CompanyPage(context.Background(), apollo.CompanyQuery{}, 1)
 	var apiErr *apollo.Error
 	if !errors.As(err, &apiErr) || !errors.Is(err, apollo.ErrForbidden) || apiErr.Code != "API_INACCESSIBLE" || !strings.Contains(apiErr.Message, "free plan") {
 		t.Errorf("403: %#v", err)
 	}
 	fake.Fail(apollotest.RateLimited("17"))
-	_, err = c.SearchCompanies(context.Background(), apollo.SearchQuery{}, 1)
+	_, err = c.CompanyPage(context.Background(), apollo.CompanyQuery{}, 1)
 	if !errors.As(err, &apiErr) || !errors.Is(err, apollo.ErrRateLimited) || apiErr.RetryAfter != 17*time.Second ||
 		!strings.Contains(apiErr.Message, "600 times per hour") || apiErr.RequestID == "" {
 		t.Errorf("429: %#v", err)
 	}
 	bad, _ := apollo.NewClient("wrong", apollo.WithBaseURL(fake.URL))
-	_, err = bad.SearchCompanies(context.Background(), apollo.SearchQuery{}, 1)
+	_, err = bad.CompanyPage(context.Background(), apollo.CompanyQuery{}, 1)
 	if !errors.As(err, &apiErr) || !errors.Is(err, apollo.ErrUnauthorized) || !strings.HasPrefix(apiErr.Message, "Invalid API key") {
 		t.Errorf("401: %#v", err)
 	}
@@ -216,7 +217,7 @@ func TestErrorShapes(t *testing.T) {
 func TestRateLimitVisibleAfterCall(t *testing.T) {
 	c, fake := setup(t)
 	fake.SetResults(0, 1)
-	if _, err := c.SearchCompanies(context.Background(), apollo.SearchQuery{}, 1); err != nil {
+	if _, err := c.CompanyPage(context.Background(), apollo.CompanyQuery{}, 1); err != nil {
 		t.Fatal(err)
 	}
 	rl := c.RateLimit()
@@ -235,12 +236,12 @@ func TestKeyNeverShows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.SearchCompanies(context.Background(), apollo.SearchQuery{}, 1) // nothing listens on port 1
+	_, err = c.CompanyPage(context.Background(), apollo.CompanyQuery{}, 1) // nothing listens on port 1
 	if err == nil {
 		t.Fatal("want a transport error")
 	}
 	for what, text := range map[string]string{
-		"error": err.Error(), "client %+v": fmt.Sprintf("%+v", c), "client %#v": fmt.Sprintf("%#v", c), "logs": logs.String(),
+		"error": err.Error(), "client %+v": fmt.Sprintf("%+v", c), "client value %+v": fmt.Sprintf("%+v", *c), "client %#v": fmt.Sprintf("%#v", c), "logs": logs.String(),
 	} {
 		if strings.Contains(text, key) {
 			t.Errorf("%s shows the key: %s", what, text)
@@ -251,26 +252,32 @@ func TestKeyNeverShows(t *testing.T) {
 func TestFakeConformsUnderResponseValidation(t *testing.T) {
 	var findings []contract.Finding
 	var mu sync.Mutex
-	c, fake := setup(t, apollo.WithResponseValidation(func(fs []contract.Finding) {
+	v, err := contract.NewEmbedded(context.Background(), specs.Apollo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mw := contract.NewMiddleware(v, func(fs []contract.Finding) {
 		mu.Lock()
 		defer mu.Unlock()
 		findings = append(findings, fs...)
-	}), apollo.WithRetries(0))
+	})
+	c, fake := setup(t, apollo.WithMiddleware(mw.Wrap), apollo.WithRetries(0))
 	fake.SetResults(2, 15)
 	fake.SetJobPostings("54fca1087369647fc0000000", 3)
-	for _, err := range c.Companies(context.Background(), apollo.SearchQuery{PerPage: 5}) {
+	for _, err := range c.Companies(context.Background(), apollo.CompanyQuery{PerPage: 5}) {
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	for _, err := range c.AllJobPostings(context.Background(), "54fca1087369647fc0000000", 2) {
+	for _, err := range c.JobPostings(context.Background(), apollo.JobPostingQuery{OrganizationID: "54fca1087369647fc0000000", PerPage: 2}) {
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
 	fake.Fail(apollotest.RateLimited("1"), apollotest.Forbidden())
-	_, _ = c.SearchCompanies(context.Background(), apollo.SearchQuery{}, 1)
-	_, _ = c.SearchCompanies(context.Background(), apollo.SearchQuery{}, 1)
+	_, _ = c.CompanyPage(context.Background(), apollo.CompanyQuery{}, 1)
+	_, _ = c.CompanyPage(context.Background(), apollo.CompanyQuery{}, 1)
+	mw.Wait()
 	mu.Lock()
 	defer mu.Unlock()
 	if len(findings) != 0 {

@@ -1,6 +1,10 @@
 // Package apollo is a client for the organization endpoints of the Apollo.io API:
 // authentication, auto-pagination within Apollo's display cap, retries that respect
 // rate limits, and typed errors, on top of the generated client in generated/apolloapi.
+//
+// Listings follow one naming scheme in this package and in package affinity: Companies
+// iterates over every item, CompanyPages over pages, and CompanyPage fetches one page;
+// the same for JobPostings, JobPostingPages and JobPostingPage.
 package apollo
 
 import (
@@ -11,7 +15,7 @@ import (
 
 	"github.com/orgapis/orgapis/generated/apolloapi"
 	"github.com/orgapis/orgapis/internal/httpcore"
-	"github.com/orgapis/orgapis/specs"
+	"github.com/orgapis/orgapis/internal/redact"
 )
 
 // DefaultBaseURL is Apollo's current API base. The older https://api.apollo.io/v1 also
@@ -24,11 +28,11 @@ const EnvAPIKey = "APOLLO_API_KEY"
 // ErrNoAPIKey is returned when a client is made without a key.
 var ErrNoAPIKey = errors.New("apollo: API key is empty")
 
-// Client calls Apollo. It is safe for concurrent use.
+// Client calls Apollo. It is safe for concurrent use. The key lives only inside the
+// request editor, so no formatting of a Client can print it.
 type Client struct {
 	api  *apolloapi.Client
-	doer *httpcore.Doer
-	key  string
+	doer *httpcore.Doer[RateLimit]
 }
 
 // NewClient returns a client that sends apiKey in the x-api-key header.
@@ -38,26 +42,26 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	}
 	s := settings{Settings: httpcore.DefaultSettings(DefaultBaseURL, "orgapis-apollo-go")}
 	for _, opt := range opts {
-		opt(&s)
+		if err := opt(&s); err != nil {
+			return nil, fmt.Errorf("apollo: %w", err)
+		}
 	}
-	cfg, err := s.Prepare(specs.Apollo)
-	if err != nil {
-		return nil, fmt.Errorf("apollo: %w", err)
-	}
+	cfg := httpcore.Configure[RateLimit](&s.Settings)
 	// Search only reads, though it is sent as POST; every operation here is safe to repeat.
 	cfg.Idempotent = func(r *http.Request) bool {
 		return r.Method == http.MethodGet || strings.HasSuffix(r.URL.Path, "/mixed_companies/search")
 	}
-	cfg.ParseRateLimit = httpcore.ParseApollo
-	c := &Client{doer: httpcore.NewDoer(cfg), key: apiKey}
-	auth := func(r *http.Request) { r.Header.Set("x-api-key", c.key) }
+	cfg.ParseRateLimit = parseRateLimit
+	cfg.NewError = newError
+	auth := func(r *http.Request) { r.Header.Set("x-api-key", apiKey) }
 	if s.legacyKey {
 		auth = func(r *http.Request) {
 			q := r.URL.Query()
-			q.Set("api_key", c.key)
+			q.Set("api_key", apiKey)
 			r.URL.RawQuery = q.Encode()
 		}
 	}
+	c := &Client{doer: httpcore.NewDoer(cfg)}
 	api, err := apolloapi.NewClient(s.BaseURL, apolloapi.WithHTTPClient(c.doer),
 		apolloapi.WithRequestEditorFn(s.Editor(auth)))
 	if err != nil {
@@ -80,7 +84,7 @@ func NewClientFromEnv(opts ...Option) (*Client, error) {
 func (c *Client) RateLimit() RateLimit { return c.doer.RateLimit() }
 
 // String describes the client without its key.
-func (c *Client) String() string { return "apollo.Client{key: REDACTED}" }
+func (c *Client) String() string { return "apollo.Client{key: " + redact.Marker + "}" }
 
 // GoString keeps the key out of %#v as well.
 func (c *Client) GoString() string { return c.String() }

@@ -1,25 +1,83 @@
 package apollo
 
-import "github.com/orgapis/orgapis/internal/httpcore"
+import (
+	"encoding/json"
+	"fmt"
+	"time"
 
-// Error is a call that reached Apollo and failed. Inspect it with errors.As, or test
-// it against the sentinels below with errors.Is. Code holds Apollo's error_code.
-type Error = httpcore.Error
+	"github.com/orgapis/orgapis/internal/httpcore"
+)
 
-// RateLimit is the rate-limit state of a response; Apollo fills Minute, Hour and Day.
-type RateLimit = httpcore.RateLimit
+// Error is a call that reached Apollo and failed: a non-2xx status, or a 2xx answer
+// whose body did not decode. Inspect it with errors.As, or test it against the
+// sentinels below with errors.Is.
+type Error struct {
+	Method    string // request method
+	Operation string // operationId of the call, such as "searchMixedCompanies"
+	// StatusCode is the HTTP status of the answer.
+	StatusCode int
+	// Message is Apollo's explanation: the text of a 401, the "error" or "message"
+	// member of a JSON body.
+	Message string
+	// Code is Apollo's machine-readable error_code, such as "API_INACCESSIBLE", when
+	// the body has one.
+	Code string
+	// RequestID is Apollo's x-request-id, worth quoting to Apollo's support.
+	RequestID string
+	// RetryAfter is how long Apollo asked the caller to wait (retry-after), if it did.
+	RetryAfter time.Duration
+	// RateLimit is the rate-limit state the failed answer reported.
+	RateLimit RateLimit
+	// Body is the start of the raw body (at most 4 KiB), for diagnosis.
+	Body []byte
+	// Err is the cause for a 2xx body that did not decode.
+	Err error
+}
 
-// ParamError is an invalid argument, caught before any request is sent.
-type ParamError = httpcore.ParamError
+func (e *Error) Error() string {
+	var id string
+	if e.RequestID != "" {
+		id = "request " + e.RequestID
+	}
+	return httpcore.ErrorText(e.Operation, e.StatusCode, e.Err, e.Message, e.RetryAfter, e.Code, id)
+}
 
-// Window is one rate-limit window.
-type Window = httpcore.Window
+// Unwrap exposes the decode cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Is matches the status sentinels, so callers can write errors.Is(err, ErrNotFound).
+func (e *Error) Is(target error) bool { return httpcore.StatusIs(e.StatusCode, e.Err != nil, target) }
+
+func newError(f *httpcore.Failure[RateLimit]) error {
+	e := &Error{Method: f.Method, Operation: f.Operation, StatusCode: f.StatusCode, Message: f.Message,
+		RequestID: f.Header.Get("X-Request-Id"), RetryAfter: f.RetryAfter, RateLimit: f.RateLimit,
+		Body: f.Snippet, Err: f.Err}
+	if f.Err == nil {
+		var shape struct {
+			ErrorCode string `json:"error_code"`
+		}
+		if json.Unmarshal(f.Body, &shape) == nil {
+			e.Code = shape.ErrorCode
+		}
+	}
+	return e
+}
 
 // Sentinels matched by *Error through errors.Is.
 var (
-	ErrUnauthorized  = httpcore.ErrUnauthorized
-	ErrForbidden     = httpcore.ErrForbidden
-	ErrNotFound      = httpcore.ErrNotFound
-	ErrRateLimited   = httpcore.ErrRateLimited
-	ErrMalformedBody = httpcore.ErrMalformedBody
+	ErrUnauthorized  = httpcore.ErrUnauthorized  // 401: the key is missing or wrong
+	ErrForbidden     = httpcore.ErrForbidden     // 403: the plan or key may not do this
+	ErrNotFound      = httpcore.ErrNotFound      // 404
+	ErrRateLimited   = httpcore.ErrRateLimited   // 429 after the retries allowed
+	ErrMalformedBody = httpcore.ErrMalformedBody // a 2xx body that does not decode
 )
+
+// ParamError is an invalid argument, caught before any request is sent.
+type ParamError struct {
+	Param  string // the API's name for the parameter, such as "per_page"
+	Reason string
+}
+
+func (e *ParamError) Error() string {
+	return fmt.Sprintf("apollo: invalid parameter %s: %s", e.Param, e.Reason)
+}

@@ -20,7 +20,7 @@ func ExampleClient_Companies() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	q := apollo.SearchQuery{EmployeeRanges: []string{"1,100"}, Locations: []string{"United States"}, PerPage: 100}
+	q := apollo.CompanyQuery{EmployeeRanges: []string{"1,100"}, Locations: []string{"United States"}, PerPage: 100}
 	for company, err := range client.Companies(context.Background(), q) {
 		if errors.Is(err, apollo.ErrResultsCapped) {
 			fmt.Println("more results than Apollo shows; narrow the search")
@@ -38,13 +38,13 @@ func ExampleClient_Companies() {
 }
 
 // List every job posting of a company.
-func ExampleClient_AllJobPostings() {
+func ExampleClient_JobPostings() {
 	fake := apollotest.NewServer("my-key")
 	defer fake.Close()
 	fake.SetJobPostings("54fca1087369647fc0000000", 2)
 	client, _ := apollo.NewClient("my-key", apollo.WithBaseURL(fake.URL))
 
-	for posting, err := range client.AllJobPostings(context.Background(), "54fca1087369647fc0000000", 100) {
+	for posting, err := range client.JobPostings(context.Background(), apollo.JobPostingQuery{OrganizationID: "54fca1087369647fc0000000", PerPage: 100}) {
 		if err != nil {
 			log.Fatal(err)
 		}

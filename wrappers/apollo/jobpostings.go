@@ -15,52 +15,87 @@ type JobPosting = apolloapi.JobPosting
 // MaxJobPostings is the most postings Apollo shows for one company.
 const MaxJobPostings = 10000
 
-// JobPostings fetches one page of a company's job postings (page counts from 1;
-// perPage 0 leaves Apollo's default). organizationID is Apollo's organization id, not
-// an account id.
-func (c *Client) JobPostings(ctx context.Context, organizationID string, page, perPage int) ([]JobPosting, error) {
-	if organizationID == "" {
+// JobPostingQuery names the company whose job postings to list.
+type JobPostingQuery struct {
+	// OrganizationID is Apollo's organization id (not an account id); required.
+	OrganizationID string
+	// PerPage is the number of postings per page, 1 to 100. 0 leaves Apollo's default
+	// for JobPostingPage, and means 100 when iterating.
+	PerPage int
+}
+
+// JobPostingPage is one page of a company's job postings. Apollo's answer has no
+// pagination object: a page shorter than the page size is the last.
+type JobPostingPage struct {
+	JobPostings []JobPosting
+	// Page is the number of this page, from 1.
+	Page int
+}
+
+func (q JobPostingQuery) params(page int) (*apolloapi.ListOrganizationJobPostingsParams, error) {
+	if q.OrganizationID == "" {
 		return nil, &ParamError{Param: "organization_id", Reason: "is required"}
 	}
 	if page < 1 {
 		return nil, &ParamError{Param: "page", Reason: fmt.Sprintf("must be 1 or more, got %d", page)}
 	}
-	if perPage < 0 || perPage > MaxPerPage {
-		return nil, &ParamError{Param: "per_page", Reason: fmt.Sprintf("must be 1 to %d (or 0 for the default), got %d", MaxPerPage, perPage)}
+	if q.PerPage < 0 || q.PerPage > MaxPerPage {
+		return nil, &ParamError{Param: "per_page", Reason: fmt.Sprintf("must be 1 to %d (or 0 for the default), got %d", MaxPerPage, q.PerPage)}
 	}
 	params := &apolloapi.ListOrganizationJobPostingsParams{Page: &page}
-	if perPage != 0 {
-		params.PerPage = &perPage
+	if q.PerPage != 0 {
+		params.PerPage = &q.PerPage
 	}
-	resp, err := c.api.ListOrganizationJobPostings(ctx, organizationID, params)
-	list, err := httpcore.Decode[apolloapi.JobPostingList](c.doer, "listOrganizationJobPostings", resp, err)
-	return list.OrganizationJobPostings, err
+	return params, nil
 }
 
-// AllJobPostings iterates over every job posting of a company, perPage at a time
-// (1 to 100). The response has no pagination object, so it stops at a page shorter
-// than perPage, or after MaxJobPostings postings.
-func (c *Client) AllJobPostings(ctx context.Context, organizationID string, perPage int) iter.Seq2[JobPosting, error] {
-	return func(yield func(JobPosting, error) bool) {
-		if perPage < 1 || perPage > MaxPerPage {
-			yield(JobPosting{}, &ParamError{Param: "per_page", Reason: fmt.Sprintf("must be 1 to %d, got %d", MaxPerPage, perPage)})
-			return
+// JobPostingPage fetches one page of a company's job postings (page counts from 1).
+func (c *Client) JobPostingPage(ctx context.Context, q JobPostingQuery, page int) (JobPostingPage, error) {
+	params, err := q.params(page)
+	if err != nil {
+		return JobPostingPage{}, err
+	}
+	resp, err := c.api.ListOrganizationJobPostings(ctx, q.OrganizationID, params)
+	list, err := httpcore.Decode[apolloapi.JobPostingList](c.doer, "listOrganizationJobPostings", resp, err)
+	return JobPostingPage{JobPostings: list.OrganizationJobPostings, Page: page}, err
+}
+
+// JobPostingPages iterates over the pages of a company's job postings from page start
+// (0 or 1 for the first). It stops at a page shorter than the page size, or after
+// MaxJobPostings postings.
+func (c *Client) JobPostingPages(ctx context.Context, q JobPostingQuery, start int) iter.Seq2[JobPostingPage, error] {
+	return func(yield func(JobPostingPage, error) bool) {
+		if q.PerPage == 0 {
+			q.PerPage = MaxPerPage // the end is a short page, so the size must be known
 		}
-		seen := 0
-		for page := 1; seen < MaxJobPostings; page++ {
-			postings, err := c.JobPostings(ctx, organizationID, page, perPage)
+		page := max(start, 1)
+		for seen := (page - 1) * q.PerPage; seen < MaxJobPostings; page++ {
+			p, err := c.JobPostingPage(ctx, q, page)
+			if err != nil {
+				yield(JobPostingPage{}, err)
+				return
+			}
+			if !yield(p, nil) || len(p.JobPostings) < q.PerPage {
+				return
+			}
+			seen += len(p.JobPostings)
+		}
+	}
+}
+
+// JobPostings iterates over every job posting of a company, with the stopping rules
+// of JobPostingPages.
+func (c *Client) JobPostings(ctx context.Context, q JobPostingQuery) iter.Seq2[JobPosting, error] {
+	return func(yield func(JobPosting, error) bool) {
+		for page, err := range c.JobPostingPages(ctx, q, 1) {
 			if err != nil {
 				yield(JobPosting{}, err)
 				return
 			}
-			for _, p := range postings {
+			for _, p := range page.JobPostings {
 				if !yield(p, nil) {
 					return
 				}
-			}
-			seen += len(postings)
-			if len(postings) < perPage {
-				return
 			}
 		}
 	}

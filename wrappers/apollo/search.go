@@ -35,14 +35,15 @@ var ErrResultsCapped = errors.New("apollo: search matched more results than Apol
 // Prospected restricts a search to saved or to net-new companies.
 type Prospected string
 
-// Values of SearchQuery.ProspectedByCurrentTeam.
+// Values of CompanyQuery.ProspectedByCurrentTeam.
 const (
 	SavedOnly  Prospected = "yes" // only companies the team has saved
 	NetNewOnly Prospected = "no"  // only companies the team has not saved
 )
 
-// SearchQuery filters an organization search. The zero value matches everything.
-type SearchQuery struct {
+// CompanyQuery filters a company search (searchMixedCompanies). The zero value matches
+// everything.
+type CompanyQuery struct {
 	OrganizationIDs []string
 	// EmployeeRanges are head-count ranges written "min,max", such as "1,100".
 	EmployeeRanges          []string
@@ -55,8 +56,8 @@ type SearchQuery struct {
 	PerPage int
 }
 
-// SearchPage is one page of a search.
-type SearchPage struct {
+// CompanyPage is one page of a search.
+type CompanyPage struct {
 	Accounts      []Account
 	Organizations []Organization
 	Pagination    Pagination
@@ -66,7 +67,7 @@ type SearchPage struct {
 
 var employeeRange = regexp.MustCompile(`^[0-9]+,[0-9]+$`)
 
-func (q SearchQuery) body(page int) (apolloapi.MixedCompaniesSearchRequest, error) {
+func (q CompanyQuery) body(page int) (apolloapi.MixedCompaniesSearchRequest, error) {
 	var b apolloapi.MixedCompaniesSearchRequest
 	if page < 1 || page > MaxDisplayPage {
 		return b, &ParamError{Param: "page", Reason: fmt.Sprintf("must be 1 to %d, got %d", MaxDisplayPage, page)}
@@ -113,19 +114,19 @@ func list[T ~string](v []T) *[]T {
 	return &v
 }
 
-// SearchCompanies fetches one page of a search (page counts from 1). Each page costs
-// one credit on plans with export credits.
-func (c *Client) SearchCompanies(ctx context.Context, q SearchQuery, page int) (SearchPage, error) {
+// CompanyPage fetches one page of a search (page counts from 1). Each page costs one
+// credit on plans with export credits.
+func (c *Client) CompanyPage(ctx context.Context, q CompanyQuery, page int) (CompanyPage, error) {
 	body, err := q.body(page)
 	if err != nil {
-		return SearchPage{}, err
+		return CompanyPage{}, err
 	}
 	resp, err := c.api.SearchMixedCompanies(ctx, nil, body)
 	r, err := httpcore.Decode[apolloapi.MixedCompaniesSearchResponse](c.doer, "searchMixedCompanies", resp, err)
 	if err != nil {
-		return SearchPage{}, err
+		return CompanyPage{}, err
 	}
-	p := SearchPage{Pagination: r.Pagination}
+	p := CompanyPage{Pagination: r.Pagination}
 	if r.Accounts != nil {
 		p.Accounts = *r.Accounts
 	}
@@ -136,16 +137,17 @@ func (c *Client) SearchCompanies(ctx context.Context, q SearchQuery, page int) (
 	return p, nil
 }
 
-// SearchPages iterates over the pages of a search from page 1. It stops after
-// pagination.total_pages, at an empty page, or at page 500, Apollo's display cap; when
-// the cap cut the results short, the last page has Capped set and the iteration ends
-// with ErrResultsCapped. Only one page is held at a time.
-func (c *Client) SearchPages(ctx context.Context, q SearchQuery) iter.Seq2[SearchPage, error] {
-	return func(yield func(SearchPage, error) bool) {
-		for page := 1; ; page++ {
-			p, err := c.SearchCompanies(ctx, q, page)
+// CompanyPages iterates over the pages of a search from page start (0 or 1 for the
+// first). It stops after pagination.total_pages, at an empty page, or at page 500,
+// Apollo's display cap; when the cap cut the results short, the last page has Capped
+// set and the iteration ends with ErrResultsCapped. Only one page is held at a time.
+// Each page costs one credit on plans with export credits.
+func (c *Client) CompanyPages(ctx context.Context, q CompanyQuery, start int) iter.Seq2[CompanyPage, error] {
+	return func(yield func(CompanyPage, error) bool) {
+		for page := max(start, 1); ; page++ {
+			p, err := c.CompanyPage(ctx, q, page)
 			if err != nil {
-				yield(SearchPage{}, err)
+				yield(CompanyPage{}, err)
 				return
 			}
 			empty := len(p.Accounts) == 0 && len(p.Organizations) == 0
@@ -156,7 +158,7 @@ func (c *Client) SearchPages(ctx context.Context, q SearchQuery) iter.Seq2[Searc
 				return
 			}
 			if p.Capped {
-				yield(SearchPage{}, ErrResultsCapped)
+				yield(CompanyPage{}, ErrResultsCapped)
 				return
 			}
 			if page >= p.Pagination.TotalPages || page == MaxDisplayPage {
@@ -185,10 +187,10 @@ func (c Company) Name() string {
 }
 
 // Companies iterates over every result of a search, accounts of a page before its
-// organizations, with the stopping rules of SearchPages.
-func (c *Client) Companies(ctx context.Context, q SearchQuery) iter.Seq2[Company, error] {
+// organizations, with the stopping rules of CompanyPages.
+func (c *Client) Companies(ctx context.Context, q CompanyQuery) iter.Seq2[Company, error] {
 	return func(yield func(Company, error) bool) {
-		for page, err := range c.SearchPages(ctx, q) {
+		for page, err := range c.CompanyPages(ctx, q, 1) {
 			if err != nil {
 				yield(Company{}, err)
 				return

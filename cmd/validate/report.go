@@ -1,15 +1,20 @@
-package contract
+package main
 
 import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"github.com/orgapis/orgapis/contract"
 	"io"
 	"maps"
 	"slices"
 	"sort"
 	"strings"
 )
+
+// KindCallFailed is a finding of live mode: a call failed (timeout, retries used up,
+// a body that does not decode).
+const KindCallFailed = "call-failed"
 
 // WriteText writes one line per finding, grouped per operation, then a summary.
 func WriteText(w io.Writer, res Result) error {
@@ -26,9 +31,9 @@ func WriteText(w io.Writer, res Result) error {
 	return err
 }
 
-func groupTitle(f Finding) string {
+func groupTitle(f contract.Finding) string {
 	switch {
-	case f.Kind == KindUnreadable:
+	case f.Kind == contract.KindUnreadable:
 		return "unreadable input"
 	case f.Kind == KindCallFailed:
 		return "failed calls"
@@ -39,12 +44,12 @@ func groupTitle(f Finding) string {
 	}
 }
 
-func textLine(f Finding) string {
+func textLine(f contract.Finding) string {
 	where := f.Source
 	if f.Entry >= 0 {
 		where = fmt.Sprintf("%s#%d", f.Source, f.Entry)
 	}
-	if f.Kind == KindUnreadable {
+	if f.Kind == contract.KindUnreadable {
 		return fmt.Sprintf("%s: %s", where, f.Found)
 	}
 	if f.Kind == KindCallFailed {
@@ -54,7 +59,7 @@ func textLine(f Finding) string {
 	switch {
 	case ptr != "":
 		ptr = " " + ptr
-	case f.Kind == KindBody:
+	case f.Kind == contract.KindBody:
 		ptr = " (body)"
 	}
 	return fmt.Sprintf("%s %d %s%s: expected %s, found %s", where, f.Status, f.Kind, ptr, f.Expected, f.Found)
@@ -79,8 +84,8 @@ func summaryLine(s Summary) string {
 }
 
 // group orders findings by operation (unreadable input last), keeping entry order.
-func group(findings []Finding) (map[string][]Finding, []string) {
-	groups := map[string][]Finding{}
+func group(findings []contract.Finding) (map[string][]contract.Finding, []string) {
+	groups := map[string][]contract.Finding{}
 	var order []string
 	for _, f := range findings {
 		key := groupTitle(f)
@@ -102,16 +107,16 @@ func group(findings []Finding) (map[string][]Finding, []string) {
 // JSONReport is the stable shape of --format json: a summary and the findings in
 // source and entry order. Fields are only ever added.
 type JSONReport struct {
-	Version  int       `json:"version"`
-	Summary  Summary   `json:"summary"`
-	Findings []Finding `json:"findings"`
+	Version  int                `json:"version"`
+	Summary  Summary            `json:"summary"`
+	Findings []contract.Finding `json:"findings"`
 }
 
 // WriteJSON writes the report as one JSON document.
 func WriteJSON(w io.Writer, res Result) error {
 	rep := JSONReport{Version: 1, Summary: res.Summary, Findings: res.Findings}
 	if rep.Findings == nil {
-		rep.Findings = []Finding{}
+		rep.Findings = []contract.Finding{}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -149,7 +154,7 @@ type junitMessage struct {
 // WriteJUnit writes a JUnit XML report: a suite per operation, a test case per
 // exchange, failing with its findings; unreadable entries are errors.
 func WriteJUnit(w io.Writer, res Result) error {
-	byEntry := map[string][]Finding{}
+	byEntry := map[string][]contract.Finding{}
 	for _, f := range res.Findings {
 		k := fmt.Sprintf("%s#%d", f.Source, f.Entry)
 		byEntry[k] = append(byEntry[k], f)
@@ -184,7 +189,7 @@ func WriteJUnit(w io.Writer, res Result) error {
 		s.Cases = append(s.Cases, tc)
 	}
 	for _, f := range res.Findings {
-		if f.Kind != KindUnreadable && f.Kind != KindCallFailed {
+		if f.Kind != contract.KindUnreadable && f.Kind != KindCallFailed {
 			continue
 		}
 		s := suite(f.Kind)

@@ -1,8 +1,9 @@
-package contract
+package main
 
 import (
 	"context"
 	"errors"
+	"github.com/orgapis/orgapis/contract"
 	"io"
 
 	"runtime"
@@ -32,7 +33,7 @@ type Input struct {
 
 // Runner checks recordings with one validator per API.
 type Runner struct {
-	Validators map[specs.API]*Validator
+	Validators map[specs.API]*contract.Validator
 	// Force sends every exchange to this API whatever its host (for traffic recorded
 	// through a proxy); empty assigns by host and skips other hosts.
 	Force specs.API
@@ -54,8 +55,8 @@ type Summary struct {
 
 // Result is everything a run found, in source and entry order.
 type Result struct {
-	Summary  Summary   `json:"summary"`
-	Findings []Finding `json:"findings"`
+	Summary  Summary            `json:"summary"`
+	Findings []contract.Finding `json:"findings"`
 	// Exchanges lists every checked exchange, for reports that list passes too.
 	Exchanges []Checked `json:"-"`
 }
@@ -69,9 +70,9 @@ type Checked struct {
 }
 
 type job struct {
-	ex  Exchange
-	v   *Validator
-	err *EntryError
+	ex  contract.Exchange
+	v   *contract.Validator
+	err *contract.EntryError
 }
 
 // Run reads every input, spreading the checks over Workers goroutines, and returns the
@@ -95,14 +96,14 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 			defer wg.Done()
 			for j := range jobs {
 				if j.err != nil {
-					f := Finding{Source: j.err.Source, Entry: j.err.Index, Kind: KindUnreadable, Found: j.err.Err.Error()}
+					f := contract.Finding{Source: j.err.Source, Entry: j.err.Index, Kind: contract.KindUnreadable, Found: j.err.Err.Error()}
 					mu.Lock()
 					res.Findings = append(res.Findings, f)
 					res.Summary.Unreadable++
 					mu.Unlock()
 					continue
 				}
-				op, findings := j.v.check(j.ex)
+				op, findings := j.v.Check(j.ex)
 				mu.Lock()
 				res.Findings = append(res.Findings, findings...)
 				checked = append(checked, Checked{Source: j.ex.Source, Entry: j.ex.Index, OperationID: op, Findings: len(findings)})
@@ -148,18 +149,18 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 func (r *Runner) read(ctx context.Context, in Input, jobs chan<- job, mu *sync.Mutex, res *Result) {
 	rc, err := in.Open()
 	if err != nil {
-		jobs <- job{err: &EntryError{Source: in.Name, Index: -1, Err: err}}
+		jobs <- job{err: &contract.EntryError{Source: in.Name, Index: -1, Err: err}}
 		return
 	}
 	defer rc.Close()
-	for ex, err := range Read(in.Name, rc) {
+	for ex, err := range contract.Read(in.Name, rc) {
 		if ctx.Err() != nil {
 			return
 		}
 		if err != nil {
-			var ee *EntryError
+			var ee *contract.EntryError
 			if !errors.As(err, &ee) {
-				ee = &EntryError{Source: in.Name, Index: -1, Err: err}
+				ee = &contract.EntryError{Source: in.Name, Index: -1, Err: err}
 			}
 			jobs <- job{err: ee}
 			continue
@@ -176,7 +177,7 @@ func (r *Runner) read(ctx context.Context, in Input, jobs chan<- job, mu *sync.M
 	}
 }
 
-func (r *Runner) validatorFor(ex Exchange) *Validator {
+func (r *Runner) validatorFor(ex contract.Exchange) *contract.Validator {
 	if r.Force != "" {
 		return r.Validators[r.Force]
 	}

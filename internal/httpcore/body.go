@@ -1,0 +1,39 @@
+package httpcore
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+)
+
+// DefaultMaxBodyBytes bounds a response body the clients read. The largest real pages
+// (500 Affinity organizations with interaction persons) are a few MiB.
+const DefaultMaxBodyBytes = 32 << 20
+
+// BodyTooLargeError is a body longer than the limit it was read with.
+type BodyTooLargeError struct {
+	Limit int64
+}
+
+func (e *BodyTooLargeError) Error() string {
+	return fmt.Sprintf("body is over the %d-byte limit", e.Limit)
+}
+
+// ReadBody reads r whole, up to limit bytes. The buffer is sized from contentLength
+// when the sender declared it (so a page is read into one allocation instead of a
+// doubling slice); a body longer than limit is a *BodyTooLargeError.
+func ReadBody(r io.Reader, contentLength, limit int64) ([]byte, error) {
+	size := int64(bytes.MinRead)
+	if contentLength >= 0 {
+		size = min(contentLength, limit) + 1 // +1: room to see EOF without growing
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	n, err := buf.ReadFrom(io.LimitReader(r, limit+1))
+	if err != nil {
+		return buf.Bytes(), err
+	}
+	if n > limit {
+		return buf.Bytes()[:limit], &BodyTooLargeError{Limit: limit}
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,62 @@
+package affinity
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/orgapis/orgapis/internal/httpcore"
+)
+
+// Window is one Affinity rate-limit window as a response reported it.
+type Window struct {
+	// Known is true when the response reported anything about this window.
+	Known bool
+	// Unlimited is true when the plan has no limit here (Affinity sends "unlimited").
+	Unlimited bool
+	Limit     int64         // requests allowed in the window
+	Remaining int64         // requests left in the window
+	Reset     time.Duration // time until the window starts over
+}
+
+// RateLimit is the rate-limit state of a response. Affinity limits each user over a
+// short window and each account over a month; any exhausted window answers 429.
+type RateLimit struct {
+	// User is the per-user window (X-Ratelimit-Limit-User*): 900 requests per
+	// 60 seconds.
+	User Window
+	// Account is the per-account monthly quota (X-Ratelimit-Limit-Org*).
+	Account Window
+}
+
+// maxResetSeconds keeps an absurd reset header from overflowing a Duration.
+const maxResetSeconds = 1 << 32
+
+// parseRateLimit reads the X-Ratelimit-Limit-{User,Org}[-Remaining|-Reset] headers.
+func parseRateLimit(h http.Header, _ time.Time) RateLimit {
+	return RateLimit{User: parseWindow(h, "User"), Account: parseWindow(h, "Org")}
+}
+
+func parseWindow(h http.Header, scope string) Window {
+	var w Window
+	prefix := "X-Ratelimit-Limit-" + scope
+	for _, part := range []struct {
+		suffix string
+		set    func(int64)
+	}{
+		{"", func(n int64) { w.Limit = n }},
+		{"-Remaining", func(n int64) { w.Remaining = n }},
+		{"-Reset", func(n int64) { w.Reset = time.Duration(min(n, maxResetSeconds)) * time.Second }},
+	} {
+		n, unlimited, ok := httpcore.ParseCount(h.Get(prefix + part.suffix))
+		if !ok {
+			continue
+		}
+		w.Known = true
+		if unlimited {
+			w.Unlimited = true
+			continue
+		}
+		part.set(n)
+	}
+	return w
+}

@@ -1,0 +1,12 @@
+package apollo
+
+import (
+	"context"
+	"time"
+)
+
+// WithSleep replaces the wait between attempts, so that tests record the waits the
+// client chose instead of sleeping through them.
+func WithSleep(fn func(context.Context, time.Duration) error) Option {
+	return func(s *settings) error { s.Sleep = fn; return nil }
+}

@@ -1,0 +1,65 @@
+package apollo
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/orgapis/orgapis/internal/httpcore"
+)
+
+// Window is one Apollo rate-limit window as a response reported it. Apollo counts per
+// team and per endpoint, in fixed windows.
+type Window struct {
+	// Known is true when the response reported anything about this window.
+	Known bool
+	// Unlimited is true when the plan has no limit here (Apollo sends "unlimited").
+	Unlimited bool
+	Limit     int64 // requests allowed in the window
+	Used      int64 // requests made in the window
+	Remaining int64 // requests left in the window
+}
+
+// RateLimit is the rate-limit state of a response: Apollo's minute, hour and day
+// windows for the endpoint called.
+type RateLimit struct {
+	Minute Window // x-rate-limit-minute, x-minute-usage, x-minute-requests-left
+	Hour   Window // x-rate-limit-hourly, x-hourly-usage, x-hourly-requests-left
+	// Day reads the x-...-24-hour headers, and the older x-...-daily names.
+	Day Window
+}
+
+// parseRateLimit reads the x-rate-limit-*, x-*-usage and x-*-requests-left headers.
+func parseRateLimit(h http.Header, _ time.Time) RateLimit {
+	return RateLimit{
+		Minute: parseWindow(h, "minute"),
+		Hour:   parseWindow(h, "hourly"),
+		Day:    parseWindow(h, "24-hour", "daily"),
+	}
+}
+
+// parseWindow reads one window under its current name and then any older ones.
+func parseWindow(h http.Header, names ...string) Window {
+	var w Window
+	for _, name := range names {
+		for _, part := range []struct {
+			header string
+			dst    *int64
+		}{
+			{"X-Rate-Limit-" + name, &w.Limit},
+			{"X-" + name + "-Usage", &w.Used},
+			{"X-" + name + "-Requests-Left", &w.Remaining},
+		} {
+			n, unlimited, ok := httpcore.ParseCount(h.Get(part.header))
+			if !ok {
+				continue
+			}
+			w.Known = true
+			if unlimited {
+				w.Unlimited = true
+				continue
+			}
+			*part.dst = n
+		}
+	}
+	return w
+}
