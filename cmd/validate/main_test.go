@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -16,6 +18,9 @@ func runIn(t *testing.T, stdin string, args ...string) (int, string, string) {
 	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
 	return code, out.String(), errOut.String()
 }
+
+// update rewrites the golden reports from the command's output: go test -update.
+var update = flag.Bool("update", false, "rewrite the golden files in testdata from the current output")
 
 func golden(t *testing.T, name string) string {
 	t.Helper()
@@ -39,10 +44,21 @@ func TestShippedRecordingsReports(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.golden, func(t *testing.T) {
-			want := golden(t, c.golden)
+			path, err := filepath.Abs(c.golden) // before runIn changes directory
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := golden(t, path)
 			code, out, stderr := runIn(t, "", c.args...)
 			if code != 1 {
 				t.Errorf("exit = %d, want 1 (findings); stderr %s", code, stderr)
+			}
+			if *update && out != want {
+				if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				t.Logf("rewrote %s", c.golden)
+				return
 			}
 			if out != want {
 				t.Errorf("report differs from %s:\n--- got\n%s\n--- want\n%s", c.golden, out, want)

@@ -10,6 +10,7 @@ import (
 	"compress/gzip"
 	"encoding/base64"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"log"
 	"os"
@@ -21,8 +22,6 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-const dir = "testdata/recordings"
-
 // The keys in the recordings are made up; the validator must never print them.
 const (
 	affinityAuth = "Basic OnJlY29yZGVkLWFmZmluaXR5LWtleQ==" // ":recorded-affinity-key"
@@ -30,12 +29,14 @@ const (
 )
 
 func main() {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	dir := flag.String("dir", "testdata/recordings", "directory to write the recordings to")
+	flag.Parse()
+	if err := os.MkdirAll(*dir, 0o755); err != nil {
 		log.Fatal(err)
 	}
-	write("affinity.har", affinityHAR())
-	write("apollo.yaml", apolloCassette())
-	write("affinity-extra.jsonl", affinityLines())
+	write(*dir, "affinity.har", affinityHAR())
+	write(*dir, "apollo.yaml", apolloCassette())
+	write(*dir, "affinity-extra.jsonl", affinityLines())
 }
 
 func example(api specs.API, op, status, name string) map[string]any {
@@ -227,7 +228,7 @@ func affinityLines() []byte {
 	return []byte(strings.Join(lines, "\n") + "\n")
 }
 
-func write(name string, data []byte) {
+func write(dir, name string, data []byte) {
 	path := filepath.Join(dir, name)
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		log.Fatal(err)
