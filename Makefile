@@ -63,10 +63,10 @@ tidy-check:
 test:
 	$(GO) test -race ./...
 
-## fuzz: run each recording reader's fuzz test briefly (FUZZTIME each)
+## fuzz: run the recording readers' fuzz tests and the JSON decoder's differential one briefly (FUZZTIME each)
 FUZZTIME ?= 10s
 fuzz:
-	@for f in FuzzReadHAR FuzzReadVCR FuzzReadLines; do \
+	@for f in FuzzReadHAR FuzzReadVCR FuzzReadLines FuzzDecodeJSON; do \
 		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 50x ./contract || exit 1; \
 	done
 

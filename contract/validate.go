@@ -134,8 +134,8 @@ func (v *Validator) checkBody(base Finding, prefix string, schema *openapi3.Sche
 		f.Kind, f.Pointer, f.Expected, f.Found = kind, prefix, "a UTF-8 JSON body", "invalid UTF-8"
 		return []Finding{f}
 	}
-	var value any
-	if err := json.Unmarshal(body, &value); err != nil {
+	value, err := decodeJSON(body)
+	if err != nil {
 		f := base
 		f.Kind, f.Pointer, f.Expected, f.Found = kind, prefix, "a JSON body", "not JSON: "+err.Error()
 		return []Finding{f}

@@ -127,7 +127,7 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 }
 
 type liveSession struct {
-	cfg       liveConfig
+	cfg        liveConfig
 	recorder   *contract.Recorder
 	validation *contract.Middleware
 

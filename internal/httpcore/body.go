@@ -20,9 +20,14 @@ func (e *BodyTooLargeError) Error() string {
 }
 
 // ReadBody reads r whole, up to limit bytes. The buffer is sized from contentLength
-// when the sender declared it (so a page is read into one allocation instead of a
-// doubling slice); a body longer than limit is a *BodyTooLargeError.
+// when the sender declared it, or from r's Len when r has one (so a page is read into
+// one allocation instead of a doubling slice); a body longer than limit is a
+// *BodyTooLargeError.
 func ReadBody(r io.Reader, contentLength, limit int64) ([]byte, error) {
+	if l, ok := r.(interface{ Len() int }); ok && contentLength < 0 {
+		// A body already in memory (a middleware's replay) knows its length.
+		contentLength = int64(l.Len())
+	}
 	size := int64(bytes.MinRead)
 	if contentLength >= 0 {
 		size = min(contentLength, limit) + 1 // +1: room to see EOF without growing
