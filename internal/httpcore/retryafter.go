@@ -41,3 +41,20 @@ func ParseCount(v string) (n int64, unlimited, ok bool) {
 	}
 	return n, false, true
 }
+
+// CountInto reads a rate-limit count header into a window's fields: known becomes true
+// for any valid value, unlimited for "unlimited", and dst takes a count. It reports
+// whether dst was set.
+func CountInto(v string, known, unlimited *bool, dst *int64) bool {
+	n, isUnlimited, ok := ParseCount(v)
+	if !ok {
+		return false
+	}
+	*known = true
+	if isUnlimited {
+		*unlimited = true
+		return false
+	}
+	*dst = n
+	return true
+}

@@ -39,24 +39,11 @@ func parseRateLimit(h http.Header, _ time.Time) RateLimit {
 func parseWindow(h http.Header, scope string) Window {
 	var w Window
 	prefix := "X-Ratelimit-Limit-" + scope
-	for _, part := range []struct {
-		suffix string
-		set    func(int64)
-	}{
-		{"", func(n int64) { w.Limit = n }},
-		{"-Remaining", func(n int64) { w.Remaining = n }},
-		{"-Reset", func(n int64) { w.Reset = time.Duration(min(n, maxResetSeconds)) * time.Second }},
-	} {
-		n, unlimited, ok := httpcore.ParseCount(h.Get(prefix + part.suffix))
-		if !ok {
-			continue
-		}
-		w.Known = true
-		if unlimited {
-			w.Unlimited = true
-			continue
-		}
-		part.set(n)
+	httpcore.CountInto(h.Get(prefix), &w.Known, &w.Unlimited, &w.Limit)
+	httpcore.CountInto(h.Get(prefix+"-Remaining"), &w.Known, &w.Unlimited, &w.Remaining)
+	var secs int64
+	if httpcore.CountInto(h.Get(prefix+"-Reset"), &w.Known, &w.Unlimited, &secs) {
+		w.Reset = time.Duration(min(secs, maxResetSeconds)) * time.Second
 	}
 	return w
 }

@@ -41,25 +41,9 @@ func parseRateLimit(h http.Header, _ time.Time) RateLimit {
 func parseWindow(h http.Header, names ...string) Window {
 	var w Window
 	for _, name := range names {
-		for _, part := range []struct {
-			header string
-			dst    *int64
-		}{
-			{"X-Rate-Limit-" + name, &w.Limit},
-			{"X-" + name + "-Usage", &w.Used},
-			{"X-" + name + "-Requests-Left", &w.Remaining},
-		} {
-			n, unlimited, ok := httpcore.ParseCount(h.Get(part.header))
-			if !ok {
-				continue
-			}
-			w.Known = true
-			if unlimited {
-				w.Unlimited = true
-				continue
-			}
-			*part.dst = n
-		}
+		httpcore.CountInto(h.Get("X-Rate-Limit-"+name), &w.Known, &w.Unlimited, &w.Limit)
+		httpcore.CountInto(h.Get("X-"+name+"-Usage"), &w.Known, &w.Unlimited, &w.Used)
+		httpcore.CountInto(h.Get("X-"+name+"-Requests-Left"), &w.Known, &w.Unlimited, &w.Remaining)
 	}
 	return w
 }
