@@ -2,6 +2,7 @@ package httpcore
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 )
@@ -9,6 +10,9 @@ import (
 // DefaultMaxBodyBytes bounds a response body the clients read. The largest real pages
 // (500 Affinity organizations with interaction persons) are a few MiB.
 const DefaultMaxBodyBytes = 32 << 20
+
+// ErrBodyTooLarge matches a *BodyTooLargeError with errors.Is.
+var ErrBodyTooLarge = errors.New("response body too large")
 
 // BodyTooLargeError is a body longer than the limit it was read with.
 type BodyTooLargeError struct {
@@ -18,6 +22,9 @@ type BodyTooLargeError struct {
 func (e *BodyTooLargeError) Error() string {
 	return fmt.Sprintf("body is over the %d-byte limit", e.Limit)
 }
+
+// Is matches ErrBodyTooLarge.
+func (e *BodyTooLargeError) Is(target error) bool { return target == ErrBodyTooLarge }
 
 // ReadBody reads r whole, up to limit bytes. The buffer is sized from contentLength
 // when the sender declared it, or from r's Len when r has one (so a page is read into

@@ -2,6 +2,7 @@ package httpcore
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -10,20 +11,27 @@ import (
 )
 
 // Decode finishes a call made through d: it wraps a transport error, turns a non-2xx
-// answer into the wrapper's error, and decodes a 2xx JSON body into T. It always
-// closes the body.
-func Decode[T, R any](d *Doer[R], op string, resp *http.Response, callErr error) (T, error) {
+// answer into the wrapper's error, and decodes a 2xx JSON body into T. Each check then
+// looks at the value: a non-nil error (say, a member the spec requires is missing)
+// makes the call a malformed-body failure. Decode always closes the body.
+func Decode[T, R any](d *Doer[R], op string, resp *http.Response, callErr error, checks ...func(*T) error) (T, error) {
 	var zero T
 	if callErr != nil {
 		return zero, fmt.Errorf("%s: %w", op, redact.URLError(callErr))
 	}
 	defer resp.Body.Close()
-	ok := resp.StatusCode >= 200 && resp.StatusCode <= 299
-	limit := d.cfg.MaxBodyBytes
-	if !ok {
-		limit = maxErrorRead
+	ok := success(resp.StatusCode)
+	var body []byte
+	var err error
+	if bb, buffered := resp.Body.(*bufferedBody); buffered {
+		body, err = bb.data, bb.err
+	} else {
+		limit := d.cfg.MaxBodyBytes
+		if !ok {
+			limit = maxErrorRead
+		}
+		body, err = ReadBody(resp.Body, resp.ContentLength, limit)
 	}
-	body, err := ReadBody(resp.Body, resp.ContentLength, limit)
 	if err != nil && (ok || !isTooLarge(err)) {
 		return zero, fmt.Errorf("%s: reading response: %w", op, redact.URLError(err))
 	}
@@ -33,6 +41,11 @@ func Decode[T, R any](d *Doer[R], op string, resp *http.Response, callErr error)
 	var v T
 	if err := json.Unmarshal(body, &v); err != nil {
 		return zero, d.fail(op, resp, body, err)
+	}
+	for _, check := range checks {
+		if err := check(&v); err != nil {
+			return zero, d.fail(op, resp, body, err)
+		}
 	}
 	return v, nil
 }
@@ -52,7 +65,7 @@ func (d *Doer[R]) fail(op string, resp *http.Response, body []byte, cause error)
 		Err:        cause,
 	}
 	if cause == nil {
-		f.RetryAfter = ParseRetryAfter(resp.Header.Get("Retry-After"), now)
+		f.RetryAfter = d.serverWait(resp, f.RateLimit, now)
 		f.Message = extractMessage(resp.Header.Get("Content-Type"), body)
 		if f.Message == "" {
 			f.Message = http.StatusText(resp.StatusCode)
@@ -65,9 +78,17 @@ func (d *Doer[R]) fail(op string, resp *http.Response, body []byte, cause error)
 }
 
 func isTooLarge(err error) bool {
-	_, ok := err.(*BodyTooLargeError)
-	return ok
+	var tooLarge *BodyTooLargeError
+	return errors.As(err, &tooLarge)
 }
+
+// MissingMember is the error a Decode check gives for a member the spec requires.
+type MissingMember struct {
+	Member string // a path such as "organizations[3].id"
+	Reason string // such as "missing or null"
+}
+
+func (e *MissingMember) Error() string { return e.Member + ": " + e.Reason }
 
 // Error makes a bare Failure usable as an error, for a Doer without NewError.
 func (f *Failure[R]) Error() string {

@@ -1,6 +1,7 @@
 package httpcore
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -34,6 +35,11 @@ type Config[R any] struct {
 	// RateLimitWait is how long to wait after a 429 without Retry-After; nil means
 	// backoff only.
 	RateLimitWait func(R) time.Duration
+	// MaxServerWait caps a wait the server asks for (Retry-After, or RateLimitWait):
+	// when it asks for more, the answer is returned at once, to become the rate-limit
+	// error carrying the wait, instead of the call sleeping for it. 0 means
+	// DefaultMaxServerWait.
+	MaxServerWait time.Duration
 	// NewError turns a failed call into the wrapper's error type; nil keeps *Failure.
 	NewError func(*Failure[R]) error
 	// Sleep waits between attempts; nil waits on a timer. Tests inject their own.
@@ -45,6 +51,8 @@ const (
 	DefaultMaxRetries = 3
 	DefaultMinBackoff = 500 * time.Millisecond
 	DefaultMaxBackoff = 30 * time.Second
+	// DefaultMaxServerWait is long enough for a per-minute window to reset.
+	DefaultMaxServerWait = time.Minute
 )
 
 // Doer sends requests with retries and records the last rate-limit state. It satisfies
@@ -66,6 +74,9 @@ func NewDoer[R any](cfg Config[R]) *Doer[R] {
 	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.MaxServerWait <= 0 {
+		cfg.MaxServerWait = DefaultMaxServerWait
 	}
 	if cfg.Idempotent == nil {
 		cfg.Idempotent = func(*http.Request) bool { return false }
@@ -97,7 +108,9 @@ func retryStatus(code int) bool {
 }
 
 // Do sends req, repeating it on 429, 5xx and transport errors as Config allows. The
-// returned response is the last one received; callers turn non-2xx into errors.
+// returned response is the last one received; callers turn non-2xx into errors. The
+// body of a request that may be repeated is read here, so that a body cut short is
+// retried like any other transport failure.
 func (d *Doer[R]) Do(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	if d.cfg.UserAgent != "" {
@@ -112,12 +125,16 @@ func (d *Doer[R]) Do(req *http.Request) (*http.Response, error) {
 		}
 		start := time.Now()
 		resp, err := d.cfg.HTTPClient.Do(req)
+		if err == nil && idempotent {
+			err = d.buffer(resp)
+		}
 		if err != nil {
 			err = redact.URLError(err)
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			if attempt >= d.cfg.MaxRetries || !(idempotent || neverSent(err)) {
+			var redirect *RedirectError
+			if attempt >= d.cfg.MaxRetries || !(idempotent || neverSent(err)) || errors.As(err, &redirect) {
 				return nil, err
 			}
 			wait := d.backoff(attempt)
@@ -140,9 +157,9 @@ func (d *Doer[R]) Do(req *http.Request) (*http.Response, error) {
 		if !retryStatus(resp.StatusCode) || attempt >= d.cfg.MaxRetries || !idempotent {
 			return resp, nil
 		}
-		wait := ParseRetryAfter(resp.Header.Get("Retry-After"), now)
-		if wait == 0 && resp.StatusCode == http.StatusTooManyRequests && d.cfg.RateLimitWait != nil {
-			wait = d.cfg.RateLimitWait(rl)
+		wait := d.serverWait(resp, rl, now)
+		if wait > d.cfg.MaxServerWait {
+			return resp, nil // longer than the caller allows: the error carries the wait
 		}
 		if wait == 0 {
 			wait = d.backoff(attempt)
@@ -161,6 +178,45 @@ func (d *Doer[R]) Do(req *http.Request) (*http.Response, error) {
 		}
 	}
 }
+
+// serverWait is the wait the answer asks for: Retry-After, or for a 429 without it the
+// service's own rule (RateLimitWait); zero when it asks for none.
+func (d *Doer[R]) serverWait(resp *http.Response, rl R, now time.Time) time.Duration {
+	wait := ParseRetryAfter(resp.Header.Get("Retry-After"), now)
+	if wait == 0 && resp.StatusCode == http.StatusTooManyRequests && d.cfg.RateLimitWait != nil {
+		wait = max(d.cfg.RateLimitWait(rl), 0)
+	}
+	return wait
+}
+
+// buffer reads resp's body into memory within the limits Decode applies, and fails
+// only when the body was cut short, so that Do can retry it.
+func (d *Doer[R]) buffer(resp *http.Response) error {
+	limit := d.cfg.MaxBodyBytes
+	if !success(resp.StatusCode) {
+		limit = maxErrorRead
+	}
+	body, err := ReadBody(resp.Body, resp.ContentLength, limit)
+	var tooLarge *BodyTooLargeError
+	if err != nil && !errors.As(err, &tooLarge) {
+		resp.Body.Close()
+		return fmt.Errorf("reading response body: %w", err)
+	}
+	resp.Body.Close()
+	resp.Body = &bufferedBody{Reader: bytes.NewReader(body), data: body, err: err}
+	return nil
+}
+
+// bufferedBody is a body Do has read already; Decode takes its bytes as they are.
+type bufferedBody struct {
+	*bytes.Reader
+	data []byte
+	err  error // *BodyTooLargeError when the body went past the limit
+}
+
+func (b *bufferedBody) Close() error { return nil }
+
+func success(code int) bool { return code >= 200 && code <= 299 }
 
 // backoff is full-jitter exponential backoff: a random wait up to min·2^attempt, capped.
 func (d *Doer[R]) backoff(attempt int) time.Duration {

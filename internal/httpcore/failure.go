@@ -123,7 +123,7 @@ func extractMessage(contentType string, body []byte) string {
 				}
 			}
 		}
-		return strings.Join(parts, "; ")
+		return string(snippet([]byte(strings.Join(parts, "; "))))
 	}
 	if strings.Contains(contentType, "json") || strings.HasPrefix(trimmed, "<") {
 		return "" // a JSON body of an unknown shape, or an HTML error page

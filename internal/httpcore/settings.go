@@ -23,7 +23,9 @@ type Settings struct {
 	UserAgent              string
 	Logger                 *slog.Logger
 	MaxBodyBytes           int64
-	Editors                []func(context.Context, *http.Request) error
+	// MaxServerWait caps a wait the server asks for; see Config.
+	MaxServerWait time.Duration
+	Editors       []func(context.Context, *http.Request) error
 	// Middleware wraps the HTTP client's transport, innermost first.
 	Middleware []func(http.RoundTripper) http.RoundTripper
 	// Sleep replaces the timer between attempts (tests).
@@ -33,12 +35,13 @@ type Settings struct {
 // DefaultSettings returns the defaults for a service at baseURL.
 func DefaultSettings(baseURL, userAgent string) Settings {
 	return Settings{
-		BaseURL:      baseURL,
-		MaxRetries:   DefaultMaxRetries,
-		MinBackoff:   DefaultMinBackoff,
-		MaxBackoff:   DefaultMaxBackoff,
-		UserAgent:    userAgent,
-		MaxBodyBytes: DefaultMaxBodyBytes,
+		BaseURL:       baseURL,
+		MaxRetries:    DefaultMaxRetries,
+		MinBackoff:    DefaultMinBackoff,
+		MaxBackoff:    DefaultMaxBackoff,
+		UserAgent:     userAgent,
+		MaxBodyBytes:  DefaultMaxBodyBytes,
+		MaxServerWait: DefaultMaxServerWait,
 	}
 }
 
@@ -97,6 +100,15 @@ func (s *Settings) SetMaxBodyBytes(n int64) error {
 	return nil
 }
 
+// SetMaxServerWait caps the wait a server may ask for, refusing a negative cap.
+func (s *Settings) SetMaxServerWait(d time.Duration) error {
+	if d < 0 {
+		return fmt.Errorf("WithMaxRetryWait: want a cap of 0 or more, got %s", d)
+	}
+	s.MaxServerWait = d
+	return nil
+}
+
 // AddEditor appends a request editor, refusing nil.
 func (s *Settings) AddEditor(fn func(context.Context, *http.Request) error) error {
 	if fn == nil {
@@ -119,36 +131,41 @@ func (s *Settings) AddMiddleware(mw func(http.RoundTripper) http.RoundTripper) e
 // rate-limit parsing, idempotency rule and error type.
 func Configure[R any](s *Settings) Config[R] {
 	return Config[R]{
-		HTTPClient:   s.client(),
-		MaxRetries:   s.MaxRetries,
-		MinBackoff:   s.MinBackoff,
-		MaxBackoff:   s.MaxBackoff,
-		UserAgent:    s.UserAgent,
-		Logger:       s.Logger,
-		MaxBodyBytes: s.MaxBodyBytes,
-		Sleep:        s.Sleep,
+		HTTPClient:    s.client(),
+		MaxRetries:    s.MaxRetries,
+		MinBackoff:    s.MinBackoff,
+		MaxBackoff:    s.MaxBackoff,
+		UserAgent:     s.UserAgent,
+		Logger:        s.Logger,
+		MaxBodyBytes:  s.MaxBodyBytes,
+		MaxServerWait: s.MaxServerWait,
+		Sleep:         s.Sleep,
 	}
 }
 
-// client is the configured HTTP client with the middleware around its transport. The
-// caller's client is copied, never changed.
+// client is a copy of the configured HTTP client (the caller's is never changed) with
+// the middleware around its transport and a redirect policy that keeps credentials
+// with the base URL's origin.
 func (s *Settings) client() *http.Client {
-	hc := s.HTTPClient
-	if len(s.Middleware) == 0 {
-		return hc
-	}
 	var c http.Client
-	if hc != nil {
-		c = *hc
+	if s.HTTPClient != nil {
+		c = *s.HTTPClient
 	}
-	rt := c.Transport
-	if rt == nil {
-		rt = http.DefaultTransport
+	if len(s.Middleware) > 0 {
+		rt := c.Transport
+		if rt == nil {
+			rt = http.DefaultTransport
+		}
+		for _, wrap := range s.Middleware {
+			rt = wrap(rt)
+		}
+		c.Transport = rt
 	}
-	for _, wrap := range s.Middleware {
-		rt = wrap(rt)
+	origin := ""
+	if u, err := url.Parse(s.BaseURL); err == nil {
+		origin = originOf(u)
 	}
-	c.Transport = rt
+	c.CheckRedirect = guardRedirects(origin, c.CheckRedirect)
 	return &c
 }
 

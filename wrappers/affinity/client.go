@@ -54,7 +54,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	cfg.ParseRateLimit = parseRateLimit
 	// Affinity documents no Retry-After; after a 429 the user window's reset is the wait.
 	cfg.RateLimitWait = func(rl RateLimit) time.Duration { return rl.User.Reset }
-	cfg.NewError = newError
+	cfg.NewError = func(f *httpcore.Failure[RateLimit]) error { return newError(f, apiKey) }
 	auth := func(r *http.Request) { r.SetBasicAuth("", apiKey) }
 	if s.bearer {
 		auth = func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+apiKey) }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/orgapis/orgapis/internal/httpcore"
+	"github.com/orgapis/orgapis/internal/redact"
 )
 
 // Error is a call that reached Affinity and failed: a non-2xx status, or a 2xx answer
@@ -39,9 +40,12 @@ func (e *Error) Unwrap() error { return e.Err }
 // Is matches the status sentinels, so callers can write errors.Is(err, ErrNotFound).
 func (e *Error) Is(target error) bool { return httpcore.StatusIs(e.StatusCode, e.Err != nil, target) }
 
-func newError(f *httpcore.Failure[RateLimit]) error {
-	return &Error{Method: f.Method, Operation: f.Operation, StatusCode: f.StatusCode, Message: f.Message,
-		RetryAfter: f.RetryAfter, RateLimit: f.RateLimit, Body: f.Snippet, Err: f.Err}
+// newError builds the Error of a failed call; key is replaced wherever the service
+// echoed it back.
+func newError(f *httpcore.Failure[RateLimit], key string) error {
+	return &Error{Method: f.Method, Operation: f.Operation, StatusCode: f.StatusCode,
+		Message: redact.Secret(f.Message, key), RetryAfter: f.RetryAfter, RateLimit: f.RateLimit,
+		Body: redact.SecretBytes(f.Snippet, key), Err: f.Err}
 }
 
 // Sentinels matched by *Error through errors.Is.
@@ -50,8 +54,15 @@ var (
 	ErrForbidden     = httpcore.ErrForbidden     // 403: the key may not do this
 	ErrNotFound      = httpcore.ErrNotFound      // 404
 	ErrRateLimited   = httpcore.ErrRateLimited   // 429 after the retries allowed
-	ErrMalformedBody = httpcore.ErrMalformedBody // a 2xx body that does not decode
+	ErrMalformedBody = httpcore.ErrMalformedBody // a 2xx body that does not decode or lacks a required member
+	// ErrBodyTooLarge is a response body over the limit of WithMaxBodyBytes.
+	ErrBodyTooLarge = httpcore.ErrBodyTooLarge
 )
+
+// RedirectError is a redirect to another origin than the base URL's, refused before
+// anything is sent there, so that the key never leaves the service's origin. Find it
+// with errors.As; its Location has any key redacted.
+type RedirectError = httpcore.RedirectError
 
 // ParamError is an invalid argument, caught before any request is sent.
 type ParamError struct {

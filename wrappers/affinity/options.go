@@ -45,9 +45,18 @@ func WithUserAgent(ua string) Option {
 func WithLogger(l *slog.Logger) Option { return func(s *settings) error { return s.SetLogger(l) } }
 
 // WithMaxBodyBytes bounds the response bodies the client reads (default 32 MiB); a
-// longer one fails the call.
+// longer one fails the call with ErrBodyTooLarge. Error bodies are read up to 64 KiB
+// whatever the limit, and an Error keeps at most 4 KiB of one.
 func WithMaxBodyBytes(n int64) Option {
 	return func(s *settings) error { return s.SetMaxBodyBytes(n) }
+}
+
+// WithMaxRetryWait caps how long the client waits when the service asks it to
+// (Retry-After, or a rate-limit window's reset); default one minute. When the service
+// asks for longer, the call fails at once with ErrRateLimited and the requested wait in
+// Error.RetryAfter, rather than sleeping for it. 0 means the default.
+func WithMaxRetryWait(d time.Duration) Option {
+	return func(s *settings) error { return s.SetMaxServerWait(d) }
 }
 
 // WithRequestEditor runs fn on every request after authentication, for extra headers.

@@ -61,6 +61,15 @@ type OrganizationPage struct {
 // before; following it would loop forever.
 var ErrRepeatedPageToken = errors.New("affinity: page token repeated")
 
+// ErrEmptyPages ends a listing that received MaxEmptyPages empty pages in a row, each
+// with a new token: a service that never says "done" must not keep a loop going.
+var ErrEmptyPages = errors.New("affinity: too many empty pages in a row")
+
+// MaxEmptyPages is how many empty pages in a row a listing crosses before it fails
+// with ErrEmptyPages. Affinity sends an empty page with a token now and then; never
+// dozens.
+const MaxEmptyPages = 20
+
 // OrganizationPage fetches one page of a search: the first when pageToken is empty,
 // otherwise the page the token points to. q must be the query that produced the token.
 func (c *Client) OrganizationPage(ctx context.Context, q OrganizationQuery, pageToken string) (OrganizationPage, error) {
@@ -72,7 +81,7 @@ func (c *Client) OrganizationPage(ctx context.Context, q OrganizationQuery, page
 		params.PageToken = &pageToken
 	}
 	resp, err := c.api.SearchOrganizations(ctx, params)
-	page, err := httpcore.Decode[affinityapi.OrganizationPage](c.doer, "searchOrganizations", resp, err)
+	page, err := httpcore.Decode(c.doer, "searchOrganizations", resp, err, checkPage)
 	if err != nil {
 		return OrganizationPage{}, err
 	}
@@ -92,6 +101,7 @@ func (c *Client) OrganizationPages(ctx context.Context, q OrganizationQuery, sta
 	return func(yield func(OrganizationPage, error) bool) {
 		token := startToken
 		seen := newTokenSet(startToken)
+		empty := 0
 		for {
 			page, err := c.OrganizationPage(ctx, q, token)
 			if err != nil {
@@ -103,6 +113,15 @@ func (c *Client) OrganizationPages(ctx context.Context, q OrganizationQuery, sta
 			}
 			if !seen.add(page.NextPageToken) {
 				yield(OrganizationPage{}, fmt.Errorf("%w: %q", ErrRepeatedPageToken, page.NextPageToken))
+				return
+			}
+			if len(page.Organizations) == 0 {
+				empty++
+			} else {
+				empty = 0
+			}
+			if empty >= MaxEmptyPages {
+				yield(OrganizationPage{}, fmt.Errorf("%w: %d", ErrEmptyPages, empty))
 				return
 			}
 			token = page.NextPageToken
@@ -144,7 +163,7 @@ func (c *Client) GetOrganization(ctx context.Context, id int64, opts GetOrganiza
 		WithInteractionPersons: optional(opts.WithInteractionPersons),
 	}
 	resp, err := c.api.GetOrganization(ctx, id, params)
-	return httpcore.Decode[Organization](c.doer, "getOrganization", resp, err)
+	return httpcore.Decode(c.doer, "getOrganization", resp, err, checkOrganization)
 }
 
 // NewOrganization holds the fields of an organization to create.
@@ -168,7 +187,7 @@ func (c *Client) CreateOrganization(ctx context.Context, org NewOrganization) (O
 		body.PersonIDs = &org.PersonIDs
 	}
 	resp, err := c.api.CreateOrganization(ctx, body)
-	return httpcore.Decode[Organization](c.doer, "createOrganization", resp, err)
+	return httpcore.Decode(c.doer, "createOrganization", resp, err, checkOrganization)
 }
 
 // OrganizationUpdate holds the changes to an organization. Empty strings and a nil
@@ -199,7 +218,7 @@ func (c *Client) UpdateOrganization(ctx context.Context, id int64, u Organizatio
 		return Organization{}, &ParamError{Param: "update", Reason: "changes nothing"}
 	}
 	resp, err := c.api.UpdateOrganization(ctx, id, body)
-	return httpcore.Decode[Organization](c.doer, "updateOrganization", resp, err)
+	return httpcore.Decode(c.doer, "updateOrganization", resp, err, checkOrganization)
 }
 
 // DeleteOrganization deletes an organization and its field values. Global
@@ -219,7 +238,34 @@ func (c *Client) DeleteOrganization(ctx context.Context, id int64) error {
 // ListOrganizationFields lists the global fields of organizations.
 func (c *Client) ListOrganizationFields(ctx context.Context) ([]Field, error) {
 	resp, err := c.api.ListOrganizationFields(ctx)
-	return httpcore.Decode[[]Field](c.doer, "listOrganizationFields", resp, err)
+	return httpcore.Decode(c.doer, "listOrganizationFields", resp, err, func(fs *[]Field) error {
+		if *fs == nil {
+			return &httpcore.MissingMember{Member: "(body)", Reason: "expected an array, found null"}
+		}
+		return nil
+	})
+}
+
+// checkPage refuses a page without its organizations array, or with an organization
+// that has no id: a body of the wrong shape must not end a listing as if it were done.
+func checkPage(p *affinityapi.OrganizationPage) error {
+	if p.Organizations == nil {
+		return &httpcore.MissingMember{Member: "organizations", Reason: "missing or null"}
+	}
+	for i := range p.Organizations {
+		if p.Organizations[i].ID == 0 {
+			return &httpcore.MissingMember{Member: fmt.Sprintf("organizations[%d].id", i), Reason: "missing or zero"}
+		}
+	}
+	return nil
+}
+
+// checkOrganization refuses an organization without an id (Affinity ids start at 1).
+func checkOrganization(o *Organization) error {
+	if o.ID == 0 {
+		return &httpcore.MissingMember{Member: "id", Reason: "missing or zero"}
+	}
+	return nil
 }
 
 func checkID(id int64) error {

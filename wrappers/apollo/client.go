@@ -52,7 +52,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 		return r.Method == http.MethodGet || strings.HasSuffix(r.URL.Path, "/mixed_companies/search")
 	}
 	cfg.ParseRateLimit = parseRateLimit
-	cfg.NewError = newError
+	cfg.NewError = func(f *httpcore.Failure[RateLimit]) error { return newError(f, apiKey) }
 	auth := func(r *http.Request) { r.Header.Set("x-api-key", apiKey) }
 	if s.legacyKey {
 		auth = func(r *http.Request) {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/orgapis/orgapis/internal/httpcore"
+	"github.com/orgapis/orgapis/internal/redact"
 )
 
 // Error is a call that reached Apollo and failed: a non-2xx status, or a 2xx answer
@@ -48,16 +49,18 @@ func (e *Error) Unwrap() error { return e.Err }
 // Is matches the status sentinels, so callers can write errors.Is(err, ErrNotFound).
 func (e *Error) Is(target error) bool { return httpcore.StatusIs(e.StatusCode, e.Err != nil, target) }
 
-func newError(f *httpcore.Failure[RateLimit]) error {
-	e := &Error{Method: f.Method, Operation: f.Operation, StatusCode: f.StatusCode, Message: f.Message,
-		RequestID: f.Header.Get("X-Request-Id"), RetryAfter: f.RetryAfter, RateLimit: f.RateLimit,
-		Body: f.Snippet, Err: f.Err}
+// newError builds the Error of a failed call; key is replaced wherever the service
+// echoed it back.
+func newError(f *httpcore.Failure[RateLimit], key string) error {
+	e := &Error{Method: f.Method, Operation: f.Operation, StatusCode: f.StatusCode,
+		Message: redact.Secret(f.Message, key), RequestID: redact.Secret(f.Header.Get("X-Request-Id"), key),
+		RetryAfter: f.RetryAfter, RateLimit: f.RateLimit, Body: redact.SecretBytes(f.Snippet, key), Err: f.Err}
 	if f.Err == nil {
 		var shape struct {
 			ErrorCode string `json:"error_code"`
 		}
 		if json.Unmarshal(f.Body, &shape) == nil {
-			e.Code = shape.ErrorCode
+			e.Code = redact.Secret(shape.ErrorCode, key)
 		}
 	}
 	return e
@@ -69,8 +72,15 @@ var (
 	ErrForbidden     = httpcore.ErrForbidden     // 403: the plan or key may not do this
 	ErrNotFound      = httpcore.ErrNotFound      // 404
 	ErrRateLimited   = httpcore.ErrRateLimited   // 429 after the retries allowed
-	ErrMalformedBody = httpcore.ErrMalformedBody // a 2xx body that does not decode
+	ErrMalformedBody = httpcore.ErrMalformedBody // a 2xx body that does not decode or lacks a required member
+	// ErrBodyTooLarge is a response body over the limit of WithMaxBodyBytes.
+	ErrBodyTooLarge = httpcore.ErrBodyTooLarge
 )
+
+// RedirectError is a redirect to another origin than the base URL's, refused before
+// anything is sent there, so that the key never leaves the service's origin. Find it
+// with errors.As; its Location has any key redacted.
+type RedirectError = httpcore.RedirectError
 
 // ParamError is an invalid argument, caught before any request is sent.
 type ParamError struct {

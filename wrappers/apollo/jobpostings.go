@@ -56,7 +56,12 @@ func (c *Client) JobPostingPage(ctx context.Context, q JobPostingQuery, page int
 		return JobPostingPage{}, err
 	}
 	resp, err := c.api.ListOrganizationJobPostings(ctx, q.OrganizationID, params)
-	list, err := httpcore.Decode[apolloapi.JobPostingList](c.doer, "listOrganizationJobPostings", resp, err)
+	list, err := httpcore.Decode(c.doer, "listOrganizationJobPostings", resp, err, func(l *apolloapi.JobPostingList) error {
+		if l.OrganizationJobPostings == nil {
+			return &httpcore.MissingMember{Member: "organization_job_postings", Reason: "missing or null"}
+		}
+		return nil
+	})
 	return JobPostingPage{JobPostings: list.OrganizationJobPostings, Page: page}, err
 }
 

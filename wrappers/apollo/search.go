@@ -122,7 +122,12 @@ func (c *Client) CompanyPage(ctx context.Context, q CompanyQuery, page int) (Com
 		return CompanyPage{}, err
 	}
 	resp, err := c.api.SearchMixedCompanies(ctx, nil, body)
-	r, err := httpcore.Decode[apolloapi.MixedCompaniesSearchResponse](c.doer, "searchMixedCompanies", resp, err)
+	r, err := httpcore.Decode(c.doer, "searchMixedCompanies", resp, err, func(r *apolloapi.MixedCompaniesSearchResponse) error {
+		if r.Pagination.Page == 0 {
+			return &httpcore.MissingMember{Member: "pagination.page", Reason: "missing or zero"}
+		}
+		return nil
+	})
 	if err != nil {
 		return CompanyPage{}, err
 	}
@@ -133,14 +138,16 @@ func (c *Client) CompanyPage(ctx context.Context, q CompanyQuery, page int) (Com
 	if r.Organizations != nil {
 		p.Organizations = *r.Organizations
 	}
-	p.Capped = page == MaxDisplayPage && r.Pagination.TotalPages > MaxDisplayPage
+	// Without total_pages (absent, null or 0) a full page 500 may well have been cut.
+	p.Capped = page == MaxDisplayPage && (r.Pagination.TotalPages > MaxDisplayPage || r.Pagination.TotalPages == 0)
 	return p, nil
 }
 
 // CompanyPages iterates over the pages of a search from page start (0 or 1 for the
-// first). It stops after pagination.total_pages, at an empty page, or at page 500,
-// Apollo's display cap; when the cap cut the results short, the last page has Capped
-// set and the iteration ends with ErrResultsCapped. Only one page is held at a time.
+// first). It stops after pagination.total_pages (when the answer gives it), at an empty
+// page, or at page 500, Apollo's display cap; when the cap cut the results short, the
+// last page has Capped set and the iteration ends with ErrResultsCapped. Only one page
+// is held at a time.
 // Each page costs one credit on plans with export credits.
 func (c *Client) CompanyPages(ctx context.Context, q CompanyQuery, start int) iter.Seq2[CompanyPage, error] {
 	return func(yield func(CompanyPage, error) bool) {
@@ -161,7 +168,7 @@ func (c *Client) CompanyPages(ctx context.Context, q CompanyQuery, start int) it
 				yield(CompanyPage{}, ErrResultsCapped)
 				return
 			}
-			if page >= p.Pagination.TotalPages || page == MaxDisplayPage {
+			if (p.Pagination.TotalPages > 0 && page >= p.Pagination.TotalPages) || page == MaxDisplayPage {
 				return
 			}
 		}

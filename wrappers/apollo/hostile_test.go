@@ -1,0 +1,145 @@
+package apollo_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/orgapis/orgapis/wrappers/apollo"
+)
+
+// These tests play a hostile or broken server against the client.
+
+func TestRedirectToAnotherOriginKeepsTheKey(t *testing.T) {
+	for _, legacy := range []bool{false, true} {
+		for _, status := range []int{301, 302, 307, 308} {
+			t.Run(fmt.Sprintf("%d legacy=%v", status, legacy), func(t *testing.T) {
+				var leaked atomic.Int32
+				other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					leaked.Add(1)
+				}))
+				defer other.Close()
+				origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					// Echo the query, key included, into the target, as a careless proxy would.
+					http.Redirect(w, r, other.URL+"/api/v1/mixed_companies/search?"+r.URL.RawQuery, status)
+				}))
+				defer origin.Close()
+				opts := []apollo.Option{apollo.WithBaseURL(origin.URL + "/api/v1")}
+				if legacy {
+					opts = append(opts, apollo.WithLegacyQueryKey())
+				}
+				c, err := apollo.NewClient(key, opts...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, err = c.CompanyPage(context.Background(), apollo.CompanyQuery{}, 1)
+				var redirect *apollo.RedirectError
+				if !errors.As(err, &redirect) || !strings.HasPrefix(redirect.Location, other.URL) {
+					t.Fatalf("err = %v, want a RedirectError naming the target", err)
+				}
+				if strings.Contains(err.Error(), key) || strings.Contains(redirect.Location, key) {
+					t.Errorf("the error shows the key: %v", err)
+				}
+				if leaked.Load() != 0 {
+					t.Errorf("%d requests reached the other origin", leaked.Load())
+				}
+			})
+		}
+	}
+}
+
+// pages answers search page p with bodies[p-1] (an empty page past the end), and
+// counts requests.
+func pages(t *testing.T, bodies ...string) (*apollo.Client, *atomic.Int32) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := int(hits.Add(1))
+		w.Header().Set("Content-Type", "application/json")
+		if n <= len(bodies) {
+			fmt.Fprint(w, bodies[n-1])
+			return
+		}
+		fmt.Fprintf(w, `{"accounts":[],"organizations":[],"pagination":{"page":%d,"per_page":2}}`, n)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := apollo.NewClient(key, apollo.WithBaseURL(srv.URL+"/api/v1"), apollo.WithRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, &hits
+}
+
+func TestSearchWithoutTotalPagesReadsOnToAnEmptyPage(t *testing.T) {
+	org := func(id string) string { return `{"id":"` + id + `","name":"Co ` + id + `"}` }
+	for name, total := range map[string]string{"absent": ``, "null": `,"total_pages":null`} {
+		t.Run(name, func(t *testing.T) {
+			c, hits := pages(t,
+				`{"organizations":[`+org("a")+`,`+org("b")+`],"pagination":{"page":1,"per_page":2`+total+`}}`,
+				`{"organizations":[`+org("c")+`,`+org("d")+`],"pagination":{"page":2,"per_page":2`+total+`}}`)
+			var names []string
+			for co, err := range c.Companies(context.Background(), apollo.CompanyQuery{PerPage: 2}) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				names = append(names, co.Name())
+			}
+			if len(names) != 4 || hits.Load() != 3 {
+				t.Errorf("got %v in %d requests; want 4 companies, then the empty third page", names, hits.Load())
+			}
+		})
+	}
+}
+
+func TestWrongShapeIsMalformedNeverEmpty(t *testing.T) {
+	for _, body := range []string{`{}`, `null`, `{"organizations":[],"pagination":"x"}`} {
+		c, _ := pages(t, body)
+		n := 0
+		var last error
+		for _, err := range c.Companies(context.Background(), apollo.CompanyQuery{}) {
+			if err == nil {
+				n++
+			}
+			last = err
+		}
+		if n != 0 || !errors.Is(last, apollo.ErrMalformedBody) || !strings.Contains(last.Error(), "pagination") {
+			t.Errorf("search answering %s: %d results, last error %v; want ErrMalformedBody naming pagination", body, n, last)
+		}
+	}
+	for _, body := range []string{`{}`, `null`, `{"organization_job_postings":null}`} {
+		c, _ := pages(t, body)
+		_, err := c.JobPostingPage(context.Background(), apollo.JobPostingQuery{OrganizationID: "54fca1087369647fc0000000"}, 1)
+		if !errors.Is(err, apollo.ErrMalformedBody) || !strings.Contains(err.Error(), "organization_job_postings") {
+			t.Errorf("job postings answering %s: %v", body, err)
+		}
+	}
+}
+
+func TestEchoedKeyIsRedacted(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Request-Id", "req-"+key)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprintf(w, `{"error":"key %s may not search","error_code":"NO_%s"}`, key, key)
+	}))
+	defer srv.Close()
+	c, err := apollo.NewClient(key, apollo.WithBaseURL(srv.URL+"/api/v1"), apollo.WithRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.CompanyPage(context.Background(), apollo.CompanyQuery{}, 1)
+	var apiErr *apollo.Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 403 {
+		t.Fatalf("err = %v", err)
+	}
+	for what, text := range map[string]string{"Error()": err.Error(), "Message": apiErr.Message, "Code": apiErr.Code,
+		"RequestID": apiErr.RequestID, "Body": string(apiErr.Body), "%+v": fmt.Sprintf("%+v", *apiErr)} {
+		if strings.Contains(text, key) {
+			t.Errorf("%s shows the key: %s", what, text)
+		}
+	}
+}
