@@ -5,7 +5,6 @@ import (
 	"io"
 	"maps"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -19,11 +18,16 @@ const Redacted = redact.Marker
 
 // Recorder is an http.RoundTripper that keeps every exchange passing through it, with
 // secrets removed, and writes them as HAR 1.2 that Read and ReadHAR read back. The
-// x-api-key, Authorization, Proxy-Authorization and Cookie headers, an api_key query
-// parameter and an api_key field of a JSON or form body are replaced by Redacted.
+// x-api-key, Authorization, Proxy-Authorization, Cookie and Set-Cookie headers, an
+// api_key query parameter, api_key members at any depth of any body (JSON, form or
+// free text, whatever its content type) and any key in a Referer are replaced by
+// Redacted.
 type Recorder struct {
 	// Base sends the requests; nil means http.DefaultTransport.
 	Base http.RoundTripper
+	// Secrets are values replaced by Redacted wherever they occur, for a key the
+	// service may echo back in a body or a header.
+	Secrets []string
 
 	mu      sync.Mutex
 	entries []harOutEntry
@@ -53,18 +57,18 @@ func (r *Recorder) record(base http.RoundTripper, req *http.Request) (*http.Resp
 	reqBody, body := c.reqBody, c.body
 
 	e := harOutEntry{Started: start.UTC().Format(time.RFC3339Nano), Time: float64(time.Since(start).Microseconds()) / 1000}
-	e.Request.Method, e.Request.URL, e.Request.HTTPVersion = req.Method, redact.URL(req.URL), "HTTP/1.1"
-	e.Request.Headers = harHeaders(req.Header)
+	e.Request.Method, e.Request.URL, e.Request.HTTPVersion = req.Method, r.redactText(redact.URL(req.URL)), "HTTP/1.1"
+	e.Request.Headers = r.harHeaders(req.Header)
 	e.Request.HeadersSize, e.Request.BodySize = -1, len(reqBody)
 	e.Request.QueryString, e.Request.Cookies = []any{}, []any{}
 	if len(reqBody) > 0 {
 		ct := req.Header.Get("Content-Type")
-		e.Request.PostData = &harOutText{MimeType: ct, Text: redactBody(ct, reqBody)}
+		e.Request.PostData = &harOutText{MimeType: ct, Text: r.redactText(string(redact.Body(reqBody)))}
 	}
 	e.Response.Status, e.Response.StatusText, e.Response.HTTPVersion = resp.StatusCode, http.StatusText(resp.StatusCode), "HTTP/1.1"
-	e.Response.Headers = harHeaders(resp.Header)
+	e.Response.Headers = r.harHeaders(resp.Header)
 	e.Response.HeadersSize, e.Response.BodySize, e.Response.Cookies = -1, len(body), []any{}
-	e.Response.Content = harOutText{MimeType: resp.Header.Get("Content-Type"), Text: string(body), Size: len(body)}
+	e.Response.Content = harOutText{MimeType: resp.Header.Get("Content-Type"), Text: r.redactText(string(redact.Body(body))), Size: len(body)}
 	e.Cache, e.Timings = map[string]any{}, map[string]float64{"send": 0, "wait": e.Time, "receive": 0}
 	r.mu.Lock()
 	r.entries = append(r.entries, e)
@@ -128,40 +132,27 @@ type harOutEntry struct {
 	Timings map[string]float64 `json:"timings"`
 }
 
-func harHeaders(h http.Header) []harHeader {
+func (r *Recorder) harHeaders(h http.Header) []harHeader {
 	out := []harHeader{}
 	for _, name := range slices.Sorted(maps.Keys(h)) {
 		for _, v := range h[name] {
-			if redact.IsSecretName(name) {
+			switch {
+			case redact.IsSecretName(name):
 				v = Redacted
+			case strings.EqualFold(name, "Referer"):
+				v = redact.URLString(v) // the previous URL, with a query key in it
 			}
-			out = append(out, harHeader{Name: name, Value: v})
+			out = append(out, harHeader{Name: name, Value: r.redactText(v)})
 		}
 	}
 	return out
 }
 
-func redactBody(contentType string, body []byte) string {
-	switch {
-	case strings.Contains(contentType, "json"):
-		var v map[string]json.RawMessage
-		if json.Unmarshal(body, &v) == nil {
-			changed := false
-			for k := range v {
-				if redact.IsSecretName(k) {
-					v[k] = json.RawMessage(`"` + Redacted + `"`)
-					changed = true
-				}
-			}
-			if changed {
-				b, _ := json.Marshal(v)
-				return string(b)
-			}
-		}
-	case strings.Contains(contentType, "x-www-form-urlencoded"):
-		if q, err := url.ParseQuery(string(body)); err == nil && redact.Values(q) {
-			return q.Encode()
-		}
+// redactText hides what a recording must not keep: secret members and parameters in
+// any body, and every value of Secrets wherever it occurs.
+func (r *Recorder) redactText(s string) string {
+	for _, secret := range r.Secrets {
+		s = redact.Secret(s, secret)
 	}
-	return string(body)
+	return s
 }

@@ -2,12 +2,15 @@ package contract
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/orgapis/orgapis/specs"
 )
 
 func TestRecorderRemovesEverySecretAndReadsBack(t *testing.T) {
@@ -66,5 +69,76 @@ func TestRecorderRemovesEverySecretAndReadsBack(t *testing.T) {
 	}
 	if n != 3 {
 		t.Errorf("read back %d entries, want 3", n)
+	}
+}
+
+func TestRecorderRedactsSecretsWhereverTheyAre(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("X-Echo", "your key is ECHOED-KEY-1")
+		fmt.Fprint(w, `{"message":"key ECHOED-KEY-1 is not allowed","nested":{"api_key":"SECRET7"}}`)
+	}))
+	defer srv.Close()
+	rec := &Recorder{Secrets: []string{"ECHOED-KEY-1"}}
+	client := &http.Client{Transport: rec}
+	for _, body := range []struct{ contentType, text string }{
+		{"application/json", `{"filters":{"api_key":"SECRET1"},"list":[{"api_key":"SECRET2"}]}`},
+		{"", `{"api_key":"SECRET3"}`},
+		{"text/plain", `api_key=SECRET4&x=1`},
+		{"application/json", `{"api_key": "SECRET5", not json`},
+	} {
+		req, _ := http.NewRequest("POST", srv.URL+"/v1/x?api_key=SECRET6", strings.NewReader(body.text))
+		if body.contentType != "" {
+			req.Header.Set("Content-Type", body.contentType)
+		}
+		req.Header.Set("Referer", srv.URL+"/v1/prev?api_key=SECRET8&page=2")
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	var buf bytes.Buffer
+	if err := rec.WriteHAR(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"SECRET", "ECHOED-KEY-1"} {
+		if strings.Contains(buf.String(), secret) {
+			t.Fatalf("recording keeps %s:\n%s", secret, buf.String())
+		}
+	}
+	if !strings.Contains(buf.String(), "page=2") {
+		t.Errorf("Referer lost more than its key:\n%s", buf.String())
+	}
+}
+
+func TestMiddlewarePassesAHugeBodyThroughWhole(t *testing.T) {
+	if testing.Short() {
+		t.Skip("moves 33 MiB")
+	}
+	body := bytes.Repeat([]byte("a"), MaxBodyBytes+1<<20)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(body)
+	}))
+	defer srv.Close()
+	v, err := NewEmbedded(context.Background(), specs.Affinity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var findings []Finding
+	mw := NewMiddleware(v, func(fs []Finding) { findings = append(findings, fs...) })
+	resp, err := (&http.Client{Transport: mw.Wrap(nil)}).Get(srv.URL + "/organizations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || !bytes.Equal(got, body) {
+		t.Fatalf("caller got %d bytes (%v), want all %d", len(got), err, len(body))
+	}
+	mw.Wait()
+	if len(findings) != 1 || findings[0].Kind != KindUnreadable || !strings.Contains(findings[0].Found, "not validated") {
+		t.Errorf("findings = %+v, want one saying the body was not validated", findings)
 	}
 }

@@ -141,7 +141,7 @@ func (v *Validator) checkBody(base Finding, prefix string, schema *openapi3.Sche
 		return []Finding{f}
 	}
 	if kind == KindRequest {
-		redactMembers(value)
+		redact.Value(value)
 	}
 	var out []Finding
 	if err := schema.VisitJSON(value, openapi3.MultiErrors()); err != nil {
@@ -357,16 +357,4 @@ func orNone(s string) string {
 		return "(none)"
 	}
 	return s
-}
-
-// redactMembers replaces the top-level secret members of a request body, so that no
-// report shows them.
-func redactMembers(v any) {
-	if m, ok := v.(map[string]any); ok {
-		for k := range m {
-			if redact.IsSecretName(k) {
-				m[k] = redact.Marker
-			}
-		}
-	}
 }

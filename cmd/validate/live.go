@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/orgapis/orgapis/contract"
+	"github.com/orgapis/orgapis/internal/redact"
 	"github.com/orgapis/orgapis/specs"
 	"github.com/orgapis/orgapis/wrappers/affinity"
 	"github.com/orgapis/orgapis/wrappers/apollo"
@@ -89,7 +90,7 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 		return 2
 	}
 
-	s := &liveSession{cfg: cfg, recorder: &contract.Recorder{}}
+	s := &liveSession{cfg: cfg, key: key, recorder: &contract.Recorder{Secrets: []string{key}}}
 	source := "live"
 	if cfg.record != "" {
 		source = cfg.record
@@ -128,6 +129,7 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 
 type liveSession struct {
 	cfg        liveConfig
+	key        string // to replace wherever the service echoes it back
 	recorder   *contract.Recorder
 	validation *contract.Middleware
 
@@ -139,7 +141,15 @@ type liveSession struct {
 func (s *liveSession) addFindings(fs []contract.Finding) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.findings = append(s.findings, fs...)
+	for _, f := range fs {
+		s.findings = append(s.findings, s.scrub(f))
+	}
+}
+
+// scrub replaces the key in what a finding quotes of the traffic.
+func (s *liveSession) scrub(f contract.Finding) contract.Finding {
+	f.Expected, f.Found, f.Path = redact.Secret(f.Expected, s.key), redact.Secret(f.Found, s.key), redact.Secret(f.Path, s.key)
+	return f
 }
 
 // call runs one operation with its own timeout, and notes its failure without
@@ -149,8 +159,8 @@ func (s *liveSession) call(ctx context.Context, operationID string, f func(conte
 	defer cancel()
 	if err := f(ctx); err != nil {
 		s.mu.Lock()
-		s.calls = append(s.calls, contract.Finding{Source: "live", Entry: -1, API: string(s.cfg.api),
-			OperationID: operationID, Kind: KindCallFailed, Found: err.Error()})
+		s.calls = append(s.calls, s.scrub(contract.Finding{Source: "live", Entry: -1, API: string(s.cfg.api),
+			OperationID: operationID, Kind: KindCallFailed, Found: err.Error()}))
 		s.mu.Unlock()
 		return false
 	}

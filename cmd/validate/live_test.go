@@ -179,3 +179,28 @@ func TestLiveCutBodyIsAFindingOfItsOperation(t *testing.T) {
 		t.Errorf("exit %d, want 1 (findings)", code)
 	}
 }
+
+func TestLiveEchoedKeyIsInNoOutput(t *testing.T) {
+	fake := affinitytest.NewServer(liveKey)
+	defer fake.Close()
+	fake.Generate(2)
+	// A drifted answer that quotes the key (a finding quotes the value), then a 401
+	// that echoes it (a failed call quotes the message).
+	fake.Fail(affinitytest.Fault{Status: 200, ContentType: "application/json",
+		Body: `{"organizations":[],"next_page_token":{"key":"` + liveKey + `"}}`},
+		affinitytest.Fault{Status: 401, ContentType: "text/plain", Body: "key " + liveKey + " is not valid"})
+	rec := filepath.Join(t.TempDir(), "live.har")
+	for _, format := range []string{"text", "json", "junit"} {
+		_, out, stderr := live(t, map[string]string{"AFFINITY_API_KEY": liveKey}, "--api", "affinity", "--base-url", fake.URL,
+			"--record", rec, "--format", format)
+		recording, err := os.ReadFile(rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for what, text := range map[string]string{"report": out, "stderr": stderr, "recording": string(recording)} {
+			if strings.Contains(text, liveKey) {
+				t.Errorf("%s %s shows the key:\n%s", format, what, text)
+			}
+		}
+	}
+}

@@ -29,7 +29,7 @@ func (e *BodyTooLargeError) Is(target error) bool { return target == ErrBodyTooL
 // ReadBody reads r whole, up to limit bytes. The buffer is sized from contentLength
 // when the sender declared it, or from r's Len when r has one (so a page is read into
 // one allocation instead of a doubling slice); a body longer than limit is a
-// *BodyTooLargeError.
+// *BodyTooLargeError, returned with the limit+1 bytes read.
 func ReadBody(r io.Reader, contentLength, limit int64) ([]byte, error) {
 	if l, ok := r.(interface{ Len() int }); ok && contentLength < 0 {
 		// A body already in memory (a middleware's replay) knows its length.
@@ -45,7 +45,9 @@ func ReadBody(r io.Reader, contentLength, limit int64) ([]byte, error) {
 		return buf.Bytes(), err
 	}
 	if n > limit {
-		return buf.Bytes()[:limit], &BodyTooLargeError{Limit: limit}
+		// All that was read (limit+1 bytes) comes back, for a caller that passes the
+		// body on whole.
+		return buf.Bytes(), &BodyTooLargeError{Limit: limit}
 	}
 	return buf.Bytes(), nil
 }

@@ -90,7 +90,7 @@ func TestReadBody(t *testing.T) {
 	}
 	got, err := ReadBody(bytes.NewReader(body), -1, 1000)
 	var tooLarge *BodyTooLargeError
-	if !errors.As(err, &tooLarge) || tooLarge.Limit != 1000 || len(got) != 1000 {
+	if !errors.As(err, &tooLarge) || tooLarge.Limit != 1000 || len(got) != 1001 || !errors.Is(err, ErrBodyTooLarge) {
 		t.Errorf("over the limit: %d bytes, %v", len(got), err)
 	}
 	if _, err := ReadBody(iotest.ErrReader(io.ErrUnexpectedEOF), 10, 100); !errors.Is(err, io.ErrUnexpectedEOF) {

@@ -5,8 +5,10 @@ package redact
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"net/url"
+	"regexp"
 	"strings"
 )
 
@@ -86,4 +88,53 @@ func SecretBytes(b []byte, secret string) []byte {
 		return b
 	}
 	return bytes.ReplaceAll(b, []byte(secret), []byte(Marker))
+}
+
+// Value replaces, in a decoded JSON value, every member with a secret name at any
+// depth, and reports whether it replaced any.
+func Value(v any) bool {
+	changed := false
+	switch t := v.(type) {
+	case map[string]any:
+		for k, child := range t {
+			if IsSecretName(k) {
+				t[k] = Marker
+				changed = true
+				continue
+			}
+			changed = Value(child) || changed
+		}
+	case []any:
+		for _, child := range t {
+			changed = Value(child) || changed
+		}
+	}
+	return changed
+}
+
+// freeText finds a secret name followed by its value in text that is neither JSON nor
+// a form: `api_key=K`, `"api_key": "K"`, `x-api-key: K`.
+var freeText = regexp.MustCompile(`(?i)((?:api_key|x-api-key)["']?\s*[:=]\s*["']?)([^"'&\s,;}]+)`)
+
+// Body returns body with every secret-named member or parameter replaced, whatever its
+// content type says: JSON at any depth, a form, or free text.
+func Body(body []byte) []byte {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.UseNumber() // numbers are written back as they came
+		var v any
+		if dec.Decode(&v) == nil && dec.InputOffset() == int64(len(bytes.TrimRight(body, " \t\r\n"))) {
+			if !Value(v) {
+				return body
+			}
+			if out, err := json.Marshal(v); err == nil {
+				return out
+			}
+		}
+	}
+	if q, err := url.ParseQuery(string(body)); err == nil && !bytes.ContainsAny(body, " \n{") && Values(q) {
+		return []byte(q.Encode())
+	}
+	return freeText.ReplaceAll(body, []byte("${1}"+Marker))
 }

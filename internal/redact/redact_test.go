@@ -42,3 +42,33 @@ func TestIsSecretName(t *testing.T) {
 		}
 	}
 }
+
+func TestBody(t *testing.T) {
+	cases := map[string]string{
+		`{"api_key":"S1","page":1}`:                     `{"api_key":"REDACTED","page":1}`,
+		`{"q":{"deep":[{"api_key":"S2"}]},"n":1.50}`:    `{"n":1.50,"q":{"deep":[{"api_key":"REDACTED"}]}}`,
+		`[{"X-Api-Key":"S3"}]`:                          `[{"X-Api-Key":"REDACTED"}]`,
+		`name=Acme&api_key=S4&person_ids[]=1`:           `api_key=REDACTED&name=Acme&person_ids%5B%5D=1`,
+		`not json, api_key=S5; and "api_key": "S6" too`: `not json, api_key=REDACTED; and "api_key": "REDACTED" too`,
+		`{"api_key": "S7", broken`:                      `{"api_key": "REDACTED", broken`,
+		`{"page":1}`:                                    `{"page":1}`,
+		`plain text without secrets`:                    `plain text without secrets`,
+	}
+	for in, want := range cases {
+		if got := string(Body([]byte(in))); got != want {
+			t.Errorf("Body(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+func TestSecret(t *testing.T) {
+	if got := Secret("key sk-12345678 echoed", "sk-12345678"); got != "key REDACTED echoed" {
+		t.Errorf("Secret = %q", got)
+	}
+	if got := Secret("a short one: abc", "abc"); got != "a short one: abc" {
+		t.Errorf("a short secret replaced ordinary text: %q", got)
+	}
+	if got := string(SecretBytes([]byte("x sk-12345678"), "sk-12345678")); got != "x REDACTED" {
+		t.Errorf("SecretBytes = %q", got)
+	}
+}
