@@ -36,49 +36,103 @@ type harEntry struct {
 	} `json:"response"`
 }
 
-// ReadHAR streams the entries of a HAR 1.2 file: it decodes one entry at a time, so
-// memory follows the largest entry, not the file. Text and base64 bodies are read, and
-// bodies a recorder left compressed are decompressed per Content-Encoding.
+// maxEntryBytes bounds one HAR entry as it is read: room for a body at MaxBodyBytes
+// and the rest of the entry. A longer entry is skipped as it streams past and reported.
+const maxEntryBytes = MaxBodyBytes + 1<<20
+
+// ReadHAR streams the entries of a HAR 1.2 file: it cuts out one entry at a time and
+// decodes it, so memory follows the largest entry, not the file, and an entry over the
+// limit is skipped without being held. Text and base64 bodies are read, and bodies a
+// recorder left compressed are decompressed per Content-Encoding. An entry that cannot
+// be read (a wrong type, nesting too deep, a missing response) is reported and the next
+// one is read.
 func ReadHAR(source string, r io.Reader) iter.Seq2[Exchange, error] {
+	return readHAR(source, r, maxEntryBytes)
+}
+
+func readHAR(source string, r io.Reader, entryLimit int) iter.Seq2[Exchange, error] {
 	return func(yield func(Exchange, error) bool) {
-		dec := json.NewDecoder(r)
+		s := newRawScanner(r)
 		fail := func(index int, err error) bool {
 			return yield(Exchange{}, &EntryError{Source: source, Index: index, Err: err})
 		}
-		if err := enterObject(dec, "log"); err != nil {
+		if err := enterHAR(s); err != nil {
 			fail(-1, fmt.Errorf("not a HAR file: %w", err))
 			return
 		}
-		if err := enterArray(dec, "entries"); err != nil {
-			fail(-1, fmt.Errorf("not a HAR file: log: %w", err))
+		if c, err := s.skipSpace(); err != nil || c == ']' {
+			if err != nil {
+				fail(-1, fmt.Errorf("broken JSON in log.entries: %w", err))
+			}
 			return
 		}
-		for i := 0; dec.More(); i++ {
-			var e harEntry
-			if err := dec.Decode(&e); err != nil {
-				var typeErr *json.UnmarshalTypeError
-				if errors.As(err, &typeErr) {
-					// The entry was consumed whole; the next one can still be read.
-					if !fail(i, fmt.Errorf("field %s: want %s, found %s", typeErr.Field, typeErr.Type, typeErr.Value)) {
-						return
-					}
-					continue
-				}
-				fail(i, fmt.Errorf("broken JSON, reading stops here: %w", err))
-				return
-			}
-			ex, err := e.exchange(source, i)
-			if err != nil {
+		for i := 0; ; i++ {
+			raw, err := s.value(entryLimit)
+			var tooLarge *valueTooLargeError
+			switch {
+			case errors.As(err, &tooLarge):
 				if !fail(i, err) {
 					return
 				}
-				continue
+			case err != nil:
+				fail(i, fmt.Errorf("broken JSON, reading stops here: %w", err))
+				return
+			default:
+				ex, err := decodeHAREntry(source, i, raw)
+				if err != nil {
+					if !fail(i, err) {
+						return
+					}
+				} else if !yield(ex, nil) {
+					return
+				}
 			}
-			if !yield(ex, nil) {
+			c, err := s.skipSpace()
+			if err == nil && c != ',' && c != ']' {
+				err = fmt.Errorf("want ',' or ']' after an entry, found %q", c)
+			}
+			if err != nil {
+				fail(i+1, fmt.Errorf("broken JSON, reading stops here: %w", err))
 				return
 			}
+			if c == ']' {
+				return
+			}
+			_, _ = s.br.ReadByte()
 		}
 	}
+}
+
+// enterHAR finds log.entries, skipping other members of any size, and consumes its '['.
+func enterHAR(s *rawScanner) error {
+	if err := s.expect('{'); err != nil {
+		return err
+	}
+	if err := s.seek("log"); err != nil {
+		return err
+	}
+	if err := s.expect('{'); err != nil {
+		return fmt.Errorf("log: %w", err)
+	}
+	if err := s.seek("entries"); err != nil {
+		return fmt.Errorf("log: %w", err)
+	}
+	if err := s.expect('['); err != nil {
+		return fmt.Errorf("log.entries: %w", err)
+	}
+	return nil
+}
+
+func decodeHAREntry(source string, index int, raw []byte) (Exchange, error) {
+	var e harEntry
+	if err := json.Unmarshal(raw, &e); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return Exchange{}, fmt.Errorf("field %s: want %s, found %s", typeErr.Field, typeErr.Type, typeErr.Value)
+		}
+		return Exchange{}, fmt.Errorf("entry is not valid JSON: %w", err)
+	}
+	return e.exchange(source, index)
 }
 
 func (e *harEntry) exchange(source string, index int) (Exchange, error) {
@@ -135,51 +189,4 @@ func harText(text, encoding string) ([]byte, error) {
 	default:
 		return nil, fmt.Errorf("unknown body encoding %q", encoding)
 	}
-}
-
-// enterObject reads '{' and skips members until key, leaving the decoder at its value.
-func enterObject(dec *json.Decoder, key string) error {
-	if err := expectDelim(dec, '{'); err != nil {
-		return err
-	}
-	return seekKey(dec, key)
-}
-
-// enterArray finds key in the current object and reads the '[' of its value.
-func enterArray(dec *json.Decoder, key string) error {
-	if err := expectDelim(dec, '{'); err != nil {
-		return err
-	}
-	if err := seekKey(dec, key); err != nil {
-		return err
-	}
-	return expectDelim(dec, '[')
-}
-
-func seekKey(dec *json.Decoder, key string) error {
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		if name, ok := tok.(string); ok && name == key {
-			return nil
-		}
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			return err
-		}
-	}
-	return fmt.Errorf("no %q member", key)
-}
-
-func expectDelim(dec *json.Decoder, want json.Delim) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	if d, ok := tok.(json.Delim); !ok || d != want {
-		return fmt.Errorf("want %q, found %v", want, tok)
-	}
-	return nil
 }

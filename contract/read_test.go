@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -173,5 +175,75 @@ func TestDetect(t *testing.T) {
 		if len(readAll(c.file, c.data).errs) != 0 {
 			t.Errorf("%s: %v", name, readAll(c.file, c.data).errs)
 		}
+	}
+}
+
+// filler reads n bytes of 'a', fast, for inputs too large to hold.
+type filler struct{ n int64 }
+
+var fillBlock = bytes.Repeat([]byte("a"), 64<<10)
+
+func (f *filler) Read(p []byte) (int, error) {
+	if f.n <= 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, fillBlock[:min(int64(len(fillBlock)), f.n)])
+	f.n -= int64(n)
+	return n, nil
+}
+
+const smallEntry = `{"request":{"method":"GET","url":"https://api.affinity.co/organizations/fields","headers":[]},` +
+	`"response":{"status":200,"headers":[{"name":"Content-Type","value":"application/json"}],"content":{"mimeType":"application/json","text":"[]"}}}`
+
+func TestHAREntryOverTheCapIsSkippedWithoutHoldingIt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("streams 1 GiB")
+	}
+	head := `{"log":{"version":"1.2","entries":[{"request":{"method":"GET","url":"https://api.affinity.co/organizations/fields","headers":[]},` +
+		`"response":{"status":200,"headers":[],"content":{"text":"`
+	tail := `"}}},` + smallEntry + `]}}`
+	input := io.MultiReader(strings.NewReader(head), &filler{n: 1 << 30}, strings.NewReader(tail))
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	var errs []error
+	read := 0
+	for ex, err := range ReadHAR("huge.har", input) {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if ex.Index != 1 {
+			t.Errorf("read entry %d, want only entry 1", ex.Index)
+		}
+		read++
+	}
+	runtime.ReadMemStats(&after)
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "entry 0") || !strings.Contains(errs[0].Error(), "over the") || read != 1 {
+		t.Fatalf("errors %v, %d read; want entry 0 skipped and entry 1 read", errs, read)
+	}
+	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 200<<20 {
+		t.Errorf("reading a 1 GiB entry allocated %d MiB", allocated>>20)
+	}
+	t.Logf("allocated %d MiB for a 1 GiB entry", (after.TotalAlloc-before.TotalAlloc)>>20)
+}
+
+func TestHARDeeplyNestedUnknownMemberSpoilsOnlyItsEntry(t *testing.T) {
+	deep := strings.Repeat("[", 20000) + strings.Repeat("]", 20000)
+	doc := `{"log":{"creator":{"x":` + deep + `},"entries":[{"_custom":` + deep + `,` + smallEntry[1:] + `,` + smallEntry + `]}}`
+	r := readAll("deep.har", doc)
+	if len(r.exchanges) != 1 || r.exchanges[0].Index != 1 || len(r.errs) != 1 || !strings.Contains(r.errs[0].Error(), "entry 0") {
+		t.Errorf("exchanges %d, errors %v; want entry 0 reported and entry 1 read", len(r.exchanges), r.errs)
+	}
+}
+
+func TestLargeCassetteIsRefusedNotParsed(t *testing.T) {
+	input := io.MultiReader(strings.NewReader("---\nversion: 2\ninteractions:\n- request: {body: \""), &filler{n: MaxCassetteBytes}, strings.NewReader("\"}\n"))
+	var errs []error
+	for _, err := range ReadVCR("big.yaml", input) {
+		errs = append(errs, err)
+	}
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "refused") {
+		t.Errorf("errors = %v, want the cassette refused for its size", errs)
 	}
 }

@@ -29,13 +29,24 @@ type vcrInteraction struct {
 	} `yaml:"response"`
 }
 
+// MaxCassetteBytes is the largest go-vcr cassette ReadVCR reads. YAML is parsed whole,
+// and its node tree takes several times the file's size, so a larger cassette is
+// refused rather than read.
+const MaxCassetteBytes = 16 << 20
+
 // ReadVCR reads a go-vcr v4 cassette. Each interaction is decoded on its own, so one
-// that is broken does not hide the others. The cassette is YAML and is parsed whole.
+// that is broken does not hide the others. The cassette is YAML and is parsed whole;
+// one over MaxCassetteBytes is refused with an error that says so.
 func ReadVCR(source string, r io.Reader) iter.Seq2[Exchange, error] {
 	return func(yield func(Exchange, error) bool) {
-		data, err := io.ReadAll(r)
+		data, err := io.ReadAll(io.LimitReader(r, MaxCassetteBytes+1))
 		if err != nil {
 			yield(Exchange{}, &EntryError{Source: source, Index: -1, Err: err})
+			return
+		}
+		if len(data) > MaxCassetteBytes {
+			yield(Exchange{}, &EntryError{Source: source, Index: -1, Err: fmt.Errorf(
+				"cassette is over %d MiB; YAML is parsed whole, so larger cassettes are refused (record as HAR or JSON lines, which stream)", MaxCassetteBytes>>20)})
 			return
 		}
 		var c vcrCassette

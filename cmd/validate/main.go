@@ -59,7 +59,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
-	runner, inputs, err := setup(ctx, fl.Args(), *apiName, *specFile, *format, *strict, *requests, stdin)
+	runner, inputs, skippedFiles, err := setup(ctx, fl.Args(), *apiName, *specFile, *format, *strict, *requests, stdin)
 	if err != nil {
 		fmt.Fprintf(stderr, "validate: %v\n", err)
 		var ue usageError
@@ -70,6 +70,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	runner.Workers = *workers
 	res := runner.Run(ctx, inputs)
+	res.Summary.SkippedFiles = skippedFiles
 
 	if werr := WriteReport(stdout, *format, res); werr != nil {
 		fmt.Fprintf(stderr, "validate: writing report: %v\n", werr)
@@ -84,20 +85,20 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return 0
 }
 
-func setup(ctx context.Context, paths []string, apiName, specFile, format string, strict, requests bool, stdin io.Reader) (*Runner, []Input, error) {
+func setup(ctx context.Context, paths []string, apiName, specFile, format string, strict, requests bool, stdin io.Reader) (*Runner, []Input, int, error) {
 	if len(paths) == 0 {
-		return nil, nil, usageError{"no input: give files, directories or -"}
+		return nil, nil, 0, usageError{"no input: give files, directories or -"}
 	}
 	switch format {
 	case "text", "json", "junit":
 	default:
-		return nil, nil, usageError{fmt.Sprintf("--format %q: want text, json or junit", format)}
+		return nil, nil, 0, usageError{fmt.Sprintf("--format %q: want text, json or junit", format)}
 	}
 	var force specs.API
 	if apiName != "" {
 		api, err := specs.ParseAPI(apiName)
 		if err != nil {
-			return nil, nil, usageError{"--api: " + err.Error()}
+			return nil, nil, 0, usageError{"--api: " + err.Error()}
 		}
 		force = api
 	}
@@ -112,14 +113,14 @@ func setup(ctx context.Context, paths []string, apiName, specFile, format string
 	for _, api := range specs.APIs() {
 		v, err := contract.NewEmbedded(ctx, api, opts...)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, 0, err
 		}
 		runner.Validators[api] = v
 	}
 	if specFile != "" {
 		doc, err := specs.LoadFile(ctx, specFile)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, 0, err
 		}
 		api := force
 		if api == "" {
@@ -131,26 +132,35 @@ func setup(ctx context.Context, paths []string, apiName, specFile, format string
 			}
 		}
 		if api == "" {
-			return nil, nil, usageError{fmt.Sprintf("--spec %s: name its API with --api; its servers name neither service", specFile)}
+			return nil, nil, 0, usageError{fmt.Sprintf("--spec %s: name its API with --api; its servers name neither service", specFile)}
 		}
 		runner.Validators[api] = contract.New(api, doc, opts...)
 	}
-	inputs, err := collect(paths, stdin)
-	return runner, inputs, err
+	inputs, skippedFiles, err := collect(paths, stdin)
+	return runner, inputs, skippedFiles, err
 }
 
-// collect expands directories (recursively, recording files only) into inputs. A path
-// that does not exist becomes an input whose Open fails, so it is reported with the
-// rest rather than stopping the run.
-func collect(paths []string, stdin io.Reader) ([]Input, error) {
-	var inputs []Input
+// collect expands directories (recursively, recording files only) into inputs, and
+// counts the files it skipped because they are not regular files (a FIFO or a device
+// would block or never end). Everything is looked at with Stat before anything is
+// opened. A path that does not exist, or names something other than a regular file or
+// a directory, becomes an input whose Open fails, so it is reported with the rest
+// rather than stopping the run.
+func collect(paths []string, stdin io.Reader) (inputs []Input, skippedFiles int, err error) {
 	for _, p := range paths {
 		if p == "-" {
 			inputs = append(inputs, Input{Name: "(stdin)", Open: func() (io.ReadCloser, error) { return io.NopCloser(stdin), nil }})
 			continue
 		}
 		info, err := os.Stat(p)
-		if err != nil || !info.IsDir() {
+		switch {
+		case err != nil:
+			inputs = append(inputs, fileInput(p))
+			continue
+		case !info.IsDir() && !info.Mode().IsRegular():
+			inputs = append(inputs, notRegular(p, info.Mode()))
+			continue
+		case !info.IsDir():
 			inputs = append(inputs, fileInput(p))
 			continue
 		}
@@ -159,16 +169,42 @@ func collect(paths []string, stdin io.Reader) ([]Input, error) {
 				inputs = append(inputs, fileInput(path))
 				return nil
 			}
-			if !d.IsDir() && isRecording(path) {
+			if d.IsDir() || !isRecording(path) {
+				return nil
+			}
+			info, err := os.Stat(path) // follows a symlink to what it names
+			switch {
+			case err != nil:
+				inputs = append(inputs, fileInput(path))
+			case !info.Mode().IsRegular():
+				skippedFiles++
+			default:
 				inputs = append(inputs, fileInput(path))
 			}
 			return nil
 		})
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
-	return inputs, nil
+	return inputs, skippedFiles, nil
+}
+
+// notRegular is an input that cannot be read: opening a FIFO blocks, and a device
+// such as /dev/zero never ends.
+func notRegular(path string, mode fs.FileMode) Input {
+	kind := "not a regular file"
+	switch {
+	case mode&fs.ModeNamedPipe != 0:
+		kind = "a named pipe (FIFO)"
+	case mode&fs.ModeDevice != 0:
+		kind = "a device"
+	case mode&fs.ModeSocket != 0:
+		kind = "a socket"
+	}
+	return Input{Name: path, Open: func() (io.ReadCloser, error) {
+		return nil, fmt.Errorf("%s, not read: give a regular file, a directory, or - for standard input", kind)
+	}}
 }
 
 func fileInput(path string) Input {

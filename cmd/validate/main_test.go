@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // runIn runs the command from the repository root, where the README runs it.
@@ -153,5 +155,73 @@ func TestREADMEQuotesTheRealReport(t *testing.T) {
 	block = block[:strings.Index(block, "```")]
 	if want := golden(t, "testdata/recordings.txt"); block != want {
 		t.Errorf("README's report differs from the command's:\n--- README\n%s\n--- command\n%s", block, want)
+	}
+}
+
+func TestTerminalSafe(t *testing.T) {
+	cases := map[string]string{
+		"plain \u00e9 \ufffd text":       "plain \u00e9 \ufffd text",
+		"esc \x1b[31mred\x1b[0m bell \a": `esc \x1b[31mred\x1b[0m bell \x07`,
+		"nul \x00 del \x7f c1 \u0085":    `nul \x00 del \x7f c1 \x85`,
+		"bad utf8 \xff\xfe":              `bad utf8 \xff\xfe`,
+	}
+	for in, want := range cases {
+		if got := terminalSafe(in); got != want {
+			t.Errorf("terminalSafe(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestTextReportCannotDriveTheTerminal(t *testing.T) {
+	dir := t.TempDir()
+	line := `{"method":"GET","url":"https://api.affinity.co/organizations/%1B%5D0;pwned%07/%00x","status":200,` +
+		`"response_headers":{"Content-Type":"application/json"},"response_body":{"organizations":[],"next_page_token":"\u001b[31m"}}` + "\n"
+	path := filepath.Join(dir, "evil.jsonl")
+	if err := os.WriteFile(path, []byte(line), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	run(context.Background(), []string{path}, strings.NewReader(""), &out, &errOut)
+	for _, c := range []string{"\x1b", "\x07", "\x00"} {
+		if strings.Contains(out.String(), c) {
+			t.Errorf("text report holds control character %q:\n%s", c, out.String())
+		}
+	}
+	if !strings.Contains(out.String(), `\x1b`) {
+		t.Errorf("the escape is not shown escaped:\n%s", out.String())
+	}
+}
+
+func TestNonRegularFilesNeverHang(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "stuck.har")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skipf("no FIFOs here: %v", err)
+	}
+	good, err := os.ReadFile("testdata/../../../testdata/recordings/affinity-extra.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "good.jsonl"), good, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	var code int
+	var out, errOut bytes.Buffer
+	go func() {
+		defer close(done)
+		// The directory, the FIFO named outright, and a device that never ends.
+		code = run(context.Background(), []string{dir, fifo, "/dev/zero"}, strings.NewReader(""), &out, &errOut)
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("validate hung on a FIFO or a device")
+	}
+	report := out.String()
+	if code != 2 || !strings.Contains(report, "stuck.har: a named pipe (FIFO), not read") ||
+		!strings.Contains(report, "/dev/zero: a device, not read") || !strings.Contains(report, "1 files skipped as not regular") ||
+		!strings.Contains(report, "good.jsonl#1") {
+		t.Errorf("exit %d, report:\n%s%s", code, report, errOut.String())
 	}
 }

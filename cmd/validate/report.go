@@ -10,6 +10,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // KindCallFailed is a finding of live mode: a call failed (timeout, retries used up,
@@ -21,14 +23,36 @@ func WriteText(w io.Writer, res Result) error {
 	groups, order := group(res.Findings)
 	for _, key := range order {
 		fs := groups[key]
-		fmt.Fprintf(w, "%s\n", groupTitle(fs[0]))
+		fmt.Fprintf(w, "%s\n", terminalSafe(groupTitle(fs[0])))
 		for _, f := range fs {
-			fmt.Fprintf(w, "  %s\n", textLine(f))
+			fmt.Fprintf(w, "  %s\n", terminalSafe(textLine(f)))
 		}
 		fmt.Fprintln(w)
 	}
-	_, err := fmt.Fprintln(w, summaryLine(res.Summary))
+	_, err := fmt.Fprintln(w, terminalSafe(summaryLine(res.Summary)))
 	return err
+}
+
+// terminalSafe escapes control characters and invalid UTF-8, which come from recorded
+// URLs and values: a report printed to a terminal must not be able to drive it (ESC
+// sequences, BEL, NUL). JSON and JUnit escape them by their own rules.
+func terminalSafe(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case unicode.IsControl(r) && r < 0x100:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case unicode.IsControl(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }
 
 func groupTitle(f contract.Finding) string {
@@ -76,6 +100,9 @@ func summaryLine(s Summary) string {
 	}
 	if s.Unreadable > 0 {
 		line += fmt.Sprintf("; %d unreadable", s.Unreadable)
+	}
+	if s.SkippedFiles > 0 {
+		line += fmt.Sprintf("; %d files skipped as not regular", s.SkippedFiles)
 	}
 	if s.CallsFailed > 0 {
 		line += fmt.Sprintf("; %d calls failed", s.CallsFailed)

@@ -48,6 +48,9 @@ type Summary struct {
 	Failed     int `json:"failed"`
 	Skipped    int `json:"skipped"`
 	Unreadable int `json:"unreadable"`
+	// SkippedFiles counts files of a directory walk that are not regular files (FIFOs,
+	// devices, sockets), which are never opened.
+	SkippedFiles int `json:"skipped_files,omitempty"`
 	// CallsFailed counts the calls of live mode that failed.
 	CallsFailed int            `json:"calls_failed,omitempty"`
 	SkippedBy   map[string]int `json:"skipped_hosts,omitempty"`

@@ -1,0 +1,213 @@
+package contract
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// rawScanner walks the structure of a JSON document from a stream without decoding
+// it: it finds where each value ends whatever it holds (nesting of any depth, strings
+// of any length) and keeps a value's bytes only while they fit a limit. Readers use it
+// to cut a recording into entries, so that memory follows the limit, not the input.
+type rawScanner struct {
+	br *bufio.Reader
+}
+
+func newRawScanner(r io.Reader) *rawScanner {
+	return &rawScanner{br: bufio.NewReaderSize(r, 64<<10)}
+}
+
+// valueTooLargeError is a value longer than the limit it was read with; it has been
+// consumed, and reading can go on after it.
+type valueTooLargeError struct {
+	size  int64
+	limit int
+}
+
+func (e *valueTooLargeError) Error() string {
+	return fmt.Sprintf("entry of %d bytes is over the %d MiB limit; skipped without reading it into memory", e.size, e.limit>>20)
+}
+
+// skipSpace consumes whitespace and returns the next byte, unconsumed.
+func (s *rawScanner) skipSpace() (byte, error) {
+	for {
+		c, err := s.br.ReadByte()
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return 0, err
+		}
+		switch c {
+		case ' ', '\t', '\r', '\n':
+			continue
+		}
+		return c, s.br.UnreadByte()
+	}
+}
+
+// expect consumes the next non-space byte, which must be want.
+func (s *rawScanner) expect(want byte) error {
+	c, err := s.skipSpace()
+	if err != nil {
+		return err
+	}
+	if c != want {
+		return fmt.Errorf("want %q, found %q", want, c)
+	}
+	_, err = s.br.ReadByte()
+	return err
+}
+
+// seek reads the members of the object whose '{' was just consumed, skipping their
+// values, until the member key; it leaves the scanner at key's value.
+func (s *rawScanner) seek(key string) error {
+	for {
+		c, err := s.skipSpace()
+		if err != nil {
+			return err
+		}
+		if c == '}' {
+			return fmt.Errorf("no %q member", key)
+		}
+		if c == ',' {
+			_, _ = s.br.ReadByte()
+			continue
+		}
+		raw, err := s.value(1 << 10) // member names are short; a long one is not ours
+		var tooLarge *valueTooLargeError
+		if err != nil && !errors.As(err, &tooLarge) {
+			return err
+		}
+		if err := s.expect(':'); err != nil {
+			return err
+		}
+		if string(raw) == `"`+key+`"` {
+			return nil
+		}
+		if _, err := s.value(-1); err != nil {
+			return err
+		}
+	}
+}
+
+// value consumes the next value. It returns the value's bytes when they are at most
+// limit long (limit -1 keeps nothing), and otherwise a *valueTooLargeError once the
+// whole value has been read past. Only the structure is checked: brackets and strings.
+func (s *rawScanner) value(limit int) ([]byte, error) {
+	if _, err := s.skipSpace(); err != nil {
+		return nil, err
+	}
+	// The kept bytes are gathered in pieces and joined once at the end, so that a value
+	// near the limit costs about twice its size in allocations, not a growing slice's
+	// five or six times.
+	var parts [][]byte
+	var size int64
+	keep := limit >= 0
+	depth := 0
+	first, inString, escaped, scalar := true, false, false, false
+	for {
+		chunk, err := s.br.Peek(max(s.br.Buffered(), 1))
+		if len(chunk) == 0 {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, err
+		}
+		end := -1 // just past the value's last byte, once found
+		i := 0
+		for i < len(chunk) && end < 0 {
+			c := chunk[i]
+			switch {
+			case escaped:
+				escaped = false
+				i++
+			case inString:
+				j := nextQuoteOrEscape(chunk[i:])
+				if j < 0 {
+					i = len(chunk)
+					break
+				}
+				i += j
+				if chunk[i] == '\\' {
+					escaped = true
+				} else {
+					inString = false
+					if depth == 0 {
+						end = i + 1
+					}
+				}
+				i++
+			case first:
+				first = false
+				switch c {
+				case '{', '[':
+					depth = 1
+				case '"':
+					inString = true
+				default:
+					scalar = true
+				}
+				i++
+			case scalar:
+				if c == ',' || c == ']' || c == '}' || c == ' ' || c == '\t' || c == '\r' || c == '\n' {
+					end = i
+				} else {
+					i++
+				}
+			case c == '"':
+				inString = true
+				i++
+			case c == '{' || c == '[':
+				depth++
+				i++
+			case c == '}' || c == ']':
+				depth--
+				i++
+				if depth == 0 {
+					end = i
+				}
+			default:
+				i++
+			}
+		}
+		take := i
+		if end >= 0 {
+			take = end
+		}
+		size += int64(take)
+		if keep {
+			if size > int64(limit) {
+				keep, parts = false, nil
+			} else {
+				parts = append(parts, bytes.Clone(chunk[:take]))
+			}
+		}
+		if _, err := s.br.Discard(take); err != nil {
+			return nil, err
+		}
+		if end >= 0 {
+			if limit >= 0 && !keep {
+				return nil, &valueTooLargeError{size: size, limit: limit}
+			}
+			return bytes.Join(parts, nil), nil
+		}
+	}
+}
+
+// nextQuoteOrEscape is the index of the first quote or backslash in b, or -1: two IndexByte
+// passes, which run far faster over long strings than a byte loop.
+func nextQuoteOrEscape(b []byte) int {
+	q := bytes.IndexByte(b, '"')
+	limit := b
+	if q >= 0 {
+		limit = b[:q]
+	}
+	if e := bytes.IndexByte(limit, '\\'); e >= 0 {
+		return e
+	}
+	return q
+}
