@@ -134,18 +134,38 @@ func (v *Validator) checkBody(base Finding, prefix string, schema *openapi3.Sche
 		f.Kind, f.Pointer, f.Expected, f.Found = kind, prefix, "a UTF-8 JSON body", "invalid UTF-8"
 		return []Finding{f}
 	}
+	var out []Finding
 	value, err := decodeJSON(body)
-	if err != nil {
-		f := base
-		f.Kind, f.Pointer, f.Expected, f.Found = kind, prefix, "a JSON body", "not JSON: "+err.Error()
-		return []Finding{f}
+	if err != nil || mayHoldBigNumbers(body) {
+		exact, numbers, exactErr := exactNumbers(schema, body, prefix)
+		if exactErr != nil {
+			if err == nil {
+				err = exactErr
+			}
+			f := base
+			f.Kind, f.Pointer, f.Expected, f.Found = kind, prefix, "a JSON body", "not JSON: "+err.Error()
+			return []Finding{f}
+		}
+		value = exact
+		for _, n := range numbers {
+			f := base
+			f.Kind, f.Pointer, f.Expected, f.Found = kind, n.pointer, n.expected, n.found
+			out = append(out, f)
+		}
 	}
 	if kind == KindRequest {
 		redact.Value(value)
 	}
-	var out []Finding
 	if err := schema.VisitJSON(value, openapi3.MultiErrors()); err != nil {
-		out = append(out, schemaFindings(base, kind, prefix, err)...)
+		numbers := map[string]bool{}
+		for _, f := range out {
+			numbers[f.Pointer] = true
+		}
+		for _, f := range schemaFindings(base, kind, prefix, err) {
+			if !numbers[f.Pointer] { // the exact check already said what is wrong there
+				out = append(out, f)
+			}
+		}
 	}
 	if v.strict {
 		var ptrs []string

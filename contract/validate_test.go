@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/orgapis/orgapis/specs"
@@ -174,5 +175,44 @@ func TestRequestChecks(t *testing.T) {
 	}
 	if got := validator(t, specs.Affinity).Validate(ex); len(got) != 0 {
 		t.Errorf("request findings without CheckRequests: %+v", got)
+	}
+}
+
+func TestNumbersOutsideTheirRangeAreFindingsAtTheirPointer(t *testing.T) {
+	v := validator(t, specs.Affinity)
+	org := func(id string) string {
+		return `{"id":` + id + `,"name":"A","domain":null,"domains":[],"crunchbase_uuid":null,"global":false,"person_ids":[1, 12345678901234567]}`
+	}
+	cases := map[string]struct{ id, pointer, expected string }{
+		"int64 + 1":     {"9223372036854775808", "/id", "format int64"},
+		"far past":      {"123456789012345678901234567890", "/id", "format int64"},
+		"float64 range": {"1e999", "/id", "a number within the range of a 64-bit float"},
+	}
+	for name, c := range cases {
+		fs := v.Validate(exchange("GET", "https://api.affinity.co/organizations/1", 200, "application/json", org(c.id)))
+		if len(fs) != 1 || fs[0].Pointer != c.pointer || !strings.HasPrefix(fs[0].Expected, c.expected) || fs[0].Found != c.id {
+			t.Errorf("%s: findings %+v, want one at %s", name, fs, c.pointer)
+		}
+	}
+	// The largest int64 and a long digit run inside a string are fine.
+	for _, id := range []string{"9223372036854775807", "1"} {
+		if fs := v.Validate(exchange("GET", "https://api.affinity.co/organizations/1", 200, "application/json", org(id))); len(fs) != 0 {
+			t.Errorf("id %s: findings %+v", id, fs)
+		}
+	}
+	if fs := v.Validate(exchange("GET", "https://api.affinity.co/organizations/1", 200, "application/json", org("1")+"x")); len(fs) != 1 || !strings.Contains(fs[0].Found, "not JSON") {
+		t.Errorf("trailing garbage: %+v", fs)
+	}
+}
+
+func TestMayHoldBigNumbers(t *testing.T) {
+	cases := map[string]bool{
+		`{"id":12}`: false, `{"id":"54fca1087369647fc0000000"}`: false, `{"t":"1234567890123456789"}`: false,
+		`{"id":1234567890123456}`: true, `{"n":1e5}`: true, `{"n":-2.5E-3}`: true, `{"s":"a\"1e5"}`: false,
+	}
+	for in, want := range cases {
+		if got := mayHoldBigNumbers([]byte(in)); got != want {
+			t.Errorf("mayHoldBigNumbers(%s) = %v, want %v", in, got, want)
+		}
 	}
 }

@@ -72,7 +72,43 @@ type Checked struct {
 	Findings    int
 }
 
+// maxBytesInFlight bounds the bodies read but not yet checked, across all readers and
+// workers, so that memory follows this figure and not the number of large entries.
+const maxBytesInFlight = 96 << 20
+
+// byteBudget is a counting semaphore over bytes.
+type byteBudget struct {
+	mu   sync.Mutex
+	cond sync.Cond
+	free int64
+}
+
+func newByteBudget(n int64) *byteBudget {
+	b := &byteBudget{free: n}
+	b.cond.L = &b.mu
+	return b
+}
+
+// acquire waits until n bytes are free and takes them. n is at most the whole budget,
+// which a single job can always get once the others are done.
+func (b *byteBudget) acquire(n int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for b.free < n {
+		b.cond.Wait()
+	}
+	b.free -= n
+}
+
+func (b *byteBudget) release(n int64) {
+	b.mu.Lock()
+	b.free += n
+	b.mu.Unlock()
+	b.cond.Broadcast()
+}
+
 type job struct {
+	bytes int64
 	ex  contract.Exchange
 	v   *contract.Validator
 	err *contract.EntryError
@@ -87,6 +123,7 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	jobs := make(chan job, workers*2)
+	budget := newByteBudget(maxBytesInFlight)
 	var mu sync.Mutex
 	var res Result
 	res.Summary.SkippedBy = map[string]int{}
@@ -107,6 +144,7 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 					continue
 				}
 				op, findings := j.v.Check(j.ex)
+				budget.release(j.bytes)
 				mu.Lock()
 				res.Findings = append(res.Findings, findings...)
 				checked = append(checked, Checked{Source: j.ex.Source, Entry: j.ex.Index, OperationID: op, Findings: len(findings)})
@@ -124,7 +162,7 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 		go func(in Input) {
 			defer readers.Done()
 			defer func() { <-sem }()
-			r.read(ctx, in, jobs, &mu, &res)
+			r.read(ctx, in, jobs, budget, &mu, &res)
 		}(in)
 	}
 	readers.Wait()
@@ -149,7 +187,7 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 	return res
 }
 
-func (r *Runner) read(ctx context.Context, in Input, jobs chan<- job, mu *sync.Mutex, res *Result) {
+func (r *Runner) read(ctx context.Context, in Input, jobs chan<- job, budget *byteBudget, mu *sync.Mutex, res *Result) {
 	rc, err := in.Open()
 	if err != nil {
 		jobs <- job{err: &contract.EntryError{Source: in.Name, Index: -1, Err: err}}
@@ -176,7 +214,9 @@ func (r *Runner) read(ctx context.Context, in Input, jobs chan<- job, mu *sync.M
 			mu.Unlock()
 			continue
 		}
-		jobs <- job{ex: ex, v: v}
+		n := min(int64(len(ex.RequestBody)+len(ex.ResponseBody)), maxBytesInFlight)
+		budget.acquire(n)
+		jobs <- job{ex: ex, v: v, bytes: n}
 	}
 }
 
