@@ -109,9 +109,9 @@ func (b *byteBudget) release(n int64) {
 
 type job struct {
 	bytes int64
-	ex  contract.Exchange
-	v   *contract.Validator
-	err *contract.EntryError
+	ex    contract.Exchange
+	v     *contract.Validator
+	err   *contract.EntryError
 }
 
 // Run reads every input, spreading the checks over Workers goroutines, and returns the
