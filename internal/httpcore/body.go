@@ -26,28 +26,63 @@ func (e *BodyTooLargeError) Error() string {
 // Is matches ErrBodyTooLarge.
 func (e *BodyTooLargeError) Is(target error) bool { return target == ErrBodyTooLarge }
 
-// ReadBody reads r whole, up to limit bytes. The buffer is sized from contentLength
-// when the sender declared it, or from r's Len when r has one (so a page is read into
-// one allocation instead of a doubling slice); a body longer than limit is a
-// *BodyTooLargeError, returned with the limit+1 bytes read.
+// ReadBody reads r whole, up to limit bytes, and a body longer than limit is a
+// *BodyTooLargeError. Memory follows what arrives, never what is declared: a body of
+// known length (contentLength, or r's Len when r is already in memory) is read into one
+// buffer of that size; one of unknown length is read in growing pieces joined once at
+// the end, so that reading n bytes allocates about 2n, not the 4n to 6n of a doubling
+// slice. With a *BodyTooLargeError it returns what it read; when the declared length is
+// already over the limit it reads nothing.
 func ReadBody(r io.Reader, contentLength, limit int64) ([]byte, error) {
 	if l, ok := r.(interface{ Len() int }); ok && contentLength < 0 {
-		// A body already in memory (a middleware's replay) knows its length.
 		contentLength = int64(l.Len())
 	}
-	size := int64(bytes.MinRead)
+	if contentLength > limit {
+		return nil, &BodyTooLargeError{Limit: limit}
+	}
+	lr := io.LimitReader(r, limit+1)
 	if contentLength >= 0 {
-		size = min(contentLength, limit) + 1 // +1: room to see EOF without growing
+		buf := bytes.NewBuffer(make([]byte, 0, contentLength+1)) // +1: room to see EOF
+		_, err := buf.ReadFrom(lr)
+		return checkLimit(buf.Bytes(), limit, err)
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size))
-	n, err := buf.ReadFrom(io.LimitReader(r, limit+1))
+	var pieces [][]byte
+	size := 4 << 10
+	for {
+		piece := make([]byte, size)
+		n, err := readFull(lr, piece)
+		pieces = append(pieces, piece[:n])
+		if err == io.EOF {
+			return checkLimit(bytes.Join(pieces, nil), limit, nil)
+		}
+		if err != nil {
+			return checkLimit(bytes.Join(pieces, nil), limit, err)
+		}
+		size = min(size*2, 1<<20)
+	}
+}
+
+// readFull fills p unless the reader ends (io.EOF, with what it read) or fails.
+func readFull(r io.Reader, p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		m, err := r.Read(p[n:])
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+func checkLimit(body []byte, limit int64, err error) ([]byte, error) {
 	if err != nil {
-		return buf.Bytes(), err
+		return body, err
 	}
-	if n > limit {
+	if int64(len(body)) > limit {
 		// All that was read (limit+1 bytes) comes back, for a caller that passes the
 		// body on whole.
-		return buf.Bytes(), &BodyTooLargeError{Limit: limit}
+		return body, &BodyTooLargeError{Limit: limit}
 	}
-	return buf.Bytes(), nil
+	return body, nil
 }

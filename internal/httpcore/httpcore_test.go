@@ -88,10 +88,21 @@ func TestReadBody(t *testing.T) {
 			t.Errorf("content length %d: %d bytes, %v", cl, len(got), err)
 		}
 	}
-	got, err := ReadBody(bytes.NewReader(body), -1, 1000)
+	// Unknown length: read past the limit by one byte, and kept for a pass-through.
+	got, err := ReadBody(io.MultiReader(bytes.NewReader(body)), -1, 1000)
 	var tooLarge *BodyTooLargeError
 	if !errors.As(err, &tooLarge) || tooLarge.Limit != 1000 || len(got) != 1001 || !errors.Is(err, ErrBodyTooLarge) {
 		t.Errorf("over the limit: %d bytes, %v", len(got), err)
+	}
+	// Declared over the limit (or a body in memory that is): nothing is read.
+	src := bytes.NewReader(body)
+	if got, err := ReadBody(src, -1, 1000); !errors.Is(err, ErrBodyTooLarge) || len(got) != 0 || src.Len() != 3000 {
+		t.Errorf("declared over the limit: read %d bytes, %v", 3000-src.Len(), err)
+	}
+	// Unknown length, across several pieces.
+	long := bytes.Repeat([]byte("0123456789"), 100_000)
+	if got, err := ReadBody(io.MultiReader(bytes.NewReader(long)), -1, 1<<20); err != nil || !bytes.Equal(got, long) {
+		t.Errorf("a megabyte in pieces: %d bytes, %v", len(got), err)
 	}
 	if _, err := ReadBody(iotest.ErrReader(io.ErrUnexpectedEOF), 10, 100); !errors.Is(err, io.ErrUnexpectedEOF) {
 		t.Errorf("read error lost: %v", err)

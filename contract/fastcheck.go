@@ -1,0 +1,184 @@
+package contract
+
+import (
+	"math"
+	"regexp"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// certainlyValid answers, much faster than kin-openapi's walk, whether a decoded value
+// conforms to a schema. It is conservative: true means kin-openapi would find nothing
+// (so its walk can be skipped); false means "invalid, or a keyword this check does not
+// know", and kin-openapi then walks the value to say exactly what is wrong. It knows the
+// keywords the project's specs use, with kin-openapi's OpenAPI 3.0 meaning; a schema
+// with any other keyword is left to kin-openapi. Most responses conform, so most skip
+// the slow walk.
+type certainlyValid struct {
+	patterns sync.Map // pattern source -> *regexp.Regexp, or nil when it does not compile
+}
+
+// maxFastDepth leaves pathological nesting to kin-openapi.
+const maxFastDepth = 64
+
+func (c *certainlyValid) valid(s *openapi3.Schema, v any, depth int) bool {
+	if s == nil || depth > maxFastDepth || !c.known(s) {
+		return false
+	}
+	if v == nil {
+		return s.Nullable
+	}
+	for _, sub := range s.AllOf {
+		if !c.valid(sub.Value, v, depth+1) {
+			return false
+		}
+	}
+	if len(s.AnyOf) > 0 {
+		matched := false
+		for _, sub := range s.AnyOf {
+			if c.valid(sub.Value, v, depth+1) {
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			return false
+		}
+	}
+	if len(s.Enum) > 0 && !inEnum(s.Enum, v) {
+		return false
+	}
+	switch t := v.(type) {
+	case string:
+		return c.validString(s, t)
+	case float64:
+		return validNumber(s, t)
+	case bool:
+		return typeAllows(s, "boolean")
+	case []any:
+		if !typeAllows(s, "array") {
+			return false
+		}
+		if s.Items == nil {
+			return true
+		}
+		for _, item := range t {
+			if !c.valid(s.Items.Value, item, depth+1) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		return c.validObject(s, t, depth)
+	}
+	return false
+}
+
+// known reports whether s uses only the keywords this check implements.
+func (c *certainlyValid) known(s *openapi3.Schema) bool {
+	return len(s.OneOf) == 0 && s.Not == nil && s.MultipleOf == nil && s.MaxLength == nil &&
+		s.MinItems == 0 && s.MaxItems == nil && !s.UniqueItems && s.MinProps == 0 && s.MaxProps == nil &&
+		!s.ReadOnly && !s.WriteOnly && s.Discriminator == nil &&
+		s.ExclusiveMin.Value == nil && s.ExclusiveMax.Value == nil &&
+		(s.AdditionalProperties.Has == nil || *s.AdditionalProperties.Has)
+}
+
+// typeAllows reports whether the schema's type admits a value of JSON type name; a
+// schema without a type admits any.
+func typeAllows(s *openapi3.Schema, name string) bool {
+	return s.Type == nil || len(s.Type.Slice()) == 0 || s.Type.Is(name)
+}
+
+func inEnum(enum []any, v any) bool {
+	for _, e := range enum {
+		if s, ok := e.(string); ok && s == v {
+			return true
+		}
+	}
+	return false // numbers, booleans and nulls in enums are left to kin-openapi
+}
+
+func (c *certainlyValid) validString(s *openapi3.Schema, v string) bool {
+	if !typeAllows(s, "string") || s.MinLength > 0 && uint64(utf8.RuneCountInString(v)) < s.MinLength {
+		return false
+	}
+	if s.Pattern != "" {
+		re := c.pattern(s.Pattern)
+		if re == nil || !re.MatchString(v) {
+			return false
+		}
+	}
+	if s.Format != "" {
+		f, ok := openapi3.SchemaStringFormats[s.Format]
+		if !ok || f.Validate(v) != nil {
+			return false // an unknown format is left to kin-openapi's settings
+		}
+	}
+	return true
+}
+
+// maxExactFloat is 2^53: every integer up to it is exact in a float64.
+const maxExactFloat = 1 << 53
+
+func validNumber(s *openapi3.Schema, v float64) bool {
+	integer := v == math.Trunc(v) && math.Abs(v) <= maxExactFloat
+	switch {
+	case s.Type.Is("integer"):
+		if !integer {
+			return false
+		}
+	case !typeAllows(s, "number"):
+		return false
+	}
+	if s.Format != "" {
+		f, ok := openapi3.SchemaIntegerFormats[s.Format]
+		if !ok || !integer || f.Validate(int64(v)) != nil {
+			return false
+		}
+	}
+	if s.Min != nil && (v < *s.Min || s.ExclusiveMin.IsTrue() && v == *s.Min) {
+		return false
+	}
+	if s.Max != nil && (v > *s.Max || s.ExclusiveMax.IsTrue() && v == *s.Max) {
+		return false
+	}
+	return true
+}
+
+func (c *certainlyValid) validObject(s *openapi3.Schema, v map[string]any, depth int) bool {
+	if !typeAllows(s, "object") {
+		return false
+	}
+	for _, name := range s.Required {
+		if _, ok := v[name]; !ok {
+			return false
+		}
+	}
+	extra := s.AdditionalProperties.Schema
+	for k, child := range v {
+		if p, ok := s.Properties[k]; ok {
+			if !c.valid(p.Value, child, depth+1) {
+				return false
+			}
+			continue
+		}
+		if extra != nil && !c.valid(extra.Value, child, depth+1) {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *certainlyValid) pattern(src string) *regexp.Regexp {
+	if re, ok := c.patterns.Load(src); ok {
+		return re.(*regexp.Regexp)
+	}
+	re, err := regexp.Compile(src)
+	if err != nil {
+		re = nil
+	}
+	c.patterns.Store(src, re)
+	return re
+}
