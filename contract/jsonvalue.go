@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 	"unicode/utf8"
@@ -12,9 +13,11 @@ import (
 // the common shapes itself and hands anything unusual (escapes in strings, numbers out
 // of range, nesting past encoding/json's limit, any syntax error) to encoding/json, so
 // results and error messages are exactly encoding/json's.
-func decodeJSON(data []byte) (any, error) {
+//
+// inexact is true when a number may not be what float64 holds of it (16 or more
+// digits, or an exponent), so that the caller can check such numbers by their literal.
+func decodeJSON(data []byte) (v any, inexact bool, err error) {
 	d := jsonDecoder{data: data}
-	var v any
 	// One pass over the whole body (fast for ASCII) spares a check per string.
 	ok := utf8.Valid(data)
 	if ok {
@@ -27,17 +30,18 @@ func decodeJSON(data []byte) (any, error) {
 	if !ok {
 		var slow any
 		err := json.Unmarshal(data, &slow)
-		return slow, err
+		return slow, mayHoldBigNumbers(data), err
 	}
-	return v, nil
+	return v, d.inexact, nil
 }
 
 // maxJSONDepth is encoding/json's nesting limit; deeper input goes to it for its error.
 const maxJSONDepth = 10000
 
 type jsonDecoder struct {
-	data []byte
-	pos  int
+	data    []byte
+	pos     int
+	inexact bool
 }
 
 func (d *jsonDecoder) space() {
@@ -211,9 +215,13 @@ func (d *jsonDecoder) number() (any, bool) {
 			i++
 		}
 	}
-	f, err := strconv.ParseFloat(string(b[d.pos:i]), 64)
+	lit := b[d.pos:i]
+	f, err := strconv.ParseFloat(string(lit), 64)
 	if err != nil {
 		return nil, false
+	}
+	if len(lit) >= 16 || bytes.ContainsAny(lit, "eE") {
+		d.inexact = true
 	}
 	d.pos = i
 	return f, true

@@ -22,7 +22,7 @@ var jsonSeeds = []string{
 func checkSameAsEncodingJSON(t *testing.T, data []byte) {
 	var want any
 	wantErr := json.Unmarshal(data, &want)
-	got, err := decodeJSON(data)
+	got, _, err := decodeJSON(data)
 	if (err == nil) != (wantErr == nil) || (err != nil && err.Error() != wantErr.Error()) {
 		t.Fatalf("%.200q: error %v, encoding/json says %v", data, err, wantErr)
 	}

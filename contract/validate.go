@@ -136,8 +136,8 @@ func (v *Validator) checkBody(base Finding, prefix string, schema *openapi3.Sche
 		return []Finding{f}
 	}
 	var out []Finding
-	value, err := decodeJSON(body)
-	if err != nil || mayHoldBigNumbers(body) {
+	value, inexact, err := decodeJSON(body)
+	if err != nil || inexact {
 		exact, numbers, exactErr := exactNumbers(schema, body, prefix)
 		if exactErr != nil {
 			if err == nil {
