@@ -20,6 +20,9 @@ type Exchange struct {
 	// position in it (from 0), for reports.
 	Source string
 	Index  int
+	// API is the API the recording says the exchange belongs to (a HAR entry's
+	// comment, see APIComment), or empty.
+	API string
 
 	Method         string
 	URL            *url.URL
@@ -42,18 +45,24 @@ const (
 	KindUnreadable           = "unreadable"            // the entry could not be read; the others still are
 )
 
-// Finding is one disagreement between an exchange and the spec.
+// Finding is one disagreement between an exchange and the spec. Every field is always
+// present in JSON, empty when it does not apply.
 type Finding struct {
 	Source      string `json:"source"`
 	Entry       int    `json:"entry"`
-	API         string `json:"api,omitempty"`
-	OperationID string `json:"operation_id,omitempty"`
-	Method      string `json:"method,omitempty"`
-	Path        string `json:"path,omitempty"`
-	Status      int    `json:"status,omitempty"`
+	API         string `json:"api"`
+	OperationID string `json:"operation_id"`
+	Method      string `json:"method"`
+	Path        string `json:"path"`
+	Status      int    `json:"status"`
 	Kind        string `json:"kind"`
-	// Pointer is a JSON pointer into the body (or "header:NAME", "query:NAME").
-	Pointer  string `json:"pointer,omitempty"`
-	Expected string `json:"expected,omitempty"`
-	Found    string `json:"found,omitempty"`
+	// Location is where in the exchange the finding is: "body" or "header" of the
+	// response, or, for request findings, "query", "path", "header" or "body".
+	Location string `json:"location"`
+	// Pointer is a JSON pointer into the body, or /NAME of a header or parameter.
+	Pointer  string `json:"pointer"`
+	Expected string `json:"expected"`
+	Found    string `json:"found"`
+	// Known is set by a baseline: the finding was seen and accepted before.
+	Known bool `json:"known"`
 }

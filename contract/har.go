@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"strings"
 )
 
 type harHeader struct {
@@ -14,7 +15,12 @@ type harHeader struct {
 	Value string `json:"value"`
 }
 
+// APIComment starts the comment of a HAR entry that says which API it belongs to,
+// as in "orgapis:api=affinity"; Recorder writes it, ReadHAR reads it into Exchange.API.
+const APIComment = "orgapis:api="
+
 type harEntry struct {
+	Comment string `json:"comment"`
 	Request struct {
 		Method   string      `json:"method"`
 		URL      string      `json:"url"`
@@ -169,6 +175,9 @@ func (e *harEntry) exchange(source string, index int) (Exchange, error) {
 	}
 	if ex.ResponseHeader.Get("Content-Type") == "" && c.MimeType != "" {
 		ex.ResponseHeader.Set("Content-Type", c.MimeType)
+	}
+	if api, ok := strings.CutPrefix(e.Comment, APIComment); ok {
+		ex.API = strings.TrimSpace(api)
 	}
 	return ex, nil
 }

@@ -93,7 +93,7 @@ func (m *Middleware) check(ex Exchange, c captured) []Finding {
 	switch {
 	case c.readErr != nil:
 		f := m.validator.base(ex)
-		f.Kind, f.Expected, f.Found = KindBody, "a complete body", fmt.Sprintf("body cut short after %d bytes: %v", len(c.body), c.readErr)
+		f.Kind, f.Location, f.Expected, f.Found = KindBody, "body", "a complete body", fmt.Sprintf("body cut short after %d bytes: %v", len(c.body), c.readErr)
 		return []Finding{f}
 	case c.tooLarge:
 		f := m.validator.base(ex)

@@ -13,7 +13,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
-	"path/filepath"
+	"regexp"
 	"strings"
 )
 
@@ -47,40 +47,75 @@ const (
 	FormatLines Format = "jsonl" // the project's JSON lines, one exchange per line
 )
 
-// Read returns the exchanges of a recording. The format comes from the name's
-// extension (.har, .yaml/.yml, .jsonl/.ndjson) or, for .json and anything else, from the
-// content. Entries that cannot be read are yielded as *EntryError; reading goes on.
+// ErrUnknownFormat is an input that is none of the recording formats.
+var ErrUnknownFormat = errors.New("not a recording: expected HAR, go-vcr cassette or JSON lines")
+
+// SniffBytes is how much of an input Sniff needs to see.
+const SniffBytes = 4 << 10
+
+// Read returns the exchanges of a recording, whose format it recognises by content
+// (Sniff), whatever the name. Entries that cannot be read are yielded as *EntryError;
+// reading goes on. An input that is no recording is one *EntryError wrapping
+// ErrUnknownFormat; an empty one has no exchanges.
 func Read(name string, r io.Reader) iter.Seq2[Exchange, error] {
 	br := bufio.NewReaderSize(r, 64<<10)
-	switch format := detect(name, br); format {
-	case FormatHAR:
+	head, _ := br.Peek(SniffBytes)
+	format, ok := Sniff(head)
+	switch {
+	case format == FormatHAR:
 		return ReadHAR(name, br)
-	case FormatVCR:
+	case format == FormatVCR:
 		return ReadVCR(name, br)
-	default:
+	case format == FormatLines:
 		return ReadLines(name, br)
+	case ok: // empty
+		return func(func(Exchange, error) bool) {}
+	}
+	return func(yield func(Exchange, error) bool) {
+		yield(Exchange{}, &EntryError{Source: name, Index: -1, Err: ErrUnknownFormat})
 	}
 }
 
-func detect(name string, br *bufio.Reader) Format {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".har":
-		return FormatHAR
-	case ".yaml", ".yml":
-		return FormatVCR
-	case ".jsonl", ".ndjson":
-		return FormatLines
+var (
+	harStart   = regexp.MustCompile(`"log"\s*:\s*\{`)
+	lineStart  = regexp.MustCompile(`^\{[^\n]*"method"\s*:`)
+	vcrStart   = regexp.MustCompile(`(?m)^interactions:`)
+	yamlHeader = regexp.MustCompile(`^(---\s*\n|%YAML|#|[A-Za-z_]+:)`)
+)
+
+// Sniff tells the format of a recording from its first bytes (SniffBytes are
+// enough): a HAR document, JSON lines of exchanges, or a go-vcr cassette. ok is false
+// for anything else; an input of nothing but white space is ("", true).
+func Sniff(head []byte) (format Format, ok bool) {
+	t := bytes.TrimLeft(head, " \t\r\n\ufeff")
+	switch {
+	case len(t) == 0:
+		return "", true
+	case t[0] == '{':
+		// A whole first line tells by its top-level members: a log is HAR (often all on
+		// one line), a method is an exchange of JSON lines.
+		if line, _, _ := bytes.Cut(t, []byte("\n")); json.Valid(line) {
+			var top map[string]json.RawMessage
+			if json.Unmarshal(line, &top) == nil {
+				if _, ok := top["log"]; ok {
+					return FormatHAR, true
+				}
+				if _, ok := top["method"]; ok {
+					return FormatLines, true
+				}
+			}
+		}
+		// A first line longer than the bytes seen: go by what it starts with.
+		if harStart.Match(t) {
+			return FormatHAR, true
+		}
+		if lineStart.Match(t) {
+			return FormatLines, true
+		}
+	case yamlHeader.Match(t) && vcrStart.Match(t):
+		return FormatVCR, true
 	}
-	head, _ := br.Peek(4096)
-	trimmed := bytes.TrimLeft(head, " \t\r\n\ufeff")
-	if !bytes.HasPrefix(trimmed, []byte("{")) {
-		return FormatVCR
-	}
-	// One whole exchange on the first line is JSON lines; anything else is HAR.
-	if line, _, ok := bytes.Cut(trimmed, []byte("\n")); ok && json.Valid(line) && bytes.Contains(line, []byte(`"method"`)) {
-		return FormatLines
-	}
-	return FormatHAR
+	return "", false
 }
 
 // newExchange checks the parts every format must give and builds the exchange.

@@ -100,11 +100,26 @@ func TestReadHARTruncatedAndNotHAR(t *testing.T) {
 	if len(r.exchanges) != 1 || len(r.errs) != 1 || r.errs[0].Index != 1 || !strings.Contains(r.errs[0].Error(), "broken JSON") {
 		t.Errorf("truncated: %d exchanges, errors %v", len(r.exchanges), r.errs)
 	}
-	for name, data := range map[string]string{"not json": "hello", "not har": `{"foo":1}`, "empty": ""} {
+	for name, data := range map[string]string{"not json": "hello", "not har": `{"foo":1}`} {
 		r := readAll("x.har", data)
-		if len(r.exchanges) != 0 || len(r.errs) != 1 || r.errs[0].Index != -1 || !strings.Contains(r.errs[0].Error(), "x.har: not a HAR file") {
+		if len(r.exchanges) != 0 || len(r.errs) != 1 || r.errs[0].Index != -1 || !errors.Is(r.errs[0], ErrUnknownFormat) ||
+			!strings.Contains(r.errs[0].Error(), "expected HAR, go-vcr cassette or JSON lines") {
 			t.Errorf("%s: %d exchanges, errors %v", name, len(r.exchanges), r.errs)
 		}
+		// Read as HAR on purpose, it says what is missing.
+		n := 0
+		for _, err := range ReadHAR("x.har", strings.NewReader(data)) {
+			if err == nil || !strings.Contains(err.Error(), "x.har: not a HAR file") {
+				t.Errorf("%s read as HAR: %v", name, err)
+			}
+			n++
+		}
+		if n != 1 {
+			t.Errorf("%s read as HAR: %d results", name, n)
+		}
+	}
+	if r := readAll("x.har", " \n"); len(r.exchanges) != 0 || len(r.errs) != 0 {
+		t.Errorf("empty input: %d exchanges, errors %v", len(r.exchanges), r.errs)
 	}
 }
 
@@ -245,5 +260,27 @@ func TestLargeCassetteIsRefusedNotParsed(t *testing.T) {
 	}
 	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "refused") {
 		t.Errorf("errors = %v, want the cassette refused for its size", errs)
+	}
+}
+
+func TestSniff(t *testing.T) {
+	har := harOf(harEntryJSON("https://api.affinity.co/x", 200, `{"text":"{}"}`))
+	cases := map[string]Format{
+		har: FormatHAR,
+		"{\n  \"log\": {\n    \"version\": \"1.2\"": FormatHAR,
+		`{"method":"GET","url":"https://x/y","status":200}` + "\n{}": FormatLines,
+		`{"method":"GET","url":"https://x/y","response_body":"` + strings.Repeat("a", SniffBytes): FormatLines,
+		"---\nversion: 2\ninteractions:\n- request: {}": FormatVCR,
+		"version: 2\ninteractions: []": FormatVCR,
+		`{"version":1,"summary":{},"findings":[]}`: "",
+		"openapi: 3.0.3\ninfo: {}": "",
+		"package main": "",
+		"# orgapis\n\ntext": "",
+	}
+	for in, want := range cases {
+		got, ok := Sniff([]byte(in))
+		if got != want || ok != (want != "") {
+			t.Errorf("Sniff(%.40q) = %q, %v; want %q", in, got, ok, want)
+		}
 	}
 }

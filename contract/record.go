@@ -28,6 +28,10 @@ type Recorder struct {
 	// Secrets are values replaced by Redacted wherever they occur, for a key the
 	// service may echo back in a body or a header.
 	Secrets []string
+	// API, when set, is written into each entry's comment (APIComment), so that a
+	// replay checks the entry against that API's spec whatever its host: traffic
+	// recorded against a fake or through a proxy replays as recorded.
+	API string
 
 	mu      sync.Mutex
 	entries []harOutEntry
@@ -57,6 +61,9 @@ func (r *Recorder) record(base http.RoundTripper, req *http.Request) (*http.Resp
 	reqBody, body := c.reqBody, c.body
 
 	e := harOutEntry{Started: start.UTC().Format(time.RFC3339Nano), Time: float64(time.Since(start).Microseconds()) / 1000}
+	if r.API != "" {
+		e.Comment = APIComment + r.API
+	}
 	e.Request.Method, e.Request.URL, e.Request.HTTPVersion = req.Method, r.redactText(redact.URL(req.URL)), "HTTP/1.1"
 	e.Request.Headers = r.harHeaders(req.Header)
 	e.Request.HeadersSize, e.Request.BodySize = -1, len(reqBody)
@@ -104,6 +111,7 @@ type harOutText struct {
 }
 
 type harOutEntry struct {
+	Comment string  `json:"comment,omitempty"`
 	Started string  `json:"startedDateTime"`
 	Time    float64 `json:"time"`
 	Request struct {

@@ -119,17 +119,20 @@ func (v *Validator) checkRoute(base Finding, rt *route, ex Exchange) []Finding {
 	}
 	if media == nil {
 		f := base
-		f.Kind, f.Pointer, f.Expected, f.Found = KindContentType, "header:Content-Type", strings.Join(slices.Sorted(maps.Keys(resp.Value.Content)), " or "), orNone(ct)
+		f.Kind, f.Location, f.Pointer, f.Expected, f.Found = KindContentType, "header", "/Content-Type", strings.Join(slices.Sorted(maps.Keys(resp.Value.Content)), " or "), orNone(ct)
 		return append(out, f)
 	}
 	if media.Schema == nil || !strings.Contains(mediaType, "json") {
 		return out
 	}
-	return append(out, v.checkBody(base, "", media.Schema.Value, ex.ResponseBody, KindBody)...)
+	return append(out, v.checkBody(base, media.Schema.Value, ex.ResponseBody, KindBody)...)
 }
 
 // checkBody validates a JSON body and, in strict mode, looks for undocumented fields.
-func (v *Validator) checkBody(base Finding, prefix string, schema *openapi3.Schema, body []byte, kind string) []Finding {
+// Its findings have location "body" and kind (body or request).
+func (v *Validator) checkBody(base Finding, schema *openapi3.Schema, body []byte, kind string) []Finding {
+	base.Location = "body"
+	const prefix = ""
 	if !utf8.Valid(body) {
 		f := base
 		f.Kind, f.Pointer, f.Expected, f.Found = kind, prefix, "a UTF-8 JSON body", "invalid UTF-8"
@@ -188,7 +191,7 @@ func checkHeaders(base Finding, headers openapi3.Headers, ex Exchange) []Finding
 		h := headers[name].Value
 		raw := ex.ResponseHeader.Get(name)
 		f := base
-		f.Kind, f.Pointer = KindHeader, "header:"+name
+		f.Kind, f.Location, f.Pointer = KindHeader, "header", "/"+name
 		if raw == "" {
 			if h.Required {
 				f.Expected, f.Found = "header present", "(none)"
@@ -247,7 +250,7 @@ func (v *Validator) checkRequest(base Finding, rt *route, ex Exchange) []Finding
 		name := p.Value.Name
 		documented[name] = true
 		f := base
-		f.Kind, f.Pointer = KindRequest, "query:"+name
+		f.Kind, f.Location, f.Pointer = KindRequest, "query", "/"+name
 		if !query.Has(name) {
 			if p.Value.Required {
 				f.Expected, f.Found = "parameter present", "(none)"
@@ -269,7 +272,7 @@ func (v *Validator) checkRequest(base Finding, rt *route, ex Exchange) []Finding
 	for _, name := range slices.Sorted(maps.Keys(query)) {
 		if !documented[name] {
 			f := base
-			f.Kind, f.Pointer, f.Expected, f.Found = KindRequest, "query:"+name, "no such parameter", "parameter present"
+			f.Kind, f.Location, f.Pointer, f.Expected, f.Found = KindRequest, "query", "/"+name, "no such parameter", "parameter present"
 			out = append(out, f)
 		}
 	}
@@ -280,12 +283,12 @@ func (v *Validator) checkRequest(base Finding, rt *route, ex Exchange) []Finding
 	media := rt.operation.RequestBody.Value.Content.Get(mediaType)
 	if media == nil {
 		f := base
-		f.Kind, f.Pointer, f.Expected, f.Found = KindRequest, "request header:Content-Type",
+		f.Kind, f.Location, f.Pointer, f.Expected, f.Found = KindRequest, "header", "/Content-Type",
 			strings.Join(slices.Sorted(maps.Keys(rt.operation.RequestBody.Value.Content)), " or "), orNone(mediaType)
 		return append(out, f)
 	}
 	if media.Schema != nil && strings.Contains(mediaType, "json") {
-		out = append(out, v.checkBody(base, "request:", media.Schema.Value, ex.RequestBody, KindRequest)...)
+		out = append(out, v.checkBody(base, media.Schema.Value, ex.RequestBody, KindRequest)...)
 	}
 	return out
 }
@@ -293,6 +296,14 @@ func (v *Validator) checkRequest(base Finding, rt *route, ex Exchange) []Finding
 // schemaFindings turns kin-openapi's errors into findings. SchemaError.Error() prints
 // the whole schema and value, so messages are built from its fields instead.
 func schemaFindings(base Finding, kind, prefix string, err error) []Finding {
+	return composedFindings(base, kind, prefix, err, 0)
+}
+
+// composedFindings turns kin-openapi's errors into findings. For allOf, anyOf and
+// oneOf, kin-openapi reports one error at the composed value ("doesn't match all
+// schemas") and keeps at most the first inner one; each branch is checked again here
+// so that every failing member is reported at its own pointer.
+func composedFindings(base Finding, kind, prefix string, err error, depth int) []Finding {
 	var out []Finding
 	var walk func(error)
 	walk = func(err error) {
@@ -302,19 +313,66 @@ func schemaFindings(base Finding, kind, prefix string, err error) []Finding {
 				walk(sub)
 			}
 		case *openapi3.SchemaError:
+			at := prefix + pointer(e.JSONPointer())
+			if inner := branchFindings(base, kind, at, e, depth); inner != nil {
+				out = append(out, inner...)
+				return
+			}
 			f := base
-			f.Kind = kind
-			f.Pointer = prefix + pointer(e.JSONPointer())
+			f.Kind, f.Pointer = kind, at
 			f.Expected, f.Found = describe(e)
 			out = append(out, f)
 		default:
 			f := base
-			f.Kind, f.Pointer, f.Expected, f.Found = kind, prefix, "a value the schema accepts", err.Error()
+			f.Kind, f.Pointer, f.Expected, f.Found = kind, prefix, "a value the schema accepts", brief(err.Error())
 			out = append(out, f)
 		}
 	}
 	walk(err)
 	return out
+}
+
+// branchFindings checks the branches of a failed allOf, anyOf or oneOf again, at the
+// value that failed, and returns their findings: every failing branch of an allOf, and
+// the closest branch (fewest findings) of an anyOf or a oneOf that none matched. It
+// returns nil when e is none of these, or when the branches explain nothing better.
+func branchFindings(base Finding, kind, at string, e *openapi3.SchemaError, depth int) []Finding {
+	if e.Schema == nil || depth > maxDepth {
+		return nil
+	}
+	var branches openapi3.SchemaRefs
+	switch e.SchemaField {
+	case "allOf":
+		branches = e.Schema.AllOf
+	case "anyOf":
+		branches = e.Schema.AnyOf
+	case "oneOf":
+		if strings.Contains(e.Reason, "more than one") {
+			return nil // the value matches too many branches: that is the finding
+		}
+		branches = e.Schema.OneOf
+	default:
+		return nil
+	}
+	var all, closest []Finding
+	for _, b := range branches {
+		if b.Value == nil {
+			continue
+		}
+		err := b.Value.VisitJSON(e.Value, openapi3.MultiErrors())
+		if err == nil {
+			continue
+		}
+		fs := composedFindings(base, kind, at, err, depth+1)
+		all = append(all, fs...)
+		if closest == nil || len(fs) < len(closest) {
+			closest = fs
+		}
+	}
+	if e.SchemaField == "allOf" {
+		return all
+	}
+	return closest
 }
 
 func describe(e *openapi3.SchemaError) (expected, found string) {
@@ -333,7 +391,8 @@ func describe(e *openapi3.SchemaError) (expected, found string) {
 	case "enum":
 		expected = "one of " + brief(s.Enum)
 	case "required":
-		expected, found = e.Reason, "missing"
+		// kin-openapi's reason reads `property "x" is missing`.
+		expected, found = strings.TrimSuffix(e.Reason, " is missing"), "none"
 	case "minimum", "maximum":
 		expected = e.SchemaField + ": " + strings.TrimPrefix(strings.TrimPrefix(e.Reason, "number must be "), "value must be ")
 	default:

@@ -38,6 +38,12 @@ func TestFindingKinds(t *testing.T) {
 	base := Finding{Source: "t", Entry: 3, API: "affinity", Method: "GET", OperationID: "getOrganization", Path: "/organizations/{organization_id}", Status: 200}
 	with := func(f Finding, kind, ptr, exp, found string) Finding {
 		f.Kind, f.Pointer, f.Expected, f.Found = kind, ptr, exp, found
+		switch kind {
+		case KindBody:
+			f.Location = "body"
+		case KindContentType:
+			f.Location = "header"
+		}
 		return f
 	}
 	cases := []struct {
@@ -53,13 +59,13 @@ func TestFindingKinds(t *testing.T) {
 		{"undocumented status", affinity, exchange("GET", "https://api.affinity.co/organizations/1", 418, "application/json", "{}"),
 			[]Finding{with(func() Finding { f := base; f.Status = 418; return f }(), KindUndocumentedStatus, "", "one of 200, 401, 403, 404, 422, 429, 500, 503", "418")}},
 		{"content type", affinity, exchange("GET", "https://api.affinity.co/organizations/1", 200, "text/html", "<html>"),
-			[]Finding{with(base, KindContentType, "header:Content-Type", "application/json", "text/html")}},
+			[]Finding{with(base, KindContentType, "/Content-Type", "application/json", "text/html")}},
 		{"no content type", affinity, exchange("GET", "https://api.affinity.co/organizations/1", 200, "", validOrg),
-			[]Finding{with(base, KindContentType, "header:Content-Type", "application/json", "(none)")}},
+			[]Finding{with(base, KindContentType, "/Content-Type", "application/json", "(none)")}},
 		{"every body violation", affinity, exchange("GET", "https://api.affinity.co/organizations/1", 200, "application/json",
 			`{"id":"1","name":2,"domain":null,"domains":[3],"global":false,"list_entries":[{"id":1,"list_id":2,"creator_id":null,"entity_id":4,"created_at":"yesterday"}]}`),
 			[]Finding{
-				with(base, KindBody, "/crunchbase_uuid", `property "crunchbase_uuid" is missing`, "missing"),
+				with(base, KindBody, "/crunchbase_uuid", `property "crunchbase_uuid"`, "none"),
 				with(base, KindBody, "/domains/0", "type string", "3"),
 				with(base, KindBody, "/id", "type integer", `"1"`),
 				with(base, KindBody, "/list_entries/0/created_at", "format date-time", `"yesterday"`),
@@ -74,7 +80,7 @@ func TestFindingKinds(t *testing.T) {
 			ex.ResponseHeader.Set("x-minute-requests-left", "lots")
 			return ex
 		}(), []Finding{{Source: "t", Entry: 3, API: "apollo", Method: "GET", OperationID: "listOrganizationJobPostings",
-			Path: "/organizations/{organization_id}/job_postings", Status: 200, Kind: KindHeader, Pointer: "header:x-minute-requests-left",
+			Path: "/organizations/{organization_id}/job_postings", Status: 200, Kind: KindHeader, Location: "header", Pointer: "/x-minute-requests-left",
 			Expected: "pattern ^([0-9]+|unlimited)$", Found: `"lots"`}}},
 	}
 	for _, c := range cases {
@@ -160,16 +166,16 @@ func TestRequestChecks(t *testing.T) {
 		200, "application/json", `{"organizations":[],"next_page_token":null}`)
 	got := v.Validate(ex)
 	want := map[string]string{
-		"query:page_size":              "maximum: at most 500",
-		"query:with_interaction_dates": "type boolean",
-		"query:min_last_email_date":    "format date-time",
-		"query:colour":                 "no such parameter",
+		"/page_size":              "maximum: at most 500",
+		"/with_interaction_dates": "type boolean",
+		"/min_last_email_date":    "format date-time",
+		"/colour":                 "no such parameter",
 	}
 	if len(got) != len(want) {
 		t.Fatalf("findings = %+v", got)
 	}
 	for _, f := range got {
-		if f.Kind != KindRequest || want[f.Pointer] != f.Expected {
+		if f.Kind != KindRequest || f.Location != "query" || want[f.Pointer] != f.Expected {
 			t.Errorf("finding %+v; want expected %q", f, want[f.Pointer])
 		}
 	}
@@ -213,6 +219,24 @@ func TestMayHoldBigNumbers(t *testing.T) {
 	for in, want := range cases {
 		if got := mayHoldBigNumbers([]byte(in)); got != want {
 			t.Errorf("mayHoldBigNumbers(%s) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+// Errors inside allOf are reported at each failing member's pointer, one finding each.
+func TestFindingsInsideAllOfPointAtTheMember(t *testing.T) {
+	v := validator(t, specs.Apollo)
+	body := `{"pagination":{"page":1,"per_page":1,"total_entries":1,"total_pages":1},
+		"accounts":[{"id":"a","domain":"a.co","num_contacts":"many"}]}`
+	got := v.Validate(exchange("POST", "https://api.apollo.io/api/v1/mixed_companies/search", 200, "application/json", body))
+	sortFindings(got)
+	want := map[string]string{"/accounts/0/name": `property "name"`, "/accounts/0/num_contacts": "type integer"}
+	if len(got) != len(want) {
+		t.Fatalf("findings = %+v, want one per member", got)
+	}
+	for _, f := range got {
+		if want[f.Pointer] == "" || !strings.HasPrefix(f.Expected, want[f.Pointer]) {
+			t.Errorf("finding %s: expected %q, found %q", f.Pointer, f.Expected, f.Found)
 		}
 	}
 }

@@ -21,7 +21,20 @@ import (
 )
 
 // liveConfig is what `validate live` was asked to do.
+const liveUsage = `usage: validate live --api affinity|apollo [flags]
+
+Calls the read-only operations of one API through the project's clients, with the key
+from AFFINITY_API_KEY (--api affinity) or APOLLO_API_KEY (--api apollo), and checks
+every answer against the spec. Without the key nothing is sent. It never writes.
+Affinity: pages of the organization listing, one organization, the organization
+fields. Apollo: the job postings of --org-id, and one search page only with
+--allow-credits, since search pages cost credits.
+
+Flags:
+`
+
 type liveConfig struct {
+	allowEmpty   bool
 	api          specs.API
 	baseURL      string
 	maxPages     int
@@ -38,38 +51,39 @@ type liveConfig struct {
 // every response and reports like recorded mode. It never writes to the service.
 func runLive(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("validate live", flag.ContinueOnError)
-	fl.SetOutput(stderr)
 	var cfg liveConfig
 	apiName := fl.String("api", "", "the API to call: affinity or apollo (required)")
-	fl.StringVar(&cfg.baseURL, "base-url", "", "send requests here instead of the production API (a proxy or a fake)")
-	fl.IntVar(&cfg.maxPages, "max-pages", 2, "pages to fetch of each listing")
-	fl.IntVar(&cfg.budget, "budget", 25, "most requests to send, retries included")
+	fl.StringVar(&cfg.baseURL, "base-url", "", "send requests here instead of the production API (a proxy, or validate mock)")
+	fl.IntVar(&cfg.maxPages, "max-pages", 2, "pages to fetch of each listing, 1 to 100")
+	fl.IntVar(&cfg.budget, "budget", 25, "most requests to send, retries included, 1 to 10000")
 	fl.StringVar(&cfg.orgID, "org-id", "", "Apollo: organization id whose job postings to fetch")
 	fl.BoolVar(&cfg.allowCredits, "allow-credits", false, "Apollo: also fetch one search page, which costs one credit")
-	fl.StringVar(&cfg.record, "record", "", "write every exchange, secrets removed, to this HAR file")
-	fl.StringVar(&cfg.format, "format", "text", "report format: text, json or junit")
+	fl.StringVar(&cfg.record, "record", "", "write every exchange, secrets removed, to this HAR file (it remembers the API, so a replay checks it against that spec whatever the host)")
+	fl.StringVar(&cfg.format, "format", "text", "report format: text, json, junit or sarif")
 	fl.BoolVar(&cfg.strict, "strict", false, "also report response fields the spec does not describe")
+	fl.BoolVar(&cfg.allowEmpty, "allow-empty", false, "exit 0, not 2, when no call was made")
 	fl.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "time allowed for each call, retries included")
-	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: validate live --api affinity|apollo [flags]")
-		fl.PrintDefaults()
+	rest, code, done := parseArgs(fl, args, liveUsage, stdout, stderr)
+	if done {
+		return code
 	}
-	if err := fl.Parse(args); err != nil {
-		return 2
+	if len(rest) > 0 {
+		return usageFail(stderr, "validate live", fmt.Errorf("unexpected arguments %q: live takes flags only", rest))
 	}
-	api, err := specs.ParseAPI(*apiName)
+	api, err := requiredAPI(*apiName)
 	if err != nil {
-		fmt.Fprintf(stderr, "validate live: --api: %v\n", err)
-		return 2
+		return usageFail(stderr, "validate live", err)
 	}
 	cfg.api = api
 	switch {
-	case cfg.format != "text" && cfg.format != "json" && cfg.format != "junit":
-		fmt.Fprintf(stderr, "validate live: --format %q: want text, json or junit\n", cfg.format)
-		return 2
-	case cfg.maxPages < 1 || cfg.budget < 1:
-		fmt.Fprintln(stderr, "validate live: --max-pages and --budget must be at least 1")
-		return 2
+	case cfg.format != "text" && cfg.format != "json" && cfg.format != "junit" && cfg.format != "sarif":
+		return usageFail(stderr, "validate live", fmt.Errorf("--format %q: want text, json, junit or sarif", cfg.format))
+	case cfg.maxPages < 1 || cfg.maxPages > 100:
+		return usageFail(stderr, "validate live", fmt.Errorf("--max-pages %d: want 1 to 100", cfg.maxPages))
+	case cfg.budget < 1 || cfg.budget > 10000:
+		return usageFail(stderr, "validate live", fmt.Errorf("--budget %d: want 1 to 10000", cfg.budget))
+	case cfg.timeout <= 0:
+		return usageFail(stderr, "validate live", fmt.Errorf("--timeout %s: want a positive duration", cfg.timeout))
 	}
 	envName := affinity.EnvAPIKey
 	if api == specs.Apollo {
@@ -90,7 +104,7 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 		return 2
 	}
 
-	s := &liveSession{cfg: cfg, key: key, recorder: &contract.Recorder{Secrets: []string{key}}}
+	s := &liveSession{cfg: cfg, key: key, recorder: &contract.Recorder{Secrets: []string{key}, API: string(api)}}
 	source := "live"
 	if cfg.record != "" {
 		source = cfg.record
@@ -110,7 +124,7 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 
 	s.validation.Wait()
 	res := s.result()
-	code := 0
+	code = 0
 	if cfg.record != "" {
 		if err := writeRecording(cfg.record, s.recorder); err != nil {
 			fmt.Fprintf(stderr, "validate live: --record: %v\n", err)
@@ -121,10 +135,21 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 	switch {
 	case werr != nil || code == 2 || res.Summary.CallsFailed > 0:
 		return 2
+	case res.Summary.Checked == 0 && !cfg.allowEmpty:
+		fmt.Fprintf(stderr, "validate live: nothing was checked: no call was made%s (pass --allow-empty if that is expected)\n", s.emptyHint())
+		return 2
 	case len(res.Findings) > 0:
 		return 1
 	}
 	return 0
+}
+
+// emptyHint says what would have made a run call something.
+func (s *liveSession) emptyHint() string {
+	if s.cfg.api == specs.Apollo && s.cfg.orgID == "" && !s.cfg.allowCredits {
+		return "; give --org-id to check job postings, or --allow-credits to check one search page"
+	}
+	return ""
 }
 
 type liveSession struct {

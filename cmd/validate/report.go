@@ -9,6 +9,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -18,19 +19,108 @@ import (
 // a body that does not decode).
 const KindCallFailed = "call-failed"
 
-// WriteText writes one line per finding, grouped per operation, then a summary.
+// WriteText writes the findings per operation, then a summary. Findings that differ
+// only in array indices and source are one line with a count and the first sources, so
+// that a large recording reads in one screen; the JSON report keeps every finding.
 func WriteText(w io.Writer, res Result) error {
 	groups, order := group(res.Findings)
 	for _, key := range order {
 		fs := groups[key]
 		fmt.Fprintf(w, "%s\n", terminalSafe(groupTitle(fs[0])))
-		for _, f := range fs {
-			fmt.Fprintf(w, "  %s\n", terminalSafe(textLine(f)))
+		for _, c := range cluster(fs) {
+			fmt.Fprintf(w, "  %s\n", terminalSafe(c.textLine()))
+		}
+		fmt.Fprintln(w)
+	}
+	if len(res.Stale) > 0 {
+		fmt.Fprintln(w, "baseline entries that matched no finding (the drift is gone; remove them):")
+		for _, e := range res.Stale {
+			fmt.Fprintf(w, "  %s\n", terminalSafe(strings.ReplaceAll(e, "\t", " ")))
 		}
 		fmt.Fprintln(w)
 	}
 	_, err := fmt.Fprintln(w, terminalSafe(summaryLine(res.Summary)))
 	return err
+}
+
+// findingCluster is findings alike but for array indices and source.
+type findingCluster struct {
+	first   contract.Finding
+	pointer string // with indices generalized when the findings differ in them
+	count   int
+	sources []string
+}
+
+// maxClusterSources is how many sources a clustered line names.
+const maxClusterSources = 3
+
+// cluster groups fs (one operation's findings, in order) into clusters of findings
+// with the same kind, location, generalized pointer, expectation and known mark.
+func cluster(fs []contract.Finding) []*findingCluster {
+	var out []*findingCluster
+	byKey := map[string]*findingCluster{}
+	for _, f := range fs {
+		if f.Kind == contract.KindUnreadable || f.Kind == KindCallFailed {
+			out = append(out, &findingCluster{first: f, pointer: f.Pointer, count: 1})
+			continue
+		}
+		key := strings.Join([]string{f.Kind, f.Location, generalize(f.Pointer), f.Expected, strconv.FormatBool(f.Known)}, "\x00")
+		c, ok := byKey[key]
+		if !ok {
+			c = &findingCluster{first: f, pointer: f.Pointer}
+			byKey[key] = c
+			out = append(out, c)
+		}
+		c.count++
+		if f.Pointer != c.pointer {
+			c.pointer = generalize(f.Pointer)
+		}
+		if len(c.sources) <= maxClusterSources {
+			c.sources = append(c.sources, sourceOf(f))
+		}
+	}
+	return out
+}
+
+func (c *findingCluster) textLine() string {
+	if c.count == 1 {
+		return textLine(c.first)
+	}
+	f := c.first
+	f.Pointer = c.pointer
+	line := fmt.Sprintf("%d× %s%s: expected %s, found %s, ...", c.count, f.Kind, where(f), f.Expected, f.Found)
+	shown := c.sources[:min(len(c.sources), maxClusterSources)]
+	line += " in " + strings.Join(shown, ", ")
+	if c.count > len(shown) {
+		line += fmt.Sprintf(" and %d more", c.count-len(shown))
+	}
+	if f.Known {
+		line += " (known)"
+	}
+	return line
+}
+
+func sourceOf(f contract.Finding) string {
+	if f.Entry >= 0 {
+		return fmt.Sprintf("%s#%d", f.Source, f.Entry)
+	}
+	return f.Source
+}
+
+// where renders a finding's place: a JSON pointer into a body, or header:NAME and
+// query:NAME for headers and parameters.
+func where(f contract.Finding) string {
+	switch {
+	case f.Location == "header" || f.Location == "query" || f.Location == "path":
+		return " " + f.Location + ":" + strings.TrimPrefix(f.Pointer, "/")
+	case f.Pointer != "":
+		return " " + f.Pointer
+	case f.Kind == contract.KindBody:
+		return " (body)"
+	case f.Kind == contract.KindRequest && f.Location == "body":
+		return " (request body)"
+	}
+	return ""
 }
 
 // terminalSafe escapes control characters and invalid UTF-8, which come from recorded
@@ -69,24 +159,18 @@ func groupTitle(f contract.Finding) string {
 }
 
 func textLine(f contract.Finding) string {
-	where := f.Source
-	if f.Entry >= 0 {
-		where = fmt.Sprintf("%s#%d", f.Source, f.Entry)
-	}
+	src := sourceOf(f)
 	if f.Kind == contract.KindUnreadable {
-		return fmt.Sprintf("%s: %s", where, f.Found)
+		return fmt.Sprintf("%s: %s", src, f.Found)
 	}
 	if f.Kind == KindCallFailed {
 		return fmt.Sprintf("%s: %s", f.API, f.Found)
 	}
-	ptr := f.Pointer
-	switch {
-	case ptr != "":
-		ptr = " " + ptr
-	case f.Kind == contract.KindBody:
-		ptr = " (body)"
+	line := fmt.Sprintf("%s %d %s%s: expected %s, found %s", src, f.Status, f.Kind, where(f), f.Expected, f.Found)
+	if f.Known {
+		line += " (known)"
 	}
-	return fmt.Sprintf("%s %d %s%s: expected %s, found %s", where, f.Status, f.Kind, ptr, f.Expected, f.Found)
+	return line
 }
 
 func summaryLine(s Summary) string {
@@ -101,8 +185,14 @@ func summaryLine(s Summary) string {
 	if s.Unreadable > 0 {
 		line += fmt.Sprintf("; %d unreadable", s.Unreadable)
 	}
+	if s.Known > 0 {
+		line += fmt.Sprintf("; %d findings known from the baseline", s.Known)
+	}
 	if s.SkippedFiles > 0 {
-		line += fmt.Sprintf("; %d files skipped as not regular", s.SkippedFiles)
+		line += fmt.Sprintf("; %d files skipped (not HAR, go-vcr cassette or JSON lines)", s.SkippedFiles)
+	}
+	if s.NotRegular > 0 {
+		line += fmt.Sprintf("; %d files skipped as not regular", s.NotRegular)
 	}
 	if s.CallsFailed > 0 {
 		line += fmt.Sprintf("; %d calls failed", s.CallsFailed)
@@ -131,19 +221,48 @@ func group(findings []contract.Finding) (map[string][]contract.Finding, []string
 	return groups, order
 }
 
-// JSONReport is the stable shape of --format json: a summary and the findings in
-// source and entry order. Fields are only ever added.
+// JSONReport is the stable shape of --format json: a summary, every finding in source
+// and entry order, the findings grouped as the text report groups them, and the
+// baseline entries that matched nothing. Every field is always present; fields are
+// only ever added.
 type JSONReport struct {
 	Version  int                `json:"version"`
 	Summary  Summary            `json:"summary"`
 	Findings []contract.Finding `json:"findings"`
+	Groups   []JSONGroup        `json:"groups"`
+	Stale    []string           `json:"stale_baseline"`
+}
+
+// JSONGroup is findings alike but for array indices and source.
+type JSONGroup struct {
+	OperationID string   `json:"operation_id"`
+	Kind        string   `json:"kind"`
+	Location    string   `json:"location"`
+	Pointer     string   `json:"pointer"`
+	Expected    string   `json:"expected"`
+	Known       bool     `json:"known"`
+	Count       int      `json:"count"`
+	Sources     []string `json:"first_sources"`
 }
 
 // WriteJSON writes the report as one JSON document.
 func WriteJSON(w io.Writer, res Result) error {
-	rep := JSONReport{Version: 1, Summary: res.Summary, Findings: res.Findings}
+	rep := JSONReport{Version: 1, Summary: res.Summary, Findings: res.Findings, Groups: []JSONGroup{}, Stale: res.Stale}
 	if rep.Findings == nil {
 		rep.Findings = []contract.Finding{}
+	}
+	if rep.Stale == nil {
+		rep.Stale = []string{}
+	}
+	if rep.Summary.SkippedBy == nil {
+		rep.Summary.SkippedBy = map[string]int{}
+	}
+	groups, order := group(res.Findings)
+	for _, key := range order {
+		for _, c := range cluster(groups[key]) {
+			rep.Groups = append(rep.Groups, JSONGroup{OperationID: c.first.OperationID, Kind: c.first.Kind, Location: c.first.Location,
+				Pointer: c.pointer, Expected: c.first.Expected, Known: c.first.Known, Count: c.count, Sources: append([]string{}, c.sources[:min(len(c.sources), maxClusterSources)]...)})
+		}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -246,15 +365,17 @@ func WriteJUnit(w io.Writer, res Result) error {
 	return err
 }
 
-// WriteReport writes res in format: "text", "json" or "junit".
+// WriteReport writes res in format: "text", "json", "junit" or "sarif".
 func WriteReport(w io.Writer, format string, res Result) error {
 	switch format {
 	case "json":
 		return WriteJSON(w, res)
 	case "junit":
 		return WriteJUnit(w, res)
+	case "sarif":
+		return WriteSARIF(w, res)
 	case "text":
 		return WriteText(w, res)
 	}
-	return fmt.Errorf("unknown report format %q (want text, json or junit)", format)
+	return fmt.Errorf("unknown report format %q (want text, json, junit or sarif)", format)
 }

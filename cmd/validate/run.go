@@ -39,25 +39,38 @@ type Runner struct {
 	Force specs.API
 	// Workers is the number of exchanges checked at once; 0 means GOMAXPROCS.
 	Workers int
+	// Progress, when set, counts the bytes read and the exchanges checked.
+	Progress *progressCounter
 }
 
 // Summary counts what a run saw.
 type Summary struct {
+	// Files is the number of inputs read (files, and standard input).
+	Files      int `json:"files"`
 	Checked    int `json:"checked"`
 	Passed     int `json:"passed"`
 	Failed     int `json:"failed"`
 	Skipped    int `json:"skipped"`
 	Unreadable int `json:"unreadable"`
-	// SkippedFiles counts files of a directory walk that are not regular files (FIFOs,
+	// Known counts the findings a baseline knows; they do not fail the run.
+	Known int `json:"known"`
+	// SkippedFiles counts files of a directory walk that are no recording.
+	SkippedFiles int `json:"skipped_files"`
+	// NotRegular counts files of a directory walk that are not regular files (FIFOs,
 	// devices, sockets), which are never opened.
-	SkippedFiles int `json:"skipped_files,omitempty"`
+	NotRegular int `json:"not_regular"`
 	// CallsFailed counts the calls of live mode that failed.
-	CallsFailed int            `json:"calls_failed,omitempty"`
-	SkippedBy   map[string]int `json:"skipped_hosts,omitempty"`
+	CallsFailed int            `json:"calls_failed"`
+	SkippedBy   map[string]int `json:"skipped_hosts"`
 }
 
 // Result is everything a run found, in source and entry order.
 type Result struct {
+	// SpecFiles names the spec file given with --spec, per API, for reports that
+	// point at spec lines; APIs without one use the embedded spec.
+	SpecFiles map[string]string `json:"-"`
+	// Stale lists the baseline entries that matched no finding.
+	Stale []string `json:"stale_baseline"`
 	Summary  Summary            `json:"summary"`
 	Findings []contract.Finding `json:"findings"`
 	// Exchanges lists every checked exchange, for reports that list passes too.
@@ -145,6 +158,9 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 				}
 				op, findings := j.v.Check(j.ex)
 				budget.release(j.bytes)
+				if r.Progress != nil {
+					r.Progress.checked()
+				}
 				mu.Lock()
 				res.Findings = append(res.Findings, findings...)
 				checked = append(checked, Checked{Source: j.ex.Source, Entry: j.ex.Index, OperationID: op, Findings: len(findings)})
@@ -194,7 +210,11 @@ func (r *Runner) read(ctx context.Context, in Input, jobs chan<- job, budget *by
 		return
 	}
 	defer rc.Close()
-	for ex, err := range contract.Read(in.Name, rc) {
+	var src io.Reader = rc
+	if r.Progress != nil {
+		src = r.Progress.reader(rc)
+	}
+	for ex, err := range contract.Read(in.Name, src) {
 		if ctx.Err() != nil {
 			return
 		}
@@ -223,6 +243,9 @@ func (r *Runner) read(ctx context.Context, in Input, jobs chan<- job, budget *by
 func (r *Runner) validatorFor(ex contract.Exchange) *contract.Validator {
 	if r.Force != "" {
 		return r.Validators[r.Force]
+	}
+	if api, err := specs.ParseAPI(ex.API); err == nil {
+		return r.Validators[api] // the recording says which API, whatever the host
 	}
 	if api, ok := APIForHost(ex.URL.Hostname()); ok {
 		return r.Validators[api]

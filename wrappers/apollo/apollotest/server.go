@@ -7,6 +7,7 @@ package apollotest
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -39,6 +40,22 @@ func NewServer(apiKey string) *Server {
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL + "/api/v1"
 	return s
+}
+
+// NewServerAt is NewServer listening on addr (host:port; port 0 picks a free one), for
+// a fake that other programs reach, such as validate mock.
+func NewServerAt(apiKey, addr string) (*Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{key: apiKey, postings: map[string]int{}}
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.srv.Listener.Close()
+	s.srv.Listener = ln
+	s.srv.Start()
+	s.URL = s.srv.URL + "/api/v1"
+	return s, nil
 }
 
 // Close shuts the server down.

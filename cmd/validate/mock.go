@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/orgapis/orgapis/internal/fakeserver"
+	"github.com/orgapis/orgapis/specs"
+	"github.com/orgapis/orgapis/wrappers/affinity/affinitytest"
+	"github.com/orgapis/orgapis/wrappers/apollo/apollotest"
+)
+
+const mockUsage = `usage: validate mock --api affinity|apollo [flags]
+
+Serves the project's fake of the API over HTTP until interrupted, and prints its base
+URL and the key it accepts, so that validate live --base-url, curl or a client in any
+language can be tried without the real service. The fakes answer as the specs say.
+
+Flags:
+`
+
+// mockOrgID is the Apollo organization whose job postings the mock serves.
+const mockOrgID = "54fca1087369647fc0000000"
+
+func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("validate mock", flag.ContinueOnError)
+	apiName := fl.String("api", "", "the API to fake: affinity or apollo (required)")
+	addr := fl.String("addr", "127.0.0.1:0", "address to listen on (port 0 picks a free one)")
+	key := fl.String("key", "mock-key", "the API key the fake accepts")
+	orgs := fl.Int("orgs", 50, "organizations the fake holds, 0 to 100000")
+	faults := fl.String("faults", "", "answer the first requests with these faults, in order, comma-separated: 429, 500, 502, 503, 504, cut (body cut short), slow (2 s late), malformed")
+	rest, code, done := parseArgs(fl, args, mockUsage, stdout, stderr)
+	if done {
+		return code
+	}
+	if len(rest) > 0 {
+		return usageFail(stderr, "validate mock", fmt.Errorf("unexpected arguments %q: mock takes flags only", rest))
+	}
+	api, err := requiredAPI(*apiName)
+	if err != nil {
+		return usageFail(stderr, "validate mock", err)
+	}
+	if *orgs < 0 || *orgs > 100000 {
+		return usageFail(stderr, "validate mock", fmt.Errorf("--orgs %d: want 0 to 100000", *orgs))
+	}
+	if strings.TrimSpace(*key) == "" {
+		return usageFail(stderr, "validate mock", fmt.Errorf("--key is empty"))
+	}
+	queue, err := parseFaults(*faults)
+	if err != nil {
+		return usageFail(stderr, "validate mock", err)
+	}
+	var baseURL, env, hint string
+	var closeFake func()
+	switch api {
+	case specs.Affinity:
+		fake, err := affinitytest.NewServerAt(*key, *addr)
+		if err != nil {
+			fmt.Fprintf(stderr, "validate mock: %v\n", err)
+			return 2
+		}
+		fake.Generate(*orgs)
+		fake.Fail(queue...)
+		baseURL, env, closeFake = fake.URL, "AFFINITY_API_KEY", fake.Close
+	default:
+		fake, err := apollotest.NewServerAt(*key, *addr)
+		if err != nil {
+			fmt.Fprintf(stderr, "validate mock: %v\n", err)
+			return 2
+		}
+		fake.SetResults(0, *orgs)
+		fake.SetJobPostings(mockOrgID, 25)
+		fake.Fail(queue...)
+		baseURL, env, hint, closeFake = fake.URL, "APOLLO_API_KEY", " --org-id "+mockOrgID+" --allow-credits", fake.Close
+	}
+	defer closeFake()
+	fmt.Fprintf(stdout, "base URL: %s\nkey: %s\n", baseURL, *key)
+	fmt.Fprintf(stdout, "try: %s=%s validate live --api %s --base-url %s%s\n", env, *key, api, baseURL, hint)
+	<-ctx.Done()
+	return 0
+}
+
+// requiredAPI parses --api, which a command cannot do without.
+func requiredAPI(name string) (specs.API, error) {
+	if name == "" {
+		return "", fmt.Errorf("--api is required: affinity or apollo")
+	}
+	api, err := specs.ParseAPI(name)
+	if err != nil {
+		return "", fmt.Errorf("--api: %w", err)
+	}
+	return api, nil
+}
+
+func parseFaults(list string) ([]fakeserver.Fault, error) {
+	var out []fakeserver.Fault
+	for _, name := range strings.Split(list, ",") {
+		switch name = strings.TrimSpace(name); name {
+		case "":
+		case "429":
+			out = append(out, fakeserver.RateLimited("1"))
+		case "500", "502", "503", "504":
+			status, _ := strconv.Atoi(name)
+			out = append(out, fakeserver.ServerError(status))
+		case "cut":
+			out = append(out, fakeserver.CutShort())
+		case "slow":
+			out = append(out, fakeserver.Slow(2*time.Second))
+		case "malformed":
+			out = append(out, fakeserver.Malformed())
+		default:
+			return nil, fmt.Errorf("--faults: unknown fault %q (want 429, 500, 502, 503, 504, cut, slow or malformed)", name)
+		}
+	}
+	return out, nil
+}
