@@ -267,15 +267,15 @@ func TestSniff(t *testing.T) {
 	har := harOf(harEntryJSON("https://api.affinity.co/x", 200, `{"text":"{}"}`))
 	cases := map[string]Format{
 		har: FormatHAR,
-		"{\n  \"log\": {\n    \"version\": \"1.2\"": FormatHAR,
-		`{"method":"GET","url":"https://x/y","status":200}` + "\n{}": FormatLines,
+		"{\n  \"log\": {\n    \"version\": \"1.2\"":                                               FormatHAR,
+		`{"method":"GET","url":"https://x/y","status":200}` + "\n{}":                              FormatLines,
 		`{"method":"GET","url":"https://x/y","response_body":"` + strings.Repeat("a", SniffBytes): FormatLines,
-		"---\nversion: 2\ninteractions:\n- request: {}": FormatVCR,
-		"version: 2\ninteractions: []": FormatVCR,
-		`{"version":1,"summary":{},"findings":[]}`: "",
-		"openapi: 3.0.3\ninfo: {}": "",
-		"package main": "",
-		"# orgapis\n\ntext": "",
+		"---\nversion: 2\ninteractions:\n- request: {}":                                           FormatVCR,
+		"version: 2\ninteractions: []":                                                            FormatVCR,
+		`{"version":1,"summary":{},"findings":[]}`:                                                "",
+		"openapi: 3.0.3\ninfo: {}":                                                                "",
+		"package main":                                                                            "",
+		"# orgapis\n\ntext":                                                                       "",
 	}
 	for in, want := range cases {
 		got, ok := Sniff([]byte(in))

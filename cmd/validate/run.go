@@ -70,7 +70,7 @@ type Result struct {
 	// point at spec lines; APIs without one use the embedded spec.
 	SpecFiles map[string]string `json:"-"`
 	// Stale lists the baseline entries that matched no finding.
-	Stale []string `json:"stale_baseline"`
+	Stale    []string           `json:"stale_baseline"`
 	Summary  Summary            `json:"summary"`
 	Findings []contract.Finding `json:"findings"`
 	// Exchanges lists every checked exchange, for reports that list passes too.
