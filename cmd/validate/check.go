@@ -1,13 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
 	"io"
 	"maps"
 	"net/url"
+	"os"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/orgapis/orgapis/contract"
@@ -168,7 +172,7 @@ func (o *checkOptions) setup(ctx context.Context, paths []string) (*Runner, erro
 	if o.spec != "" {
 		doc, err := specs.LoadFile(ctx, o.spec)
 		if err != nil {
-			return nil, err
+			return nil, specError(o.spec, err)
 		}
 		api := force
 		if api == "" {
@@ -194,4 +198,35 @@ func hostOf(raw string) string {
 		return ""
 	}
 	return u.Hostname()
+}
+
+var (
+	yamlLine   = regexp.MustCompile(`line ([0-9]+)`)
+	quotedName = regexp.MustCompile(`"([^"]{2,})"`)
+)
+
+// specError says where a --spec file is broken, as FILE:LINE: reason. The line comes
+// from the YAML parser's own message, or else is the first line of the file that holds
+// the name the error quotes (a missing $ref target, a bad path); without either the
+// error names the file alone.
+func specError(path string, err error) error {
+	msg := strings.TrimPrefix(err.Error(), path+": ")
+	line := ""
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line = m[1]
+	} else if data, rerr := os.ReadFile(path); rerr == nil {
+		for _, m := range quotedName.FindAllStringSubmatch(msg, -1) {
+			if i := bytes.Index(data, []byte(m[1])); i >= 0 {
+				line = strconv.Itoa(bytes.Count(data[:i], []byte("\n")) + 1)
+				break
+			}
+		}
+	}
+	if len(msg) > 300 {
+		msg = msg[:297] + "..."
+	}
+	if line == "" {
+		return fmt.Errorf("--spec %s: %s", path, msg)
+	}
+	return fmt.Errorf("--spec %s:%s: %s", path, line, msg)
 }

@@ -175,21 +175,29 @@ func get(n *yaml.Node, key string) (k, v *yaml.Node) {
 
 // resolve follows local $refs such as #/components/schemas/Organization.
 func (l *specLocator) resolve(n *yaml.Node) *yaml.Node {
+	n, _ = l.resolveLine(n, 0)
+	return n
+}
+
+// resolveLine is resolve that also moves line to the key that declares what a $ref
+// points at ("Organization:"), so that a finding lands on the schema it broke.
+func (l *specLocator) resolveLine(n *yaml.Node, line int) (*yaml.Node, int) {
 	for range 16 {
 		_, ref := get(n, "$ref")
 		if ref == nil || !strings.HasPrefix(ref.Value, "#/") {
-			return n
+			return n, line
 		}
 		target := l.root
+		var key *yaml.Node
 		for _, part := range strings.Split(strings.TrimPrefix(ref.Value, "#/"), "/") {
-			_, target = get(target, strings.ReplaceAll(strings.ReplaceAll(part, "~1", "/"), "~0", "~"))
+			key, target = get(target, strings.ReplaceAll(strings.ReplaceAll(part, "~1", "/"), "~0", "~"))
 		}
 		if target == nil {
-			return n
+			return n, line
 		}
-		n = target
+		n, line = target, key.Line
 	}
-	return n
+	return n, line
 }
 
 // locate returns the line for f, or 0.
@@ -279,7 +287,7 @@ func (l *specLocator) media(content *yaml.Node) *yaml.Node {
 // walk follows a JSON pointer through a schema (properties, items, and the branches
 // of allOf, anyOf and oneOf) and returns the line of the deepest member it reaches.
 func (l *specLocator) walk(line int, schema *yaml.Node, pointer string) int {
-	n := l.resolve(schema)
+	n, line := l.resolveLine(schema, line)
 	for _, seg := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
 		if seg == "" {
 			continue
@@ -287,9 +295,9 @@ func (l *specLocator) walk(line int, schema *yaml.Node, pointer string) int {
 		seg = strings.ReplaceAll(strings.ReplaceAll(seg, "~1", "/"), "~0", "~")
 		k, next := l.member(n, seg, 0)
 		if next == nil {
-			return line
+			return line // the deepest schema reached: an undocumented member's parent
 		}
-		line, n = k.Line, l.resolve(next)
+		n, line = l.resolveLine(next, k.Line)
 	}
 	return line
 }
