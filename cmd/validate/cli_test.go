@@ -350,12 +350,42 @@ func TestProgressOnlyOnATerminal(t *testing.T) {
 	p := startProgress(&stderr, []Input{{Name: "(stdin)"}}, false) // large, but not a terminal
 	p.bytes.Add(200 << 20)
 	p.checked()
-	time.Sleep(600 * time.Millisecond)
 	p.stop()
 	if stderr.Len() != 0 {
 		t.Errorf("progress written to a non-terminal: %q", stderr.String())
 	}
 	if line := p.line(); !strings.Contains(line, "read 200.0 MiB, 1 exchanges checked") {
 		t.Errorf("progress line = %q", line)
+	}
+}
+
+func TestFindingsPointAtTheRightPlace(t *testing.T) {
+	line := `{"method":"POST","url":"https://api.apollo.io/api/v1/mixed_companies/search?per_page=x","status":200,` +
+		`"request_headers":{"Content-Type":"application/json"},"request_body":{"per_page":"ten"},` +
+		`"response_headers":{"Content-Type":"application/json"},` +
+		`"response_body":{"pagination":{"page":1,"per_page":1,"total_entries":1,"total_pages":1},"accounts":[{"id":"a","domain":"a.co","num_contacts":"many"}]}}` + "\n"
+	path := write(t, filepath.Join(t.TempDir(), "drift.jsonl"), line)
+	cli(t, nil, "--requests", path).has(t, 1, []string{
+		"body /accounts/0/num_contacts: expected type integer", // inside Account's allOf
+		`body /accounts/0/name: expected property "name", found none`,
+		"request /per_page: expected type integer",  // the request body, by JSON pointer
+		"request query:per_page: expected no such parameter", // the query, by name
+	}, nil)
+	r := cli(t, nil, "--requests", "--format", "json", path)
+	var rep struct {
+		Findings []map[string]any `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range rep.Findings {
+		for _, field := range []string{"source", "entry", "api", "operation_id", "method", "path", "status", "kind", "location", "pointer", "expected", "found", "known"} {
+			if _, ok := f[field]; !ok {
+				t.Errorf("finding without %q: %v", field, f)
+			}
+		}
+		if f["kind"] == "request" && f["pointer"] == "/per_page" && f["location"] != "body" && f["location"] != "query" {
+			t.Errorf("request finding without its location: %v", f)
+		}
 	}
 }
