@@ -261,12 +261,19 @@ func (v *Validator) checkRequest(base Finding, rt *route, ex Exchange) []Finding
 		if p.Value.Schema == nil {
 			continue
 		}
-		if exp, ok := checkScalar(p.Value.Schema.Value, query.Get(name)); !ok {
-			f.Expected, f.Found = exp, brief(query.Get(name))
-			if redact.IsSecretName(name) {
-				f.Found = redact.Marker
+		// An array parameter (name[]=a&name[]=b) is checked value by value.
+		schema, values := p.Value.Schema.Value, query[name][:1]
+		if schema.Type.Is("array") && schema.Items != nil {
+			schema, values = schema.Items.Value, query[name]
+		}
+		for _, value := range values {
+			if exp, ok := checkScalar(schema, value); !ok {
+				f.Expected, f.Found = exp, brief(value)
+				if redact.IsSecretName(name) {
+					f.Found = redact.Marker
+				}
+				out = append(out, f)
 			}
-			out = append(out, f)
 		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(query)) {

@@ -240,3 +240,31 @@ func TestFindingsInsideAllOfPointAtTheMember(t *testing.T) {
 		}
 	}
 }
+
+// Apollo's search takes its filters in the query too, as name[] arrays and
+// name[min] bounds; a request in that form checks as well as one with a JSON body.
+func TestSearchFiltersInTheQuery(t *testing.T) {
+	v := validator(t, specs.Apollo, CheckRequests())
+	ok := exchange("POST", "https://api.apollo.io/api/v1/mixed_companies/search?organization_locations[]=Germany&organization_locations[]=France"+
+		"&revenue_range[min]=1000000&latest_funding_date_range[max]=2024-01-31&per_page=10", 200, "application/json",
+		`{"pagination":{"page":1,"per_page":1,"total_entries":0,"total_pages":0}}`)
+	if fs := v.Validate(ok); len(fs) != 0 {
+		t.Errorf("query form: %+v", fs)
+	}
+	bad := exchange("POST", "https://api.apollo.io/api/v1/mixed_companies/search?organization_num_employees_ranges[]=1,10&organization_num_employees_ranges[]=lots"+
+		"&revenue_range[min]=much", 200, "application/json", `{"pagination":{"page":1,"per_page":1,"total_entries":0,"total_pages":0}}`)
+	got := map[string]string{}
+	for _, f := range v.Validate(bad) {
+		got[f.Pointer] = f.Found
+	}
+	if got["/organization_num_employees_ranges[]"] != `"lots"` || got["/revenue_range[min]"] != `"much"` || len(got) != 2 {
+		t.Errorf("findings = %v", got)
+	}
+	body := exchange("POST", "https://api.apollo.io/api/v1/mixed_companies/search", 200, "application/json",
+		`{"pagination":{"page":1,"per_page":1,"total_entries":0,"total_pages":0}}`)
+	body.RequestHeader.Set("Content-Type", "application/json")
+	body.RequestBody = []byte(`{"revenue_range":{"min":"1000000","max":""},"latest_funding_date_range":{"min":"2023-01-01"},"q_organization_domains_list":["apollo.io"]}`)
+	if fs := v.Validate(body); len(fs) != 0 {
+		t.Errorf("body form: %+v", fs)
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for MixedCompaniesSearchRequestProspectedByCurrentTeam.
@@ -29,6 +30,24 @@ func (e MixedCompaniesSearchRequestProspectedByCurrentTeam) Valid() bool {
 	case MixedCompaniesSearchRequestProspectedByCurrentTeamNo:
 		return true
 	case MixedCompaniesSearchRequestProspectedByCurrentTeamYes:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SearchMixedCompaniesParamsProspectedByCurrentTeam.
+const (
+	SearchMixedCompaniesParamsProspectedByCurrentTeamNo  SearchMixedCompaniesParamsProspectedByCurrentTeam = "no"
+	SearchMixedCompaniesParamsProspectedByCurrentTeamYes SearchMixedCompaniesParamsProspectedByCurrentTeam = "yes"
+)
+
+// Valid indicates whether the value is a known member of the SearchMixedCompaniesParamsProspectedByCurrentTeam enum.
+func (e SearchMixedCompaniesParamsProspectedByCurrentTeam) Valid() bool {
+	switch e {
+	case SearchMixedCompaniesParamsProspectedByCurrentTeamNo:
+		return true
+	case SearchMixedCompaniesParamsProspectedByCurrentTeamYes:
 		return true
 	default:
 		return false
@@ -85,13 +104,21 @@ type Account struct {
 	// FoundedYear Year the company was founded.
 	FoundedYear *int `json:"founded_year,omitempty"`
 
+	// HasIntentSignalAccount True when the company has an intent-signal record, described by `intent_signal_account`.
+	HasIntentSignalAccount *bool `json:"has_intent_signal_account,omitempty"`
+
 	// HubspotID Id of the account in HubSpot.
 	HubspotID *string `json:"hubspot_id,omitempty"`
 
 	// ID Apollo id of the company.
 	ID string `json:"id"`
 
-	// IntentStrength Buying-intent level of the account; usually null.
+	// IntentSignalAccount The company's buying-intent record: visits to the team's websites, aggregated
+	// per domain and week. Null when there is none; its inner shape is Apollo's and
+	// left open.
+	IntentSignalAccount *map[string]interface{} `json:"intent_signal_account,omitempty"`
+
+	// IntentStrength Buying-intent level of the company; usually null.
 	IntentStrength *string `json:"intent_strength,omitempty"`
 
 	// LabelIDs Ids of the labels on the account.
@@ -112,8 +139,14 @@ type Account struct {
 	// LogoURL Address of the company's logo.
 	LogoURL *string `json:"logo_url,omitempty"`
 
+	// MarketCap Market capitalisation of a listed company as Apollo prints it, such as "2841.4B".
+	MarketCap *string `json:"market_cap,omitempty"`
+
 	// Modality Kind of record; "account" here.
 	Modality *string `json:"modality,omitempty"`
+
+	// NaicsCodes North American Industry Classification System codes of the company.
+	NaicsCodes *[]string `json:"naics_codes,omitempty"`
 
 	// Name Name of the company.
 	Name string `json:"name"`
@@ -127,6 +160,15 @@ type Account struct {
 	// OrganizationCountry Headquarters country.
 	OrganizationCountry *string `json:"organization_country,omitempty"`
 
+	// OrganizationHeadcountSixMonthGrowth Change of the head count over six months, as a fraction (0.05 is 5%).
+	OrganizationHeadcountSixMonthGrowth *float64 `json:"organization_headcount_six_month_growth,omitempty"`
+
+	// OrganizationHeadcountTwelveMonthGrowth Change of the head count over twelve months, as a fraction.
+	OrganizationHeadcountTwelveMonthGrowth *float64 `json:"organization_headcount_twelve_month_growth,omitempty"`
+
+	// OrganizationHeadcountTwentyFourMonthGrowth Change of the head count over twenty-four months, as a fraction.
+	OrganizationHeadcountTwentyFourMonthGrowth *float64 `json:"organization_headcount_twenty_four_month_growth,omitempty"`
+
 	// OrganizationID Apollo organization id of the company behind the account.
 	OrganizationID *string `json:"organization_id,omitempty"`
 
@@ -136,6 +178,12 @@ type Account struct {
 	// OrganizationRawAddress Headquarters address as one line.
 	OrganizationRawAddress *string `json:"organization_raw_address,omitempty"`
 
+	// OrganizationRevenue Yearly revenue in dollars; values exceed 32 bits.
+	OrganizationRevenue *int64 `json:"organization_revenue,omitempty"`
+
+	// OrganizationRevenuePrinted Yearly revenue as Apollo prints it, such as "1.2B".
+	OrganizationRevenuePrinted *string `json:"organization_revenue_printed,omitempty"`
+
 	// OrganizationState Headquarters state or region.
 	OrganizationState *string `json:"organization_state,omitempty"`
 
@@ -144,6 +192,9 @@ type Account struct {
 
 	// OriginalSource How the account was first created.
 	OriginalSource *string `json:"original_source,omitempty"`
+
+	// OwnedByOrganization The company that owns this one, for subsidiaries; null for others.
+	OwnedByOrganization *OwningOrganization `json:"owned_by_organization,omitempty"`
 
 	// OwnedByOrganizationID Apollo id of the company's owner, for subsidiaries.
 	OwnedByOrganizationID *string `json:"owned_by_organization_id,omitempty"`
@@ -184,8 +235,11 @@ type Account struct {
 	// SanitizedPhone The company's phone number in E.164 form.
 	SanitizedPhone *string `json:"sanitized_phone,omitempty"`
 
-	// ShowIntent True when intent data is shown for the account.
+	// ShowIntent True when buying-intent data is shown for the company.
 	ShowIntent *bool `json:"show_intent,omitempty"`
+
+	// SicCodes Standard Industrial Classification codes of the company.
+	SicCodes *[]string `json:"sic_codes,omitempty"`
 
 	// Source How the account was created, such as "job_change".
 	Source *string `json:"source,omitempty"`
@@ -241,9 +295,6 @@ type AccountDetails struct {
 	// HubspotID Id of the account in HubSpot.
 	HubspotID *string `json:"hubspot_id,omitempty"`
 
-	// IntentStrength Buying-intent level of the account; usually null.
-	IntentStrength *string `json:"intent_strength,omitempty"`
-
 	// LabelIDs Ids of the labels on the account.
 	LabelIDs *[]string `json:"label_ids,omitempty"`
 
@@ -298,9 +349,6 @@ type AccountDetails struct {
 	// SalesforceRecordURL The account's page in Salesforce.
 	SalesforceRecordURL *string `json:"salesforce_record_url,omitempty"`
 
-	// ShowIntent True when intent data is shown for the account.
-	ShowIntent *bool `json:"show_intent,omitempty"`
-
 	// Source How the account was created, such as "job_change".
 	Source *string `json:"source,omitempty"`
 
@@ -329,6 +377,316 @@ type Breadcrumb struct {
 	Value string `json:"value"`
 }
 
+// BulkEnrichFailure The answer of a bulk enrichment that failed as a whole.
+type BulkEnrichFailure struct {
+	// ErrorCode Machine-readable reason, such as "INVALID_REQUEST" or "RECORD_LIMIT_EXCEEDED".
+	ErrorCode *string `json:"error_code,omitempty"`
+
+	// ErrorMessage Human-readable reason.
+	ErrorMessage *string `json:"error_message,omitempty"`
+
+	// Status Always "failed".
+	Status string `json:"status"`
+}
+
+// BulkEnrichRequest The companies to enrich, up to ten.
+type BulkEnrichRequest struct {
+	// Details One object per company, with any of `domain`, `name`, `linkedin_url` and
+	// `website`; more than one value improves the match. It takes precedence over
+	// the `domains[]` query parameter.
+	Details *[]CompanyIdentity `json:"details,omitempty"`
+}
+
+// BulkEnrichResponse The answer of bulk enrichment.
+type BulkEnrichResponse struct {
+	// ErrorCode Machine-readable reason of a failure, such as "RECORD_LIMIT_EXCEEDED".
+	ErrorCode *string `json:"error_code,omitempty"`
+
+	// ErrorMessage Human-readable reason of a failure.
+	ErrorMessage *string `json:"error_message,omitempty"`
+
+	// MissingRecords Requested companies Apollo did not find.
+	MissingRecords *int `json:"missing_records,omitempty"`
+
+	// Organizations The companies found. Apollo does not say which requested company each answers; match them by domain.
+	Organizations []EnrichedOrganization `json:"organizations"`
+
+	// Status "success", or "failed" with error_code and error_message.
+	Status string `json:"status"`
+
+	// TotalRequestedDomains Domains requested through `domains[]`; null when details were sent.
+	TotalRequestedDomains *int `json:"total_requested_domains,omitempty"`
+
+	// TotalRequestedRecords Companies requested through `details`; null when domains were sent.
+	TotalRequestedRecords *int `json:"total_requested_records,omitempty"`
+
+	// UniqueDomains Distinct domains among those requested.
+	UniqueDomains *int `json:"unique_domains,omitempty"`
+
+	// UniqueEnrichedRecords Companies found and enriched.
+	UniqueEnrichedRecords *int `json:"unique_enriched_records,omitempty"`
+
+	// UniqueRecords Distinct companies among those requested through `details`.
+	UniqueRecords *int `json:"unique_records,omitempty"`
+}
+
+// CompanyIdentity What identifies a company to enrich; give at least one field.
+type CompanyIdentity struct {
+	// Domain The company's domain, without `www.` or `@`, such as "apollo.io".
+	Domain *string `json:"domain,omitempty"`
+
+	// LinkedinURL The address of the company's LinkedIn page.
+	LinkedinURL *string `json:"linkedin_url,omitempty"`
+
+	// Name The company's name.
+	Name *string `json:"name,omitempty"`
+
+	// Website The full address of the company's website.
+	Website *string `json:"website,omitempty"`
+}
+
+// DateRange A range of dates, each YYYY-MM-DD; either may be empty for no bound.
+type DateRange struct {
+	// Max Latest date, YYYY-MM-DD; empty for none.
+	Max *string `json:"max,omitempty"`
+
+	// Min Earliest date, YYYY-MM-DD; empty for none.
+	Min *string `json:"min,omitempty"`
+}
+
+// EnrichedOrganization A company as enrichment and complete information describe it: every field of an
+// organization in search results, and the detail only these answers carry. Most
+// fields can be null or absent.
+type EnrichedOrganization struct {
+	// Account The team's account for the company (the CRM shape of search results' accounts), when it has one; left open.
+	Account *map[string]interface{} `json:"account,omitempty"`
+
+	// AccountID Id of the team's account for the company, when the team has saved it.
+	AccountID *string `json:"account_id,omitempty"`
+
+	// AlexaRanking Alexa traffic rank of the company's website.
+	AlexaRanking *int `json:"alexa_ranking,omitempty"`
+
+	// AngellistURL The company's AngelList page.
+	AngellistURL *string `json:"angellist_url,omitempty"`
+
+	// AnnualRevenue Yearly revenue in dollars.
+	AnnualRevenue *int64 `json:"annual_revenue,omitempty"`
+
+	// AnnualRevenuePrinted Yearly revenue as Apollo prints it, such as "100M".
+	AnnualRevenuePrinted *string `json:"annual_revenue_printed,omitempty"`
+
+	// BlogURL The company's blog.
+	BlogURL *string `json:"blog_url,omitempty"`
+
+	// City Headquarters city.
+	City *string `json:"city,omitempty"`
+
+	// Country Headquarters country.
+	Country *string `json:"country,omitempty"`
+
+	// CrunchbaseURL The company's Crunchbase page.
+	CrunchbaseURL *string `json:"crunchbase_url,omitempty"`
+
+	// CurrentTechnologies The technologies the company uses, with their ids and categories.
+	CurrentTechnologies *[]Technology `json:"current_technologies,omitempty"`
+
+	// DepartmentalHeadCount Employees per department, keyed by department name such as "engineering".
+	DepartmentalHeadCount *map[string]int `json:"departmental_head_count,omitempty"`
+
+	// DetailViewLoaded True when the answer carries the detail view (complete information).
+	DetailViewLoaded *bool `json:"detail_view_loaded,omitempty"`
+
+	// EmployeeMetrics Head-count changes per month and department (new, retained, churned), as
+	// Apollo computes them; the inner shape is Apollo's and left open.
+	EmployeeMetrics *[]map[string]interface{} `json:"employee_metrics,omitempty"`
+
+	// EstimatedNumEmployees Estimated number of employees.
+	EstimatedNumEmployees *int `json:"estimated_num_employees,omitempty"`
+
+	// FacebookURL The company's Facebook page.
+	FacebookURL *string `json:"facebook_url,omitempty"`
+
+	// FoundedYear Year the company was founded.
+	FoundedYear *int `json:"founded_year,omitempty"`
+
+	// FundingEvents The company's funding rounds, latest first.
+	FundingEvents *[]FundingEvent `json:"funding_events,omitempty"`
+
+	// GenericOrgInsights Insights about the company that Apollo computes; usually null and left open.
+	GenericOrgInsights *map[string]interface{} `json:"generic_org_insights,omitempty"`
+
+	// HasIntentSignalAccount True when the company has an intent-signal record, described by `intent_signal_account`.
+	HasIntentSignalAccount *bool `json:"has_intent_signal_account,omitempty"`
+
+	// ID Apollo id of the company.
+	ID string `json:"id"`
+
+	// Industries Industries of the company.
+	Industries *[]string `json:"industries,omitempty"`
+
+	// Industry Main industry of the company, in Apollo's words.
+	Industry *string `json:"industry,omitempty"`
+
+	// IndustryTagHash Apollo ids of the company's industries, keyed by industry name.
+	IndustryTagHash *map[string]string `json:"industry_tag_hash,omitempty"`
+
+	// IndustryTagID Apollo id of the main industry.
+	IndustryTagID *string `json:"industry_tag_id,omitempty"`
+
+	// IntentSignalAccount The company's buying-intent record: visits to the team's websites, aggregated
+	// per domain and week. Null when there is none; its inner shape is Apollo's and
+	// left open.
+	IntentSignalAccount *map[string]interface{} `json:"intent_signal_account,omitempty"`
+
+	// IntentStrength Buying-intent level of the company; usually null.
+	IntentStrength *string `json:"intent_strength,omitempty"`
+
+	// Keywords Keywords Apollo associates with the company.
+	Keywords *[]string `json:"keywords,omitempty"`
+
+	// Languages Languages the company works in.
+	Languages *[]string `json:"languages,omitempty"`
+
+	// LatestFundingRoundDate When the latest funding round closed.
+	LatestFundingRoundDate *time.Time `json:"latest_funding_round_date,omitempty"`
+
+	// LatestFundingStage Stage of the latest funding round, such as "Series D".
+	LatestFundingStage *string `json:"latest_funding_stage,omitempty"`
+
+	// LinkedinUID LinkedIn id of the company, a string of digits.
+	LinkedinUID *string `json:"linkedin_uid,omitempty"`
+
+	// LinkedinURL The company's LinkedIn page.
+	LinkedinURL *string `json:"linkedin_url,omitempty"`
+
+	// LogoURL Address of the company's logo.
+	LogoURL *string `json:"logo_url,omitempty"`
+
+	// MarketCap Market capitalisation of a listed company as Apollo prints it, such as "2841.4B".
+	MarketCap *string `json:"market_cap,omitempty"`
+
+	// NaicsCodes North American Industry Classification System codes of the company.
+	NaicsCodes *[]string `json:"naics_codes,omitempty"`
+
+	// Name Name of the company.
+	Name string `json:"name"`
+
+	// NumLanguages Number of languages the company works in.
+	NumLanguages *int `json:"num_languages,omitempty"`
+
+	// NumRetailLocations Number of retail locations.
+	NumRetailLocations *int `json:"num_retail_locations,omitempty"`
+
+	// NumSuborganizations Number of subsidiaries.
+	NumSuborganizations *int `json:"num_suborganizations,omitempty"`
+
+	// OrgChartRemoved True when the org chart was taken down.
+	OrgChartRemoved *bool `json:"org_chart_removed,omitempty"`
+
+	// OrgChartRootPeopleIDs Apollo ids of the people at the top of the company's org chart.
+	OrgChartRootPeopleIDs *[]string `json:"org_chart_root_people_ids,omitempty"`
+
+	// OrgChartSector Sector the org chart is drawn for.
+	OrgChartSector *string `json:"org_chart_sector,omitempty"`
+
+	// OrgChartShowDepartmentFilter True when the org chart can be filtered by department.
+	OrgChartShowDepartmentFilter *bool `json:"org_chart_show_department_filter,omitempty"`
+
+	// OrganizationHeadcountSixMonthGrowth Change of the head count over six months, as a fraction (0.05 is 5%).
+	OrganizationHeadcountSixMonthGrowth *float64 `json:"organization_headcount_six_month_growth,omitempty"`
+
+	// OrganizationHeadcountTwelveMonthGrowth Change of the head count over twelve months, as a fraction.
+	OrganizationHeadcountTwelveMonthGrowth *float64 `json:"organization_headcount_twelve_month_growth,omitempty"`
+
+	// OrganizationHeadcountTwentyFourMonthGrowth Change of the head count over twenty-four months, as a fraction.
+	OrganizationHeadcountTwentyFourMonthGrowth *float64 `json:"organization_headcount_twenty_four_month_growth,omitempty"`
+
+	// OrganizationRevenue Yearly revenue in dollars; values exceed 32 bits.
+	OrganizationRevenue *int64 `json:"organization_revenue,omitempty"`
+
+	// OrganizationRevenuePrinted Yearly revenue as Apollo prints it, such as "1.2B".
+	OrganizationRevenuePrinted *string `json:"organization_revenue_printed,omitempty"`
+
+	// OwnedByOrganization The company that owns this one, for subsidiaries; null for others.
+	OwnedByOrganization *OwningOrganization `json:"owned_by_organization,omitempty"`
+
+	// OwnedByOrganizationID Apollo id of the company's owner, for subsidiaries.
+	OwnedByOrganizationID *string `json:"owned_by_organization_id,omitempty"`
+
+	// Phone The company's phone number as written.
+	Phone *string `json:"phone,omitempty"`
+
+	// PostalCode Headquarters postal code.
+	PostalCode *string `json:"postal_code,omitempty"`
+
+	// PrimaryDomain The company's main website domain.
+	PrimaryDomain *string `json:"primary_domain,omitempty"`
+
+	// PrimaryPhone A phone number with where it came from.
+	PrimaryPhone *Phone `json:"primary_phone,omitempty"`
+
+	// PubliclyTradedExchange Exchange a listed company trades on.
+	PubliclyTradedExchange *string `json:"publicly_traded_exchange,omitempty"`
+
+	// PubliclyTradedSymbol Stock ticker of a listed company.
+	PubliclyTradedSymbol *string `json:"publicly_traded_symbol,omitempty"`
+
+	// RawAddress Headquarters address as one line.
+	RawAddress *string `json:"raw_address,omitempty"`
+
+	// RetailLocationCount Number of retail locations, as another field reports it.
+	RetailLocationCount *int `json:"retail_location_count,omitempty"`
+
+	// SanitizedPhone The company's phone number in E.164 form.
+	SanitizedPhone *string `json:"sanitized_phone,omitempty"`
+
+	// SecondaryIndustries Further industries of the company.
+	SecondaryIndustries *[]string `json:"secondary_industries,omitempty"`
+
+	// SeoDescription The description the company's website gives search engines.
+	SeoDescription *string `json:"seo_description,omitempty"`
+
+	// ShortDescription A paragraph about the company.
+	ShortDescription *string `json:"short_description,omitempty"`
+
+	// ShowIntent True when buying-intent data is shown for the company.
+	ShowIntent *bool `json:"show_intent,omitempty"`
+
+	// SicCodes Standard Industrial Classification codes of the company.
+	SicCodes *[]string `json:"sic_codes,omitempty"`
+
+	// SnippetsLoaded True when the text snippets of the company were loaded.
+	SnippetsLoaded *bool `json:"snippets_loaded,omitempty"`
+
+	// State Headquarters state or region.
+	State *string `json:"state,omitempty"`
+
+	// StreetAddress Headquarters street and number.
+	StreetAddress *string `json:"street_address,omitempty"`
+
+	// Suborganizations The company's subsidiaries.
+	Suborganizations *[]Suborganization `json:"suborganizations,omitempty"`
+
+	// SubsidiaryRollups Totals over the company's subsidiaries (employees, countries, industries); the inner shape is Apollo's and left open.
+	SubsidiaryRollups *map[string]interface{} `json:"subsidiary_rollups,omitempty"`
+
+	// TechnologyNames Names of the technologies the company uses.
+	TechnologyNames *[]string `json:"technology_names,omitempty"`
+
+	// TotalFunding Funding received in all rounds, in dollars.
+	TotalFunding *int64 `json:"total_funding,omitempty"`
+
+	// TotalFundingPrinted Funding received in all rounds as Apollo prints it, such as "251.2M".
+	TotalFundingPrinted *string `json:"total_funding_printed,omitempty"`
+
+	// TwitterURL The company's Twitter page.
+	TwitterURL *string `json:"twitter_url,omitempty"`
+
+	// WebsiteURL The company's website.
+	WebsiteURL *string `json:"website_url,omitempty"`
+}
+
 // Error An error body. 403 and 422 answer with `error` (403 also with `error_code`), 429 and
 // some 403s with `message`.
 type Error struct {
@@ -340,6 +698,30 @@ type Error struct {
 
 	// Message Human-readable reason, in the other shape.
 	Message *string `json:"message,omitempty"`
+}
+
+// FundingEvent One funding round of a company.
+type FundingEvent struct {
+	// Amount Amount as Apollo prints it, such as "100M".
+	Amount *string `json:"amount,omitempty"`
+
+	// Currency Currency symbol of the amount, such as "$".
+	Currency *string `json:"currency,omitempty"`
+
+	// Date When the round closed.
+	Date *time.Time `json:"date,omitempty"`
+
+	// ID Apollo id of the round.
+	ID *string `json:"id,omitempty"`
+
+	// Investors The investors, comma-separated.
+	Investors *string `json:"investors,omitempty"`
+
+	// NewsURL An article about the round.
+	NewsURL *string `json:"news_url,omitempty"`
+
+	// Type Kind of round, such as "Series D".
+	Type *string `json:"type,omitempty"`
 }
 
 // JobPosting One job posting of a company.
@@ -382,8 +764,24 @@ type MixedCompaniesSearchRequest struct {
 	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 	APIKey *string `json:"api_key,omitempty"`
 
+	// CurrentlyUsingAnyOfTechnologyUids Technologies the company uses, by Apollo uid (such as "salesforce"); any of them matches.
+	CurrentlyUsingAnyOfTechnologyUids *[]string `json:"currently_using_any_of_technology_uids,omitempty"`
+
+	// LatestFundingAmountRange A range of amounts. Apollo's own client sends the bounds as strings of digits, and
+	// either may be empty for no bound.
+	LatestFundingAmountRange *NumberRange `json:"latest_funding_amount_range,omitempty"`
+
+	// LatestFundingDateRange A range of dates, each YYYY-MM-DD; either may be empty for no bound.
+	LatestFundingDateRange *DateRange `json:"latest_funding_date_range,omitempty"`
+
 	// OrganizationIDs Apollo organization ids to restrict the search to.
 	OrganizationIDs *[]ObjectID `json:"organization_ids,omitempty"`
+
+	// OrganizationJobLocations Locations of the company's active job postings; any of them matches.
+	OrganizationJobLocations *[]string `json:"organization_job_locations,omitempty"`
+
+	// OrganizationJobPostedAtRange A range of dates, each YYYY-MM-DD; either may be empty for no bound.
+	OrganizationJobPostedAtRange *DateRange `json:"organization_job_posted_at_range,omitempty"`
 
 	// OrganizationLocations Headquarters locations to include, such as "California, US".
 	OrganizationLocations *[]string `json:"organization_locations,omitempty"`
@@ -395,6 +793,10 @@ type MixedCompaniesSearchRequest struct {
 	// "101,200").
 	OrganizationNumEmployeesRanges *[]string `json:"organization_num_employees_ranges,omitempty"`
 
+	// OrganizationNumJobsRange A range of amounts. Apollo's own client sends the bounds as strings of digits, and
+	// either may be empty for no bound.
+	OrganizationNumJobsRange *NumberRange `json:"organization_num_jobs_range,omitempty"`
+
 	// Page Page to return, counting from 1. Page 500 is the last with data.
 	Page *int `json:"page,omitempty"`
 
@@ -405,11 +807,25 @@ type MixedCompaniesSearchRequest struct {
 	// team's saved companies.
 	ProspectedByCurrentTeam *[]MixedCompaniesSearchRequestProspectedByCurrentTeam `json:"prospected_by_current_team,omitempty"`
 
+	// QOrganizationDomainsList Domains of the companies to include, without `www.` or `@`; up to 1,000.
+	QOrganizationDomainsList *[]string `json:"q_organization_domains_list,omitempty"`
+
+	// QOrganizationJobTitles Job titles in the company's active job postings; any of them matches.
+	QOrganizationJobTitles *[]string `json:"q_organization_job_titles,omitempty"`
+
 	// QOrganizationKeywordTags Keywords the company should be associated with; any of them matches.
 	QOrganizationKeywordTags *[]string `json:"q_organization_keyword_tags,omitempty"`
 
 	// QOrganizationName Text the company's name should contain.
 	QOrganizationName *string `json:"q_organization_name,omitempty"`
+
+	// RevenueRange A range of amounts. Apollo's own client sends the bounds as strings of digits, and
+	// either may be empty for no bound.
+	RevenueRange *NumberRange `json:"revenue_range,omitempty"`
+
+	// TotalFundingRange A range of amounts. Apollo's own client sends the bounds as strings of digits, and
+	// either may be empty for no bound.
+	TotalFundingRange *NumberRange `json:"total_funding_range,omitempty"`
 }
 
 // MixedCompaniesSearchRequestProspectedByCurrentTeam defines model for MixedCompaniesSearchRequest.ProspectedByCurrentTeam.
@@ -423,7 +839,7 @@ type MixedCompaniesSearchResponse struct {
 	// Breadcrumbs The filters the search applied, one entry per value.
 	Breadcrumbs *[]Breadcrumb `json:"breadcrumbs,omitempty"`
 
-	// DerivedParams Settings Apollo derived from the search.
+	// DerivedParams Settings Apollo derived from the search; null in Apollo's reference example.
 	DerivedParams *struct {
 		// RecommendationConfigID Id of the recommendation settings used.
 		RecommendationConfigID *string `json:"recommendation_config_id,omitempty"`
@@ -454,6 +870,16 @@ type MixedCompaniesSearchResponse struct {
 	PartialResultsOnly *bool `json:"partial_results_only,omitempty"`
 }
 
+// NumberRange A range of amounts. Apollo's own client sends the bounds as strings of digits, and
+// either may be empty for no bound.
+type NumberRange struct {
+	// Max Highest amount, as a string of digits; empty for none.
+	Max *string `json:"max,omitempty"`
+
+	// Min Lowest amount, as a string of digits; empty for none.
+	Min *string `json:"min,omitempty"`
+}
+
 // ObjectID An Apollo record id (24 hexadecimal digits; the documentation masks some with X).
 type ObjectID = string
 
@@ -477,8 +903,19 @@ type Organization struct {
 	// FoundedYear Year the company was founded.
 	FoundedYear *int `json:"founded_year,omitempty"`
 
+	// HasIntentSignalAccount True when the company has an intent-signal record, described by `intent_signal_account`.
+	HasIntentSignalAccount *bool `json:"has_intent_signal_account,omitempty"`
+
 	// ID Apollo id of the company.
 	ID string `json:"id"`
+
+	// IntentSignalAccount The company's buying-intent record: visits to the team's websites, aggregated
+	// per domain and week. Null when there is none; its inner shape is Apollo's and
+	// left open.
+	IntentSignalAccount *map[string]interface{} `json:"intent_signal_account,omitempty"`
+
+	// IntentStrength Buying-intent level of the company; usually null.
+	IntentStrength *string `json:"intent_strength,omitempty"`
 
 	// Languages Languages the company works in.
 	Languages *[]string `json:"languages,omitempty"`
@@ -492,8 +929,32 @@ type Organization struct {
 	// LogoURL Address of the company's logo.
 	LogoURL *string `json:"logo_url,omitempty"`
 
+	// MarketCap Market capitalisation of a listed company as Apollo prints it, such as "2841.4B".
+	MarketCap *string `json:"market_cap,omitempty"`
+
+	// NaicsCodes North American Industry Classification System codes of the company.
+	NaicsCodes *[]string `json:"naics_codes,omitempty"`
+
 	// Name Name of the company.
 	Name string `json:"name"`
+
+	// OrganizationHeadcountSixMonthGrowth Change of the head count over six months, as a fraction (0.05 is 5%).
+	OrganizationHeadcountSixMonthGrowth *float64 `json:"organization_headcount_six_month_growth,omitempty"`
+
+	// OrganizationHeadcountTwelveMonthGrowth Change of the head count over twelve months, as a fraction.
+	OrganizationHeadcountTwelveMonthGrowth *float64 `json:"organization_headcount_twelve_month_growth,omitempty"`
+
+	// OrganizationHeadcountTwentyFourMonthGrowth Change of the head count over twenty-four months, as a fraction.
+	OrganizationHeadcountTwentyFourMonthGrowth *float64 `json:"organization_headcount_twenty_four_month_growth,omitempty"`
+
+	// OrganizationRevenue Yearly revenue in dollars; values exceed 32 bits.
+	OrganizationRevenue *int64 `json:"organization_revenue,omitempty"`
+
+	// OrganizationRevenuePrinted Yearly revenue as Apollo prints it, such as "1.2B".
+	OrganizationRevenuePrinted *string `json:"organization_revenue_printed,omitempty"`
+
+	// OwnedByOrganization The company that owns this one, for subsidiaries; null for others.
+	OwnedByOrganization *OwningOrganization `json:"owned_by_organization,omitempty"`
 
 	// OwnedByOrganizationID Apollo id of the company's owner, for subsidiaries.
 	OwnedByOrganizationID *string `json:"owned_by_organization_id,omitempty"`
@@ -516,10 +977,163 @@ type Organization struct {
 	// SanitizedPhone The company's phone number in E.164 form.
 	SanitizedPhone *string `json:"sanitized_phone,omitempty"`
 
+	// ShowIntent True when buying-intent data is shown for the company.
+	ShowIntent *bool `json:"show_intent,omitempty"`
+
+	// SicCodes Standard Industrial Classification codes of the company.
+	SicCodes *[]string `json:"sic_codes,omitempty"`
+
 	// TwitterURL The company's Twitter page.
 	TwitterURL *string `json:"twitter_url,omitempty"`
 
 	// WebsiteURL The company's website.
+	WebsiteURL *string `json:"website_url,omitempty"`
+}
+
+// OrganizationDetails The fields of an enriched organization beyond those of a search result.
+type OrganizationDetails struct {
+	// Account The team's account for the company (the CRM shape of search results' accounts), when it has one; left open.
+	Account *map[string]interface{} `json:"account,omitempty"`
+
+	// AccountID Id of the team's account for the company, when the team has saved it.
+	AccountID *string `json:"account_id,omitempty"`
+
+	// AnnualRevenue Yearly revenue in dollars.
+	AnnualRevenue *int64 `json:"annual_revenue,omitempty"`
+
+	// AnnualRevenuePrinted Yearly revenue as Apollo prints it, such as "100M".
+	AnnualRevenuePrinted *string `json:"annual_revenue_printed,omitempty"`
+
+	// City Headquarters city.
+	City *string `json:"city,omitempty"`
+
+	// Country Headquarters country.
+	Country *string `json:"country,omitempty"`
+
+	// CurrentTechnologies The technologies the company uses, with their ids and categories.
+	CurrentTechnologies *[]Technology `json:"current_technologies,omitempty"`
+
+	// DepartmentalHeadCount Employees per department, keyed by department name such as "engineering".
+	DepartmentalHeadCount *map[string]int `json:"departmental_head_count,omitempty"`
+
+	// DetailViewLoaded True when the answer carries the detail view (complete information).
+	DetailViewLoaded *bool `json:"detail_view_loaded,omitempty"`
+
+	// EmployeeMetrics Head-count changes per month and department (new, retained, churned), as
+	// Apollo computes them; the inner shape is Apollo's and left open.
+	EmployeeMetrics *[]map[string]interface{} `json:"employee_metrics,omitempty"`
+
+	// EstimatedNumEmployees Estimated number of employees.
+	EstimatedNumEmployees *int `json:"estimated_num_employees,omitempty"`
+
+	// FundingEvents The company's funding rounds, latest first.
+	FundingEvents *[]FundingEvent `json:"funding_events,omitempty"`
+
+	// GenericOrgInsights Insights about the company that Apollo computes; usually null and left open.
+	GenericOrgInsights *map[string]interface{} `json:"generic_org_insights,omitempty"`
+
+	// Industries Industries of the company.
+	Industries *[]string `json:"industries,omitempty"`
+
+	// Industry Main industry of the company, in Apollo's words.
+	Industry *string `json:"industry,omitempty"`
+
+	// IndustryTagHash Apollo ids of the company's industries, keyed by industry name.
+	IndustryTagHash *map[string]string `json:"industry_tag_hash,omitempty"`
+
+	// IndustryTagID Apollo id of the main industry.
+	IndustryTagID *string `json:"industry_tag_id,omitempty"`
+
+	// Keywords Keywords Apollo associates with the company.
+	Keywords *[]string `json:"keywords,omitempty"`
+
+	// LatestFundingRoundDate When the latest funding round closed.
+	LatestFundingRoundDate *time.Time `json:"latest_funding_round_date,omitempty"`
+
+	// LatestFundingStage Stage of the latest funding round, such as "Series D".
+	LatestFundingStage *string `json:"latest_funding_stage,omitempty"`
+
+	// NumLanguages Number of languages the company works in.
+	NumLanguages *int `json:"num_languages,omitempty"`
+
+	// NumRetailLocations Number of retail locations.
+	NumRetailLocations *int `json:"num_retail_locations,omitempty"`
+
+	// NumSuborganizations Number of subsidiaries.
+	NumSuborganizations *int `json:"num_suborganizations,omitempty"`
+
+	// OrgChartRemoved True when the org chart was taken down.
+	OrgChartRemoved *bool `json:"org_chart_removed,omitempty"`
+
+	// OrgChartRootPeopleIDs Apollo ids of the people at the top of the company's org chart.
+	OrgChartRootPeopleIDs *[]string `json:"org_chart_root_people_ids,omitempty"`
+
+	// OrgChartSector Sector the org chart is drawn for.
+	OrgChartSector *string `json:"org_chart_sector,omitempty"`
+
+	// OrgChartShowDepartmentFilter True when the org chart can be filtered by department.
+	OrgChartShowDepartmentFilter *bool `json:"org_chart_show_department_filter,omitempty"`
+
+	// PostalCode Headquarters postal code.
+	PostalCode *string `json:"postal_code,omitempty"`
+
+	// RawAddress Headquarters address as one line.
+	RawAddress *string `json:"raw_address,omitempty"`
+
+	// RetailLocationCount Number of retail locations, as another field reports it.
+	RetailLocationCount *int `json:"retail_location_count,omitempty"`
+
+	// SecondaryIndustries Further industries of the company.
+	SecondaryIndustries *[]string `json:"secondary_industries,omitempty"`
+
+	// SeoDescription The description the company's website gives search engines.
+	SeoDescription *string `json:"seo_description,omitempty"`
+
+	// ShortDescription A paragraph about the company.
+	ShortDescription *string `json:"short_description,omitempty"`
+
+	// SnippetsLoaded True when the text snippets of the company were loaded.
+	SnippetsLoaded *bool `json:"snippets_loaded,omitempty"`
+
+	// State Headquarters state or region.
+	State *string `json:"state,omitempty"`
+
+	// StreetAddress Headquarters street and number.
+	StreetAddress *string `json:"street_address,omitempty"`
+
+	// Suborganizations The company's subsidiaries.
+	Suborganizations *[]Suborganization `json:"suborganizations,omitempty"`
+
+	// SubsidiaryRollups Totals over the company's subsidiaries (employees, countries, industries); the inner shape is Apollo's and left open.
+	SubsidiaryRollups *map[string]interface{} `json:"subsidiary_rollups,omitempty"`
+
+	// TechnologyNames Names of the technologies the company uses.
+	TechnologyNames *[]string `json:"technology_names,omitempty"`
+
+	// TotalFunding Funding received in all rounds, in dollars.
+	TotalFunding *int64 `json:"total_funding,omitempty"`
+
+	// TotalFundingPrinted Funding received in all rounds as Apollo prints it, such as "251.2M".
+	TotalFundingPrinted *string `json:"total_funding_printed,omitempty"`
+}
+
+// OrganizationResult The answer of enrichment and of complete information.
+type OrganizationResult struct {
+	// Organization A company as enrichment and complete information describe it: every field of an
+	// organization in search results, and the detail only these answers carry. Most
+	// fields can be null or absent.
+	Organization EnrichedOrganization `json:"organization"`
+}
+
+// OwningOrganization The company that owns this one, for subsidiaries; null for others.
+type OwningOrganization struct {
+	// ID Apollo id of the owner.
+	ID *string `json:"id,omitempty"`
+
+	// Name Name of the owner.
+	Name *string `json:"name,omitempty"`
+
+	// WebsiteURL The owner's website.
 	WebsiteURL *string `json:"website_url,omitempty"`
 }
 
@@ -562,6 +1176,30 @@ type Phone struct {
 // RateLimitValue A count of requests, or the word `unlimited`.
 type RateLimitValue = string
 
+// Suborganization A subsidiary of a company.
+type Suborganization struct {
+	// ID Apollo id of the subsidiary.
+	ID *string `json:"id,omitempty"`
+
+	// Name Name of the subsidiary.
+	Name *string `json:"name,omitempty"`
+
+	// WebsiteURL The subsidiary's website.
+	WebsiteURL *string `json:"website_url,omitempty"`
+}
+
+// Technology A technology a company uses.
+type Technology struct {
+	// Category Category of the technology, such as "Financial Software".
+	Category *string `json:"category,omitempty"`
+
+	// Name Name of the technology.
+	Name *string `json:"name,omitempty"`
+
+	// UID Apollo id of the technology, as search filters take it.
+	UID *string `json:"uid,omitempty"`
+}
+
 // LegacyAPIKey defines model for LegacyAPIKey.
 type LegacyAPIKey = string
 
@@ -579,6 +1217,123 @@ type UnprocessableEntity = Error
 
 // SearchMixedCompaniesParams defines parameters for SearchMixedCompanies.
 type SearchMixedCompaniesParams struct {
+	// QOrganizationDomainsList Query form of `q_organization_domains_list`.
+	QOrganizationDomainsList *[]string `form:"q_organization_domains_list[],omitempty" json:"q_organization_domains_list[],omitempty"`
+
+	// OrganizationNumEmployeesRanges Query form of `organization_num_employees_ranges`.
+	OrganizationNumEmployeesRanges *[]string `form:"organization_num_employees_ranges[],omitempty" json:"organization_num_employees_ranges[],omitempty"`
+
+	// OrganizationLocations Query form of `organization_locations`.
+	OrganizationLocations *[]string `form:"organization_locations[],omitempty" json:"organization_locations[],omitempty"`
+
+	// OrganizationNotLocations Query form of `organization_not_locations`.
+	OrganizationNotLocations *[]string `form:"organization_not_locations[],omitempty" json:"organization_not_locations[],omitempty"`
+
+	// CurrentlyUsingAnyOfTechnologyUids Query form of `currently_using_any_of_technology_uids`.
+	CurrentlyUsingAnyOfTechnologyUids *[]string `form:"currently_using_any_of_technology_uids[],omitempty" json:"currently_using_any_of_technology_uids[],omitempty"`
+
+	// QOrganizationKeywordTags Query form of `q_organization_keyword_tags`.
+	QOrganizationKeywordTags *[]string `form:"q_organization_keyword_tags[],omitempty" json:"q_organization_keyword_tags[],omitempty"`
+
+	// OrganizationIDs Query form of `organization_ids`.
+	OrganizationIDs *[]string `form:"organization_ids[],omitempty" json:"organization_ids[],omitempty"`
+
+	// ProspectedByCurrentTeam Query form of `prospected_by_current_team`.
+	ProspectedByCurrentTeam *[]SearchMixedCompaniesParamsProspectedByCurrentTeam `form:"prospected_by_current_team[],omitempty" json:"prospected_by_current_team[],omitempty"`
+
+	// QOrganizationName Query form of `q_organization_name`.
+	QOrganizationName *string `form:"q_organization_name,omitempty" json:"q_organization_name,omitempty"`
+
+	// QOrganizationJobTitles Query form of `q_organization_job_titles`.
+	QOrganizationJobTitles *[]string `form:"q_organization_job_titles[],omitempty" json:"q_organization_job_titles[],omitempty"`
+
+	// OrganizationJobLocations Query form of `organization_job_locations`.
+	OrganizationJobLocations *[]string `form:"organization_job_locations[],omitempty" json:"organization_job_locations[],omitempty"`
+
+	// RevenueRangeMin Query form of `revenue_range.min`.
+	RevenueRangeMin *int64 `form:"revenue_range[min],omitempty" json:"revenue_range[min],omitempty"`
+
+	// RevenueRangeMax Query form of `revenue_range.max`.
+	RevenueRangeMax *int64 `form:"revenue_range[max],omitempty" json:"revenue_range[max],omitempty"`
+
+	// LatestFundingAmountRangeMin Query form of `latest_funding_amount_range.min`.
+	LatestFundingAmountRangeMin *int64 `form:"latest_funding_amount_range[min],omitempty" json:"latest_funding_amount_range[min],omitempty"`
+
+	// LatestFundingAmountRangeMax Query form of `latest_funding_amount_range.max`.
+	LatestFundingAmountRangeMax *int64 `form:"latest_funding_amount_range[max],omitempty" json:"latest_funding_amount_range[max],omitempty"`
+
+	// TotalFundingRangeMin Query form of `total_funding_range.min`.
+	TotalFundingRangeMin *int64 `form:"total_funding_range[min],omitempty" json:"total_funding_range[min],omitempty"`
+
+	// TotalFundingRangeMax Query form of `total_funding_range.max`.
+	TotalFundingRangeMax *int64 `form:"total_funding_range[max],omitempty" json:"total_funding_range[max],omitempty"`
+
+	// OrganizationNumJobsRangeMin Query form of `organization_num_jobs_range.min`.
+	OrganizationNumJobsRangeMin *int64 `form:"organization_num_jobs_range[min],omitempty" json:"organization_num_jobs_range[min],omitempty"`
+
+	// OrganizationNumJobsRangeMax Query form of `organization_num_jobs_range.max`.
+	OrganizationNumJobsRangeMax *int64 `form:"organization_num_jobs_range[max],omitempty" json:"organization_num_jobs_range[max],omitempty"`
+
+	// LatestFundingDateRangeMin Query form of `latest_funding_date_range.min`, YYYY-MM-DD.
+	LatestFundingDateRangeMin *openapi_types.Date `form:"latest_funding_date_range[min],omitempty" json:"latest_funding_date_range[min],omitempty"`
+
+	// LatestFundingDateRangeMax Query form of `latest_funding_date_range.max`, YYYY-MM-DD.
+	LatestFundingDateRangeMax *openapi_types.Date `form:"latest_funding_date_range[max],omitempty" json:"latest_funding_date_range[max],omitempty"`
+
+	// OrganizationJobPostedAtRangeMin Query form of `organization_job_posted_at_range.min`, YYYY-MM-DD.
+	OrganizationJobPostedAtRangeMin *openapi_types.Date `form:"organization_job_posted_at_range[min],omitempty" json:"organization_job_posted_at_range[min],omitempty"`
+
+	// OrganizationJobPostedAtRangeMax Query form of `organization_job_posted_at_range.max`, YYYY-MM-DD.
+	OrganizationJobPostedAtRangeMax *openapi_types.Date `form:"organization_job_posted_at_range[max],omitempty" json:"organization_job_posted_at_range[max],omitempty"`
+
+	// Page Query form of `page`.
+	Page *int `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage Query form of `per_page`.
+	PerPage *int `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// APIKey Deprecated: the API key in the query string, as on the documentation page. Send the
+	// `x-api-key` header instead; a key in a URL ends up in logs.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	APIKey *LegacyAPIKey `form:"api_key,omitempty" json:"api_key,omitempty"`
+}
+
+// SearchMixedCompaniesParamsProspectedByCurrentTeam defines parameters for SearchMixedCompanies.
+type SearchMixedCompaniesParamsProspectedByCurrentTeam string
+
+// BulkEnrichOrganizationsParams defines parameters for BulkEnrichOrganizations.
+type BulkEnrichOrganizationsParams struct {
+	// Domains Domains of the companies to enrich, without `www.` or `@`; up to ten. Sent with literal brackets.
+	Domains *[]string `form:"domains[],omitempty" json:"domains[],omitempty"`
+
+	// APIKey Deprecated: the API key in the query string, as on the documentation page. Send the
+	// `x-api-key` header instead; a key in a URL ends up in logs.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	APIKey *LegacyAPIKey `form:"api_key,omitempty" json:"api_key,omitempty"`
+}
+
+// EnrichOrganizationParams defines parameters for EnrichOrganization.
+type EnrichOrganizationParams struct {
+	// Domain The company's domain, without `www.` or `@`, such as "apollo.io".
+	Domain *string `form:"domain,omitempty" json:"domain,omitempty"`
+
+	// Name The company's name.
+	Name *string `form:"name,omitempty" json:"name,omitempty"`
+
+	// LinkedinURL The address of the company's LinkedIn page.
+	LinkedinURL *string `form:"linkedin_url,omitempty" json:"linkedin_url,omitempty"`
+
+	// Website The full address of the company's website.
+	Website *string `form:"website,omitempty" json:"website,omitempty"`
+
+	// APIKey Deprecated: the API key in the query string, as on the documentation page. Send the
+	// `x-api-key` header instead; a key in a URL ends up in logs.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	APIKey *LegacyAPIKey `form:"api_key,omitempty" json:"api_key,omitempty"`
+}
+
+// GetOrganizationParams defines parameters for GetOrganization.
+type GetOrganizationParams struct {
 	// APIKey Deprecated: the API key in the query string, as on the documentation page. Send the
 	// `x-api-key` header instead; a key in a URL ends up in logs.
 	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
@@ -601,6 +1356,9 @@ type ListOrganizationJobPostingsParams struct {
 
 // SearchMixedCompaniesJSONRequestBody defines body for SearchMixedCompanies for application/json ContentType.
 type SearchMixedCompaniesJSONRequestBody = MixedCompaniesSearchRequest
+
+// BulkEnrichOrganizationsJSONRequestBody defines body for BulkEnrichOrganizations for application/json ContentType.
+type BulkEnrichOrganizationsJSONRequestBody = BulkEnrichRequest
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -681,7 +1439,10 @@ type ClientInterface interface {
 	// Searches Apollo's database and the team's saved accounts for companies. It only
 	// reads, though sent as POST. Each page costs one credit on plans with export credits.
 	// Apollo shows at most 50,000 records: page 500 is the last page that returns data,
-	// whatever `pagination.total_pages` says. All body fields are optional.
+	// whatever `pagination.total_pages` says. All body fields are optional. Apollo
+	// documents the filters as query parameters (`organization_locations[]`,
+	// `revenue_range[min]`) and honours them in a JSON body, as the documentation page and
+	// Apollo's own client send them; both forms are described.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -693,12 +1454,57 @@ type ClientInterface interface {
 	// Searches Apollo's database and the team's saved accounts for companies. It only
 	// reads, though sent as POST. Each page costs one credit on plans with export credits.
 	// Apollo shows at most 50,000 records: page 500 is the last page that returns data,
-	// whatever `pagination.total_pages` says. All body fields are optional.
+	// whatever `pagination.total_pages` says. All body fields are optional. Apollo
+	// documents the filters as query parameters (`organization_locations[]`,
+	// `revenue_range[min]`) and honours them in a JSON body, as the documentation page and
+	// Apollo's own client send them; both forms are described.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /mixed_companies/search (the `SearchMixedCompanies` operationId).
 	SearchMixedCompanies(ctx context.Context, params *SearchMixedCompaniesParams, body SearchMixedCompaniesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BulkEnrichOrganizationsWithBody Bulk organization enrichment
+	//
+	// Enriches up to ten companies in one call, named by `domains[]` in the query or,
+	// taking precedence, by a `details` body. The answer does not say which requested
+	// company each organization answers; `missing_records` counts those not found.
+	// Costs one credit per company found.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /organizations/bulk_enrich (the `BulkEnrichOrganizations` operationId).
+	BulkEnrichOrganizationsWithBody(ctx context.Context, params *BulkEnrichOrganizationsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BulkEnrichOrganizations Bulk organization enrichment
+	//
+	// Enriches up to ten companies in one call, named by `domains[]` in the query or,
+	// taking precedence, by a `details` body. The answer does not say which requested
+	// company each organization answers; `missing_records` counts those not found.
+	// Costs one credit per company found.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /organizations/bulk_enrich (the `BulkEnrichOrganizations` operationId).
+	BulkEnrichOrganizations(ctx context.Context, params *BulkEnrichOrganizationsParams, body BulkEnrichOrganizationsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// EnrichOrganization Organization enrichment
+	//
+	// Finds one company by its domain, name, LinkedIn page or website (give at least
+	// one; more than one improves the match) and answers with everything Apollo knows of
+	// it. Costs one credit. Apollo's own client also sends it as POST with a JSON body;
+	// this describes the documented GET.
+	//
+	// Corresponds with GET /organizations/enrich (the `EnrichOrganization` operationId).
+	EnrichOrganization(ctx context.Context, params *EnrichOrganizationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetOrganization Complete organization information
+	//
+	// Answers with everything Apollo knows of one company, by its Apollo id: enrichment's
+	// fields, with head-count metrics and intent data. Costs one credit.
+	//
+	// Corresponds with GET /organizations/{organization_id} (the `GetOrganization` operationId).
+	GetOrganization(ctx context.Context, organizationID ObjectID, params *GetOrganizationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListOrganizationJobPostings Organization job postings
 	//
@@ -716,7 +1522,10 @@ type ClientInterface interface {
 // Searches Apollo's database and the team's saved accounts for companies. It only
 // reads, though sent as POST. Each page costs one credit on plans with export credits.
 // Apollo shows at most 50,000 records: page 500 is the last page that returns data,
-// whatever `pagination.total_pages` says. All body fields are optional.
+// whatever `pagination.total_pages` says. All body fields are optional. Apollo
+// documents the filters as query parameters (`organization_locations[]`,
+// `revenue_range[min]`) and honours them in a JSON body, as the documentation page and
+// Apollo's own client send them; both forms are described.
 //
 // Takes any type of body and a specified content type.
 //
@@ -738,13 +1547,98 @@ func (c *Client) SearchMixedCompaniesWithBody(ctx context.Context, params *Searc
 // Searches Apollo's database and the team's saved accounts for companies. It only
 // reads, though sent as POST. Each page costs one credit on plans with export credits.
 // Apollo shows at most 50,000 records: page 500 is the last page that returns data,
-// whatever `pagination.total_pages` says. All body fields are optional.
+// whatever `pagination.total_pages` says. All body fields are optional. Apollo
+// documents the filters as query parameters (`organization_locations[]`,
+// `revenue_range[min]`) and honours them in a JSON body, as the documentation page and
+// Apollo's own client send them; both forms are described.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /mixed_companies/search (the `SearchMixedCompanies` operationId).
 func (c *Client) SearchMixedCompanies(ctx context.Context, params *SearchMixedCompaniesParams, body SearchMixedCompaniesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSearchMixedCompaniesRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BulkEnrichOrganizationsWithBody Bulk organization enrichment
+//
+// Enriches up to ten companies in one call, named by `domains[]` in the query or,
+// taking precedence, by a `details` body. The answer does not say which requested
+// company each organization answers; `missing_records` counts those not found.
+// Costs one credit per company found.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /organizations/bulk_enrich (the `BulkEnrichOrganizations` operationId).
+func (c *Client) BulkEnrichOrganizationsWithBody(ctx context.Context, params *BulkEnrichOrganizationsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBulkEnrichOrganizationsRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BulkEnrichOrganizations Bulk organization enrichment
+//
+// Enriches up to ten companies in one call, named by `domains[]` in the query or,
+// taking precedence, by a `details` body. The answer does not say which requested
+// company each organization answers; `missing_records` counts those not found.
+// Costs one credit per company found.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /organizations/bulk_enrich (the `BulkEnrichOrganizations` operationId).
+func (c *Client) BulkEnrichOrganizations(ctx context.Context, params *BulkEnrichOrganizationsParams, body BulkEnrichOrganizationsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBulkEnrichOrganizationsRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// EnrichOrganization Organization enrichment
+//
+// Finds one company by its domain, name, LinkedIn page or website (give at least
+// one; more than one improves the match) and answers with everything Apollo knows of
+// it. Costs one credit. Apollo's own client also sends it as POST with a JSON body;
+// this describes the documented GET.
+//
+// Corresponds with GET /organizations/enrich (the `EnrichOrganization` operationId).
+func (c *Client) EnrichOrganization(ctx context.Context, params *EnrichOrganizationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEnrichOrganizationRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetOrganization Complete organization information
+//
+// Answers with everything Apollo knows of one company, by its Apollo id: enrichment's
+// fields, with head-count metrics and intent data. Costs one credit.
+//
+// Corresponds with GET /organizations/{organization_id} (the `GetOrganization` operationId).
+func (c *Client) GetOrganization(ctx context.Context, organizationID ObjectID, params *GetOrganizationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetOrganizationRequest(c.Server, organizationID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -814,6 +1708,306 @@ func NewSearchMixedCompaniesRequestWithBody(server string, params *SearchMixedCo
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
+		if params.QOrganizationDomainsList != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q_organization_domains_list[]", *params.QOrganizationDomainsList, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrganizationNumEmployeesRanges != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "organization_num_employees_ranges[]", *params.OrganizationNumEmployeesRanges, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrganizationLocations != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "organization_locations[]", *params.OrganizationLocations, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrganizationNotLocations != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "organization_not_locations[]", *params.OrganizationNotLocations, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.CurrentlyUsingAnyOfTechnologyUids != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "currently_using_any_of_technology_uids[]", *params.CurrentlyUsingAnyOfTechnologyUids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.QOrganizationKeywordTags != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q_organization_keyword_tags[]", *params.QOrganizationKeywordTags, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrganizationIDs != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "organization_ids[]", *params.OrganizationIDs, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ProspectedByCurrentTeam != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prospected_by_current_team[]", *params.ProspectedByCurrentTeam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.QOrganizationName != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q_organization_name", *params.QOrganizationName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.QOrganizationJobTitles != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q_organization_job_titles[]", *params.QOrganizationJobTitles, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrganizationJobLocations != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "organization_job_locations[]", *params.OrganizationJobLocations, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.RevenueRangeMin != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "revenue_range[min]", *params.RevenueRangeMin, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.RevenueRangeMax != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "revenue_range[max]", *params.RevenueRangeMax, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.LatestFundingAmountRangeMin != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "latest_funding_amount_range[min]", *params.LatestFundingAmountRangeMin, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.LatestFundingAmountRangeMax != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "latest_funding_amount_range[max]", *params.LatestFundingAmountRangeMax, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.TotalFundingRangeMin != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "total_funding_range[min]", *params.TotalFundingRangeMin, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.TotalFundingRangeMax != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "total_funding_range[max]", *params.TotalFundingRangeMax, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrganizationNumJobsRangeMin != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "organization_num_jobs_range[min]", *params.OrganizationNumJobsRangeMin, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrganizationNumJobsRangeMax != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "organization_num_jobs_range[max]", *params.OrganizationNumJobsRangeMax, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.LatestFundingDateRangeMin != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "latest_funding_date_range[min]", *params.LatestFundingDateRangeMin, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.LatestFundingDateRangeMax != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "latest_funding_date_range[max]", *params.LatestFundingDateRangeMax, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrganizationJobPostedAtRangeMin != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "organization_job_posted_at_range[min]", *params.OrganizationJobPostedAtRangeMin, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrganizationJobPostedAtRangeMax != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "organization_job_posted_at_range[max]", *params.OrganizationJobPostedAtRangeMax, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.APIKey != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "api_key", *params.APIKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
@@ -838,6 +2032,248 @@ func NewSearchMixedCompaniesRequestWithBody(server string, params *SearchMixedCo
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewBulkEnrichOrganizationsRequest calls the generic BulkEnrichOrganizations builder with application/json body
+func NewBulkEnrichOrganizationsRequest(server string, params *BulkEnrichOrganizationsParams, body BulkEnrichOrganizationsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewBulkEnrichOrganizationsRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewBulkEnrichOrganizationsRequestWithBody constructs an http.Request for the BulkEnrichOrganizations method, with any body, and a specified content type
+func NewBulkEnrichOrganizationsRequestWithBody(server string, params *BulkEnrichOrganizationsParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/organizations/bulk_enrich")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Domains != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "domains[]", *params.Domains, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.APIKey != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "api_key", *params.APIKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewEnrichOrganizationRequest constructs an http.Request for the EnrichOrganization method
+func NewEnrichOrganizationRequest(server string, params *EnrichOrganizationParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/organizations/enrich")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Domain != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "domain", *params.Domain, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Name != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.LinkedinURL != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "linkedin_url", *params.LinkedinURL, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Website != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "website", *params.Website, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.APIKey != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "api_key", *params.APIKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetOrganizationRequest constructs an http.Request for the GetOrganization method
+func NewGetOrganizationRequest(server string, organizationID ObjectID, params *GetOrganizationParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/organizations/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.APIKey != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "api_key", *params.APIKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -976,7 +2412,10 @@ type ClientWithResponsesInterface interface {
 	// Searches Apollo's database and the team's saved accounts for companies. It only
 	// reads, though sent as POST. Each page costs one credit on plans with export credits.
 	// Apollo shows at most 50,000 records: page 500 is the last page that returns data,
-	// whatever `pagination.total_pages` says. All body fields are optional.
+	// whatever `pagination.total_pages` says. All body fields are optional. Apollo
+	// documents the filters as query parameters (`organization_locations[]`,
+	// `revenue_range[min]`) and honours them in a JSON body, as the documentation page and
+	// Apollo's own client send them; both forms are described.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -988,12 +2427,61 @@ type ClientWithResponsesInterface interface {
 	// Searches Apollo's database and the team's saved accounts for companies. It only
 	// reads, though sent as POST. Each page costs one credit on plans with export credits.
 	// Apollo shows at most 50,000 records: page 500 is the last page that returns data,
-	// whatever `pagination.total_pages` says. All body fields are optional.
+	// whatever `pagination.total_pages` says. All body fields are optional. Apollo
+	// documents the filters as query parameters (`organization_locations[]`,
+	// `revenue_range[min]`) and honours them in a JSON body, as the documentation page and
+	// Apollo's own client send them; both forms are described.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /mixed_companies/search (the `SearchMixedCompanies` operationId).
 	SearchMixedCompaniesWithResponse(ctx context.Context, params *SearchMixedCompaniesParams, body SearchMixedCompaniesJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchMixedCompaniesResponse, error)
+
+	// BulkEnrichOrganizationsWithBodyWithResponse Bulk organization enrichment
+	//
+	// Enriches up to ten companies in one call, named by `domains[]` in the query or,
+	// taking precedence, by a `details` body. The answer does not say which requested
+	// company each organization answers; `missing_records` counts those not found.
+	// Costs one credit per company found.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /organizations/bulk_enrich (the `BulkEnrichOrganizations` operationId).
+	BulkEnrichOrganizationsWithBodyWithResponse(ctx context.Context, params *BulkEnrichOrganizationsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BulkEnrichOrganizationsResponse, error)
+
+	// BulkEnrichOrganizationsWithResponse Bulk organization enrichment
+	//
+	// Enriches up to ten companies in one call, named by `domains[]` in the query or,
+	// taking precedence, by a `details` body. The answer does not say which requested
+	// company each organization answers; `missing_records` counts those not found.
+	// Costs one credit per company found.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /organizations/bulk_enrich (the `BulkEnrichOrganizations` operationId).
+	BulkEnrichOrganizationsWithResponse(ctx context.Context, params *BulkEnrichOrganizationsParams, body BulkEnrichOrganizationsJSONRequestBody, reqEditors ...RequestEditorFn) (*BulkEnrichOrganizationsResponse, error)
+
+	// EnrichOrganizationWithResponse Organization enrichment
+	//
+	// Finds one company by its domain, name, LinkedIn page or website (give at least
+	// one; more than one improves the match) and answers with everything Apollo knows of
+	// it. Costs one credit. Apollo's own client also sends it as POST with a JSON body;
+	// this describes the documented GET.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /organizations/enrich (the `EnrichOrganization` operationId).
+	EnrichOrganizationWithResponse(ctx context.Context, params *EnrichOrganizationParams, reqEditors ...RequestEditorFn) (*EnrichOrganizationResponse, error)
+
+	// GetOrganizationWithResponse Complete organization information
+	//
+	// Answers with everything Apollo knows of one company, by its Apollo id: enrichment's
+	// fields, with head-count metrics and intent data. Costs one credit.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /organizations/{organization_id} (the `GetOrganization` operationId).
+	GetOrganizationWithResponse(ctx context.Context, organizationID ObjectID, params *GetOrganizationParams, reqEditors ...RequestEditorFn) (*GetOrganizationResponse, error)
 
 	// ListOrganizationJobPostingsWithResponse Organization job postings
 	//
@@ -1119,6 +2607,362 @@ func (r SearchMixedCompaniesResponse) ContentType() string {
 	return ""
 }
 
+// BulkEnrichOrganizationsResponse200Headers the declared response headers of an HTTP 200 response for BulkEnrichOrganizations
+type BulkEnrichOrganizationsResponse200Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// BulkEnrichOrganizationsResponse400Headers the declared response headers of an HTTP 400 response for BulkEnrichOrganizations
+type BulkEnrichOrganizationsResponse400Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// BulkEnrichOrganizationsResponse422Headers the declared response headers of an HTTP 422 response for BulkEnrichOrganizations
+type BulkEnrichOrganizationsResponse422Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// BulkEnrichOrganizationsResponse429Headers the declared response headers of an HTTP 429 response for BulkEnrichOrganizations
+type BulkEnrichOrganizationsResponse429Headers struct {
+	RetryAfter          *int
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+type BulkEnrichOrganizationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BulkEnrichResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BulkEnrichFailure
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Error
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *BulkEnrichFailure
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *BulkEnrichOrganizationsResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *BulkEnrichOrganizationsResponse400Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *BulkEnrichOrganizationsResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *BulkEnrichOrganizationsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r BulkEnrichOrganizationsResponse) GetJSON200() *BulkEnrichResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r BulkEnrichOrganizationsResponse) GetJSON400() *BulkEnrichFailure {
+	return r.JSON400
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r BulkEnrichOrganizationsResponse) GetJSON403() *Error {
+	return r.JSON403
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r BulkEnrichOrganizationsResponse) GetJSON422() *BulkEnrichFailure {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r BulkEnrichOrganizationsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r BulkEnrichOrganizationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r BulkEnrichOrganizationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r BulkEnrichOrganizationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r BulkEnrichOrganizationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// EnrichOrganizationResponse200Headers the declared response headers of an HTTP 200 response for EnrichOrganization
+type EnrichOrganizationResponse200Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// EnrichOrganizationResponse422Headers the declared response headers of an HTTP 422 response for EnrichOrganization
+type EnrichOrganizationResponse422Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// EnrichOrganizationResponse429Headers the declared response headers of an HTTP 429 response for EnrichOrganization
+type EnrichOrganizationResponse429Headers struct {
+	RetryAfter          *int
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+type EnrichOrganizationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *OrganizationResult
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Error
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *Error
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *EnrichOrganizationResponse200Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *EnrichOrganizationResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *EnrichOrganizationResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r EnrichOrganizationResponse) GetJSON200() *OrganizationResult {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r EnrichOrganizationResponse) GetJSON403() *Error {
+	return r.JSON403
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r EnrichOrganizationResponse) GetJSON422() *Error {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r EnrichOrganizationResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r EnrichOrganizationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r EnrichOrganizationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r EnrichOrganizationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r EnrichOrganizationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetOrganizationResponse200Headers the declared response headers of an HTTP 200 response for GetOrganization
+type GetOrganizationResponse200Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// GetOrganizationResponse422Headers the declared response headers of an HTTP 422 response for GetOrganization
+type GetOrganizationResponse422Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// GetOrganizationResponse429Headers the declared response headers of an HTTP 429 response for GetOrganization
+type GetOrganizationResponse429Headers struct {
+	RetryAfter          *int
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+type GetOrganizationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *OrganizationResult
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Error
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *Error
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetOrganizationResponse200Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetOrganizationResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetOrganizationResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetOrganizationResponse) GetJSON200() *OrganizationResult {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetOrganizationResponse) GetJSON403() *Error {
+	return r.JSON403
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r GetOrganizationResponse) GetJSON422() *Error {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetOrganizationResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r GetOrganizationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetOrganizationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetOrganizationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetOrganizationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListOrganizationJobPostingsResponse200Headers the declared response headers of an HTTP 200 response for ListOrganizationJobPostings
 type ListOrganizationJobPostingsResponse200Headers struct {
 	X24HourRequestsLeft *RateLimitValue
@@ -1235,7 +3079,10 @@ func (r ListOrganizationJobPostingsResponse) ContentType() string {
 // Searches Apollo's database and the team's saved accounts for companies. It only
 // reads, though sent as POST. Each page costs one credit on plans with export credits.
 // Apollo shows at most 50,000 records: page 500 is the last page that returns data,
-// whatever `pagination.total_pages` says. All body fields are optional.
+// whatever `pagination.total_pages` says. All body fields are optional. Apollo
+// documents the filters as query parameters (`organization_locations[]`,
+// `revenue_range[min]`) and honours them in a JSON body, as the documentation page and
+// Apollo's own client send them; both forms are described.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -1253,7 +3100,10 @@ func (c *ClientWithResponses) SearchMixedCompaniesWithBodyWithResponse(ctx conte
 // Searches Apollo's database and the team's saved accounts for companies. It only
 // reads, though sent as POST. Each page costs one credit on plans with export credits.
 // Apollo shows at most 50,000 records: page 500 is the last page that returns data,
-// whatever `pagination.total_pages` says. All body fields are optional.
+// whatever `pagination.total_pages` says. All body fields are optional. Apollo
+// documents the filters as query parameters (`organization_locations[]`,
+// `revenue_range[min]`) and honours them in a JSON body, as the documentation page and
+// Apollo's own client send them; both forms are described.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -1264,6 +3114,76 @@ func (c *ClientWithResponses) SearchMixedCompaniesWithResponse(ctx context.Conte
 		return nil, err
 	}
 	return ParseSearchMixedCompaniesResponse(rsp)
+}
+
+// BulkEnrichOrganizationsWithBodyWithResponse Bulk organization enrichment
+//
+// Enriches up to ten companies in one call, named by `domains[]` in the query or,
+// taking precedence, by a `details` body. The answer does not say which requested
+// company each organization answers; `missing_records` counts those not found.
+// Costs one credit per company found.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /organizations/bulk_enrich (the `BulkEnrichOrganizations` operationId).
+func (c *ClientWithResponses) BulkEnrichOrganizationsWithBodyWithResponse(ctx context.Context, params *BulkEnrichOrganizationsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BulkEnrichOrganizationsResponse, error) {
+	rsp, err := c.BulkEnrichOrganizationsWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBulkEnrichOrganizationsResponse(rsp)
+}
+
+// BulkEnrichOrganizationsWithResponse Bulk organization enrichment
+//
+// Enriches up to ten companies in one call, named by `domains[]` in the query or,
+// taking precedence, by a `details` body. The answer does not say which requested
+// company each organization answers; `missing_records` counts those not found.
+// Costs one credit per company found.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /organizations/bulk_enrich (the `BulkEnrichOrganizations` operationId).
+func (c *ClientWithResponses) BulkEnrichOrganizationsWithResponse(ctx context.Context, params *BulkEnrichOrganizationsParams, body BulkEnrichOrganizationsJSONRequestBody, reqEditors ...RequestEditorFn) (*BulkEnrichOrganizationsResponse, error) {
+	rsp, err := c.BulkEnrichOrganizations(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBulkEnrichOrganizationsResponse(rsp)
+}
+
+// EnrichOrganizationWithResponse Organization enrichment
+//
+// Finds one company by its domain, name, LinkedIn page or website (give at least
+// one; more than one improves the match) and answers with everything Apollo knows of
+// it. Costs one credit. Apollo's own client also sends it as POST with a JSON body;
+// this describes the documented GET.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /organizations/enrich (the `EnrichOrganization` operationId).
+func (c *ClientWithResponses) EnrichOrganizationWithResponse(ctx context.Context, params *EnrichOrganizationParams, reqEditors ...RequestEditorFn) (*EnrichOrganizationResponse, error) {
+	rsp, err := c.EnrichOrganization(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEnrichOrganizationResponse(rsp)
+}
+
+// GetOrganizationWithResponse Complete organization information
+//
+// Answers with everything Apollo knows of one company, by its Apollo id: enrichment's
+// fields, with head-count metrics and intent data. Costs one credit.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /organizations/{organization_id} (the `GetOrganization` operationId).
+func (c *ClientWithResponses) GetOrganizationWithResponse(ctx context.Context, organizationID ObjectID, params *GetOrganizationParams, reqEditors ...RequestEditorFn) (*GetOrganizationResponse, error) {
+	rsp, err := c.GetOrganization(ctx, organizationID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetOrganizationResponse(rsp)
 }
 
 // ListOrganizationJobPostingsWithResponse Organization job postings
@@ -1477,6 +3397,914 @@ func ParseSearchMixedCompaniesResponse(rsp *http.Response) (*SearchMixedCompanie
 		response.Headers422 = &headers
 	case rsp.StatusCode == 429:
 		var headers SearchMixedCompaniesResponse429Headers
+		if values := rsp.Header.Values("retry-after"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "retry-after", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseBulkEnrichOrganizationsResponse parses an HTTP response from a BulkEnrichOrganizationsWithResponse call
+func ParseBulkEnrichOrganizationsResponse(rsp *http.Response) (*BulkEnrichOrganizationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &BulkEnrichOrganizationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BulkEnrichResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BulkEnrichFailure
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest BulkEnrichFailure
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers BulkEnrichOrganizationsResponse200Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers BulkEnrichOrganizationsResponse400Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 422:
+		var headers BulkEnrichOrganizationsResponse422Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers BulkEnrichOrganizationsResponse429Headers
+		if values := rsp.Header.Values("retry-after"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "retry-after", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseEnrichOrganizationResponse parses an HTTP response from a EnrichOrganizationWithResponse call
+func ParseEnrichOrganizationResponse(rsp *http.Response) (*EnrichOrganizationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &EnrichOrganizationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest OrganizationResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers EnrichOrganizationResponse200Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 422:
+		var headers EnrichOrganizationResponse422Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers EnrichOrganizationResponse429Headers
+		if values := rsp.Header.Values("retry-after"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "retry-after", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetOrganizationResponse parses an HTTP response from a GetOrganizationWithResponse call
+func ParseGetOrganizationResponse(rsp *http.Response) (*GetOrganizationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetOrganizationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest OrganizationResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetOrganizationResponse200Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetOrganizationResponse422Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetOrganizationResponse429Headers
 		if values := rsp.Header.Values("retry-after"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "retry-after", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
