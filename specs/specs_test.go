@@ -15,7 +15,10 @@ import (
 func TestEverySeedOperationIsDescribed(t *testing.T) {
 	want := map[specs.API][]string{
 		specs.Apollo: {"GET /organizations/{organization_id}/job_postings listOrganizationJobPostings",
-			"POST /mixed_companies/search searchMixedCompanies"},
+			"POST /mixed_companies/search searchMixedCompanies",
+			"GET /organizations/enrich enrichOrganization",
+			"POST /organizations/bulk_enrich bulkEnrichOrganizations",
+			"GET /organizations/{organization_id} getOrganization"},
 		specs.Affinity: {"DELETE /organizations/{organization_id} deleteOrganization",
 			"GET /organizations searchOrganizations", "GET /organizations/fields listOrganizationFields",
 			"GET /organizations/{organization_id} getOrganization", "POST /organizations createOrganization",

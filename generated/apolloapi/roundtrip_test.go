@@ -3,6 +3,8 @@ package apolloapi_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"net/url"
 	"testing"
 	"time"
@@ -117,7 +119,94 @@ func TestSearchMixedCompaniesRoundTrip(t *testing.T) {
 	if a.ContactCampaignStatusTally == nil || (*a.ContactCampaignStatusTally)["paused"] != 4 {
 		t.Errorf("contact_campaign_status_tally = %v", a.ContactCampaignStatusTally)
 	}
-	if r.NumFetchResult != nil || r.Organizations == nil || len(*r.Organizations) != 0 {
-		t.Errorf("num_fetch_result = %v, organizations = %v", r.NumFetchResult, r.Organizations)
+	if r.NumFetchResult != nil || r.Organizations == nil || len(*r.Organizations) != 2 {
+		t.Fatalf("num_fetch_result = %v, organizations = %v", r.NumFetchResult, r.Organizations)
+	}
+	// The members real answers carry beyond the documentation page.
+	o := (*r.Organizations)[1]
+	if o.OrganizationRevenue == nil || *o.OrganizationRevenue != 350018000000 || o.MarketCap == nil || *o.MarketCap != "2841.4B" ||
+		o.OrganizationHeadcountSixMonthGrowth == nil || *o.OrganizationHeadcountSixMonthGrowth != -0.0112 ||
+		o.OwnedByOrganization == nil || o.OwnedByOrganization.Name == nil || *o.OwnedByOrganization.Name != "Alphabet Holdings" {
+		t.Errorf("second organization = %+v", o)
+	}
+	if s := (*r.Organizations)[0]; s.SicCodes == nil || (*s.SicCodes)[0] != "7375" || s.ShowIntent == nil || !*s.ShowIntent {
+		t.Errorf("first organization = %+v", s)
+	}
+}
+
+func TestEnrichOrganizationRoundTrip(t *testing.T) {
+	srv := spectest.Server(t, spectest.Request{
+		Method: http.MethodGet, Path: "/api/v1/organizations/enrich", Header: wantAuth,
+		Query: url.Values{"domain": {"apollo.io"}, "name": {"Apollo"}},
+	}, http.StatusOK, example(t, "enrichOrganization"))
+	domain, name := "apollo.io", "Apollo"
+	resp, err := newClient(t, srv.URL+"/api/v1").EnrichOrganizationWithResponse(context.Background(),
+		&apolloapi.EnrichOrganizationParams{Domain: &domain, Name: &name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.JSON200 == nil {
+		t.Fatalf("no typed 200 body; status %d", resp.StatusCode())
+	}
+	o := resp.JSON200.Organization
+	if o.Name != "Apollo.io" || o.EstimatedNumEmployees == nil || o.FundingEvents == nil || len(*o.FundingEvents) == 0 ||
+		(*o.FundingEvents)[0].Type == nil || *(*o.FundingEvents)[0].Type != "Series D" || o.DepartmentalHeadCount == nil ||
+		(*o.DepartmentalHeadCount)["engineering"] == 0 || o.TotalFunding == nil {
+		t.Errorf("enriched organization = %+v", o)
+	}
+}
+
+// domains[] goes as a literal "domains[]" (oapi-codegen would send domains%5B%5D, which
+// Apollo's documentation does not use): a request editor puts the brackets back.
+func TestBulkEnrichOrganizationsRoundTrip(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || r.URL.Path != "/api/v1/organizations/bulk_enrich" ||
+			r.URL.RawQuery != "domains[]=apollo.io&domains[]=microsoft.com" || r.Header.Get("x-api-key") != testKey {
+			t.Errorf("request %s %s?%s", r.Method, r.URL.Path, r.URL.RawQuery)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(example(t, "bulkEnrichOrganizations"))
+	}))
+	defer srv.Close()
+	c, err := apolloapi.NewClientWithResponses(srv.URL+"/api/v1", apolloapi.WithRequestEditorFn(
+		func(_ context.Context, r *http.Request) error {
+			r.Header.Set("x-api-key", testKey)
+			r.URL.RawQuery = strings.ReplaceAll(r.URL.RawQuery, "%5B%5D", "[]")
+			return nil
+		}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := c.BulkEnrichOrganizationsWithResponse(context.Background(),
+		&apolloapi.BulkEnrichOrganizationsParams{Domains: &[]string{"apollo.io", "microsoft.com"}}, apolloapi.BulkEnrichRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.JSON200 == nil || resp.JSON200.Status != "success" || len(resp.JSON200.Organizations) != 2 || resp.JSON200.MissingRecords == nil {
+		t.Errorf("bulk answer = %+v (status %d)", resp.JSON200, resp.StatusCode())
+	}
+	// The details body, which takes precedence.
+	srv2 := spectest.Server(t, spectest.Request{
+		Method: http.MethodPost, Path: "/api/v1/organizations/bulk_enrich", Query: url.Values{},
+		Header: map[string]string{"x-api-key": testKey, "Content-Type": "application/json"},
+		JSON:   `{"details":[{"domain":"apollo.io"},{"name":"Microsoft","linkedin_url":"http://www.linkedin.com/company/microsoft"}]}`,
+	}, http.StatusOK, example(t, "bulkEnrichOrganizations"))
+	d1, n2, l2 := "apollo.io", "Microsoft", "http://www.linkedin.com/company/microsoft"
+	body := apolloapi.BulkEnrichRequest{Details: &[]apolloapi.CompanyIdentity{{Domain: &d1}, {Name: &n2, LinkedinURL: &l2}}}
+	if _, err := newClient(t, srv2.URL+"/api/v1").BulkEnrichOrganizationsWithResponse(context.Background(), nil, body); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestGetOrganizationRoundTrip(t *testing.T) {
+	srv := spectest.Server(t, spectest.Request{
+		Method: http.MethodGet, Path: "/api/v1/organizations/5e66b6381e05b4008c8331b8", Header: wantAuth, Query: url.Values{},
+	}, http.StatusOK, example(t, "getOrganization"))
+	resp, err := newClient(t, srv.URL+"/api/v1").GetOrganizationWithResponse(context.Background(), "5e66b6381e05b4008c8331b8", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.JSON200 == nil || resp.JSON200.Organization.ID != "5e66b6381e05b4008c8331b8" || resp.JSON200.Organization.EmployeeMetrics == nil {
+		t.Errorf("complete information = %+v (status %d)", resp.JSON200, resp.StatusCode())
 	}
 }
