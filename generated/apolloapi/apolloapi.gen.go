@@ -1117,12 +1117,13 @@ type OrganizationDetails struct {
 	TotalFundingPrinted *string `json:"total_funding_printed,omitempty"`
 }
 
-// OrganizationResult The answer of enrichment and of complete information.
+// OrganizationResult The answer of enrichment and of complete information. Enrichment answers an empty
+// object when no company matches.
 type OrganizationResult struct {
 	// Organization A company as enrichment and complete information describe it: every field of an
 	// organization in search results, and the detail only these answers carry. Most
 	// fields can be null or absent.
-	Organization EnrichedOrganization `json:"organization"`
+	Organization *EnrichedOrganization `json:"organization,omitempty"`
 }
 
 // OwningOrganization The company that owns this one, for subsidiaries; null for others.

@@ -274,6 +274,19 @@ func TestFakeConformsUnderResponseValidation(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	org, err := c.EnrichOrganization(context.Background(), apollo.EnrichQuery{Domain: "apollo.io"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = c.EnrichOrganization(context.Background(), apollo.EnrichQuery{Domain: "nobody.invalid"})
+	if _, err := c.GetOrganization(context.Background(), org.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, err := range c.EnrichOrganizations(context.Background(), []apollo.EnrichQuery{{Domain: "a.com"}, {Name: "Unknown"}, {Website: "https://b.com"}}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	fake.Fail(apollotest.RateLimited("1"), apollotest.Forbidden())
 	_, _ = c.CompanyPage(context.Background(), apollo.CompanyQuery{}, 1)
 	_, _ = c.CompanyPage(context.Background(), apollo.CompanyQuery{}, 1)

@@ -35,7 +35,8 @@ type Client struct {
 	doer *httpcore.Doer[RateLimit]
 }
 
-// NewClient returns a client that sends apiKey in the x-api-key header.
+// NewClient returns a client that sends apiKey in the x-api-key header (or, with
+// WithOAuthToken, as an OAuth access token).
 func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	if strings.TrimSpace(apiKey) == "" {
 		return nil, ErrNoAPIKey
@@ -47,13 +48,18 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 		}
 	}
 	cfg := httpcore.Configure[RateLimit](&s.Settings)
-	// Search only reads, though it is sent as POST; every operation here is safe to repeat.
+	// Search and bulk enrichment only read, though sent as POST: every operation here is
+	// safe to repeat.
 	cfg.Idempotent = func(r *http.Request) bool {
-		return r.Method == http.MethodGet || strings.HasSuffix(r.URL.Path, "/mixed_companies/search")
+		return r.Method == http.MethodGet || strings.HasSuffix(r.URL.Path, "/mixed_companies/search") ||
+			strings.HasSuffix(r.URL.Path, "/organizations/bulk_enrich")
 	}
 	cfg.ParseRateLimit = parseRateLimit
 	cfg.NewError = func(f *httpcore.Failure[RateLimit]) error { return newError(f, apiKey) }
 	auth := func(r *http.Request) { r.Header.Set("x-api-key", apiKey) }
+	if s.oauth {
+		auth = func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+apiKey) }
+	}
 	if s.legacyKey {
 		auth = func(r *http.Request) {
 			q := r.URL.Query()

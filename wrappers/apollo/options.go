@@ -16,6 +16,7 @@ type Option func(*settings) error
 type settings struct {
 	httpcore.Settings
 	legacyKey bool
+	oauth     bool
 }
 
 // WithBaseURL sends requests to url (absolute http or https) instead of
@@ -77,3 +78,8 @@ func WithMiddleware(mw func(http.RoundTripper) http.RoundTripper) Option {
 // Deprecated: Apollo removed this style from its documentation in April 2024, and a key
 // in a URL ends up in proxy and server logs. Use the default header.
 func WithLegacyQueryKey() Option { return func(s *settings) error { s.legacyKey = true; return nil } }
+
+// WithOAuthToken treats the key given to NewClient as an OAuth access token, sent as
+// Authorization: Bearer, as Apollo partners whose users connect their accounts do. An
+// API key sent this way is refused with 401.
+func WithOAuthToken() Option { return func(s *settings) error { s.oauth = true; return nil } }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"iter"
 	"regexp"
+	"strconv"
+	"time"
 
 	"github.com/orgapis/orgapis/generated/apolloapi"
 	"github.com/orgapis/orgapis/internal/httpcore"
@@ -52,8 +54,73 @@ type CompanyQuery struct {
 	KeywordTags             []string
 	Name                    string
 	ProspectedByCurrentTeam []Prospected
+	// Domains keeps companies with these domains (up to 1,000), without www. or @.
+	Domains []string
+	// TechnologyUIDs keeps companies using any of these technologies, by Apollo uid
+	// such as "salesforce" (a company's current_technologies list them).
+	TechnologyUIDs []string
+	// Revenue, LatestFundingAmount and TotalFunding bound amounts in dollars, and
+	// NumJobs the number of active job postings.
+	Revenue, LatestFundingAmount, TotalFunding, NumJobs IntRange
+	// LatestFundingDate bounds when the latest funding round closed, and JobPostedAt
+	// when job postings were posted.
+	LatestFundingDate, JobPostedAt DateRange
+	// JobTitles and JobLocations keep companies with active postings of any of these
+	// titles, or in any of these locations.
+	JobTitles, JobLocations []string
 	// PerPage is the number of results per page, 1 to 100; 0 leaves Apollo's default.
 	PerPage int
+}
+
+// IntRange bounds an amount. A zero bound is no bound.
+type IntRange struct {
+	Min, Max int64
+}
+
+// DateRange bounds a date; only the calendar date of each bound counts (in its own
+// location). A zero time is no bound.
+type DateRange struct {
+	From, To time.Time
+}
+
+func (r IntRange) body(param string) (*apolloapi.NumberRange, error) {
+	switch {
+	case r.Min < 0 || r.Max < 0:
+		return nil, &ParamError{Param: param, Reason: fmt.Sprintf("bounds must not be negative, got %d to %d", r.Min, r.Max)}
+	case r.Max != 0 && r.Min > r.Max:
+		return nil, &ParamError{Param: param, Reason: fmt.Sprintf("min %d is above max %d", r.Min, r.Max)}
+	case r == IntRange{}:
+		return nil, nil
+	}
+	var out apolloapi.NumberRange
+	if r.Min != 0 {
+		v := strconv.FormatInt(r.Min, 10) // Apollo's own client sends the bounds as strings
+		out.Min = &v
+	}
+	if r.Max != 0 {
+		v := strconv.FormatInt(r.Max, 10)
+		out.Max = &v
+	}
+	return &out, nil
+}
+
+func (r DateRange) body(param string) (*apolloapi.DateRange, error) {
+	if !r.From.IsZero() && !r.To.IsZero() && r.From.After(r.To) {
+		return nil, &ParamError{Param: param, Reason: fmt.Sprintf("from %s is after to %s", r.From.Format(time.DateOnly), r.To.Format(time.DateOnly))}
+	}
+	if r == (DateRange{}) {
+		return nil, nil
+	}
+	var out apolloapi.DateRange
+	if !r.From.IsZero() {
+		v := r.From.Format(time.DateOnly)
+		out.Min = &v
+	}
+	if !r.To.IsZero() {
+		v := r.To.Format(time.DateOnly)
+		out.Max = &v
+	}
+	return &out, nil
 }
 
 // CompanyPage is one page of a search.
@@ -85,6 +152,31 @@ func (q CompanyQuery) body(page int) (apolloapi.MixedCompaniesSearchRequest, err
 			return b, &ParamError{Param: fmt.Sprintf("prospected_by_current_team[%d]", i), Reason: fmt.Sprintf("must be \"yes\" or \"no\", got %q", p)}
 		}
 	}
+	var err error
+	for _, r := range []struct {
+		param string
+		rng   IntRange
+		dst   **apolloapi.NumberRange
+	}{
+		{"revenue_range", q.Revenue, &b.RevenueRange},
+		{"latest_funding_amount_range", q.LatestFundingAmount, &b.LatestFundingAmountRange},
+		{"total_funding_range", q.TotalFunding, &b.TotalFundingRange},
+		{"organization_num_jobs_range", q.NumJobs, &b.OrganizationNumJobsRange},
+	} {
+		if *r.dst, err = r.rng.body(r.param); err != nil {
+			return b, err
+		}
+	}
+	if b.LatestFundingDateRange, err = q.LatestFundingDate.body("latest_funding_date_range"); err != nil {
+		return b, err
+	}
+	if b.OrganizationJobPostedAtRange, err = q.JobPostedAt.body("organization_job_posted_at_range"); err != nil {
+		return b, err
+	}
+	b.QOrganizationDomainsList = list(q.Domains)
+	b.CurrentlyUsingAnyOfTechnologyUids = list(q.TechnologyUIDs)
+	b.QOrganizationJobTitles = list(q.JobTitles)
+	b.OrganizationJobLocations = list(q.JobLocations)
 	b.Page = &page
 	if q.PerPage != 0 {
 		b.PerPage = &q.PerPage

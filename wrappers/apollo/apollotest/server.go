@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/orgapis/orgapis/generated/apolloapi"
@@ -30,6 +31,7 @@ type Server struct {
 	orgs     int
 	postings map[string]int
 	hits     int
+	credits  int
 	bodies   []apolloapi.MixedCompaniesSearchRequest
 	faults   fakeserver.Queue
 }
@@ -95,6 +97,8 @@ func (s *Server) Fail(faults ...Fault) { s.faults.Push(faults...) }
 
 var jobPostingsPath = regexp.MustCompile(`^/(?:api/)?v1/organizations/([^/]+)/job_postings$`)
 
+var organizationPath = regexp.MustCompile(`^/(?:api/)?v1/organizations/([^/]+)$`)
+
 var objectID = regexp.MustCompile(`^[0-9a-fA-FX]{24}$`)
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
@@ -104,6 +108,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	key := r.Header.Get("X-Api-Key")
 	if key == "" {
 		key = r.URL.Query().Get("api_key")
+	}
+	if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && key == "" {
+		key = token // an OAuth access token; the fake accepts its key as one
 	}
 	if key != s.key {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -121,6 +128,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.search(w, r)
 	case jobPostingsPath.MatchString(path) && r.Method == http.MethodGet:
 		s.jobPostings(w, r, jobPostingsPath.FindStringSubmatch(path)[1])
+	case strings.HasSuffix(path, "/v1/organizations/enrich") && r.Method == http.MethodGet:
+		s.enrich(w, r)
+	case strings.HasSuffix(path, "/v1/organizations/bulk_enrich") && r.Method == http.MethodPost:
+		s.bulkEnrich(w, r)
+	case organizationPath.MatchString(path) && r.Method == http.MethodGet:
+		s.organization(w, organizationPath.FindStringSubmatch(path)[1])
 	default:
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "Not found"})
 	}
