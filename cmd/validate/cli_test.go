@@ -368,7 +368,7 @@ func TestFindingsPointAtTheRightPlace(t *testing.T) {
 	cli(t, nil, "--requests", path).has(t, 1, []string{
 		"body /accounts/0/num_contacts: expected type integer", // inside Account's allOf
 		`body /accounts/0/name: expected property "name", found none`,
-		"request /per_page: expected type integer",           // the request body, by JSON pointer
+		"request /per_page: expected type integer",      // the request body, by JSON pointer
 		"request query:per_page: expected type integer", // the query, by name
 	}, nil)
 	r := cli(t, nil, "--requests", "--format", "json", path)

@@ -27,8 +27,9 @@ Calls the read-only operations of one API through the project's clients, with th
 from AFFINITY_API_KEY (--api affinity) or APOLLO_API_KEY (--api apollo), and checks
 every answer against the spec. Without the key nothing is sent. It never writes.
 Affinity: pages of the organization listing, one organization, the organization
-fields. Apollo: the job postings of --org-id, and one search page only with
---allow-credits, since search pages cost credits.
+fields. Apollo: the job postings of --org-id and, only with --allow-credits since they
+cost credits, one search page, the enrichment of one company and its complete
+information.
 
 Flags:
 `
@@ -41,6 +42,7 @@ type liveConfig struct {
 	budget       int
 	orgID        string
 	allowCredits bool
+	domain       string
 	record       string
 	format       string
 	strict       bool
@@ -57,7 +59,8 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 	fl.IntVar(&cfg.maxPages, "max-pages", 2, "pages to fetch of each listing, 1 to 100")
 	fl.IntVar(&cfg.budget, "budget", 25, "most requests to send, retries included, 1 to 10000")
 	fl.StringVar(&cfg.orgID, "org-id", "", "Apollo: organization id whose job postings to fetch")
-	fl.BoolVar(&cfg.allowCredits, "allow-credits", false, "Apollo: also fetch one search page, which costs one credit")
+	fl.BoolVar(&cfg.allowCredits, "allow-credits", false, "Apollo: also check search (one page), enrichment and complete information of one company, which cost credits")
+	fl.StringVar(&cfg.domain, "domain", "", "Apollo, with --allow-credits: the company to enrich (default: the first search result's)")
 	fl.StringVar(&cfg.record, "record", "", "write every exchange, secrets removed, to this HAR file (it remembers the API, so a replay checks it against that spec whatever the host)")
 	fl.StringVar(&cfg.format, "format", "text", "report format: text, json, junit or sarif")
 	fl.BoolVar(&cfg.strict, "strict", false, "also report response fields the spec does not describe")
@@ -261,13 +264,37 @@ func (s *liveSession) apollo(ctx context.Context, key string, hc *http.Client, s
 		pace(ctx, paceWindow{known: w.Known, unlimited: w.Unlimited, remaining: w.Remaining, limit: w.Limit})
 	}
 	if !s.cfg.allowCredits {
-		fmt.Fprintln(stderr, "validate live: searchMixedCompanies costs a credit per page; pass --allow-credits to check it")
+		fmt.Fprintln(stderr, "validate live: search, enrichment and complete information cost credits; pass --allow-credits to check them")
 		return nil
 	}
+	// One search page, then enrichment of a company it found (by --domain, or the first
+	// result's domain) and its complete information: three credits or so.
+	domain := s.cfg.domain
 	s.call(ctx, "searchMixedCompanies", func(ctx context.Context) error {
-		_, err := c.CompanyPage(ctx, apollo.CompanyQuery{PerPage: 10}, 1)
+		p, err := c.CompanyPage(ctx, apollo.CompanyQuery{PerPage: 10}, 1)
+		for _, o := range p.Organizations {
+			if domain == "" && o.PrimaryDomain != nil {
+				domain = *o.PrimaryDomain
+			}
+		}
 		return err
 	})
+	if domain == "" {
+		fmt.Fprintln(stderr, "validate live: no domain to enrich (give --domain), so enrichOrganization and getOrganization were not called")
+		return nil
+	}
+	var orgID string
+	s.call(ctx, "enrichOrganization", func(ctx context.Context) error {
+		org, err := c.EnrichOrganization(ctx, apollo.EnrichQuery{Domain: domain})
+		orgID = org.ID
+		return err
+	})
+	if orgID != "" {
+		s.call(ctx, "getOrganization", func(ctx context.Context) error {
+			_, err := c.GetOrganization(ctx, orgID)
+			return err
+		})
+	}
 	return nil
 }
 

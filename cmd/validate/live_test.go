@@ -145,13 +145,21 @@ func TestLiveApolloSpendsCreditsOnlyWhenAllowed(t *testing.T) {
 	fake.SetJobPostings("54fca1087369647fc0000000", 150)
 	vars := map[string]string{"APOLLO_API_KEY": liveKey}
 	code, out, stderr := live(t, vars, "--api", "apollo", "--base-url", fake.URL, "--org-id", "54fca1087369647fc0000000")
-	if code != 0 || len(fake.SearchBodies()) != 0 || !strings.Contains(stderr, "--allow-credits") ||
+	if code != 0 || len(fake.SearchBodies()) != 0 || fake.Credits() != 0 || !strings.Contains(stderr, "--allow-credits") ||
 		!strings.Contains(out, "2 exchanges checked: 2 passed") {
-		t.Errorf("without --allow-credits: exit %d, searches %d\n%s%s", code, len(fake.SearchBodies()), out, stderr)
+		t.Errorf("without --allow-credits: exit %d, searches %d, credits %d\n%s%s", code, len(fake.SearchBodies()), fake.Credits(), out, stderr)
 	}
-	code, out, _ = live(t, vars, "--api", "apollo", "--base-url", fake.URL, "--allow-credits", "--max-pages", "1", "--org-id", "54fca1087369647fc0000000")
-	if code != 0 || len(fake.SearchBodies()) != 1 || !strings.Contains(out, "2 exchanges checked: 2 passed") {
-		t.Errorf("with --allow-credits: exit %d, searches %d\n%s", code, len(fake.SearchBodies()), out)
+	// With it: one search page, the enrichment of its first company and that company's
+	// complete information, each checked against its operation.
+	code, out, _ = live(t, vars, "--api", "apollo", "--base-url", fake.URL, "--allow-credits", "--max-pages", "1", "--org-id", "54fca1087369647fc0000000",
+		"--format", "json")
+	if code != 0 || len(fake.SearchBodies()) != 1 || fake.Credits() != 2 || !strings.Contains(out, `"checked": 4`) || !strings.Contains(out, `"passed": 4`) {
+		t.Errorf("with --allow-credits: exit %d, searches %d, credits %d\n%s", code, len(fake.SearchBodies()), fake.Credits(), out)
+	}
+	// The budget still holds: two requests allowed, the rest refused and reported.
+	code, out, _ = live(t, vars, "--api", "apollo", "--base-url", fake.URL, "--allow-credits", "--budget", "2", "--org-id", "54fca1087369647fc0000000")
+	if code != 2 || !strings.Contains(out, "request budget used up") || fake.Credits() != 2 {
+		t.Errorf("budget 2: exit %d, credits %d\n%s", code, fake.Credits(), out)
 	}
 }
 

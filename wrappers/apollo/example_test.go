@@ -56,3 +56,53 @@ func ExampleClient_JobPostings() {
 	// Job 1 Sunnyvale
 	// 199 requests left this minute
 }
+
+// Turn a list of domains into organizations, ten per call.
+func ExampleClient_EnrichOrganizations() {
+	fake := apollotest.NewServer("my-key")
+	defer fake.Close()
+	client, err := apollo.NewClient("my-key", apollo.WithBaseURL(fake.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	domains := []string{"apollo.io", "example.invalid", "stripe.com"}
+	queries := make([]apollo.EnrichQuery, len(domains))
+	for i, d := range domains {
+		queries[i] = apollo.EnrichQuery{Domain: d}
+	}
+	for e, err := range client.EnrichOrganizations(context.Background(), queries) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		if e.Organization == nil {
+			fmt.Println(e.Query.Domain, "not found")
+			continue
+		}
+		fmt.Println(e.Query.Domain, e.Organization.Name, *e.Organization.EstimatedNumEmployees > 0)
+	}
+	fmt.Println(fake.Credits(), "credits spent")
+	// Output:
+	// apollo.io Apollo true
+	// example.invalid not found
+	// stripe.com Stripe true
+	// 2 credits spent
+}
+
+// Enrich one company by its domain, and tell an unknown one apart.
+func ExampleClient_EnrichOrganization() {
+	fake := apollotest.NewServer("my-key")
+	defer fake.Close()
+	client, _ := apollo.NewClient("my-key", apollo.WithBaseURL(fake.URL))
+
+	org, err := client.EnrichOrganization(context.Background(), apollo.EnrichQuery{Domain: "apollo.io"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(org.Name, *org.PrimaryDomain)
+	_, err = client.EnrichOrganization(context.Background(), apollo.EnrichQuery{Domain: "nobody.invalid"})
+	fmt.Println(errors.Is(err, apollo.ErrNotFound))
+	// Output:
+	// Apollo apollo.io
+	// true
+}
