@@ -146,14 +146,19 @@ func (c *Client) bulkEnrich(ctx context.Context, batch []EnrichQuery) ([]Enriche
 }
 
 // matchOrganizations pairs each query of a batch with the organization that answers
-// it, or nil. An organization answers the first unanswered query whose domain,
-// website, LinkedIn page or name it has.
+// it, or nil. An organization answers the first unanswered query that shares a key
+// with it: a domain (of the domain or website), a LinkedIn page, or a name.
 func matchOrganizations(batch []EnrichQuery, orgs []EnrichedOrganization) []*EnrichedOrganization {
 	out := make([]*EnrichedOrganization, len(batch))
+	wanted := make([][]string, len(batch))
+	for j, q := range batch {
+		wanted[j] = matchKeys(q.Domain, q.Website, q.LinkedInURL, q.Name)
+	}
 	for i := range orgs {
 		org := &orgs[i]
-		for j, q := range batch {
-			if out[j] == nil && answers(org, q) {
+		have := matchKeys(deref(org.PrimaryDomain), deref(org.WebsiteURL), deref(org.LinkedinURL), org.Name)
+		for j := range batch {
+			if out[j] == nil && shareKey(wanted[j], have) {
 				out[j] = org
 				break
 			}
@@ -162,19 +167,33 @@ func matchOrganizations(batch []EnrichQuery, orgs []EnrichedOrganization) []*Enr
 	return out
 }
 
-func answers(org *EnrichedOrganization, q EnrichQuery) bool {
-	domains := []string{host(deref(org.PrimaryDomain)), host(deref(org.WebsiteURL))}
-	for _, want := range []string{host(q.Domain), host(q.Website)} {
-		for _, have := range domains {
-			if want != "" && want == have {
+// matchKeys are the normalized ways a company can be recognised, each marked with
+// its kind so that a name never matches a domain.
+func matchKeys(domain, website, linkedin, name string) []string {
+	var keys []string
+	for _, d := range []string{host(domain), host(website)} {
+		if d != "" {
+			keys = append(keys, "d:"+d)
+		}
+	}
+	if l := linkedIn(linkedin); l != "" {
+		keys = append(keys, "l:"+l)
+	}
+	if n := strings.ToLower(strings.TrimSpace(name)); n != "" {
+		keys = append(keys, "n:"+n)
+	}
+	return keys
+}
+
+func shareKey(a, b []string) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
 				return true
 			}
 		}
 	}
-	if q.LinkedInURL != "" && linkedIn(q.LinkedInURL) == linkedIn(deref(org.LinkedinURL)) {
-		return true
-	}
-	return q.Name != "" && strings.EqualFold(strings.TrimSpace(q.Name), strings.TrimSpace(org.Name))
+	return false
 }
 
 // host reduces a domain or an address to its lower-case host without www.
@@ -190,6 +209,9 @@ func host(v string) string {
 
 // linkedIn reduces a LinkedIn address to its path, whatever the scheme and host.
 func linkedIn(v string) string {
+	if v == "" {
+		return ""
+	}
 	if u, err := url.Parse(strings.TrimSpace(v)); err == nil && u.Path != "" {
 		return strings.ToLower(strings.TrimSuffix(u.Path, "/"))
 	}
