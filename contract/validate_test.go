@@ -268,3 +268,27 @@ func TestSearchFiltersInTheQuery(t *testing.T) {
 		t.Errorf("body form: %+v", fs)
 	}
 }
+
+// Every example of the specs passes the strictest check: no finding, and no member its
+// schema does not describe (Apollo's reference answers of enrichment and complete
+// information, and search organizations with the members real answers carry).
+func TestEveryExampleConformsStrictly(t *testing.T) {
+	schemas, examples := responseSchemas(t)
+	checked := 0
+	for i, s := range schemas {
+		for _, e := range examples[i] {
+			checked++
+			var extra []string
+			undocumented(s, e, "", &extra)
+			if len(extra) > 0 {
+				t.Errorf("schema %q: example members the schema does not describe: %v", s.Description, extra)
+			}
+			if err := s.VisitJSON(e); err != nil {
+				t.Errorf("schema %q: example does not validate", s.Description)
+			}
+		}
+	}
+	if checked < 20 {
+		t.Errorf("only %d examples checked", checked)
+	}
+}

@@ -106,3 +106,18 @@ func ExampleClient_EnrichOrganization() {
 	// Apollo apollo.io
 	// true
 }
+
+// Read everything Apollo knows of a company, by its Apollo id.
+func ExampleClient_GetOrganization() {
+	fake := apollotest.NewServer("my-key")
+	defer fake.Close()
+	client, _ := apollo.NewClient("my-key", apollo.WithBaseURL(fake.URL))
+
+	org, err := client.GetOrganization(context.Background(), "5e66b6381e05b4008c8331b8")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(org.ID, *org.DetailViewLoaded)
+	// Output:
+	// 5e66b6381e05b4008c8331b8 true
+}
