@@ -19,10 +19,16 @@ func TestEverySeedOperationIsDescribed(t *testing.T) {
 			"GET /organizations/enrich enrichOrganization",
 			"POST /organizations/bulk_enrich bulkEnrichOrganizations",
 			"GET /organizations/{organization_id} getOrganization"},
-		specs.Affinity: {"DELETE /organizations/{organization_id} deleteOrganization",
-			"GET /organizations searchOrganizations", "GET /organizations/fields listOrganizationFields",
-			"GET /organizations/{organization_id} getOrganization", "POST /organizations createOrganization",
-			"PUT /organizations/{organization_id} updateOrganization"},
+		specs.Affinity: {
+			"GET /organizations searchOrganizations", "GET /organizations/{organization_id} getOrganization",
+			"POST /organizations createOrganization", "PUT /organizations/{organization_id} updateOrganization",
+			"DELETE /organizations/{organization_id} deleteOrganization", "GET /organizations/fields listOrganizationFields",
+			"GET /lists listLists", "GET /lists/{list_id} getList",
+			"GET /lists/{list_id}/list-entries listListEntries", "POST /lists/{list_id}/list-entries createListEntry",
+			"GET /lists/{list_id}/list-entries/{list_entry_id} getListEntry", "DELETE /lists/{list_id}/list-entries/{list_entry_id} deleteListEntry",
+			"GET /fields listFields", "GET /field-values listFieldValues", "POST /field-values createFieldValue",
+			"PUT /field-values/{field_value_id} updateFieldValue", "DELETE /field-values/{field_value_id} deleteFieldValue",
+			"GET /field-value-changes listFieldValueChanges", "GET /rate-limit getRateLimit", "GET /auth/whoami whoAmI"},
 	}
 	for api, ops := range want {
 		doc, err := specs.Load(context.Background(), api)

@@ -17,6 +17,21 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for QuotaCount1.
+const (
+	QuotaCount1Unlimited QuotaCount1 = "unlimited"
+)
+
+// Valid indicates whether the value is a known member of the QuotaCount1 enum.
+func (e QuotaCount1) Valid() bool {
+	switch e {
+	case QuotaCount1Unlimited:
+		return true
+	default:
+		return false
+	}
+}
+
 // DropdownOption One choice of a dropdown field.
 type DropdownOption struct {
 	// Color Colour code of the option.
@@ -92,6 +107,97 @@ type Field struct {
 	ValueType int `json:"value_type"`
 }
 
+// FieldValue The value of one field (column) for one entity or list entry (row): a cell. The
+// shape of `value` follows the field's value type: a person, organization or number
+// field holds a number, a dropdown or text field a string, a ranked dropdown an
+// option object, a location a location object, a date a date-time string. A field
+// that allows several values has one field value per value.
+type FieldValue struct {
+	// CreatedAt When the value was set.
+	CreatedAt *time.Time `json:"created_at,omitempty"`
+
+	// EntityID Id of the person, organization or opportunity.
+	EntityID int64 `json:"entity_id"`
+
+	// EntityType Kind of the entity (0 person, 1 organization, 8 opportunity). Sometimes present.
+	EntityType *int `json:"entity_type,omitempty"`
+
+	// FieldID Id of the field.
+	FieldID int64 `json:"field_id"`
+
+	// ID Unique id of the field value.
+	ID int64 `json:"id"`
+
+	// ListEntryID Id of the list entry, for a field specific to a list; null for a global field.
+	ListEntryID *int64 `json:"list_entry_id,omitempty"`
+
+	// UpdatedAt When the value last changed; null if never.
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+
+	// Value A field's value, shaped by the field's value type: an id or a number, a string
+	// (text, dropdown, date), a ranked dropdown option, a location, or null (Crunchbase
+	// fields). Anything else (a boolean, an array) is not a value.
+	Value *Value `json:"value"`
+
+	// ValueType The field's value type (see the Field schema). Sometimes present.
+	ValueType *int `json:"value_type,omitempty"`
+}
+
+// FieldValueChange One change of a field's value. `action_type` is 0 create, 1 delete, 2 update.
+type FieldValueChange struct {
+	// ActionType 0 create, 1 delete, 2 update; readers must accept others.
+	ActionType int `json:"action_type"`
+
+	// ChangedAt When the change was made.
+	ChangedAt time.Time `json:"changed_at"`
+
+	// Changer A person, as a list entry's entity and a change's author show one. `type` is
+	// 0 external, 1 internal (a user of the account).
+	Changer *Person `json:"changer,omitempty"`
+
+	// EntityID Id of the person, organization or opportunity.
+	EntityID int64 `json:"entity_id"`
+
+	// FieldID Id of the field.
+	FieldID int64 `json:"field_id"`
+
+	// ID Unique id of the change.
+	ID int64 `json:"id"`
+
+	// ListEntryID Id of the list entry, for a list field.
+	ListEntryID *int64 `json:"list_entry_id,omitempty"`
+
+	// Value A field's value, shaped by the field's value type: an id or a number, a string
+	// (text, dropdown, date), a ranked dropdown option, a location, or null (Crunchbase
+	// fields). Anything else (a boolean, an array) is not a value.
+	Value *Value `json:"value,omitempty"`
+}
+
+// FieldValueCreate A value to set.
+type FieldValueCreate struct {
+	// EntityID Id of the person, organization or opportunity (row).
+	EntityID int64 `json:"entity_id"`
+
+	// FieldID Id of the field (column).
+	FieldID int64 `json:"field_id"`
+
+	// ListEntryID Id of the list entry, only for a field specific to a list.
+	ListEntryID *int64 `json:"list_entry_id,omitempty"`
+
+	// Value A field's value, shaped by the field's value type: an id or a number, a string
+	// (text, dropdown, date), a ranked dropdown option, a location, or null (Crunchbase
+	// fields). Anything else (a boolean, an array) is not a value.
+	Value *Value `json:"value"`
+}
+
+// FieldValueUpdate The new value.
+type FieldValueUpdate struct {
+	// Value A field's value, shaped by the field's value type: an id or a number, a string
+	// (text, dropdown, date), a ranked dropdown option, a location, or null (Crunchbase
+	// fields). Anything else (a boolean, an array) is not a value.
+	Value *Value `json:"value"`
+}
+
 // Interaction One interaction; null when no interaction of this kind happened.
 type Interaction struct {
 	// Date When the interaction took place.
@@ -154,7 +260,39 @@ type Interactions struct {
 	NextEvent *Interaction `json:"next_event,omitempty"`
 }
 
-// ListEntry The membership of an entity (here an organization) in a list.
+// List A list: a collection of people, organizations or opportunities (its entries), with
+// columns of its own (its fields). `type` is 0 person, 1 organization, 8 opportunity;
+// readers must accept values outside this list.
+type List struct {
+	// AdditionalPermissions Internal persons with a role on the list beyond its owner.
+	AdditionalPermissions *[]ListPermission `json:"additional_permissions,omitempty"`
+
+	// CreatorID Id of the internal person who made the list.
+	CreatorID *int64 `json:"creator_id,omitempty"`
+
+	// Fields The fields specific to the list; only in "get a specific list".
+	Fields *[]Field `json:"fields,omitempty"`
+
+	// ID Unique id of the list.
+	ID int64 `json:"id"`
+
+	// ListSize Number of entries on the list.
+	ListSize *int `json:"list_size,omitempty"`
+
+	// Name Title of the list.
+	Name string `json:"name"`
+
+	// OwnerID Id of the internal person who owns the list.
+	OwnerID int64 `json:"owner_id"`
+
+	// Public True when every user of the account can see the list.
+	Public bool `json:"public"`
+
+	// Type Kind of entity the list holds (0 person, 1 organization, 8 opportunity).
+	Type int `json:"type"`
+}
+
+// ListEntry The membership of an entity (a person, an organization or an opportunity) in a list.
 type ListEntry struct {
 	// CreatedAt When the entity was added to the list.
 	CreatedAt time.Time `json:"created_at"`
@@ -162,8 +300,8 @@ type ListEntry struct {
 	// CreatorID Id of the person who added the entity to the list; null when unknown.
 	CreatorID *int64 `json:"creator_id"`
 
-	// Entity The entity itself, as its own resource.
-	Entity *map[string]interface{} `json:"entity,omitempty"`
+	// Entity The entity itself, as its own resource; its shape follows the list's type.
+	Entity *ListEntry_Entity `json:"entity,omitempty"`
 
 	// EntityID Id of the entity the entry stands for.
 	EntityID int64 `json:"entity_id"`
@@ -178,10 +316,76 @@ type ListEntry struct {
 	ListID int64 `json:"list_id"`
 }
 
+// ListEntry_Entity The entity itself, as its own resource; its shape follows the list's type.
+type ListEntry_Entity struct {
+	union json.RawMessage
+}
+
+// ListEntryCreate The entity to add to a list.
+type ListEntryCreate struct {
+	// CreatorID Id of the internal person to record as having added it; the key's user by default.
+	CreatorID *int64 `json:"creator_id,omitempty"`
+
+	// EntityID Id of the person or organization to add.
+	EntityID int64 `json:"entity_id"`
+}
+
+// ListEntryPage One page of the entries of a list.
+type ListEntryPage struct {
+	// ListEntries The entries on this page; can be empty.
+	ListEntries []ListEntry `json:"list_entries"`
+
+	// NextPageToken Token for the next page, to send as `page_token`; null once there are no more.
+	NextPageToken *string `json:"next_page_token"`
+}
+
+// ListPermission A role of an internal person on a list.
+type ListPermission struct {
+	// InternalPersonID Id of the internal person.
+	InternalPersonID int64 `json:"internal_person_id"`
+
+	// RoleID The role (0 admin, 1 basic, 2 standard); readers must accept others.
+	RoleID int64 `json:"role_id"`
+}
+
+// Location A location value.
+type Location struct {
+	// City City.
+	City *string `json:"city"`
+
+	// Continent Continent.
+	Continent *string `json:"continent,omitempty"`
+
+	// Country Country.
+	Country *string `json:"country"`
+
+	// State State or region.
+	State *string `json:"state"`
+
+	// StreetAddress Street and number.
+	StreetAddress *string `json:"street_address,omitempty"`
+}
+
+// Opportunity An opportunity (a deal), as an entry of an opportunity list shows one.
+type Opportunity struct {
+	// ID Unique id of the opportunity.
+	ID *int64 `json:"id,omitempty"`
+
+	// Name Name of the opportunity.
+	Name *string `json:"name,omitempty"`
+
+	// OrganizationIDs Ids of the organizations on the opportunity.
+	OrganizationIDs *[]int64 `json:"organization_ids,omitempty"`
+
+	// PersonIDs Ids of the persons on the opportunity.
+	PersonIDs *[]int64 `json:"person_ids,omitempty"`
+}
+
 // Organization An external company the team is in touch with.
 type Organization struct {
-	// CrunchbaseUUID The organization's Crunchbase UUID; null for most records.
-	CrunchbaseUUID *string `json:"crunchbase_uuid"`
+	// CrunchbaseUUID The organization's Crunchbase UUID; null for most records, and absent from some
+	// answers (Affinity's current documentation dropped it).
+	CrunchbaseUUID *string `json:"crunchbase_uuid,omitempty"`
 
 	// Domain The organization's main website domain; null when it has none.
 	Domain *string `json:"domain"`
@@ -215,8 +419,8 @@ type Organization struct {
 	// examples and the live service use a string.
 	Name string `json:"name"`
 
-	// OpportunityIDs Ids of the opportunities linked to the organization. Not on the documentation
-	// page; seen in live responses.
+	// OpportunityIDs Ids of the opportunities linked to the organization; with
+	// `with_opportunities=true` (and seen in other live answers).
 	OpportunityIDs *[]int64 `json:"opportunity_ids,omitempty"`
 
 	// PersonIDs Ids of the persons associated with the organization. The attribute table calls
@@ -259,14 +463,138 @@ type OrganizationUpdate struct {
 	PersonIDs *[]int64 `json:"person_ids,omitempty"`
 }
 
+// Person A person, as a list entry's entity and a change's author show one. `type` is
+// 0 external, 1 internal (a user of the account).
+type Person struct {
+	// Emails Every address of the person.
+	Emails *[]string `json:"emails,omitempty"`
+
+	// FirstName First name.
+	FirstName *string `json:"first_name,omitempty"`
+
+	// ID Unique id of the person.
+	ID *int64 `json:"id,omitempty"`
+
+	// LastName Last name.
+	LastName *string `json:"last_name,omitempty"`
+
+	// PrimaryEmail The address most likely to reach the person now.
+	PrimaryEmail *string `json:"primary_email,omitempty"`
+
+	// Type 0 external, 1 internal; readers must accept others.
+	Type *int `json:"type,omitempty"`
+}
+
+// Quota One limit and its use. On unlimited plans a count reads "unlimited".
+type Quota struct {
+	// Limit A number of calls, or "unlimited".
+	Limit QuotaCount `json:"limit"`
+
+	// Remaining A number of calls, or "unlimited".
+	Remaining QuotaCount `json:"remaining"`
+
+	// Reset Seconds until the count starts over.
+	Reset int `json:"reset"`
+
+	// Used Calls made in the current period.
+	Used int `json:"used"`
+}
+
+// QuotaCount A number of calls, or "unlimited".
+type QuotaCount struct {
+	union json.RawMessage
+}
+
+// QuotaCount0 defines model for QuotaCount.0.
+type QuotaCount0 = int
+
+// QuotaCount1 defines model for QuotaCount.1.
+type QuotaCount1 string
+
 // RateLimitValue A count of requests or seconds, or the word `unlimited` on unlimited plans.
 type RateLimitValue = string
+
+// RateLimits The account's monthly quota and the key's per-minute limit.
+type RateLimits struct {
+	// Rate The two limits.
+	Rate struct {
+		// APIKeyPerMinute One limit and its use. On unlimited plans a count reads "unlimited".
+		APIKeyPerMinute Quota `json:"api_key_per_minute"`
+
+		// OrgMonthly One limit and its use. On unlimited plans a count reads "unlimited".
+		OrgMonthly Quota `json:"org_monthly"`
+	} `json:"rate"`
+}
 
 // Success Confirms that a deletion took place.
 type Success struct {
 	// Success True when the deletion succeeded.
 	Success bool `json:"success"`
 }
+
+// Value A field's value, shaped by the field's value type: an id or a number, a string
+// (text, dropdown, date), a ranked dropdown option, a location, or null (Crunchbase
+// fields). Anything else (a boolean, an array) is not a value.
+type Value struct {
+	union json.RawMessage
+}
+
+// Value0 defines model for Value.0.
+type Value0 = float64
+
+// Value1 defines model for Value.1.
+type Value1 = string
+
+// WhoAmI Who a key belongs to.
+type WhoAmI struct {
+	// Grant How the key was granted.
+	Grant struct {
+		// CreatedAt When the credential was made.
+		CreatedAt *time.Time `json:"createdAt,omitempty"`
+
+		// Scope What the credential may do, such as "external_api".
+		Scope *string `json:"scope,omitempty"`
+
+		// Type Kind of credential, such as "api_key".
+		Type *string `json:"type,omitempty"`
+	} `json:"grant"`
+
+	// Tenant The Affinity instance.
+	Tenant struct {
+		// ID Id of the instance.
+		ID *int64 `json:"id,omitempty"`
+
+		// Name Name of the instance.
+		Name *string `json:"name,omitempty"`
+
+		// Subdomain Subdomain of the instance, for links into it.
+		Subdomain *string `json:"subdomain,omitempty"`
+	} `json:"tenant"`
+
+	// User The user whose key it is.
+	User struct {
+		// Email Email address.
+		Email *string `json:"email,omitempty"`
+
+		// FirstName First name.
+		FirstName *string `json:"firstName,omitempty"`
+
+		// ID Id of the user.
+		ID *int64 `json:"id,omitempty"`
+
+		// LastName Last name.
+		LastName *string `json:"lastName,omitempty"`
+	} `json:"user"`
+}
+
+// FieldValueID defines model for FieldValueID.
+type FieldValueID = int64
+
+// ListEntryID defines model for ListEntryID.
+type ListEntryID = int64
+
+// ListID defines model for ListID.
+type ListID = int64
 
 // MaxFirstEmailDate defines model for MaxFirstEmailDate.
 type MaxFirstEmailDate = time.Time
@@ -322,6 +650,9 @@ type WithInteractionDates = bool
 // WithInteractionPersons defines model for WithInteractionPersons.
 type WithInteractionPersons = bool
 
+// WithOpportunities defines model for WithOpportunities.
+type WithOpportunities = bool
+
 // Forbidden The error body. Its shape is not documented; the service has been seen to answer with
 // `errors` (strings or objects), `message` or `error`, and sometimes with plain text.
 type Forbidden = Error
@@ -350,6 +681,77 @@ type Unauthorized = Error
 // `errors` (strings or objects), `message` or `error`, and sometimes with plain text.
 type UnprocessableEntity = Error
 
+// ListFieldValueChangesParams defines parameters for ListFieldValueChanges.
+type ListFieldValueChangesParams struct {
+	// FieldID The field whose history to return.
+	FieldID int64 `form:"field_id" json:"field_id"`
+
+	// ActionType Only changes of this kind (0 create, 1 delete, 2 update).
+	ActionType *int `form:"action_type,omitempty" json:"action_type,omitempty"`
+
+	// PersonID Only changes of this person's values.
+	PersonID *int64 `form:"person_id,omitempty" json:"person_id,omitempty"`
+
+	// OrganizationID Only changes of this organization's values.
+	OrganizationID *int64 `form:"organization_id,omitempty" json:"organization_id,omitempty"`
+
+	// OpportunityID Only changes of this opportunity's values.
+	OpportunityID *int64 `form:"opportunity_id,omitempty" json:"opportunity_id,omitempty"`
+
+	// ListEntryID Only changes of the entity of this list entry.
+	ListEntryID *int64 `form:"list_entry_id,omitempty" json:"list_entry_id,omitempty"`
+}
+
+// ListFieldValuesParams defines parameters for ListFieldValues.
+type ListFieldValuesParams struct {
+	// PersonID The person whose values to return.
+	PersonID *int64 `form:"person_id,omitempty" json:"person_id,omitempty"`
+
+	// OrganizationID The organization whose values to return.
+	OrganizationID *int64 `form:"organization_id,omitempty" json:"organization_id,omitempty"`
+
+	// OpportunityID The opportunity whose values to return.
+	OpportunityID *int64 `form:"opportunity_id,omitempty" json:"opportunity_id,omitempty"`
+
+	// ListEntryID The list entry whose values to return.
+	ListEntryID *int64 `form:"list_entry_id,omitempty" json:"list_entry_id,omitempty"`
+}
+
+// ListFieldsParams defines parameters for ListFields.
+type ListFieldsParams struct {
+	// ListID Only the fields specific to this list.
+	ListID *int64 `form:"list_id,omitempty" json:"list_id,omitempty"`
+
+	// ValueType Only fields of this value type (see the Field schema).
+	ValueType *int `form:"value_type,omitempty" json:"value_type,omitempty"`
+
+	// EntityType Only fields of this entity type (0 person, 1 organization, 8 opportunity).
+	EntityType *int `form:"entity_type,omitempty" json:"entity_type,omitempty"`
+
+	// WithModifiedNames When true, names of list fields read "[List Name] Field Name".
+	WithModifiedNames *bool `form:"with_modified_names,omitempty" json:"with_modified_names,omitempty"`
+
+	// ExcludeDropdownOptions When true, dropdown options are left out, for fields with very many.
+	ExcludeDropdownOptions *bool `form:"exclude_dropdown_options,omitempty" json:"exclude_dropdown_options,omitempty"`
+}
+
+// ListListEntriesParams defines parameters for ListListEntries.
+type ListListEntriesParams struct {
+	// PageSize Entries per page. Without it, every entry comes at once as a bare array.
+	PageSize *int `form:"page_size,omitempty" json:"page_size,omitempty"`
+
+	// PageToken The `next_page_token` of the previous page, to fetch the page after it.
+	PageToken *PageToken `form:"page_token,omitempty" json:"page_token,omitempty"`
+}
+
+// ListListEntries200JSONResponseBody1 defines parameters for ListListEntries.
+type ListListEntries200JSONResponseBody1 = []ListEntry
+
+// ListListEntries200JSONResponseBody defines parameters for ListListEntries.
+type ListListEntries200JSONResponseBody struct {
+	union json.RawMessage
+}
+
 // SearchOrganizationsParams defines parameters for SearchOrganizations.
 type SearchOrganizationsParams struct {
 	// Term Text matched against the names and domains of the team's organizations.
@@ -362,6 +764,9 @@ type SearchOrganizationsParams struct {
 	// WithInteractionPersons When true together with `with_interaction_dates`, each interaction also lists the
 	// internal persons who took part in it.
 	WithInteractionPersons *WithInteractionPersons `form:"with_interaction_persons,omitempty" json:"with_interaction_persons,omitempty"`
+
+	// WithOpportunities When true, each organization carries the ids of its opportunities (`opportunity_ids`).
+	WithOpportunities *WithOpportunities `form:"with_opportunities,omitempty" json:"with_opportunities,omitempty"`
 
 	// MinFirstEmailDate Keeps organizations whose interaction of this kind happened at or after (min_) or at
 	// or before (max_) this instant. The service also takes a bare date or a time without a
@@ -440,7 +845,19 @@ type GetOrganizationParams struct {
 	// WithInteractionPersons When true together with `with_interaction_dates`, each interaction also lists the
 	// internal persons who took part in it.
 	WithInteractionPersons *WithInteractionPersons `form:"with_interaction_persons,omitempty" json:"with_interaction_persons,omitempty"`
+
+	// WithOpportunities When true, each organization carries the ids of its opportunities (`opportunity_ids`).
+	WithOpportunities *WithOpportunities `form:"with_opportunities,omitempty" json:"with_opportunities,omitempty"`
 }
+
+// CreateFieldValueJSONRequestBody defines body for CreateFieldValue for application/json ContentType.
+type CreateFieldValueJSONRequestBody = FieldValueCreate
+
+// UpdateFieldValueJSONRequestBody defines body for UpdateFieldValue for application/json ContentType.
+type UpdateFieldValueJSONRequestBody = FieldValueUpdate
+
+// CreateListEntryJSONRequestBody defines body for CreateListEntry for application/json ContentType.
+type CreateListEntryJSONRequestBody = ListEntryCreate
 
 // CreateOrganizationJSONRequestBody defines body for CreateOrganization for application/json ContentType.
 type CreateOrganizationJSONRequestBody = OrganizationCreate
@@ -512,6 +929,332 @@ func (t Error_Errors_Item) MarshalJSON() ([]byte, error) {
 }
 
 func (t *Error_Errors_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsOrganization returns the union data inside the ListEntry_Entity as a Organization
+func (t ListEntry_Entity) AsOrganization() (Organization, error) {
+	var body Organization
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromOrganization overwrites any union data inside the ListEntry_Entity as the provided Organization
+func (t *ListEntry_Entity) FromOrganization(v Organization) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeOrganization performs a merge with any union data inside the ListEntry_Entity, using the provided Organization
+func (t *ListEntry_Entity) MergeOrganization(v Organization) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsPerson returns the union data inside the ListEntry_Entity as a Person
+func (t ListEntry_Entity) AsPerson() (Person, error) {
+	var body Person
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromPerson overwrites any union data inside the ListEntry_Entity as the provided Person
+func (t *ListEntry_Entity) FromPerson(v Person) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergePerson performs a merge with any union data inside the ListEntry_Entity, using the provided Person
+func (t *ListEntry_Entity) MergePerson(v Person) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsOpportunity returns the union data inside the ListEntry_Entity as a Opportunity
+func (t ListEntry_Entity) AsOpportunity() (Opportunity, error) {
+	var body Opportunity
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromOpportunity overwrites any union data inside the ListEntry_Entity as the provided Opportunity
+func (t *ListEntry_Entity) FromOpportunity(v Opportunity) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeOpportunity performs a merge with any union data inside the ListEntry_Entity, using the provided Opportunity
+func (t *ListEntry_Entity) MergeOpportunity(v Opportunity) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ListEntry_Entity) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *ListEntry_Entity) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsQuotaCount0 returns the union data inside the QuotaCount as a QuotaCount0
+func (t QuotaCount) AsQuotaCount0() (QuotaCount0, error) {
+	var body QuotaCount0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQuotaCount0 overwrites any union data inside the QuotaCount as the provided QuotaCount0
+func (t *QuotaCount) FromQuotaCount0(v QuotaCount0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQuotaCount0 performs a merge with any union data inside the QuotaCount, using the provided QuotaCount0
+func (t *QuotaCount) MergeQuotaCount0(v QuotaCount0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsQuotaCount1 returns the union data inside the QuotaCount as a QuotaCount1
+func (t QuotaCount) AsQuotaCount1() (QuotaCount1, error) {
+	var body QuotaCount1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromQuotaCount1 overwrites any union data inside the QuotaCount as the provided QuotaCount1
+func (t *QuotaCount) FromQuotaCount1(v QuotaCount1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeQuotaCount1 performs a merge with any union data inside the QuotaCount, using the provided QuotaCount1
+func (t *QuotaCount) MergeQuotaCount1(v QuotaCount1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t QuotaCount) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *QuotaCount) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsValue0 returns the union data inside the Value as a Value0
+func (t Value) AsValue0() (Value0, error) {
+	var body Value0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromValue0 overwrites any union data inside the Value as the provided Value0
+func (t *Value) FromValue0(v Value0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeValue0 performs a merge with any union data inside the Value, using the provided Value0
+func (t *Value) MergeValue0(v Value0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsValue1 returns the union data inside the Value as a Value1
+func (t Value) AsValue1() (Value1, error) {
+	var body Value1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromValue1 overwrites any union data inside the Value as the provided Value1
+func (t *Value) FromValue1(v Value1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeValue1 performs a merge with any union data inside the Value, using the provided Value1
+func (t *Value) MergeValue1(v Value1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsDropdownOption returns the union data inside the Value as a DropdownOption
+func (t Value) AsDropdownOption() (DropdownOption, error) {
+	var body DropdownOption
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDropdownOption overwrites any union data inside the Value as the provided DropdownOption
+func (t *Value) FromDropdownOption(v DropdownOption) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeDropdownOption performs a merge with any union data inside the Value, using the provided DropdownOption
+func (t *Value) MergeDropdownOption(v DropdownOption) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsLocation returns the union data inside the Value as a Location
+func (t Value) AsLocation() (Location, error) {
+	var body Location
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromLocation overwrites any union data inside the Value as the provided Location
+func (t *Value) FromLocation(v Location) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeLocation performs a merge with any union data inside the Value, using the provided Location
+func (t *Value) MergeLocation(v Location) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Value) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Value) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsListEntryPage returns the union data inside the ListListEntries200JSONResponseBody as a ListEntryPage
+func (t ListListEntries200JSONResponseBody) AsListEntryPage() (ListEntryPage, error) {
+	var body ListEntryPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromListEntryPage overwrites any union data inside the ListListEntries200JSONResponseBody as the provided ListEntryPage
+func (t *ListListEntries200JSONResponseBody) FromListEntryPage(v ListEntryPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeListEntryPage performs a merge with any union data inside the ListListEntries200JSONResponseBody, using the provided ListEntryPage
+func (t *ListListEntries200JSONResponseBody) MergeListEntryPage(v ListEntryPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsListListEntries200JSONResponseBody1 returns the union data inside the ListListEntries200JSONResponseBody as a ListListEntries200JSONResponseBody1
+func (t ListListEntries200JSONResponseBody) AsListListEntries200JSONResponseBody1() (ListListEntries200JSONResponseBody1, error) {
+	var body ListListEntries200JSONResponseBody1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromListListEntries200JSONResponseBody1 overwrites any union data inside the ListListEntries200JSONResponseBody as the provided ListListEntries200JSONResponseBody1
+func (t *ListListEntries200JSONResponseBody) FromListListEntries200JSONResponseBody1(v ListListEntries200JSONResponseBody1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeListListEntries200JSONResponseBody1 performs a merge with any union data inside the ListListEntries200JSONResponseBody, using the provided ListListEntries200JSONResponseBody1
+func (t *ListListEntries200JSONResponseBody) MergeListListEntries200JSONResponseBody1(v ListListEntries200JSONResponseBody1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ListListEntries200JSONResponseBody) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *ListListEntries200JSONResponseBody) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -589,6 +1332,144 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 
 // The interface specification for the client above.
 type ClientInterface interface {
+
+	// WhoAmI Get whoami
+	//
+	// Returns who the key belongs to: the Affinity instance (tenant), the user and the
+	// grant. Exempt from the monthly quota. Unlike the rest of v1, its members are camelCase.
+	//
+	// Corresponds with GET /auth/whoami (the `WhoAmI` operationId).
+	WhoAmI(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListFieldValueChanges Get field value changes
+	//
+	// Returns the history of a field's values (such as a deal's Status going from Lead to
+	// Won), optionally for one action type and exactly one of a person, organization,
+	// opportunity or list entry. Only fields with `track_changes` have a history.
+	//
+	// Corresponds with GET /field-value-changes (the `ListFieldValueChanges` operationId).
+	ListFieldValueChanges(ctx context.Context, params *ListFieldValueChangesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListFieldValues Get field values
+	//
+	// Returns the field values of exactly one person, organization, opportunity or list
+	// entry. For an entity, that is its global values and the values of each of its list
+	// entries (`list_entry_id` set). Smart fields are not returned, and Crunchbase fields
+	// come back with null values.
+	//
+	// Corresponds with GET /field-values (the `ListFieldValues` operationId).
+	ListFieldValues(ctx context.Context, params *ListFieldValuesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateFieldValueWithBody Create a new field value
+	//
+	// Sets a value of a field on an entity, or on a list entry for a list field. For a
+	// ranked dropdown field such as Status, the value is the id of a dropdown option.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /field-values (the `CreateFieldValue` operationId).
+	CreateFieldValueWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateFieldValue Create a new field value
+	//
+	// Sets a value of a field on an entity, or on a list entry for a list field. For a
+	// ranked dropdown field such as Status, the value is the id of a dropdown option.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /field-values (the `CreateFieldValue` operationId).
+	CreateFieldValue(ctx context.Context, body CreateFieldValueJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteFieldValue Delete a field value
+	//
+	// Deletes a field value.
+	//
+	// Corresponds with DELETE /field-values/{field_value_id} (the `DeleteFieldValue` operationId).
+	DeleteFieldValue(ctx context.Context, fieldValueID FieldValueID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateFieldValueWithBody Update a field value
+	//
+	// Replaces the value of a field value (by the field value's id, not the field's).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /field-values/{field_value_id} (the `UpdateFieldValue` operationId).
+	UpdateFieldValueWithBody(ctx context.Context, fieldValueID FieldValueID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateFieldValue Update a field value
+	//
+	// Replaces the value of a field value (by the field value's id, not the field's).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /field-values/{field_value_id} (the `UpdateFieldValue` operationId).
+	UpdateFieldValue(ctx context.Context, fieldValueID FieldValueID, body UpdateFieldValueJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListFields Get fields
+	//
+	// Returns fields, global and list-specific, narrowed by the filters given. Crunchbase
+	// fields are never returned.
+	//
+	// Corresponds with GET /fields (the `ListFields` operationId).
+	ListFields(ctx context.Context, params *ListFieldsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListLists Get all lists
+	//
+	// Returns every list the key's user can see, without their fields.
+	//
+	// Corresponds with GET /lists (the `ListLists` operationId).
+	ListLists(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetList Get a specific list
+	//
+	// Returns one list with the fields specific to it (its columns).
+	//
+	// Corresponds with GET /lists/{list_id} (the `GetList` operationId).
+	GetList(ctx context.Context, listID ListID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListListEntries Get all list entries
+	//
+	// Returns the entries of a list. Without `page_size` the service answers with a bare
+	// array of every entry; with it, with one page and the token of the next. Both answers
+	// are described; clients should always send `page_size`.
+	//
+	// Corresponds with GET /lists/{list_id}/list-entries (the `ListListEntries` operationId).
+	ListListEntries(ctx context.Context, listID ListID, params *ListListEntriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateListEntryWithBody Create a new list entry
+	//
+	// Adds a person or an organization to a list (opportunities are made with their own
+	// endpoint). A list may hold the same entity more than once.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /lists/{list_id}/list-entries (the `CreateListEntry` operationId).
+	CreateListEntryWithBody(ctx context.Context, listID ListID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateListEntry Create a new list entry
+	//
+	// Adds a person or an organization to a list (opportunities are made with their own
+	// endpoint). A list may hold the same entity more than once.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /lists/{list_id}/list-entries (the `CreateListEntry` operationId).
+	CreateListEntry(ctx context.Context, listID ListID, body CreateListEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteListEntry Delete a specific list entry
+	//
+	// Removes an entry from its list, with the field values of the list's own fields. On
+	// an opportunity list it deletes the opportunity too.
+	//
+	// Corresponds with DELETE /lists/{list_id}/list-entries/{list_entry_id} (the `DeleteListEntry` operationId).
+	DeleteListEntry(ctx context.Context, listID ListID, listEntryID ListEntryID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetListEntry Get a specific list entry
+	//
+	// Returns one entry of a list, with its entity.
+	//
+	// Corresponds with GET /lists/{list_id}/list-entries/{list_entry_id} (the `GetListEntry` operationId).
+	GetListEntry(ctx context.Context, listID ListID, listEntryID ListEntryID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SearchOrganizations Search for organizations
 	//
@@ -695,6 +1576,312 @@ type ClientInterface interface {
 	//
 	// Corresponds with PUT /organizations/{organization_id} (the `UpdateOrganization` operationId).
 	UpdateOrganizationWithFormdataBody(ctx context.Context, organizationID OrganizationID, body UpdateOrganizationFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRateLimit Get rate limit information
+	//
+	// Returns the account's monthly quota and the key's per-minute limit, with their use.
+	// Exempt from the monthly quota. On unlimited plans limits read "unlimited".
+	//
+	// Corresponds with GET /rate-limit (the `GetRateLimit` operationId).
+	GetRateLimit(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// WhoAmI Get whoami
+//
+// Returns who the key belongs to: the Affinity instance (tenant), the user and the
+// grant. Exempt from the monthly quota. Unlike the rest of v1, its members are camelCase.
+//
+// Corresponds with GET /auth/whoami (the `WhoAmI` operationId).
+func (c *Client) WhoAmI(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWhoAmIRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListFieldValueChanges Get field value changes
+//
+// Returns the history of a field's values (such as a deal's Status going from Lead to
+// Won), optionally for one action type and exactly one of a person, organization,
+// opportunity or list entry. Only fields with `track_changes` have a history.
+//
+// Corresponds with GET /field-value-changes (the `ListFieldValueChanges` operationId).
+func (c *Client) ListFieldValueChanges(ctx context.Context, params *ListFieldValueChangesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListFieldValueChangesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListFieldValues Get field values
+//
+// Returns the field values of exactly one person, organization, opportunity or list
+// entry. For an entity, that is its global values and the values of each of its list
+// entries (`list_entry_id` set). Smart fields are not returned, and Crunchbase fields
+// come back with null values.
+//
+// Corresponds with GET /field-values (the `ListFieldValues` operationId).
+func (c *Client) ListFieldValues(ctx context.Context, params *ListFieldValuesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListFieldValuesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateFieldValueWithBody Create a new field value
+//
+// Sets a value of a field on an entity, or on a list entry for a list field. For a
+// ranked dropdown field such as Status, the value is the id of a dropdown option.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /field-values (the `CreateFieldValue` operationId).
+func (c *Client) CreateFieldValueWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateFieldValueRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateFieldValue Create a new field value
+//
+// Sets a value of a field on an entity, or on a list entry for a list field. For a
+// ranked dropdown field such as Status, the value is the id of a dropdown option.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /field-values (the `CreateFieldValue` operationId).
+func (c *Client) CreateFieldValue(ctx context.Context, body CreateFieldValueJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateFieldValueRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteFieldValue Delete a field value
+//
+// Deletes a field value.
+//
+// Corresponds with DELETE /field-values/{field_value_id} (the `DeleteFieldValue` operationId).
+func (c *Client) DeleteFieldValue(ctx context.Context, fieldValueID FieldValueID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteFieldValueRequest(c.Server, fieldValueID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateFieldValueWithBody Update a field value
+//
+// Replaces the value of a field value (by the field value's id, not the field's).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /field-values/{field_value_id} (the `UpdateFieldValue` operationId).
+func (c *Client) UpdateFieldValueWithBody(ctx context.Context, fieldValueID FieldValueID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateFieldValueRequestWithBody(c.Server, fieldValueID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateFieldValue Update a field value
+//
+// Replaces the value of a field value (by the field value's id, not the field's).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /field-values/{field_value_id} (the `UpdateFieldValue` operationId).
+func (c *Client) UpdateFieldValue(ctx context.Context, fieldValueID FieldValueID, body UpdateFieldValueJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateFieldValueRequest(c.Server, fieldValueID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListFields Get fields
+//
+// Returns fields, global and list-specific, narrowed by the filters given. Crunchbase
+// fields are never returned.
+//
+// Corresponds with GET /fields (the `ListFields` operationId).
+func (c *Client) ListFields(ctx context.Context, params *ListFieldsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListFieldsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListLists Get all lists
+//
+// Returns every list the key's user can see, without their fields.
+//
+// Corresponds with GET /lists (the `ListLists` operationId).
+func (c *Client) ListLists(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListListsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetList Get a specific list
+//
+// Returns one list with the fields specific to it (its columns).
+//
+// Corresponds with GET /lists/{list_id} (the `GetList` operationId).
+func (c *Client) GetList(ctx context.Context, listID ListID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetListRequest(c.Server, listID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListListEntries Get all list entries
+//
+// Returns the entries of a list. Without `page_size` the service answers with a bare
+// array of every entry; with it, with one page and the token of the next. Both answers
+// are described; clients should always send `page_size`.
+//
+// Corresponds with GET /lists/{list_id}/list-entries (the `ListListEntries` operationId).
+func (c *Client) ListListEntries(ctx context.Context, listID ListID, params *ListListEntriesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListListEntriesRequest(c.Server, listID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateListEntryWithBody Create a new list entry
+//
+// Adds a person or an organization to a list (opportunities are made with their own
+// endpoint). A list may hold the same entity more than once.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /lists/{list_id}/list-entries (the `CreateListEntry` operationId).
+func (c *Client) CreateListEntryWithBody(ctx context.Context, listID ListID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateListEntryRequestWithBody(c.Server, listID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateListEntry Create a new list entry
+//
+// Adds a person or an organization to a list (opportunities are made with their own
+// endpoint). A list may hold the same entity more than once.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /lists/{list_id}/list-entries (the `CreateListEntry` operationId).
+func (c *Client) CreateListEntry(ctx context.Context, listID ListID, body CreateListEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateListEntryRequest(c.Server, listID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteListEntry Delete a specific list entry
+//
+// Removes an entry from its list, with the field values of the list's own fields. On
+// an opportunity list it deletes the opportunity too.
+//
+// Corresponds with DELETE /lists/{list_id}/list-entries/{list_entry_id} (the `DeleteListEntry` operationId).
+func (c *Client) DeleteListEntry(ctx context.Context, listID ListID, listEntryID ListEntryID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteListEntryRequest(c.Server, listID, listEntryID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetListEntry Get a specific list entry
+//
+// Returns one entry of a list, with its entity.
+//
+// Corresponds with GET /lists/{list_id}/list-entries/{list_entry_id} (the `GetListEntry` operationId).
+func (c *Client) GetListEntry(ctx context.Context, listID ListID, listEntryID ListEntryID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetListEntryRequest(c.Server, listID, listEntryID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // SearchOrganizations Search for organizations
@@ -903,6 +2090,737 @@ func (c *Client) UpdateOrganizationWithFormdataBody(ctx context.Context, organiz
 	return c.Client.Do(req)
 }
 
+// GetRateLimit Get rate limit information
+//
+// Returns the account's monthly quota and the key's per-minute limit, with their use.
+// Exempt from the monthly quota. On unlimited plans limits read "unlimited".
+//
+// Corresponds with GET /rate-limit (the `GetRateLimit` operationId).
+func (c *Client) GetRateLimit(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRateLimitRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// NewWhoAmIRequest constructs an http.Request for the WhoAmI method
+func NewWhoAmIRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/auth/whoami")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListFieldValueChangesRequest constructs an http.Request for the ListFieldValueChanges method
+func NewListFieldValueChangesRequest(server string, params *ListFieldValueChangesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/field-value-changes")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "field_id", params.FieldID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if params.ActionType != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "action_type", *params.ActionType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PersonID != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "person_id", *params.PersonID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrganizationID != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "organization_id", *params.OrganizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OpportunityID != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "opportunity_id", *params.OpportunityID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ListEntryID != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "list_entry_id", *params.ListEntryID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListFieldValuesRequest constructs an http.Request for the ListFieldValues method
+func NewListFieldValuesRequest(server string, params *ListFieldValuesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/field-values")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PersonID != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "person_id", *params.PersonID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrganizationID != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "organization_id", *params.OrganizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OpportunityID != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "opportunity_id", *params.OpportunityID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ListEntryID != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "list_entry_id", *params.ListEntryID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateFieldValueRequest calls the generic CreateFieldValue builder with application/json body
+func NewCreateFieldValueRequest(server string, body CreateFieldValueJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateFieldValueRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateFieldValueRequestWithBody constructs an http.Request for the CreateFieldValue method, with any body, and a specified content type
+func NewCreateFieldValueRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/field-values")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteFieldValueRequest constructs an http.Request for the DeleteFieldValue method
+func NewDeleteFieldValueRequest(server string, fieldValueID FieldValueID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "field_value_id", fieldValueID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/field-values/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateFieldValueRequest calls the generic UpdateFieldValue builder with application/json body
+func NewUpdateFieldValueRequest(server string, fieldValueID FieldValueID, body UpdateFieldValueJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateFieldValueRequestWithBody(server, fieldValueID, "application/json", bodyReader)
+}
+
+// NewUpdateFieldValueRequestWithBody constructs an http.Request for the UpdateFieldValue method, with any body, and a specified content type
+func NewUpdateFieldValueRequestWithBody(server string, fieldValueID FieldValueID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "field_value_id", fieldValueID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/field-values/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListFieldsRequest constructs an http.Request for the ListFields method
+func NewListFieldsRequest(server string, params *ListFieldsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/fields")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.ListID != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "list_id", *params.ListID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ValueType != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "value_type", *params.ValueType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.EntityType != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "entity_type", *params.EntityType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.WithModifiedNames != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "with_modified_names", *params.WithModifiedNames, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ExcludeDropdownOptions != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "exclude_dropdown_options", *params.ExcludeDropdownOptions, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListListsRequest constructs an http.Request for the ListLists method
+func NewListListsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/lists")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetListRequest constructs an http.Request for the GetList method
+func NewGetListRequest(server string, listID ListID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "list_id", listID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/lists/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListListEntriesRequest constructs an http.Request for the ListListEntries method
+func NewListListEntriesRequest(server string, listID ListID, params *ListListEntriesParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "list_id", listID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/lists/%s/list-entries", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_size", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_token", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateListEntryRequest calls the generic CreateListEntry builder with application/json body
+func NewCreateListEntryRequest(server string, listID ListID, body CreateListEntryJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateListEntryRequestWithBody(server, listID, "application/json", bodyReader)
+}
+
+// NewCreateListEntryRequestWithBody constructs an http.Request for the CreateListEntry method, with any body, and a specified content type
+func NewCreateListEntryRequestWithBody(server string, listID ListID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "list_id", listID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/lists/%s/list-entries", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteListEntryRequest constructs an http.Request for the DeleteListEntry method
+func NewDeleteListEntryRequest(server string, listID ListID, listEntryID ListEntryID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "list_id", listID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "list_entry_id", listEntryID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/lists/%s/list-entries/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetListEntryRequest constructs an http.Request for the GetListEntry method
+func NewGetListEntryRequest(server string, listID ListID, listEntryID ListEntryID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "list_id", listID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "list_entry_id", listEntryID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/lists/%s/list-entries/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewSearchOrganizationsRequest constructs an http.Request for the SearchOrganizations method
 func NewSearchOrganizationsRequest(server string, params *SearchOrganizationsParams) (*http.Request, error) {
 	var err error
@@ -958,6 +2876,18 @@ func NewSearchOrganizationsRequest(server string, params *SearchOrganizationsPar
 		if params.WithInteractionPersons != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "with_interaction_persons", *params.WithInteractionPersons, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.WithOpportunities != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "with_opportunities", *params.WithOpportunities, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -1320,6 +3250,18 @@ func NewGetOrganizationRequest(server string, organizationID OrganizationID, par
 
 		}
 
+		if params.WithOpportunities != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "with_opportunities", *params.WithOpportunities, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -1392,6 +3334,33 @@ func NewUpdateOrganizationRequestWithBody(server string, organizationID Organiza
 	return req, nil
 }
 
+// NewGetRateLimitRequest constructs an http.Request for the GetRateLimit method
+func NewGetRateLimitRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rate-limit")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -1435,6 +3404,164 @@ func WithBaseURL(baseURL string) ClientOption {
 
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
+
+	// WhoAmIWithResponse Get whoami
+	//
+	// Returns who the key belongs to: the Affinity instance (tenant), the user and the
+	// grant. Exempt from the monthly quota. Unlike the rest of v1, its members are camelCase.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /auth/whoami (the `WhoAmI` operationId).
+	WhoAmIWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*WhoAmIResponse, error)
+
+	// ListFieldValueChangesWithResponse Get field value changes
+	//
+	// Returns the history of a field's values (such as a deal's Status going from Lead to
+	// Won), optionally for one action type and exactly one of a person, organization,
+	// opportunity or list entry. Only fields with `track_changes` have a history.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /field-value-changes (the `ListFieldValueChanges` operationId).
+	ListFieldValueChangesWithResponse(ctx context.Context, params *ListFieldValueChangesParams, reqEditors ...RequestEditorFn) (*ListFieldValueChangesResponse, error)
+
+	// ListFieldValuesWithResponse Get field values
+	//
+	// Returns the field values of exactly one person, organization, opportunity or list
+	// entry. For an entity, that is its global values and the values of each of its list
+	// entries (`list_entry_id` set). Smart fields are not returned, and Crunchbase fields
+	// come back with null values.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /field-values (the `ListFieldValues` operationId).
+	ListFieldValuesWithResponse(ctx context.Context, params *ListFieldValuesParams, reqEditors ...RequestEditorFn) (*ListFieldValuesResponse, error)
+
+	// CreateFieldValueWithBodyWithResponse Create a new field value
+	//
+	// Sets a value of a field on an entity, or on a list entry for a list field. For a
+	// ranked dropdown field such as Status, the value is the id of a dropdown option.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /field-values (the `CreateFieldValue` operationId).
+	CreateFieldValueWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateFieldValueResponse, error)
+
+	// CreateFieldValueWithResponse Create a new field value
+	//
+	// Sets a value of a field on an entity, or on a list entry for a list field. For a
+	// ranked dropdown field such as Status, the value is the id of a dropdown option.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /field-values (the `CreateFieldValue` operationId).
+	CreateFieldValueWithResponse(ctx context.Context, body CreateFieldValueJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateFieldValueResponse, error)
+
+	// DeleteFieldValueWithResponse Delete a field value
+	//
+	// Deletes a field value.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /field-values/{field_value_id} (the `DeleteFieldValue` operationId).
+	DeleteFieldValueWithResponse(ctx context.Context, fieldValueID FieldValueID, reqEditors ...RequestEditorFn) (*DeleteFieldValueResponse, error)
+
+	// UpdateFieldValueWithBodyWithResponse Update a field value
+	//
+	// Replaces the value of a field value (by the field value's id, not the field's).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /field-values/{field_value_id} (the `UpdateFieldValue` operationId).
+	UpdateFieldValueWithBodyWithResponse(ctx context.Context, fieldValueID FieldValueID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateFieldValueResponse, error)
+
+	// UpdateFieldValueWithResponse Update a field value
+	//
+	// Replaces the value of a field value (by the field value's id, not the field's).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /field-values/{field_value_id} (the `UpdateFieldValue` operationId).
+	UpdateFieldValueWithResponse(ctx context.Context, fieldValueID FieldValueID, body UpdateFieldValueJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateFieldValueResponse, error)
+
+	// ListFieldsWithResponse Get fields
+	//
+	// Returns fields, global and list-specific, narrowed by the filters given. Crunchbase
+	// fields are never returned.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /fields (the `ListFields` operationId).
+	ListFieldsWithResponse(ctx context.Context, params *ListFieldsParams, reqEditors ...RequestEditorFn) (*ListFieldsResponse, error)
+
+	// ListListsWithResponse Get all lists
+	//
+	// Returns every list the key's user can see, without their fields.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /lists (the `ListLists` operationId).
+	ListListsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListListsResponse, error)
+
+	// GetListWithResponse Get a specific list
+	//
+	// Returns one list with the fields specific to it (its columns).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /lists/{list_id} (the `GetList` operationId).
+	GetListWithResponse(ctx context.Context, listID ListID, reqEditors ...RequestEditorFn) (*GetListResponse, error)
+
+	// ListListEntriesWithResponse Get all list entries
+	//
+	// Returns the entries of a list. Without `page_size` the service answers with a bare
+	// array of every entry; with it, with one page and the token of the next. Both answers
+	// are described; clients should always send `page_size`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /lists/{list_id}/list-entries (the `ListListEntries` operationId).
+	ListListEntriesWithResponse(ctx context.Context, listID ListID, params *ListListEntriesParams, reqEditors ...RequestEditorFn) (*ListListEntriesResponse, error)
+
+	// CreateListEntryWithBodyWithResponse Create a new list entry
+	//
+	// Adds a person or an organization to a list (opportunities are made with their own
+	// endpoint). A list may hold the same entity more than once.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /lists/{list_id}/list-entries (the `CreateListEntry` operationId).
+	CreateListEntryWithBodyWithResponse(ctx context.Context, listID ListID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateListEntryResponse, error)
+
+	// CreateListEntryWithResponse Create a new list entry
+	//
+	// Adds a person or an organization to a list (opportunities are made with their own
+	// endpoint). A list may hold the same entity more than once.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /lists/{list_id}/list-entries (the `CreateListEntry` operationId).
+	CreateListEntryWithResponse(ctx context.Context, listID ListID, body CreateListEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateListEntryResponse, error)
+
+	// DeleteListEntryWithResponse Delete a specific list entry
+	//
+	// Removes an entry from its list, with the field values of the list's own fields. On
+	// an opportunity list it deletes the opportunity too.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /lists/{list_id}/list-entries/{list_entry_id} (the `DeleteListEntry` operationId).
+	DeleteListEntryWithResponse(ctx context.Context, listID ListID, listEntryID ListEntryID, reqEditors ...RequestEditorFn) (*DeleteListEntryResponse, error)
+
+	// GetListEntryWithResponse Get a specific list entry
+	//
+	// Returns one entry of a list, with its entity.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /lists/{list_id}/list-entries/{list_entry_id} (the `GetListEntry` operationId).
+	GetListEntryWithResponse(ctx context.Context, listID ListID, listEntryID ListEntryID, reqEditors ...RequestEditorFn) (*GetListEntryResponse, error)
 
 	// SearchOrganizationsWithResponse Search for organizations
 	//
@@ -1549,6 +3676,1979 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PUT /organizations/{organization_id} (the `UpdateOrganization` operationId).
 	UpdateOrganizationWithFormdataBodyWithResponse(ctx context.Context, organizationID OrganizationID, body UpdateOrganizationFormdataRequestBody, reqEditors ...RequestEditorFn) (*UpdateOrganizationResponse, error)
+
+	// GetRateLimitWithResponse Get rate limit information
+	//
+	// Returns the account's monthly quota and the key's per-minute limit, with their use.
+	// Exempt from the monthly quota. On unlimited plans limits read "unlimited".
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /rate-limit (the `GetRateLimit` operationId).
+	GetRateLimitWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetRateLimitResponse, error)
+}
+
+// WhoAmIResponse200Headers the declared response headers of an HTTP 200 response for WhoAmI
+type WhoAmIResponse200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// WhoAmIResponse401Headers the declared response headers of an HTTP 401 response for WhoAmI
+type WhoAmIResponse401Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// WhoAmIResponse429Headers the declared response headers of an HTTP 429 response for WhoAmI
+type WhoAmIResponse429Headers struct {
+	RetryAfter                   *string
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// WhoAmIResponse503Headers the declared response headers of an HTTP 503 response for WhoAmI
+type WhoAmIResponse503Headers struct {
+	RetryAfter *string
+}
+
+type WhoAmIResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WhoAmI
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *WhoAmIResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *WhoAmIResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *WhoAmIResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *WhoAmIResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r WhoAmIResponse) GetJSON200() *WhoAmI {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r WhoAmIResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r WhoAmIResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r WhoAmIResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r WhoAmIResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r WhoAmIResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r WhoAmIResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r WhoAmIResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r WhoAmIResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListFieldValueChangesResponse200Headers the declared response headers of an HTTP 200 response for ListFieldValueChanges
+type ListFieldValueChangesResponse200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListFieldValueChangesResponse401Headers the declared response headers of an HTTP 401 response for ListFieldValueChanges
+type ListFieldValueChangesResponse401Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListFieldValueChangesResponse403Headers the declared response headers of an HTTP 403 response for ListFieldValueChanges
+type ListFieldValueChangesResponse403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListFieldValueChangesResponse422Headers the declared response headers of an HTTP 422 response for ListFieldValueChanges
+type ListFieldValueChangesResponse422Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListFieldValueChangesResponse429Headers the declared response headers of an HTTP 429 response for ListFieldValueChanges
+type ListFieldValueChangesResponse429Headers struct {
+	RetryAfter                   *string
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListFieldValueChangesResponse503Headers the declared response headers of an HTTP 503 response for ListFieldValueChanges
+type ListFieldValueChangesResponse503Headers struct {
+	RetryAfter *string
+}
+
+type ListFieldValueChangesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]FieldValueChange
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListFieldValueChangesResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListFieldValueChangesResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListFieldValueChangesResponse403Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *ListFieldValueChangesResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListFieldValueChangesResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListFieldValueChangesResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListFieldValueChangesResponse) GetJSON200() *[]FieldValueChange {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListFieldValueChangesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListFieldValueChangesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ListFieldValueChangesResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListFieldValueChangesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListFieldValueChangesResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ListFieldValueChangesResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListFieldValueChangesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListFieldValueChangesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListFieldValueChangesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListFieldValueChangesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListFieldValuesResponse200Headers the declared response headers of an HTTP 200 response for ListFieldValues
+type ListFieldValuesResponse200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListFieldValuesResponse401Headers the declared response headers of an HTTP 401 response for ListFieldValues
+type ListFieldValuesResponse401Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListFieldValuesResponse403Headers the declared response headers of an HTTP 403 response for ListFieldValues
+type ListFieldValuesResponse403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListFieldValuesResponse422Headers the declared response headers of an HTTP 422 response for ListFieldValues
+type ListFieldValuesResponse422Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListFieldValuesResponse429Headers the declared response headers of an HTTP 429 response for ListFieldValues
+type ListFieldValuesResponse429Headers struct {
+	RetryAfter                   *string
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListFieldValuesResponse503Headers the declared response headers of an HTTP 503 response for ListFieldValues
+type ListFieldValuesResponse503Headers struct {
+	RetryAfter *string
+}
+
+type ListFieldValuesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]FieldValue
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListFieldValuesResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListFieldValuesResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListFieldValuesResponse403Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *ListFieldValuesResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListFieldValuesResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListFieldValuesResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListFieldValuesResponse) GetJSON200() *[]FieldValue {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListFieldValuesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListFieldValuesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ListFieldValuesResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListFieldValuesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListFieldValuesResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ListFieldValuesResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListFieldValuesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListFieldValuesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListFieldValuesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListFieldValuesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateFieldValueResponse200Headers the declared response headers of an HTTP 200 response for CreateFieldValue
+type CreateFieldValueResponse200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// CreateFieldValueResponse401Headers the declared response headers of an HTTP 401 response for CreateFieldValue
+type CreateFieldValueResponse401Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// CreateFieldValueResponse403Headers the declared response headers of an HTTP 403 response for CreateFieldValue
+type CreateFieldValueResponse403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// CreateFieldValueResponse422Headers the declared response headers of an HTTP 422 response for CreateFieldValue
+type CreateFieldValueResponse422Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// CreateFieldValueResponse429Headers the declared response headers of an HTTP 429 response for CreateFieldValue
+type CreateFieldValueResponse429Headers struct {
+	RetryAfter                   *string
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// CreateFieldValueResponse503Headers the declared response headers of an HTTP 503 response for CreateFieldValue
+type CreateFieldValueResponse503Headers struct {
+	RetryAfter *string
+}
+
+type CreateFieldValueResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *FieldValue
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *CreateFieldValueResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateFieldValueResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *CreateFieldValueResponse403Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *CreateFieldValueResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateFieldValueResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateFieldValueResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateFieldValueResponse) GetJSON200() *FieldValue {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateFieldValueResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateFieldValueResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r CreateFieldValueResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateFieldValueResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateFieldValueResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r CreateFieldValueResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateFieldValueResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateFieldValueResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateFieldValueResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateFieldValueResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteFieldValueResponse200Headers the declared response headers of an HTTP 200 response for DeleteFieldValue
+type DeleteFieldValueResponse200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// DeleteFieldValueResponse401Headers the declared response headers of an HTTP 401 response for DeleteFieldValue
+type DeleteFieldValueResponse401Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// DeleteFieldValueResponse403Headers the declared response headers of an HTTP 403 response for DeleteFieldValue
+type DeleteFieldValueResponse403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// DeleteFieldValueResponse404Headers the declared response headers of an HTTP 404 response for DeleteFieldValue
+type DeleteFieldValueResponse404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// DeleteFieldValueResponse429Headers the declared response headers of an HTTP 429 response for DeleteFieldValue
+type DeleteFieldValueResponse429Headers struct {
+	RetryAfter                   *string
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// DeleteFieldValueResponse503Headers the declared response headers of an HTTP 503 response for DeleteFieldValue
+type DeleteFieldValueResponse503Headers struct {
+	RetryAfter *string
+}
+
+type DeleteFieldValueResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Success
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *DeleteFieldValueResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteFieldValueResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeleteFieldValueResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DeleteFieldValueResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteFieldValueResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteFieldValueResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeleteFieldValueResponse) GetJSON200() *Success {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteFieldValueResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteFieldValueResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteFieldValueResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteFieldValueResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteFieldValueResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r DeleteFieldValueResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteFieldValueResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteFieldValueResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteFieldValueResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteFieldValueResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateFieldValueResponse200Headers the declared response headers of an HTTP 200 response for UpdateFieldValue
+type UpdateFieldValueResponse200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// UpdateFieldValueResponse401Headers the declared response headers of an HTTP 401 response for UpdateFieldValue
+type UpdateFieldValueResponse401Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// UpdateFieldValueResponse403Headers the declared response headers of an HTTP 403 response for UpdateFieldValue
+type UpdateFieldValueResponse403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// UpdateFieldValueResponse404Headers the declared response headers of an HTTP 404 response for UpdateFieldValue
+type UpdateFieldValueResponse404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// UpdateFieldValueResponse422Headers the declared response headers of an HTTP 422 response for UpdateFieldValue
+type UpdateFieldValueResponse422Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// UpdateFieldValueResponse429Headers the declared response headers of an HTTP 429 response for UpdateFieldValue
+type UpdateFieldValueResponse429Headers struct {
+	RetryAfter                   *string
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// UpdateFieldValueResponse503Headers the declared response headers of an HTTP 503 response for UpdateFieldValue
+type UpdateFieldValueResponse503Headers struct {
+	RetryAfter *string
+}
+
+type UpdateFieldValueResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *FieldValue
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdateFieldValueResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateFieldValueResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *UpdateFieldValueResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *UpdateFieldValueResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *UpdateFieldValueResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateFieldValueResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UpdateFieldValueResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateFieldValueResponse) GetJSON200() *FieldValue {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateFieldValueResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateFieldValueResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateFieldValueResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r UpdateFieldValueResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateFieldValueResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateFieldValueResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r UpdateFieldValueResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateFieldValueResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateFieldValueResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateFieldValueResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateFieldValueResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListFieldsResponse200Headers the declared response headers of an HTTP 200 response for ListFields
+type ListFieldsResponse200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListFieldsResponse401Headers the declared response headers of an HTTP 401 response for ListFields
+type ListFieldsResponse401Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListFieldsResponse403Headers the declared response headers of an HTTP 403 response for ListFields
+type ListFieldsResponse403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListFieldsResponse422Headers the declared response headers of an HTTP 422 response for ListFields
+type ListFieldsResponse422Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListFieldsResponse429Headers the declared response headers of an HTTP 429 response for ListFields
+type ListFieldsResponse429Headers struct {
+	RetryAfter                   *string
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListFieldsResponse503Headers the declared response headers of an HTTP 503 response for ListFields
+type ListFieldsResponse503Headers struct {
+	RetryAfter *string
+}
+
+type ListFieldsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]Field
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListFieldsResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListFieldsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListFieldsResponse403Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *ListFieldsResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListFieldsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListFieldsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListFieldsResponse) GetJSON200() *[]Field {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListFieldsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListFieldsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ListFieldsResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListFieldsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListFieldsResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ListFieldsResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListFieldsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListFieldsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListFieldsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListFieldsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListListsResponse200Headers the declared response headers of an HTTP 200 response for ListLists
+type ListListsResponse200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListListsResponse401Headers the declared response headers of an HTTP 401 response for ListLists
+type ListListsResponse401Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListListsResponse403Headers the declared response headers of an HTTP 403 response for ListLists
+type ListListsResponse403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListListsResponse429Headers the declared response headers of an HTTP 429 response for ListLists
+type ListListsResponse429Headers struct {
+	RetryAfter                   *string
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListListsResponse503Headers the declared response headers of an HTTP 503 response for ListLists
+type ListListsResponse503Headers struct {
+	RetryAfter *string
+}
+
+type ListListsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]List
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListListsResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListListsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListListsResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListListsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListListsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListListsResponse) GetJSON200() *[]List {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListListsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListListsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListListsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListListsResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ListListsResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListListsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListListsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListListsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListListsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetListResponse200Headers the declared response headers of an HTTP 200 response for GetList
+type GetListResponse200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetListResponse401Headers the declared response headers of an HTTP 401 response for GetList
+type GetListResponse401Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetListResponse403Headers the declared response headers of an HTTP 403 response for GetList
+type GetListResponse403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetListResponse404Headers the declared response headers of an HTTP 404 response for GetList
+type GetListResponse404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetListResponse429Headers the declared response headers of an HTTP 429 response for GetList
+type GetListResponse429Headers struct {
+	RetryAfter                   *string
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetListResponse503Headers the declared response headers of an HTTP 503 response for GetList
+type GetListResponse503Headers struct {
+	RetryAfter *string
+}
+
+type GetListResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *List
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetListResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetListResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetListResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetListResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetListResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetListResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetListResponse) GetJSON200() *List {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetListResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetListResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetListResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetListResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetListResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetListResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetListResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetListResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetListResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetListResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListListEntriesResponse200Headers the declared response headers of an HTTP 200 response for ListListEntries
+type ListListEntriesResponse200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListListEntriesResponse401Headers the declared response headers of an HTTP 401 response for ListListEntries
+type ListListEntriesResponse401Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListListEntriesResponse403Headers the declared response headers of an HTTP 403 response for ListListEntries
+type ListListEntriesResponse403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListListEntriesResponse404Headers the declared response headers of an HTTP 404 response for ListListEntries
+type ListListEntriesResponse404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListListEntriesResponse422Headers the declared response headers of an HTTP 422 response for ListListEntries
+type ListListEntriesResponse422Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListListEntriesResponse429Headers the declared response headers of an HTTP 429 response for ListListEntries
+type ListListEntriesResponse429Headers struct {
+	RetryAfter                   *string
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListListEntriesResponse503Headers the declared response headers of an HTTP 503 response for ListListEntries
+type ListListEntriesResponse503Headers struct {
+	RetryAfter *string
+}
+
+type ListListEntriesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ListListEntries200JSONResponseBody
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListListEntriesResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListListEntriesResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListListEntriesResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListListEntriesResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *ListListEntriesResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListListEntriesResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListListEntriesResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListListEntriesResponse) GetJSON200() *ListListEntries200JSONResponseBody {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListListEntriesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListListEntriesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListListEntriesResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ListListEntriesResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListListEntriesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListListEntriesResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ListListEntriesResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListListEntriesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListListEntriesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListListEntriesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListListEntriesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateListEntryResponse200Headers the declared response headers of an HTTP 200 response for CreateListEntry
+type CreateListEntryResponse200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// CreateListEntryResponse401Headers the declared response headers of an HTTP 401 response for CreateListEntry
+type CreateListEntryResponse401Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// CreateListEntryResponse403Headers the declared response headers of an HTTP 403 response for CreateListEntry
+type CreateListEntryResponse403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// CreateListEntryResponse404Headers the declared response headers of an HTTP 404 response for CreateListEntry
+type CreateListEntryResponse404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// CreateListEntryResponse422Headers the declared response headers of an HTTP 422 response for CreateListEntry
+type CreateListEntryResponse422Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// CreateListEntryResponse429Headers the declared response headers of an HTTP 429 response for CreateListEntry
+type CreateListEntryResponse429Headers struct {
+	RetryAfter                   *string
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// CreateListEntryResponse503Headers the declared response headers of an HTTP 503 response for CreateListEntry
+type CreateListEntryResponse503Headers struct {
+	RetryAfter *string
+}
+
+type CreateListEntryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ListEntry
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *CreateListEntryResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateListEntryResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *CreateListEntryResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *CreateListEntryResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *CreateListEntryResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateListEntryResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateListEntryResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateListEntryResponse) GetJSON200() *ListEntry {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateListEntryResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateListEntryResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateListEntryResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r CreateListEntryResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateListEntryResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateListEntryResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r CreateListEntryResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateListEntryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateListEntryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateListEntryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateListEntryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteListEntryResponse200Headers the declared response headers of an HTTP 200 response for DeleteListEntry
+type DeleteListEntryResponse200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// DeleteListEntryResponse401Headers the declared response headers of an HTTP 401 response for DeleteListEntry
+type DeleteListEntryResponse401Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// DeleteListEntryResponse403Headers the declared response headers of an HTTP 403 response for DeleteListEntry
+type DeleteListEntryResponse403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// DeleteListEntryResponse404Headers the declared response headers of an HTTP 404 response for DeleteListEntry
+type DeleteListEntryResponse404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// DeleteListEntryResponse429Headers the declared response headers of an HTTP 429 response for DeleteListEntry
+type DeleteListEntryResponse429Headers struct {
+	RetryAfter                   *string
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// DeleteListEntryResponse503Headers the declared response headers of an HTTP 503 response for DeleteListEntry
+type DeleteListEntryResponse503Headers struct {
+	RetryAfter *string
+}
+
+type DeleteListEntryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Success
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *DeleteListEntryResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteListEntryResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeleteListEntryResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DeleteListEntryResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteListEntryResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteListEntryResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeleteListEntryResponse) GetJSON200() *Success {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteListEntryResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteListEntryResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteListEntryResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteListEntryResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteListEntryResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r DeleteListEntryResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteListEntryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteListEntryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteListEntryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteListEntryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetListEntryResponse200Headers the declared response headers of an HTTP 200 response for GetListEntry
+type GetListEntryResponse200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetListEntryResponse401Headers the declared response headers of an HTTP 401 response for GetListEntry
+type GetListEntryResponse401Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetListEntryResponse403Headers the declared response headers of an HTTP 403 response for GetListEntry
+type GetListEntryResponse403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetListEntryResponse404Headers the declared response headers of an HTTP 404 response for GetListEntry
+type GetListEntryResponse404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetListEntryResponse429Headers the declared response headers of an HTTP 429 response for GetListEntry
+type GetListEntryResponse429Headers struct {
+	RetryAfter                   *string
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetListEntryResponse503Headers the declared response headers of an HTTP 503 response for GetListEntry
+type GetListEntryResponse503Headers struct {
+	RetryAfter *string
+}
+
+type GetListEntryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ListEntry
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetListEntryResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetListEntryResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetListEntryResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetListEntryResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetListEntryResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetListEntryResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetListEntryResponse) GetJSON200() *ListEntry {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetListEntryResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetListEntryResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetListEntryResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetListEntryResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetListEntryResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetListEntryResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetListEntryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetListEntryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetListEntryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetListEntryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 // SearchOrganizationsResponse200Headers the declared response headers of an HTTP 200 response for SearchOrganizations
@@ -2495,6 +6595,373 @@ func (r UpdateOrganizationResponse) ContentType() string {
 	return ""
 }
 
+// GetRateLimitResponse200Headers the declared response headers of an HTTP 200 response for GetRateLimit
+type GetRateLimitResponse200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetRateLimitResponse401Headers the declared response headers of an HTTP 401 response for GetRateLimit
+type GetRateLimitResponse401Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetRateLimitResponse429Headers the declared response headers of an HTTP 429 response for GetRateLimit
+type GetRateLimitResponse429Headers struct {
+	RetryAfter                   *string
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetRateLimitResponse503Headers the declared response headers of an HTTP 503 response for GetRateLimit
+type GetRateLimitResponse503Headers struct {
+	RetryAfter *string
+}
+
+type GetRateLimitResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RateLimits
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetRateLimitResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetRateLimitResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetRateLimitResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetRateLimitResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetRateLimitResponse) GetJSON200() *RateLimits {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetRateLimitResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetRateLimitResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetRateLimitResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetRateLimitResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetRateLimitResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetRateLimitResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetRateLimitResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetRateLimitResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// WhoAmIWithResponse Get whoami
+//
+// Returns who the key belongs to: the Affinity instance (tenant), the user and the
+// grant. Exempt from the monthly quota. Unlike the rest of v1, its members are camelCase.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /auth/whoami (the `WhoAmI` operationId).
+func (c *ClientWithResponses) WhoAmIWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*WhoAmIResponse, error) {
+	rsp, err := c.WhoAmI(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWhoAmIResponse(rsp)
+}
+
+// ListFieldValueChangesWithResponse Get field value changes
+//
+// Returns the history of a field's values (such as a deal's Status going from Lead to
+// Won), optionally for one action type and exactly one of a person, organization,
+// opportunity or list entry. Only fields with `track_changes` have a history.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /field-value-changes (the `ListFieldValueChanges` operationId).
+func (c *ClientWithResponses) ListFieldValueChangesWithResponse(ctx context.Context, params *ListFieldValueChangesParams, reqEditors ...RequestEditorFn) (*ListFieldValueChangesResponse, error) {
+	rsp, err := c.ListFieldValueChanges(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListFieldValueChangesResponse(rsp)
+}
+
+// ListFieldValuesWithResponse Get field values
+//
+// Returns the field values of exactly one person, organization, opportunity or list
+// entry. For an entity, that is its global values and the values of each of its list
+// entries (`list_entry_id` set). Smart fields are not returned, and Crunchbase fields
+// come back with null values.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /field-values (the `ListFieldValues` operationId).
+func (c *ClientWithResponses) ListFieldValuesWithResponse(ctx context.Context, params *ListFieldValuesParams, reqEditors ...RequestEditorFn) (*ListFieldValuesResponse, error) {
+	rsp, err := c.ListFieldValues(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListFieldValuesResponse(rsp)
+}
+
+// CreateFieldValueWithBodyWithResponse Create a new field value
+//
+// Sets a value of a field on an entity, or on a list entry for a list field. For a
+// ranked dropdown field such as Status, the value is the id of a dropdown option.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /field-values (the `CreateFieldValue` operationId).
+func (c *ClientWithResponses) CreateFieldValueWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateFieldValueResponse, error) {
+	rsp, err := c.CreateFieldValueWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateFieldValueResponse(rsp)
+}
+
+// CreateFieldValueWithResponse Create a new field value
+//
+// Sets a value of a field on an entity, or on a list entry for a list field. For a
+// ranked dropdown field such as Status, the value is the id of a dropdown option.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /field-values (the `CreateFieldValue` operationId).
+func (c *ClientWithResponses) CreateFieldValueWithResponse(ctx context.Context, body CreateFieldValueJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateFieldValueResponse, error) {
+	rsp, err := c.CreateFieldValue(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateFieldValueResponse(rsp)
+}
+
+// DeleteFieldValueWithResponse Delete a field value
+//
+// Deletes a field value.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /field-values/{field_value_id} (the `DeleteFieldValue` operationId).
+func (c *ClientWithResponses) DeleteFieldValueWithResponse(ctx context.Context, fieldValueID FieldValueID, reqEditors ...RequestEditorFn) (*DeleteFieldValueResponse, error) {
+	rsp, err := c.DeleteFieldValue(ctx, fieldValueID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteFieldValueResponse(rsp)
+}
+
+// UpdateFieldValueWithBodyWithResponse Update a field value
+//
+// Replaces the value of a field value (by the field value's id, not the field's).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /field-values/{field_value_id} (the `UpdateFieldValue` operationId).
+func (c *ClientWithResponses) UpdateFieldValueWithBodyWithResponse(ctx context.Context, fieldValueID FieldValueID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateFieldValueResponse, error) {
+	rsp, err := c.UpdateFieldValueWithBody(ctx, fieldValueID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateFieldValueResponse(rsp)
+}
+
+// UpdateFieldValueWithResponse Update a field value
+//
+// Replaces the value of a field value (by the field value's id, not the field's).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /field-values/{field_value_id} (the `UpdateFieldValue` operationId).
+func (c *ClientWithResponses) UpdateFieldValueWithResponse(ctx context.Context, fieldValueID FieldValueID, body UpdateFieldValueJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateFieldValueResponse, error) {
+	rsp, err := c.UpdateFieldValue(ctx, fieldValueID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateFieldValueResponse(rsp)
+}
+
+// ListFieldsWithResponse Get fields
+//
+// Returns fields, global and list-specific, narrowed by the filters given. Crunchbase
+// fields are never returned.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /fields (the `ListFields` operationId).
+func (c *ClientWithResponses) ListFieldsWithResponse(ctx context.Context, params *ListFieldsParams, reqEditors ...RequestEditorFn) (*ListFieldsResponse, error) {
+	rsp, err := c.ListFields(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListFieldsResponse(rsp)
+}
+
+// ListListsWithResponse Get all lists
+//
+// Returns every list the key's user can see, without their fields.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /lists (the `ListLists` operationId).
+func (c *ClientWithResponses) ListListsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListListsResponse, error) {
+	rsp, err := c.ListLists(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListListsResponse(rsp)
+}
+
+// GetListWithResponse Get a specific list
+//
+// Returns one list with the fields specific to it (its columns).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /lists/{list_id} (the `GetList` operationId).
+func (c *ClientWithResponses) GetListWithResponse(ctx context.Context, listID ListID, reqEditors ...RequestEditorFn) (*GetListResponse, error) {
+	rsp, err := c.GetList(ctx, listID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetListResponse(rsp)
+}
+
+// ListListEntriesWithResponse Get all list entries
+//
+// Returns the entries of a list. Without `page_size` the service answers with a bare
+// array of every entry; with it, with one page and the token of the next. Both answers
+// are described; clients should always send `page_size`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /lists/{list_id}/list-entries (the `ListListEntries` operationId).
+func (c *ClientWithResponses) ListListEntriesWithResponse(ctx context.Context, listID ListID, params *ListListEntriesParams, reqEditors ...RequestEditorFn) (*ListListEntriesResponse, error) {
+	rsp, err := c.ListListEntries(ctx, listID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListListEntriesResponse(rsp)
+}
+
+// CreateListEntryWithBodyWithResponse Create a new list entry
+//
+// Adds a person or an organization to a list (opportunities are made with their own
+// endpoint). A list may hold the same entity more than once.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /lists/{list_id}/list-entries (the `CreateListEntry` operationId).
+func (c *ClientWithResponses) CreateListEntryWithBodyWithResponse(ctx context.Context, listID ListID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateListEntryResponse, error) {
+	rsp, err := c.CreateListEntryWithBody(ctx, listID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateListEntryResponse(rsp)
+}
+
+// CreateListEntryWithResponse Create a new list entry
+//
+// Adds a person or an organization to a list (opportunities are made with their own
+// endpoint). A list may hold the same entity more than once.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /lists/{list_id}/list-entries (the `CreateListEntry` operationId).
+func (c *ClientWithResponses) CreateListEntryWithResponse(ctx context.Context, listID ListID, body CreateListEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateListEntryResponse, error) {
+	rsp, err := c.CreateListEntry(ctx, listID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateListEntryResponse(rsp)
+}
+
+// DeleteListEntryWithResponse Delete a specific list entry
+//
+// Removes an entry from its list, with the field values of the list's own fields. On
+// an opportunity list it deletes the opportunity too.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /lists/{list_id}/list-entries/{list_entry_id} (the `DeleteListEntry` operationId).
+func (c *ClientWithResponses) DeleteListEntryWithResponse(ctx context.Context, listID ListID, listEntryID ListEntryID, reqEditors ...RequestEditorFn) (*DeleteListEntryResponse, error) {
+	rsp, err := c.DeleteListEntry(ctx, listID, listEntryID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteListEntryResponse(rsp)
+}
+
+// GetListEntryWithResponse Get a specific list entry
+//
+// Returns one entry of a list, with its entity.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /lists/{list_id}/list-entries/{list_entry_id} (the `GetListEntry` operationId).
+func (c *ClientWithResponses) GetListEntryWithResponse(ctx context.Context, listID ListID, listEntryID ListEntryID, reqEditors ...RequestEditorFn) (*GetListEntryResponse, error) {
+	rsp, err := c.GetListEntry(ctx, listID, listEntryID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetListEntryResponse(rsp)
+}
+
 // SearchOrganizationsWithResponse Search for organizations
 //
 // Searches the team's organizations by name or domain and returns one page of results.
@@ -2667,6 +7134,4325 @@ func (c *ClientWithResponses) UpdateOrganizationWithFormdataBodyWithResponse(ctx
 		return nil, err
 	}
 	return ParseUpdateOrganizationResponse(rsp)
+}
+
+// GetRateLimitWithResponse Get rate limit information
+//
+// Returns the account's monthly quota and the key's per-minute limit, with their use.
+// Exempt from the monthly quota. On unlimited plans limits read "unlimited".
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /rate-limit (the `GetRateLimit` operationId).
+func (c *ClientWithResponses) GetRateLimitWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetRateLimitResponse, error) {
+	rsp, err := c.GetRateLimit(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRateLimitResponse(rsp)
+}
+
+// ParseWhoAmIResponse parses an HTTP response from a WhoAmIWithResponse call
+func ParseWhoAmIResponse(rsp *http.Response) (*WhoAmIResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &WhoAmIResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WhoAmI
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.StatusCode == 401:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 429:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 503:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers WhoAmIResponse200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers WhoAmIResponse401Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers WhoAmIResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers WhoAmIResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListFieldValueChangesResponse parses an HTTP response from a ListFieldValueChangesWithResponse call
+func ParseListFieldValueChangesResponse(rsp *http.Response) (*ListFieldValueChangesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListFieldValueChangesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []FieldValueChange
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.StatusCode == 401:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 403:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 422:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 429:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 503:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListFieldValueChangesResponse200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListFieldValueChangesResponse401Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListFieldValueChangesResponse403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 422:
+		var headers ListFieldValueChangesResponse422Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListFieldValueChangesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListFieldValueChangesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListFieldValuesResponse parses an HTTP response from a ListFieldValuesWithResponse call
+func ParseListFieldValuesResponse(rsp *http.Response) (*ListFieldValuesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListFieldValuesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []FieldValue
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.StatusCode == 401:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 403:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 422:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 429:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 503:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListFieldValuesResponse200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListFieldValuesResponse401Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListFieldValuesResponse403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 422:
+		var headers ListFieldValuesResponse422Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListFieldValuesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListFieldValuesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateFieldValueResponse parses an HTTP response from a CreateFieldValueWithResponse call
+func ParseCreateFieldValueResponse(rsp *http.Response) (*CreateFieldValueResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateFieldValueResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest FieldValue
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.StatusCode == 401:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 403:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 422:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 429:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 503:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers CreateFieldValueResponse200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateFieldValueResponse401Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers CreateFieldValueResponse403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 422:
+		var headers CreateFieldValueResponse422Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateFieldValueResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateFieldValueResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteFieldValueResponse parses an HTTP response from a DeleteFieldValueWithResponse call
+func ParseDeleteFieldValueResponse(rsp *http.Response) (*DeleteFieldValueResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteFieldValueResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Success
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.StatusCode == 401:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 403:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 404:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 429:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 503:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers DeleteFieldValueResponse200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers DeleteFieldValueResponse401Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeleteFieldValueResponse403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers DeleteFieldValueResponse404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteFieldValueResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers DeleteFieldValueResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateFieldValueResponse parses an HTTP response from a UpdateFieldValueWithResponse call
+func ParseUpdateFieldValueResponse(rsp *http.Response) (*UpdateFieldValueResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateFieldValueResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest FieldValue
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.StatusCode == 401:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 403:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 404:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 422:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 429:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 503:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdateFieldValueResponse200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateFieldValueResponse401Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers UpdateFieldValueResponse403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers UpdateFieldValueResponse404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers UpdateFieldValueResponse422Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateFieldValueResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers UpdateFieldValueResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListFieldsResponse parses an HTTP response from a ListFieldsWithResponse call
+func ParseListFieldsResponse(rsp *http.Response) (*ListFieldsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListFieldsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []Field
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.StatusCode == 401:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 403:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 422:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 429:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 503:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListFieldsResponse200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListFieldsResponse401Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListFieldsResponse403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 422:
+		var headers ListFieldsResponse422Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListFieldsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListFieldsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListListsResponse parses an HTTP response from a ListListsWithResponse call
+func ParseListListsResponse(rsp *http.Response) (*ListListsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListListsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []List
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.StatusCode == 401:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 403:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 429:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 503:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListListsResponse200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListListsResponse401Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListListsResponse403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListListsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListListsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetListResponse parses an HTTP response from a GetListWithResponse call
+func ParseGetListResponse(rsp *http.Response) (*GetListResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetListResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest List
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.StatusCode == 401:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 403:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 404:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 429:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 503:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetListResponse200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetListResponse401Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetListResponse403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetListResponse404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetListResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetListResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListListEntriesResponse parses an HTTP response from a ListListEntriesWithResponse call
+func ParseListListEntriesResponse(rsp *http.Response) (*ListListEntriesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListListEntriesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ListListEntries200JSONResponseBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.StatusCode == 401:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 403:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 404:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 422:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 429:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 503:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListListEntriesResponse200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListListEntriesResponse401Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListListEntriesResponse403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListListEntriesResponse404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers ListListEntriesResponse422Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListListEntriesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListListEntriesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateListEntryResponse parses an HTTP response from a CreateListEntryWithResponse call
+func ParseCreateListEntryResponse(rsp *http.Response) (*CreateListEntryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateListEntryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ListEntry
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.StatusCode == 401:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 403:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 404:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 422:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 429:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 503:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers CreateListEntryResponse200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateListEntryResponse401Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers CreateListEntryResponse403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers CreateListEntryResponse404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers CreateListEntryResponse422Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateListEntryResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateListEntryResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteListEntryResponse parses an HTTP response from a DeleteListEntryWithResponse call
+func ParseDeleteListEntryResponse(rsp *http.Response) (*DeleteListEntryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteListEntryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Success
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.StatusCode == 401:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 403:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 404:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 429:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 503:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers DeleteListEntryResponse200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers DeleteListEntryResponse401Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeleteListEntryResponse403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers DeleteListEntryResponse404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteListEntryResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers DeleteListEntryResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetListEntryResponse parses an HTTP response from a GetListEntryWithResponse call
+func ParseGetListEntryResponse(rsp *http.Response) (*GetListEntryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetListEntryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ListEntry
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.StatusCode == 401:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 403:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 404:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 429:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 503:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetListEntryResponse200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetListEntryResponse401Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetListEntryResponse403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetListEntryResponse404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetListEntryResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetListEntryResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
 }
 
 // ParseSearchOrganizationsResponse parses an HTTP response from a SearchOrganizationsWithResponse call
@@ -4752,6 +13538,227 @@ func ParseUpdateOrganizationResponse(rsp *http.Response) (*UpdateOrganizationRes
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers UpdateOrganizationResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetRateLimitResponse parses an HTTP response from a GetRateLimitWithResponse call
+func ParseGetRateLimitResponse(rsp *http.Response) (*GetRateLimitResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetRateLimitResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RateLimits
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.StatusCode == 401:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 429:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 503:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetRateLimitResponse200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetRateLimitResponse401Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetRateLimitResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetRateLimitResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
