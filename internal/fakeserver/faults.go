@@ -11,7 +11,7 @@ import (
 
 // Fault makes one request fail. Each queued fault is used once, by the next request.
 type Fault struct {
-	// Status to answer with; 0 answers normally after Delay.
+	// Status to answer with; 0 answers normally after Delay, with Header added.
 	Status int
 	// RetryAfter, if set, is sent as the Retry-After header.
 	RetryAfter string
@@ -58,14 +58,14 @@ func (f Fault) Apply(w http.ResponseWriter, r *http.Request) bool {
 			return true
 		}
 	}
+	for k, v := range f.Header {
+		w.Header().Set(k, v)
+	}
 	if f.Status == 0 {
-		return false
+		return false // a normal answer, with Header added
 	}
 	if f.RetryAfter != "" {
 		w.Header().Set("Retry-After", f.RetryAfter)
-	}
-	for k, v := range f.Header {
-		w.Header().Set(k, v)
 	}
 	body, ct := f.Body, f.ContentType
 	if body == "" {

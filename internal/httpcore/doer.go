@@ -85,7 +85,7 @@ func NewDoer[R any](cfg Config[R]) *Doer[R] {
 		cfg.ParseRateLimit = func(http.Header, time.Time) R { var zero R; return zero }
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = sleep
+		cfg.Sleep = Sleep
 	}
 	return &Doer[R]{cfg: cfg}
 }
@@ -257,7 +257,8 @@ func neverSent(err error) bool {
 	return errors.As(err, &opErr) && opErr.Op == "dial"
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
+// Sleep waits for d, or until ctx is done.
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -9,8 +9,12 @@
 package affinity
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -32,8 +36,10 @@ var ErrNoAPIKey = errors.New("affinity: API key is empty")
 // Client calls Affinity. It is safe for concurrent use. The key lives only inside the
 // request editor, so no formatting of a Client can print it.
 type Client struct {
-	api  *affinityapi.Client
-	doer *httpcore.Doer[RateLimit]
+	api        *affinityapi.Client
+	doer       *httpcore.Doer[RateLimit]
+	fieldTypes *fieldTypes
+	sleep      func(context.Context, time.Duration) error // pacing; tests replace it
 }
 
 // NewClient returns a client that authenticates with apiKey.
@@ -59,7 +65,10 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	if s.bearer {
 		auth = func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+apiKey) }
 	}
-	c := &Client{doer: httpcore.NewDoer(cfg)}
+	c := &Client{doer: httpcore.NewDoer(cfg), fieldTypes: &fieldTypes{}, sleep: httpcore.Sleep}
+	if s.Sleep != nil {
+		c.sleep = s.Sleep
+	}
 	api, err := affinityapi.NewClient(s.BaseURL, affinityapi.WithHTTPClient(c.doer),
 		affinityapi.WithRequestEditorFn(s.Editor(auth)))
 	if err != nil {
@@ -86,3 +95,10 @@ func (c *Client) String() string { return "affinity.Client{key: " + redact.Marke
 
 // GoString keeps the key out of %#v as well.
 func (c *Client) GoString() string { return c.String() }
+
+// jsonBody encodes a request body the generated types cannot express (a field value's
+// value is any JSON).
+func jsonBody(v any) io.Reader {
+	b, _ := json.Marshal(v) // maps of numbers and raw JSON always marshal
+	return bytes.NewReader(b)
+}

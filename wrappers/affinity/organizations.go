@@ -44,6 +44,8 @@ type OrganizationQuery struct {
 	// After and Before keep organizations whose interaction of the given kind happened
 	// at or after, or at or before, the given time (min_/max_<kind>_date).
 	After, Before map[InteractionKind]time.Time
+	// WithOpportunities adds the ids of each organization's opportunities.
+	WithOpportunities bool
 	// PageSize is the number of organizations per request, 1 to 500; 0 means 500.
 	PageSize int
 }
@@ -98,59 +100,24 @@ func (c *Client) OrganizationPage(ctx context.Context, q OrganizationQuery, page
 // and fails with ErrRepeatedPageToken instead of looping. Only one page is held at a
 // time.
 func (c *Client) OrganizationPages(ctx context.Context, q OrganizationQuery, startToken string) iter.Seq2[OrganizationPage, error] {
-	return func(yield func(OrganizationPage, error) bool) {
-		token := startToken
-		seen := newTokenSet(startToken)
-		empty := 0
-		for {
-			page, err := c.OrganizationPage(ctx, q, token)
-			if err != nil {
-				yield(OrganizationPage{}, err)
-				return
-			}
-			if !yield(page, nil) || page.NextPageToken == "" {
-				return
-			}
-			if !seen.add(page.NextPageToken) {
-				yield(OrganizationPage{}, fmt.Errorf("%w: %q", ErrRepeatedPageToken, page.NextPageToken))
-				return
-			}
-			if len(page.Organizations) == 0 {
-				empty++
-			} else {
-				empty = 0
-			}
-			if empty >= MaxEmptyPages {
-				yield(OrganizationPage{}, fmt.Errorf("%w: %d", ErrEmptyPages, empty))
-				return
-			}
-			token = page.NextPageToken
-		}
-	}
+	return tokenPages(ctx, startToken, func(ctx context.Context, token string) (OrganizationPage, error) {
+		return c.OrganizationPage(ctx, q, token)
+	},
+		func(p OrganizationPage) string { return p.NextPageToken }, func(p OrganizationPage) int { return len(p.Organizations) })
 }
 
 // Organizations iterates over every organization the query matches, page after page.
 // Stop early by breaking out of the loop; nothing is left running.
 func (c *Client) Organizations(ctx context.Context, q OrganizationQuery) iter.Seq2[Organization, error] {
-	return func(yield func(Organization, error) bool) {
-		for page, err := range c.OrganizationPages(ctx, q, "") {
-			if err != nil {
-				yield(Organization{}, err)
-				return
-			}
-			for _, org := range page.Organizations {
-				if !yield(org, nil) {
-					return
-				}
-			}
-		}
-	}
+	return items(c.OrganizationPages(ctx, q, ""), func(p OrganizationPage) []Organization { return p.Organizations })
 }
 
 // GetOrganizationOptions adds optional parts to GetOrganization's answer.
 type GetOrganizationOptions struct {
 	WithInteractionDates   bool
 	WithInteractionPersons bool
+	// WithOpportunities adds the ids of the organization's opportunities.
+	WithOpportunities bool
 }
 
 // GetOrganization fetches one organization by id.
@@ -161,6 +128,7 @@ func (c *Client) GetOrganization(ctx context.Context, id int64, opts GetOrganiza
 	params := &affinityapi.GetOrganizationParams{
 		WithInteractionDates:   optional(opts.WithInteractionDates),
 		WithInteractionPersons: optional(opts.WithInteractionPersons),
+		WithOpportunities:      optional(opts.WithOpportunities),
 	}
 	resp, err := c.api.GetOrganization(ctx, id, params)
 	return httpcore.Decode(c.doer, "getOrganization", resp, err, checkOrganization)
@@ -238,12 +206,7 @@ func (c *Client) DeleteOrganization(ctx context.Context, id int64) error {
 // ListOrganizationFields lists the global fields of organizations.
 func (c *Client) ListOrganizationFields(ctx context.Context) ([]Field, error) {
 	resp, err := c.api.ListOrganizationFields(ctx)
-	return httpcore.Decode(c.doer, "listOrganizationFields", resp, err, func(fs *[]Field) error {
-		if *fs == nil {
-			return &httpcore.MissingMember{Member: "(body)", Reason: "expected an array, found null"}
-		}
-		return nil
-	})
+	return httpcore.Decode(c.doer, "listOrganizationFields", resp, err, notNull[Field])
 }
 
 // checkPage refuses a page without its organizations array, or with an organization
@@ -268,12 +231,7 @@ func checkOrganization(o *Organization) error {
 	return nil
 }
 
-func checkID(id int64) error {
-	if id <= 0 {
-		return &ParamError{Param: "organization_id", Reason: fmt.Sprintf("must be positive, got %d", id)}
-	}
-	return nil
-}
+func checkID(id int64) error { return checkPositive("organization_id", id) }
 
 func (q OrganizationQuery) params() (*affinityapi.SearchOrganizationsParams, error) {
 	if q.PageSize < 0 || q.PageSize > MaxPageSize {
@@ -285,6 +243,7 @@ func (q OrganizationQuery) params() (*affinityapi.SearchOrganizationsParams, err
 	p := &affinityapi.SearchOrganizationsParams{
 		WithInteractionDates:   optional(q.WithInteractionDates),
 		WithInteractionPersons: optional(q.WithInteractionPersons),
+		WithOpportunities:      optional(q.WithOpportunities),
 	}
 	if q.Term != "" {
 		p.Term = &q.Term

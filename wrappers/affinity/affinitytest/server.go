@@ -34,6 +34,13 @@ type Server struct {
 	faults fakeserver.Queue
 	hits   int
 	seen   []Request
+
+	lists                                              map[int64]*fakeList
+	listOrder                                          []int64
+	values                                             map[int64]fieldValue
+	valueOrder                                         []int64
+	changes                                            []fieldValueChange
+	nextListID, nextEntryID, nextValueID, nextChangeID int64
 }
 
 // Request is what the fake recorded of one request it received.
@@ -46,7 +53,7 @@ type Request struct {
 // NewServer starts a fake that accepts apiKey (Basic with empty user, or Bearer).
 // Close it when done; t.Cleanup(s.Close) is the usual way.
 func NewServer(apiKey string) *Server {
-	s := &Server{key: apiKey, orgs: map[int64]affinityapi.Organization{}, nextID: 1000}
+	s := &Server{key: apiKey, orgs: map[int64]affinityapi.Organization{}, nextID: 1000, lists: map[int64]*fakeList{}, values: map[int64]fieldValue{}}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
 	return s
@@ -59,7 +66,7 @@ func NewServerAt(apiKey, addr string) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{key: apiKey, orgs: map[int64]affinityapi.Organization{}, nextID: 1000}
+	s := &Server{key: apiKey, orgs: map[int64]affinityapi.Organization{}, nextID: 1000, lists: map[int64]*fakeList{}, values: map[int64]fieldValue{}}
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	s.srv.Listener.Close()
 	s.srv.Listener = ln
@@ -176,6 +183,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		default:
 			w.WriteHeader(http.StatusMethodNotAllowed)
 		}
+	case s.serveLists(w, r, path):
 	default:
 		notFound(w, "Not found")
 	}

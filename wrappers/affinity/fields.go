@@ -1,0 +1,453 @@
+package affinity
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/orgapis/orgapis/generated/affinityapi"
+	"github.com/orgapis/orgapis/internal/httpcore"
+)
+
+// ValueType is the kind of value a field holds.
+type ValueType int
+
+// The value types Affinity documents, and filterable text, which real data has. Others
+// may appear; their values keep only their raw JSON.
+const (
+	ValuePerson          ValueType = 0
+	ValueOrganization    ValueType = 1
+	ValueDropdown        ValueType = 2
+	ValueNumber          ValueType = 3
+	ValueDate            ValueType = 4
+	ValueLocation        ValueType = 5
+	ValueText            ValueType = 6
+	ValueRankedDropdown  ValueType = 7
+	ValueFilterableText  ValueType = 10
+	valueTypeNotYetKnown ValueType = -1
+)
+
+// FieldQuery narrows ListFields. The zero value returns every field.
+type FieldQuery struct {
+	// ListID keeps the fields specific to this list.
+	ListID int64
+	// ValueType and EntityType, when set, keep fields of that type.
+	ValueType  *ValueType
+	EntityType *EntityType
+	// WithModifiedNames names list fields "[List Name] Field Name".
+	WithModifiedNames bool
+	// ExcludeDropdownOptions leaves the options out, for fields with very many.
+	ExcludeDropdownOptions bool
+}
+
+// ListFields returns fields, global and list-specific, narrowed by q.
+func (c *Client) ListFields(ctx context.Context, q FieldQuery) ([]Field, error) {
+	params := &affinityapi.ListFieldsParams{WithModifiedNames: optional(q.WithModifiedNames),
+		ExcludeDropdownOptions: optional(q.ExcludeDropdownOptions)}
+	if q.ListID != 0 {
+		params.ListID = &q.ListID
+	}
+	if q.ValueType != nil {
+		v := int(*q.ValueType)
+		params.ValueType = &v
+	}
+	if q.EntityType != nil {
+		v := int(*q.EntityType)
+		params.EntityType = &v
+	}
+	resp, err := c.api.ListFields(ctx, params)
+	fields, err := httpcore.Decode(c.doer, "listFields", resp, err, notNull[Field])
+	if err == nil && !q.WithModifiedNames {
+		c.fieldTypes.learn(fields)
+	}
+	return fields, err
+}
+
+// fieldTypes remembers the value type of each field seen, to decode field values,
+// which do not always say their type. It is refreshed when a value names a field it
+// does not know.
+type fieldTypes struct {
+	mu    sync.Mutex
+	types map[int64]ValueType
+}
+
+func (f *fieldTypes) learn(fields []Field) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.types == nil {
+		f.types = map[int64]ValueType{}
+	}
+	for _, field := range fields {
+		f.types[field.ID] = ValueType(field.ValueType)
+	}
+}
+
+func (f *fieldTypes) lookup(id int64) (ValueType, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	t, ok := f.types[id]
+	return t, ok
+}
+
+// Location is the value of a location field.
+type Location = affinityapi.Location
+
+// Value is a field's value decoded by the field's value type: exactly the member the
+// type names holds it. A null value (Crunchbase fields) has only Type and Raw.
+type Value struct {
+	Type ValueType
+	// EntityID is the person or organization a person or organization field names.
+	EntityID int64
+	// Number is the value of a number field.
+	Number float64
+	// Text is the value of a text, dropdown or filterable-text field.
+	Text string
+	// Date is the value of a date field.
+	Date time.Time
+	// Option is the chosen option of a ranked dropdown field (such as Status).
+	Option *DropdownOption
+	// Location is the value of a location field.
+	Location *Location
+	// Raw is the value as Affinity sent it.
+	Raw json.RawMessage
+}
+
+// DropdownOption is one choice of a dropdown field.
+type DropdownOption = affinityapi.DropdownOption
+
+// String renders the value for people: an option's text, a number, a date, an id.
+func (v Value) String() string {
+	switch {
+	case v.Option != nil:
+		return v.Option.Text
+	case v.Location != nil:
+		return fmt.Sprintf("%s, %s", deref(v.Location.City), deref(v.Location.Country))
+	}
+	switch v.Type {
+	case ValuePerson, ValueOrganization:
+		return fmt.Sprint(v.EntityID)
+	case ValueNumber:
+		return fmt.Sprint(v.Number)
+	case ValueDate:
+		return v.Date.Format(time.DateOnly)
+	case ValueDropdown, ValueText, ValueFilterableText:
+		return v.Text
+	}
+	return string(v.Raw)
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// decodeValue decodes raw by t; a shape t does not allow is an error.
+func decodeValue(raw json.RawMessage, t ValueType) (Value, error) {
+	v := Value{Type: t, Raw: raw}
+	if len(raw) == 0 || string(raw) == "null" {
+		return v, nil
+	}
+	var err error
+	switch t {
+	case ValuePerson, ValueOrganization:
+		err = json.Unmarshal(raw, &v.EntityID)
+	case ValueNumber:
+		err = json.Unmarshal(raw, &v.Number)
+	case ValueDropdown, ValueText, ValueFilterableText:
+		err = json.Unmarshal(raw, &v.Text)
+	case ValueDate:
+		err = json.Unmarshal(raw, &v.Date)
+	case ValueRankedDropdown:
+		v.Option = &DropdownOption{}
+		if err = json.Unmarshal(raw, v.Option); err == nil && v.Option.Text == "" {
+			err = fmt.Errorf("want an option with id and text")
+		}
+	case ValueLocation:
+		v.Location = &Location{}
+		err = json.Unmarshal(raw, v.Location)
+	}
+	if err != nil {
+		return Value{}, fmt.Errorf("a value of type %d: %w", t, err)
+	}
+	return v, nil
+}
+
+// FieldValue is one cell: the value of one field for one entity or list entry.
+type FieldValue struct {
+	ID       int64
+	FieldID  int64
+	EntityID int64
+	// ListEntryID is the list entry of a list field's value; 0 for a global field.
+	ListEntryID int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time // zero if never updated
+	Value       Value
+}
+
+// wireFieldValue is a field value as Affinity sends it; its value is decoded later,
+// once the field's type is known.
+type wireFieldValue struct {
+	ID          int64           `json:"id"`
+	FieldID     int64           `json:"field_id"`
+	EntityID    int64           `json:"entity_id"`
+	ListEntryID *int64          `json:"list_entry_id"`
+	ValueType   *int            `json:"value_type"`
+	CreatedAt   *time.Time      `json:"created_at"`
+	UpdatedAt   *time.Time      `json:"updated_at"`
+	Value       json.RawMessage `json:"value"`
+}
+
+// typed decodes a batch of field values, fetching the fields once if one is unknown.
+func (c *Client) typed(ctx context.Context, op string, raw []wireFieldValue) ([]FieldValue, error) {
+	out := make([]FieldValue, 0, len(raw))
+	refreshed := false
+	for i, w := range raw {
+		if w.ID == 0 || w.FieldID == 0 {
+			return nil, fmt.Errorf("affinity: %s: %w: [%d].id or field_id missing", op, ErrMalformedBody, i)
+		}
+		t, ok := c.fieldTypes.lookup(w.FieldID)
+		if !ok && w.ValueType != nil {
+			t, ok = ValueType(*w.ValueType), true
+		}
+		if !ok && !refreshed {
+			refreshed = true
+			if _, err := c.ListFields(ctx, FieldQuery{}); err != nil {
+				return nil, err
+			}
+			t, ok = c.fieldTypes.lookup(w.FieldID)
+		}
+		if !ok {
+			t = valueTypeNotYetKnown
+		}
+		v, err := decodeValue(w.Value, t)
+		if err != nil {
+			return nil, fmt.Errorf("affinity: %s: %w: [%d].value (field %d): %v", op, ErrMalformedBody, i, w.FieldID, err)
+		}
+		fv := FieldValue{ID: w.ID, FieldID: w.FieldID, EntityID: w.EntityID, Value: v}
+		if w.ListEntryID != nil {
+			fv.ListEntryID = *w.ListEntryID
+		}
+		if w.CreatedAt != nil {
+			fv.CreatedAt = *w.CreatedAt
+		}
+		if w.UpdatedAt != nil {
+			fv.UpdatedAt = *w.UpdatedAt
+		}
+		out = append(out, fv)
+	}
+	return out, nil
+}
+
+// FieldValueQuery names the one entity or list entry whose values to list: set
+// exactly one member.
+type FieldValueQuery struct {
+	PersonID, OrganizationID, OpportunityID, ListEntryID int64
+}
+
+func (q FieldValueQuery) one() error {
+	n := 0
+	for _, id := range []int64{q.PersonID, q.OrganizationID, q.OpportunityID, q.ListEntryID} {
+		if id < 0 {
+			return &ParamError{Param: "person_id", Reason: "ids must be positive"}
+		}
+		if id != 0 {
+			n++
+		}
+	}
+	if n != 1 {
+		return &ParamError{Param: "person_id", Reason: fmt.Sprintf("set exactly one of person_id, organization_id, opportunity_id and list_entry_id, got %d", n)}
+	}
+	return nil
+}
+
+// ListFieldValues returns the field values of one person, organization, opportunity
+// or list entry, each decoded by its field's value type. For an entity these are its
+// global values and those of each of its list entries.
+func (c *Client) ListFieldValues(ctx context.Context, q FieldValueQuery) ([]FieldValue, error) {
+	if err := q.one(); err != nil {
+		return nil, err
+	}
+	params := &affinityapi.ListFieldValuesParams{PersonID: positive(q.PersonID), OrganizationID: positive(q.OrganizationID),
+		OpportunityID: positive(q.OpportunityID), ListEntryID: positive(q.ListEntryID)}
+	resp, err := c.api.ListFieldValues(ctx, params)
+	raw, err := httpcore.Decode(c.doer, "listFieldValues", resp, err, notNull[wireFieldValue])
+	if err != nil {
+		return nil, err
+	}
+	return c.typed(ctx, "listFieldValues", raw)
+}
+
+func positive(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+// SetValue is a value to write into a field; make one with the functions below, by the
+// field's value type.
+type SetValue struct{ raw json.RawMessage }
+
+func setValue(v any) SetValue {
+	raw, _ := json.Marshal(v) // plain numbers, strings and maps always marshal
+	return SetValue{raw: raw}
+}
+
+// TextValue is a value for a text or dropdown field.
+func TextValue(s string) SetValue { return setValue(s) }
+
+// NumberValue is a value for a number field.
+func NumberValue(n float64) SetValue { return setValue(n) }
+
+// EntityValue is a value for a person or organization field: the entity's id.
+func EntityValue(id int64) SetValue { return setValue(id) }
+
+// OptionValue is a value for a ranked dropdown field such as Status: the option's id
+// (its text is not accepted).
+func OptionValue(optionID int64) SetValue { return setValue(optionID) }
+
+// DateValue is a value for a date field.
+func DateValue(t time.Time) SetValue { return setValue(t.Format(time.RFC3339)) }
+
+// LocationValue is a value for a location field.
+func LocationValue(l Location) SetValue { return setValue(l) }
+
+// NewFieldValue is a value to set on an entity, or on a list entry for a list field.
+type NewFieldValue struct {
+	FieldID, EntityID int64 // required
+	// ListEntryID is required for a field specific to a list, and must be 0 otherwise.
+	ListEntryID int64
+	Value       SetValue
+}
+
+// CreateFieldValue sets a field's value and returns it. A field that allows several
+// values gains one more. It is repeated after a failure only when the request never
+// reached Affinity, so it cannot set a value twice.
+func (c *Client) CreateFieldValue(ctx context.Context, v NewFieldValue) (FieldValue, error) {
+	if err := checkPositive("field_id", v.FieldID); err != nil {
+		return FieldValue{}, err
+	}
+	if err := checkPositive("entity_id", v.EntityID); err != nil {
+		return FieldValue{}, err
+	}
+	if v.Value.raw == nil {
+		return FieldValue{}, &ParamError{Param: "value", Reason: "is required"}
+	}
+	body := map[string]any{"field_id": v.FieldID, "entity_id": v.EntityID, "value": v.Value.raw}
+	if v.ListEntryID != 0 {
+		body["list_entry_id"] = v.ListEntryID
+	}
+	resp, err := c.api.CreateFieldValueWithBody(ctx, "application/json", jsonBody(body))
+	return c.oneValue(ctx, "createFieldValue", resp, err)
+}
+
+// UpdateFieldValue replaces the value of a field value (by the field value's id, not
+// the field's) and returns it.
+func (c *Client) UpdateFieldValue(ctx context.Context, fieldValueID int64, value SetValue) (FieldValue, error) {
+	if err := checkPositive("field_value_id", fieldValueID); err != nil {
+		return FieldValue{}, err
+	}
+	if value.raw == nil {
+		return FieldValue{}, &ParamError{Param: "value", Reason: "is required"}
+	}
+	resp, err := c.api.UpdateFieldValueWithBody(ctx, fieldValueID, "application/json", jsonBody(map[string]any{"value": value.raw}))
+	return c.oneValue(ctx, "updateFieldValue", resp, err)
+}
+
+// DeleteFieldValue deletes a field value.
+func (c *Client) DeleteFieldValue(ctx context.Context, fieldValueID int64) error {
+	if err := checkPositive("field_value_id", fieldValueID); err != nil {
+		return err
+	}
+	resp, err := c.api.DeleteFieldValue(ctx, fieldValueID)
+	return success(httpcore.Decode[affinityapi.Success](c.doer, "deleteFieldValue", resp, err))
+}
+
+func (c *Client) oneValue(ctx context.Context, op string, resp *http.Response, err error) (FieldValue, error) {
+	w, err := httpcore.Decode[wireFieldValue](c.doer, op, resp, err)
+	if err != nil {
+		return FieldValue{}, err
+	}
+	values, err := c.typed(ctx, op, []wireFieldValue{w})
+	if err != nil {
+		return FieldValue{}, err
+	}
+	return values[0], nil
+}
+
+// ActionType is the kind of a field value change.
+type ActionType int
+
+// The action types Affinity documents.
+const (
+	ActionCreate ActionType = 0
+	ActionDelete ActionType = 1
+	ActionUpdate ActionType = 2
+)
+
+// FieldValueChangeQuery selects the history of one field.
+type FieldValueChangeQuery struct {
+	FieldID int64 // required
+	// ActionType, when set, keeps changes of that kind.
+	ActionType *ActionType
+	// At most one of these keeps the changes of one entity or list entry.
+	PersonID, OrganizationID, OpportunityID, ListEntryID int64
+}
+
+// FieldValueChange is one change of a field's value. For a deletion Value is the old
+// value, otherwise the new one.
+type FieldValueChange struct {
+	ID, FieldID, EntityID, ListEntryID int64
+	Action                             ActionType
+	// ChangerID is the internal person who made the change, when Affinity says.
+	ChangerID int64
+	ChangedAt time.Time
+	Value     Value
+}
+
+// ListFieldValueChanges returns the history of a field's values (such as a deal's
+// Status going from Lead to Won), oldest first. Only fields with track_changes have one.
+func (c *Client) ListFieldValueChanges(ctx context.Context, q FieldValueChangeQuery) ([]FieldValueChange, error) {
+	if err := checkPositive("field_id", q.FieldID); err != nil {
+		return nil, err
+	}
+	params := &affinityapi.ListFieldValueChangesParams{FieldID: q.FieldID, PersonID: positive(q.PersonID),
+		OrganizationID: positive(q.OrganizationID), OpportunityID: positive(q.OpportunityID), ListEntryID: positive(q.ListEntryID)}
+	if q.ActionType != nil {
+		a := int(*q.ActionType)
+		params.ActionType = &a
+	}
+	resp, err := c.api.ListFieldValueChanges(ctx, params)
+	type wireChange struct {
+		wireFieldValue
+		ActionType int                 `json:"action_type"`
+		ChangedAt  time.Time           `json:"changed_at"`
+		Changer    *struct{ ID int64 } `json:"changer"`
+	}
+	raw, err := httpcore.Decode(c.doer, "listFieldValueChanges", resp, err, notNull[wireChange])
+	if err != nil {
+		return nil, err
+	}
+	values := make([]wireFieldValue, len(raw))
+	for i, w := range raw {
+		values[i] = w.wireFieldValue
+	}
+	typed, err := c.typed(ctx, "listFieldValueChanges", values)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]FieldValueChange, len(raw))
+	for i, w := range raw {
+		out[i] = FieldValueChange{ID: w.ID, FieldID: w.FieldID, EntityID: w.EntityID, ListEntryID: typed[i].ListEntryID,
+			Action: ActionType(w.ActionType), ChangedAt: w.ChangedAt, Value: typed[i].Value}
+		if w.Changer != nil {
+			out[i].ChangerID = w.Changer.ID
+		}
+	}
+	return out, nil
+}

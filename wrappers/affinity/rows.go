@@ -1,0 +1,178 @@
+package affinity
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"sync"
+
+	"github.com/orgapis/orgapis/generated/affinityapi"
+)
+
+// Person is a person as a list entry or a change shows one.
+type Person = affinityapi.Person
+
+// Opportunity is an opportunity as an entry of an opportunity list shows one.
+type Opportunity = affinityapi.Opportunity
+
+// Row is one entry of a list with its entity and its field values: a row of the list's
+// spreadsheet.
+type Row struct {
+	Entry ListEntry
+	// Organization, Person or Opportunity is the entry's entity, by its type; the
+	// others are nil.
+	Organization *Organization
+	Person       *Person
+	Opportunity  *Opportunity
+	// Values are the entry's values by field name: the list's own fields and the
+	// entity's global fields. A field that allows several values has several.
+	Values map[string][]Value
+}
+
+// RowOptions tune ListRows. The zero value is fine.
+type RowOptions struct {
+	// Concurrency is how many entries' values are fetched at once, 1 to 16; 0 means 4.
+	Concurrency int
+	// PageSize is the number of entries per request, as in ListEntryQuery.
+	PageSize int
+}
+
+// paceReserve is how many requests of the per-user window pacing keeps in hand: when
+// fewer are left, ListRows waits for the window to reset instead of meeting a 429.
+const paceReserve = 16
+
+// ListRows iterates over every entry of a list with its entity and its field values
+// keyed by field name and typed, in the list's order: "every organization on Deal Flow
+// with its Status". It makes one request for the fields, one per page of entries and
+// one per entry (Affinity's own recipe), at most opts.Concurrency at once, and waits
+// out the per-user rate-limit window when it runs low. Memory holds one page of
+// entries at a time, whatever the size of the list. It stops at the first error.
+func (c *Client) ListRows(ctx context.Context, listID int64, opts RowOptions) iter.Seq2[Row, error] {
+	return func(yield func(Row, error) bool) {
+		workers := opts.Concurrency
+		switch {
+		case workers == 0:
+			workers = 4
+		case workers < 1 || workers > 16:
+			yield(Row{}, &ParamError{Param: "concurrency", Reason: fmt.Sprintf("must be 1 to 16 (or 0 for 4), got %d", workers)})
+			return
+		}
+		if err := checkPositive("list_id", listID); err != nil {
+			yield(Row{}, err)
+			return
+		}
+		fields, err := c.ListFields(ctx, FieldQuery{})
+		if err != nil {
+			yield(Row{}, err)
+			return
+		}
+		names := map[int64]string{}
+		for _, f := range fields {
+			if f.ListID == nil || *f.ListID == listID {
+				names[f.ID] = f.Name
+			}
+		}
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel() // a break in the caller's loop stops the fetches under way
+		for page, err := range c.ListEntryPages(ctx, ListEntryQuery{ListID: listID, PageSize: opts.PageSize}, "") {
+			if err != nil {
+				yield(Row{}, err)
+				return
+			}
+			rows, errs := c.rowsOf(ctx, page.ListEntries, names, workers)
+			for i := range rows {
+				if errs[i] != nil {
+					yield(Row{}, errs[i])
+					return
+				}
+				if !yield(rows[i], nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// rowsOf fetches the values of a page of entries, workers at a time, in entry order.
+func (c *Client) rowsOf(ctx context.Context, entries []ListEntry, names map[int64]string, workers int) ([]Row, []error) {
+	rows := make([]Row, len(entries))
+	errs := make([]error, len(entries))
+	slots := make(chan struct{}, workers)
+	var wg sync.WaitGroup
+	for i := range entries {
+		slots <- struct{}{} // first a slot, so that pacing sees the answers of those done
+		if err := c.pace(ctx); err != nil {
+			errs[i] = err
+			<-slots
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-slots }()
+			rows[i], errs[i] = c.row(ctx, entries[i], names)
+		}()
+	}
+	wg.Wait()
+	return rows, errs
+}
+
+// pace waits for the per-user window to reset when it has fewer than paceReserve
+// requests left.
+func (c *Client) pace(ctx context.Context) error {
+	w := c.RateLimit().User
+	if !w.Known || w.Unlimited || w.Limit == 0 || w.Remaining >= paceReserve || w.Reset <= 0 {
+		return ctx.Err()
+	}
+	return c.sleep(ctx, w.Reset)
+}
+
+func (c *Client) row(ctx context.Context, e ListEntry, names map[int64]string) (Row, error) {
+	r := Row{Entry: e, Values: map[string][]Value{}}
+	q := FieldValueQuery{}
+	kind := EntityOrganization
+	if e.EntityType != nil {
+		kind = EntityType(*e.EntityType)
+	}
+	switch kind {
+	case EntityPerson:
+		q.PersonID = e.EntityID
+	case EntityOpportunity:
+		q.OpportunityID = e.EntityID
+	default:
+		q.OrganizationID = e.EntityID
+	}
+	if e.Entity != nil {
+		switch kind {
+		case EntityPerson:
+			if p, err := e.Entity.AsPerson(); err == nil {
+				r.Person = &p
+			}
+		case EntityOpportunity:
+			if o, err := e.Entity.AsOpportunity(); err == nil {
+				r.Opportunity = &o
+			}
+		default:
+			if o, err := e.Entity.AsOrganization(); err == nil {
+				r.Organization = &o
+			}
+		}
+	}
+	values, err := c.ListFieldValues(ctx, q)
+	if err != nil {
+		return Row{}, err
+	}
+	for _, v := range values {
+		// An entity's values include those of its entries on other lists: keep the
+		// global ones and this entry's.
+		if v.ListEntryID != 0 && v.ListEntryID != e.ID {
+			continue
+		}
+		name, ok := names[v.FieldID]
+		if !ok {
+			name = fmt.Sprintf("field %d", v.FieldID)
+		}
+		r.Values[name] = append(r.Values[name], v.Value)
+	}
+	return r, nil
+}
