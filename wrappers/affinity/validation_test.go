@@ -144,3 +144,57 @@ func BenchmarkResponseValidation(b *testing.B) {
 	b.ReportMetric(with/float64(b.N)/1e6, "validated-ms/10k")
 	b.ReportMetric(with/without, "overhead-ratio")
 }
+
+// The fake's lists, entries, fields, values, history, quotas and identity answer as
+// the spec says: every call through the validating middleware, no finding.
+func TestListsConformUnderValidation(t *testing.T) {
+	var seen collected
+	mw := validation(t, &seen)
+	c, fake := setup(t, affinity.WithMiddleware(mw.Wrap), affinity.WithRetries(0))
+	ctx := context.Background()
+	list := fake.GenerateList("Deal Flow", 12, 7)
+	if _, err := c.ListLists(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetList(ctx, list); err != nil {
+		t.Fatal(err)
+	}
+	for _, err := range c.ListRows(ctx, list, affinity.RowOptions{PageSize: 5}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	entry, err := c.CreateListEntry(ctx, list, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetListEntry(ctx, list, entry.ID); err != nil {
+		t.Fatal(err)
+	}
+	v, err := c.CreateFieldValue(ctx, affinity.NewFieldValue{FieldID: list*10 + 2, EntityID: 1000, ListEntryID: entry.ID, Value: affinity.NumberValue(5)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UpdateFieldValue(ctx, v.ID, affinity.NumberValue(6)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListFieldValueChanges(ctx, affinity.FieldValueChangeQuery{FieldID: list*10 + 2}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DeleteFieldValue(ctx, v.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DeleteListEntry(ctx, list, entry.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetQuotas(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.WhoAmI(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mw.Wait()
+	if fs := seen.take(); len(fs) != 0 {
+		t.Errorf("the fake's answers break the spec: %+v", fs)
+	}
+}
