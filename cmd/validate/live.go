@@ -27,7 +27,8 @@ Calls the read-only operations of one API through the project's clients, with th
 from AFFINITY_API_KEY (--api affinity) or APOLLO_API_KEY (--api apollo), and checks
 every answer against the spec. Without the key nothing is sent. It never writes.
 Affinity: pages of the organization listing, one organization, the organization
-fields. Apollo: the job postings of --org-id and, only with --allow-credits since they
+fields, the field values of that organization, all fields, the lists (the first with
+its fields and a page of its entries), the rate limit and whoami. Apollo: the job postings of --org-id and, only with --allow-credits since they
 cost credits, one search page, the enrichment of one company and its complete
 information.
 
@@ -231,8 +232,45 @@ func (s *liveSession) affinity(ctx context.Context, key string, hc *http.Client,
 	} else {
 		fmt.Fprintln(stderr, "validate live: no organization listed, so getOrganization was not called")
 	}
+	if firstID != 0 {
+		s.call(ctx, "listFieldValues", func(ctx context.Context) error {
+			_, err := c.ListFieldValues(ctx, affinity.FieldValueQuery{OrganizationID: firstID})
+			return err
+		})
+	}
 	s.call(ctx, "listOrganizationFields", func(ctx context.Context) error {
 		_, err := c.ListOrganizationFields(ctx)
+		return err
+	})
+	s.call(ctx, "listFields", func(ctx context.Context) error {
+		_, err := c.ListFields(ctx, affinity.FieldQuery{})
+		return err
+	})
+	// The lists, the first with its fields, and a page of its entries.
+	var listID int64
+	s.call(ctx, "listLists", func(ctx context.Context) error {
+		lists, err := c.ListLists(ctx)
+		if len(lists) > 0 {
+			listID = lists[0].ID
+		}
+		return err
+	})
+	if listID != 0 {
+		s.call(ctx, "getList", func(ctx context.Context) error {
+			_, err := c.GetList(ctx, listID)
+			return err
+		})
+		s.call(ctx, "listListEntries", func(ctx context.Context) error {
+			_, err := c.ListEntryPage(ctx, affinity.ListEntryQuery{ListID: listID, PageSize: 10}, "")
+			return err
+		})
+	}
+	s.call(ctx, "getRateLimit", func(ctx context.Context) error {
+		_, err := c.GetQuotas(ctx)
+		return err
+	})
+	s.call(ctx, "whoAmI", func(ctx context.Context) error {
+		_, err := c.WhoAmI(ctx)
 		return err
 	})
 	return nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,14 +46,17 @@ func TestLiveAffinityRecordsWithoutSecrets(t *testing.T) {
 	fake := affinitytest.NewServer(liveKey)
 	defer fake.Close()
 	fake.Generate(1200)
+	list := fake.GenerateList("Deal Flow", 3, 2)
 	rec := filepath.Join(t.TempDir(), "live.har")
 	code, out, stderr := live(t, map[string]string{"AFFINITY_API_KEY": liveKey},
 		"--api", "affinity", "--base-url", fake.URL, "--max-pages", "2", "--record", rec, "--strict")
-	if code != 0 || !strings.Contains(out, "4 exchanges checked: 4 passed, 0 failed") {
+	if code != 0 || !strings.Contains(out, "11 exchanges checked: 11 passed, 0 failed") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
 	}
 	reqs := fake.Requests()
-	want := []string{"GET /organizations", "GET /organizations", "GET /organizations/1000", "GET /organizations/fields"}
+	want := []string{"GET /organizations", "GET /organizations", "GET /organizations/1000", "GET /field-values",
+		"GET /organizations/fields", "GET /fields", "GET /lists", fmt.Sprintf("GET /lists/%d", list),
+		fmt.Sprintf("GET /lists/%d/list-entries", list), "GET /rate-limit", "GET /auth/whoami"}
 	for i, r := range reqs {
 		if got := r.Method + " " + r.Path; i >= len(want) || got != want[i] {
 			t.Errorf("request %d = %s", i, got)
@@ -73,7 +77,7 @@ func TestLiveAffinityRecordsWithoutSecrets(t *testing.T) {
 	// Recorded mode reads the recording back and finds it conforms.
 	var out2, errOut2 bytes.Buffer
 	if code := run(context.Background(), []string{"--api", "affinity", rec}, nil, &out2, &errOut2); code != 0 ||
-		!strings.Contains(out2.String(), "4 exchanges checked: 4 passed") {
+		!strings.Contains(out2.String(), "11 exchanges checked: 11 passed") {
 		t.Errorf("replaying the recording: exit %d\n%s%s", code, out2.String(), errOut2.String())
 	}
 }
@@ -103,9 +107,9 @@ func TestLiveFaultsAreReportedAndTheRunGoesOn(t *testing.T) {
 			if !strings.Contains(out, `"kind": "call-failed"`) && !strings.Contains(out, `"kind": "undocumented-status"`) {
 				t.Errorf("fault not reported:\n%s", out)
 			}
-			// The other operations still ran: the fields listing is always the last call.
+			// The other operations still ran: whoami is always the last call.
 			last := fake.Requests()[len(fake.Requests())-1]
-			if last.Path != "/organizations/fields" {
+			if last.Path != "/auth/whoami" {
 				t.Errorf("last request = %s %s; the run stopped early", last.Method, last.Path)
 			}
 			// And the recording of what it did get was written and reads back.
@@ -173,7 +177,7 @@ func TestLiveCutBodyIsAFindingOfItsOperation(t *testing.T) {
 	// finding of the operation it answered.
 	want := []string{
 		"searchOrganizations (affinity GET /organizations)\n  live#0 200 body (body): expected a complete body, found body cut short after 40 bytes: unexpected EOF",
-		"4 exchanges checked: 3 passed, 1 failed; 0 skipped",
+		"9 exchanges checked: 8 passed, 1 failed; 0 skipped",
 	}
 	for _, w := range want {
 		if !strings.Contains(out, w) {
