@@ -294,3 +294,24 @@ func TestEveryExampleConformsStrictly(t *testing.T) {
 		t.Errorf("only %d examples checked", checked)
 	}
 }
+
+// A field value's value takes the shapes its field types allow; anything else is a
+// finding at the value.
+func TestFieldValueOfTheWrongShapeIsAFinding(t *testing.T) {
+	v := validator(t, specs.Affinity)
+	for body, wantFinding := range map[string]bool{
+		`[{"id":1,"field_id":2,"entity_id":3,"value":"text"}]`:                                           false,
+		`[{"id":1,"field_id":2,"entity_id":3,"value":5000.5}]`:                                           false,
+		`[{"id":1,"field_id":2,"entity_id":3,"value":{"id":7,"text":"Won","rank":2,"color":1}}]`:         false,
+		`[{"id":1,"field_id":2,"entity_id":3,"value":{"city":"Paris","state":null,"country":"France"}}]`: false,
+		`[{"id":1,"field_id":2,"entity_id":3,"value":null}]`:                                             false,
+		`[{"id":1,"field_id":2,"entity_id":3,"value":true}]`:                                             true,
+		`[{"id":1,"field_id":2,"entity_id":3,"value":[1,2]}]`:                                            true,
+		`[{"id":1,"field_id":2,"entity_id":3,"value":{"colour":"red"}}]`:                                 true,
+	} {
+		fs := v.Validate(exchange("GET", "https://api.affinity.co/field-values?organization_id=3", 200, "application/json", body))
+		if got := len(fs) > 0; got != wantFinding || (got && !strings.HasPrefix(fs[0].Pointer, "/0/value")) {
+			t.Errorf("%s: findings %+v", body, fs)
+		}
+	}
+}
