@@ -183,9 +183,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		default:
 			w.WriteHeader(http.StatusMethodNotAllowed)
 		}
-	case s.serveLists(w, r, path):
 	default:
-		notFound(w, "Not found")
+		if !s.serveLists(w, r, path) {
+			notFound(w, "Not found")
+		}
 	}
 }
 
