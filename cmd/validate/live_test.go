@@ -216,3 +216,16 @@ func TestLiveEchoedKeyIsInNoOutput(t *testing.T) {
 		}
 	}
 }
+
+// Every call succeeds, yet an answer drifts from the spec: that is exit 1, not 0.
+func TestLiveDriftWithoutFailedCallsIsExitOne(t *testing.T) {
+	fake := affinitytest.NewServer(liveKey)
+	defer fake.Close()
+	fake.Generate(2)
+	fake.Fail(affinitytest.Fault{Status: 200, ContentType: "application/json",
+		Body: `{"organizations":[{"id":1000,"name":"Org 1000","domain":null,"domains":[],"global":false,"brand_new_member":1}],"next_page_token":null}`})
+	code, out, _ := live(t, map[string]string{"AFFINITY_API_KEY": liveKey}, "--api", "affinity", "--base-url", fake.URL, "--strict")
+	if code != 1 || !strings.Contains(out, "undocumented-field /organizations/0/brand_new_member") || strings.Contains(out, "failed calls") {
+		t.Errorf("exit %d, want 1 with the drift and no failed call:\n%s", code, out)
+	}
+}

@@ -70,6 +70,9 @@ components:
         owner_ids:
           type: array
           items: {type: integer}
+        parent_id:
+          type: integer
+          format: int32
     Orphan:
       description: nobody uses me
       type: string
@@ -108,5 +111,8 @@ func TestEveryRuleCanFire(t *testing.T) {
 	}
 	if !strings.Contains(got["id-int64"], "owner_ids") {
 		t.Errorf("id-int64 missed the integer array owner_ids: %s", got["id-int64"])
+	}
+	if !strings.Contains(got["id-int64"], "parent_id") {
+		t.Errorf("id-int64 accepted an int32 id, parent_id: %s", got["id-int64"])
 	}
 }

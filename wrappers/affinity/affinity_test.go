@@ -83,9 +83,18 @@ func TestOrganizationsStopsEarlyWithoutFetchingMore(t *testing.T) {
 }
 
 // scripted serves fixed pages by page_token, to reach cases the fake never produces.
+// It ends any listing after 20 requests, failing the test, so that a broken loop guard
+// fails at once instead of hanging until the package timeout.
 func scripted(t *testing.T, pages map[string]string) *affinity.Client {
 	t.Helper()
+	var requests atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if requests.Add(1) > 20 {
+			t.Errorf("more than 20 requests: the listing does not stop")
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"organizations":[],"next_page_token":null}`)
+			return
+		}
 		body, ok := pages[r.URL.Query().Get("page_token")]
 		if !ok {
 			t.Errorf("unexpected page_token %q", r.URL.Query().Get("page_token"))
@@ -459,5 +468,53 @@ func TestRateLimitedWithoutRetryAfterWaitsForReset(t *testing.T) {
 	}
 	if w := sleeps.get(); len(w) != 1 || w[0] != 42*time.Second {
 		t.Errorf("waits = %v, want exactly the 42s reset", w)
+	}
+}
+
+// sentThenFailed forwards each request, so the server acts on it, and then reports a
+// transport error, as a connection reset after the server read the request does.
+type sentThenFailed struct{ next http.RoundTripper }
+
+func (s sentThenFailed) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := s.next.RoundTrip(r)
+	if err == nil {
+		resp.Body.Close()
+	}
+	return nil, errors.New("connection reset by peer")
+}
+
+func TestCreateIsNotRepeatedAfterAnErrorOnceSent(t *testing.T) {
+	c, fake := setup(t, affinity.WithHTTPClient(&http.Client{Transport: sentThenFailed{http.DefaultTransport}}))
+	if _, err := c.CreateOrganization(context.Background(), affinity.NewOrganization{Name: "Once"}); err == nil {
+		t.Fatal("want the transport error")
+	}
+	if fake.Hits() != 1 || fake.Len() != 1 {
+		t.Errorf("hits %d, stored %d; a create the server saw must not be sent again", fake.Hits(), fake.Len())
+	}
+}
+
+// Each interaction bound goes to its own parameter: min_ for After, max_ for Before.
+func TestInteractionBoundsAreSentAsNamed(t *testing.T) {
+	c, fake := setup(t)
+	kinds := []affinity.InteractionKind{affinity.FirstEmail, affinity.LastEmail, affinity.LastInteraction,
+		affinity.LastEvent, affinity.FirstEvent, affinity.NextEvent}
+	for i, kind := range kinds {
+		after := time.Date(2020, 1, 1+i, 0, 0, 0, 0, time.UTC)
+		before := time.Date(2021, 1, 1+i, 0, 0, 0, 0, time.UTC)
+		q := affinity.OrganizationQuery{WithInteractionDates: true,
+			After: map[affinity.InteractionKind]time.Time{kind: after}, Before: map[affinity.InteractionKind]time.Time{kind: before}}
+		if _, err := c.OrganizationPage(context.Background(), q, ""); err != nil {
+			t.Fatal(err)
+		}
+		reqs := fake.Requests()
+		got := reqs[len(reqs)-1].Query
+		if got.Get("min_"+string(kind)+"_date") != after.Format(time.RFC3339) || got.Get("max_"+string(kind)+"_date") != before.Format(time.RFC3339) {
+			t.Errorf("%s: query %v", kind, got)
+		}
+		for k := range got { // no bound of another kind, and no swapped one
+			if (strings.HasPrefix(k, "min_") || strings.HasPrefix(k, "max_")) && k != "min_"+string(kind)+"_date" && k != "max_"+string(kind)+"_date" {
+				t.Errorf("%s: unexpected bound %s", kind, k)
+			}
+		}
 	}
 }

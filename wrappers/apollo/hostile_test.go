@@ -2,6 +2,7 @@ package apollo_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -141,5 +142,45 @@ func TestEchoedKeyIsRedacted(t *testing.T) {
 		if strings.Contains(text, key) {
 			t.Errorf("%s shows the key: %s", what, text)
 		}
+	}
+}
+
+// total_pages of exactly 500 is not a capped search: page 500 is its last page.
+func TestFiveHundredPagesAreNotCapped(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			Page int `json:"page"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		hits.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"organizations":[{"id":"o%d","name":"Co"}],"pagination":{"page":%d,"per_page":1,"total_entries":500,"total_pages":500}}`, body.Page, body.Page)
+	}))
+	defer srv.Close()
+	c, err := apollo.NewClient(key, apollo.WithBaseURL(srv.URL+"/api/v1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := c.CompanyPage(context.Background(), apollo.CompanyQuery{PerPage: 1}, 500)
+	if err != nil || p.Capped {
+		t.Errorf("page 500 of 500: capped %v, %v", p.Capped, err)
+	}
+	p, _ = c.CompanyPage(context.Background(), apollo.CompanyQuery{PerPage: 1}, 499)
+	if p.Capped {
+		t.Error("page 499 reported as capped")
+	}
+}
+
+func TestMalformedEmployeeRangesAreRefused(t *testing.T) {
+	c, fake := setup(t)
+	for _, r := range []string{"1,", ",10", "1-10", "a,b", "1,10,100", " 1,10"} {
+		var pe *apollo.ParamError
+		if _, err := c.CompanyPage(context.Background(), apollo.CompanyQuery{EmployeeRanges: []string{r}}, 1); !errors.As(err, &pe) {
+			t.Errorf("range %q: %v, want a ParamError", r, err)
+		}
+	}
+	if fake.Hits() != 0 {
+		t.Errorf("malformed ranges were sent (%d requests)", fake.Hits())
 	}
 }
