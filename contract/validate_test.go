@@ -2,6 +2,7 @@ package contract
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -312,6 +313,48 @@ func TestFieldValueOfTheWrongShapeIsAFinding(t *testing.T) {
 		fs := v.Validate(exchange("GET", "https://api.affinity.co/field-values?organization_id=3", 200, "application/json", body))
 		if got := len(fs) > 0; got != wantFinding || (got && !strings.HasPrefix(fs[0].Pointer, "/0/value")) {
 			t.Errorf("%s: findings %+v", body, fs)
+		}
+	}
+}
+
+func pathsValidator(t *testing.T, opts ...Option) *Validator {
+	t.Helper()
+	doc, err := specs.LoadFile(context.Background(), "testdata/paths.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New("paths", doc, opts...)
+}
+
+func TestValidatorPathsTheShippedSpecsDoNotReach(t *testing.T) {
+	ok := exchange("GET", "https://api.example.test/v2/things?api_key=k-1", 200, "application/json", `{"byName":{"a":{"size":1}}}`)
+	ok.ResponseHeader.Set("X-Trace", "t1")
+	if fs := pathsValidator(t, Strict(), CheckRequests()).Validate(ok); len(fs) != 0 {
+		t.Fatalf("conforming exchange: %+v", fs)
+	}
+	// A required response header that is missing.
+	noTrace := exchange("GET", "https://api.example.test/v2/things", 200, "application/json", `{}`)
+	fs := pathsValidator(t).Validate(noTrace)
+	if len(fs) != 1 || fs[0].Kind != KindHeader || fs[0].Pointer != "/X-Trace" || fs[0].Found != "(none)" {
+		t.Errorf("missing required header: %+v", fs)
+	}
+	// An undocumented member inside a map value whose schema has properties.
+	extra := exchange("GET", "https://api.example.test/v2/things", 200, "application/json", `{"byName":{"a":{"size":1,"colour":"red"}}}`)
+	extra.ResponseHeader.Set("X-Trace", "t1")
+	fs = pathsValidator(t, Strict()).Validate(extra)
+	if len(fs) != 1 || fs[0].Kind != KindUndocumentedField || fs[0].Pointer != "/byName/a/colour" {
+		t.Errorf("undocumented member in a map value: %+v", fs)
+	}
+	// A key that breaks its pattern is a finding, and the report still hides it.
+	badKey := exchange("GET", "https://api.example.test/v2/things?api_key=secret-value-1", 200, "application/json", `{}`)
+	badKey.ResponseHeader.Set("X-Trace", "t1")
+	fs = pathsValidator(t, CheckRequests()).Validate(badKey)
+	if len(fs) != 1 || fs[0].Pointer != "/api_key" || fs[0].Found != "REDACTED" {
+		t.Errorf("bad key: %+v", fs)
+	}
+	for _, f := range fs {
+		if strings.Contains(fmt.Sprintf("%+v", f), "secret-value-1") {
+			t.Errorf("finding shows the key: %+v", f)
 		}
 	}
 }
