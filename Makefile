@@ -8,7 +8,7 @@ OAPI_CODEGEN := $(GO) run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codeg
 STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck
 
 .PHONY: all generate check-generated recordings check-recordings lint-specs fmt-check vet \
-	staticcheck tidy-check test fuzz check bench
+	staticcheck tidy-check test fuzz check bench mutate
 
 all: check
 
@@ -68,6 +68,18 @@ FUZZTIME ?= 10s
 fuzz:
 	@for f in FuzzReadHAR FuzzReadVCR FuzzReadLines FuzzDecodeJSON; do \
 		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 50x ./contract || exit 1; \
+	done
+
+## mutate: mutation testing of every hand-written package (generated code and test
+## helpers left out), with efficacy and mutant coverage per package. Takes long; not
+## part of check. GREMLINS pins the version.
+GREMLINS ?= $(GO) run github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
+MUTATE_PKGS ?= ./internal/httpcore ./internal/redact ./internal/speclint ./contract ./wrappers/affinity ./wrappers/apollo ./cmd/validate
+mutate:
+	@for p in $(MUTATE_PKGS); do \
+		echo "== $$p"; \
+		GOFLAGS=-count=1 $(GREMLINS) unleash --workers 2 --timeout-coefficient 3 --output-statuses ltn $$p 2>&1 | \
+			grep -E "^(Killed|Timed out|Test efficacy|Mutator coverage)|LIVED|NOT COVERED" || exit 1; \
 	done
 
 ## bench: the benchmarks whose figures BENCHMARKS.md reports

@@ -53,6 +53,9 @@ func Decode[T, R any](d *Doer[R], op string, resp *http.Response, callErr error,
 // fail builds the wrapper's error for an answer whose body has been read; cause is set
 // for a 2xx body that did not decode.
 func (d *Doer[R]) fail(op string, resp *http.Response, body []byte, cause error) error {
+	if cause == nil && len(body) > maxErrorRead {
+		body = body[:maxErrorRead] // the byte read past the limit, to tell it was reached
+	}
 	now := time.Now()
 	f := &Failure[R]{
 		Method:     resp.Request.Method,

@@ -1,0 +1,287 @@
+package httpcore
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestSettersRefuseBadValuesNamingTheOption(t *testing.T) {
+	s := DefaultSettings("https://api.example.test", "ua")
+	if s.MaxRetries != DefaultMaxRetries || s.MinBackoff != DefaultMinBackoff || s.MaxBackoff != DefaultMaxBackoff ||
+		s.MaxBodyBytes != DefaultMaxBodyBytes || s.MaxServerWait != DefaultMaxServerWait || s.UserAgent != "ua" {
+		t.Fatalf("defaults = %+v", s)
+	}
+	bad := map[string]error{
+		"WithBaseURL":       s.SetBaseURL("ftp://x"),
+		"WithBaseURL host":  s.SetBaseURL("https://"),
+		"WithHTTPClient":    s.SetHTTPClient(nil),
+		"WithRetries":       s.SetRetries(-1),
+		"WithBackoff":       s.SetBackoff(0, time.Second),
+		"WithBackoff order": s.SetBackoff(2*time.Second, time.Second),
+		"WithLogger":        s.SetLogger(nil),
+		"WithMaxBodyBytes":  s.SetMaxBodyBytes(1023),
+		"WithMaxRetryWait":  s.SetMaxServerWait(-time.Second),
+		"WithRequestEditor": s.AddEditor(nil),
+		"WithMiddleware":    s.AddMiddleware(nil),
+	}
+	for option, err := range bad {
+		if err == nil || !strings.HasPrefix(err.Error(), strings.Fields(option)[0]+":") {
+			t.Errorf("%s: error %v, want one naming the option", option, err)
+		}
+	}
+	if s.BaseURL != "https://api.example.test" || s.HTTPClient != nil || s.MaxRetries != DefaultMaxRetries || s.MinBackoff != DefaultMinBackoff ||
+		s.Logger != nil || s.MaxBodyBytes != DefaultMaxBodyBytes || s.MaxServerWait != DefaultMaxServerWait || s.Editors != nil || s.Middleware != nil {
+		t.Errorf("a refused value changed the settings: %+v", s)
+	}
+	good := []error{s.SetBaseURL("http://127.0.0.1:8080/api"), s.SetRetries(0), s.SetBackoff(time.Second, time.Second),
+		s.SetMaxBodyBytes(1024), s.SetMaxServerWait(0), s.SetLogger(slog.Default())}
+	for i, err := range good {
+		if err != nil {
+			t.Errorf("good value %d refused: %v", i, err)
+		}
+	}
+	if s.BaseURL != "http://127.0.0.1:8080/api" || s.MaxRetries != 0 || s.MinBackoff != time.Second || s.MaxBodyBytes != 1024 {
+		t.Errorf("settings = %+v", s)
+	}
+}
+
+func TestClientIsACopyWithMiddlewareInOrderAndAnOriginGuard(t *testing.T) {
+	var order []string
+	mark := func(name string) func(http.RoundTripper) http.RoundTripper {
+		return func(next http.RoundTripper) http.RoundTripper {
+			return roundTrip(func(r *http.Request) (*http.Response, error) {
+				order = append(order, name)
+				return next.RoundTrip(r)
+			})
+		}
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	callerCheck := 0
+	caller := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { callerCheck++; return nil }}
+	s := DefaultSettings(srv.URL, "")
+	_ = s.SetHTTPClient(caller)
+	_ = s.AddMiddleware(mark("inner"))
+	_ = s.AddMiddleware(mark("outer"))
+	c := s.client()
+	if c == caller || caller.Transport != nil {
+		t.Fatal("the caller's client was used or changed")
+	}
+	resp, err := c.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if strings.Join(order, ",") != "outer,inner" {
+		t.Errorf("middleware order = %v, want the first added closest to the network", order)
+	}
+	// Same origin: followed, without Referer, and the caller's own policy is asked.
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/b", nil)
+	req.Header.Set("Referer", srv.URL+"/a?api_key=K")
+	req.Response = &http.Response{StatusCode: 302}
+	if err := c.CheckRedirect(req, []*http.Request{req}); err != nil || req.Header.Get("Referer") != "" || callerCheck != 1 {
+		t.Errorf("same origin: %v, Referer %q, caller asked %d times", err, req.Header.Get("Referer"), callerCheck)
+	}
+	// Another port of the same host: refused, named, key-free.
+	other, _ := http.NewRequest(http.MethodGet, strings.Replace(srv.URL, "127.0.0.1:", "127.0.0.1:1", 1)+"/x?api_key=K", nil)
+	other.Response = &http.Response{StatusCode: 307}
+	err = c.CheckRedirect(other, []*http.Request{req})
+	var re *RedirectError
+	if !errors.As(err, &re) || re.StatusCode != 307 || strings.Contains(re.Location, "=K") || !strings.Contains(err.Error(), "refused") {
+		t.Errorf("other origin: %v", err)
+	}
+	// Without a policy of the caller's, ten redirects are the most.
+	plain := DefaultSettings(srv.URL, "")
+	if err := plain.client().CheckRedirect(req, make([]*http.Request, 10)); err == nil {
+		t.Error("an eleventh redirect was followed")
+	}
+	if err := plain.client().CheckRedirect(req, make([]*http.Request, 9)); err != nil {
+		t.Errorf("a tenth redirect was refused: %v", err)
+	}
+}
+
+type roundTrip func(*http.Request) (*http.Response, error)
+
+func (f roundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestOriginOf(t *testing.T) {
+	same := [][2]string{{"https://h", "https://h:443/x"}, {"http://H", "http://h:80"}, {"HTTPS://h.example/a", "https://h.example/b"}}
+	for _, p := range same {
+		a, _ := url.Parse(p[0])
+		b, _ := url.Parse(p[1])
+		if originOf(a) != originOf(b) {
+			t.Errorf("%s and %s should be one origin", p[0], p[1])
+		}
+	}
+	differ := [][2]string{{"https://h", "http://h"}, {"https://h", "https://h:8443"}, {"https://h", "https://g"}}
+	for _, p := range differ {
+		a, _ := url.Parse(p[0])
+		b, _ := url.Parse(p[1])
+		if originOf(a) == originOf(b) {
+			t.Errorf("%s and %s should be two origins", p[0], p[1])
+		}
+	}
+}
+
+func TestErrorTextAndStatusIs(t *testing.T) {
+	got := ErrorText("getThing", 429, nil, "slow down", 3*time.Second, "", "CODE", "request r1")
+	if got != "getThing: HTTP 429: slow down (CODE) (request r1) (retry after 3s)" {
+		t.Errorf("ErrorText = %q", got)
+	}
+	got = ErrorText("getThing", 200, errors.New("bad json"), "", 0)
+	if got != "getThing: HTTP 200: malformed response body: bad json" {
+		t.Errorf("ErrorText = %q", got)
+	}
+	cases := []struct {
+		code      int
+		malformed bool
+		target    error
+		want      bool
+	}{
+		{401, false, ErrUnauthorized, true}, {403, false, ErrUnauthorized, false},
+		{403, false, ErrForbidden, true}, {404, false, ErrForbidden, false},
+		{404, false, ErrNotFound, true}, {410, false, ErrNotFound, false},
+		{429, false, ErrRateLimited, true}, {503, false, ErrRateLimited, false},
+		{200, true, ErrMalformedBody, true}, {200, false, ErrMalformedBody, false},
+		{404, false, io.EOF, false},
+	}
+	for _, c := range cases {
+		if StatusIs(c.code, c.malformed, c.target) != c.want {
+			t.Errorf("StatusIs(%d, %v, %v) != %v", c.code, c.malformed, c.target, c.want)
+		}
+	}
+}
+
+func TestCountInto(t *testing.T) {
+	var known, unlimited bool
+	var n int64 = 7
+	if CountInto("", &known, &unlimited, &n) || known || n != 7 {
+		t.Error("an absent value changed the window")
+	}
+	if !CountInto("12", &known, &unlimited, &n) || !known || unlimited || n != 12 {
+		t.Errorf("12: known %v unlimited %v n %d", known, unlimited, n)
+	}
+	if CountInto("unlimited", &known, &unlimited, &n) || !unlimited || n != 12 {
+		t.Errorf("unlimited: unlimited %v n %d", unlimited, n)
+	}
+}
+
+func TestRetryAfterBounds(t *testing.T) {
+	now := time.Now()
+	if got := ParseRetryAfter("0.001", now); got != time.Millisecond {
+		t.Errorf("a millisecond = %s", got)
+	}
+	if got := ParseRetryAfter("9223372036", now); got != 9223372036*time.Second {
+		t.Errorf("the largest whole-second wait = %s", got)
+	}
+	if got := ParseRetryAfter("9223372037", now); got != 0 {
+		t.Errorf("one second past the largest = %s, want 0", got)
+	}
+}
+
+func TestBackoffStartsAtTheMinimum(t *testing.T) {
+	d := NewDoer(Config[struct{}]{MinBackoff: 10 * time.Millisecond, MaxBackoff: time.Second})
+	for range 20 {
+		if w := d.backoff(0); w != 10*time.Millisecond {
+			t.Fatalf("first backoff = %s, want exactly the minimum", w)
+		}
+	}
+	seenAbove := false
+	for range 50 {
+		w := d.backoff(1)
+		if w < 10*time.Millisecond || w > 20*time.Millisecond {
+			t.Fatalf("second backoff = %s, want 10ms to 20ms", w)
+		}
+		seenAbove = seenAbove || w > 10*time.Millisecond
+	}
+	if !seenAbove {
+		t.Error("the second backoff never went past the minimum")
+	}
+}
+
+func TestServerWaitCapIsInclusive(t *testing.T) {
+	for _, c := range []struct {
+		retryAfter string
+		slept      bool
+	}{{"60", true}, {"61", false}} {
+		srv, hits := script(t, answer(429, "Retry-After", c.retryAfter))
+		var s sleeps
+		d := NewDoer(Config[struct{}]{MaxRetries: 1, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond, MaxServerWait: time.Minute,
+			Sleep: s.sleep, Idempotent: func(*http.Request) bool { return true }})
+		req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
+		resp, err := d.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if slept := len(s.waits) == 1; slept != c.slept || (c.slept && (*hits != 2 || s.waits[0] != time.Minute)) || (!c.slept && *hits != 1) {
+			t.Errorf("Retry-After %s: waits %v, hits %d", c.retryAfter, s.waits, *hits)
+		}
+	}
+}
+
+func TestDecodeBoundsBodies(t *testing.T) {
+	big := strings.Repeat("x", 100<<10)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		if r.URL.Path == "/error" {
+			w.WriteHeader(500)
+		}
+		_, _ = io.WriteString(w, big)
+	}))
+	defer srv.Close()
+	for _, idempotent := range []bool{true, false} { // read in Do, or in Decode
+		d := NewDoer(Config[struct{}]{MaxBodyBytes: 50 << 10, Idempotent: func(*http.Request) bool { return idempotent }})
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/ok", nil)
+		resp, err := d.Do(req)
+		_, err = Decode[string](d, "getBig", resp, err)
+		if !errors.Is(err, ErrBodyTooLarge) {
+			t.Errorf("idempotent %v: 100 KiB over a 50 KiB limit: %v", idempotent, err)
+		}
+		req, _ = http.NewRequest(http.MethodGet, srv.URL+"/error", nil)
+		resp, err = d.Do(req)
+		_, err = Decode[string](d, "getBig", resp, err)
+		var f *Failure[struct{}]
+		if !errors.As(err, &f) || f.StatusCode != 500 || len(f.Snippet) != MaxErrorBody || len(f.Body) != maxErrorRead || len(f.Message) > MaxErrorBody {
+			t.Errorf("idempotent %v: error body kept %d bytes, snippet %d, message %d", idempotent, len(f.Body), len(f.Snippet), len(f.Message))
+		}
+	}
+}
+
+func TestDecodeChecksRequiredMembers(t *testing.T) {
+	srv, _ := script(t)
+	d := NewDoer(Config[struct{}]{})
+	req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
+	resp, err := d.Do(req)
+	type answer struct{ OK bool }
+	_, err = Decode(d, "getThing", resp, err, func(a *answer) error {
+		return &MissingMember{Member: "ok", Reason: "false"}
+	})
+	var f *Failure[struct{}]
+	if !errors.As(err, &f) || !StatusIs(f.StatusCode, f.Err != nil, ErrMalformedBody) || !strings.Contains(err.Error(), "ok: false") {
+		t.Errorf("err = %v", err)
+	}
+	if !bytes.Contains(f.Snippet, []byte(`"ok"`)) {
+		t.Errorf("snippet = %q", f.Snippet)
+	}
+}
+
+func TestSleepHonoursTheContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := Sleep(ctx, time.Hour); !errors.Is(err, context.Canceled) {
+		t.Errorf("Sleep on a done context = %v", err)
+	}
+	if err := Sleep(context.Background(), time.Microsecond); err != nil {
+		t.Errorf("Sleep = %v", err)
+	}
+}
