@@ -358,3 +358,29 @@ func TestValidatorPathsTheShippedSpecsDoNotReach(t *testing.T) {
 		}
 	}
 }
+
+// The request patterns of the search filters hold: a loosened pattern in the spec lets
+// one of these through and fails this test.
+func TestSearchFilterPatterns(t *testing.T) {
+	v := validator(t, specs.Apollo, CheckRequests())
+	ex := exchange("POST", "https://api.apollo.io/api/v1/mixed_companies/search", 200, "application/json", `{"pagination":{"page":1,"per_page":10,"total_entries":0,"total_pages":0}}`)
+	ex.RequestHeader.Set("Content-Type", "application/json")
+	ex.RequestBody = []byte(`{"organization_num_employees_ranges":["1,100","1,"],"revenue_range":{"min":"1e6","max":""},` +
+		`"latest_funding_date_range":{"min":"2024/01/01","max":"2024-12-31"},"prospected_by_current_team":["maybe"]}`)
+	want := map[string]bool{
+		"/organization_num_employees_ranges/1": true,
+		"/revenue_range/min":                   true,
+		"/latest_funding_date_range/min":       true,
+		"/prospected_by_current_team/0":        true,
+	}
+	got := v.Validate(ex)
+	for _, f := range got {
+		if f.Kind != KindRequest || !want[f.Pointer] {
+			t.Errorf("unexpected finding %+v", f)
+		}
+		delete(want, f.Pointer)
+	}
+	for p := range want {
+		t.Errorf("no finding at %s; findings %+v", p, got)
+	}
+}

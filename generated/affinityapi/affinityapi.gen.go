@@ -152,7 +152,9 @@ type FieldValueChange struct {
 	ChangedAt time.Time `json:"changed_at"`
 
 	// Changer A person, as a list entry's entity and a change's author show one. `type` is
-	// 0 external, 1 internal (a user of the account).
+	// 0 external, 1 internal (a user of the account). `first_name` and `last_name` are
+	// always there (null when unknown); requiring them keeps an opportunity or an
+	// organization from passing as a person.
 	Changer *Person `json:"changer,omitempty"`
 
 	// EntityID Id of the person, organization or opportunity.
@@ -366,13 +368,16 @@ type Location struct {
 	StreetAddress *string `json:"street_address,omitempty"`
 }
 
-// Opportunity An opportunity (a deal), as an entry of an opportunity list shows one.
+// Opportunity An opportunity (a deal), as an entry of an opportunity list shows one. `id` and
+// `name` are required: without them a person with a member of the wrong type would
+// pass as an opportunity, since the entity's kind is told only by the entry's
+// `entity_type`.
 type Opportunity struct {
 	// ID Unique id of the opportunity.
-	ID *int64 `json:"id,omitempty"`
+	ID int64 `json:"id"`
 
 	// Name Name of the opportunity.
-	Name *string `json:"name,omitempty"`
+	Name string `json:"name"`
 
 	// OrganizationIDs Ids of the organizations on the opportunity.
 	OrganizationIDs *[]int64 `json:"organization_ids,omitempty"`
@@ -464,19 +469,21 @@ type OrganizationUpdate struct {
 }
 
 // Person A person, as a list entry's entity and a change's author show one. `type` is
-// 0 external, 1 internal (a user of the account).
+// 0 external, 1 internal (a user of the account). `first_name` and `last_name` are
+// always there (null when unknown); requiring them keeps an opportunity or an
+// organization from passing as a person.
 type Person struct {
 	// Emails Every address of the person.
 	Emails *[]string `json:"emails,omitempty"`
 
 	// FirstName First name.
-	FirstName *string `json:"first_name,omitempty"`
+	FirstName *string `json:"first_name"`
 
 	// ID Unique id of the person.
 	ID *int64 `json:"id,omitempty"`
 
 	// LastName Last name.
-	LastName *string `json:"last_name,omitempty"`
+	LastName *string `json:"last_name"`
 
 	// PrimaryEmail The address most likely to reach the person now.
 	PrimaryEmail *string `json:"primary_email,omitempty"`

@@ -1,6 +1,8 @@
 // Package speclint holds the project's own rules for its OpenAPI documents, beyond what
 // kin-openapi's validation checks: complete operation metadata, descriptions everywhere,
-// int64 ids, an example for every success response, and no unused components.
+// int64 ids, an example for every success response, no unused components, every
+// member carried by some example, and no example member whose type could change with
+// the example still valid.
 package speclint
 
 import (
@@ -26,7 +28,8 @@ func (p Problem) String() string { return fmt.Sprintf("%s: %s [%s]", p.Where, p.
 // Check applies every rule to doc, which must already be loaded and valid, and returns
 // the problems sorted by place.
 func Check(doc *openapi3.T) []Problem {
-	c := &checker{seen: map[*openapi3.Schema]bool{}}
+	c := &checker{seen: map[*openapi3.Schema]bool{}, members: members{
+		where: map[*openapi3.Schema]string{}, exercised: map[*openapi3.Schema]map[string]bool{}}}
 	c.operations(doc)
 	for _, name := range slices.Sorted(maps.Keys(doc.Components.Schemas)) {
 		ref := doc.Components.Schemas[name]
@@ -40,6 +43,7 @@ func Check(doc *openapi3.T) []Problem {
 		c.parameter("components/parameters/"+name, doc.Components.Parameters[name].Value)
 	}
 	c.unused(doc)
+	c.unexercised()
 	sort.SliceStable(c.problems, func(i, j int) bool { return c.problems[i].Where < c.problems[j].Where })
 	return c.problems
 }
@@ -47,6 +51,7 @@ func Check(doc *openapi3.T) []Problem {
 type checker struct {
 	problems []Problem
 	seen     map[*openapi3.Schema]bool
+	members  members
 }
 
 func (c *checker) add(rule, where, format string, args ...any) {
@@ -129,10 +134,14 @@ func (c *checker) media(where string, m *openapi3.MediaType, needExample bool) {
 	if needExample && len(examples) == 0 {
 		c.add("success-example", where, "success response has no example")
 	}
+	c.members.reach(where, m.Schema)
 	for _, name := range slices.Sorted(maps.Keys(examples)) {
 		if err := m.Schema.Value.VisitJSON(examples[name], openapi3.MultiErrors()); err != nil {
 			c.add("example-valid", where+" "+name, "example does not match its schema: %s", schemaErrorText(err))
+			continue
 		}
+		c.members.exercise(m.Schema.Value, examples[name])
+		c.mutation(where+" "+name, m.Schema.Value, examples[name])
 	}
 }
 

@@ -54,6 +54,12 @@ paths:
           required: true
           description: the id
           schema: {type: integer, format: int64}
+      requestBody:
+        content:
+          application/json:
+            schema:
+              $ref: "#/components/schemas/Thing"
+            example: {note: hello, parent_id: 3}
       responses:
         "200":
           description: ok
@@ -73,6 +79,12 @@ components:
         parent_id:
           type: integer
           format: int32
+        note:
+          description: any type passes
+        legacy:
+          description: kept for old readers
+          type: string
+          deprecated: true
     Orphan:
       description: nobody uses me
       type: string
@@ -100,6 +112,8 @@ func TestEveryRuleCanFire(t *testing.T) {
 		"success-example":       "GET /things/{thing_id} 200 application/json",
 		"example-valid":         "POST /things/{thing_id} 200 application/json example",
 		"unused-component":      "components/schemas/Orphan",
+		"example-mutation":      "POST /things/{thing_id} request application/json example /note",
+		"member-exercised":      "components/schemas/Thing/owner_ids",
 	}
 	for rule, where := range want {
 		if !strings.Contains(got[rule], where) {
@@ -112,7 +126,41 @@ func TestEveryRuleCanFire(t *testing.T) {
 	if !strings.Contains(got["id-int64"], "owner_ids") {
 		t.Errorf("id-int64 missed the integer array owner_ids: %s", got["id-int64"])
 	}
+	if strings.Contains(got["example-mutation"], "parent_id") || strings.Contains(got["example-mutation"], "example /;") {
+		t.Errorf("example-mutation fired on a typed member: %s", got["example-mutation"])
+	}
+	if strings.Contains(got["member-exercised"], "parent_id") || strings.Contains(got["member-exercised"], "note") {
+		t.Errorf("member-exercised fired on a member an example carries: %s", got["member-exercised"])
+	}
+	if strings.Contains(got["member-exercised"], "legacy") {
+		t.Errorf("member-exercised asked for an example of a deprecated member: %s", got["member-exercised"])
+	}
 	if !strings.Contains(got["id-int64"], "parent_id") {
 		t.Errorf("id-int64 accepted an int32 id, parent_id: %s", got["id-int64"])
+	}
+}
+
+// A member's type changed or dropped in the shipped spec is caught by the examples:
+// changed, an example no longer validates; dropped, an example's mutation still does.
+func TestExamplesNoticeADriftedMemberType(t *testing.T) {
+	for _, c := range []struct {
+		change func(*openapi3.Schema)
+		rule   string
+	}{
+		{func(s *openapi3.Schema) { s.Type = &openapi3.Types{"string"} }, "example-valid"},
+		{func(s *openapi3.Schema) { s.Type = nil }, "example-mutation"},
+	} {
+		doc, err := specs.Load(context.Background(), specs.Affinity)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.change(doc.Components.Schemas["ListEntry"].Value.Properties["entity_type"].Value)
+		found := false
+		for _, p := range speclint.Check(doc) {
+			found = found || (p.Rule == c.rule && strings.Contains(p.Where+p.What, "entity_type"))
+		}
+		if !found {
+			t.Errorf("ListEntry.entity_type changed: no %s problem naming it", c.rule)
+		}
 	}
 }
