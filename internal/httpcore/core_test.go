@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -283,5 +284,121 @@ func TestSleepHonoursTheContext(t *testing.T) {
 	}
 	if err := Sleep(context.Background(), time.Microsecond); err != nil {
 		t.Errorf("Sleep = %v", err)
+	}
+}
+
+// failing answers every request with err and counts the attempts in *calls.
+func failing(err error, calls *int) *http.Client {
+	return &http.Client{Transport: roundTrip(func(*http.Request) (*http.Response, error) {
+		*calls++
+		return nil, err
+	})}
+}
+
+func TestTransportErrorsRetryOnlyWhatIsSafeToRepeat(t *testing.T) {
+	dial := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+	reset := &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")}
+	dns := &net.DNSError{Err: "no such host", Name: "api.example.test"}
+	for _, c := range []struct {
+		name       string
+		err        error
+		idempotent bool
+		calls      int
+	}{
+		{"dial error on a create", dial, false, 3},
+		{"DNS error on a create", dns, false, 3},
+		{"reset on a create", reset, false, 1},
+		{"reset on a read", reset, true, 3},
+	} {
+		var calls int
+		var s sleeps
+		d := NewDoer(Config[struct{}]{HTTPClient: failing(c.err, &calls), MaxRetries: 2,
+			MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond, Sleep: s.sleep,
+			Idempotent: func(*http.Request) bool { return c.idempotent }})
+		req, _ := http.NewRequest(http.MethodPost, "https://api.example.test/v1/x?api_key=sk-secret-123", nil)
+		resp, err := d.Do(req)
+		if resp != nil || err == nil {
+			t.Fatalf("%s: resp %v, err %v", c.name, resp, err)
+		}
+		if !errors.Is(err, c.err) {
+			t.Errorf("%s: error %v does not wrap the transport's", c.name, err)
+		}
+		if strings.Contains(err.Error(), "sk-secret-123") {
+			t.Errorf("%s: the error shows the key: %v", c.name, err)
+		}
+		if calls != c.calls || len(s.waits) != c.calls-1 {
+			t.Errorf("%s: %d calls and %d waits, want %d calls", c.name, calls, len(s.waits), c.calls)
+		}
+	}
+}
+
+func TestTransportRetryStopsWhenTheContextEnds(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var calls int
+	d := NewDoer(Config[struct{}]{HTTPClient: failing(&net.OpError{Op: "dial", Net: "tcp", Err: errors.New("refused")}, &calls),
+		MaxRetries: 5, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond,
+		Sleep: func(context.Context, time.Duration) error { cancel(); return context.Canceled }})
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "https://api.example.test/", nil)
+	if _, err := d.Do(req); !errors.Is(err, context.Canceled) || calls != 1 {
+		t.Errorf("err %v after %d calls, want context.Canceled after 1", err, calls)
+	}
+}
+
+func TestUserAgentAndARepeatedBody(t *testing.T) {
+	var agents, bodies []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		agents, bodies = append(agents, r.UserAgent()), append(bodies, string(b))
+		if len(bodies) == 1 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+	}))
+	defer srv.Close()
+	var s sleeps
+	d := NewDoer(Config[struct{}]{UserAgent: "orgapis-test/1", MaxRetries: 1, MinBackoff: time.Millisecond,
+		MaxBackoff: time.Millisecond, Sleep: s.sleep, Idempotent: func(*http.Request) bool { return true }})
+	req, _ := http.NewRequest(http.MethodPut, srv.URL, strings.NewReader(`{"name":"Acme"}`))
+	resp, err := d.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if len(bodies) != 2 || bodies[0] != `{"name":"Acme"}` || bodies[1] != bodies[0] {
+		t.Errorf("bodies sent = %q, want the same body twice", bodies)
+	}
+	if len(agents) != 2 || agents[0] != "orgapis-test/1" || agents[1] != agents[0] {
+		t.Errorf("user agents = %q", agents)
+	}
+}
+
+func TestStatusBoundsAndTheFallbackMessage(t *testing.T) {
+	for _, c := range []struct {
+		status  int
+		body    string
+		ok      bool
+		message string
+	}{
+		{299, `"fine"`, true, ""},
+		{300, "", false, "Multiple Choices"},
+		{500, "", false, "Internal Server Error"},
+		{500, "boom", false, "boom"},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/plain")
+			w.WriteHeader(c.status)
+			_, _ = io.WriteString(w, c.body)
+		}))
+		d := NewDoer(Config[struct{}]{})
+		req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
+		resp, err := d.Do(req)
+		got, err := Decode[string](d, "getThing", resp, err)
+		srv.Close()
+		var f *Failure[struct{}]
+		switch {
+		case c.ok && (err != nil || got != "fine"):
+			t.Errorf("status %d: %q, %v; want a success", c.status, got, err)
+		case !c.ok && (!errors.As(err, &f) || f.Message != c.message):
+			t.Errorf("status %d: error %v, want a Failure with message %q", c.status, err, c.message)
+		}
 	}
 }

@@ -29,6 +29,9 @@ func TestExtractMessageFromEveryKnownShape(t *testing.T) {
 		{"html page", "text/html", "<html>502</html>", ""},
 		{"empty", "", "", ""},
 		{"error object", "application/json", `{"error":{"nested":true}}`, ""},
+		{"message and error", "application/json", `{"message":"m","error":"e"}`, "m; e"},
+		{"errors object without param", "application/json", `{"errors":[{"message":"bad"},{"message":""},{"code":1}]}`, "bad"},
+		{"JSON string body", "application/json", `"oops"`, ""},
 		{"long text is cut", "text/plain", strings.Repeat("x", 3*MaxErrorBody), strings.Repeat("x", MaxErrorBody)},
 	}
 	for _, c := range cases {

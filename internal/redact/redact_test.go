@@ -53,6 +53,12 @@ func TestBody(t *testing.T) {
 		`{"api_key": "S7", broken`:                      `{"api_key": "REDACTED", broken`,
 		`{"page":1}`:                                    `{"page":1}`,
 		`plain text without secrets`:                    `plain text without secrets`,
+		``:                                              ``,
+		`[{"api_key": 12345678}]`:                       `[{"api_key":"REDACTED"}]`,
+		`{"api_key": 12345678}`:                         `{"api_key":"REDACTED"}`,
+		`name=Acme&page=2`:                              `name=Acme&page=2`,
+		`{"a":1} trailing api_key=S8`:                   `{"a":1} trailing api_key=REDACTED`,
+		"  {\"api_key\":\"S9\"}\n":                      `{"api_key":"REDACTED"}`,
 	}
 	for in, want := range cases {
 		if got := string(Body([]byte(in))); got != want {
@@ -67,6 +73,21 @@ func TestSecret(t *testing.T) {
 	}
 	if got := Secret("a short one: abc", "abc"); got != "a short one: abc" {
 		t.Errorf("a short secret replaced ordinary text: %q", got)
+	}
+	if got := Secret("at the limit: 12345678", "12345678"); got != "at the limit: REDACTED" {
+		t.Errorf("an eight-character secret was kept: %q", got)
+	}
+	if got := Secret("below it: 1234567", "1234567"); got != "below it: 1234567" {
+		t.Errorf("a seven-character secret replaced text: %q", got)
+	}
+	if got := string(SecretBytes([]byte("x 1234567"), "1234567")); got != "x 1234567" {
+		t.Errorf("SecretBytes replaced a seven-character secret: %q", got)
+	}
+	if got := string(SecretBytes([]byte("x 12345678"), "12345678")); got != "x REDACTED" {
+		t.Errorf("SecretBytes kept an eight-character secret: %q", got)
+	}
+	if got := string(SecretBytes([]byte("nothing here"), "sk-12345678")); got != "nothing here" {
+		t.Errorf("SecretBytes without a match = %q", got)
 	}
 	if got := string(SecretBytes([]byte("x sk-12345678"), "sk-12345678")); got != "x REDACTED" {
 		t.Errorf("SecretBytes = %q", got)
