@@ -2,6 +2,7 @@ package speclint_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -85,6 +86,31 @@ components:
           description: kept for old readers
           type: string
           deprecated: true
+        meta:
+          description: inline object
+          type: object
+          properties:
+            size: {type: integer}
+        tags:
+          description: inline items
+          type: array
+          items:
+            type: object
+            properties:
+              label: {type: string}
+        kind:
+          description: inline anyOf
+          anyOf:
+            - type: object
+              properties:
+                code: {type: integer}
+        labels:
+          description: a map
+          type: object
+          additionalProperties:
+            type: object
+            properties:
+              colour: {type: string, description: c}
     Orphan:
       description: nobody uses me
       type: string
@@ -114,6 +140,18 @@ func TestEveryRuleCanFire(t *testing.T) {
 		"unused-component":      "components/schemas/Orphan",
 		"example-mutation":      "POST /things/{thing_id} request application/json example /note",
 		"member-exercised":      "components/schemas/Thing/owner_ids",
+	}
+	for _, inline := range []string{"Thing/meta/size", "Thing/tags/items/label", "Thing/kind/0/code"} {
+		if !strings.Contains(got["description"], inline) {
+			t.Errorf("no description problem at the inline schema %s: %s", inline, got["description"])
+		}
+	}
+	if !strings.Contains(got["member-exercised"], "Thing/labels/additionalProperties/colour") {
+		t.Errorf("member-exercised missed a member of map values: %s", got["member-exercised"])
+	}
+	problems := speclint.Check(doc)
+	if !slices.IsSortedFunc(problems, func(a, b speclint.Problem) int { return strings.Compare(a.Where, b.Where) }) {
+		t.Errorf("problems not sorted by place: %v", problems)
 	}
 	for rule, where := range want {
 		if !strings.Contains(got[rule], where) {
