@@ -82,31 +82,41 @@ func expand(out []*openapi3.Schema, s *openapi3.Schema) []*openapi3.Schema {
 	return out
 }
 
-// mutants returns one mutant of v for every value inside it that a schema describes,
-// v itself included: a named property or an array item, never a member of a free-form
-// object or map. Each shares the parts it leaves unchanged with v, which is never
-// modified.
-func mutants(v any, describing []*openapi3.Schema) []mutant {
+// mutants returns one mutant of v for every value inside it that a schema names: a
+// property or an array item, v itself included when retype is set. A map value is not
+// named, so it is not retyped, though its own properties are. On the way it marks
+// every property it meets as exercised. Each mutant shares the parts it leaves
+// unchanged with v, which is never modified.
+func (m *members) mutants(v any, describing []*openapi3.Schema, retype bool) []mutant {
 	if len(describing) == 0 {
 		return nil
 	}
 	var out []mutant
-	if alt, ok := retyped(v, describing); ok {
-		out = append(out, mutant{"", alt})
+	if retype {
+		if alt, ok := retyped(v, describing); ok {
+			out = append(out, mutant{"", alt})
+		}
 	}
 	switch t := v.(type) {
 	case map[string]any:
 		for _, k := range slices.Sorted(maps.Keys(t)) {
-			var props []*openapi3.Schema
+			var props, values []*openapi3.Schema
 			for _, s := range describing {
 				if p := s.Properties[k]; p != nil {
 					props = expand(props, p.Value)
+					m.exercise(s, k)
+				} else if extra := s.AdditionalProperties.Schema; extra != nil {
+					values = expand(values, extra.Value)
 				}
 			}
-			for _, m := range mutants(t[k], props) {
+			named := len(props) > 0
+			if !named {
+				props = values
+			}
+			for _, mu := range m.mutants(t[k], props, named) {
 				changed := maps.Clone(t)
-				changed[k] = m.value
-				out = append(out, mutant{"/" + pointerEscape(k) + m.path, changed})
+				changed[k] = mu.value
+				out = append(out, mutant{"/" + pointerEscape(k) + mu.path, changed})
 			}
 		}
 	case []any:
@@ -117,10 +127,10 @@ func mutants(v any, describing []*openapi3.Schema) []mutant {
 			}
 		}
 		for i := range t {
-			for _, m := range mutants(t[i], items) {
+			for _, mu := range m.mutants(t[i], items, true) {
 				changed := slices.Clone(t)
-				changed[i] = m.value
-				out = append(out, mutant{fmt.Sprintf("/%d%s", i, m.path), changed})
+				changed[i] = mu.value
+				out = append(out, mutant{fmt.Sprintf("/%d%s", i, mu.path), changed})
 			}
 		}
 	}
@@ -133,9 +143,9 @@ func pointerEscape(s string) string {
 
 // mutation reports every value in a valid example whose type can change without the
 // schema noticing: a member typed loosely enough that a wrong type in real traffic
-// would pass validation too.
+// would pass validation too. It also marks the members the example carries.
 func (c *checker) mutation(where string, schema *openapi3.Schema, example any) {
-	for _, m := range mutants(example, expand(nil, schema)) {
+	for _, m := range c.members.mutants(example, expand(nil, schema), true) {
 		if schema.VisitJSON(m.value) == nil {
 			path := m.path
 			if path == "" {
@@ -181,36 +191,12 @@ func (m *members) reach(where string, ref *openapi3.SchemaRef) {
 	}
 }
 
-// exercise walks example alongside s and marks the properties it carries.
-func (m *members) exercise(s *openapi3.Schema, example any) {
-	if s == nil {
-		return
+// exercise marks the property name of s as carried by an example.
+func (m *members) exercise(s *openapi3.Schema, name string) {
+	if m.exercised[s] == nil {
+		m.exercised[s] = map[string]bool{}
 	}
-	for _, group := range []openapi3.SchemaRefs{s.AllOf, s.AnyOf, s.OneOf} {
-		for _, sub := range group {
-			m.exercise(sub.Value, example)
-		}
-	}
-	switch v := example.(type) {
-	case map[string]any:
-		for k, child := range v {
-			if prop, ok := s.Properties[k]; ok {
-				if m.exercised[s] == nil {
-					m.exercised[s] = map[string]bool{}
-				}
-				m.exercised[s][k] = true
-				m.exercise(prop.Value, child)
-			} else if s.AdditionalProperties.Schema != nil {
-				m.exercise(s.AdditionalProperties.Schema.Value, child)
-			}
-		}
-	case []any:
-		if s.Items != nil {
-			for _, child := range v {
-				m.exercise(s.Items.Value, child)
-			}
-		}
-	}
+	m.exercised[s][name] = true
 }
 
 // unexercised reports every property of a reachable schema that no example carries:
