@@ -115,20 +115,32 @@ func (d *jsonDecoder) object(depth int) (any, bool) {
 			return nil, false
 		}
 		m[key] = v
-		d.space()
-		if d.pos >= len(d.data) {
+		closed, ok := d.next('}')
+		if !ok {
 			return nil, false
 		}
-		switch d.data[d.pos] {
-		case ',':
-			d.pos++
-		case '}':
-			d.pos++
+		if closed {
 			return m, true
-		default:
-			return nil, false
 		}
 	}
+}
+
+// next steps past what follows a member or element: a comma, or the closing byte,
+// which it reports as closed. Anything else, or the end of the data, is not ok.
+func (d *jsonDecoder) next(closing byte) (closed, ok bool) {
+	d.space()
+	if d.pos >= len(d.data) {
+		return false, false
+	}
+	switch d.data[d.pos] {
+	case ',':
+		d.pos++
+		return false, true
+	case closing:
+		d.pos++
+		return true, true
+	}
+	return false, false
 }
 
 func (d *jsonDecoder) array(depth int) (any, bool) {
@@ -145,18 +157,12 @@ func (d *jsonDecoder) array(depth int) (any, bool) {
 			return nil, false
 		}
 		a = append(a, v)
-		d.space()
-		if d.pos >= len(d.data) {
+		closed, ok := d.next(']')
+		if !ok {
 			return nil, false
 		}
-		switch d.data[d.pos] {
-		case ',':
-			d.pos++
-		case ']':
-			d.pos++
+		if closed {
 			return a, true
-		default:
-			return nil, false
 		}
 	}
 }
