@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/orgapis/orgapis/specs"
 )
 
 // parseArgs parses flags wherever they stand among the positional arguments (the
@@ -39,6 +41,35 @@ func parseArgs(fl *flag.FlagSet, args []string, usage string, stdout, stderr io.
 		positional = append(positional, rest[0])
 		args = rest[1:]
 	}
+}
+
+// parseAPIFlags parses the flags of a command that takes flags only and needs --api,
+// whose value apiName points at. When done is true, the command exits with code.
+func parseAPIFlags(fl *flag.FlagSet, args []string, usage string, apiName *string, stdout, stderr io.Writer) (api specs.API, code int, done bool) {
+	rest, code, done := parseArgs(fl, args, usage, stdout, stderr)
+	if done {
+		return "", code, true
+	}
+	if len(rest) > 0 {
+		return "", usageFail(stderr, fl.Name(), fmt.Errorf("unexpected arguments %q: %s takes flags only", rest, strings.TrimPrefix(fl.Name(), "validate "))), true
+	}
+	api, err := requiredAPI(*apiName)
+	if err != nil {
+		return "", usageFail(stderr, fl.Name(), err), true
+	}
+	return api, 0, false
+}
+
+// requiredAPI parses --api, which a command cannot do without.
+func requiredAPI(name string) (specs.API, error) {
+	if name == "" {
+		return "", fmt.Errorf("--api is required: affinity or apollo")
+	}
+	api, err := specs.ParseAPI(name)
+	if err != nil {
+		return "", fmt.Errorf("--api: %w", err)
+	}
+	return api, nil
 }
 
 // listFlag is a flag that may be given many times.

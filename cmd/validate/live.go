@@ -67,16 +67,9 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 	fl.BoolVar(&cfg.strict, "strict", false, "also report response fields the spec does not describe")
 	fl.BoolVar(&cfg.allowEmpty, "allow-empty", false, "exit 0, not 2, when no call was made")
 	fl.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "time allowed for each call, retries included")
-	rest, code, done := parseArgs(fl, args, liveUsage, stdout, stderr)
+	api, code, done := parseAPIFlags(fl, args, liveUsage, apiName, stdout, stderr)
 	if done {
 		return code
-	}
-	if len(rest) > 0 {
-		return usageFail(stderr, "validate live", fmt.Errorf("unexpected arguments %q: live takes flags only", rest))
-	}
-	api, err := requiredAPI(*apiName)
-	if err != nil {
-		return usageFail(stderr, "validate live", err)
 	}
 	cfg.api = api
 	switch {

@@ -34,16 +34,9 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	key := fl.String("key", "mock-key", "the API key the fake accepts")
 	orgs := fl.Int("orgs", 50, "organizations the fake holds, 0 to 100000")
 	faults := fl.String("faults", "", "answer the first requests with these faults, in order, comma-separated: 429, 500, 502, 503, 504, cut (body cut short), slow (2 s late), malformed")
-	rest, code, done := parseArgs(fl, args, mockUsage, stdout, stderr)
+	api, code, done := parseAPIFlags(fl, args, mockUsage, apiName, stdout, stderr)
 	if done {
 		return code
-	}
-	if len(rest) > 0 {
-		return usageFail(stderr, "validate mock", fmt.Errorf("unexpected arguments %q: mock takes flags only", rest))
-	}
-	api, err := requiredAPI(*apiName)
-	if err != nil {
-		return usageFail(stderr, "validate mock", err)
 	}
 	if *orgs < 0 || *orgs > 100000 {
 		return usageFail(stderr, "validate mock", fmt.Errorf("--orgs %d: want 0 to 100000", *orgs))
@@ -83,18 +76,6 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "try: %s=%s validate live --api %s --base-url %s%s\n", env, *key, api, baseURL, hint)
 	<-ctx.Done()
 	return 0
-}
-
-// requiredAPI parses --api, which a command cannot do without.
-func requiredAPI(name string) (specs.API, error) {
-	if name == "" {
-		return "", fmt.Errorf("--api is required: affinity or apollo")
-	}
-	api, err := specs.ParseAPI(name)
-	if err != nil {
-		return "", fmt.Errorf("--api: %w", err)
-	}
-	return api, nil
 }
 
 func parseFaults(list string) ([]fakeserver.Fault, error) {
