@@ -128,6 +128,8 @@ func TestFlagsAnywhereAndNothingIgnored(t *testing.T) {
 		t.Errorf("the fake got %d requests", fake.Hits())
 	}
 	cli(t, nil, "live").has(t, 2, nil, []string{"--api is required: affinity or apollo"})
+	cli(t, nil, "mock").has(t, 2, nil, []string{"validate mock: --api is required: affinity or apollo"})
+	cli(t, nil, "mock", "--api", "apollo", "extra").has(t, 2, nil, []string{`validate mock: unexpected arguments ["extra"]: mock takes flags only`})
 	cli(t, nil, "live", "--api", "affinity", "--max-pages", "0").has(t, 2, nil, []string{"--max-pages 0"})
 	// Apollo without --org-id or --allow-credits calls nothing: exit 2, saying why.
 	cli(t, []string{"APOLLO_API_KEY=k-123456789"}, "live", "--api", "apollo", "--base-url", fake.URL).
