@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/orgapis/orgapis/contract"
+	"github.com/orgapis/orgapis/internal/httpcore"
 	"github.com/orgapis/orgapis/internal/redact"
 	"github.com/orgapis/orgapis/specs"
 	"github.com/orgapis/orgapis/wrappers/affinity"
@@ -392,9 +393,19 @@ type budgetTransport struct {
 
 var errBudget = errors.New("request budget used up")
 
+// budgetError is the refusal of a request past the budget. A spent budget stays spent,
+// so it is also httpcore.ErrNoRetry: the wrapper must not back off and ask again.
+type budgetError struct{ limit int64 }
+
+func (e budgetError) Error() string {
+	return fmt.Sprintf("%v (--budget %d); not sent", errBudget, e.limit)
+}
+
+func (budgetError) Is(target error) bool { return target == errBudget || target == httpcore.ErrNoRetry }
+
 func (b *budgetTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if b.used.Add(1) > b.limit {
-		return nil, fmt.Errorf("%w (--budget %d); not sent", errBudget, b.limit)
+		return nil, budgetError{b.limit}
 	}
 	return http.DefaultTransport.RoundTrip(req)
 }

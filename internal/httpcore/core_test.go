@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -309,6 +310,7 @@ func TestTransportErrorsRetryOnlyWhatIsSafeToRepeat(t *testing.T) {
 		{"DNS error on a create", dns, false, 3},
 		{"reset on a create", reset, false, 1},
 		{"reset on a read", reset, true, 3},
+		{"a refusal that says a repeat is useless", fmt.Errorf("budget spent: %w", ErrNoRetry), true, 1},
 	} {
 		var calls int
 		var s sleeps

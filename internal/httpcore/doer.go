@@ -55,6 +55,11 @@ const (
 	DefaultMaxServerWait = time.Minute
 )
 
+// ErrNoRetry, wrapped by an error a transport returns, ends the call at once: the
+// transport knows a repeat would fail the same way (a spent request budget, say), so
+// backing off for it would only waste the caller's time.
+var ErrNoRetry = errors.New("not worth retrying")
+
 // Doer sends requests with retries and records the last rate-limit state. It satisfies
 // the generated clients' HttpRequestDoer. It is safe for concurrent use.
 type Doer[R any] struct {
@@ -134,7 +139,7 @@ func (d *Doer[R]) Do(req *http.Request) (*http.Response, error) {
 				return nil, ctx.Err()
 			}
 			var redirect *RedirectError
-			if attempt >= d.cfg.MaxRetries || !(idempotent || neverSent(err)) || errors.As(err, &redirect) {
+			if attempt >= d.cfg.MaxRetries || !(idempotent || neverSent(err)) || errors.As(err, &redirect) || errors.Is(err, ErrNoRetry) {
 				return nil, err
 			}
 			wait := d.backoff(attempt)
