@@ -16,25 +16,20 @@ import (
 	"github.com/orgapis/orgapis/wrappers/apollo/apollotest"
 )
 
-// These tests run the built command, as a user and a CI job do: exit status, stdout
-// and stderr.
+// These tests run the command as a user and a CI job see it (exit status, stdout and
+// stderr) from the repository root. Most call run in this process, so that coverage
+// and mutation testing see them; TestBuiltCommand builds the binary and runs it.
 
-var binary string // built once by TestMain
+// root is the repository's root, found before any test changes directory.
+var root string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "validate-bin")
-	if err != nil {
+	var err error
+	if root, err = filepath.Abs("../.."); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	binary = filepath.Join(dir, "validate")
-	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "building the command: %v\n%s", err, out)
-		os.Exit(2)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	os.Exit(m.Run())
 }
 
 type result struct {
@@ -42,13 +37,38 @@ type result struct {
 	stdout, stderr string
 }
 
-// cli runs the built command from the repository root with env added.
+// cli runs the command in this process from the repository root, with env set.
 func cli(t *testing.T, env []string, args ...string) result {
+	t.Helper()
+	t.Chdir(root)
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var out, errOut bytes.Buffer
+	code := run(ctx, args, strings.NewReader(""), &out, &errOut)
+	return result{code, out.String(), errOut.String()}
+}
+
+// buildCommand builds the command into a temporary directory.
+func buildCommand(t *testing.T) string {
+	t.Helper()
+	binary := filepath.Join(t.TempDir(), "validate")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		t.Fatalf("building the command: %v\n%s", err, out)
+	}
+	return binary
+}
+
+// binaryRun runs the built binary from the repository root with env added.
+func binaryRun(t *testing.T, binary string, env []string, args ...string) result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binary, args...)
-	cmd.Dir = "../.."
+	cmd.Dir = root
 	cmd.Env = append(os.Environ(), env...)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
@@ -88,15 +108,6 @@ func write(t *testing.T, path, content string) string {
 		t.Fatal(err)
 	}
 	return path
-}
-
-func abs(t *testing.T, rel string) string {
-	t.Helper()
-	p, err := filepath.Abs(filepath.Join("../..", rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
 }
 
 func TestNothingCheckedIsNeverGreen(t *testing.T) {
@@ -169,7 +180,14 @@ func TestBrokenSpecNamesFileAndLine(t *testing.T) {
 	cli(t, nil, "--api", "affinity", "--spec", spec, "testdata/recordings").has(t, 2, nil, []string{spec + ":10:"})
 }
 
-func TestMockLiveRecordAndReplay(t *testing.T) {
+// TestBuiltCommand runs the binary as a user does: exit statuses reach the shell, and
+// a mock, a live run that records it and a replay of that recording agree.
+func TestBuiltCommand(t *testing.T) {
+	binary := buildCommand(t)
+	binaryRun(t, binary, nil, "--version").has(t, 0, []string{"spec apollo.yaml sha256:"}, nil)
+	binaryRun(t, binary, nil, "testdata/recordings").has(t, 1, []string{"14 exchanges checked"}, nil)
+	binaryRun(t, binary, nil, "live").has(t, 2, nil, []string{"--api is required"})
+
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	mock := exec.CommandContext(ctx, binary, "mock", "--api", "affinity", "--orgs", "30")
@@ -195,13 +213,13 @@ func TestMockLiveRecordAndReplay(t *testing.T) {
 		t.Fatal("mock printed no base URL and key")
 	}
 	rec := filepath.Join(t.TempDir(), "out.har")
-	live := cli(t, []string{"AFFINITY_API_KEY=" + key}, "live", "--api", "affinity", "--base-url", baseURL, "--record", rec)
+	live := binaryRun(t, binary, []string{"AFFINITY_API_KEY=" + key}, "live", "--api", "affinity", "--base-url", baseURL, "--record", rec)
 	live.has(t, 0, []string{"exchanges checked"}, nil)
 	summary := strings.TrimSpace(live.stdout)
 	summary = summary[strings.LastIndex(summary, "\n")+1:]
 	checked := summary[:strings.Index(summary, ":")] // "N exchanges checked"
 	// The recording is of 127.0.0.1, yet replays against the Affinity spec.
-	cli(t, nil, rec).has(t, 0, []string{checked + ": ", "0 failed; 0 skipped"}, nil)
+	binaryRun(t, binary, nil, rec).has(t, 0, []string{checked + ": ", "0 failed; 0 skipped"}, nil)
 }
 
 func TestBaselineMakesKnownDriftPass(t *testing.T) {
@@ -293,7 +311,7 @@ func TestSARIF(t *testing.T) {
 	}
 	specLines := map[string][]string{}
 	for _, api := range []string{"affinity", "apollo"} {
-		data, err := os.ReadFile(abs(t, "specs/"+api+".yaml"))
+		data, err := os.ReadFile(filepath.Join(root, "specs", api+".yaml"))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -15,7 +15,7 @@ import (
 // runIn runs the command from the repository root, where the README runs it.
 func runIn(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
-	t.Chdir("../..")
+	t.Chdir(root)
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
 	return code, out.String(), errOut.String()
