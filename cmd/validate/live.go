@@ -339,12 +339,9 @@ type paceWindow struct {
 
 // pace waits out a window that has no requests left, so the next call is not a 429.
 func pace(ctx context.Context, w paceWindow) {
-	if !w.known || w.unlimited || w.remaining > 0 || w.limit == 0 {
+	wait := paceWait(w)
+	if wait == 0 {
 		return
-	}
-	wait := w.reset
-	if wait <= 0 {
-		wait = time.Second
 	}
 	t := time.NewTimer(wait)
 	defer t.Stop()
@@ -352,6 +349,18 @@ func pace(ctx context.Context, w paceWindow) {
 	case <-ctx.Done():
 	case <-t.C:
 	}
+}
+
+// paceWait is how long pace waits: nothing while the window has requests left or says
+// nothing, its reset when it gives one, and a second when it does not.
+func paceWait(w paceWindow) time.Duration {
+	if !w.known || w.unlimited || w.remaining > 0 || w.limit == 0 {
+		return 0
+	}
+	if w.reset <= 0 {
+		return time.Second
+	}
+	return w.reset
 }
 
 func (s *liveSession) result() Result {

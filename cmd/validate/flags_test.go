@@ -1,0 +1,202 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/orgapis/orgapis/specs"
+	"github.com/orgapis/orgapis/wrappers/affinity/affinitytest"
+)
+
+// Each bound of live's and mock's numeric flags: the value at the bound passes the
+// flag checks (and stops later, at the missing key or a bad --key), the value past it
+// is refused by name.
+func TestFlagBounds(t *testing.T) {
+	const passed = "AFFINITY_API_KEY is not set"
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--max-pages", "1"}, passed},
+		{[]string{"--max-pages", "100"}, passed},
+		{[]string{"--max-pages", "0"}, "--max-pages 0: want 1 to 100"},
+		{[]string{"--max-pages", "101"}, "--max-pages 101: want 1 to 100"},
+		{[]string{"--budget", "1"}, passed},
+		{[]string{"--budget", "10000"}, passed},
+		{[]string{"--budget", "0"}, "--budget 0: want 1 to 10000"},
+		{[]string{"--budget", "10001"}, "--budget 10001: want 1 to 10000"},
+		{[]string{"--timeout", "1ns"}, passed},
+		{[]string{"--timeout", "0s"}, "--timeout 0s: want a positive duration"},
+		{[]string{"--format", "sarif"}, passed},
+		{[]string{"--format", "junit"}, passed},
+		{[]string{"--format", "json"}, passed},
+		{[]string{"--format", "xml"}, `--format "xml": want text, json, junit or sarif`},
+	} {
+		code, _, stderr := live(t, nil, append([]string{"--api", "affinity"}, c.args...)...)
+		if code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("live %v: exit %d, stderr %q, want it to say %q", c.args, code, stderr, c.want)
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--orgs", "-1"}, "--orgs -1: want 0 to 100000"},
+		{[]string{"--orgs", "100001"}, "--orgs 100001: want 0 to 100000"},
+		{[]string{"--orgs", "0", "--key", " "}, "--key is empty"},
+		{[]string{"--orgs", "100000", "--key", ""}, "--key is empty"},
+		{[]string{"--faults", "429,teapot"}, `unknown fault "teapot"`},
+		{[]string{"--addr", "256.0.0.1:0"}, "validate mock: "},
+	} {
+		var stderr strings.Builder
+		code := runMock(context.Background(), append([]string{"--api", "affinity"}, c.args...), io.Discard, &stderr)
+		if code != 2 || !strings.Contains(stderr.String(), c.want) {
+			t.Errorf("mock %v: exit %d, stderr %q, want it to say %q", c.args, code, stderr.String(), c.want)
+		}
+	}
+}
+
+func TestParseFaults(t *testing.T) {
+	for list, n := range map[string]int{"": 0, " , ": 0, "429": 1, "500,502,503,504": 4, "cut, slow ,malformed": 3} {
+		faults, err := parseFaults(list)
+		if err != nil || len(faults) != n {
+			t.Errorf("parseFaults(%q) = %d faults, %v; want %d", list, len(faults), err, n)
+		}
+	}
+	if _, err := parseFaults("501"); err == nil || !strings.Contains(err.Error(), `"501"`) {
+		t.Errorf("parseFaults(501) = %v, want an error naming it", err)
+	}
+}
+
+// The mock serves until its context ends: it prints a base URL and key that the fake
+// accepts, answers its first request with the fault asked for, and exits 0.
+func TestMockServesUntilCancelled(t *testing.T) {
+	for _, c := range []struct {
+		api, path, env string
+	}{
+		{"affinity", "/organizations", "AFFINITY_API_KEY"},
+		{"apollo", "/organizations/" + mockOrgID + "/job_postings", "APOLLO_API_KEY"}, // the base URL holds /api/v1,
+	} {
+		ctx, cancel := context.WithCancel(context.Background())
+		out, w := io.Pipe()
+		var code int
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			code = runMock(ctx, []string{"--api", c.api, "--key", "mock-key-123456", "--orgs", "3", "--faults", "503"}, w, io.Discard)
+			w.Close()
+		}()
+		var text strings.Builder
+		buf := make([]byte, 4096)
+		for !strings.Contains(text.String(), "try: ") {
+			n, err := out.Read(buf)
+			if err != nil {
+				t.Fatalf("%s: mock ended before printing its address: %v, %q", c.api, err, text.String())
+			}
+			text.Write(buf[:n])
+		}
+		go io.Copy(io.Discard, out)
+		printed := text.String()
+		baseURL := between(printed, "base URL: ", "\n")
+		if !strings.Contains(printed, "key: mock-key-123456\n") || !strings.Contains(printed, c.env+"=mock-key-123456 validate live --api "+c.api) {
+			t.Errorf("%s: mock printed %q", c.api, printed)
+		}
+		statuses := []int{}
+		for range 2 {
+			req, _ := http.NewRequest(http.MethodGet, baseURL+c.path, nil)
+			if c.api == "affinity" {
+				req.SetBasicAuth("", "mock-key-123456")
+			} else {
+				req.Header.Set("X-Api-Key", "mock-key-123456")
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatalf("%s: %v", c.api, err)
+			}
+			resp.Body.Close()
+			statuses = append(statuses, resp.StatusCode)
+		}
+		if statuses[0] != 503 || statuses[1] != 200 {
+			t.Errorf("%s: statuses %v, want the fault then an answer", c.api, statuses)
+		}
+		cancel()
+		wg.Wait()
+		if code != 0 {
+			t.Errorf("%s: mock exited %d after its context ended", c.api, code)
+		}
+	}
+}
+
+func between(s, from, to string) string {
+	_, after, _ := strings.Cut(s, from)
+	v, _, _ := strings.Cut(after, to)
+	return v
+}
+
+func TestPaceWait(t *testing.T) {
+	for _, c := range []struct {
+		w    paceWindow
+		want time.Duration
+	}{
+		{paceWindow{}, 0}, // the API said nothing
+		{paceWindow{known: true, unlimited: true, limit: 10}, 0},
+		{paceWindow{known: true, remaining: 1, limit: 10, reset: time.Minute}, 0},
+		{paceWindow{known: true, remaining: 0, limit: 0, reset: time.Minute}, 0}, // no limit stated
+		{paceWindow{known: true, remaining: 0, limit: 10, reset: 3 * time.Second}, 3 * time.Second},
+		{paceWindow{known: true, remaining: 0, limit: 10}, time.Second},
+		{paceWindow{known: true, remaining: 0, limit: 10, reset: -time.Second}, time.Second},
+	} {
+		if got := paceWait(c.w); got != c.want {
+			t.Errorf("paceWait(%+v) = %s, want %s", c.w, got, c.want)
+		}
+	}
+	// pace returns when the context ends, not when the window resets.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	done := make(chan struct{})
+	go func() { pace(ctx, paceWindow{known: true, limit: 10, reset: time.Hour}); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("pace outlived its context")
+	}
+}
+
+func TestEmptyHintOnlyForApolloWithNothingToCall(t *testing.T) {
+	for _, c := range []struct {
+		cfg  liveConfig
+		hint bool
+	}{
+		{liveConfig{api: specs.Apollo}, true},
+		{liveConfig{api: specs.Apollo, orgID: "x"}, false},
+		{liveConfig{api: specs.Apollo, allowCredits: true}, false},
+		{liveConfig{api: specs.Affinity}, false},
+	} {
+		s := &liveSession{cfg: c.cfg}
+		if got := s.emptyHint() != ""; got != c.hint {
+			t.Errorf("%+v: hint %q", c.cfg, s.emptyHint())
+		}
+	}
+	// With --allow-empty the same run is green.
+	code, _, stderr := live(t, map[string]string{"APOLLO_API_KEY": liveKey}, "--api", "apollo", "--base-url", "http://127.0.0.1:1", "--allow-empty")
+	if code != 0 || stderr == "" {
+		t.Errorf("--allow-empty: exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestLiveRecordThatCannotBeWrittenIsExitTwo(t *testing.T) {
+	fake := affinitytest.NewServer(liveKey)
+	defer fake.Close()
+	rec := filepath.Join(t.TempDir(), "no-such-dir", "out.har")
+	code, _, stderr := live(t, map[string]string{"AFFINITY_API_KEY": liveKey}, "--api", "affinity", "--base-url", fake.URL, "--record", rec)
+	if code != 2 || !strings.Contains(stderr, "--record: ") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
