@@ -71,17 +71,27 @@ fuzz:
 	done
 
 ## mutate: mutation testing of every hand-written package (generated code and test
-## helpers left out), with efficacy and mutant coverage per package. Takes long; not
-## part of check. GREMLINS pins the version.
+## helpers, such as the shipped fakes, left out), with efficacy and mutant coverage per
+## package and over all of them; fails below MUTATE_MIN_EFFICACY or MUTATE_MIN_COVERAGE.
+## Takes long; not part of check. GREMLINS pins the version.
 GREMLINS ?= $(GO) run github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
 MUTATE_EXCLUDE ?= (affinitytest|apollotest)/
 MUTATE_PKGS ?= ./internal/httpcore ./internal/redact ./internal/speclint ./contract ./wrappers/affinity ./wrappers/apollo ./cmd/validate
+MUTATE_MIN_EFFICACY ?= 90
+MUTATE_MIN_COVERAGE ?= 80
+MUTATE_LOG ?= $(or $(TMPDIR),/tmp)/orgapis-mutate.log
 mutate:
-	@for p in $(MUTATE_PKGS); do \
-		echo "== $$p"; \
-		GOFLAGS=-count=1 $(GREMLINS) unleash --workers 2 --timeout-coefficient 3 --output-statuses ltn -E '$(MUTATE_EXCLUDE)' $$p 2>&1 | \
-			grep -E "^(Killed|Timed out|Test efficacy|Mutator coverage)|LIVED|NOT COVERED" || exit 1; \
+	@: > $(MUTATE_LOG); for p in $(MUTATE_PKGS); do \
+		echo "== $$p" | tee -a $(MUTATE_LOG); \
+		GOFLAGS=-count=1 $(GREMLINS) unleash --workers 2 --timeout-coefficient 10 --output-statuses ltn -E '$(MUTATE_EXCLUDE)' $$p 2>&1 | \
+			grep -E "^(Killed|Timed out|Test efficacy|Mutator coverage)|LIVED|NOT COVERED|TIMED OUT" | tee -a $(MUTATE_LOG); \
 	done
+	@awk -F'[:,]' '/^Killed:/ { k += $$2; l += $$4; n += $$6; runs++ } \
+		END { if (runs != $(words $(MUTATE_PKGS))) { printf "mutate: %d of $(words $(MUTATE_PKGS)) packages reported figures\n", runs; exit 1 } \
+			if (k + l == 0) { print "mutate: no mutant was tested"; exit 1 } \
+			e = 100 * k / (k + l); c = 100 * (k + l) / (k + l + n); \
+			printf "== all %d packages: %d killed, %d lived, %d not covered: efficacy %.2f%%, mutant coverage %.2f%%\n", runs, k, l, n, e, c; \
+			if (e < $(MUTATE_MIN_EFFICACY) || c < $(MUTATE_MIN_COVERAGE)) { print "mutate: below $(MUTATE_MIN_EFFICACY)% efficacy or $(MUTATE_MIN_COVERAGE)% coverage"; exit 1 } }' $(MUTATE_LOG)
 
 ## bench: the benchmarks whose figures BENCHMARKS.md reports
 bench:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -162,7 +163,7 @@ func TestQuotasAndWhoAmI(t *testing.T) {
 		t.Errorf("quotas = %+v, %v", q, err)
 	}
 	me, err := c.WhoAmI(context.Background())
-	if err != nil || me.UserID != 38706 || me.TenantSubdomain != "fake" || me.GrantType != "api_key" || me.GrantCreatedAt.IsZero() {
+	if err != nil || me.UserID != 38706 || me.TenantID != 1 || me.TenantSubdomain != "fake" || me.GrantType != "api_key" || me.GrantCreatedAt.IsZero() {
 		t.Errorf("whoami = %+v, %v", me, err)
 	}
 }
@@ -213,17 +214,29 @@ func TestListRowsTheWholePipeline(t *testing.T) {
 }
 
 func TestListRowsPacesToTheRateLimit(t *testing.T) {
-	var sleeps recordedSleeps
-	c, fake := setup(t, affinity.WithSleep(sleeps.sleep))
-	list := fake.GenerateList("Deal Flow", 3, 1)
-	// The entries page (the second request) reports a nearly empty window.
-	fake.Fail(affinitytest.Fault{}, affinitytest.Fault{Header: map[string]string{"X-Ratelimit-Limit-User-Remaining": "2", "X-Ratelimit-Limit-User-Reset": "9"}})
-	for _, err := range c.ListRows(context.Background(), list, affinity.RowOptions{Concurrency: 1}) {
-		if err != nil {
-			t.Fatal(err)
+	for _, c := range []struct {
+		header map[string]string
+		waits  []time.Duration
+	}{
+		{map[string]string{"X-Ratelimit-Limit-User-Remaining": "2", "X-Ratelimit-Limit-User-Reset": "9"}, []time.Duration{9 * time.Second}},
+		{map[string]string{"X-Ratelimit-Limit-User-Remaining": "15", "X-Ratelimit-Limit-User-Reset": "9"}, []time.Duration{9 * time.Second}},
+		{map[string]string{"X-Ratelimit-Limit-User-Remaining": "16", "X-Ratelimit-Limit-User-Reset": "9"}, nil}, // the reserve is still in hand
+		{map[string]string{"X-Ratelimit-Limit-User-Remaining": "0", "X-Ratelimit-Limit-User-Reset": "0"}, nil},  // no reset to wait for
+		{map[string]string{"X-Ratelimit-Limit-User": "0", "X-Ratelimit-Limit-User-Remaining": "0"}, nil},        // no limit stated
+		{map[string]string{"X-Ratelimit-Limit-User": "unlimited", "X-Ratelimit-Limit-User-Remaining": "0"}, nil},
+	} {
+		var sleeps recordedSleeps
+		client, fake := setup(t, affinity.WithSleep(sleeps.sleep))
+		list := fake.GenerateList("Deal Flow", 3, 1)
+		// The entries page (the second request) reports the window of the case.
+		fake.Fail(affinitytest.Fault{}, affinitytest.Fault{Header: c.header})
+		for _, err := range client.ListRows(context.Background(), list, affinity.RowOptions{Concurrency: 1}) {
+			if err != nil {
+				t.Fatal(err)
+			}
 		}
-	}
-	if w := sleeps.get(); len(w) != 1 || w[0] != 9*time.Second {
-		t.Errorf("waits = %v, want one wait for the 9 s reset", w)
+		if w := sleeps.get(); !slices.Equal(w, c.waits) {
+			t.Errorf("%v: waits = %v, want %v", c.header, w, c.waits)
+		}
 	}
 }

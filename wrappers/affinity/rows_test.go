@@ -1,0 +1,155 @@
+package affinity_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/orgapis/orgapis/wrappers/affinity"
+)
+
+// routes answers by path and query from answers (a missing one is a 404) and records
+// what was asked; past 20 requests it fails the test, so a broken loop ends at once.
+type routes struct {
+	mu      sync.Mutex
+	answers map[string]string
+	asked   []string
+}
+
+func (s *routes) client(t *testing.T, opts ...affinity.Option) *affinity.Client {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.asked = append(s.asked, r.URL.RequestURI())
+		body, ok := s.answers[r.URL.RequestURI()]
+		n := len(s.asked)
+		s.mu.Unlock()
+		if n > 20 {
+			t.Errorf("more than 20 requests: the loop does not stop")
+			ok = false
+		}
+		w.Header().Set("Content-Type", "application/json")
+		if !ok {
+			w.WriteHeader(http.StatusNotFound)
+			w.Write([]byte(`{"errors":["not found"]}`))
+			return
+		}
+		w.Write([]byte(body))
+	}))
+	t.Cleanup(srv.Close)
+	c, err := affinity.NewClient(key, append([]affinity.Option{affinity.WithBaseURL(srv.URL), affinity.WithRetries(0)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func (s *routes) requests() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.asked)
+}
+
+// A row's values come from its entity by the entity's type, and keep the global values
+// and this entry's own, never the entity's values on another list.
+func TestListRowsByEntityTypeWithoutOtherListsValues(t *testing.T) {
+	s := &routes{answers: map[string]string{
+		"/fields": `[{"id":11,"name":"Stage","value_type":6,"list_id":42,"allows_multiple":false,"dropdown_options":[]},
+			{"id":12,"name":"Bio","value_type":6,"allows_multiple":false,"dropdown_options":[]},
+			{"id":13,"name":"Elsewhere","value_type":6,"list_id":43,"allows_multiple":false,"dropdown_options":[]}]`,
+		"/lists/42/list-entries?page_size=500": `{"list_entries":[
+			{"id":901,"list_id":42,"creator_id":1,"entity_id":5,"entity_type":0,"created_at":"2026-01-01T00:00:00Z",
+			 "entity":{"id":5,"type":0,"first_name":"Ada","last_name":"Lovelace","primary_email":null,"emails":[]}},
+			{"id":902,"list_id":42,"creator_id":1,"entity_id":7,"entity_type":8,"created_at":"2026-01-01T00:00:00Z",
+			 "entity":{"id":7,"name":"Series A"}},
+			{"id":903,"list_id":42,"creator_id":1,"entity_id":9,"created_at":"2026-01-01T00:00:00Z"}],
+			"next_page_token":null}`,
+		"/field-values?person_id=5": `[{"id":1,"field_id":11,"entity_id":5,"list_entry_id":901,"value":"Lead"},
+			{"id":2,"field_id":13,"entity_id":5,"list_entry_id":777,"value":"theirs"},
+			{"id":3,"field_id":12,"entity_id":5,"list_entry_id":null,"value":"Mathematician"}]`,
+		"/field-values?opportunity_id=7":  `[{"id":4,"field_id":11,"entity_id":7,"list_entry_id":902,"value":"Closing"}]`,
+		"/field-values?organization_id=9": `[{"id":5,"field_id":11,"entity_id":9,"list_entry_id":903,"value":"New"}]`,
+	}}
+	c := s.client(t)
+	var rows []affinity.Row
+	for row, err := range c.ListRows(context.Background(), 42, affinity.RowOptions{Concurrency: 1, PageSize: 500}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows = append(rows, row)
+	}
+	if len(rows) != 3 {
+		t.Fatalf("%d rows, want 3", len(rows))
+	}
+	text := func(r affinity.Row, field string) string {
+		var out []string
+		for _, v := range r.Values[field] {
+			out = append(out, v.Text)
+		}
+		return strings.Join(out, ",")
+	}
+	if p := rows[0].Person; p == nil || p.FirstName == nil || *p.FirstName != "Ada" || rows[0].Organization != nil || text(rows[0], "Stage") != "Lead" ||
+		text(rows[0], "Bio") != "Mathematician" || len(rows[0].Values) != 2 {
+		t.Errorf("person row = %+v", rows[0])
+	}
+	if o := rows[1].Opportunity; o == nil || o.Name != "Series A" || text(rows[1], "Stage") != "Closing" {
+		t.Errorf("opportunity row = %+v", rows[1])
+	}
+	if rows[2].Organization != nil || text(rows[2], "Stage") != "New" { // no entity_type: an organization
+		t.Errorf("organization row = %+v", rows[2])
+	}
+}
+
+// ListEntryPage takes MaxPageSize itself and refuses one more, before sending.
+func TestListEntryPageSizeBounds(t *testing.T) {
+	s := &routes{answers: map[string]string{
+		"/lists/42/list-entries?page_size=500": `{"list_entries":[],"next_page_token":null}`,
+	}}
+	c := s.client(t)
+	if _, err := c.ListEntryPage(context.Background(), affinity.ListEntryQuery{ListID: 42, PageSize: affinity.MaxPageSize}, ""); err != nil {
+		t.Errorf("page size %d: %v", affinity.MaxPageSize, err)
+	}
+	var pe *affinity.ParamError
+	if _, err := c.ListEntryPage(context.Background(), affinity.ListEntryQuery{ListID: 42, PageSize: affinity.MaxPageSize + 1}, ""); !errors.As(err, &pe) || pe.Param != "page_size" {
+		t.Errorf("page size %d: %v", affinity.MaxPageSize+1, err)
+	}
+	if got := s.requests(); len(got) != 1 {
+		t.Errorf("requests %q, want the one valid page", got)
+	}
+}
+
+// A delete Affinity answers with success=false is an error, and success=true is not.
+func TestDeleteAnsweredWithoutSuccessIsAnError(t *testing.T) {
+	s := &routes{answers: map[string]string{
+		"/lists/42/list-entries/901": `{"success":false}`,
+		"/field-values/3":            `{"success":true}`,
+	}}
+	c := s.client(t)
+	if err := c.DeleteListEntry(context.Background(), 42, 901); err == nil || !strings.Contains(err.Error(), "success=false") {
+		t.Errorf("success=false: %v", err)
+	}
+	if err := c.DeleteFieldValue(context.Background(), 3); err != nil {
+		t.Errorf("success=true: %v", err)
+	}
+}
+
+// The token a listing starts from counts as seen: a page that points back to it ends
+// the listing after that one request.
+func TestListEntryPagesStartTokenCountsAsSeen(t *testing.T) {
+	s := &routes{answers: map[string]string{
+		"/lists/42/list-entries?page_size=500&page_token=t1": `{"list_entries":[],"next_page_token":"t1"}`,
+	}}
+	c := s.client(t)
+	var last error
+	for _, err := range c.ListEntryPages(context.Background(), affinity.ListEntryQuery{ListID: 42, PageSize: 500}, "t1") {
+		last = err
+	}
+	if !errors.Is(last, affinity.ErrRepeatedPageToken) || len(s.requests()) != 1 {
+		t.Errorf("error %v after %d requests, want ErrRepeatedPageToken after 1", last, len(s.requests()))
+	}
+}
