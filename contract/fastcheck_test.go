@@ -153,3 +153,119 @@ func TestCertainlyValidNeverHidesAFinding(t *testing.T) {
 	}
 	t.Logf("%d values, %d certainly valid (all confirmed), %d examples pass the fast check", checked, skipped, passed)
 }
+
+// Each keyword the fast check knows, on both sides of its bound: a value that conforms
+// is certainly valid (so it skips kin-openapi's walk), one that does not is not, and a
+// keyword it does not know always leaves the value to kin-openapi.
+func TestCertainlyValidKeywords(t *testing.T) {
+	for _, c := range []struct {
+		schema string
+		value  string
+		want   bool
+	}{
+		{`{"type":"string","minLength":3}`, `"ab"`, false},
+		{`{"type":"string","minLength":3}`, `"abc"`, true},
+		{`{"type":"string","minLength":3}`, `"été"`, true}, // runes, not bytes
+		{`{"type":"string","pattern":"^a"}`, `"abc"`, true},
+		{`{"type":"string","pattern":"^a"}`, `"bac"`, false},
+		{`{"type":"string","pattern":"("}`, `"("`, false},
+		{`{"type":"string","format":"no-such-format"}`, `"x"`, false},
+		{`{"type":"string"}`, `1`, false},
+		{`{"type":"integer"}`, `3`, true},
+		{`{"type":"integer"}`, `3.5`, false},
+		{`{"type":"integer"}`, `18014398509481984`, false}, // 2^54: not exact in a float64
+		{`{"type":"integer","format":"int32"}`, `2147483647`, true},
+		{`{"type":"integer","format":"int32"}`, `2147483648`, false},
+		{`{"type":"number","format":"int64"}`, `1.5`, false},
+		{`{"type":"number"}`, `"1"`, false},
+		{`{"type":"number","minimum":1}`, `1`, true},
+		{`{"type":"number","minimum":1}`, `0.5`, false},
+		{`{"type":"number","minimum":1,"exclusiveMinimum":true}`, `1`, false},
+		{`{"type":"number","minimum":1,"exclusiveMinimum":true}`, `1.5`, true},
+		{`{"type":"number","maximum":10}`, `10`, true},
+		{`{"type":"number","maximum":10}`, `10.5`, false},
+		{`{"type":"number","maximum":10,"exclusiveMaximum":true}`, `10`, false},
+		{`{"type":"boolean"}`, `true`, true},
+		{`{"type":"string","nullable":true}`, `null`, true},
+		{`{"type":"string"}`, `null`, false},
+		{`{"type":"string","enum":["a","b"]}`, `"b"`, true},
+		{`{"type":"string","enum":["a","b"]}`, `"c"`, false},
+		{`{"type":"integer","enum":[1,2]}`, `1`, false}, // left to kin-openapi
+		{`{"type":"array","items":{"type":"integer"}}`, `[1,2]`, true},
+		{`{"type":"array","items":{"type":"integer"}}`, `[1,"2"]`, false},
+		{`{"type":"array"}`, `[1,"2"]`, true},
+		{`{"type":"array"}`, `{}`, false},
+		{`{"type":"object","required":["id"],"properties":{"id":{"type":"integer"}}}`, `{"id":1}`, true},
+		{`{"type":"object","required":["id"],"properties":{"id":{"type":"integer"}}}`, `{"name":"x"}`, false},
+		{`{"type":"object","properties":{"id":{"type":"integer"}}}`, `{"id":"1"}`, false},
+		{`{"type":"object","additionalProperties":{"type":"integer"}}`, `{"x":1}`, true},
+		{`{"type":"object","additionalProperties":{"type":"integer"}}`, `{"x":"1"}`, false},
+		{`{"type":"object","additionalProperties":false}`, `{}`, false}, // not a keyword it knows
+		{`{"type":"object"}`, `[]`, false},
+		{`{"allOf":[{"type":"integer"},{"minimum":2}]}`, `3`, true},
+		{`{"allOf":[{"type":"integer"},{"minimum":2}]}`, `1`, false},
+		{`{"anyOf":[{"type":"integer"},{"type":"string"}]}`, `"x"`, true},
+		{`{"anyOf":[{"type":"integer"},{"type":"string"}]}`, `true`, false},
+		{`{"oneOf":[{"type":"integer"}]}`, `1`, false},
+		{`{"type":"string","maxLength":9}`, `"x"`, false},
+		{`{"type":"array","minItems":1}`, `[1]`, false},
+		{`{"type":"integer","readOnly":true}`, `1`, false},
+	} {
+		var s openapi3.Schema
+		if err := json.Unmarshal([]byte(c.schema), &s); err != nil {
+			t.Fatalf("%s: %v", c.schema, err)
+		}
+		var v any
+		if err := json.Unmarshal([]byte(c.value), &v); err != nil {
+			t.Fatalf("%s: %v", c.value, err)
+		}
+		var fast certainlyValid
+		if got := fast.valid(&s, v, 0); got != c.want {
+			t.Errorf("%s against %s: certainly valid = %v, want %v", c.value, c.schema, got, c.want)
+		}
+		if c.want {
+			if err := s.VisitJSON(v); err != nil {
+				t.Errorf("%s against %s: kin-openapi disagrees: %v", c.value, c.schema, err)
+			}
+		}
+	}
+}
+
+// Nesting deeper than maxFastDepth is left to kin-openapi, and a schema that contains
+// itself through allOf or anyOf ends rather than recursing for ever.
+func TestCertainlyValidDepth(t *testing.T) {
+	array := &openapi3.Schema{Type: &openapi3.Types{"array"}}
+	array.Items = &openapi3.SchemaRef{Value: array}
+	nested := func(levels int) any {
+		var v any = []any{}
+		for range levels - 1 {
+			v = []any{v}
+		}
+		return v
+	}
+	var fast certainlyValid
+	if !fast.valid(array, nested(maxFastDepth+1), 0) {
+		t.Errorf("%d levels: not certainly valid", maxFastDepth+1)
+	}
+	if fast.valid(array, nested(maxFastDepth+2), 0) {
+		t.Errorf("%d levels: certainly valid", maxFastDepth+2)
+	}
+	all := &openapi3.Schema{}
+	all.AllOf = openapi3.SchemaRefs{{Value: all}}
+	anyOf := &openapi3.Schema{}
+	anyOf.AnyOf = openapi3.SchemaRefs{{Value: anyOf}}
+	object := &openapi3.Schema{Type: &openapi3.Types{"object"}}
+	object.AdditionalProperties = openapi3.AdditionalProperties{Schema: &openapi3.SchemaRef{Value: object}}
+	deep := map[string]any{}
+	for range maxFastDepth + 1 {
+		deep = map[string]any{"x": deep}
+	}
+	for name, c := range map[string]struct {
+		s *openapi3.Schema
+		v any
+	}{"allOf": {all, "x"}, "anyOf": {anyOf, "x"}, "additionalProperties": {object, deep}} {
+		if fast.valid(c.s, c.v, 0) {
+			t.Errorf("%s cycle: certainly valid", name)
+		}
+	}
+}
