@@ -27,12 +27,12 @@ func (e *BodyTooLargeError) Error() string {
 func (e *BodyTooLargeError) Is(target error) bool { return target == ErrBodyTooLarge }
 
 // ReadBody reads r whole, up to limit bytes, and a body longer than limit is a
-// *BodyTooLargeError. Memory follows what arrives, never what is declared: a body of
-// known length (contentLength, or r's Len when r is already in memory) is read into one
-// buffer of that size; one of unknown length is read in growing pieces joined once at
-// the end, so that reading n bytes allocates about 2n, not the 4n to 6n of a doubling
-// slice. With a *BodyTooLargeError it returns what it read; when the declared length is
-// already over the limit it reads nothing.
+// *BodyTooLargeError. Memory is bounded by limit whatever is declared: a body of known
+// length (contentLength, or r's Len when r is already in memory) is read into one
+// buffer of that size, allocated once; one of unknown length, or longer than declared,
+// is read in growing pieces joined once at the end, so that reading n bytes allocates
+// about 2n, not the 4n to 6n of a doubling slice. With a *BodyTooLargeError it returns
+// what it read; when the declared length is already over the limit it reads nothing.
 func ReadBody(r io.Reader, contentLength, limit int64) ([]byte, error) {
 	if l, ok := r.(interface{ Len() int }); ok && contentLength < 0 {
 		contentLength = int64(l.Len())
@@ -41,25 +41,31 @@ func ReadBody(r io.Reader, contentLength, limit int64) ([]byte, error) {
 		return nil, &BodyTooLargeError{Limit: limit}
 	}
 	lr := io.LimitReader(r, limit+1)
+	size := 4 << 10
 	if contentLength >= 0 {
-		buf := bytes.NewBuffer(make([]byte, 0, contentLength+1)) // +1: room to see EOF
-		_, err := buf.ReadFrom(lr)
-		return checkLimit(buf.Bytes(), limit, err)
+		size = int(contentLength) + 1 // +1: room to see the end in the same piece
 	}
 	var pieces [][]byte
-	size := 4 << 10
 	for {
 		piece := make([]byte, size)
 		n, err := readFull(lr, piece)
 		pieces = append(pieces, piece[:n])
 		if err == io.EOF {
-			return checkLimit(bytes.Join(pieces, nil), limit, nil)
+			return checkLimit(join(pieces), limit, nil)
 		}
 		if err != nil {
-			return checkLimit(bytes.Join(pieces, nil), limit, err)
+			return checkLimit(join(pieces), limit, err)
 		}
 		size = min(size*2, 1<<20)
 	}
+}
+
+// join is bytes.Join without the copy of a single piece.
+func join(pieces [][]byte) []byte {
+	if len(pieces) == 1 {
+		return pieces[0]
+	}
+	return bytes.Join(pieces, nil)
 }
 
 // readFull fills p unless the reader ends (io.EOF, with what it read) or fails.

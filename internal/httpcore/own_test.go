@@ -1,0 +1,149 @@
+package httpcore
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A body without GetBody (a reader net/http cannot snapshot) is sent once; a retry
+// refuses to send it again, consumed, rather than sending an empty body.
+func TestABodyThatCannotBeReplayed(t *testing.T) {
+	var bodies []string
+	status := http.StatusOK
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		bodies = append(bodies, string(b))
+		w.WriteHeader(status)
+	}))
+	defer srv.Close()
+	var s sleeps
+	d := NewDoer(Config[struct{}]{MaxRetries: 2, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond, Sleep: s.sleep,
+		Idempotent: func(*http.Request) bool { return true }})
+	send := func() (*http.Response, error) {
+		req, _ := http.NewRequest(http.MethodPut, srv.URL, io.MultiReader(strings.NewReader(`{"name":"Acme"}`)))
+		return d.Do(req)
+	}
+	resp, err := send()
+	if err != nil || resp.StatusCode != 200 || len(bodies) != 1 || bodies[0] != `{"name":"Acme"}` {
+		t.Fatalf("first attempt: %v, bodies %q", err, bodies)
+	}
+	resp.Body.Close()
+	bodies, status = nil, http.StatusServiceUnavailable
+	if _, err := send(); err == nil || !strings.Contains(err.Error(), "cannot be replayed") || len(bodies) != 1 {
+		t.Errorf("retry: %v after bodies %q, want a refusal after the one body", err, bodies)
+	}
+}
+
+// Each retry is logged with its attempt number, counting the first as 1.
+func TestRetriesAreLoggedWithTheirAttempt(t *testing.T) {
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	calls := 0
+	client := &http.Client{Transport: roundTrip(func(r *http.Request) (*http.Response, error) {
+		calls++
+		if calls == 1 {
+			return nil, errors.New("connection reset")
+		}
+		return &http.Response{StatusCode: http.StatusServiceUnavailable, Body: http.NoBody, Header: http.Header{}}, nil
+	})}
+	var s sleeps
+	d := NewDoer(Config[struct{}]{HTTPClient: client, Logger: logger, MaxRetries: 2, MinBackoff: time.Millisecond,
+		MaxBackoff: time.Millisecond, Sleep: s.sleep, Idempotent: func(*http.Request) bool { return true }})
+	req, _ := http.NewRequest(http.MethodGet, "https://api.example.test/x", nil)
+	if resp, err := d.Do(req); err != nil || resp.StatusCode != 503 {
+		t.Fatalf("Do = %v, %v", resp, err)
+	}
+	out := logs.String()
+	if !strings.Contains(out, `msg="request failed, retrying"`) || !strings.Contains(out, "attempt=1 ") ||
+		!strings.Contains(out, `msg="retryable status, retrying"`) || !strings.Contains(out, "attempt=2 ") {
+		t.Errorf("logs:\n%s", out)
+	}
+}
+
+// A declared or read length of exactly the limit is within it.
+func TestReadBodyAtTheLimit(t *testing.T) {
+	body := []byte("abcdef")
+	for name, r := range map[string]io.Reader{"declared": bytes.NewReader(body), "unknown": io.MultiReader(bytes.NewReader(body))} {
+		cl := int64(len(body))
+		if name == "unknown" {
+			cl = -1
+		}
+		if got, err := ReadBody(r, cl, int64(len(body))); err != nil || !bytes.Equal(got, body) {
+			t.Errorf("%s length at the limit: %q, %v", name, got, err)
+		}
+	}
+}
+
+// Memory follows the body: a known length is read into one buffer of that size, an
+// unknown one in pieces joined once, about twice its size, not the four to six times
+// of a doubling buffer.
+func TestReadBodyAllocations(t *testing.T) {
+	const n = 8 << 20
+	body := bytes.Repeat([]byte("x"), n)
+	allocated := func(r io.Reader, cl int64) uint64 {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		got, err := ReadBody(r, cl, 2*n)
+		runtime.ReadMemStats(&after)
+		if err != nil || len(got) != n {
+			t.Fatalf("read %d bytes, %v", len(got), err)
+		}
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	if a := allocated(io.MultiReader(bytes.NewReader(body)), n); a > n+n/4 {
+		t.Errorf("known length: %d bytes allocated for %d", a, n)
+	}
+	if a := allocated(io.MultiReader(bytes.NewReader(body)), -1); a > 2*n+n/2 {
+		t.Errorf("unknown length: %d bytes allocated for %d", a, n)
+	}
+}
+
+func TestEditorRunsAuthThenEditorsAndStopsAtAnError(t *testing.T) {
+	var order []string
+	s := DefaultSettings("https://api.example.test", "")
+	stop := errors.New("refused")
+	_ = s.AddEditor(func(context.Context, *http.Request) error { order = append(order, "first"); return nil })
+	_ = s.AddEditor(func(context.Context, *http.Request) error { order = append(order, "second"); return stop })
+	_ = s.AddEditor(func(context.Context, *http.Request) error { order = append(order, "third"); return nil })
+	edit := s.Editor(func(*http.Request) { order = append(order, "auth") })
+	req, _ := http.NewRequest(http.MethodGet, "https://api.example.test/", nil)
+	if err := edit(context.Background(), req); !errors.Is(err, stop) || strings.Join(order, ",") != "auth,first,second" {
+		t.Errorf("err %v, order %v", err, order)
+	}
+}
+
+func TestKeyFromEnv(t *testing.T) {
+	errNoKey := errors.New("no key")
+	t.Setenv("ORGAPIS_TEST_KEY", "  ")
+	if _, err := KeyFromEnv("ORGAPIS_TEST_KEY", errNoKey); !errors.Is(err, errNoKey) || !strings.Contains(err.Error(), "ORGAPIS_TEST_KEY") {
+		t.Errorf("blank key: %v", err)
+	}
+	t.Setenv("ORGAPIS_TEST_KEY", "k-123")
+	if key, err := KeyFromEnv("ORGAPIS_TEST_KEY", errNoKey); err != nil || key != "k-123" {
+		t.Errorf("key %q, %v", key, err)
+	}
+}
+
+// Without middleware the client keeps the caller's transport as it is, nil included
+// (net/http's default), so nothing is wrapped that did not ask to be.
+func TestClientWithoutMiddlewareKeepsTheTransport(t *testing.T) {
+	s := DefaultSettings("https://api.example.test", "")
+	if c := s.client(); c.Transport != nil {
+		t.Errorf("transport = %v, want nil", c.Transport)
+	}
+	own := &http.Transport{}
+	_ = s.SetHTTPClient(&http.Client{Transport: own})
+	if c := s.client(); c.Transport != own {
+		t.Errorf("transport = %v, want the caller's", c.Transport)
+	}
+}
