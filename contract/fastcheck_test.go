@@ -256,6 +256,8 @@ func TestCertainlyValidDepth(t *testing.T) {
 	anyOf.AnyOf = openapi3.SchemaRefs{{Value: anyOf}}
 	object := &openapi3.Schema{Type: &openapi3.Types{"object"}}
 	object.AdditionalProperties = openapi3.AdditionalProperties{Schema: &openapi3.SchemaRef{Value: object}}
+	property := &openapi3.Schema{Type: &openapi3.Types{"object"}}
+	property.Properties = openapi3.Schemas{"x": &openapi3.SchemaRef{Value: property}}
 	deep := map[string]any{}
 	for range maxFastDepth + 1 {
 		deep = map[string]any{"x": deep}
@@ -263,7 +265,7 @@ func TestCertainlyValidDepth(t *testing.T) {
 	for name, c := range map[string]struct {
 		s *openapi3.Schema
 		v any
-	}{"allOf": {all, "x"}, "anyOf": {anyOf, "x"}, "additionalProperties": {object, deep}} {
+	}{"allOf": {all, "x"}, "anyOf": {anyOf, "x"}, "additionalProperties": {object, deep}, "properties": {property, deep}} {
 		if fast.valid(c.s, c.v, 0) {
 			t.Errorf("%s cycle: certainly valid", name)
 		}

@@ -17,9 +17,19 @@ import (
 // inexact is true when a number may not be what float64 holds of it (16 or more
 // digits, or an exponent), so that the caller can check such numbers by their literal.
 func decodeJSON(data []byte) (v any, inexact bool, err error) {
+	if v, inexact, ok := decodeFast(data); ok {
+		return v, inexact, nil
+	}
+	var slow any
+	err = json.Unmarshal(data, &slow)
+	return slow, mayHoldBigNumbers(data), err
+}
+
+// decodeFast is decodeJSON's own decoder; false means it left data to encoding/json.
+func decodeFast(data []byte) (v any, inexact, ok bool) {
 	d := jsonDecoder{data: data}
 	// One pass over the whole body (fast for ASCII) spares a check per string.
-	ok := utf8.Valid(data)
+	ok = utf8.Valid(data)
 	if ok {
 		v, ok = d.value(0)
 	}
@@ -27,12 +37,7 @@ func decodeJSON(data []byte) (v any, inexact bool, err error) {
 		d.space()
 		ok = d.pos == len(data)
 	}
-	if !ok {
-		var slow any
-		err := json.Unmarshal(data, &slow)
-		return slow, mayHoldBigNumbers(data), err
-	}
-	return v, d.inexact, nil
+	return v, d.inexact, ok
 }
 
 // maxJSONDepth is encoding/json's nesting limit; deeper input goes to it for its error.

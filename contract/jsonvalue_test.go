@@ -49,3 +49,94 @@ func FuzzDecodeJSON(f *testing.F) {
 	}
 	f.Fuzz(checkSameAsEncodingJSON)
 }
+
+// The decoder's own path takes the shapes bodies are made of (whitespace of each kind,
+// every literal, every number form, nesting up to the limit) and leaves everything else
+// to encoding/json; what it takes, it decodes exactly as encoding/json does, flagging
+// numbers float64 may not hold exactly.
+func TestDecodeFastTakesTheCommonShapes(t *testing.T) {
+	for _, c := range []struct {
+		in      string
+		handled bool
+		inexact bool
+	}{
+		{`{}`, true, false},
+		{`[]`, true, false},
+		{" {\t\"a\" :\r\n1 , \"b\" : [ true , false , null ] } ", true, false},
+		{`{"a":{"b":[{},[]]},"c":""}`, true, false},
+		{`"plain"`, true, false},
+		{`"été ✓"`, true, false},
+		{`0`, true, false},
+		{`-0`, true, false},
+		{`-1`, true, false},
+		{`12.5`, true, false},
+		{`0.25`, true, false},
+		{`-0.5`, true, false},
+		{`123456789012345`, true, false}, // 15 digits: exact
+		{`1234567890123456`, true, true}, // 16
+		{`1e3`, true, true},
+		{`1E+3`, true, true},
+		{`2.5e-3`, true, true},
+		{`[1,2,3]`, true, false},
+		{`[true,false,null]`, true, false},
+		{`"a\"b"`, false, false}, // escapes are encoding/json's
+		{"\"tab\there\"", false, false},
+		{"\"\xff\"", false, false},
+		{`01`, false, false},
+		{`1.`, false, false},
+		{`1.e3`, false, false},
+		{`.5`, false, false},
+		{`-`, false, false},
+		{`-a`, false, false},
+		{`+1`, false, false},
+		{`1e`, false, false},
+		{`1e+`, false, false},
+		{`1ea`, false, false},
+		{`1e999`, false, false},
+		{`tru`, false, false},
+		{`trux`, false, false},
+		{`nul`, false, false},
+		{`fals`, false, false},
+		{`[1,]`, false, false},
+		{`[1 2]`, false, false},
+		{`[1`, false, false},
+		{`[`, false, false},
+		{`{"a":1,}`, false, false},
+		{`{"a" 1}`, false, false},
+		{`{"a":}`, false, false},
+		{`{"a":1 "b":2}`, false, false},
+		{`{"a":1`, false, false},
+		{`{"a"`, false, false},
+		{`{"a`, false, false},
+		{`{`, false, false},
+		{`{1:2}`, false, false},
+		{`1 2`, false, false},
+		{``, false, false},
+		{` `, false, false},
+		{`"unterminated`, false, false},
+		{strings.Repeat("[", 10000) + strings.Repeat("]", 10000), true, false}, // at encoding/json's limit
+		{strings.Repeat("[", 10001) + strings.Repeat("]", 10001), false, false}, // past it
+		{strings.Repeat(`{"a":`, 9999) + "1" + strings.Repeat("}", 9999), true, false},
+		{strings.Repeat(`{"a":`, 10000) + "1" + strings.Repeat("}", 10000), false, false},
+	} {
+		v, inexact, ok := decodeFast([]byte(c.in))
+		name := c.in
+		if len(name) > 40 {
+			name = name[:40] + "..."
+		}
+		if ok != c.handled {
+			t.Errorf("%q: handled = %v, want %v", name, ok, c.handled)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		var want any
+		if err := json.Unmarshal([]byte(c.in), &want); err != nil || !reflect.DeepEqual(v, want) {
+			t.Errorf("%q: decoded %v; encoding/json gives %v, %v", name, v, want, err)
+		}
+		if inexact != c.inexact {
+			t.Errorf("%q: inexact = %v, want %v", name, inexact, c.inexact)
+		}
+	}
+}

@@ -284,3 +284,37 @@ func TestSniff(t *testing.T) {
 		}
 	}
 }
+
+// A HAR's mimeType stands in for a Content-Type header only when the header is absent,
+// for the request and for the response.
+func TestReadHARMimeTypeFillsOnlyAMissingContentType(t *testing.T) {
+	entry := func(reqHeader, respHeader string) string {
+		return fmt.Sprintf(`{"request":{"method":"POST","url":"https://api.affinity.co/x","headers":[%s],
+			"postData":{"mimeType":"application/json","text":"{}"}},
+			"response":{"status":200,"headers":[%s],"content":{"mimeType":"application/json","text":"{}"}}}`, reqHeader, respHeader)
+	}
+	plain := `{"name":"Content-Type","value":"text/plain"}`
+	r := readAll("m.har", harOf(entry("", ""), entry(plain, plain)))
+	if len(r.errs) != 0 || len(r.exchanges) != 2 {
+		t.Fatalf("errors %v, %d exchanges", r.errs, len(r.exchanges))
+	}
+	for i, want := range []string{"application/json", "text/plain"} {
+		ex := r.exchanges[i]
+		if got := ex.RequestHeader.Get("Content-Type"); got != want {
+			t.Errorf("entry %d: request Content-Type %q, want %q", i, got, want)
+		}
+		if got := ex.ResponseHeader.Get("Content-Type"); got != want {
+			t.Errorf("entry %d: response Content-Type %q, want %q", i, got, want)
+		}
+	}
+}
+
+// Entries are separated by commas: anything else after an entry is a broken file,
+// reported at the next entry, after the entries before it were read.
+func TestReadHARJunkBetweenEntries(t *testing.T) {
+	e := harEntryJSON("https://api.affinity.co/x", 200, `{"text":"{}"}`)
+	r := readAll("j.har", `{"log":{"version":"1.2","creator":{"name":"t"},"entries":[`+e+` x `+e+`]}}`)
+	if len(r.exchanges) != 1 || len(r.errs) != 1 || !strings.Contains(r.errs[0].Error(), `want ',' or ']' after an entry, found 'x'`) {
+		t.Errorf("%d exchanges, errors %v", len(r.exchanges), r.errs)
+	}
+}
