@@ -114,7 +114,7 @@ func TestDecodeFastTakesTheCommonShapes(t *testing.T) {
 		{``, false, false},
 		{` `, false, false},
 		{`"unterminated`, false, false},
-		{strings.Repeat("[", 10000) + strings.Repeat("]", 10000), true, false}, // at encoding/json's limit
+		{strings.Repeat("[", 10000) + strings.Repeat("]", 10000), true, false},  // at encoding/json's limit
 		{strings.Repeat("[", 10001) + strings.Repeat("]", 10001), false, false}, // past it
 		{strings.Repeat(`{"a":`, 9999) + "1" + strings.Repeat("}", 9999), true, false},
 		{strings.Repeat(`{"a":`, 10000) + "1" + strings.Repeat("}", 10000), false, false},
