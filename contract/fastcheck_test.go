@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -98,23 +100,27 @@ func get(v any, path []any) any {
 	return v
 }
 
-// set returns a deep copy of v with the value at path replaced, or removed.
+// set returns v with the value at path replaced, or removed. Only the containers on
+// the path are copied; the rest is shared with v, which nothing here changes.
 func set(v any, path []any, value any, remove bool) any {
-	var cp any
-	b, _ := json.Marshal(v)
-	_ = json.Unmarshal(b, &cp)
-	parent := get(cp, path[:len(path)-1])
-	switch k := path[len(path)-1].(type) {
-	case string:
-		if remove {
-			delete(parent.(map[string]any), k)
-		} else {
-			parent.(map[string]any)[k] = value
-		}
-	case int:
-		parent.([]any)[k] = value
+	if len(path) == 0 {
+		return value
 	}
-	return cp
+	switch k := path[0].(type) {
+	case string:
+		m := maps.Clone(v.(map[string]any))
+		if remove && len(path) == 1 {
+			delete(m, k)
+		} else {
+			m[k] = set(m[k], path[1:], value, remove)
+		}
+		return m
+	case int:
+		a := slices.Clone(v.([]any))
+		a[k] = set(a[k], path[1:], value, remove)
+		return a
+	}
+	return v
 }
 
 // The fast check may say "not sure" wrongly, never "valid" wrongly: wherever it
