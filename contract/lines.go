@@ -34,7 +34,7 @@ func ReadLines(source string, r io.Reader) iter.Seq2[Exchange, error] {
 	return func(yield func(Exchange, error) bool) {
 		br := bufio.NewReaderSize(r, 64<<10)
 		for i := 0; ; i++ {
-			line, err := readLine(br)
+			line, err := readLine(br, maxLineBytes)
 			if err == io.EOF {
 				return
 			}
@@ -96,18 +96,21 @@ func pick(value json.RawMessage, text *string) []byte {
 	return value
 }
 
-var errLineTooLong = fmt.Errorf("line is over the %d MiB limit", (MaxBodyBytes+1<<20)>>20)
+// maxLineBytes bounds one line, its newline not counted, as maxEntryBytes does an entry.
+const maxLineBytes = maxEntryBytes
 
-// readLine returns the next line without its newline. An over-long line is skipped to
-// its end and reported, so that the following lines can still be read.
-func readLine(br *bufio.Reader) ([]byte, error) {
+var errLineTooLong = fmt.Errorf("line is over the %d MiB limit", maxLineBytes>>20)
+
+// readLine returns the next line without its newline. A line over limit bytes is
+// skipped to its end and reported, so that the following lines can still be read.
+func readLine(br *bufio.Reader, limit int) ([]byte, error) {
 	var line []byte
 	tooLong := false
 	for {
 		chunk, err := br.ReadSlice('\n')
 		if !tooLong {
 			line = append(line, chunk...)
-			if len(line) > MaxBodyBytes+1<<20 {
+			if len(bytes.TrimSuffix(line, []byte("\n"))) > limit {
 				tooLong, line = true, nil
 			}
 		}
