@@ -43,3 +43,23 @@ func TestMiddlewareNumbersItsExchanges(t *testing.T) {
 		t.Errorf("finding entries = %v, want [0 1 2]", entries)
 	}
 }
+
+// A conforming exchange calls no one.
+func TestMiddlewareIsQuietOnConformingExchanges(t *testing.T) {
+	calls := 0
+	m := NewMiddleware(pathsValidator(t), func([]Finding) { calls++ })
+	client := &http.Client{Transport: m.Wrap(transportFunc(func(*http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}, "X-Trace": {"t1"}},
+			Body: io.NopCloser(strings.NewReader(`{}`))}, nil
+	}))}
+	resp, err := client.Get("https://api.example.test/v2/things")
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	m.Wait()
+	if calls != 0 {
+		t.Errorf("onFindings called %d times for a conforming exchange", calls)
+	}
+}

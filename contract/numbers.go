@@ -70,16 +70,14 @@ func exactNumbers(schema *openapi3.Schema, body []byte, prefix string) (any, []n
 		return nil, nil, errors.New("invalid character after top-level value")
 	}
 	var out []numberFinding
-	v = walkNumbers([]*openapi3.Schema{schema}, v, prefix, &out, 0)
+	v = walkNumbers([]*openapi3.Schema{schema}, v, prefix, &out)
 	return v, out, nil
 }
 
 // walkNumbers replaces json.Number values in v by float64, checking each against
-// schemas (those that apply at this place, allOf/anyOf/oneOf branches included).
-func walkNumbers(schemas []*openapi3.Schema, v any, ptr string, out *[]numberFinding, depth int) any {
-	if depth > maxDepth*64 {
-		return v
-	}
+// schemas (those that apply at this place, allOf/anyOf/oneOf branches included). Its
+// recursion is as deep as v, which encoding/json has already bounded.
+func walkNumbers(schemas []*openapi3.Schema, v any, ptr string, out *[]numberFinding) any {
 	switch t := v.(type) {
 	case json.Number:
 		return checkNumber(schemas, t, ptr, out)
@@ -97,7 +95,7 @@ func walkNumbers(schemas []*openapi3.Schema, v any, ptr string, out *[]numberFin
 					sub = append(sub, extra...)
 				}
 			}
-			t[k] = walkNumbers(sub, child, ptr+pointer([]string{k}), out, depth+1)
+			t[k] = walkNumbers(sub, child, ptr+pointer([]string{k}), out)
 		}
 	case []any:
 		var items []*openapi3.Schema
@@ -105,7 +103,7 @@ func walkNumbers(schemas []*openapi3.Schema, v any, ptr string, out *[]numberFin
 			collectItems(s, &items, 0)
 		}
 		for i, child := range t {
-			t[i] = walkNumbers(items, child, ptr+"/"+strconv.Itoa(i), out, depth+1)
+			t[i] = walkNumbers(items, child, ptr+"/"+strconv.Itoa(i), out)
 		}
 	}
 	return v

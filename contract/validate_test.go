@@ -3,6 +3,7 @@ package contract
 import (
 	"context"
 	"fmt"
+	"github.com/getkin/kin-openapi/openapi3"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -382,5 +383,26 @@ func TestSearchFilterPatterns(t *testing.T) {
 	}
 	for p := range want {
 		t.Errorf("no finding at %s; findings %+v", p, got)
+	}
+}
+
+// Numbers at any depth encoding/json accepts come back as float64, so that no deep
+// json.Number reaches the schema checks.
+func TestExactNumbersAtDepth(t *testing.T) {
+	const depth = 5000
+	body := strings.Repeat("[", depth) + "1e3" + strings.Repeat("]", depth)
+	v, findings, err := exactNumbers(&openapi3.Schema{}, []byte(body), "")
+	if err != nil || len(findings) != 0 {
+		t.Fatalf("%v, %v", findings, err)
+	}
+	for range depth {
+		a, ok := v.([]any)
+		if !ok || len(a) != 1 {
+			t.Fatalf("not a one-element array: %T", v)
+		}
+		v = a[0]
+	}
+	if f, ok := v.(float64); !ok || f != 1000 {
+		t.Errorf("innermost value = %T %v, want float64 1000", v, v)
 	}
 }
