@@ -6,8 +6,6 @@ import (
 	"compress/gzip"
 	"compress/zlib"
 	"errors"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -81,29 +79,6 @@ func TestDecompress(t *testing.T) {
 	}
 }
 
-// A recorder that names its API writes it where a reader finds it again.
-func TestRecordedAPIReadsBack(t *testing.T) {
-	for _, api := range []string{"affinity", ""} {
-		rec := &Recorder{API: api, Base: transportFunc(func(*http.Request) (*http.Response, error) {
-			return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader("{}"))}, nil
-		})}
-		req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:1/organizations", nil)
-		resp, err := rec.RoundTrip(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		var buf bytes.Buffer
-		if err := rec.WriteHAR(&buf); err != nil {
-			t.Fatal(err)
-		}
-		for ex, err := range ReadHAR("r.har", &buf) {
-			if err != nil || ex.API != api {
-				t.Errorf("recorded with API %q: read back %q, %v", api, ex.API, err)
-			}
-		}
-	}
-}
 
 // A reader that fails is one error naming the source, for every format.
 func TestReadersReportAFailingReader(t *testing.T) {
@@ -135,3 +110,4 @@ func TestReadersReportAFailingReader(t *testing.T) {
 		}
 	}
 }
+

@@ -96,14 +96,14 @@ func Sniff(head []byte) (format Format, ok bool) {
 		// one line), a method is an exchange of JSON lines.
 		if line, _, _ := bytes.Cut(t, []byte("\n")); json.Valid(line) {
 			var top map[string]json.RawMessage
-			if json.Unmarshal(line, &top) == nil {
-				if _, ok := top["log"]; ok {
-					return FormatHAR, true
-				}
-				if _, ok := top["method"]; ok {
-					return FormatLines, true
-				}
+			_ = json.Unmarshal(line, &top) // valid JSON starting with '{' is an object
+			if _, ok := top["log"]; ok {
+				return FormatHAR, true
 			}
+			if _, ok := top["method"]; ok {
+				return FormatLines, true
+			}
+			return "", false // members of its own elsewhere, such as a report's findings
 		}
 		// A first line longer than the bytes seen: go by what it starts with.
 		if harStart.Match(t) {

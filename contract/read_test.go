@@ -273,6 +273,8 @@ func TestSniff(t *testing.T) {
 		"---\nversion: 2\ninteractions:\n- request: {}":                                           FormatVCR,
 		"version: 2\ninteractions: []":                                                            FormatVCR,
 		`{"version":1,"summary":{},"findings":[]}`:                                                "",
+		`{"version":1,"findings":[{"method":"GET","path":"/x"}]}`:                                 "",
+		`{"saved":{"log":{"entries":[]}}}`:                                                        "",
 		"openapi: 3.0.3\ninfo: {}":                                                                "",
 		"package main":                                                                            "",
 		"# orgapis\n\ntext":                                                                       "",
@@ -316,5 +318,16 @@ func TestReadHARJunkBetweenEntries(t *testing.T) {
 	r := readAll("j.har", `{"log":{"version":"1.2","creator":{"name":"t"},"entries":[`+e+` x `+e+`]}}`)
 	if len(r.exchanges) != 1 || len(r.errs) != 1 || !strings.Contains(r.errs[0].Error(), `want ',' or ']' after an entry, found 'x'`) {
 		t.Errorf("%d exchanges, errors %v", len(r.exchanges), r.errs)
+	}
+}
+
+func TestStatusAndSizeBounds(t *testing.T) {
+	for status, ok := range map[int]bool{99: false, 100: true, 599: true, 600: false} {
+		if _, err := newExchange("s", 0, "GET", "https://api.affinity.co/x", status); (err == nil) != ok {
+			t.Errorf("status %d: %v", status, err)
+		}
+	}
+	if checkSize("body", MaxBodyBytes) != nil || checkSize("body", MaxBodyBytes+1) == nil {
+		t.Error("checkSize does not end at MaxBodyBytes")
 	}
 }

@@ -3,6 +3,7 @@ package contract
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -140,5 +141,75 @@ func TestMiddlewarePassesAHugeBodyThroughWhole(t *testing.T) {
 	mw.Wait()
 	if len(findings) != 1 || findings[0].Kind != KindUnreadable || !strings.Contains(findings[0].Found, "not validated") {
 		t.Errorf("findings = %+v, want one saying the body was not validated", findings)
+	}
+}
+
+// A recorder that names its API writes it where a reader finds it again.
+func TestRecordedAPIReadsBack(t *testing.T) {
+	for _, api := range []string{"affinity", ""} {
+		rec := &Recorder{API: api, Base: transportFunc(func(*http.Request) (*http.Response, error) {
+			return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader("{}"))}, nil
+		})}
+		req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:1/organizations", nil)
+		resp, err := rec.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		var buf bytes.Buffer
+		if err := rec.WriteHAR(&buf); err != nil {
+			t.Fatal(err)
+		}
+		for ex, err := range ReadHAR("r.har", &buf) {
+			if err != nil || ex.API != api {
+				t.Errorf("recorded with API %q: read back %q, %v", api, ex.API, err)
+			}
+		}
+	}
+}
+
+// What a recording says of sizes it did not measure is HAR's "unknown" (-1), and a
+// request without a body has no postData.
+func TestRecordedHARFields(t *testing.T) {
+	rec := &Recorder{Base: transportFunc(func(*http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader("{}"))}, nil
+	})}
+	for _, body := range []string{"", `{"name":"Acme"}`} {
+		req, _ := http.NewRequest(http.MethodPost, "http://127.0.0.1:1/organizations", strings.NewReader(body))
+		resp, err := rec.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	var buf bytes.Buffer
+	if err := rec.WriteHAR(&buf); err != nil {
+		t.Fatal(err)
+	}
+	var har struct {
+		Log struct {
+			Entries []struct {
+				Request struct {
+					HeadersSize int             `json:"headersSize"`
+					BodySize    int             `json:"bodySize"`
+					PostData    *map[string]any `json:"postData"`
+				} `json:"request"`
+				Response struct {
+					HeadersSize int `json:"headersSize"`
+					BodySize    int `json:"bodySize"`
+				} `json:"response"`
+			} `json:"entries"`
+		} `json:"log"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &har); err != nil || len(har.Log.Entries) != 2 {
+		t.Fatalf("%v: %s", err, buf.Bytes())
+	}
+	for i, e := range har.Log.Entries {
+		if e.Request.HeadersSize != -1 || e.Response.HeadersSize != -1 || e.Response.BodySize != 2 {
+			t.Errorf("entry %d: headersSize %d and %d, response bodySize %d", i, e.Request.HeadersSize, e.Response.HeadersSize, e.Response.BodySize)
+		}
+		if (e.Request.PostData != nil) != (i == 1) || e.Request.BodySize != []int{0, 15}[i] {
+			t.Errorf("entry %d: postData %v, bodySize %d", i, e.Request.PostData, e.Request.BodySize)
+		}
 	}
 }

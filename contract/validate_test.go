@@ -406,3 +406,34 @@ func TestExactNumbersAtDepth(t *testing.T) {
 		t.Errorf("innermost value = %T %v, want float64 1000", v, v)
 	}
 }
+
+// A key in a request body is hidden before the body is checked, so a finding about it
+// shows the marker, never the key.
+func TestRequestBodyKeyIsHiddenInFindings(t *testing.T) {
+	ex := exchange("POST", "https://api.example.test/v2/things", 201, "", "")
+	ex.RequestHeader.Set("Content-Type", "application/json")
+	ex.RequestBody = []byte(`{"api_key":"secret-value-1"}`)
+	fs := pathsValidator(t, CheckRequests()).Validate(ex)
+	if len(fs) != 1 || fs[0].Kind != KindRequest || fs[0].Pointer != "/api_key" || !strings.Contains(fs[0].Found, "REDACTED") {
+		t.Errorf("findings %+v, want one at /api_key showing the marker", fs)
+	}
+	if strings.Contains(fmt.Sprintf("%+v", fs), "secret-value-1") {
+		t.Errorf("a finding shows the key: %+v", fs)
+	}
+}
+
+// Composition that refers to itself ends: the walks that gather properties and items
+// stop at their depth guard.
+func TestCollectEndsOnSelfReference(t *testing.T) {
+	s := &openapi3.Schema{Properties: openapi3.Schemas{"a": &openapi3.SchemaRef{Value: &openapi3.Schema{}}},
+		Items: &openapi3.SchemaRef{Value: &openapi3.Schema{}}}
+	s.AllOf = openapi3.SchemaRefs{{Value: s}}
+	props := map[string][]*openapi3.Schema{}
+	var extra, items []*openapi3.Schema
+	open := false
+	collect(s, props, &extra, &open, 0)
+	collectItems(s, &items, 0)
+	if len(props["a"]) != maxDepth+1 || len(items) != maxDepth+1 || open {
+		t.Errorf("props %d, items %d, open %v; want %d of each", len(props["a"]), len(items), open, maxDepth+1)
+	}
+}
