@@ -79,7 +79,6 @@ func TestDecompress(t *testing.T) {
 	}
 }
 
-
 // A reader that fails is one error naming the source, for every format.
 func TestReadersReportAFailingReader(t *testing.T) {
 	boom := errors.New("disk on fire")
@@ -110,4 +109,3 @@ func TestReadersReportAFailingReader(t *testing.T) {
 		}
 	}
 }
-
