@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/getkin/kin-openapi/openapi3"
+	"math"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -435,5 +436,33 @@ func TestCollectEndsOnSelfReference(t *testing.T) {
 	collectItems(s, &items, 0)
 	if len(props["a"]) != maxDepth+1 || len(items) != maxDepth+1 || open {
 		t.Errorf("props %d, items %d, open %v; want %d of each", len(props["a"]), len(items), open, maxDepth+1)
+	}
+}
+
+// A value no branch of an anyOf takes is reported against the closest branch: the
+// one with the fewest findings, the first of those that tie.
+func TestAnyOfIsReportedAgainstTheClosestBranch(t *testing.T) {
+	ex := exchange("GET", "https://api.example.test/v2/choices", 200, "application/json", `{"d":"x"}`)
+	fs := pathsValidator(t).Validate(ex)
+	if len(fs) != 1 || fs[0].Pointer != "/d" || !strings.Contains(fs[0].Expected, "integer") {
+		t.Errorf("findings %+v, want one at /d", fs)
+	}
+}
+
+func TestBrief(t *testing.T) {
+	for _, c := range []struct {
+		v    any
+		want string
+	}{
+		{"x", `"x"`},
+		{map[string]any{"a": 1.0}, `{"a":1}`},
+		{[]any{true, nil}, `[true,null]`},
+		{strings.Repeat("a", 78), `"` + strings.Repeat("a", 78) + `"`}, // 80 with its quotes
+		{strings.Repeat("a", 79), `"` + strings.Repeat("a", 76) + "..."},
+		{math.NaN(), "NaN"},
+	} {
+		if got := brief(c.v); got != c.want {
+			t.Errorf("brief(%v) = %q, want %q", c.v, got, c.want)
+		}
 	}
 }
