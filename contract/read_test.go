@@ -258,8 +258,9 @@ func TestLargeCassetteIsRefusedNotParsed(t *testing.T) {
 	for _, err := range ReadVCR("big.yaml", input) {
 		errs = append(errs, err)
 	}
-	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "refused") {
-		t.Errorf("errors = %v, want the cassette refused for its size", errs)
+	var ee *EntryError
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "refused") || !errors.As(errs[0], &ee) || ee.Index != -1 {
+		t.Errorf("errors = %v, want the whole cassette refused for its size", errs)
 	}
 }
 
