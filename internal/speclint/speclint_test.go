@@ -55,6 +55,13 @@ paths:
           required: true
           description: the id
           schema: {type: integer, format: int64}
+        - name: filter
+          in: query
+          description: an inline object, whose members need descriptions too
+          schema:
+            type: object
+            properties:
+              since: {type: string}
       requestBody:
         content:
           application/json:
@@ -141,7 +148,7 @@ func TestEveryRuleCanFire(t *testing.T) {
 		"example-mutation":      "POST /things/{thing_id} request application/json example /note",
 		"member-exercised":      "components/schemas/Thing/owner_ids",
 	}
-	for _, inline := range []string{"Thing/meta/size", "Thing/tags/items/label", "Thing/kind/0/code"} {
+	for _, inline := range []string{"Thing/meta/size", "Thing/tags/items/label", "Thing/kind/0/code", "parameter filter/since"} {
 		if !strings.Contains(got["description"], inline) {
 			t.Errorf("no description problem at the inline schema %s: %s", inline, got["description"])
 		}
