@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
-	"github.com/orgapis/orgapis/contract"
 	"io"
 	"maps"
 	"slices"
@@ -13,6 +12,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/orgapis/orgapis/contract"
 )
 
 // KindCallFailed is a finding of live mode: a call failed (timeout, retries used up,
