@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/orgapis/orgapis/contract"
@@ -38,5 +40,52 @@ func TestWhereAndGroupTitle(t *testing.T) {
 		if got := groupTitle(c.f); got != c.want {
 			t.Errorf("groupTitle(%+v) = %q, want %q", c.f, got, c.want)
 		}
+	}
+}
+
+// Findings alike but for array indices and source read as one line that counts them
+// and names the first three sources; unreadable input and failed calls never merge.
+func TestClusteredLines(t *testing.T) {
+	finding := func(entry, index int, known bool) contract.Finding {
+		return contract.Finding{Source: "a.har", Entry: entry, Kind: contract.KindBody, Location: "body",
+			Pointer: "/organizations/" + strconv.Itoa(index) + "/domain", Expected: "type string", Found: "42", Known: known}
+	}
+	lines := func(fs []contract.Finding) []string {
+		var out []string
+		for _, c := range cluster(fs) {
+			out = append(out, c.textLine())
+		}
+		return out
+	}
+	one := lines([]contract.Finding{finding(1, 0, false)})
+	if len(one) != 1 || strings.HasPrefix(one[0], "1×") || !strings.Contains(one[0], "/organizations/0/domain") {
+		t.Errorf("one finding: %q", one)
+	}
+	same := lines([]contract.Finding{finding(1, 3, false), finding(2, 3, false)})
+	if len(same) != 1 || !strings.HasPrefix(same[0], "2× body /organizations/3/domain:") || !strings.HasSuffix(same[0], " in a.har#1, a.har#2") {
+		t.Errorf("same pointer twice: %q", same)
+	}
+	var four []contract.Finding
+	for i := range 4 {
+		four = append(four, finding(i, i, false))
+	}
+	got := lines(four)
+	if len(got) != 1 || !strings.HasPrefix(got[0], "4× body /organizations/*/domain:") || !strings.HasSuffix(got[0], " in a.har#0, a.har#1, a.har#2 and 1 more") {
+		t.Errorf("four findings: %q", got)
+	}
+	three := lines(four[:3])
+	if len(three) != 1 || strings.Contains(three[0], "more") {
+		t.Errorf("three findings: %q", three)
+	}
+	known := lines([]contract.Finding{finding(1, 0, true), finding(2, 1, true), finding(3, 2, false)})
+	if len(known) != 2 || !strings.HasSuffix(known[0], " (known)") || strings.HasSuffix(known[1], " (known)") {
+		t.Errorf("known and new: %q", known)
+	}
+	if got := sourceOf(contract.Finding{Source: "a.har", Entry: -1}); got != "a.har" {
+		t.Errorf("sourceOf a whole file = %q", got)
+	}
+	failed := contract.Finding{Source: "live", Entry: 1, Kind: KindCallFailed, Expected: "an answer", Found: "timeout"}
+	if got := lines([]contract.Finding{failed, failed}); len(got) != 2 {
+		t.Errorf("failed calls merged: %q", got)
 	}
 }
