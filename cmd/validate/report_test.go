@@ -89,3 +89,41 @@ func TestClusteredLines(t *testing.T) {
 		t.Errorf("failed calls merged: %q", got)
 	}
 }
+
+// The summary names each count only when there is something to say, and exitStatus
+// turns a result into the documented codes.
+func TestSummaryAndExitStatus(t *testing.T) {
+	base := Summary{Checked: 3, Passed: 2, Failed: 1}
+	if got := summaryLine(base); got != "3 exchanges checked: 2 passed, 1 failed; 0 skipped" {
+		t.Errorf("plain summary = %q", got)
+	}
+	full := Summary{Checked: 3, Passed: 2, Failed: 1, Skipped: 2, SkippedBy: map[string]int{"b.example": 1, "a.example": 1},
+		Unreadable: 1, Known: 1, SkippedFiles: 1, NotRegular: 1, CallsFailed: 1}
+	want := "3 exchanges checked: 2 passed, 1 failed; 2 skipped (other hosts: a.example: 1, b.example: 1); 1 unreadable; " +
+		"1 findings known from the baseline; 1 files skipped (not HAR, go-vcr cassette or JSON lines); 1 files skipped as not regular; 1 calls failed"
+	if got := summaryLine(full); got != want {
+		t.Errorf("full summary =\n%q\nwant\n%q", got, want)
+	}
+	known := contract.Finding{Kind: contract.KindBody, Known: true}
+	drift := contract.Finding{Kind: contract.KindBody}
+	for _, c := range []struct {
+		res        Result
+		allowEmpty bool
+		code       int
+		says       string
+	}{
+		{Result{Summary: Summary{Checked: 1}}, false, 0, ""},
+		{Result{Summary: Summary{Checked: 1}, Findings: []contract.Finding{known}}, false, 0, ""},
+		{Result{Summary: Summary{Checked: 1}, Findings: []contract.Finding{known, drift}}, false, 1, ""},
+		{Result{Summary: Summary{Checked: 1, Unreadable: 1}}, false, 2, ""},
+		{Result{Summary: Summary{Files: 1}}, false, 2, "the recordings hold no exchanges"},
+		{Result{Summary: Summary{Files: 1}}, true, 0, ""},
+		{Result{Summary: Summary{Files: 0, SkippedFiles: 2}}, false, 2, "no recordings found in in/ (2 files skipped"},
+		{Result{Summary: Summary{Files: 1, Skipped: 1, SkippedBy: map[string]int{"cdn.example": 1}}}, false, 2, "every exchange was skipped, because its host is neither api.apollo.io nor api.affinity.co: cdn.example (1)"},
+	} {
+		var stderr strings.Builder
+		if code := exitStatus(c.res, c.allowEmpty, []string{"in/"}, &stderr); code != c.code || !strings.Contains(stderr.String(), c.says) || (c.says == "") != (stderr.Len() == 0) {
+			t.Errorf("%+v: exit %d, stderr %q; want %d saying %q", c.res.Summary, code, stderr.String(), c.code, c.says)
+		}
+	}
+}
