@@ -229,3 +229,47 @@ func TestLiveDriftWithoutFailedCallsIsExitOne(t *testing.T) {
 		t.Errorf("exit %d, want 1 with the drift and no failed call:\n%s", code, out)
 	}
 }
+
+// --max-pages bounds each listing, which also stops at its last page, and the first
+// organization listed (the fake numbers them from 1000) is the one fetched whole.
+func TestLiveMaxPages(t *testing.T) {
+	for _, c := range []struct {
+		orgs, maxPages, searches int
+	}{
+		{1200, 1, 1}, {1200, 3, 3}, {1200, 5, 3}, {3, 5, 1},
+	} {
+		fake := affinitytest.NewServer(liveKey)
+		fake.Generate(c.orgs)
+		code, out, stderr := live(t, map[string]string{"AFFINITY_API_KEY": liveKey}, "--api", "affinity", "--base-url", fake.URL,
+			"--max-pages", fmt.Sprint(c.maxPages), "--budget", "100")
+		searches, first := 0, ""
+		for _, r := range fake.Requests() {
+			switch {
+			case r.Path == "/organizations":
+				searches++
+			case strings.HasPrefix(r.Path, "/organizations/") && first == "":
+				first = r.Path
+			}
+		}
+		fake.Close()
+		if code != 0 || searches != c.searches || first != "/organizations/1000" {
+			t.Errorf("%d organizations, --max-pages %d: exit %d, %d searches (want %d), first fetched %q\n%s%s",
+				c.orgs, c.maxPages, code, searches, c.searches, first, out, stderr)
+		}
+	}
+	for _, c := range []struct {
+		postings, maxPages, pages int
+	}{
+		{250, 5, 3}, {250, 2, 2}, {200, 5, 3}, {50, 5, 1},
+	} {
+		fake := apollotest.NewServer(liveKey)
+		fake.SetJobPostings("54fca1087369647fc0000000", c.postings)
+		code, out, _ := live(t, map[string]string{"APOLLO_API_KEY": liveKey}, "--api", "apollo", "--base-url", fake.URL,
+			"--org-id", "54fca1087369647fc0000000", "--max-pages", fmt.Sprint(c.maxPages), "--format", "json")
+		hits := fake.Hits()
+		fake.Close()
+		if code != 0 || hits != c.pages || !strings.Contains(out, fmt.Sprintf(`"checked": %d`, c.pages)) {
+			t.Errorf("%d postings, --max-pages %d: exit %d, %d requests, want %d", c.postings, c.maxPages, code, hits, c.pages)
+		}
+	}
+}
