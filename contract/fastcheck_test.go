@@ -179,6 +179,7 @@ func TestCertainlyValidKeywords(t *testing.T) {
 		{`{"type":"string"}`, `1`, false},
 		{`{"type":"integer"}`, `3`, true},
 		{`{"type":"integer"}`, `3.5`, false},
+		{`{"type":"integer"}`, `9007199254740992`, true},   // 2^53: still exact
 		{`{"type":"integer"}`, `18014398509481984`, false}, // 2^54: not exact in a float64
 		{`{"type":"integer","format":"int32"}`, `2147483647`, true},
 		{`{"type":"integer","format":"int32"}`, `2147483648`, false},
