@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -80,4 +81,50 @@ func get2(n *yaml.Node, keys ...string) (k, v *yaml.Node) {
 		k, v = get(v, key)
 	}
 	return k, v
+}
+
+// Each result: its level by whether a baseline knows it, the spec line as its location
+// when the finding names an API, and the recording (with its entry) beside it.
+func TestWriteSARIFResults(t *testing.T) {
+	res := Result{Findings: []contract.Finding{
+		{Source: "a.har", Entry: 0, API: "affinity", OperationID: "getOrganization", Status: 200, Kind: contract.KindUndocumentedStatus},
+		{Source: "a.har", Entry: 1, API: "affinity", OperationID: "getOrganization", Status: 200, Kind: contract.KindUndocumentedStatus, Known: true},
+		{Source: "b.har", Entry: -1, Kind: contract.KindUnreadable, Found: "broken"},
+		{Source: "c.har", Entry: 2, API: "graphql", Kind: contract.KindBody},
+	}}
+	var out strings.Builder
+	if err := WriteSARIF(&out, res); err != nil {
+		t.Fatal(err)
+	}
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				Level, BaselineState string
+				Locations            []sarifLocation
+				RelatedLocations     []sarifLocation
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out.String()), &log); err != nil || len(log.Runs) != 1 || len(log.Runs[0].Results) != 4 {
+		t.Fatalf("%v:\n%s", err, out.String())
+	}
+	r := log.Runs[0].Results
+	if r[0].Level != "error" || r[0].BaselineState != "" || r[1].Level != "note" || r[1].BaselineState != "unchanged" {
+		t.Errorf("levels: %+v %+v", r[0], r[1])
+	}
+	if loc := r[0].Locations[0].PhysicalLocation; loc.ArtifactLocation.URI != "specs/affinity.yaml" || loc.Region == nil || loc.Region.StartLine < 1 {
+		t.Errorf("spec location = %+v", loc)
+	}
+	if rel := r[0].RelatedLocations; len(rel) != 1 || rel[0].ID != 1 || rel[0].PhysicalLocation.ArtifactLocation.URI != "a.har" ||
+		rel[0].Message == nil || rel[0].Message.Text != "entry 0 of the recording" {
+		t.Errorf("recording location = %+v", rel)
+	}
+	for i, want := range map[int]string{2: "b.har", 3: "c.har"} {
+		if locs := r[i].Locations; len(locs) != 1 || locs[0].PhysicalLocation.ArtifactLocation.URI != want || r[i].RelatedLocations != nil {
+			t.Errorf("result %d: locations %+v, related %+v", i, locs, r[i].RelatedLocations)
+		}
+	}
+	if r[2].Locations[0].Message != nil {
+		t.Errorf("a whole file's location names an entry: %+v", r[2].Locations[0].Message)
+	}
 }
