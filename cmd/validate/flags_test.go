@@ -200,3 +200,25 @@ func TestLiveRecordThatCannotBeWrittenIsExitTwo(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }
+
+// The check command's own bounds, each refused by name before anything is read.
+func TestCheckFlagBounds(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		code int
+		says string
+	}{
+		{[]string{"--workers", "1"}, 1, ""},
+		{[]string{"--workers", "256"}, 1, ""},
+		{[]string{"--workers", "257"}, 2, "--workers 257: want 1 to 256"},
+		{[]string{"--workers", "-1"}, 2, "--workers -1: want 1 to 256"},
+		{[]string{"--format", "xml"}, 2, `--format "xml": want text, json, junit or sarif`},
+		{[]string{"--api", "graphql"}, 2, "--api: "},
+		{[]string{"--spec", "contract/testdata/paths.yaml"}, 2, "name its API with --api; its servers name neither service"},
+	} {
+		r := cli(t, nil, append(c.args, "testdata/recordings")...)
+		if r.code != c.code || !strings.Contains(r.stderr, c.says) {
+			t.Errorf("%v: exit %d, stderr %q; want %d saying %q", c.args, r.code, r.stderr, c.code, c.says)
+		}
+	}
+}
