@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -66,5 +67,42 @@ func TestSpecErrorNamesTheLine(t *testing.T) {
 	}
 	if hostOf("https://API.affinity.co:443/x") != "API.affinity.co" || hostOf("://bad") != "" {
 		t.Errorf("hostOf: %q %q", hostOf("https://API.affinity.co:443/x"), hostOf("://bad"))
+	}
+}
+
+// Applying a baseline marks what it knows (never unreadable input or failed calls),
+// counts it, and lists the entries that matched nothing; a baseline file skips blank
+// and comment lines and keeps one copy of a repeated entry.
+func TestBaselineApply(t *testing.T) {
+	path := write(t, filepath.Join(t.TempDir(), "b.txt"), baselineHeader+"\n"+
+		"getOrganization\tbody\tbody\t/domain\r\n"+
+		"getOrganization\tbody\tbody\t/domain\n"+
+		"listLists\tbody\tbody\t/0/name\n"+
+		"(undocumented) affinity GET /x\tunreadable\t\t\n")
+	b, err := readBaseline(path)
+	if err != nil || len(b.entries) != 3 {
+		t.Fatalf("entries %v, %v", b, err)
+	}
+	res := Result{Findings: []contract.Finding{
+		{OperationID: "getOrganization", Kind: contract.KindBody, Location: "body", Pointer: "/domain"},
+		{OperationID: "getOrganization", Kind: contract.KindBody, Location: "body", Pointer: "/name"},
+		{API: "affinity", Method: "GET", Path: "/x", Kind: contract.KindUnreadable},
+	}}
+	b.apply(&res)
+	if !res.Findings[0].Known || res.Findings[1].Known || res.Findings[2].Known || res.Summary.Known != 1 {
+		t.Errorf("known: %v %v %v, count %d", res.Findings[0].Known, res.Findings[1].Known, res.Findings[2].Known, res.Summary.Known)
+	}
+	if len(res.Stale) != 2 || res.Stale[0] != "listLists\tbody\tbody\t/0/name" {
+		t.Errorf("stale = %q", res.Stale)
+	}
+	// Written back, a baseline holds each entry once, sorted, and no unreadable input.
+	out := filepath.Join(t.TempDir(), "w.txt")
+	res.Findings = append(res.Findings, res.Findings[0])
+	if err := writeBaseline(out, res); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(out)
+	if string(data) != baselineHeader+"getOrganization\tbody\tbody\t/domain\ngetOrganization\tbody\tbody\t/name\n" {
+		t.Errorf("written baseline:\n%s", data)
 	}
 }
