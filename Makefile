@@ -76,7 +76,7 @@ fuzz:
 ## Takes long; not part of check. GREMLINS pins the version.
 GREMLINS ?= $(GO) run github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
 MUTATE_EXCLUDE ?= (affinitytest|apollotest)/
-MUTATE_PKGS ?= ./internal/httpcore ./internal/redact ./internal/speclint ./contract ./wrappers/affinity ./wrappers/apollo ./cmd/validate
+MUTATE_PKGS ?= ./internal/httpcore ./internal/redact ./internal/speclint ./contract ./wrappers/affinity ./wrappers/apollo ./internal/validatecmd
 MUTATE_MIN_EFFICACY ?= 90
 MUTATE_MIN_COVERAGE ?= 80
 MUTATE_LOG ?= $(or $(TMPDIR),/tmp)/orgapis-mutate.log

@@ -11,104 +11,14 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
-	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 
-	"github.com/orgapis/orgapis/specs"
+	"github.com/orgapis/orgapis/internal/validatecmd"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
-}
-
-// usageError is a mistake in the command line.
-type usageError struct{ msg string }
-
-func (e usageError) Error() string { return e.msg }
-
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) > 0 {
-		switch args[0] {
-		case "live":
-			return runLive(ctx, args[1:], os.Getenv, stdout, stderr)
-		case "mock":
-			return runMock(ctx, args[1:], stdout, stderr)
-		case "help", "-h", "-help", "--help":
-			fmt.Fprint(stdout, helpText)
-			return 0
-		case "version", "-version", "--version":
-			writeVersion(stdout)
-			return 0
-		case "check":
-			args = args[1:]
-		}
-	}
-	return runCheck(ctx, args, stdin, stdout, stderr)
-}
-
-const helpText = `validate checks HTTP traffic against the Apollo and Affinity OpenAPI specs and
-reports exactly where reality and spec disagree.
-
-Usage:
-  validate [check] [flags] PATH...   check recordings: HAR, go-vcr cassettes and JSON
-                                     lines, recognised by content; directories are
-                                     searched; - reads standard input
-  validate live --api API [flags]    call the read-only operations of the live API and
-                                     check its answers (API is affinity or apollo)
-  validate mock --api API [flags]    serve a fake of the API over HTTP, to try validate
-                                     live, curl or other clients against
-  validate help                      this text
-  validate version                   the module version and a digest of each spec
-
-Run "validate COMMAND --help" for the flags of a command. Flags may stand before or
-after paths.
-
-Environment:
-  AFFINITY_API_KEY   the key validate live uses with --api affinity
-  APOLLO_API_KEY     the key validate live uses with --api apollo
-  Keys never appear in reports, recordings or errors.
-
-Exit status:
-  0  every exchange checked conforms
-  1  there are findings (not counting those a --baseline knows)
-  2  a usage error, an input that could not be read, a failed live call, or nothing
-     checked at all (unless --allow-empty)
-`
-
-// writeVersion prints the module version (as go install or go run pkg@version built
-// it; "(devel)" from a checkout) and a digest of each embedded spec, so that a report
-// can be traced to the spec it was checked against.
-func writeVersion(w io.Writer) {
-	version, revision := "(devel)", ""
-	if info, ok := debug.ReadBuildInfo(); ok {
-		if info.Main.Version != "" {
-			version = info.Main.Version
-		}
-		for _, s := range info.Settings {
-			if s.Key == "vcs.revision" {
-				revision = s.Value
-			}
-		}
-	}
-	fmt.Fprintf(w, "validate %s", version)
-	if revision != "" {
-		fmt.Fprintf(w, " (revision %s)", revision)
-	}
-	fmt.Fprintln(w)
-	for _, api := range specs.APIs() {
-		src, err := specs.Source(api)
-		if err != nil {
-			fmt.Fprintf(w, "spec %s: %v\n", api.File(), err)
-			continue
-		}
-		sum := sha256.Sum256(src)
-		fmt.Fprintf(w, "spec %s sha256:%s\n", api.File(), hex.EncodeToString(sum[:]))
-	}
+	os.Exit(validatecmd.Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

@@ -1,4 +1,4 @@
-package main
+package validatecmd
 
 import (
 	"bufio"
@@ -17,7 +17,7 @@ import (
 )
 
 // These tests run the command as a user and a CI job see it (exit status, stdout and
-// stderr) from the repository root. Most call run in this process, so that coverage
+// stderr) from the repository root. Most call Run in this process, so that coverage
 // and mutation testing see them; TestBuiltCommand builds the binary and runs it.
 
 // root is the repository's root, found before any test changes directory.
@@ -48,7 +48,7 @@ func cli(t *testing.T, env []string, args ...string) result {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	var out, errOut bytes.Buffer
-	code := run(ctx, args, strings.NewReader(""), &out, &errOut)
+	code := Run(ctx, args, strings.NewReader(""), &out, &errOut)
 	return result{code, out.String(), errOut.String()}
 }
 
@@ -56,7 +56,7 @@ func cli(t *testing.T, env []string, args ...string) result {
 func buildCommand(t *testing.T) string {
 	t.Helper()
 	binary := filepath.Join(t.TempDir(), "validate")
-	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", binary, "github.com/orgapis/orgapis/cmd/validate").CombinedOutput(); err != nil {
 		t.Fatalf("building the command: %v\n%s", err, out)
 	}
 	return binary

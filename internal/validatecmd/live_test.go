@@ -1,4 +1,4 @@
-package main
+package validatecmd
 
 import (
 	"bytes"
@@ -76,7 +76,7 @@ func TestLiveAffinityRecordsWithoutSecrets(t *testing.T) {
 	}
 	// Recorded mode reads the recording back and finds it conforms.
 	var out2, errOut2 bytes.Buffer
-	if code := run(context.Background(), []string{"--api", "affinity", rec}, nil, &out2, &errOut2); code != 0 ||
+	if code := Run(context.Background(), []string{"--api", "affinity", rec}, nil, &out2, &errOut2); code != 0 ||
 		!strings.Contains(out2.String(), "11 exchanges checked: 11 passed") {
 		t.Errorf("replaying the recording: exit %d\n%s%s", code, out2.String(), errOut2.String())
 	}

@@ -1,4 +1,4 @@
-package main
+package validatecmd
 
 import (
 	"encoding/json"

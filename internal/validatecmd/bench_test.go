@@ -1,4 +1,4 @@
-package main
+package validatecmd
 
 import (
 	"bufio"
@@ -52,7 +52,7 @@ func writeHAR(b *testing.B, path string, size int64) int {
 func BenchmarkPeakRSS(b *testing.B) {
 	dir := b.TempDir()
 	bin := filepath.Join(dir, "validate")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/orgapis/orgapis/cmd/validate").CombinedOutput(); err != nil {
 		b.Fatalf("build: %v\n%s", err, out)
 	}
 	sizes := []int64{100 << 20, 500 << 20}
