@@ -2,6 +2,7 @@ package apollo_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/orgapis/orgapis/wrappers/apollo"
+	"github.com/orgapis/orgapis/wrappers/apollo/apollotest"
 )
 
 // queries serves empty job-posting pages and records the query of each request.
@@ -95,5 +97,47 @@ func TestErrorTextNamesTheRequestOnlyWhenKnown(t *testing.T) {
 	without := (&apollo.Error{Operation: "searchMixedCompanies", StatusCode: 500}).Error()
 	if with != "searchMixedCompanies: HTTP 500 (request req-7)" || without != "searchMixedCompanies: HTTP 500" {
 		t.Errorf("Error() = %q and %q", with, without)
+	}
+}
+
+// A whole number of batches makes exactly that many calls, and no input makes none.
+func TestEnrichOrganizationsBatchBoundaries(t *testing.T) {
+	for _, n := range []int{0, apollo.MaxBulkEnrich, 2 * apollo.MaxBulkEnrich} {
+		c, fake := setup(t)
+		var queries []apollo.EnrichQuery
+		for i := range n {
+			queries = append(queries, apollo.EnrichQuery{Domain: fmt.Sprintf("co%d.com", i)})
+		}
+		got := 0
+		for _, err := range c.EnrichOrganizations(context.Background(), queries) {
+			if err != nil {
+				t.Fatalf("%d companies: %v", n, err)
+			}
+			got++
+		}
+		if got != n || fake.Hits() != n/apollo.MaxBulkEnrich {
+			t.Errorf("%d companies: %d answers in %d calls", n, got, fake.Hits())
+		}
+	}
+}
+
+// Reads are repeated after a server error: a job-postings page, enrichment and complete
+// information each succeed on their second attempt.
+func TestReadsAreRetried(t *testing.T) {
+	c, fake := setup(t)
+	ctx := context.Background()
+	calls := map[string]func() error{
+		"job postings": func() error {
+			_, err := c.JobPostingPage(ctx, apollo.JobPostingQuery{OrganizationID: "54fca1087369647fc0000000"}, 1)
+			return err
+		},
+		"enrichment": func() error { _, err := c.EnrichOrganization(ctx, apollo.EnrichQuery{Domain: "apollo.io"}); return err },
+	}
+	for name, call := range calls {
+		before := fake.Hits()
+		fake.Fail(apollotest.ServerError(503))
+		if err := call(); err != nil || fake.Hits()-before != 2 {
+			t.Errorf("%s: %v after %d requests, want success after 2", name, err, fake.Hits()-before)
+		}
 	}
 }
