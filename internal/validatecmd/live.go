@@ -2,7 +2,6 @@ package validatecmd
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -400,17 +399,15 @@ type budgetTransport struct {
 	used  atomic.Int64
 }
 
-var errBudget = errors.New("request budget used up")
-
 // budgetError is the refusal of a request past the budget. A spent budget stays spent,
-// so it is also httpcore.ErrNoRetry: the wrapper must not back off and ask again.
+// so it is httpcore.ErrNoRetry: the wrapper must not back off and ask again.
 type budgetError struct{ limit int64 }
 
 func (e budgetError) Error() string {
-	return fmt.Sprintf("%v (--budget %d); not sent", errBudget, e.limit)
+	return fmt.Sprintf("request budget used up (--budget %d); not sent", e.limit)
 }
 
-func (budgetError) Is(target error) bool { return target == errBudget || target == httpcore.ErrNoRetry }
+func (budgetError) Unwrap() error { return httpcore.ErrNoRetry }
 
 func (b *budgetTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if b.used.Add(1) > b.limit {

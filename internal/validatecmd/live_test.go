@@ -149,7 +149,7 @@ func TestLiveApolloSpendsCreditsOnlyWhenAllowed(t *testing.T) {
 	fake.SetJobPostings("54fca1087369647fc0000000", 150)
 	vars := map[string]string{"APOLLO_API_KEY": liveKey}
 	code, out, stderr := live(t, vars, "--api", "apollo", "--base-url", fake.URL, "--org-id", "54fca1087369647fc0000000")
-	if code != 0 || len(fake.SearchBodies()) != 0 || fake.Credits() != 0 || !strings.Contains(stderr, "--allow-credits") ||
+	if code != 0 || len(fake.SearchBodies()) != 0 || fake.Credits() != 0 || !strings.Contains(stderr, "--allow-credits") || strings.Contains(stderr, "no --org-id") ||
 		!strings.Contains(out, "2 exchanges checked: 2 passed") {
 		t.Errorf("without --allow-credits: exit %d, searches %d, credits %d\n%s%s", code, len(fake.SearchBodies()), fake.Credits(), out, stderr)
 	}

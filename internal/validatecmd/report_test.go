@@ -119,6 +119,7 @@ func TestSummaryAndExitStatus(t *testing.T) {
 		{Result{Summary: Summary{Files: 1}}, false, 2, "the recordings hold no exchanges"},
 		{Result{Summary: Summary{Files: 1}}, true, 0, ""},
 		{Result{Summary: Summary{Files: 0, SkippedFiles: 2}}, false, 2, "no recordings found in in/ (2 files skipped"},
+		{Result{Summary: Summary{Files: 0}}, false, 2, "no recordings found in in/ (pass"},
 		{Result{Summary: Summary{Files: 1, Skipped: 1, SkippedBy: map[string]int{"cdn.example": 1}}}, false, 2, "every exchange was skipped, because its host is neither api.apollo.io nor api.affinity.co: cdn.example (1)"},
 	} {
 		var stderr strings.Builder
