@@ -12,6 +12,30 @@ type transportFunc func(*http.Request) (*http.Response, error)
 
 func (f transportFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
+// answerJSON answers every request 200 with a JSON body of {} and the extra headers
+// given as name, value pairs.
+func answerJSON(extra ...string) transportFunc {
+	return func(*http.Request) (*http.Response, error) {
+		h := http.Header{"Content-Type": {"application/json"}}
+		for i := 0; i+1 < len(extra); i += 2 {
+			h.Set(extra[i], extra[i+1])
+		}
+		return &http.Response{StatusCode: 200, Header: h, Body: io.NopCloser(strings.NewReader("{}"))}, nil
+	}
+}
+
+// send sends method, url and body through rt and reads the answer to its end.
+func send(t *testing.T, rt http.RoundTripper, method, url, body string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	resp, err := rt.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+}
+
 // cutReader gives its text, then err in place of io.EOF.
 type cutReader struct {
 	r   io.Reader

@@ -1,10 +1,8 @@
 package contract
 
 import (
-	"io"
 	"net/http"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 )
@@ -24,18 +22,9 @@ func TestMiddlewareNumbersItsExchanges(t *testing.T) {
 			entries = append(entries, f.Entry)
 		}
 	}, WithSource("live"))
-	client := &http.Client{Transport: m.Wrap(transportFunc(func(*http.Request) (*http.Response, error) {
-		// No X-Trace: every answer has one finding.
-		return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
-			Body: io.NopCloser(strings.NewReader(`{}`))}, nil
-	}))}
+	rt := m.Wrap(answerJSON()) // no X-Trace: every answer has one finding
 	for range 3 {
-		resp, err := client.Get("https://api.example.test/v2/things")
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
+		send(t, rt, http.MethodGet, "https://api.example.test/v2/things", "")
 	}
 	m.Wait()
 	slices.Sort(entries)
@@ -48,16 +37,7 @@ func TestMiddlewareNumbersItsExchanges(t *testing.T) {
 func TestMiddlewareIsQuietOnConformingExchanges(t *testing.T) {
 	calls := 0
 	m := NewMiddleware(pathsValidator(t), func([]Finding) { calls++ })
-	client := &http.Client{Transport: m.Wrap(transportFunc(func(*http.Request) (*http.Response, error) {
-		return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}, "X-Trace": {"t1"}},
-			Body: io.NopCloser(strings.NewReader(`{}`))}, nil
-	}))}
-	resp, err := client.Get("https://api.example.test/v2/things")
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
+	send(t, m.Wrap(answerJSON("X-Trace", "t1")), http.MethodGet, "https://api.example.test/v2/things", "")
 	m.Wait()
 	if calls != 0 {
 		t.Errorf("onFindings called %d times for a conforming exchange", calls)

@@ -147,15 +147,8 @@ func TestMiddlewarePassesAHugeBodyThroughWhole(t *testing.T) {
 // A recorder that names its API writes it where a reader finds it again.
 func TestRecordedAPIReadsBack(t *testing.T) {
 	for _, api := range []string{"affinity", ""} {
-		rec := &Recorder{API: api, Base: transportFunc(func(*http.Request) (*http.Response, error) {
-			return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader("{}"))}, nil
-		})}
-		req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:1/organizations", nil)
-		resp, err := rec.RoundTrip(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
+		rec := &Recorder{API: api, Base: answerJSON()}
+		send(t, rec, http.MethodGet, "http://127.0.0.1:1/organizations", "")
 		var buf bytes.Buffer
 		if err := rec.WriteHAR(&buf); err != nil {
 			t.Fatal(err)
@@ -171,16 +164,9 @@ func TestRecordedAPIReadsBack(t *testing.T) {
 // What a recording says of sizes it did not measure is HAR's "unknown" (-1), and a
 // request without a body has no postData.
 func TestRecordedHARFields(t *testing.T) {
-	rec := &Recorder{Base: transportFunc(func(*http.Request) (*http.Response, error) {
-		return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader("{}"))}, nil
-	})}
+	rec := &Recorder{Base: answerJSON()}
 	for _, body := range []string{"", `{"name":"Acme"}`} {
-		req, _ := http.NewRequest(http.MethodPost, "http://127.0.0.1:1/organizations", strings.NewReader(body))
-		resp, err := rec.RoundTrip(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
+		send(t, rec, http.MethodPost, "http://127.0.0.1:1/organizations", body)
 	}
 	var buf bytes.Buffer
 	if err := rec.WriteHAR(&buf); err != nil {
