@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/orgapis/orgapis/internal/redact"
 )
@@ -56,7 +55,7 @@ func (d *Doer[R]) fail(op string, resp *http.Response, body []byte, cause error)
 	if cause == nil && len(body) > maxErrorRead {
 		body = body[:maxErrorRead] // the byte read past the limit, to tell it was reached
 	}
-	now := time.Now()
+	now := d.cfg.Now()
 	f := &Failure[R]{
 		Method:     resp.Request.Method,
 		Operation:  op,

@@ -44,6 +44,8 @@ type Config[R any] struct {
 	NewError func(*Failure[R]) error
 	// Sleep waits between attempts; nil waits on a timer. Tests inject their own.
 	Sleep func(context.Context, time.Duration) error
+	// Now is the clock waits are measured against deadlines on; nil means time.Now.
+	Now func() time.Time
 }
 
 // Defaults used when a Config leaves a field zero.
@@ -63,7 +65,8 @@ var ErrNoRetry = errors.New("not worth retrying")
 // Doer sends requests with retries and records the last rate-limit state. It satisfies
 // the generated clients' HttpRequestDoer. It is safe for concurrent use.
 type Doer[R any] struct {
-	cfg Config[R]
+	cfg   Config[R]
+	pacer Pacer
 
 	mu   sync.Mutex
 	last R
@@ -92,8 +95,15 @@ func NewDoer[R any](cfg Config[R]) *Doer[R] {
 	if cfg.Sleep == nil {
 		cfg.Sleep = Sleep
 	}
-	return &Doer[R]{cfg: cfg}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Doer[R]{cfg: cfg, pacer: Pacer{Cap: cfg.MaxServerWait, Now: cfg.Now, Sleep: cfg.Sleep}}
 }
+
+// Pacer is the Doer's wait mechanism, for a wrapper's own pacing: the same cap, clock
+// and sleep as its retries.
+func (d *Doer[R]) Pacer() Pacer { return d.pacer }
 
 // RateLimit returns the rate-limit state reported by the most recent response.
 func (d *Doer[R]) RateLimit() R {
@@ -128,7 +138,7 @@ func (d *Doer[R]) Do(req *http.Request) (*http.Response, error) {
 				return nil, err
 			}
 		}
-		start := time.Now()
+		start := d.cfg.Now()
 		resp, err := d.cfg.HTTPClient.Do(req)
 		if err == nil && idempotent {
 			err = d.buffer(resp)
@@ -143,15 +153,18 @@ func (d *Doer[R]) Do(req *http.Request) (*http.Response, error) {
 				return nil, err
 			}
 			wait := d.backoff(attempt)
+			if d.pacer.Check(ctx, wait, "backoff") != nil {
+				return nil, err // a retry could not finish in time: this failure is the answer
+			}
 			d.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "request failed, retrying",
 				slog.String("method", req.Method), slog.String("path", req.URL.Path),
 				slog.Int("attempt", attempt+1), slog.Duration("wait", wait), slog.String("error", err.Error()))
-			if err := d.cfg.Sleep(ctx, wait); err != nil {
+			if err := d.pacer.Wait(ctx, wait, "backoff"); err != nil {
 				return nil, err
 			}
 			continue
 		}
-		now := time.Now()
+		now := d.cfg.Now()
 		rl := d.cfg.ParseRateLimit(resp.Header, now)
 		d.mu.Lock()
 		d.last = rl
@@ -163,22 +176,19 @@ func (d *Doer[R]) Do(req *http.Request) (*http.Response, error) {
 			return resp, nil
 		}
 		wait := d.serverWait(resp, rl, now)
-		if wait > d.cfg.MaxServerWait {
-			return resp, nil // longer than the caller allows: the error carries the wait
-		}
 		if wait == 0 {
 			wait = d.backoff(attempt)
 		}
-		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
-			// Waiting would outlive the caller: hand back this answer so that it becomes
-			// the rate-limit (or server) error at once.
+		if d.pacer.Check(ctx, wait, "retry") != nil {
+			// Longer than the caller allows, or past its deadline: hand back this answer
+			// so that it becomes the rate-limit (or server) error, carrying the wait, at once.
 			return resp, nil
 		}
 		drain(resp)
 		d.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "retryable status, retrying",
 			slog.String("method", req.Method), slog.String("path", req.URL.Path),
 			slog.Int("status", resp.StatusCode), slog.Int("attempt", attempt+1), slog.Duration("wait", wait))
-		if err := d.cfg.Sleep(ctx, wait); err != nil {
+		if err := d.pacer.Wait(ctx, wait, "retry"); err != nil {
 			return nil, err
 		}
 	}

@@ -30,6 +30,8 @@ type Settings struct {
 	Middleware []func(http.RoundTripper) http.RoundTripper
 	// Sleep replaces the timer between attempts (tests).
 	Sleep func(context.Context, time.Duration) error
+	// Now replaces the clock waits are measured on (tests).
+	Now func() time.Time
 }
 
 // DefaultSettings returns the defaults for a service at baseURL.
@@ -140,6 +142,7 @@ func Configure[R any](s *Settings) Config[R] {
 		MaxBodyBytes:  s.MaxBodyBytes,
 		MaxServerWait: s.MaxServerWait,
 		Sleep:         s.Sleep,
+		Now:           s.Now,
 	}
 }
 

@@ -159,16 +159,6 @@ func TestPaceWait(t *testing.T) {
 			t.Errorf("paceWait(%+v) = %s, want %s", c.w, got, c.want)
 		}
 	}
-	// pace returns when the context ends, not when the window resets.
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	done := make(chan struct{})
-	go func() { pace(ctx, paceWindow{known: true, limit: 10, reset: time.Hour}); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("pace outlived its context")
-	}
 }
 
 func TestEmptyHintOnlyForApolloWithNothingToCall(t *testing.T) {
@@ -235,14 +225,53 @@ func TestBudgetRefusalIsFinal(t *testing.T) {
 	}
 }
 
-// pace waits for the reset it is given when the context lets it.
-func TestPaceWaitsForTheReset(t *testing.T) {
-	start := time.Now()
-	pace(context.Background(), paceWindow{known: true, limit: 10, reset: 30 * time.Millisecond})
-	if waited := time.Since(start); waited < 30*time.Millisecond {
-		t.Errorf("pace returned after %s, before the 30ms reset", waited)
+// pace sleeps the reset it is given when the bounds let it, and refuses at once, as a
+// failed call that names the wait, one over the cap or past the call's --timeout.
+func TestPaceIsBoundedLikeACall(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name    string
+		timeout time.Duration
+		reset   time.Duration
+		slept   time.Duration
+		refused string
+	}{
+		{"within the bounds", 30 * time.Second, 3 * time.Second, 3 * time.Second, ""},
+		{"at the timeout", 3 * time.Second, 3 * time.Second, 3 * time.Second, ""},
+		{"past the timeout", 5 * time.Second, 86400 * time.Second, 0, "past the context's deadline"},
+		{"past the cap", time.Hour, 2 * time.Minute, 0, "more than the 1m0s cap"},
+		{"no reset stated waits a second", 2 * time.Second, 0, time.Second, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var slept time.Duration
+			s := &liveSession{cfg: liveConfig{timeout: c.timeout, api: specs.Affinity}}
+			// The clock stands still: the deadline is exactly --timeout away.
+			s.pacer = httpcore.Pacer{Now: func() time.Time { return now }, Sleep: func(_ context.Context, d time.Duration) error { slept += d; return nil }}
+			ctx := &fixedDeadline{Context: t.Context(), deadline: now.Add(c.timeout)}
+			ok := s.pace(ctx, "searchOrganizations", paceWindow{known: true, limit: 10, reset: c.reset})
+			if slept != c.slept {
+				t.Errorf("slept %s, want %s", slept, c.slept)
+			}
+			if c.refused == "" {
+				if !ok || len(s.calls) != 0 {
+					t.Errorf("refused: %v", s.calls)
+				}
+				return
+			}
+			if ok || len(s.calls) != 1 || s.calls[0].OperationID != "searchOrganizations" || !strings.Contains(s.calls[0].Found, c.refused) {
+				t.Errorf("ok %v, calls %+v; want one failed call saying %q", ok, s.calls, c.refused)
+			}
+		})
 	}
 }
+
+// fixedDeadline is a context whose deadline is set on the test's clock, not the machine's.
+type fixedDeadline struct {
+	context.Context
+	deadline time.Time
+}
+
+func (f *fixedDeadline) Deadline() (time.Time, bool) { return f.deadline, true }
 
 // An empty baseline file knows nothing and is no error.
 func TestEmptyBaseline(t *testing.T) {

@@ -154,6 +154,7 @@ type liveSession struct {
 	key        string // to replace wherever the service echoes it back
 	recorder   *contract.Recorder
 	validation *contract.Middleware
+	pacer      httpcore.Pacer // every wait between calls
 
 	mu       sync.Mutex
 	findings []contract.Finding
@@ -215,7 +216,9 @@ func (s *liveSession) affinity(ctx context.Context, key string, hc *http.Client,
 		}
 		token = next
 		w := c.RateLimit().User
-		pace(ctx, paceWindow{known: w.Known, unlimited: w.Unlimited, remaining: w.Remaining, limit: w.Limit, reset: w.Reset})
+		if !s.pace(ctx, "searchOrganizations", paceWindow{known: w.Known, unlimited: w.Unlimited, remaining: w.Remaining, limit: w.Limit, reset: w.Reset}) {
+			break
+		}
 	}
 	if firstID != 0 {
 		s.call(ctx, "getOrganization", func(ctx context.Context) error {
@@ -292,7 +295,9 @@ func (s *liveSession) apollo(ctx context.Context, key string, hc *http.Client, s
 			break
 		}
 		w := c.RateLimit().Minute
-		pace(ctx, paceWindow{known: w.Known, unlimited: w.Unlimited, remaining: w.Remaining, limit: w.Limit})
+		if !s.pace(ctx, "listOrganizationJobPostings", paceWindow{known: w.Known, unlimited: w.Unlimited, remaining: w.Remaining, limit: w.Limit}) {
+			break
+		}
 	}
 	if !s.cfg.allowCredits {
 		fmt.Fprintln(stderr, "validate live: search, enrichment and complete information cost credits; pass --allow-credits to check them")
@@ -336,18 +341,17 @@ type paceWindow struct {
 	reset            time.Duration // zero when the API does not say
 }
 
-// pace waits out a window that has no requests left, so the next call is not a 429.
-func pace(ctx context.Context, w paceWindow) {
-	wait := paceWait(w)
-	if wait == 0 {
-		return
-	}
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
+// pace waits out a window that has no requests left, so the next call of operationID
+// is not a 429. The wait goes through the clients' one wait mechanism, bounded like a
+// call: a wait longer than --timeout (or than the clients' one-minute cap) is not slept
+// but noted as a failed call, and the listing stops there.
+func (s *liveSession) pace(ctx context.Context, operationID string, w paceWindow) bool {
+	return s.call(ctx, operationID, func(ctx context.Context) error {
+		if err := s.pacer.Wait(ctx, paceWait(w), "the rate limit"); err != nil {
+			return fmt.Errorf("pacing before the next page: %w", err)
+		}
+		return nil
+	})
 }
 
 // paceWait is how long pace waits: nothing while the window has requests left or says

@@ -10,7 +10,6 @@ package affinity
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -39,7 +38,6 @@ type Client struct {
 	api        *affinityapi.Client
 	doer       *httpcore.Doer[RateLimit]
 	fieldTypes *fieldTypes
-	sleep      func(context.Context, time.Duration) error // pacing; tests replace it
 }
 
 // NewClient returns a client that authenticates with apiKey.
@@ -65,10 +63,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	if s.bearer {
 		auth = func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+apiKey) }
 	}
-	c := &Client{doer: httpcore.NewDoer(cfg), fieldTypes: &fieldTypes{}, sleep: httpcore.Sleep}
-	if s.Sleep != nil {
-		c.sleep = s.Sleep
-	}
+	c := &Client{doer: httpcore.NewDoer(cfg), fieldTypes: &fieldTypes{}}
 	api, err := affinityapi.NewClient(s.BaseURL, affinityapi.WithHTTPClient(c.doer),
 		affinityapi.WithRequestEditorFn(s.Editor(auth)))
 	if err != nil {

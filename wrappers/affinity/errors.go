@@ -64,6 +64,12 @@ var (
 // with errors.As; its Location has any key redacted.
 type RedirectError = httpcore.RedirectError
 
+// WaitError is a wait the client refused instead of sleeping: one longer than
+// WithMaxRetryWait allows, or one that would outlive the context's deadline (it then
+// matches context.DeadlineExceeded). Pacing to the rate limit returns it; find it with
+// errors.As.
+type WaitError = httpcore.WaitError
+
 // ParamError is an invalid argument, caught before any request is sent.
 type ParamError struct {
 	Param  string // the API's name for the parameter, such as "page_size"

@@ -240,3 +240,71 @@ func TestListRowsPacesToTheRateLimit(t *testing.T) {
 		}
 	}
 }
+
+// Pacing is bounded like a retry: a reset over WithMaxRetryWait, or past the deadline,
+// fails at once with a *WaitError instead of sleeping; a reset within both is slept.
+func TestListRowsPacingIsBounded(t *testing.T) {
+	// The client's clock stands an hour ahead of the machine's, so the deadline it
+	// measures is exact while the dialer, on the real clock, still has an hour.
+	now := time.Now().Add(time.Hour)
+	for _, c := range []struct {
+		name     string
+		reset    string
+		cap      time.Duration
+		deadline time.Duration // 0: none
+		slept    []time.Duration
+		refused  bool
+		expired  bool // the refusal matches context.DeadlineExceeded
+	}{
+		{"a day's reset", "86400", 0, 0, nil, true, false},
+		{"at the cap", "60", time.Minute, 0, []time.Duration{time.Minute}, false, false},
+		{"past the cap", "61", time.Minute, 0, nil, true, false},
+		{"within the deadline", "3", 0, 3 * time.Second, []time.Duration{3 * time.Second}, false, false},
+		{"past the deadline", "4", 0, 3 * time.Second, nil, true, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var sleeps recordedSleeps
+			opts := []affinity.Option{affinity.WithSleep(sleeps.sleep), affinity.WithClock(func() time.Time { return now })}
+			if c.cap > 0 {
+				opts = append(opts, affinity.WithMaxRetryWait(c.cap))
+			}
+			client, fake := setup(t, opts...)
+			list := fake.GenerateList("Deal Flow", 3, 1)
+			fake.Fail(affinitytest.Fault{}, affinitytest.Fault{Header: map[string]string{
+				"X-Ratelimit-Limit-User": "900", "X-Ratelimit-Limit-User-Remaining": "0", "X-Ratelimit-Limit-User-Reset": c.reset}})
+			var ctx context.Context = t.Context()
+			if c.deadline > 0 {
+				ctx = &clockDeadline{Context: ctx, at: now.Add(c.deadline)}
+			}
+			var rows int
+			var err error
+			for _, err = range client.ListRows(ctx, list, affinity.RowOptions{Concurrency: 1}) {
+				if err != nil {
+					break
+				}
+				rows++
+			}
+			var we *affinity.WaitError
+			if errors.As(err, &we) != c.refused || errors.Is(err, context.DeadlineExceeded) != c.expired {
+				t.Fatalf("err = %v", err)
+			}
+			if c.refused && rows != 0 {
+				t.Errorf("%d rows before the refusal", rows)
+			}
+			if !c.refused && rows != 3 {
+				t.Errorf("%d rows, want 3", rows)
+			}
+			if w := sleeps.get(); !slices.Equal(w, c.slept) {
+				t.Errorf("waits = %v, want %v", w, c.slept)
+			}
+		})
+	}
+}
+
+// clockDeadline is a context whose deadline is on the test's clock.
+type clockDeadline struct {
+	context.Context
+	at time.Time
+}
+
+func (c *clockDeadline) Deadline() (time.Time, bool) { return c.at, true }

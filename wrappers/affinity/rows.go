@@ -118,13 +118,17 @@ func (c *Client) rowsOf(ctx context.Context, entries []ListEntry, names map[int6
 }
 
 // pace waits for the per-user window to reset when it has fewer than paceReserve
-// requests left.
+// requests left. The wait goes through the client's one wait mechanism: a reset over
+// WithMaxRetryWait, or past the context's deadline, fails at once with a *WaitError.
 func (c *Client) pace(ctx context.Context) error {
 	w := c.RateLimit().User
 	if !w.Known || w.Unlimited || w.Limit == 0 || w.Remaining >= paceReserve || w.Reset <= 0 {
 		return ctx.Err()
 	}
-	return c.sleep(ctx, w.Reset)
+	if err := c.doer.Pacer().Wait(ctx, w.Reset, "the per-user rate limit"); err != nil {
+		return fmt.Errorf("affinity: ListRows: %w", err)
+	}
+	return nil
 }
 
 func (c *Client) row(ctx context.Context, e ListEntry, names map[int64]string) (Row, error) {

@@ -10,3 +10,8 @@ import (
 func WithSleep(fn func(context.Context, time.Duration) error) Option {
 	return func(s *settings) error { s.Sleep = fn; return nil }
 }
+
+// WithClock replaces the clock the client measures waits against deadlines on.
+func WithClock(now func() time.Time) Option {
+	return func(s *settings) error { s.Now = now; return nil }
+}
