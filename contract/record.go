@@ -2,6 +2,7 @@ package contract
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"maps"
 	"net/http"
@@ -32,9 +33,20 @@ type Recorder struct {
 	// replay checks the entry against that API's spec whatever its host: traffic
 	// recorded against a fake or through a proxy replays as recorded.
 	API string
+	// Out, when set, receives each exchange as soon as it is recorded, as one entry of a
+	// HAR document that Close finishes, and nothing is kept in memory: a recording of
+	// any length costs one exchange at a time. Without Out, exchanges are kept until
+	// WriteHAR.
+	Out io.Writer
+
+	scrubOnce sync.Once
+	scrubber  *redact.Scrubber
 
 	mu      sync.Mutex
 	entries []harOutEntry
+	n       int   // exchanges recorded
+	outErr  error // the first error writing to Out
+	closed  bool
 }
 
 // Wrap returns a RoundTripper that sends requests through base (nil means
@@ -78,21 +90,81 @@ func (r *Recorder) record(base http.RoundTripper, req *http.Request) (*http.Resp
 	e.Response.Content = harOutText{MimeType: resp.Header.Get("Content-Type"), Text: r.redactText(string(redact.Body(body))), Size: len(body)}
 	e.Cache, e.Timings = map[string]any{}, map[string]float64{"send": 0, "wait": e.Time, "receive": 0}
 	r.mu.Lock()
-	r.entries = append(r.entries, e)
-	r.mu.Unlock()
+	defer r.mu.Unlock()
+	r.n++
+	if r.Out == nil {
+		r.entries = append(r.entries, e)
+		return resp, nil
+	}
+	r.stream(e)
 	return resp, nil
+}
+
+// harHead and harTail frame the entries of a streamed HAR document.
+const (
+	harHead = `{"log":{"version":"1.2","creator":{"name":"orgapis validate","version":"1"},"pages":[],"entries":[` + "\n"
+	harTail = "]}}\n"
+)
+
+// stream writes one entry to Out; r.mu is held.
+func (r *Recorder) stream(e harOutEntry) {
+	if r.outErr != nil || r.closed {
+		return
+	}
+	data, err := json.Marshal(e)
+	if err != nil {
+		r.outErr = err
+		return
+	}
+	sep := ",\n"
+	if r.n == 1 {
+		sep = harHead
+	}
+	if _, err := io.WriteString(r.Out, sep); err != nil {
+		r.outErr = err
+		return
+	}
+	if _, err := r.Out.Write(data); err != nil {
+		r.outErr = err
+	}
+}
+
+// Close finishes the HAR document written to Out (an empty one when nothing was
+// recorded) and reports the first error writing to it. Exchanges recorded after Close
+// are counted, not written. Without Out it does nothing.
+func (r *Recorder) Close() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.Out == nil || r.closed {
+		return r.outErr
+	}
+	r.closed = true
+	if r.outErr != nil {
+		return r.outErr
+	}
+	head := ""
+	if r.n == 0 {
+		head = harHead
+	}
+	_, r.outErr = io.WriteString(r.Out, head+harTail)
+	return r.outErr
 }
 
 // Len is the number of exchanges recorded.
 func (r *Recorder) Len() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return len(r.entries)
+	return r.n
 }
 
-// WriteHAR writes what was recorded so far as a HAR 1.2 document.
+// WriteHAR writes what was recorded so far as a HAR 1.2 document. A Recorder with Out
+// keeps nothing to write: it refuses.
 func (r *Recorder) WriteHAR(w io.Writer) error {
 	r.mu.Lock()
+	if r.Out != nil {
+		r.mu.Unlock()
+		return errors.New("contract: Recorder.WriteHAR: exchanges went to Out as they were recorded")
+	}
 	entries := append([]harOutEntry{}, r.entries...)
 	r.mu.Unlock()
 	doc := map[string]any{"log": map[string]any{
@@ -156,11 +228,9 @@ func (r *Recorder) harHeaders(h http.Header) []harHeader {
 	return out
 }
 
-// redactText hides what a recording must not keep: secret members and parameters in
-// any body, and every value of Secrets wherever it occurs.
+// redactText hides every value of Secrets, in any form a service may echo it,
+// wherever it occurs.
 func (r *Recorder) redactText(s string) string {
-	for _, secret := range r.Secrets {
-		s = redact.Secret(s, secret)
-	}
-	return s
+	r.scrubOnce.Do(func() { r.scrubber = redact.NewScrubber(r.Secrets...) })
+	return r.scrubber.String(s)
 }

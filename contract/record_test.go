@@ -199,3 +199,80 @@ func TestRecordedHARFields(t *testing.T) {
 		}
 	}
 }
+
+// A Recorder with Out writes each exchange as it goes and keeps none: the document it
+// finishes reads back whole, with the exchanges in order, and with any number of them.
+func TestRecorderStreamsToOut(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"path":%q}`, r.URL.Path)
+	}))
+	defer srv.Close()
+	for _, n := range []int{0, 1, 3} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			var out bytes.Buffer
+			rec := &Recorder{Out: &out, API: "affinity"}
+			client := &http.Client{Transport: rec}
+			for i := range n {
+				resp, err := client.Get(fmt.Sprintf("%s/e%d", srv.URL, i))
+				if err != nil {
+					t.Fatal(err)
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if i == 0 && out.Len() == 0 {
+					t.Error("the first exchange was not written as it was recorded")
+				}
+			}
+			if rec.Len() != n || len(rec.entries) != 0 {
+				t.Errorf("Len %d, kept %d", rec.Len(), len(rec.entries))
+			}
+			if err := rec.WriteHAR(io.Discard); err == nil {
+				t.Error("WriteHAR on a streaming recorder did not refuse")
+			}
+			if err := rec.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if err := rec.Close(); err != nil {
+				t.Errorf("second Close: %v", err)
+			}
+			if !json.Valid(out.Bytes()) {
+				t.Fatalf("not JSON:\n%s", out.String())
+			}
+			var got []string
+			for ex, err := range ReadHAR("s.har", bytes.NewReader(out.Bytes())) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, ex.URL.Path+" "+ex.API+" "+string(ex.ResponseBody))
+			}
+			if len(got) != n {
+				t.Fatalf("read back %d exchanges: %v", len(got), got)
+			}
+			for i, g := range got {
+				if want := fmt.Sprintf(`/e%d affinity {"path":"/e%d"}`, i, i); g != want {
+					t.Errorf("exchange %d = %q, want %q", i, g, want)
+				}
+			}
+		})
+	}
+}
+
+// failingWriter fails every write.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, fmt.Errorf("disk full") }
+
+func TestRecorderReportsAnOutThatFails(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "{}") }))
+	defer srv.Close()
+	rec := &Recorder{Out: failingWriter{}}
+	resp, err := (&http.Client{Transport: rec}).Get(srv.URL)
+	if err != nil {
+		t.Fatal(err) // the caller's exchange is not spoiled by the recording
+	}
+	resp.Body.Close()
+	if err := rec.Close(); err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Errorf("Close = %v", err)
+	}
+}

@@ -16,7 +16,7 @@ import (
 func Decode[T, R any](d *Doer[R], op string, resp *http.Response, callErr error, checks ...func(*T) error) (T, error) {
 	var zero T
 	if callErr != nil {
-		return zero, fmt.Errorf("%s: %w", op, redact.URLError(callErr))
+		return zero, fmt.Errorf("%s: %w", op, d.cfg.Scrubber.Error(redact.URLError(callErr)))
 	}
 	defer resp.Body.Close()
 	ok := success(resp.StatusCode)
@@ -32,7 +32,7 @@ func Decode[T, R any](d *Doer[R], op string, resp *http.Response, callErr error,
 		body, err = ReadBody(resp.Body, resp.ContentLength, limit)
 	}
 	if err != nil && (ok || !isTooLarge(err)) {
-		return zero, fmt.Errorf("%s: reading response: %w", op, redact.URLError(err))
+		return zero, fmt.Errorf("%s: reading response: %w", op, d.cfg.Scrubber.Error(redact.URLError(err)))
 	}
 	if !ok {
 		return zero, d.fail(op, resp, body, nil)

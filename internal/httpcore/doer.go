@@ -46,6 +46,9 @@ type Config[R any] struct {
 	Sleep func(context.Context, time.Duration) error
 	// Now is the clock waits are measured against deadlines on; nil means time.Now.
 	Now func() time.Time
+	// Scrubber removes the key, in any form, from every error and log line; nil
+	// removes nothing but what redact's URL rules do.
+	Scrubber *redact.Scrubber
 }
 
 // Defaults used when a Config leaves a field zero.
@@ -144,7 +147,7 @@ func (d *Doer[R]) Do(req *http.Request) (*http.Response, error) {
 			err = d.buffer(resp)
 		}
 		if err != nil {
-			err = redact.URLError(err)
+			err = d.cfg.Scrubber.Error(redact.URLError(err))
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}

@@ -119,6 +119,9 @@ var freeText = regexp.MustCompile(`(?i)((?:api_key|x-api-key)["']?\s*[:=]\s*["']
 // Body returns body with every secret-named member or parameter replaced, whatever its
 // content type says: JSON at any depth, a form, or free text.
 func Body(body []byte) []byte {
+	if !mentionsSecretName(body) {
+		return body // nothing to replace: no need to decode a body of any size
+	}
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
 		dec := json.NewDecoder(bytes.NewReader(body))
@@ -137,4 +140,26 @@ func Body(body []byte) []byte {
 		return []byte(q.Encode())
 	}
 	return freeText.ReplaceAll(body, []byte("${1}"+Marker))
+}
+
+// secretStems are what every name IsSecretName accepts contains, in lower case, and
+// every name freeText matches.
+var secretStems = [][]byte{[]byte("api_key"), []byte("api-key"), []byte("authorization"), []byte("cookie")}
+
+// mentionsSecretName reports whether body holds a secret name in any letter case,
+// without copying it.
+func mentionsSecretName(body []byte) bool {
+	for _, stem := range secretStems {
+		for i := 0; i+len(stem) <= len(body); {
+			j := bytes.IndexAny(body[i:], string([]byte{stem[0], stem[0] - 'a' + 'A'}))
+			if j < 0 || i+j+len(stem) > len(body) {
+				break
+			}
+			if bytes.EqualFold(body[i+j:i+j+len(stem)], stem) {
+				return true
+			}
+			i += j + 1
+		}
+	}
+	return false
 }

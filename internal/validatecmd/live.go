@@ -1,7 +1,10 @@
 package validatecmd
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -101,10 +104,25 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 		return 2
 	}
 
-	s := &liveSession{cfg: cfg, key: key, recorder: &contract.Recorder{Secrets: []string{key}, API: string(api)}}
+	// Every byte this run writes passes one scrub that knows the key in any form the
+	// service may echo it: the report, the messages and the recording.
+	scrubber := redact.NewScrubber(key)
+	stdout, stderr = scrubber.Writer(stdout), scrubber.Writer(stderr)
+	s := &liveSession{cfg: cfg, scrubber: scrubber, recorder: &contract.Recorder{Secrets: []string{key}, API: string(api)}}
 	source := "live"
+	var recording *os.File
+	var recordOut *bufio.Writer
 	if cfg.record != "" {
 		source = cfg.record
+		// Opened before anything is sent, and written as the calls go, so the run holds
+		// one answer at a time whatever it records.
+		if recording, err = os.Create(cfg.record); err != nil {
+			fmt.Fprintf(stderr, "validate live: --record: %v; no request was sent\n", err)
+			return 2
+		}
+		defer recording.Close()
+		recordOut = bufio.NewWriter(recording)
+		s.recorder.Out = recordOut
 	}
 	s.validation = contract.NewMiddleware(validator, s.addFindings, contract.WithSource(source))
 	httpClient := &http.Client{Transport: s.validation.Wrap(s.recorder.Wrap(&budgetTransport{limit: int64(cfg.budget)}))}
@@ -122,13 +140,17 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 	s.validation.Wait()
 	res := s.result()
 	code = 0
-	if cfg.record != "" {
-		if err := writeRecording(cfg.record, s.recorder); err != nil {
+	if recording != nil {
+		if err := errors.Join(s.recorder.Close(), recordOut.Flush(), recording.Close()); err != nil {
 			fmt.Fprintf(stderr, "validate live: --record: %v\n", err)
 			code = 2
 		}
 	}
-	werr := WriteReport(stdout, cfg.format, res)
+	var report bytes.Buffer // written whole, so the scrub sees every finding at once
+	werr := WriteReport(&report, cfg.format, res)
+	if werr == nil {
+		_, werr = stdout.Write(report.Bytes())
+	}
 	switch {
 	case werr != nil || code == 2 || res.Summary.CallsFailed > 0:
 		return 2
@@ -151,7 +173,7 @@ func (s *liveSession) emptyHint() string {
 
 type liveSession struct {
 	cfg        liveConfig
-	key        string // to replace wherever the service echoes it back
+	scrubber   *redact.Scrubber // the key, wherever and however the service echoes it
 	recorder   *contract.Recorder
 	validation *contract.Middleware
 	pacer      httpcore.Pacer // every wait between calls
@@ -169,9 +191,12 @@ func (s *liveSession) addFindings(fs []contract.Finding) {
 	}
 }
 
-// scrub replaces the key in what a finding quotes of the traffic.
+// scrub replaces the key in every text of a finding. The output is scrubbed as well;
+// this keeps findings clean for a caller that reads them before they are written.
 func (s *liveSession) scrub(f contract.Finding) contract.Finding {
-	f.Expected, f.Found, f.Path = redact.Secret(f.Expected, s.key), redact.Secret(f.Found, s.key), redact.Secret(f.Path, s.key)
+	for _, p := range []*string{&f.Source, &f.API, &f.OperationID, &f.Method, &f.Path, &f.Kind, &f.Location, &f.Pointer, &f.Expected, &f.Found} {
+		*p = s.scrubber.String(*p)
+	}
 	return f
 }
 
@@ -382,18 +407,6 @@ func (s *liveSession) result() Result {
 	res.Summary.Passed = res.Summary.Checked - res.Summary.Failed
 	res.Summary.CallsFailed = len(s.calls)
 	return res
-}
-
-func writeRecording(path string, r *contract.Recorder) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := r.WriteHAR(f); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 // budgetTransport refuses requests past its limit, so a run can never send more than

@@ -71,7 +71,7 @@ func TestLiveAffinityRecordsWithoutSecrets(t *testing.T) {
 			t.Errorf("recording contains the key as %q", secret)
 		}
 	}
-	if !bytes.Contains(data, []byte(`"value": "REDACTED"`)) {
+	if !bytes.Contains(data, []byte(`"value":"REDACTED"`)) {
 		t.Error("recording has no redacted Authorization header")
 	}
 	// Recorded mode reads the recording back and finds it conforms.

@@ -58,7 +58,9 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	cfg.ParseRateLimit = parseRateLimit
 	// Affinity documents no Retry-After; after a 429 the user window's reset is the wait.
 	cfg.RateLimitWait = func(rl RateLimit) time.Duration { return rl.User.Reset }
-	cfg.NewError = func(f *httpcore.Failure[RateLimit]) error { return newError(f, apiKey) }
+	scrub := redact.NewScrubber(apiKey)
+	cfg.Scrubber = scrub
+	cfg.NewError = func(f *httpcore.Failure[RateLimit]) error { return newError(f, scrub) }
 	auth := func(r *http.Request) { r.SetBasicAuth("", apiKey) }
 	if s.bearer {
 		auth = func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+apiKey) }

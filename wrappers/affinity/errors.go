@@ -40,12 +40,12 @@ func (e *Error) Unwrap() error { return e.Err }
 // Is matches the status sentinels, so callers can write errors.Is(err, ErrNotFound).
 func (e *Error) Is(target error) bool { return httpcore.StatusIs(e.StatusCode, e.Err != nil, target) }
 
-// newError builds the Error of a failed call; key is replaced wherever the service
-// echoed it back.
-func newError(f *httpcore.Failure[RateLimit], key string) error {
+// newError builds the Error of a failed call; the key is replaced, in any encoding,
+// wherever the service echoed it back.
+func newError(f *httpcore.Failure[RateLimit], scrub *redact.Scrubber) error {
 	return &Error{Method: f.Method, Operation: f.Operation, StatusCode: f.StatusCode,
-		Message: redact.Secret(f.Message, key), RetryAfter: f.RetryAfter, RateLimit: f.RateLimit,
-		Body: redact.SecretBytes(f.Snippet, key), Err: f.Err}
+		Message: scrub.String(f.Message), RetryAfter: f.RetryAfter, RateLimit: f.RateLimit,
+		Body: scrub.Bytes(f.Snippet), Err: scrub.Error(f.Err)}
 }
 
 // Sentinels matched by *Error through errors.Is.

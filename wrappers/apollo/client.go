@@ -55,7 +55,9 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 			strings.HasSuffix(r.URL.Path, "/organizations/bulk_enrich")
 	}
 	cfg.ParseRateLimit = parseRateLimit
-	cfg.NewError = func(f *httpcore.Failure[RateLimit]) error { return newError(f, apiKey) }
+	scrub := redact.NewScrubber(apiKey)
+	cfg.Scrubber = scrub
+	cfg.NewError = func(f *httpcore.Failure[RateLimit]) error { return newError(f, scrub) }
 	auth := func(r *http.Request) { r.Header.Set("x-api-key", apiKey) }
 	if s.oauth {
 		auth = func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+apiKey) }

@@ -49,18 +49,18 @@ func (e *Error) Unwrap() error { return e.Err }
 // Is matches the status sentinels, so callers can write errors.Is(err, ErrNotFound).
 func (e *Error) Is(target error) bool { return httpcore.StatusIs(e.StatusCode, e.Err != nil, target) }
 
-// newError builds the Error of a failed call; key is replaced wherever the service
-// echoed it back.
-func newError(f *httpcore.Failure[RateLimit], key string) error {
+// newError builds the Error of a failed call; the key is replaced, in any encoding,
+// wherever the service echoed it back.
+func newError(f *httpcore.Failure[RateLimit], scrub *redact.Scrubber) error {
 	e := &Error{Method: f.Method, Operation: f.Operation, StatusCode: f.StatusCode,
-		Message: redact.Secret(f.Message, key), RequestID: redact.Secret(f.Header.Get("X-Request-Id"), key),
-		RetryAfter: f.RetryAfter, RateLimit: f.RateLimit, Body: redact.SecretBytes(f.Snippet, key), Err: f.Err}
+		Message: scrub.String(f.Message), RequestID: scrub.String(f.Header.Get("X-Request-Id")),
+		RetryAfter: f.RetryAfter, RateLimit: f.RateLimit, Body: scrub.Bytes(f.Snippet), Err: scrub.Error(f.Err)}
 	if f.Err == nil {
 		var shape struct {
 			ErrorCode string `json:"error_code"`
 		}
 		if json.Unmarshal(f.Body, &shape) == nil {
-			e.Code = redact.Secret(shape.ErrorCode, key)
+			e.Code = scrub.String(shape.ErrorCode)
 		}
 	}
 	return e

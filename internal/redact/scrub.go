@@ -1,0 +1,229 @@
+package redact
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Scrubber replaces secrets in every form a service may echo one back: as sent,
+// URL-escaped (either case of hex), base64 of the key or of the Basic credentials,
+// JSON-escaped (with or without HTML escapes, or every character as \u), and
+// JSON-pointer-escaped, which is how a key echoed as a member name reaches a finding's
+// pointer. Text that still holds a secret once percent or JSON escapes are undone is
+// given back decoded and scrubbed, so an encoding the list does not know cannot carry
+// a key through either. It is the one scrub at every output boundary: errors, logs,
+// reports and recordings. A nil *Scrubber, or one without secrets, changes nothing.
+type Scrubber struct {
+	secrets []string // the raw values, for the decoded check
+	forms   []string // every encoded form, longest first
+}
+
+// NewScrubber returns a Scrubber for the secrets; values shorter than eight bytes are
+// left out, so that a short "secret" cannot match ordinary text by chance.
+func NewScrubber(secrets ...string) *Scrubber {
+	s := &Scrubber{}
+	seen := map[string]bool{}
+	add := func(form string) {
+		if len(form) >= minSecretLen && !seen[form] {
+			seen[form] = true
+			s.forms = append(s.forms, form)
+		}
+	}
+	for _, secret := range secrets {
+		if len(secret) < minSecretLen || slices.Contains(s.secrets, secret) {
+			continue
+		}
+		s.secrets = append(s.secrets, secret)
+		for _, form := range encodings(secret) {
+			add(form)
+			add(pointerEscape(form))
+		}
+	}
+	// Longest first, so that a form containing another is replaced whole.
+	slices.SortStableFunc(s.forms, func(a, b string) int { return len(b) - len(a) })
+	return s
+}
+
+// encodings are the forms of one secret a service or a report may write.
+func encodings(k string) []string {
+	forms := []string{k, url.QueryEscape(k), url.PathEscape(k), percentAll(k, "%%%02X"), percentAll(k, "%%%02x")}
+	forms = append(forms, lowerHex(url.QueryEscape(k)), lowerHex(url.PathEscape(k)))
+	for _, plain := range []string{k, ":" + k, k + ":"} {
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
+			forms = append(forms, enc.EncodeToString([]byte(plain)))
+		}
+	}
+	quoted, _ := json.Marshal(k) // with HTML escapes (\u003c, \u0026)
+	forms = append(forms, strings.Trim(string(quoted), `"`))
+	var plain bytes.Buffer
+	enc := json.NewEncoder(&plain)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(k)
+	forms = append(forms, strings.Trim(strings.TrimSpace(plain.String()), `"`))
+	var every, everyUpper strings.Builder
+	for _, r := range k {
+		fmt.Fprintf(&every, `\u%04x`, r)
+		fmt.Fprintf(&everyUpper, `\u%04X`, r)
+	}
+	return append(forms, every.String(), everyUpper.String())
+}
+
+func percentAll(k, format string) string {
+	var b strings.Builder
+	for i := 0; i < len(k); i++ {
+		fmt.Fprintf(&b, format, k[i])
+	}
+	return b.String()
+}
+
+// lowerHex writes the hex digits of percent escapes in lower case.
+func lowerHex(s string) string {
+	b := []byte(s)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' {
+			b[i+1], b[i+2] = lower(b[i+1]), lower(b[i+2])
+		}
+	}
+	return string(b)
+}
+
+func lower(c byte) byte {
+	if c >= 'A' && c <= 'F' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// pointerEscape escapes a member name for a JSON pointer (RFC 6901).
+func pointerEscape(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}
+
+// String returns v with every form of every secret replaced by Marker.
+func (s *Scrubber) String(v string) string {
+	if s == nil || len(s.forms) == 0 {
+		return v
+	}
+	out, _ := s.scrub(v, maxDecodes)
+	return out
+}
+
+// maxDecodes bounds how many layers of escapes String undoes to look for a secret.
+const maxDecodes = 3
+
+// scrub replaces the forms in v and, when that leaves escapes, looks under up to depth
+// layers of them; found reports whether a secret was there.
+func (s *Scrubber) scrub(v string, depth int) (out string, found bool) {
+	for _, form := range s.forms {
+		if strings.Contains(v, form) {
+			v, found = strings.ReplaceAll(v, form, Marker), true
+		}
+	}
+	if depth == 0 || !strings.ContainsAny(v, `%\~`) {
+		return v, found
+	}
+	// An encoding no form matched: undo the escapes the text may carry and look again.
+	for _, decode := range []func(string) (string, bool){pathUnescape, queryUnescape, jsonUnescape, pointerUnescape} {
+		if d, ok := decode(v); ok && d != v {
+			if d, hit := s.scrub(d, depth-1); hit {
+				return d, true
+			}
+		}
+	}
+	return v, found
+}
+
+func pathUnescape(v string) (string, bool) {
+	d, err := url.PathUnescape(v)
+	return d, err == nil
+}
+
+func queryUnescape(v string) (string, bool) {
+	d, err := url.QueryUnescape(v)
+	return d, err == nil
+}
+
+// jsonUnescape undoes the escapes of a JSON string's text, wherever it is quoted.
+func jsonUnescape(v string) (string, bool) {
+	if !strings.Contains(v, `\`) {
+		return v, false
+	}
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		if v[i] != '\\' || i+1 >= len(v) {
+			b.WriteByte(v[i])
+			continue
+		}
+		n := 2
+		if v[i+1] == 'u' {
+			n = 6
+		}
+		if i+n > len(v) {
+			b.WriteString(v[i:])
+			break
+		}
+		if d, err := strconv.Unquote(`"` + v[i:i+n] + `"`); err == nil {
+			b.WriteString(d)
+			i += n - 1
+			continue
+		}
+		b.WriteByte(v[i])
+	}
+	return b.String(), true
+}
+
+func pointerUnescape(v string) (string, bool) {
+	return strings.ReplaceAll(strings.ReplaceAll(v, "~1", "/"), "~0", "~"), strings.Contains(v, "~")
+}
+
+// Bytes is String for bytes; b is returned as it is when it holds no secret.
+func (s *Scrubber) Bytes(b []byte) []byte {
+	if s == nil || len(s.forms) == 0 {
+		return b
+	}
+	out := s.String(string(b))
+	if out == string(b) {
+		return b
+	}
+	return []byte(out)
+}
+
+// Error returns err with its text scrubbed; errors.Is and errors.As still reach err.
+func (s *Scrubber) Error(err error) error {
+	if err == nil || s == nil || len(s.forms) == 0 {
+		return err
+	}
+	return &scrubbedError{err: err, s: s}
+}
+
+type scrubbedError struct {
+	err error
+	s   *Scrubber
+}
+
+func (e *scrubbedError) Error() string { return e.s.String(e.err.Error()) }
+func (e *scrubbedError) Unwrap() error { return e.err }
+
+// Writer returns a writer that scrubs each Write before passing it to w. A secret is
+// found only within one Write, so callers write whole messages or documents at a time
+// (fmt.Fprintf does; a report rendered into a buffer and written once does).
+func (s *Scrubber) Writer(w io.Writer) io.Writer { return scrubWriter{w: w, s: s} }
+
+type scrubWriter struct {
+	w io.Writer
+	s *Scrubber
+}
+
+func (sw scrubWriter) Write(p []byte) (int, error) {
+	if _, err := sw.w.Write(sw.s.Bytes(p)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}

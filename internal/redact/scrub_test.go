@@ -1,0 +1,123 @@
+package redact
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// A key with every character that encodings treat specially.
+const hardKey = "k+y/s=cr&t~<1234>"
+
+// echoes are the ways a service or a report may write the key back.
+func echoes(k string) map[string]string {
+	quoted, _ := json.Marshal(k)
+	var every strings.Builder
+	for _, r := range k {
+		fmt.Fprintf(&every, `\u%04x`, r)
+	}
+	return map[string]string{
+		"as sent":              k,
+		"query-escaped":        url.QueryEscape(k),
+		"path-escaped":         url.PathEscape(k),
+		"lower-case hex":       strings.ToLower(url.QueryEscape(k)),
+		"every byte escaped":   percentAll(k, "%%%02X"),
+		"basic credentials":    base64.StdEncoding.EncodeToString([]byte(":" + k)),
+		"base64 url":           base64.RawURLEncoding.EncodeToString([]byte(k)),
+		"json-escaped":         strings.Trim(string(quoted), `"`),
+		"every char as \\u":    every.String(),
+		"pointer of a member":  "/0/" + pointerEscape(k),
+		"pointer of escaped":   "/0/" + pointerEscape(url.QueryEscape(k)),
+		"double-escaped":       url.QueryEscape(url.QueryEscape(k)),
+		"mixed escapes":        strings.Replace(k, "+", "%2b", 1),
+		"json of a pointer":    strings.Trim(mustJSON("/"+pointerEscape(k)), `"`),
+		"in a url":             "https://api.example.com/x?api_key=" + url.QueryEscape(k) + "&page=2",
+		"in a header value":    "Basic " + base64.StdEncoding.EncodeToString([]byte(":"+k)),
+		"inside a json string": `{"message":"bad key ` + strings.Trim(string(quoted), `"`) + `"}`,
+	}
+}
+
+func mustJSON(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+func TestScrubberRemovesEveryForm(t *testing.T) {
+	s := NewScrubber(hardKey)
+	for name, text := range echoes(hardKey) {
+		t.Run(name, func(t *testing.T) {
+			out := "before " + s.String("x"+text+"y") + " after"
+			if leaks(out, hardKey) {
+				t.Errorf("%q still holds the key: %q", text, out)
+			}
+			if !strings.Contains(out, Marker) {
+				t.Errorf("%q: no marker in %q", text, out)
+			}
+		})
+	}
+}
+
+// leaks reports whether out holds the key in any form the test knows, or decoded.
+func leaks(out, key string) bool {
+	for _, form := range echoes(key) {
+		if strings.Contains(out, form) {
+			return true
+		}
+	}
+	for _, decode := range []func(string) (string, bool){pathUnescape, queryUnescape, jsonUnescape, pointerUnescape} {
+		if d, ok := decode(out); ok && strings.Contains(d, key) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestScrubberLeavesOtherTextAlone(t *testing.T) {
+	s := NewScrubber(hardKey)
+	for _, text := range []string{"", "plain text", "100% sure", `a \"quoted\" word`, "/0/name~1x", "%zz", `\u00`} {
+		if got := s.String(text); got != text {
+			t.Errorf("String(%q) = %q", text, got)
+		}
+	}
+	b := []byte("nothing here")
+	if got := s.Bytes(b); &got[0] != &b[0] {
+		t.Error("Bytes copied a text without a secret")
+	}
+	// Short secrets and a nil scrubber change nothing.
+	var none *Scrubber
+	for _, sc := range []*Scrubber{none, NewScrubber("short"), NewScrubber()} {
+		if got := sc.String("short text"); got != "short text" {
+			t.Errorf("%v changed %q", sc, got)
+		}
+	}
+}
+
+func TestScrubberSeveralSecretsAndLongestFirst(t *testing.T) {
+	s := NewScrubber("secret-one-1234", "secret-one-1234-and-more", "secret-two-5678")
+	got := s.String("a secret-one-1234-and-more b secret-two-5678 c secret-one-1234")
+	if want := "a REDACTED b REDACTED c REDACTED"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestScrubberErrorAndWriter(t *testing.T) {
+	s := NewScrubber(hardKey)
+	err := s.Error(fmt.Errorf("echoed %s: %w", url.QueryEscape(hardKey), fs.ErrNotExist))
+	if strings.Contains(err.Error(), url.QueryEscape(hardKey)) || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("err = %v", err)
+	}
+	if s.Error(nil) != nil {
+		t.Error("nil error scrubbed into something")
+	}
+	var buf bytes.Buffer
+	n, werr := fmt.Fprintf(s.Writer(&buf), "key %s\n", hardKey)
+	if werr != nil || n != len("key "+hardKey+"\n") || buf.String() != "key REDACTED\n" {
+		t.Errorf("wrote %d %v %q", n, werr, buf.String())
+	}
+}
