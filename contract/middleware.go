@@ -24,6 +24,7 @@ import (
 type Middleware struct {
 	validator  *Validator
 	onFindings func([]Finding)
+	onChecked  func(Checked)
 	source     string
 
 	n       atomic.Int64
@@ -36,6 +37,19 @@ type MiddlewareOption func(*Middleware)
 
 // WithSource names the exchanges in findings (default "transport").
 func WithSource(name string) MiddlewareOption { return func(m *Middleware) { m.source = name } }
+
+// Checked is one exchange the middleware validated, with or without findings.
+type Checked struct {
+	Index       int    // the exchange's Index in findings
+	OperationID string // "" for an undocumented endpoint
+	Findings    int
+}
+
+// WithChecked passes every validated exchange to fn, passing or not, for reports that
+// list passes too (JUnit). fn may be called from several goroutines at once.
+func WithChecked(fn func(Checked)) MiddlewareOption {
+	return func(m *Middleware) { m.onChecked = fn }
+}
 
 // NewMiddleware returns a middleware that validates with v and passes the findings of
 // each response that has any to onFindings, which may be called from several
@@ -82,23 +96,27 @@ func (t *validating) RoundTrip(req *http.Request) (*http.Response, error) {
 	go func() {
 		defer m.pending.Done()
 		defer func() { <-m.slots }()
-		if findings := m.check(ex, c); len(findings) > 0 && m.onFindings != nil {
+		op, findings := m.check(ex, c)
+		if len(findings) > 0 && m.onFindings != nil {
 			m.onFindings(findings)
+		}
+		if m.onChecked != nil {
+			m.onChecked(Checked{Index: ex.Index, OperationID: op, Findings: len(findings)})
 		}
 	}()
 	return resp, nil
 }
 
-func (m *Middleware) check(ex Exchange, c captured) []Finding {
+func (m *Middleware) check(ex Exchange, c captured) (string, []Finding) {
 	switch {
 	case c.readErr != nil:
 		f := m.validator.base(ex)
 		f.Kind, f.Location, f.Expected, f.Found = KindBody, "body", "a complete body", fmt.Sprintf("body cut short after %d bytes: %v", len(c.body), c.readErr)
-		return []Finding{f}
+		return f.OperationID, []Finding{f}
 	case c.tooLarge:
 		f := m.validator.base(ex)
 		f.Kind, f.Expected, f.Found = KindUnreadable, fmt.Sprintf("a body of at most %d MiB to validate", MaxBodyBytes>>20), "a longer body, passed to the caller whole but not validated"
-		return []Finding{f}
+		return f.OperationID, []Finding{f}
 	}
-	return m.validator.Validate(ex)
+	return m.validator.Check(ex)
 }

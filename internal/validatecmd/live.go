@@ -110,10 +110,12 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 	stdout, stderr = scrubber.Writer(stdout), scrubber.Writer(stderr)
 	s := &liveSession{cfg: cfg, scrubber: scrubber, recorder: &contract.Recorder{Secrets: []string{key}, API: string(api)}}
 	source := "live"
+	s.source = source
 	var recording *os.File
 	var recordOut *bufio.Writer
 	if cfg.record != "" {
 		source = cfg.record
+		s.source = source
 		// Opened before anything is sent, and written as the calls go, so the run holds
 		// one answer at a time whatever it records.
 		if recording, err = os.Create(cfg.record); err != nil {
@@ -124,7 +126,7 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 		recordOut = bufio.NewWriter(recording)
 		s.recorder.Out = recordOut
 	}
-	s.validation = contract.NewMiddleware(validator, s.addFindings, contract.WithSource(source))
+	s.validation = contract.NewMiddleware(validator, s.addFindings, contract.WithSource(source), contract.WithChecked(s.addChecked))
 	httpClient := &http.Client{Transport: s.validation.Wrap(s.recorder.Wrap(&budgetTransport{limit: int64(cfg.budget)}))}
 	switch api {
 	case specs.Affinity:
@@ -179,8 +181,16 @@ type liveSession struct {
 	pacer      httpcore.Pacer // every wait between calls
 
 	mu       sync.Mutex
+	source   string // what findings name the exchanges by
 	findings []contract.Finding
+	checked  []Checked          // every exchange validated, for reports that list passes
 	calls    []contract.Finding // failed calls
+}
+
+func (s *liveSession) addChecked(c contract.Checked) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.checked = append(s.checked, Checked{Source: s.source, Entry: c.Index, OperationID: c.OperationID, Findings: c.Findings})
 }
 
 func (s *liveSession) addFindings(fs []contract.Finding) {
@@ -402,6 +412,8 @@ func (s *liveSession) result() Result {
 	}
 	sort.SliceStable(s.findings, func(i, j int) bool { return s.findings[i].Entry < s.findings[j].Entry })
 	res.Findings = append(append([]contract.Finding{}, s.findings...), s.calls...)
+	res.Exchanges = append([]Checked{}, s.checked...)
+	sort.Slice(res.Exchanges, func(i, j int) bool { return res.Exchanges[i].Entry < res.Exchanges[j].Entry })
 	res.Summary.Checked = s.recorder.Len()
 	res.Summary.Failed = len(failed)
 	res.Summary.Passed = res.Summary.Checked - res.Summary.Failed

@@ -1,0 +1,96 @@
+package validatecmd
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/orgapis/orgapis/wrappers/affinity/affinitytest"
+)
+
+// hostileKey has every character that URL, base64 and JSON encodings treat specially.
+const hostileKey = "k+y/s=cr&t~<live>9"
+
+// keyForms are the ways a hostile service echoes the key, and the ways a report or a
+// recording could carry it on.
+func keyForms() []string {
+	quoted, _ := json.Marshal(hostileKey)
+	return []string{hostileKey, url.QueryEscape(hostileKey), url.PathEscape(hostileKey), strings.ToLower(url.QueryEscape(hostileKey)),
+		base64.StdEncoding.EncodeToString([]byte(":" + hostileKey)), strings.Trim(string(quoted), `"`),
+		strings.ReplaceAll(strings.ReplaceAll(hostileKey, "~", "~0"), "/", "~1")}
+}
+
+// echoingProxy stands in front of the Affinity fake and echoes the key back: as a
+// member name of the first field (a strict finding's pointer), URL-escaped in a header
+// and in a member value, and as base64 Basic credentials in another header.
+func echoingProxy(t *testing.T) string {
+	fake := affinitytest.NewServer(hostileKey)
+	t.Cleanup(fake.Close)
+	target, _ := url.Parse(fake.URL)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.ModifyResponse = func(resp *http.Response) error {
+		resp.Header.Set("X-Echo", url.QueryEscape(hostileKey))
+		resp.Header.Set("X-Echo-Auth", "Basic "+base64.StdEncoding.EncodeToString([]byte(":"+hostileKey)))
+		if resp.Request.URL.Path != "/organizations/fields" {
+			return nil
+		}
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return err
+		}
+		var fields []map[string]any
+		if err := json.Unmarshal(body, &fields); err != nil || len(fields) == 0 {
+			t.Errorf("fields answer %s: %v", body, err)
+			return nil
+		}
+		fields[0][hostileKey] = "echo " + url.QueryEscape(hostileKey)
+		out, _ := json.Marshal(fields)
+		resp.Body = io.NopCloser(bytes.NewReader(out))
+		resp.ContentLength = int64(len(out))
+		resp.Header.Set("Content-Length", strconv.Itoa(len(out)))
+		return nil
+	}
+	srv := httptest.NewServer(proxy)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// A service that echoes the key in any form gets it into no output: not the report in
+// any format, not the messages, not the recording.
+func TestLiveKeyEchoedInAnyFormReachesNoOutput(t *testing.T) {
+	base := echoingProxy(t)
+	for _, format := range []string{"text", "json", "junit", "sarif"} {
+		t.Run(format, func(t *testing.T) {
+			rec := filepath.Join(t.TempDir(), "live.har")
+			code, out, stderr := live(t, map[string]string{"AFFINITY_API_KEY": hostileKey},
+				"--api", "affinity", "--base-url", base, "--record", rec, "--strict", "--format", format, "--max-pages", "1")
+			if code != 1 {
+				t.Fatalf("exit %d, want 1 (findings)\n%s\n%s", code, out, stderr)
+			}
+			if !strings.Contains(out, "REDACTED") {
+				t.Errorf("no finding names the echoed member as REDACTED:\n%s", out)
+			}
+			data, err := os.ReadFile(rec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name, text := range map[string]string{"report": out, "messages": stderr, "recording": string(data)} {
+				for _, form := range keyForms() {
+					if strings.Contains(text, form) {
+						t.Errorf("%s holds the key as %q", name, form)
+					}
+				}
+			}
+		})
+	}
+}
