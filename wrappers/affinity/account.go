@@ -3,6 +3,7 @@ package affinity
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -27,46 +28,84 @@ type Quotas struct {
 	KeyPerMinute   Quota // api_key_per_minute
 }
 
+type wireQuota struct {
+	Limit, Remaining json.RawMessage
+	Reset, Used      int64
+}
+
+type wireQuotas struct {
+	Rate *struct {
+		OrgMonthly      *wireQuota `json:"org_monthly"`
+		APIKeyPerMinute *wireQuota `json:"api_key_per_minute"`
+	} `json:"rate"`
+}
+
 // GetQuotas returns the account's monthly quota and the key's per-minute limit, with
 // their use. It does not count against the monthly quota.
 func (c *Client) GetQuotas(ctx context.Context) (Quotas, error) {
-	type wireQuota struct {
-		Limit, Remaining json.RawMessage
-		Reset, Used      int64
-	}
-	type wire struct {
-		Rate *struct {
-			OrgMonthly      *wireQuota `json:"org_monthly"`
-			APIKeyPerMinute *wireQuota `json:"api_key_per_minute"`
-		} `json:"rate"`
-	}
 	resp, err := c.api.GetRateLimit(ctx)
-	w, err := httpcore.Decode(c.doer, "getRateLimit", resp, err, func(w *wire) error {
-		if w.Rate == nil || w.Rate.OrgMonthly == nil || w.Rate.APIKeyPerMinute == nil {
-			return &httpcore.MissingMember{Member: "rate.org_monthly, rate.api_key_per_minute", Reason: "missing"}
-		}
-		return nil
-	})
+	w, err := httpcore.Decode(c.doer, "getRateLimit", resp, err, checkQuotas)
 	if err != nil {
 		return Quotas{}, err
 	}
-	quota := func(q *wireQuota) Quota {
-		out := Quota{Used: q.Used, Reset: time.Duration(min(q.Reset, maxResetSeconds)) * time.Second}
-		for _, c := range []struct {
-			raw json.RawMessage
-			dst *int64
-		}{{q.Limit, &out.Limit}, {q.Remaining, &out.Remaining}} {
-			text := string(c.raw)
-			if s, err := strconv.Unquote(text); err == nil {
-				text = s // "unlimited", or a count sent as a string
-			}
-			n, unlimited, _ := httpcore.ParseCount(text)
-			out.Unlimited = out.Unlimited || unlimited
-			*c.dst = n
-		}
-		return out
-	}
 	return Quotas{AccountMonthly: quota(w.Rate.OrgMonthly), KeyPerMinute: quota(w.Rate.APIKeyPerMinute)}, nil
+}
+
+// quota reads one window; the counts are checked by checkQuotas.
+func quota(q *wireQuota) Quota {
+	out := Quota{Used: q.Used, Reset: time.Duration(min(q.Reset, maxResetSeconds)) * time.Second}
+	for _, c := range []struct {
+		raw json.RawMessage
+		dst *int64
+	}{{q.Limit, &out.Limit}, {q.Remaining, &out.Remaining}} {
+		n, unlimited, _ := parseQuotaCount(c.raw)
+		out.Unlimited = out.Unlimited || unlimited
+		*c.dst = n
+	}
+	return out
+}
+
+// parseQuotaCount reads a count as Affinity sends it: a number, a number in a string,
+// or "unlimited". ok is false for anything else ("lots", an object, null).
+func parseQuotaCount(raw json.RawMessage) (n int64, unlimited, ok bool) {
+	text := string(raw)
+	if s, err := strconv.Unquote(text); err == nil {
+		text = s // "unlimited", or a count sent as a string
+	}
+	return httpcore.ParseCount(text)
+}
+
+// checkQuotas refuses counts that are neither a number nor "unlimited".
+func checkQuotas(w *wireQuotas) error {
+	if w.Rate == nil || w.Rate.OrgMonthly == nil || w.Rate.APIKeyPerMinute == nil {
+		return &httpcore.MissingMember{Member: "rate.org_monthly, rate.api_key_per_minute", Reason: "missing"}
+	}
+	for _, window := range []struct {
+		name string
+		q    *wireQuota
+	}{{"org_monthly", w.Rate.OrgMonthly}, {"api_key_per_minute", w.Rate.APIKeyPerMinute}} {
+		for _, count := range []struct {
+			name string
+			raw  json.RawMessage
+		}{{"limit", window.q.Limit}, {"remaining", window.q.Remaining}} {
+			if _, _, ok := parseQuotaCount(count.raw); !ok {
+				return &httpcore.MissingMember{Member: "rate." + window.name + "." + count.name,
+					Reason: fmt.Sprintf("%s is neither a count nor \"unlimited\"", brief(count.raw))}
+			}
+		}
+	}
+	return nil
+}
+
+// brief quotes the start of a raw value for an error.
+func brief(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return "missing"
+	}
+	if len(raw) > 40 {
+		return string(raw[:40]) + "..."
+	}
+	return string(raw)
 }
 
 // Identity is who a key belongs to.

@@ -68,10 +68,35 @@ func (c *Client) ListFields(ctx context.Context, q FieldQuery) ([]Field, error) 
 
 // fieldTypes remembers the value type of each field seen, to decode field values,
 // which do not always say their type. It is refreshed when a value names a field it
-// does not know.
+// does not know, once per such field: a field the refreshed list still lacks is
+// remembered as missing, so that rows naming it do not fetch the fields each time.
 type fieldTypes struct {
-	mu    sync.Mutex
-	types map[int64]ValueType
+	mu      sync.Mutex
+	types   map[int64]ValueType
+	missing map[int64]bool
+	// refresh is held while the fields are fetched, so concurrent rows that meet the
+	// same unknown field wait for one fetch instead of each making their own.
+	refresh sync.Mutex
+}
+
+// unknown reports whether id is neither known nor already looked for in vain.
+func (f *fieldTypes) unknown(id int64) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, known := f.types[id]
+	return !known && !f.missing[id]
+}
+
+func (f *fieldTypes) markMissing(id int64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, known := f.types[id]; known {
+		return
+	}
+	if f.missing == nil {
+		f.missing = map[int64]bool{}
+	}
+	f.missing[id] = true
 }
 
 func (f *fieldTypes) learn(fields []Field) {
@@ -82,6 +107,7 @@ func (f *fieldTypes) learn(fields []Field) {
 	}
 	for _, field := range fields {
 		f.types[field.ID] = ValueType(field.ValueType)
+		delete(f.missing, field.ID)
 	}
 }
 
@@ -205,18 +231,16 @@ type wireFieldValue struct {
 // typed decodes a batch of field values, fetching the fields once if one is unknown.
 func (c *Client) typed(ctx context.Context, op string, raw []wireFieldValue) ([]FieldValue, error) {
 	out := make([]FieldValue, 0, len(raw))
-	refreshed := false
 	for i, w := range raw {
-		if w.ID == 0 || w.FieldID == 0 {
-			return nil, fmt.Errorf("affinity: %s: %w: [%d].id or field_id missing", op, ErrMalformedBody, i)
+		if w.ID <= 0 || w.FieldID <= 0 {
+			return nil, fmt.Errorf("affinity: %s: %w: [%d].id or field_id missing or not positive", op, ErrMalformedBody, i)
 		}
 		t, ok := c.fieldTypes.lookup(w.FieldID)
 		if !ok && w.ValueType != nil {
 			t, ok = ValueType(*w.ValueType), true
 		}
-		if !ok && !refreshed {
-			refreshed = true
-			if _, err := c.ListFields(ctx, FieldQuery{}); err != nil {
+		if !ok && c.fieldTypes.unknown(w.FieldID) {
+			if err := c.refreshFields(ctx, w.FieldID); err != nil {
 				return nil, err
 			}
 			t, ok = c.fieldTypes.lookup(w.FieldID)
@@ -243,6 +267,21 @@ func (c *Client) typed(ctx context.Context, op string, raw []wireFieldValue) ([]
 	return out, nil
 }
 
+// refreshFields fetches the fields once for a field id no value type is known for,
+// and remembers it as missing when the fields still lack it.
+func (c *Client) refreshFields(ctx context.Context, id int64) error {
+	c.fieldTypes.refresh.Lock()
+	defer c.fieldTypes.refresh.Unlock()
+	if !c.fieldTypes.unknown(id) {
+		return nil // another row fetched the fields meanwhile
+	}
+	if _, err := c.ListFields(ctx, FieldQuery{}); err != nil {
+		return err
+	}
+	c.fieldTypes.markMissing(id)
+	return nil
+}
+
 // FieldValueQuery names the one entity or list entry whose values to list: set
 // exactly one member.
 type FieldValueQuery struct {
@@ -251,11 +290,14 @@ type FieldValueQuery struct {
 
 func (q FieldValueQuery) one() error {
 	n := 0
-	for _, id := range []int64{q.PersonID, q.OrganizationID, q.OpportunityID, q.ListEntryID} {
-		if id < 0 {
-			return &ParamError{Param: "person_id", Reason: "ids must be positive"}
+	for _, p := range []struct {
+		name string
+		id   int64
+	}{{"person_id", q.PersonID}, {"organization_id", q.OrganizationID}, {"opportunity_id", q.OpportunityID}, {"list_entry_id", q.ListEntryID}} {
+		if p.id < 0 {
+			return &ParamError{Param: p.name, Reason: fmt.Sprintf("must be positive, got %d", p.id)}
 		}
-		if id != 0 {
+		if p.id != 0 {
 			n++
 		}
 	}
@@ -425,11 +467,21 @@ func (c *Client) ListFieldValueChanges(ctx context.Context, q FieldValueChangeQu
 	resp, err := c.api.ListFieldValueChanges(ctx, params)
 	type wireChange struct {
 		wireFieldValue
-		ActionType int                 `json:"action_type"`
-		ChangedAt  time.Time           `json:"changed_at"`
+		ActionType *int                `json:"action_type"`
+		ChangedAt  *time.Time          `json:"changed_at"`
 		Changer    *struct{ ID int64 } `json:"changer"`
 	}
-	raw, err := httpcore.Decode(c.doer, "listFieldValueChanges", resp, err, notNull[wireChange])
+	raw, err := httpcore.Decode(c.doer, "listFieldValueChanges", resp, err, notNull[wireChange], func(changes *[]wireChange) error {
+		for i, w := range *changes {
+			switch {
+			case w.ChangedAt == nil:
+				return &httpcore.MissingMember{Member: fmt.Sprintf("[%d].changed_at", i), Reason: "missing or null"}
+			case w.ActionType == nil:
+				return &httpcore.MissingMember{Member: fmt.Sprintf("[%d].action_type", i), Reason: "missing or null"}
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -444,7 +496,7 @@ func (c *Client) ListFieldValueChanges(ctx context.Context, q FieldValueChangeQu
 	out := make([]FieldValueChange, len(raw))
 	for i, w := range raw {
 		out[i] = FieldValueChange{ID: w.ID, FieldID: w.FieldID, EntityID: w.EntityID, ListEntryID: typed[i].ListEntryID,
-			Action: ActionType(w.ActionType), ChangedAt: w.ChangedAt, Value: typed[i].Value}
+			Action: ActionType(*w.ActionType), ChangedAt: *w.ChangedAt, Value: typed[i].Value}
 		if w.Changer != nil {
 			out[i].ChangerID = w.Changer.ID
 		}

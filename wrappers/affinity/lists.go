@@ -2,6 +2,7 @@ package affinity
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"iter"
 
@@ -19,6 +20,19 @@ type ListEntry = affinityapi.ListEntry
 
 // EntityType is the kind of entity a list holds, or a field belongs to.
 type EntityType int
+
+// String names the entity type: "person", "organization", "opportunity", or its number.
+func (t EntityType) String() string {
+	switch t {
+	case EntityPerson:
+		return "person"
+	case EntityOrganization:
+		return "organization"
+	case EntityOpportunity:
+		return "opportunity"
+	}
+	return fmt.Sprintf("entity type %d", int(t))
+}
 
 // The entity types Affinity documents; others may appear and are kept as they are.
 const (
@@ -84,6 +98,11 @@ func (c *Client) ListEntryPage(ctx context.Context, q ListEntryQuery, pageToken 
 		if p.ListEntries == nil {
 			return &httpcore.MissingMember{Member: "list_entries", Reason: "missing or null"}
 		}
+		for i := range p.ListEntries {
+			if err := checkEntryOf(q.ListID, &p.ListEntries[i], fmt.Sprintf("list_entries[%d].", i)); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -117,7 +136,15 @@ func (c *Client) GetListEntry(ctx context.Context, listID, listEntryID int64) (L
 		return ListEntry{}, err
 	}
 	resp, err := c.api.GetListEntry(ctx, listID, listEntryID)
-	return httpcore.Decode(c.doer, "getListEntry", resp, err, checkEntry)
+	return httpcore.Decode(c.doer, "getListEntry", resp, err, func(e *ListEntry) error {
+		if err := checkEntryOf(listID, e, ""); err != nil {
+			return err
+		}
+		if e.ID != listEntryID {
+			return &httpcore.MissingMember{Member: "id", Reason: fmt.Sprintf("%d, not the entry %d asked for", e.ID, listEntryID)}
+		}
+		return nil
+	})
 }
 
 // CreateListEntry adds a person or an organization to a list and returns the new
@@ -131,7 +158,7 @@ func (c *Client) CreateListEntry(ctx context.Context, listID, entityID int64) (L
 		return ListEntry{}, err
 	}
 	resp, err := c.api.CreateListEntry(ctx, listID, affinityapi.ListEntryCreate{EntityID: entityID})
-	return httpcore.Decode(c.doer, "createListEntry", resp, err, checkEntry)
+	return httpcore.Decode(c.doer, "createListEntry", resp, err, func(e *ListEntry) error { return checkEntryOf(listID, e, "") })
 }
 
 // DeleteListEntry removes an entry from its list, with the values of the list's own
@@ -147,11 +174,53 @@ func (c *Client) DeleteListEntry(ctx context.Context, listID, listEntryID int64)
 	return success(httpcore.Decode[affinityapi.Success](c.doer, "deleteListEntry", resp, err))
 }
 
-func checkEntry(e *ListEntry) error {
-	if e.ID == 0 {
-		return &httpcore.MissingMember{Member: "id", Reason: "missing or zero"}
+// checkEntryOf refuses an entry that cannot be what was asked for: without a positive
+// id or entity id, of another list than listID (when not 0), or whose entity has
+// another id than entity_id or the shape of another type than entity_type says.
+// prefix names the entry in the answer, such as "list_entries[3].".
+func checkEntryOf(listID int64, e *ListEntry, prefix string) error {
+	switch {
+	case e.ID <= 0:
+		return &httpcore.MissingMember{Member: prefix + "id", Reason: fmt.Sprintf("missing or not positive (%d)", e.ID)}
+	case e.EntityID <= 0:
+		return &httpcore.MissingMember{Member: prefix + "entity_id", Reason: fmt.Sprintf("missing or not positive (%d)", e.EntityID)}
+	case listID != 0 && e.ListID != listID:
+		return &httpcore.MissingMember{Member: prefix + "list_id", Reason: fmt.Sprintf("%d, an entry of another list than %d", e.ListID, listID)}
+	}
+	if e.Entity == nil {
+		return nil
+	}
+	raw, _ := e.Entity.MarshalJSON()
+	var shape struct {
+		ID        *int64          `json:"id"`
+		Name      json.RawMessage `json:"name"`
+		FirstName json.RawMessage `json:"first_name"`
+	}
+	if err := json.Unmarshal(raw, &shape); err != nil {
+		return &httpcore.MissingMember{Member: prefix + "entity", Reason: "not an object"}
+	}
+	if shape.ID == nil || *shape.ID != e.EntityID {
+		return &httpcore.MissingMember{Member: prefix + "entity.id", Reason: fmt.Sprintf("%s, not the entry's entity_id %d", idText(shape.ID), e.EntityID)}
+	}
+	kind := EntityOrganization
+	if e.EntityType != nil {
+		kind = EntityType(*e.EntityType)
+	}
+	person := len(shape.FirstName) > 0
+	switch {
+	case kind == EntityPerson && !person:
+		return &httpcore.MissingMember{Member: prefix + "entity", Reason: "entity_type says person, but it has no first_name"}
+	case (kind == EntityOrganization || kind == EntityOpportunity) && (person || len(shape.Name) == 0 || string(shape.Name) == "null"):
+		return &httpcore.MissingMember{Member: prefix + "entity", Reason: fmt.Sprintf("entity_type says %s, but it has no name or is a person", kind)}
 	}
 	return nil
+}
+
+func idText(id *int64) string {
+	if id == nil {
+		return "missing"
+	}
+	return fmt.Sprint(*id)
 }
 
 // notNull refuses a JSON null where an array is due.

@@ -143,8 +143,12 @@ func (c *Client) row(ctx context.Context, e ListEntry, names map[int64]string) (
 		q.PersonID = e.EntityID
 	case EntityOpportunity:
 		q.OpportunityID = e.EntityID
-	default:
+	case EntityOrganization:
 		q.OrganizationID = e.EntityID
+	default:
+		// Its values cannot be asked for by an id of a kind Affinity does not document;
+		// reading them as an organization's would mix up two records.
+		return Row{}, fmt.Errorf("affinity: ListRows: %w: list entry %d: %s is not person, organization or opportunity", ErrMalformedBody, e.ID, kind)
 	}
 	if e.Entity != nil {
 		switch kind {
@@ -171,6 +175,9 @@ func (c *Client) row(ctx context.Context, e ListEntry, names map[int64]string) (
 		// global ones and this entry's.
 		if v.ListEntryID != 0 && v.ListEntryID != e.ID {
 			continue
+		}
+		if v.EntityID != 0 && v.EntityID != e.EntityID {
+			return Row{}, fmt.Errorf("affinity: ListRows: %w: field value %d is of entity %d, not of list entry %d's entity %d", ErrMalformedBody, v.ID, v.EntityID, e.ID, e.EntityID)
 		}
 		name, ok := names[v.FieldID]
 		if !ok {

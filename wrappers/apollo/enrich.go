@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"net/http"
 	"net/url"
 	"strings"
 
@@ -72,8 +73,8 @@ func (c *Client) EnrichOrganization(ctx context.Context, q EnrichQuery) (Enriche
 // GetOrganization returns the complete information Apollo has on a company, by its
 // Apollo organization id (as search and enrichment give it). It costs one credit.
 func (c *Client) GetOrganization(ctx context.Context, id string) (EnrichedOrganization, error) {
-	if id == "" {
-		return EnrichedOrganization{}, &ParamError{Param: "organization_id", Reason: "is required"}
+	if err := checkSegment("organization_id", id); err != nil {
+		return EnrichedOrganization{}, err
 	}
 	resp, err := c.api.GetOrganization(ctx, id, nil)
 	r, err := httpcore.Decode(c.doer, "getOrganization", resp, err, func(r *apolloapi.OrganizationResult) error {
@@ -92,17 +93,33 @@ func (c *Client) GetOrganization(ctx context.Context, id string) (EnrichedOrgani
 type Enrichment struct {
 	// Query is the company as it was asked for.
 	Query EnrichQuery
-	// Organization is what Apollo knows of it, or nil when Apollo does not know it
-	// (it counted it in missing_records).
+	// Organization is what Apollo knows of it, or nil when the answer held nothing
+	// attributable to it: Apollo did not know it (it counted it in missing_records), or
+	// the organization that answers it is among Unplaced.
 	Organization *EnrichedOrganization
+	// Unplaced, only when Organization is nil, are the organizations of this query's
+	// batch that the matching rule could not attribute to exactly one query (a regional
+	// domain answered with the company's main one, say, or a name two queries share).
+	// One of them may be this query's answer; Apollo charged a credit for each.
+	Unplaced []EnrichedOrganization
 }
 
 // EnrichOrganizations enriches any number of companies, ten per call (Apollo's bulk
-// enrichment), and yields one Enrichment per query, in the order of queries. Apollo's
-// answer does not say which company each organization answers, so they are matched by
-// domain, website, LinkedIn page or name. The iteration stops at the first error,
-// after the companies of the batches before it. Each company found costs one credit;
-// break out of the loop to stop spending.
+// enrichment), and yields one Enrichment per query, in the order of queries.
+//
+// Apollo's answer does not say which query each organization answers, so each is
+// attributed by the strongest key it shares with the queries: a domain (the query's
+// domain or website host against the organization's primary domain or website host),
+// else its LinkedIn page, else its name, and only when exactly one query shares that
+// key; a query repeated in a batch counts once and every copy gets the answer. Nothing
+// is guessed: an organization that no query, or several, share their strongest key
+// with, or that answers a query another organization answered already, is reported in
+// Unplaced of each query of its batch left without an answer, and when every query
+// was answered the batch fails with ErrMalformedBody naming it. An organization
+// without an id fails the batch the same way.
+//
+// The iteration stops at the first error, after the companies of the batches before
+// it. Each company found costs one credit; break out of the loop to stop spending.
 func (c *Client) EnrichOrganizations(ctx context.Context, queries []EnrichQuery) iter.Seq2[Enrichment, error] {
 	return func(yield func(Enrichment, error) bool) {
 		for i, q := range queries {
@@ -118,8 +135,24 @@ func (c *Client) EnrichOrganizations(ctx context.Context, queries []EnrichQuery)
 				yield(Enrichment{}, err)
 				return
 			}
-			for i, org := range matchOrganizations(batch, orgs) {
-				if !yield(Enrichment{Query: batch[i], Organization: org}, nil) {
+			answers, unplaced := matchOrganizations(batch, orgs)
+			answered := 0
+			for _, a := range answers {
+				if a != nil {
+					answered++
+				}
+			}
+			if len(unplaced) > 0 && answered == len(batch) {
+				yield(Enrichment{}, &Error{Method: http.MethodPost, Operation: "bulkEnrichOrganizations", StatusCode: http.StatusOK,
+					Err: fmt.Errorf("%d organizations answer no query of the batch (first: id %s, %s)", len(unplaced), unplaced[0].ID, unplaced[0].Name)})
+				return
+			}
+			for i, org := range answers {
+				e := Enrichment{Query: batch[i], Organization: org}
+				if org == nil {
+					e.Unplaced = unplaced
+				}
+				if !yield(e, nil) {
 					return
 				}
 			}
@@ -140,50 +173,105 @@ func (c *Client) bulkEnrich(ctx context.Context, batch []EnrichQuery) ([]Enriche
 		if r.Status != "success" {
 			return &httpcore.MissingMember{Member: "status", Reason: fmt.Sprintf("%q, not \"success\"", r.Status)}
 		}
+		for i, o := range r.Organizations {
+			if o.ID == "" {
+				return &httpcore.MissingMember{Member: fmt.Sprintf("organizations[%d].id", i), Reason: "missing, null or empty"}
+			}
+		}
 		return nil
 	})
 	return r.Organizations, err
 }
 
-// matchOrganizations pairs each query of a batch with the organization that answers
-// it, or nil. An organization answers the first unanswered query that shares a key
-// with it: a domain (of the domain or website), a LinkedIn page, or a name.
-func matchOrganizations(batch []EnrichQuery, orgs []EnrichedOrganization) []*EnrichedOrganization {
-	out := make([]*EnrichedOrganization, len(batch))
-	wanted := make([][]string, len(batch))
+// Key kinds, strongest first: a domain outweighs a LinkedIn page, which outweighs a name.
+const (
+	keyDomain = iota
+	keyLinkedIn
+	keyName
+	keyKinds
+)
+
+// matchOrganizations attributes the organizations of a bulk answer to the queries of
+// its batch by the rule EnrichOrganizations documents: answers[j] is query j's
+// organization or nil, and unplaced are those the rule could not attribute.
+func matchOrganizations(batch []EnrichQuery, orgs []EnrichedOrganization) (answers []*EnrichedOrganization, unplaced []EnrichedOrganization) {
+	// Repeated queries form one group, which one answer serves.
+	group := make([]int, len(batch))
+	var groupKeys [][keyKinds][]string
+	seen := map[EnrichQuery]int{}
 	for j, q := range batch {
-		wanted[j] = matchKeys(q.Domain, q.Website, q.LinkedInURL, q.Name)
+		n := normalize(q)
+		g, ok := seen[n]
+		if !ok {
+			g = len(groupKeys)
+			seen[n] = g
+			groupKeys = append(groupKeys, queryKeys(q))
+		}
+		group[j] = g
 	}
+	answer := make([]*EnrichedOrganization, len(groupKeys))
 	for i := range orgs {
 		org := &orgs[i]
-		have := matchKeys(deref(org.PrimaryDomain), deref(org.WebsiteURL), deref(org.LinkedinURL), org.Name)
-		for j := range batch {
-			if out[j] == nil && shareKey(wanted[j], have) {
-				out[j] = org
-				break
+		have := orgKeys(org)
+		placed := false
+		for kind := range keyKinds {
+			var sharing []int
+			for g := range groupKeys {
+				if shareKey(groupKeys[g][kind], have[kind]) {
+					sharing = append(sharing, g)
+				}
 			}
+			if len(sharing) == 0 {
+				continue // no query has this kind of key in common: try a weaker one
+			}
+			if len(sharing) == 1 && answer[sharing[0]] == nil {
+				answer[sharing[0]], placed = org, true
+			}
+			break // several queries, or one answered already: never guess with a weaker key
+		}
+		if !placed {
+			unplaced = append(unplaced, *org)
 		}
 	}
-	return out
+	answers = make([]*EnrichedOrganization, len(batch))
+	for j := range batch {
+		answers[j] = answer[group[j]]
+	}
+	return answers, unplaced
 }
 
-// matchKeys are the normalized ways a company can be recognised, each marked with
-// its kind so that a name never matches a domain.
-func matchKeys(domain, website, linkedin, name string) []string {
-	var keys []string
+// normalize is a query reduced to what matching compares, so that two spellings of
+// one company form one group.
+func normalize(q EnrichQuery) EnrichQuery {
+	return EnrichQuery{Domain: host(q.Domain), Website: host(q.Website), LinkedInURL: linkedIn(q.LinkedInURL), Name: name(q.Name)}
+}
+
+func queryKeys(q EnrichQuery) [keyKinds][]string {
+	return keysOf(q.Domain, q.Website, q.LinkedInURL, q.Name)
+}
+
+func orgKeys(o *EnrichedOrganization) [keyKinds][]string {
+	return keysOf(deref(o.PrimaryDomain), deref(o.WebsiteURL), deref(o.LinkedinURL), o.Name)
+}
+
+// keysOf are the normalized ways a company can be recognised, by kind.
+func keysOf(domain, website, linkedin, companyName string) [keyKinds][]string {
+	var keys [keyKinds][]string
 	for _, d := range []string{host(domain), host(website)} {
 		if d != "" {
-			keys = append(keys, "d:"+d)
+			keys[keyDomain] = append(keys[keyDomain], d)
 		}
 	}
 	if l := linkedIn(linkedin); l != "" {
-		keys = append(keys, "l:"+l)
+		keys[keyLinkedIn] = append(keys[keyLinkedIn], l)
 	}
-	if n := strings.ToLower(strings.TrimSpace(name)); n != "" {
-		keys = append(keys, "n:"+n)
+	if n := name(companyName); n != "" {
+		keys[keyName] = append(keys[keyName], n)
 	}
 	return keys
 }
+
+func name(v string) string { return strings.ToLower(strings.TrimSpace(v)) }
 
 func shareKey(a, b []string) bool {
 	for _, x := range a {

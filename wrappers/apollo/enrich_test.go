@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -181,5 +184,72 @@ func TestOAuthToken(t *testing.T) {
 	}
 	if _, err := c.EnrichOrganization(context.Background(), apollo.EnrichQuery{Domain: "apollo.io"}); err != nil {
 		t.Errorf("bearer token refused: %v", err)
+	}
+}
+
+// bulkAnswer is a server whose bulk enrichment answers with orgs, whatever was asked.
+func bulkAnswer(t *testing.T, orgs string) *apollo.Client {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/api/v1/organizations/bulk_enrich" {
+			t.Errorf("unexpected %s %s", r.Method, r.URL.Path)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"status":"success","organizations":%s}`, orgs)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := apollo.NewClient("bulk-test-key-1", apollo.WithBaseURL(srv.URL+"/api/v1"), apollo.WithRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestEnrichOrganizationsNeverGuesses(t *testing.T) {
+	ctx := t.Context()
+	t.Run("a regional domain is reported, not dropped", func(t *testing.T) {
+		c := bulkAnswer(t, `[{"id":"a","name":"Acme","primary_domain":"acme.com"},{"id":"b","name":"Beta","primary_domain":"beta.com"}]`)
+		var got []string
+		for e, err := range c.EnrichOrganizations(ctx, []apollo.EnrichQuery{{Domain: "acme.fr"}, {Domain: "beta.com"}}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			line := e.Query.Domain + ":"
+			if e.Organization != nil {
+				line += e.Organization.ID
+			}
+			for _, u := range e.Unplaced {
+				line += " unplaced " + u.ID
+			}
+			got = append(got, line)
+		}
+		if want := []string{"acme.fr: unplaced a", "beta.com:b"}; !slices.Equal(got, want) {
+			t.Errorf("got %q, want %q", got, want)
+		}
+	})
+	t.Run("an answer no query asked for fails the batch", func(t *testing.T) {
+		c := bulkAnswer(t, `[{"id":"a","name":"Acme","primary_domain":"acme.com"},{"id":"z","name":"Zeta","primary_domain":"zeta.com"}]`)
+		var err error
+		n := 0
+		for _, err = range c.EnrichOrganizations(ctx, []apollo.EnrichQuery{{Domain: "acme.com"}}) {
+			if err != nil {
+				break
+			}
+			n++
+		}
+		var apiErr *apollo.Error
+		if n != 0 || !errors.As(err, &apiErr) || !errors.Is(err, apollo.ErrMalformedBody) || !strings.Contains(err.Error(), "id z") {
+			t.Errorf("%d yielded, err = %v", n, err)
+		}
+	})
+	for _, id := range []string{`"id":""`, `"id":null`, `"name":"no id"`} {
+		t.Run("an organization with "+id, func(t *testing.T) {
+			c := bulkAnswer(t, `[{"id":"a","name":"Acme","primary_domain":"acme.com"},{`+id+`,"primary_domain":"beta.com"}]`)
+			for _, err := range c.EnrichOrganizations(ctx, []apollo.EnrichQuery{{Domain: "acme.com"}, {Domain: "beta.com"}}) {
+				if !errors.Is(err, apollo.ErrMalformedBody) || !strings.Contains(err.Error(), "organizations[1].id") {
+					t.Errorf("err = %v, want ErrMalformedBody naming organizations[1].id", err)
+				}
+				break
+			}
+		})
 	}
 }

@@ -33,8 +33,8 @@ type JobPostingPage struct {
 }
 
 func (q JobPostingQuery) params(page int) (*apolloapi.ListOrganizationJobPostingsParams, error) {
-	if q.OrganizationID == "" {
-		return nil, &ParamError{Param: "organization_id", Reason: "is required"}
+	if err := checkSegment("organization_id", q.OrganizationID); err != nil {
+		return nil, err
 	}
 	if page < 1 {
 		return nil, &ParamError{Param: "page", Reason: fmt.Sprintf("must be 1 or more, got %d", page)}
