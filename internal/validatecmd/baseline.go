@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"slices"
@@ -30,7 +31,12 @@ func (e baselineEntry) String() string {
 
 type baseline struct {
 	entries []baselineEntry
+	seen    map[baselineEntry]bool // for add, so that reading stays linear
 }
+
+// maxBaselineBytes bounds a baseline file; a real one is a few KiB, a JSON report of
+// many findings a few MiB.
+const maxBaselineBytes = 16 << 20
 
 var arrayIndex = regexp.MustCompile(`/[0-9]+(/|$)`)
 
@@ -64,6 +70,75 @@ func baselineable(f contract.Finding) bool {
 	return f.Kind != contract.KindUnreadable && f.Kind != KindCallFailed
 }
 
+// baselineIndex finds the entry a finding matches in time that does not grow with the
+// number of entries: entries are grouped by what must match exactly and by where their
+// pointer has * segments (its shape), and a finding, masked by each shape of its group,
+// is one map look-up per shape.
+type baselineIndex struct {
+	shapes  map[shapeKey][]string // the wildcard masks present for an exact key
+	entries map[patternKey]int    // the entry of each pattern
+}
+
+type shapeKey struct {
+	operation, kind, location string
+	segments                  int
+}
+
+type patternKey struct {
+	shapeKey
+	mask, pointer string
+}
+
+// wildcardMask marks the * segments of a pointer: "0100" for /a/*/b split as "", a, *, b.
+func wildcardMask(segments []string) string {
+	mask := make([]byte, len(segments))
+	for i, s := range segments {
+		mask[i] = '0'
+		if s == "*" {
+			mask[i] = '1'
+		}
+	}
+	return string(mask)
+}
+
+func (b *baseline) index() baselineIndex {
+	idx := baselineIndex{shapes: map[shapeKey][]string{}, entries: map[patternKey]int{}}
+	for j, e := range b.entries {
+		segs := strings.Split(e.pointer, "/")
+		sk := shapeKey{e.operation, e.kind, e.location, len(segs)}
+		mask := wildcardMask(segs)
+		pk := patternKey{sk, mask, e.pointer}
+		if _, dup := idx.entries[pk]; dup {
+			continue
+		}
+		if !slices.Contains(idx.shapes[sk], mask) {
+			idx.shapes[sk] = append(idx.shapes[sk], mask)
+		}
+		idx.entries[pk] = j
+	}
+	return idx
+}
+
+// match is the first entry (in file order) that knows f, or -1.
+func (idx baselineIndex) match(f contract.Finding) int {
+	segs := strings.Split(f.Pointer, "/")
+	sk := shapeKey{operationKey(f), f.Kind, f.Location, len(segs)}
+	best := -1
+	masked := make([]string, len(segs))
+	for _, mask := range idx.shapes[sk] {
+		for i, s := range segs {
+			masked[i] = s
+			if mask[i] == '1' {
+				masked[i] = "*"
+			}
+		}
+		if j, ok := idx.entries[patternKey{sk, mask, strings.Join(masked, "/")}]; ok && (best < 0 || j < best) {
+			best = j
+		}
+	}
+	return best
+}
+
 func (e baselineEntry) matches(f contract.Finding) bool {
 	if e.operation != operationKey(f) || e.kind != f.Kind || e.location != f.Location {
 		return false
@@ -80,9 +155,11 @@ func (e baselineEntry) matches(f contract.Finding) bool {
 	return true
 }
 
-// readBaseline reads a JSON report or a baseline file, saying which line is wrong.
+// readBaseline reads a JSON report or a baseline file, saying which line is wrong. It
+// reads only a regular file (a FIFO or a device is refused before it is opened, as it
+// could block or never end) of at most maxBaselineBytes.
 func readBaseline(path string) (*baseline, error) {
-	data, err := os.ReadFile(path)
+	data, err := readBounded(path, maxBaselineBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -113,30 +190,62 @@ func readBaseline(path string) (*baseline, error) {
 		}
 		b.add(baselineEntry{fields[0], fields[1], fields[2], fields[3]})
 	}
-	return b, sc.Err()
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return b, nil
 }
 
 func (b *baseline) add(e baselineEntry) {
-	if !slices.Contains(b.entries, e) {
+	if b.seen == nil {
+		b.seen = map[baselineEntry]bool{}
+	}
+	if !b.seen[e] {
+		b.seen[e] = true
 		b.entries = append(b.entries, e)
 	}
+}
+
+// readBounded reads a regular file of at most limit bytes.
+func readBounded(path string, limit int64) ([]byte, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file (%s)", path, info.Mode().Type())
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path) // replaced since the first look
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s: larger than %d MiB", path, limit>>20)
+	}
+	return data, nil
 }
 
 // apply marks the findings the baseline knows, counts them, and lists the entries that
 // matched nothing: drift that went away, whose entry can go too.
 func (b *baseline) apply(res *Result) {
 	used := make([]bool, len(b.entries))
+	idx := b.index()
 	for i := range res.Findings {
 		f := &res.Findings[i]
 		if !baselineable(*f) {
 			continue
 		}
-		for j, e := range b.entries {
-			if e.matches(*f) {
-				f.Known, used[j] = true, true
-				res.Summary.Known++
-				break
-			}
+		if j := idx.match(*f); j >= 0 {
+			f.Known, used[j] = true, true
+			res.Summary.Known++
 		}
 	}
 	for j, e := range b.entries {

@@ -54,7 +54,7 @@ type Request struct {
 // Close it when done; t.Cleanup(s.Close) is the usual way.
 func NewServer(apiKey string) *Server {
 	s := &Server{key: apiKey, orgs: map[int64]affinityapi.Organization{}, nextID: 1000, lists: map[int64]*fakeList{}, values: map[int64]fieldValue{}}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.srv = fakeserver.Start(s.serve, nil)
 	s.URL = s.srv.URL
 	return s
 }
@@ -67,10 +67,7 @@ func NewServerAt(apiKey, addr string) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{key: apiKey, orgs: map[int64]affinityapi.Organization{}, nextID: 1000, lists: map[int64]*fakeList{}, values: map[int64]fieldValue{}}
-	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
-	s.srv.Listener.Close()
-	s.srv.Listener = ln
-	s.srv.Start()
+	s.srv = fakeserver.Start(s.serve, ln)
 	s.URL = s.srv.URL
 	return s, nil
 }
@@ -124,7 +121,8 @@ func (s *Server) Hits() int {
 	return s.hits
 }
 
-// Requests returns what the fake received, in order.
+// Requests returns what the fake received with the right key, in order: the last
+// fakeserver.MaxRecorded (10,000) requests.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -147,15 +145,18 @@ func (s *Server) put(o affinityapi.Organization) {
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.hits++
-	s.seen = append(s.seen, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query()})
 	s.mu.Unlock()
-	fault, hasFault := s.faults.Pop()
-
 	setRateHeaders(w.Header())
 	if !s.authorized(r) {
+		// Nothing of an unauthenticated request is kept: whoever reaches the fake
+		// cannot grow its memory.
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Unauthorized"})
 		return
 	}
+	s.mu.Lock()
+	s.seen = fakeserver.Remember(s.seen, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query()})
+	s.mu.Unlock()
+	fault, hasFault := s.faults.Pop()
 	if hasFault && fault.Apply(w, r) {
 		return
 	}

@@ -39,7 +39,7 @@ type Server struct {
 // NewServer starts a fake that accepts apiKey in x-api-key (or, deprecated, api_key).
 func NewServer(apiKey string) *Server {
 	s := &Server{key: apiKey, postings: map[string]int{}}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.srv = fakeserver.Start(s.serve, nil)
 	s.URL = s.srv.URL + "/api/v1"
 	return s
 }
@@ -52,10 +52,7 @@ func NewServerAt(apiKey, addr string) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{key: apiKey, postings: map[string]int{}}
-	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
-	s.srv.Listener.Close()
-	s.srv.Listener = ln
-	s.srv.Start()
+	s.srv = fakeserver.Start(s.serve, ln)
 	s.URL = s.srv.URL + "/api/v1"
 	return s, nil
 }
@@ -85,7 +82,8 @@ func (s *Server) Hits() int {
 	return s.hits
 }
 
-// SearchBodies returns the search request bodies received, in order.
+// SearchBodies returns the search request bodies received, in order: the last
+// fakeserver.MaxRecorded (10,000).
 func (s *Server) SearchBodies() []apolloapi.MixedCompaniesSearchRequest {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -157,7 +155,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	s.bodies = append(s.bodies, req)
+	s.bodies = fakeserver.Remember(s.bodies, req)
 	accounts, orgs := s.accounts, s.orgs
 	s.mu.Unlock()
 
