@@ -128,9 +128,9 @@ func (c *Client) WhoAmI(ctx context.Context) (Identity, error) {
 	resp, err := c.api.WhoAmI(ctx)
 	w, err := httpcore.Decode(c.doer, "whoAmI", resp, err, func(w *affinityapi.WhoAmI) error {
 		if w.User.ID == nil {
-			return &httpcore.MissingMember{Member: "user.id", Reason: "missing"}
+			return &httpcore.MissingMember{Member: "user.id", Reason: "missing or null"}
 		}
-		return nil
+		return positiveID("user.id", *w.User.ID)
 	})
 	if err != nil {
 		return Identity{}, err

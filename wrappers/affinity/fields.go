@@ -59,11 +59,16 @@ func (c *Client) ListFields(ctx context.Context, q FieldQuery) ([]Field, error) 
 		params.EntityType = &v
 	}
 	resp, err := c.api.ListFields(ctx, params)
-	fields, err := httpcore.Decode(c.doer, "listFields", resp, err, notNull[Field])
+	fields, err := httpcore.Decode(c.doer, "listFields", resp, err, notNull[Field], fieldIDs)
 	if err == nil && !q.WithModifiedNames {
 		c.fieldTypes.learn(fields)
 	}
 	return fields, err
+}
+
+// fieldIDs refuses a field without a positive id.
+func fieldIDs(fields *[]Field) error {
+	return eachID(*fields, "", func(f *Field) int64 { return f.ID })
 }
 
 // fieldTypes remembers the value type of each field seen, to decode field values,
@@ -407,7 +412,7 @@ func (c *Client) DeleteFieldValue(ctx context.Context, fieldValueID int64) error
 		return err
 	}
 	resp, err := c.api.DeleteFieldValue(ctx, fieldValueID)
-	return success(httpcore.Decode[affinityapi.Success](c.doer, "deleteFieldValue", resp, err))
+	return decodeSuccess(c, "deleteFieldValue", resp, err)
 }
 
 func (c *Client) oneValue(ctx context.Context, op string, resp *http.Response, err error) (FieldValue, error) {
@@ -468,14 +473,17 @@ func (c *Client) ListFieldValueChanges(ctx context.Context, q FieldValueChangeQu
 	type wireChange struct {
 		wireFieldValue
 		ActionType *int                `json:"action_type"`
-		ChangedAt  *time.Time          `json:"changed_at"`
+		ChangedAt  json.RawMessage     `json:"changed_at"` // parsed below, to name it when wrong
 		Changer    *struct{ ID int64 } `json:"changer"`
+		changedAt  time.Time
 	}
 	raw, err := httpcore.Decode(c.doer, "listFieldValueChanges", resp, err, notNull[wireChange], func(changes *[]wireChange) error {
 		for i, w := range *changes {
 			switch {
-			case w.ChangedAt == nil:
+			case len(w.ChangedAt) == 0 || string(w.ChangedAt) == "null":
 				return &httpcore.MissingMember{Member: fmt.Sprintf("[%d].changed_at", i), Reason: "missing or null"}
+			case json.Unmarshal(w.ChangedAt, &(*changes)[i].changedAt) != nil:
+				return &httpcore.MissingMember{Member: fmt.Sprintf("[%d].changed_at", i), Reason: fmt.Sprintf("%s is not a date-time", brief(w.ChangedAt))}
 			case w.ActionType == nil:
 				return &httpcore.MissingMember{Member: fmt.Sprintf("[%d].action_type", i), Reason: "missing or null"}
 			}
@@ -496,7 +504,7 @@ func (c *Client) ListFieldValueChanges(ctx context.Context, q FieldValueChangeQu
 	out := make([]FieldValueChange, len(raw))
 	for i, w := range raw {
 		out[i] = FieldValueChange{ID: w.ID, FieldID: w.FieldID, EntityID: w.EntityID, ListEntryID: typed[i].ListEntryID,
-			Action: ActionType(*w.ActionType), ChangedAt: *w.ChangedAt, Value: typed[i].Value}
+			Action: ActionType(*w.ActionType), ChangedAt: w.changedAt, Value: typed[i].Value}
 		if w.Changer != nil {
 			out[i].ChangerID = w.Changer.ID
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"net/http"
 
 	"github.com/orgapis/orgapis/generated/affinityapi"
 	"github.com/orgapis/orgapis/internal/httpcore"
@@ -44,7 +45,9 @@ const (
 // ListLists returns every list the key's user can see, without their fields.
 func (c *Client) ListLists(ctx context.Context) ([]List, error) {
 	resp, err := c.api.ListLists(ctx)
-	return httpcore.Decode(c.doer, "listLists", resp, err, notNull[List])
+	return httpcore.Decode(c.doer, "listLists", resp, err, notNull[List], func(l *[]List) error {
+		return eachID(*l, "", func(l *List) int64 { return l.ID })
+	})
 }
 
 // GetList returns one list with its own fields.
@@ -54,10 +57,7 @@ func (c *Client) GetList(ctx context.Context, listID int64) (List, error) {
 	}
 	resp, err := c.api.GetList(ctx, listID)
 	return httpcore.Decode(c.doer, "getList", resp, err, func(l *List) error {
-		if l.ID == 0 {
-			return &httpcore.MissingMember{Member: "id", Reason: "missing or zero"}
-		}
-		return nil
+		return positiveID("id", l.ID)
 	})
 }
 
@@ -171,7 +171,7 @@ func (c *Client) DeleteListEntry(ctx context.Context, listID, listEntryID int64)
 		return err
 	}
 	resp, err := c.api.DeleteListEntry(ctx, listID, listEntryID)
-	return success(httpcore.Decode[affinityapi.Success](c.doer, "deleteListEntry", resp, err))
+	return decodeSuccess(c, "deleteListEntry", resp, err)
 }
 
 // checkEntryOf refuses an entry that cannot be what was asked for: without a positive
@@ -199,13 +199,10 @@ func checkEntryOf(listID int64, e *ListEntry, prefix string) error {
 	if err := json.Unmarshal(raw, &shape); err != nil {
 		return &httpcore.MissingMember{Member: prefix + "entity", Reason: "not an object"}
 	}
-	if shape.ID == nil || *shape.ID != e.EntityID {
+	if shape.ID != nil && *shape.ID != e.EntityID {
 		return &httpcore.MissingMember{Member: prefix + "entity.id", Reason: fmt.Sprintf("%s, not the entry's entity_id %d", idText(shape.ID), e.EntityID)}
 	}
-	kind := EntityOrganization
-	if e.EntityType != nil {
-		kind = EntityType(*e.EntityType)
-	}
+	kind := entryKind(e)
 	person := len(shape.FirstName) > 0
 	switch {
 	case kind == EntityPerson && !person:
@@ -216,11 +213,72 @@ func checkEntryOf(listID int64, e *ListEntry, prefix string) error {
 	return nil
 }
 
-func idText(id *int64) string {
-	if id == nil {
-		return "missing"
+// entryKind is the type of an entry's entity: entity_type when the entry has it, else
+// what the entity's shape tells (the documentation's own examples leave entity_type
+// out): a person has a first name, an organization a domain, an opportunity neither.
+// An entry with neither is taken for an organization, the v1 API's usual list.
+func entryKind(e *ListEntry) EntityType {
+	if e.EntityType != nil {
+		return EntityType(*e.EntityType)
 	}
-	return fmt.Sprint(*id)
+	if e.Entity == nil {
+		return EntityOrganization
+	}
+	raw, _ := e.Entity.MarshalJSON()
+	var shape map[string]json.RawMessage
+	if json.Unmarshal(raw, &shape) != nil {
+		return EntityOrganization
+	}
+	_, person := shape["first_name"]
+	_, domain := shape["domain"]
+	_, domains := shape["domains"]
+	switch {
+	case person:
+		return EntityPerson
+	case domain || domains:
+		return EntityOrganization
+	}
+	return EntityOpportunity
+}
+
+func idText(id *int64) string { return fmt.Sprint(*id) }
+
+// positiveID refuses an id that is missing, null (both decode as 0) or not positive:
+// Affinity's ids start at 1.
+func positiveID(member string, id int64) error {
+	if id <= 0 {
+		return &httpcore.MissingMember{Member: member, Reason: fmt.Sprintf("missing, null or not positive (%d)", id)}
+	}
+	return nil
+}
+
+// eachID is positiveID for every item of an array; name is the array's member ("" for
+// the body itself).
+func eachID[T any](items []T, name string, id func(*T) int64) error {
+	for i := range items {
+		if err := positiveID(fmt.Sprintf("%s[%d].id", name, i), id(&items[i])); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// decodeSuccess finishes a call that answers {"success": true}: a missing, null or
+// false success is a malformed answer, as an *Error, not a silent success.
+func decodeSuccess(c *Client, op string, resp *http.Response, err error) error {
+	type wire struct {
+		Success *bool `json:"success"`
+	}
+	_, err = httpcore.Decode(c.doer, op, resp, err, func(w *wire) error {
+		switch {
+		case w.Success == nil:
+			return &httpcore.MissingMember{Member: "success", Reason: "missing or null"}
+		case !*w.Success:
+			return &httpcore.MissingMember{Member: "success", Reason: "false: Affinity did not do it"}
+		}
+		return nil
+	})
+	return err
 }
 
 // notNull refuses a JSON null where an array is due.
@@ -238,10 +296,3 @@ func checkPositive(param string, id int64) error {
 	return nil
 }
 
-// success turns a {"success": false} answer into an error.
-func success(res affinityapi.Success, err error) error {
-	if err == nil && !res.Success {
-		return fmt.Errorf("affinity: the service answered success=false")
-	}
-	return err
-}

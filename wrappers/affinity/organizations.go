@@ -196,17 +196,13 @@ func (c *Client) DeleteOrganization(ctx context.Context, id int64) error {
 		return err
 	}
 	resp, err := c.api.DeleteOrganization(ctx, id)
-	res, err := httpcore.Decode[affinityapi.Success](c.doer, "deleteOrganization", resp, err)
-	if err == nil && !res.Success {
-		return fmt.Errorf("deleteOrganization: Affinity answered success=false for organization %d", id)
-	}
-	return err
+	return decodeSuccess(c, "deleteOrganization", resp, err)
 }
 
 // ListOrganizationFields lists the global fields of organizations.
 func (c *Client) ListOrganizationFields(ctx context.Context) ([]Field, error) {
 	resp, err := c.api.ListOrganizationFields(ctx)
-	return httpcore.Decode(c.doer, "listOrganizationFields", resp, err, notNull[Field])
+	return httpcore.Decode(c.doer, "listOrganizationFields", resp, err, notNull[Field], fieldIDs)
 }
 
 // checkPage refuses a page without its organizations array, or with an organization
@@ -215,21 +211,11 @@ func checkPage(p *affinityapi.OrganizationPage) error {
 	if p.Organizations == nil {
 		return &httpcore.MissingMember{Member: "organizations", Reason: "missing or null"}
 	}
-	for i := range p.Organizations {
-		if p.Organizations[i].ID == 0 {
-			return &httpcore.MissingMember{Member: fmt.Sprintf("organizations[%d].id", i), Reason: "missing or zero"}
-		}
-	}
-	return nil
+	return eachID(p.Organizations, "organizations", func(o *Organization) int64 { return o.ID })
 }
 
 // checkOrganization refuses an organization without an id (Affinity ids start at 1).
-func checkOrganization(o *Organization) error {
-	if o.ID == 0 {
-		return &httpcore.MissingMember{Member: "id", Reason: "missing or zero"}
-	}
-	return nil
-}
+func checkOrganization(o *Organization) error { return positiveID("id", o.ID) }
 
 func checkID(id int64) error { return checkPositive("organization_id", id) }
 

@@ -134,10 +134,7 @@ func (c *Client) pace(ctx context.Context) error {
 func (c *Client) row(ctx context.Context, e ListEntry, names map[int64]string) (Row, error) {
 	r := Row{Entry: e, Values: map[string][]Value{}}
 	q := FieldValueQuery{}
-	kind := EntityOrganization
-	if e.EntityType != nil {
-		kind = EntityType(*e.EntityType)
-	}
+	kind := entryKind(&e)
 	switch kind {
 	case EntityPerson:
 		q.PersonID = e.EntityID

@@ -130,7 +130,8 @@ func TestDeleteAnsweredWithoutSuccessIsAnError(t *testing.T) {
 		"/field-values/3":            `{"success":true}`,
 	}}
 	c := s.client(t)
-	if err := c.DeleteListEntry(context.Background(), 42, 901); err == nil || !strings.Contains(err.Error(), "success=false") {
+	var apiErr *affinity.Error
+	if err := c.DeleteListEntry(context.Background(), 42, 901); !errors.As(err, &apiErr) || !strings.Contains(err.Error(), "success: false") {
 		t.Errorf("success=false: %v", err)
 	}
 	if err := c.DeleteFieldValue(context.Background(), 3); err != nil {

@@ -1,0 +1,119 @@
+package affinity_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/orgapis/orgapis/internal/spectest"
+	"github.com/orgapis/orgapis/specs"
+	"github.com/orgapis/orgapis/wrappers/affinity"
+)
+
+// Every operation of the spec meets a hostile server with each fault of spectest's
+// suite; an operation the spec gains without an entry here fails the test.
+func TestEveryOperationMeetsAHostileServer(t *testing.T) {
+	type c = *affinity.Client
+	type a = spectest.Answer
+	ops := []spectest.Operation[c]{
+		{ID: "searchOrganizations", Required: "/organizations/0/id", BadID: -5, Call: func(ctx context.Context, c c, _ a) error {
+			_, err := c.OrganizationPage(ctx, affinity.OrganizationQuery{}, "")
+			return err
+		}},
+		{ID: "createOrganization", Required: "/id", BadID: -5, Call: func(ctx context.Context, c c, _ a) error {
+			_, err := c.CreateOrganization(ctx, affinity.NewOrganization{Name: "Acme"})
+			return err
+		}},
+		{ID: "getOrganization", Required: "/id", BadID: -5, Call: func(ctx context.Context, c c, a a) error {
+			_, err := c.GetOrganization(ctx, a.Int("/id"), affinity.GetOrganizationOptions{})
+			return err
+		}},
+		{ID: "updateOrganization", Required: "/id", BadID: -5, Call: func(ctx context.Context, c c, a a) error {
+			_, err := c.UpdateOrganization(ctx, a.Int("/id"), affinity.OrganizationUpdate{Name: "Acme"})
+			return err
+		}},
+		{ID: "deleteOrganization", Required: "/success", Call: func(ctx context.Context, c c, _ a) error {
+			return c.DeleteOrganization(ctx, 7)
+		}},
+		{ID: "listOrganizationFields", Required: "/0/id", BadID: -5, Call: func(ctx context.Context, c c, _ a) error {
+			_, err := c.ListOrganizationFields(ctx)
+			return err
+		}},
+		{ID: "listLists", Required: "/0/id", BadID: -5, Call: func(ctx context.Context, c c, _ a) error {
+			_, err := c.ListLists(ctx)
+			return err
+		}},
+		{ID: "getList", Required: "/id", BadID: -5, Call: func(ctx context.Context, c c, a a) error {
+			_, err := c.GetList(ctx, a.Int("/id"))
+			return err
+		}},
+		{ID: "listListEntries", Example: "paginated", Required: "/list_entries/0/entity_id", BadID: -5, Call: func(ctx context.Context, c c, a a) error {
+			_, err := c.ListEntryPage(ctx, affinity.ListEntryQuery{ListID: a.Int("/list_entries/0/list_id")}, "")
+			return err
+		}},
+		{ID: "getListEntry", Required: "/id", BadID: -5, Call: func(ctx context.Context, c c, a a) error {
+			_, err := c.GetListEntry(ctx, a.Int("/list_id"), a.Int("/id"))
+			return err
+		}},
+		{ID: "createListEntry", Required: "/id", BadID: -5, Call: func(ctx context.Context, c c, a a) error {
+			_, err := c.CreateListEntry(ctx, a.Int("/list_id"), a.Int("/entity_id"))
+			return err
+		}},
+		{ID: "deleteListEntry", Required: "/success", Call: func(ctx context.Context, c c, _ a) error {
+			return c.DeleteListEntry(ctx, 3, 4)
+		}},
+		{ID: "listFields", Required: "/0/id", BadID: -5, Call: func(ctx context.Context, c c, _ a) error {
+			_, err := c.ListFields(ctx, affinity.FieldQuery{})
+			return err
+		}},
+		{ID: "listFieldValues", Required: "/0/field_id", BadID: -5, Call: func(ctx context.Context, c c, _ a) error {
+			_, err := c.ListFieldValues(ctx, affinity.FieldValueQuery{OrganizationID: 9})
+			return err
+		}},
+		{ID: "createFieldValue", Required: "/id", BadID: -5, Call: func(ctx context.Context, c c, a a) error {
+			_, err := c.CreateFieldValue(ctx, affinity.NewFieldValue{FieldID: a.Int("/field_id"), EntityID: a.Int("/entity_id"), Value: affinity.TextValue("x")})
+			return err
+		}},
+		{ID: "updateFieldValue", Required: "/id", BadID: -5, Call: func(ctx context.Context, c c, a a) error {
+			_, err := c.UpdateFieldValue(ctx, a.Int("/id"), affinity.TextValue("x"))
+			return err
+		}},
+		{ID: "deleteFieldValue", Required: "/success", Call: func(ctx context.Context, c c, _ a) error {
+			return c.DeleteFieldValue(ctx, 5)
+		}},
+		{ID: "listFieldValueChanges", Required: "/0/changed_at", Call: func(ctx context.Context, c c, a a) error {
+			_, err := c.ListFieldValueChanges(ctx, affinity.FieldValueChangeQuery{FieldID: a.Int("/0/field_id")})
+			return err
+		}},
+		{ID: "getRateLimit", Required: "/rate/org_monthly/limit", BadID: -5, Call: func(ctx context.Context, c c, _ a) error {
+			_, err := c.GetQuotas(ctx)
+			return err
+		}},
+		{ID: "whoAmI", Required: "/user/id", BadID: -5, Call: func(ctx context.Context, c c, _ a) error {
+			_, err := c.WhoAmI(ctx)
+			return err
+		}},
+	}
+	newClient := func(t *testing.T, o spectest.ClientOptions) c {
+		opts := []affinity.Option{affinity.WithBaseURL(o.BaseURL), affinity.WithRetries(o.Retries)}
+		if o.MaxBodyBytes > 0 {
+			opts = append(opts, affinity.WithMaxBodyBytes(o.MaxBodyBytes))
+		}
+		if o.Sleep != nil {
+			opts = append(opts, affinity.WithSleep(o.Sleep))
+		}
+		if o.Logger != nil {
+			opts = append(opts, affinity.WithLogger(o.Logger))
+		}
+		client, err := affinity.NewClient(spectest.HostileKey, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return client
+	}
+	spectest.Hostile(t, specs.Affinity, ops, newClient, spectest.Expect{
+		Malformed: affinity.ErrMalformedBody, TooLarge: affinity.ErrBodyTooLarge, RateLimited: affinity.ErrRateLimited,
+		Redirect: func(err error) bool { var r *affinity.RedirectError; return errors.As(err, &r) },
+		Param:    func(err error) bool { var p *affinity.ParamError; return errors.As(err, &p) },
+	})
+}
