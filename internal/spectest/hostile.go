@@ -92,8 +92,8 @@ type ClientOptions struct {
 // Expect are the wrapper's own error tests.
 type Expect struct {
 	Malformed, TooLarge, RateLimited error // sentinels, for errors.Is
-	Redirect                             func(error) bool
-	Param                                func(error) bool
+	Redirect                         func(error) bool
+	Param                            func(error) bool
 }
 
 // Hostile runs every operation of api against a server with each fault, and fails
@@ -338,7 +338,12 @@ func (h *hostile[C]) run(t *testing.T) {
 	t.Run("absurd rate-limit headers", func(t *testing.T) {
 		var slept []time.Duration
 		var mu sync.Mutex
-		sleep := func(_ context.Context, d time.Duration) error { mu.Lock(); slept = append(slept, d); mu.Unlock(); return nil }
+		sleep := func(_ context.Context, d time.Duration) error {
+			mu.Lock()
+			slept = append(slept, d)
+			mu.Unlock()
+			return nil
+		}
 		srv, _ := h.server(t, func(w http.ResponseWriter, r *http.Request) {
 			absurdRateLimit(w.Header())
 			w.Header().Set("Retry-After", "86400")

@@ -295,4 +295,3 @@ func checkPositive(param string, id int64) error {
 	}
 	return nil
 }
-
