@@ -60,11 +60,16 @@ func (c *Client) EnrichOrganization(ctx context.Context, q EnrichQuery) (Enriche
 	params := &apolloapi.EnrichOrganizationParams{Domain: optional(q.Domain), Name: optional(q.Name),
 		LinkedinURL: optional(q.LinkedInURL), Website: optional(q.Website)}
 	resp, err := c.api.EnrichOrganization(ctx, params)
-	r, err := httpcore.Decode[apolloapi.OrganizationResult](c.doer, "enrichOrganization", resp, err)
+	r, err := httpcore.Decode(c.doer, "enrichOrganization", resp, err, func(r *apolloapi.OrganizationResult) error {
+		if r.Organization != nil && r.Organization.ID == "" {
+			return &httpcore.MissingMember{Member: "organization.id", Reason: "missing, null or empty"}
+		}
+		return nil
+	})
 	if err != nil {
 		return EnrichedOrganization{}, err
 	}
-	if r.Organization == nil || r.Organization.ID == "" { // Apollo answers {} when nothing matches
+	if r.Organization == nil { // Apollo answers {} when nothing matches
 		return EnrichedOrganization{}, fmt.Errorf("apollo: enrichOrganization: %w: no company matches %s", ErrNotFound, q)
 	}
 	return *r.Organization, nil
@@ -173,12 +178,7 @@ func (c *Client) bulkEnrich(ctx context.Context, batch []EnrichQuery) ([]Enriche
 		if r.Status != "success" {
 			return &httpcore.MissingMember{Member: "status", Reason: fmt.Sprintf("%q, not \"success\"", r.Status)}
 		}
-		for i, o := range r.Organizations {
-			if o.ID == "" {
-				return &httpcore.MissingMember{Member: fmt.Sprintf("organizations[%d].id", i), Reason: "missing, null or empty"}
-			}
-		}
-		return nil
+		return eachID(r.Organizations, "organizations", func(o *EnrichedOrganization) string { return o.ID })
 	})
 	return r.Organizations, err
 }

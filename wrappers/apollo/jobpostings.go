@@ -60,7 +60,7 @@ func (c *Client) JobPostingPage(ctx context.Context, q JobPostingQuery, page int
 		if l.OrganizationJobPostings == nil {
 			return &httpcore.MissingMember{Member: "organization_job_postings", Reason: "missing or null"}
 		}
-		return nil
+		return eachID(l.OrganizationJobPostings, "organization_job_postings", func(p *JobPosting) string { return p.ID })
 	})
 	return JobPostingPage{JobPostings: list.OrganizationJobPostings, Page: page}, err
 }

@@ -218,6 +218,14 @@ func (c *Client) CompanyPage(ctx context.Context, q CompanyQuery, page int) (Com
 		if r.Pagination.Page == 0 {
 			return &httpcore.MissingMember{Member: "pagination.page", Reason: "missing or zero"}
 		}
+		if r.Organizations != nil {
+			if err := eachID(*r.Organizations, "organizations", func(o *Organization) string { return o.ID }); err != nil {
+				return err
+			}
+		}
+		if r.Accounts != nil {
+			return eachID(*r.Accounts, "accounts", func(a *Account) string { return a.ID })
+		}
 		return nil
 	})
 	if err != nil {
@@ -306,4 +314,15 @@ func (c *Client) Companies(ctx context.Context, q CompanyQuery) iter.Seq2[Compan
 			}
 		}
 	}
+}
+
+// eachID refuses an item of an answer's array without an id: a record nobody can ask
+// for again must not be yielded as if it were one.
+func eachID[T any](items []T, name string, id func(*T) string) error {
+	for i := range items {
+		if id(&items[i]) == "" {
+			return &httpcore.MissingMember{Member: fmt.Sprintf("%s[%d].id", name, i), Reason: "missing, null or empty"}
+		}
+	}
+	return nil
 }

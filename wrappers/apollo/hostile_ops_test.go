@@ -1,0 +1,77 @@
+package apollo_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/orgapis/orgapis/internal/spectest"
+	"github.com/orgapis/orgapis/specs"
+	"github.com/orgapis/orgapis/wrappers/apollo"
+)
+
+// Every operation of the spec meets a hostile server with each fault of spectest's
+// suite; an operation the spec gains without an entry here fails the test.
+func TestEveryOperationMeetsAHostileServer(t *testing.T) {
+	type c = *apollo.Client
+	type a = spectest.Answer
+	getOrganization := func(ctx context.Context, c c, id string) error {
+		_, err := c.GetOrganization(ctx, id)
+		return err
+	}
+	jobPostings := func(ctx context.Context, c c, id string) error {
+		_, err := c.JobPostingPage(ctx, apollo.JobPostingQuery{OrganizationID: id}, 1)
+		return err
+	}
+	ops := []spectest.Operation[c]{
+		{ID: "searchMixedCompanies", Required: "/organizations/0/id", BadID: "", Call: func(ctx context.Context, c c, _ a) error {
+			_, err := c.CompanyPage(ctx, apollo.CompanyQuery{}, 1)
+			return err
+		}},
+		{ID: "enrichOrganization", Required: "/organization/id", BadID: "", Call: func(ctx context.Context, c c, a a) error {
+			_, err := c.EnrichOrganization(ctx, apollo.EnrichQuery{Domain: a.String("/organization/primary_domain")})
+			return err
+		}},
+		{ID: "bulkEnrichOrganizations", Required: "/organizations/0/id", BadID: "", Call: func(ctx context.Context, c c, a a) error {
+			var q []apollo.EnrichQuery
+			for i := 0; a.String(fmt.Sprintf("/organizations/%d/id", i)) != ""; i++ {
+				q = append(q, apollo.EnrichQuery{Domain: a.String(fmt.Sprintf("/organizations/%d/primary_domain", i))})
+			}
+			for _, err := range c.EnrichOrganizations(ctx, q) {
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+		{ID: "getOrganization", Required: "/organization/id", BadID: "", Segment: getOrganization, Call: func(ctx context.Context, c c, a a) error {
+			return getOrganization(ctx, c, a.String("/organization/id"))
+		}},
+		{ID: "listOrganizationJobPostings", Required: "/organization_job_postings/0/id", BadID: "", Segment: jobPostings, Call: func(ctx context.Context, c c, _ a) error {
+			return jobPostings(ctx, c, "54fca1087369647fc0000000")
+		}},
+	}
+	newClient := func(t *testing.T, o spectest.ClientOptions) c {
+		opts := []apollo.Option{apollo.WithBaseURL(o.BaseURL + "/api/v1"), apollo.WithRetries(o.Retries)}
+		if o.MaxBodyBytes > 0 {
+			opts = append(opts, apollo.WithMaxBodyBytes(o.MaxBodyBytes))
+		}
+		if o.Sleep != nil {
+			opts = append(opts, apollo.WithSleep(o.Sleep))
+		}
+		if o.Logger != nil {
+			opts = append(opts, apollo.WithLogger(o.Logger))
+		}
+		client, err := apollo.NewClient(spectest.HostileKey, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return client
+	}
+	spectest.Hostile(t, specs.Apollo, ops, newClient, spectest.Expect{
+		Malformed: apollo.ErrMalformedBody, TooLarge: apollo.ErrBodyTooLarge, RateLimited: apollo.ErrRateLimited,
+		Redirect: func(err error) bool { var r *apollo.RedirectError; return errors.As(err, &r) },
+		Param:    func(err error) bool { var p *apollo.ParamError; return errors.As(err, &p) },
+	})
+}
