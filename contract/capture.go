@@ -48,14 +48,23 @@ func captureRoundTrip(base http.RoundTripper, req *http.Request) (*http.Response
 		return resp, c, nil
 	}
 	orig.Close()
-	resp.Body = &replayBody{Reader: bytes.NewReader(c.body), err: c.readErr}
+	resp.Body = &replayBody{Reader: bytes.NewReader(c.body), data: c.body, err: c.readErr}
 	return resp, c, nil
 }
 
 // replayBody returns the buffered bytes, then the error that cut the original short.
+// It is an httpcore.Buffered, so a wrapper client takes the bytes without a copy.
 type replayBody struct {
 	*bytes.Reader
-	err error
+	data []byte
+	err  error
+}
+
+// BufferedBytes hands on the unread bytes and the error that cut them short.
+func (b *replayBody) BufferedBytes() ([]byte, error) {
+	rest := b.data[len(b.data)-b.Reader.Len():]
+	b.Reader.Reset(nil)
+	return rest, b.err
 }
 
 func (b *replayBody) Read(p []byte) (int, error) {

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Middleware checks every response passing through the transports it wraps against a
@@ -13,7 +14,9 @@ import (
 //
 // The checks run beside the caller: a round trip returns as soon as the body has been
 // read, and the response is validated on another goroutine while the caller decodes
-// it, so validation adds little to a client's time. At most GOMAXPROCS responses wait
+// it, so validation adds little to a client's time. A body of 4 MiB or more is checked
+// before the round trip returns, so that the check's decoded copy is gone before the
+// caller decodes its own. At most GOMAXPROCS responses wait
 // for their checks at once; a further round trip waits for a free slot, which bounds
 // memory. Call Wait before reading what OnFindings collected.
 //
@@ -26,6 +29,7 @@ type Middleware struct {
 	onFindings func([]Finding)
 	onChecked  func(Checked)
 	source     string
+	recorder   *Recorder
 
 	n       atomic.Int64
 	slots   chan struct{}
@@ -49,6 +53,13 @@ type Checked struct {
 // list passes too (JUnit). fn may be called from several goroutines at once.
 func WithChecked(fn func(Checked)) MiddlewareOption {
 	return func(m *Middleware) { m.onChecked = fn }
+}
+
+// WithRecorder records every exchange the middleware sees in r, from the middleware's
+// own copy of the bodies: one copy of a large body instead of one for the recorder and
+// one for the checks, as Recorder.Wrap under the middleware would make.
+func WithRecorder(r *Recorder) MiddlewareOption {
+	return func(m *Middleware) { m.recorder = r }
 }
 
 // NewMiddleware returns a middleware that validates with v and passes the findings of
@@ -80,31 +91,51 @@ type validating struct {
 }
 
 func (t *validating) RoundTrip(req *http.Request) (*http.Response, error) {
+	start := time.Now()
 	resp, c, err := captureRoundTrip(t.base, req)
 	if err != nil {
 		return resp, err
 	}
 	m := t.m
+	if m.recorder != nil {
+		m.recorder.add(req, resp, c, start)
+	}
 	// The caller owns req and resp from here on and may change their headers; the
 	// check works on copies.
 	u := *req.URL
 	ex := Exchange{Source: m.source, Index: int(m.n.Add(1) - 1), Method: req.Method, URL: &u,
 		RequestHeader: req.Header.Clone(), RequestBody: c.reqBody, Status: resp.StatusCode,
 		ResponseHeader: resp.Header.Clone(), ResponseBody: c.body}
+	if len(c.body) >= syncCheckBytes {
+		// A large body is checked before the caller gets it: the check's decoded tree
+		// and the caller's own decode of the same body never share the heap.
+		m.report(ex, c)
+		return resp, nil
+	}
 	m.slots <- struct{}{}
 	m.pending.Add(1)
 	go func() {
 		defer m.pending.Done()
 		defer func() { <-m.slots }()
-		op, findings := m.check(ex, c)
-		if len(findings) > 0 && m.onFindings != nil {
-			m.onFindings(findings)
-		}
-		if m.onChecked != nil {
-			m.onChecked(Checked{Index: ex.Index, OperationID: op, Findings: len(findings)})
-		}
+		m.report(ex, c)
 	}()
 	return resp, nil
+}
+
+// syncCheckBytes is the body size from which a response is checked before the round
+// trip returns instead of beside the caller's decode: memory then holds one decoded
+// copy of a large body at a time, for a little of the caller's time.
+const syncCheckBytes = 4 << 20
+
+// report checks ex and passes on what the check found.
+func (m *Middleware) report(ex Exchange, c captured) {
+	op, findings := m.check(ex, c)
+	if len(findings) > 0 && m.onFindings != nil {
+		m.onFindings(findings)
+	}
+	if m.onChecked != nil {
+		m.onChecked(Checked{Index: ex.Index, OperationID: op, Findings: len(findings)})
+	}
 }
 
 func (m *Middleware) check(ex Exchange, c captured) (string, []Finding) {

@@ -1,8 +1,10 @@
 package contract
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"maps"
 	"net/http"
@@ -10,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/orgapis/orgapis/internal/redact"
 )
@@ -40,7 +43,7 @@ type Recorder struct {
 	Out io.Writer
 
 	scrubOnce sync.Once
-	scrubber  *redact.Scrubber
+	scrub     *redact.Scrubber
 
 	mu      sync.Mutex
 	entries []harOutEntry
@@ -70,6 +73,12 @@ func (r *Recorder) record(base http.RoundTripper, req *http.Request) (*http.Resp
 	if err != nil {
 		return resp, err
 	}
+	r.add(req, resp, c, start)
+	return resp, nil
+}
+
+// add records an exchange captured by a round trip that started at start.
+func (r *Recorder) add(req *http.Request, resp *http.Response, c captured, start time.Time) {
 	reqBody, body := c.reqBody, c.body
 
 	e := harOutEntry{Started: start.UTC().Format(time.RFC3339Nano), Time: float64(time.Since(start).Microseconds()) / 1000}
@@ -87,17 +96,18 @@ func (r *Recorder) record(base http.RoundTripper, req *http.Request) (*http.Resp
 	e.Response.Status, e.Response.StatusText, e.Response.HTTPVersion = resp.StatusCode, http.StatusText(resp.StatusCode), "HTTP/1.1"
 	e.Response.Headers = r.harHeaders(resp.Header)
 	e.Response.HeadersSize, e.Response.BodySize, e.Response.Cookies = -1, len(body), []any{}
-	e.Response.Content = harOutText{MimeType: resp.Header.Get("Content-Type"), Text: r.redactText(string(redact.Body(body))), Size: len(body)}
+	text := r.scrubber().Bytes(redact.Body(body)) // body itself when nothing is secret: no copy
+	e.Response.Content = harOutText{MimeType: resp.Header.Get("Content-Type"), Size: len(body)}
 	e.Cache, e.Timings = map[string]any{}, map[string]float64{"send": 0, "wait": e.Time, "receive": 0}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.n++
 	if r.Out == nil {
+		e.Response.Content.Text = string(text)
 		r.entries = append(r.entries, e)
-		return resp, nil
+		return
 	}
-	r.stream(e)
-	return resp, nil
+	r.stream(e, text)
 }
 
 // harHead and harTail frame the entries of a streamed HAR document.
@@ -106,27 +116,104 @@ const (
 	harTail = "]}}\n"
 )
 
-// stream writes one entry to Out; r.mu is held.
-func (r *Recorder) stream(e harOutEntry) {
+// textSlot stands for the response text in an entry marshalled for Out; the text is
+// then written in its place, escaped as it goes, so that a large body is never held
+// twice more as a string and as its JSON.
+const textSlot = "\x00orgapis-response-text\x00"
+
+// stream writes one entry to Out, with text as its response content; r.mu is held.
+func (r *Recorder) stream(e harOutEntry, text []byte) {
 	if r.outErr != nil || r.closed {
 		return
 	}
+	e.Response.Content.Text = textSlot
 	data, err := json.Marshal(e)
 	if err != nil {
 		r.outErr = err
 		return
 	}
+	slot, _ := json.Marshal(textSlot)
+	before, after, _ := bytes.Cut(data, slot)
 	sep := ",\n"
 	if r.n == 1 {
 		sep = harHead
 	}
-	if _, err := io.WriteString(r.Out, sep); err != nil {
-		r.outErr = err
-		return
+	w := &errWriter{w: r.Out}
+	io.WriteString(w, sep)
+	w.Write(before)
+	writeJSONString(w, text)
+	w.Write(after)
+	r.outErr = w.err
+}
+
+// errWriter keeps the first error of a series of writes.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
 	}
-	if _, err := r.Out.Write(data); err != nil {
-		r.outErr = err
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
+
+// writeJSONString writes b as a JSON string, as encoding/json would (invalid UTF-8
+// becomes U+FFFD; <, > and & are escaped), a run of plain bytes at a time.
+func writeJSONString(w io.Writer, b []byte) {
+	const hex = "0123456789abcdef"
+	io.WriteString(w, `"`)
+	start := 0
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			w.Write(b[start:i])
+			switch c {
+			case '"', '\\':
+				w.Write([]byte{'\\', c})
+			case '\n':
+				io.WriteString(w, `\n`)
+			case '\r':
+				io.WriteString(w, `\r`)
+			case '\t':
+				io.WriteString(w, `\t`)
+			case '\b':
+				io.WriteString(w, `\b`)
+			case '\f':
+				io.WriteString(w, `\f`)
+			default:
+				w.Write([]byte{'\\', 'u', '0', '0', hex[c>>4], hex[c&0xf]})
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			w.Write(b[start:i])
+			io.WriteString(w, `\ufffd`)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			w.Write(b[start:i])
+			fmt.Fprintf(w, `\u%04x`, r)
+			i += size
+			start = i
+			continue
+		}
+		i += size
 	}
+	w.Write(b[start:])
+	io.WriteString(w, `"`)
 }
 
 // Close finishes the HAR document written to Out (an empty one when nothing was
@@ -230,7 +317,9 @@ func (r *Recorder) harHeaders(h http.Header) []harHeader {
 
 // redactText hides every value of Secrets, in any form a service may echo it,
 // wherever it occurs.
-func (r *Recorder) redactText(s string) string {
-	r.scrubOnce.Do(func() { r.scrubber = redact.NewScrubber(r.Secrets...) })
-	return r.scrubber.String(s)
+func (r *Recorder) redactText(s string) string { return r.scrubber().String(s) }
+
+func (r *Recorder) scrubber() *redact.Scrubber {
+	r.scrubOnce.Do(func() { r.scrub = redact.NewScrubber(r.Secrets...) })
+	return r.scrub
 }

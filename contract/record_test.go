@@ -276,3 +276,28 @@ func TestRecorderReportsAnOutThatFails(t *testing.T) {
 		t.Errorf("Close = %v", err)
 	}
 }
+
+// The streamed text is escaped exactly as encoding/json escapes a string.
+func TestWriteJSONStringMatchesEncodingJSON(t *testing.T) {
+	for _, s := range []string{"", "plain", `"quoted" \back\`, "line\nfeed\r\ttab", "\x00\x01\x1f\x7f", "<a & b>",
+		"caf\u00e9 \u2028 \u2029 \U0001F600", "bad \xff\xfe utf8 \xc3", "\xe2\x80", strings.Repeat("x\"", 5000)} {
+		var got bytes.Buffer
+		writeJSONString(&got, []byte(s))
+		want, _ := json.Marshal(s)
+		if got.String() != string(want) {
+			t.Errorf("%q: got %s, want %s", s, got.String(), want)
+		}
+	}
+}
+
+func FuzzWriteJSONString(f *testing.F) {
+	f.Add([]byte("seed \xff \u2028 <&>"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var got bytes.Buffer
+		writeJSONString(&got, b)
+		want, _ := json.Marshal(string(b))
+		if got.String() != string(want) {
+			t.Errorf("%q: got %s, want %s", b, got.String(), want)
+		}
+	})
+}

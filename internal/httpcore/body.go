@@ -26,6 +26,15 @@ func (e *BodyTooLargeError) Error() string {
 // Is matches ErrBodyTooLarge.
 func (e *BodyTooLargeError) Is(target error) bool { return target == ErrBodyTooLarge }
 
+// Buffered is a body already read into memory, such as the one a capturing middleware
+// hands on: ReadBody takes its bytes as they are instead of copying them, so that a
+// chain of middleware and the client hold one copy of a large body, not one each.
+type Buffered interface {
+	// BufferedBytes returns the unread rest of the body and the error that ends it
+	// (nil for a whole body), and leaves nothing more to read.
+	BufferedBytes() ([]byte, error)
+}
+
 // ReadBody reads r whole, up to limit bytes, and a body longer than limit is a
 // *BodyTooLargeError. Memory is bounded by limit whatever is declared: a body of known
 // length (contentLength, or r's Len when r is already in memory) is read into one
@@ -34,6 +43,13 @@ func (e *BodyTooLargeError) Is(target error) bool { return target == ErrBodyTooL
 // about 2n, not the 4n to 6n of a doubling slice. With a *BodyTooLargeError it returns
 // what it read; when the declared length is already over the limit it reads nothing.
 func ReadBody(r io.Reader, contentLength, limit int64) ([]byte, error) {
+	if b, ok := r.(Buffered); ok {
+		data, err := b.BufferedBytes()
+		if int64(len(data)) > limit {
+			data = data[:limit+1]
+		}
+		return checkLimit(data, limit, err)
+	}
 	if l, ok := r.(interface{ Len() int }); ok && contentLength < 0 {
 		contentLength = int64(l.Len())
 	}

@@ -118,6 +118,11 @@ func (s *Scrubber) String(v string) string {
 // maxDecodes bounds how many layers of escapes String undoes to look for a secret.
 const maxDecodes = 3
 
+// maxDecodedText bounds the text whose escapes are undone: messages, pointers, header
+// values and URLs, where an unknown encoding of a key would be read by a person. A
+// larger text (a whole body) gets the known forms only, so that its cost stays linear.
+const maxDecodedText = 64 << 10
+
 // scrub replaces the forms in v and, when that leaves escapes, looks under up to depth
 // layers of them; found reports whether a secret was there.
 func (s *Scrubber) scrub(v string, depth int) (out string, found bool) {
@@ -126,7 +131,7 @@ func (s *Scrubber) scrub(v string, depth int) (out string, found bool) {
 			v, found = strings.ReplaceAll(v, form, Marker), true
 		}
 	}
-	if depth == 0 || !strings.ContainsAny(v, `%\~`) {
+	if depth == 0 || len(v) > maxDecodedText || !strings.ContainsAny(v, `%\~`) {
 		return v, found
 	}
 	// An encoding no form matched: undo the escapes the text may carry and look again.
@@ -183,9 +188,22 @@ func pointerUnescape(v string) (string, bool) {
 	return strings.ReplaceAll(strings.ReplaceAll(v, "~1", "/"), "~0", "~"), strings.Contains(v, "~")
 }
 
-// Bytes is String for bytes; b is returned as it is when it holds no secret.
+// Bytes is String for bytes; b is returned as it is, not copied, when it holds no
+// secret.
 func (s *Scrubber) Bytes(b []byte) []byte {
 	if s == nil || len(s.forms) == 0 {
+		return b
+	}
+	if len(b) > maxDecodedText {
+		changed := false
+		for _, form := range s.forms {
+			if bytes.Contains(b, []byte(form)) {
+				if !changed {
+					b, changed = bytes.Clone(b), true
+				}
+				b = bytes.ReplaceAll(b, []byte(form), []byte(Marker))
+			}
+		}
 		return b
 	}
 	out := s.String(string(b))

@@ -121,3 +121,27 @@ func TestScrubberErrorAndWriter(t *testing.T) {
 		t.Errorf("wrote %d %v %q", n, werr, buf.String())
 	}
 }
+
+// A large text gets the known forms only, so scrubbing a whole body stays linear; a
+// message at the bound still has its escapes undone.
+func TestScrubberLargeTextsGetTheKnownForms(t *testing.T) {
+	s := NewScrubber(hardKey)
+	unknown := url.QueryEscape(url.QueryEscape(hardKey)) // found only by decoding
+	at := unknown + strings.Repeat(" ", maxDecodedText-len(unknown))
+	if got := s.String(at); strings.Contains(got, unknown) {
+		t.Error("a text at the bound kept a double-escaped key")
+	}
+	over := at + " "
+	if got := s.String(over); got != over {
+		t.Error("a text over the bound was decoded")
+	}
+	big := []byte(strings.Repeat("x", 2*maxDecodedText) + url.QueryEscape(hardKey))
+	out := s.Bytes(big)
+	if bytes.Contains(out, []byte(url.QueryEscape(hardKey))) || !bytes.HasSuffix(out, []byte(Marker)) {
+		t.Errorf("a large body kept a known form: %q", out[len(out)-40:])
+	}
+	clean := []byte(strings.Repeat("y", 2*maxDecodedText))
+	if got := s.Bytes(clean); &got[0] != &clean[0] {
+		t.Error("a large body without a secret was copied")
+	}
+}

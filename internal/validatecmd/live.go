@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -37,6 +38,9 @@ information.
 
 Flags:
 `
+
+// liveMemoryLimit is the heap validate live keeps to when GOMEMLIMIT is not set.
+const liveMemoryLimit = 160 << 20
 
 type liveConfig struct {
 	allowEmpty   bool
@@ -75,6 +79,12 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 		return code
 	}
 	cfg.api = api
+	if getenv("GOMEMLIMIT") == "" {
+		// A soft limit the garbage collector keeps the heap under, so that answers of
+		// up to 32 MiB each, checked one at a time, cost what one costs, not what the
+		// collector's default pace lets pile up (GOMEMLIMIT overrides it).
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(liveMemoryLimit))
+	}
 	switch {
 	case cfg.format != "text" && cfg.format != "json" && cfg.format != "junit" && cfg.format != "sarif":
 		return usageFail(stderr, "validate live", fmt.Errorf("--format %q: want text, json, junit or sarif", cfg.format))
@@ -108,7 +118,9 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 	// service may echo it: the report, the messages and the recording.
 	scrubber := redact.NewScrubber(key)
 	stdout, stderr = scrubber.Writer(stdout), scrubber.Writer(stderr)
-	s := &liveSession{cfg: cfg, scrubber: scrubber, recorder: &contract.Recorder{Secrets: []string{key}, API: string(api)}}
+	// The recorder counts the exchanges; it keeps none in memory (without --record they
+	// go nowhere).
+	s := &liveSession{cfg: cfg, scrubber: scrubber, recorder: &contract.Recorder{Secrets: []string{key}, API: string(api), Out: io.Discard}}
 	source := "live"
 	s.source = source
 	var recording *os.File
@@ -126,8 +138,9 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 		recordOut = bufio.NewWriter(recording)
 		s.recorder.Out = recordOut
 	}
-	s.validation = contract.NewMiddleware(validator, s.addFindings, contract.WithSource(source), contract.WithChecked(s.addChecked))
-	httpClient := &http.Client{Transport: s.validation.Wrap(s.recorder.Wrap(&budgetTransport{limit: int64(cfg.budget)}))}
+	s.validation = contract.NewMiddleware(validator, s.addFindings, contract.WithSource(source), contract.WithChecked(s.addChecked),
+		contract.WithRecorder(s.recorder))
+	httpClient := &http.Client{Transport: s.validation.Wrap(&budgetTransport{limit: int64(cfg.budget)})}
 	switch api {
 	case specs.Affinity:
 		err = s.affinity(ctx, key, httpClient, stderr)

@@ -114,13 +114,12 @@ func BenchmarkHostilePeakRSS(b *testing.B) {
 // unauthenticated requests with 60 KiB URLs, and returns the mock's peak resident set.
 func mockPeak(b *testing.B, binary string) float64 {
 	ctx, cancel := context.WithCancel(b.Context())
-	defer cancel()
 	cmd := exec.CommandContext(ctx, binary, "mock", "--api", "affinity", "--key", "bench-key-123456")
 	out, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)
 	}
-	defer cmd.Wait()
+	defer func() { cancel(); cmd.Wait() }() // stop the mock, then reap it
 	line, err := bufio.NewReader(out).ReadString('\n')
 	base, ok := strings.CutPrefix(strings.TrimSpace(line), "base URL: ")
 	if err != nil || !ok {
