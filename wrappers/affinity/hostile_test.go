@@ -309,3 +309,74 @@ func TestEchoedKeyIsRedacted(t *testing.T) {
 		}
 	}
 }
+
+// Empty pages count only in a row: a full page between runs of empty ones resets the
+// count, so a listing with MaxEmptyPages-1 empty pages on each side of its data yields
+// all of it; the same runs with no data between them fail.
+func TestEmptyPagesCountInARow(t *testing.T) {
+	page := func(token string, ids ...int) string {
+		orgs := make([]string, len(ids))
+		for i, id := range ids {
+			orgs[i] = fmt.Sprintf(`{"id":%d,"name":"Org %d","domain":null,"domains":[],"global":true}`, id, id)
+		}
+		next := "null"
+		if token != "" {
+			next = `"` + token + `"`
+		}
+		return `{"organizations":[` + strings.Join(orgs, ",") + `],"next_page_token":` + next + `}`
+	}
+	for _, c := range []struct {
+		name   string
+		pages  []string // the data page's place is "full"
+		want   int
+		failed bool
+	}{
+		{"a full page between empty runs", append(append(repeat("empty", affinity.MaxEmptyPages-1), "full"), repeat("empty", affinity.MaxEmptyPages-1)...), 3, false},
+		{"two empty runs without data between", append(repeat("empty", affinity.MaxEmptyPages-1), repeat("empty", affinity.MaxEmptyPages-1)...), 0, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var hits atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				i := int(hits.Add(1)) - 1
+				next := fmt.Sprintf("t%d", i+1)
+				if i+1 >= len(c.pages) {
+					next = ""
+				}
+				w.Header().Set("Content-Type", "application/json")
+				switch {
+				case i >= len(c.pages):
+					t.Errorf("request %d past the last page", i)
+					fmt.Fprint(w, page(""))
+				case c.pages[i] == "full":
+					fmt.Fprint(w, page(next, 1, 2, 3))
+				default:
+					fmt.Fprint(w, page(next))
+				}
+			}))
+			defer srv.Close()
+			client, err := affinity.NewClient(key, affinity.WithBaseURL(srv.URL), affinity.WithRetries(0))
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, failed := 0, false
+			for _, err := range client.Organizations(t.Context(), affinity.OrganizationQuery{}) {
+				if err != nil {
+					failed = errors.Is(err, affinity.ErrEmptyPages)
+					break
+				}
+				n++
+			}
+			if n != c.want || failed != c.failed {
+				t.Errorf("%d organizations, failed %v; want %d, %v", n, failed, c.want, c.failed)
+			}
+		})
+	}
+}
+
+func repeat(s string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = s
+	}
+	return out
+}

@@ -3,6 +3,7 @@ package affinity_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -152,5 +153,79 @@ func TestListEntryPagesStartTokenCountsAsSeen(t *testing.T) {
 	}
 	if !errors.Is(last, affinity.ErrRepeatedPageToken) || len(s.requests()) != 1 {
 		t.Errorf("error %v after %d requests, want ErrRepeatedPageToken after 1", last, len(s.requests()))
+	}
+}
+
+// An entry that cannot be the list's, or whose entity is not what its type says, is a
+// malformed answer naming it, never a row with an empty or another record.
+func TestListRowsRefusesEntriesThatAreNotWhatTheySay(t *testing.T) {
+	const fields = `[{"id":1,"name":"Status","list_id":null,"value_type":6,"allows_multiple":false}]`
+	org := `{"id":77,"name":"Acme","domain":"acme.com","domains":["acme.com"],"global":true}`
+	person := `{"id":77,"type":0,"first_name":"Ada","last_name":"Lovelace","primary_email":"ada@example.com","emails":[]}`
+	entry := func(listID int, entityType, entity string) string {
+		return fmt.Sprintf(`{"list_entries":[{"id":5,"list_id":%d,"creator_id":1,"entity_id":77,"entity_type":%s,"created_at":"2024-01-01T00:00:00Z","entity":%s}],"next_page_token":null}`, listID, entityType, entity)
+	}
+	for _, c := range []struct {
+		name, page, says string
+	}{
+		{"an entry of another list", entry(43, "1", org), "list_entries[0].list_id"},
+		{"a person on an organization list", entry(42, "1", person), "list_entries[0].entity"},
+		{"an organization said to be a person", entry(42, "0", org), "list_entries[0].entity"},
+		{"an entity of another id", entry(42, "1", strings.Replace(org, `"id":77`, `"id":78`, 1)), "list_entries[0].entity.id"},
+		{"an entity type nobody documents", entry(42, "5", org), "entity type 5"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := &routes{answers: map[string]string{
+				"/fields": fields,
+				"/lists/42/list-entries?page_size=500": c.page,
+				"/field-values?organization_id=77":     `[]`,
+			}}
+			client := s.client(t)
+			rows := 0
+			var err error
+			for _, err = range client.ListRows(t.Context(), 42, affinity.RowOptions{}) {
+				if err != nil {
+					break
+				}
+				rows++
+			}
+			if rows != 0 || !errors.Is(err, affinity.ErrMalformedBody) || !strings.Contains(err.Error(), c.says) {
+				t.Errorf("%d rows, err = %v; want ErrMalformedBody naming %q", rows, err, c.says)
+			}
+		})
+	}
+}
+
+// A field the field list lacks is looked for once, not once per row.
+func TestListRowsFetchesTheFieldsOnceForAnUnknownField(t *testing.T) {
+	var entries []string
+	answers := map[string]string{"/fields": `[{"id":1,"name":"Status","list_id":null,"value_type":6,"allows_multiple":false}]`}
+	for i := 1; i <= 10; i++ {
+		entries = append(entries, fmt.Sprintf(`{"id":%d,"list_id":42,"creator_id":1,"entity_id":%d,"entity_type":1,"created_at":"2024-01-01T00:00:00Z"}`, 100+i, i))
+		answers[fmt.Sprintf("/field-values?organization_id=%d", i)] = fmt.Sprintf(`[{"id":%d,"field_id":99,"entity_id":%d,"list_entry_id":null,"value":"x"}]`, 500+i, i)
+	}
+	answers["/lists/42/list-entries?page_size=500"] = `{"list_entries":[` + strings.Join(entries, ",") + `],"next_page_token":null}`
+	s := &routes{answers: answers}
+	client := s.client(t)
+	rows := 0
+	for row, err := range client.ListRows(t.Context(), 42, affinity.RowOptions{Concurrency: 4}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(row.Values["field 99"]) != 1 {
+			t.Errorf("row %d values %v", row.Entry.ID, row.Values)
+		}
+		rows++
+	}
+	fieldFetches := 0
+	for _, r := range s.requests() {
+		if r == "/fields" {
+			fieldFetches++
+		}
+	}
+	// The fields once for the names and once for the unknown field, the page, and one
+	// request per row: 13 for 10 rows (each row fetched the fields again before).
+	if rows != 10 || fieldFetches != 2 || len(s.requests()) != 13 {
+		t.Errorf("%d rows, %d field fetches, %d requests: %v", rows, fieldFetches, len(s.requests()), s.requests())
 	}
 }
