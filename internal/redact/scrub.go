@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/xml"
+	"html"
 	"fmt"
 	"io"
 	"net/url"
@@ -14,9 +16,9 @@ import (
 
 // Scrubber replaces secrets in every form a service may echo one back: as sent,
 // URL-escaped (either case of hex), base64 of the key or of the Basic credentials,
-// JSON-escaped (with or without HTML escapes, or every character as \u), and
-// JSON-pointer-escaped, which is how a key echoed as a member name reaches a finding's
-// pointer. Text that still holds a secret once percent or JSON escapes are undone is
+// JSON-escaped (with or without HTML escapes, or every character as \u), XML- and
+// HTML-escaped, and JSON-pointer-escaped, which is how a key echoed as a member name
+// reaches a finding's pointer (and then each of those escapes of the pointer). Text that still holds a secret once percent or JSON escapes are undone is
 // given back decoded and scrubbed, so an encoding the list does not know cannot carry
 // a key through either. It is the one scrub at every output boundary: errors, logs,
 // reports and recordings. A nil *Scrubber, or one without secrets, changes nothing.
@@ -41,9 +43,13 @@ func NewScrubber(secrets ...string) *Scrubber {
 			continue
 		}
 		s.secrets = append(s.secrets, secret)
-		for _, form := range encodings(secret) {
-			add(form)
-			add(pointerEscape(form))
+		// A key as a member name reaches a report as a pointer segment, which a report
+		// then escapes again for its own format.
+		for _, base := range []string{secret, pointerEscape(secret)} {
+			for _, form := range encodings(base) {
+				add(form)
+				add(pointerEscape(form))
+			}
 		}
 	}
 	// Longest first, so that a form containing another is replaced whole.
@@ -60,6 +66,9 @@ func encodings(k string) []string {
 			forms = append(forms, enc.EncodeToString([]byte(plain)))
 		}
 	}
+	var xmlText strings.Builder
+	_ = xml.EscapeText(&xmlText, []byte(k))
+	forms = append(forms, xmlText.String(), html.EscapeString(k)) // JUnit and SARIF viewers
 	quoted, _ := json.Marshal(k) // with HTML escapes (\u003c, \u0026)
 	forms = append(forms, strings.Trim(string(quoted), `"`))
 	var plain bytes.Buffer
@@ -131,11 +140,11 @@ func (s *Scrubber) scrub(v string, depth int) (out string, found bool) {
 			v, found = strings.ReplaceAll(v, form, Marker), true
 		}
 	}
-	if depth == 0 || len(v) > maxDecodedText || !strings.ContainsAny(v, `%\~`) {
+	if depth == 0 || len(v) > maxDecodedText || !strings.ContainsAny(v, `%\~&`) {
 		return v, found
 	}
 	// An encoding no form matched: undo the escapes the text may carry and look again.
-	for _, decode := range []func(string) (string, bool){pathUnescape, queryUnescape, jsonUnescape, pointerUnescape} {
+	for _, decode := range []func(string) (string, bool){pathUnescape, queryUnescape, jsonUnescape, pointerUnescape, htmlUnescape} {
 		if d, ok := decode(v); ok && d != v {
 			if d, hit := s.scrub(d, depth-1); hit {
 				return d, true
@@ -182,6 +191,10 @@ func jsonUnescape(v string) (string, bool) {
 		b.WriteByte(v[i])
 	}
 	return b.String(), true
+}
+
+func htmlUnescape(v string) (string, bool) {
+	return html.UnescapeString(v), strings.Contains(v, "&")
 }
 
 func pointerUnescape(v string) (string, bool) {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/xml"
+	"html"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -40,7 +42,15 @@ func echoes(k string) map[string]string {
 		"in a url":             "https://api.example.com/x?api_key=" + url.QueryEscape(k) + "&page=2",
 		"in a header value":    "Basic " + base64.StdEncoding.EncodeToString([]byte(":"+k)),
 		"inside a json string": `{"message":"bad key ` + strings.Trim(string(quoted), `"`) + `"}`,
+		"xml of a pointer":     "/0/" + xmlEscape(pointerEscape(k)),
+		"html-escaped":         html.EscapeString(k),
 	}
+}
+
+func xmlEscape(s string) string {
+	var b strings.Builder
+	_ = xml.EscapeText(&b, []byte(s))
+	return b.String()
 }
 
 func mustJSON(s string) string {
@@ -70,7 +80,7 @@ func leaks(out, key string) bool {
 			return true
 		}
 	}
-	for _, decode := range []func(string) (string, bool){pathUnescape, queryUnescape, jsonUnescape, pointerUnescape} {
+	for _, decode := range []func(string) (string, bool){pathUnescape, queryUnescape, jsonUnescape, pointerUnescape, htmlUnescape} {
 		if d, ok := decode(out); ok && strings.Contains(d, key) {
 			return true
 		}
@@ -143,5 +153,15 @@ func TestScrubberLargeTextsGetTheKnownForms(t *testing.T) {
 	clean := []byte(strings.Repeat("y", 2*maxDecodedText))
 	if got := s.Bytes(clean); &got[0] != &clean[0] {
 		t.Error("a large body without a secret was copied")
+	}
+}
+
+// In a body too large to decode, the key as a pointer segment is still a known form.
+func TestScrubberPointerFormInALargeBody(t *testing.T) {
+	s := NewScrubber(hardKey)
+	ptr := pointerEscape(hardKey)
+	big := []byte(strings.Repeat("x", 2*maxDecodedText) + "/0/" + ptr)
+	if out := s.Bytes(big); bytes.Contains(out, []byte(ptr)) {
+		t.Error("a pointer form survived in a large body")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -27,7 +28,8 @@ func keyForms() []string {
 	quoted, _ := json.Marshal(hostileKey)
 	return []string{hostileKey, url.QueryEscape(hostileKey), url.PathEscape(hostileKey), strings.ToLower(url.QueryEscape(hostileKey)),
 		base64.StdEncoding.EncodeToString([]byte(":" + hostileKey)), strings.Trim(string(quoted), `"`),
-		strings.ReplaceAll(strings.ReplaceAll(hostileKey, "~", "~0"), "/", "~1")}
+		strings.ReplaceAll(strings.ReplaceAll(hostileKey, "~", "~0"), "/", "~1"),
+		html.EscapeString(strings.ReplaceAll(strings.ReplaceAll(hostileKey, "~", "~0"), "/", "~1")), html.EscapeString(hostileKey)}
 }
 
 // echoingProxy stands in front of the Affinity fake and echoes the key back: as a

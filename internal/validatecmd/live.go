@@ -120,7 +120,7 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 	stdout, stderr = scrubber.Writer(stdout), scrubber.Writer(stderr)
 	// The recorder counts the exchanges; it keeps none in memory (without --record they
 	// go nowhere).
-	s := &liveSession{cfg: cfg, scrubber: scrubber, recorder: &contract.Recorder{Secrets: []string{key}, API: string(api), Out: io.Discard}}
+	s := &liveSession{cfg: cfg, recorder: &contract.Recorder{Secrets: []string{key}, API: string(api), Out: io.Discard}}
 	source := "live"
 	s.source = source
 	var recording *os.File
@@ -188,7 +188,6 @@ func (s *liveSession) emptyHint() string {
 
 type liveSession struct {
 	cfg        liveConfig
-	scrubber   *redact.Scrubber // the key, wherever and however the service echoes it
 	recorder   *contract.Recorder
 	validation *contract.Middleware
 	pacer      httpcore.Pacer // every wait between calls
@@ -210,17 +209,8 @@ func (s *liveSession) addFindings(fs []contract.Finding) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, f := range fs {
-		s.findings = append(s.findings, s.scrub(f))
+		s.findings = append(s.findings, f)
 	}
-}
-
-// scrub replaces the key in every text of a finding. The output is scrubbed as well;
-// this keeps findings clean for a caller that reads them before they are written.
-func (s *liveSession) scrub(f contract.Finding) contract.Finding {
-	for _, p := range []*string{&f.Source, &f.API, &f.OperationID, &f.Method, &f.Path, &f.Kind, &f.Location, &f.Pointer, &f.Expected, &f.Found} {
-		*p = s.scrubber.String(*p)
-	}
-	return f
 }
 
 // call runs one operation with its own timeout, and notes its failure without
@@ -230,8 +220,8 @@ func (s *liveSession) call(ctx context.Context, operationID string, f func(conte
 	defer cancel()
 	if err := f(ctx); err != nil {
 		s.mu.Lock()
-		s.calls = append(s.calls, s.scrub(contract.Finding{Source: "live", Entry: -1, API: string(s.cfg.api),
-			OperationID: operationID, Kind: KindCallFailed, Found: err.Error()}))
+		s.calls = append(s.calls, contract.Finding{Source: "live", Entry: -1, API: string(s.cfg.api),
+			OperationID: operationID, Kind: KindCallFailed, Found: err.Error()})
 		s.mu.Unlock()
 		return false
 	}

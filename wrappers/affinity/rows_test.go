@@ -173,6 +173,7 @@ func TestListRowsRefusesEntriesThatAreNotWhatTheySay(t *testing.T) {
 		{"an organization said to be a person", entry(42, "0", org), "list_entries[0].entity"},
 		{"an entity of another id", entry(42, "1", strings.Replace(org, `"id":77`, `"id":78`, 1)), "list_entries[0].entity.id"},
 		{"an entity type nobody documents", entry(42, "5", org), "entity type 5"},
+		{"a value of another entity", entry(42, "1", org), "field value 9 is of entity 78"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s := &routes{answers: map[string]string{
@@ -180,6 +181,9 @@ func TestListRowsRefusesEntriesThatAreNotWhatTheySay(t *testing.T) {
 				"/lists/42/list-entries?page_size=500": c.page,
 				"/field-values?organization_id=77":     `[]`,
 			}}
+			if strings.HasPrefix(c.name, "a value of another entity") {
+				s.answers["/field-values?organization_id=77"] = `[{"id":9,"field_id":1,"entity_id":78,"list_entry_id":null,"value":"x"}]`
+			}
 			client := s.client(t)
 			rows := 0
 			var err error
