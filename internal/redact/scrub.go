@@ -5,8 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
-	"html"
 	"fmt"
+	"html"
 	"io"
 	"net/url"
 	"slices"
@@ -69,7 +69,7 @@ func encodings(k string) []string {
 	var xmlText strings.Builder
 	_ = xml.EscapeText(&xmlText, []byte(k))
 	forms = append(forms, xmlText.String(), html.EscapeString(k)) // JUnit and SARIF viewers
-	quoted, _ := json.Marshal(k) // with HTML escapes (\u003c, \u0026)
+	quoted, _ := json.Marshal(k)                                  // with HTML escapes (\u003c, \u0026)
 	forms = append(forms, strings.Trim(string(quoted), `"`))
 	var plain bytes.Buffer
 	enc := json.NewEncoder(&plain)
