@@ -96,3 +96,35 @@ func TestLiveKeyEchoedInAnyFormReachesNoOutput(t *testing.T) {
 		})
 	}
 }
+
+// A service whose window is spent for a day is not waited for: the listing stops with
+// a failed call that names the wait, and the run goes on to the other calls at once.
+func TestLiveDoesNotWaitOutADaysReset(t *testing.T) {
+	fake := affinitytest.NewServer(liveKey)
+	defer fake.Close()
+	fake.Generate(600) // two pages
+	target, _ := url.Parse(fake.URL)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.ModifyResponse = func(resp *http.Response) error {
+		resp.Header.Set("X-Ratelimit-Limit-User", "900")
+		resp.Header.Set("X-Ratelimit-Limit-User-Remaining", "0")
+		resp.Header.Set("X-Ratelimit-Limit-User-Reset", "86400")
+		return nil
+	}
+	srv := httptest.NewServer(proxy)
+	defer srv.Close()
+	code, out, stderr := live(t, map[string]string{"AFFINITY_API_KEY": liveKey}, "--api", "affinity", "--base-url", srv.URL, "--timeout", "5s", "--max-pages", "3")
+	if code != 2 || !strings.Contains(out, "pacing before the next page: the rate limit asks to wait 24h0m0s") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
+	}
+	// One page was read, then every other call was still made.
+	pages := 0
+	for _, r := range fake.Requests() {
+		if r.Path == "/organizations" {
+			pages++
+		}
+	}
+	if pages != 1 || !strings.Contains(out, "exchanges checked") {
+		t.Errorf("%d organization pages; report:\n%s", pages, out)
+	}
+}

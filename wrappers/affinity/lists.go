@@ -256,8 +256,8 @@ func positiveID(member string, id int64) error {
 // the body itself).
 func eachID[T any](items []T, name string, id func(*T) int64) error {
 	for i := range items {
-		if err := positiveID(fmt.Sprintf("%s[%d].id", name, i), id(&items[i])); err != nil {
-			return err
+		if n := id(&items[i]); n <= 0 { // the name is formatted only for the error
+			return positiveID(fmt.Sprintf("%s[%d].id", name, i), n)
 		}
 	}
 	return nil
