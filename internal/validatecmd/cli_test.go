@@ -53,7 +53,7 @@ func cli(t *testing.T, env []string, args ...string) result {
 }
 
 // buildCommand builds the command into a temporary directory.
-func buildCommand(t *testing.T) string {
+func buildCommand(t testing.TB) string {
 	t.Helper()
 	binary := filepath.Join(t.TempDir(), "validate")
 	if out, err := exec.Command("go", "build", "-o", binary, "github.com/orgapis/orgapis/cmd/validate").CombinedOutput(); err != nil {

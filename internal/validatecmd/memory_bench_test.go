@@ -25,15 +25,6 @@ import (
 // parent had when it started the child, so the small runs go first, before the parent
 // holds the huge answers' server.
 
-func buildForBench(b *testing.B) string {
-	b.Helper()
-	binary := filepath.Join(b.TempDir(), "validate")
-	if out, err := exec.Command("go", "build", "-o", binary, "github.com/orgapis/orgapis/cmd/validate").CombinedOutput(); err != nil {
-		b.Fatalf("building the command: %v\n%s", err, out)
-	}
-	return binary
-}
-
 // peakMB runs cmd to its end and returns its peak resident set in MiB.
 func peakMB(b *testing.B, cmd *exec.Cmd) (float64, error) {
 	err := cmd.Run()
@@ -73,7 +64,7 @@ func hugePages(size int) *httptest.Server {
 // BenchmarkHostilePeakRSS is the command's peak memory against a server of huge
 // answers, a mock fed a huge body and long URLs, and a baseline that never ends.
 func BenchmarkHostilePeakRSS(b *testing.B) {
-	binary := buildForBench(b)
+	binary := buildCommand(b)
 	b.Run("baseline-dev-zero", func(b *testing.B) {
 		for b.Loop() {
 			cmd := exec.Command(binary, "--baseline", "/dev/zero", filepath.Join(root, "testdata/recordings"))

@@ -177,7 +177,7 @@ func TestListRowsRefusesEntriesThatAreNotWhatTheySay(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s := &routes{answers: map[string]string{
-				"/fields": fields,
+				"/fields":                              fields,
 				"/lists/42/list-entries?page_size=500": c.page,
 				"/field-values?organization_id=77":     `[]`,
 			}}
