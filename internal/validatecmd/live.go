@@ -208,9 +208,7 @@ func (s *liveSession) addChecked(c contract.Checked) {
 func (s *liveSession) addFindings(fs []contract.Finding) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, f := range fs {
-		s.findings = append(s.findings, f)
-	}
+	s.findings = append(s.findings, fs...)
 }
 
 // call runs one operation with its own timeout, and notes its failure without

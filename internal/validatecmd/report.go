@@ -49,7 +49,10 @@ type findingCluster struct {
 	first   contract.Finding
 	pointer string // with indices generalized when the findings differ in them
 	count   int
-	sources []string
+	sources []string // the first maxClusterSources distinct ones
+
+	seen     map[string]bool // every source met
+	distinct int
 }
 
 // maxClusterSources is how many sources a clustered line names.
@@ -76,8 +79,16 @@ func cluster(fs []contract.Finding) []*findingCluster {
 		if f.Pointer != c.pointer {
 			c.pointer = generalize(f.Pointer)
 		}
-		if len(c.sources) <= maxClusterSources {
-			c.sources = append(c.sources, sourceOf(f))
+		// Each exchange is named once, however many of its findings the line holds.
+		if src := sourceOf(f); !c.seen[src] {
+			if c.seen == nil {
+				c.seen = map[string]bool{}
+			}
+			c.seen[src] = true
+			c.distinct++
+			if len(c.sources) < maxClusterSources {
+				c.sources = append(c.sources, src)
+			}
 		}
 	}
 	return out
@@ -92,8 +103,8 @@ func (c *findingCluster) textLine() string {
 	line := fmt.Sprintf("%d× %s%s: expected %s, found %s, ...", c.count, f.Kind, where(f), f.Expected, f.Found)
 	shown := c.sources[:min(len(c.sources), maxClusterSources)]
 	line += " in " + strings.Join(shown, ", ")
-	if c.count > len(shown) {
-		line += fmt.Sprintf(" and %d more", c.count-len(shown))
+	if c.distinct > len(shown) {
+		line += fmt.Sprintf(" and %d more", c.distinct-len(shown))
 	}
 	if f.Known {
 		line += " (known)"

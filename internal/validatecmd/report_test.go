@@ -73,6 +73,25 @@ func TestClusteredLines(t *testing.T) {
 	if len(got) != 1 || !strings.HasPrefix(got[0], "4× body /organizations/*/domain:") || !strings.HasSuffix(got[0], " in a.har#0, a.har#1, a.har#2 and 1 more") {
 		t.Errorf("four findings: %q", got)
 	}
+	// Several findings of one exchange name it once: five in entry 0 and one in entry 1
+	// is "in a.har#0, a.har#1", with nothing more.
+	var repeated []contract.Finding
+	for i := range 5 {
+		repeated = append(repeated, finding(0, i, false))
+	}
+	repeated = append(repeated, finding(1, 9, false))
+	if got := lines(repeated); len(got) != 1 || !strings.HasPrefix(got[0], "6× ") || !strings.HasSuffix(got[0], " in a.har#0, a.har#1") {
+		t.Errorf("findings of one exchange: %q", got)
+	}
+	var many []contract.Finding
+	for e := range 5 {
+		for i := range 3 {
+			many = append(many, finding(e, i, false))
+		}
+	}
+	if got := lines(many); len(got) != 1 || !strings.HasSuffix(got[0], " in a.har#0, a.har#1, a.har#2 and 2 more") {
+		t.Errorf("three findings in each of five exchanges: %q", got)
+	}
 	three := lines(four[:3])
 	if len(three) != 1 || strings.Contains(three[0], "more") {
 		t.Errorf("three findings: %q", three)
