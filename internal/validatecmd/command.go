@@ -8,10 +8,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/orgapis/orgapis/specs"
 )
@@ -32,6 +35,9 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		case "mock":
 			return runMock(ctx, args[1:], stdout, stderr)
 		case "help", "-h", "-help", "--help":
+			if len(args) > 1 {
+				return commandHelp(ctx, args[1], stdin, stdout, stderr)
+			}
 			fmt.Fprint(stdout, helpText)
 			return 0
 		case "version", "-version", "--version":
@@ -39,9 +45,46 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return 0
 		case "check":
 			args = args[1:]
+		default:
+			if unknownWord(args[0]) {
+				fmt.Fprintf(stderr, "validate: unknown command or file %q (commands: %s)\n", args[0], strings.Join(commands, ", "))
+				return 2
+			}
 		}
 	}
 	return runCheck(ctx, args, stdin, stdout, stderr)
+}
+
+// commands are the words Run takes as a command.
+var commands = []string{"check", "live", "mock", "help", "version"}
+
+// unknownWord reports whether a first argument reads as a mistyped command: a bare
+// word (no flag, no "/" or ".", as a path to a recording has) that names nothing on
+// disk. A missing path stays a missing file, reported beside the other inputs'
+// results.
+func unknownWord(arg string) bool {
+	if strings.HasPrefix(arg, "-") || strings.ContainsAny(arg, `/.\`) {
+		return false
+	}
+	_, err := os.Lstat(arg)
+	return errors.Is(err, fs.ErrNotExist)
+}
+
+// commandHelp prints one command's help, as COMMAND --help does.
+func commandHelp(ctx context.Context, name string, stdin io.Reader, stdout, stderr io.Writer) int {
+	switch name {
+	case "check":
+		return runCheck(ctx, []string{"--help"}, stdin, stdout, stderr)
+	case "live":
+		return runLive(ctx, []string{"--help"}, os.Getenv, stdout, stderr)
+	case "mock":
+		return runMock(ctx, []string{"--help"}, stdout, stderr)
+	case "help", "version":
+		fmt.Fprint(stdout, helpText)
+		return 0
+	}
+	fmt.Fprintf(stderr, "validate help: unknown command %q (commands: %s)\n", name, strings.Join(commands, ", "))
+	return 2
 }
 
 const helpText = `validate checks HTTP traffic against the Apollo and Affinity OpenAPI specs and

@@ -128,3 +128,38 @@ func TestLiveDoesNotWaitOutADaysReset(t *testing.T) {
 		t.Errorf("%d organization pages; report:\n%s", pages, out)
 	}
 }
+
+// A refused key stops the run at the first answer, naming the variable to fix.
+func TestLiveStopsAtARefusedKey(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		status int
+	}{{"401", http.StatusUnauthorized}, {"403", http.StatusForbidden}} {
+		t.Run(c.name, func(t *testing.T) {
+			var hits int
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				hits++
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(c.status)
+				w.Write([]byte(`{"message":"no"}`))
+			}))
+			defer srv.Close()
+			code, _, stderr := live(t, map[string]string{"AFFINITY_API_KEY": liveKey}, "--api", "affinity", "--base-url", srv.URL)
+			if code != 2 || hits != 1 || !strings.Contains(stderr, "check AFFINITY_API_KEY") || !strings.Contains(stderr, c.name) {
+				t.Errorf("exit %d after %d requests; stderr %q", code, hits, stderr)
+			}
+		})
+	}
+}
+
+// A first word that is neither a command nor a path says so, and help takes a command.
+func TestUnknownCommandAndCommandHelp(t *testing.T) {
+	cli(t, nil, "frobnicate").has(t, 2, nil, []string{`unknown command or file "frobnicate"`, "check, live, mock, help, version"})
+	cli(t, nil, "help", "frob").has(t, 2, nil, []string{`unknown command "frob"`})
+	for _, c := range []struct{ command, usage string }{{"live", "usage: validate live"}, {"mock", "usage: validate mock"}, {"check", "usage: validate [check]"}} {
+		cli(t, nil, "help", c.command).has(t, 0, []string{c.usage}, nil)
+	}
+	// A path that exists is still checked, and a flag first is still a flag.
+	cli(t, nil, "testdata/recordings").has(t, 1, nil, nil)
+	cli(t, nil, "--format", "json", "testdata/recordings").has(t, 1, nil, nil)
+}

@@ -120,7 +120,7 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 	stdout, stderr = scrubber.Writer(stdout), scrubber.Writer(stderr)
 	// The recorder counts the exchanges; it keeps none in memory (without --record they
 	// go nowhere).
-	s := &liveSession{cfg: cfg, recorder: &contract.Recorder{Secrets: []string{key}, API: string(api), Out: io.Discard}}
+	s := &liveSession{cfg: cfg, envName: envName, recorder: &contract.Recorder{Secrets: []string{key}, API: string(api), Out: io.Discard}}
 	source := "live"
 	s.source = source
 	var recording *os.File
@@ -153,6 +153,9 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 	}
 
 	s.validation.Wait()
+	if s.refused != "" {
+		fmt.Fprintf(stderr, "validate live: %s\n", s.refused)
+	}
 	res := s.result()
 	code = 0
 	if recording != nil {
@@ -192,6 +195,9 @@ type liveSession struct {
 	validation *contract.Middleware
 	pacer      httpcore.Pacer // every wait between calls
 
+	envName string // the variable the key came from, for a refused key
+	refused string // why calls stopped: the service refused the key
+
 	mu       sync.Mutex
 	source   string // what findings name the exchanges by
 	findings []contract.Finding
@@ -214,6 +220,9 @@ func (s *liveSession) addFindings(fs []contract.Finding) {
 // call runs one operation with its own timeout, and notes its failure without
 // stopping the run.
 func (s *liveSession) call(ctx context.Context, operationID string, f func(context.Context) error) bool {
+	if s.refused != "" {
+		return false // the key was refused: every further call would be refused too
+	}
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.timeout)
 	defer cancel()
 	if err := f(ctx); err != nil {
@@ -221,9 +230,27 @@ func (s *liveSession) call(ctx context.Context, operationID string, f func(conte
 		s.calls = append(s.calls, contract.Finding{Source: "live", Entry: -1, API: string(s.cfg.api),
 			OperationID: operationID, Kind: KindCallFailed, Found: err.Error()})
 		s.mu.Unlock()
+		if status := refusal(err); status != 0 {
+			s.refused = fmt.Sprintf("%s answered %d to %s: check %s; no further call was made", s.cfg.api, status, operationID, s.envName)
+		}
 		return false
 	}
 	return true
+}
+
+// refusal is the status of an error that refuses the key (401 or 403), or 0.
+func refusal(err error) int {
+	for _, refused := range []error{affinity.ErrUnauthorized, apollo.ErrUnauthorized} {
+		if errors.Is(err, refused) {
+			return http.StatusUnauthorized
+		}
+	}
+	for _, refused := range []error{affinity.ErrForbidden, apollo.ErrForbidden} {
+		if errors.Is(err, refused) {
+			return http.StatusForbidden
+		}
+	}
+	return 0
 }
 
 func (s *liveSession) affinity(ctx context.Context, key string, hc *http.Client, stderr io.Writer) error {
