@@ -43,6 +43,6 @@ func ExampleMiddleware() {
 		fmt.Printf("%s %s: expected %s, found %s\n", f.OperationID, f.Pointer, f.Expected, f.Found)
 	}
 	// Output:
-	// client: getOrganization: HTTP 200: malformed response body: json: cannot unmarshal number into Go struct field Organization.domain of type string
+	// client: affinity: getOrganization: HTTP 200: malformed response body: json: cannot unmarshal number into Go struct field Organization.domain of type string
 	// getOrganization /domain: expected type string or null, found 42
 }

@@ -16,7 +16,7 @@ import (
 func Decode[T, R any](d *Doer[R], op string, resp *http.Response, callErr error, checks ...func(*T) error) (T, error) {
 	var zero T
 	if callErr != nil {
-		return zero, fmt.Errorf("%s: %w", op, d.cfg.Scrubber.Error(redact.URLError(callErr)))
+		return zero, fmt.Errorf("%s%s: %w", d.prefix(), op, d.cfg.Scrubber.Error(redact.URLError(callErr)))
 	}
 	defer resp.Body.Close()
 	ok := success(resp.StatusCode)
@@ -32,7 +32,7 @@ func Decode[T, R any](d *Doer[R], op string, resp *http.Response, callErr error,
 		body, err = ReadBody(resp.Body, resp.ContentLength, limit)
 	}
 	if err != nil && (ok || !isTooLarge(err)) {
-		return zero, fmt.Errorf("%s: reading response: %w", op, d.cfg.Scrubber.Error(redact.URLError(err)))
+		return zero, fmt.Errorf("%s%s: reading response: %w", d.prefix(), op, d.cfg.Scrubber.Error(redact.URLError(err)))
 	}
 	if !ok {
 		return zero, d.fail(op, resp, body, nil)
@@ -77,6 +77,14 @@ func (d *Doer[R]) fail(op string, resp *http.Response, body []byte, cause error)
 		return f
 	}
 	return d.cfg.NewError(f)
+}
+
+// prefix is "service: " for error texts, or nothing without a Service.
+func (d *Doer[R]) prefix() string {
+	if d.cfg.Service == "" {
+		return ""
+	}
+	return d.cfg.Service + ": "
 }
 
 func isTooLarge(err error) bool {

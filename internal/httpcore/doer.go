@@ -46,6 +46,8 @@ type Config[R any] struct {
 	Sleep func(context.Context, time.Duration) error
 	// Now is the clock waits are measured against deadlines on; nil means time.Now.
 	Now func() time.Time
+	// Service names the service at the start of every error text, such as "affinity".
+	Service string
 	// Scrubber removes the key, in any form, from every error and log line; nil
 	// removes nothing but what redact's URL rules do.
 	Scrubber *redact.Scrubber

@@ -91,6 +91,8 @@ type ClientOptions struct {
 
 // Expect are the wrapper's own error tests.
 type Expect struct {
+	// Prefix starts every error text of the wrapper, such as "affinity: ".
+	Prefix                           string
 	Malformed, TooLarge, RateLimited error // sentinels, for errors.Is
 	Redirect                         func(error) bool
 	Param                            func(error) bool
@@ -253,7 +255,11 @@ func (h *hostile[C]) call(t *testing.T, srv *httptest.Server, o ClientOptions) e
 	_ = json.Unmarshal(h.examples[h.op.ID], &a.v)
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
-	return h.op.Call(ctx, c, a)
+	err := h.op.Call(ctx, c, a)
+	if err != nil && !strings.HasPrefix(err.Error(), h.want.Prefix) {
+		t.Errorf("error does not name its service (%q): %v", h.want.Prefix, err)
+	}
+	return err
 }
 
 func (h *hostile[C]) run(t *testing.T) {
@@ -386,7 +392,8 @@ func (h *hostile[C]) pathIDs(t *testing.T) {
 	for _, id := range []string{"..", "."} {
 		srv, hits := h.server(t, jsonAnswer(h.examples[h.op.ID]))
 		c := h.newClient(t, ClientOptions{BaseURL: srv.URL})
-		if err := h.op.Segment(t.Context(), c, id); !h.want.Param(err) || hits.Load() != 0 {
+		err := h.op.Segment(t.Context(), c, id)
+		if !h.want.Param(err) || hits.Load() != 0 || !strings.HasPrefix(err.Error(), h.want.Prefix) {
 			t.Errorf("id %q: err = %v, %d requests sent", id, err, hits.Load())
 		}
 	}

@@ -60,6 +60,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	cfg.RateLimitWait = func(rl RateLimit) time.Duration { return rl.User.Reset }
 	scrub := redact.NewScrubber(apiKey)
 	cfg.Scrubber = scrub
+	cfg.Service = "affinity"
 	cfg.NewError = func(f *httpcore.Failure[RateLimit]) error { return newError(f, scrub) }
 	auth := func(r *http.Request) { r.SetBasicAuth("", apiKey) }
 	if s.bearer {

@@ -31,7 +31,7 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	return httpcore.ErrorText(e.Operation, e.StatusCode, e.Err, e.Message, e.RetryAfter)
+	return "affinity: " + httpcore.ErrorText(e.Operation, e.StatusCode, e.Err, e.Message, e.RetryAfter)
 }
 
 // Unwrap exposes the decode cause.

@@ -111,7 +111,7 @@ func TestEveryOperationMeetsAHostileServer(t *testing.T) {
 		}
 		return client
 	}
-	spectest.Hostile(t, specs.Affinity, ops, newClient, spectest.Expect{
+	spectest.Hostile(t, specs.Affinity, ops, newClient, spectest.Expect{Prefix: "affinity: ",
 		Malformed: affinity.ErrMalformedBody, TooLarge: affinity.ErrBodyTooLarge, RateLimited: affinity.ErrRateLimited,
 		Redirect: func(err error) bool { var r *affinity.RedirectError; return errors.As(err, &r) },
 		Param:    func(err error) bool { var p *affinity.ParamError; return errors.As(err, &p) },

@@ -57,6 +57,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	cfg.ParseRateLimit = parseRateLimit
 	scrub := redact.NewScrubber(apiKey)
 	cfg.Scrubber = scrub
+	cfg.Service = "apollo"
 	cfg.NewError = func(f *httpcore.Failure[RateLimit]) error { return newError(f, scrub) }
 	auth := func(r *http.Request) { r.Header.Set("x-api-key", apiKey) }
 	if s.oauth {

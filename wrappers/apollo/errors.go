@@ -40,7 +40,7 @@ func (e *Error) Error() string {
 	if e.RequestID != "" {
 		id = "request " + e.RequestID
 	}
-	return httpcore.ErrorText(e.Operation, e.StatusCode, e.Err, e.Message, e.RetryAfter, e.Code, id)
+	return "apollo: " + httpcore.ErrorText(e.Operation, e.StatusCode, e.Err, e.Message, e.RetryAfter, e.Code, id)
 }
 
 // Unwrap exposes the decode cause.

@@ -69,7 +69,7 @@ func TestEveryOperationMeetsAHostileServer(t *testing.T) {
 		}
 		return client
 	}
-	spectest.Hostile(t, specs.Apollo, ops, newClient, spectest.Expect{
+	spectest.Hostile(t, specs.Apollo, ops, newClient, spectest.Expect{Prefix: "apollo: ",
 		Malformed: apollo.ErrMalformedBody, TooLarge: apollo.ErrBodyTooLarge, RateLimited: apollo.ErrRateLimited,
 		Redirect: func(err error) bool { var r *apollo.RedirectError; return errors.As(err, &r) },
 		Param:    func(err error) bool { var p *apollo.ParamError; return errors.As(err, &p) },

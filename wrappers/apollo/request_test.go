@@ -95,7 +95,7 @@ func TestProspectedFilterAsSent(t *testing.T) {
 func TestErrorTextNamesTheRequestOnlyWhenKnown(t *testing.T) {
 	with := (&apollo.Error{Operation: "searchMixedCompanies", StatusCode: 500, RequestID: "req-7"}).Error()
 	without := (&apollo.Error{Operation: "searchMixedCompanies", StatusCode: 500}).Error()
-	if with != "searchMixedCompanies: HTTP 500 (request req-7)" || without != "searchMixedCompanies: HTTP 500" {
+	if with != "apollo: searchMixedCompanies: HTTP 500 (request req-7)" || without != "apollo: searchMixedCompanies: HTTP 500" {
 		t.Errorf("Error() = %q and %q", with, without)
 	}
 }
