@@ -13,9 +13,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"runtime/debug"
 	"strings"
 
+	"github.com/orgapis/orgapis/internal/version"
 	"github.com/orgapis/orgapis/specs"
 )
 
@@ -120,22 +120,7 @@ Exit status:
 // it; "(devel)" from a checkout) and a digest of each embedded spec, so that a report
 // can be traced to the spec it was checked against.
 func writeVersion(w io.Writer) {
-	version, revision := "(devel)", ""
-	if info, ok := debug.ReadBuildInfo(); ok {
-		if info.Main.Version != "" {
-			version = info.Main.Version
-		}
-		for _, s := range info.Settings {
-			if s.Key == "vcs.revision" {
-				revision = s.Value
-			}
-		}
-	}
-	fmt.Fprintf(w, "validate %s", version)
-	if revision != "" {
-		fmt.Fprintf(w, " (revision %s)", revision)
-	}
-	fmt.Fprintln(w)
+	fmt.Fprintf(w, "validate %s\n", version.String())
 	for _, api := range specs.APIs() {
 		src, err := specs.Source(api)
 		if err != nil {

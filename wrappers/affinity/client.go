@@ -21,6 +21,7 @@ import (
 	"github.com/orgapis/orgapis/generated/affinityapi"
 	"github.com/orgapis/orgapis/internal/httpcore"
 	"github.com/orgapis/orgapis/internal/redact"
+	"github.com/orgapis/orgapis/internal/version"
 )
 
 // DefaultBaseURL is Affinity's production API.
@@ -45,7 +46,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	if strings.TrimSpace(apiKey) == "" {
 		return nil, ErrNoAPIKey
 	}
-	s := settings{Settings: httpcore.DefaultSettings(DefaultBaseURL, "orgapis-affinity-go")}
+	s := settings{Settings: httpcore.DefaultSettings(DefaultBaseURL, "orgapis-affinity-go/"+version.Short())}
 	for _, opt := range opts {
 		if err := opt(&s); err != nil {
 			return nil, fmt.Errorf("affinity: %w", err)

@@ -16,6 +16,7 @@ import (
 	"github.com/orgapis/orgapis/generated/apolloapi"
 	"github.com/orgapis/orgapis/internal/httpcore"
 	"github.com/orgapis/orgapis/internal/redact"
+	"github.com/orgapis/orgapis/internal/version"
 )
 
 // DefaultBaseURL is Apollo's current API base. The older https://api.apollo.io/v1 also
@@ -41,7 +42,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	if strings.TrimSpace(apiKey) == "" {
 		return nil, ErrNoAPIKey
 	}
-	s := settings{Settings: httpcore.DefaultSettings(DefaultBaseURL, "orgapis-apollo-go")}
+	s := settings{Settings: httpcore.DefaultSettings(DefaultBaseURL, "orgapis-apollo-go/"+version.Short())}
 	for _, opt := range opts {
 		if err := opt(&s); err != nil {
 			return nil, fmt.Errorf("apollo: %w", err)
