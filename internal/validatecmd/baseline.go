@@ -12,25 +12,34 @@ import (
 	"strings"
 
 	"github.com/orgapis/orgapis/contract"
+	"github.com/orgapis/orgapis/specs"
 )
 
 // A baseline lists known drift: findings that are reported as known and do not fail a
 // run. Its file is either an earlier JSON report, or a baseline file, which
-// --write-baseline writes and people edit: one entry a line, four fields separated by
-// tabs (operation, kind, location, pointer), where a pointer segment * matches any
-// segment, so /organizations/*/domain stands for every element.
-const baselineHeader = "# orgapis validate baseline 1: operation<TAB>kind<TAB>location<TAB>pointer; a * segment matches any\n"
+// --write-baseline writes and people edit: one entry a line, five fields separated by
+// tabs (api, operation, kind, location, pointer), where a pointer segment * matches any
+// segment, so /organizations/*/domain stands for every element. Both APIs have
+// operations of the same name (getOrganization), so an entry names its API; a line of
+// the first format, without it, still reads and matches either, with a warning.
+const baselineHeader = "# orgapis validate baseline 2: api<TAB>operation<TAB>kind<TAB>location<TAB>pointer; a * segment matches any\n"
 
 type baselineEntry struct {
+	api                                string // "" matches either API (a line of the first format)
 	operation, kind, location, pointer string
 }
 
 func (e baselineEntry) String() string {
-	return strings.Join([]string{e.operation, e.kind, e.location, e.pointer}, "\t")
+	fields := []string{e.operation, e.kind, e.location, e.pointer}
+	if e.api != "" {
+		fields = append([]string{e.api}, fields...)
+	}
+	return strings.Join(fields, "\t")
 }
 
 type baseline struct {
 	entries []baselineEntry
+	legacy  int // lines without an API, which match either
 	seen    map[baselineEntry]bool // for add, so that reading stays linear
 }
 
@@ -61,7 +70,7 @@ func operationKey(f contract.Finding) string {
 
 // entryOf is the baseline entry that covers f.
 func entryOf(f contract.Finding) baselineEntry {
-	return baselineEntry{operationKey(f), f.Kind, f.Location, generalize(f.Pointer)}
+	return baselineEntry{f.API, operationKey(f), f.Kind, f.Location, generalize(f.Pointer)}
 }
 
 // baselineable reports whether f is drift a baseline may accept; unreadable input
@@ -80,8 +89,8 @@ type baselineIndex struct {
 }
 
 type shapeKey struct {
-	operation, kind, location string
-	segments                  int
+	api, operation, kind, location string
+	segments                       int
 }
 
 type patternKey struct {
@@ -105,7 +114,7 @@ func (b *baseline) index() baselineIndex {
 	idx := baselineIndex{shapes: map[shapeKey][]string{}, entries: map[patternKey]int{}}
 	for j, e := range b.entries {
 		segs := strings.Split(e.pointer, "/")
-		sk := shapeKey{e.operation, e.kind, e.location, len(segs)}
+		sk := shapeKey{e.api, e.operation, e.kind, e.location, len(segs)}
 		mask := wildcardMask(segs)
 		pk := patternKey{sk, mask, e.pointer}
 		if _, dup := idx.entries[pk]; dup {
@@ -119,10 +128,24 @@ func (b *baseline) index() baselineIndex {
 	return idx
 }
 
-// match is the first entry (in file order) that knows f, or -1.
+// match is the first entry (in file order) that knows f, or -1: one of f's API, or
+// one that names none.
 func (idx baselineIndex) match(f contract.Finding) int {
+	best := -1
+	for _, api := range []string{f.API, ""} {
+		if j := idx.matchAPI(f, api); j >= 0 && (best < 0 || j < best) {
+			best = j
+		}
+		if f.API == "" {
+			break
+		}
+	}
+	return best
+}
+
+func (idx baselineIndex) matchAPI(f contract.Finding, api string) int {
 	segs := strings.Split(f.Pointer, "/")
-	sk := shapeKey{operationKey(f), f.Kind, f.Location, len(segs)}
+	sk := shapeKey{api, operationKey(f), f.Kind, f.Location, len(segs)}
 	best := -1
 	masked := make([]string, len(segs))
 	for _, mask := range idx.shapes[sk] {
@@ -140,7 +163,7 @@ func (idx baselineIndex) match(f contract.Finding) int {
 }
 
 func (e baselineEntry) matches(f contract.Finding) bool {
-	if e.operation != operationKey(f) || e.kind != f.Kind || e.location != f.Location {
+	if (e.api != "" && e.api != f.API) || e.operation != operationKey(f) || e.kind != f.Kind || e.location != f.Location {
 		return false
 	}
 	want, got := strings.Split(e.pointer, "/"), strings.Split(f.Pointer, "/")
@@ -185,10 +208,21 @@ func readBaseline(path string) (*baseline, error) {
 			continue
 		}
 		fields := strings.Split(text, "\t")
-		if len(fields) != 4 {
-			return nil, fmt.Errorf("%s:%d: want 4 fields separated by tabs (operation, kind, location, pointer), found %d", path, line, len(fields))
+		_, apiErr := specs.ParseAPI(fields[0])
+		switch {
+		case apiErr == nil && len(fields) >= 3 && len(fields) <= 5:
+			// Location and pointer are empty for some kinds, and an editor that trims
+			// trailing white space takes their tabs: they may be left out.
+			fields = append(fields, "", "")[:5]
+			b.add(baselineEntry{fields[0], fields[1], fields[2], fields[3], fields[4]})
+		case len(fields) == 5:
+			return nil, fmt.Errorf("%s:%d: first field: %w", path, line, apiErr)
+		case len(fields) == 4:
+			b.legacy++
+			b.add(baselineEntry{"", fields[0], fields[1], fields[2], fields[3]})
+		default:
+			return nil, fmt.Errorf("%s:%d: want 5 fields separated by tabs (api, operation, kind, location, pointer), found %d", path, line, len(fields))
 		}
-		b.add(baselineEntry{fields[0], fields[1], fields[2], fields[3]})
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)

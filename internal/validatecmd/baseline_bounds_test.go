@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -51,9 +52,9 @@ func bigBaseline(tb testing.TB, n int) (string, []contract.Finding) {
 	var findings []contract.Finding
 	for i := range n {
 		op := fmt.Sprintf("op%d", i%50)
-		fmt.Fprintf(&b, "%s\tbody\tbody\t/items/*/m%d\n", op, i)
+		fmt.Fprintf(&b, "affinity\t%s\tbody\tbody\t/items/*/m%d\n", op, i)
 		if i%2 == 0 {
-			findings = append(findings, contract.Finding{OperationID: op, Kind: "body", Location: "body", Pointer: fmt.Sprintf("/items/3/m%d", i)})
+			findings = append(findings, contract.Finding{API: "affinity", OperationID: op, Kind: "body", Location: "body", Pointer: fmt.Sprintf("/items/3/m%d", i)})
 		}
 	}
 	path := filepath.Join(tb.TempDir(), "baseline.txt")
@@ -70,7 +71,7 @@ func TestBigBaselineAppliesExactly(t *testing.T) {
 		t.Fatalf("%d entries, %v", len(b.entries), err)
 	}
 	// One finding that differs from an entry only in its kind stays unknown.
-	findings = append(findings, contract.Finding{OperationID: "op0", Kind: "undocumented-field", Location: "body", Pointer: "/items/3/m0"})
+	findings = append(findings, contract.Finding{API: "affinity", OperationID: "op0", Kind: "undocumented-field", Location: "body", Pointer: "/items/3/m0"})
 	res := Result{Findings: findings}
 	b.apply(&res)
 	if res.Summary.Known != 1000 || len(res.Stale) != 1000 || res.Findings[len(findings)-1].Known {
@@ -101,29 +102,68 @@ func BenchmarkBaseline(b *testing.B) {
 // in one field at a time.
 func TestBaselineIndexAgreesWithAScan(t *testing.T) {
 	var b baseline
-	for _, p := range []string{"/a/*/c", "/a/b/c", "/*/b/c", "/a/b/*", "/*/*/*", "/a/b", "/a/*", "", "/x/1/y"} {
+	for i, p := range []string{"/a/*/c", "/a/b/c", "/*/b/c", "/a/b/*", "/*/*/*", "/a/b", "/a/*", "", "/x/1/y"} {
 		for _, kind := range []string{"body", "undocumented-field"} {
-			b.add(baselineEntry{"getList", kind, "body", p})
+			// Entries of one API, of the other, and of none, in turn.
+			b.add(baselineEntry{[]string{"affinity", "apollo", ""}[i%3], "getOrganization", kind, "body", p})
+			b.add(baselineEntry{"affinity", "getList", kind, "body", p})
 		}
 	}
 	idx := b.index()
-	for _, op := range []string{"getList", "getOrganization"} {
-		for _, kind := range []string{"body", "undocumented-field", "header"} {
-			for _, loc := range []string{"body", "header"} {
-				for _, ptr := range []string{"/a/b/c", "/a/z/c", "/z/b/c", "/a/b/z", "/z/z/z", "/a/b", "/a/z", "/z", "", "/x/1/y", "/x/2/y", "/a/b/c/d"} {
-					f := contract.Finding{OperationID: op, Kind: kind, Location: loc, Pointer: ptr}
-					want := -1
-					for j, e := range b.entries {
-						if e.matches(f) {
-							want = j
-							break
+	for _, api := range []string{"affinity", "apollo", ""} {
+		for _, op := range []string{"getList", "getOrganization"} {
+			for _, kind := range []string{"body", "undocumented-field", "header"} {
+				for _, loc := range []string{"body", "header"} {
+					for _, ptr := range []string{"/a/b/c", "/a/z/c", "/z/b/c", "/a/b/z", "/z/z/z", "/a/b", "/a/z", "/z", "", "/x/1/y", "/x/2/y", "/a/b/c/d"} {
+						f := contract.Finding{API: api, OperationID: op, Kind: kind, Location: loc, Pointer: ptr}
+						want := -1
+						for j, e := range b.entries {
+							if e.matches(f) {
+								want = j
+								break
+							}
 						}
-					}
-					if got := idx.match(f); got != want {
-						t.Errorf("%s %s %s %q: index %d, scan %d", op, kind, loc, ptr, got, want)
+						if got := idx.match(f); got != want {
+							t.Errorf("%s %s %s %s %q: index %d, scan %d", api, op, kind, loc, ptr, got, want)
+						}
 					}
 				}
 			}
 		}
+	}
+}
+
+// A baseline entry of one API never makes a finding of the other known, and a line
+// of the first format (no API) matches both, with a warning to rewrite it.
+func TestBaselineEntriesNameTheirAPI(t *testing.T) {
+	dir := t.TempDir()
+	path := write(t, filepath.Join(dir, "b.txt"), baselineHeader+
+		"affinity\tgetOrganization\tundocumented-status\tstatus\t\n"+
+		"listLists\tbody\tbody\t/*/id\n")
+	b, err := readBaseline(path)
+	if err != nil || b.legacy != 1 {
+		t.Fatalf("legacy %d, %v", b.legacy, err)
+	}
+	res := Result{Findings: []contract.Finding{
+		{API: "affinity", OperationID: "getOrganization", Kind: "undocumented-status", Location: "status"},
+		{API: "apollo", OperationID: "getOrganization", Kind: "undocumented-status", Location: "status"},
+		{API: "affinity", OperationID: "listLists", Kind: "body", Location: "body", Pointer: "/3/id"},
+		{API: "apollo", OperationID: "listLists", Kind: "body", Location: "body", Pointer: "/3/id"},
+	}}
+	b.apply(&res)
+	var known []bool
+	for _, f := range res.Findings {
+		known = append(known, f.Known)
+	}
+	if want := []bool{true, false, true, true}; !slices.Equal(known, want) {
+		t.Errorf("known %v, want %v", known, want)
+	}
+	if _, err := readBaseline(write(t, filepath.Join(dir, "bad.txt"), "hubspot\tgetOrganization\tbody\tbody\t/x\n")); err == nil || !strings.Contains(err.Error(), "bad.txt:1: first field") {
+		t.Errorf("unknown API: %v", err)
+	}
+	// The warning reaches the user.
+	code := cli(t, nil, "--baseline", path, "testdata/recordings")
+	if !strings.Contains(code.stderr, "1 entries name no API and match both") {
+		t.Errorf("stderr %q", code.stderr)
 	}
 }

@@ -71,6 +71,9 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			fmt.Fprintf(stderr, "validate: --baseline: %v\n", err)
 			return 2
 		}
+		if known.legacy > 0 {
+			fmt.Fprintf(stderr, "validate: --baseline: %s: %d entries name no API and match both; rewrite the file with --write-baseline\n", o.baseline, known.legacy)
+		}
 	}
 	progress := startProgress(stderr, found.inputs, o.quiet)
 	runner.Progress = progress

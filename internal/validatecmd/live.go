@@ -208,7 +208,7 @@ type liveSession struct {
 func (s *liveSession) addChecked(c contract.Checked) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.checked = append(s.checked, Checked{Source: s.source, Entry: c.Index, OperationID: c.OperationID, Findings: c.Findings})
+	s.checked = append(s.checked, Checked{Source: s.source, Entry: c.Index, API: string(s.cfg.api), OperationID: c.OperationID, Findings: c.Findings})
 }
 
 func (s *liveSession) addFindings(fs []contract.Finding) {

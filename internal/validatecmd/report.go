@@ -309,8 +309,9 @@ type junitMessage struct {
 	Text    string `xml:",chardata"`
 }
 
-// WriteJUnit writes a JUnit XML report: a suite per operation, a test case per
-// exchange, failing with its findings; unreadable entries are errors.
+// WriteJUnit writes a JUnit XML report: a suite per API and operation ("affinity
+// getOrganization": both APIs have one of that name), a test case per exchange,
+// failing with its findings; unreadable entries are errors.
 func WriteJUnit(w io.Writer, res Result) error {
 	byEntry := map[string][]contract.Finding{}
 	for _, f := range res.Findings {
@@ -331,6 +332,9 @@ func WriteJUnit(w io.Writer, res Result) error {
 		name := c.OperationID
 		if name == "" {
 			name = "undocumented"
+		}
+		if c.API != "" {
+			name = c.API + " " + name
 		}
 		s := suite(name)
 		k := fmt.Sprintf("%s#%d", c.Source, c.Entry)

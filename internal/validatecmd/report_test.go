@@ -147,3 +147,21 @@ func TestSummaryAndExitStatus(t *testing.T) {
 		}
 	}
 }
+
+// Both APIs' getOrganization are two suites, not one.
+func TestJUnitSuitesPerAPIAndOperation(t *testing.T) {
+	res := Result{Exchanges: []Checked{
+		{Source: "a.har", Entry: 0, API: "affinity", OperationID: "getOrganization"},
+		{Source: "b.har", Entry: 0, API: "apollo", OperationID: "getOrganization", Findings: 1},
+		{Source: "b.har", Entry: 1, API: "apollo", OperationID: "getOrganization"},
+	}, Findings: []contract.Finding{{Source: "b.har", Entry: 0, API: "apollo", OperationID: "getOrganization", Kind: contract.KindBody}}}
+	var out strings.Builder
+	if err := WriteJUnit(&out, res); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<testsuite name="affinity getOrganization" tests="1" failures="0"`, `<testsuite name="apollo getOrganization" tests="2" failures="1"`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("no %s in\n%s", want, out.String())
+		}
+	}
+}

@@ -81,6 +81,7 @@ type Result struct {
 type Checked struct {
 	Source      string
 	Entry       int
+	API         string // the spec the exchange was checked against
 	OperationID string
 	Findings    int
 }
@@ -163,7 +164,7 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 				}
 				mu.Lock()
 				res.Findings = append(res.Findings, findings...)
-				checked = append(checked, Checked{Source: j.ex.Source, Entry: j.ex.Index, OperationID: op, Findings: len(findings)})
+				checked = append(checked, Checked{Source: j.ex.Source, Entry: j.ex.Index, API: string(j.v.API()), OperationID: op, Findings: len(findings)})
 				mu.Unlock()
 			}
 		}()
