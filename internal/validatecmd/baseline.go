@@ -39,7 +39,7 @@ func (e baselineEntry) String() string {
 
 type baseline struct {
 	entries []baselineEntry
-	legacy  int // lines without an API, which match either
+	legacy  int                    // lines without an API, which match either
 	seen    map[baselineEntry]bool // for add, so that reading stays linear
 }
 
