@@ -12,10 +12,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/orgapis/orgapis/specs"
 	"github.com/orgapis/orgapis/wrappers/affinity/affinitytest"
 )
 
@@ -162,4 +164,50 @@ func TestUnknownCommandAndCommandHelp(t *testing.T) {
 	// A path that exists is still checked, and a flag first is still a flag.
 	cli(t, nil, "testdata/recordings").has(t, 1, nil, nil)
 	cli(t, nil, "--format", "json", "testdata/recordings").has(t, 1, nil, nil)
+}
+
+// validate live against what validate mock serves reaches every read operation of
+// the Affinity spec, each answer conforming.
+func TestLiveAgainstTheMockReachesEveryRead(t *testing.T) {
+	fake := affinitytest.NewServer(liveKey)
+	defer fake.Close()
+	fake.Generate(50)
+	affinitySeed{orgLists: 1, personLists: 1, entries: 10, fields: 7}.into(fake)
+	code, out, stderr := live(t, map[string]string{"AFFINITY_API_KEY": liveKey}, "--api", "affinity", "--base-url", fake.URL, "--format", "junit", "--strict")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
+	}
+	called := map[string]bool{}
+	for _, m := range regexp.MustCompile(`<testsuite name="affinity ([A-Za-z]+)"`).FindAllStringSubmatch(out, -1) {
+		called[m[1]] = true
+	}
+	doc, err := specs.Load(t.Context(), specs.Affinity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, item := range doc.Paths.Map() {
+		if op := item.Get; op != nil && !called[op.OperationID] {
+			t.Errorf("%s was not called", op.OperationID)
+		}
+	}
+}
+
+// The mock's seeding flags are bounded and named.
+func TestMockSeedBounds(t *testing.T) {
+	for _, c := range []struct {
+		seed affinitySeed
+		says string
+	}{
+		{affinitySeed{orgLists: 101}, "--lists 101"},
+		{affinitySeed{personLists: -1}, "--person-lists -1"},
+		{affinitySeed{entries: 10001}, "--entries 10001"},
+		{affinitySeed{fields: 8}, "--fields 8"},
+	} {
+		if err := c.seed.check(); err == nil || !strings.Contains(err.Error(), c.says) {
+			t.Errorf("%+v: %v", c.seed, err)
+		}
+	}
+	if err := (affinitySeed{orgLists: 100, personLists: 100, entries: 10000, fields: 7}).check(); err != nil {
+		t.Errorf("at the bounds: %v", err)
+	}
 }

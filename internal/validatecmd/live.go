@@ -32,7 +32,8 @@ from AFFINITY_API_KEY (--api affinity) or APOLLO_API_KEY (--api apollo), and che
 every answer against the spec. Without the key nothing is sent. It never writes.
 Affinity: pages of the organization listing, one organization, the organization
 fields, the field values of that organization, all fields, the lists (the first with
-its fields and a page of its entries), the rate limit and whoami. Apollo: the job postings of --org-id and, only with --allow-credits since they
+its fields, a page of its entries, its first entry, and the changes of its first
+field), the rate limit and whoami. Apollo: the job postings of --org-id and, only with --allow-credits since they
 cost credits, one search page, the enrichment of one company and its complete
 information.
 
@@ -319,10 +320,35 @@ func (s *liveSession) affinity(ctx context.Context, key string, hc *http.Client,
 			_, err := c.GetList(ctx, listID)
 			return err
 		})
+		var entryID int64
 		s.call(ctx, "listListEntries", func(ctx context.Context) error {
-			_, err := c.ListEntryPage(ctx, affinity.ListEntryQuery{ListID: listID, PageSize: 10}, "")
+			p, err := c.ListEntryPage(ctx, affinity.ListEntryQuery{ListID: listID, PageSize: 10}, "")
+			if len(p.ListEntries) > 0 {
+				entryID = p.ListEntries[0].ID
+			}
 			return err
 		})
+		if entryID != 0 {
+			s.call(ctx, "getListEntry", func(ctx context.Context) error {
+				_, err := c.GetListEntry(ctx, listID, entryID)
+				return err
+			})
+		}
+		// The history of the list's first field.
+		var fieldID int64
+		s.call(ctx, "listFields", func(ctx context.Context) error {
+			fields, err := c.ListFields(ctx, affinity.FieldQuery{ListID: listID})
+			if len(fields) > 0 {
+				fieldID = fields[0].ID
+			}
+			return err
+		})
+		if fieldID != 0 {
+			s.call(ctx, "listFieldValueChanges", func(ctx context.Context) error {
+				_, err := c.ListFieldValueChanges(ctx, affinity.FieldValueChangeQuery{FieldID: fieldID})
+				return err
+			})
+		}
 	}
 	s.call(ctx, "getRateLimit", func(ctx context.Context) error {
 		_, err := c.GetQuotas(ctx)

@@ -33,6 +33,11 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	addr := fl.String("addr", "127.0.0.1:0", "address to listen on (port 0 picks a free one)")
 	key := fl.String("key", "mock-key", "the API key the fake accepts")
 	orgs := fl.Int("orgs", 50, "organizations the fake holds, 0 to 100000")
+	var seed affinitySeed
+	fl.IntVar(&seed.orgLists, "lists", 1, "Affinity: organization lists, 0 to 100")
+	fl.IntVar(&seed.personLists, "person-lists", 1, "Affinity: person lists, 0 to 100")
+	fl.IntVar(&seed.entries, "entries", 10, "Affinity: entries in each list, each with a value per field, 0 to 10000")
+	fl.IntVar(&seed.fields, "fields", 7, "Affinity: fields of each list, 0 to 7 (Status, Owner, Amount, Close Date, Notes, Headquarters, Sector)")
 	faults := fl.String("faults", "", "answer the first requests with these faults, in order, comma-separated: 429, 500, 502, 503, 504, cut (body cut short), slow (2 s late), malformed")
 	api, code, done := parseAPIFlags(fl, args, mockUsage, apiName, stdout, stderr)
 	if done {
@@ -40,6 +45,9 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if *orgs < 0 || *orgs > 100000 {
 		return usageFail(stderr, "validate mock", fmt.Errorf("--orgs %d: want 0 to 100000", *orgs))
+	}
+	if err := seed.check(); err != nil {
+		return usageFail(stderr, "validate mock", err)
 	}
 	if strings.TrimSpace(*key) == "" {
 		return usageFail(stderr, "validate mock", fmt.Errorf("--key is empty"))
@@ -58,6 +66,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		fake.Generate(*orgs)
+		seed.into(fake)
 		fake.Fail(queue...)
 		baseURL, env, closeFake = fake.URL, "AFFINITY_API_KEY", fake.Close
 	default:
@@ -76,6 +85,36 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "try: %s=%s validate live --api %s --base-url %s%s\n", env, *key, api, baseURL, hint)
 	<-ctx.Done()
 	return 0
+}
+
+// affinitySeed is what the Affinity mock holds beside its organizations: lists of
+// organizations and of people, with entries, fields and a value per entry and field,
+// so that validate live against it reaches every read operation.
+type affinitySeed struct {
+	orgLists, personLists, entries, fields int
+}
+
+func (a affinitySeed) check() error {
+	switch {
+	case a.orgLists < 0 || a.orgLists > 100:
+		return fmt.Errorf("--lists %d: want 0 to 100", a.orgLists)
+	case a.personLists < 0 || a.personLists > 100:
+		return fmt.Errorf("--person-lists %d: want 0 to 100", a.personLists)
+	case a.entries < 0 || a.entries > 10000:
+		return fmt.Errorf("--entries %d: want 0 to 10000", a.entries)
+	case a.fields < 0 || a.fields > 7:
+		return fmt.Errorf("--fields %d: want 0 to 7", a.fields)
+	}
+	return nil
+}
+
+func (a affinitySeed) into(fake *affinitytest.Server) {
+	for i := range a.orgLists {
+		fake.GenerateList(fmt.Sprintf("Deal Flow %d", i+1), a.entries, a.fields)
+	}
+	for i := range a.personLists {
+		fake.GeneratePersonList(fmt.Sprintf("Contacts %d", i+1), a.entries, a.fields)
+	}
 }
 
 func parseFaults(list string) ([]fakeserver.Fault, error) {

@@ -77,19 +77,7 @@ func (s *Server) GenerateList(name string, entries, fields int) int64 {
 	id := 500 + s.nextListID
 	size := entries
 	l := &fakeList{list: affinityapi.List{ID: id, Type: 1, Name: name, Public: true, OwnerID: 38706, ListSize: &size}}
-	options := []affinityapi.DropdownOption{}
-	for i, status := range []string{"New", "In Progress", "Won"} {
-		rank, color := i, 3
-		options = append(options, affinityapi.DropdownOption{ID: id*100 + int64(i), Text: status, Rank: &rank, Color: &color})
-	}
-	for i := range min(fields, len(listFieldKinds)) {
-		k := listFieldKinds[i]
-		f := affinityapi.Field{ID: id*10 + int64(i), Name: k.name, ValueType: k.valueType, DropdownOptions: []affinityapi.DropdownOption{}, ListID: &id}
-		if k.valueType == 7 {
-			f.DropdownOptions = options
-		}
-		l.fields = append(l.fields, f)
-	}
+	options := s.addColumns(l, id, fields)
 	for i := range entries {
 		orgID := s.nextID
 		s.nextID++
@@ -105,6 +93,60 @@ func (s *Server) GenerateList(name string, entries, fields int) int64 {
 	s.lists[id] = l
 	s.listOrder = append(s.listOrder, id)
 	return id
+}
+
+// GeneratePersonList makes a person list named name with entries made-up people and
+// fields columns (up to 7, as GenerateList's), each entry with one value per column,
+// and returns the list's id. People's ids start at 3,000,000, apart from
+// organizations', so that a value keyed by a person's id is never an organization's.
+func (s *Server) GeneratePersonList(name string, entries, fields int) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextListID++
+	id := 500 + s.nextListID
+	size := entries
+	l := &fakeList{list: affinityapi.List{ID: id, Type: 0, Name: name, Public: true, OwnerID: 38706, ListSize: &size}}
+	options := s.addColumns(l, id, fields)
+	for i := range entries {
+		s.nextPersonID++
+		pid := 3000000 + s.nextPersonID
+		first, last, email := "Person", fmt.Sprint(pid), fmt.Sprintf("person%d@example.com", pid)
+		person := affinityapi.Person{ID: &pid, FirstName: &first, LastName: &last, PrimaryEmail: &email, Emails: &[]string{email}}
+		s.nextEntryID++
+		creator, entityType := int64(38706), 0
+		e := affinityapi.ListEntry{ID: 90000 + s.nextEntryID, ListID: id, CreatorID: &creator, EntityID: pid, EntityType: &entityType,
+			CreatedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Minute)}
+		var entity affinityapi.ListEntry_Entity
+		_ = entity.FromPerson(person)
+		e.Entity = &entity
+		l.entries = append(l.entries, e)
+		for j, f := range l.fields {
+			raw, _ := json.Marshal(listFieldKinds[j].value(i, options))
+			s.setValue(f.ID, pid, &e.ID, raw)
+		}
+	}
+	s.lists[id] = l
+	s.listOrder = append(s.listOrder, id)
+	return id
+}
+
+// addColumns gives l its first n columns of listFieldKinds and returns the Status
+// options; it needs s.mu.
+func (s *Server) addColumns(l *fakeList, id int64, n int) []affinityapi.DropdownOption {
+	options := []affinityapi.DropdownOption{}
+	for i, status := range []string{"New", "In Progress", "Won"} {
+		rank, color := i, 3
+		options = append(options, affinityapi.DropdownOption{ID: id*100 + int64(i), Text: status, Rank: &rank, Color: &color})
+	}
+	for i := range min(n, len(listFieldKinds)) {
+		k := listFieldKinds[i]
+		f := affinityapi.Field{ID: id*10 + int64(i), Name: k.name, ValueType: k.valueType, DropdownOptions: []affinityapi.DropdownOption{}, ListID: &id}
+		if k.valueType == 7 {
+			f.DropdownOptions = options
+		}
+		l.fields = append(l.fields, f)
+	}
+	return options
 }
 
 func (s *Server) newEntry(l *fakeList, org affinityapi.Organization, at time.Time) affinityapi.ListEntry {

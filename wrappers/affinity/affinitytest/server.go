@@ -41,6 +41,7 @@ type Server struct {
 	valueOrder                                         []int64
 	changes                                            []fieldValueChange
 	nextListID, nextEntryID, nextValueID, nextChangeID int64
+	nextPersonID                                       int64
 }
 
 // Request is what the fake recorded of one request it received.
