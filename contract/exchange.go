@@ -20,6 +20,9 @@ type Exchange struct {
 	// position in it (from 0), for reports.
 	Source string
 	Index  int
+	// Line is the line of Source the exchange starts on (from 1), for the formats that
+	// have lines (HAR, JSON lines); 0 when unknown.
+	Line int
 	// API is the API the recording says the exchange belongs to (a HAR entry's
 	// comment, see APIComment), or empty.
 	API string
@@ -48,8 +51,10 @@ const (
 // Finding is one disagreement between an exchange and the spec. Every field is always
 // present in JSON, empty when it does not apply.
 type Finding struct {
-	Source      string `json:"source"`
-	Entry       int    `json:"entry"`
+	Source string `json:"source"`
+	Entry  int    `json:"entry"`
+	// Line is the line of Source the exchange starts on, when its format has lines.
+	Line        int    `json:"line,omitempty"`
 	API         string `json:"api"`
 	OperationID string `json:"operation_id"`
 	Method      string `json:"method"`

@@ -73,6 +73,11 @@ func readHAR(source string, r io.Reader, entryLimit int) iter.Seq2[Exchange, err
 			return
 		}
 		for i := 0; ; i++ {
+			if _, err := s.skipSpace(); err != nil {
+				fail(i, fmt.Errorf("broken JSON, reading stops here: %w", err))
+				return
+			}
+			line := s.line + 1 // where the entry starts
 			raw, err := s.value(entryLimit)
 			var tooLarge *valueTooLargeError
 			switch {
@@ -85,6 +90,7 @@ func readHAR(source string, r io.Reader, entryLimit int) iter.Seq2[Exchange, err
 				return
 			default:
 				ex, err := decodeHAREntry(source, i, raw)
+				ex.Line = line
 				if err != nil {
 					if !fail(i, err) {
 						return

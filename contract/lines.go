@@ -33,8 +33,10 @@ type lineExchange struct {
 func ReadLines(source string, r io.Reader) iter.Seq2[Exchange, error] {
 	return func(yield func(Exchange, error) bool) {
 		br := bufio.NewReaderSize(r, 64<<10)
+		lineNo := 0
 		for i := 0; ; i++ {
 			line, err := readLine(br, maxLineBytes)
+			lineNo++
 			if err == io.EOF {
 				return
 			}
@@ -53,6 +55,7 @@ func ReadLines(source string, r io.Reader) iter.Seq2[Exchange, error] {
 				continue
 			}
 			ex, err := parseLine(source, i, line)
+			ex.Line = lineNo
 			if err != nil {
 				if !yield(Exchange{}, &EntryError{Source: source, Index: i, Err: err}) {
 					return

@@ -14,6 +14,9 @@ import (
 // to cut a recording into entries, so that memory follows the limit, not the input.
 type rawScanner struct {
 	br *bufio.Reader
+	// line counts the newlines consumed, so that a reader can say on which line of its
+	// file a value starts (line+1).
+	line int
 }
 
 func newRawScanner(r io.Reader) *rawScanner {
@@ -42,7 +45,10 @@ func (s *rawScanner) skipSpace() (byte, error) {
 			return 0, err
 		}
 		switch c {
-		case ' ', '\t', '\r', '\n':
+		case '\n':
+			s.line++
+			continue
+		case ' ', '\t', '\r':
 			continue
 		}
 		return c, s.br.UnreadByte()
@@ -186,6 +192,7 @@ func (s *rawScanner) value(limit int) ([]byte, error) {
 				parts = append(parts, bytes.Clone(chunk[:take]))
 			}
 		}
+		s.line += bytes.Count(chunk[:take], []byte{'\n'})
 		if _, err := s.br.Discard(take); err != nil {
 			return nil, err
 		}

@@ -332,3 +332,32 @@ func TestStatusAndSizeBounds(t *testing.T) {
 		t.Error("checkSize does not end at MaxBodyBytes")
 	}
 }
+
+// Each exchange knows the line of its file it starts on, counting blank lines and
+// entries spread over several lines.
+func TestExchangesKnowTheirLines(t *testing.T) {
+	entry := `{"request":{"method":"GET","url":"https://api.affinity.co/lists","headers":[]},` + "\n" +
+		`"response":{"status":200,"headers":[],"content":{"mimeType":"application/json","text":"[]"}}}`
+	har := "{\"log\": {\"version\": \"1.2\",\n\"entries\": [\n" + entry + ",\n\n  " + entry + "\n]}}\n"
+	var lines []int
+	for ex, err := range ReadHAR("a.har", strings.NewReader(har)) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, ex.Line)
+	}
+	if fmt.Sprint(lines) != "[3 6]" {
+		t.Errorf("HAR lines %v, want [3 6]", lines)
+	}
+	line := `{"method":"GET","url":"https://api.affinity.co/lists","status":200,"response_body":[]}`
+	jsonl := line + "\n\n\n" + line + "\n" + "not json\n" + line + "\n"
+	lines = nil
+	for ex, err := range ReadLines("a.jsonl", strings.NewReader(jsonl)) {
+		if err == nil {
+			lines = append(lines, ex.Line)
+		}
+	}
+	if fmt.Sprint(lines) != "[1 4 6]" {
+		t.Errorf("JSON-lines lines %v, want [1 4 6]", lines)
+	}
+}

@@ -64,7 +64,7 @@ func (v *Validator) base(ex Exchange) Finding {
 
 // locate finds the operation of ex and describes ex for findings.
 func (v *Validator) locate(ex Exchange) (Finding, *route) {
-	f := Finding{Source: ex.Source, Entry: ex.Index, API: string(v.api), Method: ex.Method, Status: ex.Status}
+	f := Finding{Source: ex.Source, Entry: ex.Index, Line: ex.Line, API: string(v.api), Method: ex.Method, Status: ex.Status}
 	if ex.URL != nil {
 		f.Path = ex.URL.Path
 	}

@@ -303,32 +303,44 @@ func TestSARIF(t *testing.T) {
 	}
 	run := runs[0].(map[string]any)
 	driver := run["tool"].(map[string]any)["driver"].(map[string]any)
-	if driver["name"] == "" {
-		t.Error("tool.driver.name is empty")
+	if driver["name"] == "" || driver["version"] == "" || driver["informationUri"] == "" {
+		t.Errorf("tool.driver = %v", driver)
+	}
+	if base := run["originalUriBaseIds"].(map[string]any)[sarifModuleBase].(map[string]any)["uri"].(string); !strings.HasPrefix(base, "https://github.com/orgapis/orgapis/blob/") {
+		t.Errorf("%s = %q", sarifModuleBase, base)
 	}
 	rules := map[string]bool{}
 	for _, rule := range driver["rules"].([]any) {
-		rules[rule.(map[string]any)["id"].(string)] = true
-	}
-	specLines := map[string][]string{}
-	for _, api := range []string{"affinity", "apollo"} {
-		data, err := os.ReadFile(filepath.Join(root, "specs", api+".yaml"))
-		if err != nil {
-			t.Fatal(err)
+		r := rule.(map[string]any)
+		if r["help"].(map[string]any)["text"] == "" {
+			t.Errorf("rule %v has no help", r["id"])
 		}
-		specLines["specs/"+api+".yaml"] = strings.Split(string(data), "\n")
+		rules[r["id"].(string)] = true
 	}
-	lineOf := func(res map[string]any) (string, string) {
-		loc := res["locations"].([]any)[0].(map[string]any)["physicalLocation"].(map[string]any)
-		uri := loc["artifactLocation"].(map[string]any)["uri"].(string)
-		region, _ := loc["region"].(map[string]any)
-		if region == nil {
-			return uri, ""
+	fileLines := map[string][]string{}
+	lineIn := func(file string, n int) string {
+		if _, ok := fileLines[file]; !ok {
+			data, err := os.ReadFile(filepath.Join(root, file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			fileLines[file] = strings.Split(string(data), "\n")
 		}
-		n := int(region["startLine"].(float64))
-		return uri, strings.TrimSpace(specLines[uri][n-1])
+		if n < 1 || n > len(fileLines[file]) {
+			return ""
+		}
+		return strings.TrimSpace(fileLines[file][n-1])
 	}
-	want := map[string]string{ // a finding's text -> the spec line it must point at
+	place := func(loc map[string]any) (uri, base string, line int) {
+		phys := loc["physicalLocation"].(map[string]any)
+		art := phys["artifactLocation"].(map[string]any)
+		base, _ = art["uriBaseId"].(string)
+		if region, _ := phys["region"].(map[string]any); region != nil {
+			line = int(region["startLine"].(float64))
+		}
+		return art["uri"].(string), base, line
+	}
+	want := map[string]string{ // a finding's text -> the spec line its related location must name
 		"affinity.har#2 200 body /domain":              "domain:",
 		"affinity.har#4 409 undocumented-status":       "responses:",
 		"apollo.yaml#1 200 body /pagination/page":      "page:",
@@ -347,18 +359,30 @@ func TestSARIF(t *testing.T) {
 		if !rules[res["ruleId"].(string)] || text == "" {
 			t.Errorf("result without a known rule or a message: %v", res)
 		}
-		for prefix, line := range want {
+		// The primary location is the recording, in the user's tree; in formats with
+		// lines, at the line its entry starts on.
+		uri, base, line := place(res["locations"].([]any)[0].(map[string]any))
+		if !strings.HasPrefix(uri, "testdata/recordings/") || base != "" {
+			t.Errorf("%s: primary location %s (base %q), want the recording", text, uri, base)
+		}
+		if strings.HasSuffix(uri, ".jsonl") && !strings.HasPrefix(lineIn(uri, line), `{"method"`) {
+			t.Errorf("%s: line %d of %s is %q, not its exchange", text, line, uri, lineIn(uri, line))
+		}
+		if strings.HasSuffix(uri, ".har") && !strings.HasPrefix(lineIn(uri, line), "{") {
+			t.Errorf("%s: line %d of %s is %q, not an entry's start", text, line, uri, lineIn(uri, line))
+		}
+		related := res["relatedLocations"].([]any)[0].(map[string]any)
+		specURI, specBase, specLine := place(related)
+		if !strings.HasPrefix(specURI, "specs/") || specBase != sarifModuleBase {
+			t.Errorf("%s: related location %s (base %q), want the module's spec", text, specURI, specBase)
+		}
+		for prefix, decl := range want {
 			if strings.Contains(text, prefix) {
-				uri, got := lineOf(res)
-				if !strings.HasPrefix(uri, "specs/") || !strings.HasPrefix(got, line) {
-					t.Errorf("%s points at %s %q, want a line starting %q", prefix, uri, got, line)
+				if got := lineIn(specURI, specLine); !strings.HasPrefix(got, decl) {
+					t.Errorf("%s points at %s:%d %q, want a line starting %q", prefix, specURI, specLine, got, decl)
 				}
 				delete(want, prefix)
 			}
-		}
-		related := res["relatedLocations"].([]any)[0].(map[string]any)
-		if uri := related["physicalLocation"].(map[string]any)["artifactLocation"].(map[string]any)["uri"]; !strings.HasPrefix(uri.(string), "testdata/recordings/") {
-			t.Errorf("related location = %v, want the recording", uri)
 		}
 	}
 	for prefix := range want {

@@ -4,19 +4,29 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/orgapis/orgapis/contract"
+	"github.com/orgapis/orgapis/internal/version"
 	"github.com/orgapis/orgapis/specs"
 	"gopkg.in/yaml.v3"
 )
 
 // SARIF 2.1.0, the format code-scanning tools read. Each finding's primary location is
-// the line of the spec that declares what the traffic broke (the schema member, the
-// response, the parameter or the operation), so the annotation lands where the
-// contract is written; the recording and entry are a related location.
+// the recording, in the user's repository, at the line its exchange starts on (HAR and
+// JSON lines have lines), so that code-scanning UIs can place it. The line of the spec
+// that declares what the traffic broke (the schema member, the response, the parameter
+// or the operation) is a related location: the embedded spec under the uriBaseId
+// ORGAPIS_MODULE, which stands for this module's source at its version, or the file
+// given with --spec as the user named it. A finding without a recording (validate live
+// without --record) has the spec as its primary location.
+
+// sarifModuleBase is the uriBaseId of the embedded specs' paths.
+const sarifModuleBase = "ORGAPIS_MODULE"
 
 type sarifLog struct {
 	Version string     `json:"version"`
@@ -25,8 +35,14 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool    sarifTool     `json:"tool"`
-	Results []sarifResult `json:"results"`
+	Tool               sarifTool                   `json:"tool"`
+	OriginalURIBaseIDs map[string]sarifArtifactRef `json:"originalUriBaseIds,omitempty"`
+	Results            []sarifResult               `json:"results"`
+}
+
+type sarifArtifactRef struct {
+	URI         string        `json:"uri"`
+	Description *sarifMessage `json:"description,omitempty"`
 }
 
 type sarifTool struct {
@@ -35,13 +51,21 @@ type sarifTool struct {
 
 type sarifDriver struct {
 	Name           string      `json:"name"`
+	Version        string      `json:"version"`
 	InformationURI string      `json:"informationUri"`
 	Rules          []sarifRule `json:"rules"`
 }
 
 type sarifRule struct {
-	ID               string       `json:"id"`
-	ShortDescription sarifMessage `json:"shortDescription"`
+	ID                   string       `json:"id"`
+	ShortDescription     sarifMessage `json:"shortDescription"`
+	FullDescription      sarifMessage `json:"fullDescription"`
+	Help                 sarifMessage `json:"help"`
+	DefaultConfiguration sarifConfig  `json:"defaultConfiguration"`
+}
+
+type sarifConfig struct {
+	Level string `json:"level"`
 }
 
 type sarifMessage struct {
@@ -50,6 +74,7 @@ type sarifMessage struct {
 
 type sarifResult struct {
 	RuleID           string          `json:"ruleId"`
+	RuleIndex        int             `json:"ruleIndex"`
 	Level            string          `json:"level"`
 	BaselineState    string          `json:"baselineState,omitempty"`
 	Message          sarifMessage    `json:"message"`
@@ -69,24 +94,48 @@ type sarifPhysicalLocation struct {
 }
 
 type sarifArtifact struct {
-	URI string `json:"uri"`
+	URI       string `json:"uri"`
+	URIBaseID string `json:"uriBaseId,omitempty"`
 }
 
 type sarifRegion struct {
 	StartLine int `json:"startLine"`
 }
 
-// sarifRules describes each kind of finding.
+// sarifRules describes each kind of finding: what it means and what to do about it.
 var sarifRules = []sarifRule{
-	{contract.KindUndocumentedEndpoint, sarifMessage{"The request matches no operation of the spec."}},
-	{contract.KindUndocumentedStatus, sarifMessage{"The operation does not document the response status."}},
-	{contract.KindContentType, sarifMessage{"The response's media type is not documented for its status."}},
-	{contract.KindHeader, sarifMessage{"A documented response header is missing or has a bad value."}},
-	{contract.KindBody, sarifMessage{"The response body breaks its schema."}},
-	{contract.KindUndocumentedField, sarifMessage{"The body holds a member its schema does not describe."}},
-	{contract.KindRequest, sarifMessage{"The request breaks the spec."}},
-	{contract.KindUnreadable, sarifMessage{"An input or entry could not be read."}},
-	{KindCallFailed, sarifMessage{"A call of validate live failed."}},
+	rule(contract.KindUndocumentedEndpoint, "The request matches no operation of the spec.",
+		"The method and path of the request match no operation the spec declares.",
+		"The service answers a call the spec does not describe. If the call is meant, add the operation to the spec (validate propose suggests one); if not, fix the client that made it."),
+	rule(contract.KindUndocumentedStatus, "The operation does not document the response status.",
+		"The response's status code is not among the operation's responses and there is no default response.",
+		"Document the status in the operation's responses with the body the service sends, or find out why the service answered it."),
+	rule(contract.KindContentType, "The response's media type is not documented for its status.",
+		"The Content-Type of the response is not a media type of the documented response.",
+		"Add the media type to the response's content, or fix the service or proxy that changed it."),
+	rule(contract.KindHeader, "A documented response header is missing or has a bad value.",
+		"A header the response declares is absent, or its value breaks the header's schema.",
+		"Make the header optional in the spec if the service leaves it out, or widen its schema to the values it sends."),
+	rule(contract.KindBody, "The response body breaks its schema.",
+		"A member of the response body has a type, format, enumeration or bound its schema does not allow, or a required member is missing.",
+		"Compare the found value with the schema at the pointer: widen the schema (a type, nullable) if the service really sends it, or report the service's answer as a bug."),
+	rule(contract.KindUndocumentedField, "The body holds a member its schema does not describe.",
+		"With --strict, a member of the body is not among its schema's properties.",
+		"Add the member to the schema, with its type, if clients may rely on it; otherwise accept it in a baseline."),
+	rule(contract.KindRequest, "The request breaks the spec.",
+		"With --requests, a query parameter or a JSON request body breaks the operation's parameters or request body.",
+		"Fix the client that sent the request, or the spec if the service accepts it."),
+	rule(contract.KindUnreadable, "An input or entry could not be read.",
+		"A file, or an entry of one, is not a recording the command reads, or is broken or over a limit.",
+		"Fix or remove the input; the message says what is wrong and where."),
+	rule(KindCallFailed, "A call of validate live failed.",
+		"validate live could not complete a call: the service refused it, timed out, or answered something the client cannot decode.",
+		"The message names the call and the reason; a refused key names the variable to set."),
+}
+
+func rule(id, short, full, help string) sarifRule {
+	return sarifRule{ID: id, ShortDescription: sarifMessage{short}, FullDescription: sarifMessage{full}, Help: sarifMessage{help},
+		DefaultConfiguration: sarifConfig{Level: "error"}}
 }
 
 // WriteSARIF writes the report as a SARIF 2.1.0 log.
@@ -100,29 +149,46 @@ func WriteSARIF(w io.Writer, res Result) error {
 		locators[api] = l
 		return l
 	}
+	ruleIndex := map[string]int{}
+	for i, r := range sarifRules {
+		ruleIndex[r.ID] = i
+	}
+	v := version.String()
 	run := sarifRun{
-		Tool:    sarifTool{Driver: sarifDriver{Name: "orgapis validate", InformationURI: "https://github.com/orgapis/orgapis", Rules: sarifRules}},
+		Tool: sarifTool{Driver: sarifDriver{Name: "orgapis validate", Version: v, InformationURI: "https://github.com/orgapis/orgapis", Rules: sarifRules}},
+		OriginalURIBaseIDs: map[string]sarifArtifactRef{sarifModuleBase: {URI: moduleSourceURI(v),
+			Description: &sarifMessage{"The orgapis module's source at the version of validate that wrote this log; the embedded specs are under specs/."}}},
 		Results: []sarifResult{},
 	}
 	for _, f := range res.Findings {
-		r := sarifResult{RuleID: f.Kind, Level: "error", Message: sarifMessage{textLine(f)}}
+		r := sarifResult{RuleID: f.Kind, RuleIndex: ruleIndex[f.Kind], Level: "error", Message: sarifMessage{textLine(f)}}
 		if f.Known {
 			r.Level, r.BaselineState = "note", "unchanged"
 		}
-		recording := sarifLocation{PhysicalLocation: sarifPhysicalLocation{ArtifactLocation: sarifArtifact{URI: f.Source}}}
-		if f.Entry >= 0 {
-			recording.Message = &sarifMessage{fmt.Sprintf("entry %d of the recording", f.Entry)}
-		}
+		var spec *sarifLocation
 		if l := locator(f.API); f.API != "" && l != nil {
-			spec := sarifLocation{PhysicalLocation: sarifPhysicalLocation{ArtifactLocation: sarifArtifact{URI: l.file}}}
+			spec = &sarifLocation{PhysicalLocation: sarifPhysicalLocation{ArtifactLocation: l.artifact}, Message: &sarifMessage{"what the spec declares"}}
 			if line := l.locate(f); line > 0 {
 				spec.PhysicalLocation.Region = &sarifRegion{StartLine: line}
 			}
-			recording.ID = 1
-			r.Locations = []sarifLocation{spec}
-			r.RelatedLocations = []sarifLocation{recording}
-		} else {
+		}
+		if uri, ok := recordingURI(f.Source); ok {
+			recording := sarifLocation{PhysicalLocation: sarifPhysicalLocation{ArtifactLocation: sarifArtifact{URI: uri}}}
+			if f.Line > 0 {
+				recording.PhysicalLocation.Region = &sarifRegion{StartLine: f.Line}
+			}
+			if f.Entry >= 0 {
+				recording.Message = &sarifMessage{fmt.Sprintf("entry %d of the recording", f.Entry)}
+			}
 			r.Locations = []sarifLocation{recording}
+			if spec != nil {
+				spec.ID = 1
+				r.RelatedLocations = []sarifLocation{*spec}
+			}
+		} else if spec != nil {
+			r.Locations = []sarifLocation{*spec}
+		} else {
+			r.Locations = []sarifLocation{{PhysicalLocation: sarifPhysicalLocation{ArtifactLocation: sarifArtifact{URI: "specs/" + f.API + ".yaml", URIBaseID: sarifModuleBase}}}}
 		}
 		run.Results = append(run.Results, r)
 	}
@@ -131,10 +197,41 @@ func WriteSARIF(w io.Writer, res Result) error {
 	return enc.Encode(sarifLog{Version: "2.1.0", Schema: "https://json.schemastore.org/sarif-2.1.0.json", Runs: []sarifRun{run}})
 }
 
+// moduleSourceURI is where the module's source can be read at version v: its tag, or
+// main for a build that is not of a release.
+func moduleSourceURI(v string) string {
+	ref := "main"
+	if strings.HasPrefix(v, "v") && !strings.Contains(v, "-0.") && !strings.Contains(v, "+") && !strings.HasPrefix(v, "v0.0.0-") {
+		ref = v
+	}
+	return "https://github.com/orgapis/orgapis/blob/" + ref + "/"
+}
+
+// recordingURI is a finding's source as a URI relative to the working directory, and
+// whether the source is a file at all (not standard input or live traffic).
+func recordingURI(source string) (string, bool) {
+	if source == "" || source == "-" || source == "live" || source == "transport" {
+		return "", false
+	}
+	path := source
+	if filepath.IsAbs(path) {
+		if wd, err := os.Getwd(); err == nil {
+			if rel, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(rel, "..") {
+				path = rel
+			}
+		}
+	}
+	u := url.URL{Path: filepath.ToSlash(path)}
+	if filepath.IsAbs(path) {
+		u.Scheme = "file"
+	}
+	return u.String(), true
+}
+
 // specLocator finds the line of a spec that declares what a finding is about.
 type specLocator struct {
-	file string
-	root *yaml.Node // the document's top mapping
+	artifact sarifArtifact // the spec, for a SARIF location
+	root     *yaml.Node    // the document's top mapping
 }
 
 // newSpecLocator reads the spec of api: the file given with --spec, or the embedded one,
@@ -142,17 +239,19 @@ type specLocator struct {
 func newSpecLocator(api, file string) *specLocator {
 	var src []byte
 	var err error
+	var artifact sarifArtifact
 	if file != "" {
 		src, err = os.ReadFile(file)
+		artifact.URI, _ = recordingURI(file)
 	} else {
 		a, perr := specs.ParseAPI(api)
 		if perr != nil {
 			return nil
 		}
 		src, err = specs.Source(a)
-		file = "specs/" + a.File()
+		artifact = sarifArtifact{URI: "specs/" + a.File(), URIBaseID: sarifModuleBase}
 	}
-	l := &specLocator{file: file}
+	l := &specLocator{artifact: artifact}
 	var doc yaml.Node
 	if err == nil && yaml.Unmarshal(src, &doc) == nil && len(doc.Content) > 0 {
 		l.root = doc.Content[0]

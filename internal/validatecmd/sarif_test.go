@@ -3,6 +3,7 @@ package validatecmd
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -83,14 +84,16 @@ func get2(n *yaml.Node, keys ...string) (k, v *yaml.Node) {
 	return k, v
 }
 
-// Each result: its level by whether a baseline knows it, the spec line as its location
-// when the finding names an API, and the recording (with its entry) beside it.
+// Each result: its level by whether a baseline knows it, the recording (with its entry
+// and line) as its location, and the spec line beside it when the finding names an API;
+// without a recording, the spec is the location.
 func TestWriteSARIFResults(t *testing.T) {
 	res := Result{Findings: []contract.Finding{
-		{Source: "a.har", Entry: 0, API: "affinity", OperationID: "getOrganization", Status: 200, Kind: contract.KindUndocumentedStatus},
+		{Source: "a.har", Entry: 0, Line: 7, API: "affinity", OperationID: "getOrganization", Status: 200, Kind: contract.KindUndocumentedStatus},
 		{Source: "a.har", Entry: 1, API: "affinity", OperationID: "getOrganization", Status: 200, Kind: contract.KindUndocumentedStatus, Known: true},
 		{Source: "b.har", Entry: -1, Kind: contract.KindUnreadable, Found: "broken"},
 		{Source: "c.har", Entry: 2, API: "graphql", Kind: contract.KindBody},
+		{Source: "live", Entry: 3, API: "affinity", OperationID: "getOrganization", Status: 409, Kind: contract.KindUndocumentedStatus},
 	}}
 	var out strings.Builder
 	if err := WriteSARIF(&out, res); err != nil {
@@ -105,19 +108,26 @@ func TestWriteSARIFResults(t *testing.T) {
 			}
 		}
 	}
-	if err := json.Unmarshal([]byte(out.String()), &log); err != nil || len(log.Runs) != 1 || len(log.Runs[0].Results) != 4 {
+	if err := json.Unmarshal([]byte(out.String()), &log); err != nil || len(log.Runs) != 1 || len(log.Runs[0].Results) != 5 {
 		t.Fatalf("%v:\n%s", err, out.String())
 	}
 	r := log.Runs[0].Results
 	if r[0].Level != "error" || r[0].BaselineState != "" || r[1].Level != "note" || r[1].BaselineState != "unchanged" {
 		t.Errorf("levels: %+v %+v", r[0], r[1])
 	}
-	if loc := r[0].Locations[0].PhysicalLocation; loc.ArtifactLocation.URI != "specs/affinity.yaml" || loc.Region == nil || loc.Region.StartLine < 1 {
-		t.Errorf("spec location = %+v", loc)
+	if loc := r[0].Locations[0]; loc.PhysicalLocation.ArtifactLocation != (sarifArtifact{URI: "a.har"}) || loc.PhysicalLocation.Region == nil ||
+		loc.PhysicalLocation.Region.StartLine != 7 || loc.Message == nil || loc.Message.Text != "entry 0 of the recording" {
+		t.Errorf("recording location = %+v", loc)
 	}
-	if rel := r[0].RelatedLocations; len(rel) != 1 || rel[0].ID != 1 || rel[0].PhysicalLocation.ArtifactLocation.URI != "a.har" ||
-		rel[0].Message == nil || rel[0].Message.Text != "entry 0 of the recording" {
-		t.Errorf("recording location = %+v", rel)
+	if rel := r[0].RelatedLocations; len(rel) != 1 || rel[0].ID != 1 || rel[0].PhysicalLocation.ArtifactLocation != (sarifArtifact{URI: "specs/affinity.yaml", URIBaseID: sarifModuleBase}) ||
+		rel[0].PhysicalLocation.Region == nil || rel[0].PhysicalLocation.Region.StartLine < 1 {
+		t.Errorf("spec location = %+v", rel)
+	}
+	if r[1].Locations[0].PhysicalLocation.Region != nil {
+		t.Errorf("a recording without a line has a region: %+v", r[1].Locations[0])
+	}
+	if loc := r[4].Locations; len(loc) != 1 || loc[0].PhysicalLocation.ArtifactLocation.URIBaseID != sarifModuleBase || r[4].RelatedLocations != nil {
+		t.Errorf("live traffic: locations %+v, related %+v", loc, r[4].RelatedLocations)
 	}
 	for i, want := range map[int]string{2: "b.har", 3: "c.har"} {
 		if locs := r[i].Locations; len(locs) != 1 || locs[0].PhysicalLocation.ArtifactLocation.URI != want || r[i].RelatedLocations != nil {
@@ -126,5 +136,31 @@ func TestWriteSARIFResults(t *testing.T) {
 	}
 	if r[2].Locations[0].Message != nil {
 		t.Errorf("a whole file's location names an entry: %+v", r[2].Locations[0].Message)
+	}
+}
+
+func TestSARIFURIs(t *testing.T) {
+	wd, _ := os.Getwd()
+	for _, c := range []struct {
+		source, uri string
+		ok          bool
+	}{
+		{"testdata/a.har", "testdata/a.har", true},
+		{filepath.Join(wd, "sub", "b.har"), "sub/b.har", true},
+		{"/elsewhere/c.har", "file:///elsewhere/c.har", true},
+		{"dir with space/d.jsonl", "dir%20with%20space/d.jsonl", true},
+		{"-", "", false},
+		{"live", "", false},
+		{"", "", false},
+	} {
+		if uri, ok := recordingURI(c.source); uri != c.uri || ok != c.ok {
+			t.Errorf("recordingURI(%q) = %q, %v; want %q, %v", c.source, uri, ok, c.uri, c.ok)
+		}
+	}
+	for v, want := range map[string]string{"v0.1.0": "v0.1.0", "v1.2.3": "v1.2.3", "devel+abc-dirty": "main",
+		"v0.0.0-20261201194205-17470adbc787+dirty": "main", "v0.1.1-0.20261201-abcdef": "main"} {
+		if got := moduleSourceURI(v); got != "https://github.com/orgapis/orgapis/blob/"+want+"/" {
+			t.Errorf("moduleSourceURI(%q) = %q", v, got)
+		}
 	}
 }
