@@ -81,7 +81,9 @@ func TestSARIFIsValidAgainstTheOfficialSchema(t *testing.T) {
 			if err != nil || len(report.Runs) != 1 {
 				t.Errorf("go-sarif reads it as %v, %v", report, err)
 			}
-			var log struct{ Runs []struct{ Results []json.RawMessage } }
+			var log struct {
+				Runs []struct{ Results []json.RawMessage }
+			}
 			if json.Unmarshal([]byte(out), &log) != nil || (name != "no findings" && len(log.Runs[0].Results) == 0) {
 				t.Errorf("no results in %s", name)
 			}
