@@ -362,6 +362,8 @@ func branchFindings(base Finding, kind, at string, e *openapi3.SchemaError, dept
 		return nil
 	}
 	var all, closest []Finding
+	var expectations []string // each branch's, when every one fails at the value itself
+	atValue := true
 	for _, b := range branches {
 		if b.Value == nil {
 			continue
@@ -372,14 +374,42 @@ func branchFindings(base Finding, kind, at string, e *openapi3.SchemaError, dept
 		}
 		fs := composedFindings(base, kind, at, err, depth+1)
 		all = append(all, fs...)
-		if closest == nil || len(fs) < len(closest) {
+		// The closest branch has the fewest findings; between equals, one whose findings
+		// are all inside the value (its type fits) beats one that refuses the value whole.
+		if closest == nil || len(fs) < len(closest) || (len(fs) == len(closest) && refusesWhole(closest, at) && !refusesWhole(fs, at)) {
 			closest = fs
+		}
+		if len(fs) != 1 || fs[0].Pointer != at {
+			atValue = false
+		} else if !slices.Contains(expectations, fs[0].Expected) {
+			expectations = append(expectations, fs[0].Expected)
 		}
 	}
 	if e.SchemaField == "allOf" {
 		return all
 	}
+	if atValue && len(expectations) > 1 {
+		// The value fits no branch at all (a boolean where a number, a string or an
+		// object would do): one finding that names what each branch accepts, not the
+		// first branch's alone.
+		f := closest[0]
+		if e.Schema.Nullable {
+			expectations = append(expectations, "null")
+		}
+		f.Expected = strings.Join(expectations, " or ")
+		return []Finding{f}
+	}
 	return closest
+}
+
+// refusesWhole reports whether any of fs is at the value itself rather than inside it.
+func refusesWhole(fs []Finding, at string) bool {
+	for _, f := range fs {
+		if f.Pointer == at {
+			return true
+		}
+	}
+	return false
 }
 
 func describe(e *openapi3.SchemaError) (expected, found string) {

@@ -466,3 +466,55 @@ func TestBrief(t *testing.T) {
 		}
 	}
 }
+
+// Real enrichment answers carry null for the two org-chart flags; the spec allows it,
+// and a value of another type is still a finding.
+func TestEnrichmentOrgChartFlagsMayBeNull(t *testing.T) {
+	v := validator(t, specs.Apollo)
+	for _, c := range []struct {
+		flags    string
+		findings int
+	}{
+		{`"org_chart_removed":null,"org_chart_show_department_filter":null`, 0},
+		{`"org_chart_removed":false,"org_chart_show_department_filter":true`, 0},
+		{`"org_chart_removed":"no","org_chart_show_department_filter":null`, 1},
+	} {
+		body := `{"organization":{"id":"5e66b6381e05b4008c8331b8","name":"Apollo",` + c.flags + `}}`
+		fs := v.Validate(exchange("GET", "https://api.apollo.io/api/v1/organizations/enrich?domain=apollo.io", 200, "application/json", body))
+		if len(fs) != c.findings {
+			t.Errorf("%s: %d findings %v, want %d", c.flags, len(fs), fs, c.findings)
+		}
+	}
+}
+
+// A value that fits no branch of an anyOf is one finding naming what every branch
+// accepts; a value that fits a branch but for one member is that member's finding.
+func TestAnyOfFindingNamesEveryBranch(t *testing.T) {
+	v := validator(t, specs.Affinity, CheckRequests())
+	check := func(value string) []Finding {
+		ex := exchange("POST", "https://api.affinity.co/field-values", 200, "application/json",
+			`{"id":1,"field_id":2,"entity_id":3,"list_entry_id":null,"value":"x","created_at":"2026-01-01T00:00:00Z","updated_at":null}`)
+		ex.RequestHeader.Set("Content-Type", "application/json")
+		ex.RequestBody = []byte(`{"field_id":2,"entity_id":3,"value":` + value + `}`)
+		var out []Finding
+		for _, f := range v.Validate(ex) {
+			if f.Kind == KindRequest {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
+	fs := check("true")
+	if len(fs) != 1 || fs[0].Pointer != "/value" || fs[0].Expected != "type number or type string or type object or null" {
+		t.Errorf("a boolean value: %+v", fs)
+	}
+	for _, ok := range []string{"1", `"text"`, "null", `{"id":1,"text":"Won","rank":0,"color":0}`} {
+		if fs := check(ok); len(fs) != 0 {
+			t.Errorf("%s: %+v", ok, fs)
+		}
+	}
+	// An object that is almost a location is the closest branch's finding, at its member.
+	if fs := check(`{"city":"Paris","state":"IDF","country":7}`); len(fs) != 1 || fs[0].Pointer != "/value/country" {
+		t.Errorf("a location with a bad country: %+v", fs)
+	}
+}

@@ -1371,6 +1371,9 @@ type ClientInterface interface {
 	//
 	// Sets a value of a field on an entity, or on a list entry for a list field. For a
 	// ranked dropdown field such as Status, the value is the id of a dropdown option.
+	// The v1 documentation names no success status. Affinity's own Postman collection
+	// for v1 shows 201 for this create, as do other clients' mocks, and clients written
+	// against the service read 200 as well: both are documented, with the same body.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1381,6 +1384,9 @@ type ClientInterface interface {
 	//
 	// Sets a value of a field on an entity, or on a list entry for a list field. For a
 	// ranked dropdown field such as Status, the value is the id of a dropdown option.
+	// The v1 documentation names no success status. Affinity's own Postman collection
+	// for v1 shows 201 for this create, as do other clients' mocks, and clients written
+	// against the service read 200 as well: both are documented, with the same body.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1447,6 +1453,9 @@ type ClientInterface interface {
 	//
 	// Adds a person or an organization to a list (opportunities are made with their own
 	// endpoint). A list may hold the same entity more than once.
+	// The v1 documentation names no success status. Affinity's own Postman collection
+	// for v1 shows 201 for this create, as do other clients' mocks, and clients written
+	// against the service read 200 as well: both are documented, with the same body.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1457,6 +1466,9 @@ type ClientInterface interface {
 	//
 	// Adds a person or an organization to a list (opportunities are made with their own
 	// endpoint). A list may hold the same entity more than once.
+	// The v1 documentation names no success status. Affinity's own Postman collection
+	// for v1 shows 201 for this create, as do other clients' mocks, and clients written
+	// against the service read 200 as well: both are documented, with the same body.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1494,6 +1506,9 @@ type ClientInterface interface {
 	// The documentation's examples send form fields (`person_ids[]=38706`); the service
 	// accepts the same fields as a JSON object too. Adding an existing organization to a
 	// list is done through list entries, not here.
+	// The v1 documentation names no success status. Affinity's own Postman collection
+	// for v1 shows 201 for this create, as do other clients' mocks, and clients written
+	// against the service read 200 as well: both are documented, with the same body.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1506,6 +1521,9 @@ type ClientInterface interface {
 	// The documentation's examples send form fields (`person_ids[]=38706`); the service
 	// accepts the same fields as a JSON object too. Adding an existing organization to a
 	// list is done through list entries, not here.
+	// The v1 documentation names no success status. Affinity's own Postman collection
+	// for v1 shows 201 for this create, as do other clients' mocks, and clients written
+	// against the service read 200 as well: both are documented, with the same body.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1518,6 +1536,9 @@ type ClientInterface interface {
 	// The documentation's examples send form fields (`person_ids[]=38706`); the service
 	// accepts the same fields as a JSON object too. Adding an existing organization to a
 	// list is done through list entries, not here.
+	// The v1 documentation names no success status. Affinity's own Postman collection
+	// for v1 shows 201 for this create, as do other clients' mocks, and clients written
+	// against the service read 200 as well: both are documented, with the same body.
 	//
 	// Takes a body of the `application/x-www-form-urlencoded` content type.
 	//
@@ -1654,6 +1675,9 @@ func (c *Client) ListFieldValues(ctx context.Context, params *ListFieldValuesPar
 //
 // Sets a value of a field on an entity, or on a list entry for a list field. For a
 // ranked dropdown field such as Status, the value is the id of a dropdown option.
+// The v1 documentation names no success status. Affinity's own Postman collection
+// for v1 shows 201 for this create, as do other clients' mocks, and clients written
+// against the service read 200 as well: both are documented, with the same body.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1674,6 +1698,9 @@ func (c *Client) CreateFieldValueWithBody(ctx context.Context, contentType strin
 //
 // Sets a value of a field on an entity, or on a list entry for a list field. For a
 // ranked dropdown field such as Status, the value is the id of a dropdown option.
+// The v1 documentation names no success status. Affinity's own Postman collection
+// for v1 shows 201 for this create, as do other clients' mocks, and clients written
+// against the service read 200 as well: both are documented, with the same body.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1820,6 +1847,9 @@ func (c *Client) ListListEntries(ctx context.Context, listID ListID, params *Lis
 //
 // Adds a person or an organization to a list (opportunities are made with their own
 // endpoint). A list may hold the same entity more than once.
+// The v1 documentation names no success status. Affinity's own Postman collection
+// for v1 shows 201 for this create, as do other clients' mocks, and clients written
+// against the service read 200 as well: both are documented, with the same body.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1840,6 +1870,9 @@ func (c *Client) CreateListEntryWithBody(ctx context.Context, listID ListID, con
 //
 // Adds a person or an organization to a list (opportunities are made with their own
 // endpoint). A list may hold the same entity more than once.
+// The v1 documentation names no success status. Affinity's own Postman collection
+// for v1 shows 201 for this create, as do other clients' mocks, and clients written
+// against the service read 200 as well: both are documented, with the same body.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1917,6 +1950,9 @@ func (c *Client) SearchOrganizations(ctx context.Context, params *SearchOrganiza
 // The documentation's examples send form fields (`person_ids[]=38706`); the service
 // accepts the same fields as a JSON object too. Adding an existing organization to a
 // list is done through list entries, not here.
+// The v1 documentation names no success status. Affinity's own Postman collection
+// for v1 shows 201 for this create, as do other clients' mocks, and clients written
+// against the service read 200 as well: both are documented, with the same body.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1939,6 +1975,9 @@ func (c *Client) CreateOrganizationWithBody(ctx context.Context, contentType str
 // The documentation's examples send form fields (`person_ids[]=38706`); the service
 // accepts the same fields as a JSON object too. Adding an existing organization to a
 // list is done through list entries, not here.
+// The v1 documentation names no success status. Affinity's own Postman collection
+// for v1 shows 201 for this create, as do other clients' mocks, and clients written
+// against the service read 200 as well: both are documented, with the same body.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1961,6 +2000,9 @@ func (c *Client) CreateOrganization(ctx context.Context, body CreateOrganization
 // The documentation's examples send form fields (`person_ids[]=38706`); the service
 // accepts the same fields as a JSON object too. Adding an existing organization to a
 // list is done through list entries, not here.
+// The v1 documentation names no success status. Affinity's own Postman collection
+// for v1 shows 201 for this create, as do other clients' mocks, and clients written
+// against the service read 200 as well: both are documented, with the same body.
 //
 // Takes a body of the `application/x-www-form-urlencoded` content type.
 //
@@ -3449,6 +3491,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// Sets a value of a field on an entity, or on a list entry for a list field. For a
 	// ranked dropdown field such as Status, the value is the id of a dropdown option.
+	// The v1 documentation names no success status. Affinity's own Postman collection
+	// for v1 shows 201 for this create, as do other clients' mocks, and clients written
+	// against the service read 200 as well: both are documented, with the same body.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3459,6 +3504,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// Sets a value of a field on an entity, or on a list entry for a list field. For a
 	// ranked dropdown field such as Status, the value is the id of a dropdown option.
+	// The v1 documentation names no success status. Affinity's own Postman collection
+	// for v1 shows 201 for this create, as do other clients' mocks, and clients written
+	// against the service read 200 as well: both are documented, with the same body.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3535,6 +3583,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// Adds a person or an organization to a list (opportunities are made with their own
 	// endpoint). A list may hold the same entity more than once.
+	// The v1 documentation names no success status. Affinity's own Postman collection
+	// for v1 shows 201 for this create, as do other clients' mocks, and clients written
+	// against the service read 200 as well: both are documented, with the same body.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3545,6 +3596,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// Adds a person or an organization to a list (opportunities are made with their own
 	// endpoint). A list may hold the same entity more than once.
+	// The v1 documentation names no success status. Affinity's own Postman collection
+	// for v1 shows 201 for this create, as do other clients' mocks, and clients written
+	// against the service read 200 as well: both are documented, with the same body.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3588,6 +3642,9 @@ type ClientWithResponsesInterface interface {
 	// The documentation's examples send form fields (`person_ids[]=38706`); the service
 	// accepts the same fields as a JSON object too. Adding an existing organization to a
 	// list is done through list entries, not here.
+	// The v1 documentation names no success status. Affinity's own Postman collection
+	// for v1 shows 201 for this create, as do other clients' mocks, and clients written
+	// against the service read 200 as well: both are documented, with the same body.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3600,6 +3657,9 @@ type ClientWithResponsesInterface interface {
 	// The documentation's examples send form fields (`person_ids[]=38706`); the service
 	// accepts the same fields as a JSON object too. Adding an existing organization to a
 	// list is done through list entries, not here.
+	// The v1 documentation names no success status. Affinity's own Postman collection
+	// for v1 shows 201 for this create, as do other clients' mocks, and clients written
+	// against the service read 200 as well: both are documented, with the same body.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3612,6 +3672,9 @@ type ClientWithResponsesInterface interface {
 	// The documentation's examples send form fields (`person_ids[]=38706`); the service
 	// accepts the same fields as a JSON object too. Adding an existing organization to a
 	// list is done through list entries, not here.
+	// The v1 documentation names no success status. Affinity's own Postman collection
+	// for v1 shows 201 for this create, as do other clients' mocks, and clients written
+	// against the service read 200 as well: both are documented, with the same body.
 	//
 	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4120,6 +4183,16 @@ type CreateFieldValueResponse200Headers struct {
 	XRatelimitLimitUserReset     *RateLimitValue
 }
 
+// CreateFieldValueResponse201Headers the declared response headers of an HTTP 201 response for CreateFieldValue
+type CreateFieldValueResponse201Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
 // CreateFieldValueResponse401Headers the declared response headers of an HTTP 401 response for CreateFieldValue
 type CreateFieldValueResponse401Headers struct {
 	XRatelimitLimitOrg           *RateLimitValue
@@ -4171,6 +4244,8 @@ type CreateFieldValueResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *FieldValue
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *FieldValue
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -4185,6 +4260,8 @@ type CreateFieldValueResponse struct {
 	JSON503 *ServiceUnavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *CreateFieldValueResponse200Headers
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateFieldValueResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CreateFieldValueResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -4200,6 +4277,11 @@ type CreateFieldValueResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateFieldValueResponse) GetJSON200() *FieldValue {
 	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateFieldValueResponse) GetJSON201() *FieldValue {
+	return r.JSON201
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -5196,6 +5278,16 @@ type CreateListEntryResponse200Headers struct {
 	XRatelimitLimitUserReset     *RateLimitValue
 }
 
+// CreateListEntryResponse201Headers the declared response headers of an HTTP 201 response for CreateListEntry
+type CreateListEntryResponse201Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
 // CreateListEntryResponse401Headers the declared response headers of an HTTP 401 response for CreateListEntry
 type CreateListEntryResponse401Headers struct {
 	XRatelimitLimitOrg           *RateLimitValue
@@ -5257,6 +5349,8 @@ type CreateListEntryResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListEntry
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *ListEntry
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -5273,6 +5367,8 @@ type CreateListEntryResponse struct {
 	JSON503 *ServiceUnavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *CreateListEntryResponse200Headers
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateListEntryResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CreateListEntryResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -5290,6 +5386,11 @@ type CreateListEntryResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateListEntryResponse) GetJSON200() *ListEntry {
 	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateListEntryResponse) GetJSON201() *ListEntry {
+	return r.JSON201
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -5819,6 +5920,16 @@ type CreateOrganizationResponse200Headers struct {
 	XRatelimitLimitUserReset     *RateLimitValue
 }
 
+// CreateOrganizationResponse201Headers the declared response headers of an HTTP 201 response for CreateOrganization
+type CreateOrganizationResponse201Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
 // CreateOrganizationResponse401Headers the declared response headers of an HTTP 401 response for CreateOrganization
 type CreateOrganizationResponse401Headers struct {
 	XRatelimitLimitOrg           *RateLimitValue
@@ -5870,6 +5981,8 @@ type CreateOrganizationResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Organization
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Organization
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -5884,6 +5997,8 @@ type CreateOrganizationResponse struct {
 	JSON503 *ServiceUnavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *CreateOrganizationResponse200Headers
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateOrganizationResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CreateOrganizationResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -5899,6 +6014,11 @@ type CreateOrganizationResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateOrganizationResponse) GetJSON200() *Organization {
 	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateOrganizationResponse) GetJSON201() *Organization {
+	return r.JSON201
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -6770,6 +6890,9 @@ func (c *ClientWithResponses) ListFieldValuesWithResponse(ctx context.Context, p
 //
 // Sets a value of a field on an entity, or on a list entry for a list field. For a
 // ranked dropdown field such as Status, the value is the id of a dropdown option.
+// The v1 documentation names no success status. Affinity's own Postman collection
+// for v1 shows 201 for this create, as do other clients' mocks, and clients written
+// against the service read 200 as well: both are documented, with the same body.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6786,6 +6909,9 @@ func (c *ClientWithResponses) CreateFieldValueWithBodyWithResponse(ctx context.C
 //
 // Sets a value of a field on an entity, or on a list entry for a list field. For a
 // ranked dropdown field such as Status, the value is the id of a dropdown option.
+// The v1 documentation names no success status. Affinity's own Postman collection
+// for v1 shows 201 for this create, as do other clients' mocks, and clients written
+// against the service read 200 as well: both are documented, with the same body.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6910,6 +7036,9 @@ func (c *ClientWithResponses) ListListEntriesWithResponse(ctx context.Context, l
 //
 // Adds a person or an organization to a list (opportunities are made with their own
 // endpoint). A list may hold the same entity more than once.
+// The v1 documentation names no success status. Affinity's own Postman collection
+// for v1 shows 201 for this create, as do other clients' mocks, and clients written
+// against the service read 200 as well: both are documented, with the same body.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6926,6 +7055,9 @@ func (c *ClientWithResponses) CreateListEntryWithBodyWithResponse(ctx context.Co
 //
 // Adds a person or an organization to a list (opportunities are made with their own
 // endpoint). A list may hold the same entity more than once.
+// The v1 documentation names no success status. Affinity's own Postman collection
+// for v1 shows 201 for this create, as do other clients' mocks, and clients written
+// against the service read 200 as well: both are documented, with the same body.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6993,6 +7125,9 @@ func (c *ClientWithResponses) SearchOrganizationsWithResponse(ctx context.Contex
 // The documentation's examples send form fields (`person_ids[]=38706`); the service
 // accepts the same fields as a JSON object too. Adding an existing organization to a
 // list is done through list entries, not here.
+// The v1 documentation names no success status. Affinity's own Postman collection
+// for v1 shows 201 for this create, as do other clients' mocks, and clients written
+// against the service read 200 as well: both are documented, with the same body.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7011,6 +7146,9 @@ func (c *ClientWithResponses) CreateOrganizationWithBodyWithResponse(ctx context
 // The documentation's examples send form fields (`person_ids[]=38706`); the service
 // accepts the same fields as a JSON object too. Adding an existing organization to a
 // list is done through list entries, not here.
+// The v1 documentation names no success status. Affinity's own Postman collection
+// for v1 shows 201 for this create, as do other clients' mocks, and clients written
+// against the service read 200 as well: both are documented, with the same body.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7029,6 +7167,9 @@ func (c *ClientWithResponses) CreateOrganizationWithResponse(ctx context.Context
 // The documentation's examples send form fields (`person_ids[]=38706`); the service
 // accepts the same fields as a JSON object too. Adding an existing organization to a
 // list is done through list entries, not here.
+// The v1 documentation names no success status. Affinity's own Postman collection
+// for v1 shows 201 for this create, as do other clients' mocks, and clients written
+// against the service read 200 as well: both are documented, with the same body.
 //
 // Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -8063,6 +8204,13 @@ func ParseCreateFieldValueResponse(rsp *http.Response) (*CreateFieldValueRespons
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest FieldValue
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -8171,6 +8319,51 @@ func ParseCreateFieldValueResponse(rsp *http.Response) (*CreateFieldValueRespons
 			headers.XRatelimitLimitUserReset = &value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 201:
+		var headers CreateFieldValueResponse201Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
 		var headers CreateFieldValueResponse401Headers
 		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
@@ -10435,6 +10628,13 @@ func ParseCreateListEntryResponse(rsp *http.Response) (*CreateListEntryResponse,
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest ListEntry
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -10553,6 +10753,51 @@ func ParseCreateListEntryResponse(rsp *http.Response) (*CreateListEntryResponse,
 			headers.XRatelimitLimitUserReset = &value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 201:
+		var headers CreateListEntryResponse201Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
 		var headers CreateListEntryResponse401Headers
 		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
@@ -11814,6 +12059,13 @@ func ParseCreateOrganizationResponse(rsp *http.Response) (*CreateOrganizationRes
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Organization
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -11922,6 +12174,51 @@ func ParseCreateOrganizationResponse(rsp *http.Response) (*CreateOrganizationRes
 			headers.XRatelimitLimitUserReset = &value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 201:
+		var headers CreateOrganizationResponse201Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
 		var headers CreateOrganizationResponse401Headers
 		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {

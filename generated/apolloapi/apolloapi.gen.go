@@ -581,7 +581,7 @@ type EnrichedOrganization struct {
 	// NumSuborganizations Number of subsidiaries.
 	NumSuborganizations *int `json:"num_suborganizations,omitempty"`
 
-	// OrgChartRemoved True when the org chart was taken down.
+	// OrgChartRemoved True when the org chart was taken down; null in enrichment answers of companies without one.
 	OrgChartRemoved *bool `json:"org_chart_removed,omitempty"`
 
 	// OrgChartRootPeopleIDs Apollo ids of the people at the top of the company's org chart.
@@ -590,7 +590,7 @@ type EnrichedOrganization struct {
 	// OrgChartSector Sector the org chart is drawn for.
 	OrgChartSector *string `json:"org_chart_sector,omitempty"`
 
-	// OrgChartShowDepartmentFilter True when the org chart can be filtered by department.
+	// OrgChartShowDepartmentFilter True when the org chart can be filtered by department; null in enrichment answers of companies without an org chart.
 	OrgChartShowDepartmentFilter *bool `json:"org_chart_show_department_filter,omitempty"`
 
 	// OrganizationHeadcountSixMonthGrowth Change of the head count over six months, as a fraction (0.05 is 5%).
@@ -1062,7 +1062,7 @@ type OrganizationDetails struct {
 	// NumSuborganizations Number of subsidiaries.
 	NumSuborganizations *int `json:"num_suborganizations,omitempty"`
 
-	// OrgChartRemoved True when the org chart was taken down.
+	// OrgChartRemoved True when the org chart was taken down; null in enrichment answers of companies without one.
 	OrgChartRemoved *bool `json:"org_chart_removed,omitempty"`
 
 	// OrgChartRootPeopleIDs Apollo ids of the people at the top of the company's org chart.
@@ -1071,7 +1071,7 @@ type OrganizationDetails struct {
 	// OrgChartSector Sector the org chart is drawn for.
 	OrgChartSector *string `json:"org_chart_sector,omitempty"`
 
-	// OrgChartShowDepartmentFilter True when the org chart can be filtered by department.
+	// OrgChartShowDepartmentFilter True when the org chart can be filtered by department; null in enrichment answers of companies without an org chart.
 	OrgChartShowDepartmentFilter *bool `json:"org_chart_show_department_filter,omitempty"`
 
 	// PostalCode Headquarters postal code.

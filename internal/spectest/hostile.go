@@ -270,6 +270,18 @@ func (h *hostile[C]) run(t *testing.T) {
 			t.Fatalf("the spec's own example fails: %v", err)
 		}
 	})
+	if h.route.op.Responses.Value("201") != nil {
+		t.Run("valid answer as 201", func(t *testing.T) {
+			srv, _ := h.server(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusCreated)
+				w.Write(example)
+			})
+			if err := h.call(t, srv, ClientOptions{}); err != nil {
+				t.Fatalf("the spec's example, answered 201 as the spec allows, fails: %v", err)
+			}
+		})
+	}
 	t.Run("body at and over the limit", func(t *testing.T) {
 		limit := max(int64(len(example))+64, 1024)
 		at := append(bytes.Clone(example), bytes.Repeat([]byte(" "), int(limit)-len(example))...)

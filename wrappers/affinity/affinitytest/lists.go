@@ -287,7 +287,7 @@ func (s *Server) createEntry(w http.ResponseWriter, r *http.Request, l *fakeList
 	e := s.newEntry(l, org, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
 	size := len(l.entries)
 	l.list.ListSize = &size
-	writeJSON(w, http.StatusOK, e)
+	writeJSON(w, http.StatusCreated, e)
 }
 
 func (s *Server) entry(w http.ResponseWriter, r *http.Request, l *fakeList, id string) {
@@ -386,7 +386,7 @@ func (s *Server) createValue(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	writeJSON(w, http.StatusOK, s.setValue(req.FieldID, req.EntityID, req.ListEntryID, req.Value))
+	writeJSON(w, http.StatusCreated, s.setValue(req.FieldID, req.EntityID, req.ListEntryID, req.Value))
 }
 
 func (s *Server) valueByID(w http.ResponseWriter, r *http.Request, id string) {
