@@ -7,7 +7,7 @@ CLIENTS := apolloapi:apollo affinityapi:affinity
 OAPI_CODEGEN := $(GO) run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen
 STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck
 
-.PHONY: all generate check-generated recordings check-recordings lint-specs fmt-check vet \
+.PHONY: all generate check-generated recordings check-recordings lint-specs lint-oas fmt-check vet \
 	staticcheck tidy-check test fuzz check bench mutate
 
 all: check
@@ -42,6 +42,21 @@ check-recordings:
 ## lint-specs: validate both specs with kin-openapi and the project's own rules
 lint-specs:
 	$(GO) run ./internal/tools/speclint $(SPECS)
+
+## lint-oas: lint both specs with the linters their users run, Spectral (spectral:oas,
+## .spectral.yaml) and Redocly CLI (recommended, redocly.yaml), failing on any warning.
+## Both are pinned and installed from npm into NPM_TOOLS, outside the tree, on first use.
+SPECTRAL_VERSION := 6.15.0
+REDOCLY_VERSION := 1.34.5
+NPM_TOOLS ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/orgapis/npm-tools
+NPM_STAMP := $(NPM_TOOLS)/.installed-spectral-$(SPECTRAL_VERSION)-redocly-$(REDOCLY_VERSION)
+$(NPM_STAMP):
+	@mkdir -p $(NPM_TOOLS) && \
+	npm install --prefix $(NPM_TOOLS) --no-audit --no-fund --loglevel=error --save-exact \
+		@stoplight/spectral-cli@$(SPECTRAL_VERSION) @redocly/cli@$(REDOCLY_VERSION) >/dev/null && touch $@
+lint-oas: $(NPM_STAMP)
+	$(NPM_TOOLS)/node_modules/.bin/spectral lint --fail-severity=warn --ruleset .spectral.yaml $(SPECS)
+	@$(NPM_TOOLS)/node_modules/.bin/redocly lint --format=json $(SPECS) 2>/dev/null | $(GO) run ./internal/tools/lintreport
 
 ## fmt-check: fail on any file gofmt would change
 fmt-check:
@@ -97,4 +112,4 @@ mutate:
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 5x ./...
 
-check: fmt-check vet tidy-check staticcheck lint-specs check-generated check-recordings test fuzz
+check: fmt-check vet tidy-check staticcheck lint-specs lint-oas check-generated check-recordings test fuzz

@@ -363,7 +363,7 @@ func branchFindings(base Finding, kind, at string, e *openapi3.SchemaError, dept
 	}
 	var all, closest []Finding
 	var expectations []string // each branch's, when every one fails at the value itself
-	atValue := true
+	atValue, nullable := true, e.Schema.Nullable
 	for _, b := range branches {
 		if b.Value == nil {
 			continue
@@ -381,8 +381,11 @@ func branchFindings(base Finding, kind, at string, e *openapi3.SchemaError, dept
 		}
 		if len(fs) != 1 || fs[0].Pointer != at {
 			atValue = false
-		} else if !slices.Contains(expectations, fs[0].Expected) {
-			expectations = append(expectations, fs[0].Expected)
+		} else if exp, null := strings.CutSuffix(fs[0].Expected, " or null"); !slices.Contains(expectations, exp) {
+			expectations = append(expectations, exp)
+			nullable = nullable || null
+		} else {
+			nullable = nullable || null
 		}
 	}
 	if e.SchemaField == "allOf" {
@@ -393,7 +396,7 @@ func branchFindings(base Finding, kind, at string, e *openapi3.SchemaError, dept
 		// object would do): one finding that names what each branch accepts, not the
 		// first branch's alone.
 		f := closest[0]
-		if e.Schema.Nullable {
+		if nullable {
 			expectations = append(expectations, "null")
 		}
 		f.Expected = strings.Join(expectations, " or ")

@@ -136,8 +136,9 @@ type FieldValue struct {
 
 	// Value A field's value, shaped by the field's value type: an id or a number, a string
 	// (text, dropdown, date), a ranked dropdown option, a location, or null (Crunchbase
-	// fields). Anything else (a boolean, an array) is not a value.
-	Value *Value `json:"value"`
+	// fields). Anything else (a boolean, an array) is not a value. Null is allowed on
+	// the number branch: OpenAPI 3.0 lets only a schema with a type be nullable.
+	Value Value `json:"value"`
 
 	// ValueType The field's value type (see the Field schema). Sometimes present.
 	ValueType *int `json:"value_type,omitempty"`
@@ -171,7 +172,8 @@ type FieldValueChange struct {
 
 	// Value A field's value, shaped by the field's value type: an id or a number, a string
 	// (text, dropdown, date), a ranked dropdown option, a location, or null (Crunchbase
-	// fields). Anything else (a boolean, an array) is not a value.
+	// fields). Anything else (a boolean, an array) is not a value. Null is allowed on
+	// the number branch: OpenAPI 3.0 lets only a schema with a type be nullable.
 	Value *Value `json:"value,omitempty"`
 }
 
@@ -188,16 +190,18 @@ type FieldValueCreate struct {
 
 	// Value A field's value, shaped by the field's value type: an id or a number, a string
 	// (text, dropdown, date), a ranked dropdown option, a location, or null (Crunchbase
-	// fields). Anything else (a boolean, an array) is not a value.
-	Value *Value `json:"value"`
+	// fields). Anything else (a boolean, an array) is not a value. Null is allowed on
+	// the number branch: OpenAPI 3.0 lets only a schema with a type be nullable.
+	Value Value `json:"value"`
 }
 
 // FieldValueUpdate The new value.
 type FieldValueUpdate struct {
 	// Value A field's value, shaped by the field's value type: an id or a number, a string
 	// (text, dropdown, date), a ranked dropdown option, a location, or null (Crunchbase
-	// fields). Anything else (a boolean, an array) is not a value.
-	Value *Value `json:"value"`
+	// fields). Anything else (a boolean, an array) is not a value. Null is allowed on
+	// the number branch: OpenAPI 3.0 lets only a schema with a type be nullable.
+	Value Value `json:"value"`
 }
 
 // Interaction One interaction; null when no interaction of this kind happened.
@@ -541,7 +545,8 @@ type Success struct {
 
 // Value A field's value, shaped by the field's value type: an id or a number, a string
 // (text, dropdown, date), a ranked dropdown option, a location, or null (Crunchbase
-// fields). Anything else (a boolean, an array) is not a value.
+// fields). Anything else (a boolean, an array) is not a value. Null is allowed on
+// the number branch: OpenAPI 3.0 lets only a schema with a type be nullable.
 type Value struct {
 	union json.RawMessage
 }
