@@ -7,7 +7,7 @@ CLIENTS := apolloapi:apollo affinityapi:affinity
 OAPI_CODEGEN := $(GO) run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen
 STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck
 
-.PHONY: all generate check-generated recordings check-recordings lint-specs lint-oas fmt-check vet \
+.PHONY: all generate check-generated recordings check-recordings lint-specs lint-oas breaking fmt-check vet \
 	staticcheck tidy-check test fuzz check bench mutate
 
 all: check
@@ -57,6 +57,19 @@ $(NPM_STAMP):
 lint-oas: $(NPM_STAMP)
 	$(NPM_TOOLS)/node_modules/.bin/spectral lint --fail-severity=warn --ruleset .spectral.yaml $(SPECS)
 	@$(NPM_TOOLS)/node_modules/.bin/redocly lint --format=json $(SPECS) 2>/dev/null | $(GO) run ./internal/tools/lintreport
+
+## breaking: fail on a breaking change of either spec since the last release (the newest
+## v* tag; before the first, each spec's first version) that specs/breaking-changes.txt
+## does not name; oasdiff is pinned and installed into TOOLS_BIN on first use. Each run
+## also proves the gate can fail (a required response member removed must be caught).
+OASDIFF_VERSION := v1.37.0
+TOOLS_BIN ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/orgapis/bin
+OASDIFF := $(TOOLS_BIN)/oasdiff-$(OASDIFF_VERSION)
+$(OASDIFF):
+	@mkdir -p $(TOOLS_BIN) && tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	GOBIN="$$tmp" GOFLAGS=-buildvcs=false $(GO) install github.com/oasdiff/oasdiff@$(OASDIFF_VERSION) && mv "$$tmp/oasdiff" $@
+breaking: $(OASDIFF)
+	$(GO) run ./internal/tools/breaking -oasdiff $(OASDIFF) -allowed specs/breaking-changes.txt $(SPECS)
 
 ## fmt-check: fail on any file gofmt would change
 fmt-check:
@@ -112,4 +125,4 @@ mutate:
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 5x ./...
 
-check: fmt-check vet tidy-check staticcheck lint-specs lint-oas check-generated check-recordings test fuzz
+check: fmt-check vet tidy-check staticcheck lint-specs lint-oas breaking check-generated check-recordings test fuzz
