@@ -106,6 +106,42 @@ func main() {
 	if out := run(t, user, e, "go", "run", "./sync"); strings.TrimSpace(out) != "synced 3" {
 		t.Errorf("the user's program printed %q", out)
 	}
+
+	// A client of the user's own, generated from the module's specs with go generate:
+	// the document comes from the pinned tool, not from a path into this module.
+	run(t, user, e, "go", "get", "-tool", "github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen@"+requiredVersion(t, root, "github.com/oapi-codegen/oapi-codegen/v2"))
+	for _, api := range []string{"affinity", "apollo"} {
+		write(t, filepath.Join(user, api+"client", "generate.go"), fmt.Sprintf(`// Package %[1]sclient is generated from the orgapis %[1]s spec.
+package %[1]sclient
+
+//go:generate go tool validate spec --api %[1]s -o %[1]s.yaml
+//go:generate go tool oapi-codegen -generate types,client -package %[1]sclient -o %[1]s.gen.go %[1]s.yaml
+`, api))
+	}
+	run(t, user, e, "go", "generate", "./...")
+	run(t, user, e, "go", "get", "github.com/oapi-codegen/runtime") // the generated code's runtime
+	run(t, user, e, "go", "build", "./...")
+	for _, api := range []string{"affinity", "apollo"} {
+		if _, err := os.Stat(filepath.Join(user, api+"client", api+".gen.go")); err != nil {
+			t.Errorf("go generate wrote no %s client: %v", api, err)
+		}
+	}
+}
+
+// requiredVersion is the version of module path that root's go.mod requires.
+func requiredVersion(t *testing.T, root, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == path {
+			return f[1]
+		}
+	}
+	t.Fatalf("go.mod requires no %s", path)
+	return ""
 }
 
 // publish writes the working tree as testVersion of the module into a file-system

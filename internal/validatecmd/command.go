@@ -34,6 +34,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return runLive(ctx, args[1:], os.Getenv, stdout, stderr)
 		case "mock":
 			return runMock(ctx, args[1:], stdout, stderr)
+		case "spec":
+			return runSpec(args[1:], stdout, stderr)
 		case "help", "-h", "-help", "--help":
 			if len(args) > 1 {
 				return commandHelp(ctx, args[1], stdin, stdout, stderr)
@@ -56,7 +58,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 // commands are the words Run takes as a command.
-var commands = []string{"check", "live", "mock", "help", "version"}
+var commands = []string{"check", "live", "mock", "spec", "help", "version"}
 
 // unknownWord reports whether a first argument reads as a mistyped command: a bare
 // word (no flag, no "/" or ".", as a path to a recording has) that names nothing on
@@ -79,6 +81,8 @@ func commandHelp(ctx context.Context, name string, stdin io.Reader, stdout, stde
 		return runLive(ctx, []string{"--help"}, os.Getenv, stdout, stderr)
 	case "mock":
 		return runMock(ctx, []string{"--help"}, stdout, stderr)
+	case "spec":
+		return runSpec([]string{"--help"}, stdout, stderr)
 	case "help", "version":
 		fmt.Fprint(stdout, helpText)
 		return 0
@@ -98,7 +102,9 @@ Usage:
                                      check its answers (API is affinity or apollo)
   validate mock --api API [flags]    serve a fake of the API over HTTP, to try validate
                                      live, curl or other clients against
-  validate help                      this text
+  validate spec --api API [-o FILE]  write the embedded OpenAPI document, to generate
+                                     code from it (go generate) or lint it
+  validate help [COMMAND]            this text, or a command's
   validate version                   the module version and a digest of each spec
 
 Run "validate COMMAND --help" for the flags of a command. Flags may stand before or

@@ -156,7 +156,7 @@ func TestLiveStopsAtARefusedKey(t *testing.T) {
 
 // A first word that is neither a command nor a path says so, and help takes a command.
 func TestUnknownCommandAndCommandHelp(t *testing.T) {
-	cli(t, nil, "frobnicate").has(t, 2, nil, []string{`unknown command or file "frobnicate"`, "check, live, mock, help, version"})
+	cli(t, nil, "frobnicate").has(t, 2, nil, []string{`unknown command or file "frobnicate"`, "check, live, mock, spec, help, version"})
 	cli(t, nil, "help", "frob").has(t, 2, nil, []string{`unknown command "frob"`})
 	for _, c := range []struct{ command, usage string }{{"live", "usage: validate live"}, {"mock", "usage: validate mock"}, {"check", "usage: validate [check]"}} {
 		cli(t, nil, "help", c.command).has(t, 0, []string{c.usage}, nil)
@@ -210,4 +210,28 @@ func TestMockSeedBounds(t *testing.T) {
 	if err := (affinitySeed{orgLists: 100, personLists: 100, entries: 10000, fields: 7}).check(); err != nil {
 		t.Errorf("at the bounds: %v", err)
 	}
+}
+
+// validate spec writes the embedded document byte for byte, to stdout or a file.
+func TestSpecCommand(t *testing.T) {
+	for _, api := range specs.APIs() {
+		want, err := specs.Source(api)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := cli(t, nil, "spec", "--api", string(api))
+		if r.code != 0 || r.stdout != string(want) {
+			t.Errorf("%s: exit %d, %d bytes, want %d", api, r.code, len(r.stdout), len(want))
+		}
+		file := filepath.Join(t.TempDir(), "out.yaml")
+		if r := cli(t, nil, "spec", "--api", string(api), "-o", file); r.code != 0 {
+			t.Errorf("-o: exit %d %s", r.code, r.stderr)
+		}
+		if got, _ := os.ReadFile(file); string(got) != string(want) {
+			t.Errorf("%s: -o wrote %d bytes", api, len(got))
+		}
+	}
+	cli(t, nil, "spec").has(t, 2, nil, []string{"--api is required"})
+	cli(t, nil, "spec", "--api", "affinity", "-o", filepath.Join(t.TempDir(), "no", "dir", "x.yaml")).has(t, 2, nil, []string{"validate spec: -o: "})
+	cli(t, nil, "help", "spec").has(t, 0, []string{"usage: validate spec"}, nil)
 }
