@@ -131,7 +131,7 @@ func TestListAndFieldOperationsRoundTrip(t *testing.T) {
 				if err := v.UnmarshalJSON([]byte(`"Architecture"`)); err != nil {
 					return 0, err
 				}
-				r, err := c.CreateFieldValueWithResponse(ctx, affinityapi.FieldValueCreate{FieldID: 1284, EntityID: 38706, Value: &v})
+				r, err := c.CreateFieldValueWithResponse(ctx, affinityapi.FieldValueCreate{FieldID: 1284, EntityID: 38706, Value: v})
 				if err != nil || r.JSON200 == nil || r.JSON200.ID != 20406836 {
 					return 0, err
 				}
@@ -142,7 +142,7 @@ func TestListAndFieldOperationsRoundTrip(t *testing.T) {
 			func(c *affinityapi.ClientWithResponses) (int, error) {
 				var v affinityapi.Value
 				_ = json.Unmarshal([]byte(`"Healthcare"`), &v)
-				r, err := c.UpdateFieldValueWithResponse(ctx, 20406836, affinityapi.FieldValueUpdate{Value: &v})
+				r, err := c.UpdateFieldValueWithResponse(ctx, 20406836, affinityapi.FieldValueUpdate{Value: v})
 				if err != nil || r.JSON200 == nil || r.JSON200.UpdatedAt == nil {
 					return 0, err
 				}

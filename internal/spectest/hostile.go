@@ -96,6 +96,8 @@ type Expect struct {
 	Malformed, TooLarge, RateLimited error // sentinels, for errors.Is
 	Redirect                         func(error) bool
 	Param                            func(error) bool
+	// UserAgent is what every request's User-Agent must match.
+	UserAgent *regexp.Regexp
 }
 
 // Hostile runs every operation of api against a server with each fault, and fails
@@ -265,9 +267,16 @@ func (h *hostile[C]) call(t *testing.T, srv *httptest.Server, o ClientOptions) e
 func (h *hostile[C]) run(t *testing.T) {
 	example := h.examples[h.op.ID]
 	t.Run("valid answer", func(t *testing.T) {
-		srv, _ := h.server(t, jsonAnswer(example))
+		var agent string
+		srv, _ := h.server(t, func(w http.ResponseWriter, r *http.Request) {
+			agent = r.UserAgent()
+			jsonAnswer(example)(w, r)
+		})
 		if err := h.call(t, srv, ClientOptions{}); err != nil {
 			t.Fatalf("the spec's own example fails: %v", err)
+		}
+		if h.want.UserAgent != nil && !h.want.UserAgent.MatchString(agent) {
+			t.Errorf("User-Agent %q does not match %s", agent, h.want.UserAgent)
 		}
 	})
 	if h.route.op.Responses.Value("201") != nil {

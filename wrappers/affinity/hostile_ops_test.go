@@ -3,6 +3,7 @@ package affinity_test
 import (
 	"context"
 	"errors"
+	"regexp"
 	"testing"
 
 	"github.com/orgapis/orgapis/internal/spectest"
@@ -111,7 +112,7 @@ func TestEveryOperationMeetsAHostileServer(t *testing.T) {
 		}
 		return client
 	}
-	spectest.Hostile(t, specs.Affinity, ops, newClient, spectest.Expect{Prefix: "affinity: ",
+	spectest.Hostile(t, specs.Affinity, ops, newClient, spectest.Expect{Prefix: "affinity: ", UserAgent: regexp.MustCompile(`^orgapis-affinity-go/[^ ()]+$`),
 		Malformed: affinity.ErrMalformedBody, TooLarge: affinity.ErrBodyTooLarge, RateLimited: affinity.ErrRateLimited,
 		Redirect: func(err error) bool { var r *affinity.RedirectError; return errors.As(err, &r) },
 		Param:    func(err error) bool { var p *affinity.ParamError; return errors.As(err, &p) },

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"testing"
 
 	"github.com/orgapis/orgapis/internal/spectest"
@@ -69,7 +70,7 @@ func TestEveryOperationMeetsAHostileServer(t *testing.T) {
 		}
 		return client
 	}
-	spectest.Hostile(t, specs.Apollo, ops, newClient, spectest.Expect{Prefix: "apollo: ",
+	spectest.Hostile(t, specs.Apollo, ops, newClient, spectest.Expect{Prefix: "apollo: ", UserAgent: regexp.MustCompile(`^orgapis-apollo-go/[^ ()]+$`),
 		Malformed: apollo.ErrMalformedBody, TooLarge: apollo.ErrBodyTooLarge, RateLimited: apollo.ErrRateLimited,
 		Redirect: func(err error) bool { var r *apollo.RedirectError; return errors.As(err, &r) },
 		Param:    func(err error) bool { var p *apollo.ParamError; return errors.As(err, &p) },
