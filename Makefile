@@ -7,7 +7,7 @@ CLIENTS := apolloapi:apollo affinityapi:affinity
 OAPI_CODEGEN := $(GO) run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen
 STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck
 
-.PHONY: all generate check-generated recordings check-recordings lint-specs lint-oas breaking fmt-check vet \
+.PHONY: all generate check-generated recordings check-recordings lint-specs lint-oas check-typescript breaking fmt-check vet \
 	staticcheck tidy-check test fuzz check bench mutate
 
 all: check
@@ -48,12 +48,15 @@ lint-specs:
 ## Both are pinned and installed from npm into NPM_TOOLS, outside the tree, on first use.
 SPECTRAL_VERSION := 6.15.0
 REDOCLY_VERSION := 1.34.5
+OPENAPI_TS_VERSION := 7.8.0
+TYPESCRIPT_VERSION := 5.8.3
 NPM_TOOLS ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/orgapis/npm-tools
-NPM_STAMP := $(NPM_TOOLS)/.installed-spectral-$(SPECTRAL_VERSION)-redocly-$(REDOCLY_VERSION)
+NPM_STAMP := $(NPM_TOOLS)/.installed-spectral-$(SPECTRAL_VERSION)-redocly-$(REDOCLY_VERSION)-ots-$(OPENAPI_TS_VERSION)-tsc-$(TYPESCRIPT_VERSION)
 $(NPM_STAMP):
 	@mkdir -p $(NPM_TOOLS) && \
 	npm install --prefix $(NPM_TOOLS) --no-audit --no-fund --loglevel=error --save-exact \
-		@stoplight/spectral-cli@$(SPECTRAL_VERSION) @redocly/cli@$(REDOCLY_VERSION) >/dev/null && touch $@
+		@stoplight/spectral-cli@$(SPECTRAL_VERSION) @redocly/cli@$(REDOCLY_VERSION) \
+		openapi-typescript@$(OPENAPI_TS_VERSION) typescript@$(TYPESCRIPT_VERSION) >/dev/null && touch $@
 lint-oas: $(NPM_STAMP)
 	$(NPM_TOOLS)/node_modules/.bin/spectral lint --fail-severity=warn --ruleset .spectral.yaml $(SPECS)
 	@$(NPM_TOOLS)/node_modules/.bin/redocly lint --format=json $(SPECS) 2>/dev/null | $(GO) run ./internal/tools/lintreport
@@ -70,6 +73,19 @@ $(OASDIFF):
 	GOBIN="$$tmp" GOFLAGS=-buildvcs=false $(GO) install github.com/oasdiff/oasdiff@$(OASDIFF_VERSION) && mv "$$tmp/oasdiff" $@
 breaking: $(OASDIFF)
 	$(GO) run ./internal/tools/breaking -oasdiff $(OASDIFF) -allowed specs/breaking-changes.txt $(SPECS)
+
+## check-typescript: generate TypeScript types of both specs with openapi-typescript
+## (pinned, from npm like lint-oas), fail when an operation is missing from them, and
+## type-check them with tsc --strict, in a temporary directory.
+check-typescript: $(NPM_STAMP)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	for spec in $(SPECS); do out="$$tmp/$$(basename $$spec .yaml).ts"; \
+		$(NPM_TOOLS)/node_modules/.bin/openapi-typescript $$spec -o "$$out" >/dev/null 2>&1 || { echo "openapi-typescript failed on $$spec"; exit 1; }; \
+		n=0; for op in $$(sed -n 's/^ *operationId: *//p' $$spec); do n=$$((n+1)); \
+			grep -q "^    $$op: {" "$$out" || { echo "$$spec: $$op is missing from the TypeScript"; exit 1; }; done; \
+		[ $$n -gt 0 ] || { echo "$$spec: no operation found"; exit 1; }; \
+		echo "$$spec: $$n operations in TypeScript"; done && \
+	$(NPM_TOOLS)/node_modules/.bin/tsc --strict --noEmit "$$tmp"/*.ts && echo "tsc --strict: no errors"
 
 ## fmt-check: fail on any file gofmt would change
 fmt-check:
@@ -125,4 +141,4 @@ mutate:
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 5x ./...
 
-check: fmt-check vet tidy-check staticcheck lint-specs lint-oas breaking check-generated check-recordings test fuzz
+check: fmt-check vet tidy-check staticcheck lint-specs lint-oas check-typescript breaking check-generated check-recordings test fuzz
