@@ -76,7 +76,9 @@ func ExampleClient_EnrichOrganizations() {
 			log.Fatal(err)
 		}
 		if e.Organization == nil {
-			fmt.Println(e.Query.Domain, "not found")
+			// Not found, or answered by an organization the matching rule could not
+			// attribute (a regional domain answered with the main one): never a guess.
+			fmt.Println(e.Query.Domain, "not found,", len(e.Unplaced), "unplaced")
 			continue
 		}
 		fmt.Println(e.Query.Domain, e.Organization.Name, *e.Organization.EstimatedNumEmployees > 0)
@@ -84,7 +86,7 @@ func ExampleClient_EnrichOrganizations() {
 	fmt.Println(fake.Credits(), "credits spent")
 	// Output:
 	// apollo.io Apollo true
-	// example.invalid not found
+	// example.invalid not found, 0 unplaced
 	// stripe.com Stripe true
 	// 2 credits spent
 }
