@@ -48,16 +48,30 @@ type Failure[R any] struct {
 // StatusIs matches the sentinels above for an error with status code and, when
 // malformed, a body that did not decode.
 func StatusIs(code int, malformed bool, target error) bool {
+	return Sentinels{ErrUnauthorized, ErrForbidden, ErrNotFound, ErrRateLimited, ErrMalformedBody}.Match(code, malformed, target)
+}
+
+// Sentinels are one wrapper's own errors by status, so that errors.Is with one
+// package's sentinel never matches another package's error.
+type Sentinels struct {
+	Unauthorized, Forbidden, NotFound, RateLimited, MalformedBody error
+}
+
+// Match reports whether target is the sentinel for an error with status code and,
+// when malformed, a body that did not decode.
+func (s Sentinels) Match(code int, malformed bool, target error) bool {
 	switch target {
-	case ErrUnauthorized:
+	case nil:
+		return false
+	case s.Unauthorized:
 		return code == http.StatusUnauthorized
-	case ErrForbidden:
+	case s.Forbidden:
 		return code == http.StatusForbidden
-	case ErrNotFound:
+	case s.NotFound:
 		return code == http.StatusNotFound
-	case ErrRateLimited:
+	case s.RateLimited:
 		return code == http.StatusTooManyRequests
-	case ErrMalformedBody:
+	case s.MalformedBody:
 		return malformed
 	}
 	return false

@@ -2,6 +2,7 @@ package apollo
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -47,7 +48,7 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // Is matches the status sentinels, so callers can write errors.Is(err, ErrNotFound).
-func (e *Error) Is(target error) bool { return httpcore.StatusIs(e.StatusCode, e.Err != nil, target) }
+func (e *Error) Is(target error) bool { return sentinels.Match(e.StatusCode, e.Err != nil, target) }
 
 // newError builds the Error of a failed call; the key is replaced, in any encoding,
 // wherever the service echoed it back.
@@ -68,14 +69,25 @@ func newError(f *httpcore.Failure[RateLimit], scrub *redact.Scrubber) error {
 
 // Sentinels matched by *Error through errors.Is.
 var (
-	ErrUnauthorized  = httpcore.ErrUnauthorized  // 401: the key is missing or wrong
-	ErrForbidden     = httpcore.ErrForbidden     // 403: the plan or key may not do this
-	ErrNotFound      = httpcore.ErrNotFound      // 404
-	ErrRateLimited   = httpcore.ErrRateLimited   // 429 after the retries allowed
-	ErrMalformedBody = httpcore.ErrMalformedBody // a 2xx body that does not decode or lacks a required member
+	// These are this package's own: errors.Is with one of them never matches an
+	// error of the other service's package.
+	ErrUnauthorized  = errors.New("unauthorized")            // 401: the key is missing or wrong
+	ErrForbidden     = errors.New("forbidden")               // 403: the plan or key may not do this
+	ErrNotFound      = errors.New("not found")               // 404
+	ErrRateLimited   = errors.New("rate limited")            // 429 after the retries allowed
+	ErrMalformedBody = errors.New("malformed response body") // a 2xx body that does not decode or lacks a required member
 	// ErrBodyTooLarge is a response body over the limit of WithMaxBodyBytes.
 	ErrBodyTooLarge = httpcore.ErrBodyTooLarge
 )
+
+// sentinels match an *Error's status to this package's sentinels.
+var sentinels = httpcore.Sentinels{Unauthorized: ErrUnauthorized, Forbidden: ErrForbidden, NotFound: ErrNotFound,
+	RateLimited: ErrRateLimited, MalformedBody: ErrMalformedBody}
+
+// MissingMemberError is the cause (Error.Err) of a 2xx answer that lacks a member the
+// spec requires, has it null, or has it of the wrong kind; Member names it, such as
+// "organizations[3].id". Find it with errors.As.
+type MissingMemberError = httpcore.MissingMember
 
 // RedirectError is a redirect to another origin than the base URL's, refused before
 // anything is sent there, so that the key never leaves the service's origin. Find it
