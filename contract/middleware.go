@@ -16,9 +16,9 @@ import (
 // read, and the response is validated on another goroutine while the caller decodes
 // it, so validation adds little to a client's time. A body of 4 MiB or more is checked
 // before the round trip returns, so that the check's decoded copy is gone before the
-// caller decodes its own. At most GOMAXPROCS responses wait
-// for their checks at once; a further round trip waits for a free slot, which bounds
-// memory. Call Wait before reading what OnFindings collected.
+// caller decodes its own. At most GOMAXPROCS responses wait for their checks at once;
+// a further round trip waits for a free slot, which bounds memory. Call Wait before
+// reading what OnFindings collected.
 //
 // Plug it into a wrapper with its WithMiddleware option, or into any http.Client:
 //

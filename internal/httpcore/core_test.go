@@ -134,6 +134,10 @@ func TestOriginOf(t *testing.T) {
 	}
 }
 
+// testSentinels stand for a wrapper's own sentinels.
+var testSentinels = Sentinels{Unauthorized: errors.New("unauthorized"), Forbidden: errors.New("forbidden"),
+	NotFound: errors.New("not found"), RateLimited: errors.New("rate limited"), MalformedBody: ErrMalformedBody}
+
 func TestErrorTextAndStatusIs(t *testing.T) {
 	got := ErrorText("getThing", 429, nil, "slow down", 3*time.Second, "", "CODE", "request r1")
 	if got != "getThing: HTTP 429: slow down (CODE) (request r1) (retry after 3s)" {
@@ -149,16 +153,16 @@ func TestErrorTextAndStatusIs(t *testing.T) {
 		target    error
 		want      bool
 	}{
-		{401, false, ErrUnauthorized, true}, {403, false, ErrUnauthorized, false},
-		{403, false, ErrForbidden, true}, {404, false, ErrForbidden, false},
-		{404, false, ErrNotFound, true}, {410, false, ErrNotFound, false},
-		{429, false, ErrRateLimited, true}, {503, false, ErrRateLimited, false},
+		{401, false, testSentinels.Unauthorized, true}, {403, false, testSentinels.Unauthorized, false},
+		{403, false, testSentinels.Forbidden, true}, {404, false, testSentinels.Forbidden, false},
+		{404, false, testSentinels.NotFound, true}, {410, false, testSentinels.NotFound, false},
+		{429, false, testSentinels.RateLimited, true}, {503, false, testSentinels.RateLimited, false},
 		{200, true, ErrMalformedBody, true}, {200, false, ErrMalformedBody, false},
 		{404, false, io.EOF, false},
 	}
 	for _, c := range cases {
-		if StatusIs(c.code, c.malformed, c.target) != c.want {
-			t.Errorf("StatusIs(%d, %v, %v) != %v", c.code, c.malformed, c.target, c.want)
+		if testSentinels.Match(c.code, c.malformed, c.target) != c.want {
+			t.Errorf("testSentinels.Match(%d, %v, %v) != %v", c.code, c.malformed, c.target, c.want)
 		}
 	}
 }
@@ -269,7 +273,7 @@ func TestDecodeChecksRequiredMembers(t *testing.T) {
 		return &MissingMember{Member: "ok", Reason: "false"}
 	})
 	var f *Failure[struct{}]
-	if !errors.As(err, &f) || !StatusIs(f.StatusCode, f.Err != nil, ErrMalformedBody) || !strings.Contains(err.Error(), "ok: false") {
+	if !errors.As(err, &f) || !testSentinels.Match(f.StatusCode, f.Err != nil, ErrMalformedBody) || !strings.Contains(err.Error(), "ok: false") {
 		t.Errorf("err = %v", err)
 	}
 	if !bytes.Contains(f.Snippet, []byte(`"ok"`)) {

@@ -100,6 +100,19 @@ type MissingMember struct {
 
 func (e *MissingMember) Error() string { return e.Member + ": " + e.Reason }
 
+// EachID is a Decode check for an array of records: the first item whose id is not
+// valid is a *MissingMember named array[i].id, with reason, since a record nobody can
+// ask for again must not be yielded as if it were one. array is the array's member
+// ("" for the body itself); the name is formatted only for the error.
+func EachID[T any](items []T, array string, valid func(*T) bool, reason string) error {
+	for i := range items {
+		if !valid(&items[i]) {
+			return &MissingMember{Member: fmt.Sprintf("%s[%d].id", array, i), Reason: reason}
+		}
+	}
+	return nil
+}
+
 // Error makes a bare Failure usable as an error, for a Doer without NewError.
 func (f *Failure[R]) Error() string {
 	return ErrorText(f.Operation, f.StatusCode, f.Err, f.Message, f.RetryAfter)

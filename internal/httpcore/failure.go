@@ -9,14 +9,9 @@ import (
 	"time"
 )
 
-// Sentinels that the wrappers' error types match with errors.Is, by status.
-var (
-	ErrUnauthorized  = errors.New("unauthorized")
-	ErrForbidden     = errors.New("forbidden")
-	ErrNotFound      = errors.New("not found")
-	ErrRateLimited   = errors.New("rate limited")
-	ErrMalformedBody = errors.New("malformed response body")
-)
+// ErrMalformedBody names a 2xx body that did not decode in error texts; each wrapper
+// matches its own sentinels (Sentinels).
+var ErrMalformedBody = errors.New("malformed response body")
 
 // MaxErrorBody bounds the raw body a failure keeps, so that a huge error page does not
 // stay in memory with the error.
@@ -43,12 +38,6 @@ type Failure[R any] struct {
 	Body, Snippet []byte
 	// Err is the cause for a 2xx body that did not decode.
 	Err error
-}
-
-// StatusIs matches the sentinels above for an error with status code and, when
-// malformed, a body that did not decode.
-func StatusIs(code int, malformed bool, target error) bool {
-	return Sentinels{ErrUnauthorized, ErrForbidden, ErrNotFound, ErrRateLimited, ErrMalformedBody}.Match(code, malformed, target)
 }
 
 // Sentinels are one wrapper's own errors by status, so that errors.Is with one

@@ -269,7 +269,7 @@ func TestDecodeTurnsAnswersIntoValuesOrFailures(t *testing.T) {
 	if !errors.As(err, &f) || f.StatusCode != 404 || f.Operation != "getThing" || f.RetryAfter != 3*time.Second || f.Err != nil {
 		t.Fatalf("404: %#v", err)
 	}
-	if !StatusIs(f.StatusCode, false, ErrNotFound) || StatusIs(f.StatusCode, false, ErrRateLimited) {
+	if !testSentinels.Match(f.StatusCode, false, testSentinels.NotFound) || testSentinels.Match(f.StatusCode, false, testSentinels.RateLimited) {
 		t.Error("StatusIs does not match by status")
 	}
 	resp, err = get()

@@ -70,25 +70,8 @@ func URLError(err error) error {
 	return err
 }
 
-// minSecretLen keeps a short "secret" from matching ordinary text by chance.
+// minSecretLen keeps a short "secret" from matching ordinary text by chance (Scrubber).
 const minSecretLen = 8
-
-// Secret replaces every occurrence of secret in s with Marker: for text a server may
-// echo a key back in (an error message, a body, a header).
-func Secret(s, secret string) string {
-	if len(secret) < minSecretLen {
-		return s
-	}
-	return strings.ReplaceAll(s, secret, Marker)
-}
-
-// SecretBytes is Secret for bytes; b is returned as it is when it holds no secret.
-func SecretBytes(b []byte, secret string) []byte {
-	if len(secret) < minSecretLen || !bytes.Contains(b, []byte(secret)) {
-		return b
-	}
-	return bytes.ReplaceAll(b, []byte(secret), []byte(Marker))
-}
 
 // Value replaces, in a decoded JSON value, every member with a secret name at any
 // depth, and reports whether it replaced any.

@@ -68,28 +68,30 @@ func TestBody(t *testing.T) {
 }
 
 func TestSecret(t *testing.T) {
-	if got := Secret("key sk-12345678 echoed", "sk-12345678"); got != "key REDACTED echoed" {
+	str := func(text, secret string) string { return NewScrubber(secret).String(text) }
+	byts := func(text, secret string) string { return string(NewScrubber(secret).Bytes([]byte(text))) }
+	if got := str("key sk-12345678 echoed", "sk-12345678"); got != "key REDACTED echoed" {
 		t.Errorf("Secret = %q", got)
 	}
-	if got := Secret("a short one: abc", "abc"); got != "a short one: abc" {
+	if got := str("a short one: abc", "abc"); got != "a short one: abc" {
 		t.Errorf("a short secret replaced ordinary text: %q", got)
 	}
-	if got := Secret("at the limit: 12345678", "12345678"); got != "at the limit: REDACTED" {
+	if got := str("at the limit: 12345678", "12345678"); got != "at the limit: REDACTED" {
 		t.Errorf("an eight-character secret was kept: %q", got)
 	}
-	if got := Secret("below it: 1234567", "1234567"); got != "below it: 1234567" {
+	if got := str("below it: 1234567", "1234567"); got != "below it: 1234567" {
 		t.Errorf("a seven-character secret replaced text: %q", got)
 	}
-	if got := string(SecretBytes([]byte("x 1234567"), "1234567")); got != "x 1234567" {
+	if got := byts("x 1234567", "1234567"); got != "x 1234567" {
 		t.Errorf("SecretBytes replaced a seven-character secret: %q", got)
 	}
-	if got := string(SecretBytes([]byte("x 12345678"), "12345678")); got != "x REDACTED" {
+	if got := byts("x 12345678", "12345678"); got != "x REDACTED" {
 		t.Errorf("SecretBytes kept an eight-character secret: %q", got)
 	}
-	if got := string(SecretBytes([]byte("nothing here"), "sk-12345678")); got != "nothing here" {
+	if got := byts("nothing here", "sk-12345678"); got != "nothing here" {
 		t.Errorf("SecretBytes without a match = %q", got)
 	}
-	if got := string(SecretBytes([]byte("x sk-12345678"), "sk-12345678")); got != "x REDACTED" {
+	if got := byts("x sk-12345678", "sk-12345678"); got != "x REDACTED" {
 		t.Errorf("SecretBytes = %q", got)
 	}
 }

@@ -18,17 +18,18 @@ import (
 // URL-escaped (either case of hex), base64 of the key or of the Basic credentials,
 // JSON-escaped (with or without HTML escapes, or every character as \u), XML- and
 // HTML-escaped, and JSON-pointer-escaped, which is how a key echoed as a member name
-// reaches a finding's pointer (and then each of those escapes of the pointer). Text that still holds a secret once percent or JSON escapes are undone is
-// given back decoded and scrubbed, so an encoding the list does not know cannot carry
-// a key through either. It is the one scrub at every output boundary: errors, logs,
-// reports and recordings. A nil *Scrubber, or one without secrets, changes nothing.
+// reaches a finding's pointer (and then each of those escapes of the pointer). A text
+// of up to 64 KiB that still holds a secret once percent, JSON, pointer or HTML escapes
+// are undone is given back decoded and scrubbed, so an encoding the list does not know
+// cannot carry a key through either. It is the one scrub at every output boundary:
+// errors, logs, reports and recordings. A nil *Scrubber, or one without secrets,
+// changes nothing. Secrets shorter than eight bytes are left alone, so that a short
+// "secret" cannot match ordinary text by chance.
 type Scrubber struct {
-	secrets []string // the raw values, for the decoded check
-	forms   []string // every encoded form, longest first
+	forms []string // every encoded form of every secret, longest first
 }
 
-// NewScrubber returns a Scrubber for the secrets; values shorter than eight bytes are
-// left out, so that a short "secret" cannot match ordinary text by chance.
+// NewScrubber returns a Scrubber for the secrets.
 func NewScrubber(secrets ...string) *Scrubber {
 	s := &Scrubber{}
 	seen := map[string]bool{}
@@ -39,10 +40,9 @@ func NewScrubber(secrets ...string) *Scrubber {
 		}
 	}
 	for _, secret := range secrets {
-		if len(secret) < minSecretLen || slices.Contains(s.secrets, secret) {
+		if len(secret) < minSecretLen {
 			continue
 		}
-		s.secrets = append(s.secrets, secret)
 		// A key as a member name reaches a report as a pointer segment, which a report
 		// then escapes again for its own format.
 		for _, base := range []string{secret, pointerEscape(secret)} {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -188,13 +189,7 @@ func successExample(op *openapi3.Operation, name string) ([]byte, error) {
 		}
 		value := media.Example
 		if name != "" || value == nil {
-			keys := slices.Sorted(func(yield func(string) bool) {
-				for k := range media.Examples {
-					if !yield(k) {
-						return
-					}
-				}
-			})
+			keys := slices.Sorted(maps.Keys(media.Examples))
 			if name == "" && len(keys) > 0 {
 				name = keys[0]
 			}

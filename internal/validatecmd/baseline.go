@@ -116,14 +116,10 @@ func (b *baseline) index() baselineIndex {
 		segs := strings.Split(e.pointer, "/")
 		sk := shapeKey{e.api, e.operation, e.kind, e.location, len(segs)}
 		mask := wildcardMask(segs)
-		pk := patternKey{sk, mask, e.pointer}
-		if _, dup := idx.entries[pk]; dup {
-			continue
-		}
 		if !slices.Contains(idx.shapes[sk], mask) {
 			idx.shapes[sk] = append(idx.shapes[sk], mask)
 		}
-		idx.entries[pk] = j
+		idx.entries[patternKey{sk, mask, e.pointer}] = j // entries are distinct: add keeps one of each
 	}
 	return idx
 }
@@ -160,22 +156,6 @@ func (idx baselineIndex) matchAPI(f contract.Finding, api string) int {
 		}
 	}
 	return best
-}
-
-func (e baselineEntry) matches(f contract.Finding) bool {
-	if (e.api != "" && e.api != f.API) || e.operation != operationKey(f) || e.kind != f.Kind || e.location != f.Location {
-		return false
-	}
-	want, got := strings.Split(e.pointer, "/"), strings.Split(f.Pointer, "/")
-	if len(want) != len(got) {
-		return false
-	}
-	for i := range want {
-		if want[i] != "*" && want[i] != got[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // readBaseline reads a JSON report or a baseline file, saying which line is wrong. It
@@ -247,7 +227,7 @@ func readBounded(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file (%s)", path, info.Mode().Type())
+		return nil, fmt.Errorf("%s: not a regular file (%s), not read", path, fileKind(info.Mode()))
 	}
 	f, err := os.Open(path)
 	if err != nil {

@@ -135,14 +135,20 @@ func failedInput(path string, err error) Input {
 
 // notRegularError says why a FIFO, device or socket is not read.
 func notRegularError(mode fs.FileMode) error {
-	kind := "not a regular file"
+	return fmt.Errorf("%s, not read: give a regular file, a directory, or - for standard input", fileKind(mode))
+}
+
+// fileKind names what a file that is not regular is.
+func fileKind(mode fs.FileMode) string {
 	switch {
 	case mode&fs.ModeNamedPipe != 0:
-		kind = "a named pipe (FIFO)"
+		return "a named pipe (FIFO)"
 	case mode&fs.ModeDevice != 0:
-		kind = "a device"
+		return "a device"
 	case mode&fs.ModeSocket != 0:
-		kind = "a socket"
+		return "a socket"
+	case mode.IsDir():
+		return "a directory"
 	}
-	return fmt.Errorf("%s, not read: give a regular file, a directory, or - for standard input", kind)
+	return "not a regular file"
 }

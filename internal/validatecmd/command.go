@@ -122,9 +122,9 @@ Exit status:
      checked at all (unless --allow-empty)
 `
 
-// writeVersion prints the module version (as go install or go run pkg@version built
-// it; "(devel)" from a checkout) and a digest of each embedded spec, so that a report
-// can be traced to the spec it was checked against.
+// writeVersion prints the version (version.String: the module version, or the VCS
+// revision of a checkout) and a digest of each embedded spec, so that a report can be
+// traced to the spec it was checked against.
 func writeVersion(w io.Writer) {
 	fmt.Fprintf(w, "validate %s\n", version.String())
 	for _, api := range specs.APIs() {

@@ -33,9 +33,9 @@ every answer against the spec. Without the key nothing is sent. It never writes.
 Affinity: pages of the organization listing, one organization, the organization
 fields, the field values of that organization, all fields, the lists (the first with
 its fields, a page of its entries, its first entry, and the changes of its first
-field), the rate limit and whoami. Apollo: the job postings of --org-id and, only with --allow-credits since they
-cost credits, one search page, the enrichment of one company and its complete
-information.
+field), the rate limit and whoami. Apollo: the job postings of --org-id and, only
+with --allow-credits since they cost credits, one search page, the enrichment of one
+company and its complete information.
 
 Flags:
 `

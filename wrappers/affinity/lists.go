@@ -176,15 +176,18 @@ func (c *Client) DeleteListEntry(ctx context.Context, listID, listEntryID int64)
 
 // checkEntryOf refuses an entry that cannot be what was asked for: without a positive
 // id or entity id, of another list than listID (when not 0), or whose entity has
-// another id than entity_id or the shape of another type than entity_type says.
-// prefix names the entry in the answer, such as "list_entries[3].".
+// another id than entity_id or the shape of another type than entity_type says. An
+// entry without entity_type gets the one its entity's shape tells (the documentation's
+// own examples leave it out). prefix names the entry in the answer, such as
+// "list_entries[3].".
 func checkEntryOf(listID int64, e *ListEntry, prefix string) error {
-	switch {
-	case e.ID <= 0:
-		return &httpcore.MissingMember{Member: prefix + "id", Reason: fmt.Sprintf("missing or not positive (%d)", e.ID)}
-	case e.EntityID <= 0:
-		return &httpcore.MissingMember{Member: prefix + "entity_id", Reason: fmt.Sprintf("missing or not positive (%d)", e.EntityID)}
-	case listID != 0 && e.ListID != listID:
+	if err := positiveID(prefix+"id", e.ID); err != nil {
+		return err
+	}
+	if err := positiveID(prefix+"entity_id", e.EntityID); err != nil {
+		return err
+	}
+	if listID != 0 && e.ListID != listID {
 		return &httpcore.MissingMember{Member: prefix + "list_id", Reason: fmt.Sprintf("%d, an entry of another list than %d", e.ListID, listID)}
 	}
 	if e.Entity == nil {
@@ -195,15 +198,29 @@ func checkEntryOf(listID int64, e *ListEntry, prefix string) error {
 		ID        *int64          `json:"id"`
 		Name      json.RawMessage `json:"name"`
 		FirstName json.RawMessage `json:"first_name"`
+		Domain    json.RawMessage `json:"domain"`
+		Domains   json.RawMessage `json:"domains"`
 	}
 	if err := json.Unmarshal(raw, &shape); err != nil {
 		return &httpcore.MissingMember{Member: prefix + "entity", Reason: "not an object"}
 	}
 	if shape.ID != nil && *shape.ID != e.EntityID {
-		return &httpcore.MissingMember{Member: prefix + "entity.id", Reason: fmt.Sprintf("%s, not the entry's entity_id %d", idText(shape.ID), e.EntityID)}
+		return &httpcore.MissingMember{Member: prefix + "entity.id", Reason: fmt.Sprintf("%d, not the entry's entity_id %d", *shape.ID, e.EntityID)}
 	}
-	kind := entryKind(e)
 	person := len(shape.FirstName) > 0
+	if e.EntityType == nil {
+		// A person has a first name, an organization a domain, an opportunity neither.
+		kind := EntityOpportunity
+		switch {
+		case person:
+			kind = EntityPerson
+		case len(shape.Domain) > 0 || len(shape.Domains) > 0:
+			kind = EntityOrganization
+		}
+		t := int(kind)
+		e.EntityType = &t
+	}
+	kind := EntityType(*e.EntityType)
 	switch {
 	case kind == EntityPerson && !person:
 		return &httpcore.MissingMember{Member: prefix + "entity", Reason: "entity_type says person, but it has no first_name"}
@@ -213,35 +230,15 @@ func checkEntryOf(listID int64, e *ListEntry, prefix string) error {
 	return nil
 }
 
-// entryKind is the type of an entry's entity: entity_type when the entry has it, else
-// what the entity's shape tells (the documentation's own examples leave entity_type
-// out): a person has a first name, an organization a domain, an opportunity neither.
-// An entry with neither is taken for an organization, the v1 API's usual list.
+// entryKind is the type of an entry's entity: entity_type, which checkEntryOf fills in
+// from the entity's shape when the answer leaves it out; an entry with neither is
+// taken for an organization, the v1 API's usual list.
 func entryKind(e *ListEntry) EntityType {
 	if e.EntityType != nil {
 		return EntityType(*e.EntityType)
 	}
-	if e.Entity == nil {
-		return EntityOrganization
-	}
-	raw, _ := e.Entity.MarshalJSON()
-	var shape map[string]json.RawMessage
-	if json.Unmarshal(raw, &shape) != nil {
-		return EntityOrganization
-	}
-	_, person := shape["first_name"]
-	_, domain := shape["domain"]
-	_, domains := shape["domains"]
-	switch {
-	case person:
-		return EntityPerson
-	case domain || domains:
-		return EntityOrganization
-	}
-	return EntityOpportunity
+	return EntityOrganization
 }
-
-func idText(id *int64) string { return fmt.Sprint(*id) }
 
 // positiveID refuses an id that is missing, null (both decode as 0) or not positive:
 // Affinity's ids start at 1.
@@ -255,12 +252,7 @@ func positiveID(member string, id int64) error {
 // eachID is positiveID for every item of an array; name is the array's member ("" for
 // the body itself).
 func eachID[T any](items []T, name string, id func(*T) int64) error {
-	for i := range items {
-		if n := id(&items[i]); n <= 0 { // the name is formatted only for the error
-			return positiveID(fmt.Sprintf("%s[%d].id", name, i), n)
-		}
-	}
-	return nil
+	return httpcore.EachID(items, name, func(x *T) bool { return id(x) > 0 }, "missing, null or not positive")
 }
 
 // decodeSuccess finishes a call that answers {"success": true}: a missing, null or

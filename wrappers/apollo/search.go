@@ -316,13 +316,7 @@ func (c *Client) Companies(ctx context.Context, q CompanyQuery) iter.Seq2[Compan
 	}
 }
 
-// eachID refuses an item of an answer's array without an id: a record nobody can ask
-// for again must not be yielded as if it were one.
-func eachID[T any](items []T, name string, id func(*T) string) error {
-	for i := range items {
-		if id(&items[i]) == "" {
-			return &httpcore.MissingMember{Member: fmt.Sprintf("%s[%d].id", name, i), Reason: "missing, null or empty"}
-		}
-	}
-	return nil
+// eachID refuses an item of an answer's array without an id.
+func eachID[T any](items []T, array string, id func(*T) string) error {
+	return httpcore.EachID(items, array, func(x *T) bool { return id(x) != "" }, "missing, null or empty")
 }

@@ -71,28 +71,16 @@ var listFieldKinds = []struct {
 // Date, Notes, Headquarters, Sector), each entry with one value per column. It returns
 // the list's id.
 func (s *Server) GenerateList(name string, entries, fields int) int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.nextListID++
-	id := 500 + s.nextListID
-	size := entries
-	l := &fakeList{list: affinityapi.List{ID: id, Type: 1, Name: name, Public: true, OwnerID: 38706, ListSize: &size}}
-	options := s.addColumns(l, id, fields)
-	for i := range entries {
+	return s.generateList(name, 1, entries, fields, func() (int64, int, affinityapi.ListEntry_Entity) {
 		orgID := s.nextID
 		s.nextID++
 		domain := fmt.Sprintf("org%d.example", orgID)
 		org := affinityapi.Organization{ID: orgID, Name: fmt.Sprintf("Org %d", orgID), Domain: &domain, Domains: []string{domain}}
 		s.put(org)
-		entry := s.newEntry(l, org, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i)*time.Minute))
-		for j, f := range l.fields {
-			raw, _ := json.Marshal(listFieldKinds[j].value(i, options))
-			s.setValue(f.ID, orgID, &entry.ID, raw)
-		}
-	}
-	s.lists[id] = l
-	s.listOrder = append(s.listOrder, id)
-	return id
+		var entity affinityapi.ListEntry_Entity
+		_ = entity.FromOrganization(org)
+		return orgID, 1, entity
+	})
 }
 
 // GeneratePersonList makes a person list named name with entries made-up people and
@@ -100,29 +88,32 @@ func (s *Server) GenerateList(name string, entries, fields int) int64 {
 // and returns the list's id. People's ids start at 3,000,000, apart from
 // organizations', so that a value keyed by a person's id is never an organization's.
 func (s *Server) GeneratePersonList(name string, entries, fields int) int64 {
+	return s.generateList(name, 0, entries, fields, func() (int64, int, affinityapi.ListEntry_Entity) {
+		s.nextPersonID++
+		pid := 3000000 + s.nextPersonID
+		first, last, email := "Person", fmt.Sprint(pid), fmt.Sprintf("person%d@example.com", pid)
+		var entity affinityapi.ListEntry_Entity
+		_ = entity.FromPerson(affinityapi.Person{ID: &pid, FirstName: &first, LastName: &last, PrimaryEmail: &email, Emails: &[]string{email}})
+		return pid, 0, entity
+	})
+}
+
+// generateList makes a list of listType with entries whose entities entity makes
+// (their id, entity type and JSON), fields columns and one value per entry and column.
+func (s *Server) generateList(name string, listType, entries, fields int, entity func() (int64, int, affinityapi.ListEntry_Entity)) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.nextListID++
 	id := 500 + s.nextListID
 	size := entries
-	l := &fakeList{list: affinityapi.List{ID: id, Type: 0, Name: name, Public: true, OwnerID: 38706, ListSize: &size}}
+	l := &fakeList{list: affinityapi.List{ID: id, Type: listType, Name: name, Public: true, OwnerID: 38706, ListSize: &size}}
 	options := s.addColumns(l, id, fields)
 	for i := range entries {
-		s.nextPersonID++
-		pid := 3000000 + s.nextPersonID
-		first, last, email := "Person", fmt.Sprint(pid), fmt.Sprintf("person%d@example.com", pid)
-		person := affinityapi.Person{ID: &pid, FirstName: &first, LastName: &last, PrimaryEmail: &email, Emails: &[]string{email}}
-		s.nextEntryID++
-		creator, entityType := int64(38706), 0
-		e := affinityapi.ListEntry{ID: 90000 + s.nextEntryID, ListID: id, CreatorID: &creator, EntityID: pid, EntityType: &entityType,
-			CreatedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Minute)}
-		var entity affinityapi.ListEntry_Entity
-		_ = entity.FromPerson(person)
-		e.Entity = &entity
-		l.entries = append(l.entries, e)
+		entityID, entityType, ent := entity()
+		entry := s.addEntry(l, entityID, entityType, ent, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i)*time.Minute))
 		for j, f := range l.fields {
 			raw, _ := json.Marshal(listFieldKinds[j].value(i, options))
-			s.setValue(f.ID, pid, &e.ID, raw)
+			s.setValue(f.ID, entityID, &entry.ID, raw)
 		}
 	}
 	s.lists[id] = l
@@ -150,13 +141,16 @@ func (s *Server) addColumns(l *fakeList, id int64, n int) []affinityapi.Dropdown
 }
 
 func (s *Server) newEntry(l *fakeList, org affinityapi.Organization, at time.Time) affinityapi.ListEntry {
-	s.nextEntryID++
-	creator := int64(38706)
-	entityType := 1
-	e := affinityapi.ListEntry{ID: 90000 + s.nextEntryID, ListID: l.list.ID, CreatorID: &creator, EntityID: org.ID, EntityType: &entityType, CreatedAt: at}
 	var entity affinityapi.ListEntry_Entity
 	_ = entity.FromOrganization(org)
-	e.Entity = &entity
+	return s.addEntry(l, org.ID, 1, entity, at)
+}
+
+// addEntry appends an entry for an entity to l; it needs s.mu.
+func (s *Server) addEntry(l *fakeList, entityID int64, entityType int, entity affinityapi.ListEntry_Entity, at time.Time) affinityapi.ListEntry {
+	s.nextEntryID++
+	creator := int64(38706)
+	e := affinityapi.ListEntry{ID: 90000 + s.nextEntryID, ListID: l.list.ID, CreatorID: &creator, EntityID: entityID, EntityType: &entityType, CreatedAt: at, Entity: &entity}
 	l.entries = append(l.entries, e)
 	return e
 }
