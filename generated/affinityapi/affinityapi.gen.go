@@ -54,7 +54,7 @@ type Error struct {
 	Error *string `json:"error,omitempty"`
 
 	// Errors The individual problems, as strings or objects.
-	Errors *[]Error_Errors_Item `json:"errors,omitempty"`
+	Errors []Error_Errors_Item `json:"errors,omitempty"`
 
 	// Message Human-readable reason.
 	Message *string `json:"message,omitempty"`
@@ -177,6 +177,9 @@ type FieldValueChange struct {
 	Value *Value `json:"value,omitempty"`
 }
 
+// FieldValueChanges Changes to field values, oldest first.
+type FieldValueChanges = []FieldValueChange
+
 // FieldValueCreate A value to set.
 type FieldValueCreate struct {
 	// EntityID Id of the person, organization or opportunity (row).
@@ -204,13 +207,19 @@ type FieldValueUpdate struct {
 	Value Value `json:"value"`
 }
 
+// FieldValues Field values, each of one field of one entity or list entry.
+type FieldValues = []FieldValue
+
+// Fields Fields, in the order Affinity lists them.
+type Fields = []Field
+
 // Interaction One interaction; null when no interaction of this kind happened.
 type Interaction struct {
 	// Date When the interaction took place.
 	Date *time.Time `json:"date,omitempty"`
 
 	// PersonIDs Ids of the internal persons involved.
-	PersonIDs *[]int64 `json:"person_ids,omitempty"`
+	PersonIDs []int64 `json:"person_ids,omitempty"`
 }
 
 // InteractionDates Dates of the first, latest and next interactions with the organization; only with
@@ -271,13 +280,13 @@ type Interactions struct {
 // readers must accept values outside this list.
 type List struct {
 	// AdditionalPermissions Internal persons with a role on the list beyond its owner.
-	AdditionalPermissions *[]ListPermission `json:"additional_permissions,omitempty"`
+	AdditionalPermissions []ListPermission `json:"additional_permissions,omitempty"`
 
 	// CreatorID Id of the internal person who made the list.
 	CreatorID *int64 `json:"creator_id,omitempty"`
 
 	// Fields The fields specific to the list; only in "get a specific list".
-	Fields *[]Field `json:"fields,omitempty"`
+	Fields []Field `json:"fields,omitempty"`
 
 	// ID Unique id of the list.
 	ID int64 `json:"id"`
@@ -354,6 +363,9 @@ type ListPermission struct {
 	RoleID int64 `json:"role_id"`
 }
 
+// Lists Lists, without their fields.
+type Lists = []List
+
 // Location A location value.
 type Location struct {
 	// City City.
@@ -384,10 +396,10 @@ type Opportunity struct {
 	Name string `json:"name"`
 
 	// OrganizationIDs Ids of the organizations on the opportunity.
-	OrganizationIDs *[]int64 `json:"organization_ids,omitempty"`
+	OrganizationIDs []int64 `json:"organization_ids,omitempty"`
 
 	// PersonIDs Ids of the persons on the opportunity.
-	PersonIDs *[]int64 `json:"person_ids,omitempty"`
+	PersonIDs []int64 `json:"person_ids,omitempty"`
 }
 
 // Organization An external company the team is in touch with.
@@ -422,7 +434,7 @@ type Organization struct {
 	Interactions *Interactions `json:"interactions,omitempty"`
 
 	// ListEntries The list entries of the organization; only in "get a specific organization".
-	ListEntries *[]ListEntry `json:"list_entries,omitempty"`
+	ListEntries []ListEntry `json:"list_entries,omitempty"`
 
 	// Name Name of the organization. The documentation's attribute table says integer; its
 	// examples and the live service use a string.
@@ -430,12 +442,12 @@ type Organization struct {
 
 	// OpportunityIDs Ids of the opportunities linked to the organization; with
 	// `with_opportunities=true` (and seen in other live answers).
-	OpportunityIDs *[]int64 `json:"opportunity_ids,omitempty"`
+	OpportunityIDs []int64 `json:"opportunity_ids,omitempty"`
 
 	// PersonIDs Ids of the persons associated with the organization. The attribute table calls
 	// them strings; the examples and the live service use integers. Search results leave
 	// this field out.
-	PersonIDs *[]int64 `json:"person_ids,omitempty"`
+	PersonIDs []int64 `json:"person_ids,omitempty"`
 }
 
 // OrganizationCreate The fields of a new organization.
@@ -447,7 +459,7 @@ type OrganizationCreate struct {
 	Name string `json:"name"`
 
 	// PersonIDs Ids of the persons to associate with the new organization.
-	PersonIDs *[]int64 `json:"person_ids,omitempty"`
+	PersonIDs []int64 `json:"person_ids,omitempty"`
 }
 
 // OrganizationPage One page of a search for organizations.
@@ -469,7 +481,7 @@ type OrganizationUpdate struct {
 	Name *string `json:"name,omitempty"`
 
 	// PersonIDs The complete new set of associated person ids: ids left out are dissociated.
-	PersonIDs *[]int64 `json:"person_ids,omitempty"`
+	PersonIDs []int64 `json:"person_ids,omitempty"`
 }
 
 // Person A person, as a list entry's entity and a change's author show one. `type` is
@@ -478,7 +490,7 @@ type OrganizationUpdate struct {
 // organization from passing as a person.
 type Person struct {
 	// Emails Every address of the person.
-	Emails *[]string `json:"emails,omitempty"`
+	Emails []string `json:"emails,omitempty"`
 
 	// FirstName First name.
 	FirstName *string `json:"first_name"`
@@ -3936,7 +3948,7 @@ type ListFieldValueChangesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *[]FieldValueChange
+	JSON200 *FieldValueChanges
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -3964,7 +3976,7 @@ type ListFieldValueChangesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListFieldValueChangesResponse) GetJSON200() *[]FieldValueChange {
+func (r ListFieldValueChangesResponse) GetJSON200() *FieldValueChanges {
 	return r.JSON200
 }
 
@@ -4087,7 +4099,7 @@ type ListFieldValuesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *[]FieldValue
+	JSON200 *FieldValues
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -4115,7 +4127,7 @@ type ListFieldValuesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListFieldValuesResponse) GetJSON200() *[]FieldValue {
+func (r ListFieldValuesResponse) GetJSON200() *FieldValues {
 	return r.JSON200
 }
 
@@ -4729,7 +4741,7 @@ type ListFieldsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *[]Field
+	JSON200 *Fields
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -4757,7 +4769,7 @@ type ListFieldsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListFieldsResponse) GetJSON200() *[]Field {
+func (r ListFieldsResponse) GetJSON200() *Fields {
 	return r.JSON200
 }
 
@@ -4870,7 +4882,7 @@ type ListListsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *[]List
+	JSON200 *Lists
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -4894,7 +4906,7 @@ type ListListsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListListsResponse) GetJSON200() *[]List {
+func (r ListListsResponse) GetJSON200() *Lists {
 	return r.JSON200
 }
 
@@ -6135,7 +6147,7 @@ type ListOrganizationFieldsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *[]Field
+	JSON200 *Fields
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -6159,7 +6171,7 @@ type ListOrganizationFieldsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListOrganizationFieldsResponse) GetJSON200() *[]Field {
+func (r ListOrganizationFieldsResponse) GetJSON200() *Fields {
 	return r.JSON200
 }
 
@@ -7541,7 +7553,7 @@ func ParseListFieldValueChangesResponse(rsp *http.Response) (*ListFieldValueChan
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest []FieldValueChange
+		var dest FieldValueChanges
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -7872,7 +7884,7 @@ func ParseListFieldValuesResponse(rsp *http.Response) (*ListFieldValuesResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest []FieldValue
+		var dest FieldValues
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -9303,7 +9315,7 @@ func ParseListFieldsResponse(rsp *http.Response) (*ListFieldsResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest []Field
+		var dest Fields
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -9634,7 +9646,7 @@ func ParseListListsResponse(rsp *http.Response) (*ListListsResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest []List
+		var dest Lists
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -12441,7 +12453,7 @@ func ParseListOrganizationFieldsResponse(rsp *http.Response) (*ListOrganizationF
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest []Field
+		var dest Fields
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

@@ -33,10 +33,10 @@ func TestListAndFieldOperationsRoundTrip(t *testing.T) {
 		{"getList", spectest.Request{Method: "GET", Path: "/lists/450", Header: wantAuth, Query: url.Values{}}, example(t, "getList", "200", ""),
 			func(c *affinityapi.ClientWithResponses) (int, error) {
 				r, err := c.GetListWithResponse(ctx, 450)
-				if err != nil || r.JSON200 == nil || r.JSON200.Fields == nil || (*r.JSON200.Fields)[0].DropdownOptions[0].Text != "Interested" {
+				if err != nil || r.JSON200 == nil || r.JSON200.Fields == nil || (r.JSON200.Fields)[0].DropdownOptions[0].Text != "Interested" {
 					return 0, err
 				}
-				return len(*r.JSON200.Fields), nil
+				return len(r.JSON200.Fields), nil
 			}},
 		{"listListEntries", spectest.Request{Method: "GET", Path: "/lists/450/list-entries", Header: wantAuth,
 			Query: url.Values{"page_size": {"2"}, "page_token": {"t"}}}, example(t, "listListEntries", "200", "paginated"),

@@ -89,14 +89,14 @@ func TestGetOrganizationRoundTrip(t *testing.T) {
 	if org == nil {
 		t.Fatalf("no typed 200 body; status %d", resp.StatusCode())
 	}
-	if org.PersonIDs == nil || len(*org.PersonIDs) != 5 || (*org.PersonIDs)[4] != 304848 {
+	if org.PersonIDs == nil || len(org.PersonIDs) != 5 || (org.PersonIDs)[4] != 304848 {
 		t.Errorf("person_ids = %v", org.PersonIDs)
 	}
-	if org.ListEntries == nil || (*org.ListEntries)[0].CreatorID == nil || *(*org.ListEntries)[0].CreatorID != 38603 {
+	if org.ListEntries == nil || (org.ListEntries)[0].CreatorID == nil || *(org.ListEntries)[0].CreatorID != 38603 {
 		t.Errorf("list_entries = %+v", org.ListEntries)
 	}
 	next := org.Interactions.NextEvent
-	if next == nil || next.PersonIDs == nil || len(*next.PersonIDs) != 3 {
+	if next == nil || next.PersonIDs == nil || len(next.PersonIDs) != 3 {
 		t.Errorf("interactions.next_event = %+v", next)
 	}
 	want := time.Date(2019, 3, 4, 13, 6, 7, 890e6, time.UTC)
@@ -114,7 +114,7 @@ func TestCreateOrganizationRoundTripJSON(t *testing.T) {
 	domain := "acme.co"
 	ids := []int64{38706}
 	resp, err := newClient(t, srv.URL).CreateOrganizationWithResponse(context.Background(),
-		affinityapi.CreateOrganizationJSONRequestBody{Name: "Acme Corporation", Domain: &domain, PersonIDs: &ids})
+		affinityapi.CreateOrganizationJSONRequestBody{Name: "Acme Corporation", Domain: &domain, PersonIDs: ids})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,11 +154,11 @@ func TestUpdateOrganizationRoundTrip(t *testing.T) {
 	name := "Acme Corp."
 	ids := []int64{38706, 89734}
 	resp, err := newClient(t, srv.URL).UpdateOrganizationWithResponse(context.Background(), 120611418,
-		affinityapi.UpdateOrganizationJSONRequestBody{Name: &name, PersonIDs: &ids})
+		affinityapi.UpdateOrganizationJSONRequestBody{Name: &name, PersonIDs: ids})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if org := resp.JSON200; org == nil || org.Name != "Acme Corp." || org.PersonIDs == nil || len(*org.PersonIDs) != 2 {
+	if org := resp.JSON200; org == nil || org.Name != "Acme Corp." || org.PersonIDs == nil || len(org.PersonIDs) != 2 {
 		t.Errorf("updated organization = %+v", resp.JSON200)
 	}
 }

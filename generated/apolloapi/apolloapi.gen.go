@@ -57,10 +57,10 @@ func (e SearchMixedCompaniesParamsProspectedByCurrentTeam) Valid() bool {
 // Account A company the team has saved in Apollo (an account in its CRM).
 type Account struct {
 	// AccountPlaybookStatuses Playbook states of the account.
-	AccountPlaybookStatuses *[]interface{} `json:"account_playbook_statuses,omitempty"`
+	AccountPlaybookStatuses []interface{} `json:"account_playbook_statuses,omitempty"`
 
 	// AccountRuleConfigStatuses Rule states of the account.
-	AccountRuleConfigStatuses *[]interface{} `json:"account_rule_config_statuses,omitempty"`
+	AccountRuleConfigStatuses []interface{} `json:"account_rule_config_statuses,omitempty"`
 
 	// AccountStageID Id of the account's stage.
 	AccountStageID *string `json:"account_stage_id,omitempty"`
@@ -75,10 +75,10 @@ type Account struct {
 	BlogURL *string `json:"blog_url,omitempty"`
 
 	// ContactCampaignStatusTally Number of the account's contacts in each sequence state.
-	ContactCampaignStatusTally *map[string]int `json:"contact_campaign_status_tally,omitempty"`
+	ContactCampaignStatusTally map[string]int `json:"contact_campaign_status_tally,omitempty"`
 
 	// ContactEmailerCampaignIDs Ids of the sequences the account's contacts are in.
-	ContactEmailerCampaignIDs *[]string `json:"contact_emailer_campaign_ids,omitempty"`
+	ContactEmailerCampaignIDs []string `json:"contact_emailer_campaign_ids,omitempty"`
 
 	// CreatedAt When the account was created.
 	CreatedAt *time.Time `json:"created_at,omitempty"`
@@ -116,16 +116,16 @@ type Account struct {
 	// IntentSignalAccount The company's buying-intent record: visits to the team's websites, aggregated
 	// per domain and week. Null when there is none; its inner shape is Apollo's and
 	// left open.
-	IntentSignalAccount *map[string]interface{} `json:"intent_signal_account,omitempty"`
+	IntentSignalAccount map[string]interface{} `json:"intent_signal_account,omitempty"`
 
 	// IntentStrength Buying-intent level of the company; usually null.
 	IntentStrength *string `json:"intent_strength,omitempty"`
 
 	// LabelIDs Ids of the labels on the account.
-	LabelIDs *[]string `json:"label_ids,omitempty"`
+	LabelIDs []string `json:"label_ids,omitempty"`
 
 	// Languages Languages the company works in.
-	Languages *[]string `json:"languages,omitempty"`
+	Languages []string `json:"languages,omitempty"`
 
 	// LastActivityDate When the account last saw activity.
 	LastActivityDate *time.Time `json:"last_activity_date,omitempty"`
@@ -146,7 +146,7 @@ type Account struct {
 	Modality *string `json:"modality,omitempty"`
 
 	// NaicsCodes North American Industry Classification System codes of the company.
-	NaicsCodes *[]string `json:"naics_codes,omitempty"`
+	NaicsCodes []string `json:"naics_codes,omitempty"`
 
 	// Name Name of the company.
 	Name string `json:"name"`
@@ -239,7 +239,7 @@ type Account struct {
 	ShowIntent *bool `json:"show_intent,omitempty"`
 
 	// SicCodes Standard Industrial Classification codes of the company.
-	SicCodes *[]string `json:"sic_codes,omitempty"`
+	SicCodes []string `json:"sic_codes,omitempty"`
 
 	// Source How the account was created, such as "job_change".
 	Source *string `json:"source,omitempty"`
@@ -254,7 +254,7 @@ type Account struct {
 	TwitterURL *string `json:"twitter_url,omitempty"`
 
 	// TypedCustomFields Custom field values keyed by field id; values of any JSON type.
-	TypedCustomFields *map[string]interface{} `json:"typed_custom_fields,omitempty"`
+	TypedCustomFields map[string]interface{} `json:"typed_custom_fields,omitempty"`
 
 	// WebsiteURL The company's website.
 	WebsiteURL *string `json:"website_url,omitempty"`
@@ -263,19 +263,19 @@ type Account struct {
 // AccountDetails The fields an account has beyond those of an organization.
 type AccountDetails struct {
 	// AccountPlaybookStatuses Playbook states of the account.
-	AccountPlaybookStatuses *[]interface{} `json:"account_playbook_statuses,omitempty"`
+	AccountPlaybookStatuses []interface{} `json:"account_playbook_statuses,omitempty"`
 
 	// AccountRuleConfigStatuses Rule states of the account.
-	AccountRuleConfigStatuses *[]interface{} `json:"account_rule_config_statuses,omitempty"`
+	AccountRuleConfigStatuses []interface{} `json:"account_rule_config_statuses,omitempty"`
 
 	// AccountStageID Id of the account's stage.
 	AccountStageID *string `json:"account_stage_id,omitempty"`
 
 	// ContactCampaignStatusTally Number of the account's contacts in each sequence state.
-	ContactCampaignStatusTally *map[string]int `json:"contact_campaign_status_tally,omitempty"`
+	ContactCampaignStatusTally map[string]int `json:"contact_campaign_status_tally,omitempty"`
 
 	// ContactEmailerCampaignIDs Ids of the sequences the account's contacts are in.
-	ContactEmailerCampaignIDs *[]string `json:"contact_emailer_campaign_ids,omitempty"`
+	ContactEmailerCampaignIDs []string `json:"contact_emailer_campaign_ids,omitempty"`
 
 	// CreatedAt When the account was created.
 	CreatedAt *time.Time `json:"created_at,omitempty"`
@@ -296,7 +296,7 @@ type AccountDetails struct {
 	HubspotID *string `json:"hubspot_id,omitempty"`
 
 	// LabelIDs Ids of the labels on the account.
-	LabelIDs *[]string `json:"label_ids,omitempty"`
+	LabelIDs []string `json:"label_ids,omitempty"`
 
 	// LastActivityDate When the account last saw activity.
 	LastActivityDate *time.Time `json:"last_activity_date,omitempty"`
@@ -359,7 +359,7 @@ type AccountDetails struct {
 	TeamID *string `json:"team_id,omitempty"`
 
 	// TypedCustomFields Custom field values keyed by field id; values of any JSON type.
-	TypedCustomFields *map[string]interface{} `json:"typed_custom_fields,omitempty"`
+	TypedCustomFields map[string]interface{} `json:"typed_custom_fields,omitempty"`
 }
 
 // Breadcrumb One filter value of a search, as Apollo shows it.
@@ -394,7 +394,7 @@ type BulkEnrichRequest struct {
 	// Details One object per company, with any of `domain`, `name`, `linkedin_url` and
 	// `website`; more than one value improves the match. It takes precedence over
 	// the `domains[]` query parameter.
-	Details *[]CompanyIdentity `json:"details,omitempty"`
+	Details []CompanyIdentity `json:"details,omitempty"`
 }
 
 // BulkEnrichResponse The answer of bulk enrichment.
@@ -459,7 +459,7 @@ type DateRange struct {
 // fields can be null or absent.
 type EnrichedOrganization struct {
 	// Account The team's account for the company (the CRM shape of search results' accounts), when it has one; left open.
-	Account *map[string]interface{} `json:"account,omitempty"`
+	Account map[string]interface{} `json:"account,omitempty"`
 
 	// AccountID Id of the team's account for the company, when the team has saved it.
 	AccountID *string `json:"account_id,omitempty"`
@@ -489,17 +489,17 @@ type EnrichedOrganization struct {
 	CrunchbaseURL *string `json:"crunchbase_url,omitempty"`
 
 	// CurrentTechnologies The technologies the company uses, with their ids and categories.
-	CurrentTechnologies *[]Technology `json:"current_technologies,omitempty"`
+	CurrentTechnologies []Technology `json:"current_technologies,omitempty"`
 
 	// DepartmentalHeadCount Employees per department, keyed by department name such as "engineering".
-	DepartmentalHeadCount *map[string]int `json:"departmental_head_count,omitempty"`
+	DepartmentalHeadCount map[string]int `json:"departmental_head_count,omitempty"`
 
 	// DetailViewLoaded True when the answer carries the detail view (complete information).
 	DetailViewLoaded *bool `json:"detail_view_loaded,omitempty"`
 
 	// EmployeeMetrics Head-count changes per month and department (new, retained, churned), as
 	// Apollo computes them; the inner shape is Apollo's and left open.
-	EmployeeMetrics *[]map[string]interface{} `json:"employee_metrics,omitempty"`
+	EmployeeMetrics []map[string]interface{} `json:"employee_metrics,omitempty"`
 
 	// EstimatedNumEmployees Estimated number of employees.
 	EstimatedNumEmployees *int `json:"estimated_num_employees,omitempty"`
@@ -511,10 +511,10 @@ type EnrichedOrganization struct {
 	FoundedYear *int `json:"founded_year,omitempty"`
 
 	// FundingEvents The company's funding rounds, latest first.
-	FundingEvents *[]FundingEvent `json:"funding_events,omitempty"`
+	FundingEvents []FundingEvent `json:"funding_events,omitempty"`
 
 	// GenericOrgInsights Insights about the company that Apollo computes; usually null and left open.
-	GenericOrgInsights *map[string]interface{} `json:"generic_org_insights,omitempty"`
+	GenericOrgInsights map[string]interface{} `json:"generic_org_insights,omitempty"`
 
 	// HasIntentSignalAccount True when the company has an intent-signal record, described by `intent_signal_account`.
 	HasIntentSignalAccount *bool `json:"has_intent_signal_account,omitempty"`
@@ -523,13 +523,13 @@ type EnrichedOrganization struct {
 	ID string `json:"id"`
 
 	// Industries Industries of the company.
-	Industries *[]string `json:"industries,omitempty"`
+	Industries []string `json:"industries,omitempty"`
 
 	// Industry Main industry of the company, in Apollo's words.
 	Industry *string `json:"industry,omitempty"`
 
 	// IndustryTagHash Apollo ids of the company's industries, keyed by industry name.
-	IndustryTagHash *map[string]string `json:"industry_tag_hash,omitempty"`
+	IndustryTagHash map[string]string `json:"industry_tag_hash,omitempty"`
 
 	// IndustryTagID Apollo id of the main industry.
 	IndustryTagID *string `json:"industry_tag_id,omitempty"`
@@ -537,16 +537,16 @@ type EnrichedOrganization struct {
 	// IntentSignalAccount The company's buying-intent record: visits to the team's websites, aggregated
 	// per domain and week. Null when there is none; its inner shape is Apollo's and
 	// left open.
-	IntentSignalAccount *map[string]interface{} `json:"intent_signal_account,omitempty"`
+	IntentSignalAccount map[string]interface{} `json:"intent_signal_account,omitempty"`
 
 	// IntentStrength Buying-intent level of the company; usually null.
 	IntentStrength *string `json:"intent_strength,omitempty"`
 
 	// Keywords Keywords Apollo associates with the company.
-	Keywords *[]string `json:"keywords,omitempty"`
+	Keywords []string `json:"keywords,omitempty"`
 
 	// Languages Languages the company works in.
-	Languages *[]string `json:"languages,omitempty"`
+	Languages []string `json:"languages,omitempty"`
 
 	// LatestFundingRoundDate When the latest funding round closed.
 	LatestFundingRoundDate *time.Time `json:"latest_funding_round_date,omitempty"`
@@ -567,7 +567,7 @@ type EnrichedOrganization struct {
 	MarketCap *string `json:"market_cap,omitempty"`
 
 	// NaicsCodes North American Industry Classification System codes of the company.
-	NaicsCodes *[]string `json:"naics_codes,omitempty"`
+	NaicsCodes []string `json:"naics_codes,omitempty"`
 
 	// Name Name of the company.
 	Name string `json:"name"`
@@ -585,7 +585,7 @@ type EnrichedOrganization struct {
 	OrgChartRemoved *bool `json:"org_chart_removed,omitempty"`
 
 	// OrgChartRootPeopleIDs Apollo ids of the people at the top of the company's org chart.
-	OrgChartRootPeopleIDs *[]string `json:"org_chart_root_people_ids,omitempty"`
+	OrgChartRootPeopleIDs []string `json:"org_chart_root_people_ids,omitempty"`
 
 	// OrgChartSector Sector the org chart is drawn for.
 	OrgChartSector *string `json:"org_chart_sector,omitempty"`
@@ -642,7 +642,7 @@ type EnrichedOrganization struct {
 	SanitizedPhone *string `json:"sanitized_phone,omitempty"`
 
 	// SecondaryIndustries Further industries of the company.
-	SecondaryIndustries *[]string `json:"secondary_industries,omitempty"`
+	SecondaryIndustries []string `json:"secondary_industries,omitempty"`
 
 	// SeoDescription The description the company's website gives search engines.
 	SeoDescription *string `json:"seo_description,omitempty"`
@@ -654,7 +654,7 @@ type EnrichedOrganization struct {
 	ShowIntent *bool `json:"show_intent,omitempty"`
 
 	// SicCodes Standard Industrial Classification codes of the company.
-	SicCodes *[]string `json:"sic_codes,omitempty"`
+	SicCodes []string `json:"sic_codes,omitempty"`
 
 	// SnippetsLoaded True when the text snippets of the company were loaded.
 	SnippetsLoaded *bool `json:"snippets_loaded,omitempty"`
@@ -666,13 +666,13 @@ type EnrichedOrganization struct {
 	StreetAddress *string `json:"street_address,omitempty"`
 
 	// Suborganizations The company's subsidiaries.
-	Suborganizations *[]Suborganization `json:"suborganizations,omitempty"`
+	Suborganizations []Suborganization `json:"suborganizations,omitempty"`
 
 	// SubsidiaryRollups Totals over the company's subsidiaries (employees, countries, industries); the inner shape is Apollo's and left open.
-	SubsidiaryRollups *map[string]interface{} `json:"subsidiary_rollups,omitempty"`
+	SubsidiaryRollups map[string]interface{} `json:"subsidiary_rollups,omitempty"`
 
 	// TechnologyNames Names of the technologies the company uses.
-	TechnologyNames *[]string `json:"technology_names,omitempty"`
+	TechnologyNames []string `json:"technology_names,omitempty"`
 
 	// TotalFunding Funding received in all rounds, in dollars.
 	TotalFunding *int64 `json:"total_funding,omitempty"`
@@ -765,7 +765,7 @@ type MixedCompaniesSearchRequest struct {
 	APIKey *string `json:"api_key,omitempty"`
 
 	// CurrentlyUsingAnyOfTechnologyUids Technologies the company uses, by Apollo uid (such as "salesforce"); any of them matches.
-	CurrentlyUsingAnyOfTechnologyUids *[]string `json:"currently_using_any_of_technology_uids,omitempty"`
+	CurrentlyUsingAnyOfTechnologyUids []string `json:"currently_using_any_of_technology_uids,omitempty"`
 
 	// LatestFundingAmountRange A range of amounts. Apollo's own client sends the bounds as strings of digits, and
 	// either may be empty for no bound.
@@ -775,23 +775,23 @@ type MixedCompaniesSearchRequest struct {
 	LatestFundingDateRange *DateRange `json:"latest_funding_date_range,omitempty"`
 
 	// OrganizationIDs Apollo organization ids to restrict the search to.
-	OrganizationIDs *[]ObjectID `json:"organization_ids,omitempty"`
+	OrganizationIDs []ObjectID `json:"organization_ids,omitempty"`
 
 	// OrganizationJobLocations Locations of the company's active job postings; any of them matches.
-	OrganizationJobLocations *[]string `json:"organization_job_locations,omitempty"`
+	OrganizationJobLocations []string `json:"organization_job_locations,omitempty"`
 
 	// OrganizationJobPostedAtRange A range of dates, each YYYY-MM-DD; either may be empty for no bound.
 	OrganizationJobPostedAtRange *DateRange `json:"organization_job_posted_at_range,omitempty"`
 
 	// OrganizationLocations Headquarters locations to include, such as "California, US".
-	OrganizationLocations *[]string `json:"organization_locations,omitempty"`
+	OrganizationLocations []string `json:"organization_locations,omitempty"`
 
 	// OrganizationNotLocations Headquarters locations to leave out, such as "Chicago, US".
-	OrganizationNotLocations *[]string `json:"organization_not_locations,omitempty"`
+	OrganizationNotLocations []string `json:"organization_not_locations,omitempty"`
 
 	// OrganizationNumEmployeesRanges Head-count ranges to include, each written "min,max" (for example "1,10" or
 	// "101,200").
-	OrganizationNumEmployeesRanges *[]string `json:"organization_num_employees_ranges,omitempty"`
+	OrganizationNumEmployeesRanges []string `json:"organization_num_employees_ranges,omitempty"`
 
 	// OrganizationNumJobsRange A range of amounts. Apollo's own client sends the bounds as strings of digits, and
 	// either may be empty for no bound.
@@ -805,16 +805,16 @@ type MixedCompaniesSearchRequest struct {
 
 	// ProspectedByCurrentTeam "no" searches only companies the team has not saved (net new); "yes" only the
 	// team's saved companies.
-	ProspectedByCurrentTeam *[]MixedCompaniesSearchRequestProspectedByCurrentTeam `json:"prospected_by_current_team,omitempty"`
+	ProspectedByCurrentTeam []MixedCompaniesSearchRequestProspectedByCurrentTeam `json:"prospected_by_current_team,omitempty"`
 
 	// QOrganizationDomainsList Domains of the companies to include, without `www.` or `@`; up to 1,000.
-	QOrganizationDomainsList *[]string `json:"q_organization_domains_list,omitempty"`
+	QOrganizationDomainsList []string `json:"q_organization_domains_list,omitempty"`
 
 	// QOrganizationJobTitles Job titles in the company's active job postings; any of them matches.
-	QOrganizationJobTitles *[]string `json:"q_organization_job_titles,omitempty"`
+	QOrganizationJobTitles []string `json:"q_organization_job_titles,omitempty"`
 
 	// QOrganizationKeywordTags Keywords the company should be associated with; any of them matches.
-	QOrganizationKeywordTags *[]string `json:"q_organization_keyword_tags,omitempty"`
+	QOrganizationKeywordTags []string `json:"q_organization_keyword_tags,omitempty"`
 
 	// QOrganizationName Text the company's name should contain.
 	QOrganizationName *string `json:"q_organization_name,omitempty"`
@@ -834,10 +834,10 @@ type MixedCompaniesSearchRequestProspectedByCurrentTeam string
 // MixedCompaniesSearchResponse One page of an organization search.
 type MixedCompaniesSearchResponse struct {
 	// Accounts Matching companies the team has already saved (its CRM accounts).
-	Accounts *[]Account `json:"accounts,omitempty"`
+	Accounts []Account `json:"accounts,omitempty"`
 
 	// Breadcrumbs The filters the search applied, one entry per value.
-	Breadcrumbs *[]Breadcrumb `json:"breadcrumbs,omitempty"`
+	Breadcrumbs []Breadcrumb `json:"breadcrumbs,omitempty"`
 
 	// DerivedParams Settings Apollo derived from the search; null in Apollo's reference example.
 	DerivedParams *struct {
@@ -852,13 +852,13 @@ type MixedCompaniesSearchResponse struct {
 	HasJoin *bool `json:"has_join,omitempty"`
 
 	// ModelIDs Ids of the records on this page, accounts and organizations alike.
-	ModelIDs *[]string `json:"model_ids,omitempty"`
+	ModelIDs []string `json:"model_ids,omitempty"`
 
 	// NumFetchResult Number of results fetched; usually null.
 	NumFetchResult *int `json:"num_fetch_result,omitempty"`
 
 	// Organizations Matching companies from Apollo's database.
-	Organizations *[]Organization `json:"organizations,omitempty"`
+	Organizations []Organization `json:"organizations,omitempty"`
 
 	// Pagination Where this page stands in the whole result.
 	Pagination Pagination `json:"pagination"`
@@ -912,13 +912,13 @@ type Organization struct {
 	// IntentSignalAccount The company's buying-intent record: visits to the team's websites, aggregated
 	// per domain and week. Null when there is none; its inner shape is Apollo's and
 	// left open.
-	IntentSignalAccount *map[string]interface{} `json:"intent_signal_account,omitempty"`
+	IntentSignalAccount map[string]interface{} `json:"intent_signal_account,omitempty"`
 
 	// IntentStrength Buying-intent level of the company; usually null.
 	IntentStrength *string `json:"intent_strength,omitempty"`
 
 	// Languages Languages the company works in.
-	Languages *[]string `json:"languages,omitempty"`
+	Languages []string `json:"languages,omitempty"`
 
 	// LinkedinUID LinkedIn id of the company, a string of digits.
 	LinkedinUID *string `json:"linkedin_uid,omitempty"`
@@ -933,7 +933,7 @@ type Organization struct {
 	MarketCap *string `json:"market_cap,omitempty"`
 
 	// NaicsCodes North American Industry Classification System codes of the company.
-	NaicsCodes *[]string `json:"naics_codes,omitempty"`
+	NaicsCodes []string `json:"naics_codes,omitempty"`
 
 	// Name Name of the company.
 	Name string `json:"name"`
@@ -981,7 +981,7 @@ type Organization struct {
 	ShowIntent *bool `json:"show_intent,omitempty"`
 
 	// SicCodes Standard Industrial Classification codes of the company.
-	SicCodes *[]string `json:"sic_codes,omitempty"`
+	SicCodes []string `json:"sic_codes,omitempty"`
 
 	// TwitterURL The company's Twitter page.
 	TwitterURL *string `json:"twitter_url,omitempty"`
@@ -993,7 +993,7 @@ type Organization struct {
 // OrganizationDetails The fields of an enriched organization beyond those of a search result.
 type OrganizationDetails struct {
 	// Account The team's account for the company (the CRM shape of search results' accounts), when it has one; left open.
-	Account *map[string]interface{} `json:"account,omitempty"`
+	Account map[string]interface{} `json:"account,omitempty"`
 
 	// AccountID Id of the team's account for the company, when the team has saved it.
 	AccountID *string `json:"account_id,omitempty"`
@@ -1011,41 +1011,41 @@ type OrganizationDetails struct {
 	Country *string `json:"country,omitempty"`
 
 	// CurrentTechnologies The technologies the company uses, with their ids and categories.
-	CurrentTechnologies *[]Technology `json:"current_technologies,omitempty"`
+	CurrentTechnologies []Technology `json:"current_technologies,omitempty"`
 
 	// DepartmentalHeadCount Employees per department, keyed by department name such as "engineering".
-	DepartmentalHeadCount *map[string]int `json:"departmental_head_count,omitempty"`
+	DepartmentalHeadCount map[string]int `json:"departmental_head_count,omitempty"`
 
 	// DetailViewLoaded True when the answer carries the detail view (complete information).
 	DetailViewLoaded *bool `json:"detail_view_loaded,omitempty"`
 
 	// EmployeeMetrics Head-count changes per month and department (new, retained, churned), as
 	// Apollo computes them; the inner shape is Apollo's and left open.
-	EmployeeMetrics *[]map[string]interface{} `json:"employee_metrics,omitempty"`
+	EmployeeMetrics []map[string]interface{} `json:"employee_metrics,omitempty"`
 
 	// EstimatedNumEmployees Estimated number of employees.
 	EstimatedNumEmployees *int `json:"estimated_num_employees,omitempty"`
 
 	// FundingEvents The company's funding rounds, latest first.
-	FundingEvents *[]FundingEvent `json:"funding_events,omitempty"`
+	FundingEvents []FundingEvent `json:"funding_events,omitempty"`
 
 	// GenericOrgInsights Insights about the company that Apollo computes; usually null and left open.
-	GenericOrgInsights *map[string]interface{} `json:"generic_org_insights,omitempty"`
+	GenericOrgInsights map[string]interface{} `json:"generic_org_insights,omitempty"`
 
 	// Industries Industries of the company.
-	Industries *[]string `json:"industries,omitempty"`
+	Industries []string `json:"industries,omitempty"`
 
 	// Industry Main industry of the company, in Apollo's words.
 	Industry *string `json:"industry,omitempty"`
 
 	// IndustryTagHash Apollo ids of the company's industries, keyed by industry name.
-	IndustryTagHash *map[string]string `json:"industry_tag_hash,omitempty"`
+	IndustryTagHash map[string]string `json:"industry_tag_hash,omitempty"`
 
 	// IndustryTagID Apollo id of the main industry.
 	IndustryTagID *string `json:"industry_tag_id,omitempty"`
 
 	// Keywords Keywords Apollo associates with the company.
-	Keywords *[]string `json:"keywords,omitempty"`
+	Keywords []string `json:"keywords,omitempty"`
 
 	// LatestFundingRoundDate When the latest funding round closed.
 	LatestFundingRoundDate *time.Time `json:"latest_funding_round_date,omitempty"`
@@ -1066,7 +1066,7 @@ type OrganizationDetails struct {
 	OrgChartRemoved *bool `json:"org_chart_removed,omitempty"`
 
 	// OrgChartRootPeopleIDs Apollo ids of the people at the top of the company's org chart.
-	OrgChartRootPeopleIDs *[]string `json:"org_chart_root_people_ids,omitempty"`
+	OrgChartRootPeopleIDs []string `json:"org_chart_root_people_ids,omitempty"`
 
 	// OrgChartSector Sector the org chart is drawn for.
 	OrgChartSector *string `json:"org_chart_sector,omitempty"`
@@ -1084,7 +1084,7 @@ type OrganizationDetails struct {
 	RetailLocationCount *int `json:"retail_location_count,omitempty"`
 
 	// SecondaryIndustries Further industries of the company.
-	SecondaryIndustries *[]string `json:"secondary_industries,omitempty"`
+	SecondaryIndustries []string `json:"secondary_industries,omitempty"`
 
 	// SeoDescription The description the company's website gives search engines.
 	SeoDescription *string `json:"seo_description,omitempty"`
@@ -1102,13 +1102,13 @@ type OrganizationDetails struct {
 	StreetAddress *string `json:"street_address,omitempty"`
 
 	// Suborganizations The company's subsidiaries.
-	Suborganizations *[]Suborganization `json:"suborganizations,omitempty"`
+	Suborganizations []Suborganization `json:"suborganizations,omitempty"`
 
 	// SubsidiaryRollups Totals over the company's subsidiaries (employees, countries, industries); the inner shape is Apollo's and left open.
-	SubsidiaryRollups *map[string]interface{} `json:"subsidiary_rollups,omitempty"`
+	SubsidiaryRollups map[string]interface{} `json:"subsidiary_rollups,omitempty"`
 
 	// TechnologyNames Names of the technologies the company uses.
-	TechnologyNames *[]string `json:"technology_names,omitempty"`
+	TechnologyNames []string `json:"technology_names,omitempty"`
 
 	// TotalFunding Funding received in all rounds, in dollars.
 	TotalFunding *int64 `json:"total_funding,omitempty"`
@@ -1219,37 +1219,37 @@ type UnprocessableEntity = Error
 // SearchMixedCompaniesParams defines parameters for SearchMixedCompanies.
 type SearchMixedCompaniesParams struct {
 	// QOrganizationDomainsList Query form of `q_organization_domains_list`.
-	QOrganizationDomainsList *[]string `form:"q_organization_domains_list[],omitempty" json:"q_organization_domains_list[],omitempty"`
+	QOrganizationDomainsList []string `form:"q_organization_domains_list[],omitempty" json:"q_organization_domains_list[],omitempty"`
 
 	// OrganizationNumEmployeesRanges Query form of `organization_num_employees_ranges`.
-	OrganizationNumEmployeesRanges *[]string `form:"organization_num_employees_ranges[],omitempty" json:"organization_num_employees_ranges[],omitempty"`
+	OrganizationNumEmployeesRanges []string `form:"organization_num_employees_ranges[],omitempty" json:"organization_num_employees_ranges[],omitempty"`
 
 	// OrganizationLocations Query form of `organization_locations`.
-	OrganizationLocations *[]string `form:"organization_locations[],omitempty" json:"organization_locations[],omitempty"`
+	OrganizationLocations []string `form:"organization_locations[],omitempty" json:"organization_locations[],omitempty"`
 
 	// OrganizationNotLocations Query form of `organization_not_locations`.
-	OrganizationNotLocations *[]string `form:"organization_not_locations[],omitempty" json:"organization_not_locations[],omitempty"`
+	OrganizationNotLocations []string `form:"organization_not_locations[],omitempty" json:"organization_not_locations[],omitempty"`
 
 	// CurrentlyUsingAnyOfTechnologyUids Query form of `currently_using_any_of_technology_uids`.
-	CurrentlyUsingAnyOfTechnologyUids *[]string `form:"currently_using_any_of_technology_uids[],omitempty" json:"currently_using_any_of_technology_uids[],omitempty"`
+	CurrentlyUsingAnyOfTechnologyUids []string `form:"currently_using_any_of_technology_uids[],omitempty" json:"currently_using_any_of_technology_uids[],omitempty"`
 
 	// QOrganizationKeywordTags Query form of `q_organization_keyword_tags`.
-	QOrganizationKeywordTags *[]string `form:"q_organization_keyword_tags[],omitempty" json:"q_organization_keyword_tags[],omitempty"`
+	QOrganizationKeywordTags []string `form:"q_organization_keyword_tags[],omitempty" json:"q_organization_keyword_tags[],omitempty"`
 
 	// OrganizationIDs Query form of `organization_ids`.
-	OrganizationIDs *[]string `form:"organization_ids[],omitempty" json:"organization_ids[],omitempty"`
+	OrganizationIDs []string `form:"organization_ids[],omitempty" json:"organization_ids[],omitempty"`
 
 	// ProspectedByCurrentTeam Query form of `prospected_by_current_team`.
-	ProspectedByCurrentTeam *[]SearchMixedCompaniesParamsProspectedByCurrentTeam `form:"prospected_by_current_team[],omitempty" json:"prospected_by_current_team[],omitempty"`
+	ProspectedByCurrentTeam []SearchMixedCompaniesParamsProspectedByCurrentTeam `form:"prospected_by_current_team[],omitempty" json:"prospected_by_current_team[],omitempty"`
 
 	// QOrganizationName Query form of `q_organization_name`.
 	QOrganizationName *string `form:"q_organization_name,omitempty" json:"q_organization_name,omitempty"`
 
 	// QOrganizationJobTitles Query form of `q_organization_job_titles`.
-	QOrganizationJobTitles *[]string `form:"q_organization_job_titles[],omitempty" json:"q_organization_job_titles[],omitempty"`
+	QOrganizationJobTitles []string `form:"q_organization_job_titles[],omitempty" json:"q_organization_job_titles[],omitempty"`
 
 	// OrganizationJobLocations Query form of `organization_job_locations`.
-	OrganizationJobLocations *[]string `form:"organization_job_locations[],omitempty" json:"organization_job_locations[],omitempty"`
+	OrganizationJobLocations []string `form:"organization_job_locations[],omitempty" json:"organization_job_locations[],omitempty"`
 
 	// RevenueRangeMin Query form of `revenue_range.min`.
 	RevenueRangeMin *int64 `form:"revenue_range[min],omitempty" json:"revenue_range[min],omitempty"`
@@ -1305,7 +1305,7 @@ type SearchMixedCompaniesParamsProspectedByCurrentTeam string
 // BulkEnrichOrganizationsParams defines parameters for BulkEnrichOrganizations.
 type BulkEnrichOrganizationsParams struct {
 	// Domains Domains of the companies to enrich, without `www.` or `@`; up to ten. Sent with literal brackets.
-	Domains *[]string `form:"domains[],omitempty" json:"domains[],omitempty"`
+	Domains []string `form:"domains[],omitempty" json:"domains[],omitempty"`
 
 	// APIKey Deprecated: the API key in the query string, as on the documentation page. Send the
 	// `x-api-key` header instead; a key in a URL ends up in logs.
@@ -1711,7 +1711,7 @@ func NewSearchMixedCompaniesRequestWithBody(server string, params *SearchMixedCo
 
 		if params.QOrganizationDomainsList != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q_organization_domains_list[]", *params.QOrganizationDomainsList, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q_organization_domains_list[]", params.QOrganizationDomainsList, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -1723,7 +1723,7 @@ func NewSearchMixedCompaniesRequestWithBody(server string, params *SearchMixedCo
 
 		if params.OrganizationNumEmployeesRanges != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "organization_num_employees_ranges[]", *params.OrganizationNumEmployeesRanges, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "organization_num_employees_ranges[]", params.OrganizationNumEmployeesRanges, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -1735,7 +1735,7 @@ func NewSearchMixedCompaniesRequestWithBody(server string, params *SearchMixedCo
 
 		if params.OrganizationLocations != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "organization_locations[]", *params.OrganizationLocations, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "organization_locations[]", params.OrganizationLocations, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -1747,7 +1747,7 @@ func NewSearchMixedCompaniesRequestWithBody(server string, params *SearchMixedCo
 
 		if params.OrganizationNotLocations != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "organization_not_locations[]", *params.OrganizationNotLocations, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "organization_not_locations[]", params.OrganizationNotLocations, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -1759,7 +1759,7 @@ func NewSearchMixedCompaniesRequestWithBody(server string, params *SearchMixedCo
 
 		if params.CurrentlyUsingAnyOfTechnologyUids != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "currently_using_any_of_technology_uids[]", *params.CurrentlyUsingAnyOfTechnologyUids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "currently_using_any_of_technology_uids[]", params.CurrentlyUsingAnyOfTechnologyUids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -1771,7 +1771,7 @@ func NewSearchMixedCompaniesRequestWithBody(server string, params *SearchMixedCo
 
 		if params.QOrganizationKeywordTags != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q_organization_keyword_tags[]", *params.QOrganizationKeywordTags, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q_organization_keyword_tags[]", params.QOrganizationKeywordTags, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -1783,7 +1783,7 @@ func NewSearchMixedCompaniesRequestWithBody(server string, params *SearchMixedCo
 
 		if params.OrganizationIDs != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "organization_ids[]", *params.OrganizationIDs, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "organization_ids[]", params.OrganizationIDs, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -1795,7 +1795,7 @@ func NewSearchMixedCompaniesRequestWithBody(server string, params *SearchMixedCo
 
 		if params.ProspectedByCurrentTeam != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prospected_by_current_team[]", *params.ProspectedByCurrentTeam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prospected_by_current_team[]", params.ProspectedByCurrentTeam, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -1819,7 +1819,7 @@ func NewSearchMixedCompaniesRequestWithBody(server string, params *SearchMixedCo
 
 		if params.QOrganizationJobTitles != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q_organization_job_titles[]", *params.QOrganizationJobTitles, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q_organization_job_titles[]", params.QOrganizationJobTitles, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -1831,7 +1831,7 @@ func NewSearchMixedCompaniesRequestWithBody(server string, params *SearchMixedCo
 
 		if params.OrganizationJobLocations != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "organization_job_locations[]", *params.OrganizationJobLocations, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "organization_job_locations[]", params.OrganizationJobLocations, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2078,7 +2078,7 @@ func NewBulkEnrichOrganizationsRequestWithBody(server string, params *BulkEnrich
 
 		if params.Domains != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "domains[]", *params.Domains, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "domains[]", params.Domains, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {

@@ -80,12 +80,12 @@ func TestSearchMixedCompaniesRoundTrip(t *testing.T) {
 	page, perPage, name := 1, 10, "Apollo.io"
 	body := apolloapi.SearchMixedCompaniesJSONRequestBody{
 		Page: &page, PerPage: &perPage, QOrganizationName: &name,
-		OrganizationNumEmployeesRanges: &[]string{"1,100", "1,1000"},
-		OrganizationLocations:          &[]string{"United States"},
-		OrganizationNotLocations:       &[]string{"Chicago, US"},
-		QOrganizationKeywordTags:       &[]string{"sales strategy", "lead"},
-		OrganizationIDs:                &[]apolloapi.ObjectID{"63ff0bc1ff57ba0001e7e000"},
-		ProspectedByCurrentTeam: &[]apolloapi.MixedCompaniesSearchRequestProspectedByCurrentTeam{
+		OrganizationNumEmployeesRanges: []string{"1,100", "1,1000"},
+		OrganizationLocations:          []string{"United States"},
+		OrganizationNotLocations:       []string{"Chicago, US"},
+		QOrganizationKeywordTags:       []string{"sales strategy", "lead"},
+		OrganizationIDs:                []apolloapi.ObjectID{"63ff0bc1ff57ba0001e7e000"},
+		ProspectedByCurrentTeam: []apolloapi.MixedCompaniesSearchRequestProspectedByCurrentTeam{
 			apolloapi.MixedCompaniesSearchRequestProspectedByCurrentTeamNo,
 		},
 	}
@@ -100,36 +100,36 @@ func TestSearchMixedCompaniesRoundTrip(t *testing.T) {
 	if r.Pagination.TotalPages != 1 || r.Pagination.PerPage != 10 {
 		t.Errorf("pagination = %+v", r.Pagination)
 	}
-	if r.Breadcrumbs == nil || len(*r.Breadcrumbs) != 6 || (*r.Breadcrumbs)[1].DisplayName != "1-100" {
+	if r.Breadcrumbs == nil || len(r.Breadcrumbs) != 6 || (r.Breadcrumbs)[1].DisplayName != "1-100" {
 		t.Errorf("breadcrumbs = %+v", r.Breadcrumbs)
 	}
-	if r.Accounts == nil || len(*r.Accounts) != 1 {
+	if r.Accounts == nil || len(r.Accounts) != 1 {
 		t.Fatalf("accounts = %+v", r.Accounts)
 	}
-	a := (*r.Accounts)[0]
+	a := (r.Accounts)[0]
 	if a.Name != "Apollo.io" || a.LinkedinUID == nil || *a.LinkedinUID != "18511550" || a.FoundedYear == nil || *a.FoundedYear != 2015 {
 		t.Errorf("account organization fields = %+v", a)
 	}
 	if a.PrimaryPhone == nil || a.PrimaryPhone.Number == nil || *a.PrimaryPhone.Number != "+1 415-640-9303" {
 		t.Errorf("primary_phone = %+v", a.PrimaryPhone)
 	}
-	if a.TypedCustomFields == nil || (*a.TypedCustomFields)["5b7aff6c55884769e38XXXXX"] != 7.0 {
+	if a.TypedCustomFields == nil || (a.TypedCustomFields)["5b7aff6c55884769e38XXXXX"] != 7.0 {
 		t.Errorf("typed_custom_fields = %v", a.TypedCustomFields)
 	}
-	if a.ContactCampaignStatusTally == nil || (*a.ContactCampaignStatusTally)["paused"] != 4 {
+	if a.ContactCampaignStatusTally == nil || (a.ContactCampaignStatusTally)["paused"] != 4 {
 		t.Errorf("contact_campaign_status_tally = %v", a.ContactCampaignStatusTally)
 	}
-	if r.NumFetchResult != nil || r.Organizations == nil || len(*r.Organizations) != 2 {
+	if r.NumFetchResult != nil || r.Organizations == nil || len(r.Organizations) != 2 {
 		t.Fatalf("num_fetch_result = %v, organizations = %v", r.NumFetchResult, r.Organizations)
 	}
 	// The members real answers carry beyond the documentation page.
-	o := (*r.Organizations)[1]
+	o := (r.Organizations)[1]
 	if o.OrganizationRevenue == nil || *o.OrganizationRevenue != 350018000000 || o.MarketCap == nil || *o.MarketCap != "2841.4B" ||
 		o.OrganizationHeadcountSixMonthGrowth == nil || *o.OrganizationHeadcountSixMonthGrowth != -0.0112 ||
 		o.OwnedByOrganization == nil || o.OwnedByOrganization.Name == nil || *o.OwnedByOrganization.Name != "Alphabet Holdings" {
 		t.Errorf("second organization = %+v", o)
 	}
-	if s := (*r.Organizations)[0]; s.SicCodes == nil || (*s.SicCodes)[0] != "7375" || s.ShowIntent == nil || !*s.ShowIntent {
+	if s := (r.Organizations)[0]; s.SicCodes == nil || (s.SicCodes)[0] != "7375" || s.ShowIntent == nil || !*s.ShowIntent {
 		t.Errorf("first organization = %+v", s)
 	}
 }
@@ -149,9 +149,9 @@ func TestEnrichOrganizationRoundTrip(t *testing.T) {
 		t.Fatalf("no typed 200 body; status %d", resp.StatusCode())
 	}
 	o := resp.JSON200.Organization
-	if o.Name != "Apollo.io" || o.EstimatedNumEmployees == nil || o.FundingEvents == nil || len(*o.FundingEvents) == 0 ||
-		(*o.FundingEvents)[0].Type == nil || *(*o.FundingEvents)[0].Type != "Series D" || o.DepartmentalHeadCount == nil ||
-		(*o.DepartmentalHeadCount)["engineering"] == 0 || o.TotalFunding == nil {
+	if o.Name != "Apollo.io" || o.EstimatedNumEmployees == nil || o.FundingEvents == nil || len(o.FundingEvents) == 0 ||
+		(o.FundingEvents)[0].Type == nil || *(o.FundingEvents)[0].Type != "Series D" || o.DepartmentalHeadCount == nil ||
+		(o.DepartmentalHeadCount)["engineering"] == 0 || o.TotalFunding == nil {
 		t.Errorf("enriched organization = %+v", o)
 	}
 }
@@ -178,7 +178,7 @@ func TestBulkEnrichOrganizationsRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp, err := c.BulkEnrichOrganizationsWithResponse(context.Background(),
-		&apolloapi.BulkEnrichOrganizationsParams{Domains: &[]string{"apollo.io", "microsoft.com"}}, apolloapi.BulkEnrichRequest{})
+		&apolloapi.BulkEnrichOrganizationsParams{Domains: []string{"apollo.io", "microsoft.com"}}, apolloapi.BulkEnrichRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +192,7 @@ func TestBulkEnrichOrganizationsRoundTrip(t *testing.T) {
 		JSON:   `{"details":[{"domain":"apollo.io"},{"name":"Microsoft","linkedin_url":"http://www.linkedin.com/company/microsoft"}]}`,
 	}, http.StatusOK, example(t, "bulkEnrichOrganizations"))
 	d1, n2, l2 := "apollo.io", "Microsoft", "http://www.linkedin.com/company/microsoft"
-	body := apolloapi.BulkEnrichRequest{Details: &[]apolloapi.CompanyIdentity{{Domain: &d1}, {Name: &n2, LinkedinURL: &l2}}}
+	body := apolloapi.BulkEnrichRequest{Details: []apolloapi.CompanyIdentity{{Domain: &d1}, {Name: &n2, LinkedinURL: &l2}}}
 	if _, err := newClient(t, srv2.URL+"/api/v1").BulkEnrichOrganizationsWithResponse(context.Background(), nil, body); err != nil {
 		t.Fatal(err)
 	}

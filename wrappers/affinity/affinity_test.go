@@ -190,11 +190,20 @@ func TestCRUD(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if updated.Name != "Acme Corp." || updated.PersonIDs == nil || len(*updated.PersonIDs) != 2 {
+	if updated.Name != "Acme Corp." || updated.PersonIDs == nil || len(updated.PersonIDs) != 2 {
 		t.Errorf("updated = %+v", updated)
 	}
+	// A name-only update leaves the persons; an empty, non-nil set removes them all.
+	kept, err := c.UpdateOrganization(ctx, created.ID, affinity.OrganizationUpdate{Name: "Acme Corp."})
+	if err != nil || len(kept.PersonIDs) != 2 {
+		t.Errorf("name-only update = %+v, %v; want both persons kept", kept, err)
+	}
+	emptied, err := c.UpdateOrganization(ctx, created.ID, affinity.OrganizationUpdate{PersonIDs: []int64{}})
+	if err != nil || len(emptied.PersonIDs) != 0 {
+		t.Errorf("emptying update = %+v, %v; want no persons", emptied, err)
+	}
 	got, err := c.GetOrganization(ctx, created.ID, affinity.GetOrganizationOptions{})
-	if err != nil || got.Name != "Acme Corp." {
+	if err != nil || got.Name != "Acme Corp." || len(got.PersonIDs) != 0 {
 		t.Errorf("get = %+v, %v", got, err)
 	}
 	found := 0

@@ -53,7 +53,7 @@ func ExampleClient_ListEntries() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(list.Name, len(*list.Fields), "fields")
+	fmt.Println(list.Name, len(list.Fields), "fields")
 	for entry, err := range client.ListEntries(ctx, affinity.ListEntryQuery{ListID: listID, PageSize: 2}) {
 		if err != nil {
 			log.Fatal(err)

@@ -64,8 +64,8 @@ func ExampleClient_CreateOrganization() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	org, _ = client.UpdateOrganization(ctx, org.ID, affinity.OrganizationUpdate{PersonIDs: append(*org.PersonIDs, 89734)})
-	fmt.Println(org.Name, *org.PersonIDs)
+	org, _ = client.UpdateOrganization(ctx, org.ID, affinity.OrganizationUpdate{PersonIDs: append(org.PersonIDs, 89734)})
+	fmt.Println(org.Name, org.PersonIDs)
 
 	_ = client.DeleteOrganization(ctx, org.ID)
 	_, err = client.GetOrganization(ctx, org.ID, affinity.GetOrganizationOptions{})

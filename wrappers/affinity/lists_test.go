@@ -23,7 +23,7 @@ func TestListsAndEntries(t *testing.T) {
 		t.Fatalf("lists = %+v, %v", lists, err)
 	}
 	list, err := c.GetList(ctx, dealFlow)
-	if err != nil || list.Fields == nil || len(*list.Fields) != 5 || (*list.Fields)[0].Name != "Status" {
+	if err != nil || list.Fields == nil || len(list.Fields) != 5 || (list.Fields)[0].Name != "Status" {
 		t.Fatalf("list = %+v, %v", list, err)
 	}
 	// Paginated on the wire, always: the bare-array answer never reaches the caller.

@@ -151,9 +151,7 @@ func (c *Client) CreateOrganization(ctx context.Context, org NewOrganization) (O
 	if org.Domain != "" {
 		body.Domain = &org.Domain
 	}
-	if org.PersonIDs != nil {
-		body.PersonIDs = &org.PersonIDs
-	}
+	body.PersonIDs = org.PersonIDs
 	resp, err := c.api.CreateOrganization(ctx, body)
 	return httpcore.Decode(c.doer, "createOrganization", resp, err, checkOrganization)
 }
@@ -172,7 +170,13 @@ func (c *Client) UpdateOrganization(ctx context.Context, id int64, u Organizatio
 	if err := checkID(id); err != nil {
 		return Organization{}, err
 	}
-	var body affinityapi.OrganizationUpdate
+	// Not affinityapi.OrganizationUpdate: its person_ids is omitted when empty, and an
+	// empty set is how every person is removed.
+	var body struct {
+		Name      *string  `json:"name,omitempty"`
+		Domain    *string  `json:"domain,omitempty"`
+		PersonIDs *[]int64 `json:"person_ids,omitempty"`
+	}
 	if u.Name != "" {
 		body.Name = &u.Name
 	}
@@ -182,10 +186,10 @@ func (c *Client) UpdateOrganization(ctx context.Context, id int64, u Organizatio
 	if u.PersonIDs != nil {
 		body.PersonIDs = &u.PersonIDs
 	}
-	if body == (affinityapi.OrganizationUpdate{}) {
+	if body.Name == nil && body.Domain == nil && body.PersonIDs == nil {
 		return Organization{}, &ParamError{Param: "update", Reason: "changes nothing"}
 	}
-	resp, err := c.api.UpdateOrganization(ctx, id, body)
+	resp, err := c.api.UpdateOrganizationWithBody(ctx, id, "application/json", jsonBody(body))
 	return httpcore.Decode(c.doer, "updateOrganization", resp, err, checkOrganization)
 }
 

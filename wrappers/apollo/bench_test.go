@@ -50,7 +50,7 @@ func BenchmarkEnrich1000(b *testing.B) {
 				d := q.Domain
 				details = append(details, apolloapi.CompanyIdentity{Domain: &d})
 			}
-			body, _ := json.Marshal(apolloapi.BulkEnrichRequest{Details: &details})
+			body, _ := json.Marshal(apolloapi.BulkEnrichRequest{Details: details})
 			req, _ := http.NewRequest(http.MethodPost, fake.URL+"/organizations/bulk_enrich", bytes.NewReader(body))
 			req.Header.Set("x-api-key", key)
 			req.Header.Set("Content-Type", "application/json")

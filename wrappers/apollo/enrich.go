@@ -170,7 +170,7 @@ func (c *Client) bulkEnrich(ctx context.Context, batch []EnrichQuery) ([]Enriche
 	for i, q := range batch {
 		details[i] = q.identity()
 	}
-	resp, err := c.api.BulkEnrichOrganizations(ctx, nil, apolloapi.BulkEnrichRequest{Details: &details})
+	resp, err := c.api.BulkEnrichOrganizations(ctx, nil, apolloapi.BulkEnrichRequest{Details: details})
 	r, err := httpcore.Decode(c.doer, "bulkEnrichOrganizations", resp, err, func(r *apolloapi.BulkEnrichResponse) error {
 		if r.Organizations == nil {
 			return &httpcore.MissingMember{Member: "organizations", Reason: "missing or null"}

@@ -154,8 +154,8 @@ func TestSearchFiltersAsSent(t *testing.T) {
 		*b.OrganizationJobPostedAtRange.Min != "2024-05-01" || *b.OrganizationJobPostedAtRange.Max != "2024-05-31" {
 		t.Errorf("date ranges = %+v %+v", *b.LatestFundingDateRange, *b.OrganizationJobPostedAtRange)
 	}
-	if (*b.QOrganizationDomainsList)[0] != "apollo.io" || (*b.CurrentlyUsingAnyOfTechnologyUids)[0] != "salesforce" ||
-		(*b.QOrganizationJobTitles)[0] != "sales manager" || (*b.OrganizationJobLocations)[0] != "atlanta" {
+	if (b.QOrganizationDomainsList)[0] != "apollo.io" || (b.CurrentlyUsingAnyOfTechnologyUids)[0] != "salesforce" ||
+		(b.QOrganizationJobTitles)[0] != "sales manager" || (b.OrganizationJobLocations)[0] != "atlanta" {
 		t.Errorf("lists = %+v", b)
 	}
 	cases := map[string]apollo.CompanyQuery{

@@ -87,7 +87,7 @@ func TestProspectedFilterAsSent(t *testing.T) {
 	if len(b) != 2 || b[0].ProspectedByCurrentTeam != nil {
 		t.Fatalf("without the filter the body carries %v", b[0].ProspectedByCurrentTeam)
 	}
-	if p := b[1].ProspectedByCurrentTeam; p == nil || len(*p) != 1 || string((*p)[0]) != string(apollo.NetNewOnly) {
+	if p := b[1].ProspectedByCurrentTeam; p == nil || len(p) != 1 || string((p)[0]) != string(apollo.NetNewOnly) {
 		t.Errorf("prospected_by_current_team = %v, want [%s]", p, apollo.NetNewOnly)
 	}
 }

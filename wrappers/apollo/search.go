@@ -194,16 +194,16 @@ func (q CompanyQuery) body(page int) (apolloapi.MixedCompaniesSearchRequest, err
 		for i, v := range q.ProspectedByCurrentTeam {
 			p[i] = apolloapi.MixedCompaniesSearchRequestProspectedByCurrentTeam(v)
 		}
-		b.ProspectedByCurrentTeam = &p
+		b.ProspectedByCurrentTeam = p
 	}
 	return b, nil
 }
 
-func list[T ~string](v []T) *[]T {
+func list[T ~string](v []T) []T {
 	if len(v) == 0 {
 		return nil
 	}
-	return &v
+	return v
 }
 
 // CompanyPage fetches one page of a search (page counts from 1). Each page costs one
@@ -218,26 +218,15 @@ func (c *Client) CompanyPage(ctx context.Context, q CompanyQuery, page int) (Com
 		if r.Pagination.Page == 0 {
 			return &httpcore.MissingMember{Member: "pagination.page", Reason: "missing or zero"}
 		}
-		if r.Organizations != nil {
-			if err := eachID(*r.Organizations, "organizations", func(o *Organization) string { return o.ID }); err != nil {
-				return err
-			}
+		if err := eachID(r.Organizations, "organizations", func(o *Organization) string { return o.ID }); err != nil {
+			return err
 		}
-		if r.Accounts != nil {
-			return eachID(*r.Accounts, "accounts", func(a *Account) string { return a.ID })
-		}
-		return nil
+		return eachID(r.Accounts, "accounts", func(a *Account) string { return a.ID })
 	})
 	if err != nil {
 		return CompanyPage{}, err
 	}
-	p := CompanyPage{Pagination: r.Pagination}
-	if r.Accounts != nil {
-		p.Accounts = *r.Accounts
-	}
-	if r.Organizations != nil {
-		p.Organizations = *r.Organizations
-	}
+	p := CompanyPage{Pagination: r.Pagination, Accounts: r.Accounts, Organizations: r.Organizations}
 	// Without total_pages (absent, null or 0) a full page 500 may well have been cut.
 	p.Capped = page == MaxDisplayPage && (r.Pagination.TotalPages > MaxDisplayPage || r.Pagination.TotalPages == 0)
 	return p, nil

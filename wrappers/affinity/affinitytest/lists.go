@@ -93,7 +93,7 @@ func (s *Server) GeneratePersonList(name string, entries, fields int) int64 {
 		pid := 3000000 + s.nextPersonID
 		first, last, email := "Person", fmt.Sprint(pid), fmt.Sprintf("person%d@example.com", pid)
 		var entity affinityapi.ListEntry_Entity
-		_ = entity.FromPerson(affinityapi.Person{ID: &pid, FirstName: &first, LastName: &last, PrimaryEmail: &email, Emails: &[]string{email}})
+		_ = entity.FromPerson(affinityapi.Person{ID: &pid, FirstName: &first, LastName: &last, PrimaryEmail: &email, Emails: []string{email}})
 		return pid, 0, entity
 	})
 }
@@ -187,7 +187,7 @@ func (s *Server) serveLists(w http.ResponseWriter, r *http.Request, path string)
 	case len(parts) == 2 && parts[0] == "lists" && r.Method == http.MethodGet:
 		s.withList(w, parts[1], func(l *fakeList) {
 			out := l.list
-			out.Fields = &l.fields
+			out.Fields = l.fields
 			writeJSON(w, http.StatusOK, out)
 		})
 	case len(parts) == 3 && parts[0] == "lists" && parts[2] == "list-entries":

@@ -285,10 +285,10 @@ func (s *Server) get(w http.ResponseWriter, id int64) {
 		return
 	}
 	if o.PersonIDs == nil {
-		o.PersonIDs = &[]int64{}
+		o.PersonIDs = []int64{}
 	}
 	if o.ListEntries == nil {
-		o.ListEntries = &[]affinityapi.ListEntry{}
+		o.ListEntries = []affinityapi.ListEntry{}
 	}
 	writeJSON(w, http.StatusOK, o)
 }
@@ -320,7 +320,13 @@ func decodeBody(r *http.Request) (name, domain *string, personIDs *[]int64, err 
 		}
 		return name, domain, personIDs, nil
 	}
-	var body affinityapi.OrganizationUpdate
+	// Its own shape, not affinityapi.OrganizationUpdate: an empty person_ids (remove
+	// everyone) must stay apart from an absent one.
+	var body struct {
+		Name      *string  `json:"name"`
+		Domain    *string  `json:"domain"`
+		PersonIDs *[]int64 `json:"person_ids"`
+	}
 	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
 		return nil, nil, nil, err
 	}
@@ -334,14 +340,14 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	o := affinityapi.Organization{ID: s.nextID, Name: *name, Domains: []string{}, PersonIDs: &[]int64{}}
+	o := affinityapi.Organization{ID: s.nextID, Name: *name, Domains: []string{}, PersonIDs: []int64{}}
 	s.nextID++
 	if domain != nil {
 		o.Domain = domain
 		o.Domains = []string{*domain}
 	}
 	if ids != nil {
-		o.PersonIDs = ids
+		o.PersonIDs = *ids
 	}
 	s.put(o)
 	s.mu.Unlock()
@@ -373,7 +379,7 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, id int64) {
 		o.Domains = []string{*domain}
 	}
 	if ids != nil {
-		o.PersonIDs = ids // a replacement, not a merge, as on the real service
+		o.PersonIDs = *ids // a replacement, not a merge, as on the real service
 	}
 	s.put(o)
 	writeJSON(w, http.StatusOK, o)

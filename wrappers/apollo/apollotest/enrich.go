@@ -57,7 +57,7 @@ func companyFor(id apolloapi.CompanyIdentity) (apolloapi.EnrichedOrganization, b
 	website := "http://www." + domain
 	employees, industry := 50+int(sum[0]), "information technology & services"
 	org := apolloapi.EnrichedOrganization{ID: orgID, Name: name, PrimaryDomain: &domain, WebsiteURL: &website,
-		EstimatedNumEmployees: &employees, Industry: &industry, Keywords: &[]string{"b2b", "software"}}
+		EstimatedNumEmployees: &employees, Industry: &industry, Keywords: []string{"b2b", "software"}}
 	if linkedin != "" {
 		org.LinkedinURL = &linkedin
 	}
@@ -98,7 +98,7 @@ func (s *Server) bulkEnrich(w http.ResponseWriter, r *http.Request) {
 	}
 	var ids []apolloapi.CompanyIdentity
 	if req.Details != nil {
-		ids = *req.Details
+		ids = req.Details
 	} else {
 		for _, d := range r.URL.Query()["domains[]"] {
 			ids = append(ids, apolloapi.CompanyIdentity{Domain: optional(d)})

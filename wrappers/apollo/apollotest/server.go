@@ -174,7 +174,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	resp.Accounts, resp.Organizations = &acc, &org
+	resp.Accounts, resp.Organizations = acc, org
 	writeJSON(w, http.StatusOK, resp)
 }
 
