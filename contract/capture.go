@@ -6,7 +6,8 @@ import (
 	"io"
 	"net/http"
 
-	"github.com/orgapis/orgapis/internal/httpcore"
+	"github.com/orgapis/orgapis/internal/bodyread"
+	"github.com/orgapis/orgapis/wrappers/apicall"
 )
 
 // captured is what a capturing round trip read of one exchange.
@@ -40,8 +41,8 @@ func captureRoundTrip(base http.RoundTripper, req *http.Request) (*http.Response
 		return resp, c, err
 	}
 	orig := resp.Body
-	c.body, c.readErr = httpcore.ReadBody(orig, resp.ContentLength, MaxBodyBytes)
-	var tooLarge *httpcore.BodyTooLargeError
+	c.body, c.readErr = bodyread.Read(orig, resp.ContentLength, MaxBodyBytes)
+	var tooLarge *apicall.BodyTooLargeError
 	if errors.As(c.readErr, &tooLarge) {
 		c.tooLarge, c.readErr = true, nil
 		resp.Body = &passThrough{Reader: io.MultiReader(bytes.NewReader(c.body), orig), closer: orig}
@@ -53,7 +54,7 @@ func captureRoundTrip(base http.RoundTripper, req *http.Request) (*http.Response
 }
 
 // replayBody returns the buffered bytes, then the error that cut the original short.
-// It is an httpcore.Buffered, so a wrapper client takes the bytes without a copy.
+// It is a bodyread.Buffered, so a wrapper client takes the bytes without a copy.
 type replayBody struct {
 	*bytes.Reader
 	data []byte

@@ -10,6 +10,7 @@ import (
 	"github.com/orgapis/orgapis/specs"
 	"github.com/orgapis/orgapis/wrappers/affinity"
 	"github.com/orgapis/orgapis/wrappers/affinity/affinitytest"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 // Check every response a client receives against the spec, in an integration test.
@@ -31,7 +32,7 @@ func ExampleMiddleware() {
 		defer mu.Unlock()
 		findings = append(findings, fs...)
 	})
-	client, err := affinity.NewClient("my-key", affinity.WithBaseURL(fake.URL), affinity.WithMiddleware(mw.Wrap))
+	client, err := affinity.NewClient("my-key", option.WithBaseURL(fake.URL), option.WithMiddleware(mw.Wrap))
 	if err != nil {
 		log.Fatal(err)
 	}

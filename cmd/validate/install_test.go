@@ -77,6 +77,7 @@ import (
 	"github.com/orgapis/orgapis/wrappers/affinity/affinitytest"
 	"github.com/orgapis/orgapis/wrappers/apollo"
 	"github.com/orgapis/orgapis/wrappers/apollo/apollotest"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 func main() {
@@ -85,8 +86,8 @@ func main() {
 	af.Generate(3)
 	ap := apollotest.NewServer("apollo-key-12")
 	defer ap.Close()
-	ac, _ := affinity.NewClient("affinity-key-1", affinity.WithBaseURL(af.URL))
-	pc, _ := apollo.NewClient("apollo-key-12", apollo.WithBaseURL(ap.URL))
+	ac, _ := affinity.NewClient("affinity-key-1", option.WithBaseURL(af.URL))
+	pc, _ := apollo.NewClient("apollo-key-12", option.WithBaseURL(ap.URL))
 	n := 0
 	for org, err := range ac.Organizations(context.Background(), affinity.OrganizationQuery{}) {
 		if err != nil {

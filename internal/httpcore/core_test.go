@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/orgapis/orgapis/wrappers/apicall"
 )
 
 func TestSettersRefuseBadValuesNamingTheOption(t *testing.T) {
@@ -36,8 +38,9 @@ func TestSettersRefuseBadValuesNamingTheOption(t *testing.T) {
 		"WithMiddleware":    s.AddMiddleware(nil),
 	}
 	for option, err := range bad {
-		if err == nil || !strings.HasPrefix(err.Error(), strings.Fields(option)[0]+":") {
-			t.Errorf("%s: error %v, want one naming the option", option, err)
+		var pe *apicall.ParamError
+		if !errors.As(err, &pe) || pe.Param != strings.Fields(option)[0] || pe.Reason == "" {
+			t.Errorf("%s: error %v, want a *apicall.ParamError naming the option", option, err)
 		}
 	}
 	if s.BaseURL != "https://api.example.test" || s.HTTPClient != nil || s.MaxRetries != DefaultMaxRetries || s.MinBackoff != DefaultMinBackoff ||
@@ -97,7 +100,7 @@ func TestClientIsACopyWithMiddlewareInOrderAndAnOriginGuard(t *testing.T) {
 	other, _ := http.NewRequest(http.MethodGet, strings.Replace(srv.URL, "127.0.0.1:", "127.0.0.1:1", 1)+"/x?api_key=K", nil)
 	other.Response = &http.Response{StatusCode: 307}
 	err = c.CheckRedirect(other, []*http.Request{req})
-	var re *RedirectError
+	var re *apicall.RedirectError
 	if !errors.As(err, &re) || re.StatusCode != 307 || strings.Contains(re.Location, "=K") || !strings.Contains(err.Error(), "refused") {
 		t.Errorf("other origin: %v", err)
 	}
@@ -130,39 +133,6 @@ func TestOriginOf(t *testing.T) {
 		b, _ := url.Parse(p[1])
 		if originOf(a) == originOf(b) {
 			t.Errorf("%s and %s should be two origins", p[0], p[1])
-		}
-	}
-}
-
-// testSentinels stand for a wrapper's own sentinels.
-var testSentinels = Sentinels{Unauthorized: errors.New("unauthorized"), Forbidden: errors.New("forbidden"),
-	NotFound: errors.New("not found"), RateLimited: errors.New("rate limited"), MalformedBody: ErrMalformedBody}
-
-func TestErrorTextAndStatusIs(t *testing.T) {
-	got := ErrorText("getThing", 429, nil, "slow down", 3*time.Second, "", "CODE", "request r1")
-	if got != "getThing: HTTP 429: slow down (CODE) (request r1) (retry after 3s)" {
-		t.Errorf("ErrorText = %q", got)
-	}
-	got = ErrorText("getThing", 200, errors.New("bad json"), "", 0)
-	if got != "getThing: HTTP 200: malformed response body: bad json" {
-		t.Errorf("ErrorText = %q", got)
-	}
-	cases := []struct {
-		code      int
-		malformed bool
-		target    error
-		want      bool
-	}{
-		{401, false, testSentinels.Unauthorized, true}, {403, false, testSentinels.Unauthorized, false},
-		{403, false, testSentinels.Forbidden, true}, {404, false, testSentinels.Forbidden, false},
-		{404, false, testSentinels.NotFound, true}, {410, false, testSentinels.NotFound, false},
-		{429, false, testSentinels.RateLimited, true}, {503, false, testSentinels.RateLimited, false},
-		{200, true, ErrMalformedBody, true}, {200, false, ErrMalformedBody, false},
-		{404, false, io.EOF, false},
-	}
-	for _, c := range cases {
-		if testSentinels.Match(c.code, c.malformed, c.target) != c.want {
-			t.Errorf("testSentinels.Match(%d, %v, %v) != %v", c.code, c.malformed, c.target, c.want)
 		}
 	}
 }
@@ -250,15 +220,15 @@ func TestDecodeBoundsBodies(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/ok", nil)
 		resp, err := d.Do(req)
 		_, err = Decode[string](d, "getBig", resp, err)
-		if !errors.Is(err, ErrBodyTooLarge) {
+		if !errors.Is(err, tooLargeSentinel) {
 			t.Errorf("idempotent %v: 100 KiB over a 50 KiB limit: %v", idempotent, err)
 		}
 		req, _ = http.NewRequest(http.MethodGet, srv.URL+"/error", nil)
 		resp, err = d.Do(req)
 		_, err = Decode[string](d, "getBig", resp, err)
-		var f *Failure[struct{}]
-		if !errors.As(err, &f) || f.StatusCode != 500 || len(f.Snippet) != MaxErrorBody || len(f.Body) != maxErrorRead || len(f.Message) > MaxErrorBody {
-			t.Errorf("idempotent %v: error body kept %d bytes, snippet %d, message %d", idempotent, len(f.Body), len(f.Snippet), len(f.Message))
+		var f *apicall.Error[struct{}]
+		if !errors.As(err, &f) || f.StatusCode != 500 || len(f.Body) != MaxErrorBody || len(f.Message) > MaxErrorBody {
+			t.Errorf("idempotent %v: error body kept %d bytes, message %d", idempotent, len(f.Body), len(f.Message))
 		}
 	}
 }
@@ -270,14 +240,14 @@ func TestDecodeChecksRequiredMembers(t *testing.T) {
 	resp, err := d.Do(req)
 	type answer struct{ OK bool }
 	_, err = Decode(d, "getThing", resp, err, func(a *answer) error {
-		return &MissingMember{Member: "ok", Reason: "false"}
+		return &apicall.MissingMemberError{Member: "ok", Reason: "false"}
 	})
-	var f *Failure[struct{}]
-	if !errors.As(err, &f) || !testSentinels.Match(f.StatusCode, f.Err != nil, ErrMalformedBody) || !strings.Contains(err.Error(), "ok: false") {
+	var f *apicall.Error[struct{}]
+	if !errors.As(err, &f) || !f.Malformed || !errors.Is(err, malformedSentinel) || !strings.Contains(err.Error(), "ok: false") {
 		t.Errorf("err = %v", err)
 	}
-	if !bytes.Contains(f.Snippet, []byte(`"ok"`)) {
-		t.Errorf("snippet = %q", f.Snippet)
+	if !bytes.Contains(f.Body, []byte(`"ok"`)) {
+		t.Errorf("body = %q", f.Body)
 	}
 }
 
@@ -399,7 +369,7 @@ func TestStatusBoundsAndTheFallbackMessage(t *testing.T) {
 		resp, err := d.Do(req)
 		got, err := Decode[string](d, "getThing", resp, err)
 		srv.Close()
-		var f *Failure[struct{}]
+		var f *apicall.Error[struct{}]
 		switch {
 		case c.ok && (err != nil || got != "fine"):
 			t.Errorf("status %d: %q, %v; want a success", c.status, got, err)
@@ -408,3 +378,11 @@ func TestStatusBoundsAndTheFallbackMessage(t *testing.T) {
 		}
 	}
 }
+
+// The sentinels of a Doer without a Service, standing for a wrapper's own.
+var (
+	notFoundSentinel    = apicall.NewSentinel("", apicall.NotFound, "not found")
+	rateLimitedSentinel = apicall.NewSentinel("", apicall.RateLimited, "rate limited")
+	malformedSentinel   = apicall.NewSentinel("", apicall.MalformedBody, "malformed response body")
+	tooLargeSentinel    = apicall.NewSentinel("", apicall.BodyTooLarge, "response body too large")
+)

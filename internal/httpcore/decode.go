@@ -6,13 +6,16 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/orgapis/orgapis/internal/bodyread"
 	"github.com/orgapis/orgapis/internal/redact"
+	"github.com/orgapis/orgapis/wrappers/apicall"
 )
 
 // Decode finishes a call made through d: it wraps a transport error, turns a non-2xx
-// answer into the wrapper's error, and decodes a 2xx JSON body into T. Each check then
+// answer into an *apicall.Error, and decodes a 2xx JSON body into T. Each check then
 // looks at the value: a non-nil error (say, a member the spec requires is missing)
-// makes the call a malformed-body failure. Decode always closes the body.
+// refuses the answer as malformed, unless the check wrapped it with Refuse or PassOn.
+// Decode always closes the body.
 func Decode[T, R any](d *Doer[R], op string, resp *http.Response, callErr error, checks ...func(*T) error) (T, error) {
 	var zero T
 	if callErr != nil {
@@ -29,54 +32,86 @@ func Decode[T, R any](d *Doer[R], op string, resp *http.Response, callErr error,
 		if !ok {
 			limit = maxErrorRead
 		}
-		body, err = ReadBody(resp.Body, resp.ContentLength, limit)
+		body, err = bodyread.Read(resp.Body, resp.ContentLength, limit)
 	}
 	if err != nil && (ok || !isTooLarge(err)) {
-		return zero, fmt.Errorf("%s%s: reading response: %w", d.prefix(), op, d.cfg.Scrubber.Error(redact.URLError(err)))
+		// The service answered; the body was over the limit or broke off.
+		return zero, d.fail(op, resp, body, false, d.cfg.Scrubber.Error(redact.URLError(err)))
 	}
 	if !ok {
-		return zero, d.fail(op, resp, body, nil)
+		return zero, d.fail(op, resp, body, false, nil)
 	}
 	var v T
 	if err := json.Unmarshal(body, &v); err != nil {
-		return zero, d.fail(op, resp, body, err)
+		return zero, d.fail(op, resp, body, true, err)
 	}
 	for _, check := range checks {
-		if err := check(&v); err != nil {
-			return zero, d.fail(op, resp, body, err)
+		err := check(&v)
+		var refused *refusal
+		var passed *passOn
+		switch {
+		case err == nil:
+			continue
+		case errors.As(err, &passed):
+			return zero, passed.err
+		case errors.As(err, &refused):
+			return zero, d.fail(op, resp, body, false, refused.err)
+		default:
+			return zero, d.fail(op, resp, body, true, err)
 		}
 	}
 	return v, nil
 }
 
-// fail builds the wrapper's error for an answer whose body has been read; cause is set
-// for a 2xx body that did not decode.
-func (d *Doer[R]) fail(op string, resp *http.Response, body []byte, cause error) error {
+// Refuse, returned by a check, fails the call with err as the cause of an
+// *apicall.Error that is not malformed: a well-formed answer that still does not give
+// what was asked for, such as Apollo's {} for an enrichment that matched nothing.
+func Refuse(err error) error { return &refusal{err} }
+
+type refusal struct{ err error }
+
+func (r *refusal) Error() string { return r.err.Error() }
+
+// PassOn, returned by a check, ends Decode with err as it is: the failure of another
+// call the check had to make (say, to learn field types), which is already an error of
+// its own.
+func PassOn(err error) error { return &passOn{err} }
+
+type passOn struct{ err error }
+
+func (p *passOn) Error() string { return p.err.Error() }
+
+// fail builds the *apicall.Error of an answer whose body has been read; cause is set
+// for a 2xx answer refused, malformed when for its body's shape.
+func (d *Doer[R]) fail(op string, resp *http.Response, body []byte, malformed bool, cause error) error {
 	if cause == nil && len(body) > maxErrorRead {
 		body = body[:maxErrorRead] // the byte read past the limit, to tell it was reached
 	}
 	now := d.cfg.Now()
-	f := &Failure[R]{
+	h := d.scrubHeader(resp.Header)
+	e := &apicall.Error[R]{
+		Service:    d.cfg.Service,
 		Method:     resp.Request.Method,
 		Operation:  op,
 		StatusCode: resp.StatusCode,
-		Header:     resp.Header,
+		Header:     h,
+		RequestID:  h.Get("X-Request-Id"),
 		RateLimit:  d.cfg.ParseRateLimit(resp.Header, now),
-		Body:       body,
-		Snippet:    snippet(body),
-		Err:        cause,
+		Body:       d.cfg.Scrubber.Bytes(snippet(body)),
+		Malformed:  malformed,
+		Err:        d.cfg.Scrubber.Error(cause),
 	}
 	if cause == nil {
-		f.RetryAfter = d.serverWait(resp, f.RateLimit, now)
-		f.Message = extractMessage(resp.Header.Get("Content-Type"), body)
-		if f.Message == "" {
-			f.Message = http.StatusText(resp.StatusCode)
+		e.RetryAfter = d.serverWait(resp, e.RateLimit, now)
+		e.Message = d.cfg.Scrubber.String(extractMessage(resp.Header.Get("Content-Type"), body))
+		if e.Message == "" {
+			e.Message = http.StatusText(resp.StatusCode)
+		}
+		if d.cfg.ErrorCode != nil {
+			e.Code = d.cfg.Scrubber.String(d.cfg.ErrorCode(body))
 		}
 	}
-	if d.cfg.NewError == nil {
-		return f
-	}
-	return d.cfg.NewError(f)
+	return e
 }
 
 // prefix is "service: " for error texts, or nothing without a Service.
@@ -88,32 +123,19 @@ func (d *Doer[R]) prefix() string {
 }
 
 func isTooLarge(err error) bool {
-	var tooLarge *BodyTooLargeError
+	var tooLarge *apicall.BodyTooLargeError
 	return errors.As(err, &tooLarge)
 }
 
-// MissingMember is the error a Decode check gives for a member the spec requires.
-type MissingMember struct {
-	Member string // a path such as "organizations[3].id"
-	Reason string // such as "missing or null"
-}
-
-func (e *MissingMember) Error() string { return e.Member + ": " + e.Reason }
-
 // EachID is a Decode check for an array of records: the first item whose id is not
-// valid is a *MissingMember named array[i].id, with reason, since a record nobody can
-// ask for again must not be yielded as if it were one. array is the array's member
-// ("" for the body itself); the name is formatted only for the error.
+// valid is a *apicall.MissingMemberError named array[i].id, with reason, since a record
+// nobody can ask for again must not be yielded as if it were one. array is the array's
+// member ("" for the body itself); the name is formatted only for the error.
 func EachID[T any](items []T, array string, valid func(*T) bool, reason string) error {
 	for i := range items {
 		if !valid(&items[i]) {
-			return &MissingMember{Member: fmt.Sprintf("%s[%d].id", array, i), Reason: reason}
+			return &apicall.MissingMemberError{Member: fmt.Sprintf("%s[%d].id", array, i), Reason: reason}
 		}
 	}
 	return nil
-}
-
-// Error makes a bare Failure usable as an error, for a Doer without NewError.
-func (f *Failure[R]) Error() string {
-	return ErrorText(f.Operation, f.StatusCode, f.Err, f.Message, f.RetryAfter)
 }

@@ -13,7 +13,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/orgapis/orgapis/internal/bodyread"
 	"github.com/orgapis/orgapis/internal/redact"
+	"github.com/orgapis/orgapis/wrappers/apicall"
 )
 
 // Config is what a wrapper sets up a Doer with. R is the wrapper's rate-limit type.
@@ -40,8 +42,9 @@ type Config[R any] struct {
 	// error carrying the wait, instead of the call sleeping for it. 0 means
 	// DefaultMaxServerWait.
 	MaxServerWait time.Duration
-	// NewError turns a failed call into the wrapper's error type; nil keeps *Failure.
-	NewError func(*Failure[R]) error
+	// ErrorCode reads the service's machine-readable code from an error body; nil
+	// reads none.
+	ErrorCode func(body []byte) string
 	// Sleep waits between attempts; nil waits on a timer. Tests inject their own.
 	Sleep func(context.Context, time.Duration) error
 	// Now is the clock waits are measured against deadlines on; nil means time.Now.
@@ -55,9 +58,12 @@ type Config[R any] struct {
 
 // Defaults used when a Config leaves a field zero.
 const (
-	DefaultMaxRetries = 3
-	DefaultMinBackoff = 500 * time.Millisecond
-	DefaultMaxBackoff = 30 * time.Second
+	// DefaultMaxBodyBytes bounds a response body. The largest real pages (500 Affinity
+	// organizations with interaction persons) are a few MiB.
+	DefaultMaxBodyBytes = 32 << 20
+	DefaultMaxRetries   = 3
+	DefaultMinBackoff   = 500 * time.Millisecond
+	DefaultMaxBackoff   = 30 * time.Second
 	// DefaultMaxServerWait is long enough for a per-minute window to reset.
 	DefaultMaxServerWait = time.Minute
 )
@@ -110,7 +116,9 @@ func NewDoer[R any](cfg Config[R]) *Doer[R] {
 // and sleep as its retries.
 func (d *Doer[R]) Pacer() Pacer { return d.pacer }
 
-// RateLimit returns the rate-limit state reported by the most recent response.
+// RateLimit returns the rate-limit state of the last response any call received.
+// Pacing reads each call's own (Response.RateLimit) instead: with calls under way in
+// several goroutines, the last response seen may be another's.
 func (d *Doer[R]) RateLimit() R {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -136,6 +144,16 @@ func (d *Doer[R]) Do(req *http.Request) (*http.Response, error) {
 	if d.cfg.UserAgent != "" {
 		req.Header.Set("User-Agent", d.cfg.UserAgent)
 	}
+	call := callOf(ctx)
+	maxRetries := d.cfg.MaxRetries
+	if call != nil {
+		for k, vs := range call.Header {
+			req.Header[k] = append([]string(nil), vs...)
+		}
+		if call.Retries >= 0 {
+			maxRetries = call.Retries
+		}
+	}
 	idempotent := d.cfg.Idempotent(req)
 	for attempt := 0; ; attempt++ {
 		if attempt > 0 {
@@ -153,8 +171,8 @@ func (d *Doer[R]) Do(req *http.Request) (*http.Response, error) {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			var redirect *RedirectError
-			if attempt >= d.cfg.MaxRetries || !(idempotent || neverSent(err)) || errors.As(err, &redirect) || errors.Is(err, ErrNoRetry) {
+			var redirect *apicall.RedirectError
+			if attempt >= maxRetries || !(idempotent || neverSent(err)) || errors.As(err, &redirect) || errors.Is(err, ErrNoRetry) {
 				return nil, err
 			}
 			wait := d.backoff(attempt)
@@ -174,10 +192,11 @@ func (d *Doer[R]) Do(req *http.Request) (*http.Response, error) {
 		d.mu.Lock()
 		d.last = rl
 		d.mu.Unlock()
+		d.report(call, resp, rl, attempt+1)
 		d.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "response",
 			slog.String("method", req.Method), slog.String("path", req.URL.Path),
 			slog.Int("status", resp.StatusCode), slog.Duration("elapsed", now.Sub(start)))
-		if !retryStatus(resp.StatusCode) || attempt >= d.cfg.MaxRetries || !idempotent {
+		if !retryStatus(resp.StatusCode) || attempt >= maxRetries || !idempotent {
 			return resp, nil
 		}
 		wait := d.serverWait(resp, rl, now)
@@ -216,9 +235,8 @@ func (d *Doer[R]) buffer(resp *http.Response) error {
 	if !success(resp.StatusCode) {
 		limit = maxErrorRead
 	}
-	body, err := ReadBody(resp.Body, resp.ContentLength, limit)
-	var tooLarge *BodyTooLargeError
-	if err != nil && !errors.As(err, &tooLarge) {
+	body, err := bodyread.Read(resp.Body, resp.ContentLength, limit)
+	if err != nil && !isTooLarge(err) {
 		resp.Body.Close()
 		return fmt.Errorf("reading response body: %w", err)
 	}
@@ -231,7 +249,7 @@ func (d *Doer[R]) buffer(resp *http.Response) error {
 type bufferedBody struct {
 	*bytes.Reader
 	data []byte
-	err  error // *BodyTooLargeError when the body went past the limit
+	err  error // *apicall.BodyTooLargeError when the body went past the limit
 }
 
 func (b *bufferedBody) Close() error { return nil }

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -69,45 +68,6 @@ func TestRetriesAreLoggedWithTheirAttempt(t *testing.T) {
 	}
 }
 
-// A declared or read length of exactly the limit is within it.
-func TestReadBodyAtTheLimit(t *testing.T) {
-	body := []byte("abcdef")
-	for name, r := range map[string]io.Reader{"declared": bytes.NewReader(body), "unknown": io.MultiReader(bytes.NewReader(body))} {
-		cl := int64(len(body))
-		if name == "unknown" {
-			cl = -1
-		}
-		if got, err := ReadBody(r, cl, int64(len(body))); err != nil || !bytes.Equal(got, body) {
-			t.Errorf("%s length at the limit: %q, %v", name, got, err)
-		}
-	}
-}
-
-// Memory follows the body: a known length is read into one buffer of that size, an
-// unknown one in pieces joined once, about twice its size, not the four to six times
-// of a doubling buffer.
-func TestReadBodyAllocations(t *testing.T) {
-	const n = 8 << 20
-	body := bytes.Repeat([]byte("x"), n)
-	allocated := func(r io.Reader, cl int64) uint64 {
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		got, err := ReadBody(r, cl, 2*n)
-		runtime.ReadMemStats(&after)
-		if err != nil || len(got) != n {
-			t.Fatalf("read %d bytes, %v", len(got), err)
-		}
-		return after.TotalAlloc - before.TotalAlloc
-	}
-	if a := allocated(io.MultiReader(bytes.NewReader(body)), n); a > n+n/4 {
-		t.Errorf("known length: %d bytes allocated for %d", a, n)
-	}
-	if a := allocated(io.MultiReader(bytes.NewReader(body)), -1); a > 2*n+n/2 {
-		t.Errorf("unknown length: %d bytes allocated for %d", a, n)
-	}
-}
-
 func TestEditorRunsAuthThenEditorsAndStopsAtAnError(t *testing.T) {
 	var order []string
 	s := DefaultSettings("https://api.example.test", "")
@@ -115,7 +75,7 @@ func TestEditorRunsAuthThenEditorsAndStopsAtAnError(t *testing.T) {
 	_ = s.AddEditor(func(context.Context, *http.Request) error { order = append(order, "first"); return nil })
 	_ = s.AddEditor(func(context.Context, *http.Request) error { order = append(order, "second"); return stop })
 	_ = s.AddEditor(func(context.Context, *http.Request) error { order = append(order, "third"); return nil })
-	edit := s.Editor(func(*http.Request) { order = append(order, "auth") })
+	edit := s.editor(func(*http.Request) { order = append(order, "auth") })
 	req, _ := http.NewRequest(http.MethodGet, "https://api.example.test/", nil)
 	if err := edit(context.Background(), req); !errors.Is(err, stop) || strings.Join(order, ",") != "auth,first,second" {
 		t.Errorf("err %v, order %v", err, order)

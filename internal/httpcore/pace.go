@@ -2,43 +2,15 @@ package httpcore
 
 import (
 	"context"
-	"fmt"
 	"time"
+
+	"github.com/orgapis/orgapis/wrappers/apicall"
 )
-
-// WaitError is a wait that was refused instead of slept: longer than the cap the
-// caller set (WithMaxRetryWait), or longer than the time left before the context's
-// deadline. Waiting would only have delayed the same failure.
-type WaitError struct {
-	// Wait is what the server, the rate limit or the backoff asked for.
-	Wait time.Duration
-	// Limit is the bound it broke: the cap, or the time left before the deadline.
-	Limit time.Duration
-	// Deadline is true when Limit is the time left before the context's deadline.
-	Deadline bool
-	// Reason says what the wait was for, such as "rate limit".
-	Reason string
-}
-
-func (e *WaitError) Error() string {
-	if e.Deadline {
-		return fmt.Sprintf("%s asks to wait %s, past the context's deadline (%s left)", e.Reason, e.Wait, e.Limit)
-	}
-	return fmt.Sprintf("%s asks to wait %s, more than the %s cap on waits", e.Reason, e.Wait, e.Limit)
-}
-
-// Unwrap makes a wait past the deadline match context.DeadlineExceeded.
-func (e *WaitError) Unwrap() error {
-	if e.Deadline {
-		return context.DeadlineExceeded
-	}
-	return nil
-}
 
 // Pacer is the one mechanism behind every wait the clients and the command make:
 // backoff between attempts, a wait the server asked for, and pacing to a rate-limit
 // window. A wait over Cap, or one that would outlive the context, fails at once with a
-// *WaitError; anything else is slept on Sleep. The zero value waits on a real timer
+// *apicall.WaitError; anything else is slept on Sleep. The zero value waits on a real timer
 // with DefaultMaxServerWait as the cap.
 type Pacer struct {
 	// Cap bounds any single wait; 0 means DefaultMaxServerWait.
@@ -50,7 +22,7 @@ type Pacer struct {
 }
 
 // Check reports whether a wait of d is allowed, without waiting: nil, or the
-// *WaitError Wait would return.
+// *apicall.WaitError Wait would return.
 func (p Pacer) Check(ctx context.Context, d time.Duration, reason string) error {
 	if d <= 0 {
 		return nil
@@ -65,11 +37,11 @@ func (p Pacer) Check(ctx context.Context, d time.Duration, reason string) error 
 			now = p.Now
 		}
 		if left := deadline.Sub(now()); left < d && left < limit {
-			return &WaitError{Wait: d, Limit: max(left, 0), Deadline: true, Reason: reason}
+			return &apicall.WaitError{Wait: d, Limit: max(left, 0), Deadline: true, Reason: reason}
 		}
 	}
 	if d > limit {
-		return &WaitError{Wait: d, Limit: limit, Reason: reason}
+		return &apicall.WaitError{Wait: d, Limit: limit, Reason: reason}
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/orgapis/orgapis/wrappers/apicall"
 )
 
 // deadlineAt is a context whose deadline is on the test's clock.
@@ -48,7 +50,7 @@ func TestPacerBounds(t *testing.T) {
 			if slept != c.slept {
 				t.Errorf("slept %s, want %s", slept, c.slept)
 			}
-			var we *WaitError
+			var we *apicall.WaitError
 			refused := errors.As(err, &we)
 			if refused != (c.deadline || c.capped) {
 				t.Fatalf("err = %v", err)

@@ -2,27 +2,13 @@ package httpcore
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/orgapis/orgapis/internal/redact"
+	"github.com/orgapis/orgapis/wrappers/apicall"
 )
-
-// RedirectError is a redirect to another origin (scheme, host and port) than the
-// configured base URL. The client refuses it without sending anything there, so that
-// credentials never leave the service's origin.
-type RedirectError struct {
-	// StatusCode is the redirect's status, such as 302.
-	StatusCode int
-	// Location is where the service pointed, with any key in it redacted.
-	Location string
-}
-
-func (e *RedirectError) Error() string {
-	return fmt.Sprintf("refused a redirect (HTTP %d) to %s: credentials are sent only to the configured origin", e.StatusCode, e.Location)
-}
 
 // maxRedirects is net/http's own limit, kept for same-origin redirects.
 const maxRedirects = 10
@@ -38,7 +24,7 @@ func guardRedirects(origin string, next func(*http.Request, []*http.Request) err
 			if req.Response != nil {
 				status = req.Response.StatusCode
 			}
-			return &RedirectError{StatusCode: status, Location: redact.URL(req.URL)}
+			return &apicall.RedirectError{StatusCode: status, Location: redact.URL(req.URL)}
 		}
 		if next != nil {
 			return next(req, via)

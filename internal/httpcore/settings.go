@@ -2,19 +2,17 @@ package httpcore
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
-	"os"
-	"strings"
 	"time"
+
+	"github.com/orgapis/orgapis/wrappers/apicall"
 )
 
-// Settings are the options every wrapper offers. Each wrapper keeps its own Option type
-// over a struct that embeds Settings, and its options call the setters below, which
-// refuse bad values with an error naming the option.
+// Settings are what a client's options (package option's ClientOption) set. The setters
+// refuse bad values with a *apicall.ParamError naming the option.
 type Settings struct {
 	BaseURL                string
 	HTTPClient             *http.Client
@@ -32,6 +30,10 @@ type Settings struct {
 	Sleep func(context.Context, time.Duration) error
 	// Now replaces the clock waits are measured on (tests).
 	Now func() time.Time
+	// AuthOption names the service-specific option that chose how the key is sent
+	// (such as "WithBearerAuth"), and AuthService the package it belongs to; empty
+	// for the service's default.
+	AuthOption, AuthService string
 }
 
 // DefaultSettings returns the defaults for a service at baseURL.
@@ -51,7 +53,7 @@ func DefaultSettings(baseURL, userAgent string) Settings {
 func (s *Settings) SetBaseURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("WithBaseURL: want an absolute http or https URL, got %q", raw)
+		return &apicall.ParamError{Param: "WithBaseURL", Reason: fmt.Sprintf("want an absolute http or https URL, got %q", raw)}
 	}
 	s.BaseURL = raw
 	return nil
@@ -60,7 +62,7 @@ func (s *Settings) SetBaseURL(raw string) error {
 // SetHTTPClient sets the HTTP client, refusing nil.
 func (s *Settings) SetHTTPClient(hc *http.Client) error {
 	if hc == nil {
-		return errors.New("WithHTTPClient: client is nil")
+		return &apicall.ParamError{Param: "WithHTTPClient", Reason: "client is nil"}
 	}
 	s.HTTPClient = hc
 	return nil
@@ -69,7 +71,7 @@ func (s *Settings) SetHTTPClient(hc *http.Client) error {
 // SetRetries sets the retry count, refusing a negative one.
 func (s *Settings) SetRetries(n int) error {
 	if n < 0 {
-		return fmt.Errorf("WithRetries: retries must not be negative, got %d", n)
+		return &apicall.ParamError{Param: "WithRetries", Reason: fmt.Sprintf("retries must not be negative, got %d", n)}
 	}
 	s.MaxRetries = n
 	return nil
@@ -78,7 +80,7 @@ func (s *Settings) SetRetries(n int) error {
 // SetBackoff sets the backoff bounds, refusing anything but 0 < min <= max.
 func (s *Settings) SetBackoff(minWait, maxWait time.Duration) error {
 	if minWait <= 0 || maxWait < minWait {
-		return fmt.Errorf("WithBackoff: want 0 < min <= max, got %s and %s", minWait, maxWait)
+		return &apicall.ParamError{Param: "WithBackoff", Reason: fmt.Sprintf("want 0 < min <= max, got %s and %s", minWait, maxWait)}
 	}
 	s.MinBackoff, s.MaxBackoff = minWait, maxWait
 	return nil
@@ -87,7 +89,7 @@ func (s *Settings) SetBackoff(minWait, maxWait time.Duration) error {
 // SetLogger sets the logger, refusing nil.
 func (s *Settings) SetLogger(l *slog.Logger) error {
 	if l == nil {
-		return errors.New("WithLogger: logger is nil")
+		return &apicall.ParamError{Param: "WithLogger", Reason: "logger is nil"}
 	}
 	s.Logger = l
 	return nil
@@ -96,7 +98,7 @@ func (s *Settings) SetLogger(l *slog.Logger) error {
 // SetMaxBodyBytes sets the largest response body read, refusing a limit below 1 KiB.
 func (s *Settings) SetMaxBodyBytes(n int64) error {
 	if n < 1<<10 {
-		return fmt.Errorf("WithMaxBodyBytes: want at least 1024 bytes, got %d", n)
+		return &apicall.ParamError{Param: "WithMaxBodyBytes", Reason: fmt.Sprintf("want at least 1024 bytes, got %d", n)}
 	}
 	s.MaxBodyBytes = n
 	return nil
@@ -105,7 +107,7 @@ func (s *Settings) SetMaxBodyBytes(n int64) error {
 // SetMaxServerWait caps the wait a server may ask for, refusing a negative cap.
 func (s *Settings) SetMaxServerWait(d time.Duration) error {
 	if d < 0 {
-		return fmt.Errorf("WithMaxRetryWait: want a cap of 0 or more, got %s", d)
+		return &apicall.ParamError{Param: "WithMaxRetryWait", Reason: fmt.Sprintf("want a cap of 0 or more, got %s", d)}
 	}
 	s.MaxServerWait = d
 	return nil
@@ -114,7 +116,7 @@ func (s *Settings) SetMaxServerWait(d time.Duration) error {
 // AddEditor appends a request editor, refusing nil.
 func (s *Settings) AddEditor(fn func(context.Context, *http.Request) error) error {
 	if fn == nil {
-		return errors.New("WithRequestEditor: editor is nil")
+		return &apicall.ParamError{Param: "WithRequestEditor", Reason: "editor is nil"}
 	}
 	s.Editors = append(s.Editors, fn)
 	return nil
@@ -123,27 +125,10 @@ func (s *Settings) AddEditor(fn func(context.Context, *http.Request) error) erro
 // AddMiddleware appends a transport middleware, refusing nil.
 func (s *Settings) AddMiddleware(mw func(http.RoundTripper) http.RoundTripper) error {
 	if mw == nil {
-		return errors.New("WithMiddleware: middleware is nil")
+		return &apicall.ParamError{Param: "WithMiddleware", Reason: "middleware is nil"}
 	}
 	s.Middleware = append(s.Middleware, mw)
 	return nil
-}
-
-// Configure returns the Doer configuration these settings describe; the wrapper adds its
-// rate-limit parsing, idempotency rule and error type.
-func Configure[R any](s *Settings) Config[R] {
-	return Config[R]{
-		HTTPClient:    s.client(),
-		MaxRetries:    s.MaxRetries,
-		MinBackoff:    s.MinBackoff,
-		MaxBackoff:    s.MaxBackoff,
-		UserAgent:     s.UserAgent,
-		Logger:        s.Logger,
-		MaxBodyBytes:  s.MaxBodyBytes,
-		MaxServerWait: s.MaxServerWait,
-		Sleep:         s.Sleep,
-		Now:           s.Now,
-	}
 }
 
 // client is a copy of the configured HTTP client (the caller's is never changed) with
@@ -172,8 +157,8 @@ func (s *Settings) client() *http.Client {
 	return &c
 }
 
-// Editor runs auth and then the user's editors on each request.
-func (s *Settings) Editor(auth func(*http.Request)) func(context.Context, *http.Request) error {
+// editor runs auth and then the user's editors on each request.
+func (s *Settings) editor(auth func(*http.Request)) func(context.Context, *http.Request) error {
 	editors := s.Editors
 	return func(ctx context.Context, r *http.Request) error {
 		auth(r)
@@ -184,14 +169,4 @@ func (s *Settings) Editor(auth func(*http.Request)) func(context.Context, *http.
 		}
 		return nil
 	}
-}
-
-// KeyFromEnv reads an API key from the environment variable name; a missing or blank
-// one is errNoKey, with the variable named.
-func KeyFromEnv(name string, errNoKey error) (string, error) {
-	key := os.Getenv(name)
-	if strings.TrimSpace(key) == "" {
-		return "", fmt.Errorf("%w: set %s", errNoKey, name)
-	}
-	return key, nil
 }

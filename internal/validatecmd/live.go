@@ -22,6 +22,7 @@ import (
 	"github.com/orgapis/orgapis/specs"
 	"github.com/orgapis/orgapis/wrappers/affinity"
 	"github.com/orgapis/orgapis/wrappers/apollo"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 // liveConfig is what `validate live` was asked to do.
@@ -255,9 +256,9 @@ func refusal(err error) int {
 }
 
 func (s *liveSession) affinity(ctx context.Context, key string, hc *http.Client, stderr io.Writer) error {
-	opts := []affinity.Option{affinity.WithHTTPClient(hc)}
+	opts := []option.ClientOption{option.WithHTTPClient(hc)}
 	if s.cfg.baseURL != "" {
-		opts = append(opts, affinity.WithBaseURL(s.cfg.baseURL))
+		opts = append(opts, option.WithBaseURL(s.cfg.baseURL))
 	}
 	c, err := affinity.NewClient(key, opts...)
 	if err != nil {
@@ -267,8 +268,9 @@ func (s *liveSession) affinity(ctx context.Context, key string, hc *http.Client,
 	token := ""
 	for page := 0; page < s.cfg.maxPages; page++ {
 		var next string
+		var resp affinity.Response // this call's own rate limit, for pacing
 		ok := s.call(ctx, "searchOrganizations", func(ctx context.Context) error {
-			p, err := c.OrganizationPage(ctx, affinity.OrganizationQuery{}, token)
+			p, err := c.OrganizationPage(ctx, affinity.OrganizationQuery{}, token, affinity.WithResponseInto(&resp))
 			if err == nil && firstID == 0 && len(p.Organizations) > 0 {
 				firstID = p.Organizations[0].ID
 			}
@@ -279,7 +281,7 @@ func (s *liveSession) affinity(ctx context.Context, key string, hc *http.Client,
 			break
 		}
 		token = next
-		w := c.RateLimit().User
+		w := resp.RateLimit.User
 		if !s.pace(ctx, "searchOrganizations", paceWindow{known: w.Known, unlimited: w.Unlimited, remaining: w.Remaining, limit: w.Limit, reset: w.Reset}) {
 			break
 		}
@@ -362,9 +364,9 @@ func (s *liveSession) affinity(ctx context.Context, key string, hc *http.Client,
 }
 
 func (s *liveSession) apollo(ctx context.Context, key string, hc *http.Client, stderr io.Writer) error {
-	opts := []apollo.Option{apollo.WithHTTPClient(hc)}
+	opts := []option.ClientOption{option.WithHTTPClient(hc)}
 	if s.cfg.baseURL != "" {
-		opts = append(opts, apollo.WithBaseURL(s.cfg.baseURL))
+		opts = append(opts, option.WithBaseURL(s.cfg.baseURL))
 	}
 	c, err := apollo.NewClient(key, opts...)
 	if err != nil {
@@ -375,15 +377,16 @@ func (s *liveSession) apollo(ctx context.Context, key string, hc *http.Client, s
 	}
 	for page := 1; s.cfg.orgID != "" && page <= s.cfg.maxPages; page++ {
 		full := false
+		var resp apollo.Response // this call's own rate limit, for pacing
 		ok := s.call(ctx, "listOrganizationJobPostings", func(ctx context.Context) error {
-			p, err := c.JobPostingPage(ctx, apollo.JobPostingQuery{OrganizationID: s.cfg.orgID, PerPage: apollo.MaxPerPage}, page)
+			p, err := c.JobPostingPage(ctx, apollo.JobPostingQuery{OrganizationID: s.cfg.orgID, PerPage: apollo.MaxPerPage}, page, apollo.WithResponseInto(&resp))
 			full = len(p.JobPostings) == apollo.MaxPerPage
 			return err
 		})
 		if !ok || !full {
 			break
 		}
-		w := c.RateLimit().Minute
+		w := resp.RateLimit.Minute
 		if !s.pace(ctx, "listOrganizationJobPostings", paceWindow{known: w.Known, unlimited: w.Unlimited, remaining: w.Remaining, limit: w.Limit}) {
 			break
 		}

@@ -4,11 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/orgapis/orgapis/generated/affinityapi"
 	"github.com/orgapis/orgapis/internal/httpcore"
+	"github.com/orgapis/orgapis/wrappers/apicall"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 // Quota is one limit of the account's use of the API and how much of it is used.
@@ -42,9 +45,10 @@ type wireQuotas struct {
 
 // GetQuotas returns the account's monthly quota and the key's per-minute limit, with
 // their use. It does not count against the monthly quota.
-func (c *Client) GetQuotas(ctx context.Context) (Quotas, error) {
-	resp, err := c.api.GetRateLimit(ctx)
-	w, err := httpcore.Decode(c.doer, "getRateLimit", resp, err, checkQuotas)
+func (c *Client) GetQuotas(ctx context.Context, callOpts ...option.CallOption) (Quotas, error) {
+	w, err := httpcore.Run(ctx, c.doer, "getRateLimit", callOpts, func(ctx context.Context) (*http.Response, error) {
+		return c.api.GetRateLimit(ctx)
+	}, checkQuotas)
 	if err != nil {
 		return Quotas{}, err
 	}
@@ -78,7 +82,7 @@ func parseQuotaCount(raw json.RawMessage) (n int64, unlimited, ok bool) {
 // checkQuotas refuses counts that are neither a number nor "unlimited".
 func checkQuotas(w *wireQuotas) error {
 	if w.Rate == nil || w.Rate.OrgMonthly == nil || w.Rate.APIKeyPerMinute == nil {
-		return &httpcore.MissingMember{Member: "rate.org_monthly, rate.api_key_per_minute", Reason: "missing"}
+		return &apicall.MissingMemberError{Member: "rate.org_monthly, rate.api_key_per_minute", Reason: "missing"}
 	}
 	for _, window := range []struct {
 		name string
@@ -89,7 +93,7 @@ func checkQuotas(w *wireQuotas) error {
 			raw  json.RawMessage
 		}{{"limit", window.q.Limit}, {"remaining", window.q.Remaining}} {
 			if _, _, ok := parseQuotaCount(count.raw); !ok {
-				return &httpcore.MissingMember{Member: "rate." + window.name + "." + count.name,
+				return &apicall.MissingMemberError{Member: "rate." + window.name + "." + count.name,
 					Reason: fmt.Sprintf("%s is neither a count nor \"unlimited\"", brief(count.raw))}
 			}
 		}
@@ -124,11 +128,12 @@ type Identity struct {
 
 // WhoAmI returns who the key belongs to: the Affinity instance, the user and the grant.
 // It does not count against the monthly quota.
-func (c *Client) WhoAmI(ctx context.Context) (Identity, error) {
-	resp, err := c.api.WhoAmI(ctx)
-	w, err := httpcore.Decode(c.doer, "whoAmI", resp, err, func(w *affinityapi.WhoAmI) error {
+func (c *Client) WhoAmI(ctx context.Context, callOpts ...option.CallOption) (Identity, error) {
+	w, err := httpcore.Run(ctx, c.doer, "whoAmI", callOpts, func(ctx context.Context) (*http.Response, error) {
+		return c.api.WhoAmI(ctx)
+	}, func(w *affinityapi.WhoAmI) error {
 		if w.User.ID == nil {
-			return &httpcore.MissingMember{Member: "user.id", Reason: "missing or null"}
+			return &apicall.MissingMemberError{Member: "user.id", Reason: "missing or null"}
 		}
 		return positiveID("user.id", *w.User.ID)
 	})

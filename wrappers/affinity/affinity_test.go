@@ -17,15 +17,17 @@ import (
 
 	"github.com/orgapis/orgapis/wrappers/affinity"
 	"github.com/orgapis/orgapis/wrappers/affinity/affinitytest"
+	"github.com/orgapis/orgapis/wrappers/apicall"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 const key = "sk-affinity-secret-123"
 
-func setup(t *testing.T, opts ...affinity.Option) (*affinity.Client, *affinitytest.Server) {
+func setup(t *testing.T, opts ...option.ClientOption) (*affinity.Client, *affinitytest.Server) {
 	t.Helper()
 	fake := affinitytest.NewServer(key)
 	t.Cleanup(fake.Close)
-	opts = append([]affinity.Option{affinity.WithBaseURL(fake.URL), affinity.WithBackoff(time.Millisecond, 5*time.Millisecond)}, opts...)
+	opts = append([]option.ClientOption{option.WithBaseURL(fake.URL), option.WithBackoff(time.Millisecond, 5*time.Millisecond)}, opts...)
 	c, err := affinity.NewClient(key, opts...)
 	if err != nil {
 		t.Fatal(err)
@@ -105,7 +107,7 @@ func scripted(t *testing.T, pages map[string]string) *affinity.Client {
 		fmt.Fprint(w, body)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := affinity.NewClient(key, affinity.WithBaseURL(srv.URL))
+	c, err := affinity.NewClient(key, option.WithBaseURL(srv.URL))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +247,7 @@ func TestBadParametersSendNothing(t *testing.T) {
 	_, cases["name"] = c.CreateOrganization(ctx, affinity.NewOrganization{Domain: "x.co"})
 	_, cases["update"] = c.UpdateOrganization(ctx, 5, affinity.OrganizationUpdate{})
 	for param, err := range cases {
-		var pe *affinity.ParamError
+		var pe *apicall.ParamError
 		if !errors.As(err, &pe) || pe.Param != param {
 			t.Errorf("%s: error = %v, want a ParamError naming it", param, err)
 		}
@@ -346,7 +348,7 @@ func (d *dialFailer) RoundTrip(r *http.Request) (*http.Response, error) {
 func TestCreateIsRepeatedWhenNeverSent(t *testing.T) {
 	df := &dialFailer{next: http.DefaultTransport}
 	df.n.Store(2)
-	c, fake := setup(t, affinity.WithHTTPClient(&http.Client{Transport: df}))
+	c, fake := setup(t, option.WithHTTPClient(&http.Client{Transport: df}))
 	org, err := c.CreateOrganization(context.Background(), affinity.NewOrganization{Name: "Eventually"})
 	if err != nil || org.Name != "Eventually" {
 		t.Fatalf("create = %+v, %v", org, err)
@@ -407,7 +409,7 @@ func TestErrorsCarryMessageAndRateLimit(t *testing.T) {
 	if !apiErr.RateLimit.User.Known || apiErr.RateLimit.User.Limit != 900 || !apiErr.RateLimit.Account.Unlimited {
 		t.Errorf("rate limit on error = %+v", apiErr.RateLimit)
 	}
-	c2, _ := affinity.NewClient("wrong", affinity.WithBaseURL(fake.URL))
+	c2, _ := affinity.NewClient("wrong", option.WithBaseURL(fake.URL))
 	if _, err := c2.ListOrganizationFields(context.Background()); !errors.Is(err, affinity.ErrUnauthorized) {
 		t.Errorf("bad key: %v", err)
 	}
@@ -434,7 +436,7 @@ func TestBearerAuth(t *testing.T) {
 func TestKeyNeverShows(t *testing.T) {
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	c, fake := setup(t, affinity.WithLogger(logger))
+	c, fake := setup(t, option.WithLogger(logger))
 	fake.Fail(affinitytest.ServerError(503), affinitytest.Fault{Status: 401, Body: "bad"})
 	_, err := c.ListOrganizationFields(context.Background())
 	if err == nil {
@@ -493,7 +495,7 @@ func (s sentThenFailed) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 func TestCreateIsNotRepeatedAfterAnErrorOnceSent(t *testing.T) {
-	c, fake := setup(t, affinity.WithHTTPClient(&http.Client{Transport: sentThenFailed{http.DefaultTransport}}))
+	c, fake := setup(t, option.WithHTTPClient(&http.Client{Transport: sentThenFailed{http.DefaultTransport}}))
 	if _, err := c.CreateOrganization(context.Background(), affinity.NewOrganization{Name: "Once"}); err == nil {
 		t.Fatal("want the transport error")
 	}

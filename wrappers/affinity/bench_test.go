@@ -14,6 +14,7 @@ import (
 	"github.com/orgapis/orgapis/generated/affinityapi"
 	"github.com/orgapis/orgapis/wrappers/affinity"
 	"github.com/orgapis/orgapis/wrappers/affinity/affinitytest"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 // replay records every page the fake serves for n organizations, then serves those
@@ -122,7 +123,7 @@ func measure(f func() (int, error)) (time.Duration, uint64, int, error) {
 func BenchmarkIterate100k(b *testing.B) {
 	const n = 100_000
 	srv := replay(b, n)
-	c, err := affinity.NewClient(key, affinity.WithBaseURL(srv.URL))
+	c, err := affinity.NewClient(key, option.WithBaseURL(srv.URL))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -158,7 +159,7 @@ func BenchmarkIterate100k(b *testing.B) {
 func BenchmarkPeakHeap(b *testing.B) {
 	small, large := replay(b, 10_000), replay(b, 100_000)
 	peak := func(base string) uint64 {
-		c, _ := affinity.NewClient(key, affinity.WithBaseURL(base))
+		c, _ := affinity.NewClient(key, option.WithBaseURL(base))
 		runtime.GC()
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)

@@ -15,13 +15,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/orgapis/orgapis/generated/affinityapi"
 	"github.com/orgapis/orgapis/internal/httpcore"
 	"github.com/orgapis/orgapis/internal/redact"
-	"github.com/orgapis/orgapis/internal/version"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 // DefaultBaseURL is Affinity's production API.
@@ -41,44 +40,44 @@ type Client struct {
 	fieldTypes *fieldTypes
 }
 
-// NewClient returns a client that authenticates with apiKey.
-func NewClient(apiKey string, opts ...Option) (*Client, error) {
-	if strings.TrimSpace(apiKey) == "" {
-		return nil, ErrNoAPIKey
+// NewClient returns a client that authenticates with apiKey (HTTP Basic, or a bearer
+// token with WithBearerAuth).
+func NewClient(apiKey string, opts ...option.ClientOption) (*Client, error) {
+	conn, err := httpcore.Open(service(), apiKey, opts)
+	if err != nil {
+		return nil, err
 	}
-	s := settings{Settings: httpcore.DefaultSettings(DefaultBaseURL, "orgapis-affinity-go/"+version.Short())}
-	for _, opt := range opts {
-		if err := opt(&s); err != nil {
-			return nil, fmt.Errorf("affinity: %w", err)
-		}
-	}
-	cfg := httpcore.Configure[RateLimit](&s.Settings)
-	// POST creates a record: repeating it after the server saw it could create a
-	// duplicate, and Affinity has no idempotency key.
-	cfg.Idempotent = func(r *http.Request) bool { return r.Method != http.MethodPost }
-	cfg.ParseRateLimit = parseRateLimit
-	// Affinity documents no Retry-After; after a 429 the user window's reset is the wait.
-	cfg.RateLimitWait = func(rl RateLimit) time.Duration { return rl.User.Reset }
-	scrub := redact.NewScrubber(apiKey)
-	cfg.Scrubber = scrub
-	cfg.Service = "affinity"
-	cfg.NewError = func(f *httpcore.Failure[RateLimit]) error { return newError(f, scrub) }
-	auth := func(r *http.Request) { r.SetBasicAuth("", apiKey) }
-	if s.bearer {
-		auth = func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+apiKey) }
-	}
-	c := &Client{doer: httpcore.NewDoer(cfg), fieldTypes: &fieldTypes{}}
-	api, err := affinityapi.NewClient(s.BaseURL, affinityapi.WithHTTPClient(c.doer),
-		affinityapi.WithRequestEditorFn(s.Editor(auth)))
+	api, err := affinityapi.NewClient(conn.BaseURL, affinityapi.WithHTTPClient(conn.Doer),
+		affinityapi.WithRequestEditorFn(conn.Editor))
 	if err != nil {
 		return nil, fmt.Errorf("affinity: base URL: %w", err)
 	}
-	c.api = api
-	return c, nil
+	return &Client{api: api, doer: conn.Doer, fieldTypes: &fieldTypes{}}, nil
+}
+
+// service is what the shared client core needs to know of Affinity.
+func service() httpcore.Service[RateLimit] {
+	return httpcore.Service[RateLimit]{
+		Name:     "affinity",
+		BaseURL:  DefaultBaseURL,
+		ErrNoKey: ErrNoAPIKey,
+		// POST creates a record: repeating it after the server saw it could create a
+		// duplicate, and Affinity has no idempotency key.
+		Idempotent:     func(r *http.Request) bool { return r.Method != http.MethodPost },
+		ParseRateLimit: parseRateLimit,
+		// Affinity documents no Retry-After; after a 429 the user window's reset is the wait.
+		RateLimitWait: func(rl RateLimit) time.Duration { return rl.User.Reset },
+		Auth: func(key, opt string) func(*http.Request) {
+			if opt == bearerAuth {
+				return func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+key) }
+			}
+			return func(r *http.Request) { r.SetBasicAuth("", key) }
+		},
+	}
 }
 
 // NewClientFromEnv is NewClient with the key from AFFINITY_API_KEY.
-func NewClientFromEnv(opts ...Option) (*Client, error) {
+func NewClientFromEnv(opts ...option.ClientOption) (*Client, error) {
 	key, err := httpcore.KeyFromEnv(EnvAPIKey, ErrNoAPIKey)
 	if err != nil {
 		return nil, err
@@ -86,7 +85,9 @@ func NewClientFromEnv(opts ...Option) (*Client, error) {
 	return NewClient(key, opts...)
 }
 
-// RateLimit returns the rate-limit state reported by the most recent response.
+// RateLimit returns the rate-limit state of the last response any call of this client
+// received. With calls in several goroutines that may be another's: for a call's own,
+// pass WithResponseInto and read Response.RateLimit.
 func (c *Client) RateLimit() RateLimit { return c.doer.RateLimit() }
 
 // String describes the client without its key.

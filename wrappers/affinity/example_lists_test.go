@@ -7,6 +7,7 @@ import (
 
 	"github.com/orgapis/orgapis/wrappers/affinity"
 	"github.com/orgapis/orgapis/wrappers/affinity/affinitytest"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 // Every organization on the Deal Flow list with its Status: the whole pipeline.
@@ -14,7 +15,7 @@ func ExampleClient_ListRows() {
 	fake := affinitytest.NewServer("my-key") // in real code: affinity.NewClientFromEnv()
 	defer fake.Close()
 	fake.GenerateList("Deal Flow", 3, 5)
-	client, err := affinity.NewClient("my-key", affinity.WithBaseURL(fake.URL))
+	client, err := affinity.NewClient("my-key", option.WithBaseURL(fake.URL))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -46,7 +47,7 @@ func ExampleClient_ListEntries() {
 	fake := affinitytest.NewServer("my-key")
 	defer fake.Close()
 	listID := fake.GenerateList("Portfolio", 3, 2)
-	client, _ := affinity.NewClient("my-key", affinity.WithBaseURL(fake.URL))
+	client, _ := affinity.NewClient("my-key", option.WithBaseURL(fake.URL))
 	ctx := context.Background()
 
 	list, err := client.GetList(ctx, listID)
@@ -72,7 +73,7 @@ func ExampleClient_CreateListEntry() {
 	fake := affinitytest.NewServer("my-key")
 	defer fake.Close()
 	listID := fake.GenerateList("Deal Flow", 1, 1)
-	client, _ := affinity.NewClient("my-key", affinity.WithBaseURL(fake.URL))
+	client, _ := affinity.NewClient("my-key", option.WithBaseURL(fake.URL))
 	ctx := context.Background()
 
 	entry, err := client.CreateListEntry(ctx, listID, 1000)
@@ -90,7 +91,7 @@ func ExampleClient_ListFieldValues() {
 	fake := affinitytest.NewServer("my-key")
 	defer fake.Close()
 	fake.GenerateList("Deal Flow", 1, 6)
-	client, _ := affinity.NewClient("my-key", affinity.WithBaseURL(fake.URL))
+	client, _ := affinity.NewClient("my-key", option.WithBaseURL(fake.URL))
 
 	values, err := client.ListFieldValues(context.Background(), affinity.FieldValueQuery{OrganizationID: 1000})
 	if err != nil {
@@ -126,7 +127,7 @@ func ExampleClient_CreateFieldValue() {
 	fake := affinitytest.NewServer("my-key")
 	defer fake.Close()
 	listID := fake.GenerateList("Deal Flow", 1, 3)
-	client, _ := affinity.NewClient("my-key", affinity.WithBaseURL(fake.URL))
+	client, _ := affinity.NewClient("my-key", option.WithBaseURL(fake.URL))
 	ctx := context.Background()
 
 	number := affinity.ValueNumber
@@ -156,7 +157,7 @@ func ExampleClient_CreateFieldValue() {
 func ExampleClient_GetQuotas() {
 	fake := affinitytest.NewServer("my-key")
 	defer fake.Close()
-	client, _ := affinity.NewClient("my-key", affinity.WithBaseURL(fake.URL))
+	client, _ := affinity.NewClient("my-key", option.WithBaseURL(fake.URL))
 	ctx := context.Background()
 
 	q, err := client.GetQuotas(ctx)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/orgapis/orgapis/wrappers/affinity"
 	"github.com/orgapis/orgapis/wrappers/affinity/affinitytest"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 // List every organization that matches a term, across all pages.
@@ -16,7 +17,7 @@ func ExampleClient_Organizations() {
 	defer fake.Close()
 	fake.Generate(3)
 
-	client, err := affinity.NewClient("my-key", affinity.WithBaseURL(fake.URL))
+	client, err := affinity.NewClient("my-key", option.WithBaseURL(fake.URL))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -37,7 +38,7 @@ func ExampleClient_OrganizationPages() {
 	fake := affinitytest.NewServer("my-key")
 	defer fake.Close()
 	fake.Generate(5)
-	client, _ := affinity.NewClient("my-key", affinity.WithBaseURL(fake.URL))
+	client, _ := affinity.NewClient("my-key", option.WithBaseURL(fake.URL))
 
 	checkpoint := ""
 	for page, err := range client.OrganizationPages(context.Background(), affinity.OrganizationQuery{PageSize: 2}, checkpoint) {
@@ -57,7 +58,7 @@ func ExampleClient_OrganizationPages() {
 func ExampleClient_CreateOrganization() {
 	fake := affinitytest.NewServer("my-key")
 	defer fake.Close()
-	client, _ := affinity.NewClient("my-key", affinity.WithBaseURL(fake.URL))
+	client, _ := affinity.NewClient("my-key", option.WithBaseURL(fake.URL))
 	ctx := context.Background()
 
 	org, err := client.CreateOrganization(ctx, affinity.NewOrganization{Name: "Acme Corporation", Domain: "acme.co", PersonIDs: []int64{38706}})
@@ -81,7 +82,7 @@ func ExampleError() {
 	defer fake.Close()
 	fake.Fail(affinitytest.Fault{Status: 422, ContentType: "application/json",
 		Body: `{"errors":[{"message":"organization 1 no longer exists as it has been merged into 2","param":"organization_id"}]}`})
-	client, _ := affinity.NewClient("my-key", affinity.WithBaseURL(fake.URL))
+	client, _ := affinity.NewClient("my-key", option.WithBaseURL(fake.URL))
 
 	_, err := client.GetOrganization(context.Background(), 1, affinity.GetOrganizationOptions{})
 	var apiErr *affinity.Error

@@ -10,6 +10,8 @@ import (
 
 	"github.com/orgapis/orgapis/generated/affinityapi"
 	"github.com/orgapis/orgapis/internal/httpcore"
+	"github.com/orgapis/orgapis/wrappers/apicall"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 // ValueType is the kind of value a field holds.
@@ -44,7 +46,7 @@ type FieldQuery struct {
 }
 
 // ListFields returns fields, global and list-specific, narrowed by q.
-func (c *Client) ListFields(ctx context.Context, q FieldQuery) ([]Field, error) {
+func (c *Client) ListFields(ctx context.Context, q FieldQuery, callOpts ...option.CallOption) ([]Field, error) {
 	params := &affinityapi.ListFieldsParams{WithModifiedNames: optional(q.WithModifiedNames),
 		ExcludeDropdownOptions: optional(q.ExcludeDropdownOptions)}
 	if q.ListID != 0 {
@@ -58,8 +60,9 @@ func (c *Client) ListFields(ctx context.Context, q FieldQuery) ([]Field, error) 
 		v := int(*q.EntityType)
 		params.EntityType = &v
 	}
-	resp, err := c.api.ListFields(ctx, params)
-	fields, err := httpcore.Decode(c.doer, "listFields", resp, err, notNull[Field], fieldIDs)
+	fields, err := httpcore.Run(ctx, c.doer, "listFields", callOpts, func(ctx context.Context) (*http.Response, error) {
+		return c.api.ListFields(ctx, params)
+	}, notNull[Field], fieldIDs)
 	if err == nil && !q.WithModifiedNames {
 		c.fieldTypes.learn(fields)
 	}
@@ -234,11 +237,13 @@ type wireFieldValue struct {
 }
 
 // typed decodes a batch of field values, fetching the fields once if one is unknown.
-func (c *Client) typed(ctx context.Context, op string, raw []wireFieldValue) ([]FieldValue, error) {
+// It runs as a Decode check: a value of the wrong shape refuses the answer, and a
+// failure to fetch the fields is passed on as that call's own.
+func (c *Client) typed(ctx context.Context, raw []wireFieldValue) ([]FieldValue, error) {
 	out := make([]FieldValue, 0, len(raw))
 	for i, w := range raw {
 		if w.ID <= 0 || w.FieldID <= 0 {
-			return nil, fmt.Errorf("affinity: %s: %w: [%d].id or field_id missing or not positive", op, ErrMalformedBody, i)
+			return nil, &apicall.MissingMemberError{Member: fmt.Sprintf("[%d].id", i), Reason: "id or field_id missing or not positive"}
 		}
 		t, ok := c.fieldTypes.lookup(w.FieldID)
 		if !ok && w.ValueType != nil {
@@ -246,7 +251,7 @@ func (c *Client) typed(ctx context.Context, op string, raw []wireFieldValue) ([]
 		}
 		if !ok && c.fieldTypes.unknown(w.FieldID) {
 			if err := c.refreshFields(ctx, w.FieldID); err != nil {
-				return nil, err
+				return nil, httpcore.PassOn(err)
 			}
 			t, ok = c.fieldTypes.lookup(w.FieldID)
 		}
@@ -255,7 +260,7 @@ func (c *Client) typed(ctx context.Context, op string, raw []wireFieldValue) ([]
 		}
 		v, err := decodeValue(w.Value, t)
 		if err != nil {
-			return nil, fmt.Errorf("affinity: %s: %w: [%d].value (field %d): %v", op, ErrMalformedBody, i, w.FieldID, err)
+			return nil, &apicall.MissingMemberError{Member: fmt.Sprintf("[%d].value", i), Reason: fmt.Sprintf("field %d: %v", w.FieldID, err)}
 		}
 		fv := FieldValue{ID: w.ID, FieldID: w.FieldID, EntityID: w.EntityID, Value: v}
 		if w.ListEntryID != nil {
@@ -300,14 +305,14 @@ func (q FieldValueQuery) one() error {
 		id   int64
 	}{{"person_id", q.PersonID}, {"organization_id", q.OrganizationID}, {"opportunity_id", q.OpportunityID}, {"list_entry_id", q.ListEntryID}} {
 		if p.id < 0 {
-			return &ParamError{Param: p.name, Reason: fmt.Sprintf("must be positive, got %d", p.id)}
+			return paramError(p.name, fmt.Sprintf("must be positive, got %d", p.id))
 		}
 		if p.id != 0 {
 			n++
 		}
 	}
 	if n != 1 {
-		return &ParamError{Param: "person_id", Reason: fmt.Sprintf("set exactly one of person_id, organization_id, opportunity_id and list_entry_id, got %d", n)}
+		return paramError("person_id|organization_id|opportunity_id|list_entry_id", fmt.Sprintf("set exactly one, got %d", n))
 	}
 	return nil
 }
@@ -315,18 +320,29 @@ func (q FieldValueQuery) one() error {
 // ListFieldValues returns the field values of one person, organization, opportunity
 // or list entry, each decoded by its field's value type. For an entity these are its
 // global values and those of each of its list entries.
-func (c *Client) ListFieldValues(ctx context.Context, q FieldValueQuery) ([]FieldValue, error) {
+func (c *Client) ListFieldValues(ctx context.Context, q FieldValueQuery, callOpts ...option.CallOption) ([]FieldValue, error) {
+	return c.fieldValues(ctx, q, callOpts, nil)
+}
+
+// fieldValues is ListFieldValues with a check of its own on the typed values, which
+// refuses the answer as ListFieldValues' checks do.
+func (c *Client) fieldValues(ctx context.Context, q FieldValueQuery, callOpts []option.CallOption, check func([]FieldValue) error) ([]FieldValue, error) {
 	if err := q.one(); err != nil {
 		return nil, err
 	}
 	params := &affinityapi.ListFieldValuesParams{PersonID: positive(q.PersonID), OrganizationID: positive(q.OrganizationID),
 		OpportunityID: positive(q.OpportunityID), ListEntryID: positive(q.ListEntryID)}
-	resp, err := c.api.ListFieldValues(ctx, params)
-	raw, err := httpcore.Decode(c.doer, "listFieldValues", resp, err, notNull[wireFieldValue])
-	if err != nil {
-		return nil, err
-	}
-	return c.typed(ctx, "listFieldValues", raw)
+	var values []FieldValue
+	_, err := httpcore.Run(ctx, c.doer, "listFieldValues", callOpts, func(ctx context.Context) (*http.Response, error) {
+		return c.api.ListFieldValues(ctx, params)
+	}, notNull[wireFieldValue], func(raw *[]wireFieldValue) error {
+		var err error
+		if values, err = c.typed(ctx, *raw); err != nil || check == nil {
+			return err
+		}
+		return check(values)
+	})
+	return values, err
 }
 
 func positive(id int64) *int64 {
@@ -375,7 +391,7 @@ type NewFieldValue struct {
 // CreateFieldValue sets a field's value and returns it. A field that allows several
 // values gains one more. It is repeated after a failure only when the request never
 // reached Affinity, so it cannot set a value twice.
-func (c *Client) CreateFieldValue(ctx context.Context, v NewFieldValue) (FieldValue, error) {
+func (c *Client) CreateFieldValue(ctx context.Context, v NewFieldValue, callOpts ...option.CallOption) (FieldValue, error) {
 	if err := checkPositive("field_id", v.FieldID); err != nil {
 		return FieldValue{}, err
 	}
@@ -383,44 +399,49 @@ func (c *Client) CreateFieldValue(ctx context.Context, v NewFieldValue) (FieldVa
 		return FieldValue{}, err
 	}
 	if v.Value.raw == nil {
-		return FieldValue{}, &ParamError{Param: "value", Reason: "is required"}
+		return FieldValue{}, paramError("value", "is required")
 	}
 	body := map[string]any{"field_id": v.FieldID, "entity_id": v.EntityID, "value": v.Value.raw}
 	if v.ListEntryID != 0 {
 		body["list_entry_id"] = v.ListEntryID
 	}
-	resp, err := c.api.CreateFieldValueWithBody(ctx, "application/json", jsonBody(body))
-	return c.oneValue(ctx, "createFieldValue", resp, err)
+	return c.oneValue(ctx, "createFieldValue", callOpts, func(ctx context.Context) (*http.Response, error) {
+		return c.api.CreateFieldValueWithBody(ctx, "application/json", jsonBody(body))
+	})
 }
 
 // UpdateFieldValue replaces the value of a field value (by the field value's id, not
 // the field's) and returns it.
-func (c *Client) UpdateFieldValue(ctx context.Context, fieldValueID int64, value SetValue) (FieldValue, error) {
+func (c *Client) UpdateFieldValue(ctx context.Context, fieldValueID int64, value SetValue, callOpts ...option.CallOption) (FieldValue, error) {
 	if err := checkPositive("field_value_id", fieldValueID); err != nil {
 		return FieldValue{}, err
 	}
 	if value.raw == nil {
-		return FieldValue{}, &ParamError{Param: "value", Reason: "is required"}
+		return FieldValue{}, paramError("value", "is required")
 	}
-	resp, err := c.api.UpdateFieldValueWithBody(ctx, fieldValueID, "application/json", jsonBody(map[string]any{"value": value.raw}))
-	return c.oneValue(ctx, "updateFieldValue", resp, err)
+	return c.oneValue(ctx, "updateFieldValue", callOpts, func(ctx context.Context) (*http.Response, error) {
+		return c.api.UpdateFieldValueWithBody(ctx, fieldValueID, "application/json", jsonBody(map[string]any{"value": value.raw}))
+	})
 }
 
 // DeleteFieldValue deletes a field value.
-func (c *Client) DeleteFieldValue(ctx context.Context, fieldValueID int64) error {
+func (c *Client) DeleteFieldValue(ctx context.Context, fieldValueID int64, callOpts ...option.CallOption) error {
 	if err := checkPositive("field_value_id", fieldValueID); err != nil {
 		return err
 	}
-	resp, err := c.api.DeleteFieldValue(ctx, fieldValueID)
-	return decodeSuccess(c, "deleteFieldValue", resp, err)
+	return c.deleted(ctx, "deleteFieldValue", callOpts, func(ctx context.Context) (*http.Response, error) {
+		return c.api.DeleteFieldValue(ctx, fieldValueID)
+	})
 }
 
-func (c *Client) oneValue(ctx context.Context, op string, resp *http.Response, err error) (FieldValue, error) {
-	w, err := httpcore.Decode[wireFieldValue](c.doer, op, resp, err)
-	if err != nil {
-		return FieldValue{}, err
-	}
-	values, err := c.typed(ctx, op, []wireFieldValue{w})
+// oneValue makes a call that answers one field value, and types it.
+func (c *Client) oneValue(ctx context.Context, op string, callOpts []option.CallOption, send func(context.Context) (*http.Response, error)) (FieldValue, error) {
+	var values []FieldValue
+	_, err := httpcore.Run(ctx, c.doer, op, callOpts, send, func(w *wireFieldValue) error {
+		var err error
+		values, err = c.typed(ctx, []wireFieldValue{*w})
+		return err
+	})
 	if err != nil {
 		return FieldValue{}, err
 	}
@@ -459,7 +480,7 @@ type FieldValueChange struct {
 
 // ListFieldValueChanges returns the history of a field's values (such as a deal's
 // Status going from Lead to Won), oldest first. Only fields with track_changes have one.
-func (c *Client) ListFieldValueChanges(ctx context.Context, q FieldValueChangeQuery) ([]FieldValueChange, error) {
+func (c *Client) ListFieldValueChanges(ctx context.Context, q FieldValueChangeQuery, callOpts ...option.CallOption) ([]FieldValueChange, error) {
 	if err := checkPositive("field_id", q.FieldID); err != nil {
 		return nil, err
 	}
@@ -469,7 +490,6 @@ func (c *Client) ListFieldValueChanges(ctx context.Context, q FieldValueChangeQu
 		a := int(*q.ActionType)
 		params.ActionType = &a
 	}
-	resp, err := c.api.ListFieldValueChanges(ctx, params)
 	type wireChange struct {
 		wireFieldValue
 		ActionType *int                `json:"action_type"`
@@ -477,27 +497,28 @@ func (c *Client) ListFieldValueChanges(ctx context.Context, q FieldValueChangeQu
 		Changer    *struct{ ID int64 } `json:"changer"`
 		changedAt  time.Time
 	}
-	raw, err := httpcore.Decode(c.doer, "listFieldValueChanges", resp, err, notNull[wireChange], func(changes *[]wireChange) error {
+	var typed []FieldValue
+	raw, err := httpcore.Run(ctx, c.doer, "listFieldValueChanges", callOpts, func(ctx context.Context) (*http.Response, error) {
+		return c.api.ListFieldValueChanges(ctx, params)
+	}, notNull[wireChange], func(changes *[]wireChange) error {
 		for i, w := range *changes {
 			switch {
 			case len(w.ChangedAt) == 0 || string(w.ChangedAt) == "null":
-				return &httpcore.MissingMember{Member: fmt.Sprintf("[%d].changed_at", i), Reason: "missing or null"}
+				return &apicall.MissingMemberError{Member: fmt.Sprintf("[%d].changed_at", i), Reason: "missing or null"}
 			case json.Unmarshal(w.ChangedAt, &(*changes)[i].changedAt) != nil:
-				return &httpcore.MissingMember{Member: fmt.Sprintf("[%d].changed_at", i), Reason: fmt.Sprintf("%s is not a date-time", brief(w.ChangedAt))}
+				return &apicall.MissingMemberError{Member: fmt.Sprintf("[%d].changed_at", i), Reason: fmt.Sprintf("%s is not a date-time", brief(w.ChangedAt))}
 			case w.ActionType == nil:
-				return &httpcore.MissingMember{Member: fmt.Sprintf("[%d].action_type", i), Reason: "missing or null"}
+				return &apicall.MissingMemberError{Member: fmt.Sprintf("[%d].action_type", i), Reason: "missing or null"}
 			}
 		}
-		return nil
+		values := make([]wireFieldValue, len(*changes))
+		for i, w := range *changes {
+			values[i] = w.wireFieldValue
+		}
+		var err error
+		typed, err = c.typed(ctx, values)
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	values := make([]wireFieldValue, len(raw))
-	for i, w := range raw {
-		values[i] = w.wireFieldValue
-	}
-	typed, err := c.typed(ctx, "listFieldValueChanges", values)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,8 @@ import (
 	"github.com/orgapis/orgapis/internal/spectest"
 	"github.com/orgapis/orgapis/specs"
 	"github.com/orgapis/orgapis/wrappers/affinity"
+	"github.com/orgapis/orgapis/wrappers/apicall"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 // Every operation of the spec meets a hostile server with each fault of spectest's
@@ -96,15 +98,15 @@ func TestEveryOperationMeetsAHostileServer(t *testing.T) {
 		}},
 	}
 	newClient := func(t *testing.T, o spectest.ClientOptions) c {
-		opts := []affinity.Option{affinity.WithBaseURL(o.BaseURL), affinity.WithRetries(o.Retries)}
+		opts := []option.ClientOption{option.WithBaseURL(o.BaseURL), option.WithRetries(o.Retries)}
 		if o.MaxBodyBytes > 0 {
-			opts = append(opts, affinity.WithMaxBodyBytes(o.MaxBodyBytes))
+			opts = append(opts, option.WithMaxBodyBytes(o.MaxBodyBytes))
 		}
 		if o.Sleep != nil {
 			opts = append(opts, affinity.WithSleep(o.Sleep))
 		}
 		if o.Logger != nil {
-			opts = append(opts, affinity.WithLogger(o.Logger))
+			opts = append(opts, option.WithLogger(o.Logger))
 		}
 		client, err := affinity.NewClient(spectest.HostileKey, opts...)
 		if err != nil {
@@ -114,7 +116,7 @@ func TestEveryOperationMeetsAHostileServer(t *testing.T) {
 	}
 	spectest.Hostile(t, specs.Affinity, ops, newClient, spectest.Expect{Prefix: "affinity: ", UserAgent: regexp.MustCompile(`^orgapis-affinity-go/[^ ()]+$`),
 		Malformed: affinity.ErrMalformedBody, TooLarge: affinity.ErrBodyTooLarge, RateLimited: affinity.ErrRateLimited,
-		Redirect: func(err error) bool { var r *affinity.RedirectError; return errors.As(err, &r) },
-		Param:    func(err error) bool { var p *affinity.ParamError; return errors.As(err, &p) },
+		Redirect: func(err error) bool { var r *apicall.RedirectError; return errors.As(err, &r) },
+		Param:    func(err error) bool { var p *apicall.ParamError; return errors.As(err, &p) },
 	})
 }

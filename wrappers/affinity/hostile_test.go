@@ -17,6 +17,8 @@ import (
 
 	"github.com/orgapis/orgapis/wrappers/affinity"
 	"github.com/orgapis/orgapis/wrappers/affinity/affinitytest"
+	"github.com/orgapis/orgapis/wrappers/apicall"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 // These tests play a hostile or broken server against the client.
@@ -53,7 +55,7 @@ func TestRedirectToAnotherOriginIsRefused(t *testing.T) {
 				defer origin.Close()
 				// A caller's own client, which must come out unchanged.
 				hc := &http.Client{Timeout: 5 * time.Second}
-				opts := []affinity.Option{affinity.WithBaseURL(origin.URL), affinity.WithHTTPClient(hc)}
+				opts := []option.ClientOption{option.WithBaseURL(origin.URL), option.WithHTTPClient(hc)}
 				if auth == "bearer" {
 					opts = append(opts, affinity.WithBearerAuth())
 				}
@@ -62,7 +64,7 @@ func TestRedirectToAnotherOriginIsRefused(t *testing.T) {
 					t.Fatal(err)
 				}
 				_, err = c.ListOrganizationFields(context.Background())
-				var redirect *affinity.RedirectError
+				var redirect *apicall.RedirectError
 				if !errors.As(err, &redirect) || redirect.StatusCode != status || !strings.HasPrefix(redirect.Location, other.URL) {
 					t.Fatalf("err = %v, want a RedirectError naming %s", err, other.URL)
 				}
@@ -90,7 +92,7 @@ func TestRedirectWithinTheOriginIsFollowedWithoutReferer(t *testing.T) {
 		fmt.Fprint(w, `[]`)
 	}))
 	defer srv.Close()
-	c, err := affinity.NewClient(key, affinity.WithBaseURL(srv.URL))
+	c, err := affinity.NewClient(key, option.WithBaseURL(srv.URL))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +130,7 @@ func TestHugeBodyIsRefusedWithinBoundedMemory(t *testing.T) {
 		t.Skip("streams 32 MiB")
 	}
 	srv := endless(t, 200, 1<<30)
-	c, err := affinity.NewClient(key, affinity.WithBaseURL(srv.URL), affinity.WithRetries(0))
+	c, err := affinity.NewClient(key, option.WithBaseURL(srv.URL), option.WithRetries(0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +151,7 @@ func TestHugeBodyIsRefusedWithinBoundedMemory(t *testing.T) {
 
 func TestHugeErrorBodyStaysSmall(t *testing.T) {
 	srv := endless(t, 500, 50<<20)
-	c, err := affinity.NewClient(key, affinity.WithBaseURL(srv.URL), affinity.WithRetries(0))
+	c, err := affinity.NewClient(key, option.WithBaseURL(srv.URL), option.WithRetries(0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +185,7 @@ func TestServerWaitOverTheCapFailsAtOnce(t *testing.T) {
 		})
 	}
 	var sleeps recordedSleeps
-	c, fake := setup(t, affinity.WithSleep(sleeps.sleep), affinity.WithMaxRetryWait(2*time.Hour))
+	c, fake := setup(t, affinity.WithSleep(sleeps.sleep), option.WithMaxRetryWait(2*time.Hour))
 	fake.Fail(affinitytest.RateLimited("3600"))
 	if _, err := c.ListOrganizationFields(context.Background()); err != nil {
 		t.Fatal(err)
@@ -201,7 +203,7 @@ func TestEmptyPagesWithFreshTokensEnd(t *testing.T) {
 		fmt.Fprintf(w, `{"organizations":[],"next_page_token":"%s-%d"}`, strings.Repeat("t", 1000), n)
 	}))
 	defer srv.Close()
-	c, err := affinity.NewClient(key, affinity.WithBaseURL(srv.URL))
+	c, err := affinity.NewClient(key, option.WithBaseURL(srv.URL))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +228,7 @@ func answering(t *testing.T, body string) *affinity.Client {
 		fmt.Fprint(w, body)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := affinity.NewClient(key, affinity.WithBaseURL(srv.URL), affinity.WithRetries(0))
+	c, err := affinity.NewClient(key, option.WithBaseURL(srv.URL), option.WithRetries(0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,7 +297,7 @@ func TestEchoedKeyIsRedacted(t *testing.T) {
 		"JSON":      {Status: 422, ContentType: "application/json", Body: `{"errors":[{"message":"bad key ` + key + `","param":"key"}]}`},
 		"malformed": {Status: 200, ContentType: "application/json", Body: `{"organizations": "` + key + `"}`},
 	} {
-		c, fake := setup(t, affinity.WithLogger(logger))
+		c, fake := setup(t, option.WithLogger(logger))
 		fake.Fail(fault)
 		_, err := c.OrganizationPage(context.Background(), affinity.OrganizationQuery{}, "")
 		var apiErr *affinity.Error
@@ -354,7 +356,7 @@ func TestEmptyPagesCountInARow(t *testing.T) {
 				}
 			}))
 			defer srv.Close()
-			client, err := affinity.NewClient(key, affinity.WithBaseURL(srv.URL), affinity.WithRetries(0))
+			client, err := affinity.NewClient(key, option.WithBaseURL(srv.URL), option.WithRetries(0))
 			if err != nil {
 				t.Fatal(err)
 			}

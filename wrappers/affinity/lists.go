@@ -9,6 +9,8 @@ import (
 
 	"github.com/orgapis/orgapis/generated/affinityapi"
 	"github.com/orgapis/orgapis/internal/httpcore"
+	"github.com/orgapis/orgapis/wrappers/apicall"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 // List is a list of people, organizations or opportunities; Fields holds its own
@@ -43,20 +45,22 @@ const (
 )
 
 // ListLists returns every list the key's user can see, without their fields.
-func (c *Client) ListLists(ctx context.Context) ([]List, error) {
-	resp, err := c.api.ListLists(ctx)
-	return httpcore.Decode(c.doer, "listLists", resp, err, notNull[List], func(l *[]List) error {
+func (c *Client) ListLists(ctx context.Context, callOpts ...option.CallOption) ([]List, error) {
+	return httpcore.Run(ctx, c.doer, "listLists", callOpts, func(ctx context.Context) (*http.Response, error) {
+		return c.api.ListLists(ctx)
+	}, notNull[List], func(l *[]List) error {
 		return eachID(*l, "", func(l *List) int64 { return l.ID })
 	})
 }
 
 // GetList returns one list with its own fields.
-func (c *Client) GetList(ctx context.Context, listID int64) (List, error) {
+func (c *Client) GetList(ctx context.Context, listID int64, callOpts ...option.CallOption) (List, error) {
 	if err := checkPositive("list_id", listID); err != nil {
 		return List{}, err
 	}
-	resp, err := c.api.GetList(ctx, listID)
-	return httpcore.Decode(c.doer, "getList", resp, err, func(l *List) error {
+	return httpcore.Run(ctx, c.doer, "getList", callOpts, func(ctx context.Context) (*http.Response, error) {
+		return c.api.GetList(ctx, listID)
+	}, func(l *List) error {
 		return positiveID("id", l.ID)
 	})
 }
@@ -78,12 +82,12 @@ type ListEntryPage struct {
 
 // ListEntryPage fetches one page of a list's entries: the first when pageToken is
 // empty, otherwise the page the token points to.
-func (c *Client) ListEntryPage(ctx context.Context, q ListEntryQuery, pageToken string) (ListEntryPage, error) {
+func (c *Client) ListEntryPage(ctx context.Context, q ListEntryQuery, pageToken string, callOpts ...option.CallOption) (ListEntryPage, error) {
 	if err := checkPositive("list_id", q.ListID); err != nil {
 		return ListEntryPage{}, err
 	}
 	if q.PageSize < 0 || q.PageSize > MaxPageSize {
-		return ListEntryPage{}, &ParamError{Param: "page_size", Reason: fmt.Sprintf("must be 1 to %d (or 0 for the default), got %d", MaxPageSize, q.PageSize)}
+		return ListEntryPage{}, paramError("page_size", fmt.Sprintf("must be 1 to %d (or 0 for the default), got %d", MaxPageSize, q.PageSize))
 	}
 	size := q.PageSize
 	if size == 0 {
@@ -93,10 +97,11 @@ func (c *Client) ListEntryPage(ctx context.Context, q ListEntryQuery, pageToken 
 	if pageToken != "" {
 		params.PageToken = &pageToken
 	}
-	resp, err := c.api.ListListEntries(ctx, q.ListID, params)
-	page, err := httpcore.Decode(c.doer, "listListEntries", resp, err, func(p *affinityapi.ListEntryPage) error {
+	page, err := httpcore.Run(ctx, c.doer, "listListEntries", callOpts, func(ctx context.Context) (*http.Response, error) {
+		return c.api.ListListEntries(ctx, q.ListID, params)
+	}, func(p *affinityapi.ListEntryPage) error {
 		if p.ListEntries == nil {
-			return &httpcore.MissingMember{Member: "list_entries", Reason: "missing or null"}
+			return &apicall.MissingMemberError{Member: "list_entries", Reason: "missing or null"}
 		}
 		for i := range p.ListEntries {
 			if err := checkEntryOf(q.ListID, &p.ListEntries[i], fmt.Sprintf("list_entries[%d].", i)); err != nil {
@@ -117,31 +122,34 @@ func (c *Client) ListEntryPage(ctx context.Context, q ListEntryQuery, pageToken 
 
 // ListEntryPages iterates over the pages of a list's entries from the page startToken
 // points to (empty for the first), with the stopping rules of OrganizationPages.
-func (c *Client) ListEntryPages(ctx context.Context, q ListEntryQuery, startToken string) iter.Seq2[ListEntryPage, error] {
-	return tokenPages(ctx, startToken, func(ctx context.Context, token string) (ListEntryPage, error) { return c.ListEntryPage(ctx, q, token) },
+func (c *Client) ListEntryPages(ctx context.Context, q ListEntryQuery, startToken string, callOpts ...option.CallOption) iter.Seq2[ListEntryPage, error] {
+	return tokenPages(ctx, startToken, func(ctx context.Context, token string) (ListEntryPage, error) {
+		return c.ListEntryPage(ctx, q, token, callOpts...)
+	},
 		func(p ListEntryPage) string { return p.NextPageToken }, func(p ListEntryPage) int { return len(p.ListEntries) })
 }
 
 // ListEntries iterates over every entry of a list, page after page.
-func (c *Client) ListEntries(ctx context.Context, q ListEntryQuery) iter.Seq2[ListEntry, error] {
-	return items(c.ListEntryPages(ctx, q, ""), func(p ListEntryPage) []ListEntry { return p.ListEntries })
+func (c *Client) ListEntries(ctx context.Context, q ListEntryQuery, callOpts ...option.CallOption) iter.Seq2[ListEntry, error] {
+	return items(c.ListEntryPages(ctx, q, "", callOpts...), func(p ListEntryPage) []ListEntry { return p.ListEntries })
 }
 
 // GetListEntry returns one entry of a list.
-func (c *Client) GetListEntry(ctx context.Context, listID, listEntryID int64) (ListEntry, error) {
+func (c *Client) GetListEntry(ctx context.Context, listID, listEntryID int64, callOpts ...option.CallOption) (ListEntry, error) {
 	if err := checkPositive("list_id", listID); err != nil {
 		return ListEntry{}, err
 	}
 	if err := checkPositive("list_entry_id", listEntryID); err != nil {
 		return ListEntry{}, err
 	}
-	resp, err := c.api.GetListEntry(ctx, listID, listEntryID)
-	return httpcore.Decode(c.doer, "getListEntry", resp, err, func(e *ListEntry) error {
+	return httpcore.Run(ctx, c.doer, "getListEntry", callOpts, func(ctx context.Context) (*http.Response, error) {
+		return c.api.GetListEntry(ctx, listID, listEntryID)
+	}, func(e *ListEntry) error {
 		if err := checkEntryOf(listID, e, ""); err != nil {
 			return err
 		}
 		if e.ID != listEntryID {
-			return &httpcore.MissingMember{Member: "id", Reason: fmt.Sprintf("%d, not the entry %d asked for", e.ID, listEntryID)}
+			return &apicall.MissingMemberError{Member: "id", Reason: fmt.Sprintf("%d, not the entry %d asked for", e.ID, listEntryID)}
 		}
 		return nil
 	})
@@ -150,28 +158,30 @@ func (c *Client) GetListEntry(ctx context.Context, listID, listEntryID int64) (L
 // CreateListEntry adds a person or an organization to a list and returns the new
 // entry. A list may hold an entity more than once. It is repeated after a failure only
 // when the request never reached Affinity, so it cannot add an entity twice.
-func (c *Client) CreateListEntry(ctx context.Context, listID, entityID int64) (ListEntry, error) {
+func (c *Client) CreateListEntry(ctx context.Context, listID, entityID int64, callOpts ...option.CallOption) (ListEntry, error) {
 	if err := checkPositive("list_id", listID); err != nil {
 		return ListEntry{}, err
 	}
 	if err := checkPositive("entity_id", entityID); err != nil {
 		return ListEntry{}, err
 	}
-	resp, err := c.api.CreateListEntry(ctx, listID, affinityapi.ListEntryCreate{EntityID: entityID})
-	return httpcore.Decode(c.doer, "createListEntry", resp, err, func(e *ListEntry) error { return checkEntryOf(listID, e, "") })
+	return httpcore.Run(ctx, c.doer, "createListEntry", callOpts, func(ctx context.Context) (*http.Response, error) {
+		return c.api.CreateListEntry(ctx, listID, affinityapi.ListEntryCreate{EntityID: entityID})
+	}, func(e *ListEntry) error { return checkEntryOf(listID, e, "") })
 }
 
 // DeleteListEntry removes an entry from its list, with the values of the list's own
 // fields. On an opportunity list it deletes the opportunity too.
-func (c *Client) DeleteListEntry(ctx context.Context, listID, listEntryID int64) error {
+func (c *Client) DeleteListEntry(ctx context.Context, listID, listEntryID int64, callOpts ...option.CallOption) error {
 	if err := checkPositive("list_id", listID); err != nil {
 		return err
 	}
 	if err := checkPositive("list_entry_id", listEntryID); err != nil {
 		return err
 	}
-	resp, err := c.api.DeleteListEntry(ctx, listID, listEntryID)
-	return decodeSuccess(c, "deleteListEntry", resp, err)
+	return c.deleted(ctx, "deleteListEntry", callOpts, func(ctx context.Context) (*http.Response, error) {
+		return c.api.DeleteListEntry(ctx, listID, listEntryID)
+	})
 }
 
 // checkEntryOf refuses an entry that cannot be what was asked for: without a positive
@@ -188,7 +198,12 @@ func checkEntryOf(listID int64, e *ListEntry, prefix string) error {
 		return err
 	}
 	if listID != 0 && e.ListID != listID {
-		return &httpcore.MissingMember{Member: prefix + "list_id", Reason: fmt.Sprintf("%d, an entry of another list than %d", e.ListID, listID)}
+		return &apicall.MissingMemberError{Member: prefix + "list_id", Reason: fmt.Sprintf("%d, an entry of another list than %d", e.ListID, listID)}
+	}
+	if t := e.EntityType; t != nil && *t != int(EntityPerson) && *t != int(EntityOrganization) && *t != int(EntityOpportunity) {
+		// Its values could not be asked for by an id of a kind Affinity does not
+		// document; reading them as an organization's would mix up two records.
+		return &apicall.MissingMemberError{Member: prefix + "entity_type", Reason: fmt.Sprintf("%d is not person (0), organization (1) or opportunity (8)", *t)}
 	}
 	if e.Entity == nil {
 		return nil
@@ -202,10 +217,10 @@ func checkEntryOf(listID int64, e *ListEntry, prefix string) error {
 		Domains   json.RawMessage `json:"domains"`
 	}
 	if err := json.Unmarshal(raw, &shape); err != nil {
-		return &httpcore.MissingMember{Member: prefix + "entity", Reason: "not an object"}
+		return &apicall.MissingMemberError{Member: prefix + "entity", Reason: "not an object"}
 	}
 	if shape.ID != nil && *shape.ID != e.EntityID {
-		return &httpcore.MissingMember{Member: prefix + "entity.id", Reason: fmt.Sprintf("%d, not the entry's entity_id %d", *shape.ID, e.EntityID)}
+		return &apicall.MissingMemberError{Member: prefix + "entity.id", Reason: fmt.Sprintf("%d, not the entry's entity_id %d", *shape.ID, e.EntityID)}
 	}
 	person := len(shape.FirstName) > 0
 	if e.EntityType == nil {
@@ -223,9 +238,9 @@ func checkEntryOf(listID int64, e *ListEntry, prefix string) error {
 	kind := EntityType(*e.EntityType)
 	switch {
 	case kind == EntityPerson && !person:
-		return &httpcore.MissingMember{Member: prefix + "entity", Reason: "entity_type says person, but it has no first_name"}
+		return &apicall.MissingMemberError{Member: prefix + "entity", Reason: "entity_type says person, but it has no first_name"}
 	case (kind == EntityOrganization || kind == EntityOpportunity) && (person || len(shape.Name) == 0 || string(shape.Name) == "null"):
-		return &httpcore.MissingMember{Member: prefix + "entity", Reason: fmt.Sprintf("entity_type says %s, but it has no name or is a person", kind)}
+		return &apicall.MissingMemberError{Member: prefix + "entity", Reason: fmt.Sprintf("entity_type says %s, but it has no name or is a person", kind)}
 	}
 	return nil
 }
@@ -244,7 +259,7 @@ func entryKind(e *ListEntry) EntityType {
 // Affinity's ids start at 1.
 func positiveID(member string, id int64) error {
 	if id <= 0 {
-		return &httpcore.MissingMember{Member: member, Reason: fmt.Sprintf("missing, null or not positive (%d)", id)}
+		return &apicall.MissingMemberError{Member: member, Reason: fmt.Sprintf("missing, null or not positive (%d)", id)}
 	}
 	return nil
 }
@@ -255,18 +270,18 @@ func eachID[T any](items []T, name string, id func(*T) int64) error {
 	return httpcore.EachID(items, name, func(x *T) bool { return id(x) > 0 }, "missing, null or not positive")
 }
 
-// decodeSuccess finishes a call that answers {"success": true}: a missing, null or
-// false success is a malformed answer, as an *Error, not a silent success.
-func decodeSuccess(c *Client, op string, resp *http.Response, err error) error {
+// deleted makes a call that answers {"success": true}: a missing, null or false
+// success is a malformed answer, as an *Error, not a silent success.
+func (c *Client) deleted(ctx context.Context, op string, callOpts []option.CallOption, send func(context.Context) (*http.Response, error)) error {
 	type wire struct {
 		Success *bool `json:"success"`
 	}
-	_, err = httpcore.Decode(c.doer, op, resp, err, func(w *wire) error {
+	_, err := httpcore.Run(ctx, c.doer, op, callOpts, send, func(w *wire) error {
 		switch {
 		case w.Success == nil:
-			return &httpcore.MissingMember{Member: "success", Reason: "missing or null"}
+			return &apicall.MissingMemberError{Member: "success", Reason: "missing or null"}
 		case !*w.Success:
-			return &httpcore.MissingMember{Member: "success", Reason: "false: Affinity did not do it"}
+			return &apicall.MissingMemberError{Member: "success", Reason: "false: Affinity did not do it"}
 		}
 		return nil
 	})
@@ -276,14 +291,14 @@ func decodeSuccess(c *Client, op string, resp *http.Response, err error) error {
 // notNull refuses a JSON null where an array is due.
 func notNull[T any](v *[]T) error {
 	if *v == nil {
-		return &httpcore.MissingMember{Member: "(body)", Reason: "expected an array, found null"}
+		return &apicall.MissingMemberError{Member: "(body)", Reason: "expected an array, found null"}
 	}
 	return nil
 }
 
 func checkPositive(param string, id int64) error {
 	if id <= 0 {
-		return &ParamError{Param: param, Reason: fmt.Sprintf("must be positive, got %d", id)}
+		return paramError(param, fmt.Sprintf("must be positive, got %d", id))
 	}
 	return nil
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/orgapis/orgapis/wrappers/affinity"
 	"github.com/orgapis/orgapis/wrappers/affinity/affinitytest"
+	"github.com/orgapis/orgapis/wrappers/apicall"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 func TestListsAndEntries(t *testing.T) {
@@ -58,7 +60,7 @@ func TestListsAndEntries(t *testing.T) {
 	if _, err := c.GetListEntry(ctx, dealFlow, added.ID); !errors.Is(err, affinity.ErrNotFound) {
 		t.Errorf("deleted entry: %v", err)
 	}
-	var pe *affinity.ParamError
+	var pe *apicall.ParamError
 	if _, err := c.GetList(ctx, 0); !errors.As(err, &pe) || pe.Param != "list_id" {
 		t.Errorf("list 0: %v", err)
 	}
@@ -141,7 +143,7 @@ func TestFieldsAndTypedValues(t *testing.T) {
 	if err != nil || len(history) != 1 || history[0].Value.Number != 43 || history[0].Action != affinity.ActionUpdate {
 		t.Errorf("history = %+v, %v", history, err)
 	}
-	var pe *affinity.ParamError
+	var pe *apicall.ParamError
 	if _, err := c.ListFieldValues(ctx, affinity.FieldValueQuery{OrganizationID: 1, ListEntryID: 2}); !errors.As(err, &pe) {
 		t.Errorf("two ids: %v", err)
 	}
@@ -264,9 +266,9 @@ func TestListRowsPacingIsBounded(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var sleeps recordedSleeps
-			opts := []affinity.Option{affinity.WithSleep(sleeps.sleep), affinity.WithClock(func() time.Time { return now })}
+			opts := []option.ClientOption{affinity.WithSleep(sleeps.sleep), affinity.WithClock(func() time.Time { return now })}
 			if c.cap > 0 {
-				opts = append(opts, affinity.WithMaxRetryWait(c.cap))
+				opts = append(opts, option.WithMaxRetryWait(c.cap))
 			}
 			client, fake := setup(t, opts...)
 			list := fake.GenerateList("Deal Flow", 3, 1)
@@ -284,7 +286,7 @@ func TestListRowsPacingIsBounded(t *testing.T) {
 				}
 				rows++
 			}
-			var we *affinity.WaitError
+			var we *apicall.WaitError
 			if errors.As(err, &we) != c.refused || errors.Is(err, context.DeadlineExceeded) != c.expired {
 				t.Fatalf("err = %v", err)
 			}

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"net/http"
 	"time"
 
 	"github.com/orgapis/orgapis/generated/affinityapi"
 	"github.com/orgapis/orgapis/internal/httpcore"
+	"github.com/orgapis/orgapis/wrappers/apicall"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 // Organization is an Affinity organization as the API returns it.
@@ -74,7 +77,7 @@ const MaxEmptyPages = 20
 
 // OrganizationPage fetches one page of a search: the first when pageToken is empty,
 // otherwise the page the token points to. q must be the query that produced the token.
-func (c *Client) OrganizationPage(ctx context.Context, q OrganizationQuery, pageToken string) (OrganizationPage, error) {
+func (c *Client) OrganizationPage(ctx context.Context, q OrganizationQuery, pageToken string, callOpts ...option.CallOption) (OrganizationPage, error) {
 	params, err := q.params()
 	if err != nil {
 		return OrganizationPage{}, err
@@ -82,8 +85,9 @@ func (c *Client) OrganizationPage(ctx context.Context, q OrganizationQuery, page
 	if pageToken != "" {
 		params.PageToken = &pageToken
 	}
-	resp, err := c.api.SearchOrganizations(ctx, params)
-	page, err := httpcore.Decode(c.doer, "searchOrganizations", resp, err, checkPage)
+	page, err := httpcore.Run(ctx, c.doer, "searchOrganizations", callOpts, func(ctx context.Context) (*http.Response, error) {
+		return c.api.SearchOrganizations(ctx, params)
+	}, checkPage)
 	if err != nil {
 		return OrganizationPage{}, err
 	}
@@ -99,17 +103,17 @@ func (c *Client) OrganizationPage(ctx context.Context, q OrganizationQuery, page
 // query unchanged, crosses empty pages that still carry a token, stops at a null token,
 // and fails with ErrRepeatedPageToken instead of looping. Only one page is held at a
 // time.
-func (c *Client) OrganizationPages(ctx context.Context, q OrganizationQuery, startToken string) iter.Seq2[OrganizationPage, error] {
+func (c *Client) OrganizationPages(ctx context.Context, q OrganizationQuery, startToken string, callOpts ...option.CallOption) iter.Seq2[OrganizationPage, error] {
 	return tokenPages(ctx, startToken, func(ctx context.Context, token string) (OrganizationPage, error) {
-		return c.OrganizationPage(ctx, q, token)
+		return c.OrganizationPage(ctx, q, token, callOpts...)
 	},
 		func(p OrganizationPage) string { return p.NextPageToken }, func(p OrganizationPage) int { return len(p.Organizations) })
 }
 
 // Organizations iterates over every organization the query matches, page after page.
 // Stop early by breaking out of the loop; nothing is left running.
-func (c *Client) Organizations(ctx context.Context, q OrganizationQuery) iter.Seq2[Organization, error] {
-	return items(c.OrganizationPages(ctx, q, ""), func(p OrganizationPage) []Organization { return p.Organizations })
+func (c *Client) Organizations(ctx context.Context, q OrganizationQuery, callOpts ...option.CallOption) iter.Seq2[Organization, error] {
+	return items(c.OrganizationPages(ctx, q, "", callOpts...), func(p OrganizationPage) []Organization { return p.Organizations })
 }
 
 // GetOrganizationOptions adds optional parts to GetOrganization's answer.
@@ -121,7 +125,7 @@ type GetOrganizationOptions struct {
 }
 
 // GetOrganization fetches one organization by id.
-func (c *Client) GetOrganization(ctx context.Context, id int64, opts GetOrganizationOptions) (Organization, error) {
+func (c *Client) GetOrganization(ctx context.Context, id int64, opts GetOrganizationOptions, callOpts ...option.CallOption) (Organization, error) {
 	if err := checkID(id); err != nil {
 		return Organization{}, err
 	}
@@ -130,8 +134,9 @@ func (c *Client) GetOrganization(ctx context.Context, id int64, opts GetOrganiza
 		WithInteractionPersons: optional(opts.WithInteractionPersons),
 		WithOpportunities:      optional(opts.WithOpportunities),
 	}
-	resp, err := c.api.GetOrganization(ctx, id, params)
-	return httpcore.Decode(c.doer, "getOrganization", resp, err, checkOrganization)
+	return httpcore.Run(ctx, c.doer, "getOrganization", callOpts, func(ctx context.Context) (*http.Response, error) {
+		return c.api.GetOrganization(ctx, id, params)
+	}, checkOrganization)
 }
 
 // NewOrganization holds the fields of an organization to create.
@@ -143,17 +148,18 @@ type NewOrganization struct {
 
 // CreateOrganization creates an organization and returns it. It is repeated after a
 // failure only when the request never reached Affinity, so it cannot create duplicates.
-func (c *Client) CreateOrganization(ctx context.Context, org NewOrganization) (Organization, error) {
+func (c *Client) CreateOrganization(ctx context.Context, org NewOrganization, callOpts ...option.CallOption) (Organization, error) {
 	if org.Name == "" {
-		return Organization{}, &ParamError{Param: "name", Reason: "is required"}
+		return Organization{}, paramError("name", "is required")
 	}
 	body := affinityapi.OrganizationCreate{Name: org.Name}
 	if org.Domain != "" {
 		body.Domain = &org.Domain
 	}
 	body.PersonIDs = org.PersonIDs
-	resp, err := c.api.CreateOrganization(ctx, body)
-	return httpcore.Decode(c.doer, "createOrganization", resp, err, checkOrganization)
+	return httpcore.Run(ctx, c.doer, "createOrganization", callOpts, func(ctx context.Context) (*http.Response, error) {
+		return c.api.CreateOrganization(ctx, body)
+	}, checkOrganization)
 }
 
 // OrganizationUpdate holds the changes to an organization. Empty strings and a nil
@@ -166,7 +172,7 @@ type OrganizationUpdate struct {
 }
 
 // UpdateOrganization changes an organization and returns it.
-func (c *Client) UpdateOrganization(ctx context.Context, id int64, u OrganizationUpdate) (Organization, error) {
+func (c *Client) UpdateOrganization(ctx context.Context, id int64, u OrganizationUpdate, callOpts ...option.CallOption) (Organization, error) {
 	if err := checkID(id); err != nil {
 		return Organization{}, err
 	}
@@ -187,33 +193,36 @@ func (c *Client) UpdateOrganization(ctx context.Context, id int64, u Organizatio
 		body.PersonIDs = &u.PersonIDs
 	}
 	if body.Name == nil && body.Domain == nil && body.PersonIDs == nil {
-		return Organization{}, &ParamError{Param: "update", Reason: "changes nothing"}
+		return Organization{}, paramError("update", "changes nothing")
 	}
-	resp, err := c.api.UpdateOrganizationWithBody(ctx, id, "application/json", jsonBody(body))
-	return httpcore.Decode(c.doer, "updateOrganization", resp, err, checkOrganization)
+	return httpcore.Run(ctx, c.doer, "updateOrganization", callOpts, func(ctx context.Context) (*http.Response, error) {
+		return c.api.UpdateOrganizationWithBody(ctx, id, "application/json", jsonBody(body))
+	}, checkOrganization)
 }
 
 // DeleteOrganization deletes an organization and its field values. Global
 // organizations cannot be deleted.
-func (c *Client) DeleteOrganization(ctx context.Context, id int64) error {
+func (c *Client) DeleteOrganization(ctx context.Context, id int64, callOpts ...option.CallOption) error {
 	if err := checkID(id); err != nil {
 		return err
 	}
-	resp, err := c.api.DeleteOrganization(ctx, id)
-	return decodeSuccess(c, "deleteOrganization", resp, err)
+	return c.deleted(ctx, "deleteOrganization", callOpts, func(ctx context.Context) (*http.Response, error) {
+		return c.api.DeleteOrganization(ctx, id)
+	})
 }
 
 // ListOrganizationFields lists the global fields of organizations.
-func (c *Client) ListOrganizationFields(ctx context.Context) ([]Field, error) {
-	resp, err := c.api.ListOrganizationFields(ctx)
-	return httpcore.Decode(c.doer, "listOrganizationFields", resp, err, notNull[Field], fieldIDs)
+func (c *Client) ListOrganizationFields(ctx context.Context, callOpts ...option.CallOption) ([]Field, error) {
+	return httpcore.Run(ctx, c.doer, "listOrganizationFields", callOpts, func(ctx context.Context) (*http.Response, error) {
+		return c.api.ListOrganizationFields(ctx)
+	}, notNull[Field], fieldIDs)
 }
 
 // checkPage refuses a page without its organizations array, or with an organization
 // that has no id: a body of the wrong shape must not end a listing as if it were done.
 func checkPage(p *affinityapi.OrganizationPage) error {
 	if p.Organizations == nil {
-		return &httpcore.MissingMember{Member: "organizations", Reason: "missing or null"}
+		return &apicall.MissingMemberError{Member: "organizations", Reason: "missing or null"}
 	}
 	return eachID(p.Organizations, "organizations", func(o *Organization) int64 { return o.ID })
 }
@@ -225,10 +234,10 @@ func checkID(id int64) error { return checkPositive("organization_id", id) }
 
 func (q OrganizationQuery) params() (*affinityapi.SearchOrganizationsParams, error) {
 	if q.PageSize < 0 || q.PageSize > MaxPageSize {
-		return nil, &ParamError{Param: "page_size", Reason: fmt.Sprintf("must be 1 to %d (or 0 for the default), got %d", MaxPageSize, q.PageSize)}
+		return nil, paramError("page_size", fmt.Sprintf("must be 1 to %d (or 0 for the default), got %d", MaxPageSize, q.PageSize))
 	}
 	if q.WithInteractionPersons && !q.WithInteractionDates {
-		return nil, &ParamError{Param: "with_interaction_persons", Reason: "needs with_interaction_dates"}
+		return nil, paramError("with_interaction_persons", "needs with_interaction_dates")
 	}
 	p := &affinityapi.SearchOrganizationsParams{
 		WithInteractionDates:   optional(q.WithInteractionDates),
@@ -248,7 +257,7 @@ func (q OrganizationQuery) params() (*affinityapi.SearchOrganizationsParams, err
 		for kind, t := range bound.dates {
 			slot := dateSlot(p, bound.prefix == "min_", kind)
 			if slot == nil {
-				return nil, &ParamError{Param: bound.prefix + string(kind) + "_date", Reason: "is not an interaction Affinity knows"}
+				return nil, paramError(bound.prefix+string(kind)+"_date", "is not an interaction Affinity knows")
 			}
 			t := t
 			*slot = &t

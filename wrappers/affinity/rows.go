@@ -4,9 +4,13 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"slices"
 	"sync"
 
 	"github.com/orgapis/orgapis/generated/affinityapi"
+	"github.com/orgapis/orgapis/internal/httpcore"
+	"github.com/orgapis/orgapis/wrappers/apicall"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 // Person is a person as a list entry or a change shows one.
@@ -47,21 +51,22 @@ const paceReserve = 16
 // one per entry (Affinity's own recipe), at most opts.Concurrency at once, and waits
 // out the per-user rate-limit window when it runs low. Memory holds one page of
 // entries at a time, whatever the size of the list. It stops at the first error.
-func (c *Client) ListRows(ctx context.Context, listID int64, opts RowOptions) iter.Seq2[Row, error] {
+func (c *Client) ListRows(ctx context.Context, listID int64, opts RowOptions, callOpts ...option.CallOption) iter.Seq2[Row, error] {
 	return func(yield func(Row, error) bool) {
 		workers := opts.Concurrency
 		switch {
 		case workers == 0:
 			workers = 4
 		case workers < 1 || workers > 16:
-			yield(Row{}, &ParamError{Param: "concurrency", Reason: fmt.Sprintf("must be 1 to 16 (or 0 for 4), got %d", workers)})
+			yield(Row{}, paramError("concurrency", fmt.Sprintf("must be 1 to 16 (or 0 for 4), got %d", workers)))
 			return
 		}
 		if err := checkPositive("list_id", listID); err != nil {
 			yield(Row{}, err)
 			return
 		}
-		fields, err := c.ListFields(ctx, FieldQuery{})
+		run := &rowRun{c: c, callOpts: callOpts}
+		fields, err := c.ListFields(ctx, FieldQuery{}, run.opts()...)
 		if err != nil {
 			yield(Row{}, err)
 			return
@@ -74,12 +79,12 @@ func (c *Client) ListRows(ctx context.Context, listID int64, opts RowOptions) it
 		}
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel() // a break in the caller's loop stops the fetches under way
-		for page, err := range c.ListEntryPages(ctx, ListEntryQuery{ListID: listID, PageSize: opts.PageSize}, "") {
+		for page, err := range c.ListEntryPages(ctx, ListEntryQuery{ListID: listID, PageSize: opts.PageSize}, "", run.opts()...) {
 			if err != nil {
 				yield(Row{}, err)
 				return
 			}
-			rows, errs := c.rowsOf(ctx, page.ListEntries, names, workers)
+			rows, errs := run.rowsOf(ctx, page.ListEntries, names, workers)
 			for i := range rows {
 				if errs[i] != nil {
 					yield(Row{}, errs[i])
@@ -93,15 +98,39 @@ func (c *Client) ListRows(ctx context.Context, listID int64, opts RowOptions) it
 	}
 }
 
+// rowRun is one ListRows: its call options, and the rate-limit state of the latest
+// answer its own calls received, which pacing reads (not the client's last, which may
+// be another goroutine's).
+type rowRun struct {
+	c        *Client
+	callOpts []option.CallOption
+
+	mu   sync.Mutex
+	last RateLimit
+}
+
+// opts are the caller's call options, plus one that records each answer's rate limit
+// for pacing.
+func (run *rowRun) opts() []option.CallOption {
+	return append(slices.Clip(run.callOpts), func(call *httpcore.Call) error {
+		call.Observe = append(call.Observe, func(rl any) {
+			run.mu.Lock()
+			run.last = rl.(RateLimit)
+			run.mu.Unlock()
+		})
+		return nil
+	})
+}
+
 // rowsOf fetches the values of a page of entries, workers at a time, in entry order.
-func (c *Client) rowsOf(ctx context.Context, entries []ListEntry, names map[int64]string, workers int) ([]Row, []error) {
+func (run *rowRun) rowsOf(ctx context.Context, entries []ListEntry, names map[int64]string, workers int) ([]Row, []error) {
 	rows := make([]Row, len(entries))
 	errs := make([]error, len(entries))
 	slots := make(chan struct{}, workers)
 	var wg sync.WaitGroup
 	for i := range entries {
 		slots <- struct{}{} // first a slot, so that pacing sees the answers of those done
-		if err := c.pace(ctx); err != nil {
+		if err := run.pace(ctx); err != nil {
 			errs[i] = err
 			<-slots
 			break
@@ -110,7 +139,7 @@ func (c *Client) rowsOf(ctx context.Context, entries []ListEntry, names map[int6
 		go func() {
 			defer wg.Done()
 			defer func() { <-slots }()
-			rows[i], errs[i] = c.row(ctx, entries[i], names)
+			rows[i], errs[i] = run.c.row(ctx, entries[i], names, run.opts())
 		}()
 	}
 	wg.Wait()
@@ -120,18 +149,20 @@ func (c *Client) rowsOf(ctx context.Context, entries []ListEntry, names map[int6
 // pace waits for the per-user window to reset when it has fewer than paceReserve
 // requests left. The wait goes through the client's one wait mechanism: a reset over
 // WithMaxRetryWait, or past the context's deadline, fails at once with a *WaitError.
-func (c *Client) pace(ctx context.Context) error {
-	w := c.RateLimit().User
+func (run *rowRun) pace(ctx context.Context) error {
+	run.mu.Lock()
+	w := run.last.User
+	run.mu.Unlock()
 	if !w.Known || w.Unlimited || w.Limit == 0 || w.Remaining >= paceReserve || w.Reset <= 0 {
 		return ctx.Err()
 	}
-	if err := c.doer.Pacer().Wait(ctx, w.Reset, "the per-user rate limit"); err != nil {
+	if err := run.c.doer.Pacer().Wait(ctx, w.Reset, "the per-user rate limit"); err != nil {
 		return fmt.Errorf("affinity: ListRows: %w", err)
 	}
 	return nil
 }
 
-func (c *Client) row(ctx context.Context, e ListEntry, names map[int64]string) (Row, error) {
+func (c *Client) row(ctx context.Context, e ListEntry, names map[int64]string, callOpts []option.CallOption) (Row, error) {
 	r := Row{Entry: e, Values: map[string][]Value{}}
 	q := FieldValueQuery{}
 	kind := entryKind(&e)
@@ -140,12 +171,8 @@ func (c *Client) row(ctx context.Context, e ListEntry, names map[int64]string) (
 		q.PersonID = e.EntityID
 	case EntityOpportunity:
 		q.OpportunityID = e.EntityID
-	case EntityOrganization:
+	default: // an organization: checkEntryOf refused every other kind
 		q.OrganizationID = e.EntityID
-	default:
-		// Its values cannot be asked for by an id of a kind Affinity does not document;
-		// reading them as an organization's would mix up two records.
-		return Row{}, fmt.Errorf("affinity: ListRows: %w: list entry %d: %s is not person, organization or opportunity", ErrMalformedBody, e.ID, kind)
 	}
 	if e.Entity != nil {
 		switch kind {
@@ -163,7 +190,15 @@ func (c *Client) row(ctx context.Context, e ListEntry, names map[int64]string) (
 			}
 		}
 	}
-	values, err := c.ListFieldValues(ctx, q)
+	values, err := c.fieldValues(ctx, q, callOpts, func(values []FieldValue) error {
+		for i, v := range values {
+			if v.EntityID != 0 && v.EntityID != e.EntityID {
+				return &apicall.MissingMemberError{Member: fmt.Sprintf("[%d].entity_id", i),
+					Reason: fmt.Sprintf("%d, not list entry %d's entity %d", v.EntityID, e.ID, e.EntityID)}
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return Row{}, err
 	}
@@ -172,9 +207,6 @@ func (c *Client) row(ctx context.Context, e ListEntry, names map[int64]string) (
 		// global ones and this entry's.
 		if v.ListEntryID != 0 && v.ListEntryID != e.ID {
 			continue
-		}
-		if v.EntityID != 0 && v.EntityID != e.EntityID {
-			return Row{}, fmt.Errorf("affinity: ListRows: %w: field value %d is of entity %d, not of list entry %d's entity %d", ErrMalformedBody, v.ID, v.EntityID, e.ID, e.EntityID)
 		}
 		name, ok := names[v.FieldID]
 		if !ok {

@@ -12,6 +12,7 @@ import (
 	"github.com/orgapis/orgapis/generated/affinityapi"
 	"github.com/orgapis/orgapis/wrappers/affinity"
 	"github.com/orgapis/orgapis/wrappers/affinity/affinitytest"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 // BenchmarkListRows2000 reads a list of 2,000 entries with 5 fields each, with their
@@ -23,7 +24,7 @@ func BenchmarkListRows2000(b *testing.B) {
 	fake := affinitytest.NewServer(key)
 	b.Cleanup(fake.Close)
 	list := fake.GenerateList("Deal Flow", 2000, 5)
-	client, err := affinity.NewClient(key, affinity.WithBaseURL(fake.URL))
+	client, err := affinity.NewClient(key, option.WithBaseURL(fake.URL))
 	if err != nil {
 		b.Fatal(err)
 	}

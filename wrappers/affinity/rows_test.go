@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/orgapis/orgapis/wrappers/affinity"
+	"github.com/orgapis/orgapis/wrappers/apicall"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 // routes answers by path and query from answers (a missing one is a 404) and records
@@ -22,7 +24,7 @@ type routes struct {
 	asked   []string
 }
 
-func (s *routes) client(t *testing.T, opts ...affinity.Option) *affinity.Client {
+func (s *routes) client(t *testing.T, opts ...option.ClientOption) *affinity.Client {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
@@ -43,7 +45,7 @@ func (s *routes) client(t *testing.T, opts ...affinity.Option) *affinity.Client 
 		w.Write([]byte(body))
 	}))
 	t.Cleanup(srv.Close)
-	c, err := affinity.NewClient(key, append([]affinity.Option{affinity.WithBaseURL(srv.URL), affinity.WithRetries(0)}, opts...)...)
+	c, err := affinity.NewClient(key, append([]option.ClientOption{option.WithBaseURL(srv.URL), option.WithRetries(0)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +117,7 @@ func TestListEntryPageSizeBounds(t *testing.T) {
 	if _, err := c.ListEntryPage(context.Background(), affinity.ListEntryQuery{ListID: 42, PageSize: affinity.MaxPageSize}, ""); err != nil {
 		t.Errorf("page size %d: %v", affinity.MaxPageSize, err)
 	}
-	var pe *affinity.ParamError
+	var pe *apicall.ParamError
 	if _, err := c.ListEntryPage(context.Background(), affinity.ListEntryQuery{ListID: 42, PageSize: affinity.MaxPageSize + 1}, ""); !errors.As(err, &pe) || pe.Param != "page_size" {
 		t.Errorf("page size %d: %v", affinity.MaxPageSize+1, err)
 	}
@@ -172,8 +174,8 @@ func TestListRowsRefusesEntriesThatAreNotWhatTheySay(t *testing.T) {
 		{"a person on an organization list", entry(42, "1", person), "list_entries[0].entity"},
 		{"an organization said to be a person", entry(42, "0", org), "list_entries[0].entity"},
 		{"an entity of another id", entry(42, "1", strings.Replace(org, `"id":77`, `"id":78`, 1)), "list_entries[0].entity.id"},
-		{"an entity type nobody documents", entry(42, "5", org), "entity type 5"},
-		{"a value of another entity", entry(42, "1", org), "field value 9 is of entity 78"},
+		{"an entity type nobody documents", entry(42, "5", org), "list_entries[0].entity_type: 5 is not"},
+		{"a value of another entity", entry(42, "1", org), "listFieldValues: HTTP 200: malformed response body: [0].entity_id: 78, not list entry"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s := &routes{answers: map[string]string{

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/orgapis/orgapis/wrappers/affinity"
+	"github.com/orgapis/orgapis/wrappers/apicall"
 	"github.com/orgapis/orgapis/wrappers/apollo"
 )
 
@@ -26,8 +27,8 @@ func TestSentinelsAreThePackagesOwn(t *testing.T) {
 		if c.malformed {
 			cause = errors.New("bad")
 		}
-		af := error(&affinity.Error{StatusCode: c.status, Err: cause})
-		ap := error(&apollo.Error{StatusCode: c.status, Err: cause})
+		af := error(&affinity.Error{Service: "affinity", StatusCode: c.status, Malformed: c.malformed, Err: cause})
+		ap := error(&apollo.Error{Service: "apollo", StatusCode: c.status, Malformed: c.malformed, Err: cause})
 		if !errors.Is(af, c.affinity) || errors.Is(af, c.apol) || !errors.Is(ap, c.apol) || errors.Is(ap, c.affinity) {
 			t.Errorf("%d: affinity %v/%v, apollo %v/%v", c.status, errors.Is(af, c.affinity), errors.Is(af, c.apol), errors.Is(ap, c.apol), errors.Is(ap, c.affinity))
 		}
@@ -39,7 +40,7 @@ func TestMissingMemberIsReachable(t *testing.T) {
 	s := &routes{answers: map[string]string{"/lists": `[{"id":0,"type":1,"name":"x","public":true,"owner_id":1}]`}}
 	_, err := s.client(t).ListLists(t.Context())
 	var apiErr *affinity.Error
-	var missing *affinity.MissingMemberError
+	var missing *apicall.MissingMemberError
 	if !errors.As(err, &apiErr) || !errors.As(err, &missing) || missing.Member != "[0].id" {
 		t.Errorf("err = %v; MissingMemberError %+v", err, missing)
 	}

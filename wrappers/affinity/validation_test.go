@@ -10,6 +10,7 @@ import (
 	"github.com/orgapis/orgapis/specs"
 	"github.com/orgapis/orgapis/wrappers/affinity"
 	"github.com/orgapis/orgapis/wrappers/affinity/affinitytest"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 type collected struct {
@@ -45,7 +46,7 @@ func validation(tb testing.TB, seen *collected) *contract.Middleware {
 func TestResponseValidationInIntegration(t *testing.T) {
 	var seen collected
 	mw := validation(t, &seen)
-	c, fake := setup(t, affinity.WithMiddleware(mw.Wrap), affinity.WithRetries(0))
+	c, fake := setup(t, option.WithMiddleware(mw.Wrap), option.WithRetries(0))
 	ctx := context.Background()
 	fake.Generate(30)
 
@@ -114,10 +115,10 @@ func BenchmarkResponseValidation(b *testing.B) {
 	fake := affinitytest.NewServer(key)
 	b.Cleanup(fake.Close)
 	fake.Generate(10_000)
-	plain, _ := affinity.NewClient(key, affinity.WithBaseURL(fake.URL))
+	plain, _ := affinity.NewClient(key, option.WithBaseURL(fake.URL))
 	var seen collected
 	mw := validation(b, &seen)
-	checked, err := affinity.NewClient(key, affinity.WithBaseURL(fake.URL), affinity.WithMiddleware(mw.Wrap))
+	checked, err := affinity.NewClient(key, option.WithBaseURL(fake.URL), option.WithMiddleware(mw.Wrap))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -150,7 +151,7 @@ func BenchmarkResponseValidation(b *testing.B) {
 func TestListsConformUnderValidation(t *testing.T) {
 	var seen collected
 	mw := validation(t, &seen)
-	c, fake := setup(t, affinity.WithMiddleware(mw.Wrap), affinity.WithRetries(0))
+	c, fake := setup(t, option.WithMiddleware(mw.Wrap), option.WithRetries(0))
 	ctx := context.Background()
 	list := fake.GenerateList("Deal Flow", 12, 7)
 	if _, err := c.ListLists(ctx); err != nil {

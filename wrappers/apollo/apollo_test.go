@@ -13,17 +13,19 @@ import (
 
 	"github.com/orgapis/orgapis/contract"
 	"github.com/orgapis/orgapis/specs"
+	"github.com/orgapis/orgapis/wrappers/apicall"
 	"github.com/orgapis/orgapis/wrappers/apollo"
 	"github.com/orgapis/orgapis/wrappers/apollo/apollotest"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 const key = "apollo-secret-key-456"
 
-func setup(t *testing.T, opts ...apollo.Option) (*apollo.Client, *apollotest.Server) {
+func setup(t *testing.T, opts ...option.ClientOption) (*apollo.Client, *apollotest.Server) {
 	t.Helper()
 	fake := apollotest.NewServer(key)
 	t.Cleanup(fake.Close)
-	opts = append([]apollo.Option{apollo.WithBaseURL(fake.URL), apollo.WithBackoff(time.Millisecond, 5*time.Millisecond)}, opts...)
+	opts = append([]option.ClientOption{option.WithBaseURL(fake.URL), option.WithBackoff(time.Millisecond, 5*time.Millisecond)}, opts...)
 	c, err := apollo.NewClient(key, opts...)
 	if err != nil {
 		t.Fatal(err)
@@ -139,7 +141,7 @@ func TestOldPrefixAndLegacyKey(t *testing.T) {
 	fake := apollotest.NewServer(key)
 	t.Cleanup(fake.Close)
 	base := strings.TrimSuffix(fake.URL, "/api/v1") + "/v1"
-	c, err := apollo.NewClient(key, apollo.WithBaseURL(base), apollo.WithLegacyQueryKey())
+	c, err := apollo.NewClient(key, option.WithBaseURL(base), apollo.WithLegacyQueryKey())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +165,7 @@ func TestBadParametersSendNothing(t *testing.T) {
 		cases["per_page (job postings)"] = err
 	}
 	for param, err := range cases {
-		var pe *apollo.ParamError
+		var pe *apicall.ParamError
 		if !errors.As(err, &pe) || pe.Param != strings.TrimSuffix(param, " (job postings)") {
 			t.Errorf("%s: error = %v, want a ParamError naming it", param, err)
 		}
@@ -175,7 +177,7 @@ func TestBadParametersSendNothing(t *testing.T) {
 	if _, err := apollo.NewClientFromEnv(); err == nil || !strings.Contains(err.Error(), "APOLLO_API_KEY") {
 		t.Errorf("missing env key: %v", err)
 	}
-	if _, err := apollo.NewClient(key, apollo.WithRetries(-1)); err == nil {
+	if _, err := apollo.NewClient(key, option.WithRetries(-1)); err == nil {
 		t.Error("negative retries accepted")
 	}
 }
@@ -194,7 +196,7 @@ func TestSearchIsRetriedThoughPOST(t *testing.T) {
 }
 
 func TestErrorShapes(t *testing.T) {
-	c, fake := setup(t, apollo.WithRetries(0))
+	c, fake := setup(t, option.WithRetries(0))
 	fake.Fail(apollotest.Forbidden())
 	_, err := c.CompanyPage(context.Background(), apollo.CompanyQuery{}, 1)
 	var apiErr *apollo.Error
@@ -207,7 +209,7 @@ func TestErrorShapes(t *testing.T) {
 		!strings.Contains(apiErr.Message, "600 times per hour") || apiErr.RequestID == "" {
 		t.Errorf("429: %#v", err)
 	}
-	bad, _ := apollo.NewClient("wrong", apollo.WithBaseURL(fake.URL))
+	bad, _ := apollo.NewClient("wrong", option.WithBaseURL(fake.URL))
 	_, err = bad.CompanyPage(context.Background(), apollo.CompanyQuery{}, 1)
 	if !errors.As(err, &apiErr) || !errors.Is(err, apollo.ErrUnauthorized) || !strings.HasPrefix(apiErr.Message, "Invalid API key") {
 		t.Errorf("401: %#v", err)
@@ -231,8 +233,8 @@ func TestKeyNeverShows(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	fake := apollotest.NewServer(key)
 	t.Cleanup(fake.Close)
-	c, err := apollo.NewClient(key, apollo.WithBaseURL("http://127.0.0.1:1/api/v1"), apollo.WithLegacyQueryKey(),
-		apollo.WithLogger(logger), apollo.WithRetries(1), apollo.WithBackoff(time.Millisecond, time.Millisecond))
+	c, err := apollo.NewClient(key, option.WithBaseURL("http://127.0.0.1:1/api/v1"), apollo.WithLegacyQueryKey(),
+		option.WithLogger(logger), option.WithRetries(1), option.WithBackoff(time.Millisecond, time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,7 +263,7 @@ func TestFakeConformsUnderResponseValidation(t *testing.T) {
 		defer mu.Unlock()
 		findings = append(findings, fs...)
 	})
-	c, fake := setup(t, apollo.WithMiddleware(mw.Wrap), apollo.WithRetries(0))
+	c, fake := setup(t, option.WithMiddleware(mw.Wrap), option.WithRetries(0))
 	fake.SetResults(2, 15)
 	fake.SetJobPostings("54fca1087369647fc0000000", 3)
 	for _, err := range c.Companies(context.Background(), apollo.CompanyQuery{PerPage: 5}) {

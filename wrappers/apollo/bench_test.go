@@ -13,6 +13,7 @@ import (
 	"github.com/orgapis/orgapis/generated/apolloapi"
 	"github.com/orgapis/orgapis/wrappers/apollo"
 	"github.com/orgapis/orgapis/wrappers/apollo/apollotest"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 // BenchmarkEnrich1000 enriches 1,000 domains through EnrichOrganizations and through a
@@ -26,7 +27,7 @@ func BenchmarkEnrich1000(b *testing.B) {
 	for i := range queries {
 		queries[i] = apollo.EnrichQuery{Domain: fmt.Sprintf("company%d.com", i)}
 	}
-	client, err := apollo.NewClient(key, apollo.WithBaseURL(fake.URL))
+	client, err := apollo.NewClient(key, option.WithBaseURL(fake.URL))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -8,6 +8,7 @@
 package apollo
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -16,7 +17,7 @@ import (
 	"github.com/orgapis/orgapis/generated/apolloapi"
 	"github.com/orgapis/orgapis/internal/httpcore"
 	"github.com/orgapis/orgapis/internal/redact"
-	"github.com/orgapis/orgapis/internal/version"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 // DefaultBaseURL is Apollo's current API base. The older https://api.apollo.io/v1 also
@@ -38,51 +39,60 @@ type Client struct {
 
 // NewClient returns a client that sends apiKey in the x-api-key header (or, with
 // WithOAuthToken, as an OAuth access token).
-func NewClient(apiKey string, opts ...Option) (*Client, error) {
-	if strings.TrimSpace(apiKey) == "" {
-		return nil, ErrNoAPIKey
+func NewClient(apiKey string, opts ...option.ClientOption) (*Client, error) {
+	conn, err := httpcore.Open(service(), apiKey, opts)
+	if err != nil {
+		return nil, err
 	}
-	s := settings{Settings: httpcore.DefaultSettings(DefaultBaseURL, "orgapis-apollo-go/"+version.Short())}
-	for _, opt := range opts {
-		if err := opt(&s); err != nil {
-			return nil, fmt.Errorf("apollo: %w", err)
-		}
-	}
-	cfg := httpcore.Configure[RateLimit](&s.Settings)
-	// Search and bulk enrichment only read, though sent as POST: every operation here is
-	// safe to repeat.
-	cfg.Idempotent = func(r *http.Request) bool {
-		return r.Method == http.MethodGet || strings.HasSuffix(r.URL.Path, "/mixed_companies/search") ||
-			strings.HasSuffix(r.URL.Path, "/organizations/bulk_enrich")
-	}
-	cfg.ParseRateLimit = parseRateLimit
-	scrub := redact.NewScrubber(apiKey)
-	cfg.Scrubber = scrub
-	cfg.Service = "apollo"
-	cfg.NewError = func(f *httpcore.Failure[RateLimit]) error { return newError(f, scrub) }
-	auth := func(r *http.Request) { r.Header.Set("x-api-key", apiKey) }
-	if s.oauth {
-		auth = func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+apiKey) }
-	}
-	if s.legacyKey {
-		auth = func(r *http.Request) {
-			q := r.URL.Query()
-			q.Set("api_key", apiKey)
-			r.URL.RawQuery = q.Encode()
-		}
-	}
-	c := &Client{doer: httpcore.NewDoer(cfg)}
-	api, err := apolloapi.NewClient(s.BaseURL, apolloapi.WithHTTPClient(c.doer),
-		apolloapi.WithRequestEditorFn(s.Editor(auth)))
+	api, err := apolloapi.NewClient(conn.BaseURL, apolloapi.WithHTTPClient(conn.Doer),
+		apolloapi.WithRequestEditorFn(conn.Editor))
 	if err != nil {
 		return nil, fmt.Errorf("apollo: base URL: %w", err)
 	}
-	c.api = api
-	return c, nil
+	return &Client{api: api, doer: conn.Doer}, nil
+}
+
+// service is what the shared client core needs to know of Apollo.
+func service() httpcore.Service[RateLimit] {
+	return httpcore.Service[RateLimit]{
+		Name:     "apollo",
+		BaseURL:  DefaultBaseURL,
+		ErrNoKey: ErrNoAPIKey,
+		// Search and bulk enrichment only read, though sent as POST: every operation
+		// here is safe to repeat.
+		Idempotent: func(r *http.Request) bool {
+			return r.Method == http.MethodGet || strings.HasSuffix(r.URL.Path, "/mixed_companies/search") ||
+				strings.HasSuffix(r.URL.Path, "/organizations/bulk_enrich")
+		},
+		ParseRateLimit: parseRateLimit,
+		ErrorCode: func(body []byte) string {
+			var shape struct {
+				ErrorCode string `json:"error_code"`
+			}
+			_ = json.Unmarshal(body, &shape) // a body of another shape has no code
+			return shape.ErrorCode
+		},
+		Auth: auth,
+	}
+}
+
+// auth sends the key as the option that chose the style asks.
+func auth(key, opt string) func(*http.Request) {
+	switch opt {
+	case oauthToken:
+		return func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+key) }
+	case legacyQueryKey:
+		return func(r *http.Request) {
+			q := r.URL.Query()
+			q.Set("api_key", key)
+			r.URL.RawQuery = q.Encode()
+		}
+	}
+	return func(r *http.Request) { r.Header.Set("x-api-key", key) }
 }
 
 // NewClientFromEnv is NewClient with the key from APOLLO_API_KEY.
-func NewClientFromEnv(opts ...Option) (*Client, error) {
+func NewClientFromEnv(opts ...option.ClientOption) (*Client, error) {
 	key, err := httpcore.KeyFromEnv(EnvAPIKey, ErrNoAPIKey)
 	if err != nil {
 		return nil, err
@@ -90,7 +100,9 @@ func NewClientFromEnv(opts ...Option) (*Client, error) {
 	return NewClient(key, opts...)
 }
 
-// RateLimit returns the rate-limit state reported by the most recent response.
+// RateLimit returns the rate-limit state of the last response any call of this client
+// received, for the endpoint it called. With calls in several goroutines that may be
+// another's: for a call's own, pass WithResponseInto and read Response.RateLimit.
 func (c *Client) RateLimit() RateLimit { return c.doer.RateLimit() }
 
 // String describes the client without its key.

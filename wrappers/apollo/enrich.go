@@ -6,10 +6,13 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/orgapis/orgapis/generated/apolloapi"
 	"github.com/orgapis/orgapis/internal/httpcore"
+	"github.com/orgapis/orgapis/wrappers/apicall"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 // EnrichedOrganization is a company as enrichment and complete information describe it:
@@ -53,38 +56,40 @@ func optional(v string) *string {
 // EnrichOrganization finds one company and returns everything Apollo knows of it. It
 // costs one credit. A company Apollo does not know is an error that matches
 // ErrNotFound.
-func (c *Client) EnrichOrganization(ctx context.Context, q EnrichQuery) (EnrichedOrganization, error) {
+func (c *Client) EnrichOrganization(ctx context.Context, q EnrichQuery, callOpts ...option.CallOption) (EnrichedOrganization, error) {
 	if q == (EnrichQuery{}) {
-		return EnrichedOrganization{}, &ParamError{Param: "domain", Reason: "give at least one of domain, name, linkedin_url and website"}
+		return EnrichedOrganization{}, paramError("domain", "give at least one of domain, name, linkedin_url and website")
 	}
 	params := &apolloapi.EnrichOrganizationParams{Domain: optional(q.Domain), Name: optional(q.Name),
 		LinkedinURL: optional(q.LinkedInURL), Website: optional(q.Website)}
-	resp, err := c.api.EnrichOrganization(ctx, params)
-	r, err := httpcore.Decode(c.doer, "enrichOrganization", resp, err, func(r *apolloapi.OrganizationResult) error {
-		if r.Organization != nil && r.Organization.ID == "" {
-			return &httpcore.MissingMember{Member: "organization.id", Reason: "missing, null or empty"}
+	r, err := httpcore.Run(ctx, c.doer, "enrichOrganization", callOpts, func(ctx context.Context) (*http.Response, error) {
+		return c.api.EnrichOrganization(ctx, params)
+	}, func(r *apolloapi.OrganizationResult) error {
+		switch {
+		case r.Organization == nil: // Apollo answers {} when nothing matches
+			return httpcore.Refuse(fmt.Errorf("%w: no company matches %s", ErrNotFound, q))
+		case r.Organization.ID == "":
+			return &apicall.MissingMemberError{Member: "organization.id", Reason: "missing, null or empty"}
 		}
 		return nil
 	})
 	if err != nil {
 		return EnrichedOrganization{}, err
 	}
-	if r.Organization == nil { // Apollo answers {} when nothing matches
-		return EnrichedOrganization{}, fmt.Errorf("apollo: enrichOrganization: %w: no company matches %s", ErrNotFound, q)
-	}
 	return *r.Organization, nil
 }
 
 // GetOrganization returns the complete information Apollo has on a company, by its
 // Apollo organization id (as search and enrichment give it). It costs one credit.
-func (c *Client) GetOrganization(ctx context.Context, id string) (EnrichedOrganization, error) {
+func (c *Client) GetOrganization(ctx context.Context, id string, callOpts ...option.CallOption) (EnrichedOrganization, error) {
 	if err := checkSegment("organization_id", id); err != nil {
 		return EnrichedOrganization{}, err
 	}
-	resp, err := c.api.GetOrganization(ctx, id, nil)
-	r, err := httpcore.Decode(c.doer, "getOrganization", resp, err, func(r *apolloapi.OrganizationResult) error {
+	r, err := httpcore.Run(ctx, c.doer, "getOrganization", callOpts, func(ctx context.Context) (*http.Response, error) {
+		return c.api.GetOrganization(ctx, id, nil)
+	}, func(r *apolloapi.OrganizationResult) error {
 		if r.Organization == nil || r.Organization.ID == "" {
-			return &httpcore.MissingMember{Member: "organization.id", Reason: "missing or empty"}
+			return &apicall.MissingMemberError{Member: "organization.id", Reason: "missing or empty"}
 		}
 		return nil
 	})
@@ -125,31 +130,19 @@ type Enrichment struct {
 //
 // The iteration stops at the first error, after the companies of the batches before
 // it. Each company found costs one credit; break out of the loop to stop spending.
-func (c *Client) EnrichOrganizations(ctx context.Context, queries []EnrichQuery) iter.Seq2[Enrichment, error] {
+func (c *Client) EnrichOrganizations(ctx context.Context, queries []EnrichQuery, callOpts ...option.CallOption) iter.Seq2[Enrichment, error] {
 	return func(yield func(Enrichment, error) bool) {
 		for i, q := range queries {
 			if q == (EnrichQuery{}) {
-				yield(Enrichment{}, &ParamError{Param: fmt.Sprintf("details[%d]", i), Reason: "give at least one of domain, name, linkedin_url and website"})
+				yield(Enrichment{}, paramError(fmt.Sprintf("details[%d]", i), "give at least one of domain, name, linkedin_url and website"))
 				return
 			}
 		}
 		for start := 0; start < len(queries); start += MaxBulkEnrich {
 			batch := queries[start:min(start+MaxBulkEnrich, len(queries))]
-			orgs, err := c.bulkEnrich(ctx, batch)
+			answers, unplaced, err := c.bulkEnrich(ctx, batch, callOpts)
 			if err != nil {
 				yield(Enrichment{}, err)
-				return
-			}
-			answers, unplaced := matchOrganizations(batch, orgs)
-			answered := 0
-			for _, a := range answers {
-				if a != nil {
-					answered++
-				}
-			}
-			if len(unplaced) > 0 && answered == len(batch) {
-				yield(Enrichment{}, &Error{Method: http.MethodPost, Operation: "bulkEnrichOrganizations", StatusCode: http.StatusOK,
-					Err: fmt.Errorf("%d organizations answer no query of the batch (first: id %s, %s)", len(unplaced), unplaced[0].ID, unplaced[0].Name)})
 				return
 			}
 			for i, org := range answers {
@@ -165,22 +158,34 @@ func (c *Client) EnrichOrganizations(ctx context.Context, queries []EnrichQuery)
 	}
 }
 
-func (c *Client) bulkEnrich(ctx context.Context, batch []EnrichQuery) ([]EnrichedOrganization, error) {
+// bulkEnrich enriches one batch and attributes its answer (matchOrganizations). An
+// answer with organizations no query asked for, while every query has its own, is
+// refused as malformed: it cannot be what was asked.
+func (c *Client) bulkEnrich(ctx context.Context, batch []EnrichQuery, callOpts []option.CallOption) (answers []*EnrichedOrganization, unplaced []EnrichedOrganization, err error) {
 	details := make([]apolloapi.CompanyIdentity, len(batch))
 	for i, q := range batch {
 		details[i] = q.identity()
 	}
-	resp, err := c.api.BulkEnrichOrganizations(ctx, nil, apolloapi.BulkEnrichRequest{Details: details})
-	r, err := httpcore.Decode(c.doer, "bulkEnrichOrganizations", resp, err, func(r *apolloapi.BulkEnrichResponse) error {
+	_, err = httpcore.Run(ctx, c.doer, "bulkEnrichOrganizations", callOpts, func(ctx context.Context) (*http.Response, error) {
+		return c.api.BulkEnrichOrganizations(ctx, nil, apolloapi.BulkEnrichRequest{Details: details})
+	}, func(r *apolloapi.BulkEnrichResponse) error {
 		if r.Organizations == nil {
-			return &httpcore.MissingMember{Member: "organizations", Reason: "missing or null"}
+			return &apicall.MissingMemberError{Member: "organizations", Reason: "missing or null"}
 		}
 		if r.Status != "success" {
-			return &httpcore.MissingMember{Member: "status", Reason: fmt.Sprintf("%q, not \"success\"", r.Status)}
+			return &apicall.MissingMemberError{Member: "status", Reason: fmt.Sprintf("%q, not \"success\"", r.Status)}
 		}
-		return eachID(r.Organizations, "organizations", func(o *EnrichedOrganization) string { return o.ID })
+		if err := eachID(r.Organizations, "organizations", func(o *EnrichedOrganization) string { return o.ID }); err != nil {
+			return err
+		}
+		answers, unplaced = matchOrganizations(batch, r.Organizations)
+		if len(unplaced) > 0 && !slices.Contains(answers, nil) {
+			return &apicall.MissingMemberError{Member: "organizations",
+				Reason: fmt.Sprintf("%d answer no query of the batch (first: id %s, %s)", len(unplaced), unplaced[0].ID, unplaced[0].Name)}
+		}
+		return nil
 	})
-	return r.Organizations, err
+	return answers, unplaced, err
 }
 
 // Key kinds, strongest first: a domain outweighs a LinkedIn page, which outweighs a name.

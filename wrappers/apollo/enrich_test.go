@@ -11,8 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/orgapis/orgapis/wrappers/apicall"
 	"github.com/orgapis/orgapis/wrappers/apollo"
 	"github.com/orgapis/orgapis/wrappers/apollo/apollotest"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 func TestEnrichOrganization(t *testing.T) {
@@ -26,7 +28,7 @@ func TestEnrichOrganization(t *testing.T) {
 		!strings.Contains(err.Error(), "nobody.invalid") {
 		t.Errorf("unknown company: %v", err)
 	}
-	var pe *apollo.ParamError
+	var pe *apicall.ParamError
 	if _, err := c.EnrichOrganization(ctx, apollo.EnrichQuery{}); !errors.As(err, &pe) {
 		t.Errorf("empty query: %v", err)
 	}
@@ -90,7 +92,7 @@ func TestEnrichOrganizationsBatchesInOrder(t *testing.T) {
 }
 
 func TestEnrichOrganizationsStopsAtTheFirstError(t *testing.T) {
-	c, fake := setup(t, apollo.WithRetries(0))
+	c, fake := setup(t, option.WithRetries(0))
 	queries := make([]apollo.EnrichQuery, 25)
 	for i := range queries {
 		queries[i] = apollo.EnrichQuery{Domain: fmt.Sprintf("co%d.com", i)}
@@ -115,14 +117,14 @@ func TestEnrichOrganizationsStopsAtTheFirstError(t *testing.T) {
 	// Breaking out spends no more.
 	fake2 := apollotest.NewServer(key)
 	defer fake2.Close()
-	c2, _ := apollo.NewClient(key, apollo.WithBaseURL(fake2.URL))
+	c2, _ := apollo.NewClient(key, option.WithBaseURL(fake2.URL))
 	for range c2.EnrichOrganizations(context.Background(), queries) {
 		break
 	}
 	if fake2.Hits() != 1 || fake2.Credits() != 10 {
 		t.Errorf("after break: %d requests, %d credits", fake2.Hits(), fake2.Credits())
 	}
-	var pe *apollo.ParamError
+	var pe *apicall.ParamError
 	for _, err := range c2.EnrichOrganizations(context.Background(), []apollo.EnrichQuery{{Domain: "a.com"}, {}}) {
 		if !errors.As(err, &pe) || pe.Param != "details[1]" {
 			t.Errorf("empty query: %v", err)
@@ -165,7 +167,7 @@ func TestSearchFiltersAsSent(t *testing.T) {
 	}
 	before := fake.Hits()
 	for param, q := range cases {
-		var pe *apollo.ParamError
+		var pe *apicall.ParamError
 		if _, err := c.CompanyPage(context.Background(), q, 1); !errors.As(err, &pe) || pe.Param != param {
 			t.Errorf("%s: %v", param, err)
 		}
@@ -178,7 +180,7 @@ func TestSearchFiltersAsSent(t *testing.T) {
 func TestOAuthToken(t *testing.T) {
 	fake := apollotest.NewServer(key)
 	defer fake.Close()
-	c, err := apollo.NewClient(key, apollo.WithBaseURL(fake.URL), apollo.WithOAuthToken())
+	c, err := apollo.NewClient(key, option.WithBaseURL(fake.URL), apollo.WithOAuthToken())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +199,7 @@ func bulkAnswer(t *testing.T, orgs string) *apollo.Client {
 		fmt.Fprintf(w, `{"status":"success","organizations":%s}`, orgs)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := apollo.NewClient("bulk-test-key-1", apollo.WithBaseURL(srv.URL+"/api/v1"), apollo.WithRetries(0))
+	c, err := apollo.NewClient("bulk-test-key-1", option.WithBaseURL(srv.URL+"/api/v1"), option.WithRetries(0))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,111 +1,38 @@
 package apollo
 
 import (
-	"encoding/json"
-	"errors"
-	"fmt"
-	"time"
-
-	"github.com/orgapis/orgapis/internal/httpcore"
-	"github.com/orgapis/orgapis/internal/redact"
+	"github.com/orgapis/orgapis/wrappers/apicall"
 )
 
 // Error is a call that reached Apollo and failed: a non-2xx status, or a 2xx answer
-// whose body did not decode. Inspect it with errors.As, or test it against the
-// sentinels below with errors.Is.
-type Error struct {
-	Method    string // request method
-	Operation string // operationId of the call, such as "searchMixedCompanies"
-	// StatusCode is the HTTP status of the answer.
-	StatusCode int
-	// Message is Apollo's explanation: the text of a 401, the "error" or "message"
-	// member of a JSON body.
-	Message string
-	// Code is Apollo's machine-readable error_code, such as "API_INACCESSIBLE", when
-	// the body has one.
-	Code string
-	// RequestID is Apollo's x-request-id, worth quoting to Apollo's support.
-	RequestID string
-	// RetryAfter is how long Apollo asked the caller to wait (retry-after), if it did.
-	RetryAfter time.Duration
-	// RateLimit is the rate-limit state the failed answer reported.
-	RateLimit RateLimit
-	// Body is the start of the raw body (at most 4 KiB), for diagnosis.
-	Body []byte
-	// Err is the cause for a 2xx body that did not decode.
-	Err error
-}
+// that was refused or could not be read whole. Find it with errors.As: Message is the
+// text of a 401 or the "error" or "message" member of a JSON body, Code Apollo's
+// error_code, RequestID its x-request-id. Test it against the sentinels below with
+// errors.Is.
+type Error = apicall.Error[RateLimit]
 
-func (e *Error) Error() string {
-	var id string
-	if e.RequestID != "" {
-		id = "request " + e.RequestID
-	}
-	return "apollo: " + httpcore.ErrorText(e.Operation, e.StatusCode, e.Err, e.Message, e.RetryAfter, e.Code, id)
-}
-
-// Unwrap exposes the decode cause.
-func (e *Error) Unwrap() error { return e.Err }
-
-// Is matches the status sentinels, so callers can write errors.Is(err, ErrNotFound).
-func (e *Error) Is(target error) bool { return sentinels.Match(e.StatusCode, e.Err != nil, target) }
-
-// newError builds the Error of a failed call; the key is replaced, in any encoding,
-// wherever the service echoed it back.
-func newError(f *httpcore.Failure[RateLimit], scrub *redact.Scrubber) error {
-	e := &Error{Method: f.Method, Operation: f.Operation, StatusCode: f.StatusCode,
-		Message: scrub.String(f.Message), RequestID: scrub.String(f.Header.Get("X-Request-Id")),
-		RetryAfter: f.RetryAfter, RateLimit: f.RateLimit, Body: scrub.Bytes(f.Snippet), Err: scrub.Error(f.Err)}
-	if f.Err == nil {
-		var shape struct {
-			ErrorCode string `json:"error_code"`
-		}
-		if json.Unmarshal(f.Body, &shape) == nil {
-			e.Code = scrub.String(shape.ErrorCode)
-		}
-	}
-	return e
-}
-
-// Sentinels matched by *Error through errors.Is.
+// The sentinels an *Error of this package matches through errors.Is; they never match
+// an Affinity error.
 var (
-	// These are this package's own: errors.Is with one of them never matches an
-	// error of the other service's package.
-	ErrUnauthorized  = errors.New("unauthorized")            // 401: the key is missing or wrong
-	ErrForbidden     = errors.New("forbidden")               // 403: the plan or key may not do this
-	ErrNotFound      = errors.New("not found")               // 404
-	ErrRateLimited   = errors.New("rate limited")            // 429 after the retries allowed
-	ErrMalformedBody = errors.New("malformed response body") // a 2xx body that does not decode or lacks a required member
-	// ErrBodyTooLarge is a response body over the limit of WithMaxBodyBytes.
-	ErrBodyTooLarge = httpcore.ErrBodyTooLarge
+	// ErrUnauthorized is a 401: the key is missing, wrong, or an API key sent as an
+	// OAuth token.
+	ErrUnauthorized = apicall.NewSentinel("apollo", apicall.Unauthorized, "unauthorized")
+	// ErrForbidden is a 403: the plan, or a key that is not a master key, may not call
+	// this endpoint.
+	ErrForbidden = apicall.NewSentinel("apollo", apicall.Forbidden, "forbidden")
+	// ErrNotFound is a 404, and an enrichment that matched no company.
+	ErrNotFound = apicall.NewSentinel("apollo", apicall.NotFound, "not found")
+	// ErrRateLimited is a 429 after the retries allowed: a minute, hour or day window
+	// of the endpoint is spent.
+	ErrRateLimited = apicall.NewSentinel("apollo", apicall.RateLimited, "rate limited")
+	// ErrMalformedBody is a 2xx answer that did not decode or lacks a member the spec
+	// requires (the cause is then an *apicall.MissingMemberError).
+	ErrMalformedBody = apicall.NewSentinel("apollo", apicall.MalformedBody, "malformed response body")
+	// ErrBodyTooLarge is an answer over the limit of option.WithMaxBodyBytes.
+	ErrBodyTooLarge = apicall.NewSentinel("apollo", apicall.BodyTooLarge, "response body too large")
 )
 
-// sentinels match an *Error's status to this package's sentinels.
-var sentinels = httpcore.Sentinels{Unauthorized: ErrUnauthorized, Forbidden: ErrForbidden, NotFound: ErrNotFound,
-	RateLimited: ErrRateLimited, MalformedBody: ErrMalformedBody}
-
-// MissingMemberError is the cause (Error.Err) of a 2xx answer that lacks a member the
-// spec requires, has it null, or has it of the wrong kind; Member names it, such as
-// "organizations[3].id". Find it with errors.As.
-type MissingMemberError = httpcore.MissingMember
-
-// RedirectError is a redirect to another origin than the base URL's, refused before
-// anything is sent there, so that the key never leaves the service's origin. Find it
-// with errors.As; its Location has any key redacted.
-type RedirectError = httpcore.RedirectError
-
-// WaitError is a wait the client refused instead of sleeping: one longer than
-// WithMaxRetryWait allows, or one that would outlive the context's deadline (it then
-// matches context.DeadlineExceeded). Pacing to the rate limit returns it; find it with
-// errors.As.
-type WaitError = httpcore.WaitError
-
-// ParamError is an invalid argument, caught before any request is sent.
-type ParamError struct {
-	Param  string // the API's name for the parameter, such as "per_page"
-	Reason string
-}
-
-func (e *ParamError) Error() string {
-	return fmt.Sprintf("apollo: invalid parameter %s: %s", e.Param, e.Reason)
+// paramError is a call refused before sending, naming Apollo's parameter.
+func paramError(param, reason string) error {
+	return &apicall.ParamError{Service: "apollo", Param: param, Reason: reason}
 }

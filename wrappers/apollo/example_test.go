@@ -8,6 +8,7 @@ import (
 
 	"github.com/orgapis/orgapis/wrappers/apollo"
 	"github.com/orgapis/orgapis/wrappers/apollo/apollotest"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 // Iterate over every company a search finds, saved accounts first.
@@ -16,7 +17,7 @@ func ExampleClient_Companies() {
 	defer fake.Close()
 	fake.SetResults(1, 2)
 
-	client, err := apollo.NewClient("my-key", apollo.WithBaseURL(fake.URL))
+	client, err := apollo.NewClient("my-key", option.WithBaseURL(fake.URL))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -42,7 +43,7 @@ func ExampleClient_JobPostings() {
 	fake := apollotest.NewServer("my-key")
 	defer fake.Close()
 	fake.SetJobPostings("54fca1087369647fc0000000", 2)
-	client, _ := apollo.NewClient("my-key", apollo.WithBaseURL(fake.URL))
+	client, _ := apollo.NewClient("my-key", option.WithBaseURL(fake.URL))
 
 	for posting, err := range client.JobPostings(context.Background(), apollo.JobPostingQuery{OrganizationID: "54fca1087369647fc0000000", PerPage: 100}) {
 		if err != nil {
@@ -61,7 +62,7 @@ func ExampleClient_JobPostings() {
 func ExampleClient_EnrichOrganizations() {
 	fake := apollotest.NewServer("my-key")
 	defer fake.Close()
-	client, err := apollo.NewClient("my-key", apollo.WithBaseURL(fake.URL))
+	client, err := apollo.NewClient("my-key", option.WithBaseURL(fake.URL))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -95,7 +96,7 @@ func ExampleClient_EnrichOrganizations() {
 func ExampleClient_EnrichOrganization() {
 	fake := apollotest.NewServer("my-key")
 	defer fake.Close()
-	client, _ := apollo.NewClient("my-key", apollo.WithBaseURL(fake.URL))
+	client, _ := apollo.NewClient("my-key", option.WithBaseURL(fake.URL))
 
 	org, err := client.EnrichOrganization(context.Background(), apollo.EnrichQuery{Domain: "apollo.io"})
 	if err != nil {
@@ -113,7 +114,7 @@ func ExampleClient_EnrichOrganization() {
 func ExampleClient_GetOrganization() {
 	fake := apollotest.NewServer("my-key")
 	defer fake.Close()
-	client, _ := apollo.NewClient("my-key", apollo.WithBaseURL(fake.URL))
+	client, _ := apollo.NewClient("my-key", option.WithBaseURL(fake.URL))
 
 	org, err := client.GetOrganization(context.Background(), "5e66b6381e05b4008c8331b8")
 	if err != nil {

@@ -3,15 +3,18 @@ package apollo
 import (
 	"context"
 	"time"
+
+	"github.com/orgapis/orgapis/internal/httpcore"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 // WithSleep replaces the wait between attempts, so that tests record the waits the
 // client chose instead of sleeping through them.
-func WithSleep(fn func(context.Context, time.Duration) error) Option {
-	return func(s *settings) error { s.Sleep = fn; return nil }
+func WithSleep(fn func(context.Context, time.Duration) error) option.ClientOption {
+	return func(s *httpcore.Settings) error { s.Sleep = fn; return nil }
 }
 
 // WithClock replaces the clock the client measures waits against deadlines on.
-func WithClock(now func() time.Time) Option {
-	return func(s *settings) error { s.Now = now; return nil }
+func WithClock(now func() time.Time) option.ClientOption {
+	return func(s *httpcore.Settings) error { s.Now = now; return nil }
 }

@@ -9,7 +9,9 @@ import (
 
 	"github.com/orgapis/orgapis/internal/spectest"
 	"github.com/orgapis/orgapis/specs"
+	"github.com/orgapis/orgapis/wrappers/apicall"
 	"github.com/orgapis/orgapis/wrappers/apollo"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 // Every operation of the spec meets a hostile server with each fault of spectest's
@@ -54,15 +56,15 @@ func TestEveryOperationMeetsAHostileServer(t *testing.T) {
 		}},
 	}
 	newClient := func(t *testing.T, o spectest.ClientOptions) c {
-		opts := []apollo.Option{apollo.WithBaseURL(o.BaseURL + "/api/v1"), apollo.WithRetries(o.Retries)}
+		opts := []option.ClientOption{option.WithBaseURL(o.BaseURL + "/api/v1"), option.WithRetries(o.Retries)}
 		if o.MaxBodyBytes > 0 {
-			opts = append(opts, apollo.WithMaxBodyBytes(o.MaxBodyBytes))
+			opts = append(opts, option.WithMaxBodyBytes(o.MaxBodyBytes))
 		}
 		if o.Sleep != nil {
 			opts = append(opts, apollo.WithSleep(o.Sleep))
 		}
 		if o.Logger != nil {
-			opts = append(opts, apollo.WithLogger(o.Logger))
+			opts = append(opts, option.WithLogger(o.Logger))
 		}
 		client, err := apollo.NewClient(spectest.HostileKey, opts...)
 		if err != nil {
@@ -72,7 +74,7 @@ func TestEveryOperationMeetsAHostileServer(t *testing.T) {
 	}
 	spectest.Hostile(t, specs.Apollo, ops, newClient, spectest.Expect{Prefix: "apollo: ", UserAgent: regexp.MustCompile(`^orgapis-apollo-go/[^ ()]+$`),
 		Malformed: apollo.ErrMalformedBody, TooLarge: apollo.ErrBodyTooLarge, RateLimited: apollo.ErrRateLimited,
-		Redirect: func(err error) bool { var r *apollo.RedirectError; return errors.As(err, &r) },
-		Param:    func(err error) bool { var p *apollo.ParamError; return errors.As(err, &p) },
+		Redirect: func(err error) bool { var r *apicall.RedirectError; return errors.As(err, &r) },
+		Param:    func(err error) bool { var p *apicall.ParamError; return errors.As(err, &p) },
 	})
 }

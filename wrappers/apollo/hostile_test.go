@@ -11,7 +11,9 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/orgapis/orgapis/wrappers/apicall"
 	"github.com/orgapis/orgapis/wrappers/apollo"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 // These tests play a hostile or broken server against the client.
@@ -30,7 +32,7 @@ func TestRedirectToAnotherOriginKeepsTheKey(t *testing.T) {
 					http.Redirect(w, r, other.URL+"/api/v1/mixed_companies/search?"+r.URL.RawQuery, status)
 				}))
 				defer origin.Close()
-				opts := []apollo.Option{apollo.WithBaseURL(origin.URL + "/api/v1")}
+				opts := []option.ClientOption{option.WithBaseURL(origin.URL + "/api/v1")}
 				if legacy {
 					opts = append(opts, apollo.WithLegacyQueryKey())
 				}
@@ -39,7 +41,7 @@ func TestRedirectToAnotherOriginKeepsTheKey(t *testing.T) {
 					t.Fatal(err)
 				}
 				_, err = c.CompanyPage(context.Background(), apollo.CompanyQuery{}, 1)
-				var redirect *apollo.RedirectError
+				var redirect *apicall.RedirectError
 				if !errors.As(err, &redirect) || !strings.HasPrefix(redirect.Location, other.URL) {
 					t.Fatalf("err = %v, want a RedirectError naming the target", err)
 				}
@@ -68,7 +70,7 @@ func pages(t *testing.T, bodies ...string) (*apollo.Client, *atomic.Int32) {
 		fmt.Fprintf(w, `{"accounts":[],"organizations":[],"pagination":{"page":%d,"per_page":2}}`, n)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := apollo.NewClient(key, apollo.WithBaseURL(srv.URL+"/api/v1"), apollo.WithRetries(0))
+	c, err := apollo.NewClient(key, option.WithBaseURL(srv.URL+"/api/v1"), option.WithRetries(0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +130,7 @@ func TestEchoedKeyIsRedacted(t *testing.T) {
 		fmt.Fprintf(w, `{"error":"key %s may not search","error_code":"NO_%s"}`, key, key)
 	}))
 	defer srv.Close()
-	c, err := apollo.NewClient(key, apollo.WithBaseURL(srv.URL+"/api/v1"), apollo.WithRetries(0))
+	c, err := apollo.NewClient(key, option.WithBaseURL(srv.URL+"/api/v1"), option.WithRetries(0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +160,7 @@ func TestFiveHundredPagesAreNotCapped(t *testing.T) {
 		fmt.Fprintf(w, `{"organizations":[{"id":"o%d","name":"Co"}],"pagination":{"page":%d,"per_page":1,"total_entries":500,"total_pages":500}}`, body.Page, body.Page)
 	}))
 	defer srv.Close()
-	c, err := apollo.NewClient(key, apollo.WithBaseURL(srv.URL+"/api/v1"))
+	c, err := apollo.NewClient(key, option.WithBaseURL(srv.URL+"/api/v1"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +177,7 @@ func TestFiveHundredPagesAreNotCapped(t *testing.T) {
 func TestMalformedEmployeeRangesAreRefused(t *testing.T) {
 	c, fake := setup(t)
 	for _, r := range []string{"1,", ",10", "1-10", "a,b", "1,10,100", " 1,10"} {
-		var pe *apollo.ParamError
+		var pe *apicall.ParamError
 		if _, err := c.CompanyPage(context.Background(), apollo.CompanyQuery{EmployeeRanges: []string{r}}, 1); !errors.As(err, &pe) {
 			t.Errorf("range %q: %v, want a ParamError", r, err)
 		}

@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"net/http"
 
 	"github.com/orgapis/orgapis/generated/apolloapi"
 	"github.com/orgapis/orgapis/internal/httpcore"
+	"github.com/orgapis/orgapis/wrappers/apicall"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 // JobPosting is one job posting of a company.
@@ -37,10 +40,10 @@ func (q JobPostingQuery) params(page int) (*apolloapi.ListOrganizationJobPosting
 		return nil, err
 	}
 	if page < 1 {
-		return nil, &ParamError{Param: "page", Reason: fmt.Sprintf("must be 1 or more, got %d", page)}
+		return nil, paramError("page", fmt.Sprintf("must be 1 or more, got %d", page))
 	}
 	if q.PerPage < 0 || q.PerPage > MaxPerPage {
-		return nil, &ParamError{Param: "per_page", Reason: fmt.Sprintf("must be 1 to %d (or 0 for the default), got %d", MaxPerPage, q.PerPage)}
+		return nil, paramError("per_page", fmt.Sprintf("must be 1 to %d (or 0 for the default), got %d", MaxPerPage, q.PerPage))
 	}
 	params := &apolloapi.ListOrganizationJobPostingsParams{Page: &page}
 	if q.PerPage != 0 {
@@ -50,15 +53,16 @@ func (q JobPostingQuery) params(page int) (*apolloapi.ListOrganizationJobPosting
 }
 
 // JobPostingPage fetches one page of a company's job postings (page counts from 1).
-func (c *Client) JobPostingPage(ctx context.Context, q JobPostingQuery, page int) (JobPostingPage, error) {
+func (c *Client) JobPostingPage(ctx context.Context, q JobPostingQuery, page int, callOpts ...option.CallOption) (JobPostingPage, error) {
 	params, err := q.params(page)
 	if err != nil {
 		return JobPostingPage{}, err
 	}
-	resp, err := c.api.ListOrganizationJobPostings(ctx, q.OrganizationID, params)
-	list, err := httpcore.Decode(c.doer, "listOrganizationJobPostings", resp, err, func(l *apolloapi.JobPostingList) error {
+	list, err := httpcore.Run(ctx, c.doer, "listOrganizationJobPostings", callOpts, func(ctx context.Context) (*http.Response, error) {
+		return c.api.ListOrganizationJobPostings(ctx, q.OrganizationID, params)
+	}, func(l *apolloapi.JobPostingList) error {
 		if l.OrganizationJobPostings == nil {
-			return &httpcore.MissingMember{Member: "organization_job_postings", Reason: "missing or null"}
+			return &apicall.MissingMemberError{Member: "organization_job_postings", Reason: "missing or null"}
 		}
 		return eachID(l.OrganizationJobPostings, "organization_job_postings", func(p *JobPosting) string { return p.ID })
 	})
@@ -68,14 +72,14 @@ func (c *Client) JobPostingPage(ctx context.Context, q JobPostingQuery, page int
 // JobPostingPages iterates over the pages of a company's job postings from page start
 // (0 or 1 for the first). It stops at a page shorter than the page size, or after
 // MaxJobPostings postings.
-func (c *Client) JobPostingPages(ctx context.Context, q JobPostingQuery, start int) iter.Seq2[JobPostingPage, error] {
+func (c *Client) JobPostingPages(ctx context.Context, q JobPostingQuery, start int, callOpts ...option.CallOption) iter.Seq2[JobPostingPage, error] {
 	return func(yield func(JobPostingPage, error) bool) {
 		if q.PerPage == 0 {
 			q.PerPage = MaxPerPage // the end is a short page, so the size must be known
 		}
 		page := max(start, 1)
 		for seen := (page - 1) * q.PerPage; seen < MaxJobPostings; page++ {
-			p, err := c.JobPostingPage(ctx, q, page)
+			p, err := c.JobPostingPage(ctx, q, page, callOpts...)
 			if err != nil {
 				yield(JobPostingPage{}, err)
 				return
@@ -90,9 +94,9 @@ func (c *Client) JobPostingPages(ctx context.Context, q JobPostingQuery, start i
 
 // JobPostings iterates over every job posting of a company, with the stopping rules
 // of JobPostingPages.
-func (c *Client) JobPostings(ctx context.Context, q JobPostingQuery) iter.Seq2[JobPosting, error] {
+func (c *Client) JobPostings(ctx context.Context, q JobPostingQuery, callOpts ...option.CallOption) iter.Seq2[JobPosting, error] {
 	return func(yield func(JobPosting, error) bool) {
-		for page, err := range c.JobPostingPages(ctx, q, 1) {
+		for page, err := range c.JobPostingPages(ctx, q, 1, callOpts...) {
 			if err != nil {
 				yield(JobPosting{}, err)
 				return

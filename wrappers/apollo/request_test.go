@@ -11,6 +11,7 @@ import (
 
 	"github.com/orgapis/orgapis/wrappers/apollo"
 	"github.com/orgapis/orgapis/wrappers/apollo/apollotest"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 // queries serves empty job-posting pages and records the query of each request.
@@ -26,7 +27,7 @@ func queries(t *testing.T) (*apollo.Client, func() []string) {
 		w.Write([]byte(`{"organization_job_postings":[]}`))
 	}))
 	t.Cleanup(srv.Close)
-	c, err := apollo.NewClient(key, apollo.WithBaseURL(srv.URL+"/api/v1"), apollo.WithRetries(0))
+	c, err := apollo.NewClient(key, option.WithBaseURL(srv.URL+"/api/v1"), option.WithRetries(0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,8 +94,8 @@ func TestProspectedFilterAsSent(t *testing.T) {
 }
 
 func TestErrorTextNamesTheRequestOnlyWhenKnown(t *testing.T) {
-	with := (&apollo.Error{Operation: "searchMixedCompanies", StatusCode: 500, RequestID: "req-7"}).Error()
-	without := (&apollo.Error{Operation: "searchMixedCompanies", StatusCode: 500}).Error()
+	with := (&apollo.Error{Service: "apollo", Operation: "searchMixedCompanies", StatusCode: 500, RequestID: "req-7"}).Error()
+	without := (&apollo.Error{Service: "apollo", Operation: "searchMixedCompanies", StatusCode: 500}).Error()
 	if with != "apollo: searchMixedCompanies: HTTP 500 (request req-7)" || without != "apollo: searchMixedCompanies: HTTP 500" {
 		t.Errorf("Error() = %q and %q", with, without)
 	}

@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"net/http"
 	"regexp"
 	"strconv"
 	"time"
 
 	"github.com/orgapis/orgapis/generated/apolloapi"
 	"github.com/orgapis/orgapis/internal/httpcore"
+	"github.com/orgapis/orgapis/wrappers/apicall"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 // Account is a company the team has saved in Apollo.
@@ -86,9 +89,9 @@ type DateRange struct {
 func (r IntRange) body(param string) (*apolloapi.NumberRange, error) {
 	switch {
 	case r.Min < 0 || r.Max < 0:
-		return nil, &ParamError{Param: param, Reason: fmt.Sprintf("bounds must not be negative, got %d to %d", r.Min, r.Max)}
+		return nil, paramError(param, fmt.Sprintf("bounds must not be negative, got %d to %d", r.Min, r.Max))
 	case r.Max != 0 && r.Min > r.Max:
-		return nil, &ParamError{Param: param, Reason: fmt.Sprintf("min %d is above max %d", r.Min, r.Max)}
+		return nil, paramError(param, fmt.Sprintf("min %d is above max %d", r.Min, r.Max))
 	case r == IntRange{}:
 		return nil, nil
 	}
@@ -106,7 +109,7 @@ func (r IntRange) body(param string) (*apolloapi.NumberRange, error) {
 
 func (r DateRange) body(param string) (*apolloapi.DateRange, error) {
 	if !r.From.IsZero() && !r.To.IsZero() && r.From.After(r.To) {
-		return nil, &ParamError{Param: param, Reason: fmt.Sprintf("from %s is after to %s", r.From.Format(time.DateOnly), r.To.Format(time.DateOnly))}
+		return nil, paramError(param, fmt.Sprintf("from %s is after to %s", r.From.Format(time.DateOnly), r.To.Format(time.DateOnly)))
 	}
 	if r == (DateRange{}) {
 		return nil, nil
@@ -137,19 +140,19 @@ var employeeRange = regexp.MustCompile(`^[0-9]+,[0-9]+$`)
 func (q CompanyQuery) body(page int) (apolloapi.MixedCompaniesSearchRequest, error) {
 	var b apolloapi.MixedCompaniesSearchRequest
 	if page < 1 || page > MaxDisplayPage {
-		return b, &ParamError{Param: "page", Reason: fmt.Sprintf("must be 1 to %d, got %d", MaxDisplayPage, page)}
+		return b, paramError("page", fmt.Sprintf("must be 1 to %d, got %d", MaxDisplayPage, page))
 	}
 	if q.PerPage < 0 || q.PerPage > MaxPerPage {
-		return b, &ParamError{Param: "per_page", Reason: fmt.Sprintf("must be 1 to %d (or 0 for the default), got %d", MaxPerPage, q.PerPage)}
+		return b, paramError("per_page", fmt.Sprintf("must be 1 to %d (or 0 for the default), got %d", MaxPerPage, q.PerPage))
 	}
 	for i, r := range q.EmployeeRanges {
 		if !employeeRange.MatchString(r) {
-			return b, &ParamError{Param: fmt.Sprintf("organization_num_employees_ranges[%d]", i), Reason: fmt.Sprintf("must be \"min,max\", got %q", r)}
+			return b, paramError(fmt.Sprintf("organization_num_employees_ranges[%d]", i), fmt.Sprintf("must be \"min,max\", got %q", r))
 		}
 	}
 	for i, p := range q.ProspectedByCurrentTeam {
 		if p != SavedOnly && p != NetNewOnly {
-			return b, &ParamError{Param: fmt.Sprintf("prospected_by_current_team[%d]", i), Reason: fmt.Sprintf("must be \"yes\" or \"no\", got %q", p)}
+			return b, paramError(fmt.Sprintf("prospected_by_current_team[%d]", i), fmt.Sprintf("must be \"yes\" or \"no\", got %q", p))
 		}
 	}
 	var err error
@@ -208,15 +211,16 @@ func list[T ~string](v []T) []T {
 
 // CompanyPage fetches one page of a search (page counts from 1). Each page costs one
 // credit on plans with export credits.
-func (c *Client) CompanyPage(ctx context.Context, q CompanyQuery, page int) (CompanyPage, error) {
+func (c *Client) CompanyPage(ctx context.Context, q CompanyQuery, page int, callOpts ...option.CallOption) (CompanyPage, error) {
 	body, err := q.body(page)
 	if err != nil {
 		return CompanyPage{}, err
 	}
-	resp, err := c.api.SearchMixedCompanies(ctx, nil, body)
-	r, err := httpcore.Decode(c.doer, "searchMixedCompanies", resp, err, func(r *apolloapi.MixedCompaniesSearchResponse) error {
+	r, err := httpcore.Run(ctx, c.doer, "searchMixedCompanies", callOpts, func(ctx context.Context) (*http.Response, error) {
+		return c.api.SearchMixedCompanies(ctx, nil, body)
+	}, func(r *apolloapi.MixedCompaniesSearchResponse) error {
 		if r.Pagination.Page == 0 {
-			return &httpcore.MissingMember{Member: "pagination.page", Reason: "missing or zero"}
+			return &apicall.MissingMemberError{Member: "pagination.page", Reason: "missing or zero"}
 		}
 		if err := eachID(r.Organizations, "organizations", func(o *Organization) string { return o.ID }); err != nil {
 			return err
@@ -238,10 +242,10 @@ func (c *Client) CompanyPage(ctx context.Context, q CompanyQuery, page int) (Com
 // last page has Capped set and the iteration ends with ErrResultsCapped. Only one page
 // is held at a time.
 // Each page costs one credit on plans with export credits.
-func (c *Client) CompanyPages(ctx context.Context, q CompanyQuery, start int) iter.Seq2[CompanyPage, error] {
+func (c *Client) CompanyPages(ctx context.Context, q CompanyQuery, start int, callOpts ...option.CallOption) iter.Seq2[CompanyPage, error] {
 	return func(yield func(CompanyPage, error) bool) {
 		for page := max(start, 1); ; page++ {
-			p, err := c.CompanyPage(ctx, q, page)
+			p, err := c.CompanyPage(ctx, q, page, callOpts...)
 			if err != nil {
 				yield(CompanyPage{}, err)
 				return
@@ -284,9 +288,9 @@ func (c Company) Name() string {
 
 // Companies iterates over every result of a search, accounts of a page before its
 // organizations, with the stopping rules of CompanyPages.
-func (c *Client) Companies(ctx context.Context, q CompanyQuery) iter.Seq2[Company, error] {
+func (c *Client) Companies(ctx context.Context, q CompanyQuery, callOpts ...option.CallOption) iter.Seq2[Company, error] {
 	return func(yield func(Company, error) bool) {
-		for page, err := range c.CompanyPages(ctx, q, 1) {
+		for page, err := range c.CompanyPages(ctx, q, 1, callOpts...) {
 			if err != nil {
 				yield(Company{}, err)
 				return

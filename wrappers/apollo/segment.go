@@ -8,9 +8,9 @@ package apollo
 func checkSegment(param, id string) error {
 	switch id {
 	case "":
-		return &ParamError{Param: param, Reason: "is required"}
+		return paramError(param, "is required")
 	case ".", "..":
-		return &ParamError{Param: param, Reason: `"` + id + `" cannot be a path segment`}
+		return paramError(param, `"`+id+`" cannot be a path segment`)
 	}
 	return nil
 }

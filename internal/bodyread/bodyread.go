@@ -1,33 +1,17 @@
-package httpcore
+// Package bodyread reads HTTP bodies whole within a limit the caller chose, for the
+// clients and the contract middleware alike: memory is bounded by the limit, never by
+// what the other side declares or sends.
+package bodyread
 
 import (
 	"bytes"
-	"errors"
-	"fmt"
 	"io"
+
+	"github.com/orgapis/orgapis/wrappers/apicall"
 )
 
-// DefaultMaxBodyBytes bounds a response body the clients read. The largest real pages
-// (500 Affinity organizations with interaction persons) are a few MiB.
-const DefaultMaxBodyBytes = 32 << 20
-
-// ErrBodyTooLarge matches a *BodyTooLargeError with errors.Is.
-var ErrBodyTooLarge = errors.New("response body too large")
-
-// BodyTooLargeError is a body longer than the limit it was read with.
-type BodyTooLargeError struct {
-	Limit int64
-}
-
-func (e *BodyTooLargeError) Error() string {
-	return fmt.Sprintf("body is over the %d-byte limit", e.Limit)
-}
-
-// Is matches ErrBodyTooLarge.
-func (e *BodyTooLargeError) Is(target error) bool { return target == ErrBodyTooLarge }
-
 // Buffered is a body already read into memory, such as the one a capturing middleware
-// hands on: ReadBody takes its bytes as they are instead of copying them, so that a
+// hands on: Read takes its bytes as they are instead of copying them, so that a
 // chain of middleware and the client hold one copy of a large body, not one each.
 type Buffered interface {
 	// BufferedBytes returns the unread rest of the body and the error that ends it
@@ -35,14 +19,14 @@ type Buffered interface {
 	BufferedBytes() ([]byte, error)
 }
 
-// ReadBody reads r whole, up to limit bytes, and a body longer than limit is a
-// *BodyTooLargeError. Memory is bounded by limit whatever is declared: a body of known
+// Read reads r whole, up to limit bytes, and a body longer than limit is a
+// *apicall.BodyTooLargeError. Memory is bounded by limit whatever is declared: a body of known
 // length (contentLength, or r's Len when r is already in memory) is read into one
 // buffer of that size, allocated once; one of unknown length, or longer than declared,
 // is read in growing pieces joined once at the end, so that reading n bytes allocates
-// about 2n, not the 4n to 6n of a doubling slice. With a *BodyTooLargeError it returns
+// about 2n, not the 4n to 6n of a doubling slice. With a *apicall.BodyTooLargeError it returns
 // what it read; when the declared length is already over the limit it reads nothing.
-func ReadBody(r io.Reader, contentLength, limit int64) ([]byte, error) {
+func Read(r io.Reader, contentLength, limit int64) ([]byte, error) {
 	if b, ok := r.(Buffered); ok {
 		data, err := b.BufferedBytes()
 		if int64(len(data)) > limit {
@@ -54,7 +38,7 @@ func ReadBody(r io.Reader, contentLength, limit int64) ([]byte, error) {
 		contentLength = int64(l.Len())
 	}
 	if contentLength > limit {
-		return nil, &BodyTooLargeError{Limit: limit}
+		return nil, &apicall.BodyTooLargeError{Limit: limit}
 	}
 	lr := io.LimitReader(r, limit+1)
 	size := 4 << 10
@@ -104,7 +88,7 @@ func checkLimit(body []byte, limit int64, err error) ([]byte, error) {
 	if int64(len(body)) > limit {
 		// All that was read (limit+1 bytes) comes back, for a caller that passes the
 		// body on whole.
-		return body, &BodyTooLargeError{Limit: limit}
+		return body, &apicall.BodyTooLargeError{Limit: limit}
 	}
 	return body, nil
 }

@@ -1,0 +1,98 @@
+package httpcore
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/orgapis/orgapis/internal/redact"
+	"github.com/orgapis/orgapis/internal/version"
+)
+
+// Service is what a wrapper tells the core about its service; everything else about a
+// client (options, retries, errors, redaction) is the same for every service.
+type Service[R any] struct {
+	// Name is the service's name, such as "affinity": it starts every error text and
+	// the User-Agent.
+	Name string
+	// BaseURL is the service's production API.
+	BaseURL string
+	// ErrNoKey is the package's error for an empty key.
+	ErrNoKey error
+	// Idempotent says which requests may be repeated after the server has seen them.
+	Idempotent func(*http.Request) bool
+	// ParseRateLimit reads the service's rate-limit headers.
+	ParseRateLimit func(http.Header, time.Time) R
+	// RateLimitWait is how long to wait after a 429 without Retry-After; nil means
+	// backoff only.
+	RateLimitWait func(R) time.Duration
+	// ErrorCode reads a machine-readable code from an error body; nil reads none.
+	ErrorCode func(body []byte) string
+	// Auth returns how a request carries key: by default when option is "", else as
+	// the service-specific option of that name asked. Only options of this service's
+	// package reach it.
+	Auth func(key, option string) func(*http.Request)
+}
+
+// Conn is what a wrapper builds its generated client on: the Doer it sends through,
+// the base URL, and the editor that authenticates each request.
+type Conn[R any] struct {
+	Doer    *Doer[R]
+	BaseURL string
+	Editor  func(context.Context, *http.Request) error
+}
+
+// Open applies a client's options and returns its connection to svc, authenticating
+// with key. A refused option, or one of another service's package, is a
+// *apicall.ParamError naming it.
+func Open[R any, O ~func(*Settings) error](svc Service[R], key string, opts []O) (Conn[R], error) {
+	if strings.TrimSpace(key) == "" {
+		return Conn[R]{}, svc.ErrNoKey
+	}
+	s := DefaultSettings(svc.BaseURL, "orgapis-"+svc.Name+"-go/"+version.Short())
+	d := &Doer[R]{cfg: Config[R]{Service: svc.Name}} // names the service in option errors
+	for i, opt := range opts {
+		if opt == nil {
+			return Conn[R]{}, d.paramError(fmt.Sprintf("client option %d", i), "is nil")
+		}
+		if err := opt(&s); err != nil {
+			return Conn[R]{}, d.withService(err)
+		}
+	}
+	if s.AuthService != "" && s.AuthService != svc.Name {
+		return Conn[R]{}, d.paramError(s.AuthOption, "is an option of package "+s.AuthService+", not of "+svc.Name)
+	}
+	scrub := redact.NewScrubber(key)
+	doer := NewDoer(Config[R]{
+		HTTPClient:     s.client(),
+		MaxRetries:     s.MaxRetries,
+		MinBackoff:     s.MinBackoff,
+		MaxBackoff:     s.MaxBackoff,
+		UserAgent:      s.UserAgent,
+		Logger:         s.Logger,
+		MaxBodyBytes:   s.MaxBodyBytes,
+		MaxServerWait:  s.MaxServerWait,
+		Sleep:          s.Sleep,
+		Now:            s.Now,
+		Idempotent:     svc.Idempotent,
+		ParseRateLimit: svc.ParseRateLimit,
+		RateLimitWait:  svc.RateLimitWait,
+		ErrorCode:      svc.ErrorCode,
+		Service:        svc.Name,
+		Scrubber:       scrub,
+	})
+	return Conn[R]{Doer: doer, BaseURL: s.BaseURL, Editor: s.editor(svc.Auth(key, s.AuthOption))}, nil
+}
+
+// KeyFromEnv reads an API key from the environment variable name; a missing or blank
+// one is errNoKey, with the variable named.
+func KeyFromEnv(name string, errNoKey error) (string, error) {
+	key := os.Getenv(name)
+	if strings.TrimSpace(key) == "" {
+		return "", fmt.Errorf("%w: set %s", errNoKey, name)
+	}
+	return key, nil
+}
