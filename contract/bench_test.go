@@ -1,7 +1,6 @@
 package contract
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -55,7 +54,7 @@ func searchPages(b *testing.B, n int) []Exchange {
 // Target: time-ratio <= 3.
 func BenchmarkValidateVsDecode(b *testing.B) {
 	pages := searchPages(b, 2000)
-	v, err := NewEmbedded(context.Background(), specs.Apollo)
+	v, err := NewEmbedded(b.Context(), specs.Apollo)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package contract
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -9,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/orgapis/orgapis/specs"
 )
 
@@ -16,7 +16,7 @@ import (
 // given for it, decoded.
 func responseSchemas(t testing.TB) (schemas []*openapi3.Schema, examples [][]any) {
 	for _, api := range specs.APIs() {
-		doc, err := specs.Load(context.Background(), api)
+		doc, err := specs.Load(t.Context(), api)
 		if err != nil {
 			t.Fatal(err)
 		}

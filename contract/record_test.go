@@ -2,7 +2,6 @@ package contract
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -123,7 +122,7 @@ func TestMiddlewarePassesAHugeBodyThroughWhole(t *testing.T) {
 		_, _ = w.Write(body)
 	}))
 	defer srv.Close()
-	v, err := NewEmbedded(context.Background(), specs.Affinity)
+	v, err := NewEmbedded(t.Context(), specs.Affinity)
 	if err != nil {
 		t.Fatal(err)
 	}

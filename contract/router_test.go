@@ -1,7 +1,6 @@
 package contract
 
 import (
-	"context"
 	"testing"
 
 	"github.com/orgapis/orgapis/specs"
@@ -10,7 +9,7 @@ import (
 // Literal paths win over templates, templates with as many parameters go in template
 // order, and the longest server base path is tried first, only on a segment boundary.
 func TestRouterOrder(t *testing.T) {
-	doc, err := specs.LoadFile(context.Background(), "testdata/routes.yaml")
+	doc, err := specs.LoadFile(t.Context(), "testdata/routes.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,9 +1,7 @@
 package contract
 
 import (
-	"context"
 	"fmt"
-	"github.com/getkin/kin-openapi/openapi3"
 	"math"
 	"net/http"
 	"net/url"
@@ -11,12 +9,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/orgapis/orgapis/specs"
 )
 
 func validator(t *testing.T, api specs.API, opts ...Option) *Validator {
 	t.Helper()
-	v, err := NewEmbedded(context.Background(), api, opts...)
+	v, err := NewEmbedded(t.Context(), api, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,7 +321,7 @@ func TestFieldValueOfTheWrongShapeIsAFinding(t *testing.T) {
 
 func pathsValidator(t *testing.T, opts ...Option) *Validator {
 	t.Helper()
-	doc, err := specs.LoadFile(context.Background(), "testdata/paths.yaml")
+	doc, err := specs.LoadFile(t.Context(), "testdata/paths.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

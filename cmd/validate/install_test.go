@@ -86,8 +86,14 @@ func main() {
 	af.Generate(3)
 	ap := apollotest.NewServer("apollo-key-12")
 	defer ap.Close()
-	ac, _ := affinity.NewClient("affinity-key-1", option.WithBaseURL(af.URL))
-	pc, _ := apollo.NewClient("apollo-key-12", option.WithBaseURL(ap.URL))
+	ac, err := af.Client()
+	if err != nil {
+		panic(err)
+	}
+	pc, err := apollo.NewClient("apollo-key-12", option.WithBaseURL(ap.URL), option.WithRetries(1))
+	if err != nil {
+		panic(err)
+	}
 	n := 0
 	for org, err := range ac.Organizations(context.Background(), affinity.OrganizationQuery{}) {
 		if err != nil {

@@ -3,8 +3,10 @@
 package fakeserver
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -17,7 +19,9 @@ type Fault struct {
 	RetryAfter string
 	// Header holds more headers to send, such as a rate-limit reset.
 	Header map[string]string
-	// Body and ContentType replace the error body; empty gives a JSON message.
+	// Body and ContentType replace the error body; empty gives a JSON message. In
+	// Body, {path} stands for the request's path without its leading slash,
+	// JSON-escaped, as the services name the endpoint in some messages.
 	Body        string
 	ContentType string
 	// Delay holds the answer back, for timeout tests.
@@ -68,6 +72,10 @@ func (f Fault) Apply(w http.ResponseWriter, r *http.Request) bool {
 		w.Header().Set("Retry-After", f.RetryAfter)
 	}
 	body, ct := f.Body, f.ContentType
+	if strings.Contains(body, "{path}") {
+		quoted, _ := json.Marshal(strings.TrimPrefix(r.URL.Path, "/"))
+		body = strings.ReplaceAll(body, "{path}", string(quoted[1:len(quoted)-1]))
+	}
 	if body == "" {
 		body, ct = `{"message":"`+http.StatusText(f.Status)+`"}`, "application/json"
 	}

@@ -1,7 +1,6 @@
 package fakeserver
 
 import (
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"time"
@@ -33,21 +32,24 @@ func LimitBody(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// Start starts a fake's server on ln (nil: a loopback port of its own) with the bounds
-// above and timeouts that a slow or silent client cannot hold open forever.
-func Start(h http.HandlerFunc, ln net.Listener) *httptest.Server {
-	srv := httptest.NewUnstartedServer(LimitBody(h))
-	if ln != nil {
-		srv.Listener.Close()
-		srv.Listener = ln
-	}
-	srv.Config.MaxHeaderBytes = MaxHeaderBytes
-	srv.Config.ReadHeaderTimeout = 10 * time.Second
-	srv.Config.ReadTimeout = time.Minute
-	srv.Config.WriteTimeout = 2 * time.Minute // a slow fault holds an answer back 2 s
-	srv.Config.IdleTimeout = time.Minute
+// Start starts h, a fake's handler already within LimitBody, on a loopback port, with
+// the header bound above and timeouts that a slow or silent client cannot hold open
+// forever.
+func Start(h http.Handler) *httptest.Server {
+	srv := httptest.NewUnstartedServer(h)
+	Bound(srv.Config)
 	srv.Start()
 	return srv
+}
+
+// Bound sets a server's header limit and timeouts to a fake's, for a fake served by a
+// server of the caller's (validate mock).
+func Bound(srv *http.Server) {
+	srv.MaxHeaderBytes = MaxHeaderBytes
+	srv.ReadHeaderTimeout = 10 * time.Second
+	srv.ReadTimeout = time.Minute
+	srv.WriteTimeout = 2 * time.Minute // a slow fault holds an answer back 2 s
+	srv.IdleTimeout = time.Minute
 }
 
 // Remember appends r to a fake's request log, forgetting the oldest past MaxRecorded.

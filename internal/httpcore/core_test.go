@@ -252,12 +252,12 @@ func TestDecodeChecksRequiredMembers(t *testing.T) {
 }
 
 func TestSleepHonoursTheContext(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	if err := Sleep(ctx, time.Hour); !errors.Is(err, context.Canceled) {
 		t.Errorf("Sleep on a done context = %v", err)
 	}
-	if err := Sleep(context.Background(), time.Microsecond); err != nil {
+	if err := Sleep(t.Context(), time.Microsecond); err != nil {
 		t.Errorf("Sleep = %v", err)
 	}
 }
@@ -309,7 +309,7 @@ func TestTransportErrorsRetryOnlyWhatIsSafeToRepeat(t *testing.T) {
 }
 
 func TestTransportRetryStopsWhenTheContextEnds(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	var calls int
 	d := NewDoer(Config[struct{}]{HTTPClient: failing(&net.OpError{Op: "dial", Net: "tcp", Err: errors.New("refused")}, &calls),
 		MaxRetries: 5, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond,

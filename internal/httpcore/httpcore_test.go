@@ -193,7 +193,7 @@ func TestDoerRetries(t *testing.T) {
 				cfg.RateLimitWait = func(w window) time.Duration { return w.reset }
 			}
 			d := NewDoer(cfg)
-			ctx := context.Background()
+			ctx := t.Context()
 			if c.deadline > 0 {
 				var cancel context.CancelFunc
 				ctx, cancel = context.WithTimeout(ctx, c.deadline)

@@ -77,7 +77,7 @@ func TestEditorRunsAuthThenEditorsAndStopsAtAnError(t *testing.T) {
 	_ = s.AddEditor(func(context.Context, *http.Request) error { order = append(order, "third"); return nil })
 	edit := s.editor(func(*http.Request) { order = append(order, "auth") })
 	req, _ := http.NewRequest(http.MethodGet, "https://api.example.test/", nil)
-	if err := edit(context.Background(), req); !errors.Is(err, stop) || strings.Join(order, ",") != "auth,first,second" {
+	if err := edit(t.Context(), req); !errors.Is(err, stop) || strings.Join(order, ",") != "auth,first,second" {
 		t.Errorf("err %v, order %v", err, order)
 	}
 }

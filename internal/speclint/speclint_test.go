@@ -1,7 +1,6 @@
 package speclint_test
 
 import (
-	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -14,7 +13,7 @@ import (
 
 func TestShippedSpecsFollowEveryRule(t *testing.T) {
 	for _, api := range specs.APIs() {
-		doc, err := specs.Load(context.Background(), api)
+		doc, err := specs.Load(t.Context(), api)
 		if err != nil {
 			t.Fatalf("%s: %v", api, err)
 		}
@@ -124,7 +123,7 @@ components:
 `
 
 func TestEveryRuleCanFire(t *testing.T) {
-	if _, err := specs.LoadData(context.Background(), "bad.yaml", []byte(badDoc)); err == nil {
+	if _, err := specs.LoadData(t.Context(), "bad.yaml", []byte(badDoc)); err == nil {
 		t.Fatal("kin-openapi accepted an invalid example; expected it to reject the document")
 	}
 	doc, err := openapi3.NewLoader().LoadFromData([]byte(badDoc))
@@ -195,7 +194,7 @@ func TestExamplesNoticeADriftedMemberType(t *testing.T) {
 		{func(s *openapi3.Schema) { s.Type = &openapi3.Types{"string"} }, "example-valid"},
 		{func(s *openapi3.Schema) { s.Type = nil }, "example-mutation"},
 	} {
-		doc, err := specs.Load(context.Background(), specs.Affinity)
+		doc, err := specs.Load(t.Context(), specs.Affinity)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -45,7 +45,7 @@ func cli(t *testing.T, env []string, args ...string) result {
 		k, v, _ := strings.Cut(kv, "=")
 		t.Setenv(k, v)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 	var out, errOut bytes.Buffer
 	code := Run(ctx, args, strings.NewReader(""), &out, &errOut)
@@ -65,7 +65,7 @@ func buildCommand(t testing.TB) string {
 // binaryRun runs the built binary from the repository root with env added.
 func binaryRun(t *testing.T, binary string, env []string, args ...string) result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binary, args...)
 	cmd.Dir = root
@@ -188,7 +188,7 @@ func TestBuiltCommand(t *testing.T) {
 	binaryRun(t, binary, nil, "testdata/recordings").has(t, 1, []string{"14 exchanges checked"}, nil)
 	binaryRun(t, binary, nil, "live").has(t, 2, nil, []string{"--api is required"})
 
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	mock := exec.CommandContext(ctx, binary, "mock", "--api", "affinity", "--orgs", "30")
 	stdout, err := mock.StdoutPipe()

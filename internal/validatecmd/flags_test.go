@@ -57,7 +57,7 @@ func TestFlagBounds(t *testing.T) {
 		{[]string{"--addr", "256.0.0.1:0"}, "validate mock: "},
 	} {
 		var stderr strings.Builder
-		code := runMock(context.Background(), append([]string{"--api", "affinity"}, c.args...), io.Discard, &stderr)
+		code := runMock(t.Context(), append([]string{"--api", "affinity"}, c.args...), io.Discard, &stderr)
 		if code != 2 || !strings.Contains(stderr.String(), c.want) {
 			t.Errorf("mock %v: exit %d, stderr %q, want it to say %q", c.args, code, stderr.String(), c.want)
 		}
@@ -85,7 +85,7 @@ func TestMockServesUntilCancelled(t *testing.T) {
 		{"affinity", "/organizations", "AFFINITY_API_KEY"},
 		{"apollo", "/organizations/" + mockOrgID + "/job_postings", "APOLLO_API_KEY"}, // the base URL holds /api/v1,
 	} {
-		ctx, cancel := context.WithCancel(context.Background())
+		ctx, cancel := context.WithCancel(t.Context())
 		out, w := io.Pipe()
 		var code int
 		var wg sync.WaitGroup
@@ -283,11 +283,11 @@ func TestEmptyBaseline(t *testing.T) {
 
 // A Runner works without a progress counter.
 func TestRunnerWithoutProgress(t *testing.T) {
-	runner, err := (&checkOptions{format: "text"}).setup(context.Background(), []string{"x"})
+	runner, err := (&checkOptions{format: "text"}).setup(t.Context(), []string{"x"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := runner.Run(context.Background(), []Input{fileInput(filepath.Join(root, "testdata/recordings/affinity.har"))})
+	res := runner.Run(t.Context(), []Input{fileInput(filepath.Join(root, "testdata/recordings/affinity.har"))})
 	if res.Summary.Checked == 0 {
 		t.Errorf("nothing checked: %+v", res.Summary)
 	}

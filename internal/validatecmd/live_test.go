@@ -2,7 +2,6 @@ package validatecmd
 
 import (
 	"bytes"
-	"context"
 	"encoding/base64"
 	"fmt"
 	"os"
@@ -25,7 +24,7 @@ func env(vars map[string]string) func(string) string {
 func live(t *testing.T, vars map[string]string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code := runLive(context.Background(), args, env(vars), &out, &errOut)
+	code := runLive(t.Context(), args, env(vars), &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 
@@ -78,7 +77,7 @@ func TestLiveAffinityRecordsWithoutSecrets(t *testing.T) {
 	}
 	// Recorded mode reads the recording back and finds it conforms.
 	var out2, errOut2 bytes.Buffer
-	if code := Run(context.Background(), []string{"--api", "affinity", rec}, nil, &out2, &errOut2); code != 0 ||
+	if code := Run(t.Context(), []string{"--api", "affinity", rec}, nil, &out2, &errOut2); code != 0 ||
 		!strings.Contains(out2.String(), "14 exchanges checked: 14 passed") {
 		t.Errorf("replaying the recording: exit %d\n%s%s", code, out2.String(), errOut2.String())
 	}

@@ -2,7 +2,6 @@ package validatecmd
 
 import (
 	"bytes"
-	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -17,7 +16,7 @@ func runIn(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	t.Chdir(root)
 	var out, errOut bytes.Buffer
-	code := Run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+	code := Run(t.Context(), args, strings.NewReader(stdin), &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 
@@ -183,7 +182,7 @@ func TestTextReportCannotDriveTheTerminal(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out, errOut bytes.Buffer
-	Run(context.Background(), []string{path}, strings.NewReader(""), &out, &errOut)
+	Run(t.Context(), []string{path}, strings.NewReader(""), &out, &errOut)
 	for _, c := range []string{"\x1b", "\x07", "\x00"} {
 		if strings.Contains(out.String(), c) {
 			t.Errorf("text report holds control character %q:\n%s", c, out.String())
@@ -213,7 +212,7 @@ func TestNonRegularFilesNeverHang(t *testing.T) {
 	go func() {
 		defer close(done)
 		// The directory, the FIFO named outright, and a device that never ends.
-		code = Run(context.Background(), []string{dir, fifo, "/dev/zero"}, strings.NewReader(""), &out, &errOut)
+		code = Run(t.Context(), []string{dir, fifo, "/dev/zero"}, strings.NewReader(""), &out, &errOut)
 	}()
 	select {
 	case <-done:

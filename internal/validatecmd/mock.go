@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -56,35 +58,43 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageFail(stderr, "validate mock", err)
 	}
-	var baseURL, env, hint string
-	var closeFake func()
+	// The fake's Handler, on a server of the command's own at --addr.
+	var handler http.Handler
+	var prefix, env, hint string
 	switch api {
 	case specs.Affinity:
-		fake, err := affinitytest.NewServerAt(*key, *addr)
-		if err != nil {
-			fmt.Fprintf(stderr, "validate mock: %v\n", err)
-			return 2
-		}
+		fake := affinitytest.NewUnstartedServer(*key)
 		fake.Generate(*orgs)
 		seed.into(fake)
 		fake.Fail(queue...)
-		baseURL, env, closeFake = fake.URL, "AFFINITY_API_KEY", fake.Close
+		handler, env = fake.Handler(), "AFFINITY_API_KEY"
 	default:
-		fake, err := apollotest.NewServerAt(*key, *addr)
-		if err != nil {
-			fmt.Fprintf(stderr, "validate mock: %v\n", err)
-			return 2
-		}
+		fake := apollotest.NewUnstartedServer(*key)
 		fake.SetResults(0, *orgs)
 		fake.SetJobPostings(mockOrgID, 25)
 		fake.Fail(queue...)
-		baseURL, env, hint, closeFake = fake.URL, "APOLLO_API_KEY", " --org-id "+mockOrgID+" --allow-credits", fake.Close
+		handler, prefix, env, hint = fake.Handler(), "/api/v1", "APOLLO_API_KEY", " --org-id "+mockOrgID+" --allow-credits"
 	}
-	defer closeFake()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "validate mock: %v\n", err)
+		return 2
+	}
+	srv := &http.Server{Handler: handler}
+	fakeserver.Bound(srv)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	defer srv.Close()
+	baseURL := "http://" + ln.Addr().String() + prefix
 	fmt.Fprintf(stdout, "base URL: %s\nkey: %s\n", baseURL, *key)
 	fmt.Fprintf(stdout, "try: %s=%s validate live --api %s --base-url %s%s\n", env, *key, api, baseURL, hint)
-	<-ctx.Done()
-	return 0
+	select {
+	case <-ctx.Done():
+		return 0
+	case err := <-served:
+		fmt.Fprintf(stderr, "validate mock: %v\n", err)
+		return 1
+	}
 }
 
 // affinitySeed is what the Affinity mock holds beside its organizations: lists of

@@ -7,8 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orgapis/orgapis/contract"
 	"gopkg.in/yaml.v3"
+
+	"github.com/orgapis/orgapis/contract"
 )
 
 // TestSpecLocator points a finding of every kind at its line in a purpose-built spec,

@@ -27,8 +27,7 @@ func setup(t *testing.T, opts ...option.ClientOption) (*affinity.Client, *affini
 	t.Helper()
 	fake := affinitytest.NewServer(key)
 	t.Cleanup(fake.Close)
-	opts = append([]option.ClientOption{option.WithBaseURL(fake.URL), option.WithBackoff(time.Millisecond, 5*time.Millisecond)}, opts...)
-	c, err := affinity.NewClient(key, opts...)
+	c, err := fake.Client(opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +38,7 @@ func TestOrganizationsFollowsEveryPage(t *testing.T) {
 	c, fake := setup(t)
 	fake.Generate(1203)
 	var ids []int64
-	for org, err := range c.Organizations(context.Background(), affinity.OrganizationQuery{Term: "org", PageSize: 500}) {
+	for org, err := range c.Organizations(t.Context(), affinity.OrganizationQuery{Term: "org", PageSize: 500}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -71,7 +70,7 @@ func TestOrganizationsStopsEarlyWithoutFetchingMore(t *testing.T) {
 	c, fake := setup(t)
 	fake.Generate(50)
 	n := 0
-	for _, err := range c.Organizations(context.Background(), affinity.OrganizationQuery{PageSize: 10}) {
+	for _, err := range c.Organizations(t.Context(), affinity.OrganizationQuery{PageSize: 10}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,7 +121,7 @@ func TestOrganizationsCrossesEmptyPageWithToken(t *testing.T) {
 		"t3": `{"organizations":[],"next_page_token":null}`,
 	})
 	var names []string
-	for org, err := range c.Organizations(context.Background(), affinity.OrganizationQuery{}) {
+	for org, err := range c.Organizations(t.Context(), affinity.OrganizationQuery{}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -141,7 +140,7 @@ func TestOrganizationsFailsOnRepeatedToken(t *testing.T) {
 	})
 	var last error
 	n := 0
-	for _, err := range c.Organizations(context.Background(), affinity.OrganizationQuery{}) {
+	for _, err := range c.Organizations(t.Context(), affinity.OrganizationQuery{}) {
 		last = err
 		if n++; n > 10 {
 			t.Fatal("iteration did not stop")
@@ -156,12 +155,12 @@ func TestPagesResumeFromCheckpoint(t *testing.T) {
 	c, fake := setup(t)
 	fake.Generate(25)
 	q := affinity.OrganizationQuery{PageSize: 10}
-	first, err := c.OrganizationPage(context.Background(), q, "")
+	first, err := c.OrganizationPage(t.Context(), q, "")
 	if err != nil || first.NextPageToken == "" {
 		t.Fatalf("first page: %v, token %q", err, first.NextPageToken)
 	}
 	rest := 0
-	for page, err := range c.OrganizationPages(context.Background(), q, first.NextPageToken) {
+	for page, err := range c.OrganizationPages(t.Context(), q, first.NextPageToken) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -171,7 +170,7 @@ func TestPagesResumeFromCheckpoint(t *testing.T) {
 		t.Errorf("resumed listing got %d organizations, want 15", rest)
 	}
 	// A token used with another query is refused by the service, as documented.
-	_, err = c.OrganizationPage(context.Background(), affinity.OrganizationQuery{PageSize: 10, Term: "x"}, first.NextPageToken)
+	_, err = c.OrganizationPage(t.Context(), affinity.OrganizationQuery{PageSize: 10, Term: "x"}, first.NextPageToken)
 	var apiErr *affinity.Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 422 || !strings.Contains(apiErr.Message, "Invalid page_token variable") {
 		t.Errorf("changed query error = %v", err)
@@ -180,7 +179,7 @@ func TestPagesResumeFromCheckpoint(t *testing.T) {
 
 func TestCRUD(t *testing.T) {
 	c, fake := setup(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	created, err := c.CreateOrganization(ctx, affinity.NewOrganization{Name: "Acme Corporation", Domain: "acme.co", PersonIDs: []int64{38706}})
 	if err != nil {
 		t.Fatal(err)
@@ -238,7 +237,7 @@ func TestCRUD(t *testing.T) {
 
 func TestBadParametersSendNothing(t *testing.T) {
 	c, fake := setup(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	cases := map[string]error{}
 	_, cases["page_size"] = c.OrganizationPage(ctx, affinity.OrganizationQuery{PageSize: 501}, "")
 	_, cases["with_interaction_persons"] = c.OrganizationPage(ctx, affinity.OrganizationQuery{WithInteractionPersons: true}, "")
@@ -289,7 +288,7 @@ func TestRetriesHonourRetryAfter(t *testing.T) {
 	c, fake := setup(t, affinity.WithSleep(sleeps.sleep))
 	fake.Generate(3)
 	fake.Fail(affinitytest.RateLimited("7"))
-	page, err := c.OrganizationPage(context.Background(), affinity.OrganizationQuery{}, "")
+	page, err := c.OrganizationPage(t.Context(), affinity.OrganizationQuery{}, "")
 	if err != nil || len(page.Organizations) != 3 {
 		t.Fatalf("page = %+v, %v", page, err)
 	}
@@ -305,14 +304,14 @@ func TestRetriesBurstOf5xx(t *testing.T) {
 	c, fake := setup(t)
 	fake.Generate(1)
 	fake.Fail(affinitytest.ServerError(500), affinitytest.ServerError(502), affinitytest.ServerError(503))
-	if _, err := c.ListOrganizationFields(context.Background()); err != nil {
+	if _, err := c.ListOrganizationFields(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if fake.Hits() != 4 {
 		t.Errorf("hits = %d, want 4", fake.Hits())
 	}
 	fake.Fail(affinitytest.ServerError(504), affinitytest.ServerError(504), affinitytest.ServerError(504), affinitytest.ServerError(504))
-	_, err := c.ListOrganizationFields(context.Background())
+	_, err := c.ListOrganizationFields(t.Context())
 	var apiErr *affinity.Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 504 {
 		t.Errorf("after retries ran out: %v", err)
@@ -322,7 +321,7 @@ func TestRetriesBurstOf5xx(t *testing.T) {
 func TestCreateIsNotRepeatedOnceSent(t *testing.T) {
 	c, fake := setup(t)
 	fake.Fail(affinitytest.ServerError(503))
-	_, err := c.CreateOrganization(context.Background(), affinity.NewOrganization{Name: "Once"})
+	_, err := c.CreateOrganization(t.Context(), affinity.NewOrganization{Name: "Once"})
 	var apiErr *affinity.Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || fake.Hits() != 1 {
 		t.Errorf("create after 503: err %v, hits %d, want one attempt", err, fake.Hits())
@@ -349,7 +348,7 @@ func TestCreateIsRepeatedWhenNeverSent(t *testing.T) {
 	df := &dialFailer{next: http.DefaultTransport}
 	df.n.Store(2)
 	c, fake := setup(t, option.WithHTTPClient(&http.Client{Transport: df}))
-	org, err := c.CreateOrganization(context.Background(), affinity.NewOrganization{Name: "Eventually"})
+	org, err := c.CreateOrganization(t.Context(), affinity.NewOrganization{Name: "Eventually"})
 	if err != nil || org.Name != "Eventually" {
 		t.Fatalf("create = %+v, %v", org, err)
 	}
@@ -367,7 +366,7 @@ func TestWaitBeyondDeadlineFailsAtOnce(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			c, fake := setup(t)
 			fake.Fail(fault)
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
 			defer cancel()
 			start := time.Now()
 			_, err := c.ListOrganizationFields(ctx)
@@ -388,7 +387,7 @@ func TestWaitBeyondDeadlineFailsAtOnce(t *testing.T) {
 func TestMalformedBodyKeepsStatusAndBody(t *testing.T) {
 	c, fake := setup(t)
 	fake.Fail(affinitytest.Malformed())
-	_, err := c.OrganizationPage(context.Background(), affinity.OrganizationQuery{}, "")
+	_, err := c.OrganizationPage(t.Context(), affinity.OrganizationQuery{}, "")
 	var apiErr *affinity.Error
 	if !errors.As(err, &apiErr) || !errors.Is(err, affinity.ErrMalformedBody) {
 		t.Fatalf("err = %v, want a malformed-body *Error", err)
@@ -401,7 +400,7 @@ func TestMalformedBodyKeepsStatusAndBody(t *testing.T) {
 func TestErrorsCarryMessageAndRateLimit(t *testing.T) {
 	c, fake := setup(t)
 	fake.Fail(affinitytest.Fault{Status: 403, Body: "Forbidden: plan", ContentType: "text/plain"})
-	err := c.DeleteOrganization(context.Background(), 7)
+	err := c.DeleteOrganization(t.Context(), 7)
 	var apiErr *affinity.Error
 	if !errors.As(err, &apiErr) || !errors.Is(err, affinity.ErrForbidden) || apiErr.Message != "Forbidden: plan" {
 		t.Fatalf("err = %#v", err)
@@ -410,14 +409,14 @@ func TestErrorsCarryMessageAndRateLimit(t *testing.T) {
 		t.Errorf("rate limit on error = %+v", apiErr.RateLimit)
 	}
 	c2, _ := affinity.NewClient("wrong", option.WithBaseURL(fake.URL))
-	if _, err := c2.ListOrganizationFields(context.Background()); !errors.Is(err, affinity.ErrUnauthorized) {
+	if _, err := c2.ListOrganizationFields(t.Context()); !errors.Is(err, affinity.ErrUnauthorized) {
 		t.Errorf("bad key: %v", err)
 	}
 }
 
 func TestRateLimitVisibleAfterCall(t *testing.T) {
 	c, _ := setup(t)
-	if _, err := c.ListOrganizationFields(context.Background()); err != nil {
+	if _, err := c.ListOrganizationFields(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	rl := c.RateLimit()
@@ -428,7 +427,7 @@ func TestRateLimitVisibleAfterCall(t *testing.T) {
 
 func TestBearerAuth(t *testing.T) {
 	c, _ := setup(t, affinity.WithBearerAuth())
-	if _, err := c.ListOrganizationFields(context.Background()); err != nil {
+	if _, err := c.ListOrganizationFields(t.Context()); err != nil {
 		t.Fatalf("bearer auth refused: %v", err)
 	}
 }
@@ -438,7 +437,7 @@ func TestKeyNeverShows(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c, fake := setup(t, option.WithLogger(logger))
 	fake.Fail(affinitytest.ServerError(503), affinitytest.Fault{Status: 401, Body: "bad"})
-	_, err := c.ListOrganizationFields(context.Background())
+	_, err := c.ListOrganizationFields(t.Context())
 	if err == nil {
 		t.Fatal("want an error")
 	}
@@ -458,7 +457,7 @@ func TestKeyNeverShows(t *testing.T) {
 func TestSlowAnswerHitsTheCallersTimeout(t *testing.T) {
 	c, fake := setup(t)
 	fake.Fail(affinitytest.Slow(2 * time.Second))
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
 	start := time.Now()
 	_, err := c.ListOrganizationFields(ctx)
@@ -474,7 +473,7 @@ func TestRateLimitedWithoutRetryAfterWaitsForReset(t *testing.T) {
 	var sleeps recordedSleeps
 	c, fake := setup(t, affinity.WithSleep(sleeps.sleep))
 	fake.Fail(affinitytest.RateLimitedUntilReset(42))
-	if _, err := c.ListOrganizationFields(context.Background()); err != nil {
+	if _, err := c.ListOrganizationFields(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if w := sleeps.get(); len(w) != 1 || w[0] != 42*time.Second {
@@ -496,7 +495,7 @@ func (s sentThenFailed) RoundTrip(r *http.Request) (*http.Response, error) {
 
 func TestCreateIsNotRepeatedAfterAnErrorOnceSent(t *testing.T) {
 	c, fake := setup(t, option.WithHTTPClient(&http.Client{Transport: sentThenFailed{http.DefaultTransport}}))
-	if _, err := c.CreateOrganization(context.Background(), affinity.NewOrganization{Name: "Once"}); err == nil {
+	if _, err := c.CreateOrganization(t.Context(), affinity.NewOrganization{Name: "Once"}); err == nil {
 		t.Fatal("want the transport error")
 	}
 	if fake.Hits() != 1 || fake.Len() != 1 {
@@ -514,7 +513,7 @@ func TestInteractionBoundsAreSentAsNamed(t *testing.T) {
 		before := time.Date(2021, 1, 1+i, 0, 0, 0, 0, time.UTC)
 		q := affinity.OrganizationQuery{WithInteractionDates: true,
 			After: map[affinity.InteractionKind]time.Time{kind: after}, Before: map[affinity.InteractionKind]time.Time{kind: before}}
-		if _, err := c.OrganizationPage(context.Background(), q, ""); err != nil {
+		if _, err := c.OrganizationPage(t.Context(), q, ""); err != nil {
 			t.Fatal(err)
 		}
 		reqs := fake.Requests()

@@ -127,7 +127,7 @@ func BenchmarkIterate100k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ctx := context.Background()
+	ctx := b.Context()
 	var wTime, bTime time.Duration
 	var wAllocs, bAllocs uint64
 	b.ResetTimer()
@@ -165,7 +165,7 @@ func BenchmarkPeakHeap(b *testing.B) {
 		runtime.ReadMemStats(&ms)
 		start, top := ms.HeapAlloc, ms.HeapAlloc
 		n := 0
-		for _, err := range c.Organizations(context.Background(), affinity.OrganizationQuery{PageSize: 500}) {
+		for _, err := range c.Organizations(b.Context(), affinity.OrganizationQuery{PageSize: 500}) {
 			if err != nil {
 				b.Fatal(err)
 			}

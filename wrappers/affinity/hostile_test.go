@@ -63,7 +63,7 @@ func TestRedirectToAnotherOriginIsRefused(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				_, err = c.ListOrganizationFields(context.Background())
+				_, err = c.ListOrganizationFields(t.Context())
 				var redirect *apicall.RedirectError
 				if !errors.As(err, &redirect) || redirect.StatusCode != status || !strings.HasPrefix(redirect.Location, other.URL) {
 					t.Fatalf("err = %v, want a RedirectError naming %s", err, other.URL)
@@ -96,7 +96,7 @@ func TestRedirectWithinTheOriginIsFollowedWithoutReferer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.ListOrganizationFields(context.Background()); err != nil {
+	if _, err := c.ListOrganizationFields(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if r := referer.Load().(string); r != "" {
@@ -137,7 +137,7 @@ func TestHugeBodyIsRefusedWithinBoundedMemory(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	_, err = c.ListOrganizationFields(context.Background())
+	_, err = c.ListOrganizationFields(t.Context())
 	runtime.ReadMemStats(&after)
 	if !errors.Is(err, affinity.ErrBodyTooLarge) {
 		t.Fatalf("err = %v, want ErrBodyTooLarge", err)
@@ -155,7 +155,7 @@ func TestHugeErrorBodyStaysSmall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.ListOrganizationFields(context.Background())
+	_, err = c.ListOrganizationFields(t.Context())
 	var apiErr *affinity.Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 {
 		t.Fatalf("err = %v", err)
@@ -174,7 +174,7 @@ func TestServerWaitOverTheCapFailsAtOnce(t *testing.T) {
 			var sleeps recordedSleeps
 			c, fake := setup(t, affinity.WithSleep(sleeps.sleep))
 			fake.Fail(fault)
-			_, err := c.ListOrganizationFields(context.Background()) // no deadline
+			_, err := c.ListOrganizationFields(t.Context()) // no deadline
 			var apiErr *affinity.Error
 			if !errors.As(err, &apiErr) || !errors.Is(err, affinity.ErrRateLimited) || apiErr.RetryAfter < time.Hour {
 				t.Fatalf("err = %v, want ErrRateLimited carrying the requested wait", err)
@@ -187,7 +187,7 @@ func TestServerWaitOverTheCapFailsAtOnce(t *testing.T) {
 	var sleeps recordedSleeps
 	c, fake := setup(t, affinity.WithSleep(sleeps.sleep), option.WithMaxRetryWait(2*time.Hour))
 	fake.Fail(affinitytest.RateLimited("3600"))
-	if _, err := c.ListOrganizationFields(context.Background()); err != nil {
+	if _, err := c.ListOrganizationFields(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if w := sleeps.get(); len(w) != 1 || w[0] != time.Hour {
@@ -207,7 +207,7 @@ func TestEmptyPagesWithFreshTokensEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
 	var last error
 	for _, err := range c.Organizations(ctx, affinity.OrganizationQuery{}) {
@@ -249,7 +249,7 @@ func TestWrongShapeIsMalformedNeverEmpty(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			n := 0
 			var last error
-			for _, err := range answering(t, c.body).Organizations(context.Background(), affinity.OrganizationQuery{}) {
+			for _, err := range answering(t, c.body).Organizations(t.Context(), affinity.OrganizationQuery{}) {
 				if err == nil {
 					n++
 				}
@@ -261,12 +261,12 @@ func TestWrongShapeIsMalformedNeverEmpty(t *testing.T) {
 		})
 	}
 	for _, body := range []string{`{}`, `null`, `{"id":0,` + org + `}`} {
-		_, err := answering(t, body).GetOrganization(context.Background(), 5, affinity.GetOrganizationOptions{})
+		_, err := answering(t, body).GetOrganization(t.Context(), 5, affinity.GetOrganizationOptions{})
 		if !errors.Is(err, affinity.ErrMalformedBody) || !strings.Contains(err.Error(), "id") {
 			t.Errorf("GetOrganization on %s: %v, want ErrMalformedBody naming id", body, err)
 		}
 	}
-	if _, err := answering(t, `null`).ListOrganizationFields(context.Background()); !errors.Is(err, affinity.ErrMalformedBody) {
+	if _, err := answering(t, `null`).ListOrganizationFields(t.Context()); !errors.Is(err, affinity.ErrMalformedBody) {
 		t.Errorf("fields as null: %v", err)
 	}
 }
@@ -275,13 +275,13 @@ func TestBodyCutMidStreamIsRetriedForReadsOnly(t *testing.T) {
 	c, fake := setup(t)
 	fake.Generate(2)
 	fake.Fail(affinitytest.CutShort())
-	page, err := c.OrganizationPage(context.Background(), affinity.OrganizationQuery{}, "")
+	page, err := c.OrganizationPage(t.Context(), affinity.OrganizationQuery{}, "")
 	if err != nil || len(page.Organizations) != 2 || fake.Hits() != 2 {
 		t.Errorf("GET after a cut body: %d organizations, %v, %d requests; want a retry", len(page.Organizations), err, fake.Hits())
 	}
 	fake.Fail(affinitytest.CutShort())
 	before := fake.Hits()
-	if _, err := c.CreateOrganization(context.Background(), affinity.NewOrganization{Name: "Once"}); err == nil {
+	if _, err := c.CreateOrganization(t.Context(), affinity.NewOrganization{Name: "Once"}); err == nil {
 		t.Error("create with a cut answer succeeded")
 	}
 	if sent := fake.Hits() - before; sent != 1 {
@@ -299,7 +299,7 @@ func TestEchoedKeyIsRedacted(t *testing.T) {
 	} {
 		c, fake := setup(t, option.WithLogger(logger))
 		fake.Fail(fault)
-		_, err := c.OrganizationPage(context.Background(), affinity.OrganizationQuery{}, "")
+		_, err := c.OrganizationPage(t.Context(), affinity.OrganizationQuery{}, "")
 		var apiErr *affinity.Error
 		if !errors.As(err, &apiErr) {
 			t.Fatalf("%s: err = %v", name, err)

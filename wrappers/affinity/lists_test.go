@@ -17,7 +17,7 @@ import (
 
 func TestListsAndEntries(t *testing.T) {
 	c, fake := setup(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	dealFlow := fake.GenerateList("Deal Flow", 23, 5)
 	fake.GenerateList("Portfolio", 2, 2)
 	lists, err := c.ListLists(ctx)
@@ -71,7 +71,7 @@ func TestListEntryIsNotAddedTwice(t *testing.T) {
 	list := fake.GenerateList("Deal Flow", 1, 1)
 	fake.Fail(affinitytest.ServerError(503))
 	before := fake.Hits()
-	if _, err := c.CreateListEntry(context.Background(), list, 1000); err == nil {
+	if _, err := c.CreateListEntry(t.Context(), list, 1000); err == nil {
 		t.Fatal("want the 503")
 	}
 	if n := fake.Hits() - before; n != 1 {
@@ -81,7 +81,7 @@ func TestListEntryIsNotAddedTwice(t *testing.T) {
 
 func TestFieldsAndTypedValues(t *testing.T) {
 	c, fake := setup(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	list := fake.GenerateList("Deal Flow", 3, 7)
 	number := affinity.ValueNumber
 	fields, err := c.ListFields(ctx, affinity.FieldQuery{ListID: list, ValueType: &number})
@@ -151,7 +151,7 @@ func TestFieldsAndTypedValues(t *testing.T) {
 
 func TestWrongValueShapeIsMalformed(t *testing.T) {
 	c := answering(t, `[{"id":1,"field_id":9,"entity_id":5,"value_type":3,"value":"not a number"}]`)
-	_, err := c.ListFieldValues(context.Background(), affinity.FieldValueQuery{OrganizationID: 5})
+	_, err := c.ListFieldValues(t.Context(), affinity.FieldValueQuery{OrganizationID: 5})
 	if !errors.Is(err, affinity.ErrMalformedBody) || !strings.Contains(err.Error(), "field 9") {
 		t.Errorf("err = %v, want ErrMalformedBody naming the field", err)
 	}
@@ -159,12 +159,12 @@ func TestWrongValueShapeIsMalformed(t *testing.T) {
 
 func TestQuotasAndWhoAmI(t *testing.T) {
 	c, _ := setup(t)
-	q, err := c.GetQuotas(context.Background())
+	q, err := c.GetQuotas(t.Context())
 	if err != nil || !q.AccountMonthly.Unlimited || q.AccountMonthly.Used != 7 || q.KeyPerMinute.Limit != 900 ||
 		q.KeyPerMinute.Remaining != 899 || q.KeyPerMinute.Reset != 42*time.Second || q.KeyPerMinute.Unlimited {
 		t.Errorf("quotas = %+v, %v", q, err)
 	}
-	me, err := c.WhoAmI(context.Background())
+	me, err := c.WhoAmI(t.Context())
 	if err != nil || me.UserID != 38706 || me.TenantID != 1 || me.TenantSubdomain != "fake" || me.GrantType != "api_key" || me.GrantCreatedAt.IsZero() {
 		t.Errorf("whoami = %+v, %v", me, err)
 	}
@@ -178,7 +178,7 @@ func TestListRowsTheWholePipeline(t *testing.T) {
 	var peak uint64
 	var ms runtime.MemStats
 	n := 0
-	for row, err := range c.ListRows(context.Background(), list, affinity.RowOptions{Concurrency: 8}) {
+	for row, err := range c.ListRows(t.Context(), list, affinity.RowOptions{Concurrency: 8}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -232,7 +232,7 @@ func TestListRowsPacesToTheRateLimit(t *testing.T) {
 		list := fake.GenerateList("Deal Flow", 3, 1)
 		// The entries page (the second request) reports the window of the case.
 		fake.Fail(affinitytest.Fault{}, affinitytest.Fault{Header: c.header})
-		for _, err := range client.ListRows(context.Background(), list, affinity.RowOptions{Concurrency: 1}) {
+		for _, err := range client.ListRows(t.Context(), list, affinity.RowOptions{Concurrency: 1}) {
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,7 +1,6 @@
 package affinity_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -28,7 +27,7 @@ func BenchmarkListRows2000(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ctx := context.Background()
+	ctx := b.Context()
 	wrapper := func() int {
 		n := 0
 		for row, err := range client.ListRows(ctx, list, affinity.RowOptions{}) {

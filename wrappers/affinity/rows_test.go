@@ -1,7 +1,6 @@
 package affinity_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -80,7 +79,7 @@ func TestListRowsByEntityTypeWithoutOtherListsValues(t *testing.T) {
 	}}
 	c := s.client(t)
 	var rows []affinity.Row
-	for row, err := range c.ListRows(context.Background(), 42, affinity.RowOptions{Concurrency: 1, PageSize: 500}) {
+	for row, err := range c.ListRows(t.Context(), 42, affinity.RowOptions{Concurrency: 1, PageSize: 500}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -114,11 +113,11 @@ func TestListEntryPageSizeBounds(t *testing.T) {
 		"/lists/42/list-entries?page_size=500": `{"list_entries":[],"next_page_token":null}`,
 	}}
 	c := s.client(t)
-	if _, err := c.ListEntryPage(context.Background(), affinity.ListEntryQuery{ListID: 42, PageSize: affinity.MaxPageSize}, ""); err != nil {
+	if _, err := c.ListEntryPage(t.Context(), affinity.ListEntryQuery{ListID: 42, PageSize: affinity.MaxPageSize}, ""); err != nil {
 		t.Errorf("page size %d: %v", affinity.MaxPageSize, err)
 	}
 	var pe *apicall.ParamError
-	if _, err := c.ListEntryPage(context.Background(), affinity.ListEntryQuery{ListID: 42, PageSize: affinity.MaxPageSize + 1}, ""); !errors.As(err, &pe) || pe.Param != "page_size" {
+	if _, err := c.ListEntryPage(t.Context(), affinity.ListEntryQuery{ListID: 42, PageSize: affinity.MaxPageSize + 1}, ""); !errors.As(err, &pe) || pe.Param != "page_size" {
 		t.Errorf("page size %d: %v", affinity.MaxPageSize+1, err)
 	}
 	if got := s.requests(); len(got) != 1 {
@@ -134,10 +133,10 @@ func TestDeleteAnsweredWithoutSuccessIsAnError(t *testing.T) {
 	}}
 	c := s.client(t)
 	var apiErr *affinity.Error
-	if err := c.DeleteListEntry(context.Background(), 42, 901); !errors.As(err, &apiErr) || !strings.Contains(err.Error(), "success: false") {
+	if err := c.DeleteListEntry(t.Context(), 42, 901); !errors.As(err, &apiErr) || !strings.Contains(err.Error(), "success: false") {
 		t.Errorf("success=false: %v", err)
 	}
-	if err := c.DeleteFieldValue(context.Background(), 3); err != nil {
+	if err := c.DeleteFieldValue(t.Context(), 3); err != nil {
 		t.Errorf("success=true: %v", err)
 	}
 }
@@ -150,7 +149,7 @@ func TestListEntryPagesStartTokenCountsAsSeen(t *testing.T) {
 	}}
 	c := s.client(t)
 	var last error
-	for _, err := range c.ListEntryPages(context.Background(), affinity.ListEntryQuery{ListID: 42, PageSize: 500}, "t1") {
+	for _, err := range c.ListEntryPages(t.Context(), affinity.ListEntryQuery{ListID: 42, PageSize: 500}, "t1") {
 		last = err
 	}
 	if !errors.Is(last, affinity.ErrRepeatedPageToken) || len(s.requests()) != 1 {

@@ -1,7 +1,6 @@
 package affinity_test
 
 import (
-	"context"
 	"errors"
 	"sync"
 	"testing"
@@ -36,7 +35,7 @@ func (c *collected) take() []contract.Finding {
 // into seen.
 func validation(tb testing.TB, seen *collected) *contract.Middleware {
 	tb.Helper()
-	v, err := contract.NewEmbedded(context.Background(), specs.Affinity)
+	v, err := contract.NewEmbedded(tb.Context(), specs.Affinity)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -47,7 +46,7 @@ func TestResponseValidationInIntegration(t *testing.T) {
 	var seen collected
 	mw := validation(t, &seen)
 	c, fake := setup(t, option.WithMiddleware(mw.Wrap), option.WithRetries(0))
-	ctx := context.Background()
+	ctx := t.Context()
 	fake.Generate(30)
 
 	// Every operation against the fake: the fake answers as the spec says, and the
@@ -123,7 +122,7 @@ func BenchmarkResponseValidation(b *testing.B) {
 		b.Fatal(err)
 	}
 	list := func(c *affinity.Client) {
-		for _, err := range c.Organizations(context.Background(), affinity.OrganizationQuery{}) {
+		for _, err := range c.Organizations(b.Context(), affinity.OrganizationQuery{}) {
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -152,7 +151,7 @@ func TestListsConformUnderValidation(t *testing.T) {
 	var seen collected
 	mw := validation(t, &seen)
 	c, fake := setup(t, option.WithMiddleware(mw.Wrap), option.WithRetries(0))
-	ctx := context.Background()
+	ctx := t.Context()
 	list := fake.GenerateList("Deal Flow", 12, 7)
 	if _, err := c.ListLists(ctx); err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package apollo_test
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -25,8 +24,7 @@ func setup(t *testing.T, opts ...option.ClientOption) (*apollo.Client, *apollote
 	t.Helper()
 	fake := apollotest.NewServer(key)
 	t.Cleanup(fake.Close)
-	opts = append([]option.ClientOption{option.WithBaseURL(fake.URL), option.WithBackoff(time.Millisecond, 5*time.Millisecond)}, opts...)
-	c, err := apollo.NewClient(key, opts...)
+	c, err := fake.Client(opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +35,7 @@ func TestCompaniesStopsAtTotalPages(t *testing.T) {
 	c, fake := setup(t)
 	fake.SetResults(3, 245)
 	var accounts, orgs int
-	for co, err := range c.Companies(context.Background(), apollo.CompanyQuery{PerPage: 100, Name: "co"}) {
+	for co, err := range c.Companies(t.Context(), apollo.CompanyQuery{PerPage: 100, Name: "co"}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -70,7 +68,7 @@ func TestSearchPagesStopsAtDisplayCap(t *testing.T) {
 	pages, results := 0, 0
 	var last error
 	var lastPage apollo.CompanyPage
-	for page, err := range c.CompanyPages(context.Background(), apollo.CompanyQuery{PerPage: 100}, 1) {
+	for page, err := range c.CompanyPages(t.Context(), apollo.CompanyQuery{PerPage: 100}, 1) {
 		if err != nil {
 			last = err
 			continue
@@ -94,7 +92,7 @@ func TestSearchWithoutTotalPagesDoesNotLoop(t *testing.T) {
 	c, fake := setup(t)
 	fake.SetResults(0, 5)
 	n := 0
-	for _, err := range c.CompanyPages(context.Background(), apollo.CompanyQuery{}, 1) {
+	for _, err := range c.CompanyPages(t.Context(), apollo.CompanyQuery{}, 1) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -108,7 +106,7 @@ func TestSearchWithoutTotalPagesDoesNotLoop(t *testing.T) {
 func TestBreakingOutFetchesNoMore(t *testing.T) {
 	c, fake := setup(t)
 	fake.SetResults(0, 1000)
-	for range c.Companies(context.Background(), apollo.CompanyQuery{PerPage: 10}) {
+	for range c.Companies(t.Context(), apollo.CompanyQuery{PerPage: 10}) {
 		break
 	}
 	if fake.Hits() != 1 {
@@ -121,7 +119,7 @@ func TestJobPostings(t *testing.T) {
 	const org = "54fca1087369647fc0000000"
 	fake.SetJobPostings(org, 23)
 	var titles []string
-	for p, err := range c.JobPostings(context.Background(), apollo.JobPostingQuery{OrganizationID: org, PerPage: 10}) {
+	for p, err := range c.JobPostings(t.Context(), apollo.JobPostingQuery{OrganizationID: org, PerPage: 10}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,7 +128,7 @@ func TestJobPostings(t *testing.T) {
 	if len(titles) != 23 || titles[22] != "Job 22" {
 		t.Errorf("got %d postings, last %q", len(titles), titles[len(titles)-1])
 	}
-	_, err := c.JobPostingPage(context.Background(), apollo.JobPostingQuery{OrganizationID: "not-an-id", PerPage: 10}, 1)
+	_, err := c.JobPostingPage(t.Context(), apollo.JobPostingQuery{OrganizationID: "not-an-id", PerPage: 10}, 1)
 	var apiErr *apollo.Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 422 || !strings.Contains(apiErr.Message, "not a valid ID") {
 		t.Errorf("bad id: %v", err)
@@ -146,7 +144,7 @@ func TestOldPrefixAndLegacyKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	fake.SetResults(0, 2)
-	page, err := c.CompanyPage(context.Background(), apollo.CompanyQuery{}, 1)
+	page, err := c.CompanyPage(t.Context(), apollo.CompanyQuery{}, 1)
 	if err != nil || len(page.Organizations) != 2 {
 		t.Fatalf("legacy search: %+v, %v", page, err)
 	}
@@ -154,7 +152,7 @@ func TestOldPrefixAndLegacyKey(t *testing.T) {
 
 func TestBadParametersSendNothing(t *testing.T) {
 	c, fake := setup(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	cases := map[string]error{}
 	_, cases["per_page"] = c.CompanyPage(ctx, apollo.CompanyQuery{PerPage: 101}, 1)
 	_, cases["page"] = c.CompanyPage(ctx, apollo.CompanyQuery{}, 501)
@@ -186,7 +184,7 @@ func TestSearchIsRetriedThoughPOST(t *testing.T) {
 	c, fake := setup(t)
 	fake.SetResults(0, 1)
 	fake.Fail(apollotest.ServerError(502), apollotest.RateLimited("0"))
-	page, err := c.CompanyPage(context.Background(), apollo.CompanyQuery{}, 1)
+	page, err := c.CompanyPage(t.Context(), apollo.CompanyQuery{}, 1)
 	if err != nil || len(page.Organizations) != 1 {
 		t.Fatalf("page = %+v, %v", page, err)
 	}
@@ -198,19 +196,19 @@ func TestSearchIsRetriedThoughPOST(t *testing.T) {
 func TestErrorShapes(t *testing.T) {
 	c, fake := setup(t, option.WithRetries(0))
 	fake.Fail(apollotest.Forbidden())
-	_, err := c.CompanyPage(context.Background(), apollo.CompanyQuery{}, 1)
+	_, err := c.CompanyPage(t.Context(), apollo.CompanyQuery{}, 1)
 	var apiErr *apollo.Error
 	if !errors.As(err, &apiErr) || !errors.Is(err, apollo.ErrForbidden) || apiErr.Code != "API_INACCESSIBLE" || !strings.Contains(apiErr.Message, "free plan") {
 		t.Errorf("403: %#v", err)
 	}
 	fake.Fail(apollotest.RateLimited("17"))
-	_, err = c.CompanyPage(context.Background(), apollo.CompanyQuery{}, 1)
+	_, err = c.CompanyPage(t.Context(), apollo.CompanyQuery{}, 1)
 	if !errors.As(err, &apiErr) || !errors.Is(err, apollo.ErrRateLimited) || apiErr.RetryAfter != 17*time.Second ||
 		!strings.Contains(apiErr.Message, "600 times per hour") || apiErr.RequestID == "" {
 		t.Errorf("429: %#v", err)
 	}
 	bad, _ := apollo.NewClient("wrong", option.WithBaseURL(fake.URL))
-	_, err = bad.CompanyPage(context.Background(), apollo.CompanyQuery{}, 1)
+	_, err = bad.CompanyPage(t.Context(), apollo.CompanyQuery{}, 1)
 	if !errors.As(err, &apiErr) || !errors.Is(err, apollo.ErrUnauthorized) || !strings.HasPrefix(apiErr.Message, "Invalid API key") {
 		t.Errorf("401: %#v", err)
 	}
@@ -219,7 +217,7 @@ func TestErrorShapes(t *testing.T) {
 func TestRateLimitVisibleAfterCall(t *testing.T) {
 	c, fake := setup(t)
 	fake.SetResults(0, 1)
-	if _, err := c.CompanyPage(context.Background(), apollo.CompanyQuery{}, 1); err != nil {
+	if _, err := c.CompanyPage(t.Context(), apollo.CompanyQuery{}, 1); err != nil {
 		t.Fatal(err)
 	}
 	rl := c.RateLimit()
@@ -238,7 +236,7 @@ func TestKeyNeverShows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.CompanyPage(context.Background(), apollo.CompanyQuery{}, 1) // nothing listens on port 1
+	_, err = c.CompanyPage(t.Context(), apollo.CompanyQuery{}, 1) // nothing listens on port 1
 	if err == nil {
 		t.Fatal("want a transport error")
 	}
@@ -254,7 +252,7 @@ func TestKeyNeverShows(t *testing.T) {
 func TestFakeConformsUnderResponseValidation(t *testing.T) {
 	var findings []contract.Finding
 	var mu sync.Mutex
-	v, err := contract.NewEmbedded(context.Background(), specs.Apollo)
+	v, err := contract.NewEmbedded(t.Context(), specs.Apollo)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,32 +264,32 @@ func TestFakeConformsUnderResponseValidation(t *testing.T) {
 	c, fake := setup(t, option.WithMiddleware(mw.Wrap), option.WithRetries(0))
 	fake.SetResults(2, 15)
 	fake.SetJobPostings("54fca1087369647fc0000000", 3)
-	for _, err := range c.Companies(context.Background(), apollo.CompanyQuery{PerPage: 5}) {
+	for _, err := range c.Companies(t.Context(), apollo.CompanyQuery{PerPage: 5}) {
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	for _, err := range c.JobPostings(context.Background(), apollo.JobPostingQuery{OrganizationID: "54fca1087369647fc0000000", PerPage: 2}) {
+	for _, err := range c.JobPostings(t.Context(), apollo.JobPostingQuery{OrganizationID: "54fca1087369647fc0000000", PerPage: 2}) {
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	org, err := c.EnrichOrganization(context.Background(), apollo.EnrichQuery{Domain: "apollo.io"})
+	org, err := c.EnrichOrganization(t.Context(), apollo.EnrichQuery{Domain: "apollo.io"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _ = c.EnrichOrganization(context.Background(), apollo.EnrichQuery{Domain: "nobody.invalid"})
-	if _, err := c.GetOrganization(context.Background(), org.ID); err != nil {
+	_, _ = c.EnrichOrganization(t.Context(), apollo.EnrichQuery{Domain: "nobody.invalid"})
+	if _, err := c.GetOrganization(t.Context(), org.ID); err != nil {
 		t.Fatal(err)
 	}
-	for _, err := range c.EnrichOrganizations(context.Background(), []apollo.EnrichQuery{{Domain: "a.com"}, {Name: "Unknown"}, {Website: "https://b.com"}}) {
+	for _, err := range c.EnrichOrganizations(t.Context(), []apollo.EnrichQuery{{Domain: "a.com"}, {Name: "Unknown"}, {Website: "https://b.com"}}) {
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
 	fake.Fail(apollotest.RateLimited("1"), apollotest.Forbidden())
-	_, _ = c.CompanyPage(context.Background(), apollo.CompanyQuery{}, 1)
-	_, _ = c.CompanyPage(context.Background(), apollo.CompanyQuery{}, 1)
+	_, _ = c.CompanyPage(t.Context(), apollo.CompanyQuery{}, 1)
+	_, _ = c.CompanyPage(t.Context(), apollo.CompanyQuery{}, 1)
 	mw.Wait()
 	mu.Lock()
 	defer mu.Unlock()

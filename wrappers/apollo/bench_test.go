@@ -2,7 +2,6 @@ package apollo_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -33,7 +32,7 @@ func BenchmarkEnrich1000(b *testing.B) {
 	}
 	wrapper := func() int {
 		n := 0
-		for e, err := range client.EnrichOrganizations(context.Background(), queries) {
+		for e, err := range client.EnrichOrganizations(b.Context(), queries) {
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -1,7 +1,6 @@
 package apollo_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -19,7 +18,7 @@ import (
 
 func TestEnrichOrganization(t *testing.T) {
 	c, fake := setup(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	org, err := c.EnrichOrganization(ctx, apollo.EnrichQuery{Domain: "apollo.io"})
 	if err != nil || org.ID == "" || org.PrimaryDomain == nil || *org.PrimaryDomain != "apollo.io" || org.EstimatedNumEmployees == nil {
 		t.Fatalf("enrich = %+v, %v", org, err)
@@ -61,7 +60,7 @@ func TestEnrichOrganizationsBatchesInOrder(t *testing.T) {
 		queries = append(queries, q)
 	}
 	var got []apollo.Enrichment
-	for e, err := range c.EnrichOrganizations(context.Background(), queries) {
+	for e, err := range c.EnrichOrganizations(t.Context(), queries) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,7 +99,7 @@ func TestEnrichOrganizationsStopsAtTheFirstError(t *testing.T) {
 	fake.Fail(apollotest.Fault{}, apollotest.ServerError(503)) // the second batch fails
 	n := 0
 	var last error
-	for e, err := range c.EnrichOrganizations(context.Background(), queries) {
+	for e, err := range c.EnrichOrganizations(t.Context(), queries) {
 		if err != nil {
 			last = err
 			continue
@@ -118,14 +117,14 @@ func TestEnrichOrganizationsStopsAtTheFirstError(t *testing.T) {
 	fake2 := apollotest.NewServer(key)
 	defer fake2.Close()
 	c2, _ := apollo.NewClient(key, option.WithBaseURL(fake2.URL))
-	for range c2.EnrichOrganizations(context.Background(), queries) {
+	for range c2.EnrichOrganizations(t.Context(), queries) {
 		break
 	}
 	if fake2.Hits() != 1 || fake2.Credits() != 10 {
 		t.Errorf("after break: %d requests, %d credits", fake2.Hits(), fake2.Credits())
 	}
 	var pe *apicall.ParamError
-	for _, err := range c2.EnrichOrganizations(context.Background(), []apollo.EnrichQuery{{Domain: "a.com"}, {}}) {
+	for _, err := range c2.EnrichOrganizations(t.Context(), []apollo.EnrichQuery{{Domain: "a.com"}, {}}) {
 		if !errors.As(err, &pe) || pe.Param != "details[1]" {
 			t.Errorf("empty query: %v", err)
 		}
@@ -143,7 +142,7 @@ func TestSearchFiltersAsSent(t *testing.T) {
 		JobPostedAt:       apollo.DateRange{From: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 5, 31, 0, 0, 0, 0, time.UTC)},
 		JobTitles:         []string{"sales manager"}, JobLocations: []string{"atlanta"},
 	}
-	if _, err := c.CompanyPage(context.Background(), q, 1); err != nil {
+	if _, err := c.CompanyPage(t.Context(), q, 1); err != nil {
 		t.Fatal(err)
 	}
 	b := fake.SearchBodies()[0]
@@ -168,7 +167,7 @@ func TestSearchFiltersAsSent(t *testing.T) {
 	before := fake.Hits()
 	for param, q := range cases {
 		var pe *apicall.ParamError
-		if _, err := c.CompanyPage(context.Background(), q, 1); !errors.As(err, &pe) || pe.Param != param {
+		if _, err := c.CompanyPage(t.Context(), q, 1); !errors.As(err, &pe) || pe.Param != param {
 			t.Errorf("%s: %v", param, err)
 		}
 	}
@@ -184,7 +183,7 @@ func TestOAuthToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.EnrichOrganization(context.Background(), apollo.EnrichQuery{Domain: "apollo.io"}); err != nil {
+	if _, err := c.EnrichOrganization(t.Context(), apollo.EnrichQuery{Domain: "apollo.io"}); err != nil {
 		t.Errorf("bearer token refused: %v", err)
 	}
 }

@@ -1,7 +1,6 @@
 package apollo_test
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -40,7 +39,7 @@ func TestRedirectToAnotherOriginKeepsTheKey(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				_, err = c.CompanyPage(context.Background(), apollo.CompanyQuery{}, 1)
+				_, err = c.CompanyPage(t.Context(), apollo.CompanyQuery{}, 1)
 				var redirect *apicall.RedirectError
 				if !errors.As(err, &redirect) || !strings.HasPrefix(redirect.Location, other.URL) {
 					t.Fatalf("err = %v, want a RedirectError naming the target", err)
@@ -85,7 +84,7 @@ func TestSearchWithoutTotalPagesReadsOnToAnEmptyPage(t *testing.T) {
 				`{"organizations":[`+org("a")+`,`+org("b")+`],"pagination":{"page":1,"per_page":2`+total+`}}`,
 				`{"organizations":[`+org("c")+`,`+org("d")+`],"pagination":{"page":2,"per_page":2`+total+`}}`)
 			var names []string
-			for co, err := range c.Companies(context.Background(), apollo.CompanyQuery{PerPage: 2}) {
+			for co, err := range c.Companies(t.Context(), apollo.CompanyQuery{PerPage: 2}) {
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -103,7 +102,7 @@ func TestWrongShapeIsMalformedNeverEmpty(t *testing.T) {
 		c, _ := pages(t, body)
 		n := 0
 		var last error
-		for _, err := range c.Companies(context.Background(), apollo.CompanyQuery{}) {
+		for _, err := range c.Companies(t.Context(), apollo.CompanyQuery{}) {
 			if err == nil {
 				n++
 			}
@@ -115,7 +114,7 @@ func TestWrongShapeIsMalformedNeverEmpty(t *testing.T) {
 	}
 	for _, body := range []string{`{}`, `null`, `{"organization_job_postings":null}`} {
 		c, _ := pages(t, body)
-		_, err := c.JobPostingPage(context.Background(), apollo.JobPostingQuery{OrganizationID: "54fca1087369647fc0000000"}, 1)
+		_, err := c.JobPostingPage(t.Context(), apollo.JobPostingQuery{OrganizationID: "54fca1087369647fc0000000"}, 1)
 		if !errors.Is(err, apollo.ErrMalformedBody) || !strings.Contains(err.Error(), "organization_job_postings") {
 			t.Errorf("job postings answering %s: %v", body, err)
 		}
@@ -134,7 +133,7 @@ func TestEchoedKeyIsRedacted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.CompanyPage(context.Background(), apollo.CompanyQuery{}, 1)
+	_, err = c.CompanyPage(t.Context(), apollo.CompanyQuery{}, 1)
 	var apiErr *apollo.Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 403 {
 		t.Fatalf("err = %v", err)
@@ -164,11 +163,11 @@ func TestFiveHundredPagesAreNotCapped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := c.CompanyPage(context.Background(), apollo.CompanyQuery{PerPage: 1}, 500)
+	p, err := c.CompanyPage(t.Context(), apollo.CompanyQuery{PerPage: 1}, 500)
 	if err != nil || p.Capped {
 		t.Errorf("page 500 of 500: capped %v, %v", p.Capped, err)
 	}
-	p, _ = c.CompanyPage(context.Background(), apollo.CompanyQuery{PerPage: 1}, 499)
+	p, _ = c.CompanyPage(t.Context(), apollo.CompanyQuery{PerPage: 1}, 499)
 	if p.Capped {
 		t.Error("page 499 reported as capped")
 	}
@@ -178,7 +177,7 @@ func TestMalformedEmployeeRangesAreRefused(t *testing.T) {
 	c, fake := setup(t)
 	for _, r := range []string{"1,", ",10", "1-10", "a,b", "1,10,100", " 1,10"} {
 		var pe *apicall.ParamError
-		if _, err := c.CompanyPage(context.Background(), apollo.CompanyQuery{EmployeeRanges: []string{r}}, 1); !errors.As(err, &pe) {
+		if _, err := c.CompanyPage(t.Context(), apollo.CompanyQuery{EmployeeRanges: []string{r}}, 1); !errors.As(err, &pe) {
 			t.Errorf("range %q: %v, want a ParamError", r, err)
 		}
 	}

@@ -1,7 +1,6 @@
 package apollo_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -41,7 +40,7 @@ func queries(t *testing.T) (*apollo.Client, func() []string) {
 // The exact query a job-posting page sends: per_page only when asked for.
 func TestJobPostingPageQuery(t *testing.T) {
 	c, seen := queries(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	org := "54fca1087369647fc0000000"
 	for _, q := range []apollo.JobPostingQuery{{OrganizationID: org}, {OrganizationID: org, PerPage: 25}} {
 		if _, err := c.JobPostingPage(ctx, q, 3); err != nil {
@@ -62,7 +61,7 @@ func TestJobPostingPagesStartCountsAgainstTheCap(t *testing.T) {
 		apollo.MaxJobPostings / 100:   {"page=100&per_page=100"},
 	} {
 		c, seen := queries(t)
-		for _, err := range c.JobPostingPages(context.Background(), apollo.JobPostingQuery{OrganizationID: org, PerPage: 100}, start) {
+		for _, err := range c.JobPostingPages(t.Context(), apollo.JobPostingQuery{OrganizationID: org, PerPage: 100}, start) {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -77,7 +76,7 @@ func TestJobPostingPagesStartCountsAgainstTheCap(t *testing.T) {
 func TestProspectedFilterAsSent(t *testing.T) {
 	c, fake := setup(t)
 	fake.SetResults(0, 1)
-	ctx := context.Background()
+	ctx := t.Context()
 	if _, err := c.CompanyPage(ctx, apollo.CompanyQuery{}, 1); err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +109,7 @@ func TestEnrichOrganizationsBatchBoundaries(t *testing.T) {
 			queries = append(queries, apollo.EnrichQuery{Domain: fmt.Sprintf("co%d.com", i)})
 		}
 		got := 0
-		for _, err := range c.EnrichOrganizations(context.Background(), queries) {
+		for _, err := range c.EnrichOrganizations(t.Context(), queries) {
 			if err != nil {
 				t.Fatalf("%d companies: %v", n, err)
 			}
@@ -126,7 +125,7 @@ func TestEnrichOrganizationsBatchBoundaries(t *testing.T) {
 // information each succeed on their second attempt.
 func TestReadsAreRetried(t *testing.T) {
 	c, fake := setup(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	calls := map[string]func() error{
 		"job postings": func() error {
 			_, err := c.JobPostingPage(ctx, apollo.JobPostingQuery{OrganizationID: "54fca1087369647fc0000000"}, 1)

@@ -173,10 +173,10 @@ func (s *Server) change(v fieldValue, action int) {
 }
 
 // serveLists answers the list, field and account endpoints; ok is false for other paths.
-func (s *Server) serveLists(w http.ResponseWriter, r *http.Request, path string) bool {
-	parts := strings.Split(strings.Trim(path, "/"), "/")
-	switch {
-	case path == "/lists" && r.Method == http.MethodGet:
+// listRoutes adds the routes of lists, list entries, fields, field values and the
+// account.
+func (s *Server) listRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /lists", func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		out := []affinityapi.List{}
 		for _, id := range s.listOrder {
@@ -184,45 +184,43 @@ func (s *Server) serveLists(w http.ResponseWriter, r *http.Request, path string)
 		}
 		s.mu.Unlock()
 		writeJSON(w, http.StatusOK, out)
-	case len(parts) == 2 && parts[0] == "lists" && r.Method == http.MethodGet:
-		s.withList(w, parts[1], func(l *fakeList) {
+	})
+	mux.HandleFunc("GET /lists/{list_id}", func(w http.ResponseWriter, r *http.Request) {
+		s.withList(w, r.PathValue("list_id"), func(l *fakeList) {
 			out := l.list
 			out.Fields = l.fields
 			writeJSON(w, http.StatusOK, out)
 		})
-	case len(parts) == 3 && parts[0] == "lists" && parts[2] == "list-entries":
-		s.withList(w, parts[1], func(l *fakeList) {
-			if r.Method == http.MethodPost {
-				s.createEntry(w, r, l)
-				return
-			}
-			s.listEntries(w, r, l)
-		})
-	case len(parts) == 4 && parts[0] == "lists" && parts[2] == "list-entries":
-		s.withList(w, parts[1], func(l *fakeList) { s.entry(w, r, l, parts[3]) })
-	case path == "/fields" && r.Method == http.MethodGet:
-		s.listFields(w, r)
-	case path == "/field-values" && r.Method == http.MethodGet:
-		s.listValues(w, r)
-	case path == "/field-values" && r.Method == http.MethodPost:
-		s.createValue(w, r)
-	case len(parts) == 2 && parts[0] == "field-values":
-		s.valueByID(w, r, parts[1])
-	case path == "/field-value-changes" && r.Method == http.MethodGet:
-		s.listChanges(w, r)
-	case path == "/rate-limit" && r.Method == http.MethodGet:
+	})
+	mux.HandleFunc("GET /lists/{list_id}/list-entries", func(w http.ResponseWriter, r *http.Request) {
+		s.withList(w, r.PathValue("list_id"), func(l *fakeList) { s.listEntries(w, r, l) })
+	})
+	mux.HandleFunc("POST /lists/{list_id}/list-entries", func(w http.ResponseWriter, r *http.Request) {
+		s.withList(w, r.PathValue("list_id"), func(l *fakeList) { s.createEntry(w, r, l) })
+	})
+	entry := func(w http.ResponseWriter, r *http.Request) {
+		s.withList(w, r.PathValue("list_id"), func(l *fakeList) { s.entry(w, r, l, r.PathValue("list_entry_id")) })
+	}
+	mux.HandleFunc("GET /lists/{list_id}/list-entries/{list_entry_id}", entry)
+	mux.HandleFunc("DELETE /lists/{list_id}/list-entries/{list_entry_id}", entry)
+	mux.HandleFunc("GET /fields", s.listFields)
+	mux.HandleFunc("GET /field-values", s.listValues)
+	mux.HandleFunc("POST /field-values", s.createValue)
+	value := func(w http.ResponseWriter, r *http.Request) { s.valueByID(w, r, r.PathValue("field_value_id")) }
+	mux.HandleFunc("PUT /field-values/{field_value_id}", value)
+	mux.HandleFunc("DELETE /field-values/{field_value_id}", value)
+	mux.HandleFunc("GET /field-value-changes", s.listChanges)
+	mux.HandleFunc("GET /rate-limit", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"rate": map[string]any{
 			"org_monthly":        map[string]any{"limit": "unlimited", "remaining": "unlimited", "reset": 2124845, "used": 7},
 			"api_key_per_minute": map[string]any{"limit": 900, "remaining": 899, "reset": 42, "used": 1}}})
-	case path == "/auth/whoami" && r.Method == http.MethodGet:
+	})
+	mux.HandleFunc("GET /auth/whoami", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{
 			"tenant": map[string]any{"id": 1, "name": "Fake", "subdomain": "fake"},
 			"user":   map[string]any{"id": 38706, "firstName": "Jane", "lastName": "Doe", "email": "jane@fake.example"},
 			"grant":  map[string]any{"type": "api_key", "scope": "external_api", "createdAt": "2026-01-01T00:00:00.000-05:00"}})
-	default:
-		return false
-	}
-	return true
+	})
 }
 
 // withList runs f with the list named by the path segment id, under s.mu.

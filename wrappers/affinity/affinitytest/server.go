@@ -1,16 +1,37 @@
-// Package affinitytest provides an in-memory fake of Affinity's organization API for
-// tests, in the manner of net/http/httptest: a real HTTP server on loopback that checks
-// auth, keeps organizations, pages with tokens bound to the query, and can be told to
-// fail the way the real service does. Creates (organizations, list entries, field
-// values) answer 201, as Affinity's own Postman collection for v1 shows; the clients
-// accept 200 as well.
+// Package affinitytest provides an in-memory fake of Affinity's v1 organization, list
+// and field API for tests, in the manner of net/http/httptest: NewServer starts a real
+// HTTP server on loopback, Client returns a client pointed at it, and Handler serves
+// the same fake from any server of the caller's.
+//
+// The fake behaves as the real service does in what a test can rely on:
+//   - It accepts the key given to NewServer, as HTTP Basic with an empty user or as a
+//     bearer token; anything else is 401 {"message": "Unauthorized"}, and nothing of
+//     such a request is recorded.
+//   - Every answer carries the per-user (900 a minute, 899 left, reset in 42 s) and
+//     monthly (unlimited) rate-limit headers.
+//   - Organization search pages by page_size (1 to 500, default 500) with a page token
+//     bound to the query: a token used with another query is 422 "Invalid page_token
+//     variable", as is a page_size out of range. Search results carry no person_ids
+//     and no list_entries; a single organization carries both.
+//   - Creates (organizations, list entries, field values) answer 201, as Affinity's
+//     own Postman collection for v1 shows. An organization's create needs a name (422
+//     otherwise); an update replaces person_ids whole. A global organization's name
+//     and domain cannot be changed and it cannot be deleted (403).
+//   - List entries come as a bare array without page_size and as pages with it.
+//     Deleting an entry deletes the values of the list's fields on it.
+//   - Not found is 404 {"errors": ["..."]}; a route the API does not have is 404 too,
+//     and a method a route does not take is 405.
+//   - Request bodies over 1 MiB are 413; the last 10,000 authenticated requests are
+//     kept for Requests.
+//
+// Faults queued with Fail answer the next requests instead, in order.
 package affinitytest
 
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -18,16 +39,22 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/orgapis/orgapis/generated/affinityapi"
 	"github.com/orgapis/orgapis/internal/fakeserver"
+	"github.com/orgapis/orgapis/wrappers/affinity"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
-// Server is a running fake. Point a client at URL with the key given to NewServer.
+// Server is a fake, serving on URL once started.
 type Server struct {
+	// URL is the base URL of the started server, such as http://127.0.0.1:38113;
+	// empty for a fake that is not started.
 	URL string
 
 	srv    *httptest.Server
+	mux    *http.ServeMux
 	key    string
 	mu     sync.Mutex
 	orgs   map[int64]affinityapi.Organization
@@ -53,33 +80,59 @@ type Request struct {
 	Query  url.Values
 }
 
-// NewServer starts a fake that accepts apiKey (Basic with empty user, or Bearer).
-// Close it when done; t.Cleanup(s.Close) is the usual way.
+// NewServer starts a fake that accepts apiKey. Close it when done; t.Cleanup(s.Close)
+// is the usual way.
 func NewServer(apiKey string) *Server {
-	s := &Server{key: apiKey, orgs: map[int64]affinityapi.Organization{}, nextID: 1000, lists: map[int64]*fakeList{}, values: map[int64]fieldValue{}}
-	s.srv = fakeserver.Start(s.serve, nil)
-	s.URL = s.srv.URL
+	s := NewUnstartedServer(apiKey)
+	s.Start()
 	return s
 }
 
-// NewServerAt is NewServer listening on addr (host:port; port 0 picks a free one), for
-// a fake that other programs reach, such as validate mock.
-func NewServerAt(apiKey, addr string) (*Server, error) {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, err
-	}
+// NewUnstartedServer returns a fake that is not yet listening: call Start, or serve
+// Handler from a server of your own.
+func NewUnstartedServer(apiKey string) *Server {
 	s := &Server{key: apiKey, orgs: map[int64]affinityapi.Organization{}, nextID: 1000, lists: map[int64]*fakeList{}, values: map[int64]fieldValue{}}
-	s.srv = fakeserver.Start(s.serve, ln)
-	s.URL = s.srv.URL
-	return s, nil
+	s.mux = s.routes()
+	return s
 }
 
-// Close shuts the server down.
-func (s *Server) Close() { s.srv.Close() }
+// Start starts the fake on a loopback port and sets URL. It does nothing to a fake
+// already started.
+func (s *Server) Start() {
+	if s.srv != nil {
+		return
+	}
+	s.srv = fakeserver.Start(s.Handler())
+	s.URL = s.srv.URL
+}
 
-// Add stores organizations as they are (ids included) and returns them.
-func (s *Server) Add(orgs ...affinityapi.Organization) {
+// Handler is the fake as an http.Handler, for a server of the caller's (validate mock
+// serves it); it keeps the bounds of a started fake (request bodies of 1 MiB at most).
+// Every handler of one Server shares its state.
+func (s *Server) Handler() http.Handler { return fakeserver.LimitBody(s.serve) }
+
+// Client returns a client of the started fake: its key, its URL, and a backoff of 1 to
+// 10 ms so that queued faults are retried without slowing a test. opts are applied
+// after these, so they can change any of them.
+func (s *Server) Client(opts ...option.ClientOption) (*affinity.Client, error) {
+	if s.srv == nil {
+		return nil, errors.New("affinitytest: Client of a fake that is not started")
+	}
+	base := []option.ClientOption{option.WithBaseURL(s.URL), option.WithHTTPClient(s.srv.Client()),
+		option.WithBackoff(time.Millisecond, 10*time.Millisecond)}
+	return affinity.NewClient(s.key, append(base, opts...)...)
+}
+
+// Close shuts the server down, if it was started.
+func (s *Server) Close() {
+	if s.srv != nil {
+		s.srv.Close()
+	}
+}
+
+// Add stores organizations as they are, ids included; later organizations get ids
+// above the largest.
+func (s *Server) Add(orgs ...affinity.Organization) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, o := range orgs {
@@ -103,7 +156,7 @@ func (s *Server) Generate(n int) {
 }
 
 // Organization returns the stored organization with id.
-func (s *Server) Organization(id int64) (affinityapi.Organization, bool) {
+func (s *Server) Organization(id int64) (affinity.Organization, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o, ok := s.orgs[id]
@@ -163,34 +216,34 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if hasFault && fault.Apply(w, r) {
 		return
 	}
-	path := strings.TrimSuffix(r.URL.Path, "/")
-	switch {
-	case path == "/organizations" && r.Method == http.MethodGet:
-		s.search(w, r)
-	case path == "/organizations" && r.Method == http.MethodPost:
-		s.create(w, r)
-	case path == "/organizations/fields" && r.Method == http.MethodGet:
-		writeJSON(w, http.StatusOK, fields())
-	case strings.HasPrefix(path, "/organizations/"):
-		id, err := strconv.ParseInt(strings.TrimPrefix(path, "/organizations/"), 10, 64)
+	s.mux.ServeHTTP(w, r)
+}
+
+// routes are the fake's answers by the API's routes; a test holds them to the spec's
+// operations, so that an operation the fake lacks fails it.
+func (s *Server) routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /organizations", s.search)
+	mux.HandleFunc("POST /organizations", s.create)
+	mux.HandleFunc("GET /organizations/fields", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, fields()) })
+	mux.HandleFunc("GET /organizations/{organization_id}", byID(func(w http.ResponseWriter, _ *http.Request, id int64) { s.get(w, id) }))
+	mux.HandleFunc("PUT /organizations/{organization_id}", byID(s.update))
+	mux.HandleFunc("DELETE /organizations/{organization_id}", byID(func(w http.ResponseWriter, _ *http.Request, id int64) { s.delete(w, id) }))
+	s.listRoutes(mux)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { notFound(w, "Not found") })
+	return mux
+}
+
+// byID reads the organization id of the route; one that is not a number is 404, as
+// the real service answers.
+func byID(f func(http.ResponseWriter, *http.Request, int64)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := strconv.ParseInt(r.PathValue("organization_id"), 10, 64)
 		if err != nil {
 			notFound(w, "Not found")
 			return
 		}
-		switch r.Method {
-		case http.MethodGet:
-			s.get(w, id)
-		case http.MethodPut:
-			s.update(w, r, id)
-		case http.MethodDelete:
-			s.delete(w, id)
-		default:
-			w.WriteHeader(http.StatusMethodNotAllowed)
-		}
-	default:
-		if !s.serveLists(w, r, path) {
-			notFound(w, "Not found")
-		}
+		f(w, r, id)
 	}
 }
 

@@ -10,18 +10,20 @@ import (
 // Fault makes one request fail; queue faults with Server.Fail.
 type Fault = fakeserver.Fault
 
-// RateLimited is Apollo's 429, with retry-after in seconds ("" sends none).
+// RateLimited is Apollo's 429, with retry-after in seconds ("" sends none); its message
+// names the endpoint called.
 func RateLimited(retryAfter string) Fault {
 	f := fakeserver.RateLimited(retryAfter)
-	f.Body = `{"message":"The maximum number of api calls allowed for api/v1/mixed_companies/search is 600 times per hour. Please upgrade your plan."}`
+	f.Body = `{"message":"The maximum number of api calls allowed for {path} is 600 times per hour. Please upgrade your plan."}`
 	f.ContentType = "application/json"
 	return f
 }
 
-// Forbidden is Apollo's 403 for an endpoint the plan does not include.
+// Forbidden is Apollo's 403 for an endpoint the plan does not include, naming the
+// endpoint called, with error_code API_INACCESSIBLE.
 func Forbidden() Fault {
 	return Fault{Status: http.StatusForbidden, ContentType: "application/json",
-		Body: `{"error":"api/v1/mixed_companies/search is not accessible with this api_key on a free plan.","error_code":"API_INACCESSIBLE"}`}
+		Body: `{"error":"{path} is not accessible with this api_key on a free plan.","error_code":"API_INACCESSIBLE"}`}
 }
 
 // ServerError is an answer with a 5xx status.

@@ -1,30 +1,58 @@
 // Package apollotest provides a fake of Apollo's organization API for tests, in the
-// manner of net/http/httptest: a real HTTP server on loopback that checks the key,
-// serves search pages with Apollo's 500-page display cap and job postings, answers
-// with Apollo's error shapes, and can be told to fail.
+// manner of net/http/httptest: NewServer starts a real HTTP server on loopback, Client
+// returns a client pointed at it, and Handler serves the same fake from any server of
+// the caller's.
+//
+// The fake behaves as the real service does in what a test can rely on:
+//   - It takes the key given to NewServer in x-api-key, as an OAuth bearer token, or
+//     (deprecated) as the api_key query parameter; anything else is Apollo's
+//     plain-text 401.
+//   - Every answer carries minute (200), hour (400) and day (unlimited) rate-limit
+//     headers counted over the requests received, and an x-request-id of req-<n>.
+//   - Search matches the saved accounts and database organizations SetResults asks
+//     for, accounts first, made up on demand; per_page is 1 to 100 (default 10) and
+//     pages past 500 come back empty, as Apollo displays 50,000 records at most. A
+//     page or per_page out of range is 422.
+//   - Job postings are those SetJobPostings gave an organization (at most 10,000); an
+//     organization id that is not 24 hexadecimal digits is 422.
+//   - Enrichment makes up a company for every domain, name, LinkedIn page or website,
+//     except domains and websites ending in ".invalid" and names ending in "Unknown",
+//     which match nothing ({} for one, left out of a bulk answer). Each company found
+//     costs one credit (Credits).
+//   - Both the /api/v1 and the older /v1 prefix are served; any other route is 404
+//     {"error": "Not found"}, and a method a route does not take is 405.
+//   - Request bodies over 1 MiB are 413; the last 10,000 search bodies are kept for
+//     SearchBodies.
+//
+// Faults queued with Fail answer the next requests instead, in order.
 package apollotest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/orgapis/orgapis/generated/apolloapi"
 	"github.com/orgapis/orgapis/internal/fakeserver"
+	"github.com/orgapis/orgapis/wrappers/apollo"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
-// Server is a running fake. Point a client at URL (which includes the /api/v1 base)
-// with the key given to NewServer. The older /v1 prefix is served as well.
+// Server is a fake, serving on URL once started.
 type Server struct {
+	// URL is the base URL of the started server, /api/v1 included; empty for a fake
+	// that is not started.
 	URL string
 
 	srv      *httptest.Server
+	mux      *http.ServeMux
 	key      string
 	mu       sync.Mutex
 	accounts int
@@ -36,29 +64,55 @@ type Server struct {
 	faults   fakeserver.Queue
 }
 
-// NewServer starts a fake that accepts apiKey in x-api-key (or, deprecated, api_key).
+// NewServer starts a fake that accepts apiKey. Close it when done; t.Cleanup(s.Close)
+// is the usual way.
 func NewServer(apiKey string) *Server {
-	s := &Server{key: apiKey, postings: map[string]int{}}
-	s.srv = fakeserver.Start(s.serve, nil)
-	s.URL = s.srv.URL + "/api/v1"
+	s := NewUnstartedServer(apiKey)
+	s.Start()
 	return s
 }
 
-// NewServerAt is NewServer listening on addr (host:port; port 0 picks a free one), for
-// a fake that other programs reach, such as validate mock.
-func NewServerAt(apiKey, addr string) (*Server, error) {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, err
-	}
+// NewUnstartedServer returns a fake that is not yet listening: call Start, or serve
+// Handler from a server of your own.
+func NewUnstartedServer(apiKey string) *Server {
 	s := &Server{key: apiKey, postings: map[string]int{}}
-	s.srv = fakeserver.Start(s.serve, ln)
-	s.URL = s.srv.URL + "/api/v1"
-	return s, nil
+	s.mux = s.routes()
+	return s
 }
 
-// Close shuts the server down.
-func (s *Server) Close() { s.srv.Close() }
+// Start starts the fake on a loopback port and sets URL. It does nothing to a fake
+// already started.
+func (s *Server) Start() {
+	if s.srv != nil {
+		return
+	}
+	s.srv = fakeserver.Start(s.Handler())
+	s.URL = s.srv.URL + "/api/v1"
+}
+
+// Handler is the fake as an http.Handler, for a server of the caller's (validate mock
+// serves it); it keeps the bounds of a started fake (request bodies of 1 MiB at most).
+// Every handler of one Server shares its state.
+func (s *Server) Handler() http.Handler { return fakeserver.LimitBody(s.serve) }
+
+// Client returns a client of the started fake: its key, its URL, and a backoff of 1 to
+// 10 ms so that queued faults are retried without slowing a test. opts are applied
+// after these, so they can change any of them.
+func (s *Server) Client(opts ...option.ClientOption) (*apollo.Client, error) {
+	if s.srv == nil {
+		return nil, errors.New("apollotest: Client of a fake that is not started")
+	}
+	base := []option.ClientOption{option.WithBaseURL(s.URL), option.WithHTTPClient(s.srv.Client()),
+		option.WithBackoff(time.Millisecond, 10*time.Millisecond)}
+	return apollo.NewClient(s.key, append(base, opts...)...)
+}
+
+// Close shuts the server down, if it was started.
+func (s *Server) Close() {
+	if s.srv != nil {
+		s.srv.Close()
+	}
+}
 
 // SetResults makes searches match the given numbers of saved accounts and database
 // organizations. Records are made up on demand, so millions cost no memory.
@@ -93,10 +147,6 @@ func (s *Server) SearchBodies() []apolloapi.MixedCompaniesSearchRequest {
 // Fail queues faults for the next requests, in order.
 func (s *Server) Fail(faults ...Fault) { s.faults.Push(faults...) }
 
-var jobPostingsPath = regexp.MustCompile(`^/(?:api/)?v1/organizations/([^/]+)/job_postings$`)
-
-var organizationPath = regexp.MustCompile(`^/(?:api/)?v1/organizations/([^/]+)$`)
-
 var objectID = regexp.MustCompile(`^[0-9a-fA-FX]{24}$`)
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
@@ -120,21 +170,28 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if f, ok := s.faults.Pop(); ok && f.Apply(w, r) {
 		return
 	}
-	path := r.URL.Path
-	switch {
-	case (path == "/api/v1/mixed_companies/search" || path == "/v1/mixed_companies/search") && r.Method == http.MethodPost:
-		s.search(w, r)
-	case jobPostingsPath.MatchString(path) && r.Method == http.MethodGet:
-		s.jobPostings(w, r, jobPostingsPath.FindStringSubmatch(path)[1])
-	case strings.HasSuffix(path, "/v1/organizations/enrich") && r.Method == http.MethodGet:
-		s.enrich(w, r)
-	case strings.HasSuffix(path, "/v1/organizations/bulk_enrich") && r.Method == http.MethodPost:
-		s.bulkEnrich(w, r)
-	case organizationPath.MatchString(path) && r.Method == http.MethodGet:
-		s.organization(w, organizationPath.FindStringSubmatch(path)[1])
-	default:
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": "Not found"})
+	s.mux.ServeHTTP(w, r)
+}
+
+// routes are the fake's answers by the API's routes, under both prefixes; a test holds
+// them to the spec's operations, so that an operation the fake lacks fails it.
+func (s *Server) routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	for _, prefix := range []string{"/api/v1", "/v1"} {
+		mux.HandleFunc("POST "+prefix+"/mixed_companies/search", s.search)
+		mux.HandleFunc("GET "+prefix+"/organizations/{organization_id}/job_postings", func(w http.ResponseWriter, r *http.Request) {
+			s.jobPostings(w, r, r.PathValue("organization_id"))
+		})
+		mux.HandleFunc("GET "+prefix+"/organizations/enrich", s.enrich)
+		mux.HandleFunc("POST "+prefix+"/organizations/bulk_enrich", s.bulkEnrich)
+		mux.HandleFunc("GET "+prefix+"/organizations/{organization_id}", func(w http.ResponseWriter, r *http.Request) {
+			s.organization(w, r.PathValue("organization_id"))
+		})
 	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "Not found"})
+	})
+	return mux
 }
 
 func (s *Server) search(w http.ResponseWriter, r *http.Request) {
