@@ -29,19 +29,19 @@ check-generated:
 
 ## recordings: rewrite the sample recordings in testdata/recordings
 recordings:
-	$(GO) run ./internal/tools/mkrecordings -dir testdata/recordings
+	$(GO) run ./tools/mkrecordings -dir testdata/recordings
 
 ## check-recordings: fail when the shipped recordings are not what their generator writes
 check-recordings:
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	$(GO) run ./internal/tools/mkrecordings -dir "$$tmp" >/dev/null && \
+	$(GO) run ./tools/mkrecordings -dir "$$tmp" >/dev/null && \
 	n=$$(ls "$$tmp" | wc -l) && [ "$$n" -gt 0 ] || { echo "mkrecordings wrote nothing"; exit 1; }; \
 	diff -r "$$tmp" testdata/recordings >/dev/null || { echo "testdata/recordings is stale: run 'make recordings' and commit it"; exit 1; }; \
 	echo "shipped recordings are up to date ($$n files compared)"
 
 ## lint-specs: validate both specs with kin-openapi and the project's own rules
 lint-specs:
-	$(GO) run ./internal/tools/speclint $(SPECS)
+	$(GO) run ./tools/speclint $(SPECS)
 
 ## lint-oas: lint both specs with the linters their users run, Spectral (spectral:oas,
 ## .spectral.yaml) and Redocly CLI (recommended, redocly.yaml), failing on any warning.
@@ -59,7 +59,7 @@ $(NPM_STAMP):
 		openapi-typescript@$(OPENAPI_TS_VERSION) typescript@$(TYPESCRIPT_VERSION) >/dev/null && touch $@
 lint-oas: $(NPM_STAMP)
 	$(NPM_TOOLS)/node_modules/.bin/spectral lint --fail-severity=warn --ruleset .spectral.yaml $(SPECS)
-	@$(NPM_TOOLS)/node_modules/.bin/redocly lint --format=json $(SPECS) 2>/dev/null | $(GO) run ./internal/tools/lintreport
+	@$(NPM_TOOLS)/node_modules/.bin/redocly lint --format=json $(SPECS) 2>/dev/null | $(GO) run ./tools/lintreport
 
 ## breaking: fail on a breaking change of either spec since the last release (the newest
 ## v* tag; before the first, each spec's first version) that specs/breaking-changes.txt
@@ -72,7 +72,7 @@ $(OASDIFF):
 	@mkdir -p $(TOOLS_BIN) && tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	GOBIN="$$tmp" GOFLAGS=-buildvcs=false $(GO) install github.com/oasdiff/oasdiff@$(OASDIFF_VERSION) && mv "$$tmp/oasdiff" $@
 breaking: $(OASDIFF)
-	$(GO) run ./internal/tools/breaking -oasdiff $(OASDIFF) -allowed specs/breaking-changes.txt $(SPECS)
+	$(GO) run ./tools/breaking -oasdiff $(OASDIFF) -allowed specs/breaking-changes.txt $(SPECS)
 
 ## check-typescript: generate TypeScript types of both specs with openapi-typescript
 ## (pinned, from npm like lint-oas), fail when an operation is missing from them, and
@@ -120,7 +120,7 @@ fuzz:
 ## Takes long; not part of check. GREMLINS pins the version.
 GREMLINS ?= $(GO) run github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
 MUTATE_EXCLUDE ?= (affinitytest|apollotest)/
-MUTATE_PKGS ?= ./internal/httpcore ./internal/redact ./internal/speclint ./contract ./wrappers/affinity ./wrappers/apollo ./internal/validatecmd
+MUTATE_PKGS ?= ./internal/httpcore ./internal/redact ./tools/speclint ./contract ./wrappers/affinity ./wrappers/apollo ./cmd/validate/internal/cli
 MUTATE_MIN_EFFICACY ?= 90
 MUTATE_MIN_COVERAGE ?= 80
 MUTATE_LOG ?= $(or $(TMPDIR),/tmp)/orgapis-mutate.log

@@ -14,11 +14,11 @@ import (
 	"os"
 	"os/signal"
 
-	"github.com/orgapis/orgapis/internal/validatecmd"
+	"github.com/orgapis/orgapis/cmd/validate/internal/cli"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	os.Exit(validatecmd.Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	os.Exit(cli.Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

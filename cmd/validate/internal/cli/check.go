@@ -1,0 +1,243 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"maps"
+	"net/url"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/orgapis/orgapis/contract"
+	"github.com/orgapis/orgapis/specs"
+)
+
+const checkUsage = `usage: validate [check] [flags] PATH...
+
+Checks recorded exchanges against the specs. PATH is a file (HAR, go-vcr cassette or
+JSON lines, recognised by content), a directory (searched recursively; other files are
+skipped and counted), or - for standard input. Flags may come before or after paths.
+
+Flags:
+`
+
+// checkOptions is what the check command was asked to do.
+type checkOptions struct {
+	api, spec, format            string
+	strict, requests, allowEmpty bool
+	quiet                        bool
+	workers                      int
+	include, exclude             listFlag
+	baseline, writeBaseline      string
+	specFiles                    map[string]string // set by setup for --spec
+}
+
+func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("validate", flag.ContinueOnError)
+	var o checkOptions
+	fl.StringVar(&o.api, "api", "", "check every exchange against this API (apollo or affinity) whatever its host")
+	fl.StringVar(&o.spec, "spec", "", "use this OpenAPI file instead of the embedded spec (of --api, or of the API its server names)")
+	fl.BoolVar(&o.strict, "strict", false, "also report response fields the spec does not describe")
+	fl.BoolVar(&o.requests, "requests", false, "also check requests: query parameters and JSON bodies")
+	fl.StringVar(&o.format, "format", "text", "report format: text, json, junit or sarif")
+	fl.IntVar(&o.workers, "workers", 0, "exchanges checked at once, 1 to 256 (default: all cores)")
+	fl.BoolVar(&o.allowEmpty, "allow-empty", false, "exit 0, not 2, when nothing was checked")
+	fl.Var(&o.include, "include", "in directories, check only files whose path or name matches this glob (repeatable)")
+	fl.Var(&o.exclude, "exclude", "in directories, skip files whose path or name matches this glob (repeatable)")
+	fl.StringVar(&o.baseline, "baseline", "", "findings listed in this file (a JSON report or a baseline file) are known: reported, but they do not fail the run")
+	fl.StringVar(&o.writeBaseline, "write-baseline", "", "write this run's findings to this file, as a baseline for --baseline")
+	fl.BoolVar(&o.quiet, "quiet", false, "no progress line on a terminal")
+	paths, code, done := parseArgs(fl, args, checkUsage, stdout, stderr)
+	if done {
+		return code
+	}
+	runner, err := o.setup(ctx, paths)
+	if err != nil {
+		return usageFail(stderr, "validate", err)
+	}
+	found, err := collect(paths, stdin, o.include, o.exclude)
+	if err != nil {
+		return usageFail(stderr, "validate", err)
+	}
+	var known *baseline
+	if o.baseline != "" {
+		if known, err = readBaseline(o.baseline); err != nil {
+			fmt.Fprintf(stderr, "validate: --baseline: %v\n", err)
+			return 2
+		}
+		if known.legacy > 0 {
+			fmt.Fprintf(stderr, "validate: --baseline: %s: %d entries name no API and match both; rewrite the file with --write-baseline\n", o.baseline, known.legacy)
+		}
+	}
+	progress := startProgress(stderr, found.inputs, o.quiet)
+	runner.Progress = progress
+	res := runner.Run(ctx, found.inputs)
+	progress.stop()
+	res.Summary.Files = len(found.inputs)
+	res.SpecFiles = o.specFiles
+	res.Summary.SkippedFiles = found.notRecordings
+	res.Summary.NotRegular = found.notRegular
+	if known != nil {
+		known.apply(&res)
+	}
+	if o.writeBaseline != "" {
+		if err := writeBaseline(o.writeBaseline, res); err != nil {
+			fmt.Fprintf(stderr, "validate: --write-baseline: %v\n", err)
+			return 2
+		}
+		// What the baseline now holds is known drift: the run that wrote it passes, so
+		// that a script with set -e goes on to commit it.
+		for i := range res.Findings {
+			if f := &res.Findings[i]; baselineable(*f) && !f.Known {
+				f.Known = true
+				res.Summary.Known++
+			}
+		}
+	}
+	if err := WriteReport(stdout, o.format, res); err != nil {
+		fmt.Fprintf(stderr, "validate: writing report: %v\n", err)
+		return 2
+	}
+	return exitStatus(res, o.allowEmpty, paths, stderr)
+}
+
+// exitStatus is 2 for unreadable input or for nothing checked (saying why, unless
+// allowEmpty), 1 for findings a baseline does not know, 0 otherwise.
+func exitStatus(res Result, allowEmpty bool, paths []string, stderr io.Writer) int {
+	if res.Summary.Unreadable > 0 {
+		return 2
+	}
+	if res.Summary.Checked == 0 && !allowEmpty {
+		fmt.Fprintf(stderr, "validate: nothing was checked: %s (pass --allow-empty if that is expected)\n", whyEmpty(res.Summary, paths))
+		return 2
+	}
+	for _, f := range res.Findings {
+		if !f.Known {
+			return 1
+		}
+	}
+	return 0
+}
+
+// whyEmpty explains a run that checked no exchange.
+func whyEmpty(s Summary, paths []string) string {
+	switch {
+	case s.Skipped > 0:
+		var hosts []string
+		for _, h := range slices.Sorted(maps.Keys(s.SkippedBy)) {
+			hosts = append(hosts, fmt.Sprintf("%s (%d)", h, s.SkippedBy[h]))
+		}
+		return fmt.Sprintf("every exchange was skipped, because its host is neither api.apollo.io nor api.affinity.co: %s; name the API with --api apollo or --api affinity",
+			strings.Join(hosts, ", "))
+	case s.Files == 0:
+		msg := "no recordings found in " + strings.Join(paths, ", ")
+		if s.SkippedFiles > 0 {
+			msg += fmt.Sprintf(" (%d files skipped: not HAR, go-vcr cassette or JSON lines)", s.SkippedFiles)
+		}
+		return msg
+	}
+	return "the recordings hold no exchanges"
+}
+
+func (o *checkOptions) setup(ctx context.Context, paths []string) (*Runner, error) {
+	if len(paths) == 0 {
+		return nil, usageError{"no input: give files, directories or -"}
+	}
+	switch o.format {
+	case "text", "json", "junit", "sarif":
+	default:
+		return nil, usageError{fmt.Sprintf("--format %q: want text, json, junit or sarif", o.format)}
+	}
+	if o.workers < 0 || o.workers > 256 {
+		return nil, usageError{fmt.Sprintf("--workers %d: want 1 to 256, or 0 for all cores", o.workers)}
+	}
+	var force specs.API
+	if o.api != "" {
+		api, err := specs.ParseAPI(o.api)
+		if err != nil {
+			return nil, usageError{"--api: " + err.Error()}
+		}
+		force = api
+	}
+	var opts []contract.Option
+	if o.strict {
+		opts = append(opts, contract.Strict())
+	}
+	if o.requests {
+		opts = append(opts, contract.CheckRequests())
+	}
+	runner := &Runner{Validators: map[specs.API]*contract.Validator{}, Force: force, Workers: o.workers}
+	for _, api := range specs.APIs() {
+		v, err := contract.NewEmbedded(ctx, api, opts...)
+		if err != nil {
+			return nil, err
+		}
+		runner.Validators[api] = v
+	}
+	if o.spec != "" {
+		doc, err := specs.LoadFile(ctx, o.spec)
+		if err != nil {
+			return nil, specError(o.spec, err)
+		}
+		api := force
+		if api == "" {
+			for _, s := range doc.Servers {
+				if a, ok := APIForHost(hostOf(s.URL)); ok {
+					api = a
+					break
+				}
+			}
+		}
+		if api == "" {
+			return nil, usageError{fmt.Sprintf("--spec %s: name its API with --api; its servers name neither service", o.spec)}
+		}
+		runner.Validators[api] = contract.New(api, doc, opts...)
+		o.specFiles = map[string]string{string(api): o.spec}
+	}
+	return runner, nil
+}
+
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
+}
+
+var (
+	yamlLine   = regexp.MustCompile(`line ([0-9]+)`)
+	quotedName = regexp.MustCompile(`"([^"]{2,})"`)
+)
+
+// specError says where a --spec file is broken, as FILE:LINE: reason. The line comes
+// from the YAML parser's own message, or else is the first line of the file that holds
+// the name the error quotes (a missing $ref target, a bad path); without either the
+// error names the file alone.
+func specError(path string, err error) error {
+	msg := strings.TrimPrefix(err.Error(), path+": ")
+	line := ""
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line = m[1]
+	} else if data, rerr := os.ReadFile(path); rerr == nil {
+		for _, m := range quotedName.FindAllStringSubmatch(msg, -1) {
+			if i := bytes.Index(data, []byte(m[1])); i >= 0 {
+				line = strconv.Itoa(bytes.Count(data[:i], []byte("\n")) + 1)
+				break
+			}
+		}
+	}
+	if len(msg) > 300 {
+		msg = msg[:297] + "..."
+	}
+	if line == "" {
+		return fmt.Errorf("--spec %s: %s", path, msg)
+	}
+	return fmt.Errorf("--spec %s:%s: %s", path, line, msg)
+}

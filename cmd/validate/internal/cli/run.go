@@ -1,0 +1,262 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"github.com/orgapis/orgapis/contract"
+	"io"
+
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/orgapis/orgapis/specs"
+)
+
+// APIForHost returns the API served at host, if it is one of the two.
+func APIForHost(host string) (specs.API, bool) {
+	switch strings.ToLower(host) {
+	case "api.apollo.io":
+		return specs.Apollo, true
+	case "api.affinity.co":
+		return specs.Affinity, true
+	}
+	return "", false
+}
+
+// Input is one recording to check.
+type Input struct {
+	Name string
+	Open func() (io.ReadCloser, error)
+}
+
+// Runner checks recordings with one validator per API.
+type Runner struct {
+	Validators map[specs.API]*contract.Validator
+	// Force sends every exchange to this API whatever its host (for traffic recorded
+	// through a proxy); empty assigns by host and skips other hosts.
+	Force specs.API
+	// Workers is the number of exchanges checked at once; 0 means GOMAXPROCS.
+	Workers int
+	// Progress, when set, counts the bytes read and the exchanges checked.
+	Progress *progressCounter
+}
+
+// Summary counts what a run saw.
+type Summary struct {
+	// Files is the number of inputs read (files, and standard input).
+	Files      int `json:"files"`
+	Checked    int `json:"checked"`
+	Passed     int `json:"passed"`
+	Failed     int `json:"failed"`
+	Skipped    int `json:"skipped"`
+	Unreadable int `json:"unreadable"`
+	// Known counts the findings a baseline knows; they do not fail the run.
+	Known int `json:"known"`
+	// SkippedFiles counts files of a directory walk that are no recording.
+	SkippedFiles int `json:"skipped_files"`
+	// NotRegular counts files of a directory walk that are not regular files (FIFOs,
+	// devices, sockets), which are never opened.
+	NotRegular int `json:"not_regular"`
+	// CallsFailed counts the calls of live mode that failed.
+	CallsFailed int            `json:"calls_failed"`
+	SkippedBy   map[string]int `json:"skipped_hosts"`
+}
+
+// Result is everything a run found, in source and entry order.
+type Result struct {
+	// SpecFiles names the spec file given with --spec, per API, for reports that
+	// point at spec lines; APIs without one use the embedded spec.
+	SpecFiles map[string]string `json:"-"`
+	// Stale lists the baseline entries that matched no finding.
+	Stale    []string           `json:"stale_baseline"`
+	Summary  Summary            `json:"summary"`
+	Findings []contract.Finding `json:"findings"`
+	// Exchanges lists every checked exchange, for reports that list passes too.
+	Exchanges []Checked `json:"-"`
+}
+
+// Checked is one validated exchange.
+type Checked struct {
+	Source      string
+	Entry       int
+	API         string // the spec the exchange was checked against
+	OperationID string
+	Findings    int
+}
+
+// maxBytesInFlight bounds the bodies read but not yet checked, across all readers and
+// workers, so that memory follows this figure and not the number of large entries.
+const maxBytesInFlight = 96 << 20
+
+// byteBudget is a counting semaphore over bytes.
+type byteBudget struct {
+	mu   sync.Mutex
+	cond sync.Cond
+	free int64
+}
+
+func newByteBudget(n int64) *byteBudget {
+	b := &byteBudget{free: n}
+	b.cond.L = &b.mu
+	return b
+}
+
+// acquire waits until n bytes are free and takes them. n is at most the whole budget,
+// which a single job can always get once the others are done.
+func (b *byteBudget) acquire(n int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for b.free < n {
+		b.cond.Wait()
+	}
+	b.free -= n
+}
+
+func (b *byteBudget) release(n int64) {
+	b.mu.Lock()
+	b.free += n
+	b.mu.Unlock()
+	b.cond.Broadcast()
+}
+
+type job struct {
+	bytes int64
+	ex    contract.Exchange
+	v     *contract.Validator
+	err   *contract.EntryError
+}
+
+// Run reads every input, spreading the checks over Workers goroutines, and returns the
+// findings sorted by source and entry. A file or entry that cannot be read becomes an
+// "unreadable" finding; everything else is still checked.
+func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
+	workers := r.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	jobs := make(chan job, workers*2)
+	budget := newByteBudget(maxBytesInFlight)
+	var mu sync.Mutex
+	var res Result
+	res.Summary.SkippedBy = map[string]int{}
+	var checked []Checked
+
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				if j.err != nil {
+					f := contract.Finding{Source: j.err.Source, Entry: j.err.Index, Kind: contract.KindUnreadable, Found: j.err.Err.Error()}
+					mu.Lock()
+					res.Findings = append(res.Findings, f)
+					res.Summary.Unreadable++
+					mu.Unlock()
+					continue
+				}
+				op, findings := j.v.Check(j.ex)
+				budget.release(j.bytes)
+				if r.Progress != nil {
+					r.Progress.checked()
+				}
+				mu.Lock()
+				res.Findings = append(res.Findings, findings...)
+				checked = append(checked, Checked{Source: j.ex.Source, Entry: j.ex.Index, API: string(j.v.API()), OperationID: op, Findings: len(findings)})
+				mu.Unlock()
+			}
+		}()
+	}
+
+	// Files are read concurrently too, each by its own goroutine, at most `workers` at once.
+	sem := make(chan struct{}, workers)
+	var readers sync.WaitGroup
+	for _, in := range inputs {
+		readers.Add(1)
+		sem <- struct{}{}
+		go func(in Input) {
+			defer readers.Done()
+			defer func() { <-sem }()
+			r.read(ctx, in, jobs, budget, &mu, &res)
+		}(in)
+	}
+	readers.Wait()
+	close(jobs)
+	wg.Wait()
+
+	sort.SliceStable(res.Findings, func(i, j int) bool {
+		return less(res.Findings[i].Source, res.Findings[i].Entry, res.Findings[j].Source, res.Findings[j].Entry)
+	})
+	sort.Slice(checked, func(i, j int) bool {
+		return less(checked[i].Source, checked[i].Entry, checked[j].Source, checked[j].Entry)
+	})
+	res.Exchanges = checked
+	for _, c := range checked {
+		res.Summary.Checked++
+		if c.Findings == 0 {
+			res.Summary.Passed++
+		} else {
+			res.Summary.Failed++
+		}
+	}
+	return res
+}
+
+func (r *Runner) read(ctx context.Context, in Input, jobs chan<- job, budget *byteBudget, mu *sync.Mutex, res *Result) {
+	rc, err := in.Open()
+	if err != nil {
+		jobs <- job{err: &contract.EntryError{Source: in.Name, Index: -1, Err: err}}
+		return
+	}
+	defer rc.Close()
+	var src io.Reader = rc
+	if r.Progress != nil {
+		src = r.Progress.reader(rc)
+	}
+	for ex, err := range contract.Read(in.Name, src) {
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			var ee *contract.EntryError
+			if !errors.As(err, &ee) {
+				ee = &contract.EntryError{Source: in.Name, Index: -1, Err: err}
+			}
+			jobs <- job{err: ee}
+			continue
+		}
+		v := r.validatorFor(ex)
+		if v == nil {
+			mu.Lock()
+			res.Summary.Skipped++
+			res.Summary.SkippedBy[ex.URL.Host]++
+			mu.Unlock()
+			continue
+		}
+		n := min(int64(len(ex.RequestBody)+len(ex.ResponseBody)), maxBytesInFlight)
+		budget.acquire(n)
+		jobs <- job{ex: ex, v: v, bytes: n}
+	}
+}
+
+func (r *Runner) validatorFor(ex contract.Exchange) *contract.Validator {
+	if r.Force != "" {
+		return r.Validators[r.Force]
+	}
+	if api, err := specs.ParseAPI(ex.API); err == nil {
+		return r.Validators[api] // the recording says which API, whatever the host
+	}
+	if api, ok := APIForHost(ex.URL.Hostname()); ok {
+		return r.Validators[api]
+	}
+	return nil
+}
+
+func less(s1 string, e1 int, s2 string, e2 int) bool {
+	if s1 != s2 {
+		return s1 < s2
+	}
+	return e1 < e2
+}
