@@ -25,7 +25,11 @@ check-generated:
 		if ! cmp -s "$$tmp/$$pkg.gen.go" generated/$$pkg/$$pkg.gen.go; then \
 			echo "generated/$$pkg/$$pkg.gen.go is stale: run 'make generate' and commit it"; stale=1; fi; \
 	done; \
-	[ $$stale = 0 ] && echo "generated code is up to date ($(words $(CLIENTS)) clients compared)"
+	for f in wrappers/*/records.go; do args=$$(sed -n 's#^//go:generate go run ../../tools/records ##p' $$f); \
+		[ -n "$$args" ] || { echo "$$f: no records line"; exit 1; }; \
+		(cd $$(dirname $$f) && $(GO) run ../../tools/records -check $$args) || stale=1; \
+	done; \
+	[ $$stale = 0 ] && echo "generated code is up to date ($(words $(CLIENTS)) clients and their wrappers' records compared)"
 
 ## recordings: rewrite the sample recordings in testdata/recordings
 recordings:

@@ -139,3 +139,17 @@ func EachID[T any](items []T, array string, valid func(*T) bool, reason string) 
 	}
 	return nil
 }
+
+// Records converts the generated records of an answer into a wrapper's own record
+// type (tools/records writes them with the same fields, so conv is a conversion). A
+// nil slice stays nil.
+func Records[T, G any](in []G, conv func(G) T) []T {
+	if in == nil {
+		return nil
+	}
+	out := make([]T, len(in))
+	for i, g := range in {
+		out[i] = conv(g)
+	}
+	return out
+}

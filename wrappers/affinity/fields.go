@@ -126,9 +126,6 @@ func (f *fieldTypes) lookup(id int64) (ValueType, bool) {
 	return t, ok
 }
 
-// Location is the value of a location field.
-type Location = affinityapi.Location
-
 // Value is a field's value decoded by the field's value type: exactly the member the
 // type names holds it. A null value (Crunchbase fields) has only Type and Raw.
 type Value struct {
@@ -148,9 +145,6 @@ type Value struct {
 	// Raw is the value as Affinity sent it.
 	Raw json.RawMessage
 }
-
-// DropdownOption is one choice of a dropdown field.
-type DropdownOption = affinityapi.DropdownOption
 
 // String renders the value for people: an option's text, a number, a date, an id.
 func (v Value) String() string {

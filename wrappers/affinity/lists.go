@@ -13,14 +13,6 @@ import (
 	"github.com/orgapis/orgapis/wrappers/option"
 )
 
-// List is a list of people, organizations or opportunities; Fields holds its own
-// columns when it comes from GetList.
-type List = affinityapi.List
-
-// ListEntry is one entity's membership in a list. Its Entity is a union; Row gives the
-// entity decoded.
-type ListEntry = affinityapi.ListEntry
-
 // EntityType is the kind of entity a list holds, or a field belongs to.
 type EntityType int
 
@@ -104,7 +96,7 @@ func (c *Client) ListEntryPage(ctx context.Context, q ListEntryQuery, pageToken 
 			return &apicall.MissingMemberError{Member: "list_entries", Reason: "missing or null"}
 		}
 		for i := range p.ListEntries {
-			if err := checkEntryOf(q.ListID, &p.ListEntries[i], fmt.Sprintf("list_entries[%d].", i)); err != nil {
+			if err := checkEntryOf(q.ListID, (*ListEntry)(&p.ListEntries[i]), fmt.Sprintf("list_entries[%d].", i)); err != nil {
 				return err
 			}
 		}
@@ -113,7 +105,7 @@ func (c *Client) ListEntryPage(ctx context.Context, q ListEntryQuery, pageToken 
 	if err != nil {
 		return ListEntryPage{}, err
 	}
-	out := ListEntryPage{ListEntries: page.ListEntries}
+	out := ListEntryPage{ListEntries: httpcore.Records(page.ListEntries, func(e affinityapi.ListEntry) ListEntry { return ListEntry(e) })}
 	if page.NextPageToken != nil {
 		out.NextPageToken = *page.NextPageToken
 	}

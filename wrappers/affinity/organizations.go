@@ -14,12 +14,6 @@ import (
 	"github.com/orgapis/orgapis/wrappers/option"
 )
 
-// Organization is an Affinity organization as the API returns it.
-type Organization = affinityapi.Organization
-
-// Field is a global organization field.
-type Field = affinityapi.Field
-
 // MaxPageSize is the largest page Affinity serves, and its default.
 const MaxPageSize = 500
 
@@ -91,7 +85,7 @@ func (c *Client) OrganizationPage(ctx context.Context, q OrganizationQuery, page
 	if err != nil {
 		return OrganizationPage{}, err
 	}
-	p := OrganizationPage{Organizations: page.Organizations}
+	p := OrganizationPage{Organizations: httpcore.Records(page.Organizations, func(o affinityapi.Organization) Organization { return Organization(o) })}
 	if page.NextPageToken != nil {
 		p.NextPageToken = *page.NextPageToken
 	}
@@ -224,7 +218,7 @@ func checkPage(p *affinityapi.OrganizationPage) error {
 	if p.Organizations == nil {
 		return &apicall.MissingMemberError{Member: "organizations", Reason: "missing or null"}
 	}
-	return eachID(p.Organizations, "organizations", func(o *Organization) int64 { return o.ID })
+	return eachID(p.Organizations, "organizations", func(o *affinityapi.Organization) int64 { return o.ID })
 }
 
 // checkOrganization refuses an organization without an id (Affinity ids start at 1).

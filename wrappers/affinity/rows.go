@@ -7,17 +7,10 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/orgapis/orgapis/generated/affinityapi"
 	"github.com/orgapis/orgapis/internal/httpcore"
 	"github.com/orgapis/orgapis/wrappers/apicall"
 	"github.com/orgapis/orgapis/wrappers/option"
 )
-
-// Person is a person as a list entry or a change shows one.
-type Person = affinityapi.Person
-
-// Opportunity is an opportunity as an entry of an opportunity list shows one.
-type Opportunity = affinityapi.Opportunity
 
 // Row is one entry of a list with its entity and its field values: a row of the list's
 // spreadsheet.
@@ -178,15 +171,15 @@ func (c *Client) row(ctx context.Context, e ListEntry, names map[int64]string, c
 		switch kind {
 		case EntityPerson:
 			if p, err := e.Entity.AsPerson(); err == nil {
-				r.Person = &p
+				r.Person = (*Person)(&p)
 			}
 		case EntityOpportunity:
 			if o, err := e.Entity.AsOpportunity(); err == nil {
-				r.Opportunity = &o
+				r.Opportunity = (*Opportunity)(&o)
 			}
 		default:
 			if o, err := e.Entity.AsOrganization(); err == nil {
-				r.Organization = &o
+				r.Organization = (*Organization)(&o)
 			}
 		}
 	}

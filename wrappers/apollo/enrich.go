@@ -15,11 +15,6 @@ import (
 	"github.com/orgapis/orgapis/wrappers/option"
 )
 
-// EnrichedOrganization is a company as enrichment and complete information describe it:
-// a search result's fields and the detail only these calls give (funding, technologies,
-// head counts per department, industries, keywords, address, subsidiaries and more).
-type EnrichedOrganization = apolloapi.EnrichedOrganization
-
 // MaxBulkEnrich is the most companies one bulk enrichment call takes.
 const MaxBulkEnrich = 10
 
@@ -76,7 +71,7 @@ func (c *Client) EnrichOrganization(ctx context.Context, q EnrichQuery, callOpts
 	if err != nil {
 		return EnrichedOrganization{}, err
 	}
-	return *r.Organization, nil
+	return EnrichedOrganization(*r.Organization), nil
 }
 
 // GetOrganization returns the complete information Apollo has on a company, by its
@@ -96,7 +91,7 @@ func (c *Client) GetOrganization(ctx context.Context, id string, callOpts ...opt
 	if err != nil {
 		return EnrichedOrganization{}, err
 	}
-	return *r.Organization, nil
+	return EnrichedOrganization(*r.Organization), nil
 }
 
 // Enrichment is the answer for one company of EnrichOrganizations.
@@ -175,10 +170,12 @@ func (c *Client) bulkEnrich(ctx context.Context, batch []EnrichQuery, callOpts [
 		if r.Status != "success" {
 			return &apicall.MissingMemberError{Member: "status", Reason: fmt.Sprintf("%q, not \"success\"", r.Status)}
 		}
-		if err := eachID(r.Organizations, "organizations", func(o *EnrichedOrganization) string { return o.ID }); err != nil {
+		if err := eachID(r.Organizations, "organizations", func(o *apolloapi.EnrichedOrganization) string { return o.ID }); err != nil {
 			return err
 		}
-		answers, unplaced = matchOrganizations(batch, r.Organizations)
+		answers, unplaced = matchOrganizations(batch, httpcore.Records(r.Organizations, func(o apolloapi.EnrichedOrganization) EnrichedOrganization {
+			return EnrichedOrganization(o)
+		}))
 		if len(unplaced) > 0 && !slices.Contains(answers, nil) {
 			return &apicall.MissingMemberError{Member: "organizations",
 				Reason: fmt.Sprintf("%d answer no query of the batch (first: id %s, %s)", len(unplaced), unplaced[0].ID, unplaced[0].Name)}

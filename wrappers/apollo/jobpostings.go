@@ -12,9 +12,6 @@ import (
 	"github.com/orgapis/orgapis/wrappers/option"
 )
 
-// JobPosting is one job posting of a company.
-type JobPosting = apolloapi.JobPosting
-
 // MaxJobPostings is the most postings Apollo shows for one company.
 const MaxJobPostings = 10000
 
@@ -64,9 +61,10 @@ func (c *Client) JobPostingPage(ctx context.Context, q JobPostingQuery, page int
 		if l.OrganizationJobPostings == nil {
 			return &apicall.MissingMemberError{Member: "organization_job_postings", Reason: "missing or null"}
 		}
-		return eachID(l.OrganizationJobPostings, "organization_job_postings", func(p *JobPosting) string { return p.ID })
+		return eachID(l.OrganizationJobPostings, "organization_job_postings", func(p *apolloapi.JobPosting) string { return p.ID })
 	})
-	return JobPostingPage{JobPostings: list.OrganizationJobPostings, Page: page}, err
+	return JobPostingPage{JobPostings: httpcore.Records(list.OrganizationJobPostings, func(p apolloapi.JobPosting) JobPosting { return JobPosting(p) }),
+		Page: page}, err
 }
 
 // JobPostingPages iterates over the pages of a company's job postings from page start

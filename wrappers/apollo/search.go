@@ -16,15 +16,6 @@ import (
 	"github.com/orgapis/orgapis/wrappers/option"
 )
 
-// Account is a company the team has saved in Apollo.
-type Account = apolloapi.Account
-
-// Organization is a company in Apollo's database.
-type Organization = apolloapi.Organization
-
-// Pagination tells where a search page stands.
-type Pagination = apolloapi.Pagination
-
 // Search limits.
 const (
 	MaxPerPage = 100
@@ -222,15 +213,17 @@ func (c *Client) CompanyPage(ctx context.Context, q CompanyQuery, page int, call
 		if r.Pagination.Page == 0 {
 			return &apicall.MissingMemberError{Member: "pagination.page", Reason: "missing or zero"}
 		}
-		if err := eachID(r.Organizations, "organizations", func(o *Organization) string { return o.ID }); err != nil {
+		if err := eachID(r.Organizations, "organizations", func(o *apolloapi.Organization) string { return o.ID }); err != nil {
 			return err
 		}
-		return eachID(r.Accounts, "accounts", func(a *Account) string { return a.ID })
+		return eachID(r.Accounts, "accounts", func(a *apolloapi.Account) string { return a.ID })
 	})
 	if err != nil {
 		return CompanyPage{}, err
 	}
-	p := CompanyPage{Pagination: r.Pagination, Accounts: r.Accounts, Organizations: r.Organizations}
+	p := CompanyPage{Pagination: Pagination(r.Pagination),
+		Accounts:      httpcore.Records(r.Accounts, func(a apolloapi.Account) Account { return Account(a) }),
+		Organizations: httpcore.Records(r.Organizations, func(o apolloapi.Organization) Organization { return Organization(o) })}
 	// Without total_pages (absent, null or 0) a full page 500 may well have been cut.
 	p.Capped = page == MaxDisplayPage && (r.Pagination.TotalPages > MaxDisplayPage || r.Pagination.TotalPages == 0)
 	return p, nil

@@ -136,7 +136,7 @@ func (s *Server) Add(orgs ...affinity.Organization) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, o := range orgs {
-		s.put(o)
+		s.put(affinityapi.Organization(o))
 		if o.ID >= s.nextID {
 			s.nextID = o.ID + 1
 		}
@@ -160,7 +160,7 @@ func (s *Server) Organization(id int64) (affinity.Organization, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o, ok := s.orgs[id]
-	return o, ok
+	return affinity.Organization(o), ok
 }
 
 // Len is the number of stored organizations.
