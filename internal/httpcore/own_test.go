@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -82,15 +83,20 @@ func TestEditorRunsAuthThenEditorsAndStopsAtAnError(t *testing.T) {
 	}
 }
 
-func TestKeyFromEnv(t *testing.T) {
+func TestFromEnv(t *testing.T) {
 	errNoKey := errors.New("no key")
+	var got []string
+	newClient := func(key string, opts ...int) (string, error) {
+		got = append(got, fmt.Sprint(key, opts))
+		return key, nil
+	}
 	t.Setenv("ORGAPIS_TEST_KEY", "  ")
-	if _, err := KeyFromEnv("ORGAPIS_TEST_KEY", errNoKey); !errors.Is(err, errNoKey) || !strings.Contains(err.Error(), "ORGAPIS_TEST_KEY") {
-		t.Errorf("blank key: %v", err)
+	if _, err := FromEnv("ORGAPIS_TEST_KEY", errNoKey, newClient, []int{1}); !errors.Is(err, errNoKey) || !strings.Contains(err.Error(), "ORGAPIS_TEST_KEY") || got != nil {
+		t.Errorf("blank key: %v, made %v", err, got)
 	}
 	t.Setenv("ORGAPIS_TEST_KEY", "k-123")
-	if key, err := KeyFromEnv("ORGAPIS_TEST_KEY", errNoKey); err != nil || key != "k-123" {
-		t.Errorf("key %q, %v", key, err)
+	if key, err := FromEnv("ORGAPIS_TEST_KEY", errNoKey, newClient, []int{1, 2}); err != nil || key != "k-123" || len(got) != 1 || got[0] != "k-123[1 2]" {
+		t.Errorf("key %q, %v, made %v", key, err, got)
 	}
 }
 

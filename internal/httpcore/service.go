@@ -87,12 +87,13 @@ func Open[R any, O ~func(*Settings) error](svc Service[R], key string, opts []O)
 	return Conn[R]{Doer: doer, BaseURL: s.BaseURL, Editor: s.editor(svc.Auth(key, s.AuthOption))}, nil
 }
 
-// KeyFromEnv reads an API key from the environment variable name; a missing or blank
-// one is errNoKey, with the variable named.
-func KeyFromEnv(name string, errNoKey error) (string, error) {
+// FromEnv makes a client with the API key from the environment variable name; a
+// missing or blank one is errNoKey, with the variable named.
+func FromEnv[C any, O any](name string, errNoKey error, newClient func(string, ...O) (C, error), opts []O) (C, error) {
 	key := os.Getenv(name)
 	if strings.TrimSpace(key) == "" {
-		return "", fmt.Errorf("%w: set %s", errNoKey, name)
+		var zero C
+		return zero, fmt.Errorf("%w: set %s", errNoKey, name)
 	}
-	return key, nil
+	return newClient(key, opts...)
 }

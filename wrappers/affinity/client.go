@@ -78,11 +78,7 @@ func service() httpcore.Service[RateLimit] {
 
 // NewClientFromEnv is NewClient with the key from AFFINITY_API_KEY.
 func NewClientFromEnv(opts ...option.ClientOption) (*Client, error) {
-	key, err := httpcore.KeyFromEnv(EnvAPIKey, ErrNoAPIKey)
-	if err != nil {
-		return nil, err
-	}
-	return NewClient(key, opts...)
+	return httpcore.FromEnv(EnvAPIKey, ErrNoAPIKey, NewClient, opts)
 }
 
 // RateLimit returns the rate-limit state of the last response any call of this client

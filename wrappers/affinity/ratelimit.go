@@ -5,27 +5,17 @@ import (
 	"time"
 
 	"github.com/orgapis/orgapis/internal/httpcore"
+	"github.com/orgapis/orgapis/wrappers/apicall"
 )
-
-// Window is one Affinity rate-limit window as a response reported it.
-type Window struct {
-	// Known is true when the response reported anything about this window.
-	Known bool
-	// Unlimited is true when the plan has no limit here (Affinity sends "unlimited").
-	Unlimited bool
-	Limit     int64         // requests allowed in the window
-	Remaining int64         // requests left in the window
-	Reset     time.Duration // time until the window starts over
-}
 
 // RateLimit is the rate-limit state of a response. Affinity limits each user over a
 // short window and each account over a month; any exhausted window answers 429.
 type RateLimit struct {
 	// User is the per-user window (X-Ratelimit-Limit-User*): 900 requests per
 	// 60 seconds.
-	User Window
+	User apicall.Window
 	// Account is the per-account monthly quota (X-Ratelimit-Limit-Org*).
-	Account Window
+	Account apicall.Window
 }
 
 // maxResetSeconds keeps an absurd reset header from overflowing a Duration.
@@ -36,8 +26,8 @@ func parseRateLimit(h http.Header, _ time.Time) RateLimit {
 	return RateLimit{User: parseWindow(h, "User"), Account: parseWindow(h, "Org")}
 }
 
-func parseWindow(h http.Header, scope string) Window {
-	var w Window
+func parseWindow(h http.Header, scope string) apicall.Window {
+	var w apicall.Window
 	prefix := "X-Ratelimit-Limit-" + scope
 	httpcore.CountInto(h.Get(prefix), &w.Known, &w.Unlimited, &w.Limit)
 	httpcore.CountInto(h.Get(prefix+"-Remaining"), &w.Known, &w.Unlimited, &w.Remaining)

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/orgapis/orgapis/wrappers/apicall"
 )
 
 func TestParseRateLimit(t *testing.T) {
@@ -14,10 +16,10 @@ func TestParseRateLimit(t *testing.T) {
 	h.Set("X-Ratelimit-Limit-Org", "unlimited")
 	h.Set("X-Ratelimit-Limit-Org-Remaining", "unlimited")
 	rl := parseRateLimit(h, time.Now())
-	if rl.User != (Window{Known: true, Limit: 900, Remaining: 899, Reset: 42 * time.Second}) {
+	if rl.User != (apicall.Window{Known: true, Limit: 900, Remaining: 899, Reset: 42 * time.Second}) {
 		t.Errorf("user = %+v", rl.User)
 	}
-	if rl.Account != (Window{Known: true, Unlimited: true}) {
+	if rl.Account != (apicall.Window{Known: true, Unlimited: true}) {
 		t.Errorf("account = %+v", rl.Account)
 	}
 }

@@ -1,6 +1,9 @@
 package apicall
 
-import "net/http"
+import (
+	"net/http"
+	"time"
+)
 
 // Response is what one call's answer said besides its body, filled in for a caller that
 // asks with option.WithResponseInto. R is the service's rate-limit type.
@@ -17,4 +20,20 @@ type Response[R any] struct {
 	RateLimit R
 	// Attempts is how many times the request was sent: 1, plus one per retry.
 	Attempts int
+}
+
+// Window is one rate-limit window as an answer reported it. A service reports some of
+// its members: Affinity the limit, what is left and when it resets; Apollo the limit,
+// what was used and what is left. The others stay zero.
+type Window struct {
+	// Known is true when the answer reported anything about this window.
+	Known bool
+	// Unlimited is true when the plan has no limit here (the service sends "unlimited").
+	Unlimited bool
+	Limit     int64 // requests allowed in the window
+	Remaining int64 // requests left in the window
+	// Used is the requests made in the window (Apollo).
+	Used int64
+	// Reset is the time until the window starts over (Affinity).
+	Reset time.Duration
 }

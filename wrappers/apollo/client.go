@@ -93,11 +93,7 @@ func auth(key, opt string) func(*http.Request) {
 
 // NewClientFromEnv is NewClient with the key from APOLLO_API_KEY.
 func NewClientFromEnv(opts ...option.ClientOption) (*Client, error) {
-	key, err := httpcore.KeyFromEnv(EnvAPIKey, ErrNoAPIKey)
-	if err != nil {
-		return nil, err
-	}
-	return NewClient(key, opts...)
+	return httpcore.FromEnv(EnvAPIKey, ErrNoAPIKey, NewClient, opts)
 }
 
 // RateLimit returns the rate-limit state of the last response any call of this client

@@ -5,27 +5,16 @@ import (
 	"time"
 
 	"github.com/orgapis/orgapis/internal/httpcore"
+	"github.com/orgapis/orgapis/wrappers/apicall"
 )
-
-// Window is one Apollo rate-limit window as a response reported it. Apollo counts per
-// team and per endpoint, in fixed windows.
-type Window struct {
-	// Known is true when the response reported anything about this window.
-	Known bool
-	// Unlimited is true when the plan has no limit here (Apollo sends "unlimited").
-	Unlimited bool
-	Limit     int64 // requests allowed in the window
-	Used      int64 // requests made in the window
-	Remaining int64 // requests left in the window
-}
 
 // RateLimit is the rate-limit state of a response: Apollo's minute, hour and day
 // windows for the endpoint called.
 type RateLimit struct {
-	Minute Window // x-rate-limit-minute, x-minute-usage, x-minute-requests-left
-	Hour   Window // x-rate-limit-hourly, x-hourly-usage, x-hourly-requests-left
+	Minute apicall.Window // x-rate-limit-minute, x-minute-usage, x-minute-requests-left
+	Hour   apicall.Window // x-rate-limit-hourly, x-hourly-usage, x-hourly-requests-left
 	// Day reads the x-...-24-hour headers, and the older x-...-daily names.
-	Day Window
+	Day apicall.Window
 }
 
 // parseRateLimit reads the x-rate-limit-*, x-*-usage and x-*-requests-left headers.
@@ -38,8 +27,8 @@ func parseRateLimit(h http.Header, _ time.Time) RateLimit {
 }
 
 // parseWindow reads one window under its current name and then any older ones.
-func parseWindow(h http.Header, names ...string) Window {
-	var w Window
+func parseWindow(h http.Header, names ...string) apicall.Window {
+	var w apicall.Window
 	for _, name := range names {
 		httpcore.CountInto(h.Get("X-Rate-Limit-"+name), &w.Known, &w.Unlimited, &w.Limit)
 		httpcore.CountInto(h.Get("X-"+name+"-Usage"), &w.Known, &w.Unlimited, &w.Used)

@@ -29,15 +29,12 @@ package apollotest
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/orgapis/orgapis/generated/apolloapi"
 	"github.com/orgapis/orgapis/internal/fakeserver"
@@ -45,13 +42,13 @@ import (
 	"github.com/orgapis/orgapis/wrappers/option"
 )
 
-// Server is a fake, serving on URL once started.
+// Server is a fake, serving on URL (the /api/v1 base included) once started. Its URL,
+// Start, Close and Handler are those of every fake (fakeserver.Server): the base URL
+// once started, a start on a loopback port, a shutdown, and the fake as an
+// http.Handler for a server of the caller's.
 type Server struct {
-	// URL is the base URL of the started server, /api/v1 included; empty for a fake
-	// that is not started.
-	URL string
+	*fakeserver.Server
 
-	srv      *httptest.Server
 	mux      *http.ServeMux
 	key      string
 	mu       sync.Mutex
@@ -77,41 +74,19 @@ func NewServer(apiKey string) *Server {
 func NewUnstartedServer(apiKey string) *Server {
 	s := &Server{key: apiKey, postings: map[string]int{}}
 	s.mux = s.routes()
+	s.Server = fakeserver.NewServer(s.serve, "/api/v1")
 	return s
 }
-
-// Start starts the fake on a loopback port and sets URL. It does nothing to a fake
-// already started.
-func (s *Server) Start() {
-	if s.srv != nil {
-		return
-	}
-	s.srv = fakeserver.Start(s.Handler())
-	s.URL = s.srv.URL + "/api/v1"
-}
-
-// Handler is the fake as an http.Handler, for a server of the caller's (validate mock
-// serves it); it keeps the bounds of a started fake (request bodies of 1 MiB at most).
-// Every handler of one Server shares its state.
-func (s *Server) Handler() http.Handler { return fakeserver.LimitBody(s.serve) }
 
 // Client returns a client of the started fake: its key, its URL, and a backoff of 1 to
 // 10 ms so that queued faults are retried without slowing a test. opts are applied
 // after these, so they can change any of them.
 func (s *Server) Client(opts ...option.ClientOption) (*apollo.Client, error) {
-	if s.srv == nil {
-		return nil, errors.New("apollotest: Client of a fake that is not started")
+	all, err := s.ClientOptions(opts)
+	if err != nil {
+		return nil, fmt.Errorf("apollotest: %w", err)
 	}
-	base := []option.ClientOption{option.WithBaseURL(s.URL), option.WithHTTPClient(s.srv.Client()),
-		option.WithBackoff(time.Millisecond, 10*time.Millisecond)}
-	return apollo.NewClient(s.key, append(base, opts...)...)
-}
-
-// Close shuts the server down, if it was started.
-func (s *Server) Close() {
-	if s.srv != nil {
-		s.srv.Close()
-	}
+	return apollo.NewClient(s.key, all...)
 }
 
 // SetResults makes searches match the given numbers of saved accounts and database

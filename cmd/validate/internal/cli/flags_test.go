@@ -14,6 +14,7 @@ import (
 	"github.com/orgapis/orgapis/internal/httpcore"
 	"github.com/orgapis/orgapis/specs"
 	"github.com/orgapis/orgapis/wrappers/affinity/affinitytest"
+	"github.com/orgapis/orgapis/wrappers/apicall"
 )
 
 // Each bound of live's and mock's numeric flags: the value at the bound passes the
@@ -144,16 +145,16 @@ func between(s, from, to string) string {
 
 func TestPaceWait(t *testing.T) {
 	for _, c := range []struct {
-		w    paceWindow
+		w    apicall.Window
 		want time.Duration
 	}{
-		{paceWindow{}, 0}, // the API said nothing
-		{paceWindow{known: true, unlimited: true, limit: 10}, 0},
-		{paceWindow{known: true, remaining: 1, limit: 10, reset: time.Minute}, 0},
-		{paceWindow{known: true, remaining: 0, limit: 0, reset: time.Minute}, 0}, // no limit stated
-		{paceWindow{known: true, remaining: 0, limit: 10, reset: 3 * time.Second}, 3 * time.Second},
-		{paceWindow{known: true, remaining: 0, limit: 10}, time.Second},
-		{paceWindow{known: true, remaining: 0, limit: 10, reset: -time.Second}, time.Second},
+		{apicall.Window{}, 0}, // the API said nothing
+		{apicall.Window{Known: true, Unlimited: true, Limit: 10}, 0},
+		{apicall.Window{Known: true, Remaining: 1, Limit: 10, Reset: time.Minute}, 0},
+		{apicall.Window{Known: true, Remaining: 0, Limit: 0, Reset: time.Minute}, 0}, // no limit stated
+		{apicall.Window{Known: true, Remaining: 0, Limit: 10, Reset: 3 * time.Second}, 3 * time.Second},
+		{apicall.Window{Known: true, Remaining: 0, Limit: 10}, time.Second},
+		{apicall.Window{Known: true, Remaining: 0, Limit: 10, Reset: -time.Second}, time.Second},
 	} {
 		if got := paceWait(c.w); got != c.want {
 			t.Errorf("paceWait(%+v) = %s, want %s", c.w, got, c.want)
@@ -248,7 +249,7 @@ func TestPaceIsBoundedLikeACall(t *testing.T) {
 			// The clock stands still: the deadline is exactly --timeout away.
 			s.pacer = httpcore.Pacer{Now: func() time.Time { return now }, Sleep: func(_ context.Context, d time.Duration) error { slept += d; return nil }}
 			ctx := &fixedDeadline{Context: t.Context(), deadline: now.Add(c.timeout)}
-			ok := s.pace(ctx, "searchOrganizations", paceWindow{known: true, limit: 10, reset: c.reset})
+			ok := s.pace(ctx, "searchOrganizations", apicall.Window{Known: true, Limit: 10, Reset: c.reset})
 			if slept != c.slept {
 				t.Errorf("slept %s, want %s", slept, c.slept)
 			}

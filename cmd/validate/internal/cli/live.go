@@ -21,6 +21,7 @@ import (
 	"github.com/orgapis/orgapis/internal/redact"
 	"github.com/orgapis/orgapis/specs"
 	"github.com/orgapis/orgapis/wrappers/affinity"
+	"github.com/orgapis/orgapis/wrappers/apicall"
 	"github.com/orgapis/orgapis/wrappers/apollo"
 	"github.com/orgapis/orgapis/wrappers/option"
 )
@@ -281,8 +282,7 @@ func (s *liveSession) affinity(ctx context.Context, key string, hc *http.Client,
 			break
 		}
 		token = next
-		w := resp.RateLimit.User
-		if !s.pace(ctx, "searchOrganizations", paceWindow{known: w.Known, unlimited: w.Unlimited, remaining: w.Remaining, limit: w.Limit, reset: w.Reset}) {
+		if !s.pace(ctx, "searchOrganizations", resp.RateLimit.User) {
 			break
 		}
 	}
@@ -386,8 +386,7 @@ func (s *liveSession) apollo(ctx context.Context, key string, hc *http.Client, s
 		if !ok || !full {
 			break
 		}
-		w := resp.RateLimit.Minute
-		if !s.pace(ctx, "listOrganizationJobPostings", paceWindow{known: w.Known, unlimited: w.Unlimited, remaining: w.Remaining, limit: w.Limit}) {
+		if !s.pace(ctx, "listOrganizationJobPostings", resp.RateLimit.Minute) {
 			break
 		}
 	}
@@ -426,18 +425,11 @@ func (s *liveSession) apollo(ctx context.Context, key string, hc *http.Client, s
 	return nil
 }
 
-// paceWindow is what pace needs of either API's rate-limit window.
-type paceWindow struct {
-	known, unlimited bool
-	remaining, limit int64
-	reset            time.Duration // zero when the API does not say
-}
-
 // pace waits out a window that has no requests left, so the next call of operationID
 // is not a 429. The wait goes through the clients' one wait mechanism, bounded like a
 // call: a wait longer than --timeout (or than the clients' one-minute cap) is not slept
 // but noted as a failed call, and the listing stops there.
-func (s *liveSession) pace(ctx context.Context, operationID string, w paceWindow) bool {
+func (s *liveSession) pace(ctx context.Context, operationID string, w apicall.Window) bool {
 	return s.call(ctx, operationID, func(ctx context.Context) error {
 		if err := s.pacer.Wait(ctx, paceWait(w), "the rate limit"); err != nil {
 			return fmt.Errorf("pacing before the next page: %w", err)
@@ -448,14 +440,14 @@ func (s *liveSession) pace(ctx context.Context, operationID string, w paceWindow
 
 // paceWait is how long pace waits: nothing while the window has requests left or says
 // nothing, its reset when it gives one, and a second when it does not.
-func paceWait(w paceWindow) time.Duration {
-	if !w.known || w.unlimited || w.remaining > 0 || w.limit == 0 {
+func paceWait(w apicall.Window) time.Duration {
+	if !w.Known || w.Unlimited || w.Remaining > 0 || w.Limit == 0 {
 		return 0
 	}
-	if w.reset <= 0 {
+	if w.Reset <= 0 {
 		return time.Second
 	}
-	return w.reset
+	return w.Reset
 }
 
 func (s *liveSession) result() Result {
