@@ -10,10 +10,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/orgapis/orgapis/contract"
 	"github.com/orgapis/orgapis/internal/version"
 	"github.com/orgapis/orgapis/specs"
-	"gopkg.in/yaml.v3"
 )
 
 // SARIF 2.1.0, the format code-scanning tools read. Each finding's primary location is
@@ -228,224 +229,202 @@ func recordingURI(source string) (string, bool) {
 	return u.String(), true
 }
 
-// specLocator finds the line of a spec that declares what a finding is about.
+// specLocator finds the line of a spec that declares what a finding is about, from the
+// origins kin-openapi's loader records for each element it reads.
 type specLocator struct {
 	artifact sarifArtifact // the spec, for a SARIF location
-	root     *yaml.Node    // the document's top mapping
+	doc      *openapi3.T   // nil when the spec could not be read
 }
 
 // newSpecLocator reads the spec of api: the file given with --spec, or the embedded one,
 // named as it stands in this repository. It returns nil when the API is unknown.
 func newSpecLocator(api, file string) *specLocator {
-	var src []byte
+	loader := openapi3.NewLoader()
+	loader.IncludeOrigin = true
+	var doc *openapi3.T
 	var err error
 	var artifact sarifArtifact
 	if file != "" {
-		src, err = os.ReadFile(file)
+		doc, err = loader.LoadFromFile(file)
 		artifact.URI, _ = recordingURI(file)
 	} else {
 		a, perr := specs.ParseAPI(api)
 		if perr != nil {
 			return nil
 		}
-		src, err = specs.Source(a)
+		var src []byte
+		if src, err = specs.Source(a); err == nil {
+			doc, err = loader.LoadFromData(src)
+		}
 		artifact = sarifArtifact{URI: "specs/" + a.File(), URIBaseID: sarifModuleBase}
 	}
 	l := &specLocator{artifact: artifact}
-	var doc yaml.Node
-	if err == nil && yaml.Unmarshal(src, &doc) == nil && len(doc.Content) > 0 {
-		l.root = doc.Content[0]
+	if err == nil && doc.Paths != nil {
+		l.doc = doc
 	}
 	return l
 }
 
-// get returns the key and value nodes of key in mapping n.
-func get(n *yaml.Node, key string) (k, v *yaml.Node) {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil, nil
+// keyLine is the line of the key an element stands under, or 0.
+func keyLine(o *openapi3.Origin) int {
+	if o == nil || o.Key == nil {
+		return 0
 	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i], n.Content[i+1]
-		}
-	}
-	return nil, nil
+	return o.Key.Line
 }
 
-// resolve follows local $refs such as #/components/schemas/Organization.
-func (l *specLocator) resolve(n *yaml.Node) *yaml.Node {
-	n, _ = l.resolveLine(n, 0)
-	return n
-}
-
-// resolveLine is resolve that also moves line to the key that declares what a $ref
-// points at ("Organization:"), so that a finding lands on the schema it broke.
-func (l *specLocator) resolveLine(n *yaml.Node, line int) (*yaml.Node, int) {
-	for range 16 {
-		_, ref := get(n, "$ref")
-		if ref == nil || !strings.HasPrefix(ref.Value, "#/") {
-			return n, line
+// fieldLine is the line of one field of an element, or fallback.
+func fieldLine(o *openapi3.Origin, field string, fallback int) int {
+	if o != nil {
+		if loc, ok := o.Fields.Lookup(field); ok && loc.Line > 0 {
+			return loc.Line
 		}
-		target := l.root
-		var key *yaml.Node
-		for _, part := range strings.Split(strings.TrimPrefix(ref.Value, "#/"), "/") {
-			key, target = get(target, strings.ReplaceAll(strings.ReplaceAll(part, "~1", "/"), "~0", "~"))
-		}
-		if target == nil {
-			return n, line
-		}
-		n, line = target, key.Line
 	}
-	return n, line
+	return fallback
 }
 
 // locate returns the line for f, or 0.
 func (l *specLocator) locate(f contract.Finding) int {
-	if l.root == nil {
+	if l.doc == nil {
 		return 0
 	}
-	pathsKey, paths := get(l.root, "paths")
-	if paths == nil {
-		return 0
-	}
-	opKey, op := l.operation(paths, f.OperationID)
+	op := l.operation(f.OperationID)
 	if op == nil {
-		return pathsKey.Line
+		return keyLine(l.doc.Paths.Origin)
 	}
-	line := opKey.Line
-	respKey, resp := l.response(op, f.Status)
+	line := keyLine(op.Origin)
+	respLine, resp := response(op, f.Status)
 	switch f.Kind {
 	case contract.KindUndocumentedStatus:
-		if k, _ := get(op, "responses"); k != nil {
-			line = k.Line
-		}
+		line = fieldLine(op.Origin, "responses", line)
 	case contract.KindContentType:
-		if k, _ := get(resp, "content"); k != nil {
-			line = k.Line
-		} else if respKey != nil {
-			line = respKey.Line
+		if resp != nil {
+			line = fieldLine(resp.Origin, "content", respLine)
 		}
 	case contract.KindHeader:
-		_, headers := get(resp, "headers")
-		if k, _ := get(headers, strings.TrimPrefix(f.Pointer, "/")); k != nil {
-			line = k.Line
-		} else if respKey != nil {
-			line = respKey.Line
+		if resp != nil {
+			line = respLine
+			if h := resp.Headers[strings.TrimPrefix(f.Pointer, "/")]; h != nil {
+				line = keyLine(h.Origin)
+			}
 		}
 	case contract.KindBody, contract.KindUndocumentedField:
-		_, content := get(resp, "content")
-		if k, schema := get(l.resolve(l.media(content)), "schema"); schema != nil {
-			line = l.walk(k.Line, schema, f.Pointer)
-		} else if respKey != nil {
-			line = respKey.Line
+		if resp != nil {
+			line = respLine
+			if schema := jsonSchema(resp.Content); schema != nil {
+				line = walk(schema, f.Pointer)
+			}
 		}
 	case contract.KindRequest:
-		line = l.request(op, f, line)
+		line = request(op, f, line)
 	}
 	return line
 }
 
-// operation finds the method entry whose operationId is id.
-func (l *specLocator) operation(paths *yaml.Node, id string) (key, op *yaml.Node) {
+// operation finds the operation whose operationId is id.
+func (l *specLocator) operation(id string) *openapi3.Operation {
 	if id == "" {
-		return nil, nil
-	}
-	for i := 1; i < len(paths.Content); i += 2 {
-		item := paths.Content[i]
-		for j := 0; j+1 < len(item.Content); j += 2 {
-			if _, opID := get(item.Content[j+1], "operationId"); opID != nil && opID.Value == id {
-				return item.Content[j], item.Content[j+1]
-			}
-		}
-	}
-	return nil, nil
-}
-
-func (l *specLocator) response(op *yaml.Node, status int) (key, resp *yaml.Node) {
-	_, responses := get(op, "responses")
-	key, resp = get(responses, strconv.Itoa(status))
-	if resp == nil {
-		key, resp = get(responses, "default")
-	}
-	return key, l.resolve(resp)
-}
-
-// media is the JSON media type of a content map.
-func (l *specLocator) media(content *yaml.Node) *yaml.Node {
-	if content == nil {
 		return nil
 	}
-	for i := 0; i+1 < len(content.Content); i += 2 {
-		if strings.Contains(content.Content[i].Value, "json") {
-			return content.Content[i+1]
+	for _, item := range l.doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.OperationID == id {
+				return op
+			}
 		}
 	}
 	return nil
 }
 
+// response is the response of op for status, or its default, with the line of its key.
+func response(op *openapi3.Operation, status int) (int, *openapi3.Response) {
+	if op.Responses == nil {
+		return 0, nil
+	}
+	ref := op.Responses.Status(status)
+	if ref == nil {
+		ref = op.Responses.Default()
+	}
+	if ref == nil || ref.Value == nil {
+		return 0, nil
+	}
+	return keyLine(ref.Origin), ref.Value
+}
+
+// jsonSchema is the schema of the JSON media type of a content map.
+func jsonSchema(content openapi3.Content) *openapi3.SchemaRef {
+	for name, media := range content {
+		if strings.Contains(name, "json") && media != nil && media.Schema != nil {
+			return media.Schema
+		}
+	}
+	return nil
+}
+
+// schemaLine is where a schema is declared: the component a $ref names, or the key it
+// stands under inline.
+func schemaLine(s *openapi3.SchemaRef) int {
+	if s.Ref != "" && s.Value != nil {
+		if line := keyLine(s.Value.Origin); line > 0 {
+			return line
+		}
+	}
+	return keyLine(s.Origin)
+}
+
 // walk follows a JSON pointer through a schema (properties, items, and the branches
 // of allOf, anyOf and oneOf) and returns the line of the deepest member it reaches.
-func (l *specLocator) walk(line int, schema *yaml.Node, pointer string) int {
-	n, line := l.resolveLine(schema, line)
+func walk(schema *openapi3.SchemaRef, pointer string) int {
+	line := schemaLine(schema)
 	for _, seg := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
 		if seg == "" {
 			continue
 		}
 		seg = strings.ReplaceAll(strings.ReplaceAll(seg, "~1", "/"), "~0", "~")
-		k, next := l.member(n, seg, 0)
+		next := member(schema, seg, 0)
 		if next == nil {
 			return line // the deepest schema reached: an undocumented member's parent
 		}
-		n, line = l.resolveLine(next, k.Line)
+		schema, line = next, schemaLine(next)
 	}
 	return line
 }
 
-// member finds seg in schema n: a property, or the items of an array for an index.
-func (l *specLocator) member(n *yaml.Node, seg string, depth int) (key, value *yaml.Node) {
-	if n == nil || depth > 8 {
-		return nil, nil
+// member finds seg in a schema: a property, or the items of an array for an index.
+func member(s *openapi3.SchemaRef, seg string, depth int) *openapi3.SchemaRef {
+	if s == nil || s.Value == nil || depth > 8 {
+		return nil
 	}
-	if _, err := strconv.Atoi(seg); err == nil {
-		if k, items := get(n, "items"); items != nil {
-			return k, items
-		}
+	v := s.Value
+	if _, err := strconv.Atoi(seg); err == nil && v.Items != nil {
+		return v.Items
 	}
-	_, props := get(n, "properties")
-	if k, v := get(props, seg); v != nil {
-		return k, v
+	if p := v.Properties[seg]; p != nil {
+		return p
 	}
-	for _, group := range []string{"allOf", "anyOf", "oneOf"} {
-		_, branches := get(n, group)
-		if branches == nil {
-			continue
-		}
-		for _, b := range branches.Content {
-			if k, v := l.member(l.resolve(b), seg, depth+1); v != nil {
-				return k, v
+	for _, group := range []openapi3.SchemaRefs{v.AllOf, v.AnyOf, v.OneOf} {
+		for _, b := range group {
+			if m := member(b, seg, depth+1); m != nil {
+				return m
 			}
 		}
 	}
-	return nil, nil
+	return nil
 }
 
 // request finds the parameter or request-body member a request finding is about.
-func (l *specLocator) request(op *yaml.Node, f contract.Finding, line int) int {
+func request(op *openapi3.Operation, f contract.Finding, line int) int {
 	if f.Location == "body" {
-		_, body := get(op, "requestBody")
-		_, content := get(l.resolve(body), "content")
-		if k, schema := get(l.resolve(l.media(content)), "schema"); schema != nil {
-			return l.walk(k.Line, schema, f.Pointer)
+		if op.RequestBody != nil && op.RequestBody.Value != nil {
+			if schema := jsonSchema(op.RequestBody.Value.Content); schema != nil {
+				return walk(schema, f.Pointer)
+			}
 		}
 		return line
 	}
-	_, params := get(op, "parameters")
-	if params != nil {
-		for _, p := range params.Content {
-			p := l.resolve(p)
-			if _, name := get(p, "name"); name != nil && name.Value == strings.TrimPrefix(f.Pointer, "/") {
-				return p.Line
-			}
+	for _, p := range op.Parameters {
+		if p.Value != nil && p.Value.Name == strings.TrimPrefix(f.Pointer, "/") {
+			return keyLine(p.Value.Origin)
 		}
 	}
 	return line
