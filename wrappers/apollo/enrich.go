@@ -163,19 +163,17 @@ func (c *Client) bulkEnrich(ctx context.Context, batch []EnrichQuery, callOpts [
 	}
 	_, err = httpcore.Run(ctx, c.doer, "bulkEnrichOrganizations", callOpts, func(ctx context.Context) (*http.Response, error) {
 		return c.api.BulkEnrichOrganizations(ctx, nil, apolloapi.BulkEnrichRequest{Details: details})
-	}, func(r *apolloapi.BulkEnrichResponse) error {
+	}, func(r *bulkAnswer) error {
 		if r.Organizations == nil {
 			return &apicall.MissingMemberError{Member: "organizations", Reason: "missing or null"}
 		}
 		if r.Status != "success" {
 			return &apicall.MissingMemberError{Member: "status", Reason: fmt.Sprintf("%q, not \"success\"", r.Status)}
 		}
-		if err := eachID(r.Organizations, "organizations", func(o *apolloapi.EnrichedOrganization) string { return o.ID }); err != nil {
+		if err := eachID(r.Organizations, "organizations", func(o *EnrichedOrganization) string { return o.ID }); err != nil {
 			return err
 		}
-		answers, unplaced = matchOrganizations(batch, httpcore.Records(r.Organizations, func(o apolloapi.EnrichedOrganization) EnrichedOrganization {
-			return EnrichedOrganization(o)
-		}))
+		answers, unplaced = matchOrganizations(batch, r.Organizations)
 		if len(unplaced) > 0 && !slices.Contains(answers, nil) {
 			return &apicall.MissingMemberError{Member: "organizations",
 				Reason: fmt.Sprintf("%d answer no query of the batch (first: id %s, %s)", len(unplaced), unplaced[0].ID, unplaced[0].Name)}
@@ -183,6 +181,14 @@ func (c *Client) bulkEnrich(ctx context.Context, batch []EnrichQuery, callOpts [
 		return nil
 	})
 	return answers, unplaced, err
+}
+
+// bulkAnswer is what enrichment reads of apolloapi.BulkEnrichResponse, decoded straight
+// into this package's records rather than copied into them: a bulk answer's
+// organizations are the largest records Apollo sends.
+type bulkAnswer struct {
+	Organizations []EnrichedOrganization `json:"organizations"`
+	Status        string                 `json:"status"`
 }
 
 // Key kinds, strongest first: a domain outweighs a LinkedIn page, which outweighs a name.
