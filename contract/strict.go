@@ -25,28 +25,69 @@ func undocumented(s *openapi3.Schema, value any, ptr string, out *[]string) {
 		for _, k := range slices.Sorted(maps.Keys(v)) {
 			child := ptr + pointer([]string{k})
 			if schemas, ok := props[k]; ok {
-				for _, cs := range schemas {
-					undocumented(cs, v[k], child, out)
-				}
+				undocumentedByAny(schemas, v[k], child, out)
 				continue
 			}
 			if !open {
 				*out = append(*out, child)
 				continue
 			}
-			for _, es := range extra {
-				undocumented(es, v[k], child, out)
-			}
+			undocumentedByAny(extra, v[k], child, out)
 		}
 	case []any:
 		var items []*openapi3.Schema
 		collectItems(s, &items, 0)
 		for i, elem := range v {
-			for _, is := range items {
-				undocumented(is, elem, ptr+"/"+strconv.Itoa(i), out)
-			}
+			undocumentedByAny(items, elem, ptr+"/"+strconv.Itoa(i), out)
 		}
 	}
+}
+
+// undocumentedByAny appends the members of value that none of schemas describes: when
+// the branches of an anyOf give one member several schemas (a value's data a text in
+// one branch, an object in another), a nested member is documented when any branch
+// that can hold the value describes it. Branches whose type cannot hold the value are
+// left out, unless none can.
+func undocumentedByAny(schemas []*openapi3.Schema, value any, ptr string, out *[]string) {
+	var fit []*openapi3.Schema
+	for _, cs := range schemas {
+		if holds(cs, value) {
+			fit = append(fit, cs)
+		}
+	}
+	if len(fit) == 0 {
+		fit = schemas
+	}
+	if len(fit) == 1 {
+		undocumented(fit[0], value, ptr, out)
+		return
+	}
+	var common []string
+	for i, cs := range fit {
+		var each []string
+		undocumented(cs, value, ptr, &each)
+		if i == 0 {
+			common = each
+			continue
+		}
+		common = slices.DeleteFunc(common, func(p string) bool { return !slices.Contains(each, p) })
+	}
+	*out = append(*out, common...)
+}
+
+// holds reports whether a schema's type admits value's kind; an untyped schema admits
+// anything.
+func holds(s *openapi3.Schema, value any) bool {
+	if s == nil || s.Type == nil || len(*s.Type) == 0 {
+		return true
+	}
+	switch value.(type) {
+	case map[string]any:
+		return s.Type.Is("object")
+	case []any:
+		return s.Type.Is("array")
+	}
+	return true
 }
 
 // maxDepth stops a pathological chain of composed schemas.

@@ -28,7 +28,18 @@ func TestEverySeedOperationIsDescribed(t *testing.T) {
 			"GET /lists/{list_id}/list-entries/{list_entry_id} getListEntry", "DELETE /lists/{list_id}/list-entries/{list_entry_id} deleteListEntry",
 			"GET /fields listFields", "GET /field-values listFieldValues", "POST /field-values createFieldValue",
 			"PUT /field-values/{field_value_id} updateFieldValue", "DELETE /field-values/{field_value_id} deleteFieldValue",
-			"GET /field-value-changes listFieldValueChanges", "GET /rate-limit getRateLimit", "GET /auth/whoami whoAmI"},
+			"GET /field-value-changes listFieldValueChanges", "GET /rate-limit getRateLimit", "GET /auth/whoami whoAmI",
+			// v2: reads of companies, lists and list entries, and the list-entry field writes.
+			"GET /v2/auth/whoami getWhoAmIV2", "GET /v2/companies listCompaniesV2", "GET /v2/companies/fields listCompanyFieldsV2",
+			"GET /v2/companies/{companyId} getCompanyV2", "GET /v2/companies/{companyId}/lists listCompanyListsV2",
+			"GET /v2/companies/{companyId}/list-entries listCompanyListEntriesV2", "GET /v2/lists listListsV2",
+			"GET /v2/lists/{listId} getListV2", "GET /v2/lists/{listId}/fields listListFieldsV2",
+			"GET /v2/lists/{listId}/saved-views listSavedViewsV2", "GET /v2/lists/{listId}/saved-views/{viewId} getSavedViewV2",
+			"GET /v2/lists/{listId}/saved-views/{viewId}/list-entries listSavedViewListEntriesV2",
+			"GET /v2/lists/{listId}/list-entries listListEntriesV2", "GET /v2/lists/{listId}/list-entries/{listEntryId} getListEntryV2",
+			"GET /v2/lists/{listId}/list-entries/{listEntryId}/fields listListEntryFieldsV2",
+			"PATCH /v2/lists/{listId}/list-entries/{listEntryId}/fields updateListEntryFieldsV2",
+			"POST /v2/lists/{listId}/list-entries/{listEntryId}/fields/{fieldId} updateListEntryFieldV2"},
 	}
 	for api, ops := range want {
 		doc, err := specs.Load(context.Background(), api)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for QuotaCount1.
@@ -26,6 +27,831 @@ const (
 func (e QuotaCount1) Valid() bool {
 	switch e {
 	case QuotaCount1Unlimited:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2BatchResultOperation.
+const (
+	V2BatchResultOperationUpdateFields V2BatchResultOperation = "update-fields"
+)
+
+// Valid indicates whether the value is a known member of the V2BatchResultOperation enum.
+func (e V2BatchResultOperation) Valid() bool {
+	switch e {
+	case V2BatchResultOperationUpdateFields:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2BatchUpdateOperation.
+const (
+	V2BatchUpdateOperationUpdateFields V2BatchUpdateOperation = "update-fields"
+)
+
+// Valid indicates whether the value is a known member of the V2BatchUpdateOperation enum.
+func (e V2BatchUpdateOperation) Valid() bool {
+	switch e {
+	case V2BatchUpdateOperationUpdateFields:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2CompaniesValueType.
+const (
+	V2CompaniesValueTypeCompanyMulti V2CompaniesValueType = "company-multi"
+)
+
+// Valid indicates whether the value is a known member of the V2CompaniesValueType enum.
+func (e V2CompaniesValueType) Valid() bool {
+	switch e {
+	case V2CompaniesValueTypeCompanyMulti:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2CompanyListEntryType.
+const (
+	V2CompanyListEntryTypeCompany V2CompanyListEntryType = "company"
+)
+
+// Valid indicates whether the value is a known member of the V2CompanyListEntryType enum.
+func (e V2CompanyListEntryType) Valid() bool {
+	switch e {
+	case V2CompanyListEntryTypeCompany:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2CompanyValueType.
+const (
+	V2CompanyValueTypeCompany V2CompanyValueType = "company"
+)
+
+// Valid indicates whether the value is a known member of the V2CompanyValueType enum.
+func (e V2CompanyValueType) Valid() bool {
+	switch e {
+	case V2CompanyValueTypeCompany:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2DateValueType.
+const (
+	V2DateValueTypeDatetime V2DateValueType = "datetime"
+)
+
+// Valid indicates whether the value is a known member of the V2DateValueType enum.
+func (e V2DateValueType) Valid() bool {
+	switch e {
+	case V2DateValueTypeDatetime:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2DropdownValueType.
+const (
+	V2DropdownValueTypeDropdown V2DropdownValueType = "dropdown"
+)
+
+// Valid indicates whether the value is a known member of the V2DropdownValueType enum.
+func (e V2DropdownValueType) Valid() bool {
+	switch e {
+	case V2DropdownValueTypeDropdown:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2DropdownsValueType.
+const (
+	V2DropdownsValueTypeDropdownMulti V2DropdownsValueType = "dropdown-multi"
+)
+
+// Valid indicates whether the value is a known member of the V2DropdownsValueType enum.
+func (e V2DropdownsValueType) Valid() bool {
+	switch e {
+	case V2DropdownsValueTypeDropdownMulti:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2ErrorsErrorsCode.
+const (
+	V2ErrorsErrorsCodeAuthentication       V2ErrorsErrorsCode = "authentication"
+	V2ErrorsErrorsCodeAuthorization        V2ErrorsErrorsCode = "authorization"
+	V2ErrorsErrorsCodeBadRequest           V2ErrorsErrorsCode = "bad-request"
+	V2ErrorsErrorsCodeConflict             V2ErrorsErrorsCode = "conflict"
+	V2ErrorsErrorsCodeMethodNotAllowed     V2ErrorsErrorsCode = "method-not-allowed"
+	V2ErrorsErrorsCodeNotAcceptable        V2ErrorsErrorsCode = "not-acceptable"
+	V2ErrorsErrorsCodeNotFound             V2ErrorsErrorsCode = "not-found"
+	V2ErrorsErrorsCodeNotImplemented       V2ErrorsErrorsCode = "not-implemented"
+	V2ErrorsErrorsCodeRateLimit            V2ErrorsErrorsCode = "rate-limit"
+	V2ErrorsErrorsCodeServer               V2ErrorsErrorsCode = "server"
+	V2ErrorsErrorsCodeUnprocessableEntity  V2ErrorsErrorsCode = "unprocessable-entity"
+	V2ErrorsErrorsCodeUnsupportedMediaType V2ErrorsErrorsCode = "unsupported-media-type"
+	V2ErrorsErrorsCodeValidation           V2ErrorsErrorsCode = "validation"
+)
+
+// Valid indicates whether the value is a known member of the V2ErrorsErrorsCode enum.
+func (e V2ErrorsErrorsCode) Valid() bool {
+	switch e {
+	case V2ErrorsErrorsCodeAuthentication:
+		return true
+	case V2ErrorsErrorsCodeAuthorization:
+		return true
+	case V2ErrorsErrorsCodeBadRequest:
+		return true
+	case V2ErrorsErrorsCodeConflict:
+		return true
+	case V2ErrorsErrorsCodeMethodNotAllowed:
+		return true
+	case V2ErrorsErrorsCodeNotAcceptable:
+		return true
+	case V2ErrorsErrorsCodeNotFound:
+		return true
+	case V2ErrorsErrorsCodeNotImplemented:
+		return true
+	case V2ErrorsErrorsCodeRateLimit:
+		return true
+	case V2ErrorsErrorsCodeServer:
+		return true
+	case V2ErrorsErrorsCodeUnprocessableEntity:
+		return true
+	case V2ErrorsErrorsCodeUnsupportedMediaType:
+		return true
+	case V2ErrorsErrorsCodeValidation:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2FieldEnrichmentSource.
+const (
+	V2FieldEnrichmentSourceAffinityData V2FieldEnrichmentSource = "affinity-data"
+	V2FieldEnrichmentSourceDealroom     V2FieldEnrichmentSource = "dealroom"
+	V2FieldEnrichmentSourceLessThanNil  V2FieldEnrichmentSource = "<nil>"
+)
+
+// Valid indicates whether the value is a known member of the V2FieldEnrichmentSource enum.
+func (e V2FieldEnrichmentSource) Valid() bool {
+	switch e {
+	case V2FieldEnrichmentSourceAffinityData:
+		return true
+	case V2FieldEnrichmentSourceDealroom:
+		return true
+	case V2FieldEnrichmentSourceLessThanNil:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2FieldType.
+const (
+	V2FieldTypeEnriched                 V2FieldType = "enriched"
+	V2FieldTypeGlobal                   V2FieldType = "global"
+	V2FieldTypeList                     V2FieldType = "list"
+	V2FieldTypeRelationshipIntelligence V2FieldType = "relationship-intelligence"
+)
+
+// Valid indicates whether the value is a known member of the V2FieldType enum.
+func (e V2FieldType) Valid() bool {
+	switch e {
+	case V2FieldTypeEnriched:
+		return true
+	case V2FieldTypeGlobal:
+		return true
+	case V2FieldTypeList:
+		return true
+	case V2FieldTypeRelationshipIntelligence:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2FieldMetadataEnrichmentSource.
+const (
+	V2FieldMetadataEnrichmentSourceAffinityData V2FieldMetadataEnrichmentSource = "affinity-data"
+	V2FieldMetadataEnrichmentSourceDealroom     V2FieldMetadataEnrichmentSource = "dealroom"
+	V2FieldMetadataEnrichmentSourceLessThanNil  V2FieldMetadataEnrichmentSource = "<nil>"
+)
+
+// Valid indicates whether the value is a known member of the V2FieldMetadataEnrichmentSource enum.
+func (e V2FieldMetadataEnrichmentSource) Valid() bool {
+	switch e {
+	case V2FieldMetadataEnrichmentSourceAffinityData:
+		return true
+	case V2FieldMetadataEnrichmentSourceDealroom:
+		return true
+	case V2FieldMetadataEnrichmentSourceLessThanNil:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2FieldMetadataType.
+const (
+	V2FieldMetadataTypeEnriched                 V2FieldMetadataType = "enriched"
+	V2FieldMetadataTypeGlobal                   V2FieldMetadataType = "global"
+	V2FieldMetadataTypeList                     V2FieldMetadataType = "list"
+	V2FieldMetadataTypeRelationshipIntelligence V2FieldMetadataType = "relationship-intelligence"
+)
+
+// Valid indicates whether the value is a known member of the V2FieldMetadataType enum.
+func (e V2FieldMetadataType) Valid() bool {
+	switch e {
+	case V2FieldMetadataTypeEnriched:
+		return true
+	case V2FieldMetadataTypeGlobal:
+		return true
+	case V2FieldMetadataTypeList:
+		return true
+	case V2FieldMetadataTypeRelationshipIntelligence:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2FieldMetadataValueType.
+const (
+	V2FieldMetadataValueTypeCompany             V2FieldMetadataValueType = "company"
+	V2FieldMetadataValueTypeCompanyMulti        V2FieldMetadataValueType = "company-multi"
+	V2FieldMetadataValueTypeDatetime            V2FieldMetadataValueType = "datetime"
+	V2FieldMetadataValueTypeDropdown            V2FieldMetadataValueType = "dropdown"
+	V2FieldMetadataValueTypeDropdownMulti       V2FieldMetadataValueType = "dropdown-multi"
+	V2FieldMetadataValueTypeFilterableText      V2FieldMetadataValueType = "filterable-text"
+	V2FieldMetadataValueTypeFilterableTextMulti V2FieldMetadataValueType = "filterable-text-multi"
+	V2FieldMetadataValueTypeFormulaNumber       V2FieldMetadataValueType = "formula-number"
+	V2FieldMetadataValueTypeInteraction         V2FieldMetadataValueType = "interaction"
+	V2FieldMetadataValueTypeLocation            V2FieldMetadataValueType = "location"
+	V2FieldMetadataValueTypeLocationMulti       V2FieldMetadataValueType = "location-multi"
+	V2FieldMetadataValueTypeNumber              V2FieldMetadataValueType = "number"
+	V2FieldMetadataValueTypeNumberMulti         V2FieldMetadataValueType = "number-multi"
+	V2FieldMetadataValueTypePerson              V2FieldMetadataValueType = "person"
+	V2FieldMetadataValueTypePersonMulti         V2FieldMetadataValueType = "person-multi"
+	V2FieldMetadataValueTypeRankedDropdown      V2FieldMetadataValueType = "ranked-dropdown"
+	V2FieldMetadataValueTypeText                V2FieldMetadataValueType = "text"
+)
+
+// Valid indicates whether the value is a known member of the V2FieldMetadataValueType enum.
+func (e V2FieldMetadataValueType) Valid() bool {
+	switch e {
+	case V2FieldMetadataValueTypeCompany:
+		return true
+	case V2FieldMetadataValueTypeCompanyMulti:
+		return true
+	case V2FieldMetadataValueTypeDatetime:
+		return true
+	case V2FieldMetadataValueTypeDropdown:
+		return true
+	case V2FieldMetadataValueTypeDropdownMulti:
+		return true
+	case V2FieldMetadataValueTypeFilterableText:
+		return true
+	case V2FieldMetadataValueTypeFilterableTextMulti:
+		return true
+	case V2FieldMetadataValueTypeFormulaNumber:
+		return true
+	case V2FieldMetadataValueTypeInteraction:
+		return true
+	case V2FieldMetadataValueTypeLocation:
+		return true
+	case V2FieldMetadataValueTypeLocationMulti:
+		return true
+	case V2FieldMetadataValueTypeNumber:
+		return true
+	case V2FieldMetadataValueTypeNumberMulti:
+		return true
+	case V2FieldMetadataValueTypePerson:
+		return true
+	case V2FieldMetadataValueTypePersonMulti:
+		return true
+	case V2FieldMetadataValueTypeRankedDropdown:
+		return true
+	case V2FieldMetadataValueTypeText:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2FormulaValueType.
+const (
+	V2FormulaValueTypeFormulaNumber V2FormulaValueType = "formula-number"
+)
+
+// Valid indicates whether the value is a known member of the V2FormulaValueType enum.
+func (e V2FormulaValueType) Valid() bool {
+	switch e {
+	case V2FormulaValueTypeFormulaNumber:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2InteractionValueDataType.
+const (
+	V2InteractionValueDataTypeCall        V2InteractionValueDataType = "call"
+	V2InteractionValueDataTypeChatMessage V2InteractionValueDataType = "chat-message"
+	V2InteractionValueDataTypeEmail       V2InteractionValueDataType = "email"
+	V2InteractionValueDataTypeMeeting     V2InteractionValueDataType = "meeting"
+)
+
+// Valid indicates whether the value is a known member of the V2InteractionValueDataType enum.
+func (e V2InteractionValueDataType) Valid() bool {
+	switch e {
+	case V2InteractionValueDataTypeCall:
+		return true
+	case V2InteractionValueDataTypeChatMessage:
+		return true
+	case V2InteractionValueDataTypeEmail:
+		return true
+	case V2InteractionValueDataTypeMeeting:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2InteractionValueType.
+const (
+	V2InteractionValueTypeInteraction V2InteractionValueType = "interaction"
+)
+
+// Valid indicates whether the value is a known member of the V2InteractionValueType enum.
+func (e V2InteractionValueType) Valid() bool {
+	switch e {
+	case V2InteractionValueTypeInteraction:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2LocationValueType.
+const (
+	V2LocationValueTypeLocation V2LocationValueType = "location"
+)
+
+// Valid indicates whether the value is a known member of the V2LocationValueType enum.
+func (e V2LocationValueType) Valid() bool {
+	switch e {
+	case V2LocationValueTypeLocation:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2LocationsValueType.
+const (
+	V2LocationsValueTypeLocationMulti V2LocationsValueType = "location-multi"
+)
+
+// Valid indicates whether the value is a known member of the V2LocationsValueType enum.
+func (e V2LocationsValueType) Valid() bool {
+	switch e {
+	case V2LocationsValueTypeLocationMulti:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2NumberValueType.
+const (
+	V2NumberValueTypeNumber V2NumberValueType = "number"
+)
+
+// Valid indicates whether the value is a known member of the V2NumberValueType enum.
+func (e V2NumberValueType) Valid() bool {
+	switch e {
+	case V2NumberValueTypeNumber:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2NumbersValueType.
+const (
+	V2NumbersValueTypeNumberMulti V2NumbersValueType = "number-multi"
+)
+
+// Valid indicates whether the value is a known member of the V2NumbersValueType enum.
+func (e V2NumbersValueType) Valid() bool {
+	switch e {
+	case V2NumbersValueTypeNumberMulti:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2OpportunityListEntryType.
+const (
+	V2OpportunityListEntryTypeOpportunity V2OpportunityListEntryType = "opportunity"
+)
+
+// Valid indicates whether the value is a known member of the V2OpportunityListEntryType enum.
+func (e V2OpportunityListEntryType) Valid() bool {
+	switch e {
+	case V2OpportunityListEntryTypeOpportunity:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2OptionUpdateType.
+const (
+	V2OptionUpdateTypeDropdown       V2OptionUpdateType = "dropdown"
+	V2OptionUpdateTypeRankedDropdown V2OptionUpdateType = "ranked-dropdown"
+)
+
+// Valid indicates whether the value is a known member of the V2OptionUpdateType enum.
+func (e V2OptionUpdateType) Valid() bool {
+	switch e {
+	case V2OptionUpdateTypeDropdown:
+		return true
+	case V2OptionUpdateTypeRankedDropdown:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2OptionsUpdateType.
+const (
+	V2OptionsUpdateTypeDropdownMulti V2OptionsUpdateType = "dropdown-multi"
+)
+
+// Valid indicates whether the value is a known member of the V2OptionsUpdateType enum.
+func (e V2OptionsUpdateType) Valid() bool {
+	switch e {
+	case V2OptionsUpdateTypeDropdownMulti:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2PersonType.
+const (
+	V2PersonTypeExternal V2PersonType = "external"
+	V2PersonTypeInternal V2PersonType = "internal"
+)
+
+// Valid indicates whether the value is a known member of the V2PersonType enum.
+func (e V2PersonType) Valid() bool {
+	switch e {
+	case V2PersonTypeExternal:
+		return true
+	case V2PersonTypeInternal:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2PersonListEntryType.
+const (
+	V2PersonListEntryTypePerson V2PersonListEntryType = "person"
+)
+
+// Valid indicates whether the value is a known member of the V2PersonListEntryType enum.
+func (e V2PersonListEntryType) Valid() bool {
+	switch e {
+	case V2PersonListEntryTypePerson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2PersonRefType.
+const (
+	V2PersonRefTypeCollaborator V2PersonRefType = "collaborator"
+	V2PersonRefTypeExternal     V2PersonRefType = "external"
+	V2PersonRefTypeInternal     V2PersonRefType = "internal"
+)
+
+// Valid indicates whether the value is a known member of the V2PersonRefType enum.
+func (e V2PersonRefType) Valid() bool {
+	switch e {
+	case V2PersonRefTypeCollaborator:
+		return true
+	case V2PersonRefTypeExternal:
+		return true
+	case V2PersonRefTypeInternal:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2PersonValueDataType.
+const (
+	V2PersonValueDataTypeCollaborator V2PersonValueDataType = "collaborator"
+	V2PersonValueDataTypeExternal     V2PersonValueDataType = "external"
+	V2PersonValueDataTypeInternal     V2PersonValueDataType = "internal"
+)
+
+// Valid indicates whether the value is a known member of the V2PersonValueDataType enum.
+func (e V2PersonValueDataType) Valid() bool {
+	switch e {
+	case V2PersonValueDataTypeCollaborator:
+		return true
+	case V2PersonValueDataTypeExternal:
+		return true
+	case V2PersonValueDataTypeInternal:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2PersonValueType.
+const (
+	V2PersonValueTypePerson V2PersonValueType = "person"
+)
+
+// Valid indicates whether the value is a known member of the V2PersonValueType enum.
+func (e V2PersonValueType) Valid() bool {
+	switch e {
+	case V2PersonValueTypePerson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2PersonsValueType.
+const (
+	V2PersonsValueTypePersonMulti V2PersonsValueType = "person-multi"
+)
+
+// Valid indicates whether the value is a known member of the V2PersonsValueType enum.
+func (e V2PersonsValueType) Valid() bool {
+	switch e {
+	case V2PersonsValueTypePersonMulti:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2RankedDropdownValueType.
+const (
+	V2RankedDropdownValueTypeRankedDropdown V2RankedDropdownValueType = "ranked-dropdown"
+)
+
+// Valid indicates whether the value is a known member of the V2RankedDropdownValueType enum.
+func (e V2RankedDropdownValueType) Valid() bool {
+	switch e {
+	case V2RankedDropdownValueTypeRankedDropdown:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2RecordUpdateType.
+const (
+	V2RecordUpdateTypeCompany V2RecordUpdateType = "company"
+	V2RecordUpdateTypePerson  V2RecordUpdateType = "person"
+)
+
+// Valid indicates whether the value is a known member of the V2RecordUpdateType enum.
+func (e V2RecordUpdateType) Valid() bool {
+	switch e {
+	case V2RecordUpdateTypeCompany:
+		return true
+	case V2RecordUpdateTypePerson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2RecordsUpdateType.
+const (
+	V2RecordsUpdateTypeCompanyMulti V2RecordsUpdateType = "company-multi"
+	V2RecordsUpdateTypePersonMulti  V2RecordsUpdateType = "person-multi"
+)
+
+// Valid indicates whether the value is a known member of the V2RecordsUpdateType enum.
+func (e V2RecordsUpdateType) Valid() bool {
+	switch e {
+	case V2RecordsUpdateTypeCompanyMulti:
+		return true
+	case V2RecordsUpdateTypePersonMulti:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2SavedViewType.
+const (
+	V2SavedViewTypeBoard     V2SavedViewType = "board"
+	V2SavedViewTypeDashboard V2SavedViewType = "dashboard"
+	V2SavedViewTypeSheet     V2SavedViewType = "sheet"
+)
+
+// Valid indicates whether the value is a known member of the V2SavedViewType enum.
+func (e V2SavedViewType) Valid() bool {
+	switch e {
+	case V2SavedViewTypeBoard:
+		return true
+	case V2SavedViewTypeDashboard:
+		return true
+	case V2SavedViewTypeSheet:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2TextValueType.
+const (
+	V2TextValueTypeFilterableText V2TextValueType = "filterable-text"
+	V2TextValueTypeText           V2TextValueType = "text"
+)
+
+// Valid indicates whether the value is a known member of the V2TextValueType enum.
+func (e V2TextValueType) Valid() bool {
+	switch e {
+	case V2TextValueTypeFilterableText:
+		return true
+	case V2TextValueTypeText:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2TextsValueType.
+const (
+	V2TextsValueTypeFilterableTextMulti V2TextsValueType = "filterable-text-multi"
+)
+
+// Valid indicates whether the value is a known member of the V2TextsValueType enum.
+func (e V2TextsValueType) Valid() bool {
+	switch e {
+	case V2TextsValueTypeFilterableTextMulti:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2TypedListType.
+const (
+	V2TypedListTypeCompany     V2TypedListType = "company"
+	V2TypedListTypeOpportunity V2TypedListType = "opportunity"
+	V2TypedListTypePerson      V2TypedListType = "person"
+)
+
+// Valid indicates whether the value is a known member of the V2TypedListType enum.
+func (e V2TypedListType) Valid() bool {
+	switch e {
+	case V2TypedListTypeCompany:
+		return true
+	case V2TypedListTypeOpportunity:
+		return true
+	case V2TypedListTypePerson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2WhoAmIGrantType.
+const (
+	V2WhoAmIGrantTypeAPIKey      V2WhoAmIGrantType = "api-key"
+	V2WhoAmIGrantTypeAccessToken V2WhoAmIGrantType = "access-token"
+)
+
+// Valid indicates whether the value is a known member of the V2WhoAmIGrantType enum.
+func (e V2WhoAmIGrantType) Valid() bool {
+	switch e {
+	case V2WhoAmIGrantTypeAPIKey:
+		return true
+	case V2WhoAmIGrantTypeAccessToken:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListCompaniesV2ParamsFieldTypes.
+const (
+	ListCompaniesV2ParamsFieldTypesEnriched                 ListCompaniesV2ParamsFieldTypes = "enriched"
+	ListCompaniesV2ParamsFieldTypesGlobal                   ListCompaniesV2ParamsFieldTypes = "global"
+	ListCompaniesV2ParamsFieldTypesRelationshipIntelligence ListCompaniesV2ParamsFieldTypes = "relationship-intelligence"
+)
+
+// Valid indicates whether the value is a known member of the ListCompaniesV2ParamsFieldTypes enum.
+func (e ListCompaniesV2ParamsFieldTypes) Valid() bool {
+	switch e {
+	case ListCompaniesV2ParamsFieldTypesEnriched:
+		return true
+	case ListCompaniesV2ParamsFieldTypesGlobal:
+		return true
+	case ListCompaniesV2ParamsFieldTypesRelationshipIntelligence:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetCompanyV2ParamsFieldTypes.
+const (
+	GetCompanyV2ParamsFieldTypesEnriched                 GetCompanyV2ParamsFieldTypes = "enriched"
+	GetCompanyV2ParamsFieldTypesGlobal                   GetCompanyV2ParamsFieldTypes = "global"
+	GetCompanyV2ParamsFieldTypesRelationshipIntelligence GetCompanyV2ParamsFieldTypes = "relationship-intelligence"
+)
+
+// Valid indicates whether the value is a known member of the GetCompanyV2ParamsFieldTypes enum.
+func (e GetCompanyV2ParamsFieldTypes) Valid() bool {
+	switch e {
+	case GetCompanyV2ParamsFieldTypesEnriched:
+		return true
+	case GetCompanyV2ParamsFieldTypesGlobal:
+		return true
+	case GetCompanyV2ParamsFieldTypesRelationshipIntelligence:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListListEntriesV2ParamsFieldTypes.
+const (
+	ListListEntriesV2ParamsFieldTypesEnriched                 ListListEntriesV2ParamsFieldTypes = "enriched"
+	ListListEntriesV2ParamsFieldTypesGlobal                   ListListEntriesV2ParamsFieldTypes = "global"
+	ListListEntriesV2ParamsFieldTypesList                     ListListEntriesV2ParamsFieldTypes = "list"
+	ListListEntriesV2ParamsFieldTypesRelationshipIntelligence ListListEntriesV2ParamsFieldTypes = "relationship-intelligence"
+)
+
+// Valid indicates whether the value is a known member of the ListListEntriesV2ParamsFieldTypes enum.
+func (e ListListEntriesV2ParamsFieldTypes) Valid() bool {
+	switch e {
+	case ListListEntriesV2ParamsFieldTypesEnriched:
+		return true
+	case ListListEntriesV2ParamsFieldTypesGlobal:
+		return true
+	case ListListEntriesV2ParamsFieldTypesList:
+		return true
+	case ListListEntriesV2ParamsFieldTypesRelationshipIntelligence:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListListEntryFieldsV2ParamsFieldTypes.
+const (
+	ListListEntryFieldsV2ParamsFieldTypesEnriched                 ListListEntryFieldsV2ParamsFieldTypes = "enriched"
+	ListListEntryFieldsV2ParamsFieldTypesGlobal                   ListListEntryFieldsV2ParamsFieldTypes = "global"
+	ListListEntryFieldsV2ParamsFieldTypesList                     ListListEntryFieldsV2ParamsFieldTypes = "list"
+	ListListEntryFieldsV2ParamsFieldTypesRelationshipIntelligence ListListEntryFieldsV2ParamsFieldTypes = "relationship-intelligence"
+)
+
+// Valid indicates whether the value is a known member of the ListListEntryFieldsV2ParamsFieldTypes enum.
+func (e ListListEntryFieldsV2ParamsFieldTypes) Valid() bool {
+	switch e {
+	case ListListEntryFieldsV2ParamsFieldTypesEnriched:
+		return true
+	case ListListEntryFieldsV2ParamsFieldTypesGlobal:
+		return true
+	case ListListEntryFieldsV2ParamsFieldTypesList:
+		return true
+	case ListListEntryFieldsV2ParamsFieldTypesRelationshipIntelligence:
 		return true
 	default:
 		return false
@@ -555,6 +1381,867 @@ type Success struct {
 	Success bool `json:"success"`
 }
 
+// V2BatchResult What a batch update did.
+type V2BatchResult struct {
+	// Operation The operation done.
+	Operation V2BatchResultOperation `json:"operation"`
+}
+
+// V2BatchResultOperation The operation done.
+type V2BatchResultOperation string
+
+// V2BatchUpdate Several fields' new values.
+type V2BatchUpdate struct {
+	// Operation What to do: set the fields' values.
+	Operation V2BatchUpdateOperation `json:"operation"`
+
+	// Updates The fields to set, at most 100.
+	Updates []struct {
+		// ID Id of the field, such as `field-1234`.
+		ID string `json:"id"`
+
+		// Value A field's new value, by its `type`: as read for texts, numbers, dates and locations, and by id for options and records. Formula and interaction fields cannot be written.
+		Value V2FieldValueUpdate `json:"value"`
+	} `json:"updates"`
+}
+
+// V2BatchUpdateOperation What to do: set the fields' values.
+type V2BatchUpdateOperation string
+
+// V2CompaniesValue The values of a multi-valued company field.
+type V2CompaniesValue struct {
+	// Data The companies, at most 100; null when the field has none.
+	Data []V2CompanyRef `json:"data"`
+
+	// Type Type of the value.
+	Type V2CompaniesValueType `json:"type"`
+}
+
+// V2CompaniesValueType Type of the value.
+type V2CompaniesValueType string
+
+// V2Company A company (an organization in v1) with the field data asked for.
+type V2Company struct {
+	// Domain Main domain; null when it has none.
+	Domain *string `json:"domain"`
+
+	// Domains Every domain of the company.
+	Domains []string `json:"domains"`
+
+	// Fields The fields asked for, each with its value; absent when none were.
+	Fields []V2Field `json:"fields,omitempty"`
+
+	// ID Id of the company, the same as the organization's in v1.
+	ID int64 `json:"id"`
+
+	// IsGlobal True for a company of Affinity's global dataset, false for one the team created.
+	IsGlobal bool `json:"isGlobal"`
+
+	// Name Name of the company.
+	Name string `json:"name"`
+}
+
+// V2CompanyListEntry An entry of a list of companies.
+type V2CompanyListEntry struct {
+	// CreatedAt When the entry was added.
+	CreatedAt time.Time `json:"createdAt"`
+
+	// CreatorID Id of the user who added it; null for entries Affinity added.
+	CreatorID *int64 `json:"creatorId"`
+
+	// Entity A company (an organization in v1) with the field data asked for.
+	Entity V2Company `json:"entity"`
+
+	// ID Id of the list entry.
+	ID int64 `json:"id"`
+
+	// ListID Id of its list.
+	ListID int64 `json:"listId"`
+
+	// Type Type of the entry's entity.
+	Type V2CompanyListEntryType `json:"type"`
+}
+
+// V2CompanyListEntryType Type of the entry's entity.
+type V2CompanyListEntryType string
+
+// V2CompanyPage One page of companies.
+type V2CompanyPage struct {
+	// Data The records of this page, at most 100.
+	Data []V2Company `json:"data"`
+
+	// Pagination Where the pages before and after this one are; each is null at its end.
+	Pagination V2Pagination `json:"pagination"`
+}
+
+// V2CompanyRef A company as a value names it.
+type V2CompanyRef struct {
+	// Domain Main domain; null when it has none.
+	Domain *string `json:"domain"`
+
+	// ID Id of the company.
+	ID int64 `json:"id"`
+
+	// Name Name of the company.
+	Name string `json:"name"`
+}
+
+// V2CompanyValue A company value.
+type V2CompanyValue struct {
+	// Data The company; null when the field has none.
+	Data *struct {
+		// Domain Main domain; null when it has none.
+		Domain *string `json:"domain"`
+
+		// ID Id of the company.
+		ID int64 `json:"id"`
+
+		// Name Name of the company.
+		Name string `json:"name"`
+	} `json:"data"`
+
+	// Type Type of the value.
+	Type V2CompanyValueType `json:"type"`
+}
+
+// V2CompanyValueType Type of the value.
+type V2CompanyValueType string
+
+// V2DateValue A date value.
+type V2DateValue struct {
+	// Data The date and time; null when the field has none.
+	Data *time.Time `json:"data"`
+
+	// Type Type of the value.
+	Type V2DateValueType `json:"type"`
+}
+
+// V2DateValueType Type of the value.
+type V2DateValueType string
+
+// V2Dropdown An option of a dropdown field.
+type V2Dropdown struct {
+	// DropdownOptionID Id of the option.
+	DropdownOptionID int64 `json:"dropdownOptionId"`
+
+	// Text Text of the option.
+	Text string `json:"text"`
+}
+
+// V2DropdownValue A dropdown value.
+type V2DropdownValue struct {
+	// Data The option chosen; null when none is.
+	Data *struct {
+		// DropdownOptionID Id of the option.
+		DropdownOptionID int64 `json:"dropdownOptionId"`
+
+		// Text Text of the option.
+		Text string `json:"text"`
+	} `json:"data"`
+
+	// Type Type of the value.
+	Type V2DropdownValueType `json:"type"`
+}
+
+// V2DropdownValueType Type of the value.
+type V2DropdownValueType string
+
+// V2DropdownsValue The values of a multi-valued dropdown field.
+type V2DropdownsValue struct {
+	// Data The options chosen; null when none is.
+	Data []V2Dropdown `json:"data"`
+
+	// Type Type of the value.
+	Type V2DropdownsValueType `json:"type"`
+}
+
+// V2DropdownsValueType Type of the value.
+type V2DropdownsValueType string
+
+// V2EntityListEntry A list entry with its entity, by the entity's `type`.
+type V2EntityListEntry struct {
+	union json.RawMessage
+}
+
+// V2EntityListEntryPage One page of list entries with their entities.
+type V2EntityListEntryPage struct {
+	// Data The records of this page, at most 100. Null when there are none.
+	Data []V2EntityListEntry `json:"data"`
+
+	// Pagination Where the pages before and after this one are; each is null at its end.
+	Pagination V2Pagination `json:"pagination"`
+}
+
+// V2Errors Why v2 refused a request.
+type V2Errors struct {
+	// Errors The reasons, at least one.
+	Errors []struct {
+		// Code Machine-readable kind of the reason.
+		Code V2ErrorsErrorsCode `json:"code"`
+
+		// Message What went wrong, for people.
+		Message string `json:"message"`
+
+		// Param The parameter a validation error is about.
+		Param *string `json:"param,omitempty"`
+	} `json:"errors"`
+}
+
+// V2ErrorsErrorsCode Machine-readable kind of the reason.
+type V2ErrorsErrorsCode string
+
+// V2Field A field of a record with its value.
+type V2Field struct {
+	// EnrichmentSource Where an enriched field's data comes from; null for the team's own fields.
+	EnrichmentSource *V2FieldEnrichmentSource `json:"enrichmentSource"`
+
+	// ID Id of the field: `field-` and a number for the team's fields, a name such as `affinity-data-location` for enriched ones.
+	ID string `json:"id"`
+
+	// Name Name of the field.
+	Name string `json:"name"`
+
+	// Type Kind of the field.
+	Type V2FieldType `json:"type"`
+
+	// Value A field's value, by its `type`; `data` is null when the field has no value.
+	Value V2FieldValue `json:"value"`
+}
+
+// V2FieldEnrichmentSource Where an enriched field's data comes from; null for the team's own fields.
+type V2FieldEnrichmentSource string
+
+// V2FieldType Kind of the field.
+type V2FieldType string
+
+// V2FieldMetadata A field, without values.
+type V2FieldMetadata struct {
+	// EnrichmentSource Where an enriched field's data comes from; null for the team's own fields.
+	EnrichmentSource *V2FieldMetadataEnrichmentSource `json:"enrichmentSource"`
+
+	// ID Id of the field, as in `V2Field`.
+	ID string `json:"id"`
+
+	// Name Name of the field.
+	Name string `json:"name"`
+
+	// Type Kind of the field.
+	Type V2FieldMetadataType `json:"type"`
+
+	// ValueType Type of the field's values: the `type` of its `V2FieldValue`.
+	ValueType V2FieldMetadataValueType `json:"valueType"`
+}
+
+// V2FieldMetadataEnrichmentSource Where an enriched field's data comes from; null for the team's own fields.
+type V2FieldMetadataEnrichmentSource string
+
+// V2FieldMetadataType Kind of the field.
+type V2FieldMetadataType string
+
+// V2FieldMetadataValueType Type of the field's values: the `type` of its `V2FieldValue`.
+type V2FieldMetadataValueType string
+
+// V2FieldMetadataPage One page of fields, without values.
+type V2FieldMetadataPage struct {
+	// Data The records of this page, at most 100.
+	Data []V2FieldMetadata `json:"data"`
+
+	// Pagination Where the pages before and after this one are; each is null at its end.
+	Pagination V2Pagination `json:"pagination"`
+}
+
+// V2FieldPage One page of fields with their values.
+type V2FieldPage struct {
+	// Data The records of this page, at most 100.
+	Data []V2Field `json:"data"`
+
+	// Pagination Where the pages before and after this one are; each is null at its end.
+	Pagination V2Pagination `json:"pagination"`
+}
+
+// V2FieldUpdate The new value of one field.
+type V2FieldUpdate struct {
+	// Value A field's new value, by its `type`: as read for texts, numbers, dates and locations, and by id for options and records. Formula and interaction fields cannot be written.
+	Value V2FieldValueUpdate `json:"value"`
+}
+
+// V2FieldValue A field's value, by its `type`; `data` is null when the field has no value.
+type V2FieldValue struct {
+	union json.RawMessage
+}
+
+// V2FieldValueUpdate A field's new value, by its `type`: as read for texts, numbers, dates and locations, and by id for options and records. Formula and interaction fields cannot be written.
+type V2FieldValueUpdate struct {
+	union json.RawMessage
+}
+
+// V2FormulaValue The result of a formula field.
+type V2FormulaValue struct {
+	// Data The result; null when the formula has none.
+	Data *struct {
+		// CalculatedValue The number the formula gives; null when it gives none.
+		CalculatedValue *float64 `json:"calculatedValue"`
+	} `json:"data"`
+
+	// Type Type of the value.
+	Type V2FormulaValueType `json:"type"`
+}
+
+// V2FormulaValueType Type of the value.
+type V2FormulaValueType string
+
+// V2InteractionValue An interaction, from a relationship-intelligence field such as the last email.
+type V2InteractionValue struct {
+	// Data The interaction; null when there was none.
+	Data *struct {
+		// EndTime When a meeting ended; null when unknown.
+		EndTime *time.Time `json:"endTime,omitempty"`
+
+		// ID Id of the interaction.
+		ID int64 `json:"id"`
+
+		// SentAt When an email or chat message was sent.
+		SentAt *time.Time `json:"sentAt,omitempty"`
+
+		// StartTime When a meeting or call started.
+		StartTime *time.Time `json:"startTime,omitempty"`
+
+		// Subject Subject of an email; null when it has none.
+		Subject *string `json:"subject,omitempty"`
+
+		// Title Title of a meeting; null when it has none.
+		Title *string `json:"title,omitempty"`
+
+		// Type Kind of the interaction.
+		Type V2InteractionValueDataType `json:"type"`
+	} `json:"data"`
+
+	// Type Type of the value.
+	Type V2InteractionValueType `json:"type"`
+}
+
+// V2InteractionValueDataType Kind of the interaction.
+type V2InteractionValueDataType string
+
+// V2InteractionValueType Type of the value.
+type V2InteractionValueType string
+
+// V2List A list.
+type V2List struct {
+	// CreatorID Id of the user who made the list.
+	CreatorID int64 `json:"creatorId"`
+
+	// ID Id of the list.
+	ID int64 `json:"id"`
+
+	// IsPublic Whether everyone in the team can see the list.
+	IsPublic bool `json:"isPublic"`
+
+	// Name Name of the list.
+	Name string `json:"name"`
+
+	// OwnerID Id of the user who owns the list.
+	OwnerID int64 `json:"ownerId"`
+}
+
+// V2ListEntry A list entry with the values of its list's fields, without its entity.
+type V2ListEntry struct {
+	// CreatedAt When the entry was added.
+	CreatedAt time.Time `json:"createdAt"`
+
+	// CreatorID Id of the user who added it; null for entries Affinity added.
+	CreatorID *int64 `json:"creatorId"`
+
+	// Fields The list's fields, each with its value.
+	Fields []V2Field `json:"fields"`
+
+	// ID Id of the list entry.
+	ID int64 `json:"id"`
+
+	// ListID Id of its list.
+	ListID int64 `json:"listId"`
+}
+
+// V2ListEntryPage One page of list entries without their entities.
+type V2ListEntryPage struct {
+	// Data The records of this page, at most 100.
+	Data []V2ListEntry `json:"data"`
+
+	// Pagination Where the pages before and after this one are; each is null at its end.
+	Pagination V2Pagination `json:"pagination"`
+}
+
+// V2ListPage One page of lists.
+type V2ListPage struct {
+	// Data The records of this page, at most 100.
+	Data []V2List `json:"data"`
+
+	// Pagination Where the pages before and after this one are; each is null at its end.
+	Pagination V2Pagination `json:"pagination"`
+}
+
+// V2Location A location; any part may be null.
+type V2Location struct {
+	// City City.
+	City *string `json:"city"`
+
+	// Continent Continent.
+	Continent *string `json:"continent"`
+
+	// Country Country.
+	Country *string `json:"country"`
+
+	// State State or region.
+	State *string `json:"state"`
+
+	// StreetAddress Street and number.
+	StreetAddress *string `json:"streetAddress"`
+}
+
+// V2LocationValue A location value.
+type V2LocationValue struct {
+	// Data The location; null when the field has none.
+	Data *struct {
+		// City City.
+		City *string `json:"city"`
+
+		// Continent Continent.
+		Continent *string `json:"continent"`
+
+		// Country Country.
+		Country *string `json:"country"`
+
+		// State State or region.
+		State *string `json:"state"`
+
+		// StreetAddress Street and number.
+		StreetAddress *string `json:"streetAddress"`
+	} `json:"data"`
+
+	// Type Type of the value.
+	Type V2LocationValueType `json:"type"`
+}
+
+// V2LocationValueType Type of the value.
+type V2LocationValueType string
+
+// V2LocationsValue The values of a multi-valued location field.
+type V2LocationsValue struct {
+	// Data The locations; null when the field has none.
+	Data []V2Location `json:"data"`
+
+	// Type Type of the value.
+	Type V2LocationsValueType `json:"type"`
+}
+
+// V2LocationsValueType Type of the value.
+type V2LocationsValueType string
+
+// V2NumberValue A number value.
+type V2NumberValue struct {
+	// Data The number; null when the field has none.
+	Data *float64 `json:"data"`
+
+	// Type Type of the value.
+	Type V2NumberValueType `json:"type"`
+}
+
+// V2NumberValueType Type of the value.
+type V2NumberValueType string
+
+// V2NumbersValue The values of a multi-valued number field.
+type V2NumbersValue struct {
+	// Data The numbers; null when the field has none.
+	Data []float64 `json:"data"`
+
+	// Type Type of the value.
+	Type V2NumbersValueType `json:"type"`
+}
+
+// V2NumbersValueType Type of the value.
+type V2NumbersValueType string
+
+// V2Opportunity An opportunity with the field data asked for.
+type V2Opportunity struct {
+	// Fields The fields asked for, each with its value.
+	Fields []V2Field `json:"fields,omitempty"`
+
+	// ID Id of the opportunity.
+	ID int64 `json:"id"`
+
+	// ListID Id of the list the opportunity belongs to.
+	ListID int64 `json:"listId"`
+
+	// Name Name of the opportunity.
+	Name string `json:"name"`
+}
+
+// V2OpportunityListEntry An entry of a list of opportunities.
+type V2OpportunityListEntry struct {
+	// CreatedAt When the entry was added.
+	CreatedAt time.Time `json:"createdAt"`
+
+	// CreatorID Id of the user who added it; null for entries Affinity added.
+	CreatorID *int64 `json:"creatorId"`
+
+	// Entity An opportunity with the field data asked for.
+	Entity V2Opportunity `json:"entity"`
+
+	// ID Id of the list entry.
+	ID int64 `json:"id"`
+
+	// ListID Id of its list.
+	ListID int64 `json:"listId"`
+
+	// Type Type of the entry's entity.
+	Type V2OpportunityListEntryType `json:"type"`
+}
+
+// V2OpportunityListEntryType Type of the entry's entity.
+type V2OpportunityListEntryType string
+
+// V2OptionRef An option of a dropdown field, by id.
+type V2OptionRef struct {
+	// DropdownOptionID Id of the option.
+	DropdownOptionID int64 `json:"dropdownOptionId"`
+}
+
+// V2OptionUpdate A new value of a dropdown or ranked dropdown field.
+type V2OptionUpdate struct {
+	// Data The option to choose; null clears the field.
+	Data *struct {
+		// DropdownOptionID Id of the option.
+		DropdownOptionID int64 `json:"dropdownOptionId"`
+	} `json:"data"`
+
+	// Type Type of the value.
+	Type V2OptionUpdateType `json:"type"`
+}
+
+// V2OptionUpdateType Type of the value.
+type V2OptionUpdateType string
+
+// V2OptionsUpdate The new values of a multi-valued dropdown field.
+type V2OptionsUpdate struct {
+	// Data The options to choose; null clears the field.
+	Data []V2OptionRef `json:"data"`
+
+	// Type Type of the value.
+	Type V2OptionsUpdateType `json:"type"`
+}
+
+// V2OptionsUpdateType Type of the value.
+type V2OptionsUpdateType string
+
+// V2Pagination Where the pages before and after this one are; each is null at its end.
+type V2Pagination struct {
+	// NextURL Address of the next page; null after the last. Only the `cursor` of it matters, and a client should refuse one on another host.
+	NextURL *string `json:"nextUrl"`
+
+	// PrevURL Address of the previous page.
+	PrevURL *string `json:"prevUrl"`
+}
+
+// V2Person A person with the field data asked for.
+type V2Person struct {
+	// EmailAddresses Every email address of the person.
+	EmailAddresses []openapi_types.Email `json:"emailAddresses"`
+
+	// Fields The fields asked for, each with its value.
+	Fields []V2Field `json:"fields,omitempty"`
+
+	// FirstName First name.
+	FirstName string `json:"firstName"`
+
+	// ID Id of the person.
+	ID int64 `json:"id"`
+
+	// LastName Last name; null when unknown.
+	LastName *string `json:"lastName"`
+
+	// PrimaryEmailAddress Main email address; null when unknown.
+	PrimaryEmailAddress *openapi_types.Email `json:"primaryEmailAddress"`
+
+	// Type Whether the person is in the team.
+	Type V2PersonType `json:"type"`
+}
+
+// V2PersonType Whether the person is in the team.
+type V2PersonType string
+
+// V2PersonListEntry An entry of a list of persons.
+type V2PersonListEntry struct {
+	// CreatedAt When the entry was added.
+	CreatedAt time.Time `json:"createdAt"`
+
+	// CreatorID Id of the user who added it; null for entries Affinity added.
+	CreatorID *int64 `json:"creatorId"`
+
+	// Entity A person with the field data asked for.
+	Entity V2Person `json:"entity"`
+
+	// ID Id of the list entry.
+	ID int64 `json:"id"`
+
+	// ListID Id of its list.
+	ListID int64 `json:"listId"`
+
+	// Type Type of the entry's entity.
+	Type V2PersonListEntryType `json:"type"`
+}
+
+// V2PersonListEntryType Type of the entry's entity.
+type V2PersonListEntryType string
+
+// V2PersonRef A person as a value names them.
+type V2PersonRef struct {
+	// FirstName First name.
+	FirstName *string `json:"firstName"`
+
+	// ID Id of the person.
+	ID int64 `json:"id"`
+
+	// LastName Last name.
+	LastName *string `json:"lastName"`
+
+	// PrimaryEmailAddress Main email address.
+	PrimaryEmailAddress *openapi_types.Email `json:"primaryEmailAddress"`
+
+	// Type Whether the person is in the team (internal), outside it (external), or a collaborator.
+	Type V2PersonRefType `json:"type"`
+}
+
+// V2PersonRefType Whether the person is in the team (internal), outside it (external), or a collaborator.
+type V2PersonRefType string
+
+// V2PersonValue A person value.
+type V2PersonValue struct {
+	// Data The person; null when the field has none.
+	Data *struct {
+		// FirstName First name.
+		FirstName *string `json:"firstName"`
+
+		// ID Id of the person.
+		ID int64 `json:"id"`
+
+		// LastName Last name.
+		LastName *string `json:"lastName"`
+
+		// PrimaryEmailAddress Main email address.
+		PrimaryEmailAddress *openapi_types.Email `json:"primaryEmailAddress"`
+
+		// Type Whether the person is in the team (internal), outside it (external), or a collaborator.
+		Type V2PersonValueDataType `json:"type"`
+	} `json:"data"`
+
+	// Type Type of the value.
+	Type V2PersonValueType `json:"type"`
+}
+
+// V2PersonValueDataType Whether the person is in the team (internal), outside it (external), or a collaborator.
+type V2PersonValueDataType string
+
+// V2PersonValueType Type of the value.
+type V2PersonValueType string
+
+// V2PersonsValue The values of a multi-valued person field.
+type V2PersonsValue struct {
+	// Data The persons, at most 100; null when the field has none.
+	Data []V2PersonRef `json:"data"`
+
+	// Type Type of the value.
+	Type V2PersonsValueType `json:"type"`
+}
+
+// V2PersonsValueType Type of the value.
+type V2PersonsValueType string
+
+// V2RankedDropdownValue A ranked dropdown value, such as a deal's status.
+type V2RankedDropdownValue struct {
+	// Data The option chosen; null when none is.
+	Data *struct {
+		// Color Colour of the option; null when it has none.
+		Color *string `json:"color"`
+
+		// DropdownOptionID Id of the option.
+		DropdownOptionID int64 `json:"dropdownOptionId"`
+
+		// Rank Place of the option in the field's order, from 0.
+		Rank int64 `json:"rank"`
+
+		// Text Text of the option.
+		Text string `json:"text"`
+	} `json:"data"`
+
+	// Type Type of the value.
+	Type V2RankedDropdownValueType `json:"type"`
+}
+
+// V2RankedDropdownValueType Type of the value.
+type V2RankedDropdownValueType string
+
+// V2RecordRef A person or company, by id.
+type V2RecordRef struct {
+	// ID Id of the person or company.
+	ID int64 `json:"id"`
+}
+
+// V2RecordUpdate A new value of a person or company field.
+type V2RecordUpdate struct {
+	// Data The record; null clears the field.
+	Data *struct {
+		// ID Id of the person or company.
+		ID int64 `json:"id"`
+	} `json:"data"`
+
+	// Type Type of the value.
+	Type V2RecordUpdateType `json:"type"`
+}
+
+// V2RecordUpdateType Type of the value.
+type V2RecordUpdateType string
+
+// V2RecordsUpdate The new values of a multi-valued person or company field.
+type V2RecordsUpdate struct {
+	// Data The records, at most 100; null clears the field.
+	Data []V2RecordRef `json:"data"`
+
+	// Type Type of the value.
+	Type V2RecordsUpdateType `json:"type"`
+}
+
+// V2RecordsUpdateType Type of the value.
+type V2RecordsUpdateType string
+
+// V2SavedView A saved view of a list: its columns, filters and order.
+type V2SavedView struct {
+	// CreatedAt When the view was saved.
+	CreatedAt time.Time `json:"createdAt"`
+
+	// ID Id of the saved view.
+	ID int64 `json:"id"`
+
+	// Name Name of the saved view.
+	Name string `json:"name"`
+
+	// Type How the view shows the list.
+	Type V2SavedViewType `json:"type"`
+}
+
+// V2SavedViewType How the view shows the list.
+type V2SavedViewType string
+
+// V2SavedViewPage One page of saved views.
+type V2SavedViewPage struct {
+	// Data The records of this page, at most 100.
+	Data []V2SavedView `json:"data"`
+
+	// Pagination Where the pages before and after this one are; each is null at its end.
+	Pagination V2Pagination `json:"pagination"`
+}
+
+// V2TextValue A text value.
+type V2TextValue struct {
+	// Data The text; null when the field has none.
+	Data *string `json:"data"`
+
+	// Type Type of the value.
+	Type V2TextValueType `json:"type"`
+}
+
+// V2TextValueType Type of the value.
+type V2TextValueType string
+
+// V2TextsValue The values of a multi-valued text field.
+type V2TextsValue struct {
+	// Data The texts; null when the field has none.
+	Data []string `json:"data"`
+
+	// Type Type of the value.
+	Type V2TextsValueType `json:"type"`
+}
+
+// V2TextsValueType Type of the value.
+type V2TextsValueType string
+
+// V2TypedList A list, with the type of its entities.
+type V2TypedList struct {
+	// CreatorID Id of the user who made the list.
+	CreatorID int64 `json:"creatorId"`
+
+	// ID Id of the list.
+	ID int64 `json:"id"`
+
+	// IsPublic Whether everyone in the team can see the list.
+	IsPublic bool `json:"isPublic"`
+
+	// Name Name of the list.
+	Name string `json:"name"`
+
+	// OwnerID Id of the user who owns the list.
+	OwnerID int64 `json:"ownerId"`
+
+	// Type Type of the list's entities.
+	Type V2TypedListType `json:"type"`
+}
+
+// V2TypedListType Type of the list's entities.
+type V2TypedListType string
+
+// V2TypedListPage One page of lists with the types of their entities.
+type V2TypedListPage struct {
+	// Data The records of this page, at most 100.
+	Data []V2TypedList `json:"data"`
+
+	// Pagination Where the pages before and after this one are; each is null at its end.
+	Pagination V2Pagination `json:"pagination"`
+}
+
+// V2WhoAmI Who a key belongs to.
+type V2WhoAmI struct {
+	// Grant How the caller authenticated.
+	Grant struct {
+		// CreatedAt When it was created.
+		CreatedAt time.Time `json:"createdAt"`
+
+		// Scopes What the credential may do.
+		Scopes []string `json:"scopes"`
+
+		// Type Kind of credential.
+		Type V2WhoAmIGrantType `json:"type"`
+	} `json:"grant"`
+
+	// Tenant The Affinity instance.
+	Tenant struct {
+		// ID Id of the tenant.
+		ID int64 `json:"id"`
+
+		// Name Name of the tenant.
+		Name string `json:"name"`
+
+		// Subdomain Its subdomain of affinity.co.
+		Subdomain string `json:"subdomain"`
+	} `json:"tenant"`
+
+	// User The user the key belongs to.
+	User struct {
+		// EmailAddress Email address.
+		EmailAddress openapi_types.Email `json:"emailAddress"`
+
+		// FirstName First name.
+		FirstName string `json:"firstName"`
+
+		// ID Id of the user.
+		ID int64 `json:"id"`
+
+		// LastName Last name; null when unknown.
+		LastName *string `json:"lastName"`
+	} `json:"user"`
+}
+
+// V2WhoAmIGrantType Kind of credential.
+type V2WhoAmIGrantType string
+
 // Value A field's value, shaped by the field's value type: an id or a number, a string
 // (text, dropdown, date), a ranked dropdown option, a location, or null (Crunchbase
 // fields). Anything else (a boolean, an array) is not a value. Null is allowed on
@@ -668,6 +2355,36 @@ type PageToken = string
 // Term defines model for Term.
 type Term = string
 
+// V2CompanyFieldTypes defines model for V2CompanyFieldTypes.
+type V2CompanyFieldTypes = []string
+
+// V2CompanyID defines model for V2CompanyID.
+type V2CompanyID = int64
+
+// V2CompanyIDs defines model for V2CompanyIDs.
+type V2CompanyIDs = []int64
+
+// V2Cursor defines model for V2Cursor.
+type V2Cursor = string
+
+// V2FieldIDs defines model for V2FieldIDs.
+type V2FieldIDs = []string
+
+// V2Limit defines model for V2Limit.
+type V2Limit = int32
+
+// V2ListEntryID defines model for V2ListEntryID.
+type V2ListEntryID = int64
+
+// V2ListFieldTypes defines model for V2ListFieldTypes.
+type V2ListFieldTypes = []string
+
+// V2ListID defines model for V2ListID.
+type V2ListID = int64
+
+// V2ViewID defines model for V2ViewID.
+type V2ViewID = int64
+
 // WithInteractionDates defines model for WithInteractionDates.
 type WithInteractionDates = bool
 
@@ -704,6 +2421,24 @@ type Unauthorized = Error
 // UnprocessableEntity The error body. Its shape is not documented; the service has been seen to answer with
 // `errors` (strings or objects), `message` or `error`, and sometimes with plain text.
 type UnprocessableEntity = Error
+
+// V2BadRequest Why v2 refused a request.
+type V2BadRequest = V2Errors
+
+// V2Forbidden Why v2 refused a request.
+type V2Forbidden = V2Errors
+
+// V2NotFound Why v2 refused a request.
+type V2NotFound = V2Errors
+
+// V2ServerError Why v2 refused a request.
+type V2ServerError = V2Errors
+
+// V2TooManyRequests Why v2 refused a request.
+type V2TooManyRequests = V2Errors
+
+// V2Unauthorized Why v2 refused a request.
+type V2Unauthorized = V2Errors
 
 // ListFieldValueChangesParams defines parameters for ListFieldValueChanges.
 type ListFieldValueChangesParams struct {
@@ -874,6 +2609,148 @@ type GetOrganizationParams struct {
 	WithOpportunities *WithOpportunities `form:"with_opportunities,omitempty" json:"with_opportunities,omitempty"`
 }
 
+// ListCompaniesV2Params defines parameters for ListCompaniesV2.
+type ListCompaniesV2Params struct {
+	// Cursor Where the page starts, from the previous page's `pagination.nextUrl` (or
+	// `prevUrl`); the first page without it.
+	Cursor *V2Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Number of records per page, 1 to 100; 100 when left out.
+	Limit *V2Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// IDs Ids of the companies to return, instead of all of them; repeat the parameter for each.
+	IDs V2CompanyIDs `form:"ids,omitempty" json:"ids,omitempty"`
+
+	// FieldIDs Ids of the fields whose values to include, such as `field-1234`; repeat the parameter for each.
+	FieldIDs V2FieldIDs `form:"fieldIds,omitempty" json:"fieldIds,omitempty"`
+
+	// FieldTypes Kinds of fields whose values to include; repeat the parameter for each.
+	FieldTypes V2CompanyFieldTypes `form:"fieldTypes,omitempty" json:"fieldTypes,omitempty"`
+}
+
+// ListCompaniesV2ParamsFieldTypes defines parameters for ListCompaniesV2.
+type ListCompaniesV2ParamsFieldTypes string
+
+// ListCompanyFieldsV2Params defines parameters for ListCompanyFieldsV2.
+type ListCompanyFieldsV2Params struct {
+	// Cursor Where the page starts, from the previous page's `pagination.nextUrl` (or
+	// `prevUrl`); the first page without it.
+	Cursor *V2Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Number of records per page, 1 to 100; 100 when left out.
+	Limit *V2Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// GetCompanyV2Params defines parameters for GetCompanyV2.
+type GetCompanyV2Params struct {
+	// FieldIDs Ids of the fields whose values to include, such as `field-1234`; repeat the parameter for each.
+	FieldIDs V2FieldIDs `form:"fieldIds,omitempty" json:"fieldIds,omitempty"`
+
+	// FieldTypes Kinds of fields whose values to include; repeat the parameter for each.
+	FieldTypes V2CompanyFieldTypes `form:"fieldTypes,omitempty" json:"fieldTypes,omitempty"`
+}
+
+// GetCompanyV2ParamsFieldTypes defines parameters for GetCompanyV2.
+type GetCompanyV2ParamsFieldTypes string
+
+// ListCompanyListEntriesV2Params defines parameters for ListCompanyListEntriesV2.
+type ListCompanyListEntriesV2Params struct {
+	// Cursor Where the page starts, from the previous page's `pagination.nextUrl` (or
+	// `prevUrl`); the first page without it.
+	Cursor *V2Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Number of records per page, 1 to 100; 100 when left out.
+	Limit *V2Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListCompanyListsV2Params defines parameters for ListCompanyListsV2.
+type ListCompanyListsV2Params struct {
+	// Cursor Where the page starts, from the previous page's `pagination.nextUrl` (or
+	// `prevUrl`); the first page without it.
+	Cursor *V2Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Number of records per page, 1 to 100; 100 when left out.
+	Limit *V2Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListListsV2Params defines parameters for ListListsV2.
+type ListListsV2Params struct {
+	// Cursor Where the page starts, from the previous page's `pagination.nextUrl` (or
+	// `prevUrl`); the first page without it.
+	Cursor *V2Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Number of records per page, 1 to 100; 100 when left out.
+	Limit *V2Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListListFieldsV2Params defines parameters for ListListFieldsV2.
+type ListListFieldsV2Params struct {
+	// Cursor Where the page starts, from the previous page's `pagination.nextUrl` (or
+	// `prevUrl`); the first page without it.
+	Cursor *V2Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Number of records per page, 1 to 100; 100 when left out.
+	Limit *V2Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListListEntriesV2Params defines parameters for ListListEntriesV2.
+type ListListEntriesV2Params struct {
+	// Cursor Where the page starts, from the previous page's `pagination.nextUrl` (or
+	// `prevUrl`); the first page without it.
+	Cursor *V2Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Number of records per page, 1 to 100; 100 when left out.
+	Limit *V2Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// FieldIDs Ids of the fields whose values to include, such as `field-1234`; repeat the parameter for each.
+	FieldIDs V2FieldIDs `form:"fieldIds,omitempty" json:"fieldIds,omitempty"`
+
+	// FieldTypes Kinds of fields whose values to include, the list's own among them; repeat the parameter for each.
+	FieldTypes V2ListFieldTypes `form:"fieldTypes,omitempty" json:"fieldTypes,omitempty"`
+}
+
+// ListListEntriesV2ParamsFieldTypes defines parameters for ListListEntriesV2.
+type ListListEntriesV2ParamsFieldTypes string
+
+// ListListEntryFieldsV2Params defines parameters for ListListEntryFieldsV2.
+type ListListEntryFieldsV2Params struct {
+	// Cursor Where the page starts, from the previous page's `pagination.nextUrl` (or
+	// `prevUrl`); the first page without it.
+	Cursor *V2Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Number of records per page, 1 to 100; 100 when left out.
+	Limit *V2Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// FieldIDs Ids of the fields whose values to include, such as `field-1234`; repeat the parameter for each.
+	FieldIDs V2FieldIDs `form:"fieldIds,omitempty" json:"fieldIds,omitempty"`
+
+	// FieldTypes Kinds of fields whose values to include, the list's own among them; repeat the parameter for each.
+	FieldTypes V2ListFieldTypes `form:"fieldTypes,omitempty" json:"fieldTypes,omitempty"`
+}
+
+// ListListEntryFieldsV2ParamsFieldTypes defines parameters for ListListEntryFieldsV2.
+type ListListEntryFieldsV2ParamsFieldTypes string
+
+// ListSavedViewsV2Params defines parameters for ListSavedViewsV2.
+type ListSavedViewsV2Params struct {
+	// Cursor Where the page starts, from the previous page's `pagination.nextUrl` (or
+	// `prevUrl`); the first page without it.
+	Cursor *V2Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Number of records per page, 1 to 100; 100 when left out.
+	Limit *V2Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListSavedViewListEntriesV2Params defines parameters for ListSavedViewListEntriesV2.
+type ListSavedViewListEntriesV2Params struct {
+	// Cursor Where the page starts, from the previous page's `pagination.nextUrl` (or
+	// `prevUrl`); the first page without it.
+	Cursor *V2Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Number of records per page, 1 to 100; 100 when left out.
+	Limit *V2Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // CreateFieldValueJSONRequestBody defines body for CreateFieldValue for application/json ContentType.
 type CreateFieldValueJSONRequestBody = FieldValueCreate
 
@@ -894,6 +2771,12 @@ type UpdateOrganizationJSONRequestBody = OrganizationUpdate
 
 // UpdateOrganizationFormdataRequestBody defines body for UpdateOrganization for application/x-www-form-urlencoded ContentType.
 type UpdateOrganizationFormdataRequestBody = OrganizationUpdate
+
+// UpdateListEntryFieldsV2JSONRequestBody defines body for UpdateListEntryFieldsV2 for application/json ContentType.
+type UpdateListEntryFieldsV2JSONRequestBody = V2BatchUpdate
+
+// UpdateListEntryFieldV2JSONRequestBody defines body for UpdateListEntryFieldV2 for application/json ContentType.
+type UpdateListEntryFieldV2JSONRequestBody = V2FieldUpdate
 
 // AsErrorErrors0 returns the union data inside the Error_Errors_Item as a ErrorErrors0
 func (t Error_Errors_Item) AsErrorErrors0() (ErrorErrors0, error) {
@@ -1103,6 +2986,816 @@ func (t QuotaCount) MarshalJSON() ([]byte, error) {
 }
 
 func (t *QuotaCount) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsV2CompanyListEntry returns the union data inside the V2EntityListEntry as a V2CompanyListEntry
+func (t V2EntityListEntry) AsV2CompanyListEntry() (V2CompanyListEntry, error) {
+	var body V2CompanyListEntry
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2CompanyListEntry overwrites any union data inside the V2EntityListEntry as the provided V2CompanyListEntry
+func (t *V2EntityListEntry) FromV2CompanyListEntry(v V2CompanyListEntry) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2CompanyListEntry performs a merge with any union data inside the V2EntityListEntry, using the provided V2CompanyListEntry
+func (t *V2EntityListEntry) MergeV2CompanyListEntry(v V2CompanyListEntry) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2PersonListEntry returns the union data inside the V2EntityListEntry as a V2PersonListEntry
+func (t V2EntityListEntry) AsV2PersonListEntry() (V2PersonListEntry, error) {
+	var body V2PersonListEntry
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2PersonListEntry overwrites any union data inside the V2EntityListEntry as the provided V2PersonListEntry
+func (t *V2EntityListEntry) FromV2PersonListEntry(v V2PersonListEntry) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2PersonListEntry performs a merge with any union data inside the V2EntityListEntry, using the provided V2PersonListEntry
+func (t *V2EntityListEntry) MergeV2PersonListEntry(v V2PersonListEntry) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2OpportunityListEntry returns the union data inside the V2EntityListEntry as a V2OpportunityListEntry
+func (t V2EntityListEntry) AsV2OpportunityListEntry() (V2OpportunityListEntry, error) {
+	var body V2OpportunityListEntry
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2OpportunityListEntry overwrites any union data inside the V2EntityListEntry as the provided V2OpportunityListEntry
+func (t *V2EntityListEntry) FromV2OpportunityListEntry(v V2OpportunityListEntry) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2OpportunityListEntry performs a merge with any union data inside the V2EntityListEntry, using the provided V2OpportunityListEntry
+func (t *V2EntityListEntry) MergeV2OpportunityListEntry(v V2OpportunityListEntry) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t V2EntityListEntry) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *V2EntityListEntry) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsV2TextValue returns the union data inside the V2FieldValue as a V2TextValue
+func (t V2FieldValue) AsV2TextValue() (V2TextValue, error) {
+	var body V2TextValue
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2TextValue overwrites any union data inside the V2FieldValue as the provided V2TextValue
+func (t *V2FieldValue) FromV2TextValue(v V2TextValue) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2TextValue performs a merge with any union data inside the V2FieldValue, using the provided V2TextValue
+func (t *V2FieldValue) MergeV2TextValue(v V2TextValue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2TextsValue returns the union data inside the V2FieldValue as a V2TextsValue
+func (t V2FieldValue) AsV2TextsValue() (V2TextsValue, error) {
+	var body V2TextsValue
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2TextsValue overwrites any union data inside the V2FieldValue as the provided V2TextsValue
+func (t *V2FieldValue) FromV2TextsValue(v V2TextsValue) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2TextsValue performs a merge with any union data inside the V2FieldValue, using the provided V2TextsValue
+func (t *V2FieldValue) MergeV2TextsValue(v V2TextsValue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2NumberValue returns the union data inside the V2FieldValue as a V2NumberValue
+func (t V2FieldValue) AsV2NumberValue() (V2NumberValue, error) {
+	var body V2NumberValue
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2NumberValue overwrites any union data inside the V2FieldValue as the provided V2NumberValue
+func (t *V2FieldValue) FromV2NumberValue(v V2NumberValue) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2NumberValue performs a merge with any union data inside the V2FieldValue, using the provided V2NumberValue
+func (t *V2FieldValue) MergeV2NumberValue(v V2NumberValue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2NumbersValue returns the union data inside the V2FieldValue as a V2NumbersValue
+func (t V2FieldValue) AsV2NumbersValue() (V2NumbersValue, error) {
+	var body V2NumbersValue
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2NumbersValue overwrites any union data inside the V2FieldValue as the provided V2NumbersValue
+func (t *V2FieldValue) FromV2NumbersValue(v V2NumbersValue) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2NumbersValue performs a merge with any union data inside the V2FieldValue, using the provided V2NumbersValue
+func (t *V2FieldValue) MergeV2NumbersValue(v V2NumbersValue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2DateValue returns the union data inside the V2FieldValue as a V2DateValue
+func (t V2FieldValue) AsV2DateValue() (V2DateValue, error) {
+	var body V2DateValue
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2DateValue overwrites any union data inside the V2FieldValue as the provided V2DateValue
+func (t *V2FieldValue) FromV2DateValue(v V2DateValue) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2DateValue performs a merge with any union data inside the V2FieldValue, using the provided V2DateValue
+func (t *V2FieldValue) MergeV2DateValue(v V2DateValue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2DropdownValue returns the union data inside the V2FieldValue as a V2DropdownValue
+func (t V2FieldValue) AsV2DropdownValue() (V2DropdownValue, error) {
+	var body V2DropdownValue
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2DropdownValue overwrites any union data inside the V2FieldValue as the provided V2DropdownValue
+func (t *V2FieldValue) FromV2DropdownValue(v V2DropdownValue) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2DropdownValue performs a merge with any union data inside the V2FieldValue, using the provided V2DropdownValue
+func (t *V2FieldValue) MergeV2DropdownValue(v V2DropdownValue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2DropdownsValue returns the union data inside the V2FieldValue as a V2DropdownsValue
+func (t V2FieldValue) AsV2DropdownsValue() (V2DropdownsValue, error) {
+	var body V2DropdownsValue
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2DropdownsValue overwrites any union data inside the V2FieldValue as the provided V2DropdownsValue
+func (t *V2FieldValue) FromV2DropdownsValue(v V2DropdownsValue) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2DropdownsValue performs a merge with any union data inside the V2FieldValue, using the provided V2DropdownsValue
+func (t *V2FieldValue) MergeV2DropdownsValue(v V2DropdownsValue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2RankedDropdownValue returns the union data inside the V2FieldValue as a V2RankedDropdownValue
+func (t V2FieldValue) AsV2RankedDropdownValue() (V2RankedDropdownValue, error) {
+	var body V2RankedDropdownValue
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2RankedDropdownValue overwrites any union data inside the V2FieldValue as the provided V2RankedDropdownValue
+func (t *V2FieldValue) FromV2RankedDropdownValue(v V2RankedDropdownValue) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2RankedDropdownValue performs a merge with any union data inside the V2FieldValue, using the provided V2RankedDropdownValue
+func (t *V2FieldValue) MergeV2RankedDropdownValue(v V2RankedDropdownValue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2LocationValue returns the union data inside the V2FieldValue as a V2LocationValue
+func (t V2FieldValue) AsV2LocationValue() (V2LocationValue, error) {
+	var body V2LocationValue
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2LocationValue overwrites any union data inside the V2FieldValue as the provided V2LocationValue
+func (t *V2FieldValue) FromV2LocationValue(v V2LocationValue) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2LocationValue performs a merge with any union data inside the V2FieldValue, using the provided V2LocationValue
+func (t *V2FieldValue) MergeV2LocationValue(v V2LocationValue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2LocationsValue returns the union data inside the V2FieldValue as a V2LocationsValue
+func (t V2FieldValue) AsV2LocationsValue() (V2LocationsValue, error) {
+	var body V2LocationsValue
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2LocationsValue overwrites any union data inside the V2FieldValue as the provided V2LocationsValue
+func (t *V2FieldValue) FromV2LocationsValue(v V2LocationsValue) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2LocationsValue performs a merge with any union data inside the V2FieldValue, using the provided V2LocationsValue
+func (t *V2FieldValue) MergeV2LocationsValue(v V2LocationsValue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2PersonValue returns the union data inside the V2FieldValue as a V2PersonValue
+func (t V2FieldValue) AsV2PersonValue() (V2PersonValue, error) {
+	var body V2PersonValue
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2PersonValue overwrites any union data inside the V2FieldValue as the provided V2PersonValue
+func (t *V2FieldValue) FromV2PersonValue(v V2PersonValue) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2PersonValue performs a merge with any union data inside the V2FieldValue, using the provided V2PersonValue
+func (t *V2FieldValue) MergeV2PersonValue(v V2PersonValue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2PersonsValue returns the union data inside the V2FieldValue as a V2PersonsValue
+func (t V2FieldValue) AsV2PersonsValue() (V2PersonsValue, error) {
+	var body V2PersonsValue
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2PersonsValue overwrites any union data inside the V2FieldValue as the provided V2PersonsValue
+func (t *V2FieldValue) FromV2PersonsValue(v V2PersonsValue) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2PersonsValue performs a merge with any union data inside the V2FieldValue, using the provided V2PersonsValue
+func (t *V2FieldValue) MergeV2PersonsValue(v V2PersonsValue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2CompanyValue returns the union data inside the V2FieldValue as a V2CompanyValue
+func (t V2FieldValue) AsV2CompanyValue() (V2CompanyValue, error) {
+	var body V2CompanyValue
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2CompanyValue overwrites any union data inside the V2FieldValue as the provided V2CompanyValue
+func (t *V2FieldValue) FromV2CompanyValue(v V2CompanyValue) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2CompanyValue performs a merge with any union data inside the V2FieldValue, using the provided V2CompanyValue
+func (t *V2FieldValue) MergeV2CompanyValue(v V2CompanyValue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2CompaniesValue returns the union data inside the V2FieldValue as a V2CompaniesValue
+func (t V2FieldValue) AsV2CompaniesValue() (V2CompaniesValue, error) {
+	var body V2CompaniesValue
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2CompaniesValue overwrites any union data inside the V2FieldValue as the provided V2CompaniesValue
+func (t *V2FieldValue) FromV2CompaniesValue(v V2CompaniesValue) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2CompaniesValue performs a merge with any union data inside the V2FieldValue, using the provided V2CompaniesValue
+func (t *V2FieldValue) MergeV2CompaniesValue(v V2CompaniesValue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2FormulaValue returns the union data inside the V2FieldValue as a V2FormulaValue
+func (t V2FieldValue) AsV2FormulaValue() (V2FormulaValue, error) {
+	var body V2FormulaValue
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2FormulaValue overwrites any union data inside the V2FieldValue as the provided V2FormulaValue
+func (t *V2FieldValue) FromV2FormulaValue(v V2FormulaValue) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2FormulaValue performs a merge with any union data inside the V2FieldValue, using the provided V2FormulaValue
+func (t *V2FieldValue) MergeV2FormulaValue(v V2FormulaValue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2InteractionValue returns the union data inside the V2FieldValue as a V2InteractionValue
+func (t V2FieldValue) AsV2InteractionValue() (V2InteractionValue, error) {
+	var body V2InteractionValue
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2InteractionValue overwrites any union data inside the V2FieldValue as the provided V2InteractionValue
+func (t *V2FieldValue) FromV2InteractionValue(v V2InteractionValue) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2InteractionValue performs a merge with any union data inside the V2FieldValue, using the provided V2InteractionValue
+func (t *V2FieldValue) MergeV2InteractionValue(v V2InteractionValue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t V2FieldValue) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *V2FieldValue) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsV2TextValue returns the union data inside the V2FieldValueUpdate as a V2TextValue
+func (t V2FieldValueUpdate) AsV2TextValue() (V2TextValue, error) {
+	var body V2TextValue
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2TextValue overwrites any union data inside the V2FieldValueUpdate as the provided V2TextValue
+func (t *V2FieldValueUpdate) FromV2TextValue(v V2TextValue) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2TextValue performs a merge with any union data inside the V2FieldValueUpdate, using the provided V2TextValue
+func (t *V2FieldValueUpdate) MergeV2TextValue(v V2TextValue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2TextsValue returns the union data inside the V2FieldValueUpdate as a V2TextsValue
+func (t V2FieldValueUpdate) AsV2TextsValue() (V2TextsValue, error) {
+	var body V2TextsValue
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2TextsValue overwrites any union data inside the V2FieldValueUpdate as the provided V2TextsValue
+func (t *V2FieldValueUpdate) FromV2TextsValue(v V2TextsValue) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2TextsValue performs a merge with any union data inside the V2FieldValueUpdate, using the provided V2TextsValue
+func (t *V2FieldValueUpdate) MergeV2TextsValue(v V2TextsValue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2NumberValue returns the union data inside the V2FieldValueUpdate as a V2NumberValue
+func (t V2FieldValueUpdate) AsV2NumberValue() (V2NumberValue, error) {
+	var body V2NumberValue
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2NumberValue overwrites any union data inside the V2FieldValueUpdate as the provided V2NumberValue
+func (t *V2FieldValueUpdate) FromV2NumberValue(v V2NumberValue) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2NumberValue performs a merge with any union data inside the V2FieldValueUpdate, using the provided V2NumberValue
+func (t *V2FieldValueUpdate) MergeV2NumberValue(v V2NumberValue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2NumbersValue returns the union data inside the V2FieldValueUpdate as a V2NumbersValue
+func (t V2FieldValueUpdate) AsV2NumbersValue() (V2NumbersValue, error) {
+	var body V2NumbersValue
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2NumbersValue overwrites any union data inside the V2FieldValueUpdate as the provided V2NumbersValue
+func (t *V2FieldValueUpdate) FromV2NumbersValue(v V2NumbersValue) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2NumbersValue performs a merge with any union data inside the V2FieldValueUpdate, using the provided V2NumbersValue
+func (t *V2FieldValueUpdate) MergeV2NumbersValue(v V2NumbersValue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2DateValue returns the union data inside the V2FieldValueUpdate as a V2DateValue
+func (t V2FieldValueUpdate) AsV2DateValue() (V2DateValue, error) {
+	var body V2DateValue
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2DateValue overwrites any union data inside the V2FieldValueUpdate as the provided V2DateValue
+func (t *V2FieldValueUpdate) FromV2DateValue(v V2DateValue) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2DateValue performs a merge with any union data inside the V2FieldValueUpdate, using the provided V2DateValue
+func (t *V2FieldValueUpdate) MergeV2DateValue(v V2DateValue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2LocationValue returns the union data inside the V2FieldValueUpdate as a V2LocationValue
+func (t V2FieldValueUpdate) AsV2LocationValue() (V2LocationValue, error) {
+	var body V2LocationValue
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2LocationValue overwrites any union data inside the V2FieldValueUpdate as the provided V2LocationValue
+func (t *V2FieldValueUpdate) FromV2LocationValue(v V2LocationValue) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2LocationValue performs a merge with any union data inside the V2FieldValueUpdate, using the provided V2LocationValue
+func (t *V2FieldValueUpdate) MergeV2LocationValue(v V2LocationValue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2LocationsValue returns the union data inside the V2FieldValueUpdate as a V2LocationsValue
+func (t V2FieldValueUpdate) AsV2LocationsValue() (V2LocationsValue, error) {
+	var body V2LocationsValue
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2LocationsValue overwrites any union data inside the V2FieldValueUpdate as the provided V2LocationsValue
+func (t *V2FieldValueUpdate) FromV2LocationsValue(v V2LocationsValue) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2LocationsValue performs a merge with any union data inside the V2FieldValueUpdate, using the provided V2LocationsValue
+func (t *V2FieldValueUpdate) MergeV2LocationsValue(v V2LocationsValue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2OptionUpdate returns the union data inside the V2FieldValueUpdate as a V2OptionUpdate
+func (t V2FieldValueUpdate) AsV2OptionUpdate() (V2OptionUpdate, error) {
+	var body V2OptionUpdate
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2OptionUpdate overwrites any union data inside the V2FieldValueUpdate as the provided V2OptionUpdate
+func (t *V2FieldValueUpdate) FromV2OptionUpdate(v V2OptionUpdate) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2OptionUpdate performs a merge with any union data inside the V2FieldValueUpdate, using the provided V2OptionUpdate
+func (t *V2FieldValueUpdate) MergeV2OptionUpdate(v V2OptionUpdate) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2OptionsUpdate returns the union data inside the V2FieldValueUpdate as a V2OptionsUpdate
+func (t V2FieldValueUpdate) AsV2OptionsUpdate() (V2OptionsUpdate, error) {
+	var body V2OptionsUpdate
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2OptionsUpdate overwrites any union data inside the V2FieldValueUpdate as the provided V2OptionsUpdate
+func (t *V2FieldValueUpdate) FromV2OptionsUpdate(v V2OptionsUpdate) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2OptionsUpdate performs a merge with any union data inside the V2FieldValueUpdate, using the provided V2OptionsUpdate
+func (t *V2FieldValueUpdate) MergeV2OptionsUpdate(v V2OptionsUpdate) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2RecordUpdate returns the union data inside the V2FieldValueUpdate as a V2RecordUpdate
+func (t V2FieldValueUpdate) AsV2RecordUpdate() (V2RecordUpdate, error) {
+	var body V2RecordUpdate
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2RecordUpdate overwrites any union data inside the V2FieldValueUpdate as the provided V2RecordUpdate
+func (t *V2FieldValueUpdate) FromV2RecordUpdate(v V2RecordUpdate) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2RecordUpdate performs a merge with any union data inside the V2FieldValueUpdate, using the provided V2RecordUpdate
+func (t *V2FieldValueUpdate) MergeV2RecordUpdate(v V2RecordUpdate) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2RecordsUpdate returns the union data inside the V2FieldValueUpdate as a V2RecordsUpdate
+func (t V2FieldValueUpdate) AsV2RecordsUpdate() (V2RecordsUpdate, error) {
+	var body V2RecordsUpdate
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2RecordsUpdate overwrites any union data inside the V2FieldValueUpdate as the provided V2RecordsUpdate
+func (t *V2FieldValueUpdate) FromV2RecordsUpdate(v V2RecordsUpdate) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2RecordsUpdate performs a merge with any union data inside the V2FieldValueUpdate, using the provided V2RecordsUpdate
+func (t *V2FieldValueUpdate) MergeV2RecordsUpdate(v V2RecordsUpdate) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t V2FieldValueUpdate) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *V2FieldValueUpdate) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -1629,6 +4322,156 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /rate-limit (the `GetRateLimit` operationId).
 	GetRateLimit(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetWhoAmIV2 Get whoami (v2)
+	//
+	// Returns who the key belongs to in v2's shapes: the tenant, the user and the grant,
+	// with the grant's scopes.
+	//
+	// Corresponds with GET /v2/auth/whoami (the `GetWhoAmIV2` operationId).
+	GetWhoAmIV2(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListCompaniesV2 List companies (v2)
+	//
+	// Pages through the team's companies (v1's organizations) with the field data asked
+	// for by `fieldIds` or `fieldTypes`; without either, a company carries no `fields`.
+	// The next page is `pagination.nextUrl`, null after the last.
+	//
+	// Corresponds with GET /v2/companies (the `ListCompaniesV2` operationId).
+	ListCompaniesV2(ctx context.Context, params *ListCompaniesV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListCompanyFieldsV2 List company fields (v2)
+	//
+	// Pages through the fields a company can have values of, global and enriched.
+	//
+	// Corresponds with GET /v2/companies/fields (the `ListCompanyFieldsV2` operationId).
+	ListCompanyFieldsV2(ctx context.Context, params *ListCompanyFieldsV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCompanyV2 Get a company (v2)
+	//
+	// Returns one company, with the field data asked for by `fieldIds` or `fieldTypes`.
+	//
+	// Corresponds with GET /v2/companies/{companyId} (the `GetCompanyV2` operationId).
+	GetCompanyV2(ctx context.Context, companyID V2CompanyID, params *GetCompanyV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListCompanyListEntriesV2 List a company's list entries (v2)
+	//
+	// Pages through the company's entries on every list, each with the values of its list's fields.
+	//
+	// Corresponds with GET /v2/companies/{companyId}/list-entries (the `ListCompanyListEntriesV2` operationId).
+	ListCompanyListEntriesV2(ctx context.Context, companyID V2CompanyID, params *ListCompanyListEntriesV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListCompanyListsV2 List a company's lists (v2)
+	//
+	// Pages through the lists the company is on.
+	//
+	// Corresponds with GET /v2/companies/{companyId}/lists (the `ListCompanyListsV2` operationId).
+	ListCompanyListsV2(ctx context.Context, companyID V2CompanyID, params *ListCompanyListsV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListListsV2 List lists (v2)
+	//
+	// Pages through the lists the key's user can see, each with the type of its entities.
+	//
+	// Corresponds with GET /v2/lists (the `ListListsV2` operationId).
+	ListListsV2(ctx context.Context, params *ListListsV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetListV2 Get a list (v2)
+	//
+	// Returns one list, with the type of its entities.
+	//
+	// Corresponds with GET /v2/lists/{listId} (the `GetListV2` operationId).
+	GetListV2(ctx context.Context, listID V2ListID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListListFieldsV2 List a list's fields (v2)
+	//
+	// Pages through the fields of a list's entries, its own and its entities' global and enriched ones.
+	//
+	// Corresponds with GET /v2/lists/{listId}/fields (the `ListListFieldsV2` operationId).
+	ListListFieldsV2(ctx context.Context, listID V2ListID, params *ListListFieldsV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListListEntriesV2 List a list's entries (v2)
+	//
+	// Pages through a list's entries, up to 100 a page, each with its entity and the
+	// values of the fields asked for by `fieldIds` or `fieldTypes` (all of them null when
+	// a field has no value). The pipeline view of a list: one request a page instead of
+	// one per entry. `data` is null for a list with no entries.
+	//
+	// Corresponds with GET /v2/lists/{listId}/list-entries (the `ListListEntriesV2` operationId).
+	ListListEntriesV2(ctx context.Context, listID V2ListID, params *ListListEntriesV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetListEntryV2 Get a list entry (v2)
+	//
+	// Returns one entry of a list with its entity and the values of all its fields.
+	//
+	// Corresponds with GET /v2/lists/{listId}/list-entries/{listEntryId} (the `GetListEntryV2` operationId).
+	GetListEntryV2(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListListEntryFieldsV2 List a list entry's field values (v2)
+	//
+	// Pages through the values of a list entry's fields, its list's and its entity's.
+	//
+	// Corresponds with GET /v2/lists/{listId}/list-entries/{listEntryId}/fields (the `ListListEntryFieldsV2` operationId).
+	ListListEntryFieldsV2(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, params *ListListEntryFieldsV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateListEntryFieldsV2WithBody Update a list entry's field values (v2)
+	//
+	// Sets the values of up to 100 of a list entry's fields in one request, each as a
+	// whole: a multi-valued field gets exactly the values given.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v2/lists/{listId}/list-entries/{listEntryId}/fields (the `UpdateListEntryFieldsV2` operationId).
+	UpdateListEntryFieldsV2WithBody(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateListEntryFieldsV2 Update a list entry's field values (v2)
+	//
+	// Sets the values of up to 100 of a list entry's fields in one request, each as a
+	// whole: a multi-valued field gets exactly the values given.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v2/lists/{listId}/list-entries/{listEntryId}/fields (the `UpdateListEntryFieldsV2` operationId).
+	UpdateListEntryFieldsV2(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, body UpdateListEntryFieldsV2JSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateListEntryFieldV2WithBody Update a list entry's field value (v2)
+	//
+	// Sets the value of one field of a list entry, as a whole. Answers with no body.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/lists/{listId}/list-entries/{listEntryId}/fields/{fieldId} (the `UpdateListEntryFieldV2` operationId).
+	UpdateListEntryFieldV2WithBody(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, fieldID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateListEntryFieldV2 Update a list entry's field value (v2)
+	//
+	// Sets the value of one field of a list entry, as a whole. Answers with no body.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/lists/{listId}/list-entries/{listEntryId}/fields/{fieldId} (the `UpdateListEntryFieldV2` operationId).
+	UpdateListEntryFieldV2(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, fieldID string, body UpdateListEntryFieldV2JSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListSavedViewsV2 List a list's saved views (v2)
+	//
+	// Pages through the saved views of a list.
+	//
+	// Corresponds with GET /v2/lists/{listId}/saved-views (the `ListSavedViewsV2` operationId).
+	ListSavedViewsV2(ctx context.Context, listID V2ListID, params *ListSavedViewsV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSavedViewV2 Get a saved view (v2)
+	//
+	// Returns one saved view of a list.
+	//
+	// Corresponds with GET /v2/lists/{listId}/saved-views/{viewId} (the `GetSavedViewV2` operationId).
+	GetSavedViewV2(ctx context.Context, listID V2ListID, viewID V2ViewID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListSavedViewListEntriesV2 List a saved view's entries (v2)
+	//
+	// Pages through the entries a saved view shows, in its order and with its filters,
+	// each with its entity and the values of the view's columns.
+	//
+	// Corresponds with GET /v2/lists/{listId}/saved-views/{viewId}/list-entries (the `ListSavedViewListEntriesV2` operationId).
+	ListSavedViewListEntriesV2(ctx context.Context, listID V2ListID, viewID V2ViewID, params *ListSavedViewListEntriesV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // WhoAmI Get whoami
@@ -2164,6 +5007,346 @@ func (c *Client) UpdateOrganizationWithFormdataBody(ctx context.Context, organiz
 // Corresponds with GET /rate-limit (the `GetRateLimit` operationId).
 func (c *Client) GetRateLimit(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetRateLimitRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetWhoAmIV2 Get whoami (v2)
+//
+// Returns who the key belongs to in v2's shapes: the tenant, the user and the grant,
+// with the grant's scopes.
+//
+// Corresponds with GET /v2/auth/whoami (the `GetWhoAmIV2` operationId).
+func (c *Client) GetWhoAmIV2(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetWhoAmIV2Request(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListCompaniesV2 List companies (v2)
+//
+// Pages through the team's companies (v1's organizations) with the field data asked
+// for by `fieldIds` or `fieldTypes`; without either, a company carries no `fields`.
+// The next page is `pagination.nextUrl`, null after the last.
+//
+// Corresponds with GET /v2/companies (the `ListCompaniesV2` operationId).
+func (c *Client) ListCompaniesV2(ctx context.Context, params *ListCompaniesV2Params, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListCompaniesV2Request(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListCompanyFieldsV2 List company fields (v2)
+//
+// Pages through the fields a company can have values of, global and enriched.
+//
+// Corresponds with GET /v2/companies/fields (the `ListCompanyFieldsV2` operationId).
+func (c *Client) ListCompanyFieldsV2(ctx context.Context, params *ListCompanyFieldsV2Params, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListCompanyFieldsV2Request(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCompanyV2 Get a company (v2)
+//
+// Returns one company, with the field data asked for by `fieldIds` or `fieldTypes`.
+//
+// Corresponds with GET /v2/companies/{companyId} (the `GetCompanyV2` operationId).
+func (c *Client) GetCompanyV2(ctx context.Context, companyID V2CompanyID, params *GetCompanyV2Params, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCompanyV2Request(c.Server, companyID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListCompanyListEntriesV2 List a company's list entries (v2)
+//
+// Pages through the company's entries on every list, each with the values of its list's fields.
+//
+// Corresponds with GET /v2/companies/{companyId}/list-entries (the `ListCompanyListEntriesV2` operationId).
+func (c *Client) ListCompanyListEntriesV2(ctx context.Context, companyID V2CompanyID, params *ListCompanyListEntriesV2Params, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListCompanyListEntriesV2Request(c.Server, companyID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListCompanyListsV2 List a company's lists (v2)
+//
+// Pages through the lists the company is on.
+//
+// Corresponds with GET /v2/companies/{companyId}/lists (the `ListCompanyListsV2` operationId).
+func (c *Client) ListCompanyListsV2(ctx context.Context, companyID V2CompanyID, params *ListCompanyListsV2Params, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListCompanyListsV2Request(c.Server, companyID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListListsV2 List lists (v2)
+//
+// Pages through the lists the key's user can see, each with the type of its entities.
+//
+// Corresponds with GET /v2/lists (the `ListListsV2` operationId).
+func (c *Client) ListListsV2(ctx context.Context, params *ListListsV2Params, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListListsV2Request(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetListV2 Get a list (v2)
+//
+// Returns one list, with the type of its entities.
+//
+// Corresponds with GET /v2/lists/{listId} (the `GetListV2` operationId).
+func (c *Client) GetListV2(ctx context.Context, listID V2ListID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetListV2Request(c.Server, listID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListListFieldsV2 List a list's fields (v2)
+//
+// Pages through the fields of a list's entries, its own and its entities' global and enriched ones.
+//
+// Corresponds with GET /v2/lists/{listId}/fields (the `ListListFieldsV2` operationId).
+func (c *Client) ListListFieldsV2(ctx context.Context, listID V2ListID, params *ListListFieldsV2Params, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListListFieldsV2Request(c.Server, listID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListListEntriesV2 List a list's entries (v2)
+//
+// Pages through a list's entries, up to 100 a page, each with its entity and the
+// values of the fields asked for by `fieldIds` or `fieldTypes` (all of them null when
+// a field has no value). The pipeline view of a list: one request a page instead of
+// one per entry. `data` is null for a list with no entries.
+//
+// Corresponds with GET /v2/lists/{listId}/list-entries (the `ListListEntriesV2` operationId).
+func (c *Client) ListListEntriesV2(ctx context.Context, listID V2ListID, params *ListListEntriesV2Params, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListListEntriesV2Request(c.Server, listID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetListEntryV2 Get a list entry (v2)
+//
+// Returns one entry of a list with its entity and the values of all its fields.
+//
+// Corresponds with GET /v2/lists/{listId}/list-entries/{listEntryId} (the `GetListEntryV2` operationId).
+func (c *Client) GetListEntryV2(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetListEntryV2Request(c.Server, listID, listEntryID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListListEntryFieldsV2 List a list entry's field values (v2)
+//
+// Pages through the values of a list entry's fields, its list's and its entity's.
+//
+// Corresponds with GET /v2/lists/{listId}/list-entries/{listEntryId}/fields (the `ListListEntryFieldsV2` operationId).
+func (c *Client) ListListEntryFieldsV2(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, params *ListListEntryFieldsV2Params, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListListEntryFieldsV2Request(c.Server, listID, listEntryID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateListEntryFieldsV2WithBody Update a list entry's field values (v2)
+//
+// Sets the values of up to 100 of a list entry's fields in one request, each as a
+// whole: a multi-valued field gets exactly the values given.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v2/lists/{listId}/list-entries/{listEntryId}/fields (the `UpdateListEntryFieldsV2` operationId).
+func (c *Client) UpdateListEntryFieldsV2WithBody(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateListEntryFieldsV2RequestWithBody(c.Server, listID, listEntryID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateListEntryFieldsV2 Update a list entry's field values (v2)
+//
+// Sets the values of up to 100 of a list entry's fields in one request, each as a
+// whole: a multi-valued field gets exactly the values given.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v2/lists/{listId}/list-entries/{listEntryId}/fields (the `UpdateListEntryFieldsV2` operationId).
+func (c *Client) UpdateListEntryFieldsV2(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, body UpdateListEntryFieldsV2JSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateListEntryFieldsV2Request(c.Server, listID, listEntryID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateListEntryFieldV2WithBody Update a list entry's field value (v2)
+//
+// Sets the value of one field of a list entry, as a whole. Answers with no body.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/lists/{listId}/list-entries/{listEntryId}/fields/{fieldId} (the `UpdateListEntryFieldV2` operationId).
+func (c *Client) UpdateListEntryFieldV2WithBody(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, fieldID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateListEntryFieldV2RequestWithBody(c.Server, listID, listEntryID, fieldID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateListEntryFieldV2 Update a list entry's field value (v2)
+//
+// Sets the value of one field of a list entry, as a whole. Answers with no body.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/lists/{listId}/list-entries/{listEntryId}/fields/{fieldId} (the `UpdateListEntryFieldV2` operationId).
+func (c *Client) UpdateListEntryFieldV2(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, fieldID string, body UpdateListEntryFieldV2JSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateListEntryFieldV2Request(c.Server, listID, listEntryID, fieldID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListSavedViewsV2 List a list's saved views (v2)
+//
+// Pages through the saved views of a list.
+//
+// Corresponds with GET /v2/lists/{listId}/saved-views (the `ListSavedViewsV2` operationId).
+func (c *Client) ListSavedViewsV2(ctx context.Context, listID V2ListID, params *ListSavedViewsV2Params, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListSavedViewsV2Request(c.Server, listID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSavedViewV2 Get a saved view (v2)
+//
+// Returns one saved view of a list.
+//
+// Corresponds with GET /v2/lists/{listId}/saved-views/{viewId} (the `GetSavedViewV2` operationId).
+func (c *Client) GetSavedViewV2(ctx context.Context, listID V2ListID, viewID V2ViewID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSavedViewV2Request(c.Server, listID, viewID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListSavedViewListEntriesV2 List a saved view's entries (v2)
+//
+// Pages through the entries a saved view shows, in its order and with its filters,
+// each with its entity and the values of the view's columns.
+//
+// Corresponds with GET /v2/lists/{listId}/saved-views/{viewId}/list-entries (the `ListSavedViewListEntriesV2` operationId).
+func (c *Client) ListSavedViewListEntriesV2(ctx context.Context, listID V2ListID, viewID V2ViewID, params *ListSavedViewListEntriesV2Params, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListSavedViewListEntriesV2Request(c.Server, listID, viewID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -3427,6 +6610,1144 @@ func NewGetRateLimitRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewGetWhoAmIV2Request constructs an http.Request for the GetWhoAmIV2 method
+func NewGetWhoAmIV2Request(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/auth/whoami")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListCompaniesV2Request constructs an http.Request for the ListCompaniesV2 method
+func NewListCompaniesV2Request(server string, params *ListCompaniesV2Params) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/companies")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.IDs != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ids", params.IDs, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.FieldIDs != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fieldIds", params.FieldIDs, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.FieldTypes != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fieldTypes", params.FieldTypes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListCompanyFieldsV2Request constructs an http.Request for the ListCompanyFieldsV2 method
+func NewListCompanyFieldsV2Request(server string, params *ListCompanyFieldsV2Params) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/companies/fields")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetCompanyV2Request constructs an http.Request for the GetCompanyV2 method
+func NewGetCompanyV2Request(server string, companyID V2CompanyID, params *GetCompanyV2Params) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "companyId", companyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/companies/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.FieldIDs != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fieldIds", params.FieldIDs, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.FieldTypes != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fieldTypes", params.FieldTypes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListCompanyListEntriesV2Request constructs an http.Request for the ListCompanyListEntriesV2 method
+func NewListCompanyListEntriesV2Request(server string, companyID V2CompanyID, params *ListCompanyListEntriesV2Params) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "companyId", companyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/companies/%s/list-entries", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListCompanyListsV2Request constructs an http.Request for the ListCompanyListsV2 method
+func NewListCompanyListsV2Request(server string, companyID V2CompanyID, params *ListCompanyListsV2Params) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "companyId", companyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/companies/%s/lists", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListListsV2Request constructs an http.Request for the ListListsV2 method
+func NewListListsV2Request(server string, params *ListListsV2Params) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/lists")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetListV2Request constructs an http.Request for the GetListV2 method
+func NewGetListV2Request(server string, listID V2ListID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "listId", listID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/lists/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListListFieldsV2Request constructs an http.Request for the ListListFieldsV2 method
+func NewListListFieldsV2Request(server string, listID V2ListID, params *ListListFieldsV2Params) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "listId", listID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/lists/%s/fields", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListListEntriesV2Request constructs an http.Request for the ListListEntriesV2 method
+func NewListListEntriesV2Request(server string, listID V2ListID, params *ListListEntriesV2Params) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "listId", listID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/lists/%s/list-entries", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.FieldIDs != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fieldIds", params.FieldIDs, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.FieldTypes != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fieldTypes", params.FieldTypes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetListEntryV2Request constructs an http.Request for the GetListEntryV2 method
+func NewGetListEntryV2Request(server string, listID V2ListID, listEntryID V2ListEntryID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "listId", listID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "listEntryId", listEntryID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/lists/%s/list-entries/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListListEntryFieldsV2Request constructs an http.Request for the ListListEntryFieldsV2 method
+func NewListListEntryFieldsV2Request(server string, listID V2ListID, listEntryID V2ListEntryID, params *ListListEntryFieldsV2Params) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "listId", listID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "listEntryId", listEntryID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/lists/%s/list-entries/%s/fields", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.FieldIDs != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fieldIds", params.FieldIDs, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.FieldTypes != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fieldTypes", params.FieldTypes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateListEntryFieldsV2Request calls the generic UpdateListEntryFieldsV2 builder with application/json body
+func NewUpdateListEntryFieldsV2Request(server string, listID V2ListID, listEntryID V2ListEntryID, body UpdateListEntryFieldsV2JSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateListEntryFieldsV2RequestWithBody(server, listID, listEntryID, "application/json", bodyReader)
+}
+
+// NewUpdateListEntryFieldsV2RequestWithBody constructs an http.Request for the UpdateListEntryFieldsV2 method, with any body, and a specified content type
+func NewUpdateListEntryFieldsV2RequestWithBody(server string, listID V2ListID, listEntryID V2ListEntryID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "listId", listID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "listEntryId", listEntryID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/lists/%s/list-entries/%s/fields", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewUpdateListEntryFieldV2Request calls the generic UpdateListEntryFieldV2 builder with application/json body
+func NewUpdateListEntryFieldV2Request(server string, listID V2ListID, listEntryID V2ListEntryID, fieldID string, body UpdateListEntryFieldV2JSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateListEntryFieldV2RequestWithBody(server, listID, listEntryID, fieldID, "application/json", bodyReader)
+}
+
+// NewUpdateListEntryFieldV2RequestWithBody constructs an http.Request for the UpdateListEntryFieldV2 method, with any body, and a specified content type
+func NewUpdateListEntryFieldV2RequestWithBody(server string, listID V2ListID, listEntryID V2ListEntryID, fieldID string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "listId", listID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "listEntryId", listEntryID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "fieldId", fieldID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/lists/%s/list-entries/%s/fields/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListSavedViewsV2Request constructs an http.Request for the ListSavedViewsV2 method
+func NewListSavedViewsV2Request(server string, listID V2ListID, params *ListSavedViewsV2Params) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "listId", listID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/lists/%s/saved-views", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetSavedViewV2Request constructs an http.Request for the GetSavedViewV2 method
+func NewGetSavedViewV2Request(server string, listID V2ListID, viewID V2ViewID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "listId", listID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "viewId", viewID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/lists/%s/saved-views/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListSavedViewListEntriesV2Request constructs an http.Request for the ListSavedViewListEntriesV2 method
+func NewListSavedViewListEntriesV2Request(server string, listID V2ListID, viewID V2ViewID, params *ListSavedViewListEntriesV2Params) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "listId", listID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "viewId", viewID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/lists/%s/saved-views/%s/list-entries", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -3773,6 +8094,186 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /rate-limit (the `GetRateLimit` operationId).
 	GetRateLimitWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetRateLimitResponse, error)
+
+	// GetWhoAmIV2WithResponse Get whoami (v2)
+	//
+	// Returns who the key belongs to in v2's shapes: the tenant, the user and the grant,
+	// with the grant's scopes.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/auth/whoami (the `GetWhoAmIV2` operationId).
+	GetWhoAmIV2WithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetWhoAmIV2Response, error)
+
+	// ListCompaniesV2WithResponse List companies (v2)
+	//
+	// Pages through the team's companies (v1's organizations) with the field data asked
+	// for by `fieldIds` or `fieldTypes`; without either, a company carries no `fields`.
+	// The next page is `pagination.nextUrl`, null after the last.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/companies (the `ListCompaniesV2` operationId).
+	ListCompaniesV2WithResponse(ctx context.Context, params *ListCompaniesV2Params, reqEditors ...RequestEditorFn) (*ListCompaniesV2Response, error)
+
+	// ListCompanyFieldsV2WithResponse List company fields (v2)
+	//
+	// Pages through the fields a company can have values of, global and enriched.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/companies/fields (the `ListCompanyFieldsV2` operationId).
+	ListCompanyFieldsV2WithResponse(ctx context.Context, params *ListCompanyFieldsV2Params, reqEditors ...RequestEditorFn) (*ListCompanyFieldsV2Response, error)
+
+	// GetCompanyV2WithResponse Get a company (v2)
+	//
+	// Returns one company, with the field data asked for by `fieldIds` or `fieldTypes`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/companies/{companyId} (the `GetCompanyV2` operationId).
+	GetCompanyV2WithResponse(ctx context.Context, companyID V2CompanyID, params *GetCompanyV2Params, reqEditors ...RequestEditorFn) (*GetCompanyV2Response, error)
+
+	// ListCompanyListEntriesV2WithResponse List a company's list entries (v2)
+	//
+	// Pages through the company's entries on every list, each with the values of its list's fields.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/companies/{companyId}/list-entries (the `ListCompanyListEntriesV2` operationId).
+	ListCompanyListEntriesV2WithResponse(ctx context.Context, companyID V2CompanyID, params *ListCompanyListEntriesV2Params, reqEditors ...RequestEditorFn) (*ListCompanyListEntriesV2Response, error)
+
+	// ListCompanyListsV2WithResponse List a company's lists (v2)
+	//
+	// Pages through the lists the company is on.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/companies/{companyId}/lists (the `ListCompanyListsV2` operationId).
+	ListCompanyListsV2WithResponse(ctx context.Context, companyID V2CompanyID, params *ListCompanyListsV2Params, reqEditors ...RequestEditorFn) (*ListCompanyListsV2Response, error)
+
+	// ListListsV2WithResponse List lists (v2)
+	//
+	// Pages through the lists the key's user can see, each with the type of its entities.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/lists (the `ListListsV2` operationId).
+	ListListsV2WithResponse(ctx context.Context, params *ListListsV2Params, reqEditors ...RequestEditorFn) (*ListListsV2Response, error)
+
+	// GetListV2WithResponse Get a list (v2)
+	//
+	// Returns one list, with the type of its entities.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/lists/{listId} (the `GetListV2` operationId).
+	GetListV2WithResponse(ctx context.Context, listID V2ListID, reqEditors ...RequestEditorFn) (*GetListV2Response, error)
+
+	// ListListFieldsV2WithResponse List a list's fields (v2)
+	//
+	// Pages through the fields of a list's entries, its own and its entities' global and enriched ones.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/lists/{listId}/fields (the `ListListFieldsV2` operationId).
+	ListListFieldsV2WithResponse(ctx context.Context, listID V2ListID, params *ListListFieldsV2Params, reqEditors ...RequestEditorFn) (*ListListFieldsV2Response, error)
+
+	// ListListEntriesV2WithResponse List a list's entries (v2)
+	//
+	// Pages through a list's entries, up to 100 a page, each with its entity and the
+	// values of the fields asked for by `fieldIds` or `fieldTypes` (all of them null when
+	// a field has no value). The pipeline view of a list: one request a page instead of
+	// one per entry. `data` is null for a list with no entries.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/lists/{listId}/list-entries (the `ListListEntriesV2` operationId).
+	ListListEntriesV2WithResponse(ctx context.Context, listID V2ListID, params *ListListEntriesV2Params, reqEditors ...RequestEditorFn) (*ListListEntriesV2Response, error)
+
+	// GetListEntryV2WithResponse Get a list entry (v2)
+	//
+	// Returns one entry of a list with its entity and the values of all its fields.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/lists/{listId}/list-entries/{listEntryId} (the `GetListEntryV2` operationId).
+	GetListEntryV2WithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, reqEditors ...RequestEditorFn) (*GetListEntryV2Response, error)
+
+	// ListListEntryFieldsV2WithResponse List a list entry's field values (v2)
+	//
+	// Pages through the values of a list entry's fields, its list's and its entity's.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/lists/{listId}/list-entries/{listEntryId}/fields (the `ListListEntryFieldsV2` operationId).
+	ListListEntryFieldsV2WithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, params *ListListEntryFieldsV2Params, reqEditors ...RequestEditorFn) (*ListListEntryFieldsV2Response, error)
+
+	// UpdateListEntryFieldsV2WithBodyWithResponse Update a list entry's field values (v2)
+	//
+	// Sets the values of up to 100 of a list entry's fields in one request, each as a
+	// whole: a multi-valued field gets exactly the values given.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v2/lists/{listId}/list-entries/{listEntryId}/fields (the `UpdateListEntryFieldsV2` operationId).
+	UpdateListEntryFieldsV2WithBodyWithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateListEntryFieldsV2Response, error)
+
+	// UpdateListEntryFieldsV2WithResponse Update a list entry's field values (v2)
+	//
+	// Sets the values of up to 100 of a list entry's fields in one request, each as a
+	// whole: a multi-valued field gets exactly the values given.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v2/lists/{listId}/list-entries/{listEntryId}/fields (the `UpdateListEntryFieldsV2` operationId).
+	UpdateListEntryFieldsV2WithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, body UpdateListEntryFieldsV2JSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateListEntryFieldsV2Response, error)
+
+	// UpdateListEntryFieldV2WithBodyWithResponse Update a list entry's field value (v2)
+	//
+	// Sets the value of one field of a list entry, as a whole. Answers with no body.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/lists/{listId}/list-entries/{listEntryId}/fields/{fieldId} (the `UpdateListEntryFieldV2` operationId).
+	UpdateListEntryFieldV2WithBodyWithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, fieldID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateListEntryFieldV2Response, error)
+
+	// UpdateListEntryFieldV2WithResponse Update a list entry's field value (v2)
+	//
+	// Sets the value of one field of a list entry, as a whole. Answers with no body.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/lists/{listId}/list-entries/{listEntryId}/fields/{fieldId} (the `UpdateListEntryFieldV2` operationId).
+	UpdateListEntryFieldV2WithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, fieldID string, body UpdateListEntryFieldV2JSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateListEntryFieldV2Response, error)
+
+	// ListSavedViewsV2WithResponse List a list's saved views (v2)
+	//
+	// Pages through the saved views of a list.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/lists/{listId}/saved-views (the `ListSavedViewsV2` operationId).
+	ListSavedViewsV2WithResponse(ctx context.Context, listID V2ListID, params *ListSavedViewsV2Params, reqEditors ...RequestEditorFn) (*ListSavedViewsV2Response, error)
+
+	// GetSavedViewV2WithResponse Get a saved view (v2)
+	//
+	// Returns one saved view of a list.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/lists/{listId}/saved-views/{viewId} (the `GetSavedViewV2` operationId).
+	GetSavedViewV2WithResponse(ctx context.Context, listID V2ListID, viewID V2ViewID, reqEditors ...RequestEditorFn) (*GetSavedViewV2Response, error)
+
+	// ListSavedViewListEntriesV2WithResponse List a saved view's entries (v2)
+	//
+	// Pages through the entries a saved view shows, in its order and with its filters,
+	// each with its entity and the values of the view's columns.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/lists/{listId}/saved-views/{viewId}/list-entries (the `ListSavedViewListEntriesV2` operationId).
+	ListSavedViewListEntriesV2WithResponse(ctx context.Context, listID V2ListID, viewID V2ViewID, params *ListSavedViewListEntriesV2Params, reqEditors ...RequestEditorFn) (*ListSavedViewListEntriesV2Response, error)
 }
 
 // WhoAmIResponse200Headers the declared response headers of an HTTP 200 response for WhoAmI
@@ -6852,6 +11353,2202 @@ func (r GetRateLimitResponse) ContentType() string {
 	return ""
 }
 
+// GetWhoAmIV2Response200Headers the declared response headers of an HTTP 200 response for GetWhoAmIV2
+type GetWhoAmIV2Response200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetWhoAmIV2Response400Headers the declared response headers of an HTTP 400 response for GetWhoAmIV2
+type GetWhoAmIV2Response400Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetWhoAmIV2Response429Headers the declared response headers of an HTTP 429 response for GetWhoAmIV2
+type GetWhoAmIV2Response429Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+type GetWhoAmIV2Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V2WhoAmI
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *V2BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *V2Unauthorized
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *V2TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *V2ServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetWhoAmIV2Response200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *GetWhoAmIV2Response400Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetWhoAmIV2Response429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetWhoAmIV2Response) GetJSON200() *V2WhoAmI {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetWhoAmIV2Response) GetJSON400() *V2BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetWhoAmIV2Response) GetJSON401() *V2Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetWhoAmIV2Response) GetJSON429() *V2TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetWhoAmIV2Response) GetJSON500() *V2ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetWhoAmIV2Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetWhoAmIV2Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetWhoAmIV2Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetWhoAmIV2Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListCompaniesV2Response200Headers the declared response headers of an HTTP 200 response for ListCompaniesV2
+type ListCompaniesV2Response200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListCompaniesV2Response400Headers the declared response headers of an HTTP 400 response for ListCompaniesV2
+type ListCompaniesV2Response400Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListCompaniesV2Response403Headers the declared response headers of an HTTP 403 response for ListCompaniesV2
+type ListCompaniesV2Response403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListCompaniesV2Response429Headers the declared response headers of an HTTP 429 response for ListCompaniesV2
+type ListCompaniesV2Response429Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+type ListCompaniesV2Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V2CompanyPage
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *V2BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *V2Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *V2Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *V2TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *V2ServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListCompaniesV2Response200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListCompaniesV2Response400Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListCompaniesV2Response403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListCompaniesV2Response429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListCompaniesV2Response) GetJSON200() *V2CompanyPage {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListCompaniesV2Response) GetJSON400() *V2BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListCompaniesV2Response) GetJSON401() *V2Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListCompaniesV2Response) GetJSON403() *V2Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListCompaniesV2Response) GetJSON429() *V2TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListCompaniesV2Response) GetJSON500() *V2ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListCompaniesV2Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListCompaniesV2Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListCompaniesV2Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListCompaniesV2Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListCompanyFieldsV2Response200Headers the declared response headers of an HTTP 200 response for ListCompanyFieldsV2
+type ListCompanyFieldsV2Response200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListCompanyFieldsV2Response400Headers the declared response headers of an HTTP 400 response for ListCompanyFieldsV2
+type ListCompanyFieldsV2Response400Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListCompanyFieldsV2Response429Headers the declared response headers of an HTTP 429 response for ListCompanyFieldsV2
+type ListCompanyFieldsV2Response429Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+type ListCompanyFieldsV2Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V2FieldMetadataPage
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *V2BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *V2Unauthorized
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *V2TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *V2ServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListCompanyFieldsV2Response200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListCompanyFieldsV2Response400Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListCompanyFieldsV2Response429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListCompanyFieldsV2Response) GetJSON200() *V2FieldMetadataPage {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListCompanyFieldsV2Response) GetJSON400() *V2BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListCompanyFieldsV2Response) GetJSON401() *V2Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListCompanyFieldsV2Response) GetJSON429() *V2TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListCompanyFieldsV2Response) GetJSON500() *V2ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListCompanyFieldsV2Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListCompanyFieldsV2Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListCompanyFieldsV2Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListCompanyFieldsV2Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetCompanyV2Response200Headers the declared response headers of an HTTP 200 response for GetCompanyV2
+type GetCompanyV2Response200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetCompanyV2Response400Headers the declared response headers of an HTTP 400 response for GetCompanyV2
+type GetCompanyV2Response400Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetCompanyV2Response403Headers the declared response headers of an HTTP 403 response for GetCompanyV2
+type GetCompanyV2Response403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetCompanyV2Response404Headers the declared response headers of an HTTP 404 response for GetCompanyV2
+type GetCompanyV2Response404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetCompanyV2Response429Headers the declared response headers of an HTTP 429 response for GetCompanyV2
+type GetCompanyV2Response429Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+type GetCompanyV2Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V2Company
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *V2BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *V2Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *V2Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *V2NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *V2TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *V2ServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetCompanyV2Response200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *GetCompanyV2Response400Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetCompanyV2Response403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetCompanyV2Response404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetCompanyV2Response429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCompanyV2Response) GetJSON200() *V2Company {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetCompanyV2Response) GetJSON400() *V2BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetCompanyV2Response) GetJSON401() *V2Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetCompanyV2Response) GetJSON403() *V2Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetCompanyV2Response) GetJSON404() *V2NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetCompanyV2Response) GetJSON429() *V2TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetCompanyV2Response) GetJSON500() *V2ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCompanyV2Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCompanyV2Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCompanyV2Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCompanyV2Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListCompanyListEntriesV2Response200Headers the declared response headers of an HTTP 200 response for ListCompanyListEntriesV2
+type ListCompanyListEntriesV2Response200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListCompanyListEntriesV2Response400Headers the declared response headers of an HTTP 400 response for ListCompanyListEntriesV2
+type ListCompanyListEntriesV2Response400Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListCompanyListEntriesV2Response403Headers the declared response headers of an HTTP 403 response for ListCompanyListEntriesV2
+type ListCompanyListEntriesV2Response403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListCompanyListEntriesV2Response404Headers the declared response headers of an HTTP 404 response for ListCompanyListEntriesV2
+type ListCompanyListEntriesV2Response404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListCompanyListEntriesV2Response429Headers the declared response headers of an HTTP 429 response for ListCompanyListEntriesV2
+type ListCompanyListEntriesV2Response429Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+type ListCompanyListEntriesV2Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V2ListEntryPage
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *V2BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *V2Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *V2Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *V2NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *V2TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *V2ServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListCompanyListEntriesV2Response200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListCompanyListEntriesV2Response400Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListCompanyListEntriesV2Response403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListCompanyListEntriesV2Response404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListCompanyListEntriesV2Response429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListCompanyListEntriesV2Response) GetJSON200() *V2ListEntryPage {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListCompanyListEntriesV2Response) GetJSON400() *V2BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListCompanyListEntriesV2Response) GetJSON401() *V2Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListCompanyListEntriesV2Response) GetJSON403() *V2Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListCompanyListEntriesV2Response) GetJSON404() *V2NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListCompanyListEntriesV2Response) GetJSON429() *V2TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListCompanyListEntriesV2Response) GetJSON500() *V2ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListCompanyListEntriesV2Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListCompanyListEntriesV2Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListCompanyListEntriesV2Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListCompanyListEntriesV2Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListCompanyListsV2Response200Headers the declared response headers of an HTTP 200 response for ListCompanyListsV2
+type ListCompanyListsV2Response200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListCompanyListsV2Response400Headers the declared response headers of an HTTP 400 response for ListCompanyListsV2
+type ListCompanyListsV2Response400Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListCompanyListsV2Response404Headers the declared response headers of an HTTP 404 response for ListCompanyListsV2
+type ListCompanyListsV2Response404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListCompanyListsV2Response429Headers the declared response headers of an HTTP 429 response for ListCompanyListsV2
+type ListCompanyListsV2Response429Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+type ListCompanyListsV2Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V2ListPage
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *V2BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *V2Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *V2NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *V2TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *V2ServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListCompanyListsV2Response200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListCompanyListsV2Response400Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListCompanyListsV2Response404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListCompanyListsV2Response429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListCompanyListsV2Response) GetJSON200() *V2ListPage {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListCompanyListsV2Response) GetJSON400() *V2BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListCompanyListsV2Response) GetJSON401() *V2Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListCompanyListsV2Response) GetJSON404() *V2NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListCompanyListsV2Response) GetJSON429() *V2TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListCompanyListsV2Response) GetJSON500() *V2ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListCompanyListsV2Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListCompanyListsV2Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListCompanyListsV2Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListCompanyListsV2Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListListsV2Response200Headers the declared response headers of an HTTP 200 response for ListListsV2
+type ListListsV2Response200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListListsV2Response400Headers the declared response headers of an HTTP 400 response for ListListsV2
+type ListListsV2Response400Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListListsV2Response429Headers the declared response headers of an HTTP 429 response for ListListsV2
+type ListListsV2Response429Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+type ListListsV2Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V2TypedListPage
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *V2BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *V2Unauthorized
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *V2TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *V2ServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListListsV2Response200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListListsV2Response400Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListListsV2Response429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListListsV2Response) GetJSON200() *V2TypedListPage {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListListsV2Response) GetJSON400() *V2BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListListsV2Response) GetJSON401() *V2Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListListsV2Response) GetJSON429() *V2TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListListsV2Response) GetJSON500() *V2ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListListsV2Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListListsV2Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListListsV2Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListListsV2Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetListV2Response200Headers the declared response headers of an HTTP 200 response for GetListV2
+type GetListV2Response200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetListV2Response400Headers the declared response headers of an HTTP 400 response for GetListV2
+type GetListV2Response400Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetListV2Response404Headers the declared response headers of an HTTP 404 response for GetListV2
+type GetListV2Response404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetListV2Response429Headers the declared response headers of an HTTP 429 response for GetListV2
+type GetListV2Response429Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+type GetListV2Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V2TypedList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *V2BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *V2Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *V2NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *V2TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *V2ServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetListV2Response200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *GetListV2Response400Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetListV2Response404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetListV2Response429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetListV2Response) GetJSON200() *V2TypedList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetListV2Response) GetJSON400() *V2BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetListV2Response) GetJSON401() *V2Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetListV2Response) GetJSON404() *V2NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetListV2Response) GetJSON429() *V2TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetListV2Response) GetJSON500() *V2ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetListV2Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetListV2Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetListV2Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetListV2Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListListFieldsV2Response200Headers the declared response headers of an HTTP 200 response for ListListFieldsV2
+type ListListFieldsV2Response200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListListFieldsV2Response400Headers the declared response headers of an HTTP 400 response for ListListFieldsV2
+type ListListFieldsV2Response400Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListListFieldsV2Response404Headers the declared response headers of an HTTP 404 response for ListListFieldsV2
+type ListListFieldsV2Response404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListListFieldsV2Response429Headers the declared response headers of an HTTP 429 response for ListListFieldsV2
+type ListListFieldsV2Response429Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+type ListListFieldsV2Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V2FieldMetadataPage
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *V2BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *V2Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *V2NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *V2TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *V2ServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListListFieldsV2Response200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListListFieldsV2Response400Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListListFieldsV2Response404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListListFieldsV2Response429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListListFieldsV2Response) GetJSON200() *V2FieldMetadataPage {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListListFieldsV2Response) GetJSON400() *V2BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListListFieldsV2Response) GetJSON401() *V2Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListListFieldsV2Response) GetJSON404() *V2NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListListFieldsV2Response) GetJSON429() *V2TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListListFieldsV2Response) GetJSON500() *V2ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListListFieldsV2Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListListFieldsV2Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListListFieldsV2Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListListFieldsV2Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListListEntriesV2Response200Headers the declared response headers of an HTTP 200 response for ListListEntriesV2
+type ListListEntriesV2Response200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListListEntriesV2Response400Headers the declared response headers of an HTTP 400 response for ListListEntriesV2
+type ListListEntriesV2Response400Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListListEntriesV2Response403Headers the declared response headers of an HTTP 403 response for ListListEntriesV2
+type ListListEntriesV2Response403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListListEntriesV2Response404Headers the declared response headers of an HTTP 404 response for ListListEntriesV2
+type ListListEntriesV2Response404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListListEntriesV2Response429Headers the declared response headers of an HTTP 429 response for ListListEntriesV2
+type ListListEntriesV2Response429Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+type ListListEntriesV2Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V2EntityListEntryPage
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *V2BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *V2Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *V2Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *V2NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *V2TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *V2ServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListListEntriesV2Response200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListListEntriesV2Response400Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListListEntriesV2Response403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListListEntriesV2Response404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListListEntriesV2Response429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListListEntriesV2Response) GetJSON200() *V2EntityListEntryPage {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListListEntriesV2Response) GetJSON400() *V2BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListListEntriesV2Response) GetJSON401() *V2Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListListEntriesV2Response) GetJSON403() *V2Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListListEntriesV2Response) GetJSON404() *V2NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListListEntriesV2Response) GetJSON429() *V2TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListListEntriesV2Response) GetJSON500() *V2ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListListEntriesV2Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListListEntriesV2Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListListEntriesV2Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListListEntriesV2Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetListEntryV2Response200Headers the declared response headers of an HTTP 200 response for GetListEntryV2
+type GetListEntryV2Response200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetListEntryV2Response400Headers the declared response headers of an HTTP 400 response for GetListEntryV2
+type GetListEntryV2Response400Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetListEntryV2Response403Headers the declared response headers of an HTTP 403 response for GetListEntryV2
+type GetListEntryV2Response403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetListEntryV2Response404Headers the declared response headers of an HTTP 404 response for GetListEntryV2
+type GetListEntryV2Response404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetListEntryV2Response429Headers the declared response headers of an HTTP 429 response for GetListEntryV2
+type GetListEntryV2Response429Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+type GetListEntryV2Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V2EntityListEntry
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *V2BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *V2Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *V2Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *V2NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *V2TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *V2ServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetListEntryV2Response200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *GetListEntryV2Response400Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetListEntryV2Response403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetListEntryV2Response404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetListEntryV2Response429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetListEntryV2Response) GetJSON200() *V2EntityListEntry {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetListEntryV2Response) GetJSON400() *V2BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetListEntryV2Response) GetJSON401() *V2Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetListEntryV2Response) GetJSON403() *V2Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetListEntryV2Response) GetJSON404() *V2NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetListEntryV2Response) GetJSON429() *V2TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetListEntryV2Response) GetJSON500() *V2ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetListEntryV2Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetListEntryV2Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetListEntryV2Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetListEntryV2Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListListEntryFieldsV2Response200Headers the declared response headers of an HTTP 200 response for ListListEntryFieldsV2
+type ListListEntryFieldsV2Response200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListListEntryFieldsV2Response400Headers the declared response headers of an HTTP 400 response for ListListEntryFieldsV2
+type ListListEntryFieldsV2Response400Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListListEntryFieldsV2Response403Headers the declared response headers of an HTTP 403 response for ListListEntryFieldsV2
+type ListListEntryFieldsV2Response403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListListEntryFieldsV2Response404Headers the declared response headers of an HTTP 404 response for ListListEntryFieldsV2
+type ListListEntryFieldsV2Response404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListListEntryFieldsV2Response429Headers the declared response headers of an HTTP 429 response for ListListEntryFieldsV2
+type ListListEntryFieldsV2Response429Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+type ListListEntryFieldsV2Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V2FieldPage
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *V2BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *V2Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *V2Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *V2NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *V2TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *V2ServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListListEntryFieldsV2Response200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListListEntryFieldsV2Response400Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListListEntryFieldsV2Response403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListListEntryFieldsV2Response404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListListEntryFieldsV2Response429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListListEntryFieldsV2Response) GetJSON200() *V2FieldPage {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListListEntryFieldsV2Response) GetJSON400() *V2BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListListEntryFieldsV2Response) GetJSON401() *V2Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListListEntryFieldsV2Response) GetJSON403() *V2Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListListEntryFieldsV2Response) GetJSON404() *V2NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListListEntryFieldsV2Response) GetJSON429() *V2TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListListEntryFieldsV2Response) GetJSON500() *V2ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListListEntryFieldsV2Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListListEntryFieldsV2Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListListEntryFieldsV2Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListListEntryFieldsV2Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateListEntryFieldsV2Response200Headers the declared response headers of an HTTP 200 response for UpdateListEntryFieldsV2
+type UpdateListEntryFieldsV2Response200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// UpdateListEntryFieldsV2Response400Headers the declared response headers of an HTTP 400 response for UpdateListEntryFieldsV2
+type UpdateListEntryFieldsV2Response400Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// UpdateListEntryFieldsV2Response403Headers the declared response headers of an HTTP 403 response for UpdateListEntryFieldsV2
+type UpdateListEntryFieldsV2Response403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// UpdateListEntryFieldsV2Response404Headers the declared response headers of an HTTP 404 response for UpdateListEntryFieldsV2
+type UpdateListEntryFieldsV2Response404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// UpdateListEntryFieldsV2Response429Headers the declared response headers of an HTTP 429 response for UpdateListEntryFieldsV2
+type UpdateListEntryFieldsV2Response429Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+type UpdateListEntryFieldsV2Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V2BatchResult
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *V2BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *V2Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *V2Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *V2NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *V2TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *V2ServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdateListEntryFieldsV2Response200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *UpdateListEntryFieldsV2Response400Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *UpdateListEntryFieldsV2Response403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *UpdateListEntryFieldsV2Response404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateListEntryFieldsV2Response429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateListEntryFieldsV2Response) GetJSON200() *V2BatchResult {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateListEntryFieldsV2Response) GetJSON400() *V2BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateListEntryFieldsV2Response) GetJSON401() *V2Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateListEntryFieldsV2Response) GetJSON403() *V2Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateListEntryFieldsV2Response) GetJSON404() *V2NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateListEntryFieldsV2Response) GetJSON429() *V2TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateListEntryFieldsV2Response) GetJSON500() *V2ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateListEntryFieldsV2Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateListEntryFieldsV2Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateListEntryFieldsV2Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateListEntryFieldsV2Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateListEntryFieldV2Response204Headers the declared response headers of an HTTP 204 response for UpdateListEntryFieldV2
+type UpdateListEntryFieldV2Response204Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// UpdateListEntryFieldV2Response400Headers the declared response headers of an HTTP 400 response for UpdateListEntryFieldV2
+type UpdateListEntryFieldV2Response400Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// UpdateListEntryFieldV2Response403Headers the declared response headers of an HTTP 403 response for UpdateListEntryFieldV2
+type UpdateListEntryFieldV2Response403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// UpdateListEntryFieldV2Response404Headers the declared response headers of an HTTP 404 response for UpdateListEntryFieldV2
+type UpdateListEntryFieldV2Response404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// UpdateListEntryFieldV2Response429Headers the declared response headers of an HTTP 429 response for UpdateListEntryFieldV2
+type UpdateListEntryFieldV2Response429Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+type UpdateListEntryFieldV2Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *V2BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *V2Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *V2Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *V2NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *V2TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *V2ServerError
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *UpdateListEntryFieldV2Response204Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *UpdateListEntryFieldV2Response400Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *UpdateListEntryFieldV2Response403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *UpdateListEntryFieldV2Response404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateListEntryFieldV2Response429Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateListEntryFieldV2Response) GetJSON400() *V2BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateListEntryFieldV2Response) GetJSON401() *V2Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateListEntryFieldV2Response) GetJSON403() *V2Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateListEntryFieldV2Response) GetJSON404() *V2NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateListEntryFieldV2Response) GetJSON429() *V2TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateListEntryFieldV2Response) GetJSON500() *V2ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateListEntryFieldV2Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateListEntryFieldV2Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateListEntryFieldV2Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateListEntryFieldV2Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListSavedViewsV2Response200Headers the declared response headers of an HTTP 200 response for ListSavedViewsV2
+type ListSavedViewsV2Response200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListSavedViewsV2Response400Headers the declared response headers of an HTTP 400 response for ListSavedViewsV2
+type ListSavedViewsV2Response400Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListSavedViewsV2Response404Headers the declared response headers of an HTTP 404 response for ListSavedViewsV2
+type ListSavedViewsV2Response404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListSavedViewsV2Response429Headers the declared response headers of an HTTP 429 response for ListSavedViewsV2
+type ListSavedViewsV2Response429Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+type ListSavedViewsV2Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V2SavedViewPage
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *V2BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *V2Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *V2NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *V2TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *V2ServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListSavedViewsV2Response200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListSavedViewsV2Response400Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListSavedViewsV2Response404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListSavedViewsV2Response429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListSavedViewsV2Response) GetJSON200() *V2SavedViewPage {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListSavedViewsV2Response) GetJSON400() *V2BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListSavedViewsV2Response) GetJSON401() *V2Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListSavedViewsV2Response) GetJSON404() *V2NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListSavedViewsV2Response) GetJSON429() *V2TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListSavedViewsV2Response) GetJSON500() *V2ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListSavedViewsV2Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListSavedViewsV2Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListSavedViewsV2Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListSavedViewsV2Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetSavedViewV2Response200Headers the declared response headers of an HTTP 200 response for GetSavedViewV2
+type GetSavedViewV2Response200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetSavedViewV2Response400Headers the declared response headers of an HTTP 400 response for GetSavedViewV2
+type GetSavedViewV2Response400Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetSavedViewV2Response404Headers the declared response headers of an HTTP 404 response for GetSavedViewV2
+type GetSavedViewV2Response404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetSavedViewV2Response429Headers the declared response headers of an HTTP 429 response for GetSavedViewV2
+type GetSavedViewV2Response429Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+type GetSavedViewV2Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V2SavedView
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *V2BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *V2Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *V2NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *V2TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *V2ServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetSavedViewV2Response200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *GetSavedViewV2Response400Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetSavedViewV2Response404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetSavedViewV2Response429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetSavedViewV2Response) GetJSON200() *V2SavedView {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetSavedViewV2Response) GetJSON400() *V2BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetSavedViewV2Response) GetJSON401() *V2Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetSavedViewV2Response) GetJSON404() *V2NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetSavedViewV2Response) GetJSON429() *V2TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetSavedViewV2Response) GetJSON500() *V2ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetSavedViewV2Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetSavedViewV2Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetSavedViewV2Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetSavedViewV2Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListSavedViewListEntriesV2Response200Headers the declared response headers of an HTTP 200 response for ListSavedViewListEntriesV2
+type ListSavedViewListEntriesV2Response200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListSavedViewListEntriesV2Response400Headers the declared response headers of an HTTP 400 response for ListSavedViewListEntriesV2
+type ListSavedViewListEntriesV2Response400Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListSavedViewListEntriesV2Response403Headers the declared response headers of an HTTP 403 response for ListSavedViewListEntriesV2
+type ListSavedViewListEntriesV2Response403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListSavedViewListEntriesV2Response404Headers the declared response headers of an HTTP 404 response for ListSavedViewListEntriesV2
+type ListSavedViewListEntriesV2Response404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListSavedViewListEntriesV2Response429Headers the declared response headers of an HTTP 429 response for ListSavedViewListEntriesV2
+type ListSavedViewListEntriesV2Response429Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+type ListSavedViewListEntriesV2Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V2EntityListEntryPage
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *V2BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *V2Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *V2Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *V2NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *V2TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *V2ServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListSavedViewListEntriesV2Response200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListSavedViewListEntriesV2Response400Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListSavedViewListEntriesV2Response403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListSavedViewListEntriesV2Response404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListSavedViewListEntriesV2Response429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListSavedViewListEntriesV2Response) GetJSON200() *V2EntityListEntryPage {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListSavedViewListEntriesV2Response) GetJSON400() *V2BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListSavedViewListEntriesV2Response) GetJSON401() *V2Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListSavedViewListEntriesV2Response) GetJSON403() *V2Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListSavedViewListEntriesV2Response) GetJSON404() *V2NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListSavedViewListEntriesV2Response) GetJSON429() *V2TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListSavedViewListEntriesV2Response) GetJSON500() *V2ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListSavedViewListEntriesV2Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListSavedViewListEntriesV2Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListSavedViewListEntriesV2Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListSavedViewListEntriesV2Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // WhoAmIWithResponse Get whoami
 //
 // Returns who the key belongs to: the Affinity instance (tenant), the user and the
@@ -7315,6 +14012,300 @@ func (c *ClientWithResponses) GetRateLimitWithResponse(ctx context.Context, reqE
 		return nil, err
 	}
 	return ParseGetRateLimitResponse(rsp)
+}
+
+// GetWhoAmIV2WithResponse Get whoami (v2)
+//
+// Returns who the key belongs to in v2's shapes: the tenant, the user and the grant,
+// with the grant's scopes.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/auth/whoami (the `GetWhoAmIV2` operationId).
+func (c *ClientWithResponses) GetWhoAmIV2WithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetWhoAmIV2Response, error) {
+	rsp, err := c.GetWhoAmIV2(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetWhoAmIV2Response(rsp)
+}
+
+// ListCompaniesV2WithResponse List companies (v2)
+//
+// Pages through the team's companies (v1's organizations) with the field data asked
+// for by `fieldIds` or `fieldTypes`; without either, a company carries no `fields`.
+// The next page is `pagination.nextUrl`, null after the last.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/companies (the `ListCompaniesV2` operationId).
+func (c *ClientWithResponses) ListCompaniesV2WithResponse(ctx context.Context, params *ListCompaniesV2Params, reqEditors ...RequestEditorFn) (*ListCompaniesV2Response, error) {
+	rsp, err := c.ListCompaniesV2(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListCompaniesV2Response(rsp)
+}
+
+// ListCompanyFieldsV2WithResponse List company fields (v2)
+//
+// Pages through the fields a company can have values of, global and enriched.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/companies/fields (the `ListCompanyFieldsV2` operationId).
+func (c *ClientWithResponses) ListCompanyFieldsV2WithResponse(ctx context.Context, params *ListCompanyFieldsV2Params, reqEditors ...RequestEditorFn) (*ListCompanyFieldsV2Response, error) {
+	rsp, err := c.ListCompanyFieldsV2(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListCompanyFieldsV2Response(rsp)
+}
+
+// GetCompanyV2WithResponse Get a company (v2)
+//
+// Returns one company, with the field data asked for by `fieldIds` or `fieldTypes`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/companies/{companyId} (the `GetCompanyV2` operationId).
+func (c *ClientWithResponses) GetCompanyV2WithResponse(ctx context.Context, companyID V2CompanyID, params *GetCompanyV2Params, reqEditors ...RequestEditorFn) (*GetCompanyV2Response, error) {
+	rsp, err := c.GetCompanyV2(ctx, companyID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCompanyV2Response(rsp)
+}
+
+// ListCompanyListEntriesV2WithResponse List a company's list entries (v2)
+//
+// Pages through the company's entries on every list, each with the values of its list's fields.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/companies/{companyId}/list-entries (the `ListCompanyListEntriesV2` operationId).
+func (c *ClientWithResponses) ListCompanyListEntriesV2WithResponse(ctx context.Context, companyID V2CompanyID, params *ListCompanyListEntriesV2Params, reqEditors ...RequestEditorFn) (*ListCompanyListEntriesV2Response, error) {
+	rsp, err := c.ListCompanyListEntriesV2(ctx, companyID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListCompanyListEntriesV2Response(rsp)
+}
+
+// ListCompanyListsV2WithResponse List a company's lists (v2)
+//
+// Pages through the lists the company is on.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/companies/{companyId}/lists (the `ListCompanyListsV2` operationId).
+func (c *ClientWithResponses) ListCompanyListsV2WithResponse(ctx context.Context, companyID V2CompanyID, params *ListCompanyListsV2Params, reqEditors ...RequestEditorFn) (*ListCompanyListsV2Response, error) {
+	rsp, err := c.ListCompanyListsV2(ctx, companyID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListCompanyListsV2Response(rsp)
+}
+
+// ListListsV2WithResponse List lists (v2)
+//
+// Pages through the lists the key's user can see, each with the type of its entities.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/lists (the `ListListsV2` operationId).
+func (c *ClientWithResponses) ListListsV2WithResponse(ctx context.Context, params *ListListsV2Params, reqEditors ...RequestEditorFn) (*ListListsV2Response, error) {
+	rsp, err := c.ListListsV2(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListListsV2Response(rsp)
+}
+
+// GetListV2WithResponse Get a list (v2)
+//
+// Returns one list, with the type of its entities.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/lists/{listId} (the `GetListV2` operationId).
+func (c *ClientWithResponses) GetListV2WithResponse(ctx context.Context, listID V2ListID, reqEditors ...RequestEditorFn) (*GetListV2Response, error) {
+	rsp, err := c.GetListV2(ctx, listID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetListV2Response(rsp)
+}
+
+// ListListFieldsV2WithResponse List a list's fields (v2)
+//
+// Pages through the fields of a list's entries, its own and its entities' global and enriched ones.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/lists/{listId}/fields (the `ListListFieldsV2` operationId).
+func (c *ClientWithResponses) ListListFieldsV2WithResponse(ctx context.Context, listID V2ListID, params *ListListFieldsV2Params, reqEditors ...RequestEditorFn) (*ListListFieldsV2Response, error) {
+	rsp, err := c.ListListFieldsV2(ctx, listID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListListFieldsV2Response(rsp)
+}
+
+// ListListEntriesV2WithResponse List a list's entries (v2)
+//
+// Pages through a list's entries, up to 100 a page, each with its entity and the
+// values of the fields asked for by `fieldIds` or `fieldTypes` (all of them null when
+// a field has no value). The pipeline view of a list: one request a page instead of
+// one per entry. `data` is null for a list with no entries.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/lists/{listId}/list-entries (the `ListListEntriesV2` operationId).
+func (c *ClientWithResponses) ListListEntriesV2WithResponse(ctx context.Context, listID V2ListID, params *ListListEntriesV2Params, reqEditors ...RequestEditorFn) (*ListListEntriesV2Response, error) {
+	rsp, err := c.ListListEntriesV2(ctx, listID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListListEntriesV2Response(rsp)
+}
+
+// GetListEntryV2WithResponse Get a list entry (v2)
+//
+// Returns one entry of a list with its entity and the values of all its fields.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/lists/{listId}/list-entries/{listEntryId} (the `GetListEntryV2` operationId).
+func (c *ClientWithResponses) GetListEntryV2WithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, reqEditors ...RequestEditorFn) (*GetListEntryV2Response, error) {
+	rsp, err := c.GetListEntryV2(ctx, listID, listEntryID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetListEntryV2Response(rsp)
+}
+
+// ListListEntryFieldsV2WithResponse List a list entry's field values (v2)
+//
+// Pages through the values of a list entry's fields, its list's and its entity's.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/lists/{listId}/list-entries/{listEntryId}/fields (the `ListListEntryFieldsV2` operationId).
+func (c *ClientWithResponses) ListListEntryFieldsV2WithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, params *ListListEntryFieldsV2Params, reqEditors ...RequestEditorFn) (*ListListEntryFieldsV2Response, error) {
+	rsp, err := c.ListListEntryFieldsV2(ctx, listID, listEntryID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListListEntryFieldsV2Response(rsp)
+}
+
+// UpdateListEntryFieldsV2WithBodyWithResponse Update a list entry's field values (v2)
+//
+// Sets the values of up to 100 of a list entry's fields in one request, each as a
+// whole: a multi-valued field gets exactly the values given.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v2/lists/{listId}/list-entries/{listEntryId}/fields (the `UpdateListEntryFieldsV2` operationId).
+func (c *ClientWithResponses) UpdateListEntryFieldsV2WithBodyWithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateListEntryFieldsV2Response, error) {
+	rsp, err := c.UpdateListEntryFieldsV2WithBody(ctx, listID, listEntryID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateListEntryFieldsV2Response(rsp)
+}
+
+// UpdateListEntryFieldsV2WithResponse Update a list entry's field values (v2)
+//
+// Sets the values of up to 100 of a list entry's fields in one request, each as a
+// whole: a multi-valued field gets exactly the values given.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v2/lists/{listId}/list-entries/{listEntryId}/fields (the `UpdateListEntryFieldsV2` operationId).
+func (c *ClientWithResponses) UpdateListEntryFieldsV2WithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, body UpdateListEntryFieldsV2JSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateListEntryFieldsV2Response, error) {
+	rsp, err := c.UpdateListEntryFieldsV2(ctx, listID, listEntryID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateListEntryFieldsV2Response(rsp)
+}
+
+// UpdateListEntryFieldV2WithBodyWithResponse Update a list entry's field value (v2)
+//
+// Sets the value of one field of a list entry, as a whole. Answers with no body.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/lists/{listId}/list-entries/{listEntryId}/fields/{fieldId} (the `UpdateListEntryFieldV2` operationId).
+func (c *ClientWithResponses) UpdateListEntryFieldV2WithBodyWithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, fieldID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateListEntryFieldV2Response, error) {
+	rsp, err := c.UpdateListEntryFieldV2WithBody(ctx, listID, listEntryID, fieldID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateListEntryFieldV2Response(rsp)
+}
+
+// UpdateListEntryFieldV2WithResponse Update a list entry's field value (v2)
+//
+// Sets the value of one field of a list entry, as a whole. Answers with no body.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/lists/{listId}/list-entries/{listEntryId}/fields/{fieldId} (the `UpdateListEntryFieldV2` operationId).
+func (c *ClientWithResponses) UpdateListEntryFieldV2WithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, fieldID string, body UpdateListEntryFieldV2JSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateListEntryFieldV2Response, error) {
+	rsp, err := c.UpdateListEntryFieldV2(ctx, listID, listEntryID, fieldID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateListEntryFieldV2Response(rsp)
+}
+
+// ListSavedViewsV2WithResponse List a list's saved views (v2)
+//
+// Pages through the saved views of a list.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/lists/{listId}/saved-views (the `ListSavedViewsV2` operationId).
+func (c *ClientWithResponses) ListSavedViewsV2WithResponse(ctx context.Context, listID V2ListID, params *ListSavedViewsV2Params, reqEditors ...RequestEditorFn) (*ListSavedViewsV2Response, error) {
+	rsp, err := c.ListSavedViewsV2(ctx, listID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListSavedViewsV2Response(rsp)
+}
+
+// GetSavedViewV2WithResponse Get a saved view (v2)
+//
+// Returns one saved view of a list.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/lists/{listId}/saved-views/{viewId} (the `GetSavedViewV2` operationId).
+func (c *ClientWithResponses) GetSavedViewV2WithResponse(ctx context.Context, listID V2ListID, viewID V2ViewID, reqEditors ...RequestEditorFn) (*GetSavedViewV2Response, error) {
+	rsp, err := c.GetSavedViewV2(ctx, listID, viewID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSavedViewV2Response(rsp)
+}
+
+// ListSavedViewListEntriesV2WithResponse List a saved view's entries (v2)
+//
+// Pages through the entries a saved view shows, in its order and with its filters,
+// each with its entity and the values of the view's columns.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/lists/{listId}/saved-views/{viewId}/list-entries (the `ListSavedViewListEntriesV2` operationId).
+func (c *ClientWithResponses) ListSavedViewListEntriesV2WithResponse(ctx context.Context, listID V2ListID, viewID V2ViewID, params *ListSavedViewListEntriesV2Params, reqEditors ...RequestEditorFn) (*ListSavedViewListEntriesV2Response, error) {
+	rsp, err := c.ListSavedViewListEntriesV2(ctx, listID, viewID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListSavedViewListEntriesV2Response(rsp)
 }
 
 // ParseWhoAmIResponse parses an HTTP response from a WhoAmIWithResponse call
@@ -14088,6 +21079,4410 @@ func ParseGetRateLimitResponse(rsp *http.Response) (*GetRateLimitResponse, error
 			headers.RetryAfter = &value
 		}
 		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetWhoAmIV2Response parses an HTTP response from a GetWhoAmIV2WithResponse call
+func ParseGetWhoAmIV2Response(rsp *http.Response) (*GetWhoAmIV2Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetWhoAmIV2Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V2WhoAmI
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest V2BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest V2Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest V2TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest V2ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetWhoAmIV2Response200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers GetWhoAmIV2Response400Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetWhoAmIV2Response429Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListCompaniesV2Response parses an HTTP response from a ListCompaniesV2WithResponse call
+func ParseListCompaniesV2Response(rsp *http.Response) (*ListCompaniesV2Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListCompaniesV2Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V2CompanyPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest V2BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest V2Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest V2Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest V2TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest V2ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListCompaniesV2Response200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListCompaniesV2Response400Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListCompaniesV2Response403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListCompaniesV2Response429Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListCompanyFieldsV2Response parses an HTTP response from a ListCompanyFieldsV2WithResponse call
+func ParseListCompanyFieldsV2Response(rsp *http.Response) (*ListCompanyFieldsV2Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListCompanyFieldsV2Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V2FieldMetadataPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest V2BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest V2Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest V2TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest V2ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListCompanyFieldsV2Response200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListCompanyFieldsV2Response400Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListCompanyFieldsV2Response429Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetCompanyV2Response parses an HTTP response from a GetCompanyV2WithResponse call
+func ParseGetCompanyV2Response(rsp *http.Response) (*GetCompanyV2Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCompanyV2Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V2Company
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest V2BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest V2Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest V2Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest V2NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest V2TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest V2ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetCompanyV2Response200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers GetCompanyV2Response400Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetCompanyV2Response403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetCompanyV2Response404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetCompanyV2Response429Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListCompanyListEntriesV2Response parses an HTTP response from a ListCompanyListEntriesV2WithResponse call
+func ParseListCompanyListEntriesV2Response(rsp *http.Response) (*ListCompanyListEntriesV2Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListCompanyListEntriesV2Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V2ListEntryPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest V2BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest V2Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest V2Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest V2NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest V2TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest V2ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListCompanyListEntriesV2Response200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListCompanyListEntriesV2Response400Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListCompanyListEntriesV2Response403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListCompanyListEntriesV2Response404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListCompanyListEntriesV2Response429Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListCompanyListsV2Response parses an HTTP response from a ListCompanyListsV2WithResponse call
+func ParseListCompanyListsV2Response(rsp *http.Response) (*ListCompanyListsV2Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListCompanyListsV2Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V2ListPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest V2BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest V2Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest V2NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest V2TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest V2ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListCompanyListsV2Response200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListCompanyListsV2Response400Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListCompanyListsV2Response404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListCompanyListsV2Response429Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListListsV2Response parses an HTTP response from a ListListsV2WithResponse call
+func ParseListListsV2Response(rsp *http.Response) (*ListListsV2Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListListsV2Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V2TypedListPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest V2BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest V2Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest V2TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest V2ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListListsV2Response200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListListsV2Response400Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListListsV2Response429Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetListV2Response parses an HTTP response from a GetListV2WithResponse call
+func ParseGetListV2Response(rsp *http.Response) (*GetListV2Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetListV2Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V2TypedList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest V2BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest V2Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest V2NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest V2TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest V2ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetListV2Response200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers GetListV2Response400Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetListV2Response404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetListV2Response429Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListListFieldsV2Response parses an HTTP response from a ListListFieldsV2WithResponse call
+func ParseListListFieldsV2Response(rsp *http.Response) (*ListListFieldsV2Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListListFieldsV2Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V2FieldMetadataPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest V2BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest V2Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest V2NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest V2TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest V2ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListListFieldsV2Response200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListListFieldsV2Response400Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListListFieldsV2Response404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListListFieldsV2Response429Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListListEntriesV2Response parses an HTTP response from a ListListEntriesV2WithResponse call
+func ParseListListEntriesV2Response(rsp *http.Response) (*ListListEntriesV2Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListListEntriesV2Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V2EntityListEntryPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest V2BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest V2Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest V2Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest V2NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest V2TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest V2ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListListEntriesV2Response200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListListEntriesV2Response400Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListListEntriesV2Response403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListListEntriesV2Response404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListListEntriesV2Response429Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetListEntryV2Response parses an HTTP response from a GetListEntryV2WithResponse call
+func ParseGetListEntryV2Response(rsp *http.Response) (*GetListEntryV2Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetListEntryV2Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V2EntityListEntry
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest V2BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest V2Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest V2Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest V2NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest V2TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest V2ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetListEntryV2Response200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers GetListEntryV2Response400Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetListEntryV2Response403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetListEntryV2Response404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetListEntryV2Response429Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListListEntryFieldsV2Response parses an HTTP response from a ListListEntryFieldsV2WithResponse call
+func ParseListListEntryFieldsV2Response(rsp *http.Response) (*ListListEntryFieldsV2Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListListEntryFieldsV2Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V2FieldPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest V2BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest V2Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest V2Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest V2NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest V2TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest V2ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListListEntryFieldsV2Response200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListListEntryFieldsV2Response400Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListListEntryFieldsV2Response403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListListEntryFieldsV2Response404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListListEntryFieldsV2Response429Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateListEntryFieldsV2Response parses an HTTP response from a UpdateListEntryFieldsV2WithResponse call
+func ParseUpdateListEntryFieldsV2Response(rsp *http.Response) (*UpdateListEntryFieldsV2Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateListEntryFieldsV2Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V2BatchResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest V2BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest V2Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest V2Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest V2NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest V2TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest V2ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdateListEntryFieldsV2Response200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers UpdateListEntryFieldsV2Response400Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 403:
+		var headers UpdateListEntryFieldsV2Response403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers UpdateListEntryFieldsV2Response404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateListEntryFieldsV2Response429Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateListEntryFieldV2Response parses an HTTP response from a UpdateListEntryFieldV2WithResponse call
+func ParseUpdateListEntryFieldV2Response(rsp *http.Response) (*UpdateListEntryFieldV2Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateListEntryFieldV2Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest V2BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest V2Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest V2Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest V2NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest V2TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest V2ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		var headers UpdateListEntryFieldV2Response204Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 400:
+		var headers UpdateListEntryFieldV2Response400Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 403:
+		var headers UpdateListEntryFieldV2Response403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers UpdateListEntryFieldV2Response404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateListEntryFieldV2Response429Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListSavedViewsV2Response parses an HTTP response from a ListSavedViewsV2WithResponse call
+func ParseListSavedViewsV2Response(rsp *http.Response) (*ListSavedViewsV2Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListSavedViewsV2Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V2SavedViewPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest V2BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest V2Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest V2NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest V2TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest V2ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListSavedViewsV2Response200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListSavedViewsV2Response400Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListSavedViewsV2Response404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListSavedViewsV2Response429Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetSavedViewV2Response parses an HTTP response from a GetSavedViewV2WithResponse call
+func ParseGetSavedViewV2Response(rsp *http.Response) (*GetSavedViewV2Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetSavedViewV2Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V2SavedView
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest V2BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest V2Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest V2NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest V2TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest V2ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetSavedViewV2Response200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers GetSavedViewV2Response400Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetSavedViewV2Response404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetSavedViewV2Response429Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListSavedViewListEntriesV2Response parses an HTTP response from a ListSavedViewListEntriesV2WithResponse call
+func ParseListSavedViewListEntriesV2Response(rsp *http.Response) (*ListSavedViewListEntriesV2Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListSavedViewListEntriesV2Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V2EntityListEntryPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest V2BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest V2Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest V2Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest V2NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest V2TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest V2ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListSavedViewListEntriesV2Response200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListSavedViewListEntriesV2Response400Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListSavedViewListEntriesV2Response403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListSavedViewListEntriesV2Response404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListSavedViewListEntriesV2Response429Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
 	}
 
 	return response, nil

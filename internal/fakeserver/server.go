@@ -55,7 +55,7 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // queued faults are retried without slowing a test.
 func (s *Server) ClientOptions(opts []option.ClientOption) ([]option.ClientOption, error) {
 	if s.srv == nil {
-		return nil, errors.New("Client of a fake that is not started")
+		return nil, errors.New("a fake that is not started has no client; call Start first")
 	}
 	base := []option.ClientOption{option.WithBaseURL(s.URL), option.WithHTTPClient(s.srv.Client()),
 		option.WithBackoff(time.Millisecond, 10*time.Millisecond)}
