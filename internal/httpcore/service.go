@@ -31,10 +31,9 @@ type Service[R any] struct {
 	RateLimitWait func(R) time.Duration
 	// ErrorCode reads a machine-readable code from an error body; nil reads none.
 	ErrorCode func(body []byte) string
-	// Auth returns how a request carries key: by default when option is "", else as
-	// the service-specific option of that name asked. Only options of this service's
-	// package reach it.
-	Auth func(key, option string) func(*http.Request)
+	// Auth returns how a request carries key, given the names of the service-specific
+	// options (only this service's package's reach it).
+	Auth func(key string, own []string) func(*http.Request)
 }
 
 // Conn is what a wrapper builds its generated client on: the Doer it sends through,
@@ -43,6 +42,8 @@ type Conn[R any] struct {
 	Doer    *Doer[R]
 	BaseURL string
 	Editor  func(context.Context, *http.Request) error
+	// Own are the names of the service-specific options given, in order.
+	Own []string
 }
 
 // Open applies a client's options and returns its connection to svc, authenticating
@@ -62,8 +63,12 @@ func Open[R any, O ~func(*Settings) error](svc Service[R], key string, opts []O)
 			return Conn[R]{}, d.withService(err)
 		}
 	}
-	if s.AuthService != "" && s.AuthService != svc.Name {
-		return Conn[R]{}, d.paramError(s.AuthOption, "is an option of package "+s.AuthService+", not of "+svc.Name)
+	var own []string
+	for _, o := range s.Own {
+		if o.Package != svc.Name {
+			return Conn[R]{}, d.paramError(o.Name, "is an option of package "+o.Package+", not of "+svc.Name)
+		}
+		own = append(own, o.Name)
 	}
 	scrub := redact.NewScrubber(key)
 	doer := NewDoer(Config[R]{
@@ -84,7 +89,7 @@ func Open[R any, O ~func(*Settings) error](svc Service[R], key string, opts []O)
 		Service:        svc.Name,
 		Scrubber:       scrub,
 	})
-	return Conn[R]{Doer: doer, BaseURL: s.BaseURL, Editor: s.editor(svc.Auth(key, s.AuthOption))}, nil
+	return Conn[R]{Doer: doer, BaseURL: s.BaseURL, Editor: s.editor(svc.Auth(key, own)), Own: own}, nil
 }
 
 // FromEnv makes a client with the API key from the environment variable name; a

@@ -30,10 +30,18 @@ type Settings struct {
 	Sleep func(context.Context, time.Duration) error
 	// Now replaces the clock waits are measured on (tests).
 	Now func() time.Time
-	// AuthOption names the service-specific option that chose how the key is sent
-	// (such as "WithBearerAuth"), and AuthService the package it belongs to; empty
-	// for the service's default.
-	AuthOption, AuthService string
+	// Own are the service-specific options given (such as affinity.WithBearerAuth), in
+	// order, each with the package it belongs to.
+	Own []Own
+}
+
+// Own is a service-specific option: its name and the package it belongs to.
+type Own struct{ Package, Name string }
+
+// AddOwn records a service-specific option.
+func (s *Settings) AddOwn(pkg, name string) error {
+	s.Own = append(s.Own, Own{Package: pkg, Name: name})
+	return nil
 }
 
 // DefaultSettings returns the defaults for a service at baseURL.

@@ -15,6 +15,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/orgapis/orgapis/generated/affinityapi"
@@ -38,6 +40,10 @@ type Client struct {
 	api        *affinityapi.Client
 	doer       *httpcore.Doer[RateLimit]
 	fieldTypes *fieldTypes
+	// v1Only keeps every call on v1 (WithV1Only), for accounts without v2 access.
+	v1Only bool
+	// baseURL is where the client sends requests; a v2 page's nextUrl must point there.
+	baseURL string
 }
 
 // NewClient returns a client that authenticates with apiKey (HTTP Basic, or a bearer
@@ -52,8 +58,11 @@ func NewClient(apiKey string, opts ...option.ClientOption) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("affinity: base URL: %w", err)
 	}
-	return &Client{api: api, doer: conn.Doer, fieldTypes: &fieldTypes{}}, nil
+	return &Client{api: api, doer: conn.Doer, baseURL: conn.BaseURL, fieldTypes: &fieldTypes{}, v1Only: slices.Contains(conn.Own, v1Only)}, nil
 }
+
+// isV2 reports whether a request path is one of v2's, under whatever base path.
+func isV2(path string) bool { return strings.Contains(path, "/v2/") }
 
 // service is what the shared client core needs to know of Affinity.
 func service() httpcore.Service[RateLimit] {
@@ -67,11 +76,16 @@ func service() httpcore.Service[RateLimit] {
 		ParseRateLimit: parseRateLimit,
 		// Affinity documents no Retry-After; after a 429 the user window's reset is the wait.
 		RateLimitWait: func(rl RateLimit) time.Duration { return rl.User.Reset },
-		Auth: func(key, opt string) func(*http.Request) {
-			if opt == bearerAuth {
-				return func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+key) }
+		// v2 takes the key only as a bearer token; v1 takes either, Basic by default.
+		Auth: func(key string, own []string) func(*http.Request) {
+			bearer := slices.Contains(own, bearerAuth)
+			return func(r *http.Request) {
+				if bearer || isV2(r.URL.Path) {
+					r.Header.Set("Authorization", "Bearer "+key)
+					return
+				}
+				r.SetBasicAuth("", key)
 			}
-			return func(r *http.Request) { r.SetBasicAuth("", key) }
 		},
 	}
 }

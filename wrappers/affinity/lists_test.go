@@ -170,48 +170,60 @@ func TestQuotasAndWhoAmI(t *testing.T) {
 	}
 }
 
+// The pipeline view of a 2,000-entry list, through v2 (one request a page of 100) and
+// through v1 (one a page of 500 and one an entry), each holding one page at a time.
 func TestListRowsTheWholePipeline(t *testing.T) {
-	c, fake := setup(t)
-	list := fake.GenerateList("Deal Flow", 2000, 5)
-	fake.GenerateList("Other", 3, 3) // values of other lists never leak in
-	before := fake.Hits()
-	var peak uint64
-	var ms runtime.MemStats
-	n := 0
-	for row, err := range c.ListRows(t.Context(), list, affinity.RowOptions{Concurrency: 8}) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		if row.Organization == nil || row.Organization.ID != row.Entry.EntityID {
-			t.Fatalf("row %d entity = %+v", n, row.Organization)
-		}
-		status := row.Values["Status"]
-		if len(status) != 1 || status[0].Option == nil || status[0].Option.Text != []string{"New", "In Progress", "Won"}[n%3] {
-			t.Fatalf("row %d status = %+v", n, status)
-		}
-		if a := row.Values["Amount"]; len(a) != 1 || a[0].Number != float64(1000*(n+1)) {
-			t.Fatalf("row %d amount = %+v (rows out of order?)", n, a)
-		}
-		if len(row.Values) != 5 {
-			t.Fatalf("row %d has %d fields: %v", n, len(row.Values), row.Values)
-		}
-		if n%250 == 0 {
-			runtime.GC()
-			runtime.ReadMemStats(&ms)
-			peak = max(peak, ms.HeapInuse)
-		}
-		n++
-	}
-	if n != 2000 {
-		t.Fatalf("rows = %d, want 2000", n)
-	}
-	pages := 2000 / affinity.MaxPageSize
-	if requests := fake.Hits() - before; requests > 1+pages+2000 {
-		t.Errorf("%d requests; want at most 1 (fields) + %d (pages) + 2000 (one per entry)", requests, pages)
-	}
-	// One page is held at a time: far less than all 2,000 rows would take.
-	if peak > 64<<20 {
-		t.Errorf("peak heap %d MiB", peak>>20)
+	for _, c := range []struct {
+		name        string
+		opts        []option.ClientOption
+		maxRequests int
+	}{
+		{"v2", nil, 2000 / affinity.MaxV2PageSize},
+		{"v1", []option.ClientOption{affinity.WithV1Only()}, 1 + 2000/affinity.MaxPageSize + 2000},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			client, fake := setup(t, c.opts...)
+			list := fake.GenerateList("Deal Flow", 2000, 5)
+			fake.GenerateList("Other", 3, 3) // values of other lists never leak in
+			before := fake.Hits()
+			var peak uint64
+			var ms runtime.MemStats
+			n := 0
+			for row, err := range client.ListRows(t.Context(), list, affinity.RowOptions{Concurrency: 8}) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if row.Organization == nil || row.Organization.ID != row.Entry.EntityID {
+					t.Fatalf("row %d entity = %+v", n, row.Organization)
+				}
+				status := row.Values["Status"]
+				if len(status) != 1 || status[0].Option == nil || status[0].Option.Text != []string{"New", "In Progress", "Won"}[n%3] {
+					t.Fatalf("row %d status = %+v", n, status)
+				}
+				if a := row.Values["Amount"]; len(a) != 1 || a[0].Number != float64(1000*(n+1)) {
+					t.Fatalf("row %d amount = %+v (rows out of order?)", n, a)
+				}
+				if len(row.Values) != 5 {
+					t.Fatalf("row %d has %d fields: %v", n, len(row.Values), row.Values)
+				}
+				if n%250 == 0 {
+					runtime.GC()
+					runtime.ReadMemStats(&ms)
+					peak = max(peak, ms.HeapInuse)
+				}
+				n++
+			}
+			if n != 2000 {
+				t.Fatalf("rows = %d, want 2000", n)
+			}
+			if requests := fake.Hits() - before; requests > c.maxRequests {
+				t.Errorf("%d requests; want at most %d", requests, c.maxRequests)
+			}
+			// One page is held at a time: far less than all 2,000 rows would take.
+			if peak > 64<<20 {
+				t.Errorf("peak heap %d MiB", peak>>20)
+			}
+		})
 	}
 }
 
@@ -228,7 +240,7 @@ func TestListRowsPacesToTheRateLimit(t *testing.T) {
 		{map[string]string{"X-Ratelimit-Limit-User": "unlimited", "X-Ratelimit-Limit-User-Remaining": "0"}, nil},
 	} {
 		var sleeps recordedSleeps
-		client, fake := setup(t, affinity.WithSleep(sleeps.sleep))
+		client, fake := setup(t, affinity.WithSleep(sleeps.sleep), affinity.WithV1Only())
 		list := fake.GenerateList("Deal Flow", 3, 1)
 		// The entries page (the second request) reports the window of the case.
 		fake.Fail(affinitytest.Fault{}, affinitytest.Fault{Header: c.header})
@@ -266,7 +278,7 @@ func TestListRowsPacingIsBounded(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var sleeps recordedSleeps
-			opts := []option.ClientOption{affinity.WithSleep(sleeps.sleep), affinity.WithClock(func() time.Time { return now })}
+			opts := []option.ClientOption{affinity.WithSleep(sleeps.sleep), affinity.WithClock(func() time.Time { return now }), affinity.WithV1Only()}
 			if c.cap > 0 {
 				opts = append(opts, option.WithMaxRetryWait(c.cap))
 			}

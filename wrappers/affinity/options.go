@@ -14,9 +14,18 @@ const bearerAuth = "WithBearerAuth"
 // The options every client takes are in package option.
 func WithBearerAuth() option.ClientOption {
 	return func(s *httpcore.Settings) error {
-		s.AuthOption, s.AuthService = bearerAuth, "affinity"
-		return nil
+		return s.AddOwn("affinity", bearerAuth)
 	}
+}
+
+// v1Only names WithV1Only to the shared client core.
+const v1Only = "WithV1Only"
+
+// WithV1Only keeps every call on Affinity's v1 API, for an account or key without v2
+// access: ListRows then reads each entry's values with a request of its own, as v1
+// needs, instead of a page of entries with their values at once through v2.
+func WithV1Only() option.ClientOption {
+	return func(s *httpcore.Settings) error { return s.AddOwn("affinity", v1Only) }
 }
 
 // Response is the metadata of one Affinity call: pass WithResponseInto(&resp) to any

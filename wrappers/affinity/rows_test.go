@@ -44,7 +44,8 @@ func (s *routes) client(t *testing.T, opts ...option.ClientOption) *affinity.Cli
 		w.Write([]byte(body))
 	}))
 	t.Cleanup(srv.Close)
-	c, err := affinity.NewClient(key, append([]option.ClientOption{option.WithBaseURL(srv.URL), option.WithRetries(0)}, opts...)...)
+	// The routes are v1's answers: ListRows reads them with WithV1Only.
+	c, err := affinity.NewClient(key, append([]option.ClientOption{option.WithBaseURL(srv.URL), option.WithRetries(0), affinity.WithV1Only()}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

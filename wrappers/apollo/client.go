@@ -76,8 +76,12 @@ func service() httpcore.Service[RateLimit] {
 	}
 }
 
-// auth sends the key as the option that chose the style asks.
-func auth(key, opt string) func(*http.Request) {
+// auth sends the key as the last option that chose a style asks.
+func auth(key string, own []string) func(*http.Request) {
+	opt := ""
+	if len(own) > 0 {
+		opt = own[len(own)-1]
+	}
 	switch opt {
 	case oauthToken:
 		return func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+key) }

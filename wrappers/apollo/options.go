@@ -27,8 +27,7 @@ func WithOAuthToken() option.ClientOption { return authStyle(oauthToken) }
 
 func authStyle(name string) option.ClientOption {
 	return func(s *httpcore.Settings) error {
-		s.AuthOption, s.AuthService = name, "apollo"
-		return nil
+		return s.AddOwn("apollo", name)
 	}
 }
 

@@ -68,6 +68,8 @@ type Server struct {
 	changes                                            []fieldValueChange
 	nextListID, nextEntryID, nextValueID, nextChangeID int64
 	nextPersonID                                       int64
+
+	rate rateWindow
 }
 
 // Request is what the fake recorded of one request it received.
@@ -178,10 +180,23 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.hits++
 	s.mu.Unlock()
 	setRateHeaders(w.Header())
-	if !s.authorized(r) {
+	v2 := strings.HasPrefix(r.URL.Path, "/v2/")
+	if !s.authorized(r, v2) {
 		// Nothing of an unauthenticated request is kept: whoever reaches the fake
 		// cannot grow its memory.
+		if v2 {
+			v2Error(w, http.StatusUnauthorized, "authentication", "Invalid API key; v2 takes it as a bearer token")
+			return
+		}
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Unauthorized"})
+		return
+	}
+	if !s.rate.admit(w.Header()) {
+		if v2 {
+			v2Error(w, http.StatusTooManyRequests, "rate-limit", "Rate limit exceeded")
+			return
+		}
+		writeJSON(w, http.StatusTooManyRequests, map[string]string{"message": "Rate limit exceeded"})
 		return
 	}
 	s.mu.Lock()
@@ -205,6 +220,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("PUT /organizations/{organization_id}", byID(s.update))
 	mux.HandleFunc("DELETE /organizations/{organization_id}", byID(func(w http.ResponseWriter, _ *http.Request, id int64) { s.delete(w, id) }))
 	s.listRoutes(mux)
+	s.v2Routes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { notFound(w, "Not found") })
 	return mux
 }
@@ -222,9 +238,11 @@ func byID(f func(http.ResponseWriter, *http.Request, int64)) http.HandlerFunc {
 	}
 }
 
-func (s *Server) authorized(r *http.Request) bool {
+// authorized reports whether r carries the key: as HTTP Basic or a bearer token for v1,
+// only as a bearer token for v2.
+func (s *Server) authorized(r *http.Request, v2 bool) bool {
 	if user, pass, ok := r.BasicAuth(); ok {
-		return user == "" && pass == s.key
+		return !v2 && user == "" && pass == s.key
 	}
 	return r.Header.Get("Authorization") == "Bearer "+s.key
 }
