@@ -178,7 +178,7 @@ func TestLiveAgainstTheMockReachesEveryRead(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
 	}
 	called := map[string]bool{}
-	for _, m := range regexp.MustCompile(`<testsuite name="affinity ([A-Za-z]+)"`).FindAllStringSubmatch(out, -1) {
+	for _, m := range regexp.MustCompile(`<testsuite name="affinity ([A-Za-z0-9]+)"`).FindAllStringSubmatch(out, -1) {
 		called[m[1]] = true
 	}
 	doc, err := specs.Load(t.Context(), specs.Affinity)

@@ -68,7 +68,7 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 	apiName := fl.String("api", "", "the API to call: affinity or apollo (required)")
 	fl.StringVar(&cfg.baseURL, "base-url", "", "send requests here instead of the production API (a proxy, or validate mock)")
 	fl.IntVar(&cfg.maxPages, "max-pages", 2, "pages to fetch of each listing, 1 to 100")
-	fl.IntVar(&cfg.budget, "budget", 25, "most requests to send, retries included, 1 to 10000")
+	fl.IntVar(&cfg.budget, "budget", 50, "most requests to send, retries included, 1 to 10000")
 	fl.StringVar(&cfg.orgID, "org-id", "", "Apollo: organization id whose job postings to fetch")
 	fl.BoolVar(&cfg.allowCredits, "allow-credits", false, "Apollo: also check search (one page), enrichment and complete information of one company, which cost credits")
 	fl.StringVar(&cfg.domain, "domain", "", "Apollo, with --allow-credits: the company to enrich (default: the first search result's)")
@@ -360,7 +360,11 @@ func (s *liveSession) affinity(ctx context.Context, key string, hc *http.Client,
 		_, err := c.WhoAmI(ctx)
 		return err
 	})
-	return nil
+	baseURL := s.cfg.baseURL
+	if baseURL == "" {
+		baseURL = affinity.DefaultBaseURL
+	}
+	return s.affinityV2(ctx, key, baseURL, hc, c, stderr)
 }
 
 func (s *liveSession) apollo(ctx context.Context, key string, hc *http.Client, stderr io.Writer) error {

@@ -49,14 +49,20 @@ func TestLiveAffinityRecordsWithoutSecrets(t *testing.T) {
 	rec := filepath.Join(t.TempDir(), "live.har")
 	code, out, stderr := live(t, map[string]string{"AFFINITY_API_KEY": liveKey},
 		"--api", "affinity", "--base-url", fake.URL, "--max-pages", "2", "--record", rec, "--strict")
-	if code != 0 || !strings.Contains(out, "14 exchanges checked: 14 passed, 0 failed") {
+	if code != 0 || !strings.Contains(out, "29 exchanges checked: 29 passed, 0 failed") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
 	}
 	reqs := fake.Requests()
 	want := []string{"GET /organizations", "GET /organizations", "GET /organizations/1000", "GET /field-values",
 		"GET /organizations/fields", "GET /fields", "GET /lists", fmt.Sprintf("GET /lists/%d", list),
 		fmt.Sprintf("GET /lists/%d/list-entries", list), fmt.Sprintf("GET /lists/%d/list-entries/*", list), "GET /fields",
-		"GET /field-value-changes", "GET /rate-limit", "GET /auth/whoami"}
+		"GET /field-value-changes", "GET /rate-limit", "GET /auth/whoami",
+		// v2's reads, each id from the answer before.
+		"GET /v2/auth/whoami", "GET /v2/companies/fields", "GET /v2/companies", "GET /v2/companies/1000", "GET /v2/companies/1000/lists",
+		"GET /v2/companies/1000/list-entries", "GET /v2/lists", fmt.Sprintf("GET /v2/lists/%d", list), fmt.Sprintf("GET /v2/lists/%d/fields", list),
+		fmt.Sprintf("GET /v2/lists/%d/list-entries", list), fmt.Sprintf("GET /v2/lists/%d/list-entries/*", list),
+		fmt.Sprintf("GET /v2/lists/%d/list-entries/*", list), fmt.Sprintf("GET /v2/lists/%d/saved-views", list),
+		fmt.Sprintf("GET /v2/lists/%d/saved-views/*", list), fmt.Sprintf("GET /v2/lists/%d/saved-views/*", list)}
 	for i, r := range reqs {
 		got := r.Method + " " + r.Path
 		if i >= len(want) || (got != want[i] && !(strings.HasSuffix(want[i], "*") && strings.HasPrefix(got, strings.TrimSuffix(want[i], "*")))) {
@@ -78,7 +84,7 @@ func TestLiveAffinityRecordsWithoutSecrets(t *testing.T) {
 	// Recorded mode reads the recording back and finds it conforms.
 	var out2, errOut2 bytes.Buffer
 	if code := Run(t.Context(), []string{"--api", "affinity", rec}, nil, &out2, &errOut2); code != 0 ||
-		!strings.Contains(out2.String(), "14 exchanges checked: 14 passed") {
+		!strings.Contains(out2.String(), "29 exchanges checked: 29 passed") {
 		t.Errorf("replaying the recording: exit %d\n%s%s", code, out2.String(), errOut2.String())
 	}
 }
@@ -108,9 +114,10 @@ func TestLiveFaultsAreReportedAndTheRunGoesOn(t *testing.T) {
 			if !strings.Contains(out, `"kind": "call-failed"`) && !strings.Contains(out, `"kind": "undocumented-status"`) {
 				t.Errorf("fault not reported:\n%s", out)
 			}
-			// The other operations still ran: whoami is always the last call.
+			// The other operations still ran: with no list seeded, v2's lists are the
+			// last call.
 			last := fake.Requests()[len(fake.Requests())-1]
-			if last.Path != "/auth/whoami" {
+			if last.Path != "/v2/lists" {
 				t.Errorf("last request = %s %s; the run stopped early", last.Method, last.Path)
 			}
 			// And the recording of what it did get was written and reads back.
@@ -178,7 +185,7 @@ func TestLiveCutBodyIsAFindingOfItsOperation(t *testing.T) {
 	// finding of the operation it answered.
 	want := []string{
 		"searchOrganizations (affinity GET /organizations)\n  live#0 200 body (body): expected a complete body, found body cut short after 40 bytes: unexpected EOF",
-		"9 exchanges checked: 8 passed, 1 failed; 0 skipped",
+		"16 exchanges checked: 15 passed, 1 failed; 0 skipped",
 	}
 	for _, w := range want {
 		if !strings.Contains(out, w) {
