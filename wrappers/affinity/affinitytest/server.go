@@ -23,6 +23,16 @@
 //     and a method a route does not take is 405.
 //   - Request bodies over 1 MiB are 413; the last 10,000 authenticated requests are
 //     kept for Requests.
+//   - v2 (the paths under /v2) serves the same organizations (as companies), lists,
+//     entries and values, in v2's shapes: it takes the key only as a bearer token;
+//     pages hold up to 100 records (limit 1 to 100, else 400) and their nextUrl, on
+//     the host the request named, carries a cursor that binds the query; a field's id
+//     is "field-" and its v1 id, and a field that allows several values has a -multi
+//     value; every list has one saved view, of id the list's times ten plus one; the
+//     list-entry field writes replace the entry's values of that field. Errors come in
+//     v2's {"errors": [{"code", "message"}]}.
+//   - With LimitRate, the key is held to a number of requests a minute on a clock of
+//     the caller's, shared by v1 and v2, as on the real service.
 //
 // Faults queued with Fail answer the next requests instead, in order.
 package affinitytest
