@@ -76,19 +76,9 @@ type CompanyPage struct {
 	NextCursor string
 }
 
-// v2Company is a company as v2 sends it.
-type v2Company struct {
-	ID       int64     `json:"id"`
-	Name     string    `json:"name"`
-	Domain   *string   `json:"domain"`
-	Domains  []string  `json:"domains"`
-	IsGlobal bool      `json:"isGlobal"`
-	Fields   []v2Field `json:"fields"`
-}
-
 // v2CompanyPage is one page of companies as v2 sends it.
 type v2CompanyPage struct {
-	Data       []v2Company  `json:"data"`
+	Data       []v2Entity   `json:"data"`
 	Pagination v2Pagination `json:"pagination"`
 }
 
@@ -165,7 +155,7 @@ func (c *Client) GetCompany(ctx context.Context, id int64, fields FieldSelection
 	var co Company
 	_, err := httpcore.Run(ctx, c.doer, "getCompanyV2", callOpts, func(ctx context.Context) (*http.Response, error) {
 		return c.api.GetCompanyV2(ctx, id, params)
-	}, func(w *v2Company) error {
+	}, func(w *v2Entity) error {
 		var err error
 		co, err = w.company("")
 		return err
@@ -173,8 +163,8 @@ func (c *Client) GetCompany(ctx context.Context, id int64, fields FieldSelection
 	return co, v2Refused(err)
 }
 
-// company is the wire company as this package's, refused when it cannot be a company.
-func (w v2Company) company(prefix string) (Company, error) {
+// company is a wire entity as this package's company, refused when it cannot be one.
+func (w v2Entity) company(prefix string) (Company, error) {
 	if w.ID <= 0 {
 		return Company{}, &apicall.MissingMemberError{Member: prefix + "id", Reason: "missing, null or not positive"}
 	}
