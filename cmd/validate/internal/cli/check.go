@@ -36,6 +36,8 @@ type checkOptions struct {
 	include, exclude             listFlag
 	baseline, writeBaseline      string
 	specFiles                    map[string]string // set by setup for --spec
+	coverage                     bool
+	minCoverage                  coverageFloor
 }
 
 func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -53,6 +55,8 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fl.StringVar(&o.baseline, "baseline", "", "findings listed in this file (a JSON report or a baseline file) are known: reported, but they do not fail the run")
 	fl.StringVar(&o.writeBaseline, "write-baseline", "", "write this run's findings to this file, as a baseline for --baseline")
 	fl.BoolVar(&o.quiet, "quiet", false, "no progress line on a terminal")
+	fl.BoolVar(&o.coverage, "coverage", false, "after a text report, what the traffic exercised of each spec and what it missed (a JSON report always has it)")
+	fl.Var(&o.minCoverage, "min-coverage", "fail (exit 1) when the traffic exercised less of a spec than this, in percent: operations=80,statuses=50 (also parameters, members)")
 	paths, code, done := parseArgs(fl, args, checkUsage, stdout, stderr)
 	if done {
 		return code
@@ -104,7 +108,15 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		fmt.Fprintf(stderr, "validate: writing report: %v\n", err)
 		return 2
 	}
-	return exitStatus(res, o.allowEmpty, paths, stderr)
+	if o.coverage && o.format == "text" {
+		writeCoverage(stdout, res.Coverage)
+	}
+	status := exitStatus(res, o.allowEmpty, paths, stderr)
+	if below := o.minCoverage.below(res.Coverage); len(below) > 0 && status != 2 {
+		fmt.Fprintf(stderr, "validate: coverage under --min-coverage: %s\n", strings.Join(below, "; "))
+		return 1
+	}
+	return status
 }
 
 // exitStatus is 2 for unreadable input or for nothing checked (saying why, unless

@@ -243,6 +243,8 @@ type JSONReport struct {
 	Findings []contract.Finding `json:"findings"`
 	Groups   []JSONGroup        `json:"groups"`
 	Stale    []string           `json:"stale_baseline"`
+	// Coverage is what the traffic exercised of each API's spec it reached.
+	Coverage []contract.CoverageReport `json:"coverage"`
 }
 
 // JSONGroup is findings alike but for array indices and source.
@@ -259,7 +261,10 @@ type JSONGroup struct {
 
 // WriteJSON writes the report as one JSON document.
 func WriteJSON(w io.Writer, res Result) error {
-	rep := JSONReport{Version: 1, Summary: res.Summary, Findings: res.Findings, Groups: []JSONGroup{}, Stale: res.Stale}
+	rep := JSONReport{Version: 1, Summary: res.Summary, Findings: res.Findings, Groups: []JSONGroup{}, Stale: res.Stale, Coverage: res.Coverage}
+	if rep.Coverage == nil {
+		rep.Coverage = []contract.CoverageReport{}
+	}
 	if rep.Findings == nil {
 		rep.Findings = []contract.Finding{}
 	}

@@ -41,6 +41,9 @@ type Runner struct {
 	Workers int
 	// Progress, when set, counts the bytes read and the exchanges checked.
 	Progress *progressCounter
+	// NoCoverage leaves the coverage of the specs uncounted (live mode, which calls
+	// what it chooses).
+	NoCoverage bool
 }
 
 // Summary counts what a run saw.
@@ -75,6 +78,9 @@ type Result struct {
 	Findings []contract.Finding `json:"findings"`
 	// Exchanges lists every checked exchange, for reports that list passes too.
 	Exchanges []Checked `json:"-"`
+	// Coverage is what the checked traffic exercised of each API's spec, for the APIs
+	// it reached.
+	Coverage []contract.CoverageReport `json:"-"`
 }
 
 // Checked is one validated exchange.
@@ -142,6 +148,13 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 	var res Result
 	res.Summary.SkippedBy = map[string]int{}
 	var checked []Checked
+	coverage := map[specs.API]*contract.Coverage{}
+	if !r.NoCoverage {
+		for api, v := range r.Validators {
+			coverage[api] = contract.NewCoverage(v)
+		}
+	}
+	reached := map[specs.API]bool{}
 
 	var wg sync.WaitGroup
 	for range workers {
@@ -158,6 +171,9 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 					continue
 				}
 				op, findings := j.v.Check(j.ex)
+				if cov := coverage[j.v.API()]; cov != nil {
+					cov.Add(j.ex)
+				}
 				budget.release(j.bytes)
 				if r.Progress != nil {
 					r.Progress.checked()
@@ -165,6 +181,7 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 				mu.Lock()
 				res.Findings = append(res.Findings, findings...)
 				checked = append(checked, Checked{Source: j.ex.Source, Entry: j.ex.Index, API: string(j.v.API()), OperationID: op, Findings: len(findings)})
+				reached[j.v.API()] = true
 				mu.Unlock()
 			}
 		}()
@@ -193,6 +210,11 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 		return less(checked[i].Source, checked[i].Entry, checked[j].Source, checked[j].Entry)
 	})
 	res.Exchanges = checked
+	for _, api := range specs.APIs() {
+		if cov := coverage[api]; cov != nil && reached[api] {
+			res.Coverage = append(res.Coverage, cov.Report())
+		}
+	}
 	for _, c := range checked {
 		res.Summary.Checked++
 		if c.Findings == 0 {

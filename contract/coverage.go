@@ -1,0 +1,238 @@
+package contract
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Coverage counts what checked traffic exercised of a spec: its operations, their
+// documented response statuses, their parameters, and the members of their success
+// responses by schema pointer (an array's items as *, such as
+// "/organizations/*/domain"). A CI job that replays recordings covering 3 of 25
+// operations then says so. Memory is bounded by the spec: only what the spec
+// documents is counted. It is safe for concurrent use.
+type Coverage struct {
+	v *Validator
+
+	mu   sync.Mutex
+	all  [kinds]map[string]bool // what the spec documents, by kind
+	seen [kinds]map[string]bool
+}
+
+// The kinds of things Coverage counts.
+const (
+	covOperations = iota
+	covStatuses
+	covParameters
+	covMembers
+	kinds
+)
+
+// maxMemberDepth bounds the schema pointers Coverage walks, for recursive schemas.
+const maxMemberDepth = 8
+
+// NewCoverage returns the coverage of v's spec, with nothing yet seen.
+func NewCoverage(v *Validator) *Coverage {
+	c := &Coverage{v: v}
+	for k := range kinds {
+		c.all[k], c.seen[k] = map[string]bool{}, map[string]bool{}
+	}
+	for _, rt := range v.router.routes {
+		op := rt.operation
+		c.all[covOperations][op.OperationID] = true
+		for _, p := range params(rt) {
+			c.all[covParameters][op.OperationID+" "+p.In+" "+p.Name] = true
+		}
+		if op.Responses == nil {
+			continue
+		}
+		for code, ref := range op.Responses.Map() {
+			if code == "default" || ref.Value == nil {
+				continue
+			}
+			c.all[covStatuses][op.OperationID+" "+code] = true
+			if !strings.HasPrefix(code, "2") {
+				continue
+			}
+			if schema := jsonSchemaOf(ref.Value.Content); schema != nil {
+				members(schema, "", 0, func(ptr string) { c.all[covMembers][op.OperationID+" "+code+" "+ptr] = true })
+			}
+		}
+	}
+	return c
+}
+
+// params are an operation's parameters with those of its path item.
+func params(rt route) []*openapi3.Parameter {
+	var out []*openapi3.Parameter
+	for _, group := range []openapi3.Parameters{rt.item.Parameters, rt.operation.Parameters} {
+		for _, p := range group {
+			if p.Value != nil {
+				out = append(out, p.Value)
+			}
+		}
+	}
+	return out
+}
+
+func jsonSchemaOf(content openapi3.Content) *openapi3.Schema {
+	for name, media := range content {
+		if strings.Contains(name, "json") && media != nil && media.Schema != nil && media.Schema.Value != nil {
+			return media.Schema.Value
+		}
+	}
+	return nil
+}
+
+// members calls add with the pointer of every member s documents: its properties and,
+// for an array, its items, through allOf, anyOf and oneOf.
+func members(s *openapi3.Schema, ptr string, depth int, add func(string)) {
+	if s == nil || depth > maxMemberDepth {
+		return
+	}
+	for name, p := range s.Properties {
+		child := ptr + "/" + escapePointer(name)
+		add(child)
+		if p.Value != nil {
+			members(p.Value, child, depth+1, add)
+		}
+	}
+	if s.Items != nil && s.Items.Value != nil {
+		members(s.Items.Value, ptr+"/*", depth+1, add)
+	}
+	for _, group := range []openapi3.SchemaRefs{s.AllOf, s.AnyOf, s.OneOf} {
+		for _, b := range group {
+			members(b.Value, ptr, depth+1, add)
+		}
+	}
+}
+
+func escapePointer(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1") }
+
+// Add counts what ex exercised; an exchange of no operation counts for nothing.
+func (c *Coverage) Add(ex Exchange) {
+	base, rt := c.v.locate(ex)
+	if rt == nil {
+		return
+	}
+	op := base.OperationID
+	code := strconv.Itoa(ex.Status)
+	type hit struct {
+		kind int
+		key  string
+	}
+	var seen []hit // gathered unlocked, recorded at once
+	add := func(kind int, key string) {
+		if c.all[kind][key] {
+			seen = append(seen, hit{kind, key})
+		}
+	}
+	add(covOperations, op)
+	add(covStatuses, op+" "+code)
+	query := ex.URL.Query()
+	for _, p := range params(*rt) {
+		switch {
+		case p.In == "path":
+			add(covParameters, op+" path "+p.Name) // the route matched: it is there
+		case p.In == "query" && query.Has(p.Name):
+			add(covParameters, op+" query "+p.Name)
+		case p.In == "header" && ex.RequestHeader.Get(p.Name) != "":
+			add(covParameters, op+" header "+p.Name)
+		}
+	}
+	if strings.HasPrefix(code, "2") && len(ex.ResponseBody) > 0 {
+		var body any
+		if json.Unmarshal(ex.ResponseBody, &body) == nil {
+			walkMembers(body, "", 0, func(ptr string) { add(covMembers, op+" "+code+" "+ptr) })
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, h := range seen {
+		c.seen[h.kind][h.key] = true
+	}
+}
+
+// walkMembers calls add with the schema pointer of every member of a decoded body.
+func walkMembers(v any, ptr string, depth int, add func(string)) {
+	if depth > maxMemberDepth {
+		return
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		for k, child := range v {
+			p := ptr + "/" + escapePointer(k)
+			add(p)
+			walkMembers(child, p, depth+1, add)
+		}
+	case []any:
+		for _, child := range v {
+			walkMembers(child, ptr+"/*", depth+1, add)
+		}
+	}
+}
+
+// CoverageCount is how much of one kind the traffic exercised.
+type CoverageCount struct {
+	Seen  int `json:"seen"`
+	Total int `json:"total"`
+	// Missing lists what the spec documents and the traffic never exercised, sorted.
+	Missing []string `json:"missing"`
+}
+
+// Percent is Seen as a share of Total, 100 when there is nothing to see.
+func (c CoverageCount) Percent() float64 {
+	if c.Total == 0 {
+		return 100
+	}
+	return 100 * float64(c.Seen) / float64(c.Total)
+}
+
+// CoverageReport is the coverage of one API: operations, response statuses
+// ("operationId status"), parameters ("operationId in name") and success-response
+// members ("operationId status /pointer").
+type CoverageReport struct {
+	API        string        `json:"api"`
+	Operations CoverageCount `json:"operations"`
+	Statuses   CoverageCount `json:"statuses"`
+	Parameters CoverageCount `json:"parameters"`
+	Members    CoverageCount `json:"members"`
+}
+
+// Report is the coverage so far.
+func (c *Coverage) Report() CoverageReport {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	count := func(kind int) CoverageCount {
+		out := CoverageCount{Total: len(c.all[kind]), Missing: []string{}}
+		for key := range c.all[kind] {
+			if c.seen[kind][key] {
+				out.Seen++
+			} else {
+				out.Missing = append(out.Missing, key)
+			}
+		}
+		sort.Strings(out.Missing)
+		return out
+	}
+	return CoverageReport{API: string(c.v.api), Operations: count(covOperations), Statuses: count(covStatuses),
+		Parameters: count(covParameters), Members: count(covMembers)}
+}
+
+// Kinds are the names of a report's counts, for thresholds such as operations=80.
+func (r CoverageReport) Kinds() map[string]CoverageCount {
+	return map[string]CoverageCount{"operations": r.Operations, "statuses": r.Statuses, "parameters": r.Parameters, "members": r.Members}
+}
+
+// String is a short line for people: "affinity: operations 3/37 (8%), ...".
+func (r CoverageReport) String() string {
+	return fmt.Sprintf("%s: operations %d/%d (%.0f%%), statuses %d/%d (%.0f%%), parameters %d/%d (%.0f%%), members %d/%d (%.0f%%)", r.API,
+		r.Operations.Seen, r.Operations.Total, r.Operations.Percent(), r.Statuses.Seen, r.Statuses.Total, r.Statuses.Percent(),
+		r.Parameters.Seen, r.Parameters.Total, r.Parameters.Percent(), r.Members.Seen, r.Members.Total, r.Members.Percent())
+}
