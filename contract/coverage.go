@@ -113,7 +113,9 @@ func members(s *openapi3.Schema, ptr string, depth int, add func(string)) {
 	}
 }
 
-func escapePointer(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1") }
+func escapePointer(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}
 
 // Add counts what ex exercised; an exchange of no operation counts for nothing.
 func (c *Coverage) Add(ex Exchange) {
