@@ -38,6 +38,7 @@ type checkOptions struct {
 	specFiles                    map[string]string // set by setup for --spec
 	coverage                     bool
 	minCoverage                  coverageFloor
+	overlays                     listFlag
 }
 
 func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -56,6 +57,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fl.StringVar(&o.writeBaseline, "write-baseline", "", "write this run's findings to this file, as a baseline for --baseline")
 	fl.BoolVar(&o.quiet, "quiet", false, "no progress line on a terminal")
 	fl.BoolVar(&o.coverage, "coverage", false, "after a text report, what the traffic exercised of each spec and what it missed (a JSON report always has it)")
+	fl.Var(&o.overlays, "overlay", "apply this OpenAPI Overlay (such as validate propose wrote) to the spec its extends names, or of --api, before checking (repeatable)")
 	fl.Var(&o.minCoverage, "min-coverage", "fail (exit 1) when the traffic exercised less of a spec than this, in percent: operations=80,statuses=50 (also parameters, members)")
 	paths, code, done := parseArgs(fl, args, checkUsage, stdout, stderr)
 	if done {
@@ -211,6 +213,15 @@ func (o *checkOptions) setup(ctx context.Context, paths []string) (*Runner, erro
 		}
 		runner.Validators[api] = contract.New(api, doc, opts...)
 		o.specFiles = map[string]string{string(api): o.spec}
+	}
+	if len(o.overlays) > 0 {
+		patched, err := o.applyOverlays(ctx, force)
+		if err != nil {
+			return nil, err
+		}
+		for api, doc := range patched {
+			runner.Validators[api] = contract.New(api, doc, opts...)
+		}
 	}
 	return runner, nil
 }

@@ -1,0 +1,298 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"gopkg.in/yaml.v3"
+
+	"github.com/orgapis/orgapis/contract"
+	"github.com/orgapis/orgapis/specs"
+)
+
+const proposeUsage = `usage: validate propose --api API [flags] PATH... > drift.overlay.yaml
+
+Reads recordings as check does and writes an OpenAPI Overlay 1.0 document to standard
+output whose actions, applied to the API's spec, make the same traffic pass: a schema
+inferred from every value seen for undocumented members, a widened (or nullable) type
+where values break the declared one, a response for an undocumented status, and a path
+item for an undocumented endpoint. Each action's description names its evidence.
+Check with it by "validate check --overlay drift.overlay.yaml PATH...", or give it to
+oapi-codegen's output-options.overlay to generate a client that accepts the drift.
+
+Flags:
+`
+
+// maxEvidenceSources is how many sources an action's description names.
+const maxEvidenceSources = 3
+
+// drift is what the traffic showed at one place of the spec.
+type drift struct {
+	kind, method, template, status, pointer string
+	values                                  *inferred // the values seen there
+	count                                   int
+	sources                                 []string
+}
+
+func (d *drift) saw(source string) {
+	d.count++
+	if len(d.sources) < maxEvidenceSources && !contains(d.sources, source) {
+		d.sources = append(d.sources, source)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func runPropose(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("validate propose", flag.ContinueOnError)
+	apiName := fl.String("api", "", "the API whose spec the overlay patches: apollo or affinity (required)")
+	specFile := fl.String("spec", "", "patch this OpenAPI file instead of the embedded spec")
+	var include, exclude listFlag
+	fl.Var(&include, "include", "in directories, read only files whose path or name matches this glob (repeatable)")
+	fl.Var(&exclude, "exclude", "in directories, skip files whose path or name matches this glob (repeatable)")
+	paths, code, done := parseArgs(fl, args, proposeUsage, stdout, stderr)
+	if done {
+		return code
+	}
+	api, err := requiredAPI(*apiName)
+	if err != nil {
+		return usageFail(stderr, "validate propose", err)
+	}
+	if len(paths) == 0 {
+		return usageFail(stderr, "validate propose", usageError{"no input: give files, directories or -"})
+	}
+	src, extends, err := specSource(api, *specFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "validate propose: %v\n", err)
+		return 2
+	}
+	doc, err := specs.LoadData(ctx, extends, src)
+	if err != nil {
+		fmt.Fprintf(stderr, "validate propose: %v\n", err)
+		return 2
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(src, &root); err != nil || len(root.Content) == 0 {
+		fmt.Fprintf(stderr, "validate propose: %s: %v\n", extends, err)
+		return 2
+	}
+	found, err := collect(paths, stdin, include, exclude)
+	if err != nil {
+		return usageFail(stderr, "validate propose", err)
+	}
+	v := contract.New(api, doc, contract.Strict())
+	p := &proposal{api: api, spec: root.Content[0], bases: basePaths(doc.Servers), drifts: map[string]*drift{}}
+	exchanges, unreadable := 0, 0
+	for _, in := range found.inputs {
+		rc, err := in.Open()
+		if err != nil {
+			fmt.Fprintf(stderr, "validate propose: %s: %v\n", in.Name, err)
+			unreadable++
+			continue
+		}
+		for ex, err := range contract.Read(in.Name, rc) {
+			if ctx.Err() != nil {
+				rc.Close()
+				return 2
+			}
+			if err != nil {
+				fmt.Fprintf(stderr, "validate propose: %v\n", err)
+				unreadable++
+				continue
+			}
+			if !forAPI(ex, api) {
+				continue
+			}
+			exchanges++
+			p.add(ex, v.Validate(ex))
+		}
+		rc.Close()
+	}
+	if exchanges == 0 {
+		fmt.Fprintf(stderr, "validate propose: no exchange of %s was read\n", api)
+		return 2
+	}
+	o, skipped := p.overlay(extends)
+	for _, s := range skipped {
+		fmt.Fprintf(stderr, "validate propose: %s\n", s)
+	}
+	if err := o.Format(stdout); err != nil {
+		fmt.Fprintf(stderr, "validate propose: %v\n", err)
+		return 2
+	}
+	fmt.Fprintf(stderr, "validate propose: %d exchanges of %s read, %d actions proposed\n", exchanges, api, len(o.Actions))
+	if unreadable > 0 {
+		return 2
+	}
+	return 0
+}
+
+// forAPI reports whether ex is traffic of api: by the API its recording names, else
+// by its host; traffic of other hosts is not.
+func forAPI(ex contract.Exchange, api specs.API) bool {
+	if a, err := specs.ParseAPI(ex.API); err == nil {
+		return a == api
+	}
+	a, ok := APIForHost(ex.URL.Hostname())
+	return ok && a == api
+}
+
+// specSource is the spec of api as written, and the name an overlay's extends gives
+// it: the file, or the embedded spec's place in this module.
+func specSource(api specs.API, file string) ([]byte, string, error) {
+	if file != "" {
+		src, err := os.ReadFile(file)
+		return src, file, err
+	}
+	src, err := specs.Source(api)
+	return src, "https://raw.githubusercontent.com/orgapis/orgapis/main/specs/" + api.File(), err
+}
+
+// proposal gathers the drift of one API's traffic.
+type proposal struct {
+	api    specs.API
+	spec   *yaml.Node // the spec's top mapping, to find and copy schemas in
+	bases  []string   // the servers' base paths, longest first
+	drifts map[string]*drift
+	order  []string
+}
+
+func (p *proposal) at(kind, method, template, status, pointer string) *drift {
+	key := strings.Join([]string{kind, method, template, status, pointer}, " ")
+	d, ok := p.drifts[key]
+	if !ok {
+		d = &drift{kind: kind, method: strings.ToLower(method), template: template, status: status, pointer: pointer, values: newInferred()}
+		p.drifts[key] = d
+		p.order = append(p.order, key)
+	}
+	return d
+}
+
+// add folds one exchange's findings in, with the values behind them.
+func (p *proposal) add(ex contract.Exchange, findings []contract.Finding) {
+	var body any
+	decoded := false
+	decode := func() any {
+		if !decoded {
+			decoded = true
+			if json.Unmarshal(ex.ResponseBody, &body) != nil {
+				body = nil
+			}
+		}
+		return body
+	}
+	source := ex.Source + "#" + strconv.Itoa(ex.Index)
+	status := strconv.Itoa(ex.Status)
+	for _, f := range findings {
+		switch f.Kind {
+		case contract.KindUndocumentedEndpoint:
+			d := p.at(f.Kind, ex.Method, p.template(ex.URL.Path), status, "")
+			d.saw(source)
+			if len(ex.ResponseBody) > 0 {
+				d.values.add(decode(), 0)
+			}
+		case contract.KindUndocumentedStatus:
+			d := p.at(f.Kind, ex.Method, f.Path, status, "")
+			d.saw(source)
+			if len(ex.ResponseBody) > 0 && decode() != nil {
+				d.values.add(decode(), 0)
+			}
+		case contract.KindBody, contract.KindUndocumentedField:
+			if f.Location != "body" || f.Pointer == "" {
+				continue
+			}
+			value, ok := at(decode(), f.Pointer)
+			if !ok {
+				continue
+			}
+			d := p.at(f.Kind, ex.Method, f.Path, status, wildcard(f.Pointer))
+			d.saw(source)
+			d.values.add(value, 0)
+		}
+	}
+}
+
+var indexSegment = regexp.MustCompile(`/[0-9]+(/|$)`)
+
+// wildcard is a body pointer with its array indices as *, so that the same member of
+// every item is one place.
+func wildcard(pointer string) string {
+	for indexSegment.MatchString(pointer) {
+		pointer = indexSegment.ReplaceAllString(pointer, "/*$1")
+	}
+	return pointer
+}
+
+// at is the value at a JSON pointer in a decoded body.
+func at(v any, pointer string) (any, bool) {
+	for _, seg := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
+		seg = strings.ReplaceAll(strings.ReplaceAll(seg, "~1", "/"), "~0", "~")
+		switch c := v.(type) {
+		case map[string]any:
+			var ok bool
+			if v, ok = c[seg]; !ok {
+				return nil, false
+			}
+		case []any:
+			i, err := strconv.Atoi(seg)
+			if err != nil || i < 0 || i >= len(c) {
+				return nil, false
+			}
+			v = c[i]
+		default:
+			return nil, false
+		}
+	}
+	return v, true
+}
+
+var idSegment = regexp.MustCompile(`^([0-9]+|[0-9a-fA-F]{24}|[0-9a-fA-F-]{36})$`)
+
+// template is an undocumented endpoint's path as the spec would declare it: under the
+// servers' base path, with segments that look like ids as parameters.
+func (p *proposal) template(path string) string {
+	for _, b := range p.bases {
+		if rest, ok := strings.CutPrefix(path, b); ok && strings.HasPrefix(rest, "/") {
+			path = rest
+			break
+		}
+	}
+	segs := strings.Split(path, "/")
+	n := 0
+	for i, s := range segs {
+		if idSegment.MatchString(s) {
+			n++
+			segs[i] = "{id" + strconv.Itoa(n) + "}"
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// basePaths are the path parts of the servers' URLs, longest first.
+func basePaths(servers openapi3.Servers) []string {
+	var out []string
+	for _, s := range servers {
+		if u, err := url.Parse(s.URL); err == nil && strings.TrimSuffix(u.Path, "/") != "" {
+			out = append(out, strings.TrimSuffix(u.Path, "/"))
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
+	return out
+}
