@@ -38,6 +38,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return runSpec(args[1:], stdout, stderr)
 		case "propose":
 			return runPropose(ctx, args[1:], stdin, stdout, stderr)
+		case "diff":
+			return runDiff(ctx, args[1:], stdout, stderr)
 		case "help", "-h", "-help", "--help":
 			if len(args) > 1 {
 				return commandHelp(ctx, args[1], stdin, stdout, stderr)
@@ -60,7 +62,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 // commands are the words Run takes as a command.
-var commands = []string{"check", "live", "mock", "propose", "spec", "help", "version"}
+var commands = []string{"check", "live", "mock", "propose", "diff", "spec", "help", "version"}
 
 // unknownWord reports whether a first argument reads as a mistyped command: a bare
 // word (no flag, no "/" or ".", as a path to a recording has) that names nothing on
@@ -87,6 +89,8 @@ func commandHelp(ctx context.Context, name string, stdin io.Reader, stdout, stde
 		return runSpec([]string{"--help"}, stdout, stderr)
 	case "propose":
 		return runPropose(ctx, []string{"--help"}, stdin, stdout, stderr)
+	case "diff":
+		return runDiff(ctx, []string{"--help"}, stdout, stderr)
 	case "help", "version":
 		fmt.Fprint(stdout, helpText)
 		return 0
@@ -110,6 +114,8 @@ Usage:
                                      code from it (go generate) or lint it
   validate propose --api API PATH... write an OpenAPI Overlay that makes the
                                      recordings' drift pass; check with --overlay
+  validate diff --api API --against FILE
+                                     compare the spec with the vendor's own document
   validate help [COMMAND]            this text, or a command's
   validate version                   the module version and a digest of each spec
 

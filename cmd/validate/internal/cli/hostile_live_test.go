@@ -156,7 +156,7 @@ func TestLiveStopsAtARefusedKey(t *testing.T) {
 
 // A first word that is neither a command nor a path says so, and help takes a command.
 func TestUnknownCommandAndCommandHelp(t *testing.T) {
-	cli(t, nil, "frobnicate").has(t, 2, nil, []string{`unknown command or file "frobnicate"`, "check, live, mock, propose, spec, help, version"})
+	cli(t, nil, "frobnicate").has(t, 2, nil, []string{`unknown command or file "frobnicate"`, "check, live, mock, propose, diff, spec, help, version"})
 	cli(t, nil, "help", "frob").has(t, 2, nil, []string{`unknown command "frob"`})
 	for _, c := range []struct{ command, usage string }{{"live", "usage: validate live"}, {"mock", "usage: validate mock"}, {"check", "usage: validate [check]"},
 		{"propose", "usage: validate propose"}} {
