@@ -138,7 +138,9 @@ func identifier(template string) string {
 	return b.String()
 }
 
-func unescape(seg string) string { return strings.ReplaceAll(strings.ReplaceAll(seg, "~1", "/"), "~0", "~") }
+func unescape(seg string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(seg, "~1", "/"), "~0", "~")
+}
 
 // jsonPath is a path of keys as the JSONPath an overlay targets: an index into a
 // sequence of the spec as [i], a key as ['key'].
