@@ -84,3 +84,19 @@ func TestProposedPathTemplates(t *testing.T) {
 		}
 	}
 }
+
+// A proposal keeps at most maxDrifts places of drift, counting the rest.
+func TestProposalPlacesAreBounded(t *testing.T) {
+	p := &proposal{drifts: map[string]*drift{}}
+	for i := range maxDrifts + 5 {
+		if d := p.at("undocumented-endpoint", "GET", fmt.Sprintf("/thing%d", i), "200", ""); (d == nil) != (i >= maxDrifts) {
+			t.Fatalf("place %d: %v", i, d)
+		}
+	}
+	if len(p.drifts) != maxDrifts || p.dropped != 5 {
+		t.Errorf("%d places kept, %d dropped", len(p.drifts), p.dropped)
+	}
+	if d := p.at("undocumented-endpoint", "GET", "/thing3", "200", ""); d == nil {
+		t.Error("a place already kept is refused")
+	}
+}

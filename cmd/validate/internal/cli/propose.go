@@ -36,6 +36,11 @@ Flags:
 // maxEvidenceSources is how many sources an action's description names.
 const maxEvidenceSources = 3
 
+// maxDrifts bounds the places of drift a proposal keeps, whatever the traffic; drift
+// at places past it is counted and said, not proposed. Members a spec lacks are
+// gathered by the object that holds them, at most maxInferProps each.
+const maxDrifts = 1000
+
 // drift is what the traffic showed at one place of the spec.
 type drift struct {
 	kind, method, template, status, pointer string
@@ -133,6 +138,9 @@ func runPropose(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	for _, s := range skipped {
 		fmt.Fprintf(stderr, "validate propose: %s\n", s)
 	}
+	if p.dropped > 0 {
+		fmt.Fprintf(stderr, "validate propose: %d findings at places past the first %d were not proposed; propose again once those are in the spec\n", p.dropped, maxDrifts)
+	}
 	if err := o.Format(stdout); err != nil {
 		fmt.Fprintf(stderr, "validate propose: %v\n", err)
 		return 2
@@ -172,12 +180,19 @@ type proposal struct {
 	bases  []string   // the servers' base paths, longest first
 	drifts map[string]*drift
 	order  []string
+	// dropped counts the findings at places past maxDrifts.
+	dropped int
 }
 
+// at is the drift at one place, nil past maxDrifts.
 func (p *proposal) at(kind, method, template, status, pointer string) *drift {
 	key := strings.Join([]string{kind, method, template, status, pointer}, " ")
 	d, ok := p.drifts[key]
 	if !ok {
+		if len(p.drifts) >= maxDrifts {
+			p.dropped++
+			return nil
+		}
 		d = &drift{kind: kind, method: strings.ToLower(method), template: template, status: status, pointer: pointer, values: newInferred()}
 		p.drifts[key] = d
 		p.order = append(p.order, key)
@@ -204,12 +219,18 @@ func (p *proposal) add(ex contract.Exchange, findings []contract.Finding) {
 		switch f.Kind {
 		case contract.KindUndocumentedEndpoint:
 			d := p.at(f.Kind, ex.Method, p.template(ex.URL.Path), status, "")
+			if d == nil {
+				continue
+			}
 			d.saw(source)
 			if len(ex.ResponseBody) > 0 {
 				d.values.add(decode(), 0)
 			}
 		case contract.KindUndocumentedStatus:
 			d := p.at(f.Kind, ex.Method, f.Path, status, "")
+			if d == nil {
+				continue
+			}
 			d.saw(source)
 			if len(ex.ResponseBody) > 0 && decode() != nil {
 				d.values.add(decode(), 0)
@@ -222,7 +243,17 @@ func (p *proposal) add(ex contract.Exchange, findings []contract.Finding) {
 			if !ok {
 				continue
 			}
-			d := p.at(f.Kind, ex.Method, f.Path, status, wildcard(f.Pointer))
+			pointer := wildcard(f.Pointer)
+			if f.Kind == contract.KindUndocumentedField {
+				// Gathered by the object that holds them: its members, as one object.
+				cut := strings.LastIndex(pointer, "/")
+				value = map[string]any{unescape(pointer[cut+1:]): value}
+				pointer = pointer[:cut]
+			}
+			d := p.at(f.Kind, ex.Method, f.Path, status, pointer)
+			if d == nil {
+				continue
+			}
 			d.saw(source)
 			d.values.add(value, 0)
 		}

@@ -76,14 +76,17 @@ func (p *proposal) actions(d *drift) ([]overlay.Action, error) {
 	case contract.KindUndocumentedStatus:
 		return p.update(d, []string{"paths", d.template, d.method, "responses"}, map[string]any{d.status: d.response()})
 	case contract.KindUndocumentedField:
-		container, _, err := p.member(d)
+		holder, err := p.object(d)
 		if err != nil {
 			return nil, err
 		}
-		name := unescape(d.pointer[strings.LastIndex(d.pointer, "/")+1:])
-		schema := d.values.schema()
-		schema["description"] = d.evidence("A member the spec lacks")
-		return p.update(d, container, map[string]any{"properties": map[string]any{name: schema}})
+		props := map[string]any{}
+		for name, s := range d.values.props {
+			schema := s.schema()
+			schema["description"] = d.evidence("A member the spec lacks")
+			props[name] = schema
+		}
+		return p.update(d, holder, map[string]any{"properties": props})
 	case contract.KindBody:
 		container, key, err := p.member(d)
 		if err != nil {
@@ -214,13 +217,32 @@ func (p *proposal) resolve(path []string) []string {
 	return path
 }
 
-// member finds where the schema of d's member is declared: the path of the schema
-// holding it (after $refs) and its key there (properties and the name, or items).
-func (p *proposal) member(d *drift) (container, key []string, err error) {
+// object is where the schema of the object at d's pointer is declared, after $refs: the
+// response's schema for the body itself. Members it lacks are added there.
+func (p *proposal) object(d *drift) ([]string, error) {
+	if d.pointer == "" {
+		schema, err := p.responseSchema(d)
+		if err != nil {
+			return nil, err
+		}
+		return p.resolve(schema), nil
+	}
+	holder, key, err := p.member(d)
+	if err != nil {
+		return nil, err
+	}
+	return p.resolve(append(append([]string(nil), holder...), key...)), nil
+}
+
+// responseSchema is the path of the JSON schema of d's response.
+func (p *proposal) responseSchema(d *drift) ([]string, error) {
 	responsePath := p.resolve([]string{"paths", d.template, d.method, "responses", d.status})
+	if p.node(responsePath...) == nil {
+		responsePath = p.resolve([]string{"paths", d.template, d.method, "responses", "default"})
+	}
 	response := p.node(responsePath...)
 	if response == nil {
-		return nil, nil, fmt.Errorf("the spec has no response %s of %s %s", d.status, strings.ToUpper(d.method), d.template)
+		return nil, fmt.Errorf("the spec has no response %s of %s %s", d.status, strings.ToUpper(d.method), d.template)
 	}
 	var schema []string
 	if cc := child(response, "content"); cc != nil {
@@ -232,7 +254,17 @@ func (p *proposal) member(d *drift) (container, key []string, err error) {
 		}
 	}
 	if schema == nil {
-		return nil, nil, fmt.Errorf("the spec has no JSON schema for response %s of %s %s", d.status, strings.ToUpper(d.method), d.template)
+		return nil, fmt.Errorf("the spec has no JSON schema for response %s of %s %s", d.status, strings.ToUpper(d.method), d.template)
+	}
+	return schema, nil
+}
+
+// member finds where the schema of d's member is declared: the path of the schema
+// holding it (after $refs) and its key there (properties and the name, or items).
+func (p *proposal) member(d *drift) (container, key []string, err error) {
+	schema, err := p.responseSchema(d)
+	if err != nil {
+		return nil, nil, err
 	}
 	segs := strings.Split(strings.TrimPrefix(d.pointer, "/"), "/")
 	here := p.resolve(schema)
@@ -245,9 +277,6 @@ func (p *proposal) member(d *drift) (container, key []string, err error) {
 		}
 		holder := p.holder(here, k, 0)
 		if holder == nil {
-			if i == len(segs)-1 && d.kind == contract.KindUndocumentedField {
-				return here, k, nil // the member is new: its parent holds it
-			}
 			return nil, nil, fmt.Errorf("no schema declares %s", strings.Join(segs[:i+1], "/"))
 		}
 		if i == len(segs)-1 {
