@@ -28,7 +28,8 @@ type Row struct {
 
 // RowOptions tune ListRows. The zero value is fine.
 type RowOptions struct {
-	// Concurrency is how many entries' values are fetched at once, 1 to 16; 0 means 4.
+	// Concurrency is how many entries' values are fetched at once through v1
+	// (WithV1Only), 1 to 16; 0 means 4. v2 fetches them with the entries.
 	Concurrency int
 	// PageSize is the number of entries per request: 1 to 100 through v2 (0 means
 	// 100), as in ListEntryQuery through v1.
@@ -50,25 +51,24 @@ const paceReserve = 16
 // The rows are the same both ways, but for Value.Raw (each API's own JSON) and a ranked
 // option's Color, which v2 names rather than numbers.
 func (c *Client) ListRows(ctx context.Context, listID int64, opts RowOptions, callOpts ...option.CallOption) iter.Seq2[Row, error] {
+	workers := opts.Concurrency
+	var bad error
+	switch {
+	case workers == 0:
+		workers = 4
+	case workers < 1 || workers > 16:
+		bad = paramError("concurrency", fmt.Sprintf("must be 1 to 16 (or 0 for 4), got %d", workers))
+	}
+	if bad == nil {
+		bad = checkPositive("list_id", listID)
+	}
+	if bad != nil {
+		return func(yield func(Row, error) bool) { yield(Row{}, bad) }
+	}
 	if !c.v1Only {
-		if err := checkPositive("list_id", listID); err != nil {
-			return func(yield func(Row, error) bool) { yield(Row{}, err) }
-		}
 		return c.listRowsV2(ctx, listID, opts, callOpts)
 	}
 	return func(yield func(Row, error) bool) {
-		workers := opts.Concurrency
-		switch {
-		case workers == 0:
-			workers = 4
-		case workers < 1 || workers > 16:
-			yield(Row{}, paramError("concurrency", fmt.Sprintf("must be 1 to 16 (or 0 for 4), got %d", workers)))
-			return
-		}
-		if err := checkPositive("list_id", listID); err != nil {
-			yield(Row{}, err)
-			return
-		}
 		run := &rowRun{c: c, callOpts: callOpts}
 		fields, err := c.ListFields(ctx, FieldQuery{}, run.opts()...)
 		if err != nil {

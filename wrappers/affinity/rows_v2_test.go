@@ -15,6 +15,7 @@ import (
 
 	"github.com/orgapis/orgapis/wrappers/affinity"
 	"github.com/orgapis/orgapis/wrappers/affinity/affinitytest"
+	"github.com/orgapis/orgapis/wrappers/apicall"
 	"github.com/orgapis/orgapis/wrappers/option"
 )
 
@@ -333,5 +334,29 @@ func TestListRowsUnderTheRateLimit(t *testing.T) {
 				t.Errorf("%d requests over %s of the limit's time; want %d to %d over %s to %s", calls, waited, c.minCalls, c.maxCalls, c.minWait, c.maxWait)
 			}
 		})
+	}
+}
+
+// Options ListRows cannot take are refused through v2 as through v1, before sending.
+func TestListRowsV2RefusesBadOptions(t *testing.T) {
+	client, n := v2Pages(t, 0, func(int, string) string { return "" })
+	for _, opts := range []affinity.RowOptions{{Concurrency: 17}, {Concurrency: -1}, {PageSize: 101}, {PageSize: -1}} {
+		for _, err := range client.ListRows(t.Context(), 5, opts) {
+			var pe *apicall.ParamError
+			if !errors.As(err, &pe) {
+				t.Errorf("%+v: err = %v, want a ParamError", opts, err)
+			}
+			break
+		}
+	}
+	for _, err := range client.ListRows(t.Context(), 0, affinity.RowOptions{}) {
+		var pe *apicall.ParamError
+		if !errors.As(err, &pe) || pe.Param != "list_id" {
+			t.Errorf("list 0: err = %v", err)
+		}
+		break
+	}
+	if n.Load() != 0 {
+		t.Errorf("%d requests sent", n.Load())
 	}
 }
