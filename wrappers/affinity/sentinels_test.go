@@ -23,15 +23,25 @@ func TestSentinelsAreThePackagesOwn(t *testing.T) {
 		{429, false, affinity.ErrRateLimited, apollo.ErrRateLimited},
 		{200, true, affinity.ErrMalformedBody, apollo.ErrMalformedBody},
 	} {
-		var cause error
-		if c.malformed {
-			cause = errors.New("bad")
-		}
-		af := error(&affinity.Error{Service: "affinity", StatusCode: c.status, Malformed: c.malformed, Err: cause})
-		ap := error(&apollo.Error{Service: "apollo", StatusCode: c.status, Malformed: c.malformed, Err: cause})
-		if !errors.Is(af, c.affinity) || errors.Is(af, c.apol) || !errors.Is(ap, c.apol) || errors.Is(ap, c.affinity) {
-			t.Errorf("%d: affinity %v/%v, apollo %v/%v", c.status, errors.Is(af, c.affinity), errors.Is(af, c.apol), errors.Is(ap, c.apol), errors.Is(ap, c.affinity))
-		}
+		t.Run(c.affinity.Error(), func(t *testing.T) {
+			var cause error
+			if c.malformed {
+				cause = errors.New("bad")
+			}
+			af := error(&affinity.Error{Service: "affinity", StatusCode: c.status, Malformed: c.malformed, Err: cause})
+			ap := error(&apollo.Error{Service: "apollo", StatusCode: c.status, Malformed: c.malformed, Err: cause})
+			if !errors.Is(af, c.affinity) || errors.Is(af, c.apol) || !errors.Is(ap, c.apol) || errors.Is(ap, c.affinity) {
+				t.Errorf("%d: affinity %v/%v, apollo %v/%v", c.status, errors.Is(af, c.affinity), errors.Is(af, c.apol), errors.Is(ap, c.apol), errors.Is(ap, c.affinity))
+			}
+		})
+	}
+	// A body over the limit is each package's ErrBodyTooLarge, and not malformed.
+	tooLarge := &apicall.BodyTooLargeError{Limit: 1024}
+	af := error(&affinity.Error{Service: "affinity", StatusCode: 200, Err: tooLarge})
+	ap := error(&apollo.Error{Service: "apollo", StatusCode: 200, Err: tooLarge})
+	if !errors.Is(af, affinity.ErrBodyTooLarge) || errors.Is(af, apollo.ErrBodyTooLarge) || errors.Is(af, affinity.ErrMalformedBody) ||
+		!errors.Is(ap, apollo.ErrBodyTooLarge) || errors.Is(ap, affinity.ErrBodyTooLarge) {
+		t.Error("ErrBodyTooLarge matches across packages, or a body over the limit is malformed")
 	}
 }
 

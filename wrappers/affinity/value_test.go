@@ -24,13 +24,14 @@ func TestDecodeValue(t *testing.T) {
 		{`"seven"`, ValueOrganization, false, nil, nil},
 		{`{"city":"Paris"}`, ValueLocation, true, func(v Value) any { return *v.Location.City }, "Paris"},
 	} {
-		v, err := decodeValue(json.RawMessage(c.raw), c.typ)
-		if (err == nil) != c.ok {
-			t.Errorf("decodeValue(%s, %d): error %v, want ok=%v", c.raw, c.typ, err, c.ok)
-			continue
-		}
-		if c.ok && c.show(v) != c.want {
-			t.Errorf("decodeValue(%s, %d) = %v, want %v", c.raw, c.typ, c.show(v), c.want)
-		}
+		t.Run(c.raw, func(t *testing.T) {
+			v, err := decodeValue(json.RawMessage(c.raw), c.typ)
+			if (err == nil) != c.ok {
+				t.Fatalf("decodeValue(%s, %d): error %v, want ok=%v", c.raw, c.typ, err, c.ok)
+			}
+			if c.ok && c.show(v) != c.want {
+				t.Errorf("decodeValue(%s, %d) = %v, want %v", c.raw, c.typ, c.show(v), c.want)
+			}
+		})
 	}
 }
