@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -50,10 +51,21 @@ func searchPages(b *testing.B, n int) []Exchange {
 }
 
 // BenchmarkValidateVsDecode validates 2,000 search pages of about 20 KB on one core,
-// and decodes the same bodies with encoding/json into any, alternating in one run.
+// and decodes the same bodies with encoding/json into any, alternating in one run:
+// plain pages, and pages whose companies' names carry escapes (\u0026, \n, \").
 // Target: time-ratio <= 3.
 func BenchmarkValidateVsDecode(b *testing.B) {
-	pages := searchPages(b, 2000)
+	b.Run("plain", func(b *testing.B) { benchmarkValidateVsDecode(b, searchPages(b, 2000)) })
+	b.Run("escaped", func(b *testing.B) {
+		pages := searchPages(b, 2000)
+		for i := range pages {
+			pages[i].ResponseBody = bytes.ReplaceAll(pages[i].ResponseBody, []byte(`"name":"Company `), []byte(`"name":"Tom \u0026 Jerry\n\"Co\" `))
+		}
+		benchmarkValidateVsDecode(b, pages)
+	})
+}
+
+func benchmarkValidateVsDecode(b *testing.B, pages []Exchange) {
 	v, err := NewEmbedded(b.Context(), specs.Apollo)
 	if err != nil {
 		b.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -172,8 +173,8 @@ func (d *jsonDecoder) array(depth int) (any, bool) {
 	}
 }
 
-// str decodes a string without escapes or control characters; anything else is left
-// to encoding/json.
+// str decodes a string; a control character or a malformed escape is left to
+// encoding/json, for its error.
 func (d *jsonDecoder) str() (string, bool) {
 	start := d.pos + 1
 	for i := start; i < len(d.data); i++ {
@@ -182,11 +183,99 @@ func (d *jsonDecoder) str() (string, bool) {
 			s := d.data[start:i]
 			d.pos = i + 1
 			return string(s), true
-		case c == '\\' || c < 0x20:
+		case c == '\\':
+			return d.escaped(start, i)
+		case c < 0x20:
 			return "", false
 		}
 	}
 	return "", false
+}
+
+// escaped decodes a string that starts at start and has an escape at i, as
+// encoding/json does: a lone or mismatched surrogate becomes U+FFFD, and the \u escape
+// after it is read on its own.
+func (d *jsonDecoder) escaped(start, i int) (string, bool) {
+	b := d.data
+	out := make([]byte, 0, i-start+16)
+	out = append(out, b[start:i]...)
+	for i < len(b) {
+		c := b[i]
+		switch {
+		case c == '"':
+			d.pos = i + 1
+			return string(out), true
+		case c < 0x20:
+			return "", false
+		case c != '\\':
+			out = append(out, c)
+			i++
+			continue
+		}
+		if i+1 >= len(b) {
+			return "", false
+		}
+		switch e := b[i+1]; e {
+		case '"', '\\', '/':
+			out = append(out, e)
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r := hex4(b, i+2)
+			if r < 0 {
+				return "", false
+			}
+			i += 6
+			if utf16.IsSurrogate(r) {
+				r2 := rune(-1)
+				if i+1 < len(b) && b[i] == '\\' && b[i+1] == 'u' {
+					r2 = hex4(b, i+2)
+				}
+				if pair := utf16.DecodeRune(r, r2); pair != utf8.RuneError {
+					r = pair
+					i += 6
+				} else {
+					r = utf8.RuneError
+				}
+			}
+			out = utf8.AppendRune(out, r)
+			continue
+		default:
+			return "", false
+		}
+		i += 2
+	}
+	return "", false
+}
+
+// hex4 is the rune of the four hexadecimal digits at b[i:], or -1.
+func hex4(b []byte, i int) rune {
+	if i+4 > len(b) {
+		return -1
+	}
+	var r rune
+	for _, c := range b[i : i+4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return -1
+		}
+		r = r*16 + rune(c)
+	}
+	return r
 }
 
 // number decodes a number of JSON's grammar into float64, as encoding/json does.

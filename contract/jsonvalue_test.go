@@ -10,7 +10,7 @@ import (
 var jsonSeeds = []string{
 	`{"organizations":[{"id":1,"name":"A","domain":null,"domains":[],"global":false}],"next_page_token":"t1"}`,
 	`[]`, `{}`, `null`, `true`, `false`, `0`, `-0`, `-12.5e+3`, `1E2`, `"x"`, `""`, ` [1, 2 ,3 ] `,
-	`"caf\u00e9 \"q\" \\ \n"`, `"\ud83d\ude00"`, `"\ud800"`, `{"a":1,"a":2}`,
+	`"caf\u00e9 \"q\" \\ \n"`, `"\ud83d\ude00"`, `"\ud800"`, `{"a":1,"a":2}`, `"\ud83d\u0041"`, `"\udc00\udc00"`, `"\u00"`, `"\q"`,
 	`1e999`, `-1e999`, `01`, `1.`, `.5`, `+1`, `1e`, `[1,]`, `{"a":1,}`, `{"a" 1}`, `{a:1}`, `[1 2]`,
 	`tru`, `nul`, `"unterminated`, "\"tab\there\"", "\"\xff\"", `{"a":[{"b":[{"c":[]}]}]}`, `1 2`, ``, ` `,
 }
@@ -91,7 +91,16 @@ func TestDecodeFastTakesTheCommonShapes(t *testing.T) {
 		{`[tru`, false, false},
 		{`{"a":nul`, false, false},
 		{`[true,false,null]`, true, false},
-		{`"a\"b"`, false, false}, // escapes are encoding/json's
+		{`"a\"b"`, true, false}, // escapes stay on the fast path
+		{`"\\ \/ \b \f \n \r \t \u0026 caf\u00e9"`, true, false},
+		{`{"k\u00e9y":"\ud83d\ude00"}`, true, false},
+		{`"\ud800"`, true, false},       // a lone surrogate is U+FFFD
+		{`"\ud83d\u0041x"`, true, false}, // a high surrogate with no low one after it
+		{`"\udc00\ud83d"`, true, false},
+		{`"\x"`, false, false}, // a malformed escape is encoding/json's, for its error
+		{`"\u12"`, false, false},
+		{`"\u12g4"`, false, false},
+		{`"a\`, false, false},
 		{"\"tab\there\"", false, false},
 		{"\"\xff\"", false, false},
 		{`01`, false, false},
