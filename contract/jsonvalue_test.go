@@ -94,7 +94,7 @@ func TestDecodeFastTakesTheCommonShapes(t *testing.T) {
 		{`"a\"b"`, true, false}, // escapes stay on the fast path
 		{`"\\ \/ \b \f \n \r \t \u0026 caf\u00e9"`, true, false},
 		{`{"k\u00e9y":"\ud83d\ude00"}`, true, false},
-		{`"\ud800"`, true, false},       // a lone surrogate is U+FFFD
+		{`"\ud800"`, true, false},        // a lone surrogate is U+FFFD
 		{`"\ud83d\u0041x"`, true, false}, // a high surrogate with no low one after it
 		{`"\udc00\ud83d"`, true, false},
 		{`"\x"`, false, false}, // a malformed escape is encoding/json's, for its error
