@@ -114,7 +114,7 @@ test:
 ## fuzz: run the recording readers' fuzz tests and the JSON decoder's differential one briefly (FUZZTIME each)
 FUZZTIME ?= 10s
 fuzz:
-	@for f in FuzzReadHAR FuzzReadVCR FuzzReadLines FuzzDecodeJSON FuzzWriteJSONString; do \
+	@for f in FuzzReadHAR FuzzReadVCR FuzzReadLines FuzzDecodeJSON FuzzValidBytes FuzzWriteJSONString; do \
 		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 50x ./contract || exit 1; \
 	done
 

@@ -192,28 +192,37 @@ func (d *jsonDecoder) str() (string, bool) {
 	return "", false
 }
 
-// escaped decodes a string that starts at start and has an escape at i, as
-// encoding/json does: a lone or mismatched surrogate becomes U+FFFD, and the \u escape
-// after it is read on its own.
+// escaped decodes a string that starts at start and has an escape at i.
 func (d *jsonDecoder) escaped(start, i int) (string, bool) {
-	b := d.data
-	out := make([]byte, 0, i-start+16)
+	out, end, ok := appendUnescaped(make([]byte, 0, i-start+16), d.data, start, i)
+	if !ok {
+		return "", false
+	}
+	d.pos = end
+	return string(out), true
+}
+
+// appendUnescaped appends to out the string of b that starts at start and has an
+// escape at i, decoded as encoding/json does: a lone or mismatched surrogate becomes
+// U+FFFD, and the \u escape after it is read on its own. end is just past the closing
+// quote; ok is false for a control character or a malformed escape, which are
+// encoding/json's to report.
+func appendUnescaped(out, b []byte, start, i int) (_ []byte, end int, ok bool) {
 	out = append(out, b[start:i]...)
 	for i < len(b) {
 		c := b[i]
 		switch {
 		case c == '"':
-			d.pos = i + 1
-			return string(out), true
+			return out, i + 1, true
 		case c < 0x20:
-			return "", false
+			return out, 0, false
 		case c != '\\':
 			out = append(out, c)
 			i++
 			continue
 		}
 		if i+1 >= len(b) {
-			return "", false
+			return out, 0, false
 		}
 		switch e := b[i+1]; e {
 		case '"', '\\', '/':
@@ -231,7 +240,7 @@ func (d *jsonDecoder) escaped(start, i int) (string, bool) {
 		case 'u':
 			r := hex4(b, i+2)
 			if r < 0 {
-				return "", false
+				return out, 0, false
 			}
 			i += 6
 			if utf16.IsSurrogate(r) {
@@ -249,11 +258,11 @@ func (d *jsonDecoder) escaped(start, i int) (string, bool) {
 			out = utf8.AppendRune(out, r)
 			continue
 		default:
-			return "", false
+			return out, 0, false
 		}
 		i += 2
 	}
-	return "", false
+	return out, 0, false
 }
 
 // hex4 is the rune of the four hexadecimal digits at b[i:], or -1.

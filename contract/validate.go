@@ -138,6 +138,9 @@ func (v *Validator) checkBody(base Finding, schema *openapi3.Schema, body []byte
 		f.Kind, f.Pointer, f.Expected, f.Found = kind, prefix, "a UTF-8 JSON body", "invalid UTF-8"
 		return []Finding{f}
 	}
+	if !v.strict && v.fast.validBytes(schema, body) {
+		return nil // conforms; only strict mode needs the decoded body then
+	}
 	var out []Finding
 	value, inexact, err := decodeJSON(body)
 	if err != nil || inexact {
