@@ -1,8 +1,6 @@
 package contract
 
 import (
-	"bytes"
-	"strconv"
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -15,43 +13,32 @@ import (
 // slow path reads exactly, is "not sure". False sends the body down the slow path,
 // which says what is wrong. data must be valid UTF-8.
 func (c *certainlyValid) validBytes(s *openapi3.Schema, data []byte) bool {
-	w := byteWalker{c: c, b: data}
+	w := byteWalker{jsonDecoder: jsonDecoder{data: data}, c: c}
 	w.space()
 	if !w.value(s, 0) {
 		return false
 	}
 	w.space()
-	return w.pos == len(w.b)
+	return w.pos == len(w.data)
 }
 
-// byteWalker is one walk over a body; buf holds the string last decoded, and free is
-// the schema of a value nothing constrains.
+// byteWalker is one walk over a body, on the decoder's scanning (its data, position,
+// whitespace, strings, literals, numbers and separators); buf is the scratch of strings
+// with escapes, and free is the schema of a value nothing constrains.
 type byteWalker struct {
+	jsonDecoder
 	c    *certainlyValid
-	b    []byte
-	pos  int
 	buf  []byte
 	free openapi3.Schema
 }
 
-func (w *byteWalker) space() {
-	for w.pos < len(w.b) {
-		switch w.b[w.pos] {
-		case ' ', '\t', '\n', '\r':
-			w.pos++
-		default:
-			return
-		}
-	}
-}
-
 // value checks the value at pos against s and moves past it.
 func (w *byteWalker) value(s *openapi3.Schema, depth int) bool {
-	if s == nil || depth > maxFastDepth || !w.c.known(s) || w.pos >= len(w.b) {
+	if s == nil || depth > maxFastDepth || !w.c.known(s) || w.pos >= len(w.data) {
 		return false
 	}
 	start := w.pos
-	if w.b[start] == 'n' {
+	if w.data[start] == 'n' {
 		return s.Nullable && w.literal("null")
 	}
 	// Composition first, each branch over the same bytes, then the schema's own keywords.
@@ -75,9 +62,9 @@ func (w *byteWalker) value(s *openapi3.Schema, depth int) bool {
 		}
 	}
 	w.pos = start
-	switch c := w.b[start]; {
+	switch c := w.data[start]; {
 	case c == '"':
-		v, ok := w.str()
+		v, ok := w.strBytes(&w.buf)
 		if !ok || len(s.Enum) > 0 && !inEnumBytes(s.Enum, v) {
 			return false
 		}
@@ -97,39 +84,6 @@ func (w *byteWalker) value(s *openapi3.Schema, depth int) bool {
 		return ok && validNumber(s, f)
 	}
 	return false
-}
-
-func (w *byteWalker) literal(word string) bool {
-	if !bytes.HasPrefix(w.b[w.pos:], []byte(word)) {
-		return false
-	}
-	w.pos += len(word)
-	return true
-}
-
-// str decodes the string at pos, escapes included, as encoding/json does, and moves
-// past it. The result is the body's own bytes when the string has no escape, else buf:
-// either way only until the next call.
-func (w *byteWalker) str() ([]byte, bool) {
-	start := w.pos + 1
-	for i := start; i < len(w.b); i++ {
-		switch c := w.b[i]; {
-		case c == '"':
-			w.pos = i + 1
-			return w.b[start:i], true
-		case c == '\\':
-			out, end, ok := appendUnescaped(w.buf[:0], w.b, start, i)
-			w.buf = out
-			if !ok {
-				return nil, false
-			}
-			w.pos = end
-			return out, true
-		case c < 0x20:
-			return nil, false
-		}
-	}
-	return nil, false
 }
 
 func (w *byteWalker) validString(s *openapi3.Schema, v []byte) bool {
@@ -160,61 +114,21 @@ func inEnumBytes(enum []any, v []byte) bool {
 	return false
 }
 
-// maxExactDigits is the most significant digits a number literal may have for float64
-// to hold it as the slow path's exact reading does.
-const maxExactDigits = 15
-
-// number reads the number literal at pos, refusing one of JSON's grammar float64 may
-// not hold exactly.
+// number reads the number literal at pos, refusing one float64 may not hold exactly
+// (the slow path reads those exactly).
 func (w *byteWalker) number() (float64, bool) {
-	start, i, digits := w.pos, w.pos, 0
-	if w.b[i] == '-' {
-		i++
-	}
-	intStart := i
-	for i < len(w.b) && '0' <= w.b[i] && w.b[i] <= '9' {
-		i++
-	}
-	if i == intStart || (w.b[intStart] == '0' && i-intStart > 1) {
+	w.inexact = false
+	v, ok := w.jsonDecoder.number()
+	if !ok || w.inexact {
 		return 0, false
 	}
-	digits += i - intStart
-	if i < len(w.b) && w.b[i] == '.' {
-		i++
-		fracStart := i
-		for i < len(w.b) && '0' <= w.b[i] && w.b[i] <= '9' {
-			i++
-		}
-		if i == fracStart {
-			return 0, false
-		}
-		digits += i - fracStart
-	}
-	if i < len(w.b) && (w.b[i] == 'e' || w.b[i] == 'E') {
-		return 0, false // exponents are the slow path's, which reads them exactly
-	}
-	if digits > maxExactDigits {
-		return 0, false
-	}
-	w.pos = i
-	if digits == i-intStart { // an integer: exact in an int64 at 15 digits, no parse needed
-		var n int64
-		for _, c := range w.b[intStart:i] {
-			n = n*10 + int64(c-'0')
-		}
-		if w.b[start] == '-' {
-			return -float64(n), true
-		}
-		return float64(n), true
-	}
-	f, err := strconv.ParseFloat(string(w.b[start:i]), 64)
-	return f, err == nil
+	return v.(float64), true
 }
 
 func (w *byteWalker) array(s *openapi3.Schema, depth int) bool {
 	w.pos++ // [
 	w.space()
-	if w.pos < len(w.b) && w.b[w.pos] == ']' {
+	if w.pos < len(w.data) && w.data[w.pos] == ']' {
 		w.pos++
 		return true
 	}
@@ -229,18 +143,8 @@ func (w *byteWalker) array(s *openapi3.Schema, depth int) bool {
 		if !ok {
 			return false
 		}
-		w.space()
-		if w.pos >= len(w.b) {
-			return false
-		}
-		switch w.b[w.pos] {
-		case ',':
-			w.pos++
-		case ']':
-			w.pos++
-			return true
-		default:
-			return false
+		if closed, ok := w.next(']'); !ok || closed {
+			return ok
 		}
 	}
 }
@@ -253,17 +157,17 @@ func (w *byteWalker) object(s *openapi3.Schema, depth int) bool {
 	if len(s.Required) > 64 {
 		return false
 	}
-	if w.pos < len(w.b) && w.b[w.pos] == '}' {
+	if w.pos < len(w.data) && w.data[w.pos] == '}' {
 		w.pos++
 		return len(s.Required) == 0
 	}
 	extra := s.AdditionalProperties.Schema
 	for {
 		w.space()
-		if w.pos >= len(w.b) || w.b[w.pos] != '"' {
+		if w.pos >= len(w.data) || w.data[w.pos] != '"' {
 			return false
 		}
-		key, ok := w.str()
+		key, ok := w.strBytes(&w.buf)
 		if !ok {
 			return false
 		}
@@ -274,7 +178,7 @@ func (w *byteWalker) object(s *openapi3.Schema, depth int) bool {
 		}
 		p := s.Properties[string(key)]
 		w.space()
-		if w.pos >= len(w.b) || w.b[w.pos] != ':' {
+		if w.pos >= len(w.data) || w.data[w.pos] != ':' {
 			return false
 		}
 		w.pos++
@@ -290,30 +194,20 @@ func (w *byteWalker) object(s *openapi3.Schema, depth int) bool {
 		if !ok {
 			return false
 		}
-		w.space()
-		if w.pos >= len(w.b) {
-			return false
-		}
-		switch w.b[w.pos] {
-		case ',':
-			w.pos++
-		case '}':
-			w.pos++
-			return seen == 1<<len(s.Required)-1
-		default:
-			return false
+		if closed, ok := w.next('}'); !ok || closed {
+			return ok && seen == 1<<len(s.Required)-1
 		}
 	}
 }
 
 // skip moves past a value no schema constrains, checking only its grammar.
 func (w *byteWalker) skip(depth int) bool {
-	if depth > maxFastDepth || w.pos >= len(w.b) {
+	if depth > maxFastDepth || w.pos >= len(w.data) {
 		return false
 	}
-	switch c := w.b[w.pos]; {
+	switch c := w.data[w.pos]; {
 	case c == '"':
-		_, ok := w.str()
+		_, ok := w.strBytes(&w.buf)
 		return ok
 	case c == 't':
 		return w.literal("true")

@@ -97,7 +97,7 @@ func members(s *openapi3.Schema, ptr string, depth int, add func(string)) {
 		return
 	}
 	for name, p := range s.Properties {
-		child := ptr + "/" + escapePointer(name)
+		child := ptr + pointer([]string{name})
 		add(child)
 		if p.Value != nil {
 			members(p.Value, child, depth+1, add)
@@ -111,10 +111,6 @@ func members(s *openapi3.Schema, ptr string, depth int, add func(string)) {
 			members(b.Value, ptr, depth+1, add)
 		}
 	}
-}
-
-func escapePointer(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }
 
 // Add counts what ex exercised; an exchange of no operation counts for nothing.
@@ -169,7 +165,7 @@ func walkMembers(v any, ptr string, depth int, add func(string)) {
 	switch v := v.(type) {
 	case map[string]any:
 		for k, child := range v {
-			p := ptr + "/" + escapePointer(k)
+			p := ptr + pointer([]string{k})
 			add(p)
 			walkMembers(child, p, depth+1, add)
 		}

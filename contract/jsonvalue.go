@@ -176,30 +176,34 @@ func (d *jsonDecoder) array(depth int) (any, bool) {
 // str decodes a string; a control character or a malformed escape is left to
 // encoding/json, for its error.
 func (d *jsonDecoder) str() (string, bool) {
+	var scratch []byte
+	b, ok := d.strBytes(&scratch)
+	return string(b), ok
+}
+
+// strBytes decodes the string at pos and moves past it: the data's own bytes when the
+// string has no escape, else the string unescaped into *scratch (reused), either way
+// valid only until the next call.
+func (d *jsonDecoder) strBytes(scratch *[]byte) ([]byte, bool) {
 	start := d.pos + 1
 	for i := start; i < len(d.data); i++ {
 		switch c := d.data[i]; {
 		case c == '"':
-			s := d.data[start:i]
 			d.pos = i + 1
-			return string(s), true
+			return d.data[start:i], true
 		case c == '\\':
-			return d.escaped(start, i)
+			out, end, ok := appendUnescaped((*scratch)[:0], d.data, start, i)
+			*scratch = out
+			if !ok {
+				return nil, false
+			}
+			d.pos = end
+			return out, true
 		case c < 0x20:
-			return "", false
+			return nil, false
 		}
 	}
-	return "", false
-}
-
-// escaped decodes a string that starts at start and has an escape at i.
-func (d *jsonDecoder) escaped(start, i int) (string, bool) {
-	out, end, ok := appendUnescaped(make([]byte, 0, i-start+16), d.data, start, i)
-	if !ok {
-		return "", false
-	}
-	d.pos = end
-	return string(out), true
+	return nil, false
 }
 
 // appendUnescaped appends to out the string of b that starts at start and has an
@@ -325,6 +329,10 @@ func (d *jsonDecoder) number() (any, bool) {
 		}
 	}
 	lit := b[d.pos:i]
+	if f, ok := smallInteger(lit); ok {
+		d.pos = i
+		return f, true
+	}
 	f, err := strconv.ParseFloat(string(lit), 64)
 	if err != nil {
 		return nil, false
@@ -334,4 +342,27 @@ func (d *jsonDecoder) number() (any, bool) {
 	}
 	d.pos = i
 	return f, true
+}
+
+// smallInteger reads an integer literal of at most 15 digits, which float64 holds
+// exactly, without strconv's parse; ok is false for any other literal.
+func smallInteger(lit []byte) (float64, bool) {
+	digits := lit
+	if len(digits) > 0 && digits[0] == '-' {
+		digits = digits[1:]
+	}
+	if len(digits) == 0 || len(digits) > 15 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if lit[0] == '-' {
+		return -float64(n), true
+	}
+	return float64(n), true
 }

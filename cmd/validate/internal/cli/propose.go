@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -51,18 +52,9 @@ type drift struct {
 
 func (d *drift) saw(source string) {
 	d.count++
-	if len(d.sources) < maxEvidenceSources && !contains(d.sources, source) {
+	if len(d.sources) < maxEvidenceSources && !slices.Contains(d.sources, source) {
 		d.sources = append(d.sources, source)
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func runPropose(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -152,13 +144,9 @@ func runPropose(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	return 0
 }
 
-// forAPI reports whether ex is traffic of api: by the API its recording names, else
-// by its host; traffic of other hosts is not.
+// forAPI reports whether ex is traffic of api, as check assigns it (apiOf).
 func forAPI(ex contract.Exchange, api specs.API) bool {
-	if a, err := specs.ParseAPI(ex.API); err == nil {
-		return a == api
-	}
-	a, ok := APIForHost(ex.URL.Hostname())
+	a, ok := apiOf(ex)
 	return ok && a == api
 }
 
@@ -274,7 +262,7 @@ func wildcard(pointer string) string {
 // at is the value at a JSON pointer in a decoded body.
 func at(v any, pointer string) (any, bool) {
 	for _, seg := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
-		seg = strings.ReplaceAll(strings.ReplaceAll(seg, "~1", "/"), "~0", "~")
+		seg = unescape(seg)
 		switch c := v.(type) {
 		case map[string]any:
 			var ok bool

@@ -267,13 +267,19 @@ func (r *Runner) validatorFor(ex contract.Exchange) *contract.Validator {
 	if r.Force != "" {
 		return r.Validators[r.Force]
 	}
-	if api, err := specs.ParseAPI(ex.API); err == nil {
-		return r.Validators[api] // the recording says which API, whatever the host
-	}
-	if api, ok := APIForHost(ex.URL.Hostname()); ok {
+	if api, ok := apiOf(ex); ok {
 		return r.Validators[api]
 	}
 	return nil
+}
+
+// apiOf is the API of an exchange: the one its recording names, whatever the host,
+// else the one served at its host.
+func apiOf(ex contract.Exchange) (specs.API, bool) {
+	if api, err := specs.ParseAPI(ex.API); err == nil {
+		return api, true
+	}
+	return APIForHost(ex.URL.Hostname())
 }
 
 func less(s1 string, e1 int, s2 string, e2 int) bool {
