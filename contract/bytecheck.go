@@ -24,12 +24,11 @@ func (c *certainlyValid) validBytes(s *openapi3.Schema, data []byte) bool {
 
 // byteWalker is one walk over a body, on the decoder's scanning (its data, position,
 // whitespace, strings, literals, numbers and separators); buf is the scratch of strings
-// with escapes, and free is the schema of a value nothing constrains.
+// with escapes.
 type byteWalker struct {
 	jsonDecoder
-	c    *certainlyValid
-	buf  []byte
-	free openapi3.Schema
+	c   *certainlyValid
+	buf []byte
 }
 
 // value checks the value at pos against s and moves past it.
@@ -118,11 +117,8 @@ func inEnumBytes(enum []any, v []byte) bool {
 // (the slow path reads those exactly).
 func (w *byteWalker) number() (float64, bool) {
 	w.inexact = false
-	v, ok := w.jsonDecoder.number()
-	if !ok || w.inexact {
-		return 0, false
-	}
-	return v.(float64), true
+	v, ok := w.float()
+	return v, ok && !w.inexact
 }
 
 func (w *byteWalker) array(s *openapi3.Schema, depth int) bool {
@@ -202,26 +198,5 @@ func (w *byteWalker) object(s *openapi3.Schema, depth int) bool {
 
 // skip moves past a value no schema constrains, checking only its grammar.
 func (w *byteWalker) skip(depth int) bool {
-	if depth > maxFastDepth || w.pos >= len(w.data) {
-		return false
-	}
-	switch c := w.data[w.pos]; {
-	case c == '"':
-		_, ok := w.strBytes(&w.buf)
-		return ok
-	case c == 't':
-		return w.literal("true")
-	case c == 'f':
-		return w.literal("false")
-	case c == 'n':
-		return w.literal("null")
-	case c == '-' || '0' <= c && c <= '9':
-		_, ok := w.number()
-		return ok
-	case c == '[':
-		return w.array(&w.free, depth)
-	case c == '{':
-		return w.object(&w.free, depth)
-	}
-	return false
+	return w.jsonDecoder.skip(&w.buf, maxFastDepth-depth)
 }

@@ -1,7 +1,6 @@
 package contract
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
@@ -23,6 +22,9 @@ type Coverage struct {
 	mu   sync.Mutex
 	all  [kinds]map[string]bool // what the spec documents, by kind
 	seen [kinds]map[string]bool
+	// bodies holds, by "operationId status", the tree of members a success body may
+	// have, which Add follows over the body's bytes.
+	bodies map[string]*memberNode
 }
 
 // The kinds of things Coverage counts.
@@ -34,12 +36,9 @@ const (
 	kinds
 )
 
-// maxMemberDepth bounds the schema pointers Coverage walks, for recursive schemas.
-const maxMemberDepth = 8
-
 // NewCoverage returns the coverage of v's spec, with nothing yet seen.
 func NewCoverage(v *Validator) *Coverage {
-	c := &Coverage{v: v}
+	c := &Coverage{v: v, bodies: map[string]*memberNode{}}
 	for k := range kinds {
 		c.all[k], c.seen[k] = map[string]bool{}, map[string]bool{}
 	}
@@ -61,7 +60,13 @@ func NewCoverage(v *Validator) *Coverage {
 				continue
 			}
 			if schema := jsonSchemaOf(ref.Value.Content); schema != nil {
-				members(schema, "", 0, func(ptr string) { c.all[covMembers][op.OperationID+" "+code+" "+ptr] = true })
+				root := &memberNode{key: op.OperationID + " " + code + " "}
+				root.add(schema, 0)
+				root.each(func(n *memberNode) {
+					c.all[covMembers][n.key] = true
+					root.unseen.Add(1)
+				})
+				c.bodies[op.OperationID+" "+code] = root
 			}
 		}
 	}
@@ -88,29 +93,6 @@ func jsonSchemaOf(content openapi3.Content) *openapi3.Schema {
 		}
 	}
 	return nil
-}
-
-// members calls add with the pointer of every member s documents: its properties and,
-// for an array, its items, through allOf, anyOf and oneOf.
-func members(s *openapi3.Schema, ptr string, depth int, add func(string)) {
-	if s == nil || depth > maxMemberDepth {
-		return
-	}
-	for name, p := range s.Properties {
-		child := ptr + pointer([]string{name})
-		add(child)
-		if p.Value != nil {
-			members(p.Value, child, depth+1, add)
-		}
-	}
-	if s.Items != nil && s.Items.Value != nil {
-		members(s.Items.Value, ptr+"/*", depth+1, add)
-	}
-	for _, group := range []openapi3.SchemaRefs{s.AllOf, s.AnyOf, s.OneOf} {
-		for _, b := range group {
-			members(b.Value, ptr, depth+1, add)
-		}
-	}
 }
 
 // Add counts what ex exercised; an exchange of no operation counts for nothing.
@@ -144,34 +126,19 @@ func (c *Coverage) Add(ex Exchange) {
 			add(covParameters, op+" header "+p.Name)
 		}
 	}
-	if strings.HasPrefix(code, "2") && len(ex.ResponseBody) > 0 {
-		var body any
-		if json.Unmarshal(ex.ResponseBody, &body) == nil {
-			walkMembers(body, "", 0, func(ptr string) { add(covMembers, op+" "+code+" "+ptr) })
-		}
+	var found []*memberNode
+	if root := c.bodies[op+" "+code]; root != nil && root.unseen.Load() > 0 && len(ex.ResponseBody) > 0 {
+		found = root.find(ex.ResponseBody)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, h := range seen {
 		c.seen[h.kind][h.key] = true
 	}
-}
-
-// walkMembers calls add with the schema pointer of every member of a decoded body.
-func walkMembers(v any, ptr string, depth int, add func(string)) {
-	if depth > maxMemberDepth {
-		return
-	}
-	switch v := v.(type) {
-	case map[string]any:
-		for k, child := range v {
-			p := ptr + pointer([]string{k})
-			add(p)
-			walkMembers(child, p, depth+1, add)
-		}
-	case []any:
-		for _, child := range v {
-			walkMembers(child, ptr+"/*", depth+1, add)
+	for _, n := range found {
+		if !n.seen.Swap(true) {
+			c.seen[covMembers][n.key] = true
+			c.bodies[op+" "+code].unseen.Add(-1)
 		}
 	}
 }

@@ -61,3 +61,49 @@ func TestCoverageCountsWhatTrafficExercised(t *testing.T) {
 		t.Errorf("after more traffic: %s %+v", r, r.Parameters)
 	}
 }
+
+// A body is followed over its bytes: a member whose name is escaped counts under its
+// name; a body that breaks off shows nothing, not even the members before the break;
+// one whose members are all seen already changes nothing; a member at the wrong place
+// (tags of the page, not of a thing) counts for nothing.
+func TestCoverageReadsBodiesByTheirBytes(t *testing.T) {
+	c := coverageOf(t)
+	list := func(body string) { c.Add(covExchange("GET", "https://api.example.test/things", 200, body)) }
+	list(`{"things":[{"id":1,"owner":{"id":2}}],"tags":["x"]`) // cut short
+	if r := c.Report(); r.Members.Seen != 0 {
+		t.Fatalf("a broken body counted: %v", r.Members)
+	}
+	list(` {"tags":["x"], "things" : [ {"\u0069d":1}, 7, {"owner":null}, {"owner":{"name":"n","id":[1]}} ] } `)
+	want := []string{"listThings 200 /things/*/tags"}
+	if r := c.Report(); r.Members.Seen != 5 || !slices.Equal(r.Members.Missing, want) {
+		t.Fatalf("members = %+v, want only %v missing", r.Members, want)
+	}
+	list(`{"things":[{"tags":[]}]}`)
+	list(`{"things":[{"tags":[]}]}`) // all seen: the body is not read
+	if r := c.Report(); r.Members.Seen != 6 || len(r.Members.Missing) != 0 {
+		t.Fatalf("members = %+v, want all", r.Members)
+	}
+}
+
+// Add is safe for concurrent use: goroutines that each show one member leave every
+// member seen once.
+func TestCoverageAddConcurrently(t *testing.T) {
+	c := coverageOf(t)
+	bodies := []string{`{"things":[]}`, `{"things":[{"id":1}]}`, `{"things":[{"tags":["a"]}]}`,
+		`{"things":[{"owner":{"id":1}}]}`, `{"things":[{"owner":{"name":"n"}}]}`}
+	done := make(chan bool)
+	for i := range 20 {
+		go func() {
+			for range 50 {
+				c.Add(covExchange("GET", "https://api.example.test/things", 200, bodies[i%len(bodies)]))
+			}
+			done <- true
+		}()
+	}
+	for range 20 {
+		<-done
+	}
+	if r := c.Report(); r.Members.Seen != 6 || r.Members.Total != 6 {
+		t.Fatalf("members = %+v", r.Members)
+	}
+}

@@ -293,6 +293,15 @@ func hex4(b []byte, i int) rune {
 
 // number decodes a number of JSON's grammar into float64, as encoding/json does.
 func (d *jsonDecoder) number() (any, bool) {
+	f, ok := d.float()
+	if !ok {
+		return nil, false
+	}
+	return f, true
+}
+
+// float is number without the interface, which would cost an allocation per number.
+func (d *jsonDecoder) float() (float64, bool) {
 	b, i := d.data, d.pos
 	if i < len(b) && b[i] == '-' {
 		i++
@@ -305,12 +314,12 @@ func (d *jsonDecoder) number() (any, bool) {
 			i++
 		}
 	default:
-		return nil, false
+		return 0, false
 	}
 	if i < len(b) && b[i] == '.' {
 		i++
 		if i >= len(b) || b[i] < '0' || b[i] > '9' {
-			return nil, false
+			return 0, false
 		}
 		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
 			i++
@@ -322,7 +331,7 @@ func (d *jsonDecoder) number() (any, bool) {
 			i++
 		}
 		if i >= len(b) || b[i] < '0' || b[i] > '9' {
-			return nil, false
+			return 0, false
 		}
 		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
 			i++
@@ -335,13 +344,75 @@ func (d *jsonDecoder) number() (any, bool) {
 	}
 	f, err := strconv.ParseFloat(string(lit), 64)
 	if err != nil {
-		return nil, false
+		return 0, false
 	}
 	if len(lit) >= 16 || bytes.ContainsAny(lit, "eE") {
 		d.inexact = true
 	}
 	d.pos = i
 	return f, true
+}
+
+// skip moves past the value at pos, checking only its grammar as encoding/json would
+// (a number must also fit a float64); scratch takes strings with escapes. depth counts
+// down the nesting still allowed.
+func (d *jsonDecoder) skip(scratch *[]byte, depth int) bool {
+	if depth < 0 || d.pos >= len(d.data) {
+		return false
+	}
+	switch c := d.data[d.pos]; c {
+	case '"':
+		_, ok := d.strBytes(scratch)
+		return ok
+	case 't':
+		return d.literal("true")
+	case 'f':
+		return d.literal("false")
+	case 'n':
+		return d.literal("null")
+	case '[', '{':
+		closing := byte(']')
+		if c == '{' {
+			closing = '}'
+		}
+		d.pos++
+		d.space()
+		if d.pos < len(d.data) && d.data[d.pos] == closing {
+			d.pos++
+			return true
+		}
+		for {
+			d.space()
+			if c == '{' && !d.memberName(scratch) {
+				return false
+			}
+			if !d.skip(scratch, depth-1) {
+				return false
+			}
+			if closed, ok := d.next(closing); !ok || closed {
+				return ok
+			}
+		}
+	}
+	_, ok := d.float()
+	return ok
+}
+
+// memberName moves past a member's name and its colon, and the space after it.
+func (d *jsonDecoder) memberName(scratch *[]byte) bool {
+	if d.pos >= len(d.data) || d.data[d.pos] != '"' {
+		return false
+	}
+	if _, ok := d.strBytes(scratch); !ok {
+		return false
+	}
+	d.space()
+	if d.pos >= len(d.data) || d.data[d.pos] != ':' {
+		return false
+	}
+	d.pos++
+	d.space()
+	return true
 }
 
 // smallInteger reads an integer literal of at most 15 digits, which float64 holds
