@@ -2,7 +2,6 @@ package contract
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -18,29 +17,6 @@ type harHeader struct {
 // APIComment starts the comment of a HAR entry that says which API it belongs to,
 // as in "orgapis:api=affinity"; Recorder writes it, ReadHAR reads it into Exchange.API.
 const APIComment = "orgapis:api="
-
-type harEntry struct {
-	Comment string `json:"comment"`
-	Request struct {
-		Method   string      `json:"method"`
-		URL      string      `json:"url"`
-		Headers  []harHeader `json:"headers"`
-		PostData *struct {
-			MimeType string `json:"mimeType"`
-			Text     string `json:"text"`
-			Encoding string `json:"encoding"`
-		} `json:"postData"`
-	} `json:"request"`
-	Response *struct {
-		Status  int         `json:"status"`
-		Headers []harHeader `json:"headers"`
-		Content struct {
-			MimeType string `json:"mimeType"`
-			Text     string `json:"text"`
-			Encoding string `json:"encoding"`
-		} `json:"content"`
-	} `json:"response"`
-}
 
 // maxEntryBytes bounds one HAR entry as it is read: room for a body at MaxBodyBytes
 // and the rest of the entry. A longer entry is skipped as it streams past and reported.
@@ -59,6 +35,9 @@ func ReadHAR(source string, r io.Reader) iter.Seq2[Exchange, error] {
 func readHAR(source string, r io.Reader, entryLimit int) iter.Seq2[Exchange, error] {
 	return func(yield func(Exchange, error) bool) {
 		s := newRawScanner(r)
+		// buf holds one entry at a time and scratch the strings of one; both are reused,
+		// so that reading costs the exchanges' own bytes.
+		var buf, scratch []byte
 		fail := func(index int, err error) bool {
 			return yield(Exchange{}, &EntryError{Source: source, Index: index, Err: err})
 		}
@@ -78,7 +57,10 @@ func readHAR(source string, r io.Reader, entryLimit int) iter.Seq2[Exchange, err
 				return
 			}
 			line := s.line + 1 // where the entry starts
-			raw, err := s.value(entryLimit)
+			raw, err := s.appendValue(buf[:0], entryLimit)
+			if raw != nil {
+				buf = raw
+			}
 			var tooLarge *valueTooLargeError
 			switch {
 			case errors.As(err, &tooLarge):
@@ -89,7 +71,7 @@ func readHAR(source string, r io.Reader, entryLimit int) iter.Seq2[Exchange, err
 				fail(i, fmt.Errorf("broken JSON, reading stops here: %w", err))
 				return
 			default:
-				ex, err := decodeHAREntry(source, i, raw)
+				ex, err := decodeHAREntry(source, i, raw, &scratch)
 				ex.Line = line
 				if err != nil {
 					if !fail(i, err) {
@@ -135,14 +117,10 @@ func enterHAR(s *rawScanner) error {
 	return nil
 }
 
-func decodeHAREntry(source string, index int, raw []byte) (Exchange, error) {
-	var e harEntry
-	if err := json.Unmarshal(raw, &e); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) {
-			return Exchange{}, fmt.Errorf("field %s: want %s, found %s", typeErr.Field, typeErr.Type, typeErr.Value)
-		}
-		return Exchange{}, fmt.Errorf("entry is not valid JSON: %w", err)
+func decodeHAREntry(source string, index int, raw []byte, scratch *[]byte) (Exchange, error) {
+	e, err := parseHAREntry(raw, scratch)
+	if err != nil {
+		return Exchange{}, err
 	}
 	return e.exchange(source, index)
 }
@@ -188,19 +166,20 @@ func (e *harEntry) exchange(source string, index int) (Exchange, error) {
 	return ex, nil
 }
 
-func harText(text, encoding string) ([]byte, error) {
+func harText(text []byte, encoding string) ([]byte, error) {
 	if err := checkSize("body", len(text)); err != nil {
 		return nil, err
 	}
 	switch encoding {
 	case "", "utf8", "utf-8":
-		return []byte(text), nil
+		return text, nil
 	case "base64":
-		b, err := base64.StdEncoding.DecodeString(text)
+		b := make([]byte, base64.StdEncoding.DecodedLen(len(text)))
+		n, err := base64.StdEncoding.Decode(b, text)
 		if err != nil {
 			return nil, fmt.Errorf("bad base64 body: %w", err)
 		}
-		return b, nil
+		return b[:n], nil
 	default:
 		return nil, fmt.Errorf("unknown body encoding %q", encoding)
 	}

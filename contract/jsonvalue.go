@@ -186,43 +186,50 @@ func (d *jsonDecoder) str() (string, bool) {
 // valid only until the next call.
 func (d *jsonDecoder) strBytes(scratch *[]byte) ([]byte, bool) {
 	start := d.pos + 1
-	for i := start; i < len(d.data); i++ {
-		switch c := d.data[i]; {
-		case c == '"':
-			d.pos = i + 1
-			return d.data[start:i], true
-		case c == '\\':
-			out, end, ok := appendUnescaped((*scratch)[:0], d.data, start, i)
-			*scratch = out
-			if !ok {
-				return nil, false
-			}
-			d.pos = end
-			return out, true
-		case c < 0x20:
-			return nil, false
-		}
+	i := plainRun(d.data, start, false)
+	switch {
+	case i >= len(d.data) || d.data[i] < 0x20:
+		return nil, false
+	case d.data[i] == '"':
+		d.pos = i + 1
+		return d.data[start:i], true
 	}
-	return nil, false
+	out, end, ok := appendUnescaped((*scratch)[:0], d.data, start, i)
+	*scratch = out
+	if !ok {
+		return nil, false
+	}
+	d.pos = end
+	return out, true
 }
 
 // appendUnescaped appends to out the string of b that starts at start and has an
 // escape at i, decoded as encoding/json does: a lone or mismatched surrogate becomes
-// U+FFFD, and the \u escape after it is read on its own. end is just past the closing
-// quote; ok is false for a control character or a malformed escape, which are
-// encoding/json's to report.
+// U+FFFD, and the \u escape after it is read on its own; so does a byte that is not
+// UTF-8, for input not checked before. end is just past the closing quote; ok is false
+// for a control character or a malformed escape, which are encoding/json's to report.
 func appendUnescaped(out, b []byte, start, i int) (_ []byte, end int, ok bool) {
 	out = append(out, b[start:i]...)
 	for i < len(b) {
+		j := plainRun(b, i, true)
+		out = append(out, b[i:j]...)
+		if i = j; i >= len(b) {
+			break
+		}
 		c := b[i]
 		switch {
 		case c == '"':
 			return out, i + 1, true
 		case c < 0x20:
 			return out, 0, false
-		case c != '\\':
-			out = append(out, c)
-			i++
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRune(b[i:])
+			if r == utf8.RuneError && size == 1 {
+				out = utf8.AppendRune(out, utf8.RuneError)
+			} else {
+				out = append(out, b[i:i+size]...)
+			}
+			i += size
 			continue
 		}
 		if i+1 >= len(b) {

@@ -103,14 +103,15 @@ func (s *rawScanner) seek(key string) error {
 // value consumes the next value. It returns the value's bytes when they are at most
 // limit long (limit -1 keeps nothing), and otherwise a *valueTooLargeError once the
 // whole value has been read past. Only the structure is checked: brackets and strings.
-func (s *rawScanner) value(limit int) ([]byte, error) {
+func (s *rawScanner) value(limit int) ([]byte, error) { return s.appendValue(nil, limit) }
+
+// appendValue is value with the bytes appended to dst, so that a reader can reuse one
+// buffer for all its entries; dst grows to at most limit.
+func (s *rawScanner) appendValue(dst []byte, limit int) ([]byte, error) {
 	if _, err := s.skipSpace(); err != nil {
 		return nil, err
 	}
-	// The kept bytes are gathered in pieces and joined once at the end, so that a value
-	// near the limit costs about twice its size in allocations, not a growing slice's
-	// five or six times.
-	var parts [][]byte
+	kept := len(dst)
 	var size int64
 	keep := limit >= 0
 	depth := 0
@@ -132,7 +133,7 @@ func (s *rawScanner) value(limit int) ([]byte, error) {
 				escaped = false
 				i++
 			case inString:
-				j := nextQuoteOrEscape(chunk[i:])
+				j := quoteOrEscape(chunk[i:])
 				if j < 0 {
 					i = len(chunk)
 					break
@@ -187,9 +188,9 @@ func (s *rawScanner) value(limit int) ([]byte, error) {
 		size += int64(take)
 		if keep {
 			if size > int64(limit) {
-				keep, parts = false, nil
+				keep, dst = false, dst[:kept]
 			} else {
-				parts = append(parts, bytes.Clone(chunk[:take]))
+				dst = append(dst, chunk[:take]...)
 			}
 		}
 		s.line += bytes.Count(chunk[:take], []byte{'\n'})
@@ -200,21 +201,10 @@ func (s *rawScanner) value(limit int) ([]byte, error) {
 			if limit >= 0 && !keep {
 				return nil, &valueTooLargeError{size: size, limit: limit}
 			}
-			return bytes.Join(parts, nil), nil
+			if !keep {
+				return nil, nil
+			}
+			return dst, nil
 		}
 	}
-}
-
-// nextQuoteOrEscape is the index of the first quote or backslash in b, or -1: two IndexByte
-// passes, which run far faster over long strings than a byte loop.
-func nextQuoteOrEscape(b []byte) int {
-	q := bytes.IndexByte(b, '"')
-	limit := b
-	if q >= 0 {
-		limit = b[:q]
-	}
-	if e := bytes.IndexByte(limit, '\\'); e >= 0 {
-		return e
-	}
-	return q
 }

@@ -1,0 +1,395 @@
+package contract
+
+import (
+	"fmt"
+	"strconv"
+	"unicode"
+	"unicode/utf8"
+)
+
+// harEntry is what the reader takes from one HAR entry; the rest is skipped.
+type harEntry struct {
+	Comment string
+	Request struct {
+		Method   string
+		URL      string
+		Headers  []harHeader
+		PostData *harContent
+	}
+	Response *struct {
+		Status  int
+		Headers []harHeader
+		Content harContent
+	}
+}
+
+// harContent is a request's postData or a response's content.
+type harContent struct {
+	MimeType string
+	Text     []byte
+	Encoding string
+}
+
+// harParser reads a HAR entry's bytes straight into a harEntry, in one pass that also
+// checks their grammar: the members the reader needs are taken as they pass, every
+// other one is skipped, and the body text is unescaped once. It reads as
+// encoding/json.Unmarshal would into the entry's struct (names matched exactly, then
+// case-folded; null leaving a value as it is; bytes that are not UTF-8 becoming
+// U+FFFD), so that a recording reads the same as before, without building the entry
+// twice; a test holds the two to the same exchanges.
+type harParser struct {
+	jsonDecoder
+	scratch []byte
+	typeErr error // the first value of the wrong type; reading goes on, as encoding/json does
+}
+
+// harSyntaxError is an entry that is not JSON.
+type harSyntaxError struct{ offset int }
+
+func (e *harSyntaxError) Error() string {
+	return fmt.Sprintf("entry is not valid JSON: syntax error at byte %d of the entry", e.offset)
+}
+
+// parseHAREntry reads raw, which scratch may help to: its bytes are reused.
+func parseHAREntry(raw []byte, scratch *[]byte) (*harEntry, error) {
+	p := harParser{jsonDecoder: jsonDecoder{data: raw}, scratch: *scratch}
+	defer func() { *scratch = p.scratch }()
+	e := &harEntry{}
+	p.space()
+	ok := p.object("", 1, func(name []byte, depth int) bool {
+		switch fieldName(name, "comment", "request", "response") {
+		case "comment":
+			return p.str("comment", depth, &e.Comment)
+		case "request":
+			return p.object("request", depth, func(name []byte, depth int) bool {
+				r := &e.Request
+				switch fieldName(name, "method", "url", "headers", "postData") {
+				case "method":
+					return p.str("request.method", depth, &r.Method)
+				case "url":
+					return p.str("request.url", depth, &r.URL)
+				case "headers":
+					return p.headers("request.headers", depth, &r.Headers)
+				case "postData":
+					if p.null() {
+						r.PostData = nil
+						return true
+					}
+					if r.PostData == nil {
+						r.PostData = &harContent{}
+					}
+					return p.content("request.postData", depth, r.PostData)
+				}
+				return p.skip(&p.scratch, maxJSONDepth-depth)
+			})
+		case "response":
+			if p.null() {
+				e.Response = nil
+				return true
+			}
+			if e.Response == nil {
+				e.Response = &struct {
+					Status  int
+					Headers []harHeader
+					Content harContent
+				}{}
+			}
+			return p.object("response", depth, func(name []byte, depth int) bool {
+				r := e.Response
+				switch fieldName(name, "status", "headers", "content") {
+				case "status":
+					return p.integer("response.status", depth, &r.Status)
+				case "headers":
+					return p.headers("response.headers", depth, &r.Headers)
+				case "content":
+					return p.content("response.content", depth, &r.Content)
+				}
+				return p.skip(&p.scratch, maxJSONDepth-depth)
+			})
+		}
+		return p.skip(&p.scratch, maxJSONDepth-depth)
+	})
+	if ok {
+		p.space()
+		ok = p.pos == len(p.data)
+	}
+	if !ok {
+		return nil, &harSyntaxError{offset: p.pos}
+	}
+	return e, p.typeErr
+}
+
+// fieldName is the one of names that name matches as encoding/json matches a member to
+// a struct field: exactly, or else case-folded; "" for none.
+func fieldName(name []byte, names ...string) string {
+	for _, n := range names {
+		if string(name) == n {
+			return n
+		}
+	}
+	if ascii(name) {
+		for _, n := range names {
+			if len(n) == len(name) && asciiEqualFold(name, n) {
+				return n
+			}
+		}
+		return ""
+	}
+	folded := string(foldName(name))
+	for _, n := range names {
+		if string(foldName([]byte(n))) == folded {
+			return n
+		}
+	}
+	return ""
+}
+
+func ascii(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiEqualFold is encoding/json's folded comparison for an ASCII name: only letters
+// fold.
+func asciiEqualFold(name []byte, n string) bool {
+	for i, c := range name {
+		d := n[i]
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		if 'a' <= d && d <= 'z' {
+			d -= 'a' - 'A'
+		}
+		if c != d {
+			return false
+		}
+	}
+	return true
+}
+
+// foldName is encoding/json's folding of a member name: ASCII upper case, and each
+// other rune its smallest simple fold.
+func foldName(in []byte) []byte {
+	out := make([]byte, 0, len(in))
+	for i := 0; i < len(in); {
+		if c := in[i]; c < utf8.RuneSelf {
+			if 'a' <= c && c <= 'z' {
+				c -= 'a' - 'A'
+			}
+			out = append(out, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(in[i:])
+		for {
+			r2 := unicode.SimpleFold(r)
+			if r2 <= r {
+				r = r2
+				break
+			}
+			r = r2
+		}
+		out = utf8.AppendRune(out, r)
+		i += n
+	}
+	return out
+}
+
+// object reads the object at pos, calling member with each member's name (valid until
+// its value is read) once the decoder is at the value, which is there; null is no object and no error. A
+// value of another type is a type error at field, and is skipped.
+func (p *harParser) object(field string, depth int, member func(name []byte, depth int) bool) bool {
+	if depth > maxJSONDepth || p.pos >= len(p.data) {
+		return false
+	}
+	switch p.data[p.pos] {
+	case 'n':
+		return p.literal("null")
+	case '{':
+	default:
+		return p.wrongType(field, "object", depth)
+	}
+	p.pos++
+	p.space()
+	if p.pos < len(p.data) && p.data[p.pos] == '}' {
+		p.pos++
+		return true
+	}
+	for {
+		p.space()
+		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
+			return false
+		}
+		name, ok := p.strUTF8()
+		if !ok {
+			return false
+		}
+		p.space()
+		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
+			return false
+		}
+		p.pos++
+		p.space()
+		if p.pos >= len(p.data) || !member(name, depth+1) {
+			return false
+		}
+		if closed, ok := p.next('}'); !ok || closed {
+			return ok
+		}
+	}
+}
+
+// null moves past a null at pos, if there is one.
+func (p *harParser) null() bool {
+	return p.pos < len(p.data) && p.data[p.pos] == 'n' && p.literal("null")
+}
+
+// wrongType records a value of the wrong type at field and skips it.
+func (p *harParser) wrongType(field, want string, depth int) bool {
+	found := "object"
+	switch c := p.data[p.pos]; {
+	case c == '"':
+		found = "string"
+	case c == '[':
+		found = "array"
+	case c == 't' || c == 'f':
+		found = "bool"
+	case c == '-' || '0' <= c && c <= '9':
+		start := p.pos
+		if _, ok := p.float(); !ok {
+			return false
+		}
+		found = "number " + string(p.data[start:p.pos])
+		p.pos = start
+	}
+	if p.typeErr == nil {
+		p.typeErr = fmt.Errorf("field %s: want %s, found %s", field, want, found)
+	}
+	return p.skip(&p.scratch, maxJSONDepth-depth)
+}
+
+// strUTF8 reads the string at pos as encoding/json does, bytes that are not UTF-8
+// becoming U+FFFD; the result is valid until the next read.
+func (p *harParser) strUTF8() ([]byte, bool) {
+	start := p.pos + 1
+	i := plainRun(p.data, start, true)
+	switch {
+	case i >= len(p.data) || p.data[i] < 0x20:
+		return nil, false
+	case p.data[i] == '"':
+		p.pos = i + 1
+		return p.data[start:i], true
+	}
+	out, end, ok := appendUnescaped(p.scratch[:0], p.data, start, i)
+	p.scratch = out
+	if !ok {
+		return nil, false
+	}
+	p.pos = end
+	return out, true
+}
+
+// str reads a string member into *dst.
+func (p *harParser) str(field string, depth int, dst *string) bool {
+	if p.pos < len(p.data) && p.data[p.pos] == '"' {
+		b, ok := p.strUTF8()
+		*dst = string(b)
+		return ok
+	}
+	if p.null() {
+		return true
+	}
+	return p.wrongType(field, "string", depth)
+}
+
+// text reads a body's text into *dst, a copy of its own.
+func (p *harParser) text(field string, depth int, dst *[]byte) bool {
+	if p.pos < len(p.data) && p.data[p.pos] == '"' {
+		b, ok := p.strUTF8()
+		*dst = append([]byte(nil), b...)
+		return ok
+	}
+	if p.null() {
+		return true
+	}
+	return p.wrongType(field, "string", depth)
+}
+
+// integer reads an int member into *dst, refusing a number that is not an int literal,
+// as encoding/json does.
+func (p *harParser) integer(field string, depth int, dst *int) bool {
+	if p.null() {
+		return true
+	}
+	start := p.pos
+	if c := p.data[p.pos]; c != '-' && (c < '0' || c > '9') {
+		return p.wrongType(field, "int", depth)
+	}
+	if _, ok := p.float(); !ok {
+		return false
+	}
+	n, err := strconv.ParseInt(string(p.data[start:p.pos]), 10, strconv.IntSize)
+	if err != nil {
+		p.pos = start
+		return p.wrongType(field, "int", depth)
+	}
+	*dst = int(n)
+	return true
+}
+
+// headers reads an array of name-value headers into *dst, which it replaces.
+func (p *harParser) headers(field string, depth int, dst *[]harHeader) bool {
+	if p.null() {
+		*dst = nil
+		return true
+	}
+	if p.data[p.pos] != '[' {
+		return p.wrongType(field, "array", depth)
+	}
+	*dst = (*dst)[:0]
+	p.pos++
+	p.space()
+	if p.pos < len(p.data) && p.data[p.pos] == ']' {
+		p.pos++
+		return true
+	}
+	for {
+		p.space()
+		var h harHeader
+		ok := p.object(field, depth+1, func(name []byte, depth int) bool {
+			switch fieldName(name, "name", "value") {
+			case "name":
+				return p.str(field+".name", depth, &h.Name)
+			case "value":
+				return p.str(field+".value", depth, &h.Value)
+			}
+			return p.skip(&p.scratch, maxJSONDepth-depth)
+		})
+		if !ok {
+			return false
+		}
+		*dst = append(*dst, h)
+		if closed, ok := p.next(']'); !ok || closed {
+			return ok
+		}
+	}
+}
+
+// content reads a postData or content object into *dst.
+func (p *harParser) content(field string, depth int, dst *harContent) bool {
+	return p.object(field, depth, func(name []byte, depth int) bool {
+		switch fieldName(name, "mimeType", "text", "encoding") {
+		case "mimeType":
+			return p.str(field+".mimeType", depth, &dst.MimeType)
+		case "text":
+			return p.text(field+".text", depth, &dst.Text)
+		case "encoding":
+			return p.str(field+".encoding", depth, &dst.Encoding)
+		}
+		return p.skip(&p.scratch, maxJSONDepth-depth)
+	})
+}

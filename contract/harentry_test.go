@@ -1,0 +1,195 @@
+package contract
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// harEntryJSONRef is the entry as encoding/json reads it, which the reader's own
+// parser is held to.
+type harEntryJSONRef struct {
+	Comment string `json:"comment"`
+	Request struct {
+		Method   string      `json:"method"`
+		URL      string      `json:"url"`
+		Headers  []harHeader `json:"headers"`
+		PostData *struct {
+			MimeType string `json:"mimeType"`
+			Text     string `json:"text"`
+			Encoding string `json:"encoding"`
+		} `json:"postData"`
+	} `json:"request"`
+	Response *struct {
+		Status  int         `json:"status"`
+		Headers []harHeader `json:"headers"`
+		Content struct {
+			MimeType string `json:"mimeType"`
+			Text     string `json:"text"`
+			Encoding string `json:"encoding"`
+		} `json:"content"`
+	} `json:"response"`
+}
+
+// decodeHAREntryRef reads an entry through encoding/json, as the reader did before it
+// had its own parser.
+func decodeHAREntryRef(raw []byte) (Exchange, error) {
+	var r harEntryJSONRef
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return Exchange{}, err
+	}
+	e := harEntry{Comment: r.Comment}
+	e.Request.Method, e.Request.URL, e.Request.Headers = r.Request.Method, r.Request.URL, r.Request.Headers
+	if pd := r.Request.PostData; pd != nil {
+		e.Request.PostData = &harContent{MimeType: pd.MimeType, Text: []byte(pd.Text), Encoding: pd.Encoding}
+	}
+	if rs := r.Response; rs != nil {
+		e.Response = &struct {
+			Status  int
+			Headers []harHeader
+			Content harContent
+		}{Status: rs.Status, Headers: rs.Headers, Content: harContent{MimeType: rs.Content.MimeType, Text: []byte(rs.Content.Text), Encoding: rs.Content.Encoding}}
+	}
+	return e.exchange("a.har", 0)
+}
+
+// sameHAREntry fails unless the parser and encoding/json read raw alike: both refuse
+// it, or both give the same exchange.
+func sameHAREntry(t *testing.T, raw []byte) {
+	t.Helper()
+	var scratch []byte
+	got, gotErr := decodeHAREntry("a.har", 0, raw, &scratch)
+	want, wantErr := decodeHAREntryRef(raw)
+	if (gotErr == nil) != (wantErr == nil) {
+		t.Fatalf("%q:\nparser error: %v\nencoding/json error: %v", raw, gotErr, wantErr)
+	}
+	if gotErr != nil {
+		return
+	}
+	if len(got.RequestBody) == 0 && len(want.RequestBody) == 0 {
+		got.RequestBody, want.RequestBody = nil, nil
+	}
+	if len(got.ResponseBody) == 0 && len(want.ResponseBody) == 0 {
+		got.ResponseBody, want.ResponseBody = nil, nil
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("%q:\nparser:        %+v\nencoding/json: %+v", raw, got, want)
+	}
+}
+
+// harEntryCases are entries that reach every rule of the parser: names matched
+// exactly and case-folded (ſ folds to S), null keeping or clearing a value, members
+// repeated and merged, values of the wrong type, headers with null and wrong
+// elements, strings with escapes, surrogates and bytes that are not UTF-8, bodies in
+// base64, numbers that are no int, nesting, and broken JSON.
+var harEntryCases = []string{
+	`{"request":{"method":"GET","url":"https://api.affinity.co/x","headers":[{"name":"A","value":"1"}]},"response":{"status":200,"headers":[{"name":"Content-Type","value":"application/json"}],"content":{"mimeType":"application/json","text":"{\"a\":\"\\u00e9\\n\"}"}},"comment":"orgapis:api=affinity"}`,
+	`{"REQUEST":{"Method":"get","URL":"https://x.test/a"},"Response":{"ſtatus":201,"content":{"TEXT":"x","mimetype":"text/plain"}}}`,
+	`{"request":{"method":"GET","url":"https://x.test/a"},"response":{"status":200},"response":{"content":{"text":"kept"}}}`,
+	`{"request":{"method":"GET","url":"https://x.test/a"},"response":{"status":200},"response":null}`,
+	`{"request":{"method":"GET","url":"https://x.test/a","method":null},"response":{"status":200,"headers":null}}`,
+	`{"request":{"method":"GET","url":"https://x.test/a","headers":[null,{"name":"B"},{"value":"v"}]},"response":{"status":200}}`,
+	`{"request":{"method":"GET","url":"https://x.test/a","headers":[1]},"response":{"status":200}}`,
+	`{"request":{"method":"GET","url":"https://x.test/a","headers":{}},"response":{"status":200}}`,
+	`{"request":{"method":"GET","url":"https://x.test/a"},"response":{"status":"200"}}`,
+	`{"request":{"method":"GET","url":"https://x.test/a"},"response":{"status":200.0}}`,
+	`{"request":{"method":"GET","url":"https://x.test/a"},"response":{"status":2e2}}`,
+	`{"request":{"method":"GET","url":"https://x.test/a"},"response":{"status":99999999999999999999}}`,
+	`{"request":{"method":"GET","url":"https://x.test/a"},"response":{"status":-0}}`,
+	`{"request":{"method":"GET","url":"https://x.test/a"},"response":{"status":200,"content":{"text":"eyJhIjoxfQ==","encoding":"base64"}}}`,
+	`{"request":{"method":"POST","url":"https://x.test/a","postData":{"mimeType":"application/json","text":"{}"}},"response":{"status":200}}`,
+	`{"request":{"method":"POST","url":"https://x.test/a","postData":{"text":"{}"},"postData":null},"response":{"status":200}}`,
+	`{"request":{"method":"GET","url":"https://x.test/a","extra":[{"deep":[[[{}]]]},true,false,null,-1.5e3,"s"]},"response":{"status":200,"timings":{"wait":1}}}`,
+	"{\"request\":{\"method\":\"GET\",\"url\":\"https://x.test/a\"},\"response\":{\"status\":200,\"content\":{\"text\":\"\xff\xfe bad \\ud800 lone \\ud83d\\ude00 pair\"}}}",
+	"{\"request\":{\"method\":\"G\xffET\",\"url\":\"https://x.test/a\"},\"response\":{\"status\":200}}",
+	`{"request":{"method":"GET","url":"https://x.test/a"},"response":{"status":200,"content":{"text":5}}}`,
+	`{"request":{"method":"GET","url":"https://x.test/a"},"response":{"status":200,"content":[]}}`,
+	`{"request":"GET","response":{"status":200}}`,
+	`{"request":{"method":"GET","url":"https://x.test/a"},"response":{"status":200}`,
+	`{"request":{"method":"GET","url":"https://x.test/a"},"response":{"status":200}} x`,
+	`{"request":{"method":"GET","url":"https://x.test/a"},"response":{"status":200,"content":{"text":"a` + "\n" + `b"}}}`,
+	`{"request":{"method":"GET","url":"https://x.test/a"},"response":{"status":01}}`,
+	`{"request":{"method":"GET","url":"https://x.test/a"},"response":{"status":200,}}`,
+	`{"request":{"method":"GET","url":"https://x.test/a"},"response":{"status":200} , "r":[1,]}`,
+	`{"request":{"method":"GET","url":"https://x.test/a"},"response":{"status":200,"x":tru}}`,
+	`{"request":{"method":"GET","url":"https://x.test/a"},"response":{"status":200,"x":"\x"}}`,
+	`null`, `5`, `[]`, `"s"`, `{}`, `{"response":{}}`,
+}
+
+// The parser reads every entry of the cases and of the shipped HAR recordings as
+// encoding/json does.
+func TestHAREntryParserReadsAsEncodingJSON(t *testing.T) {
+	for i, c := range harEntryCases {
+		t.Run(fmt.Sprint(i), func(t *testing.T) { sameHAREntry(t, []byte(c)) })
+	}
+	for _, raw := range shippedHAREntries(t) {
+		sameHAREntry(t, raw)
+	}
+}
+
+// shippedHAREntries are the entries of the HAR files in testdata.
+func shippedHAREntries(t testing.TB) [][]byte {
+	var out [][]byte
+	for _, path := range []string{"testdata/affinity.har", "../testdata/recordings/affinity.har", "../testdata/recordings/apollo.har"} {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		var doc struct {
+			Log struct {
+				Entries []json.RawMessage `json:"entries"`
+			} `json:"log"`
+		}
+		if err := json.Unmarshal(data, &doc); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		for _, e := range doc.Log.Entries {
+			out = append(out, e)
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("no shipped HAR entries found")
+	}
+	return out
+}
+
+// The wrong type is reported with the field it was found at, and a syntax error wins
+// over a wrong type before it, as with encoding/json.
+func TestHAREntryParserErrors(t *testing.T) {
+	var scratch []byte
+	for raw, want := range map[string]string{
+		`{"request":{"method":7,"url":"u"},"response":{"status":200}}`:         "field request.method: want string, found number 7",
+		`{"request":{"method":"G"},"response":{"status":"x","headers":[1]}}`:   "field response.status: want int, found string",
+		`{"request":{"headers":[{"name":[]}]},"response":{"status":200}}`:      "field request.headers.name: want string, found array",
+		`{"request":{"method":7},"response":{"status":200}`:                    "entry is not valid JSON",
+		`{"request":{"method":"G","url":"u"},"response":{"status":200.5}}`:     "field response.status: want int, found number 200.5",
+		`{"request":{"method":"G","url":"u"},"response":{"content":{"text":{}}}}`: "field response.content.text: want string, found object",
+	} {
+		_, err := decodeHAREntry("a.har", 0, []byte(raw), &scratch)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %v, want %q", raw, err, want)
+		}
+	}
+}
+
+// FuzzHAREntry holds the parser to encoding/json on any entry.
+func FuzzHAREntry(f *testing.F) {
+	for _, c := range harEntryCases {
+		f.Add([]byte(c))
+	}
+	for _, raw := range shippedHAREntries(f) {
+		if len(raw) < 4<<10 {
+			f.Add(raw)
+		}
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		if bytes.Count(raw, []byte("[")) + bytes.Count(raw, []byte("{")) > 1000 {
+			return // nesting limits are the two's own, far beyond any recording
+		}
+		sameHAREntry(t, raw)
+	})
+}
