@@ -1,6 +1,8 @@
 package contract
 
 import (
+	"regexp"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -13,9 +15,9 @@ import (
 // slow path reads exactly, is "not sure". False sends the body down the slow path,
 // which says what is wrong. data must be valid UTF-8.
 func (c *certainlyValid) validBytes(s *openapi3.Schema, data []byte) bool {
-	w := byteWalker{jsonDecoder: jsonDecoder{data: data}, c: c}
+	w := byteWalker{jsonDecoder: jsonDecoder{data: data}}
 	w.space()
-	if !w.value(s, 0) {
+	if !w.value(c.compiled(s), 0) {
 		return false
 	}
 	w.space()
@@ -27,31 +29,30 @@ func (c *certainlyValid) validBytes(s *openapi3.Schema, data []byte) bool {
 // with escapes.
 type byteWalker struct {
 	jsonDecoder
-	c   *certainlyValid
 	buf []byte
 }
 
-// value checks the value at pos against s and moves past it.
-func (w *byteWalker) value(s *openapi3.Schema, depth int) bool {
-	if s == nil || depth > maxFastDepth || !w.c.known(s) || w.pos >= len(w.data) {
+// value checks the value at pos against n and moves past it.
+func (w *byteWalker) value(n *checkNode, depth int) bool {
+	if n == nil || !n.sure || depth > maxFastDepth || w.pos >= len(w.data) {
 		return false
 	}
 	start := w.pos
 	if w.data[start] == 'n' {
-		return s.Nullable && w.literal("null")
+		return n.nullable && w.literal("null")
 	}
 	// Composition first, each branch over the same bytes, then the schema's own keywords.
-	for _, sub := range s.AllOf {
+	for _, sub := range n.allOf {
 		w.pos = start
-		if !w.value(sub.Value, depth+1) {
+		if !w.value(sub, depth+1) {
 			return false
 		}
 	}
-	if len(s.AnyOf) > 0 {
+	if len(n.anyOf) > 0 {
 		matched := false
-		for _, sub := range s.AnyOf {
+		for _, sub := range n.anyOf {
 			w.pos = start
-			if w.value(sub.Value, depth+1) {
+			if w.value(sub, depth+1) {
 				matched = true
 				break
 			}
@@ -64,64 +65,26 @@ func (w *byteWalker) value(s *openapi3.Schema, depth int) bool {
 	switch c := w.data[start]; {
 	case c == '"':
 		v, ok := w.strBytes(&w.buf)
-		if !ok || len(s.Enum) > 0 && !inEnumBytes(s.Enum, v) {
-			return false
-		}
-		return w.validString(s, v)
-	case len(s.Enum) > 0:
+		return ok && n.validString(v)
+	case n.enum != nil:
 		return false // only strings in enums are this check's
 	case c == 't':
-		return typeAllows(s, "boolean") && w.literal("true")
+		return n.allows&allowsBoolean != 0 && w.literal("true")
 	case c == 'f':
-		return typeAllows(s, "boolean") && w.literal("false")
+		return n.allows&allowsBoolean != 0 && w.literal("false")
 	case c == '[':
-		return typeAllows(s, "array") && w.array(s, depth)
+		return n.allows&allowsArray != 0 && w.array(n, depth)
 	case c == '{':
-		return typeAllows(s, "object") && w.object(s, depth)
+		return n.allows&allowsObject != 0 && w.object(n, depth)
 	case c == '-' || '0' <= c && c <= '9':
-		f, ok := w.number()
-		return ok && validNumber(s, f)
+		w.inexact = false
+		f, ok := w.float()
+		return ok && !w.inexact && validNumber(n.schema, f)
 	}
 	return false
 }
 
-func (w *byteWalker) validString(s *openapi3.Schema, v []byte) bool {
-	if !typeAllows(s, "string") || s.MinLength > 0 && uint64(utf8.RuneCount(v)) < s.MinLength {
-		return false
-	}
-	if s.Pattern != "" {
-		re := w.c.pattern(s.Pattern)
-		if re == nil || !re.Match(v) {
-			return false
-		}
-	}
-	if s.Format != "" {
-		f, ok := openapi3.SchemaStringFormats[s.Format]
-		if !ok || f.Validate(string(v)) != nil {
-			return false
-		}
-	}
-	return true
-}
-
-func inEnumBytes(enum []any, v []byte) bool {
-	for _, e := range enum {
-		if s, ok := e.(string); ok && s == string(v) {
-			return true
-		}
-	}
-	return false
-}
-
-// number reads the number literal at pos, refusing one float64 may not hold exactly
-// (the slow path reads those exactly).
-func (w *byteWalker) number() (float64, bool) {
-	w.inexact = false
-	v, ok := w.float()
-	return v, ok && !w.inexact
-}
-
-func (w *byteWalker) array(s *openapi3.Schema, depth int) bool {
+func (w *byteWalker) array(n *checkNode, depth int) bool {
 	w.pos++ // [
 	w.space()
 	if w.pos < len(w.data) && w.data[w.pos] == ']' {
@@ -131,10 +94,10 @@ func (w *byteWalker) array(s *openapi3.Schema, depth int) bool {
 	for {
 		w.space()
 		var ok bool
-		if s.Items == nil {
-			ok = w.skip(depth + 1)
+		if n.items == nil {
+			ok = w.skip(&w.buf, maxFastDepth-depth-1)
 		} else {
-			ok = w.value(s.Items.Value, depth+1)
+			ok = w.value(n.items, depth+1)
 		}
 		if !ok {
 			return false
@@ -145,19 +108,19 @@ func (w *byteWalker) array(s *openapi3.Schema, depth int) bool {
 	}
 }
 
-func (w *byteWalker) object(s *openapi3.Schema, depth int) bool {
+func (w *byteWalker) object(n *checkNode, depth int) bool {
 	w.pos++ // {
 	w.space()
-	// seen marks the required members found, by their place in s.Required.
-	var seen uint64
-	if len(s.Required) > 64 {
-		return false
-	}
 	if w.pos < len(w.data) && w.data[w.pos] == '}' {
 		w.pos++
-		return len(s.Required) == 0
+		return n.required == 0
 	}
-	extra := s.AdditionalProperties.Schema
+	// seen marks the required members found, by their number; the members of one
+	// object usually come in the order of the last one, so each member's name is first
+	// compared with the one that followed it there, and looked up only when it differs.
+	var seen uint64
+	var prev *checkMember
+	guess := n.first.Load()
 	for {
 		w.space()
 		if w.pos >= len(w.data) || w.data[w.pos] != '"' {
@@ -167,12 +130,17 @@ func (w *byteWalker) object(s *openapi3.Schema, depth int) bool {
 		if !ok {
 			return false
 		}
-		for i, name := range s.Required {
-			if name == string(key) {
-				seen |= 1 << i
+		m := guess
+		if m == nil || m.name != string(key) {
+			m = n.members[string(key)]
+			if m != nil {
+				if prev == nil {
+					n.first.Store(m)
+				} else {
+					prev.next.Store(m)
+				}
 			}
 		}
-		p := s.Properties[string(key)]
 		w.space()
 		if w.pos >= len(w.data) || w.data[w.pos] != ':' {
 			return false
@@ -180,23 +148,170 @@ func (w *byteWalker) object(s *openapi3.Schema, depth int) bool {
 		w.pos++
 		w.space()
 		switch {
-		case p != nil:
-			ok = w.value(p.Value, depth+1)
-		case extra != nil:
-			ok = w.value(extra.Value, depth+1)
+		case m != nil && m.node != nil:
+			ok = w.value(m.node, depth+1)
+		case n.extra != nil:
+			ok = w.value(n.extra, depth+1)
 		default:
-			ok = w.skip(depth + 1)
+			ok = w.skip(&w.buf, maxFastDepth-depth-1)
 		}
 		if !ok {
 			return false
 		}
+		guess = nil
+		if m != nil {
+			seen |= m.required
+			prev, guess = m, m.next.Load()
+		}
 		if closed, ok := w.next('}'); !ok || closed {
-			return ok && seen == 1<<len(s.Required)-1
+			return ok && seen == n.allRequired
 		}
 	}
 }
 
-// skip moves past a value no schema constrains, checking only its grammar.
-func (w *byteWalker) skip(depth int) bool {
-	return w.jsonDecoder.skip(&w.buf, maxFastDepth-depth)
+// checkNode is a schema made ready for the byte walk: its keywords read once, instead
+// of on every value, and its members found by name with their required bit.
+type checkNode struct {
+	schema *openapi3.Schema
+	// sure is false for a schema with a keyword the walk does not implement.
+	sure     bool
+	nullable bool
+	allows   uint8 // the JSON types the schema's type admits, as allows* bits
+	enum     map[string]bool
+	// minLength, pattern and format are the string keywords; format is nil for none,
+	// and an unknown format or a pattern that does not compile make the node unsure.
+	minLength uint64
+	pattern   *regexp.Regexp
+	format    openapi3.StringFormatValidator
+	allOf     []*checkNode
+	anyOf     []*checkNode
+	items     *checkNode
+	extra     *checkNode
+	members   map[string]*checkMember
+	// required is how many members are required, allRequired their bits together.
+	required    int
+	allRequired uint64
+	first       atomic.Pointer[checkMember] // the member that came first last time
+}
+
+// checkMember is a property, or a required name; node is nil for a required name with
+// no property.
+type checkMember struct {
+	name     string
+	node     *checkNode
+	required uint64 // the member's bit, 0 for one not required
+	next     atomic.Pointer[checkMember]
+}
+
+const (
+	allowsString = 1 << iota
+	allowsBoolean
+	allowsArray
+	allowsObject
+)
+
+func (n *checkNode) validString(v []byte) bool {
+	if n.enum != nil && !n.enum[string(v)] {
+		return false
+	}
+	if n.allows&allowsString == 0 || n.minLength > 0 && uint64(utf8.RuneCount(v)) < n.minLength {
+		return false
+	}
+	if n.pattern != nil && !n.pattern.Match(v) {
+		return false
+	}
+	return n.format == nil || n.format.Validate(string(v)) == nil
+}
+
+// compiled is s ready for the byte walk, compiled on first use and kept.
+func (c *certainlyValid) compiled(s *openapi3.Schema) *checkNode {
+	if s == nil {
+		return nil
+	}
+	if n, ok := c.nodes.Load(s); ok {
+		return n.(*checkNode)
+	}
+	c.compiling.Lock()
+	defer c.compiling.Unlock()
+	if c.memo == nil {
+		c.memo = map[*openapi3.Schema]*checkNode{}
+	}
+	n := c.compile(s)
+	c.nodes.Store(s, n)
+	return n
+}
+
+// compile builds the node of s and of every schema below it, each once, cycles
+// included; c.compiling is held.
+func (c *certainlyValid) compile(s *openapi3.Schema) *checkNode {
+	if s == nil {
+		return nil
+	}
+	if n := c.memo[s]; n != nil {
+		return n
+	}
+	n := &checkNode{schema: s, sure: c.known(s) && len(s.Required) <= 64, nullable: s.Nullable, minLength: s.MinLength}
+	c.memo[s] = n
+	for name, bit := range map[string]uint8{"string": allowsString, "boolean": allowsBoolean, "array": allowsArray, "object": allowsObject} {
+		if typeAllows(s, name) {
+			n.allows |= bit
+		}
+	}
+	if len(s.Enum) > 0 {
+		n.enum = map[string]bool{}
+		for _, e := range s.Enum {
+			if str, ok := e.(string); ok {
+				n.enum[str] = true
+			}
+		}
+	}
+	if s.Pattern != "" {
+		if n.pattern = c.pattern(s.Pattern); n.pattern == nil {
+			n.sure = false
+		}
+	}
+	if s.Format != "" && n.allows&allowsString != 0 {
+		f, ok := openapi3.SchemaStringFormats[s.Format]
+		if !ok {
+			n.allows &^= allowsString // an unknown format is left to kin-openapi's settings
+		}
+		n.format = f
+	}
+	for _, sub := range s.AllOf {
+		n.allOf = append(n.allOf, c.compile(sub.Value))
+	}
+	for _, sub := range s.AnyOf {
+		n.anyOf = append(n.anyOf, c.compile(sub.Value))
+	}
+	if s.Items != nil {
+		if n.items = c.compile(s.Items.Value); n.items == nil {
+			n.sure = false // items given but not resolved
+		}
+	}
+	if s.AdditionalProperties.Schema != nil {
+		if n.extra = c.compile(s.AdditionalProperties.Schema.Value); n.extra == nil {
+			n.sure = false
+		}
+	}
+	n.members = map[string]*checkMember{}
+	for name, p := range s.Properties {
+		m := &checkMember{name: name, node: c.compile(p.Value)}
+		if m.node == nil {
+			n.sure = false
+		}
+		n.members[name] = m
+	}
+	for _, name := range s.Required {
+		m := n.members[name]
+		if m == nil {
+			m = &checkMember{name: name}
+			n.members[name] = m
+		}
+		if m.required == 0 {
+			m.required = 1 << n.required
+			n.allRequired |= m.required
+			n.required++
+		}
+	}
+	return n
 }

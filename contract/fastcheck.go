@@ -18,6 +18,11 @@ import (
 // the slow walk.
 type certainlyValid struct {
 	patterns sync.Map // pattern source -> *regexp.Regexp, or nil when it does not compile
+	// nodes holds the schemas compiled for the byte walk, by schema; compiling guards
+	// memo, which compilation shares so that each schema is compiled once.
+	nodes     sync.Map
+	compiling sync.Mutex
+	memo      map[*openapi3.Schema]*checkNode
 }
 
 // maxFastDepth leaves pathological nesting to kin-openapi.
