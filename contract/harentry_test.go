@@ -162,11 +162,11 @@ func shippedHAREntries(t testing.TB) [][]byte {
 func TestHAREntryParserErrors(t *testing.T) {
 	var scratch []byte
 	for raw, want := range map[string]string{
-		`{"request":{"method":7,"url":"u"},"response":{"status":200}}`:         "field request.method: want string, found number 7",
-		`{"request":{"method":"G"},"response":{"status":"x","headers":[1]}}`:   "field response.status: want int, found string",
-		`{"request":{"headers":[{"name":[]}]},"response":{"status":200}}`:      "field request.headers.name: want string, found array",
-		`{"request":{"method":7},"response":{"status":200}`:                    "entry is not valid JSON",
-		`{"request":{"method":"G","url":"u"},"response":{"status":200.5}}`:     "field response.status: want int, found number 200.5",
+		`{"request":{"method":7,"url":"u"},"response":{"status":200}}`:            "field request.method: want string, found number 7",
+		`{"request":{"method":"G"},"response":{"status":"x","headers":[1]}}`:      "field response.status: want int, found string",
+		`{"request":{"headers":[{"name":[]}]},"response":{"status":200}}`:         "field request.headers.name: want string, found array",
+		`{"request":{"method":7},"response":{"status":200}`:                       "entry is not valid JSON",
+		`{"request":{"method":"G","url":"u"},"response":{"status":200.5}}`:        "field response.status: want int, found number 200.5",
 		`{"request":{"method":"G","url":"u"},"response":{"content":{"text":{}}}}`: "field response.content.text: want string, found object",
 	} {
 		_, err := decodeHAREntry("a.har", 0, []byte(raw), &scratch)
@@ -187,7 +187,7 @@ func FuzzHAREntry(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		if bytes.Count(raw, []byte("[")) + bytes.Count(raw, []byte("{")) > 1000 {
+		if bytes.Count(raw, []byte("["))+bytes.Count(raw, []byte("{")) > 1000 {
 			return // nesting limits are the two's own, far beyond any recording
 		}
 		sameHAREntry(t, raw)
