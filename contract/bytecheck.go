@@ -15,25 +15,51 @@ import (
 // slow path reads exactly, is "not sure". False sends the body down the slow path,
 // which says what is wrong. data must be valid UTF-8.
 func (c *certainlyValid) validBytes(s *openapi3.Schema, data []byte) bool {
+	return c.validBytesCounting(s, data, nil)
+}
+
+// validBytesCounting is validBytes that, with count, also gathers the body's members
+// below count.root on the same walk, for Coverage; count.done says they were.
+func (c *certainlyValid) validBytesCounting(s *openapi3.Schema, data []byte, count *memberCount) bool {
 	w := byteWalker{jsonDecoder: jsonDecoder{data: data}}
-	w.space()
-	if !w.value(c.compiled(s), 0) {
-		return false
+	var root *memberNode
+	if count != nil && count.root != nil {
+		root, w.members = count.root, &memberWalker{jsonDecoder: jsonDecoder{data: data}}
 	}
 	w.space()
-	return w.pos == len(w.data)
+	if !w.value(c.compiled(s), root, 0) {
+		return false
+	}
+	if w.space(); w.pos != len(w.data) {
+		return false
+	}
+	if root != nil {
+		count.found, count.done = w.members.found, true
+	}
+	return true
+}
+
+// memberCount asks a check to gather the members below root that a conforming body
+// has (found), and says whether it did (done).
+type memberCount struct {
+	root  *memberNode
+	found []*memberNode
+	done  bool
 }
 
 // byteWalker is one walk over a body, on the decoder's scanning (its data, position,
 // whitespace, strings, literals, numbers and separators); buf is the scratch of strings
-// with escapes.
+// with escapes. members, when not nil, gathers the body's members as the walk passes
+// them; a value the walk does not descend into is walked by members itself.
 type byteWalker struct {
 	jsonDecoder
-	buf []byte
+	buf     []byte
+	members *memberWalker
 }
 
-// value checks the value at pos against n and moves past it.
-func (w *byteWalker) value(n *checkNode, depth int) bool {
+// value checks the value at pos against n and moves past it; m is the member node at
+// this place of the body, or nil when nothing is counted here.
+func (w *byteWalker) value(n *checkNode, m *memberNode, depth int) bool {
 	if n == nil || !n.sure || depth > maxFastDepth || w.pos >= len(w.data) {
 		return false
 	}
@@ -44,7 +70,7 @@ func (w *byteWalker) value(n *checkNode, depth int) bool {
 	// Composition first, each branch over the same bytes, then the schema's own keywords.
 	for _, sub := range n.allOf {
 		w.pos = start
-		if !w.value(sub, depth+1) {
+		if !w.value(sub, m, depth+1) {
 			return false
 		}
 	}
@@ -52,7 +78,7 @@ func (w *byteWalker) value(n *checkNode, depth int) bool {
 		matched := false
 		for _, sub := range n.anyOf {
 			w.pos = start
-			if w.value(sub, depth+1) {
+			if w.value(sub, m, depth+1) {
 				matched = true
 				break
 			}
@@ -73,9 +99,9 @@ func (w *byteWalker) value(n *checkNode, depth int) bool {
 	case c == 'f':
 		return n.allows&allowsBoolean != 0 && w.literal("false")
 	case c == '[':
-		return n.allows&allowsArray != 0 && w.array(n, depth)
+		return n.allows&allowsArray != 0 && w.array(n, m, depth)
 	case c == '{':
-		return n.allows&allowsObject != 0 && w.object(n, depth)
+		return n.allows&allowsObject != 0 && w.object(n, m, depth)
 	case c == '-' || '0' <= c && c <= '9':
 		w.inexact = false
 		f, ok := w.float()
@@ -84,7 +110,23 @@ func (w *byteWalker) value(n *checkNode, depth int) bool {
 	return false
 }
 
-func (w *byteWalker) array(n *checkNode, depth int) bool {
+// skipCounting moves past a value no schema constrains here, checking its grammar, and
+// gathers its members when m has any below it.
+func (w *byteWalker) skipCounting(m *memberNode, depth int) bool {
+	if m == nil || m.children == nil && m.items == nil {
+		return w.skip(&w.buf, maxFastDepth-depth)
+	}
+	w.members.pos = w.pos
+	ok := w.members.walk(m, maxFastDepth-depth)
+	w.pos = w.members.pos
+	return ok
+}
+
+func (w *byteWalker) array(n *checkNode, m *memberNode, depth int) bool {
+	var items *memberNode
+	if m != nil {
+		items = m.items
+	}
 	w.pos++ // [
 	w.space()
 	if w.pos < len(w.data) && w.data[w.pos] == ']' {
@@ -95,9 +137,9 @@ func (w *byteWalker) array(n *checkNode, depth int) bool {
 		w.space()
 		var ok bool
 		if n.items == nil {
-			ok = w.skip(&w.buf, maxFastDepth-depth-1)
+			ok = w.skipCounting(items, depth+1)
 		} else {
-			ok = w.value(n.items, depth+1)
+			ok = w.value(n.items, items, depth+1)
 		}
 		if !ok {
 			return false
@@ -108,7 +150,7 @@ func (w *byteWalker) array(n *checkNode, depth int) bool {
 	}
 }
 
-func (w *byteWalker) object(n *checkNode, depth int) bool {
+func (w *byteWalker) object(n *checkNode, m *memberNode, depth int) bool {
 	w.pos++ // {
 	w.space()
 	if w.pos < len(w.data) && w.data[w.pos] == '}' {
@@ -130,15 +172,21 @@ func (w *byteWalker) object(n *checkNode, depth int) bool {
 		if !ok {
 			return false
 		}
-		m := guess
-		if m == nil || m.name != string(key) {
-			m = n.members[string(key)]
-			if m != nil {
+		p := guess
+		if p == nil || p.name != string(key) {
+			p = n.members[string(key)]
+			if p != nil {
 				if prev == nil {
-					n.first.Store(m)
+					n.first.Store(p)
 				} else {
-					prev.next.Store(m)
+					prev.next.Store(p)
 				}
+			}
+		}
+		var child *memberNode
+		if m != nil && m.children != nil {
+			if child = m.children[string(key)]; child != nil {
+				w.members.note(child)
 			}
 		}
 		w.space()
@@ -148,20 +196,20 @@ func (w *byteWalker) object(n *checkNode, depth int) bool {
 		w.pos++
 		w.space()
 		switch {
-		case m != nil && m.node != nil:
-			ok = w.value(m.node, depth+1)
+		case p != nil && p.node != nil:
+			ok = w.value(p.node, child, depth+1)
 		case n.extra != nil:
-			ok = w.value(n.extra, depth+1)
+			ok = w.value(n.extra, child, depth+1)
 		default:
-			ok = w.skip(&w.buf, maxFastDepth-depth-1)
+			ok = w.skipCounting(child, depth+1)
 		}
 		if !ok {
 			return false
 		}
 		guess = nil
-		if m != nil {
-			seen |= m.required
-			prev, guess = m, m.next.Load()
+		if p != nil {
+			seen |= p.required
+			prev, guess = p, p.next.Load()
 		}
 		if closed, ok := w.next('}'); !ok || closed {
 			return ok && seen == n.allRequired

@@ -98,10 +98,39 @@ func jsonSchemaOf(content openapi3.Content) *openapi3.Schema {
 // Add counts what ex exercised; an exchange of no operation counts for nothing.
 func (c *Coverage) Add(ex Exchange) {
 	base, rt := c.v.locate(ex)
+	c.add(ex, base.OperationID, rt, nil)
+}
+
+// Check is the validator's Check that also counts what ex exercised, as Add does: a
+// body that conforms is read once for both.
+func (c *Coverage) Check(ex Exchange) (operationID string, findings []Finding) {
+	base, rt := c.v.locate(ex)
+	var count *memberCount
+	if rt != nil {
+		count = &memberCount{root: c.bodyRoot(base.OperationID, ex.Status, ex.ResponseBody)}
+	}
+	findings = c.v.checkRoute(base, rt, ex, count)
+	c.add(ex, base.OperationID, rt, count)
+	return base.OperationID, findings
+}
+
+// bodyRoot is the member tree of a body of op at status, or nil when there is none or
+// nothing new to see in it.
+func (c *Coverage) bodyRoot(op string, status int, body []byte) *memberNode {
+	if status < 200 || status > 299 || len(body) == 0 {
+		return nil
+	}
+	if root := c.bodies[op+" "+strconv.Itoa(status)]; root != nil && root.unseen.Load() > 0 {
+		return root
+	}
+	return nil
+}
+
+// add counts ex on route rt; count holds the body's members when a check gathered them.
+func (c *Coverage) add(ex Exchange, op string, rt *route, count *memberCount) {
 	if rt == nil {
 		return
 	}
-	op := base.OperationID
 	code := strconv.Itoa(ex.Status)
 	type hit struct {
 		kind int
@@ -127,7 +156,11 @@ func (c *Coverage) Add(ex Exchange) {
 		}
 	}
 	var found []*memberNode
-	if root := c.bodies[op+" "+code]; root != nil && root.unseen.Load() > 0 && len(ex.ResponseBody) > 0 {
+	root := c.bodyRoot(op, ex.Status, ex.ResponseBody)
+	switch {
+	case count != nil && count.done:
+		found = count.found
+	case root != nil:
 		found = root.find(ex.ResponseBody)
 	}
 	c.mu.Lock()

@@ -3,6 +3,8 @@ package contract
 import (
 	"net/http"
 	"net/url"
+	"os"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -105,5 +107,76 @@ func TestCoverageAddConcurrently(t *testing.T) {
 	}
 	if r := c.Report(); r.Members.Seen != 6 || r.Members.Total != 6 {
 		t.Fatalf("members = %+v", r.Members)
+	}
+}
+
+// Check counts what Add counts, after every exchange, and finds what Validate finds:
+// on bodies that conform (read once for both), that break the schema (read again for
+// coverage), that are not JSON, and whose members sit where the schema constrains
+// nothing (an anyOf branch without the member, an undocumented member).
+func TestCoverageCheckCountsAsAdd(t *testing.T) {
+	checked, added := coverageOf(t), coverageOf(t)
+	v := checked.v
+	bodies := []string{
+		`{"things":[{"id":1}]}`,
+		`{"things":[{"id":"not a number","tags":["a"]}]}`,
+		`{"things":[{"owner":{"name":"n"}}],"extra":{"things":[{"owner":{"id":1}}]}}`,
+		`{"things":[{"owner":{"id":1,"name":"both"}}]}`,
+		`{"things":[{"tags":[1]}]}`,
+		`not json`,
+		`{"things":[{"tags":["b"]}]}`,
+	}
+	for i, body := range bodies {
+		ex := covExchange("GET", "https://api.example.test/things", 200, body)
+		ex.ResponseHeader = http.Header{"Content-Type": {"application/json"}}
+		op, got := checked.Check(ex)
+		wantOp, want := v.Check(ex)
+		added.Add(ex)
+		if op != wantOp || len(got) != len(want) {
+			t.Fatalf("body %d: Check = %s %v, Validator.Check = %s %v", i, op, got, wantOp, want)
+		}
+		if g, w := checked.Report(), added.Report(); !reflect.DeepEqual(g, w) {
+			t.Fatalf("after body %d:\nCheck: %+v\nAdd:   %+v", i, g.Members, w.Members)
+		}
+	}
+	if r := checked.Report(); r.Members.Seen != r.Members.Total {
+		t.Fatalf("members = %+v, want all seen", r.Members)
+	}
+}
+
+// On the shipped recordings, Check and Add count the same, and Check finds what the
+// validator finds.
+func TestCoverageCheckOnTheRecordings(t *testing.T) {
+	for _, api := range []specs.API{specs.Affinity, specs.Apollo} {
+		v, err := NewEmbedded(t.Context(), api)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checked, added := NewCoverage(v), NewCoverage(v)
+		n := 0
+		for _, path := range []string{"../testdata/recordings/affinity.har", "../testdata/recordings/apollo.yaml", "../testdata/recordings/affinity-extra.jsonl"} {
+			f, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for ex, err := range Read(path, f) {
+				if err != nil {
+					continue
+				}
+				_, got := checked.Check(ex)
+				if want := v.Validate(ex); !reflect.DeepEqual(got, want) {
+					t.Fatalf("%s entry %d: Check found %v, Validate %v", path, ex.Index, got, want)
+				}
+				added.Add(ex)
+				n++
+			}
+			f.Close()
+		}
+		if g, w := checked.Report(), added.Report(); !reflect.DeepEqual(g, w) || g.Members.Seen == 0 && api == specs.Affinity {
+			t.Fatalf("%s: Check %s, Add %s", api, g, w)
+		}
+		if n == 0 {
+			t.Fatal("no exchanges read")
+		}
 	}
 }

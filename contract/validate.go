@@ -85,10 +85,12 @@ func (v *Validator) Validate(ex Exchange) []Finding {
 // so that callers counting per operation do not route the exchange a second time.
 func (v *Validator) Check(ex Exchange) (operationID string, findings []Finding) {
 	base, rt := v.locate(ex)
-	return base.OperationID, v.checkRoute(base, rt, ex)
+	return base.OperationID, v.checkRoute(base, rt, ex, nil)
 }
 
-func (v *Validator) checkRoute(base Finding, rt *route, ex Exchange) []Finding {
+// checkRoute checks ex against its route; with count, a response body that conforms is
+// also read for the members it has (see Coverage.Check).
+func (v *Validator) checkRoute(base Finding, rt *route, ex Exchange, count *memberCount) []Finding {
 	if rt == nil {
 		f := base
 		f.Kind, f.Expected, f.Found = KindUndocumentedEndpoint, "an operation of the "+string(v.api)+" spec", ex.Method+" "+base.Path
@@ -125,12 +127,13 @@ func (v *Validator) checkRoute(base Finding, rt *route, ex Exchange) []Finding {
 	if media.Schema == nil || !strings.Contains(mediaType, "json") {
 		return out
 	}
-	return append(out, v.checkBody(base, media.Schema.Value, ex.ResponseBody, KindBody)...)
+	return append(out, v.checkBody(base, media.Schema.Value, ex.ResponseBody, KindBody, count)...)
 }
 
 // checkBody validates a JSON body and, in strict mode, looks for undocumented fields.
-// Its findings have location "body" and kind (body or request).
-func (v *Validator) checkBody(base Finding, schema *openapi3.Schema, body []byte, kind string) []Finding {
+// Its findings have location "body" and kind (body or request). count, if not nil,
+// gathers the members of a body the byte walk finds conforming.
+func (v *Validator) checkBody(base Finding, schema *openapi3.Schema, body []byte, kind string, count *memberCount) []Finding {
 	base.Location = "body"
 	const prefix = ""
 	if !utf8.Valid(body) {
@@ -138,7 +141,7 @@ func (v *Validator) checkBody(base Finding, schema *openapi3.Schema, body []byte
 		f.Kind, f.Pointer, f.Expected, f.Found = kind, prefix, "a UTF-8 JSON body", "invalid UTF-8"
 		return []Finding{f}
 	}
-	if !v.strict && v.fast.validBytes(schema, body) {
+	if !v.strict && v.fast.validBytesCounting(schema, body, count) {
 		return nil // conforms; only strict mode needs the decoded body then
 	}
 	var out []Finding
@@ -298,7 +301,7 @@ func (v *Validator) checkRequest(base Finding, rt *route, ex Exchange) []Finding
 		return append(out, f)
 	}
 	if media.Schema != nil && strings.Contains(mediaType, "json") {
-		out = append(out, v.checkBody(base, media.Schema.Value, ex.RequestBody, KindRequest)...)
+		out = append(out, v.checkBody(base, media.Schema.Value, ex.RequestBody, KindRequest, nil)...)
 	}
 	return out
 }

@@ -170,9 +170,12 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 					mu.Unlock()
 					continue
 				}
-				op, findings := j.v.Check(j.ex)
+				var op string
+				var findings []contract.Finding
 				if cov := coverage[j.v.API()]; cov != nil {
-					cov.Add(j.ex)
+					op, findings = cov.Check(j.ex) // one read of a conforming body for both
+				} else {
+					op, findings = j.v.Check(j.ex)
 				}
 				budget.release(j.bytes)
 				if r.Progress != nil {
