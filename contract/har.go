@@ -29,15 +29,15 @@ const maxEntryBytes = MaxBodyBytes + 1<<20
 // be read (a wrong type, nesting too deep, a missing response) is reported and the next
 // one is read.
 func ReadHAR(source string, r io.Reader) iter.Seq2[Exchange, error] {
-	return readHAR(source, r, maxEntryBytes)
+	return readHAR(source, r, maxEntryBytes, windowRead)
 }
 
-func readHAR(source string, r io.Reader, entryLimit int) iter.Seq2[Exchange, error] {
+func readHAR(source string, r io.Reader, entryLimit, step int) iter.Seq2[Exchange, error] {
 	return func(yield func(Exchange, error) bool) {
 		s := newRawScanner(r)
-		// buf holds one entry at a time and scratch the strings of one; both are reused,
-		// so that reading costs the exchanges' own bytes.
-		var buf, scratch []byte
+		// scratch holds the strings of one entry, reused, so that reading costs the
+		// exchanges' own bytes.
+		var scratch []byte
 		fail := func(index int, err error) bool {
 			return yield(Exchange{}, &EntryError{Source: source, Index: index, Err: err})
 		}
@@ -51,37 +51,31 @@ func readHAR(source string, r io.Reader, entryLimit int) iter.Seq2[Exchange, err
 			}
 			return
 		}
+		w := &harWindow{r: s.br, step: step, lines: s.line}
 		for i := 0; ; i++ {
-			if _, err := s.skipSpace(); err != nil {
+			if _, err := w.skipSpace(entryLimit); err != nil {
 				fail(i, fmt.Errorf("broken JSON, reading stops here: %w", err))
 				return
 			}
-			line := s.line + 1 // where the entry starts
-			raw, err := s.appendValue(buf[:0], entryLimit)
-			if raw != nil {
-				buf = raw
+			line := w.lines + 1 // where the entry starts
+			e, err, fatal := w.entry(entryLimit, &scratch)
+			if fatal != nil {
+				fail(i, fmt.Errorf("broken JSON, reading stops here: %w", fatal))
+				return
 			}
-			var tooLarge *valueTooLargeError
-			switch {
-			case errors.As(err, &tooLarge):
+			var ex Exchange
+			if err == nil {
+				ex, err = e.exchange(source, i)
+				ex.Line = line
+			}
+			if err != nil {
 				if !fail(i, err) {
 					return
 				}
-			case err != nil:
-				fail(i, fmt.Errorf("broken JSON, reading stops here: %w", err))
+			} else if !yield(ex, nil) {
 				return
-			default:
-				ex, err := decodeHAREntry(source, i, raw, &scratch)
-				ex.Line = line
-				if err != nil {
-					if !fail(i, err) {
-						return
-					}
-				} else if !yield(ex, nil) {
-					return
-				}
 			}
-			c, err := s.skipSpace()
+			c, err := w.skipSpace(entryLimit)
 			if err == nil && c != ',' && c != ']' {
 				err = fmt.Errorf("want ',' or ']' after an entry, found %q", c)
 			}
@@ -92,7 +86,7 @@ func readHAR(source string, r io.Reader, entryLimit int) iter.Seq2[Exchange, err
 			if c == ']' {
 				return
 			}
-			_, _ = s.br.ReadByte()
+			w.consume(1)
 		}
 	}
 }
@@ -115,14 +109,6 @@ func enterHAR(s *rawScanner) error {
 		return fmt.Errorf("log.entries: %w", err)
 	}
 	return nil
-}
-
-func decodeHAREntry(source string, index int, raw []byte, scratch *[]byte) (Exchange, error) {
-	e, err := parseHAREntry(raw, scratch)
-	if err != nil {
-		return Exchange{}, err
-	}
-	return e.exchange(source, index)
 }
 
 func (e *harEntry) exchange(source string, index int) (Exchange, error) {

@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"unicode"
@@ -50,9 +51,24 @@ func (e *harSyntaxError) Error() string {
 	return fmt.Sprintf("entry is not valid JSON: syntax error at byte %d of the entry", e.offset)
 }
 
-// parseHAREntry reads raw, which scratch may help to: its bytes are reused.
+// parseHAREntry reads raw, which must be one entry; scratch's bytes are reused.
 func parseHAREntry(raw []byte, scratch *[]byte) (*harEntry, error) {
-	p := harParser{jsonDecoder: jsonDecoder{data: raw}, scratch: *scratch}
+	e, n, err := parseHAREntryAt(raw, scratch)
+	var syntax *harSyntaxError
+	if errors.As(err, &syntax) {
+		return nil, err
+	}
+	p := jsonDecoder{data: raw, pos: n}
+	if p.space(); p.pos != len(raw) {
+		return nil, &harSyntaxError{offset: p.pos}
+	}
+	return e, err
+}
+
+// parseHAREntryAt reads the entry that data starts with and says where it ends (n); a
+// *harSyntaxError is an entry that is not JSON up to its end or to data's.
+func parseHAREntryAt(data []byte, scratch *[]byte) (_ *harEntry, n int, _ error) {
+	p := harParser{jsonDecoder: jsonDecoder{data: data}, scratch: *scratch}
 	defer func() { *scratch = p.scratch }()
 	e := &harEntry{}
 	p.space()
@@ -109,14 +125,10 @@ func parseHAREntry(raw []byte, scratch *[]byte) (*harEntry, error) {
 		}
 		return p.skip(&p.scratch, maxJSONDepth-depth)
 	})
-	if ok {
-		p.space()
-		ok = p.pos == len(p.data)
-	}
 	if !ok {
-		return nil, &harSyntaxError{offset: p.pos}
+		return nil, p.pos, &harSyntaxError{offset: p.pos}
 	}
-	return e, p.typeErr
+	return e, p.pos, p.typeErr
 }
 
 // fieldName is the one of names that name matches as encoding/json matches a member to

@@ -35,6 +35,15 @@ type harEntryJSONRef struct {
 	} `json:"response"`
 }
 
+// decodeHAREntry reads one entry as the reader does.
+func decodeHAREntry(source string, index int, raw []byte, scratch *[]byte) (Exchange, error) {
+	e, err := parseHAREntry(raw, scratch)
+	if err != nil {
+		return Exchange{}, err
+	}
+	return e.exchange(source, index)
+}
+
 // decodeHAREntryRef reads an entry through encoding/json, as the reader did before it
 // had its own parser.
 func decodeHAREntryRef(raw []byte) (Exchange, error) {

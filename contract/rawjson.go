@@ -114,8 +114,7 @@ func (s *rawScanner) appendValue(dst []byte, limit int) ([]byte, error) {
 	kept := len(dst)
 	var size int64
 	keep := limit >= 0
-	depth := 0
-	first, inString, escaped, scalar := true, false, false, false
+	var st structScan
 	for {
 		chunk, err := s.br.Peek(max(s.br.Buffered(), 1))
 		if len(chunk) == 0 {
@@ -124,64 +123,8 @@ func (s *rawScanner) appendValue(dst []byte, limit int) ([]byte, error) {
 			}
 			return nil, err
 		}
-		end := -1 // just past the value's last byte, once found
-		i := 0
-		for i < len(chunk) && end < 0 {
-			c := chunk[i]
-			switch {
-			case escaped:
-				escaped = false
-				i++
-			case inString:
-				j := quoteOrEscape(chunk[i:])
-				if j < 0 {
-					i = len(chunk)
-					break
-				}
-				i += j
-				if chunk[i] == '\\' {
-					escaped = true
-				} else {
-					inString = false
-					if depth == 0 {
-						end = i + 1
-					}
-				}
-				i++
-			case first:
-				first = false
-				switch c {
-				case '{', '[':
-					depth = 1
-				case '"':
-					inString = true
-				default:
-					scalar = true
-				}
-				i++
-			case scalar:
-				if c == ',' || c == ']' || c == '}' || c == ' ' || c == '\t' || c == '\r' || c == '\n' {
-					end = i
-				} else {
-					i++
-				}
-			case c == '"':
-				inString = true
-				i++
-			case c == '{' || c == '[':
-				depth++
-				i++
-			case c == '}' || c == ']':
-				depth--
-				i++
-				if depth == 0 {
-					end = i
-				}
-			default:
-				i++
-			}
-		}
-		take := i
+		end := st.feed(chunk)
+		take := len(chunk)
 		if end >= 0 {
 			take = end
 		}
@@ -207,4 +150,71 @@ func (s *rawScanner) appendValue(dst []byte, limit int) ([]byte, error) {
 			return dst, nil
 		}
 	}
+}
+
+// structScan finds where a JSON value ends in bytes that arrive piece by piece,
+// following only its brackets and strings.
+type structScan struct {
+	depth                              int
+	started, inString, escaped, scalar bool
+}
+
+// feed scans the next piece of the value and returns the index in it just past the
+// value's end, or -1 when the value goes on past the piece. The first byte fed must
+// be the value's first.
+func (st *structScan) feed(chunk []byte) int {
+	for i := 0; i < len(chunk); {
+		c := chunk[i]
+		switch {
+		case st.escaped:
+			st.escaped = false
+			i++
+		case st.inString:
+			j := quoteOrEscape(chunk[i:])
+			if j < 0 {
+				return -1
+			}
+			i += j
+			if chunk[i] == '\\' {
+				st.escaped = true
+			} else {
+				st.inString = false
+				if st.depth == 0 {
+					return i + 1
+				}
+			}
+			i++
+		case !st.started:
+			st.started = true
+			switch c {
+			case '{', '[':
+				st.depth = 1
+			case '"':
+				st.inString = true
+			default:
+				st.scalar = true
+			}
+			i++
+		case st.scalar:
+			if c == ',' || c == ']' || c == '}' || c == ' ' || c == '\t' || c == '\r' || c == '\n' {
+				return i
+			}
+			i++
+		case c == '"':
+			st.inString = true
+			i++
+		case c == '{' || c == '[':
+			st.depth++
+			i++
+		case c == '}' || c == ']':
+			st.depth--
+			i++
+			if st.depth == 0 {
+				return i
+			}
+		default:
+			i++
+		}
+	}
+	return -1
 }
