@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,23 +52,80 @@ func searchPages(b *testing.B, n int) []Exchange {
 	return out
 }
 
-// BenchmarkValidateVsDecode validates 2,000 search pages of about 20 KB on one core,
-// and decodes the same bodies with encoding/json into any, alternating in one run:
-// plain pages, and pages whose companies' names carry escapes (\u0026, \n, \").
-// Target: time-ratio <= 3.
-func BenchmarkValidateVsDecode(b *testing.B) {
-	b.Run("plain", func(b *testing.B) { benchmarkValidateVsDecode(b, searchPages(b, 2000)) })
-	b.Run("escaped", func(b *testing.B) {
-		pages := searchPages(b, 2000)
-		for i := range pages {
-			pages[i].ResponseBody = bytes.ReplaceAll(pages[i].ResponseBody, []byte(`"name":"Company `), []byte(`"name":"Tom \u0026 Jerry\n\"Co\" `))
+// accountPages builds n Apollo search pages of 25 accounts each (an account is an
+// allOf of an organization and its own members), about 60 KB.
+func accountPages(b *testing.B, n int) []Exchange {
+	b.Helper()
+	pages := searchPages(b, n)
+	for i := range pages {
+		var page map[string]any
+		_ = json.Unmarshal(pages[i].ResponseBody, &page)
+		account := page["accounts"].([]any)[0].(map[string]any)
+		var accounts []any
+		for j := range 25 {
+			a := maps.Clone(account)
+			a["id"], a["name"] = fmt.Sprintf("%024x", i*100+j), fmt.Sprintf("Account %d", j)
+			accounts = append(accounts, a)
 		}
-		benchmarkValidateVsDecode(b, pages)
-	})
+		page["accounts"], page["organizations"] = accounts, []any{}
+		pages[i].ResponseBody, _ = json.Marshal(page)
+	}
+	return pages
 }
 
-func benchmarkValidateVsDecode(b *testing.B, pages []Exchange) {
-	v, err := NewEmbedded(b.Context(), specs.Apollo)
+// organizationPages builds n Affinity search pages of 500 organizations, about 70 KB.
+func organizationPages(b *testing.B, n int) []Exchange {
+	b.Helper()
+	u, _ := url.Parse("https://api.affinity.co/organizations?page_size=500")
+	out := make([]Exchange, n)
+	for i := range out {
+		var orgs []string
+		for j := range 500 {
+			crunchbase := "null"
+			if j%3 == 0 {
+				crunchbase = `"035ed4bb-7a8c-f713-5032-91a81a4b4bb9"`
+			}
+			orgs = append(orgs, fmt.Sprintf(`{"id":%d,"name":"Company %d","domain":"c%d.example","domains":["c%d.example","c%d.example.org"],"crunchbase_uuid":%s,"global":%t}`,
+				i*1000+j, j, j, j, j, crunchbase, j%7 == 0))
+		}
+		body := `{"organizations":[` + strings.Join(orgs, ",") + `],"next_page_token":"eyJwYXJhbXMiOnsidGVybSI6IiJ9fQ"}`
+		out[i] = Exchange{Source: "bench", Index: i, Method: "GET", URL: u, Status: 200,
+			ResponseHeader: http.Header{"Content-Type": {"application/json"}}, RequestHeader: http.Header{}, ResponseBody: []byte(body)}
+	}
+	return out
+}
+
+// escaped gives every name in the pages escapes (\u0026, \n, \").
+func escaped(pages []Exchange) []Exchange {
+	for i := range pages {
+		pages[i].ResponseBody = bytes.ReplaceAll(pages[i].ResponseBody, []byte(`"name":"`), []byte(`"name":"Tom \u0026 Jerry\n\"Co\" `))
+	}
+	return pages
+}
+
+// BenchmarkValidateVsDecode validates pages of three shapes on one core, and decodes
+// the same bodies with encoding/json into any, alternating in one run: Apollo search
+// pages of about 20 KB (accounts and organizations), Apollo pages of 25 accounts
+// (allOf), Affinity pages of 500 organizations; each plain, and with escapes in every
+// name. Issue 23's targets: time-ratio <= 0.35 plain, <= 0.45 escaped.
+func BenchmarkValidateVsDecode(b *testing.B) {
+	for _, shape := range []struct {
+		name  string
+		api   specs.API
+		pages func(*testing.B, int) []Exchange
+		n     int
+	}{
+		{"apollo-search", specs.Apollo, searchPages, 2000},
+		{"apollo-accounts", specs.Apollo, accountPages, 700},
+		{"affinity-organizations", specs.Affinity, organizationPages, 500},
+	} {
+		b.Run(shape.name, func(b *testing.B) { benchmarkValidateVsDecode(b, shape.api, shape.pages(b, shape.n)) })
+		b.Run(shape.name+"-escaped", func(b *testing.B) { benchmarkValidateVsDecode(b, shape.api, escaped(shape.pages(b, shape.n))) })
+	}
+}
+
+func benchmarkValidateVsDecode(b *testing.B, api specs.API, pages []Exchange) {
+	v, err := NewEmbedded(b.Context(), api)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -105,7 +105,7 @@ func (w *byteWalker) value(n *checkNode, m *memberNode, depth int) bool {
 	case c == '-' || '0' <= c && c <= '9':
 		w.inexact = false
 		f, ok := w.float()
-		return ok && !w.inexact && validNumber(n.schema, f)
+		return ok && !w.inexact && n.allows&allowsNumber != 0 && validNumber(n.schema, f)
 	}
 	return false
 }
@@ -221,8 +221,10 @@ func (w *byteWalker) object(n *checkNode, m *memberNode, depth int) bool {
 // of on every value, and its members found by name with their required bit.
 type checkNode struct {
 	schema *openapi3.Schema
-	// sure is false for a schema with a keyword the walk does not implement.
+	// sure is false for a schema with a keyword the walk does not implement; done is
+	// set once the node is compiled.
 	sure     bool
+	done     bool
 	nullable bool
 	allows   uint8 // the JSON types the schema's type admits, as allows* bits
 	enum     map[string]bool
@@ -256,6 +258,8 @@ const (
 	allowsBoolean
 	allowsArray
 	allowsObject
+	allowsNumber
+	allowsAll = allowsString | allowsBoolean | allowsArray | allowsObject | allowsNumber
 )
 
 func (n *checkNode) validString(v []byte) bool {
@@ -300,8 +304,8 @@ func (c *certainlyValid) compile(s *openapi3.Schema) *checkNode {
 	}
 	n := &checkNode{schema: s, sure: c.known(s) && len(s.Required) <= 64, nullable: s.Nullable, minLength: s.MinLength}
 	c.memo[s] = n
-	for name, bit := range map[string]uint8{"string": allowsString, "boolean": allowsBoolean, "array": allowsArray, "object": allowsObject} {
-		if typeAllows(s, name) {
+	for name, bit := range map[string]uint8{"string": allowsString, "boolean": allowsBoolean, "array": allowsArray, "object": allowsObject, "number": allowsNumber} {
+		if typeAllows(s, name) || name == "number" && s.Type.Is("integer") {
 			n.allows |= bit
 		}
 	}
@@ -325,8 +329,15 @@ func (c *certainlyValid) compile(s *openapi3.Schema) *checkNode {
 		}
 		n.format = f
 	}
+	var merged []*checkNode // allOf branches whose members the node takes as its own
 	for _, sub := range s.AllOf {
-		n.allOf = append(n.allOf, c.compile(sub.Value))
+		b := c.compile(sub.Value)
+		if b != nil && b != n && b.membersOnly() {
+			merged = append(merged, b)
+			n.allows &= b.allows
+			continue
+		}
+		n.allOf = append(n.allOf, b)
 	}
 	for _, sub := range s.AnyOf {
 		n.anyOf = append(n.anyOf, c.compile(sub.Value))
@@ -349,17 +360,52 @@ func (c *certainlyValid) compile(s *openapi3.Schema) *checkNode {
 		}
 		n.members[name] = m
 	}
-	for _, name := range s.Required {
+	required := s.Required
+	for _, b := range merged {
+		for name, bm := range b.members {
+			m := n.members[name]
+			switch {
+			case m == nil:
+				n.members[name] = &checkMember{name: name, node: bm.node}
+			case bm.node == nil:
+			case m.node == nil:
+				m.node = bm.node
+			default: // both constrain it: both must hold
+				m.node = &checkNode{schema: &openapi3.Schema{}, sure: true, done: true, allows: allowsAll,
+					nullable: m.node.nullable && bm.node.nullable, allOf: []*checkNode{m.node, bm.node}, members: map[string]*checkMember{}}
+			}
+			if bm.required != 0 {
+				required = append(required, name)
+			}
+		}
+	}
+	if n.required = 0; len(required) > 64 {
+		n.sure = false
+	}
+	for _, name := range required {
 		m := n.members[name]
 		if m == nil {
 			m = &checkMember{name: name}
 			n.members[name] = m
 		}
-		if m.required == 0 {
+		if m.required == 0 && n.required < 64 {
 			m.required = 1 << n.required
 			n.allRequired |= m.required
 			n.required++
 		}
 	}
+	n.done = true
 	return n
+}
+
+// membersOnly reports whether the node constrains only an object's members (its
+// properties and required names, maybe its type being object), so that a schema with
+// the node in its allOf can take those members as its own and check an object once,
+// not once per branch. A node still being compiled (a cycle) has no members yet and
+// is not taken.
+func (n *checkNode) membersOnly() bool {
+	return n.sure && n.done && (n.allows == allowsAll || n.allows == allowsObject) &&
+		n.enum == nil && n.minLength == 0 && n.pattern == nil && n.schema.Format == "" &&
+		n.schema.Min == nil && n.schema.Max == nil &&
+		len(n.allOf) == 0 && len(n.anyOf) == 0 && n.items == nil && n.extra == nil
 }

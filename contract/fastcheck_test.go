@@ -378,3 +378,42 @@ func TestValidBytesWithARepeatedKey(t *testing.T) {
 		checkBytesAgree(t, &c, &s, []byte(body), false)
 	}
 }
+
+// An allOf whose branches constrain only members is checked as one object with all
+// their members, a member in two branches held to both, a required name in one branch
+// and its property in another joined; the verdicts are the tree's, and kin-openapi's.
+func TestValidBytesMergesMemberBranches(t *testing.T) {
+	for _, c := range []struct {
+		schema string
+		merged bool // no branch is left to walk on its own
+		bodies map[string]bool
+	}{
+		{`{"properties":{"z":{"type":"boolean"}},"allOf":[
+			{"type":"object","required":["x"],"properties":{"x":{"type":"string"}}},
+			{"required":["y"],"properties":{"x":{"minLength":3},"w":{"type":"integer","nullable":true}}},
+			{"properties":{"y":{"type":"integer"},"w":{"type":"integer"}}}]}`, true, map[string]bool{
+			`{"x":"abcd","y":1}`: true, `{"x":"abcd","y":1,"z":true,"q":[]}`: true, `{"x":"ab","y":1}`: false,
+			`{"x":5,"y":1}`: false, `{"y":1}`: false, `{"x":"abc"}`: false, `{"x":"abc","y":"1"}`: false,
+			`{"x":"abc","y":1,"z":1}`: false, `{"x":"abc","y":1,"w":null}`: false, `{"x":"abc","y":1,"w":2}`: true,
+			`5`: false, `null`: false, `[]`: false}},
+		{`{"nullable":true,"allOf":[{"properties":{"a":{"type":"string"}}},{"required":["a"]}]}`, true, map[string]bool{
+			`{"a":"s"}`: true, `{"a":1}`: false, `{}`: false, `null`: true, `"text"`: true, `7`: true}},
+		{`{"allOf":[{"properties":{"a":{"type":"string"}}},{"type":"string","minLength":2}]}`, false, map[string]bool{
+			`"ab"`: true, `"a"`: false, `{"a":"s"}`: false}},
+	} {
+		var s openapi3.Schema
+		if err := json.Unmarshal([]byte(c.schema), &s); err != nil {
+			t.Fatal(err)
+		}
+		var cv certainlyValid
+		for body, want := range c.bodies {
+			if got := cv.validBytes(&s, []byte(body)); got != want {
+				t.Errorf("%s: valid from its bytes %v, want %v", body, got, want)
+			}
+			checkBytesAgree(t, &cv, &s, []byte(body), true)
+		}
+		if n := cv.compiled(&s); (len(n.allOf) == 0) != c.merged {
+			t.Errorf("%s: %d branches left, want merged %v", c.schema, len(n.allOf), c.merged)
+		}
+	}
+}
