@@ -111,10 +111,10 @@ tidy-check:
 test:
 	$(GO) test -race ./...
 
-## fuzz: run the recording readers' fuzz tests and the differential ones (HAR entries, JSON decoder, byte walk) briefly (FUZZTIME each)
+## fuzz: run the recording readers' fuzz tests and the differential ones (HAR entries, JSON lines, JSON decoder, byte walk) briefly (FUZZTIME each)
 FUZZTIME ?= 10s
 fuzz:
-	@for f in FuzzReadHAR FuzzReadVCR FuzzReadLines FuzzHAREntry FuzzDecodeJSON FuzzValidBytes FuzzWriteJSONString; do \
+	@for f in FuzzReadHAR FuzzReadVCR FuzzReadLines FuzzHAREntry FuzzLineEntry FuzzDecodeJSON FuzzValidBytes FuzzWriteJSONString; do \
 		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 50x ./contract || exit 1; \
 	done
 

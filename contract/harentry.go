@@ -31,14 +31,14 @@ type harContent struct {
 	Encoding string
 }
 
-// harParser reads a HAR entry's bytes straight into a harEntry, in one pass that also
-// checks their grammar: the members the reader needs are taken as they pass, every
-// other one is skipped, and the body text is unescaped once. It reads as
-// encoding/json.Unmarshal would into the entry's struct (names matched exactly, then
+// entryParser reads a recording's entry (a HAR entry, a JSON line) straight into the
+// reader's struct, in one pass that also checks its grammar: the members the reader
+// needs are taken as they pass, every other one is skipped, and a body's text is
+// unescaped once. It reads as encoding/json.Unmarshal would into the struct (names matched exactly, then
 // case-folded; null leaving a value as it is; bytes that are not UTF-8 becoming
 // U+FFFD), so that a recording reads the same as before, without building the entry
 // twice; a test holds the two to the same exchanges.
-type harParser struct {
+type entryParser struct {
 	jsonDecoder
 	scratch []byte
 	typeErr error // the first value of the wrong type; reading goes on, as encoding/json does
@@ -68,7 +68,7 @@ func parseHAREntry(raw []byte, scratch *[]byte) (*harEntry, error) {
 // parseHAREntryAt reads the entry that data starts with and says where it ends (n); a
 // *harSyntaxError is an entry that is not JSON up to its end or to data's.
 func parseHAREntryAt(data []byte, scratch *[]byte) (_ *harEntry, n int, _ error) {
-	p := harParser{jsonDecoder: jsonDecoder{data: data}, scratch: *scratch}
+	p := entryParser{jsonDecoder: jsonDecoder{data: data}, scratch: *scratch}
 	defer func() { *scratch = p.scratch }()
 	e := &harEntry{}
 	p.space()
@@ -214,7 +214,7 @@ func foldName(in []byte) []byte {
 // object reads the object at pos, calling member with each member's name (valid until
 // its value is read) once the decoder is at the value, which is there; null is no object and no error. A
 // value of another type is a type error at field, and is skipped.
-func (p *harParser) object(field string, depth int, member func(name []byte, depth int) bool) bool {
+func (p *entryParser) object(field string, depth int, member func(name []byte, depth int) bool) bool {
 	if depth > maxJSONDepth || p.pos >= len(p.data) {
 		return false
 	}
@@ -256,12 +256,12 @@ func (p *harParser) object(field string, depth int, member func(name []byte, dep
 }
 
 // null moves past a null at pos, if there is one.
-func (p *harParser) null() bool {
+func (p *entryParser) null() bool {
 	return p.pos < len(p.data) && p.data[p.pos] == 'n' && p.literal("null")
 }
 
 // wrongType records a value of the wrong type at field and skips it.
-func (p *harParser) wrongType(field, want string, depth int) bool {
+func (p *entryParser) wrongType(field, want string, depth int) bool {
 	found := "object"
 	switch c := p.data[p.pos]; {
 	case c == '"':
@@ -286,7 +286,7 @@ func (p *harParser) wrongType(field, want string, depth int) bool {
 
 // strUTF8 reads the string at pos as encoding/json does, bytes that are not UTF-8
 // becoming U+FFFD; the result is valid until the next read.
-func (p *harParser) strUTF8() ([]byte, bool) {
+func (p *entryParser) strUTF8() ([]byte, bool) {
 	start := p.pos + 1
 	i := plainRun(p.data, start, true)
 	switch {
@@ -306,7 +306,7 @@ func (p *harParser) strUTF8() ([]byte, bool) {
 }
 
 // str reads a string member into *dst.
-func (p *harParser) str(field string, depth int, dst *string) bool {
+func (p *entryParser) str(field string, depth int, dst *string) bool {
 	if p.pos < len(p.data) && p.data[p.pos] == '"' {
 		b, ok := p.strUTF8()
 		*dst = string(b)
@@ -319,7 +319,7 @@ func (p *harParser) str(field string, depth int, dst *string) bool {
 }
 
 // text reads a body's text into *dst, a copy of its own.
-func (p *harParser) text(field string, depth int, dst *[]byte) bool {
+func (p *entryParser) text(field string, depth int, dst *[]byte) bool {
 	if p.pos < len(p.data) && p.data[p.pos] == '"' {
 		b, ok := p.strUTF8()
 		*dst = append([]byte(nil), b...)
@@ -333,7 +333,7 @@ func (p *harParser) text(field string, depth int, dst *[]byte) bool {
 
 // integer reads an int member into *dst, refusing a number that is not an int literal,
 // as encoding/json does.
-func (p *harParser) integer(field string, depth int, dst *int) bool {
+func (p *entryParser) integer(field string, depth int, dst *int) bool {
 	if p.null() {
 		return true
 	}
@@ -354,7 +354,7 @@ func (p *harParser) integer(field string, depth int, dst *int) bool {
 }
 
 // headers reads an array of name-value headers into *dst, which it replaces.
-func (p *harParser) headers(field string, depth int, dst *[]harHeader) bool {
+func (p *entryParser) headers(field string, depth int, dst *[]harHeader) bool {
 	if p.null() {
 		*dst = nil
 		return true
@@ -392,7 +392,7 @@ func (p *harParser) headers(field string, depth int, dst *[]harHeader) bool {
 }
 
 // content reads a postData or content object into *dst.
-func (p *harParser) content(field string, depth int, dst *harContent) bool {
+func (p *entryParser) content(field string, depth int, dst *harContent) bool {
 	return p.object(field, depth, func(name []byte, depth int) bool {
 		switch fieldName(name, "mimeType", "text", "encoding") {
 		case "mimeType":
@@ -404,4 +404,60 @@ func (p *harParser) content(field string, depth int, dst *harContent) bool {
 		}
 		return p.skip(&p.scratch, maxJSONDepth-depth)
 	})
+}
+
+// stringMap reads an object of strings into *dst in the order of its members, a
+// repeated name keeping its last value, as a map would; null clears it, and a value
+// of null is the empty string. Members add to what an earlier occurrence of the
+// field read, as encoding/json adds to a map.
+func (p *entryParser) stringMap(field string, depth int, dst *[]harHeader) bool {
+	if p.null() {
+		*dst = nil
+		return true
+	}
+	return p.object(field, depth, func(name []byte, depth int) bool {
+		key := string(name)
+		var value string
+		if !p.str(field+"."+key, depth, &value) {
+			return false
+		}
+		for i := range *dst {
+			if (*dst)[i].Name == key {
+				(*dst)[i].Value = value
+				return true
+			}
+		}
+		*dst = append(*dst, harHeader{Name: key, Value: value})
+		return true
+	})
+}
+
+// raw takes the JSON of the value at pos, a copy of its own, as json.RawMessage does.
+func (p *entryParser) raw(depth int, dst *[]byte) bool {
+	start := p.pos
+	if !p.skip(&p.scratch, maxJSONDepth-depth) {
+		return false
+	}
+	*dst = append([]byte(nil), p.data[start:p.pos]...)
+	return true
+}
+
+// optionalText reads a text that may be absent: *has says whether a string was read,
+// as a *string field would be set; null unsets it.
+func (p *entryParser) optionalText(field string, depth int, dst *[]byte, has *bool) bool {
+	if p.null() {
+		*dst, *has = nil, false
+		return true
+	}
+	if p.data[p.pos] == '"' {
+		*has = true
+		if !p.text(field, depth, dst) {
+			return false
+		}
+		if *dst == nil {
+			*dst = []byte{}
+		}
+		return true
+	}
+	return p.wrongType(field, "string", depth)
 }
