@@ -2,7 +2,9 @@ package contract
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
+	"math/bits"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -210,70 +212,92 @@ func (d *jsonDecoder) strBytes(scratch *[]byte) ([]byte, bool) {
 // for a control character or a malformed escape, which are encoding/json's to report.
 func appendUnescaped(out, b []byte, start, i int) (_ []byte, end int, ok bool) {
 	out = append(out, b[start:i]...)
-	for i < len(b) {
-		j := plainRun(b, i, true)
-		out = append(out, b[i:j]...)
-		if i = j; i >= len(b) {
-			break
+	// Bytes are copied eight at a time, the whole word stored however few of them
+	// belong to the run, so that the short runs between escapes cost no call; out is
+	// used to its capacity, with room for a word always kept.
+	k := len(out)
+	out = out[:cap(out)]
+	for {
+		if len(out)-k < 8 {
+			grown := make([]byte, max(2*len(out), k+256))
+			copy(grown, out[:k])
+			out = grown
+		}
+		if i+8 <= len(b) {
+			x := binary.LittleEndian.Uint64(b[i:])
+			binary.LittleEndian.PutUint64(out[k:], x)
+			m := specialBytes(x, true)
+			if m == 0 {
+				i, k = i+8, k+8
+				continue
+			}
+			n := bits.TrailingZeros64(m) >> 3
+			i, k = i+n, k+n
+		} else if i >= len(b) {
+			return out[:k], 0, false
+		} else if c := b[i]; c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			out[k] = c
+			i, k = i+1, k+1
+			continue
 		}
 		c := b[i]
 		switch {
 		case c == '"':
-			return out, i + 1, true
+			return out[:k], i + 1, true
 		case c < 0x20:
-			return out, 0, false
-		case c >= utf8.RuneSelf:
+			return out[:k], 0, false
+		case c >= utf8.RuneSelf: // room for four bytes is there, and U+FFFD takes three
 			r, size := utf8.DecodeRune(b[i:])
 			if r == utf8.RuneError && size == 1 {
-				out = utf8.AppendRune(out, utf8.RuneError)
+				k += utf8.EncodeRune(out[k:], utf8.RuneError)
 			} else {
-				out = append(out, b[i:i+size]...)
+				k += copy(out[k:], b[i:i+size])
 			}
 			i += size
 			continue
 		}
 		if i+1 >= len(b) {
-			return out, 0, false
+			return out[:k], 0, false
 		}
-		switch e := b[i+1]; e {
-		case '"', '\\', '/':
-			out = append(out, e)
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'u':
-			r := hex4(b, i+2)
-			if r < 0 {
-				return out, 0, false
+		if e := b[i+1]; e != 'u' {
+			switch e {
+			case '"', '\\', '/':
+				out[k] = e
+			case 'b':
+				out[k] = '\b'
+			case 'f':
+				out[k] = '\f'
+			case 'n':
+				out[k] = '\n'
+			case 'r':
+				out[k] = '\r'
+			case 't':
+				out[k] = '\t'
+			default:
+				return out[:k], 0, false
 			}
-			i += 6
-			if utf16.IsSurrogate(r) {
-				r2 := rune(-1)
-				if i+1 < len(b) && b[i] == '\\' && b[i+1] == 'u' {
-					r2 = hex4(b, i+2)
-				}
-				if pair := utf16.DecodeRune(r, r2); pair != utf8.RuneError {
-					r = pair
-					i += 6
-				} else {
-					r = utf8.RuneError
-				}
-			}
-			out = utf8.AppendRune(out, r)
+			i, k = i+2, k+1
 			continue
-		default:
-			return out, 0, false
 		}
-		i += 2
+		r := hex4(b, i+2)
+		if r < 0 {
+			return out[:k], 0, false
+		}
+		i += 6
+		if utf16.IsSurrogate(r) {
+			r2 := rune(-1)
+			if i+1 < len(b) && b[i] == '\\' && b[i+1] == 'u' {
+				r2 = hex4(b, i+2)
+			}
+			if pair := utf16.DecodeRune(r, r2); pair != utf8.RuneError {
+				r = pair
+				i += 6
+			} else {
+				r = utf8.RuneError
+			}
+		}
+		k += utf8.EncodeRune(out[k:], r)
 	}
-	return out, 0, false
 }
 
 // hex4 is the rune of the four hexadecimal digits at b[i:], or -1.

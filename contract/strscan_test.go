@@ -2,6 +2,8 @@ package contract
 
 import (
 	"bytes"
+	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -37,6 +39,39 @@ func TestPlainRunStopsWhereAByteLoopDoes(t *testing.T) {
 					t.Fatalf("quoteOrEscape(%q) = %d, want %d", b, got, want)
 				}
 			}
+		}
+	}
+}
+
+// appendUnescaped decodes as encoding/json does with each kind of escape, a byte that
+// is not UTF-8 and a multi-byte rune at every place of a word, into scratch of any
+// capacity (its growth included).
+func TestAppendUnescapedAtEveryOffset(t *testing.T) {
+	specials := []string{`\"`, `\\`, `\/`, `\b\f\n\r\t`, `\u00e9`, `\ud83d\ude00`, `\ud800`, `\ud800\u0041`, "é", "\xff", "\xe2\x82", "€"}
+	for _, sp := range specials {
+		for pre := range 20 {
+			for post := range 10 {
+				quoted := `"` + strings.Repeat("a", pre) + sp + strings.Repeat("b", post) + `"x`
+				var want string
+				if err := json.Unmarshal([]byte(quoted[:len(quoted)-1]), &want); err != nil {
+					t.Fatal(err)
+				}
+				for _, scratch := range [][]byte{nil, make([]byte, 0, 3), make([]byte, 0, 1024)} {
+					i := strings.IndexAny(quoted[1:], "\\\x80\x81\x82\xc3\xe2\xff") + 1
+					if i == 0 {
+						i = len(quoted) - 2
+					}
+					got, end, ok := appendUnescaped(scratch, []byte(quoted), 1, i)
+					if !ok || string(got) != want || end != len(quoted)-1 {
+						t.Fatalf("%q: got %q end %d ok %v, want %q end %d", quoted, got, end, ok, want, len(quoted)-1)
+					}
+				}
+			}
+		}
+	}
+	for _, bad := range []string{`"a\x"`, `"a\u12"`, "\"a\x01\"", `"abc`, `"abc\`} {
+		if _, _, ok := appendUnescaped(nil, []byte(bad), 1, 1); ok {
+			t.Errorf("%q: decoded", bad)
 		}
 	}
 }
