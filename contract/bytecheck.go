@@ -163,6 +163,10 @@ func (w *byteWalker) object(n *checkNode, m *memberNode, depth int) bool {
 	var seen uint64
 	var prev *checkMember
 	guess := n.first.Load()
+	var childPrev, childGuess *memberNode // the same guess of the members counted
+	if m != nil {
+		childGuess = m.first.Load()
+	}
 	for {
 		w.space()
 		if w.pos >= len(w.data) || w.data[w.pos] != '"' {
@@ -185,8 +189,20 @@ func (w *byteWalker) object(n *checkNode, m *memberNode, depth int) bool {
 		}
 		var child *memberNode
 		if m != nil && m.children != nil {
-			if child = m.children[string(key)]; child != nil {
+			child = childGuess
+			if child == nil || child.name != string(key) {
+				if child = m.children[string(key)]; child != nil {
+					if childPrev == nil {
+						m.first.Store(child)
+					} else {
+						childPrev.next.Store(child)
+					}
+				}
+			}
+			childGuess = nil
+			if child != nil {
 				w.members.note(child)
+				childPrev, childGuess = child, child.next.Load()
 			}
 		}
 		w.space()

@@ -17,6 +17,10 @@ type memberNode struct {
 	member   bool
 	children map[string]*memberNode
 	items    *memberNode
+	// name is the member's name; first and next, as a checkNode's, guess the order of
+	// an object's members from the last one, for the walks.
+	name        string
+	first, next atomic.Pointer[memberNode]
 	// seen is set once traffic has had the member; on the root, unseen counts the
 	// members below it not yet seen, so that a body with nothing new to show is not read.
 	seen   atomic.Bool
@@ -38,7 +42,7 @@ func (n *memberNode) add(s *openapi3.Schema, depth int) {
 			if n.children == nil {
 				n.children = map[string]*memberNode{}
 			}
-			child = &memberNode{key: n.key + pointer([]string{name}), member: true}
+			child = &memberNode{key: n.key + pointer([]string{name}), member: true, name: name}
 			n.children[name] = child
 		}
 		if p.Value != nil {
