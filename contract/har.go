@@ -22,9 +22,9 @@ const APIComment = "orgapis:api="
 // and the rest of the entry. A longer entry is skipped as it streams past and reported.
 const maxEntryBytes = MaxBodyBytes + 1<<20
 
-// ReadHAR streams the entries of a HAR 1.2 file: it cuts out one entry at a time and
-// decodes it, so memory follows the largest entry, not the file, and an entry over the
-// limit is skipped without being held. Text and base64 bodies are read, and bodies a
+// ReadHAR streams the entries of a HAR 1.2 file: it reads the file in pieces and
+// parses each entry where it lies, in one pass, so memory follows the largest entry,
+// not the file, and an entry over the limit is skipped without being held. Text and base64 bodies are read, and bodies a
 // recorder left compressed are decompressed per Content-Encoding. An entry that cannot
 // be read (a wrong type, nesting too deep, a missing response) is reported and the next
 // one is read.

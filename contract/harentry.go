@@ -34,39 +34,42 @@ type harContent struct {
 // entryParser reads a recording's entry (a HAR entry, a JSON line) straight into the
 // reader's struct, in one pass that also checks its grammar: the members the reader
 // needs are taken as they pass, every other one is skipped, and a body's text is
-// unescaped once. It reads as encoding/json.Unmarshal would into the struct (names matched exactly, then
-// case-folded; null leaving a value as it is; bytes that are not UTF-8 becoming
-// U+FFFD), so that a recording reads the same as before, without building the entry
-// twice; a test holds the two to the same exchanges.
+// unescaped once. It reads as encoding/json.Unmarshal would into the struct (names
+// matched exactly, then case-folded; null leaving a value as it is; bytes that are not
+// UTF-8 becoming U+FFFD), so that a recording reads the same as before, without
+// building the entry twice; tests hold the two to the same exchanges.
 type entryParser struct {
 	jsonDecoder
 	scratch []byte
 	typeErr error // the first value of the wrong type; reading goes on, as encoding/json does
 }
 
-// harSyntaxError is an entry that is not JSON.
-type harSyntaxError struct{ offset int }
+// syntaxError is an entry (a HAR entry, a JSON line) that is not JSON; what names it.
+type syntaxError struct {
+	what   string
+	offset int
+}
 
-func (e *harSyntaxError) Error() string {
-	return fmt.Sprintf("entry is not valid JSON: syntax error at byte %d of the entry", e.offset)
+func (e *syntaxError) Error() string {
+	return fmt.Sprintf("%s is not valid JSON: syntax error at byte %d of the %s", e.what, e.offset, e.what)
 }
 
 // parseHAREntry reads raw, which must be one entry; scratch's bytes are reused.
 func parseHAREntry(raw []byte, scratch *[]byte) (*harEntry, error) {
 	e, n, err := parseHAREntryAt(raw, scratch)
-	var syntax *harSyntaxError
+	var syntax *syntaxError
 	if errors.As(err, &syntax) {
 		return nil, err
 	}
 	p := jsonDecoder{data: raw, pos: n}
 	if p.space(); p.pos != len(raw) {
-		return nil, &harSyntaxError{offset: p.pos}
+		return nil, &syntaxError{what: "entry", offset: p.pos}
 	}
 	return e, err
 }
 
 // parseHAREntryAt reads the entry that data starts with and says where it ends (n); a
-// *harSyntaxError is an entry that is not JSON up to its end or to data's.
+// *syntaxError is an entry that is not JSON up to its end or to data's.
 func parseHAREntryAt(data []byte, scratch *[]byte) (_ *harEntry, n int, _ error) {
 	p := entryParser{jsonDecoder: jsonDecoder{data: data}, scratch: *scratch}
 	defer func() { *scratch = p.scratch }()
@@ -126,7 +129,7 @@ func parseHAREntryAt(data []byte, scratch *[]byte) (_ *harEntry, n int, _ error)
 		return p.skip(&p.scratch, maxJSONDepth-depth)
 	})
 	if !ok {
-		return nil, p.pos, &harSyntaxError{offset: p.pos}
+		return nil, p.pos, &syntaxError{what: "entry", offset: p.pos}
 	}
 	return e, p.pos, p.typeErr
 }

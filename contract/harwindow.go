@@ -89,7 +89,7 @@ func (w *harWindow) entry(limit int, scratch *[]byte) (e *harEntry, err, fatal e
 	for {
 		data := w.unread()
 		e, n, err := parseHAREntryAt(data, scratch)
-		var syntax *harSyntaxError
+		var syntax *syntaxError
 		if !errors.As(err, &syntax) {
 			if n == len(data) && w.fill(limit) {
 				continue // what ended with the window may go on past it

@@ -124,7 +124,7 @@ func parseLineEntry(line []byte, scratch *[]byte) (*lineEntry, error) {
 		ok = p.pos == len(p.data)
 	}
 	if !ok {
-		return nil, &harSyntaxError{offset: p.pos}
+		return nil, &syntaxError{what: "line", offset: p.pos}
 	}
 	return l, p.typeErr
 }

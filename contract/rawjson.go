@@ -10,8 +10,9 @@ import (
 
 // rawScanner walks the structure of a JSON document from a stream without decoding
 // it: it finds where each value ends whatever it holds (nesting of any depth, strings
-// of any length) and keeps a value's bytes only while they fit a limit. Readers use it
-// to cut a recording into entries, so that memory follows the limit, not the input.
+// of any length) and keeps a value's bytes only while they fit a limit. The HAR reader
+// uses it to find log.entries past members of any size, so that memory follows the
+// limit, not the input.
 type rawScanner struct {
 	br *bufio.Reader
 	// line counts the newlines consumed, so that a reader can say on which line of its
@@ -103,15 +104,12 @@ func (s *rawScanner) seek(key string) error {
 // value consumes the next value. It returns the value's bytes when they are at most
 // limit long (limit -1 keeps nothing), and otherwise a *valueTooLargeError once the
 // whole value has been read past. Only the structure is checked: brackets and strings.
-func (s *rawScanner) value(limit int) ([]byte, error) { return s.appendValue(nil, limit) }
-
-// appendValue is value with the bytes appended to dst, so that a reader can reuse one
-// buffer for all its entries; dst grows to at most limit.
-func (s *rawScanner) appendValue(dst []byte, limit int) ([]byte, error) {
+// Readers use it to find their way to the entries (short names, values skipped).
+func (s *rawScanner) value(limit int) ([]byte, error) {
 	if _, err := s.skipSpace(); err != nil {
 		return nil, err
 	}
-	kept := len(dst)
+	var kept []byte
 	var size int64
 	keep := limit >= 0
 	var st structScan
@@ -131,9 +129,9 @@ func (s *rawScanner) appendValue(dst []byte, limit int) ([]byte, error) {
 		size += int64(take)
 		if keep {
 			if size > int64(limit) {
-				keep, dst = false, dst[:kept]
+				keep, kept = false, nil
 			} else {
-				dst = append(dst, chunk[:take]...)
+				kept = append(kept, chunk[:take]...)
 			}
 		}
 		s.line += bytes.Count(chunk[:take], []byte{'\n'})
@@ -144,10 +142,7 @@ func (s *rawScanner) appendValue(dst []byte, limit int) ([]byte, error) {
 			if limit >= 0 && !keep {
 				return nil, &valueTooLargeError{size: size, limit: limit}
 			}
-			if !keep {
-				return nil, nil
-			}
-			return dst, nil
+			return kept, nil
 		}
 	}
 }
