@@ -127,10 +127,7 @@ func (w *byteWalker) array(n *checkNode, m *memberNode, depth int) bool {
 	if m != nil {
 		items = m.items
 	}
-	w.pos++ // [
-	w.space()
-	if w.pos < len(w.data) && w.data[w.pos] == ']' {
-		w.pos++
+	if w.enter(']') {
 		return true
 	}
 	for {
@@ -151,10 +148,7 @@ func (w *byteWalker) array(n *checkNode, m *memberNode, depth int) bool {
 }
 
 func (w *byteWalker) object(n *checkNode, m *memberNode, depth int) bool {
-	w.pos++ // {
-	w.space()
-	if w.pos < len(w.data) && w.data[w.pos] == '}' {
-		w.pos++
+	if w.enter('}') {
 		return n.required == 0
 	}
 	// seen marks the required members found, by their number; the members of one
@@ -168,11 +162,7 @@ func (w *byteWalker) object(n *checkNode, m *memberNode, depth int) bool {
 		childGuess = m.first.Load()
 	}
 	for {
-		w.space()
-		if w.pos >= len(w.data) || w.data[w.pos] != '"' {
-			return false
-		}
-		key, ok := w.strBytes(&w.buf)
+		key, ok := w.name(&w.buf)
 		if !ok {
 			return false
 		}
@@ -205,12 +195,6 @@ func (w *byteWalker) object(n *checkNode, m *memberNode, depth int) bool {
 				childPrev, childGuess = child, child.next.Load()
 			}
 		}
-		w.space()
-		if w.pos >= len(w.data) || w.data[w.pos] != ':' {
-			return false
-		}
-		w.pos++
-		w.space()
 		switch {
 		case p != nil && p.node != nil:
 			ok = w.value(p.node, child, depth+1)

@@ -228,10 +228,7 @@ func (p *entryParser) object(field string, depth int, member func(name []byte, d
 	default:
 		return p.wrongType(field, "object", depth)
 	}
-	p.pos++
-	p.space()
-	if p.pos < len(p.data) && p.data[p.pos] == '}' {
-		p.pos++
+	if p.enter('}') {
 		return true
 	}
 	for {
@@ -240,16 +237,7 @@ func (p *entryParser) object(field string, depth int, member func(name []byte, d
 			return false
 		}
 		name, ok := p.strUTF8()
-		if !ok {
-			return false
-		}
-		p.space()
-		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
-			return false
-		}
-		p.pos++
-		p.space()
-		if p.pos >= len(p.data) || !member(name, depth+1) {
+		if !ok || !p.colon() || p.pos >= len(p.data) || !member(name, depth+1) {
 			return false
 		}
 		if closed, ok := p.next('}'); !ok || closed {
@@ -366,10 +354,7 @@ func (p *entryParser) headers(field string, depth int, dst *[]harHeader) bool {
 		return p.wrongType(field, "array", depth)
 	}
 	*dst = (*dst)[:0]
-	p.pos++
-	p.space()
-	if p.pos < len(p.data) && p.data[p.pos] == ']' {
-		p.pos++
+	if p.enter(']') {
 		return true
 	}
 	for {

@@ -406,17 +406,16 @@ func (d *jsonDecoder) skip(scratch *[]byte, depth int) bool {
 		if c == '{' {
 			closing = '}'
 		}
-		d.pos++
-		d.space()
-		if d.pos < len(d.data) && d.data[d.pos] == closing {
-			d.pos++
+		if d.enter(closing) {
 			return true
 		}
 		for {
-			d.space()
-			if c == '{' && !d.memberName(scratch) {
-				return false
+			if c == '{' {
+				if _, ok := d.name(scratch); !ok {
+					return false
+				}
 			}
+			d.space()
 			if !d.skip(scratch, depth-1) {
 				return false
 			}
@@ -429,14 +428,31 @@ func (d *jsonDecoder) skip(scratch *[]byte, depth int) bool {
 	return ok
 }
 
-// memberName moves past a member's name and its colon, and the space after it.
-func (d *jsonDecoder) memberName(scratch *[]byte) bool {
+// enter moves past the bracket at pos and the space after it; empty says the container
+// closes right away with closing, which it moves past too.
+func (d *jsonDecoder) enter(closing byte) (empty bool) {
+	d.pos++
+	d.space()
+	if d.pos < len(d.data) && d.data[d.pos] == closing {
+		d.pos++
+		return true
+	}
+	return false
+}
+
+// name reads a member's name (valid until the next read, as strBytes's) and moves past
+// it, its colon and the space around them.
+func (d *jsonDecoder) name(scratch *[]byte) ([]byte, bool) {
+	d.space()
 	if d.pos >= len(d.data) || d.data[d.pos] != '"' {
-		return false
+		return nil, false
 	}
-	if _, ok := d.strBytes(scratch); !ok {
-		return false
-	}
+	key, ok := d.strBytes(scratch)
+	return key, ok && d.colon()
+}
+
+// colon moves past the space, the colon and the space after a member's name.
+func (d *jsonDecoder) colon() bool {
 	d.space()
 	if d.pos >= len(d.data) || d.data[d.pos] != ':' {
 		return false

@@ -118,28 +118,15 @@ func (w *memberWalker) walk(n *memberNode, depth int) bool {
 		if n.children == nil {
 			return w.skip(&w.buf, depth)
 		}
-		w.pos++
-		w.space()
-		if w.pos < len(w.data) && w.data[w.pos] == '}' {
-			w.pos++
+		if w.enter('}') {
 			return true
 		}
 		for {
-			w.space()
-			if w.pos >= len(w.data) || w.data[w.pos] != '"' {
-				return false
-			}
-			key, ok := w.strBytes(&w.buf)
+			key, ok := w.name(&w.buf)
 			if !ok {
 				return false
 			}
 			child := n.children[string(key)]
-			w.space()
-			if w.pos >= len(w.data) || w.data[w.pos] != ':' {
-				return false
-			}
-			w.pos++
-			w.space()
 			if child == nil {
 				ok = w.skip(&w.buf, depth-1)
 			} else {
@@ -157,10 +144,7 @@ func (w *memberWalker) walk(n *memberNode, depth int) bool {
 		if n.items == nil {
 			return w.skip(&w.buf, depth)
 		}
-		w.pos++
-		w.space()
-		if w.pos < len(w.data) && w.data[w.pos] == ']' {
-			w.pos++
+		if w.enter(']') {
 			return true
 		}
 		for {
