@@ -277,49 +277,37 @@ func (p *entryParser) wrongType(field, want string, depth int) bool {
 
 // strUTF8 reads the string at pos as encoding/json does, bytes that are not UTF-8
 // becoming U+FFFD; the result is valid until the next read.
-func (p *entryParser) strUTF8() ([]byte, bool) {
-	start := p.pos + 1
-	i := plainRun(p.data, start, true)
+func (p *entryParser) strUTF8() ([]byte, bool) { return p.stringAt(&p.scratch, true) }
+
+// stringMember reads a member that must be a string: set says one was read (valid
+// until the next read), not a null, which leaves the member as it was.
+func (p *entryParser) stringMember(field string, depth int) (b []byte, set, ok bool) {
 	switch {
-	case i >= len(p.data) || p.data[i] < 0x20:
-		return nil, false
-	case p.data[i] == '"':
-		p.pos = i + 1
-		return p.data[start:i], true
+	case p.data[p.pos] == '"':
+		b, ok = p.strUTF8()
+		return b, ok, ok
+	case p.null():
+		return nil, false, true
 	}
-	out, end, ok := appendUnescaped(p.scratch[:0], p.data, start, i)
-	p.scratch = out
-	if !ok {
-		return nil, false
-	}
-	p.pos = end
-	return out, true
+	return nil, false, p.wrongType(field, "string", depth)
 }
 
 // str reads a string member into *dst.
 func (p *entryParser) str(field string, depth int, dst *string) bool {
-	if p.pos < len(p.data) && p.data[p.pos] == '"' {
-		b, ok := p.strUTF8()
+	b, set, ok := p.stringMember(field, depth)
+	if set {
 		*dst = string(b)
-		return ok
 	}
-	if p.null() {
-		return true
-	}
-	return p.wrongType(field, "string", depth)
+	return ok
 }
 
 // text reads a body's text into *dst, a copy of its own.
 func (p *entryParser) text(field string, depth int, dst *[]byte) bool {
-	if p.pos < len(p.data) && p.data[p.pos] == '"' {
-		b, ok := p.strUTF8()
+	b, set, ok := p.stringMember(field, depth)
+	if set {
 		*dst = append([]byte(nil), b...)
-		return ok
 	}
-	if p.null() {
-		return true
-	}
-	return p.wrongType(field, "string", depth)
+	return ok
 }
 
 // integer reads an int member into *dst, refusing a number that is not an int literal,
@@ -437,15 +425,9 @@ func (p *entryParser) optionalText(field string, depth int, dst *[]byte, has *bo
 		*dst, *has = nil, false
 		return true
 	}
-	if p.data[p.pos] == '"' {
-		*has = true
-		if !p.text(field, depth, dst) {
-			return false
-		}
-		if *dst == nil {
-			*dst = []byte{}
-		}
-		return true
+	b, set, ok := p.stringMember(field, depth)
+	if set {
+		*dst, *has = append([]byte{}, b...), true
 	}
-	return p.wrongType(field, "string", depth)
+	return ok
 }

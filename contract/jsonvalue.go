@@ -186,9 +186,14 @@ func (d *jsonDecoder) str() (string, bool) {
 // strBytes decodes the string at pos and moves past it: the data's own bytes when the
 // string has no escape, else the string unescaped into *scratch (reused), either way
 // valid only until the next call.
-func (d *jsonDecoder) strBytes(scratch *[]byte) ([]byte, bool) {
+func (d *jsonDecoder) strBytes(scratch *[]byte) ([]byte, bool) { return d.stringAt(scratch, false) }
+
+// stringAt is strBytes for data whose UTF-8 may not have been checked (checkUTF8):
+// then a string with a byte that is not UTF-8 is unescaped too, each such byte
+// becoming U+FFFD, as encoding/json does.
+func (d *jsonDecoder) stringAt(scratch *[]byte, checkUTF8 bool) ([]byte, bool) {
 	start := d.pos + 1
-	i := plainRun(d.data, start, false)
+	i := plainRun(d.data, start, checkUTF8)
 	switch {
 	case i >= len(d.data) || d.data[i] < 0x20:
 		return nil, false
