@@ -6,9 +6,10 @@ import (
 	"io"
 )
 
-// windowRead is how much a harWindow asks its reader for at a time: enough for dozens
-// of typical entries, so that few entries straddle two reads.
-const windowRead = 1 << 20
+// windowRead is how much a harWindow asks its reader for at a time: enough for a few
+// typical entries, so that few straddle two reads, and little enough for the window
+// to stay in the processor's cache (1 MiB measured slower, and 1.5 MiB more RSS).
+const windowRead = 256 << 10
 
 // harWindow holds the bytes of a HAR file's entries as they are read, so that each
 // entry is parsed where it lies, in one pass: an entry is parsed from the window, and
