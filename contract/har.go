@@ -53,7 +53,7 @@ func readHAR(source string, r io.Reader, entryLimit, step int) iter.Seq2[Exchang
 		}
 		w := &harWindow{r: s.br, step: step, lines: s.line}
 		for i := 0; ; i++ {
-			if _, err := w.skipSpace(entryLimit); err != nil {
+			if _, err := w.skipSpace(); err != nil {
 				fail(i, fmt.Errorf("broken JSON, reading stops here: %w", err))
 				return
 			}
@@ -75,7 +75,7 @@ func readHAR(source string, r io.Reader, entryLimit, step int) iter.Seq2[Exchang
 			} else if !yield(ex, nil) {
 				return
 			}
-			c, err := w.skipSpace(entryLimit)
+			c, err := w.skipSpace()
 			if err == nil && c != ',' && c != ']' {
 				err = fmt.Errorf("want ',' or ']' after an entry, found %q", c)
 			}

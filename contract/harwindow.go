@@ -14,10 +14,12 @@ const windowRead = 256 << 10
 // harWindow holds the bytes of a HAR file's entries as they are read, so that each
 // entry is parsed where it lies, in one pass: an entry is parsed from the window, and
 // only when that fails is it scanned for its end, to tell an entry the window cut off
-// (read more, parse again) from a broken one (report it, go on after it).
+// (read more, parse again) from a broken one (report it, go on after it). An entry
+// larger than the window is gathered on its own, up to the limit, and parsed then; the
+// window keeps its size.
 type harWindow struct {
 	r     io.Reader
-	step  int    // how much to read at least at a time: windowRead, or less in tests
+	step  int    // how much to read at a time: windowRead, or less in tests
 	buf   []byte // the bytes read; buf[off:] are not consumed yet
 	off   int
 	eof   bool
@@ -33,25 +35,25 @@ func (w *harWindow) consume(n int) {
 	w.off += n
 }
 
-// fill reads more after the unread bytes, growing the window to hold at most about
-// limit of them; false when nothing more can come.
-func (w *harWindow) fill(limit int) bool {
+// full says the unread bytes take the whole window.
+func (w *harWindow) full() bool { return w.off == 0 && len(w.buf) == cap(w.buf) && len(w.buf) > 0 }
+
+// fill moves the unread bytes to the window's start and reads after them, as much as
+// fits; false when nothing more can come, or there is no room.
+func (w *harWindow) fill() bool {
 	if w.eof || w.err != nil {
 		return false
 	}
+	if w.buf == nil {
+		w.buf = make([]byte, 0, 2*w.step)
+	}
 	n := copy(w.buf, w.buf[w.off:])
 	w.buf, w.off = w.buf[:n], 0
-	if cap(w.buf)-n < w.step {
-		size := max(4*cap(w.buf), n+w.step, 2*w.step)
-		if size > limit+2*w.step {
-			size = max(limit, n) + w.step
-		}
-		grown := make([]byte, n, size)
-		copy(grown, w.buf)
-		w.buf = grown
+	if n == cap(w.buf) {
+		return false
 	}
-	// A full read each time, so that an entry that spans reads is parsed again only a
-	// few times as the window grows fourfold, however little each read of the input brings.
+	// A full read each time, so that an entry that spans reads is parsed again only
+	// once or twice, however little each read of the input brings.
 	m, err := io.ReadFull(w.r, w.buf[n:cap(w.buf)])
 	w.buf = w.buf[:n+m]
 	switch {
@@ -63,8 +65,16 @@ func (w *harWindow) fill(limit int) bool {
 	return m > 0
 }
 
+// stopped is why reading cannot go on: a read error, or the input's end.
+func (w *harWindow) stopped() error {
+	if w.err != nil {
+		return w.err
+	}
+	return io.ErrUnexpectedEOF
+}
+
 // skipSpace consumes white space and returns the next byte, unconsumed.
-func (w *harWindow) skipSpace(limit int) (byte, error) {
+func (w *harWindow) skipSpace() (byte, error) {
 	for {
 		rest := w.unread()
 		i := 0
@@ -75,11 +85,8 @@ func (w *harWindow) skipSpace(limit int) (byte, error) {
 		if i < len(rest) {
 			return rest[i], nil
 		}
-		if !w.fill(limit) {
-			if w.err != nil {
-				return 0, w.err
-			}
-			return 0, io.ErrUnexpectedEOF
+		if !w.fill() {
+			return 0, w.stopped()
 		}
 	}
 }
@@ -91,51 +98,64 @@ func (w *harWindow) entry(limit int, scratch *[]byte) (e *harEntry, err, fatal e
 		data := w.unread()
 		e, n, err := parseHAREntryAt(data, scratch)
 		var syntax *syntaxError
-		if !errors.As(err, &syntax) {
-			if n == len(data) && w.fill(limit) {
-				continue // what ended with the window may go on past it
-			}
+		var st structScan
+		end := -2 // not scanned
+		if errors.As(err, &syntax) || n == len(data) && !w.eof {
+			// Broken, or what ended with the window, which may go on past it (a
+			// number): the entry's end, if the window has it, says which.
+			end = st.feed(data)
+		}
+		switch {
+		case end == -2 || end >= 0 && !errors.As(err, &syntax):
 			w.consume(n)
 			if n > limit {
 				return nil, &valueTooLargeError{size: int64(n), limit: limit}, nil
 			}
 			return e, err, nil
-		}
-		var st structScan
-		if end := st.feed(data); end >= 0 {
+		case end >= 0:
 			w.consume(end)
 			return nil, err, nil
 		}
-		if len(data) > limit {
-			return nil, w.skipLarge(&st, limit), nil
+		if w.full() {
+			return w.large(&st, limit, scratch)
 		}
-		if !w.fill(limit) {
-			if w.err != nil {
-				return nil, nil, w.err
-			}
-			return nil, nil, io.ErrUnexpectedEOF
+		if !w.fill() {
+			return nil, nil, w.stopped()
 		}
 	}
 }
 
-// skipLarge reads past an entry over the limit without keeping it; st has scanned
-// the unread bytes, which are all the entry's.
-func (w *harWindow) skipLarge(st *structScan, limit int) error {
-	size := int64(len(w.unread()))
-	w.consume(len(w.unread()))
-	for {
-		if !w.fill(limit) {
-			if w.err != nil {
-				return w.err
-			}
-			return io.ErrUnexpectedEOF
-		}
+// large reads an entry that does not fit the window: its pieces are gathered while
+// they fit the limit and parsed once the entry ends; past the limit they are dropped
+// and the entry is read past. st has scanned the unread bytes, which are all the
+// entry's.
+func (w *harWindow) large(st *structScan, limit int, scratch *[]byte) (e *harEntry, err, fatal error) {
+	// Pieces joined once at the end cost about twice the entry, not a growing slice's
+	// five or six times.
+	var parts [][]byte
+	var size int64
+	for end := -1; ; {
 		rest := w.unread()
-		if end := st.feed(rest); end >= 0 {
-			w.consume(end)
-			return &valueTooLargeError{size: size + int64(end), limit: limit}
+		take := len(rest)
+		if end >= 0 {
+			take = end
 		}
-		size += int64(len(rest))
-		w.consume(len(rest))
+		if size += int64(take); size <= int64(limit) {
+			parts = append(parts, bytes.Clone(rest[:take]))
+		} else {
+			parts = nil
+		}
+		w.consume(take)
+		if end >= 0 {
+			if size > int64(limit) {
+				return nil, &valueTooLargeError{size: size, limit: limit}, nil
+			}
+			e, err := parseHAREntry(bytes.Join(parts, nil), scratch)
+			return e, err, nil
+		}
+		if !w.fill() {
+			return nil, nil, w.stopped()
+		}
+		end = st.feed(w.unread())
 	}
 }
