@@ -28,11 +28,11 @@ const maxEntryBytes = MaxBodyBytes + 1<<20
 // recorder left compressed are decompressed per Content-Encoding. An entry that cannot
 // be read (a wrong type, nesting too deep, a missing response) is reported and the next
 // one is read.
-func ReadHAR(source string, r io.Reader) iter.Seq2[Exchange, error] {
-	return readHAR(source, r, maxEntryBytes, windowRead)
+func ReadHAR(source string, r io.Reader, opts ...ReadOption) iter.Seq2[Exchange, error] {
+	return readHAR(source, r, maxEntryBytes, windowRead, readOptions(opts))
 }
 
-func readHAR(source string, r io.Reader, entryLimit, step int) iter.Seq2[Exchange, error] {
+func readHAR(source string, r io.Reader, entryLimit, step int, cfg readConfig) iter.Seq2[Exchange, error] {
 	return func(yield func(Exchange, error) bool) {
 		s := newRawScanner(r)
 		// scratch holds the strings of one entry, reused, so that reading costs the
@@ -58,7 +58,7 @@ func readHAR(source string, r io.Reader, entryLimit, step int) iter.Seq2[Exchang
 				return
 			}
 			line := w.lines + 1 // where the entry starts
-			e, err, fatal := w.entry(entryLimit, &scratch)
+			e, err, fatal := w.entry(entryLimit, &scratch, cfg)
 			if fatal != nil {
 				fail(i, fmt.Errorf("broken JSON, reading stops here: %w", fatal))
 				return

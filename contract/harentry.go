@@ -40,6 +40,7 @@ type harContent struct {
 // building the entry twice; tests hold the two to the same exchanges.
 type entryParser struct {
 	jsonDecoder
+	cfg     readConfig // where bodies copied out of the entry go
 	scratch []byte
 	typeErr error // the first value of the wrong type; reading goes on, as encoding/json does
 }
@@ -55,8 +56,8 @@ func (e *syntaxError) Error() string {
 }
 
 // parseHAREntry reads raw, which must be one entry; scratch's bytes are reused.
-func parseHAREntry(raw []byte, scratch *[]byte) (*harEntry, error) {
-	e, n, err := parseHAREntryAt(raw, scratch)
+func parseHAREntry(raw []byte, scratch *[]byte, cfg readConfig) (*harEntry, error) {
+	e, n, err := parseHAREntryAt(raw, scratch, cfg)
 	var syntax *syntaxError
 	if errors.As(err, &syntax) {
 		return nil, err
@@ -70,8 +71,8 @@ func parseHAREntry(raw []byte, scratch *[]byte) (*harEntry, error) {
 
 // parseHAREntryAt reads the entry that data starts with and says where it ends (n); a
 // *syntaxError is an entry that is not JSON up to its end or to data's.
-func parseHAREntryAt(data []byte, scratch *[]byte) (_ *harEntry, n int, _ error) {
-	p := entryParser{jsonDecoder: jsonDecoder{data: data}, scratch: *scratch}
+func parseHAREntryAt(data []byte, scratch *[]byte, cfg readConfig) (_ *harEntry, n int, _ error) {
+	p := entryParser{jsonDecoder: jsonDecoder{data: data}, cfg: cfg, scratch: *scratch}
 	defer func() { *scratch = p.scratch }()
 	e := &harEntry{}
 	p.space()
@@ -305,7 +306,7 @@ func (p *entryParser) str(field string, depth int, dst *string) bool {
 func (p *entryParser) text(field string, depth int, dst *[]byte) bool {
 	b, set, ok := p.stringMember(field, depth)
 	if set {
-		*dst = append([]byte(nil), b...)
+		*dst = p.cfg.copyOut(b)
 	}
 	return ok
 }
@@ -414,7 +415,7 @@ func (p *entryParser) raw(depth int, dst *[]byte) bool {
 	if !p.skip(&p.scratch, maxJSONDepth-depth) {
 		return false
 	}
-	*dst = append([]byte(nil), p.data[start:p.pos]...)
+	*dst = p.cfg.copyOut(p.data[start:p.pos])
 	return true
 }
 
@@ -427,7 +428,10 @@ func (p *entryParser) optionalText(field string, depth int, dst *[]byte, has *bo
 	}
 	b, set, ok := p.stringMember(field, depth)
 	if set {
-		*dst, *has = append([]byte{}, b...), true
+		*dst, *has = p.cfg.copyOut(b), true
+		if *dst == nil {
+			*dst = []byte{}
+		}
 	}
 	return ok
 }

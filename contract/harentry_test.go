@@ -37,7 +37,7 @@ type harEntryJSONRef struct {
 
 // decodeHAREntry reads one entry as the reader does.
 func decodeHAREntry(source string, index int, raw []byte, scratch *[]byte) (Exchange, error) {
-	e, err := parseHAREntry(raw, scratch)
+	e, err := parseHAREntry(raw, scratch, readConfig{})
 	if err != nil {
 		return Exchange{}, err
 	}

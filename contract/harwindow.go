@@ -93,10 +93,10 @@ func (w *harWindow) skipSpace() (byte, error) {
 
 // entry reads the entry at the window's start. A broken or over-large entry is
 // consumed and returned as its error; fatal is a file that cannot be read on.
-func (w *harWindow) entry(limit int, scratch *[]byte) (e *harEntry, err, fatal error) {
+func (w *harWindow) entry(limit int, scratch *[]byte, cfg readConfig) (e *harEntry, err, fatal error) {
 	for {
 		data := w.unread()
-		e, n, err := parseHAREntryAt(data, scratch)
+		e, n, err := parseHAREntryAt(data, scratch, cfg)
 		var syntax *syntaxError
 		var st structScan
 		end := -2 // not scanned
@@ -117,7 +117,7 @@ func (w *harWindow) entry(limit int, scratch *[]byte) (e *harEntry, err, fatal e
 			return nil, err, nil
 		}
 		if w.full() {
-			return w.large(&st, limit, scratch)
+			return w.large(&st, limit, scratch, cfg)
 		}
 		if !w.fill() {
 			return nil, nil, w.stopped()
@@ -129,7 +129,7 @@ func (w *harWindow) entry(limit int, scratch *[]byte) (e *harEntry, err, fatal e
 // they fit the limit and parsed once the entry ends; past the limit they are dropped
 // and the entry is read past. st has scanned the unread bytes, which are all the
 // entry's.
-func (w *harWindow) large(st *structScan, limit int, scratch *[]byte) (e *harEntry, err, fatal error) {
+func (w *harWindow) large(st *structScan, limit int, scratch *[]byte, cfg readConfig) (e *harEntry, err, fatal error) {
 	// Pieces joined once at the end cost about twice the entry, not a growing slice's
 	// five or six times.
 	var parts [][]byte
@@ -150,7 +150,7 @@ func (w *harWindow) large(st *structScan, limit int, scratch *[]byte) (e *harEnt
 			if size > int64(limit) {
 				return nil, &valueTooLargeError{size: size, limit: limit}, nil
 			}
-			e, err := parseHAREntry(bytes.Join(parts, nil), scratch)
+			e, err := parseHAREntry(bytes.Join(parts, nil), scratch, cfg)
 			return e, err, nil
 		}
 		if !w.fill() {

@@ -27,7 +27,8 @@ type lineEntry struct {
 
 // ReadLines reads the project's JSON-lines format, one exchange per line. Blank lines
 // are skipped; a line that does not parse is reported and the next one is read.
-func ReadLines(source string, r io.Reader) iter.Seq2[Exchange, error] {
+func ReadLines(source string, r io.Reader, opts ...ReadOption) iter.Seq2[Exchange, error] {
+	cfg := readOptions(opts)
 	return func(yield func(Exchange, error) bool) {
 		br := bufio.NewReaderSize(r, 64<<10)
 		lineNo := 0
@@ -54,7 +55,7 @@ func ReadLines(source string, r io.Reader) iter.Seq2[Exchange, error] {
 				i--
 				continue
 			}
-			ex, err := parseLine(source, i, line, &scratch)
+			ex, err := parseLine(source, i, line, &scratch, cfg)
 			ex.Line = lineNo
 			if err != nil {
 				if !yield(Exchange{}, &EntryError{Source: source, Index: i, Err: err}) {
@@ -69,8 +70,8 @@ func ReadLines(source string, r io.Reader) iter.Seq2[Exchange, error] {
 	}
 }
 
-func parseLine(source string, index int, line []byte, scratch *[]byte) (Exchange, error) {
-	l, err := parseLineEntry(line, scratch)
+func parseLine(source string, index int, line []byte, scratch *[]byte, cfg readConfig) (Exchange, error) {
+	l, err := parseLineEntry(line, scratch, cfg)
 	if err != nil {
 		return Exchange{}, fmt.Errorf("not a JSON exchange: %w", err)
 	}
@@ -90,8 +91,8 @@ func parseLine(source string, index int, line []byte, scratch *[]byte) (Exchange
 }
 
 // parseLineEntry reads one line's exchange, as encoding/json would into its struct.
-func parseLineEntry(line []byte, scratch *[]byte) (*lineEntry, error) {
-	p := entryParser{jsonDecoder: jsonDecoder{data: line}, scratch: *scratch}
+func parseLineEntry(line []byte, scratch *[]byte, cfg readConfig) (*lineEntry, error) {
+	p := entryParser{jsonDecoder: jsonDecoder{data: line}, cfg: cfg, scratch: *scratch}
 	defer func() { *scratch = p.scratch }()
 	l := &lineEntry{}
 	p.space()

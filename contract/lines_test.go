@@ -97,7 +97,7 @@ func parseLineRef(line []byte) (ex Exchange, collide bool, err error) {
 func sameLine(t *testing.T, line []byte) {
 	t.Helper()
 	var scratch []byte
-	got, gotErr := parseLine("a.jsonl", 0, line, &scratch)
+	got, gotErr := parseLine("a.jsonl", 0, line, &scratch, readConfig{})
 	want, collide, wantErr := parseLineRef(line)
 	if (gotErr == nil) != (wantErr == nil) {
 		t.Fatalf("%q:\nparser error: %v\nencoding/json error: %v", line, gotErr, wantErr)
@@ -167,4 +167,33 @@ func FuzzLineEntry(f *testing.F) {
 		}
 		sameLine(t, line)
 	})
+}
+
+// Read hands WithBodyAlloc to the HAR and JSON-lines readers: every body they copy out
+// comes from it, and the exchanges are as without it.
+func TestReadWithBodyAlloc(t *testing.T) {
+	line := `{"method":"POST","url":"https://api.affinity.co/x","status":200,"request_text":"a=1","response_body":{"b":[2]}}`
+	har := harOf(harEntryJSON("https://api.affinity.co/x", 200, `{"text":"{\"c\":3}"}`))
+	for name, c := range map[string]struct {
+		data  string
+		taken int
+	}{"lines": {line + "\n" + line + "\n", 4}, "har": {har, 1}} {
+		var bodies recycler
+		var plain, reused []Exchange
+		for ex, err := range Read(name, strings.NewReader(c.data)) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			plain = append(plain, ex)
+		}
+		for ex, err := range Read(name, strings.NewReader(c.data), WithBodyAlloc(bodies.alloc)) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			reused = append(reused, ex)
+		}
+		if bodies.taken != c.taken || !reflect.DeepEqual(plain, reused) || len(plain) == 0 {
+			t.Errorf("%s: %d bodies taken (want %d); with the allocator %+v, without %+v", name, bodies.taken, c.taken, reused, plain)
+		}
+	}
 }

@@ -53,21 +53,57 @@ var ErrUnknownFormat = errors.New("not a recording: expected HAR, go-vcr cassett
 // SniffBytes is how much of an input Sniff needs to see.
 const SniffBytes = 4 << 10
 
+// ReadOption changes how the HAR and JSON-lines readers read.
+type ReadOption func(*readConfig)
+
+type readConfig struct {
+	alloc func(n int) []byte // nil: each body a slice of its own
+}
+
+// WithBodyAlloc has the HAR and JSON-lines readers take the buffer of each body they
+// copy out of a recording from alloc, which must return a slice of length n that
+// nothing else uses, so that a caller done with an exchange's bodies can reuse them
+// for the next ones, as cmd/validate does; that spares the garbage collector most of
+// what reading a recording allocates. By default each body is a slice of its own.
+func WithBodyAlloc(alloc func(n int) []byte) ReadOption {
+	return func(c *readConfig) { c.alloc = alloc }
+}
+
+func readOptions(opts []ReadOption) readConfig {
+	var c readConfig
+	for _, o := range opts {
+		if o != nil {
+			o(&c)
+		}
+	}
+	return c
+}
+
+// copyOut is b in a buffer of its own, from alloc when there is one.
+func (c readConfig) copyOut(b []byte) []byte {
+	if c.alloc == nil {
+		return append([]byte(nil), b...)
+	}
+	out := c.alloc(len(b))
+	copy(out, b)
+	return out
+}
+
 // Read returns the exchanges of a recording, whose format it recognises by content
 // (Sniff), whatever the name. Entries that cannot be read are yielded as *EntryError;
 // reading goes on. An input that is no recording is one *EntryError wrapping
 // ErrUnknownFormat; an empty one has no exchanges.
-func Read(name string, r io.Reader) iter.Seq2[Exchange, error] {
+func Read(name string, r io.Reader, opts ...ReadOption) iter.Seq2[Exchange, error] {
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, _ := br.Peek(SniffBytes)
 	format, ok := Sniff(head)
 	switch {
 	case format == FormatHAR:
-		return ReadHAR(name, br)
+		return ReadHAR(name, br, opts...)
 	case format == FormatVCR:
 		return ReadVCR(name, br)
 	case format == FormatLines:
-		return ReadLines(name, br)
+		return ReadLines(name, br, opts...)
 	case ok: // empty
 		return func(func(Exchange, error) bool) {}
 	}

@@ -44,6 +44,8 @@ type Runner struct {
 	// NoCoverage leaves the coverage of the specs uncounted (live mode, which calls
 	// what it chooses).
 	NoCoverage bool
+	// bodies lends the readers their body buffers; nil, a pool of the run's own.
+	bodies *bodyPool
 }
 
 // Summary counts what a run saw.
@@ -144,6 +146,10 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 	}
 	jobs := make(chan job, workers*2)
 	budget := newByteBudget(maxBytesInFlight)
+	bodies := r.bodies
+	if bodies == nil {
+		bodies = &bodyPool{}
+	}
 	var mu sync.Mutex
 	var res Result
 	res.Summary.SkippedBy = map[string]int{}
@@ -178,6 +184,10 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 					op, findings = j.v.Check(j.ex)
 				}
 				budget.release(j.bytes)
+				// Nothing holds the bodies after the check: findings and coverage keep
+				// copies of what they need.
+				bodies.put(j.ex.RequestBody)
+				bodies.put(j.ex.ResponseBody)
 				if r.Progress != nil {
 					r.Progress.checked()
 				}
@@ -199,7 +209,7 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 		go func(in Input) {
 			defer readers.Done()
 			defer func() { <-sem }()
-			r.read(ctx, in, jobs, budget, &mu, &res)
+			r.read(ctx, in, jobs, budget, bodies, &mu, &res)
 		}(in)
 	}
 	readers.Wait()
@@ -229,7 +239,7 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 	return res
 }
 
-func (r *Runner) read(ctx context.Context, in Input, jobs chan<- job, budget *byteBudget, mu *sync.Mutex, res *Result) {
+func (r *Runner) read(ctx context.Context, in Input, jobs chan<- job, budget *byteBudget, bodies *bodyPool, mu *sync.Mutex, res *Result) {
 	rc, err := in.Open()
 	if err != nil {
 		jobs <- job{err: &contract.EntryError{Source: in.Name, Index: -1, Err: err}}
@@ -240,7 +250,7 @@ func (r *Runner) read(ctx context.Context, in Input, jobs chan<- job, budget *by
 	if r.Progress != nil {
 		src = r.Progress.reader(rc)
 	}
-	for ex, err := range contract.Read(in.Name, src) {
+	for ex, err := range contract.Read(in.Name, src, contract.WithBodyAlloc(bodies.alloc)) {
 		if ctx.Err() != nil {
 			return
 		}

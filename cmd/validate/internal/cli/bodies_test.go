@@ -1,0 +1,46 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Bodies lent to the readers and taken back after each check are not taken back while
+// in use: over entries large enough for their buffers to be reused, on several
+// workers, with every buffer taken back filled with junk, every finding quotes its own
+// entry's value.
+func TestReusedBodiesKeepEachEntrysFindings(t *testing.T) {
+	var entries []string
+	for k := range 60 {
+		var orgs []string
+		for j := range 60 {
+			id := fmt.Sprint(k*1000 + j)
+			if k%2 == 1 && j == 7 {
+				id = fmt.Sprintf(`"bad-%d"`, k)
+			}
+			orgs = append(orgs, fmt.Sprintf(`{"id":%s,"name":"Org %d %d","domain":"o%d.example","domains":["o%d.example"],"crunchbase_uuid":null,"global":false}`, id, k, j, j, j))
+		}
+		body := `{"organizations":[` + strings.Join(orgs, ",") + `],"next_page_token":null}`
+		text, _ := json.Marshal(body)
+		entries = append(entries, `{"request":{"method":"GET","url":"https://api.affinity.co/organizations?term=o","headers":[]},`+
+			`"response":{"status":200,"headers":[{"name":"Content-Type","value":"application/json"}],"content":{"text":`+string(text)+`}}}`)
+	}
+	path := write(t, filepath.Join(t.TempDir(), "many.har"), `{"log":{"version":"1.2","entries":[`+strings.Join(entries, ",")+`]}}`)
+	runner, err := (&checkOptions{format: "text", workers: 4}).setup(t.Context(), []string{path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runner.bodies = &bodyPool{poison: true}
+	res := runner.Run(t.Context(), []Input{fileInput(path)})
+	if res.Summary.Checked != 60 || res.Summary.Failed != 30 || len(res.Findings) != 30 {
+		t.Fatalf("summary %+v, %d findings", res.Summary, len(res.Findings))
+	}
+	for _, f := range res.Findings {
+		if f.Entry%2 != 1 || f.Pointer != "/organizations/7/id" || !strings.Contains(f.Found, fmt.Sprintf("bad-%d", f.Entry)) {
+			t.Errorf("entry %d: %s %s found %q", f.Entry, f.Kind, f.Pointer, f.Found)
+		}
+	}
+}
