@@ -195,5 +195,11 @@ func TestReadWithBodyAlloc(t *testing.T) {
 		if bodies.taken != c.taken || !reflect.DeepEqual(plain, reused) || len(plain) == 0 {
 			t.Errorf("%s: %d bodies taken (want %d); with the allocator %+v, without %+v", name, bodies.taken, c.taken, reused, plain)
 		}
+		// An allocator that gives the wrong length is not trusted with the body.
+		for ex, err := range Read(name, strings.NewReader(c.data), WithBodyAlloc(func(n int) []byte { return make([]byte, n/2) })) {
+			if err != nil || !reflect.DeepEqual(ex.ResponseBody, plain[ex.Index].ResponseBody) {
+				t.Errorf("%s with a short allocator: %q, %v", name, ex.ResponseBody, err)
+			}
+		}
 	}
 }
