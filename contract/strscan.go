@@ -20,7 +20,8 @@ func zeroBytes(x uint64) uint64 { return (x - ones) & ^x & highs }
 // specialBytes marks, as zeroBytes does, the bytes of x that are a quote, a
 // backslash or below 0x20, and with high also those of 0x80 or more.
 func specialBytes(x uint64, high bool) uint64 {
-	m := zeroBytes(x^('"'*ones)) | zeroBytes(x^('\\'*ones)) | (x-0x20*ones)&^x&highs
+	q, b := x^('"'*ones), x^('\\'*ones)
+	m := ((q-ones)&^q | (b-ones)&^b | (x-0x20*ones)&^x) & highs // zeroBytes of each, masked once
 	if high {
 		m |= x & highs
 	}
