@@ -3,7 +3,6 @@ package contract
 import (
 	"regexp"
 	"sync/atomic"
-	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -91,7 +90,7 @@ func (w *byteWalker) value(n *checkNode, m *memberNode, depth int) bool {
 	switch c := w.data[start]; {
 	case c == '"':
 		v, ok := w.strBytes(&w.buf)
-		return ok && n.validString(v)
+		return ok && validString(n, v, (*regexp.Regexp).Match)
 	case n.enum != nil:
 		return false // only strings in enums are this check's
 	case c == 't':
@@ -238,10 +237,12 @@ type checkNode struct {
 	items     *checkNode
 	extra     *checkNode
 	members   map[string]*checkMember
-	// required is how many members are required, allRequired their bits together.
-	required    int
-	allRequired uint64
-	first       atomic.Pointer[checkMember] // the member that came first last time
+	// required is how many members are required, allRequired their bits together,
+	// requiredNames their names.
+	required      int
+	allRequired   uint64
+	requiredNames []string
+	first         atomic.Pointer[checkMember] // the member that came first last time
 }
 
 // checkMember is a property, or a required name; node is nil for a required name with
@@ -262,14 +263,22 @@ const (
 	allowsAll = allowsString | allowsBoolean | allowsArray | allowsObject | allowsNumber
 )
 
-func (n *checkNode) validString(v []byte) bool {
-	if n.enum != nil && !n.enum[string(v)] {
+// validString checks a string, as the data's bytes or decoded, against n's string
+// keywords; match is the pattern's Match or MatchString.
+func validString[S string | []byte](n *checkNode, v S, match func(*regexp.Regexp, S) bool) bool {
+	if n.enum != nil && !n.enum[string(v)] || n.allows&allowsString == 0 {
 		return false
 	}
-	if n.allows&allowsString == 0 || n.minLength > 0 && uint64(utf8.RuneCount(v)) < n.minLength {
-		return false
+	if n.minLength > 0 {
+		runes := uint64(0)
+		for range string(v) {
+			runes++
+		}
+		if runes < n.minLength {
+			return false
+		}
 	}
-	if n.pattern != nil && !n.pattern.Match(v) {
+	if n.pattern != nil && !match(n.pattern, v) {
 		return false
 	}
 	return n.format == nil || n.format.Validate(string(v)) == nil
@@ -392,6 +401,7 @@ func (c *certainlyValid) compile(s *openapi3.Schema) *checkNode {
 			m.required = 1 << n.required
 			n.allRequired |= m.required
 			n.required++
+			n.requiredNames = append(n.requiredNames, name)
 		}
 	}
 	n.done = true

@@ -4,7 +4,6 @@ import (
 	"math"
 	"regexp"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -28,22 +27,28 @@ type certainlyValid struct {
 // maxFastDepth leaves pathological nesting to kin-openapi.
 const maxFastDepth = 64
 
+// valid is the check on a decoded value, on the schema compiled for the byte walk, so
+// that the two read each keyword the same way.
 func (c *certainlyValid) valid(s *openapi3.Schema, v any, depth int) bool {
-	if s == nil || depth > maxFastDepth || !c.known(s) {
+	return c.compiled(s).valid(v, depth)
+}
+
+func (n *checkNode) valid(v any, depth int) bool {
+	if n == nil || !n.sure || depth > maxFastDepth {
 		return false
 	}
 	if v == nil {
-		return s.Nullable
+		return n.nullable
 	}
-	for _, sub := range s.AllOf {
-		if !c.valid(sub.Value, v, depth+1) {
+	for _, sub := range n.allOf {
+		if !sub.valid(v, depth+1) {
 			return false
 		}
 	}
-	if len(s.AnyOf) > 0 {
+	if len(n.anyOf) > 0 {
 		matched := false
-		for _, sub := range s.AnyOf {
-			if c.valid(sub.Value, v, depth+1) {
+		for _, sub := range n.anyOf {
+			if sub.valid(v, depth+1) {
 				matched = true
 				break
 			}
@@ -52,33 +57,58 @@ func (c *certainlyValid) valid(s *openapi3.Schema, v any, depth int) bool {
 			return false
 		}
 	}
-	if len(s.Enum) > 0 && !inEnum(s.Enum, v) {
-		return false
+	if t, ok := v.(string); ok {
+		return validString(n, t, (*regexp.Regexp).MatchString)
+	}
+	if n.enum != nil {
+		return false // only strings in enums are this check's
 	}
 	switch t := v.(type) {
-	case string:
-		return c.validString(s, t)
 	case float64:
-		return validNumber(s, t)
+		return n.allows&allowsNumber != 0 && validNumber(n.schema, t)
 	case bool:
-		return typeAllows(s, "boolean")
+		return n.allows&allowsBoolean != 0
 	case []any:
-		if !typeAllows(s, "array") {
+		if n.allows&allowsArray == 0 {
 			return false
 		}
-		if s.Items == nil {
+		if n.items == nil {
 			return true
 		}
 		for _, item := range t {
-			if !c.valid(s.Items.Value, item, depth+1) {
+			if !n.items.valid(item, depth+1) {
 				return false
 			}
 		}
 		return true
 	case map[string]any:
-		return c.validObject(s, t, depth)
+		return n.validObject(t, depth)
 	}
 	return false
+}
+
+func (n *checkNode) validObject(v map[string]any, depth int) bool {
+	if n.allows&allowsObject == 0 {
+		return false
+	}
+	for _, name := range n.requiredNames {
+		if _, ok := v[name]; !ok {
+			return false
+		}
+	}
+	for k, child := range v {
+		switch m := n.members[k]; {
+		case m != nil && m.node != nil:
+			if !m.node.valid(child, depth+1) {
+				return false
+			}
+		case n.extra != nil:
+			if !n.extra.valid(child, depth+1) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // known reports whether s uses only the keywords this check implements.
@@ -94,34 +124,6 @@ func (c *certainlyValid) known(s *openapi3.Schema) bool {
 // schema without a type admits any.
 func typeAllows(s *openapi3.Schema, name string) bool {
 	return s.Type == nil || len(s.Type.Slice()) == 0 || s.Type.Is(name)
-}
-
-func inEnum(enum []any, v any) bool {
-	for _, e := range enum {
-		if s, ok := e.(string); ok && s == v {
-			return true
-		}
-	}
-	return false // numbers, booleans and nulls in enums are left to kin-openapi
-}
-
-func (c *certainlyValid) validString(s *openapi3.Schema, v string) bool {
-	if !typeAllows(s, "string") || s.MinLength > 0 && uint64(utf8.RuneCountInString(v)) < s.MinLength {
-		return false
-	}
-	if s.Pattern != "" {
-		re := c.pattern(s.Pattern)
-		if re == nil || !re.MatchString(v) {
-			return false
-		}
-	}
-	if s.Format != "" {
-		f, ok := openapi3.SchemaStringFormats[s.Format]
-		if !ok || f.Validate(v) != nil {
-			return false // an unknown format is left to kin-openapi's settings
-		}
-	}
-	return true
 }
 
 // maxExactFloat is 2^53: every integer up to it is exact in a float64.
