@@ -130,27 +130,21 @@ func (w *harWindow) entry(limit int, scratch *[]byte, cfg readConfig) (e *harEnt
 // and the entry is read past. st has scanned the unread bytes, which are all the
 // entry's.
 func (w *harWindow) large(st *structScan, limit int, scratch *[]byte, cfg readConfig) (e *harEntry, err, fatal error) {
-	// Pieces joined once at the end cost about twice the entry, not a growing slice's
-	// five or six times.
-	var parts [][]byte
-	var size int64
+	kept := keptValue{limit: limit}
 	for end := -1; ; {
 		rest := w.unread()
 		take := len(rest)
 		if end >= 0 {
 			take = end
 		}
-		if size += int64(take); size <= int64(limit) {
-			parts = append(parts, bytes.Clone(rest[:take]))
-		} else {
-			parts = nil
-		}
+		kept.add(rest[:take])
 		w.consume(take)
 		if end >= 0 {
-			if size > int64(limit) {
-				return nil, &valueTooLargeError{size: size, limit: limit}, nil
+			raw, err := kept.value()
+			if err != nil {
+				return nil, err, nil
 			}
-			e, err := parseHAREntry(bytes.Join(parts, nil), scratch, cfg)
+			e, err := parseHAREntry(raw, scratch, cfg)
 			return e, err, nil
 		}
 		if !w.fill() {
