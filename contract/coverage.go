@@ -156,11 +156,9 @@ func (c *Coverage) add(ex Exchange, op string, rt *route, count *memberCount) {
 		}
 	}
 	var found []*memberNode
-	root := c.bodyRoot(op, ex.Status, ex.ResponseBody)
-	switch {
-	case count != nil && count.done:
-		found = count.found
-	case root != nil:
+	if count != nil && count.done {
+		found = count.found // the check's walk gathered them
+	} else if root := c.bodyRoot(op, ex.Status, ex.ResponseBody); root != nil {
 		found = root.find(ex.ResponseBody)
 	}
 	c.mu.Lock()
