@@ -154,30 +154,6 @@ func validNumber(s *openapi3.Schema, v float64) bool {
 	return true
 }
 
-func (c *certainlyValid) validObject(s *openapi3.Schema, v map[string]any, depth int) bool {
-	if !typeAllows(s, "object") {
-		return false
-	}
-	for _, name := range s.Required {
-		if _, ok := v[name]; !ok {
-			return false
-		}
-	}
-	extra := s.AdditionalProperties.Schema
-	for k, child := range v {
-		if p, ok := s.Properties[k]; ok {
-			if !c.valid(p.Value, child, depth+1) {
-				return false
-			}
-			continue
-		}
-		if extra != nil && !c.valid(extra.Value, child, depth+1) {
-			return false
-		}
-	}
-	return true
-}
-
 func (c *certainlyValid) pattern(src string) *regexp.Regexp {
 	if re, ok := c.patterns.Load(src); ok {
 		return re.(*regexp.Regexp)
