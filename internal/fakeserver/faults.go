@@ -53,6 +53,7 @@ func CutShort() Fault {
 
 // Apply writes the fault's answer and reports whether the request is finished.
 func (f Fault) Apply(w http.ResponseWriter, r *http.Request) bool {
+	markDeliberate(r)
 	if f.Delay > 0 {
 		t := time.NewTimer(f.Delay)
 		defer t.Stop()

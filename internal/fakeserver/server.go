@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"time"
 
+	"github.com/orgapis/orgapis/contract"
 	"github.com/orgapis/orgapis/wrappers/option"
 )
 
@@ -20,13 +21,26 @@ type Server struct {
 	srv     *httptest.Server
 	handler http.Handler
 	base    string
+	check   *Checker
+	tb      TB
 }
 
-// NewServer returns a fake that serves h, within the bounds of LimitBody, under base
-// path base; it listens once started.
-func NewServer(h http.HandlerFunc, base string) *Server {
-	return &Server{handler: LimitBody(h), base: base}
+// NewServer returns a fake that serves h, within the bounds of LimitBody and with
+// every exchange held to its spec by check, under base path base; it listens once
+// started. With a TB in check's Config, the fake is closed when the test ends.
+func NewServer(h http.HandlerFunc, base string, check *Checker) *Server {
+	s := &Server{handler: LimitBody(check.Wrap(h)), base: base, check: check, tb: check.cfg.TB}
+	if s.tb != nil {
+		s.tb.Cleanup(s.Close)
+	}
+	return s
 }
+
+// Findings returns what the spec check found in the fake's exchanges so far (at most
+// MaxFindings of them) and how many findings there were in all. A finding in an answer
+// means the fake sent a 500 naming it instead; one in a request means the client sent
+// what the spec does not allow, and the fake answered it as it would have.
+func (s *Server) Findings() (found []contract.Finding, total int) { return s.check.Findings() }
 
 // Start starts the fake on a loopback port and sets URL. It does nothing to a fake
 // already started.

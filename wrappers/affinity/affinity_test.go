@@ -25,7 +25,7 @@ const key = "sk-affinity-secret-123"
 
 func setup(t *testing.T, opts ...option.ClientOption) (*affinity.Client, *affinitytest.Server) {
 	t.Helper()
-	fake := affinitytest.NewServer(key)
+	fake := affinitytest.NewServer(key, affinitytest.WithTest(t))
 	t.Cleanup(fake.Close)
 	c, err := fake.Client(opts...)
 	if err != nil {

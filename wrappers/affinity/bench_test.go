@@ -22,7 +22,7 @@ import (
 // encoding (which would be the same for both sides and hide the difference).
 func replay(b *testing.B, n int) *httptest.Server {
 	b.Helper()
-	fake := affinitytest.NewServer(key)
+	fake := affinitytest.NewServer(key, affinitytest.WithTest(b))
 	defer fake.Close()
 	fake.Generate(n)
 	pages := map[string][]byte{}

@@ -13,7 +13,7 @@ import (
 // Companies with their global field data, through v2's cursor pages and through v1
 // (WithV1Only): the same companies, in the same order, with the same values.
 func TestCompaniesThroughV2AndV1(t *testing.T) {
-	fake := affinitytest.NewServer(key)
+	fake := affinitytest.NewServer(key, affinitytest.WithTest(t))
 	t.Cleanup(fake.Close)
 	fake.Generate(250)
 	v1, err := fake.Client(affinity.WithV1Only())

@@ -30,7 +30,7 @@ func BenchmarkListRows2000(b *testing.B) {
 }
 
 func benchmarkListRows(b *testing.B, opts []option.ClientOption, handWritten func(b *testing.B, base string, list int64) int) {
-	fake := affinitytest.NewServer(key)
+	fake := affinitytest.NewServer(key, affinitytest.WithTest(b))
 	b.Cleanup(fake.Close)
 	list := fake.GenerateList("Deal Flow", 2000, 5)
 	client, err := affinity.NewClient(key, append([]option.ClientOption{option.WithBaseURL(fake.URL)}, opts...)...)
@@ -80,7 +80,7 @@ func benchmarkListRows(b *testing.B, opts []option.ClientOption, handWritten fun
 // the time the limit imposed.
 func underTheLimit(b *testing.B, opts []option.ClientOption) (int, time.Duration) {
 	clk := newClock()
-	fake := affinitytest.NewServer(key)
+	fake := affinitytest.NewServer(key, affinitytest.WithTest(b))
 	defer fake.Close()
 	fake.LimitRate(900, clk.Now)
 	list := fake.GenerateList("Deal Flow", 2000, 5)

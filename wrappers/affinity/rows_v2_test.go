@@ -60,7 +60,7 @@ func comparable(t *testing.T, r affinity.Row) string {
 // One seeded fake, read through v2 and through v1: the same rows, values and order, an
 // organization list with global values among the list's own, and a person list.
 func TestListRowsThroughV2AndV1GiveTheSameRows(t *testing.T) {
-	fake := affinitytest.NewServer(key)
+	fake := affinitytest.NewServer(key, affinitytest.WithTest(t))
 	t.Cleanup(fake.Close)
 	orgs := fake.GenerateList("Deal Flow", 250, 7)
 	people := fake.GeneratePersonList("Contacts", 120, 7)
@@ -236,7 +236,7 @@ func TestListRowsV2GuardsItsCursors(t *testing.T) {
 // A key v2 refuses (401 or 403) gets an Error that says how to go on, WithV1Only, and a
 // client made with it reads the same list through v1.
 func TestListRowsV2RefusalPointsAtV1(t *testing.T) {
-	fake := affinitytest.NewUnstartedServer(key)
+	fake := affinitytest.NewUnstartedServer(key, affinitytest.WithTest(t))
 	list := fake.GenerateList("Deal Flow", 3, 2)
 	for _, status := range []int{http.StatusUnauthorized, http.StatusForbidden} {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -314,7 +314,7 @@ func TestListRowsUnderTheRateLimit(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			clk := newClock()
-			fake := affinitytest.NewServer(key)
+			fake := affinitytest.NewServer(key, affinitytest.WithTest(t))
 			t.Cleanup(fake.Close)
 			fake.LimitRate(900, clk.Now)
 			list := fake.GenerateList("Deal Flow", 2000, 5)

@@ -111,7 +111,7 @@ func TestResponseValidationInIntegration(t *testing.T) {
 // BenchmarkResponseValidation lists 10,000 organizations from the fake with and without
 // the validating middleware, alternating in one run, and reports the overhead ratio.
 func BenchmarkResponseValidation(b *testing.B) {
-	fake := affinitytest.NewServer(key)
+	fake := affinitytest.NewServer(key, affinitytest.WithTest(b))
 	b.Cleanup(fake.Close)
 	fake.Generate(10_000)
 	plain, _ := affinity.NewClient(key, option.WithBaseURL(fake.URL))

@@ -22,7 +22,7 @@ const key = "apollo-secret-key-456"
 
 func setup(t *testing.T, opts ...option.ClientOption) (*apollo.Client, *apollotest.Server) {
 	t.Helper()
-	fake := apollotest.NewServer(key)
+	fake := apollotest.NewServer(key, apollotest.WithTest(t))
 	t.Cleanup(fake.Close)
 	c, err := fake.Client(opts...)
 	if err != nil {
@@ -136,7 +136,7 @@ func TestJobPostings(t *testing.T) {
 }
 
 func TestOldPrefixAndLegacyKey(t *testing.T) {
-	fake := apollotest.NewServer(key)
+	fake := apollotest.NewServer(key, apollotest.WithTest(t))
 	t.Cleanup(fake.Close)
 	base := strings.TrimSuffix(fake.URL, "/api/v1") + "/v1"
 	c, err := apollo.NewClient(key, option.WithBaseURL(base), apollo.WithLegacyQueryKey())
@@ -229,7 +229,7 @@ func TestRateLimitVisibleAfterCall(t *testing.T) {
 func TestKeyNeverShows(t *testing.T) {
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	fake := apollotest.NewServer(key)
+	fake := apollotest.NewServer(key, apollotest.WithTest(t))
 	t.Cleanup(fake.Close)
 	c, err := apollo.NewClient(key, option.WithBaseURL("http://127.0.0.1:1/api/v1"), apollo.WithLegacyQueryKey(),
 		option.WithLogger(logger), option.WithRetries(1), option.WithBackoff(time.Millisecond, time.Millisecond))

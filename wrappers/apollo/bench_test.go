@@ -20,7 +20,7 @@ import (
 // generated types), alternating in one run against the same fake, and reports the
 // time ratio. Target: wrapper at most 1.15 times the hand-written loop.
 func BenchmarkEnrich1000(b *testing.B) {
-	fake := apollotest.NewServer(key)
+	fake := apollotest.NewServer(key, apollotest.WithTest(b))
 	b.Cleanup(fake.Close)
 	queries := make([]apollo.EnrichQuery, 1000)
 	for i := range queries {

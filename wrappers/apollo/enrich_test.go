@@ -114,7 +114,7 @@ func TestEnrichOrganizationsStopsAtTheFirstError(t *testing.T) {
 		t.Errorf("%d enrichments, last error %v, %d requests; want the first batch, then the error, and no third call", n, last, fake.Hits())
 	}
 	// Breaking out spends no more.
-	fake2 := apollotest.NewServer(key)
+	fake2 := apollotest.NewServer(key, apollotest.WithTest(t))
 	defer fake2.Close()
 	c2, _ := apollo.NewClient(key, option.WithBaseURL(fake2.URL))
 	for range c2.EnrichOrganizations(t.Context(), queries) {
@@ -177,7 +177,7 @@ func TestSearchFiltersAsSent(t *testing.T) {
 }
 
 func TestOAuthToken(t *testing.T) {
-	fake := apollotest.NewServer(key)
+	fake := apollotest.NewServer(key, apollotest.WithTest(t))
 	defer fake.Close()
 	c, err := apollo.NewClient(key, option.WithBaseURL(fake.URL), apollo.WithOAuthToken())
 	if err != nil {

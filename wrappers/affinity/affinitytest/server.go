@@ -50,6 +50,7 @@ import (
 
 	"github.com/orgapis/orgapis/generated/affinityapi"
 	"github.com/orgapis/orgapis/internal/fakeserver"
+	"github.com/orgapis/orgapis/specs"
 	"github.com/orgapis/orgapis/wrappers/affinity"
 	"github.com/orgapis/orgapis/wrappers/option"
 )
@@ -91,18 +92,18 @@ type Request struct {
 
 // NewServer starts a fake that accepts apiKey. Close it when done; t.Cleanup(s.Close)
 // is the usual way.
-func NewServer(apiKey string) *Server {
-	s := NewUnstartedServer(apiKey)
+func NewServer(apiKey string, opts ...Option) *Server {
+	s := NewUnstartedServer(apiKey, opts...)
 	s.Start()
 	return s
 }
 
 // NewUnstartedServer returns a fake that is not yet listening: call Start, or serve
 // Handler from a server of your own.
-func NewUnstartedServer(apiKey string) *Server {
+func NewUnstartedServer(apiKey string, opts ...Option) *Server {
 	s := &Server{key: apiKey, orgs: map[int64]affinityapi.Organization{}, nextID: 1000, lists: map[int64]*fakeList{}, values: map[int64]fieldValue{}}
 	s.mux = s.routes()
-	s.Server = fakeserver.NewServer(s.serve, "")
+	s.Server = fakeserver.NewServer(s.serve, "", fakeserver.NewChecker(specs.Affinity, "affinitytest", apiKey, fakeserver.Configure(opts)))
 	return s
 }
 

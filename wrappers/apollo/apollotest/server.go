@@ -38,6 +38,7 @@ import (
 
 	"github.com/orgapis/orgapis/generated/apolloapi"
 	"github.com/orgapis/orgapis/internal/fakeserver"
+	"github.com/orgapis/orgapis/specs"
 	"github.com/orgapis/orgapis/wrappers/apollo"
 	"github.com/orgapis/orgapis/wrappers/option"
 )
@@ -63,18 +64,18 @@ type Server struct {
 
 // NewServer starts a fake that accepts apiKey. Close it when done; t.Cleanup(s.Close)
 // is the usual way.
-func NewServer(apiKey string) *Server {
-	s := NewUnstartedServer(apiKey)
+func NewServer(apiKey string, opts ...Option) *Server {
+	s := NewUnstartedServer(apiKey, opts...)
 	s.Start()
 	return s
 }
 
 // NewUnstartedServer returns a fake that is not yet listening: call Start, or serve
 // Handler from a server of your own.
-func NewUnstartedServer(apiKey string) *Server {
+func NewUnstartedServer(apiKey string, opts ...Option) *Server {
 	s := &Server{key: apiKey, postings: map[string]int{}}
 	s.mux = s.routes()
-	s.Server = fakeserver.NewServer(s.serve, "/api/v1")
+	s.Server = fakeserver.NewServer(s.serve, "/api/v1", fakeserver.NewChecker(specs.Apollo, "apollotest", apiKey, fakeserver.Configure(opts)))
 	return s
 }
 

@@ -131,7 +131,7 @@ func TestFlagsAnywhereAndNothingIgnored(t *testing.T) {
 
 	// The README's old form, copied literally: the stray argument stops the run before
 	// any request; nothing reaches the default API or the fake.
-	fake := apollotest.NewServer("k-123456789")
+	fake := apollotest.NewServer("k-123456789", apollotest.WithTest(t))
 	defer fake.Close()
 	cli(t, []string{"APOLLO_API_KEY=k-123456789"}, "live", "--api", "apollo", "--org-id", "ID", "[--allow-credits]", "--base-url", fake.URL).
 		has(t, 2, nil, []string{`unexpected arguments ["[--allow-credits]"]`})

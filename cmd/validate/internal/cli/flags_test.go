@@ -185,7 +185,7 @@ func TestEmptyHintOnlyForApolloWithNothingToCall(t *testing.T) {
 }
 
 func TestLiveRecordThatCannotBeWrittenIsExitTwo(t *testing.T) {
-	fake := affinitytest.NewServer(liveKey)
+	fake := affinitytest.NewServer(liveKey, affinitytest.WithTest(t))
 	defer fake.Close()
 	rec := filepath.Join(t.TempDir(), "no-such-dir", "out.har")
 	code, _, stderr := live(t, map[string]string{"AFFINITY_API_KEY": liveKey}, "--api", "affinity", "--base-url", fake.URL, "--record", rec)

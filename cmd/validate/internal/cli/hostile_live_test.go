@@ -38,7 +38,7 @@ func keyForms() []string {
 // member name of the first field (a strict finding's pointer), URL-escaped in a header
 // and in a member value, and as base64 Basic credentials in another header.
 func echoingProxy(t *testing.T) string {
-	fake := affinitytest.NewServer(hostileKey)
+	fake := affinitytest.NewServer(hostileKey, affinitytest.WithTest(t))
 	t.Cleanup(fake.Close)
 	target, _ := url.Parse(fake.URL)
 	proxy := httputil.NewSingleHostReverseProxy(target)
@@ -102,7 +102,7 @@ func TestLiveKeyEchoedInAnyFormReachesNoOutput(t *testing.T) {
 // A service whose window is spent for a day is not waited for: the listing stops with
 // a failed call that names the wait, and the run goes on to the other calls at once.
 func TestLiveDoesNotWaitOutADaysReset(t *testing.T) {
-	fake := affinitytest.NewServer(liveKey)
+	fake := affinitytest.NewServer(liveKey, affinitytest.WithTest(t))
 	defer fake.Close()
 	fake.Generate(600) // two pages
 	target, _ := url.Parse(fake.URL)
@@ -170,7 +170,7 @@ func TestUnknownCommandAndCommandHelp(t *testing.T) {
 // validate live against what validate mock serves reaches every read operation of
 // the Affinity spec, each answer conforming.
 func TestLiveAgainstTheMockReachesEveryRead(t *testing.T) {
-	fake := affinitytest.NewServer(liveKey)
+	fake := affinitytest.NewServer(liveKey, affinitytest.WithTest(t))
 	defer fake.Close()
 	fake.Generate(50)
 	affinitySeed{orgLists: 1, personLists: 1, entries: 10, fields: 7}.into(fake)

@@ -29,7 +29,7 @@ func live(t *testing.T, vars map[string]string, args ...string) (int, string, st
 }
 
 func TestLiveMissingKeySendsNothing(t *testing.T) {
-	fake := affinitytest.NewServer(liveKey)
+	fake := affinitytest.NewServer(liveKey, affinitytest.WithTest(t))
 	defer fake.Close()
 	code, _, stderr := live(t, nil, "--api", "affinity", "--base-url", fake.URL)
 	if code != 2 || !strings.Contains(stderr, "AFFINITY_API_KEY") || fake.Hits() != 0 {
@@ -42,7 +42,7 @@ func TestLiveMissingKeySendsNothing(t *testing.T) {
 }
 
 func TestLiveAffinityRecordsWithoutSecrets(t *testing.T) {
-	fake := affinitytest.NewServer(liveKey)
+	fake := affinitytest.NewServer(liveKey, affinitytest.WithTest(t))
 	defer fake.Close()
 	fake.Generate(1200)
 	list := fake.GenerateList("Deal Flow", 3, 2)
@@ -101,7 +101,7 @@ func TestLiveFaultsAreReportedAndTheRunGoesOn(t *testing.T) {
 	}
 	for name, faults := range cases {
 		t.Run(name, func(t *testing.T) {
-			fake := affinitytest.NewServer(liveKey)
+			fake := affinitytest.NewServer(liveKey, affinitytest.WithTest(t))
 			defer fake.Close()
 			fake.Generate(3)
 			fake.Fail(faults...)
@@ -141,7 +141,7 @@ func TestLiveFaultsAreReportedAndTheRunGoesOn(t *testing.T) {
 }
 
 func TestLiveBudget(t *testing.T) {
-	fake := affinitytest.NewServer(liveKey)
+	fake := affinitytest.NewServer(liveKey, affinitytest.WithTest(t))
 	defer fake.Close()
 	fake.Generate(3)
 	code, out, _ := live(t, map[string]string{"AFFINITY_API_KEY": liveKey}, "--api", "affinity", "--base-url", fake.URL, "--budget", "2")
@@ -151,7 +151,7 @@ func TestLiveBudget(t *testing.T) {
 }
 
 func TestLiveApolloSpendsCreditsOnlyWhenAllowed(t *testing.T) {
-	fake := apollotest.NewServer(liveKey)
+	fake := apollotest.NewServer(liveKey, apollotest.WithTest(t))
 	defer fake.Close()
 	fake.SetResults(1, 30)
 	fake.SetJobPostings("54fca1087369647fc0000000", 150)
@@ -176,7 +176,7 @@ func TestLiveApolloSpendsCreditsOnlyWhenAllowed(t *testing.T) {
 }
 
 func TestLiveCutBodyIsAFindingOfItsOperation(t *testing.T) {
-	fake := affinitytest.NewServer(liveKey)
+	fake := affinitytest.NewServer(liveKey, affinitytest.WithTest(t))
 	defer fake.Close()
 	fake.Generate(2)
 	fake.Fail(affinitytest.CutShort())
@@ -201,7 +201,7 @@ func TestLiveCutBodyIsAFindingOfItsOperation(t *testing.T) {
 }
 
 func TestLiveEchoedKeyIsInNoOutput(t *testing.T) {
-	fake := affinitytest.NewServer(liveKey)
+	fake := affinitytest.NewServer(liveKey, affinitytest.WithTest(t))
 	defer fake.Close()
 	fake.Generate(2)
 	// A drifted answer that quotes the key (a finding quotes the value), then a 401
@@ -227,7 +227,7 @@ func TestLiveEchoedKeyIsInNoOutput(t *testing.T) {
 
 // Every call succeeds, yet an answer drifts from the spec: that is exit 1, not 0.
 func TestLiveDriftWithoutFailedCallsIsExitOne(t *testing.T) {
-	fake := affinitytest.NewServer(liveKey)
+	fake := affinitytest.NewServer(liveKey, affinitytest.WithTest(t))
 	defer fake.Close()
 	fake.Generate(2)
 	fake.Fail(affinitytest.Fault{Status: 200, ContentType: "application/json",
@@ -246,7 +246,7 @@ func TestLiveMaxPages(t *testing.T) {
 	}{
 		{1200, 1, 1}, {1200, 3, 3}, {1200, 5, 3}, {3, 5, 1},
 	} {
-		fake := affinitytest.NewServer(liveKey)
+		fake := affinitytest.NewServer(liveKey, affinitytest.WithTest(t))
 		fake.Generate(c.orgs)
 		code, out, stderr := live(t, map[string]string{"AFFINITY_API_KEY": liveKey}, "--api", "affinity", "--base-url", fake.URL,
 			"--max-pages", fmt.Sprint(c.maxPages), "--budget", "100")
@@ -270,7 +270,7 @@ func TestLiveMaxPages(t *testing.T) {
 	}{
 		{250, 5, 3}, {250, 2, 2}, {200, 5, 3}, {50, 5, 1},
 	} {
-		fake := apollotest.NewServer(liveKey)
+		fake := apollotest.NewServer(liveKey, apollotest.WithTest(t))
 		fake.SetJobPostings("54fca1087369647fc0000000", c.postings)
 		code, out, _ := live(t, map[string]string{"APOLLO_API_KEY": liveKey}, "--api", "apollo", "--base-url", fake.URL,
 			"--org-id", "54fca1087369647fc0000000", "--max-pages", fmt.Sprint(c.maxPages), "--format", "json")

@@ -9,9 +9,12 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/orgapis/orgapis/contract"
 	"github.com/orgapis/orgapis/internal/fakeserver"
+	"github.com/orgapis/orgapis/internal/redact"
 	"github.com/orgapis/orgapis/specs"
 	"github.com/orgapis/orgapis/wrappers/affinity/affinitytest"
 	"github.com/orgapis/orgapis/wrappers/apollo/apollotest"
@@ -61,15 +64,16 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// The fake's Handler, on a server of the command's own at --addr.
 	var handler http.Handler
 	var prefix, env, hint string
+	logFinding := findingLogger(stderr, *key)
 	switch api {
 	case specs.Affinity:
-		fake := affinitytest.NewUnstartedServer(*key)
+		fake := affinitytest.NewUnstartedServer(*key, affinitytest.WithFindingHandler(logFinding))
 		fake.Generate(*orgs)
 		seed.into(fake)
 		fake.Fail(queue...)
 		handler, env = fake.Handler(), "AFFINITY_API_KEY"
 	default:
-		fake := apollotest.NewUnstartedServer(*key)
+		fake := apollotest.NewUnstartedServer(*key, apollotest.WithFindingHandler(logFinding))
 		fake.SetResults(0, *orgs)
 		fake.SetJobPostings(mockOrgID, 25)
 		fake.Fail(queue...)
@@ -94,6 +98,25 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case err := <-served:
 		fmt.Fprintf(stderr, "validate mock: %v\n", err)
 		return 1
+	}
+}
+
+// findingLogger writes each finding of the fake's spec check to stderr as one line,
+// without the key: a request a client sent that the spec does not allow, or an answer
+// the fake refused to send (the client got a 500 naming it).
+func findingLogger(stderr io.Writer, key string) func(contract.Finding) {
+	var mu sync.Mutex
+	scrub := redact.NewScrubber(key)
+	return func(f contract.Finding) {
+		where := f.Location
+		if f.Pointer != "" {
+			where += " " + f.Pointer
+		}
+		line := fmt.Sprintf("validate mock: finding: %s %s -> HTTP %d: %s at %s: expected %s, found %s\n",
+			f.Method, f.Path, f.Status, f.Kind, where, f.Expected, f.Found)
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprint(stderr, scrub.String(line))
 	}
 }
 
