@@ -51,6 +51,10 @@ func (w v2Value) values() ([]Value, error) {
 	}
 	elems := []json.RawMessage{w.Data}
 	if multi {
+		// Into a slice of its own: decoding into elems as made above would write the
+		// first element over w.Data, which a RawMessage element aliases, and the next
+		// read of the same value (the row after the page's check) would find it broken.
+		elems = nil
 		if err := json.Unmarshal(w.Data, &elems); err != nil {
 			return nil, fmt.Errorf("a %s value: want an array: %w", w.Type, err)
 		}

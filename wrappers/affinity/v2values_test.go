@@ -94,3 +94,22 @@ func TestV2ValuesRefuseWhatTheyCannotBe(t *testing.T) {
 		}
 	}
 }
+
+// Decoding a value leaves it as it was, so that a second read gives the same values:
+// ListRows reads each value once to check the page and once to make the row, and a
+// multi value's first element once overwrote the array it came from.
+func TestV2ValuesReadTwiceGiveTheSame(t *testing.T) {
+	for _, raw := range []string{`{"type":"number-multi","data":[3,4.5]}`, `{"type":"person-multi","data":[{"id":7},{"id":8}]}`,
+		`{"type":"dropdown-multi","data":[{"dropdownOptionId":1,"text":"Ü"}]}`, `{"type":"number","data":3}`} {
+		var w v2Value
+		if err := json.Unmarshal([]byte(raw), &w); err != nil {
+			t.Fatal(err)
+		}
+		before := string(w.Data)
+		first, err1 := w.values()
+		second, err2 := w.values()
+		if err1 != nil || err2 != nil || len(first) == 0 || len(first) != len(second) || string(w.Data) != before {
+			t.Errorf("%s: read %d values (%v), then %d (%v); data %s became %s", raw, len(first), err1, len(second), err2, before, w.Data)
+		}
+	}
+}

@@ -312,7 +312,7 @@ func (s *Server) listFields(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := []affinityapi.Field{}
-	for _, f := range fields() { // the global organization fields
+	for _, f := range s.globals { // the global organization fields
 		f.ListID = nil
 		out = append(out, f)
 	}
@@ -373,12 +373,62 @@ func (s *Server) createValue(w http.ResponseWriter, r *http.Request) {
 		Value       json.RawMessage `json:"value"`
 	}
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.FieldID == 0 || req.EntityID == 0 || len(req.Value) == 0 {
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": []map[string]string{{"message": "field_id, entity_id and value are required"}}})
+		unprocessable(w, "", "field_id, entity_id and value are required")
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	writeJSON(w, http.StatusCreated, s.setValue(req.FieldID, req.EntityID, req.ListEntryID, req.Value))
+	f, ok := s.field(req.FieldID)
+	if !ok {
+		unprocessable(w, "field_id", fmt.Sprintf("field %d does not exist", req.FieldID))
+		return
+	}
+	if msg := s.placeValue(f, req.EntityID, req.ListEntryID); msg != "" {
+		unprocessable(w, "list_entry_id", msg)
+		return
+	}
+	raw, msg := storedValue(f, req.Value)
+	if msg != "" {
+		unprocessable(w, "value", msg)
+		return
+	}
+	writeJSON(w, http.StatusCreated, s.setValue(req.FieldID, req.EntityID, req.ListEntryID, raw))
+}
+
+// placeValue says why a value of f cannot go on entity (and entry), or "": a list's
+// field takes a value on an entry of that list for that entry's entity, a global field
+// one on the entity alone. It needs s.mu.
+func (s *Server) placeValue(f affinityapi.Field, entityID int64, entryID *int64) string {
+	if f.ListID == nil {
+		if entryID != nil {
+			return fmt.Sprintf("field %d (%s) is global: a value of it takes no list_entry_id", f.ID, f.Name)
+		}
+		return ""
+	}
+	if entryID == nil {
+		return fmt.Sprintf("field %d (%s) belongs to list %d: a value of it needs the list_entry_id", f.ID, f.Name, *f.ListID)
+	}
+	l, ok := s.lists[*f.ListID]
+	if ok {
+		for _, e := range l.entries {
+			if e.ID == *entryID {
+				if e.EntityID != entityID {
+					return fmt.Sprintf("list entry %d is of entity %d, not %d", *entryID, e.EntityID, entityID)
+				}
+				return ""
+			}
+		}
+	}
+	return fmt.Sprintf("list entry %d is not an entry of list %d, to which field %d (%s) belongs", *entryID, *f.ListID, f.ID, f.Name)
+}
+
+// unprocessable answers 422 in v1's shape, naming the parameter when there is one.
+func unprocessable(w http.ResponseWriter, param, message string) {
+	e := map[string]string{"message": message}
+	if param != "" {
+		e["param"] = param
+	}
+	writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": []map[string]string{e}})
 }
 
 func (s *Server) valueByID(w http.ResponseWriter, r *http.Request, id string) {
@@ -396,11 +446,19 @@ func (s *Server) valueByID(w http.ResponseWriter, r *http.Request, id string) {
 			Value json.RawMessage `json:"value"`
 		}
 		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || len(req.Value) == 0 {
-			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": []map[string]string{{"message": "value is required", "param": "value"}}})
+			unprocessable(w, "value", "value is required")
+			return
+		}
+		raw, msg := req.Value, "" // a value whose field is gone is kept as sent
+		if f, ok := s.field(v.FieldID); ok {
+			raw, msg = storedValue(f, req.Value)
+		}
+		if msg != "" {
+			unprocessable(w, "value", msg)
 			return
 		}
 		now := time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC)
-		v.Value, v.UpdatedAt = req.Value, &now
+		v.Value, v.UpdatedAt = raw, &now
 		s.values[vid] = v
 		s.change(v, 2)
 		writeJSON(w, http.StatusOK, v)

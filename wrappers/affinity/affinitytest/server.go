@@ -43,6 +43,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -79,6 +80,9 @@ type Server struct {
 	changes                                            []fieldValueChange
 	nextListID, nextEntryID, nextValueID, nextChangeID int64
 	nextPersonID                                       int64
+	// globals are the global organization fields; AddField adds to them.
+	globals     []affinityapi.Field
+	nextFieldID int64
 
 	rate rateWindow
 }
@@ -101,7 +105,7 @@ func NewServer(apiKey string, opts ...Option) *Server {
 // NewUnstartedServer returns a fake that is not yet listening: call Start, or serve
 // Handler from a server of your own.
 func NewUnstartedServer(apiKey string, opts ...Option) *Server {
-	s := &Server{key: apiKey, orgs: map[int64]affinityapi.Organization{}, nextID: 1000, lists: map[int64]*fakeList{}, values: map[int64]fieldValue{}}
+	s := &Server{key: apiKey, orgs: map[int64]affinityapi.Organization{}, nextID: 1000, lists: map[int64]*fakeList{}, values: map[int64]fieldValue{}, globals: fields()}
 	s.mux = s.routes()
 	s.Server = fakeserver.NewServer(s.serve, "", fakeserver.NewChecker(specs.Affinity, "affinitytest", apiKey, fakeserver.Configure(opts)))
 	return s
@@ -226,7 +230,12 @@ func (s *Server) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /organizations", s.search)
 	mux.HandleFunc("POST /organizations", s.create)
-	mux.HandleFunc("GET /organizations/fields", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, fields()) })
+	mux.HandleFunc("GET /organizations/fields", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		out := slices.Clone(s.globals)
+		s.mu.Unlock()
+		writeJSON(w, http.StatusOK, out)
+	})
 	mux.HandleFunc("GET /organizations/{organization_id}", byID(func(w http.ResponseWriter, _ *http.Request, id int64) { s.get(w, id) }))
 	mux.HandleFunc("PUT /organizations/{organization_id}", byID(s.update))
 	mux.HandleFunc("DELETE /organizations/{organization_id}", byID(func(w http.ResponseWriter, _ *http.Request, id int64) { s.delete(w, id) }))

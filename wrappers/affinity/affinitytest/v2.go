@@ -30,7 +30,7 @@ func (s *Server) v2Routes(mux *http.ServeMux) {
 	})
 	mux.HandleFunc("GET /v2/companies", s.v2Companies)
 	mux.HandleFunc("GET /v2/companies/fields", func(w http.ResponseWriter, r *http.Request) {
-		s.v2Paged(w, r, func() []any { return metadata(fields(), "global") })
+		s.v2Paged(w, r, func() []any { return metadata(s.globals, "global") })
 	})
 	mux.HandleFunc("GET /v2/companies/{companyId}", s.v2Company)
 	mux.HandleFunc("GET /v2/companies/{companyId}/lists", s.v2CompanyLists)
@@ -247,7 +247,7 @@ func (s *Server) globalFields(l *fakeList) []affinityapi.Field {
 	if l.list.Type != 1 {
 		return nil
 	}
-	return fields()
+	return s.globals
 }
 
 // v2Entries are a list's entries with their entities and the fields the query asks for
@@ -323,7 +323,7 @@ func (s *Server) v2Fields(l *fakeList, e affinityapi.ListEntry, types, ids []str
 	}
 	add(l.fields, "list", &e.ID)
 	if e.EntityType != nil && *e.EntityType == 1 {
-		add(fields(), "global", nil)
+		add(s.globals, "global", nil)
 	}
 	if out == nil {
 		out = []any{}
