@@ -19,6 +19,11 @@ import (
 func Decode[T, R any](d *Doer[R], op string, resp *http.Response, callErr error, checks ...func(*T) error) (T, error) {
 	var zero T
 	if callErr != nil {
+		var unknown *apicall.UnknownOutcomeError
+		if errors.As(callErr, &unknown) {
+			unknown.Operation = op
+			return zero, unknown
+		}
 		return zero, fmt.Errorf("%s%s: %w", d.prefix(), op, d.cfg.Scrubber.Error(redact.URLError(callErr)))
 	}
 	defer resp.Body.Close()
@@ -100,6 +105,10 @@ func (d *Doer[R]) fail(op string, resp *http.Response, body []byte, malformed bo
 		Body:       d.cfg.Scrubber.Bytes(snippet(body)),
 		Malformed:  malformed,
 		Err:        d.cfg.Scrubber.Error(cause),
+		Applied:    success(resp.StatusCode) && d.cfg.Applies(resp.Request),
+	}
+	if e.Applied {
+		e.AppliedID = d.cfg.Scrubber.String(topLevelID(body))
 	}
 	if cause == nil {
 		e.RetryAfter = d.serverWait(resp, e.RateLimit, now)
@@ -112,6 +121,25 @@ func (d *Doer[R]) fail(op string, resp *http.Response, body []byte, malformed bo
 		}
 	}
 	return e
+}
+
+// topLevelID is the "id" member of a JSON object body, a number or a string, or "".
+func topLevelID(body []byte) string {
+	var v struct {
+		ID json.RawMessage `json:"id"`
+	}
+	if json.Unmarshal(body, &v) != nil || len(v.ID) == 0 {
+		return ""
+	}
+	var text string
+	if json.Unmarshal(v.ID, &text) == nil {
+		return text
+	}
+	var n json.Number
+	if json.Unmarshal(v.ID, &n) == nil {
+		return n.String()
+	}
+	return ""
 }
 
 // prefix is "service: " for error texts, or nothing without a Service.

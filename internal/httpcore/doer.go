@@ -32,6 +32,11 @@ type Config[R any] struct {
 	// Idempotent says whether a request may be repeated after the server has seen it.
 	// Requests for which it is false are repeated only when they never reached it.
 	Idempotent func(*http.Request) bool
+	// Applies says whether a request changes something (a write, a spend of credits):
+	// a 2xx answer to one is never retried, even when its body breaks off, and a
+	// failure after it may have been sent is an *apicall.UnknownOutcomeError. nil
+	// means none does.
+	Applies func(*http.Request) bool
 	// ParseRateLimit reads the service's rate-limit headers.
 	ParseRateLimit func(http.Header, time.Time) R
 	// RateLimitWait is how long to wait after a 429 without Retry-After; nil means
@@ -100,6 +105,9 @@ func NewDoer[R any](cfg Config[R]) *Doer[R] {
 	if cfg.Idempotent == nil {
 		cfg.Idempotent = func(*http.Request) bool { return false }
 	}
+	if cfg.Applies == nil {
+		cfg.Applies = func(*http.Request) bool { return false }
+	}
 	if cfg.ParseRateLimit == nil {
 		cfg.ParseRateLimit = func(http.Header, time.Time) R { var zero R; return zero }
 	}
@@ -154,7 +162,7 @@ func (d *Doer[R]) Do(req *http.Request) (*http.Response, error) {
 			maxRetries = call.Retries
 		}
 	}
-	idempotent := d.cfg.Idempotent(req)
+	idempotent, applies := d.cfg.Idempotent(req), d.cfg.Applies(req)
 	for attempt := 0; ; attempt++ {
 		if attempt > 0 {
 			if err := rewind(req); err != nil {
@@ -163,17 +171,20 @@ func (d *Doer[R]) Do(req *http.Request) (*http.Response, error) {
 		}
 		start := d.cfg.Now()
 		resp, err := d.cfg.HTTPClient.Do(req)
-		if err == nil && idempotent {
+		// A 2xx answer to a change is the change done: its body is left for Decode to
+		// read, so that a body that breaks off is reported as applied, not retried.
+		if err == nil && idempotent && !(applies && success(resp.StatusCode)) {
 			err = d.buffer(resp)
 		}
 		if err != nil {
 			err = d.cfg.Scrubber.Error(redact.URLError(err))
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
 			var redirect *apicall.RedirectError
-			if attempt >= maxRetries || !(idempotent || neverSent(err)) || errors.As(err, &redirect) || errors.Is(err, ErrNoRetry) {
-				return nil, err
+			refused := errors.As(err, &redirect)
+			if ctx.Err() != nil {
+				return nil, d.outcome(req, applies && !refused && !neverSent(err), ctx.Err())
+			}
+			if attempt >= maxRetries || !(idempotent || neverSent(err)) || refused || errors.Is(err, ErrNoRetry) {
+				return nil, d.outcome(req, applies && !refused && !neverSent(err), err)
 			}
 			wait := d.backoff(attempt)
 			if d.pacer.Check(ctx, wait, "backoff") != nil {
@@ -216,6 +227,15 @@ func (d *Doer[R]) Do(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 	}
+}
+
+// outcome is err, or, for a change whose request may have reached the service, an
+// *apicall.UnknownOutcomeError around it.
+func (d *Doer[R]) outcome(req *http.Request, maybeApplied bool, err error) error {
+	if !maybeApplied {
+		return err
+	}
+	return &apicall.UnknownOutcomeError{Service: d.cfg.Service, Method: req.Method, Err: err}
 }
 
 // serverWait is the wait the answer asks for: Retry-After, or for a 429 without it the

@@ -24,6 +24,9 @@ type Service[R any] struct {
 	ErrNoKey error
 	// Idempotent says which requests may be repeated after the server has seen them.
 	Idempotent func(*http.Request) bool
+	// Applies says which requests change something (a write, a spend of credits): a
+	// 2xx answer to one means the change took effect, whatever its body.
+	Applies func(*http.Request) bool
 	// ParseRateLimit reads the service's rate-limit headers.
 	ParseRateLimit func(http.Header, time.Time) R
 	// RateLimitWait is how long to wait after a 429 without Retry-After; nil means
@@ -83,6 +86,7 @@ func Open[R any, O ~func(*Settings) error](svc Service[R], key string, opts []O)
 		Sleep:          s.Sleep,
 		Now:            s.Now,
 		Idempotent:     svc.Idempotent,
+		Applies:        svc.Applies,
 		ParseRateLimit: svc.ParseRateLimit,
 		RateLimitWait:  svc.RateLimitWait,
 		ErrorCode:      svc.ErrorCode,

@@ -82,7 +82,7 @@ func parseQuotaCount(raw json.RawMessage) (n int64, unlimited, ok bool) {
 // checkQuotas refuses counts that are neither a number nor "unlimited".
 func checkQuotas(w *wireQuotas) error {
 	if w.Rate == nil || w.Rate.OrgMonthly == nil || w.Rate.APIKeyPerMinute == nil {
-		return &apicall.MissingMemberError{Member: "rate.org_monthly, rate.api_key_per_minute", Reason: "missing"}
+		return &apicall.MissingMemberError{Member: "rate", Reason: "org_monthly or api_key_per_minute missing"}
 	}
 	for _, window := range []struct {
 		name string

@@ -72,7 +72,10 @@ func service() httpcore.Service[RateLimit] {
 		ErrNoKey: ErrNoAPIKey,
 		// POST creates a record: repeating it after the server saw it could create a
 		// duplicate, and Affinity has no idempotency key.
-		Idempotent:     func(r *http.Request) bool { return r.Method != http.MethodPost },
+		Idempotent: func(r *http.Request) bool { return r.Method != http.MethodPost },
+		// Every request but a read changes something: creates, updates, deletes, and
+		// v2's field writes.
+		Applies:        func(r *http.Request) bool { return r.Method != http.MethodGet && r.Method != http.MethodHead },
 		ParseRateLimit: parseRateLimit,
 		// Affinity documents no Retry-After; after a 429 the user window's reset is the wait.
 		RateLimitWait: func(rl RateLimit) time.Duration { return rl.User.Reset },

@@ -28,6 +28,12 @@ var (
 	ErrMalformedBody = apicall.NewSentinel("affinity", apicall.MalformedBody, "malformed response body")
 	// ErrBodyTooLarge is an answer over the limit of option.WithMaxBodyBytes.
 	ErrBodyTooLarge = apicall.NewSentinel("affinity", apicall.BodyTooLarge, "response body too large")
+	// ErrApplied is a 2xx answer to a write that was refused or cut short: the write took
+	// effect (Error.Applied); repeating the call would repeat it.
+	ErrApplied = apicall.NewSentinel("affinity", apicall.Applied, "applied, but the answer could not be read")
+	// ErrMaybeApplied is a write whose request may have reached Affinity before the connection
+	// broke (an *apicall.UnknownOutcomeError): it may have taken effect.
+	ErrMaybeApplied = apicall.NewSentinel("affinity", apicall.MaybeApplied, "may have been applied")
 )
 
 // paramError is a call refused before sending, naming the API's parameter.

@@ -231,13 +231,22 @@ type wireFieldValue struct {
 }
 
 // typed decodes a batch of field values, fetching the fields once if one is unknown.
-// It runs as a Decode check: a value of the wrong shape refuses the answer, and a
-// failure to fetch the fields is passed on as that call's own.
-func (c *Client) typed(ctx context.Context, raw []wireFieldValue) ([]FieldValue, error) {
+// It runs as a Decode check: a value of the wrong shape refuses the answer. A failure
+// to fetch the fields is passed on as that call's own for a read; for a write's answer
+// (one value, write set) it refuses the answer instead, so that the error still says
+// the write took effect. Members are named as they are in the body: "[3].value" in an
+// array, "value" in a write's single object.
+func (c *Client) typed(ctx context.Context, raw []wireFieldValue, write bool) ([]FieldValue, error) {
 	out := make([]FieldValue, 0, len(raw))
+	member := func(i int, name string) string {
+		if write {
+			return name
+		}
+		return fmt.Sprintf("[%d].%s", i, name)
+	}
 	for i, w := range raw {
 		if w.ID <= 0 || w.FieldID <= 0 {
-			return nil, &apicall.MissingMemberError{Member: fmt.Sprintf("[%d].id", i), Reason: "id or field_id missing or not positive"}
+			return nil, &apicall.MissingMemberError{Member: member(i, "id"), Reason: "id or field_id missing or not positive"}
 		}
 		t, ok := c.fieldTypes.lookup(w.FieldID)
 		if !ok && w.ValueType != nil {
@@ -245,6 +254,9 @@ func (c *Client) typed(ctx context.Context, raw []wireFieldValue) ([]FieldValue,
 		}
 		if !ok && c.fieldTypes.unknown(w.FieldID) {
 			if err := c.refreshFields(ctx, w.FieldID); err != nil {
+				if write {
+					return nil, httpcore.Refuse(fmt.Errorf("learning the type of field %d to read the answer: %w", w.FieldID, err))
+				}
 				return nil, httpcore.PassOn(err)
 			}
 			t, ok = c.fieldTypes.lookup(w.FieldID)
@@ -254,7 +266,8 @@ func (c *Client) typed(ctx context.Context, raw []wireFieldValue) ([]FieldValue,
 		}
 		v, err := decodeValue(w.Value, t)
 		if err != nil {
-			return nil, &apicall.MissingMemberError{Member: fmt.Sprintf("[%d].value", i), Reason: fmt.Sprintf("field %d: %v", w.FieldID, err)}
+			return nil, &apicall.MissingMemberError{Member: member(i, "value"),
+				Reason: fmt.Sprintf("field %d: %v (the field's type may have changed: ListFields reads it again, and Value.Raw keeps what was sent)", w.FieldID, err)}
 		}
 		fv := FieldValue{ID: w.ID, FieldID: w.FieldID, EntityID: w.EntityID, Value: v}
 		if w.ListEntryID != nil {
@@ -331,7 +344,7 @@ func (c *Client) fieldValues(ctx context.Context, q FieldValueQuery, callOpts []
 		return c.api.ListFieldValues(ctx, params)
 	}, notNull[wireFieldValue], func(raw *[]wireFieldValue) error {
 		var err error
-		if values, err = c.typed(ctx, *raw); err != nil || check == nil {
+		if values, err = c.typed(ctx, *raw, false); err != nil || check == nil {
 			return err
 		}
 		return check(values)
@@ -383,8 +396,12 @@ type NewFieldValue struct {
 }
 
 // CreateFieldValue sets a field's value and returns it. A field that allows several
-// values gains one more. It is repeated after a failure only when the request never
-// reached Affinity, so it cannot set a value twice.
+// values gains one more, so a repeated create is a second value.
+// Retries: the client repeats it only when the request never reached Affinity, so it
+// cannot set a value twice; a 2xx answer it cannot read is an *Error with Applied set (match
+// ErrApplied), and a failure after the request may have arrived is an
+// *apicall.UnknownOutcomeError (ErrMaybeApplied): look before calling it again, since
+// Affinity has no idempotency keys.
 func (c *Client) CreateFieldValue(ctx context.Context, v NewFieldValue, callOpts ...option.CallOption) (FieldValue, error) {
 	if err := checkPositive("field_id", v.FieldID); err != nil {
 		return FieldValue{}, err
@@ -406,6 +423,9 @@ func (c *Client) CreateFieldValue(ctx context.Context, v NewFieldValue, callOpts
 
 // UpdateFieldValue replaces the value of a field value (by the field value's id, not
 // the field's) and returns it.
+// Retries: the client repeats it after a 5xx, a 429 or a broken connection, which is
+// safe, as the same value written again changes nothing more (a field that tracks changes may log it twice). A 2xx answer it cannot read is an *Error with Applied set (match
+// ErrApplied) and is never repeated.
 func (c *Client) UpdateFieldValue(ctx context.Context, fieldValueID int64, value SetValue, callOpts ...option.CallOption) (FieldValue, error) {
 	if err := checkPositive("field_value_id", fieldValueID); err != nil {
 		return FieldValue{}, err
@@ -419,6 +439,9 @@ func (c *Client) UpdateFieldValue(ctx context.Context, fieldValueID int64, value
 }
 
 // DeleteFieldValue deletes a field value.
+// Retries: the client repeats it after a 5xx, a 429 or a broken connection, which is
+// safe, as a second delete finds it gone (ErrNotFound). A 2xx answer it cannot read is an *Error with Applied set (match
+// ErrApplied) and is never repeated.
 func (c *Client) DeleteFieldValue(ctx context.Context, fieldValueID int64, callOpts ...option.CallOption) error {
 	if err := checkPositive("field_value_id", fieldValueID); err != nil {
 		return err
@@ -433,7 +456,7 @@ func (c *Client) oneValue(ctx context.Context, op string, callOpts []option.Call
 	var values []FieldValue
 	_, err := httpcore.Run(ctx, c.doer, op, callOpts, send, func(w *wireFieldValue) error {
 		var err error
-		values, err = c.typed(ctx, []wireFieldValue{*w})
+		values, err = c.typed(ctx, []wireFieldValue{*w}, true)
 		return err
 	})
 	if err != nil {
@@ -510,7 +533,7 @@ func (c *Client) ListFieldValueChanges(ctx context.Context, q FieldValueChangeQu
 			values[i] = w.wireFieldValue
 		}
 		var err error
-		typed, err = c.typed(ctx, values)
+		typed, err = c.typed(ctx, values, false)
 		return err
 	})
 	if err != nil {

@@ -243,7 +243,7 @@ func TestWrongShapeIsMalformedNeverEmpty(t *testing.T) {
 		"token a number": {`{"organizations":[],"next_page_token":12}`, "next_page_token"},
 		"id a string":    {`{"organizations":[{"id":"abc",` + org + `}],"next_page_token":null}`, "id"},
 		"id past int64":  {`{"organizations":[{"id":9223372036854775808,` + org + `}],"next_page_token":null}`, "id"},
-		"id missing":     {`{"organizations":[{` + org + `}],"next_page_token":null}`, "organizations[0].id"},
+		"id missing":     {`{"organizations":[{` + org + `}],"next_page_token":null}`, "/organizations/0/id"},
 	}
 	for name, c := range listings {
 		t.Run(name, func(t *testing.T) {

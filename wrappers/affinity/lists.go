@@ -148,8 +148,12 @@ func (c *Client) GetListEntry(ctx context.Context, listID, listEntryID int64, ca
 }
 
 // CreateListEntry adds a person or an organization to a list and returns the new
-// entry. A list may hold an entity more than once. It is repeated after a failure only
-// when the request never reached Affinity, so it cannot add an entity twice.
+// entry. A list may hold an entity more than once.
+// Retries: the client repeats it only when the request never reached Affinity, so it
+// cannot add an entity twice; a 2xx answer it cannot read is an *Error with Applied set (match
+// ErrApplied), and a failure after the request may have arrived is an
+// *apicall.UnknownOutcomeError (ErrMaybeApplied): look before calling it again, since
+// Affinity has no idempotency keys.
 func (c *Client) CreateListEntry(ctx context.Context, listID, entityID int64, callOpts ...option.CallOption) (ListEntry, error) {
 	if err := checkPositive("list_id", listID); err != nil {
 		return ListEntry{}, err
@@ -164,6 +168,9 @@ func (c *Client) CreateListEntry(ctx context.Context, listID, entityID int64, ca
 
 // DeleteListEntry removes an entry from its list, with the values of the list's own
 // fields. On an opportunity list it deletes the opportunity too.
+// Retries: the client repeats it after a 5xx, a 429 or a broken connection, which is
+// safe, as a second delete finds the entry gone (ErrNotFound). A 2xx answer it cannot read is an *Error with Applied set (match
+// ErrApplied) and is never repeated.
 func (c *Client) DeleteListEntry(ctx context.Context, listID, listEntryID int64, callOpts ...option.CallOption) error {
 	if err := checkPositive("list_id", listID); err != nil {
 		return err

@@ -140,8 +140,13 @@ type NewOrganization struct {
 	PersonIDs []int64
 }
 
-// CreateOrganization creates an organization and returns it. It is repeated after a
-// failure only when the request never reached Affinity, so it cannot create duplicates.
+// CreateOrganization creates an organization and returns it. Affinity does not refuse
+// a second organization of the same domain.
+// Retries: the client repeats it only when the request never reached Affinity, so it
+// cannot create one twice; a 2xx answer it cannot read is an *Error with Applied set (match
+// ErrApplied), and a failure after the request may have arrived is an
+// *apicall.UnknownOutcomeError (ErrMaybeApplied): look before calling it again, since
+// Affinity has no idempotency keys.
 func (c *Client) CreateOrganization(ctx context.Context, org NewOrganization, callOpts ...option.CallOption) (Organization, error) {
 	if org.Name == "" {
 		return Organization{}, paramError("name", "is required")
@@ -166,6 +171,9 @@ type OrganizationUpdate struct {
 }
 
 // UpdateOrganization changes an organization and returns it.
+// Retries: the client repeats it after a 5xx, a 429 or a broken connection, which is
+// safe, as setting the same members again changes nothing more. A 2xx answer it cannot read is an *Error with Applied set (match
+// ErrApplied) and is never repeated.
 func (c *Client) UpdateOrganization(ctx context.Context, id int64, u OrganizationUpdate, callOpts ...option.CallOption) (Organization, error) {
 	if err := checkID(id); err != nil {
 		return Organization{}, err
@@ -196,6 +204,9 @@ func (c *Client) UpdateOrganization(ctx context.Context, id int64, u Organizatio
 
 // DeleteOrganization deletes an organization and its field values. Global
 // organizations cannot be deleted.
+// Retries: the client repeats it after a 5xx, a 429 or a broken connection, which is
+// safe, as a second delete of the same organization finds it gone (ErrNotFound). A 2xx answer it cannot read is an *Error with Applied set (match
+// ErrApplied) and is never repeated.
 func (c *Client) DeleteOrganization(ctx context.Context, id int64, callOpts ...option.CallOption) error {
 	if err := checkID(id); err != nil {
 		return err

@@ -170,12 +170,12 @@ func TestListRowsRefusesEntriesThatAreNotWhatTheySay(t *testing.T) {
 	for _, c := range []struct {
 		name, page, says string
 	}{
-		{"an entry of another list", entry(43, "1", org), "list_entries[0].list_id"},
-		{"a person on an organization list", entry(42, "1", person), "list_entries[0].entity"},
-		{"an organization said to be a person", entry(42, "0", org), "list_entries[0].entity"},
-		{"an entity of another id", entry(42, "1", strings.Replace(org, `"id":77`, `"id":78`, 1)), "list_entries[0].entity.id"},
-		{"an entity type nobody documents", entry(42, "5", org), "list_entries[0].entity_type: 5 is not"},
-		{"a value of another entity", entry(42, "1", org), "listFieldValues: HTTP 200: malformed response body: [0].entity_id: 78, not list entry"},
+		{"an entry of another list", entry(43, "1", org), "/list_entries/0/list_id"},
+		{"a person on an organization list", entry(42, "1", person), "/list_entries/0/entity"},
+		{"an organization said to be a person", entry(42, "0", org), "/list_entries/0/entity"},
+		{"an entity of another id", entry(42, "1", strings.Replace(org, `"id":77`, `"id":78`, 1)), "/list_entries/0/entity/id"},
+		{"an entity type nobody documents", entry(42, "5", org), "/list_entries/0/entity_type: 5 is not"},
+		{"a value of another entity", entry(42, "1", org), "listFieldValues: HTTP 200: malformed response body: /0/entity_id: 78, not list entry"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s := &routes{answers: map[string]string{

@@ -182,7 +182,7 @@ func drain(c *affinity.Client) (int, error) {
 }
 
 // A v2 listing follows nextUrl only to the client's own origin and path, with a cursor;
-// any other is a malformed answer naming pagination.nextUrl, before anything is sent
+// any other is a malformed answer naming /pagination/nextUrl, before anything is sent
 // there. A repeated cursor and a run of empty pages end it; empty pages between full
 // ones do not.
 func TestListRowsV2GuardsItsCursors(t *testing.T) {
@@ -197,7 +197,7 @@ func TestListRowsV2GuardsItsCursors(t *testing.T) {
 			return page(2, 1, "https://evil.example/v2/lists/5/list-entries?cursor=c")
 		}, 0,
 			func(err error) bool {
-				return errors.Is(err, affinity.ErrMalformedBody) && strings.Contains(err.Error(), "pagination.nextUrl")
+				return errors.Is(err, affinity.ErrMalformedBody) && strings.Contains(err.Error(), "/pagination/nextUrl")
 			}},
 		{"another path", 1, func(_ int, self string) string { return page(2, 1, self+"/v2/companies?cursor=c") }, 0,
 			func(err error) bool {

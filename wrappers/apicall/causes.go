@@ -3,6 +3,7 @@ package apicall
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -21,13 +22,47 @@ func (e *ParamError) Error() string {
 }
 
 // MissingMemberError is the cause (Error.Err) of a 2xx answer that lacks a member the
-// spec requires, has it null, or has it of the wrong kind.
+// spec requires, has it null, or has it of the wrong kind. Its text names the member
+// by its JSON pointer into the body, as the validator's findings do.
 type MissingMemberError struct {
-	Member string // a path such as "organizations[3].id"
+	Member string // a path such as "organizations[3].id"; "" or "(body)" for the body
 	Reason string // such as "missing or null"
 }
 
-func (e *MissingMemberError) Error() string { return e.Member + ": " + e.Reason }
+func (e *MissingMemberError) Error() string {
+	p := e.Pointer()
+	if p == "" {
+		p = "the body"
+	}
+	return p + ": " + e.Reason
+}
+
+// Pointer is Member as a JSON pointer into the body (RFC 6901), such as
+// "/organizations/3/id"; "" for the body itself.
+func (e *MissingMemberError) Pointer() string {
+	if e.Member == "(body)" {
+		return ""
+	}
+	var b strings.Builder
+	seg := strings.Builder{}
+	flush := func() {
+		if seg.Len() > 0 {
+			b.WriteString("/")
+			b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(seg.String()))
+			seg.Reset()
+		}
+	}
+	for _, r := range e.Member {
+		switch r {
+		case '.', '[', ']':
+			flush()
+		default:
+			seg.WriteRune(r)
+		}
+	}
+	flush()
+	return b.String()
+}
 
 // BodyTooLargeError is the cause (Error.Err) of an answer whose body was longer than
 // the client's limit (option.WithMaxBodyBytes).
@@ -81,4 +116,33 @@ func (e *WaitError) Unwrap() error {
 		return context.DeadlineExceeded
 	}
 	return nil
+}
+
+// UnknownOutcomeError is a request that changes something (an Affinity write, an
+// Apollo enrichment) which failed after it may have reached the service: the
+// connection broke, or the context ended, before an answer came. The change may have
+// taken effect, so the client did not repeat it; read the record back before
+// repeating the call yourself. It matches the package's ErrMaybeApplied.
+type UnknownOutcomeError struct {
+	Service   string // "affinity" or "apollo"
+	Method    string
+	Operation string // operationId, when known
+	Err       error  // what failed, with any key redacted
+}
+
+func (e *UnknownOutcomeError) Error() string {
+	op := e.Operation
+	if op == "" {
+		op = e.Method
+	}
+	return fmt.Sprintf("%s: %s: %v: the request may have been applied: read the record back before repeating it", e.Service, op, e.Err)
+}
+
+// Unwrap exposes the cause, so that a context's end still matches context.Canceled.
+func (e *UnknownOutcomeError) Unwrap() error { return e.Err }
+
+// Is matches the MaybeApplied sentinel of the error's own service.
+func (e *UnknownOutcomeError) Is(target error) bool {
+	s, ok := target.(*Sentinel)
+	return ok && s.service == e.Service && s.class == MaybeApplied
 }

@@ -41,6 +41,14 @@ type Error[R any] struct {
 	// Err is the cause for a 2xx answer: a *MissingMemberError, a JSON error, a
 	// *BodyTooLargeError, or the read that failed; nil for a non-2xx status.
 	Err error
+	// Applied is true for a 2xx answer, refused or cut short, to a request that changes
+	// something: an Affinity write took effect, an Apollo enrichment spent its credits.
+	// Do not repeat the call; read the record back instead. The client never repeats
+	// such a request itself.
+	Applied bool
+	// AppliedID is the id of the record an applied write made or changed, when the
+	// answer held one that could be read (a top-level "id"); "" otherwise.
+	AppliedID string
 }
 
 func (e *Error[R]) Error() string {
@@ -51,6 +59,12 @@ func (e *Error[R]) Error() string {
 			b.WriteString(": malformed response body")
 		}
 		fmt.Fprintf(&b, ": %v", e.Err)
+	}
+	if e.Applied {
+		b.WriteString(": it took effect all the same (a write made, or credits spent): do not repeat the call")
+		if e.AppliedID != "" {
+			fmt.Fprintf(&b, "; read back record %s instead", e.AppliedID)
+		}
 	}
 	if e.Message != "" {
 		fmt.Fprintf(&b, ": %s", e.Message)
@@ -91,6 +105,8 @@ func (e *Error[R]) Is(target error) bool {
 	case BodyTooLarge:
 		var tooLarge *BodyTooLargeError
 		return errors.As(e.Err, &tooLarge)
+	case Applied:
+		return e.Applied
 	}
 	return false
 }
@@ -106,6 +122,8 @@ const (
 	RateLimited                    // 429 after the retries allowed
 	MalformedBody                  // a 2xx body refused: see Error.Malformed
 	BodyTooLarge                   // a body over the client's limit
+	Applied                        // a change took effect though its answer was refused: see Error.Applied
+	MaybeApplied                   // a change may have taken effect: see UnknownOutcomeError
 )
 
 // Sentinel is one service's error of one class, for errors.Is. Each service package

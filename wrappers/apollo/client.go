@@ -64,6 +64,10 @@ func service() httpcore.Service[RateLimit] {
 			return r.Method == http.MethodGet || strings.HasSuffix(r.URL.Path, "/mixed_companies/search") ||
 				strings.HasSuffix(r.URL.Path, "/organizations/bulk_enrich")
 		},
+		// An enrichment spends credits, whatever becomes of its answer.
+		Applies: func(r *http.Request) bool {
+			return strings.HasSuffix(r.URL.Path, "/organizations/enrich") || strings.HasSuffix(r.URL.Path, "/organizations/bulk_enrich")
+		},
 		ParseRateLimit: parseRateLimit,
 		ErrorCode: func(body []byte) string {
 			var shape struct {

@@ -246,8 +246,8 @@ func TestEnrichOrganizationsNeverGuesses(t *testing.T) {
 		t.Run("an organization with "+id, func(t *testing.T) {
 			c := bulkAnswer(t, `[{"id":"a","name":"Acme","primary_domain":"acme.com"},{`+id+`,"primary_domain":"beta.com"}]`)
 			for _, err := range c.EnrichOrganizations(ctx, []apollo.EnrichQuery{{Domain: "acme.com"}, {Domain: "beta.com"}}) {
-				if !errors.Is(err, apollo.ErrMalformedBody) || !strings.Contains(err.Error(), "organizations[1].id") {
-					t.Errorf("err = %v, want ErrMalformedBody naming organizations[1].id", err)
+				if !errors.Is(err, apollo.ErrMalformedBody) || !strings.Contains(err.Error(), "/organizations/1/id") {
+					t.Errorf("err = %v, want ErrMalformedBody naming /organizations/1/id", err)
 				}
 				break
 			}
