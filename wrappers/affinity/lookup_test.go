@@ -200,6 +200,24 @@ func TestFieldByName(t *testing.T) {
 	if le := asLookup(t, err); !slices.Equal(le.IDs, []int64{a*10 + 2, b*10 + 2}) {
 		t.Errorf("Amount of every list: %+v", le)
 	}
+	// Non-ASCII names through the fake, in a list's fields and the global ones.
+	uber, err := fake.AddField(a, "Über Status", affinity.ValueRankedDropdown, false, "Gewonnen", "Verloren")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fake.AddField(0, "Статус", affinity.ValueDropdown, false, "Выиграно"); err != nil {
+		t.Fatal(err)
+	}
+	if f, err := c.FieldByName(ctx, affinity.FieldQuery{ListID: a}, "über status"); err != nil || f.ID != uber.ID {
+		t.Errorf("über status: %+v, %v", f, err)
+	} else if o, err := f.Option("GEWONNEN"); err != nil || o.Text != "Gewonnen" {
+		t.Errorf("option GEWONNEN: %+v, %v", o, err)
+	}
+	if f, err := c.OrganizationFieldByName(ctx, " СТАТУС "); err != nil || f.Name != "Статус" {
+		t.Errorf("СТАТУС: %+v, %v", f, err)
+	} else if o, err := f.Option("выиграно"); err != nil || o.Text != "Выиграно" {
+		t.Errorf("option выиграно: %+v, %v", o, err)
+	}
 	g, err := c.OrganizationFieldByName(ctx, "potential users")
 	if err != nil || g.Name != "Potential Users" || g.ListID != 0 {
 		t.Errorf("global field: %+v, %v", g, err)
