@@ -99,7 +99,7 @@ func main() {
 		if err != nil {
 			panic(err)
 		}
-		if _, err := pc.EnrichOrganization(context.Background(), apollo.EnrichQuery{Domain: *org.Domain}); err != nil {
+		if _, err := pc.EnrichOrganization(context.Background(), apollo.EnrichQuery{Domain: org.Domain}); err != nil {
 			panic(err)
 		}
 		n++

@@ -184,7 +184,7 @@ func TestCRUD(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if created.ID == 0 || created.Domain == nil || *created.Domain != "acme.co" {
+	if created.ID == 0 || created.Domain != "acme.co" {
 		t.Fatalf("created = %+v", created)
 	}
 	updated, err := c.UpdateOrganization(ctx, created.ID, affinity.OrganizationUpdate{Name: "Acme Corp.", PersonIDs: []int64{38706, 89734}})

@@ -168,10 +168,7 @@ func (w v2Entity) company(prefix string) (Company, error) {
 	if w.ID <= 0 {
 		return Company{}, &apicall.MissingMemberError{Member: prefix + "id", Reason: "missing, null or not positive"}
 	}
-	co := Company{ID: w.ID, Name: w.Name, Domains: w.Domains, Global: w.IsGlobal}
-	if w.Domain != nil {
-		co.Domain = *w.Domain
-	}
+	co := Company{ID: w.ID, Name: w.Name, Domain: w.Domain, Domains: w.Domains, Global: w.IsGlobal}
 	for i, f := range w.Fields {
 		values, err := f.Value.values()
 		if err != nil {
@@ -264,10 +261,7 @@ func (c *Client) companyV1(ctx context.Context, id int64, org *Organization, fie
 		}
 		org = &o
 	}
-	co := Company{ID: org.ID, Name: org.Name, Domains: org.Domains, Global: org.Global}
-	if org.Domain != nil {
-		co.Domain = *org.Domain
-	}
+	co := Company{ID: org.ID, Name: org.Name, Domain: org.Domain, Domains: org.Domains, Global: org.Global}
 	global := slices.Contains(fields.Kinds, FieldGlobal)
 	if !global && len(fields.IDs) == 0 {
 		return co, nil

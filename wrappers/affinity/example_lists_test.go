@@ -2,6 +2,7 @@ package affinity_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 
@@ -21,20 +22,15 @@ func ExampleClient_ListRows() {
 	}
 	ctx := context.Background()
 
-	lists, err := client.ListLists(ctx)
+	list, err := client.ListByName(ctx, "Deal Flow")
 	if err != nil {
 		log.Fatal(err)
 	}
-	for _, list := range lists {
-		if list.Name != "Deal Flow" {
-			continue
+	for row, err := range client.ListRows(ctx, list.ID, affinity.RowOptions{}) {
+		if err != nil {
+			log.Fatal(err)
 		}
-		for row, err := range client.ListRows(ctx, list.ID, affinity.RowOptions{}) {
-			if err != nil {
-				log.Fatal(err)
-			}
-			fmt.Println(row.Organization.Name, row.Values["Status"][0], row.Values["Amount"][0])
-		}
+		fmt.Println(row.Organization.Name, row.Values["Status"][0], row.Values["Amount"][0])
 	}
 	// Output:
 	// Org 1000 New 1000
@@ -170,4 +166,38 @@ func ExampleClient_GetQuotas() {
 	// Output:
 	// true 899 of 900 left this minute
 	// jane@fake.example fake
+}
+
+// Option Won of field Status of list Deal Flow, by their names: what a write of the
+// Status needs (OptionValue(won.ID)).
+func ExampleClient_ListByName() {
+	fake := affinitytest.NewServer("my-key")
+	defer fake.Close()
+	fake.GenerateList("Deal Flow", 3, 7)
+	client, _ := affinity.NewClient("my-key", option.WithBaseURL(fake.URL))
+	ctx := context.Background()
+
+	list, err := client.ListByName(ctx, "Deal Flow")
+	if err != nil {
+		log.Fatal(err)
+	}
+	status, err := list.Field("Status")
+	if err != nil {
+		log.Fatal(err)
+	}
+	won, err := status.Option("Won")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(list.Name, list.ID, status.Name, status.ID, won.Text, won.ID)
+
+	// A name that matches nothing says which there are.
+	_, err = list.Field("Stage")
+	var lookupErr *affinity.LookupError
+	fmt.Println(errors.As(err, &lookupErr), lookupErr.Kind, len(lookupErr.Candidates))
+	fmt.Println(err)
+	// Output:
+	// Deal Flow 501 Status 5010 Won 50102
+	// true field 7
+	// affinity: no field named "Stage" in list "Deal Flow" (id 501); there are "Status", "Owner", "Notes", "Sector", "Amount", "Close Date", "Headquarters"
 }

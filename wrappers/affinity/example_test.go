@@ -25,7 +25,7 @@ func ExampleClient_Organizations() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Println(org.ID, org.Name, *org.Domain)
+		fmt.Println(org.ID, org.Name, org.Domain)
 	}
 	// Output:
 	// 1000 Org 1000 org1000.example

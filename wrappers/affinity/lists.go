@@ -89,14 +89,19 @@ func (c *Client) ListEntryPage(ctx context.Context, q ListEntryQuery, pageToken 
 	if pageToken != "" {
 		params.PageToken = &pageToken
 	}
+	// affinityapi.ListEntryPage's members, as this package's records.
+	type wirePage struct {
+		ListEntries   []ListEntry `json:"list_entries"`
+		NextPageToken *string     `json:"next_page_token"`
+	}
 	page, err := httpcore.Run(ctx, c.doer, "listListEntries", callOpts, func(ctx context.Context) (*http.Response, error) {
 		return c.api.ListListEntries(ctx, q.ListID, params)
-	}, func(p *affinityapi.ListEntryPage) error {
+	}, func(p *wirePage) error {
 		if p.ListEntries == nil {
 			return &apicall.MissingMemberError{Member: "list_entries", Reason: "missing or null"}
 		}
 		for i := range p.ListEntries {
-			if err := checkEntryOf(q.ListID, (*ListEntry)(&p.ListEntries[i]), fmt.Sprintf("list_entries[%d].", i)); err != nil {
+			if err := checkEntryOf(q.ListID, &p.ListEntries[i], fmt.Sprintf("list_entries[%d].", i)); err != nil {
 				return err
 			}
 		}
@@ -105,7 +110,7 @@ func (c *Client) ListEntryPage(ctx context.Context, q ListEntryQuery, pageToken 
 	if err != nil {
 		return ListEntryPage{}, err
 	}
-	out := ListEntryPage{ListEntries: httpcore.Records(page.ListEntries, func(e affinityapi.ListEntry) ListEntry { return ListEntry(e) })}
+	out := ListEntryPage{ListEntries: page.ListEntries}
 	if page.NextPageToken != nil {
 		out.NextPageToken = *page.NextPageToken
 	}
@@ -199,7 +204,7 @@ func checkEntryOf(listID int64, e *ListEntry, prefix string) error {
 	if listID != 0 && e.ListID != listID {
 		return &apicall.MissingMemberError{Member: prefix + "list_id", Reason: fmt.Sprintf("%d, an entry of another list than %d", e.ListID, listID)}
 	}
-	if t := e.EntityType; t != nil && *t != int(EntityPerson) && *t != int(EntityOrganization) && *t != int(EntityOpportunity) {
+	if t := e.EntityType; t != nil && *t != EntityPerson && *t != EntityOrganization && *t != EntityOpportunity {
 		// Its values could not be asked for by an id of a kind Affinity does not
 		// document; reading them as an organization's would mix up two records.
 		return &apicall.MissingMemberError{Member: prefix + "entity_type", Reason: fmt.Sprintf("%d is not person (0), organization (1) or opportunity (8)", *t)}
@@ -231,8 +236,7 @@ func checkEntryOf(listID int64, e *ListEntry, prefix string) error {
 		case len(shape.Domain) > 0 || len(shape.Domains) > 0:
 			kind = EntityOrganization
 		}
-		t := int(kind)
-		e.EntityType = &t
+		e.EntityType = &kind
 	}
 	kind := EntityType(*e.EntityType)
 	switch {

@@ -85,7 +85,7 @@ func (c *Client) OrganizationPage(ctx context.Context, q OrganizationQuery, page
 	if err != nil {
 		return OrganizationPage{}, err
 	}
-	p := OrganizationPage{Organizations: httpcore.Records(page.Organizations, func(o affinityapi.Organization) Organization { return Organization(o) })}
+	p := OrganizationPage{Organizations: page.Organizations}
 	if page.NextPageToken != nil {
 		p.NextPageToken = *page.NextPageToken
 	}
@@ -223,13 +223,20 @@ func (c *Client) ListOrganizationFields(ctx context.Context, callOpts ...option.
 	}, notNull[Field], fieldIDs)
 }
 
+// wireOrganizationPage is affinityapi.OrganizationPage's members, as this package's
+// records.
+type wireOrganizationPage struct {
+	Organizations []Organization `json:"organizations"`
+	NextPageToken *string        `json:"next_page_token"`
+}
+
 // checkPage refuses a page without its organizations array, or with an organization
 // that has no id: a body of the wrong shape must not end a listing as if it were done.
-func checkPage(p *affinityapi.OrganizationPage) error {
+func checkPage(p *wireOrganizationPage) error {
 	if p.Organizations == nil {
 		return &apicall.MissingMemberError{Member: "organizations", Reason: "missing or null"}
 	}
-	return eachID(p.Organizations, "organizations", func(o *affinityapi.Organization) int64 { return o.ID })
+	return eachID(p.Organizations, "organizations", func(o *Organization) int64 { return o.ID })
 }
 
 // checkOrganization refuses an organization without an id (Affinity ids start at 1).

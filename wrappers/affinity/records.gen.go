@@ -4,13 +4,11 @@ package affinity
 
 import (
 	"time"
-
-	"github.com/orgapis/orgapis/generated/affinityapi"
 )
 
 // DropdownOption: One choice of a dropdown field.
 //
-// It has the fields of affinityapi.DropdownOption, and converts to and from it.
+// It decodes the JSON of affinityapi.DropdownOption: its members, with their names and tags.
 type DropdownOption struct {
 	// Color: Colour code of the option.
 	Color *int `json:"color,omitempty"`
@@ -30,22 +28,24 @@ type DropdownOption struct {
 // 7 ranked dropdown; live data also has 10 (filterable text), so readers must accept
 // values outside this list.
 //
-// It has the fields of affinityapi.Field, and converts to and from it.
+// It decodes the JSON of affinityapi.Field: its members, with their names and tags.
 type Field struct {
 	// AllowsMultiple: True when the field holds several values per organization.
 	AllowsMultiple bool `json:"allows_multiple"`
 
 	// DropdownOptions: The choices of a dropdown field; empty for other kinds.
-	DropdownOptions []affinityapi.DropdownOption `json:"dropdown_options"`
+	DropdownOptions []DropdownOption `json:"dropdown_options"`
 
 	// EnrichmentSource: Where an enriched field's values come from; null for fields the team fills. Not on the documentation page.
-	EnrichmentSource *string `json:"enrichment_source,omitempty"`
+	// "" when null or absent.
+	EnrichmentSource string `json:"enrichment_source,omitzero"`
 
 	// ID: Unique id of the field.
 	ID int64 `json:"id"`
 
 	// ListID: Id of the list the field belongs to; null for a global field. Not on the documentation page.
-	ListID *int64 `json:"list_id,omitempty"`
+	// 0 when null or absent.
+	ListID int64 `json:"list_id,omitzero"`
 
 	// Name: Name of the field as shown in Affinity.
 	Name string `json:"name"`
@@ -54,23 +54,100 @@ type Field struct {
 	TrackChanges *bool `json:"track_changes,omitempty"`
 
 	// ValueType: Kind of value the field holds (see the schema's description).
-	ValueType int `json:"value_type"`
+	ValueType ValueType `json:"value_type"`
+}
+
+// Interaction: One interaction; null when no interaction of this kind happened.
+//
+// It decodes the JSON of affinityapi.Interaction: its members, with their names and tags.
+type Interaction struct {
+	// Date: When the interaction took place.
+	// The zero time when null or absent.
+	Date time.Time `json:"date,omitzero"`
+
+	// PersonIDs: Ids of the internal persons involved.
+	PersonIDs []int64 `json:"person_ids,omitempty"`
+}
+
+// InteractionDates: Dates of the first, latest and next interactions with the organization; only with
+// `with_interaction_dates=true`. A date is null when no such interaction happened. The
+// attribute table spells one field `last_interacton_date`; the examples and the service
+// use `last_interaction_date`.
+//
+// It decodes the JSON of affinityapi.InteractionDates: its members, with their names and tags.
+type InteractionDates struct {
+	// FirstEmailDate: When the first email with the organization was exchanged.
+	// The zero time when null or absent.
+	FirstEmailDate time.Time `json:"first_email_date,omitzero"`
+
+	// FirstEventDate: When the first meeting with the organization took place.
+	// The zero time when null or absent.
+	FirstEventDate time.Time `json:"first_event_date,omitzero"`
+
+	// LastChatMessageDate: When the latest chat message was exchanged. Not on the documentation page; seen in live responses.
+	// The zero time when null or absent.
+	LastChatMessageDate time.Time `json:"last_chat_message_date,omitzero"`
+
+	// LastEmailDate: When the latest email with the organization was exchanged.
+	// The zero time when null or absent.
+	LastEmailDate time.Time `json:"last_email_date,omitzero"`
+
+	// LastEventDate: When the latest meeting with the organization took place.
+	// The zero time when null or absent.
+	LastEventDate time.Time `json:"last_event_date,omitzero"`
+
+	// LastInteractionDate: When the latest interaction of any kind took place.
+	// The zero time when null or absent.
+	LastInteractionDate time.Time `json:"last_interaction_date,omitzero"`
+
+	// NextEventDate: When the next scheduled meeting with the organization takes place.
+	// The zero time when null or absent.
+	NextEventDate time.Time `json:"next_event_date,omitzero"`
+}
+
+// Interactions is the six kinds of interaction with the organization, each with its date and, with
+// `with_interaction_persons=true`, the internal persons involved. Only with
+// `with_interaction_dates=true`.
+//
+// It decodes the JSON of affinityapi.Interactions: its members, with their names and tags.
+type Interactions struct {
+	// FirstEmail: One interaction; null when no interaction of this kind happened.
+	FirstEmail *Interaction `json:"first_email,omitempty"`
+
+	// FirstEvent: One interaction; null when no interaction of this kind happened.
+	FirstEvent *Interaction `json:"first_event,omitempty"`
+
+	// LastChatMessage: One interaction; null when no interaction of this kind happened.
+	LastChatMessage *Interaction `json:"last_chat_message,omitempty"`
+
+	// LastEmail: One interaction; null when no interaction of this kind happened.
+	LastEmail *Interaction `json:"last_email,omitempty"`
+
+	// LastEvent: One interaction; null when no interaction of this kind happened.
+	LastEvent *Interaction `json:"last_event,omitempty"`
+
+	// LastInteraction: One interaction; null when no interaction of this kind happened.
+	LastInteraction *Interaction `json:"last_interaction,omitempty"`
+
+	// NextEvent: One interaction; null when no interaction of this kind happened.
+	NextEvent *Interaction `json:"next_event,omitempty"`
 }
 
 // List is a list: a collection of people, organizations or opportunities (its entries), with
 // columns of its own (its fields). `type` is 0 person, 1 organization, 8 opportunity;
 // readers must accept values outside this list.
 //
-// It has the fields of affinityapi.List, and converts to and from it.
+// It decodes the JSON of affinityapi.List: its members, with their names and tags.
 type List struct {
 	// AdditionalPermissions: Internal persons with a role on the list beyond its owner.
-	AdditionalPermissions []affinityapi.ListPermission `json:"additional_permissions,omitempty"`
+	AdditionalPermissions []ListPermission `json:"additional_permissions,omitempty"`
 
 	// CreatorID: Id of the internal person who made the list.
-	CreatorID *int64 `json:"creator_id,omitempty"`
+	// 0 when null or absent.
+	CreatorID int64 `json:"creator_id,omitzero"`
 
 	// Fields: The fields specific to the list; only in "get a specific list".
-	Fields []affinityapi.Field `json:"fields,omitempty"`
+	Fields []Field `json:"fields,omitempty"`
 
 	// ID: Unique id of the list.
 	ID int64 `json:"id"`
@@ -88,27 +165,28 @@ type List struct {
 	Public bool `json:"public"`
 
 	// Type: Kind of entity the list holds (0 person, 1 organization, 8 opportunity).
-	Type int `json:"type"`
+	Type EntityType `json:"type"`
 }
 
 // ListEntry is the membership of an entity (a person, an organization or an opportunity) in a list.
 //
-// It has the fields of affinityapi.ListEntry, and converts to and from it.
+// It decodes the JSON of affinityapi.ListEntry: its members, with their names and tags.
 type ListEntry struct {
 	// CreatedAt: When the entity was added to the list.
 	CreatedAt time.Time `json:"created_at"`
 
 	// CreatorID: Id of the person who added the entity to the list; null when unknown.
-	CreatorID *int64 `json:"creator_id"`
+	// 0 when null or absent.
+	CreatorID int64 `json:"creator_id,omitzero"`
 
 	// Entity: The entity itself, as its own resource; its shape follows the list's type.
-	Entity *affinityapi.ListEntry_Entity `json:"entity,omitempty"`
+	Entity *Entity `json:"entity,omitempty"`
 
 	// EntityID: Id of the entity the entry stands for.
 	EntityID int64 `json:"entity_id"`
 
 	// EntityType: Kind of the entity (0 person, 1 organization, 8 opportunity).
-	EntityType *int `json:"entity_type,omitempty"`
+	EntityType *EntityType `json:"entity_type,omitempty"`
 
 	// ID: Unique id of the list entry.
 	ID int64 `json:"id"`
@@ -117,9 +195,20 @@ type ListEntry struct {
 	ListID int64 `json:"list_id"`
 }
 
+// ListPermission is a role of an internal person on a list.
+//
+// It decodes the JSON of affinityapi.ListPermission: its members, with their names and tags.
+type ListPermission struct {
+	// InternalPersonID: Id of the internal person.
+	InternalPersonID int64 `json:"internal_person_id"`
+
+	// RoleID: The role (0 admin, 1 basic, 2 standard); readers must accept others.
+	RoleID int64 `json:"role_id"`
+}
+
 // Location is a location value.
 //
-// It has the fields of affinityapi.Location, and converts to and from it.
+// It decodes the JSON of affinityapi.Location: its members, with their names and tags.
 type Location struct {
 	// City: City.
 	City *string `json:"city"`
@@ -142,7 +231,7 @@ type Location struct {
 // pass as an opportunity, since the entity's kind is told only by the entry's
 // `entity_type`.
 //
-// It has the fields of affinityapi.Opportunity, and converts to and from it.
+// It decodes the JSON of affinityapi.Opportunity: its members, with their names and tags.
 type Opportunity struct {
 	// ID: Unique id of the opportunity.
 	ID int64 `json:"id"`
@@ -159,14 +248,16 @@ type Opportunity struct {
 
 // Organization is an external company the team is in touch with.
 //
-// It has the fields of affinityapi.Organization, and converts to and from it.
+// It decodes the JSON of affinityapi.Organization: its members, with their names and tags.
 type Organization struct {
 	// CrunchbaseUUID: The organization's Crunchbase UUID; null for most records, and absent from some
 	// answers (Affinity's current documentation dropped it).
-	CrunchbaseUUID *string `json:"crunchbase_uuid,omitempty"`
+	// "" when null or absent.
+	CrunchbaseUUID string `json:"crunchbase_uuid,omitzero"`
 
 	// Domain: The organization's main website domain; null when it has none.
-	Domain *string `json:"domain"`
+	// "" when null or absent.
+	Domain string `json:"domain,omitzero"`
 
 	// Domains: Every website domain associated with the organization.
 	Domains []string `json:"domains"`
@@ -183,15 +274,15 @@ type Organization struct {
 	// `with_interaction_dates=true`. A date is null when no such interaction happened. The
 	// attribute table spells one field `last_interacton_date`; the examples and the service
 	// use `last_interaction_date`.
-	InteractionDates *affinityapi.InteractionDates `json:"interaction_dates,omitempty"`
+	InteractionDates *InteractionDates `json:"interaction_dates,omitempty"`
 
 	// Interactions: The six kinds of interaction with the organization, each with its date and, with
 	// `with_interaction_persons=true`, the internal persons involved. Only with
 	// `with_interaction_dates=true`.
-	Interactions *affinityapi.Interactions `json:"interactions,omitempty"`
+	Interactions *Interactions `json:"interactions,omitempty"`
 
 	// ListEntries: The list entries of the organization; only in "get a specific organization".
-	ListEntries []affinityapi.ListEntry `json:"list_entries,omitempty"`
+	ListEntries []ListEntry `json:"list_entries,omitempty"`
 
 	// Name: Name of the organization. The documentation's attribute table says integer; its
 	// examples and the live service use a string.
@@ -212,22 +303,26 @@ type Organization struct {
 // always there (null when unknown); requiring them keeps an opportunity or an
 // organization from passing as a person.
 //
-// It has the fields of affinityapi.Person, and converts to and from it.
+// It decodes the JSON of affinityapi.Person: its members, with their names and tags.
 type Person struct {
 	// Emails: Every address of the person.
 	Emails []string `json:"emails,omitempty"`
 
 	// FirstName: First name.
-	FirstName *string `json:"first_name"`
+	// "" when null or absent.
+	FirstName string `json:"first_name,omitzero"`
 
 	// ID: Unique id of the person.
-	ID *int64 `json:"id,omitempty"`
+	// 0 when null or absent.
+	ID int64 `json:"id,omitzero"`
 
 	// LastName: Last name.
-	LastName *string `json:"last_name"`
+	// "" when null or absent.
+	LastName string `json:"last_name,omitzero"`
 
 	// PrimaryEmail: The address most likely to reach the person now.
-	PrimaryEmail *string `json:"primary_email,omitempty"`
+	// "" when null or absent.
+	PrimaryEmail string `json:"primary_email,omitzero"`
 
 	// Type: 0 external, 1 internal; readers must accept others.
 	Type *int `json:"type,omitempty"`

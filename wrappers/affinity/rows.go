@@ -77,7 +77,7 @@ func (c *Client) ListRows(ctx context.Context, listID int64, opts RowOptions, ca
 		}
 		names := map[int64]string{}
 		for _, f := range fields {
-			if f.ListID == nil || *f.ListID == listID {
+			if f.ListID == 0 || f.ListID == listID {
 				names[f.ID] = f.Name
 			}
 		}
@@ -195,16 +195,16 @@ func (c *Client) row(ctx context.Context, e ListEntry, names map[int64]string, c
 	if e.Entity != nil {
 		switch kind {
 		case EntityPerson:
-			if p, err := e.Entity.AsPerson(); err == nil {
-				r.Person = (*Person)(&p)
+			if p, err := e.Entity.Person(); err == nil {
+				r.Person = &p
 			}
 		case EntityOpportunity:
-			if o, err := e.Entity.AsOpportunity(); err == nil {
-				r.Opportunity = (*Opportunity)(&o)
+			if o, err := e.Entity.Opportunity(); err == nil {
+				r.Opportunity = &o
 			}
 		default:
-			if o, err := e.Entity.AsOrganization(); err == nil {
-				r.Organization = (*Organization)(&o)
+			if o, err := e.Entity.Organization(); err == nil {
+				r.Organization = &o
 			}
 		}
 	}

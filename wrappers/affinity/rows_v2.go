@@ -37,7 +37,7 @@ type v2Entry struct {
 	ID        int64     `json:"id"`
 	ListID    int64     `json:"listId"`
 	CreatedAt time.Time `json:"createdAt"`
-	CreatorID *int64    `json:"creatorId"`
+	CreatorID int64     `json:"creatorId"`
 	Type      string    `json:"type"`
 	Entity    v2Entity  `json:"entity"`
 }
@@ -47,12 +47,12 @@ type v2Entry struct {
 type v2Entity struct {
 	ID                  int64     `json:"id"`
 	Name                string    `json:"name"`
-	Domain              *string   `json:"domain"`
+	Domain              string    `json:"domain"`
 	Domains             []string  `json:"domains"`
 	IsGlobal            bool      `json:"isGlobal"`
-	FirstName           *string   `json:"firstName"`
-	LastName            *string   `json:"lastName"`
-	PrimaryEmailAddress *string   `json:"primaryEmailAddress"`
+	FirstName           string    `json:"firstName"`
+	LastName            string    `json:"lastName"`
+	PrimaryEmailAddress string    `json:"primaryEmailAddress"`
 	EmailAddresses      []string  `json:"emailAddresses"`
 	Type                string    `json:"type"`
 	Fields              []v2Field `json:"fields"`
@@ -174,30 +174,30 @@ func (e *v2Entry) check(listID int64, prefix string) error {
 // and its values by field name (a field without a value has none).
 func (e v2Entry) row() (Row, error) {
 	kind := v2EntityTypes[e.Type]
-	t := int(kind)
-	entry := ListEntry{ID: e.ID, ListID: e.ListID, CreatedAt: e.CreatedAt, CreatorID: e.CreatorID, EntityID: e.Entity.ID, EntityType: &t}
+	entry := ListEntry{ID: e.ID, ListID: e.ListID, CreatedAt: e.CreatedAt, CreatorID: e.CreatorID, EntityID: e.Entity.ID, EntityType: &kind}
 	r := Row{Values: map[string][]Value{}}
-	var entity affinityapi.ListEntry_Entity
 	var err error
 	switch kind {
 	case EntityPerson:
-		p := Person{ID: &e.Entity.ID, FirstName: e.Entity.FirstName, LastName: e.Entity.LastName, PrimaryEmail: e.Entity.PrimaryEmailAddress,
+		p := Person{ID: e.Entity.ID, FirstName: e.Entity.FirstName, LastName: e.Entity.LastName, PrimaryEmail: e.Entity.PrimaryEmailAddress,
 			Emails: e.Entity.EmailAddresses}
-		r.Person, err = &p, entity.FromPerson(affinityapi.Person(p))
+		r.Person = &p
+		entry.Entity, err = entityOf(p)
 	case EntityOpportunity:
 		o := Opportunity{ID: e.Entity.ID, Name: e.Entity.Name}
-		r.Opportunity, err = &o, entity.FromOpportunity(affinityapi.Opportunity(o))
+		r.Opportunity = &o
+		entry.Entity, err = entityOf(o)
 	default:
 		o := Organization{ID: e.Entity.ID, Name: e.Entity.Name, Domain: e.Entity.Domain, Domains: e.Entity.Domains, Global: e.Entity.IsGlobal}
 		if o.Domains == nil {
 			o.Domains = []string{}
 		}
-		r.Organization, err = &o, entity.FromOrganization(affinityapi.Organization(o))
+		r.Organization = &o
+		entry.Entity, err = entityOf(o)
 	}
 	if err != nil {
 		return Row{}, err
 	}
-	entry.Entity = &entity
 	r.Entry = entry
 	for _, f := range e.Entity.Fields {
 		values, _ := f.Value.values() // check refused any that does not decode

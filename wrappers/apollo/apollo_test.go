@@ -2,6 +2,7 @@ package apollo_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/orgapis/orgapis/contract"
+	"github.com/orgapis/orgapis/generated/apolloapi"
 	"github.com/orgapis/orgapis/specs"
 	"github.com/orgapis/orgapis/wrappers/apicall"
 	"github.com/orgapis/orgapis/wrappers/apollo"
@@ -29,6 +31,20 @@ func setup(t *testing.T, opts ...option.ClientOption) (*apollo.Client, *apollote
 		t.Fatal(err)
 	}
 	return c, fake
+}
+
+// searchBodies are the search bodies the fake received, decoded as the spec types them.
+func searchBodies(t *testing.T, fake *apollotest.Server) []apolloapi.MixedCompaniesSearchRequest {
+	t.Helper()
+	var out []apolloapi.MixedCompaniesSearchRequest
+	for _, raw := range fake.SearchBodies() {
+		var b apolloapi.MixedCompaniesSearchRequest
+		if err := json.Unmarshal(raw, &b); err != nil {
+			t.Fatalf("search body %s: %v", raw, err)
+		}
+		out = append(out, b)
+	}
+	return out
 }
 
 func TestCompaniesStopsAtTotalPages(t *testing.T) {
@@ -51,7 +67,7 @@ func TestCompaniesStopsAtTotalPages(t *testing.T) {
 	if accounts != 3 || orgs != 245 {
 		t.Errorf("accounts %d, organizations %d; want 3 and 245", accounts, orgs)
 	}
-	bodies := fake.SearchBodies()
+	bodies := searchBodies(t, fake)
 	if len(bodies) != 3 {
 		t.Fatalf("pages requested = %d, want 3", len(bodies))
 	}

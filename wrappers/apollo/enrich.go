@@ -59,7 +59,7 @@ func (c *Client) EnrichOrganization(ctx context.Context, q EnrichQuery, callOpts
 		LinkedinURL: optional(q.LinkedInURL), Website: optional(q.Website)}
 	r, err := httpcore.Run(ctx, c.doer, "enrichOrganization", callOpts, func(ctx context.Context) (*http.Response, error) {
 		return c.api.EnrichOrganization(ctx, params)
-	}, func(r *apolloapi.OrganizationResult) error {
+	}, func(r *organizationResult) error {
 		switch {
 		case r.Organization == nil: // Apollo answers {} when nothing matches
 			return httpcore.Refuse(fmt.Errorf("%w: no company matches %s", ErrNotFound, q))
@@ -71,7 +71,7 @@ func (c *Client) EnrichOrganization(ctx context.Context, q EnrichQuery, callOpts
 	if err != nil {
 		return EnrichedOrganization{}, err
 	}
-	return EnrichedOrganization(*r.Organization), nil
+	return *r.Organization, nil
 }
 
 // GetOrganization returns the complete information Apollo has on a company, by its
@@ -82,7 +82,7 @@ func (c *Client) GetOrganization(ctx context.Context, id string, callOpts ...opt
 	}
 	r, err := httpcore.Run(ctx, c.doer, "getOrganization", callOpts, func(ctx context.Context) (*http.Response, error) {
 		return c.api.GetOrganization(ctx, id, nil)
-	}, func(r *apolloapi.OrganizationResult) error {
+	}, func(r *organizationResult) error {
 		if r.Organization == nil || r.Organization.ID == "" {
 			return &apicall.MissingMemberError{Member: "organization.id", Reason: "missing or empty"}
 		}
@@ -91,7 +91,7 @@ func (c *Client) GetOrganization(ctx context.Context, id string, callOpts ...opt
 	if err != nil {
 		return EnrichedOrganization{}, err
 	}
-	return EnrichedOrganization(*r.Organization), nil
+	return *r.Organization, nil
 }
 
 // Enrichment is the answer for one company of EnrichOrganizations.
@@ -259,7 +259,7 @@ func queryKeys(q EnrichQuery) [keyKinds][]string {
 }
 
 func orgKeys(o *EnrichedOrganization) [keyKinds][]string {
-	return keysOf(deref(o.PrimaryDomain), deref(o.WebsiteURL), deref(o.LinkedinURL), o.Name)
+	return keysOf(o.PrimaryDomain, o.WebsiteURL, o.LinkedinURL, o.Name)
 }
 
 // keysOf are the normalized ways a company can be recognised, by kind.
@@ -312,11 +312,4 @@ func linkedIn(v string) string {
 		return strings.ToLower(strings.TrimSuffix(u.Path, "/"))
 	}
 	return strings.ToLower(v)
-}
-
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
 }

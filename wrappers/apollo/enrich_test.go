@@ -20,7 +20,7 @@ func TestEnrichOrganization(t *testing.T) {
 	c, fake := setup(t)
 	ctx := t.Context()
 	org, err := c.EnrichOrganization(ctx, apollo.EnrichQuery{Domain: "apollo.io"})
-	if err != nil || org.ID == "" || org.PrimaryDomain == nil || *org.PrimaryDomain != "apollo.io" || org.EstimatedNumEmployees == nil {
+	if err != nil || org.ID == "" || org.PrimaryDomain != "apollo.io" || org.EstimatedNumEmployees == nil {
 		t.Fatalf("enrich = %+v, %v", org, err)
 	}
 	if _, err := c.EnrichOrganization(ctx, apollo.EnrichQuery{Domain: "nobody.invalid"}); !errors.Is(err, apollo.ErrNotFound) ||
@@ -80,8 +80,8 @@ func TestEnrichOrganizationsBatchesInOrder(t *testing.T) {
 		}
 		if e.Organization != nil {
 			found++
-			if d := queries[i].Domain; d != "" && *e.Organization.PrimaryDomain != d {
-				t.Errorf("enrichment %d matched %s to %s", i, d, *e.Organization.PrimaryDomain)
+			if d := queries[i].Domain; d != "" && e.Organization.PrimaryDomain != d {
+				t.Errorf("enrichment %d matched %s to %s", i, d, e.Organization.PrimaryDomain)
 			}
 		}
 	}
@@ -145,7 +145,7 @@ func TestSearchFiltersAsSent(t *testing.T) {
 	if _, err := c.CompanyPage(t.Context(), q, 1); err != nil {
 		t.Fatal(err)
 	}
-	b := fake.SearchBodies()[0]
+	b := searchBodies(t, fake)[0]
 	if *b.RevenueRange.Min != "1000000" || *b.RevenueRange.Max != "5000000" || *b.TotalFundingRange.Min != "10" || b.TotalFundingRange.Max != nil ||
 		b.LatestFundingAmountRange.Min != nil || *b.LatestFundingAmountRange.Max != "99" || *b.OrganizationNumJobsRange.Min != "2" {
 		t.Errorf("amount ranges = %+v %+v %+v", *b.RevenueRange, *b.TotalFundingRange, *b.LatestFundingAmountRange)

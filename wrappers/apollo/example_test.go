@@ -49,7 +49,7 @@ func ExampleClient_JobPostings() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Println(posting.Title, *posting.City)
+		fmt.Println(posting.Title, posting.City)
 	}
 	fmt.Println(client.RateLimit().Minute.Remaining, "requests left this minute")
 	// Output:
@@ -102,7 +102,7 @@ func ExampleClient_EnrichOrganization() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(org.Name, *org.PrimaryDomain)
+	fmt.Println(org.Name, org.PrimaryDomain)
 	_, err = client.EnrichOrganization(context.Background(), apollo.EnrichQuery{Domain: "nobody.invalid"})
 	fmt.Println(errors.Is(err, apollo.ErrNotFound))
 	// Output:

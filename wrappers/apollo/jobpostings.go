@@ -49,6 +49,11 @@ func (q JobPostingQuery) params(page int) (*apolloapi.ListOrganizationJobPosting
 	return params, nil
 }
 
+// jobPostingList is apolloapi.JobPostingList's member, as this package's records.
+type jobPostingList struct {
+	OrganizationJobPostings []JobPosting `json:"organization_job_postings"`
+}
+
 // JobPostingPage fetches one page of a company's job postings (page counts from 1).
 func (c *Client) JobPostingPage(ctx context.Context, q JobPostingQuery, page int, callOpts ...option.CallOption) (JobPostingPage, error) {
 	params, err := q.params(page)
@@ -57,14 +62,13 @@ func (c *Client) JobPostingPage(ctx context.Context, q JobPostingQuery, page int
 	}
 	list, err := httpcore.Run(ctx, c.doer, "listOrganizationJobPostings", callOpts, func(ctx context.Context) (*http.Response, error) {
 		return c.api.ListOrganizationJobPostings(ctx, q.OrganizationID, params)
-	}, func(l *apolloapi.JobPostingList) error {
+	}, func(l *jobPostingList) error {
 		if l.OrganizationJobPostings == nil {
 			return &apicall.MissingMemberError{Member: "organization_job_postings", Reason: "missing or null"}
 		}
-		return eachID(l.OrganizationJobPostings, "organization_job_postings", func(p *apolloapi.JobPosting) string { return p.ID })
+		return eachID(l.OrganizationJobPostings, "organization_job_postings", func(p *JobPosting) string { return p.ID })
 	})
-	return JobPostingPage{JobPostings: httpcore.Records(list.OrganizationJobPostings, func(p apolloapi.JobPosting) JobPosting { return JobPosting(p) }),
-		Page: page}, err
+	return JobPostingPage{JobPostings: list.OrganizationJobPostings, Page: page}, err
 }
 
 // JobPostingPages iterates over the pages of a company's job postings from page start

@@ -5,14 +5,8 @@ import (
 	"testing"
 )
 
-func str(s string) *string { return &s }
-
 func org(id, name, domain string) EnrichedOrganization {
-	o := EnrichedOrganization{ID: id, Name: name}
-	if domain != "" {
-		o.PrimaryDomain = str(domain)
-	}
-	return o
+	return EnrichedOrganization{ID: id, Name: name, PrimaryDomain: domain}
 }
 
 // Each organization goes to the one query that shares its strongest key, whatever the
@@ -67,7 +61,7 @@ func TestMatchOrganizations(t *testing.T) {
 		{
 			name:     "two answers for one query",
 			batch:    []EnrichQuery{{Domain: "delta.com"}, {Name: "gamma.io"}},
-			orgs:     []EnrichedOrganization{org("d1", "Delta 1", "delta.com"), {ID: "d2", Name: "Delta 2", WebsiteURL: str("http://www.delta.com")}},
+			orgs:     []EnrichedOrganization{org("d1", "Delta 1", "delta.com"), {ID: "d2", Name: "Delta 2", WebsiteURL: "http://www.delta.com"}},
 			want:     []string{"d1", ""},
 			unplaced: []string{"d2"},
 		},
@@ -75,8 +69,8 @@ func TestMatchOrganizations(t *testing.T) {
 			name: "LinkedIn pages and websites whatever their spelling",
 			batch: []EnrichQuery{{LinkedInURL: "https://www.linkedin.com/company/Acme/"}, {LinkedInURL: "http://linkedin.com/company/beta"},
 				{Website: "https://WWW.Epsilon.com/about"}},
-			orgs: []EnrichedOrganization{{ID: "b", Name: "Beta", LinkedinURL: str("http://www.linkedin.com/company/beta")},
-				org("e", "Epsilon", "epsilon.com"), {ID: "a", Name: "Acme", LinkedinURL: str("https://linkedin.com/company/acme")}},
+			orgs: []EnrichedOrganization{{ID: "b", Name: "Beta", LinkedinURL: "http://www.linkedin.com/company/beta"},
+				org("e", "Epsilon", "epsilon.com"), {ID: "a", Name: "Acme", LinkedinURL: "https://linkedin.com/company/acme"}},
 			want: []string{"a", "b", "e"},
 		},
 		{

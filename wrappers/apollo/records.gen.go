@@ -4,13 +4,11 @@ package apollo
 
 import (
 	"time"
-
-	"github.com/orgapis/orgapis/generated/apolloapi"
 )
 
 // Account is a company the team has saved in Apollo (an account in its CRM).
 //
-// It has the fields of apolloapi.Account, and converts to and from it.
+// It decodes the JSON of apolloapi.Account: its members, with their names and tags.
 type Account struct {
 	// AccountPlaybookStatuses: Playbook states of the account.
 	AccountPlaybookStatuses []interface{} `json:"account_playbook_statuses,omitempty"`
@@ -19,16 +17,19 @@ type Account struct {
 	AccountRuleConfigStatuses []interface{} `json:"account_rule_config_statuses,omitempty"`
 
 	// AccountStageID: Id of the account's stage.
-	AccountStageID *string `json:"account_stage_id,omitempty"`
+	// "" when null or absent.
+	AccountStageID string `json:"account_stage_id,omitzero"`
 
 	// AlexaRanking: Alexa traffic rank of the company's website.
 	AlexaRanking *int `json:"alexa_ranking,omitempty"`
 
 	// AngellistURL: The company's AngelList page.
-	AngellistURL *string `json:"angellist_url,omitempty"`
+	// "" when null or absent.
+	AngellistURL string `json:"angellist_url,omitzero"`
 
 	// BlogURL: The company's blog.
-	BlogURL *string `json:"blog_url,omitempty"`
+	// "" when null or absent.
+	BlogURL string `json:"blog_url,omitzero"`
 
 	// ContactCampaignStatusTally: Number of the account's contacts in each sequence state.
 	ContactCampaignStatusTally map[string]int `json:"contact_campaign_status_tally,omitempty"`
@@ -37,25 +38,32 @@ type Account struct {
 	ContactEmailerCampaignIDs []string `json:"contact_emailer_campaign_ids,omitempty"`
 
 	// CreatedAt: When the account was created.
-	CreatedAt *time.Time `json:"created_at,omitempty"`
+	// The zero time when null or absent.
+	CreatedAt time.Time `json:"created_at,omitzero"`
 
 	// CreatorID: Id of the user who created the account.
-	CreatorID *string `json:"creator_id,omitempty"`
+	// "" when null or absent.
+	CreatorID string `json:"creator_id,omitzero"`
 
 	// CrmOwnerID: Id of the account's owner in the linked CRM.
-	CrmOwnerID *string `json:"crm_owner_id,omitempty"`
+	// "" when null or absent.
+	CrmOwnerID string `json:"crm_owner_id,omitzero"`
 
 	// CrunchbaseURL: The company's Crunchbase page.
-	CrunchbaseURL *string `json:"crunchbase_url,omitempty"`
+	// "" when null or absent.
+	CrunchbaseURL string `json:"crunchbase_url,omitzero"`
 
 	// Domain: The account's website domain.
-	Domain *string `json:"domain,omitempty"`
+	// "" when null or absent.
+	Domain string `json:"domain,omitzero"`
 
 	// ExistenceLevel: How complete the record is, such as "full".
-	ExistenceLevel *string `json:"existence_level,omitempty"`
+	// "" when null or absent.
+	ExistenceLevel string `json:"existence_level,omitzero"`
 
 	// FacebookURL: The company's Facebook page.
-	FacebookURL *string `json:"facebook_url,omitempty"`
+	// "" when null or absent.
+	FacebookURL string `json:"facebook_url,omitzero"`
 
 	// FoundedYear: Year the company was founded.
 	FoundedYear *int `json:"founded_year,omitempty"`
@@ -64,7 +72,8 @@ type Account struct {
 	HasIntentSignalAccount *bool `json:"has_intent_signal_account,omitempty"`
 
 	// HubspotID: Id of the account in HubSpot.
-	HubspotID *string `json:"hubspot_id,omitempty"`
+	// "" when null or absent.
+	HubspotID string `json:"hubspot_id,omitzero"`
 
 	// ID: Apollo id of the company.
 	ID string `json:"id"`
@@ -75,7 +84,8 @@ type Account struct {
 	IntentSignalAccount map[string]interface{} `json:"intent_signal_account,omitempty"`
 
 	// IntentStrength: Buying-intent level of the company; usually null.
-	IntentStrength *string `json:"intent_strength,omitempty"`
+	// "" when null or absent.
+	IntentStrength string `json:"intent_strength,omitzero"`
 
 	// LabelIDs: Ids of the labels on the account.
 	LabelIDs []string `json:"label_ids,omitempty"`
@@ -84,22 +94,28 @@ type Account struct {
 	Languages []string `json:"languages,omitempty"`
 
 	// LastActivityDate: When the account last saw activity.
-	LastActivityDate *time.Time `json:"last_activity_date,omitempty"`
+	// The zero time when null or absent.
+	LastActivityDate time.Time `json:"last_activity_date,omitzero"`
 
 	// LinkedinUID: LinkedIn id of the company, a string of digits.
-	LinkedinUID *string `json:"linkedin_uid,omitempty"`
+	// "" when null or absent.
+	LinkedinUID string `json:"linkedin_uid,omitzero"`
 
 	// LinkedinURL: The company's LinkedIn page.
-	LinkedinURL *string `json:"linkedin_url,omitempty"`
+	// "" when null or absent.
+	LinkedinURL string `json:"linkedin_url,omitzero"`
 
 	// LogoURL: Address of the company's logo.
-	LogoURL *string `json:"logo_url,omitempty"`
+	// "" when null or absent.
+	LogoURL string `json:"logo_url,omitzero"`
 
 	// MarketCap: Market capitalisation of a listed company as Apollo prints it, such as "2841.4B".
-	MarketCap *string `json:"market_cap,omitempty"`
+	// "" when null or absent.
+	MarketCap string `json:"market_cap,omitzero"`
 
 	// Modality: Kind of record; "account" here.
-	Modality *string `json:"modality,omitempty"`
+	// "" when null or absent.
+	Modality string `json:"modality,omitzero"`
 
 	// NaicsCodes: North American Industry Classification System codes of the company.
 	NaicsCodes []string `json:"naics_codes,omitempty"`
@@ -111,10 +127,12 @@ type Account struct {
 	NumContacts *int `json:"num_contacts,omitempty"`
 
 	// OrganizationCity: Headquarters city.
-	OrganizationCity *string `json:"organization_city,omitempty"`
+	// "" when null or absent.
+	OrganizationCity string `json:"organization_city,omitzero"`
 
 	// OrganizationCountry: Headquarters country.
-	OrganizationCountry *string `json:"organization_country,omitempty"`
+	// "" when null or absent.
+	OrganizationCountry string `json:"organization_country,omitzero"`
 
 	// OrganizationHeadcountSixMonthGrowth: Change of the head count over six months, as a fraction (0.05 is 5%).
 	OrganizationHeadcountSixMonthGrowth *float64 `json:"organization_headcount_six_month_growth,omitempty"`
@@ -126,70 +144,88 @@ type Account struct {
 	OrganizationHeadcountTwentyFourMonthGrowth *float64 `json:"organization_headcount_twenty_four_month_growth,omitempty"`
 
 	// OrganizationID: Apollo organization id of the company behind the account.
-	OrganizationID *string `json:"organization_id,omitempty"`
+	// "" when null or absent.
+	OrganizationID string `json:"organization_id,omitzero"`
 
 	// OrganizationPostalCode: Headquarters postal code.
-	OrganizationPostalCode *string `json:"organization_postal_code,omitempty"`
+	// "" when null or absent.
+	OrganizationPostalCode string `json:"organization_postal_code,omitzero"`
 
 	// OrganizationRawAddress: Headquarters address as one line.
-	OrganizationRawAddress *string `json:"organization_raw_address,omitempty"`
+	// "" when null or absent.
+	OrganizationRawAddress string `json:"organization_raw_address,omitzero"`
 
 	// OrganizationRevenue: Yearly revenue in dollars; values exceed 32 bits.
 	OrganizationRevenue *int64 `json:"organization_revenue,omitempty"`
 
 	// OrganizationRevenuePrinted: Yearly revenue as Apollo prints it, such as "1.2B".
-	OrganizationRevenuePrinted *string `json:"organization_revenue_printed,omitempty"`
+	// "" when null or absent.
+	OrganizationRevenuePrinted string `json:"organization_revenue_printed,omitzero"`
 
 	// OrganizationState: Headquarters state or region.
-	OrganizationState *string `json:"organization_state,omitempty"`
+	// "" when null or absent.
+	OrganizationState string `json:"organization_state,omitzero"`
 
 	// OrganizationStreetAddress: Headquarters street address.
-	OrganizationStreetAddress *string `json:"organization_street_address,omitempty"`
+	// "" when null or absent.
+	OrganizationStreetAddress string `json:"organization_street_address,omitzero"`
 
 	// OriginalSource: How the account was first created.
-	OriginalSource *string `json:"original_source,omitempty"`
+	// "" when null or absent.
+	OriginalSource string `json:"original_source,omitzero"`
 
 	// OwnedByOrganization: The company that owns this one, for subsidiaries; null for others.
-	OwnedByOrganization *apolloapi.OwningOrganization `json:"owned_by_organization,omitempty"`
+	OwnedByOrganization *OwningOrganization `json:"owned_by_organization,omitempty"`
 
 	// OwnedByOrganizationID: Apollo id of the company's owner, for subsidiaries.
-	OwnedByOrganizationID *string `json:"owned_by_organization_id,omitempty"`
+	// "" when null or absent.
+	OwnedByOrganizationID string `json:"owned_by_organization_id,omitzero"`
 
 	// OwnerID: Id of the user who owns the account.
-	OwnerID *string `json:"owner_id,omitempty"`
+	// "" when null or absent.
+	OwnerID string `json:"owner_id,omitzero"`
 
 	// ParentAccount: The account this account belongs to.
-	ParentAccount *apolloapi.ParentAccount `json:"parent_account,omitempty"`
+	ParentAccount *ParentAccount `json:"parent_account,omitempty"`
 
 	// ParentAccountID: Id of the parent account.
-	ParentAccountID *string `json:"parent_account_id,omitempty"`
+	// "" when null or absent.
+	ParentAccountID string `json:"parent_account_id,omitzero"`
 
 	// Phone: The company's phone number as written.
-	Phone *string `json:"phone,omitempty"`
+	// "" when null or absent.
+	Phone string `json:"phone,omitzero"`
 
 	// PhoneStatus: Verification state of the phone number, such as "no_status".
-	PhoneStatus *string `json:"phone_status,omitempty"`
+	// "" when null or absent.
+	PhoneStatus string `json:"phone_status,omitzero"`
 
 	// PrimaryDomain: The company's main website domain.
-	PrimaryDomain *string `json:"primary_domain,omitempty"`
+	// "" when null or absent.
+	PrimaryDomain string `json:"primary_domain,omitzero"`
 
 	// PrimaryPhone: A phone number with where it came from.
-	PrimaryPhone *apolloapi.Phone `json:"primary_phone,omitempty"`
+	PrimaryPhone *Phone `json:"primary_phone,omitempty"`
 
 	// PubliclyTradedExchange: Exchange a listed company trades on.
-	PubliclyTradedExchange *string `json:"publicly_traded_exchange,omitempty"`
+	// "" when null or absent.
+	PubliclyTradedExchange string `json:"publicly_traded_exchange,omitzero"`
 
 	// PubliclyTradedSymbol: Stock ticker of a listed company.
-	PubliclyTradedSymbol *string `json:"publicly_traded_symbol,omitempty"`
+	// "" when null or absent.
+	PubliclyTradedSymbol string `json:"publicly_traded_symbol,omitzero"`
 
 	// SalesforceID: Id of the account in Salesforce.
-	SalesforceID *string `json:"salesforce_id,omitempty"`
+	// "" when null or absent.
+	SalesforceID string `json:"salesforce_id,omitzero"`
 
 	// SalesforceRecordURL: The account's page in Salesforce.
-	SalesforceRecordURL *string `json:"salesforce_record_url,omitempty"`
+	// "" when null or absent.
+	SalesforceRecordURL string `json:"salesforce_record_url,omitzero"`
 
 	// SanitizedPhone: The company's phone number in E.164 form.
-	SanitizedPhone *string `json:"sanitized_phone,omitempty"`
+	// "" when null or absent.
+	SanitizedPhone string `json:"sanitized_phone,omitzero"`
 
 	// ShowIntent: True when buying-intent data is shown for the company.
 	ShowIntent *bool `json:"show_intent,omitempty"`
@@ -198,62 +234,73 @@ type Account struct {
 	SicCodes []string `json:"sic_codes,omitempty"`
 
 	// Source: How the account was created, such as "job_change".
-	Source *string `json:"source,omitempty"`
+	// "" when null or absent.
+	Source string `json:"source,omitzero"`
 
 	// SuggestLocationEnrichment: True when Apollo suggests enriching the address.
 	SuggestLocationEnrichment *bool `json:"suggest_location_enrichment,omitempty"`
 
 	// TeamID: Id of the team that owns the account.
-	TeamID *string `json:"team_id,omitempty"`
+	// "" when null or absent.
+	TeamID string `json:"team_id,omitzero"`
 
 	// TwitterURL: The company's Twitter page.
-	TwitterURL *string `json:"twitter_url,omitempty"`
+	// "" when null or absent.
+	TwitterURL string `json:"twitter_url,omitzero"`
 
 	// TypedCustomFields: Custom field values keyed by field id; values of any JSON type.
 	TypedCustomFields map[string]interface{} `json:"typed_custom_fields,omitempty"`
 
 	// WebsiteURL: The company's website.
-	WebsiteURL *string `json:"website_url,omitempty"`
+	// "" when null or absent.
+	WebsiteURL string `json:"website_url,omitzero"`
 }
 
 // EnrichedOrganization is a company as enrichment and complete information describe it: every field of an
 // organization in search results, and the detail only these answers carry. Most
 // fields can be null or absent.
 //
-// It has the fields of apolloapi.EnrichedOrganization, and converts to and from it.
+// It decodes the JSON of apolloapi.EnrichedOrganization: its members, with their names and tags.
 type EnrichedOrganization struct {
 	// Account: The team's account for the company (the CRM shape of search results' accounts), when it has one; left open.
 	Account map[string]interface{} `json:"account,omitempty"`
 
 	// AccountID: Id of the team's account for the company, when the team has saved it.
-	AccountID *string `json:"account_id,omitempty"`
+	// "" when null or absent.
+	AccountID string `json:"account_id,omitzero"`
 
 	// AlexaRanking: Alexa traffic rank of the company's website.
 	AlexaRanking *int `json:"alexa_ranking,omitempty"`
 
 	// AngellistURL: The company's AngelList page.
-	AngellistURL *string `json:"angellist_url,omitempty"`
+	// "" when null or absent.
+	AngellistURL string `json:"angellist_url,omitzero"`
 
 	// AnnualRevenue: Yearly revenue in dollars.
 	AnnualRevenue *int64 `json:"annual_revenue,omitempty"`
 
 	// AnnualRevenuePrinted: Yearly revenue as Apollo prints it, such as "100M".
-	AnnualRevenuePrinted *string `json:"annual_revenue_printed,omitempty"`
+	// "" when null or absent.
+	AnnualRevenuePrinted string `json:"annual_revenue_printed,omitzero"`
 
 	// BlogURL: The company's blog.
-	BlogURL *string `json:"blog_url,omitempty"`
+	// "" when null or absent.
+	BlogURL string `json:"blog_url,omitzero"`
 
 	// City: Headquarters city.
-	City *string `json:"city,omitempty"`
+	// "" when null or absent.
+	City string `json:"city,omitzero"`
 
 	// Country: Headquarters country.
-	Country *string `json:"country,omitempty"`
+	// "" when null or absent.
+	Country string `json:"country,omitzero"`
 
 	// CrunchbaseURL: The company's Crunchbase page.
-	CrunchbaseURL *string `json:"crunchbase_url,omitempty"`
+	// "" when null or absent.
+	CrunchbaseURL string `json:"crunchbase_url,omitzero"`
 
 	// CurrentTechnologies: The technologies the company uses, with their ids and categories.
-	CurrentTechnologies []apolloapi.Technology `json:"current_technologies,omitempty"`
+	CurrentTechnologies []Technology `json:"current_technologies,omitempty"`
 
 	// DepartmentalHeadCount: Employees per department, keyed by department name such as "engineering".
 	DepartmentalHeadCount map[string]int `json:"departmental_head_count,omitempty"`
@@ -269,13 +316,14 @@ type EnrichedOrganization struct {
 	EstimatedNumEmployees *int `json:"estimated_num_employees,omitempty"`
 
 	// FacebookURL: The company's Facebook page.
-	FacebookURL *string `json:"facebook_url,omitempty"`
+	// "" when null or absent.
+	FacebookURL string `json:"facebook_url,omitzero"`
 
 	// FoundedYear: Year the company was founded.
 	FoundedYear *int `json:"founded_year,omitempty"`
 
 	// FundingEvents: The company's funding rounds, latest first.
-	FundingEvents []apolloapi.FundingEvent `json:"funding_events,omitempty"`
+	FundingEvents []FundingEvent `json:"funding_events,omitempty"`
 
 	// GenericOrgInsights: Insights about the company that Apollo computes; usually null and left open.
 	GenericOrgInsights map[string]interface{} `json:"generic_org_insights,omitempty"`
@@ -290,13 +338,15 @@ type EnrichedOrganization struct {
 	Industries []string `json:"industries,omitempty"`
 
 	// Industry: Main industry of the company, in Apollo's words.
-	Industry *string `json:"industry,omitempty"`
+	// "" when null or absent.
+	Industry string `json:"industry,omitzero"`
 
 	// IndustryTagHash: Apollo ids of the company's industries, keyed by industry name.
 	IndustryTagHash map[string]string `json:"industry_tag_hash,omitempty"`
 
 	// IndustryTagID: Apollo id of the main industry.
-	IndustryTagID *string `json:"industry_tag_id,omitempty"`
+	// "" when null or absent.
+	IndustryTagID string `json:"industry_tag_id,omitzero"`
 
 	// IntentSignalAccount: The company's buying-intent record: visits to the team's websites, aggregated
 	// per domain and week. Null when there is none; its inner shape is Apollo's and
@@ -304,7 +354,8 @@ type EnrichedOrganization struct {
 	IntentSignalAccount map[string]interface{} `json:"intent_signal_account,omitempty"`
 
 	// IntentStrength: Buying-intent level of the company; usually null.
-	IntentStrength *string `json:"intent_strength,omitempty"`
+	// "" when null or absent.
+	IntentStrength string `json:"intent_strength,omitzero"`
 
 	// Keywords: Keywords Apollo associates with the company.
 	Keywords []string `json:"keywords,omitempty"`
@@ -313,22 +364,28 @@ type EnrichedOrganization struct {
 	Languages []string `json:"languages,omitempty"`
 
 	// LatestFundingRoundDate: When the latest funding round closed.
-	LatestFundingRoundDate *time.Time `json:"latest_funding_round_date,omitempty"`
+	// The zero time when null or absent.
+	LatestFundingRoundDate time.Time `json:"latest_funding_round_date,omitzero"`
 
 	// LatestFundingStage: Stage of the latest funding round, such as "Series D".
-	LatestFundingStage *string `json:"latest_funding_stage,omitempty"`
+	// "" when null or absent.
+	LatestFundingStage string `json:"latest_funding_stage,omitzero"`
 
 	// LinkedinUID: LinkedIn id of the company, a string of digits.
-	LinkedinUID *string `json:"linkedin_uid,omitempty"`
+	// "" when null or absent.
+	LinkedinUID string `json:"linkedin_uid,omitzero"`
 
 	// LinkedinURL: The company's LinkedIn page.
-	LinkedinURL *string `json:"linkedin_url,omitempty"`
+	// "" when null or absent.
+	LinkedinURL string `json:"linkedin_url,omitzero"`
 
 	// LogoURL: Address of the company's logo.
-	LogoURL *string `json:"logo_url,omitempty"`
+	// "" when null or absent.
+	LogoURL string `json:"logo_url,omitzero"`
 
 	// MarketCap: Market capitalisation of a listed company as Apollo prints it, such as "2841.4B".
-	MarketCap *string `json:"market_cap,omitempty"`
+	// "" when null or absent.
+	MarketCap string `json:"market_cap,omitzero"`
 
 	// NaicsCodes: North American Industry Classification System codes of the company.
 	NaicsCodes []string `json:"naics_codes,omitempty"`
@@ -352,7 +409,8 @@ type EnrichedOrganization struct {
 	OrgChartRootPeopleIDs []string `json:"org_chart_root_people_ids,omitempty"`
 
 	// OrgChartSector: Sector the org chart is drawn for.
-	OrgChartSector *string `json:"org_chart_sector,omitempty"`
+	// "" when null or absent.
+	OrgChartSector string `json:"org_chart_sector,omitzero"`
 
 	// OrgChartShowDepartmentFilter: True when the org chart can be filtered by department; null in enrichment answers of companies without an org chart.
 	OrgChartShowDepartmentFilter *bool `json:"org_chart_show_department_filter,omitempty"`
@@ -370,49 +428,60 @@ type EnrichedOrganization struct {
 	OrganizationRevenue *int64 `json:"organization_revenue,omitempty"`
 
 	// OrganizationRevenuePrinted: Yearly revenue as Apollo prints it, such as "1.2B".
-	OrganizationRevenuePrinted *string `json:"organization_revenue_printed,omitempty"`
+	// "" when null or absent.
+	OrganizationRevenuePrinted string `json:"organization_revenue_printed,omitzero"`
 
 	// OwnedByOrganization: The company that owns this one, for subsidiaries; null for others.
-	OwnedByOrganization *apolloapi.OwningOrganization `json:"owned_by_organization,omitempty"`
+	OwnedByOrganization *OwningOrganization `json:"owned_by_organization,omitempty"`
 
 	// OwnedByOrganizationID: Apollo id of the company's owner, for subsidiaries.
-	OwnedByOrganizationID *string `json:"owned_by_organization_id,omitempty"`
+	// "" when null or absent.
+	OwnedByOrganizationID string `json:"owned_by_organization_id,omitzero"`
 
 	// Phone: The company's phone number as written.
-	Phone *string `json:"phone,omitempty"`
+	// "" when null or absent.
+	Phone string `json:"phone,omitzero"`
 
 	// PostalCode: Headquarters postal code.
-	PostalCode *string `json:"postal_code,omitempty"`
+	// "" when null or absent.
+	PostalCode string `json:"postal_code,omitzero"`
 
 	// PrimaryDomain: The company's main website domain.
-	PrimaryDomain *string `json:"primary_domain,omitempty"`
+	// "" when null or absent.
+	PrimaryDomain string `json:"primary_domain,omitzero"`
 
 	// PrimaryPhone: A phone number with where it came from.
-	PrimaryPhone *apolloapi.Phone `json:"primary_phone,omitempty"`
+	PrimaryPhone *Phone `json:"primary_phone,omitempty"`
 
 	// PubliclyTradedExchange: Exchange a listed company trades on.
-	PubliclyTradedExchange *string `json:"publicly_traded_exchange,omitempty"`
+	// "" when null or absent.
+	PubliclyTradedExchange string `json:"publicly_traded_exchange,omitzero"`
 
 	// PubliclyTradedSymbol: Stock ticker of a listed company.
-	PubliclyTradedSymbol *string `json:"publicly_traded_symbol,omitempty"`
+	// "" when null or absent.
+	PubliclyTradedSymbol string `json:"publicly_traded_symbol,omitzero"`
 
 	// RawAddress: Headquarters address as one line.
-	RawAddress *string `json:"raw_address,omitempty"`
+	// "" when null or absent.
+	RawAddress string `json:"raw_address,omitzero"`
 
 	// RetailLocationCount: Number of retail locations, as another field reports it.
 	RetailLocationCount *int `json:"retail_location_count,omitempty"`
 
 	// SanitizedPhone: The company's phone number in E.164 form.
-	SanitizedPhone *string `json:"sanitized_phone,omitempty"`
+	// "" when null or absent.
+	SanitizedPhone string `json:"sanitized_phone,omitzero"`
 
 	// SecondaryIndustries: Further industries of the company.
 	SecondaryIndustries []string `json:"secondary_industries,omitempty"`
 
 	// SeoDescription: The description the company's website gives search engines.
-	SeoDescription *string `json:"seo_description,omitempty"`
+	// "" when null or absent.
+	SeoDescription string `json:"seo_description,omitzero"`
 
 	// ShortDescription: A paragraph about the company.
-	ShortDescription *string `json:"short_description,omitempty"`
+	// "" when null or absent.
+	ShortDescription string `json:"short_description,omitzero"`
 
 	// ShowIntent: True when buying-intent data is shown for the company.
 	ShowIntent *bool `json:"show_intent,omitempty"`
@@ -424,13 +493,15 @@ type EnrichedOrganization struct {
 	SnippetsLoaded *bool `json:"snippets_loaded,omitempty"`
 
 	// State: Headquarters state or region.
-	State *string `json:"state,omitempty"`
+	// "" when null or absent.
+	State string `json:"state,omitzero"`
 
 	// StreetAddress: Headquarters street and number.
-	StreetAddress *string `json:"street_address,omitempty"`
+	// "" when null or absent.
+	StreetAddress string `json:"street_address,omitzero"`
 
 	// Suborganizations: The company's subsidiaries.
-	Suborganizations []apolloapi.Suborganization `json:"suborganizations,omitempty"`
+	Suborganizations []Suborganization `json:"suborganizations,omitempty"`
 
 	// SubsidiaryRollups: Totals over the company's subsidiaries (employees, countries, industries); the inner shape is Apollo's and left open.
 	SubsidiaryRollups map[string]interface{} `json:"subsidiary_rollups,omitempty"`
@@ -442,36 +513,77 @@ type EnrichedOrganization struct {
 	TotalFunding *int64 `json:"total_funding,omitempty"`
 
 	// TotalFundingPrinted: Funding received in all rounds as Apollo prints it, such as "251.2M".
-	TotalFundingPrinted *string `json:"total_funding_printed,omitempty"`
+	// "" when null or absent.
+	TotalFundingPrinted string `json:"total_funding_printed,omitzero"`
 
 	// TwitterURL: The company's Twitter page.
-	TwitterURL *string `json:"twitter_url,omitempty"`
+	// "" when null or absent.
+	TwitterURL string `json:"twitter_url,omitzero"`
 
 	// WebsiteURL: The company's website.
-	WebsiteURL *string `json:"website_url,omitempty"`
+	// "" when null or absent.
+	WebsiteURL string `json:"website_url,omitzero"`
+}
+
+// FundingEvent: One funding round of a company.
+//
+// It decodes the JSON of apolloapi.FundingEvent: its members, with their names and tags.
+type FundingEvent struct {
+	// Amount: Amount as Apollo prints it, such as "100M".
+	// "" when null or absent.
+	Amount string `json:"amount,omitzero"`
+
+	// Currency: Currency symbol of the amount, such as "$".
+	// "" when null or absent.
+	Currency string `json:"currency,omitzero"`
+
+	// Date: When the round closed.
+	// The zero time when null or absent.
+	Date time.Time `json:"date,omitzero"`
+
+	// ID: Apollo id of the round.
+	// "" when null or absent.
+	ID string `json:"id,omitzero"`
+
+	// Investors: The investors, comma-separated.
+	// "" when null or absent.
+	Investors string `json:"investors,omitzero"`
+
+	// NewsURL: An article about the round.
+	// "" when null or absent.
+	NewsURL string `json:"news_url,omitzero"`
+
+	// Type: Kind of round, such as "Series D".
+	// "" when null or absent.
+	Type string `json:"type,omitzero"`
 }
 
 // JobPosting: One job posting of a company.
 //
-// It has the fields of apolloapi.JobPosting, and converts to and from it.
+// It decodes the JSON of apolloapi.JobPosting: its members, with their names and tags.
 type JobPosting struct {
 	// City: City of the job; null when unknown.
-	City *string `json:"city,omitempty"`
+	// "" when null or absent.
+	City string `json:"city,omitzero"`
 
 	// Country: Country of the job; null when unknown.
-	Country *string `json:"country,omitempty"`
+	// "" when null or absent.
+	Country string `json:"country,omitzero"`
 
 	// ID: Apollo id of the posting.
 	ID string `json:"id"`
 
 	// LastSeenAt: When Apollo last saw the posting online.
-	LastSeenAt *time.Time `json:"last_seen_at,omitempty"`
+	// The zero time when null or absent.
+	LastSeenAt time.Time `json:"last_seen_at,omitzero"`
 
 	// PostedAt: When the posting was published.
-	PostedAt *time.Time `json:"posted_at,omitempty"`
+	// The zero time when null or absent.
+	PostedAt time.Time `json:"posted_at,omitzero"`
 
 	// State: State or region of the job; null when unknown.
-	State *string `json:"state,omitempty"`
+	// "" when null or absent.
+	State string `json:"state,omitzero"`
 
 	// Title: Title of the job.
 	Title string `json:"title"`
@@ -482,22 +594,26 @@ type JobPosting struct {
 
 // Organization is a company in Apollo's database. Most fields can be null.
 //
-// It has the fields of apolloapi.Organization, and converts to and from it.
+// It decodes the JSON of apolloapi.Organization: its members, with their names and tags.
 type Organization struct {
 	// AlexaRanking: Alexa traffic rank of the company's website.
 	AlexaRanking *int `json:"alexa_ranking,omitempty"`
 
 	// AngellistURL: The company's AngelList page.
-	AngellistURL *string `json:"angellist_url,omitempty"`
+	// "" when null or absent.
+	AngellistURL string `json:"angellist_url,omitzero"`
 
 	// BlogURL: The company's blog.
-	BlogURL *string `json:"blog_url,omitempty"`
+	// "" when null or absent.
+	BlogURL string `json:"blog_url,omitzero"`
 
 	// CrunchbaseURL: The company's Crunchbase page.
-	CrunchbaseURL *string `json:"crunchbase_url,omitempty"`
+	// "" when null or absent.
+	CrunchbaseURL string `json:"crunchbase_url,omitzero"`
 
 	// FacebookURL: The company's Facebook page.
-	FacebookURL *string `json:"facebook_url,omitempty"`
+	// "" when null or absent.
+	FacebookURL string `json:"facebook_url,omitzero"`
 
 	// FoundedYear: Year the company was founded.
 	FoundedYear *int `json:"founded_year,omitempty"`
@@ -514,22 +630,27 @@ type Organization struct {
 	IntentSignalAccount map[string]interface{} `json:"intent_signal_account,omitempty"`
 
 	// IntentStrength: Buying-intent level of the company; usually null.
-	IntentStrength *string `json:"intent_strength,omitempty"`
+	// "" when null or absent.
+	IntentStrength string `json:"intent_strength,omitzero"`
 
 	// Languages: Languages the company works in.
 	Languages []string `json:"languages,omitempty"`
 
 	// LinkedinUID: LinkedIn id of the company, a string of digits.
-	LinkedinUID *string `json:"linkedin_uid,omitempty"`
+	// "" when null or absent.
+	LinkedinUID string `json:"linkedin_uid,omitzero"`
 
 	// LinkedinURL: The company's LinkedIn page.
-	LinkedinURL *string `json:"linkedin_url,omitempty"`
+	// "" when null or absent.
+	LinkedinURL string `json:"linkedin_url,omitzero"`
 
 	// LogoURL: Address of the company's logo.
-	LogoURL *string `json:"logo_url,omitempty"`
+	// "" when null or absent.
+	LogoURL string `json:"logo_url,omitzero"`
 
 	// MarketCap: Market capitalisation of a listed company as Apollo prints it, such as "2841.4B".
-	MarketCap *string `json:"market_cap,omitempty"`
+	// "" when null or absent.
+	MarketCap string `json:"market_cap,omitzero"`
 
 	// NaicsCodes: North American Industry Classification System codes of the company.
 	NaicsCodes []string `json:"naics_codes,omitempty"`
@@ -550,31 +671,38 @@ type Organization struct {
 	OrganizationRevenue *int64 `json:"organization_revenue,omitempty"`
 
 	// OrganizationRevenuePrinted: Yearly revenue as Apollo prints it, such as "1.2B".
-	OrganizationRevenuePrinted *string `json:"organization_revenue_printed,omitempty"`
+	// "" when null or absent.
+	OrganizationRevenuePrinted string `json:"organization_revenue_printed,omitzero"`
 
 	// OwnedByOrganization: The company that owns this one, for subsidiaries; null for others.
-	OwnedByOrganization *apolloapi.OwningOrganization `json:"owned_by_organization,omitempty"`
+	OwnedByOrganization *OwningOrganization `json:"owned_by_organization,omitempty"`
 
 	// OwnedByOrganizationID: Apollo id of the company's owner, for subsidiaries.
-	OwnedByOrganizationID *string `json:"owned_by_organization_id,omitempty"`
+	// "" when null or absent.
+	OwnedByOrganizationID string `json:"owned_by_organization_id,omitzero"`
 
 	// Phone: The company's phone number as written.
-	Phone *string `json:"phone,omitempty"`
+	// "" when null or absent.
+	Phone string `json:"phone,omitzero"`
 
 	// PrimaryDomain: The company's main website domain.
-	PrimaryDomain *string `json:"primary_domain,omitempty"`
+	// "" when null or absent.
+	PrimaryDomain string `json:"primary_domain,omitzero"`
 
 	// PrimaryPhone: A phone number with where it came from.
-	PrimaryPhone *apolloapi.Phone `json:"primary_phone,omitempty"`
+	PrimaryPhone *Phone `json:"primary_phone,omitempty"`
 
 	// PubliclyTradedExchange: Exchange a listed company trades on.
-	PubliclyTradedExchange *string `json:"publicly_traded_exchange,omitempty"`
+	// "" when null or absent.
+	PubliclyTradedExchange string `json:"publicly_traded_exchange,omitzero"`
 
 	// PubliclyTradedSymbol: Stock ticker of a listed company.
-	PubliclyTradedSymbol *string `json:"publicly_traded_symbol,omitempty"`
+	// "" when null or absent.
+	PubliclyTradedSymbol string `json:"publicly_traded_symbol,omitzero"`
 
 	// SanitizedPhone: The company's phone number in E.164 form.
-	SanitizedPhone *string `json:"sanitized_phone,omitempty"`
+	// "" when null or absent.
+	SanitizedPhone string `json:"sanitized_phone,omitzero"`
 
 	// ShowIntent: True when buying-intent data is shown for the company.
 	ShowIntent *bool `json:"show_intent,omitempty"`
@@ -583,15 +711,34 @@ type Organization struct {
 	SicCodes []string `json:"sic_codes,omitempty"`
 
 	// TwitterURL: The company's Twitter page.
-	TwitterURL *string `json:"twitter_url,omitempty"`
+	// "" when null or absent.
+	TwitterURL string `json:"twitter_url,omitzero"`
 
 	// WebsiteURL: The company's website.
-	WebsiteURL *string `json:"website_url,omitempty"`
+	// "" when null or absent.
+	WebsiteURL string `json:"website_url,omitzero"`
+}
+
+// OwningOrganization is the company that owns this one, for subsidiaries; null for others.
+//
+// It decodes the JSON of apolloapi.OwningOrganization: its members, with their names and tags.
+type OwningOrganization struct {
+	// ID: Apollo id of the owner.
+	// "" when null or absent.
+	ID string `json:"id,omitzero"`
+
+	// Name: Name of the owner.
+	// "" when null or absent.
+	Name string `json:"name,omitzero"`
+
+	// WebsiteURL: The owner's website.
+	// "" when null or absent.
+	WebsiteURL string `json:"website_url,omitzero"`
 }
 
 // Pagination: Where this page stands in the whole result.
 //
-// It has the fields of apolloapi.Pagination, and converts to and from it.
+// It decodes the JSON of apolloapi.Pagination: its members, with their names and tags.
 type Pagination struct {
 	// Page: Number of this page, counting from 1.
 	Page int `json:"page"`
@@ -604,4 +751,68 @@ type Pagination struct {
 
 	// TotalPages: Number of pages in all; pages after 500 return no data.
 	TotalPages int `json:"total_pages"`
+}
+
+// ParentAccount is the account this account belongs to.
+//
+// It decodes the JSON of apolloapi.ParentAccount: its members, with their names and tags.
+type ParentAccount struct {
+	// ID: Id of the parent account.
+	// "" when null or absent.
+	ID string `json:"id,omitzero"`
+
+	// Name: Name of the parent account.
+	// "" when null or absent.
+	Name string `json:"name,omitzero"`
+}
+
+// Phone is a phone number with where it came from.
+//
+// It decodes the JSON of apolloapi.Phone: its members, with their names and tags.
+type Phone struct {
+	// Number: The number as written.
+	// "" when null or absent.
+	Number string `json:"number,omitzero"`
+
+	// SanitizedNumber: The number in E.164 form. Not on the documentation page.
+	// "" when null or absent.
+	SanitizedNumber string `json:"sanitized_number,omitzero"`
+
+	// Source: Where the number came from, such as "Account".
+	// "" when null or absent.
+	Source string `json:"source,omitzero"`
+}
+
+// Suborganization is a subsidiary of a company.
+//
+// It decodes the JSON of apolloapi.Suborganization: its members, with their names and tags.
+type Suborganization struct {
+	// ID: Apollo id of the subsidiary.
+	// "" when null or absent.
+	ID string `json:"id,omitzero"`
+
+	// Name: Name of the subsidiary.
+	// "" when null or absent.
+	Name string `json:"name,omitzero"`
+
+	// WebsiteURL: The subsidiary's website.
+	// "" when null or absent.
+	WebsiteURL string `json:"website_url,omitzero"`
+}
+
+// Technology is a technology a company uses.
+//
+// It decodes the JSON of apolloapi.Technology: its members, with their names and tags.
+type Technology struct {
+	// Category: Category of the technology, such as "Financial Software".
+	// "" when null or absent.
+	Category string `json:"category,omitzero"`
+
+	// Name: Name of the technology.
+	// "" when null or absent.
+	Name string `json:"name,omitzero"`
+
+	// UID: Apollo id of the technology, as search filters take it.
+	// "" when null or absent.
+	UID string `json:"uid,omitzero"`
 }

@@ -83,7 +83,7 @@ func TestProspectedFilterAsSent(t *testing.T) {
 	if _, err := c.CompanyPage(ctx, apollo.CompanyQuery{ProspectedByCurrentTeam: []apollo.Prospected{apollo.NetNewOnly}}, 1); err != nil {
 		t.Fatal(err)
 	}
-	b := fake.SearchBodies()
+	b := searchBodies(t, fake)
 	if len(b) != 2 || b[0].ProspectedByCurrentTeam != nil {
 		t.Fatalf("without the filter the body carries %v", b[0].ProspectedByCurrentTeam)
 	}

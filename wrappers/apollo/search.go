@@ -200,6 +200,14 @@ func list[T ~string](v []T) []T {
 	return v
 }
 
+// searchAnswer is what a search page reads of apolloapi.MixedCompaniesSearchResponse,
+// as this package's records.
+type searchAnswer struct {
+	Accounts      []Account      `json:"accounts"`
+	Organizations []Organization `json:"organizations"`
+	Pagination    Pagination     `json:"pagination"`
+}
+
 // CompanyPage fetches one page of a search (page counts from 1). Each page costs one
 // credit on plans with export credits.
 func (c *Client) CompanyPage(ctx context.Context, q CompanyQuery, page int, callOpts ...option.CallOption) (CompanyPage, error) {
@@ -209,21 +217,19 @@ func (c *Client) CompanyPage(ctx context.Context, q CompanyQuery, page int, call
 	}
 	r, err := httpcore.Run(ctx, c.doer, "searchMixedCompanies", callOpts, func(ctx context.Context) (*http.Response, error) {
 		return c.api.SearchMixedCompanies(ctx, nil, body)
-	}, func(r *apolloapi.MixedCompaniesSearchResponse) error {
+	}, func(r *searchAnswer) error {
 		if r.Pagination.Page == 0 {
 			return &apicall.MissingMemberError{Member: "pagination.page", Reason: "missing or zero"}
 		}
-		if err := eachID(r.Organizations, "organizations", func(o *apolloapi.Organization) string { return o.ID }); err != nil {
+		if err := eachID(r.Organizations, "organizations", func(o *Organization) string { return o.ID }); err != nil {
 			return err
 		}
-		return eachID(r.Accounts, "accounts", func(a *apolloapi.Account) string { return a.ID })
+		return eachID(r.Accounts, "accounts", func(a *Account) string { return a.ID })
 	})
 	if err != nil {
 		return CompanyPage{}, err
 	}
-	p := CompanyPage{Pagination: Pagination(r.Pagination),
-		Accounts:      httpcore.Records(r.Accounts, func(a apolloapi.Account) Account { return Account(a) }),
-		Organizations: httpcore.Records(r.Organizations, func(o apolloapi.Organization) Organization { return Organization(o) })}
+	p := CompanyPage{Pagination: r.Pagination, Accounts: r.Accounts, Organizations: r.Organizations}
 	// Without total_pages (absent, null or 0) a full page 500 may well have been cut.
 	p.Capped = page == MaxDisplayPage && (r.Pagination.TotalPages > MaxDisplayPage || r.Pagination.TotalPages == 0)
 	return p, nil

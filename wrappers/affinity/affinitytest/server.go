@@ -123,12 +123,18 @@ func (s *Server) Client(opts ...option.ClientOption) (*affinity.Client, error) {
 }
 
 // Add stores organizations as they are, ids included; later organizations get ids
-// above the largest.
+// above the largest. An empty string or a zero time is stored as the null it stands
+// for. An organization that JSON cannot carry (a time outside the years 0 to 9999) is
+// stored with its id and name alone.
 func (s *Server) Add(orgs ...affinity.Organization) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, o := range orgs {
-		s.put(affinityapi.Organization(o))
+		g, err := convert[affinityapi.Organization](o)
+		if err != nil {
+			g = affinityapi.Organization{ID: o.ID, Name: o.Name}
+		}
+		s.put(g)
 		if o.ID >= s.nextID {
 			s.nextID = o.ID + 1
 		}
@@ -149,10 +155,20 @@ func (s *Server) Generate(n int) {
 
 // Organization returns the stored organization with id.
 func (s *Server) Organization(id int64) (affinity.Organization, bool) {
+	o, ok := s.organization(id)
+	if !ok {
+		return affinity.Organization{}, false
+	}
+	r, err := convert[affinity.Organization](o)
+	return r, err == nil
+}
+
+// organization is the stored organization with id, as the fake serves it.
+func (s *Server) organization(id int64) (affinityapi.Organization, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o, ok := s.orgs[id]
-	return affinity.Organization(o), ok
+	return o, ok
 }
 
 // Len is the number of stored organizations.
@@ -345,7 +361,7 @@ func matches(o affinityapi.Organization, term string) bool {
 }
 
 func (s *Server) get(w http.ResponseWriter, id int64) {
-	o, ok := s.Organization(id)
+	o, ok := s.organization(id)
 	if !ok {
 		notFound(w, fmt.Sprintf("Organization %d not found", id))
 		return

@@ -122,7 +122,7 @@ func (s *Server) AddField(listID int64, name string, t affinity.ValueType, allow
 	}
 	if listID == 0 {
 		s.globals = append(s.globals, f)
-		return affinity.Field(f), nil
+		return convert[affinity.Field](f)
 	}
 	l, ok := s.lists[listID]
 	if !ok {
@@ -130,5 +130,5 @@ func (s *Server) AddField(listID int64, name string, t affinity.ValueType, allow
 	}
 	f.ListID = &listID
 	l.fields = append(l.fields, f)
-	return affinity.Field(f), nil
+	return convert[affinity.Field](f)
 }

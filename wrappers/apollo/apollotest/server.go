@@ -30,6 +30,7 @@ package apollotest
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -58,7 +59,7 @@ type Server struct {
 	postings map[string]int
 	hits     int
 	credits  int
-	bodies   []apolloapi.MixedCompaniesSearchRequest
+	bodies   []json.RawMessage
 	faults   fakeserver.Queue
 }
 
@@ -112,12 +113,12 @@ func (s *Server) Hits() int {
 	return s.hits
 }
 
-// SearchBodies returns the search request bodies received, in order: the last
-// fakeserver.MaxRecorded (10,000).
-func (s *Server) SearchBodies() []apolloapi.MixedCompaniesSearchRequest {
+// SearchBodies returns the search request bodies received, as sent, in order: the last
+// fakeserver.MaxRecorded (10,000). Decode one into the members a test asserts on.
+func (s *Server) SearchBodies() []json.RawMessage {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]apolloapi.MixedCompaniesSearchRequest(nil), s.bodies...)
+	return append([]json.RawMessage(nil), s.bodies...)
 }
 
 // Fail queues faults for the next requests, in order.
@@ -172,7 +173,11 @@ func (s *Server) routes() *http.ServeMux {
 
 func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	var req apolloapi.MixedCompaniesSearchRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+	raw, err := io.ReadAll(r.Body)
+	if err == nil {
+		err = json.Unmarshal(raw, &req)
+	}
+	if err != nil {
 		writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"error": "Parameters misconfigured. " + err.Error()})
 		return
 	}
@@ -188,7 +193,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	s.bodies = fakeserver.Remember(s.bodies, req)
+	s.bodies = fakeserver.Remember(s.bodies, json.RawMessage(raw))
 	accounts, orgs := s.accounts, s.orgs
 	s.mu.Unlock()
 

@@ -404,8 +404,8 @@ func (s *liveSession) apollo(ctx context.Context, key string, hc *http.Client, s
 	s.call(ctx, "searchMixedCompanies", func(ctx context.Context) error {
 		p, err := c.CompanyPage(ctx, apollo.CompanyQuery{PerPage: 10}, 1)
 		for _, o := range p.Organizations {
-			if domain == "" && o.PrimaryDomain != nil {
-				domain = *o.PrimaryDomain
+			if domain == "" {
+				domain = o.PrimaryDomain
 			}
 		}
 		return err
