@@ -23,7 +23,11 @@ type Settings struct {
 	MaxBodyBytes           int64
 	// MaxServerWait caps a wait the server asks for; see Config.
 	MaxServerWait time.Duration
-	Editors       []func(context.Context, *http.Request) error
+	// Timeout bounds each call; see Config.
+	Timeout time.Duration
+	// Header is added to every request; see Config.
+	Header  http.Header
+	Editors []func(context.Context, *http.Request) error
 	// Middleware wraps the HTTP client's transport, innermost first.
 	Middleware []func(http.RoundTripper) http.RoundTripper
 	// Sleep replaces the timer between attempts (tests).
@@ -118,6 +122,27 @@ func (s *Settings) SetMaxServerWait(d time.Duration) error {
 		return &apicall.ParamError{Param: "WithMaxRetryWait", Reason: fmt.Sprintf("want a cap of 0 or more, got %s", d)}
 	}
 	s.MaxServerWait = d
+	return nil
+}
+
+// SetTimeout sets the bound of each call, refusing one that is not positive.
+func (s *Settings) SetTimeout(d time.Duration) error {
+	if d <= 0 {
+		return &apicall.ParamError{Param: "WithTimeout", Reason: "timeout must be positive, got " + d.String()}
+	}
+	s.Timeout = d
+	return nil
+}
+
+// SetHeader sets a header of every request, replacing an earlier value of key.
+func (s *Settings) SetHeader(key, value string) error {
+	if !ValidHeader(key, value) {
+		return &apicall.ParamError{Param: "WithHeader", Reason: fmt.Sprintf("%q: %q is not a valid header name and value", key, value)}
+	}
+	if s.Header == nil {
+		s.Header = http.Header{}
+	}
+	s.Header.Set(key, value)
 	return nil
 }
 
