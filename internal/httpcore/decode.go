@@ -8,7 +8,6 @@ import (
 	"net/http"
 
 	"github.com/orgapis/orgapis/internal/bodyread"
-	"github.com/orgapis/orgapis/internal/redact"
 	"github.com/orgapis/orgapis/wrappers/apicall"
 )
 
@@ -56,7 +55,7 @@ func (d *Doer[R]) answer(op string, resp *http.Response, callErr error) ([]byte,
 		if errors.As(callErr, &refused) {
 			return nil, refused // nothing was sent: the option's own error says it all
 		}
-		return nil, fmt.Errorf("%s%s: %w", d.prefix(), op, d.cfg.Scrubber.Error(redact.URLError(callErr)))
+		return nil, fmt.Errorf("%s%s: %w", d.prefix(), op, d.scrubErr(callErr))
 	}
 	defer resp.Body.Close()
 	ok := success(resp.StatusCode)
@@ -73,7 +72,7 @@ func (d *Doer[R]) answer(op string, resp *http.Response, callErr error) ([]byte,
 	}
 	if err != nil && (ok || !isTooLarge(err)) {
 		// The service answered; the body was over the limit or broke off.
-		return nil, d.fail(op, resp, body, false, d.cfg.Scrubber.Error(redact.URLError(err)))
+		return nil, d.fail(op, resp, body, false, d.scrubErr(err))
 	}
 	if !ok {
 		return nil, d.fail(op, resp, body, false, nil)

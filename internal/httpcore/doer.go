@@ -179,7 +179,7 @@ func (d *Doer[R]) Do(req *http.Request) (*http.Response, error) {
 			err = d.buffer(resp)
 		}
 		if err != nil {
-			err = d.cfg.Scrubber.Error(redact.URLError(err))
+			err = d.scrubErr(err)
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}

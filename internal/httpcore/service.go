@@ -68,6 +68,7 @@ func Open[R any, O ClientOption](svc Service[R], key string, opts []O) (Conn[R],
 		own = append(own, o.Name)
 	}
 	scrub := redact.NewScrubber(key)
+	s.scrub = scrub
 	doer := NewDoer(Config[R]{
 		HTTPClient:     s.client(),
 		MaxRetries:     s.MaxRetries,

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/orgapis/orgapis/internal/redact"
 	"github.com/orgapis/orgapis/wrappers/apicall"
 )
 
@@ -37,6 +38,8 @@ type Settings struct {
 	// Own are the service-specific options given (such as affinity.WithBearerAuth), in
 	// order, each with the package it belongs to.
 	Own []Own
+	// scrub takes the key out of a refused redirect's Location; Open sets it.
+	scrub *redact.Scrubber
 }
 
 // Own is a service-specific option: its name and the package it belongs to.
@@ -186,7 +189,7 @@ func (s *Settings) client() *http.Client {
 	if u, err := url.Parse(s.BaseURL); err == nil {
 		origin = originOf(u)
 	}
-	c.CheckRedirect = guardRedirects(origin, c.CheckRedirect)
+	c.CheckRedirect = guardRedirects(origin, s.scrub, c.CheckRedirect)
 	return &c
 }
 
