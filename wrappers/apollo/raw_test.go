@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -73,12 +74,28 @@ func TestDoRetriesByApollosRule(t *testing.T) {
 	if len(page.Organizations) != 3 || fake.Hits()-hits != 2 {
 		t.Errorf("%d organizations after %d requests, want 3 after 2", len(page.Organizations), fake.Hits()-hits)
 	}
-	fake.Fail(apollotest.ServerError(http.StatusServiceUnavailable))
-	hits = fake.Hits()
-	err := c.Do(t.Context(), http.MethodPost, "contacts", nil, map[string]string{"first_name": "Ada"}, nil)
+
+	// A write is an endpoint the spec, and so the fake, does not have: a server of the
+	// test's own answers it, 503 every time.
+	var writes atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writes.Add(1)
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := apollo.NewClient(key, option.WithBaseURL(srv.URL+"/api/v1"), apollo.WithSleep(func(context.Context, time.Duration) error { return nil }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Do(t.Context(), http.MethodPost, "contacts", nil, map[string]string{"first_name": "Ada"}, nil)
 	var apiErr *apollo.Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusServiceUnavailable || fake.Hits()-hits != 1 {
-		t.Errorf("a write: %v after %d requests, want the 503 after 1", err, fake.Hits()-hits)
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusServiceUnavailable || writes.Load() != 1 {
+		t.Errorf("a write: %v after %d requests, want the 503 after 1", err, writes.Load())
+	}
+	// The same server's 503 to a GET is repeated, so the one above was the rule's doing.
+	writes.Store(0)
+	if err := c.Do(t.Context(), http.MethodGet, "contacts/1", nil, nil, nil); !errors.As(err, &apiErr) || writes.Load() != 4 {
+		t.Errorf("a read: %v after %d requests, want the 503 after 4", err, writes.Load())
 	}
 }
 

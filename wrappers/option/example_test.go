@@ -37,26 +37,32 @@ func ExampleWithRetries() {
 	// 200 2 false
 }
 
-// Send a query parameter a method does not have (here a made-up "source"), next to
-// the method's own; the next call sends it no more.
+// Send a query parameter next to the method's own. Here exclude_dropdown_options, which
+// FieldQuery has as well, so that the fake, which holds every request to the spec,
+// knows it: a parameter the method lacks goes the same way (a fake made with WithTest
+// reports one the spec does not list, as the real service may refuse it). The next
+// call sends it no more.
 func ExampleWithQuery() {
 	fake := affinitytest.NewServer("my-key")
 	defer fake.Close()
-	fake.Generate(1)
 	client, err := fake.Client()
 	if err != nil {
 		log.Fatal(err)
 	}
 
-	_, err = client.GetOrganization(context.Background(), 1000, affinity.GetOrganizationOptions{WithOpportunities: true},
-		option.WithQuery("source", "crm-sync"))
-	if err != nil {
+	ctx := context.Background()
+	if _, err := client.ListFields(ctx, affinity.FieldQuery{WithModifiedNames: true}, option.WithQuery("exclude_dropdown_options", "true")); err != nil {
 		log.Fatal(err)
 	}
-	seen := fake.Requests()
-	fmt.Println(seen[len(seen)-1].Query)
+	if _, err := client.ListFields(ctx, affinity.FieldQuery{WithModifiedNames: true}); err != nil {
+		log.Fatal(err)
+	}
+	for _, r := range fake.Requests() {
+		fmt.Println(r.Path, r.Query)
+	}
 	// Output:
-	// map[source:[crm-sync] with_opportunities:[true]]
+	// /fields map[exclude_dropdown_options:[true] with_modified_names:[true]]
+	// /fields map[with_modified_names:[true]]
 }
 
 // Read the members of an answer the wrapper's types do not have: the raw JSON of a

@@ -179,7 +179,9 @@ func WithRawResponseInto(dst *json.RawMessage) CallOption {
 // WithQuery adds key=value to the query of the call's requests, for a parameter the
 // method does not have. It adds a value, never replaces one: give it once per value
 // for a list parameter (Apollo's organization_locations[]), and not for a parameter
-// the method already sends. Keys and values are percent-encoded, UTF-8 included.
+// the method already sends. Keys and values are percent-encoded, UTF-8 included. The
+// fakes hold requests to the specs, so one made with WithTest reports a parameter the
+// spec does not list.
 func WithQuery(key, value string) CallOption {
 	return httpcore.CallFunc(func(c *httpcore.Call) error {
 		if key == "" {
