@@ -2,8 +2,10 @@ package httpcore
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/orgapis/orgapis/wrappers/apicall"
@@ -14,10 +16,17 @@ import (
 type Call struct {
 	// Retries overrides the client's retry count when not negative.
 	Retries int
-	// Timeout bounds the call, its retries and waits included, when positive.
+	// Timeout bounds the call, its retries and waits included, when positive; zero
+	// means the client's (Config.Timeout).
 	Timeout time.Duration
 	// Header is added to the call's requests, after the client's own headers.
 	Header http.Header
+	// Query is added to the query of the call's requests (see edit).
+	Query url.Values
+	// Sets are members set in the call's JSON request body, in order (see edit).
+	Sets []JSONSet
+	// Raw receives the JSON body of each 2xx answer, copied.
+	Raw []*json.RawMessage
 	// Into receives each answer's metadata: *apicall.Response[R] of the client's R.
 	Into []any
 	// Observe receives each answer's rate-limit state (the client's R), for a
@@ -34,16 +43,14 @@ func callOf(ctx context.Context) *Call {
 }
 
 // Begin applies one call's options: the returned context carries them to the Doer,
-// and its own timeout; end releases that timeout. A nested call (say, a client fetching
-// field types for the caller's call) begins its own Call, so the caller's options and
-// metadata stay with the caller's request. A bad option is a *apicall.ParamError.
-func Begin[R any, O ~func(*Call) error](ctx context.Context, d *Doer[R], opts []O) (_ context.Context, end func(), err error) {
+// and its own timeout (the client's when the call sets none); end releases that
+// timeout. A nested call (say, a client fetching field types for the caller's call)
+// begins its own Call, so the caller's options and metadata stay with the caller's
+// request. A bad option is a *apicall.ParamError.
+func Begin[R any, O CallOption](ctx context.Context, d *Doer[R], opts []O) (_ context.Context, end func(), err error) {
 	call := &Call{Retries: -1}
 	for i, opt := range opts {
-		if opt == nil {
-			return ctx, func() {}, d.paramError(fmt.Sprintf("call option %d", i), "is nil")
-		}
-		if err := opt(call); err != nil {
+		if err := apply("call", i, opt, func(o O) error { return o.applyCall(call) }); err != nil {
 			return ctx, func() {}, d.withService(err)
 		}
 	}
@@ -54,8 +61,12 @@ func Begin[R any, O ~func(*Call) error](ctx context.Context, d *Doer[R], opts []
 		}
 	}
 	ctx = context.WithValue(ctx, callKey{}, call)
-	if call.Timeout > 0 {
-		ctx, cancel := context.WithTimeout(ctx, call.Timeout)
+	timeout := call.Timeout
+	if timeout == 0 {
+		timeout = d.cfg.Timeout
+	}
+	if timeout > 0 {
+		ctx, cancel := context.WithTimeout(ctx, timeout)
 		return ctx, cancel, nil
 	}
 	return ctx, func() {}, nil
@@ -63,7 +74,7 @@ func Begin[R any, O ~func(*Call) error](ctx context.Context, d *Doer[R], opts []
 
 // Run makes one call with its options: send makes the request on the context it is
 // given, and Decode finishes it.
-func Run[T, R any, O ~func(*Call) error](ctx context.Context, d *Doer[R], op string, opts []O,
+func Run[T, R any, O CallOption](ctx context.Context, d *Doer[R], op string, opts []O,
 	send func(context.Context) (*http.Response, error), checks ...func(*T) error) (T, error) {
 	ctx, end, err := Begin(ctx, d, opts)
 	if err != nil {

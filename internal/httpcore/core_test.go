@@ -36,6 +36,9 @@ func TestSettersRefuseBadValuesNamingTheOption(t *testing.T) {
 		"WithMaxRetryWait":  s.SetMaxServerWait(-time.Second),
 		"WithRequestEditor": s.AddEditor(nil),
 		"WithMiddleware":    s.AddMiddleware(nil),
+		"WithTimeout":       s.SetTimeout(0),
+		"WithHeader":        s.SetHeader("X-A", "b\r\nX-Evil: 1"),
+		"WithHeader name":   s.SetHeader("X:A", "b"),
 	}
 	for option, err := range bad {
 		var pe *apicall.ParamError
@@ -44,17 +47,19 @@ func TestSettersRefuseBadValuesNamingTheOption(t *testing.T) {
 		}
 	}
 	if s.BaseURL != "https://api.example.test" || s.HTTPClient != nil || s.MaxRetries != DefaultMaxRetries || s.MinBackoff != DefaultMinBackoff ||
-		s.Logger != nil || s.MaxBodyBytes != DefaultMaxBodyBytes || s.MaxServerWait != DefaultMaxServerWait || s.Editors != nil || s.Middleware != nil {
+		s.Logger != nil || s.MaxBodyBytes != DefaultMaxBodyBytes || s.MaxServerWait != DefaultMaxServerWait || s.Editors != nil || s.Middleware != nil ||
+		s.Timeout != 0 || s.Header != nil {
 		t.Errorf("a refused value changed the settings: %+v", s)
 	}
 	good := []error{s.SetBaseURL("http://127.0.0.1:8080/api"), s.SetRetries(0), s.SetBackoff(time.Second, time.Second),
-		s.SetMaxBodyBytes(1024), s.SetMaxServerWait(0), s.SetLogger(slog.Default())}
+		s.SetMaxBodyBytes(1024), s.SetMaxServerWait(0), s.SetLogger(slog.Default()), s.SetTimeout(time.Second), s.SetHeader("X-A", "Zürich")}
 	for i, err := range good {
 		if err != nil {
 			t.Errorf("good value %d refused: %v", i, err)
 		}
 	}
-	if s.BaseURL != "http://127.0.0.1:8080/api" || s.MaxRetries != 0 || s.MinBackoff != time.Second || s.MaxBodyBytes != 1024 {
+	if s.BaseURL != "http://127.0.0.1:8080/api" || s.MaxRetries != 0 || s.MinBackoff != time.Second || s.MaxBodyBytes != 1024 ||
+		s.Timeout != time.Second || s.Header.Get("X-A") != "Zürich" {
 		t.Errorf("settings = %+v", s)
 	}
 }

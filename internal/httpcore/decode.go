@@ -1,13 +1,13 @@
 package httpcore
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 
 	"github.com/orgapis/orgapis/internal/bodyread"
-	"github.com/orgapis/orgapis/internal/redact"
 	"github.com/orgapis/orgapis/wrappers/apicall"
 )
 
@@ -18,33 +18,9 @@ import (
 // Decode always closes the body.
 func Decode[T, R any](d *Doer[R], op string, resp *http.Response, callErr error, checks ...func(*T) error) (T, error) {
 	var zero T
-	if callErr != nil {
-		var unknown *apicall.UnknownOutcomeError
-		if errors.As(callErr, &unknown) {
-			unknown.Operation = op
-			return zero, unknown
-		}
-		return zero, fmt.Errorf("%s%s: %w", d.prefix(), op, d.cfg.Scrubber.Error(redact.URLError(callErr)))
-	}
-	defer resp.Body.Close()
-	ok := success(resp.StatusCode)
-	var body []byte
-	var err error
-	if bb, buffered := resp.Body.(*bufferedBody); buffered {
-		body, err = bb.data, bb.err
-	} else {
-		limit := d.cfg.MaxBodyBytes
-		if !ok {
-			limit = maxErrorRead
-		}
-		body, err = bodyread.Read(resp.Body, resp.ContentLength, limit)
-	}
-	if err != nil && (ok || !isTooLarge(err)) {
-		// The service answered; the body was over the limit or broke off.
-		return zero, d.fail(op, resp, body, false, d.cfg.Scrubber.Error(redact.URLError(err)))
-	}
-	if !ok {
-		return zero, d.fail(op, resp, body, false, nil)
+	body, err := d.answer(op, resp, callErr)
+	if err != nil {
+		return zero, err
 	}
 	var v T
 	if err := json.Unmarshal(body, &v); err != nil {
@@ -66,6 +42,66 @@ func Decode[T, R any](d *Doer[R], op string, resp *http.Response, callErr error,
 		}
 	}
 	return v, nil
+}
+
+// answer reads the body of a 2xx answer, within the client's limit, and gives a copy
+// of it to the call's WithRawResponseInto when it is JSON. Anything else is the call's
+// error: a transport error wrapped and scrubbed, a refused option (a
+// *apicall.ParamError) as it is, and a non-2xx answer or a body cut short as an
+// *apicall.Error. It always closes the body.
+func (d *Doer[R]) answer(op string, resp *http.Response, callErr error) ([]byte, error) {
+	if callErr != nil {
+		var refused *apicall.ParamError
+		if errors.As(callErr, &refused) {
+			return nil, refused // nothing was sent: the option's own error says it all
+		}
+		var unknown *apicall.UnknownOutcomeError
+		if errors.As(callErr, &unknown) {
+			unknown.Operation = op
+			return nil, unknown
+		}
+		return nil, fmt.Errorf("%s%s: %w", d.prefix(), op, d.scrubErr(callErr))
+	}
+	defer resp.Body.Close()
+	ok := success(resp.StatusCode)
+	var body []byte
+	var err error
+	if bb, buffered := resp.Body.(*bufferedBody); buffered {
+		body, err = bb.data, bb.err
+	} else {
+		limit := d.cfg.MaxBodyBytes
+		if !ok {
+			limit = maxErrorRead
+		}
+		body, err = bodyread.Read(resp.Body, resp.ContentLength, limit)
+	}
+	if err != nil && (ok || !isTooLarge(err)) {
+		// The service answered; the body was over the limit or broke off.
+		return nil, d.fail(op, resp, body, false, d.scrubErr(err))
+	}
+	if !ok {
+		return nil, d.fail(op, resp, body, false, nil)
+	}
+	d.keepRaw(resp, body)
+	return body, nil
+}
+
+// keepRaw copies a 2xx body into the call's WithRawResponseInto destinations, when
+// there are any and the body is JSON. The copy is the caller's own: the body's buffer
+// may be reused, and the call's several answers (ListRows' goroutines) each write whole.
+func (d *Doer[R]) keepRaw(resp *http.Response, body []byte) {
+	if resp.Request == nil {
+		return
+	}
+	call := callOf(resp.Request.Context())
+	if call == nil || len(call.Raw) == 0 || !json.Valid(body) {
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, dst := range call.Raw {
+		*dst = bytes.Clone(body)
+	}
 }
 
 // Refuse, returned by a check, fails the call with err as the cause of an

@@ -42,6 +42,12 @@ type Config[R any] struct {
 	// RateLimitWait is how long to wait after a 429 without Retry-After; nil means
 	// backoff only.
 	RateLimitWait func(R) time.Duration
+	// Timeout bounds each call, its retries and waits included, when positive; a
+	// call's own (Call.Timeout) replaces it.
+	Timeout time.Duration
+	// Header is set on every request, after the request editors and before a call's
+	// own Call.Header.
+	Header http.Header
 	// MaxServerWait caps a wait the server asks for (Retry-After, or RateLimitWait):
 	// when it asks for more, the answer is returned at once, to become the rate-limit
 	// error carrying the wait, instead of the call sleeping for it. 0 means
@@ -152,6 +158,9 @@ func (d *Doer[R]) Do(req *http.Request) (*http.Response, error) {
 	if d.cfg.UserAgent != "" {
 		req.Header.Set("User-Agent", d.cfg.UserAgent)
 	}
+	for k, vs := range d.cfg.Header {
+		req.Header[k] = append([]string(nil), vs...)
+	}
 	call := callOf(ctx)
 	maxRetries := d.cfg.MaxRetries
 	if call != nil {
@@ -160,6 +169,9 @@ func (d *Doer[R]) Do(req *http.Request) (*http.Response, error) {
 		}
 		if call.Retries >= 0 {
 			maxRetries = call.Retries
+		}
+		if err := call.edit(req); err != nil {
+			return nil, d.withService(err)
 		}
 	}
 	idempotent, applies := d.cfg.Idempotent(req), d.cfg.Applies(req)
@@ -177,7 +189,7 @@ func (d *Doer[R]) Do(req *http.Request) (*http.Response, error) {
 			err = d.buffer(resp)
 		}
 		if err != nil {
-			err = d.cfg.Scrubber.Error(redact.URLError(err))
+			err = d.scrubErr(err)
 			var redirect *apicall.RedirectError
 			refused := errors.As(err, &redirect)
 			if ctx.Err() != nil {

@@ -15,8 +15,10 @@ const maxRedirects = 10
 
 // guardRedirects returns a CheckRedirect that follows a redirect only within origin,
 // never sends a Referer (it would carry a key sent in the query), and then defers to
-// next, the caller's own policy, if there is one.
-func guardRedirects(origin string, next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+// next, the caller's own policy, if there is one. The Location of a refused redirect
+// is scrubbed of the key in any form: a server may echo it into a path, where
+// redact.URL, which knows the secret query names only, would leave it.
+func guardRedirects(origin string, scrub *redact.Scrubber, next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
 		req.Header.Del("Referer")
 		if originOf(req.URL) != origin {
@@ -24,7 +26,7 @@ func guardRedirects(origin string, next func(*http.Request, []*http.Request) err
 			if req.Response != nil {
 				status = req.Response.StatusCode
 			}
-			return &apicall.RedirectError{StatusCode: status, Location: redact.URL(req.URL)}
+			return &apicall.RedirectError{StatusCode: status, Location: scrub.String(redact.URL(req.URL))}
 		}
 		if next != nil {
 			return next(req, via)

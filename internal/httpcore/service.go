@@ -52,17 +52,14 @@ type Conn[R any] struct {
 // Open applies a client's options and returns its connection to svc, authenticating
 // with key. A refused option, or one of another service's package, is a
 // *apicall.ParamError naming it.
-func Open[R any, O ~func(*Settings) error](svc Service[R], key string, opts []O) (Conn[R], error) {
+func Open[R any, O ClientOption](svc Service[R], key string, opts []O) (Conn[R], error) {
 	if strings.TrimSpace(key) == "" {
 		return Conn[R]{}, svc.ErrNoKey
 	}
 	s := DefaultSettings(svc.BaseURL, "orgapis-"+svc.Name+"-go/"+version.Short())
 	d := &Doer[R]{cfg: Config[R]{Service: svc.Name}} // names the service in option errors
 	for i, opt := range opts {
-		if opt == nil {
-			return Conn[R]{}, d.paramError(fmt.Sprintf("client option %d", i), "is nil")
-		}
-		if err := opt(&s); err != nil {
+		if err := apply("client", i, opt, func(o O) error { return o.applyClient(&s) }); err != nil {
 			return Conn[R]{}, d.withService(err)
 		}
 	}
@@ -74,6 +71,7 @@ func Open[R any, O ~func(*Settings) error](svc Service[R], key string, opts []O)
 		own = append(own, o.Name)
 	}
 	scrub := redact.NewScrubber(key)
+	s.scrub = scrub
 	doer := NewDoer(Config[R]{
 		HTTPClient:     s.client(),
 		MaxRetries:     s.MaxRetries,
@@ -83,6 +81,8 @@ func Open[R any, O ~func(*Settings) error](svc Service[R], key string, opts []O)
 		Logger:         s.Logger,
 		MaxBodyBytes:   s.MaxBodyBytes,
 		MaxServerWait:  s.MaxServerWait,
+		Timeout:        s.Timeout,
+		Header:         s.Header,
 		Sleep:          s.Sleep,
 		Now:            s.Now,
 		Idempotent:     svc.Idempotent,

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/orgapis/orgapis/internal/redact"
 	"github.com/orgapis/orgapis/wrappers/apicall"
 )
 
@@ -23,7 +24,11 @@ type Settings struct {
 	MaxBodyBytes           int64
 	// MaxServerWait caps a wait the server asks for; see Config.
 	MaxServerWait time.Duration
-	Editors       []func(context.Context, *http.Request) error
+	// Timeout bounds each call; see Config.
+	Timeout time.Duration
+	// Header is added to every request; see Config.
+	Header  http.Header
+	Editors []func(context.Context, *http.Request) error
 	// Middleware wraps the HTTP client's transport, innermost first.
 	Middleware []func(http.RoundTripper) http.RoundTripper
 	// Sleep replaces the timer between attempts (tests).
@@ -33,6 +38,8 @@ type Settings struct {
 	// Own are the service-specific options given (such as affinity.WithBearerAuth), in
 	// order, each with the package it belongs to.
 	Own []Own
+	// scrub takes the key out of a refused redirect's Location; Open sets it.
+	scrub *redact.Scrubber
 }
 
 // Own is a service-specific option: its name and the package it belongs to.
@@ -121,6 +128,27 @@ func (s *Settings) SetMaxServerWait(d time.Duration) error {
 	return nil
 }
 
+// SetTimeout sets the bound of each call, refusing one that is not positive.
+func (s *Settings) SetTimeout(d time.Duration) error {
+	if d <= 0 {
+		return &apicall.ParamError{Param: "WithTimeout", Reason: "timeout must be positive, got " + d.String()}
+	}
+	s.Timeout = d
+	return nil
+}
+
+// SetHeader sets a header of every request, replacing an earlier value of key.
+func (s *Settings) SetHeader(key, value string) error {
+	if !ValidHeader(key, value) {
+		return &apicall.ParamError{Param: "WithHeader", Reason: fmt.Sprintf("%q: %q is not a valid header name and value", key, value)}
+	}
+	if s.Header == nil {
+		s.Header = http.Header{}
+	}
+	s.Header.Set(key, value)
+	return nil
+}
+
 // AddEditor appends a request editor, refusing nil.
 func (s *Settings) AddEditor(fn func(context.Context, *http.Request) error) error {
 	if fn == nil {
@@ -161,7 +189,7 @@ func (s *Settings) client() *http.Client {
 	if u, err := url.Parse(s.BaseURL); err == nil {
 		origin = originOf(u)
 	}
-	c.CheckRedirect = guardRedirects(origin, c.CheckRedirect)
+	c.CheckRedirect = guardRedirects(origin, s.scrub, c.CheckRedirect)
 	return &c
 }
 

@@ -157,7 +157,7 @@ func TestAReadWhoseAnswerBreaksIsNotApplied(t *testing.T) {
 	c, fake := setup(t)
 	fake.Generate(1)
 	fake.Fail(affinitytest.Malformed())
-	_, err := c.GetOrganization(t.Context(), 1000, affinity.GetOrganizationOptions{}, option.WithCallRetries(0))
+	_, err := c.GetOrganization(t.Context(), 1000, affinity.GetOrganizationOptions{}, option.WithRetries(0))
 	if !errors.Is(err, affinity.ErrMalformedBody) || errors.Is(err, affinity.ErrApplied) {
 		t.Errorf("got %v, want malformed and not applied", err)
 	}
@@ -177,7 +177,7 @@ func TestAWriteWithoutAnAnswerMayHaveBeenApplied(t *testing.T) {
 	if n := writes(fake); n != 1 || fake.Len() != 1 {
 		t.Errorf("%d writes reached the fake (%d organizations), want 1", n, fake.Len())
 	}
-	_, err = c.UpdateOrganization(t.Context(), 1000, affinity.OrganizationUpdate{Name: "Acme 2"}, option.WithCallRetries(2))
+	_, err = c.UpdateOrganization(t.Context(), 1000, affinity.OrganizationUpdate{Name: "Acme 2"}, option.WithRetries(2))
 	if !errors.Is(err, affinity.ErrMaybeApplied) {
 		t.Fatalf("update: got %v, want ErrMaybeApplied", err)
 	}

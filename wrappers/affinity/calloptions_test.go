@@ -2,6 +2,7 @@ package affinity_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -108,8 +109,10 @@ func TestCallRetriesOverrideTheClients(t *testing.T) {
 		attempts int
 	}{
 		{"the client's three retries", nil, 4},
-		{"none for this call", []option.CallOption{option.WithCallRetries(0)}, 1},
-		{"one for this call", []option.CallOption{option.WithCallRetries(1)}, 2},
+		{"none for this call", []option.CallOption{option.WithRetries(0)}, 1},
+		{"one for this call", []option.CallOption{option.WithRetries(1)}, 2},
+		// A call's option changed nothing of the client's.
+		{"the client's three again", nil, 4},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			n.Store(0)
@@ -143,7 +146,7 @@ func TestCallTimeoutEndsTheCall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.GetOrganization(t.Context(), 7, affinity.GetOrganizationOptions{}, option.WithCallTimeout(20*time.Millisecond))
+	_, err = c.GetOrganization(t.Context(), 7, affinity.GetOrganizationOptions{}, option.WithTimeout(20*time.Millisecond))
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err = %v, want the call's deadline", err)
 	}
@@ -156,7 +159,7 @@ func TestCallHeaderReachesTheServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	var resp affinity.Response
-	if _, err := c.GetOrganization(t.Context(), 3, affinity.GetOrganizationOptions{}, option.WithCallHeader("X-Trace", "t-1"), affinity.WithResponseInto(&resp)); err != nil {
+	if _, err := c.GetOrganization(t.Context(), 3, affinity.GetOrganizationOptions{}, option.WithHeader("X-Trace", "t-1"), affinity.WithResponseInto(&resp)); err != nil {
 		t.Fatal(err)
 	}
 	if got := resp.Header.Get("X-Trace"); got != "t-1" {
@@ -187,11 +190,17 @@ func TestBadOptionsAreRefusedBeforeSending(t *testing.T) {
 	}{
 		{"an Apollo response", option.WithResponseInto(&apolloResp), "WithResponseInto"},
 		{"a nil response", affinity.WithResponseInto(nil), "WithResponseInto"},
-		{"a header with a line break", option.WithCallHeader("X-Trace", "a\r\nX-Evil: 1"), "WithCallHeader"},
-		{"a header name with a colon", option.WithCallHeader("X:Trace", "a"), "WithCallHeader"},
-		{"negative retries", option.WithCallRetries(-1), "WithCallRetries"},
-		{"a zero timeout", option.WithCallTimeout(0), "WithCallTimeout"},
+		{"a header with a line break", option.WithHeader("X-Trace", "a\r\nX-Evil: 1"), "WithHeader"},
+		{"a header name with a colon", option.WithHeader("X:Trace", "a"), "WithHeader"},
+		{"negative retries", option.WithRetries(-1), "WithRetries"},
+		{"a zero timeout", option.WithTimeout(0), "WithTimeout"},
+		{"an empty query key", option.WithQuery("", "a"), "WithQuery"},
+		{"a JSON path with an empty name", option.WithJSONSet("a..b", 1), "WithJSONSet"},
+		{"a JSON value that does not encode", option.WithJSONSet("a", json.RawMessage("{")), "WithJSONSet"},
+		{"a JSON set on a GET", option.WithJSONSet("a", 1), "WithJSONSet"},
+		{"a nil raw destination", option.WithRawResponseInto(nil), "WithRawResponseInto"},
 		{"a nil option", nil, "call option 0"},
+		{"a struct around a nil option", struct{ option.CallOption }{}, "call option 0"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := c.GetOrganization(t.Context(), 3, affinity.GetOrganizationOptions{}, tc.opt)
@@ -216,5 +225,13 @@ func TestBadOptionsAreRefusedBeforeSending(t *testing.T) {
 	}
 	if _, err := affinity.NewClient(key, nil); !errors.As(err, &pe) || pe.Param != "client option 0" {
 		t.Errorf("a nil client option: %v", err)
+	}
+	if _, err := affinity.NewClient(key, option.WithRetries(1), struct{ option.ClientOption }{}); !errors.As(err, &pe) || pe.Param != "client option 1" {
+		t.Errorf("a struct around a nil client option: %v", err)
+	}
+	for _, opt := range []option.ClientOption{option.WithRetries(-1), option.WithTimeout(-time.Second), option.WithHeader("", "a")} {
+		if _, err := affinity.NewClient(key, opt); !errors.As(err, &pe) || pe.Service != "affinity" || !strings.HasPrefix(pe.Param, "With") {
+			t.Errorf("a bad shared option given to NewClient: %v", err)
+		}
 	}
 }

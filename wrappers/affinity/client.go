@@ -44,6 +44,8 @@ type Client struct {
 	v1Only bool
 	// baseURL is where the client sends requests; a v2 page's nextUrl must point there.
 	baseURL string
+	// conn is what Do sends through: the same Doer, base URL and auth as api.
+	conn httpcore.Conn[RateLimit]
 }
 
 // NewClient returns a client that authenticates with apiKey (HTTP Basic, or a bearer
@@ -58,7 +60,7 @@ func NewClient(apiKey string, opts ...option.ClientOption) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("affinity: base URL: %w", err)
 	}
-	return &Client{api: api, doer: conn.Doer, baseURL: conn.BaseURL, fieldTypes: &fieldTypes{}, v1Only: slices.Contains(conn.Own, v1Only)}, nil
+	return &Client{api: api, doer: conn.Doer, baseURL: conn.BaseURL, conn: conn, fieldTypes: &fieldTypes{}, v1Only: slices.Contains(conn.Own, v1Only)}, nil
 }
 
 // isV2 reports whether a request path is one of v2's, under whatever base path.

@@ -25,7 +25,7 @@ func ExampleWithResponseInto() {
 
 	var resp affinity.Response
 	org, err := client.GetOrganization(context.Background(), 1000, affinity.GetOrganizationOptions{},
-		affinity.WithResponseInto(&resp), option.WithCallTimeout(5*time.Second), option.WithCallHeader("X-Trace-Id", "sync-42"))
+		affinity.WithResponseInto(&resp), option.WithTimeout(5*time.Second), option.WithHeader("X-Trace-Id", "sync-42"))
 	if err != nil {
 		log.Fatal(err)
 	}

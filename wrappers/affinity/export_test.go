@@ -11,10 +11,10 @@ import (
 // WithSleep replaces the wait between attempts, so that tests record the waits the
 // client chose instead of sleeping through them.
 func WithSleep(fn func(context.Context, time.Duration) error) option.ClientOption {
-	return func(s *httpcore.Settings) error { s.Sleep = fn; return nil }
+	return httpcore.ClientFunc(func(s *httpcore.Settings) error { s.Sleep = fn; return nil })
 }
 
 // WithClock replaces the clock the client measures waits against deadlines on.
 func WithClock(now func() time.Time) option.ClientOption {
-	return func(s *httpcore.Settings) error { s.Now = now; return nil }
+	return httpcore.ClientFunc(func(s *httpcore.Settings) error { s.Now = now; return nil })
 }

@@ -13,9 +13,9 @@ const bearerAuth = "WithBearerAuth"
 // API accepts both since November 2025; Basic is the default because it always worked.
 // The options every client takes are in package option.
 func WithBearerAuth() option.ClientOption {
-	return func(s *httpcore.Settings) error {
+	return httpcore.ClientFunc(func(s *httpcore.Settings) error {
 		return s.AddOwn("affinity", bearerAuth)
-	}
+	})
 }
 
 // v1Only names WithV1Only to the shared client core.
@@ -25,7 +25,7 @@ const v1Only = "WithV1Only"
 // access: ListRows then reads each entry's values with a request of its own, as v1
 // needs, instead of a page of entries with their values at once through v2.
 func WithV1Only() option.ClientOption {
-	return func(s *httpcore.Settings) error { return s.AddOwn("affinity", v1Only) }
+	return httpcore.ClientFunc(func(s *httpcore.Settings) error { return s.AddOwn("affinity", v1Only) })
 }
 
 // Response is the metadata of one Affinity call: pass WithResponseInto(&resp) to any

@@ -122,7 +122,7 @@ func (run *rowRun) opts() []option.CallOption {
 	run.mu.Lock()
 	window := run.window
 	run.mu.Unlock()
-	return append(slices.Clip(run.callOpts), func(call *httpcore.Call) error {
+	return append(slices.Clip(run.callOpts), httpcore.CallFunc(func(call *httpcore.Call) error {
 		call.Observe = append(call.Observe, func(rl any) {
 			run.mu.Lock()
 			if window == run.window {
@@ -131,7 +131,7 @@ func (run *rowRun) opts() []option.CallOption {
 			run.mu.Unlock()
 		})
 		return nil
-	})
+	}))
 }
 
 // rowsOf fetches the values of a page of entries, workers at a time, in entry order.

@@ -324,7 +324,7 @@ func TestAWriteOfTheWrongShapeIsRefused(t *testing.T) {
 		{"another entity than the entry's", affinity.NewFieldValue{FieldID: status.ID, EntityID: e.EntityID + 1, ListEntryID: e.ID, Value: affinity.OptionValue(status.DropdownOptions[0].ID)}, "of entity"},
 	} {
 		t.Run(bad.name, func(t *testing.T) {
-			_, err := c.CreateFieldValue(ctx, bad.v, option.WithCallRetries(0))
+			_, err := c.CreateFieldValue(ctx, bad.v, option.WithRetries(0))
 			if !isStatus(err, 422) || !contains(err.Error(), bad.want) {
 				t.Errorf("got %v, want a 422 saying %q", err, bad.want)
 			}

@@ -35,6 +35,8 @@ var ErrNoAPIKey = errors.New("apollo: API key is empty")
 type Client struct {
 	api  *apolloapi.Client
 	doer *httpcore.Doer[RateLimit]
+	// conn is what Do sends through: the same Doer, base URL and auth as api.
+	conn httpcore.Conn[RateLimit]
 }
 
 // NewClient returns a client that sends apiKey in the x-api-key header (or, with
@@ -49,7 +51,7 @@ func NewClient(apiKey string, opts ...option.ClientOption) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("apollo: base URL: %w", err)
 	}
-	return &Client{api: api, doer: conn.Doer}, nil
+	return &Client{api: api, doer: conn.Doer, conn: conn}, nil
 }
 
 // service is what the shared client core needs to know of Apollo.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -27,8 +28,9 @@ func TestRedirectToAnotherOriginKeepsTheKey(t *testing.T) {
 				}))
 				defer other.Close()
 				origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					// Echo the query, key included, into the target, as a careless proxy would.
-					http.Redirect(w, r, other.URL+"/api/v1/mixed_companies/search?"+r.URL.RawQuery, status)
+					// Echo the query, key included, into the target, as a careless proxy would,
+					// and the key into its path, where no query rule looks.
+					http.Redirect(w, r, other.URL+"/api/v1/"+key+"/mixed_companies/search?"+r.URL.RawQuery, status)
 				}))
 				defer origin.Close()
 				opts := []option.ClientOption{option.WithBaseURL(origin.URL + "/api/v1")}
@@ -46,6 +48,11 @@ func TestRedirectToAnotherOriginKeepsTheKey(t *testing.T) {
 				}
 				if strings.Contains(err.Error(), key) || strings.Contains(redirect.Location, key) {
 					t.Errorf("the error shows the key: %v", err)
+				}
+				// errors.As reaches net/http's *url.Error too: its URL is scrubbed as well.
+				var ue *url.Error
+				if !errors.As(err, &ue) || strings.Contains(ue.URL, key) {
+					t.Errorf("the *url.Error in the chain: %+v", ue)
 				}
 				if leaked.Load() != 0 {
 					t.Errorf("%d requests reached the other origin", leaked.Load())

@@ -26,9 +26,9 @@ func WithLegacyQueryKey() option.ClientOption { return authStyle(legacyQueryKey)
 func WithOAuthToken() option.ClientOption { return authStyle(oauthToken) }
 
 func authStyle(name string) option.ClientOption {
-	return func(s *httpcore.Settings) error {
+	return httpcore.ClientFunc(func(s *httpcore.Settings) error {
 		return s.AddOwn("apollo", name)
-	}
+	})
 }
 
 // Response is the metadata of one Apollo call, with the rate-limit windows of the

@@ -78,7 +78,7 @@ func TestTheFakeReportsARequestOffTheSpec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.GetOrganization(context.Background(), 1000, affinity.GetOrganizationOptions{}, option.WithCallHeader("X-Extra", "1")); err != nil {
+	if _, err := c.GetOrganization(context.Background(), 1000, affinity.GetOrganizationOptions{}, option.WithHeader("X-Extra", "1")); err != nil {
 		t.Fatal(err)
 	}
 	if len(tb.errs) != 0 {

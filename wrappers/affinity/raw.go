@@ -1,0 +1,41 @@
+package affinity
+
+import (
+	"context"
+	"net/url"
+
+	"github.com/orgapis/orgapis/internal/httpcore"
+	"github.com/orgapis/orgapis/wrappers/option"
+)
+
+// Do sends a request this package has no method for, with everything the client does
+// for its own methods: the key, retries, pacing of waits, the redirect guard, the body
+// limit and the scrubbing of errors. Use it for an endpoint the wrapper lacks; for a
+// parameter or a response member a method lacks, give that method option.WithQuery,
+// option.WithJSONSet or option.WithRawResponseInto instead.
+//
+// path is relative to the client's base URL ("v2/persons" and "/v2/persons" are the
+// same), with or without a query; query is added to it. An absolute URL, a
+// scheme-relative "//host", a backslash, or a "." or ".." segment (raw or
+// percent-encoded) is refused with an *apicall.ParamError before anything is sent, as
+// is a method other than GET, HEAD, POST, PUT, PATCH and DELETE. The key goes as
+// Affinity wants it: a bearer token under /v2/, HTTP Basic elsewhere (unless
+// WithBearerAuth).
+//
+// body, unless nil, is sent as JSON: encoded with encoding/json, or as it is when a
+// json.RawMessage or []byte. A 2xx answer's JSON body is decoded into out, a non-nil
+// pointer (a *json.RawMessage keeps it whole); nil discards it, and an empty body leaves
+// out as it was. A non-2xx answer is an *Error, as for every method, and matches the
+// package's sentinels (ErrNotFound, ...) with errors.Is.
+//
+// Retries: a request other than POST is repeated as every read is; a POST only when it
+// never reached Affinity, since a create repeated once Affinity has seen it can create
+// a second record. A 2xx answer whose body cannot be decoded into out is an *Error with
+// Malformed set: the request was applied all the same.
+//
+// Why one method and not go-github's NewRequest and Do pair: the request never leaves
+// the client between the check of its path and its sending, so nothing can point it
+// elsewhere once checked, and the call options apply as they do to any method.
+func (c *Client) Do(ctx context.Context, method, path string, query url.Values, body, out any, callOpts ...option.CallOption) error {
+	return httpcore.Raw(ctx, c.conn, method, path, query, body, out, callOpts)
+}
