@@ -126,7 +126,7 @@ func BenchmarkEnrichResume(b *testing.B) {
 		{"each-twice", twice, 0, 500},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			fake := apollotest.NewServer(key)
+			fake := apollotest.NewServer(key, apollotest.WithTest(b))
 			b.Cleanup(fake.Close)
 			client, err := apollo.NewClient(key, option.WithBaseURL(fake.URL), option.WithRetries(0))
 			if err != nil {

@@ -324,7 +324,7 @@ func TestEnrichUnreadAnswers(t *testing.T) {
 		unread bool
 	}{{"malformed", false, true}, {"cut short", true, false}} {
 		t.Run(c.name, func(t *testing.T) {
-			fake := apollotest.NewUnstartedServer(key)
+			fake := apollotest.NewUnstartedServer(key, apollotest.WithTest(t))
 			var bulk atomic.Int32
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if !strings.HasSuffix(r.URL.Path, "/bulk_enrich") || bulk.Add(1) != 2 {
