@@ -154,21 +154,29 @@ type answer struct {
 
 // bulkRun is the state of one run of EnrichOrganizations, or of a resumption.
 type bulkRun struct {
-	queries []EnrichQuery          // those left to yield, in order
-	base    int                    // the index of queries[0] among those of the first run
-	keys    []EnrichQuery          // the identity of each query: normalize of it
-	last    map[EnrichQuery]int    // the index in queries of each identity's last query
-	known   map[EnrichQuery]answer // answers of identities asked for, until their last query is yielded
+	queries []EnrichQuery // those left to yield, in order
+	base    int           // the index of queries[0] among those of the first run
+	keys    []EnrichQuery // normalize of each query: its company
+	// copied[i] is true when an earlier query asks for the company of queries[i]:
+	// one done before the run (in known), or one earlier in queries.
+	copied []bool
+	// again[i] is true when a later query asks for the company of queries[i].
+	again []bool
+	// known are the answers of companies yielded that a query not yet yielded asks
+	// for again; each is dropped with its last copy.
+	known map[EnrichQuery]answer
 }
 
 // newBulkRun prepares a run over queries, the first of which is at index base among
 // those of the first run. A query that names no company once normalized (nothing,
 // spaces, an address without a host) is an *apicall.ParamError naming it.
 func newBulkRun(queries []EnrichQuery, base int, known map[EnrichQuery]answer) (*bulkRun, error) {
-	r := &bulkRun{queries: queries, base: base, keys: make([]EnrichQuery, len(queries)), last: make(map[EnrichQuery]int, len(queries)), known: known}
+	n := len(queries)
+	r := &bulkRun{queries: queries, base: base, keys: make([]EnrichQuery, n), copied: make([]bool, n), again: make([]bool, n), known: known}
 	if r.known == nil {
 		r.known = map[EnrichQuery]answer{}
 	}
+	latest := make(map[EnrichQuery]int, n) // the index of the latest query of each company so far
 	for i, q := range queries {
 		k := normalize(q)
 		if k == (EnrichQuery{}) {
@@ -179,7 +187,12 @@ func newBulkRun(queries []EnrichQuery, base int, known map[EnrichQuery]answer) (
 			return nil, paramError(fmt.Sprintf("details[%d]", base+i), reason)
 		}
 		r.keys[i] = k
-		r.last[k] = i
+		if j, ok := latest[k]; ok {
+			r.again[j], r.copied[i] = true, true
+		} else if _, ok := r.known[k]; ok {
+			r.copied[i] = true
+		}
+		latest[k] = i
 	}
 	return r, nil
 }
@@ -196,36 +209,43 @@ const (
 // enrich yields r's queries, one batch of distinct companies at a time.
 func (c *Client) enrich(ctx context.Context, r *bulkRun, callOpts []option.CallOption, yield func(Enrichment, error) bool) {
 	for pos := 0; pos < len(r.queries); {
-		end, batch, keys := r.nextBatch(pos)
+		end, batch := r.nextBatch(pos)
+		var answers []*EnrichedOrganization
+		var unplaced []EnrichedOrganization
 		if len(batch) > 0 {
 			if err := ctx.Err(); err != nil {
-				yield(Enrichment{}, r.stop(pos, end, keys, err, notCharged))
+				yield(Enrichment{}, r.stop(pos, end, err, notCharged))
 				return
 			}
 			var resp Response
 			opts := append(callOpts[:len(callOpts):len(callOpts)], WithResponseInto(&resp))
-			answers, unplaced, err := c.bulkEnrich(ctx, batch, opts)
-			if err != nil {
+			var err error
+			if answers, unplaced, err = c.bulkEnrich(ctx, batch, opts); err != nil {
 				if pe := (*apicall.ParamError)(nil); errors.As(err, &pe) {
 					yield(Enrichment{}, err) // refused before sending; from stays valid to resume
 					return
 				}
-				yield(Enrichment{}, r.stop(pos, end, keys, err, fateOf(err, resp)))
+				yield(Enrichment{}, r.stop(pos, end, err, fateOf(err, resp)))
 				return
 			}
-			for j, k := range keys {
-				a := answer{org: answers[j]}
+		}
+		next := 0 // the next answer of the batch
+		for i := pos; i < end; i++ {
+			var a answer
+			if r.copied[i] {
+				a = r.known[r.keys[i]]
+				if !r.again[i] {
+					delete(r.known, r.keys[i])
+				}
+			} else {
+				a = answer{org: answers[next]}
 				if a.org == nil {
 					a.unplaced = unplaced
 				}
-				r.known[k] = a
-			}
-		}
-		for i := pos; i < end; i++ {
-			k := r.keys[i]
-			a := r.known[k]
-			if r.last[k] == i {
-				delete(r.known, k) // no query further on asks for it
+				next++
+				if r.again[i] {
+					r.known[r.keys[i]] = a
+				}
 			}
 			if !yield(Enrichment{Query: r.queries[i], Organization: a.org, Unplaced: a.unplaced}, nil) {
 				return
@@ -236,34 +256,33 @@ func (c *Client) enrich(ctx context.Context, r *bulkRun, callOpts []option.CallO
 }
 
 // nextBatch gathers the queries from pos on that one call answers: up to
-// MaxBulkEnrich companies not asked for yet (batch, the first query of each, with
-// their identities in keys), and every query before end whose company is among them
-// or was answered already.
-func (r *bulkRun) nextBatch(pos int) (end int, batch, keys []EnrichQuery) {
+// MaxBulkEnrich companies not asked for yet (batch, the first query of each), and
+// every query before end whose company is among them or was answered already.
+func (r *bulkRun) nextBatch(pos int) (end int, batch []EnrichQuery) {
+	batch = make([]EnrichQuery, 0, MaxBulkEnrich)
 	for end = pos; end < len(r.queries); end++ {
-		k := r.keys[end]
-		if _, ok := r.known[k]; ok || slices.Contains(keys, k) {
+		if r.copied[end] {
 			continue
 		}
-		if len(keys) == MaxBulkEnrich {
+		if len(batch) == MaxBulkEnrich {
 			break
 		}
-		keys = append(keys, k)
 		batch = append(batch, r.queries[end])
 	}
-	return end, batch, keys
+	return end, batch
 }
 
-// stop is the error of a batch of the queries from pos to end, asking for the
-// companies keys, that failed with cause.
-func (r *bulkRun) stop(pos, end int, keys []EnrichQuery, cause error, fate batchFate) *EnrichStoppedError {
+// stop is the error of the batch of the queries from pos to end, failed with cause.
+func (r *bulkRun) stop(pos, end int, cause error, fate batchFate) *EnrichStoppedError {
 	e := &EnrichStoppedError{Err: cause, Done: r.base + pos, pending: slices.Clone(r.queries[pos:]), known: r.known}
 	if fate == notCharged {
 		return e
 	}
 	for i := pos; i < end; i++ {
-		if !slices.Contains(keys, r.keys[i]) {
-			continue // answered by an earlier batch, and kept
+		if r.copied[i] {
+			if _, ok := r.known[r.keys[i]]; ok {
+				continue // answered by an earlier batch, and kept
+			}
 		}
 		if fate == unread {
 			e.Unread = append(e.Unread, r.base+i)
