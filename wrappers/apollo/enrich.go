@@ -3,7 +3,6 @@ package apollo
 import (
 	"context"
 	"fmt"
-	"iter"
 	"net/http"
 	"net/url"
 	"slices"
@@ -102,55 +101,12 @@ type Enrichment struct {
 	// attributable to it: Apollo did not know it (it counted it in missing_records), or
 	// the organization that answers it is among Unplaced.
 	Organization *EnrichedOrganization
-	// Unplaced, only when Organization is nil, are the organizations of this query's
-	// batch that the matching rule could not attribute to exactly one query (a regional
-	// domain answered with the company's main one, say, or a name two queries share).
-	// One of them may be this query's answer; Apollo charged a credit for each.
+	// Unplaced, only when Organization is nil, are the organizations of the batch that
+	// asked for this query's company that the matching rule could not attribute to
+	// exactly one query (a regional domain answered with the company's main one, say,
+	// or a name two queries share). One of them may be this query's answer; Apollo
+	// charged a credit for each.
 	Unplaced []EnrichedOrganization
-}
-
-// EnrichOrganizations enriches any number of companies, ten per call (Apollo's bulk
-// enrichment), and yields one Enrichment per query, in the order of queries.
-//
-// Apollo's answer does not say which query each organization answers, so each is
-// attributed by the strongest key it shares with the queries: a domain (the query's
-// domain or website host against the organization's primary domain or website host),
-// else its LinkedIn page, else its name, and only when exactly one query shares that
-// key; a query repeated in a batch counts once and every copy gets the answer. Nothing
-// is guessed: an organization that no query, or several, share their strongest key
-// with, or that answers a query another organization answered already, is reported in
-// Unplaced of each query of its batch left without an answer, and when every query
-// was answered the batch fails with ErrMalformedBody naming it. An organization
-// without an id fails the batch the same way.
-//
-// The iteration stops at the first error, after the companies of the batches before
-// it. Each company found costs one credit; break out of the loop to stop spending.
-func (c *Client) EnrichOrganizations(ctx context.Context, queries []EnrichQuery, callOpts ...option.CallOption) iter.Seq2[Enrichment, error] {
-	return func(yield func(Enrichment, error) bool) {
-		for i, q := range queries {
-			if q == (EnrichQuery{}) {
-				yield(Enrichment{}, paramError(fmt.Sprintf("details[%d]", i), "give at least one of domain, name, linkedin_url and website"))
-				return
-			}
-		}
-		for start := 0; start < len(queries); start += MaxBulkEnrich {
-			batch := queries[start:min(start+MaxBulkEnrich, len(queries))]
-			answers, unplaced, err := c.bulkEnrich(ctx, batch, callOpts)
-			if err != nil {
-				yield(Enrichment{}, err)
-				return
-			}
-			for i, org := range answers {
-				e := Enrichment{Query: batch[i], Organization: org}
-				if org == nil {
-					e.Unplaced = unplaced
-				}
-				if !yield(e, nil) {
-					return
-				}
-			}
-		}
-	}
 }
 
 // bulkEnrich enriches one batch and attributes its answer (matchOrganizations). An
@@ -311,5 +267,5 @@ func linkedIn(v string) string {
 	if u, err := url.Parse(strings.TrimSpace(v)); err == nil && u.Path != "" {
 		return strings.ToLower(strings.TrimSuffix(u.Path, "/"))
 	}
-	return strings.ToLower(v)
+	return strings.ToLower(strings.TrimSpace(v))
 }

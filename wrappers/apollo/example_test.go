@@ -92,6 +92,56 @@ func ExampleClient_EnrichOrganizations() {
 	// 2 credits spent
 }
 
+// Resume a bulk enrichment that a spent rate-limit window stopped, without paying
+// again for the companies already enriched.
+func ExampleClient_ResumeEnrichOrganizations() {
+	fake := apollotest.NewServer("my-key")
+	defer fake.Close()
+	client, err := apollo.NewClient("my-key", option.WithBaseURL(fake.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	queries := make([]apollo.EnrichQuery, 25)
+	for i := range queries {
+		queries[i] = apollo.EnrichQuery{Domain: fmt.Sprintf("company%d.com", i)}
+	}
+	fake.Fail(apollotest.Fault{}, apollotest.RateLimited("3600")) // the second call meets a spent hourly window
+
+	ctx := context.Background()
+	enriched := 0
+	enrich := client.EnrichOrganizations(ctx, queries)
+	for {
+		var stopped *apollo.EnrichStoppedError
+		for e, err := range enrich {
+			if errors.As(err, &stopped) {
+				break
+			}
+			if err != nil {
+				log.Fatal(err) // a query that names no company, say
+			}
+			if e.Organization != nil {
+				enriched++
+			}
+		}
+		if stopped == nil {
+			break // every query is done
+		}
+		fmt.Println(stopped)
+		fmt.Println(len(stopped.Remaining()), "left, of which", len(stopped.Uncertain)+len(stopped.Unread), "may be charged again")
+		var apiErr *apollo.Error
+		if errors.As(stopped, &apiErr) && apiErr.RetryAfter > 0 {
+			fmt.Println("Apollo asks to wait", apiErr.RetryAfter) // time.Sleep(apiErr.RetryAfter) in real code
+		}
+		enrich = client.ResumeEnrichOrganizations(ctx, stopped)
+	}
+	fmt.Println(enriched, "enriched for", fake.Credits(), "credits")
+	// Output:
+	// apollo: bulk enrichment stopped after 10 of 25 queries: bulkEnrichOrganizations: HTTP 429: The maximum number of api calls allowed for api/v1/organizations/bulk_enrich is 600 times per hour. Please upgrade your plan. (request req-2) (retry after 1h0m0s)
+	// 15 left, of which 0 may be charged again
+	// Apollo asks to wait 1h0m0s
+	// 25 enriched for 25 credits
+}
+
 // Enrich one company by its domain, and tell an unknown one apart.
 func ExampleClient_EnrichOrganization() {
 	fake := apollotest.NewServer("my-key")
