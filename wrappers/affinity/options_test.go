@@ -82,7 +82,7 @@ func TestDeprecatedCallOptionsStillWork(t *testing.T) {
 		t.Fatal(err)
 	}
 	//lint:ignore SA1019 the deprecated names are what this test is about
-	old := []option.CallOption{option.WithRetries(1), option.WithHeader("X-Trace", "old"), option.WithTimeout(time.Hour)}
+	old := []option.CallOption{option.WithCallRetries(1), option.WithCallHeader("X-Trace", "old"), option.WithCallTimeout(time.Hour)}
 	var resp affinity.Response
 	_, err = c.GetOrganization(t.Context(), 7, affinity.GetOrganizationOptions{}, append(old, affinity.WithResponseInto(&resp))...)
 	var apiErr *affinity.Error

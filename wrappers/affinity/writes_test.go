@@ -18,14 +18,13 @@ import (
 // writeCase is one value type of one field kind: what is written, what every read
 // must give back, and the same for an update.
 type writeCase struct {
-	name     string
-	global   bool // a global organization field, not a list's
-	t        affinity.ValueType
-	multi    bool
-	options  []string
-	write    func(f affinity.Field, orgs []int64) (affinity.SetValue, affinity.Value)
-	rewrite  func(f affinity.Field, orgs []int64) (affinity.SetValue, affinity.Value)
-	wantNone bool
+	name    string
+	global  bool // a global organization field, not a list's
+	t       affinity.ValueType
+	multi   bool
+	options []string
+	write   func(f affinity.Field, orgs []int64) (affinity.SetValue, affinity.Value)
+	rewrite func(f affinity.Field, orgs []int64) (affinity.SetValue, affinity.Value)
 }
 
 func str(s string) *string { return &s }
