@@ -246,13 +246,13 @@ func (s *Server) listEntries(w http.ResponseWriter, r *http.Request, l *fakeList
 	}
 	size, err := strconv.Atoi(q.Get("page_size"))
 	if err != nil || size < 1 {
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": []map[string]string{{"message": "Invalid page_size", "param": "page_size"}}})
+		unprocessable(w, "page_size", "Invalid page_size")
 		return
 	}
 	offset := 0
 	if t := q.Get("page_token"); t != "" {
 		if offset, err = strconv.Atoi(strings.TrimPrefix(t, fmt.Sprintf("l%d-", l.list.ID))); err != nil || !strings.HasPrefix(t, fmt.Sprintf("l%d-", l.list.ID)) {
-			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": []map[string]string{{"message": "Invalid page_token variable", "param": "page_token"}}})
+			unprocessable(w, "page_token", "Invalid page_token variable")
 			return
 		}
 	}
@@ -273,7 +273,7 @@ func (s *Server) createEntry(w http.ResponseWriter, r *http.Request, l *fakeList
 	}
 	org, ok := s.orgs[req.EntityID]
 	if !ok {
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": []map[string]string{{"message": "entity does not exist", "param": "entity_id"}}})
+		unprocessable(w, "entity_id", "entity does not exist")
 		return
 	}
 	e := s.newEntry(l, org, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
@@ -349,7 +349,7 @@ func (s *Server) listValues(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if n != 1 {
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": []map[string]string{{"message": "Exactly one of person_id, organization_id, opportunity_id or list_entry_id is required"}}})
+		unprocessable(w, "", "Exactly one of person_id, organization_id, opportunity_id or list_entry_id is required")
 		return
 	}
 	id, _ := strconv.ParseInt(q.Get(by), 10, 64)
@@ -480,7 +480,7 @@ func (s *Server) listChanges(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	fieldID, err := strconv.ParseInt(q.Get("field_id"), 10, 64)
 	if err != nil {
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": []map[string]string{{"message": "field_id is required", "param": "field_id"}}})
+		unprocessable(w, "field_id", "field_id is required")
 		return
 	}
 	s.mu.Lock()

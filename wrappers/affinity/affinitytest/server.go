@@ -295,7 +295,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	if v := q.Get("page_size"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 500 {
-			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": []map[string]string{{"message": "page_size must be between 1 and 500", "param": "page_size"}}})
+			unprocessable(w, "page_size", "page_size must be between 1 and 500")
 			return
 		}
 		size = n
@@ -308,7 +308,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		raw, err := base64.RawURLEncoding.DecodeString(token)
 		var pt pageToken
 		if err != nil || json.Unmarshal(raw, &pt) != nil || pt.Query != query {
-			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": []map[string]string{{"message": "Invalid page_token variable", "param": "page_token"}}})
+			unprocessable(w, "page_token", "Invalid page_token variable")
 			return
 		}
 		offset = pt.Offset
@@ -418,7 +418,7 @@ func decodeBody(r *http.Request) (name, domain *string, personIDs *[]int64, err 
 func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	name, domain, ids, err := decodeBody(r)
 	if err != nil || name == nil || *name == "" {
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": []map[string]string{{"message": "name is required", "param": "name"}}})
+		unprocessable(w, "name", "name is required")
 		return
 	}
 	s.mu.Lock()

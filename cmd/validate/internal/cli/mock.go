@@ -101,22 +101,19 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 }
 
-// findingLogger writes each finding of the fake's spec check to stderr as one line,
-// without the key: a request a client sent that the spec does not allow, or an answer
-// the fake refused to send (the client got a 500 naming it).
+// findingLogger writes each finding of the fake's spec check to stderr as one line, in
+// the text report's words, without the key and with control characters escaped (a
+// client's request is as hostile as a recording): a request a client sent that the
+// spec does not allow, or an answer the fake refused to send (the client got a 500
+// naming it).
 func findingLogger(stderr io.Writer, key string) func(contract.Finding) {
 	var mu sync.Mutex
 	scrub := redact.NewScrubber(key)
 	return func(f contract.Finding) {
-		where := f.Location
-		if f.Pointer != "" {
-			where += " " + f.Pointer
-		}
-		line := fmt.Sprintf("validate mock: finding: %s %s -> HTTP %d: %s at %s: expected %s, found %s\n",
-			f.Method, f.Path, f.Status, f.Kind, where, f.Expected, f.Found)
+		line := terminalSafe(scrub.String(fmt.Sprintf("%s %s: %s", f.Method, f.Path, textLine(f))))
 		mu.Lock()
 		defer mu.Unlock()
-		fmt.Fprint(stderr, scrub.String(line))
+		fmt.Fprintf(stderr, "validate mock: finding: %s\n", line)
 	}
 }
 
