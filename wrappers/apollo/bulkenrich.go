@@ -43,10 +43,11 @@ import (
 // is sent. Break out of the loop to stop spending.
 //
 // Within a batch, the client's retries (option.WithRetries) repeat a request that
-// failed with a 5xx or in transport, a 2xx answer cut short included: if Apollo had
-// carried out the attempt that failed, the repeat is charged again, and no error says
-// so. With option.WithRetries(0) every such failure stops the run instead, as a
-// batch that is Uncertain, and the caller decides.
+// failed with a 5xx or in transport: if Apollo had carried out the attempt that
+// failed, the repeat is charged again, and no error says so. A 2xx answer, even one
+// cut short, is never repeated: it stops the run as Unread. With option.WithRetries(0)
+// every other failure stops the run too, as a batch that is Uncertain, and the caller
+// decides.
 func (c *Client) EnrichOrganizations(ctx context.Context, queries []EnrichQuery, callOpts ...option.CallOption) iter.Seq2[Enrichment, error] {
 	return func(yield func(Enrichment, error) bool) {
 		r, err := newBulkRun(queries, 0, nil)
@@ -102,8 +103,8 @@ func (c *Client) ResumeEnrichOrganizations(ctx context.Context, from *EnrichStop
 //     met is not known). Apollo may have charged for the companies it found, and
 //     resuming asks for them again, at full price.
 //   - Unread: Apollo answered 2xx, so it charged for every company it found, but the
-//     answer was not read (malformed, over the size limit, or one the matching rule
-//     refuses). Resuming asks for them again and pays again; an answer refused for
+//     answer was not read (malformed, cut short, over the size limit, or one the
+//     matching rule refuses: Error.Applied). Resuming asks for them again and pays again; an answer refused for
 //     what it holds may be refused again.
 type EnrichStoppedError struct {
 	// Err is why the batch failed: an *Error, a transport error, or the context's
@@ -299,7 +300,7 @@ func fateOf(err error, resp Response) batchFate {
 	switch {
 	case !errors.As(err, &apiErr):
 		return uncertain // no answer read: the request may have gone out
-	case apiErr.StatusCode >= 200 && apiErr.StatusCode <= 299:
+	case apiErr.Applied: // a 2xx the client could not use: Apollo charged
 		return unread
 	case apiErr.StatusCode < 500 && resp.Attempts <= 1:
 		return notCharged // refused, and no earlier attempt
