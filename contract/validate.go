@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"mime"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -250,6 +251,10 @@ func (v *Validator) checkRequest(base Finding, rt *route, ex Exchange) []Finding
 	documented := map[string]bool{}
 	params := append(append(openapi3.Parameters{}, rt.item.Parameters...), rt.operation.Parameters...)
 	for _, p := range params {
+		if p.Value.In == openapi3.ParameterInHeader {
+			out = append(out, checkHeaderParam(base, p.Value, ex.RequestHeader)...)
+			continue
+		}
 		if p.Value.In != openapi3.ParameterInQuery {
 			continue
 		}
@@ -304,6 +309,36 @@ func (v *Validator) checkRequest(base Finding, rt *route, ex Exchange) []Finding
 		out = append(out, v.checkBody(base, media.Schema.Value, ex.RequestBody, KindRequest, nil)...)
 	}
 	return out
+}
+
+// checkHeaderParam checks a request header parameter as a query parameter is
+// checked: present when required, and of its schema. Accept, Content-Type and
+// Authorization are not parameters (OpenAPI 3.0 says to ignore them); a key's value
+// is never shown.
+func checkHeaderParam(base Finding, p *openapi3.Parameter, header http.Header) []Finding {
+	switch http.CanonicalHeaderKey(p.Name) {
+	case "Accept", "Content-Type", "Authorization":
+		return nil
+	}
+	f := base
+	f.Kind, f.Location, f.Pointer = KindRequest, "header", "/"+p.Name
+	raw := header.Get(p.Name)
+	switch {
+	case raw == "" && p.Required:
+		f.Expected, f.Found = "header present", "(none)"
+	case raw == "" || p.Schema == nil:
+		return nil
+	default:
+		exp, ok := checkScalar(p.Schema.Value, raw)
+		if ok {
+			return nil
+		}
+		f.Expected, f.Found = exp, brief(raw)
+		if redact.IsSecretName(p.Name) {
+			f.Found = redact.Marker
+		}
+	}
+	return []Finding{f}
 }
 
 // schemaFindings turns kin-openapi's errors into findings. SchemaError.Error() prints
