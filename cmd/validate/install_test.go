@@ -126,7 +126,9 @@ package %[1]sclient
 `, api))
 	}
 	run(t, user, e, "go", "generate", "./...")
-	run(t, user, e, "go", "get", "github.com/oapi-codegen/runtime") // the generated code's runtime
+	// The generated code's runtime, at the version the module itself requires: an
+	// unpinned go get takes whatever is newest in the day's module list.
+	run(t, user, e, "go", "get", "github.com/oapi-codegen/runtime@"+requiredVersion(t, root, "github.com/oapi-codegen/runtime"))
 	run(t, user, e, "go", "build", "./...")
 	for _, api := range []string{"affinity", "apollo"} {
 		if _, err := os.Stat(filepath.Join(user, api+"client", api+".gen.go")); err != nil {
