@@ -35,6 +35,7 @@ func ReadHAR(source string, r io.Reader, opts ...ReadOption) iter.Seq2[Exchange,
 func readHAR(source string, r io.Reader, entryLimit, step int, cfg readConfig) iter.Seq2[Exchange, error] {
 	return func(yield func(Exchange, error) bool) {
 		s := newRawScanner(r)
+		skipBOM(s.br)
 		// scratch holds the strings of one entry, reused, so that reading costs the
 		// exchanges' own bytes.
 		var scratch []byte

@@ -3,8 +3,11 @@ package contract
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"iter"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -163,7 +166,7 @@ func TestConsecutiveArrayIndicesAreEachReported(t *testing.T) {
 		{`{"data":[{"id":1.5},{"id":2.5}]}`, []string{"/data/0/id", "/data/1/id"}},
 		{`{"data":[{"id":1e400},{"id":1e400}]}`, []string{"/data/0/id", "/data/1/id"}},
 		{`{"data":[{"id":1e400},{"id":"b"}]}`, []string{"/data/0/id", "/data/1/id"}}, // one from the exact check, one from the schema's
-		{`{"data":[{"id":"a"},{"id":"a"}]}`, []string{"/data/0/id", "/data/1/id"}}, // the same finding twice
+		{`{"data":[{"id":"a"},{"id":"a"}]}`, []string{"/data/0/id", "/data/1/id"}},   // the same finding twice
 		{`{"data":[1,2]}`, []string{"/data/0", "/data/1"}},
 	} {
 		for _, opts := range [][]Option{nil, {Strict()}} {
@@ -175,6 +178,73 @@ func TestConsecutiveArrayIndicesAreEachReported(t *testing.T) {
 			if !slices.Equal(got, c.want) {
 				t.Errorf("%s (%d options): findings at %v, want %v", c.body, len(opts), got, c.want)
 			}
+		}
+	}
+}
+
+// A recording that starts with a UTF-8 byte-order mark (as editors and some HAR
+// exporters write) reads as the same recording without it, in every format, whether
+// the format is sniffed (Read) or named (ReadHAR, ReadLines, ReadVCR): the same
+// exchanges at the same indices and lines, and no error. A mark anywhere else is no
+// part of the format and is refused where it stands.
+func TestRecordingStartingWithAByteOrderMark(t *testing.T) {
+	const bom = "\ufeff"
+	line := `{"method":"GET","url":"https://api.affinity.co/organizations","status":200,"response_body":{"organizations":[]}}`
+	formats := []struct {
+		name, data string
+		read       func(string, io.Reader) iter.Seq2[Exchange, error]
+	}{
+		{"har", harOf(harEntryJSON("https://api.affinity.co/x", 200, `{"text":"{}"}`), harEntryJSON("https://api.affinity.co/y", 404, `{"text":"{}"}`)),
+			func(name string, r io.Reader) iter.Seq2[Exchange, error] { return ReadHAR(name, r) }},
+		{"har over lines", "{\n  \"log\": {\"version\": \"1.2\", \"entries\": [\n" + harEntryJSON("https://api.affinity.co/x", 200, `{"text":"{}"}`) + "\n]}}\n",
+			func(name string, r io.Reader) iter.Seq2[Exchange, error] { return ReadHAR(name, r) }},
+		{"lines", line + "\n" + line + "\n",
+			func(name string, r io.Reader) iter.Seq2[Exchange, error] { return ReadLines(name, r) }},
+		{"vcr", "---\nversion: 2\ninteractions:\n  - request: {method: GET, url: \"https://api.apollo.io/v1/x\"}\n    response: {code: 200, body: '{}'}\n  - request: {method: GET, url: \"https://api.apollo.io/v1/y\"}\n    response: {code: 200, body: '{}'}\n",
+			func(name string, r io.Reader) iter.Seq2[Exchange, error] { return ReadVCR(name, r) }},
+	}
+	type read struct {
+		exchanges []string
+		errs      []string
+	}
+	collect := func(seq iter.Seq2[Exchange, error]) read {
+		var r read
+		for ex, err := range seq {
+			if err != nil {
+				r.errs = append(r.errs, err.Error())
+				continue
+			}
+			r.exchanges = append(r.exchanges, fmt.Sprintf("%d line %d %s %s %d", ex.Index, ex.Line, ex.Method, ex.URL, ex.Status))
+		}
+		return r
+	}
+	for _, f := range formats {
+		plain := collect(Read(f.name, strings.NewReader(f.data)))
+		if len(plain.exchanges) < 1 || len(plain.errs) != 0 {
+			t.Fatalf("%s without a mark: %+v", f.name, plain)
+		}
+		for _, prefix := range []string{bom, bom + "\n"} {
+			for how, seq := range map[string]iter.Seq2[Exchange, error]{
+				"Read":             Read(f.name, strings.NewReader(prefix+f.data)),
+				"its format's own": f.read(f.name, strings.NewReader(prefix+f.data)),
+			} {
+				got := collect(seq)
+				// As without the mark (a line break after it moves every line down one).
+				want := collect(Read(f.name, strings.NewReader(strings.TrimPrefix(prefix, bom)+f.data)))
+				if !slices.Equal(got.exchanges, want.exchanges) || len(got.errs) != 0 {
+					t.Errorf("%s after %q through %s: %+v, want %+v", f.name, prefix, how, got, want)
+				}
+			}
+		}
+		if format, ok := Sniff([]byte(bom + f.data)); !ok || format == "" {
+			t.Errorf("%s after a mark sniffs as %q, %v", f.name, format, ok)
+		}
+	}
+	// Two marks are one too many: the second is data, and refused as the format
+	// refuses any stray character there.
+	for _, f := range formats[:3] {
+		if got := collect(Read(f.name, strings.NewReader(bom+bom+f.data))); len(got.errs) == 0 {
+			t.Errorf("%s after two marks: %+v, want an error", f.name, got)
 		}
 	}
 }

@@ -31,6 +31,7 @@ func ReadLines(source string, r io.Reader, opts ...ReadOption) iter.Seq2[Exchang
 	cfg := readOptions(opts)
 	return func(yield func(Exchange, error) bool) {
 		br := bufio.NewReaderSize(r, 64<<10)
+		skipBOM(br)
 		lineNo := 0
 		// buf holds a line longer than the reader's buffer, scratch the strings of one;
 		// both are reused.

@@ -95,7 +95,8 @@ func (c readConfig) copyOut(b []byte) []byte {
 // Read returns the exchanges of a recording, whose format it recognises by content
 // (Sniff), whatever the name. Entries that cannot be read are yielded as *EntryError;
 // reading goes on. An input that is no recording is one *EntryError wrapping
-// ErrUnknownFormat; an empty one has no exchanges.
+// ErrUnknownFormat; an empty one has no exchanges. A UTF-8 byte-order mark at the
+// start is skipped, here and by each format's reader.
 func Read(name string, r io.Reader, opts ...ReadOption) iter.Seq2[Exchange, error] {
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, _ := br.Peek(SniffBytes)
@@ -155,6 +156,18 @@ func Sniff(head []byte) (format Format, ok bool) {
 		return FormatVCR, true
 	}
 	return "", false
+}
+
+// bom is the UTF-8 byte-order mark.
+var bom = []byte("\ufeff")
+
+// skipBOM drops a byte-order mark at the start of br: editors and some HAR exporters
+// write one, and it is no part of the JSON after it (YAML skips it itself). Every
+// format reads a recording with one as it reads the same recording without.
+func skipBOM(br *bufio.Reader) {
+	if head, _ := br.Peek(len(bom)); bytes.Equal(head, bom) {
+		_, _ = br.Discard(len(bom))
+	}
 }
 
 // newExchange checks the parts every format must give and builds the exchange.
