@@ -2,10 +2,17 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/oasdiff/oasdiff/checker"
 
 	"github.com/orgapis/orgapis/specs"
 )
@@ -71,5 +78,109 @@ func TestDiffEdges(t *testing.T) {
 		if code, _, stderr := runCmd(t, c.args...); code != 2 || !strings.Contains(stderr, c.says) {
 			t.Errorf("%v: exit %d, stderr %q", c.args, code, stderr)
 		}
+	}
+}
+
+// vendorDoc writes the Affinity spec, changed by change, as a vendor document.
+func vendorDoc(t *testing.T, change func(*openapi3.T)) string {
+	t.Helper()
+	src, err := specs.Source(specs.Affinity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	change(doc)
+	data, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "vendor.json")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// firstOperation is the first operation of doc, by path and method, that has a
+// parameter keep accepts.
+func firstOperation(t *testing.T, doc *openapi3.T, keep func(*openapi3.Parameter) bool) (*openapi3.Operation, int) {
+	t.Helper()
+	for _, path := range doc.Paths.InMatchingOrder() {
+		item := doc.Paths.Value(path)
+		for _, method := range slices.Sorted(maps.Keys(item.Operations())) {
+			op := item.GetOperation(method)
+			for i, p := range op.Parameters {
+				if p.Value != nil && keep(p.Value) {
+					return op, i
+				}
+			}
+		}
+	}
+	t.Fatal("no operation has such a parameter")
+	return nil, 0
+}
+
+// A change oasdiff rates WARN (here a query parameter the vendor no longer declares,
+// which our client still sends) is one code generated from our spec would feel: it is
+// marked so and fails the command; one oasdiff rates INFO (a non-success status the
+// vendor adds) differs without failing it. Both levels are checked first, so that an
+// oasdiff that rates them otherwise fails here rather than passing vacuously.
+func TestDiffCountsWarningsAsFelt(t *testing.T) {
+	removeParam := func(doc *openapi3.T) {
+		op, i := firstOperation(t, doc, func(p *openapi3.Parameter) bool {
+			return p.In == openapi3.ParameterInQuery && !p.Required && !p.Deprecated
+		})
+		op.Parameters = slices.Delete(op.Parameters, i, i+1)
+	}
+	addStatus := func(doc *openapi3.T) {
+		op, _ := firstOperation(t, doc, func(*openapi3.Parameter) bool { return true })
+		op.Responses.Set("418", &openapi3.ResponseRef{Value: openapi3.NewResponse().WithDescription("A teapot.")})
+	}
+	for _, c := range []struct {
+		name   string
+		change func(*openapi3.T)
+		level  checker.Level
+		id     string
+		code   int
+		felt   string
+	}{
+		{"WARN", removeParam, checker.WARN, "request-parameter-removed", 1, "feels it"},
+		{"INFO", addStatus, checker.INFO, "response-non-success-status-added", 0, "differs"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := vendorDoc(t, c.change)
+			ours, err := specs.Load(t.Context(), specs.Affinity)
+			if err != nil {
+				t.Fatal(err)
+			}
+			theirs, err := openapi3.NewLoader().LoadFromFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			narrow(ours, theirs)
+			changes, err := compare(ours, theirs, "ours", path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var levels []string
+			for _, ch := range changes {
+				levels = append(levels, fmt.Sprintf("%s %v", ch.GetId(), ch.GetLevel()))
+			}
+			if len(changes) != 1 || changes[0].GetId() != c.id || changes[0].GetLevel() != c.level {
+				t.Fatalf("oasdiff rates the change %v, want one %s at %v", levels, c.id, c.level)
+			}
+			code, out, stderr := runCmd(t, "diff", "--api", "affinity", "--against", path)
+			felt := 0
+			if c.code == 1 {
+				felt = 1
+			}
+			if code != c.code || !strings.Contains(out, c.felt+" ") || !strings.Contains(out, "["+c.id+"]") ||
+				!strings.Contains(out, fmt.Sprintf("1 differences, %d that code generated from our spec would feel", felt)) {
+				t.Errorf("exit %d, want %d, a change marked %q\n%s%s", code, c.code, c.felt, out, stderr)
+			}
+		})
 	}
 }
