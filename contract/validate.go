@@ -33,7 +33,7 @@ type Option func(*Validator)
 // maps (additionalProperties) are not undocumented.
 func Strict() Option { return func(v *Validator) { v.strict = true } }
 
-// CheckRequests also checks each request's query parameters and JSON body.
+// CheckRequests also checks each request's query and header parameters and JSON body.
 func CheckRequests() Option { return func(v *Validator) { v.requests = true } }
 
 // New returns a validator for doc, a loaded and valid document of api.

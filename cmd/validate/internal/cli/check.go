@@ -47,7 +47,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fl.StringVar(&o.api, "api", "", "check every exchange against this API (apollo or affinity) whatever its host")
 	fl.StringVar(&o.spec, "spec", "", "use this OpenAPI file instead of the embedded spec (of --api, or of the API its server names)")
 	fl.BoolVar(&o.strict, "strict", false, "also report response fields the spec does not describe")
-	fl.BoolVar(&o.requests, "requests", false, "also check requests: query parameters and JSON bodies")
+	fl.BoolVar(&o.requests, "requests", false, "also check requests: query and header parameters and JSON bodies")
 	fl.StringVar(&o.format, "format", "text", "report format: text, json, junit or sarif")
 	fl.IntVar(&o.workers, "workers", 0, "exchanges checked at once, 1 to 256 (default: all cores)")
 	fl.BoolVar(&o.allowEmpty, "allow-empty", false, "exit 0, not 2, when nothing was checked")
