@@ -10,11 +10,12 @@ import (
 	"go/parser"
 	"go/token"
 	"io"
-	"io/fs"
 	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -249,35 +250,38 @@ var callOptions = map[string]callOptionEntry{
 // CallOption or Option), named pkg.Name.
 func callOptionConstructors(t *testing.T, dir, pkg string) []string {
 	t.Helper()
-	files, err := parser.ParseDir(token.NewFileSet(), dir, func(fi fs.FileInfo) bool {
-		return !strings.HasSuffix(fi.Name(), "_test.go")
-	}, parser.SkipObjectResolution)
+	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var names []string
-	for _, p := range files {
-		for _, f := range p.Files {
-			for _, d := range f.Decls {
-				fn, ok := d.(*ast.FuncDecl)
-				if !ok || fn.Recv != nil || !fn.Name.IsExported() || fn.Type.Results == nil {
-					continue
+	for _, entry := range entries {
+		if !strings.HasSuffix(entry.Name(), ".go") || strings.HasSuffix(entry.Name(), "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), filepath.Join(dir, entry.Name()), nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			fn, ok := d.(*ast.FuncDecl)
+			if !ok || fn.Recv != nil || !fn.Name.IsExported() || fn.Type.Results == nil {
+				continue
+			}
+			for _, r := range fn.Type.Results.List {
+				var typ string
+				switch e := r.Type.(type) {
+				case *ast.Ident:
+					if pkg == "option" {
+						typ = e.Name
+					}
+				case *ast.SelectorExpr:
+					if x, ok := e.X.(*ast.Ident); ok && x.Name == "option" {
+						typ = e.Sel.Name
+					}
 				}
-				for _, r := range fn.Type.Results.List {
-					var typ string
-					switch e := r.Type.(type) {
-					case *ast.Ident:
-						if pkg == "option" {
-							typ = e.Name
-						}
-					case *ast.SelectorExpr:
-						if x, ok := e.X.(*ast.Ident); ok && x.Name == "option" {
-							typ = e.Sel.Name
-						}
-					}
-					if typ == "CallOption" || typ == "Option" {
-						names = append(names, pkg+"."+fn.Name.Name)
-					}
+				if typ == "CallOption" || typ == "Option" {
+					names = append(names, pkg+"."+fn.Name.Name)
 				}
 			}
 		}
