@@ -119,7 +119,7 @@ func TestMockServesUntilCancelled(t *testing.T) {
 			} else {
 				req.Header.Set("X-Api-Key", "mock-key-123456")
 			}
-			resp, err := http.DefaultClient.Do(req)
+			resp, err := (&http.Client{}).Do(req)
 			if err != nil {
 				t.Fatalf("%s: %v", c.api, err)
 			}
