@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/orgapis/orgapis/wrappers/affinity/affinitytest"
+	"github.com/orgapis/orgapis/wrappers/apollo/apollotest"
 )
 
 // headerLog keeps every request a server received: its host, path and headers.
@@ -64,20 +65,42 @@ func (l *headerLog) count(match func(*http.Request) bool) int {
 	return n
 }
 
-// validate live sends the key to the base URL's origin only, for v1 (Basic) and v2
-// (Bearer) alike: a redirect to another port of the same host, or to another host name
+// validate live sends the key to the base URL's origin only, for Affinity's v1 (Basic)
+// and v2 (Bearer) and Apollo (X-Api-Key) alike: a redirect to another port of the same host, or to another host name
 // of the same address and port, is refused before anything is sent there, so that
 // neither server sees the key in any encoding; a redirect within the origin is followed,
 // with the key.
 func TestLiveSendsTheKeyOnlyToTheBaseURLsOrigin(t *testing.T) {
-	for _, path := range []string{"/organizations/fields", "/v2/lists", "/v2/auth/whoami"} {
+	const orgID = "54fca1087369647fc0000000"
+	type service struct {
+		api, env, basePath string
+		start              func(t *testing.T) string // the fake's URL
+		args               []string
+	}
+	affinityFake := func(t *testing.T) string {
+		fake := affinitytest.NewServer(hostileKey, affinitytest.WithTest(t))
+		t.Cleanup(fake.Close)
+		fake.Generate(3)
+		fake.GenerateList("Deal Flow", 3, 2)
+		return fake.URL
+	}
+	apolloFake := func(t *testing.T) string {
+		fake := apollotest.NewServer(hostileKey, apollotest.WithTest(t))
+		t.Cleanup(fake.Close)
+		fake.SetJobPostings(orgID, 3)
+		return fake.URL
+	}
+	services := map[string]service{
+		"/organizations/fields": {"affinity", "AFFINITY_API_KEY", "", affinityFake, nil},
+		"/v2/lists":             {"affinity", "AFFINITY_API_KEY", "", affinityFake, nil},
+		"/v2/auth/whoami":       {"affinity", "AFFINITY_API_KEY", "", affinityFake, nil},
+		"/api/v1/organizations/" + orgID + "/job_postings": {"apollo", "APOLLO_API_KEY", "/api/v1", apolloFake, []string{"--org-id", orgID}},
+	}
+	for path, svc := range services {
 		for _, target := range []string{"another port", "another host", "same origin"} {
 			t.Run(path+" to "+target, func(t *testing.T) {
-				fake := affinitytest.NewServer(hostileKey, affinitytest.WithTest(t))
-				t.Cleanup(fake.Close)
-				fake.Generate(3)
-				fake.GenerateList("Deal Flow", 3, 2)
-				fakeURL, _ := url.Parse(fake.URL)
+				fakeURL, _ := url.Parse(svc.start(t))
+				fakeURL.Path = ""
 				proxy := httputil.NewSingleHostReverseProxy(fakeURL)
 
 				var otherLog, frontLog headerLog
@@ -107,8 +130,8 @@ func TestLiveSendsTheKeyOnlyToTheBaseURLsOrigin(t *testing.T) {
 				t.Cleanup(front.Close)
 				frontHost := front.Listener.Addr().String() // 127.0.0.1:port
 
-				code, out, stderr := live(t, map[string]string{"AFFINITY_API_KEY": hostileKey},
-					"--api", "affinity", "--base-url", front.URL, "--max-pages", "1")
+				code, out, stderr := live(t, map[string]string{svc.env: hostileKey},
+					append([]string{"--api", svc.api, "--base-url", front.URL + svc.basePath, "--max-pages", "1"}, svc.args...)...)
 				if redirects == 0 {
 					t.Fatalf("%s was never asked for, so nothing was redirected: exit %d\n%s\n%s", path, code, out, stderr)
 				}
