@@ -60,7 +60,7 @@ func (d *Doer[R]) answer(op string, resp *http.Response, callErr error) ([]byte,
 			unknown.Operation = op
 			return nil, unknown
 		}
-		return nil, fmt.Errorf("%s%s: %w", d.prefix(), op, d.scrubErr(callErr))
+		return nil, d.cfg.Scrubber.Error(fmt.Errorf("%s%s: %w", d.prefix(), op, callErr))
 	}
 	defer resp.Body.Close()
 	ok := success(resp.StatusCode)
@@ -77,7 +77,7 @@ func (d *Doer[R]) answer(op string, resp *http.Response, callErr error) ([]byte,
 	}
 	if err != nil && (ok || !isTooLarge(err)) {
 		// The service answered; the body was over the limit or broke off.
-		return nil, d.fail(op, resp, body, false, d.scrubErr(err))
+		return nil, d.fail(op, resp, body, false, err)
 	}
 	if !ok {
 		return nil, d.fail(op, resp, body, false, nil)
@@ -123,13 +123,16 @@ type passOn struct{ err error }
 func (p *passOn) Error() string { return p.err.Error() }
 
 // fail builds the *apicall.Error of an answer whose body has been read; cause is set
-// for a 2xx answer refused, malformed when for its body's shape.
+// for a 2xx answer refused, malformed when for its body's shape. Everything in it the
+// server sent (header, body snippet, message, code, id, the cause and what the cause
+// keeps) is made safe by the one constructor of such errors, the client's scrubber
+// (redact.Scrubber.Error), as the error is returned.
 func (d *Doer[R]) fail(op string, resp *http.Response, body []byte, malformed bool, cause error) error {
 	if cause == nil && len(body) > maxErrorRead {
 		body = body[:maxErrorRead] // the byte read past the limit, to tell it was reached
 	}
 	now := d.cfg.Now()
-	h := d.scrubHeader(resp.Header)
+	h := resp.Header.Clone()
 	e := &apicall.Error[R]{
 		Service:    d.cfg.Service,
 		Method:     resp.Request.Method,
@@ -138,25 +141,25 @@ func (d *Doer[R]) fail(op string, resp *http.Response, body []byte, malformed bo
 		Header:     h,
 		RequestID:  h.Get("X-Request-Id"),
 		RateLimit:  d.cfg.ParseRateLimit(resp.Header, now),
-		Body:       d.cfg.Scrubber.Bytes(snippet(body)),
+		Body:       snippet(body),
 		Malformed:  malformed,
-		Err:        d.cfg.Scrubber.Error(cause),
+		Err:        cause,
 		Applied:    success(resp.StatusCode) && d.cfg.Applies(resp.Request),
 	}
 	if e.Applied {
-		e.AppliedID = d.cfg.Scrubber.String(topLevelID(body))
+		e.AppliedID = topLevelID(body)
 	}
 	if cause == nil {
 		e.RetryAfter = d.serverWait(resp, e.RateLimit, now)
-		e.Message = d.cfg.Scrubber.String(extractMessage(resp.Header.Get("Content-Type"), body))
+		e.Message = extractMessage(resp.Header.Get("Content-Type"), body)
 		if e.Message == "" {
 			e.Message = http.StatusText(resp.StatusCode)
 		}
 		if d.cfg.ErrorCode != nil {
-			e.Code = d.cfg.Scrubber.String(d.cfg.ErrorCode(body))
+			e.Code = d.cfg.ErrorCode(body)
 		}
 	}
-	return e
+	return d.cfg.Scrubber.Error(e)
 }
 
 // topLevelID is the "id" member of a JSON object body, a number or a string, or "".

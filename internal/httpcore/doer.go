@@ -130,6 +130,11 @@ func NewDoer[R any](cfg Config[R]) *Doer[R] {
 // and sleep as its retries.
 func (d *Doer[R]) Pacer() Pacer { return d.pacer }
 
+// ScrubError passes err through the one constructor of errors that carry what the
+// server sent (redact.Scrubber.Error, with this client's key): for an error a wrapper
+// makes itself from an answer, such as a repeated page token it quotes.
+func (d *Doer[R]) ScrubError(err error) error { return d.cfg.Scrubber.Error(err) }
+
 // RateLimit returns the rate-limit state of the last response any call received.
 // Pacing reads each call's own (Response.RateLimit) instead: with calls under way in
 // several goroutines, the last response seen may be another's.

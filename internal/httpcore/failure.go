@@ -2,11 +2,7 @@ package httpcore
 
 import (
 	"encoding/json"
-	"errors"
-	"net/url"
 	"strings"
-
-	"github.com/orgapis/orgapis/internal/redact"
 )
 
 // MaxErrorBody bounds the raw body a failure keeps, so that a huge error page does not
@@ -69,14 +65,11 @@ func snippet(body []byte) []byte {
 	return append([]byte(nil), body...)
 }
 
-// scrubErr takes the key out of err's text and out of the URL of the *url.Error that
-// net/http wraps transport errors in (changed in place), since errors.As hands that
-// error to the caller: secret query parameters by name (redact), and the key itself in
-// any encoding anywhere in it, such as in the path of a redirect's target.
+// scrubErr is err through the one constructor of errors that carry what a server sent
+// (redact.Scrubber.Error): the key, in any encoding, out of its text and every cause,
+// and the URL of the *url.Error net/http wraps transport errors in without user
+// information or secret query parameters, since errors.As hands that error to the
+// caller.
 func (d *Doer[R]) scrubErr(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		ue.URL = d.cfg.Scrubber.String(redact.URLString(ue.URL))
-	}
 	return d.cfg.Scrubber.Error(err)
 }

@@ -26,7 +26,7 @@ func guardRedirects(origin string, scrub *redact.Scrubber, next func(*http.Reque
 			if req.Response != nil {
 				status = req.Response.StatusCode
 			}
-			return &apicall.RedirectError{StatusCode: status, Location: scrub.String(redact.URL(req.URL))}
+			return scrub.Error(&apicall.RedirectError{StatusCode: status, Location: redact.URL(req.URL)})
 		}
 		if next != nil {
 			return next(req, via)

@@ -226,22 +226,6 @@ func (s *Scrubber) Bytes(b []byte) []byte {
 	return []byte(out)
 }
 
-// Error returns err with its text scrubbed; errors.Is and errors.As still reach err.
-func (s *Scrubber) Error(err error) error {
-	if err == nil || s == nil || len(s.forms) == 0 {
-		return err
-	}
-	return &scrubbedError{err: err, s: s}
-}
-
-type scrubbedError struct {
-	err error
-	s   *Scrubber
-}
-
-func (e *scrubbedError) Error() string { return e.s.String(e.err.Error()) }
-func (e *scrubbedError) Unwrap() error { return e.err }
-
 // Writer returns a writer that scrubs each Write before passing it to w. A secret is
 // found only within one Write, so callers write whole messages or documents at a time
 // (fmt.Fprintf does; a report rendered into a buffer and written once does).

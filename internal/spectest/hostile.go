@@ -3,7 +3,6 @@ package spectest
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -29,20 +28,6 @@ import (
 // HostileKey is the key the hostile suite authenticates with: it has every character
 // that URL, base64 and JSON encodings treat specially.
 const HostileKey = "k+y/s=cr&t~<hostile>42"
-
-// KeyForms are the ways a service may echo a key back, and the ways an error or a log
-// line could carry it on.
-func KeyForms(key string) []string {
-	quoted, _ := json.Marshal(key)
-	var every strings.Builder
-	for _, r := range key {
-		fmt.Fprintf(&every, `\u%04x`, r)
-	}
-	return []string{key, url.QueryEscape(key), url.PathEscape(key), strings.ToLower(url.QueryEscape(key)),
-		base64.StdEncoding.EncodeToString([]byte(":" + key)), base64.StdEncoding.EncodeToString([]byte(key)),
-		strings.Trim(string(quoted), `"`), every.String(),
-		strings.ReplaceAll(strings.ReplaceAll(key, "~", "~0"), "/", "~1")}
-}
 
 // Answer is an operation's example answer, decoded, for a Call to take ids from.
 type Answer struct{ v any }
@@ -269,7 +254,40 @@ func (h *hostile[C]) call(t *testing.T, srv *httptest.Server, o ClientOptions) e
 	if err != nil && !strings.HasPrefix(err.Error(), h.want.Prefix) {
 		t.Errorf("error does not name its service (%q): %v", h.want.Prefix, err)
 	}
+	noKeyInTree(t, err)
 	return err
+}
+
+// noKeyInTree fails when any node of err's tree holds the key in any form: its text,
+// a cause reached by Unwrap, or an exported field (every error of every fault is
+// walked, whatever the fault was for).
+func noKeyInTree(t *testing.T, err error) {
+	t.Helper()
+	for _, leak := range KeyNodes(err, KeyForms(HostileKey)) {
+		t.Errorf("the error's tree holds the key: %s", leak)
+	}
+}
+
+// echoed is a text holding the key in every form KeyForms knows.
+func echoed() string {
+	return "echo: " + strings.Join(KeyForms(HostileKey), " | ")
+}
+
+// echoStrings replaces every string of a decoded JSON value with text.
+func echoStrings(v any, text string) any {
+	switch t := v.(type) {
+	case string:
+		return text
+	case map[string]any:
+		for k, c := range t {
+			t[k] = echoStrings(c, text)
+		}
+	case []any:
+		for i, c := range t {
+			t[i] = echoStrings(c, text)
+		}
+	}
+	return v
 }
 
 func (h *hostile[C]) run(t *testing.T) {
@@ -346,6 +364,40 @@ func (h *hostile[C]) run(t *testing.T) {
 			t.Errorf("err = %v, %d requests reached the other origin", err, other.Load())
 		}
 	})
+	t.Run("key in a refused redirect's location", func(t *testing.T) {
+		var other atomic.Int32
+		elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { other.Add(1) }))
+		defer elsewhere.Close()
+		srv, _ := h.server(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Location", elsewhere.URL+"/"+url.PathEscape(echoed())+"?api_key="+url.QueryEscape(HostileKey)+"&next="+url.QueryEscape(echoed()))
+			w.WriteHeader(http.StatusFound)
+		})
+		if err := h.call(t, srv, ClientOptions{}); !h.want.Redirect(err) || other.Load() != 0 {
+			t.Errorf("err = %v, %d requests reached the other origin", err, other.Load())
+		}
+	})
+	t.Run("key echoed in every string of a 2xx answer", func(t *testing.T) {
+		// Every string member holds the key in every form: names, cursors, nextUrl,
+		// values. Whatever the wrapper refuses, and quotes, must come out scrubbed.
+		body, _ := json.Marshal(echoStrings(decode(example), echoed()))
+		srv, _ := h.server(t, jsonAnswer(body))
+		_ = h.call(t, srv, ClientOptions{})
+	})
+	for _, status := range []int{http.StatusServiceUnavailable, http.StatusNotFound} {
+		t.Run(fmt.Sprintf("key echoed in a %d answer", status), func(t *testing.T) {
+			forms := KeyForms(HostileKey)
+			msg, _ := json.Marshal(map[string]any{"message": echoed(), "errors": forms, "error": echoed(), "error_code": forms[1], "id": echoed()})
+			srv, _ := h.server(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.Header().Set("X-Echo", echoed())
+				w.WriteHeader(status)
+				w.Write(msg)
+			})
+			if err := h.call(t, srv, ClientOptions{Retries: 1, Sleep: func(context.Context, time.Duration) error { return nil }}); err == nil {
+				t.Fatal("an error answer was taken for success")
+			}
+		})
+	}
 	t.Run("key echoed in every encoding", func(t *testing.T) {
 		forms := KeyForms(HostileKey)
 		msg, _ := json.Marshal(map[string]any{"message": "bad key: " + strings.Join(forms, " | "), "errors": forms, "error_code": forms[1]})
@@ -422,6 +474,7 @@ func (h *hostile[C]) pathIDs(t *testing.T) {
 		srv, hits := h.server(t, jsonAnswer(h.examples[h.op.ID]))
 		c := h.newClient(t, ClientOptions{BaseURL: srv.URL})
 		err := h.op.Segment(t.Context(), c, id)
+		noKeyInTree(t, err)
 		if !h.want.Param(err) || hits.Load() != 0 || !strings.HasPrefix(err.Error(), h.want.Prefix) {
 			t.Errorf("id %q: err = %v, %d requests sent", id, err, hits.Load())
 		}

@@ -34,7 +34,7 @@ func replay(b *testing.B, n int) *httptest.Server {
 		}
 		req, _ := http.NewRequest(http.MethodGet, u, nil)
 		req.SetBasicAuth("", key)
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := (&http.Client{}).Do(req)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -74,7 +74,7 @@ func baseline(ctx context.Context, base string) (int, error) {
 			return count, err
 		}
 		req.SetBasicAuth("", key)
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := (&http.Client{}).Do(req)
 		if err != nil {
 			return count, err
 		}

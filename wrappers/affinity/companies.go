@@ -129,7 +129,7 @@ func (c *Client) CompanyPage(ctx context.Context, q CompanyQuery, cursor string,
 // ("" for the first), with the guards of every listing: a repeated cursor fails with
 // ErrRepeatedPageToken and a run of empty pages with ErrEmptyPages.
 func (c *Client) CompanyPages(ctx context.Context, q CompanyQuery, cursor string, callOpts ...option.CallOption) iter.Seq2[CompanyPage, error] {
-	return tokenPages(ctx, cursor, func(ctx context.Context, token string) (CompanyPage, error) {
+	return tokenPages(ctx, c, cursor, func(ctx context.Context, token string) (CompanyPage, error) {
 		return c.CompanyPage(ctx, q, token, callOpts...)
 	}, func(p CompanyPage) string { return p.NextCursor }, func(p CompanyPage) int { return len(p.Companies) })
 }

@@ -120,7 +120,7 @@ func (c *Client) ListEntryPage(ctx context.Context, q ListEntryQuery, pageToken 
 // ListEntryPages iterates over the pages of a list's entries from the page startToken
 // points to (empty for the first), with the stopping rules of OrganizationPages.
 func (c *Client) ListEntryPages(ctx context.Context, q ListEntryQuery, startToken string, callOpts ...option.CallOption) iter.Seq2[ListEntryPage, error] {
-	return tokenPages(ctx, startToken, func(ctx context.Context, token string) (ListEntryPage, error) {
+	return tokenPages(ctx, c, startToken, func(ctx context.Context, token string) (ListEntryPage, error) {
 		return c.ListEntryPage(ctx, q, token, callOpts...)
 	},
 		func(p ListEntryPage) string { return p.NextPageToken }, func(p ListEntryPage) int { return len(p.ListEntries) })

@@ -98,7 +98,7 @@ func (c *Client) OrganizationPage(ctx context.Context, q OrganizationQuery, page
 // and fails with ErrRepeatedPageToken instead of looping. Only one page is held at a
 // time.
 func (c *Client) OrganizationPages(ctx context.Context, q OrganizationQuery, startToken string, callOpts ...option.CallOption) iter.Seq2[OrganizationPage, error] {
-	return tokenPages(ctx, startToken, func(ctx context.Context, token string) (OrganizationPage, error) {
+	return tokenPages(ctx, c, startToken, func(ctx context.Context, token string) (OrganizationPage, error) {
 		return c.OrganizationPage(ctx, q, token, callOpts...)
 	},
 		func(p OrganizationPage) string { return p.NextPageToken }, func(p OrganizationPage) int { return len(p.Organizations) })

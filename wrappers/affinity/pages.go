@@ -11,8 +11,9 @@ import (
 // page's token, crossing empty pages that still carry one, stopping at an empty
 // token. A token seen before fails with ErrRepeatedPageToken, and MaxEmptyPages empty
 // pages in a row with ErrEmptyPages, so that a listing always ends. Only one page is
-// held at a time.
-func tokenPages[P any](ctx context.Context, start string, fetch func(ctx context.Context, token string) (P, error),
+// held at a time. The repeated token is quoted through the client's scrubber, since a
+// token is what the server sent and may echo the key.
+func tokenPages[P any](ctx context.Context, c *Client, start string, fetch func(ctx context.Context, token string) (P, error),
 	next func(P) string, size func(P) int) iter.Seq2[P, error] {
 	return func(yield func(P, error) bool) {
 		var zero P
@@ -29,7 +30,7 @@ func tokenPages[P any](ctx context.Context, start string, fetch func(ctx context
 				return
 			}
 			if !seen.add(next(page)) {
-				yield(zero, fmt.Errorf("%w: %q", ErrRepeatedPageToken, next(page)))
+				yield(zero, c.doer.ScrubError(fmt.Errorf("%w: %q", ErrRepeatedPageToken, next(page))))
 				return
 			}
 			if size(page) == 0 {

@@ -118,7 +118,7 @@ func handWrittenV2(b *testing.B, base string, list int64) int {
 		}
 		req, _ := http.NewRequest(http.MethodGet, next, nil)
 		req.Header.Set("Authorization", "Bearer "+key)
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := (&http.Client{}).Do(req)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -149,7 +149,7 @@ func handWrittenV1(b *testing.B, base string, list int64) int {
 	get := func(path string, v any) {
 		req, _ := http.NewRequest(http.MethodGet, base+path, nil)
 		req.SetBasicAuth("", key)
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := (&http.Client{}).Do(req)
 		if err != nil {
 			b.Fatal(err)
 		}

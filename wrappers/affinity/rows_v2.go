@@ -82,7 +82,7 @@ func (c *Client) listRowsV2(ctx context.Context, listID int64, opts RowOptions, 
 			first = false
 			return c.v2EntryPage(ctx, listID, size, cursor, run.opts())
 		}
-		pages := tokenPages(ctx, "", fetch, func(p v2EntryPage) string { return p.next }, func(p v2EntryPage) int { return len(p.Data) })
+		pages := tokenPages(ctx, c, "", fetch, func(p v2EntryPage) string { return p.next }, func(p v2EntryPage) int { return len(p.Data) })
 		for page, err := range pages {
 			if err != nil {
 				yield(Row{}, v2Refused(err))

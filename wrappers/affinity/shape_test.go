@@ -32,7 +32,7 @@ func TestDomainIsAStringEverywhere(t *testing.T) {
 	}
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, fake.URL+"/organizations/7", nil)
 	req.SetBasicAuth("", key)
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := (&http.Client{}).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,7 +61,7 @@ func BenchmarkEnrich1000(b *testing.B) {
 			req, _ := http.NewRequest(http.MethodPost, fake.URL+"/organizations/bulk_enrich", bytes.NewReader(body))
 			req.Header.Set("x-api-key", key)
 			req.Header.Set("Content-Type", "application/json")
-			resp, err := http.DefaultClient.Do(req)
+			resp, err := (&http.Client{}).Do(req)
 			if err != nil {
 				b.Fatal(err)
 			}

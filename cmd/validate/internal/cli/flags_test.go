@@ -119,7 +119,7 @@ func TestMockServesUntilCancelled(t *testing.T) {
 			} else {
 				req.Header.Set("X-Api-Key", "mock-key-123456")
 			}
-			resp, err := http.DefaultClient.Do(req)
+			resp, err := (&http.Client{}).Do(req)
 			if err != nil {
 				t.Fatalf("%s: %v", c.api, err)
 			}
@@ -218,7 +218,7 @@ func TestCheckFlagBounds(t *testing.T) {
 
 // The budget's refusal tells the wrappers not to retry it.
 func TestBudgetRefusalIsFinal(t *testing.T) {
-	b := &budgetTransport{limit: 0}
+	b := (&budget{limit: 0}).wrap(nil)
 	req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:1/", nil)
 	_, err := b.RoundTrip(req)
 	if !errors.Is(err, httpcore.ErrNoRetry) || err.Error() != "request budget used up (--budget 0); not sent" {

@@ -143,12 +143,20 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	s.validation = contract.NewMiddleware(validator, s.addFindings, contract.WithSource(source), contract.WithChecked(s.addChecked),
 		contract.WithRecorder(s.recorder))
-	httpClient := &http.Client{Transport: s.validation.Wrap(&budgetTransport{limit: int64(cfg.budget)})}
+	// Every request goes through the clients' one HTTP core (its redirect guard keeps
+	// the key with the base URL's origin, its limits and pacing hold): the budget and
+	// the validation are middleware around the core's transport, not a client of
+	// their own.
+	budget := &budget{limit: int64(cfg.budget)}
+	clientOpts := []option.ClientOption{option.WithMiddleware(budget.wrap), option.WithMiddleware(s.validation.Wrap)}
+	if cfg.baseURL != "" {
+		clientOpts = append(clientOpts, option.WithBaseURL(cfg.baseURL))
+	}
 	switch api {
 	case specs.Affinity:
-		err = s.affinity(ctx, key, httpClient, stderr)
+		err = s.affinity(ctx, key, clientOpts, stderr)
 	default:
-		err = s.apollo(ctx, key, httpClient, stderr)
+		err = s.apollo(ctx, key, clientOpts, stderr)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "validate live: %v\n", err)
@@ -256,11 +264,7 @@ func refusal(err error) int {
 	return 0
 }
 
-func (s *liveSession) affinity(ctx context.Context, key string, hc *http.Client, stderr io.Writer) error {
-	opts := []option.ClientOption{option.WithHTTPClient(hc)}
-	if s.cfg.baseURL != "" {
-		opts = append(opts, option.WithBaseURL(s.cfg.baseURL))
-	}
+func (s *liveSession) affinity(ctx context.Context, key string, opts []option.ClientOption, stderr io.Writer) error {
 	c, err := affinity.NewClient(key, opts...)
 	if err != nil {
 		return err
@@ -360,18 +364,10 @@ func (s *liveSession) affinity(ctx context.Context, key string, hc *http.Client,
 		_, err := c.WhoAmI(ctx)
 		return err
 	})
-	baseURL := s.cfg.baseURL
-	if baseURL == "" {
-		baseURL = affinity.DefaultBaseURL
-	}
-	return s.affinityV2(ctx, key, baseURL, hc, c, stderr)
+	return s.affinityV2(ctx, c, stderr)
 }
 
-func (s *liveSession) apollo(ctx context.Context, key string, hc *http.Client, stderr io.Writer) error {
-	opts := []option.ClientOption{option.WithHTTPClient(hc)}
-	if s.cfg.baseURL != "" {
-		opts = append(opts, option.WithBaseURL(s.cfg.baseURL))
-	}
+func (s *liveSession) apollo(ctx context.Context, key string, opts []option.ClientOption, stderr io.Writer) error {
 	c, err := apollo.NewClient(key, opts...)
 	if err != nil {
 		return err
@@ -474,11 +470,22 @@ func (s *liveSession) result() Result {
 	return res
 }
 
-// budgetTransport refuses requests past its limit, so a run can never send more than
-// it was allowed to, retries included.
-type budgetTransport struct {
+// budget refuses requests past its limit, so a run can never send more than it was
+// allowed to, retries and redirects included. It is middleware around the core's
+// transport, shared by every request of the run.
+type budget struct {
 	limit int64
 	used  atomic.Int64
+}
+
+// wrap is the budget as a client's middleware (option.WithMiddleware).
+func (b *budget) wrap(next http.RoundTripper) http.RoundTripper {
+	return budgetTransport{b: b, next: next}
+}
+
+type budgetTransport struct {
+	b    *budget
+	next http.RoundTripper
 }
 
 // budgetError is the refusal of a request past the budget. A spent budget stays spent,
@@ -491,9 +498,9 @@ func (e budgetError) Error() string {
 
 func (budgetError) Unwrap() error { return httpcore.ErrNoRetry }
 
-func (b *budgetTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if b.used.Add(1) > b.limit {
-		return nil, budgetError{b.limit}
+func (t budgetTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.b.used.Add(1) > t.b.limit {
+		return nil, budgetError{t.b.limit}
 	}
-	return http.DefaultTransport.RoundTrip(req)
+	return t.next.RoundTrip(req)
 }

@@ -6,44 +6,32 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 
-	"github.com/orgapis/orgapis/generated/affinityapi"
 	"github.com/orgapis/orgapis/wrappers/affinity"
 )
 
-// maxV2Body bounds what live reads of a v2 answer to learn the ids of the next calls;
-// the validating middleware has checked the whole answer already.
-const maxV2Body = 32 << 20
-
 // affinityV2 reads every v2 operation once, each id taken from the answer before: the
-// wrapper's ListRows and companies, and the generated client for the rest.
-func (s *liveSession) affinityV2(ctx context.Context, key, baseURL string, hc *http.Client, c *affinity.Client, stderr io.Writer) error {
-	api, err := affinityapi.NewClient(baseURL, affinityapi.WithHTTPClient(hc),
-		affinityapi.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
-			r.Header.Set("Authorization", "Bearer "+key)
-			return nil
-		}))
-	if err != nil {
-		return err
-	}
-	// get makes one call and decodes what it answers into into (nil: nothing), as a
-	// failed call when it is not a 2xx.
-	get := func(op string, into any, send func(context.Context) (*http.Response, error)) bool {
+// wrapper's ListRows and companies, and the client's Do for the operations it has no
+// method for. Every request goes through the client, so through the one HTTP core:
+// the key is sent only to the base URL's origin, and answers are read within its body
+// limit and turned into its scrubbed errors.
+func (s *liveSession) affinityV2(ctx context.Context, c *affinity.Client, stderr io.Writer) error {
+	// get reads path and decodes what it answers into into (nil: nothing); a non-2xx
+	// answer is the client's *affinity.Error.
+	get := func(op string, into any, path string) bool {
 		return s.call(ctx, op, func(ctx context.Context) error {
-			resp, err := send(ctx)
-			if err != nil {
+			var raw json.RawMessage
+			if err := c.Do(ctx, http.MethodGet, path, nil, nil, &raw); err != nil {
 				return err
 			}
-			defer resp.Body.Close()
-			if resp.StatusCode < 200 || resp.StatusCode > 299 {
-				return &affinity.Error{Service: "affinity", Method: resp.Request.Method, Operation: op, StatusCode: resp.StatusCode}
-			}
-			if into == nil {
+			if into == nil || len(raw) == 0 {
 				return nil
 			}
-			return json.NewDecoder(io.LimitReader(resp.Body, maxV2Body)).Decode(into)
+			return json.Unmarshal(raw, into)
 		})
 	}
+	id := func(n int64) string { return url.PathEscape(fmt.Sprint(n)) }
 	type page struct {
 		Data []struct {
 			ID     int64 `json:"id"`
@@ -56,8 +44,8 @@ func (s *liveSession) affinityV2(ctx context.Context, key, baseURL string, hc *h
 		}
 		return p.Data[0].ID
 	}
-	get("getWhoAmIV2", nil, func(ctx context.Context) (*http.Response, error) { return api.GetWhoAmIV2(ctx) })
-	get("listCompanyFieldsV2", nil, func(ctx context.Context) (*http.Response, error) { return api.ListCompanyFieldsV2(ctx, nil) })
+	get("getWhoAmIV2", nil, "v2/auth/whoami")
+	get("listCompanyFieldsV2", nil, "v2/companies/fields")
 	var companyID int64
 	s.call(ctx, "listCompaniesV2", func(ctx context.Context) error {
 		p, err := c.CompanyPage(ctx, affinity.CompanyQuery{PageSize: 10, Fields: affinity.FieldSelection{Kinds: []affinity.FieldKind{affinity.FieldGlobal, affinity.FieldEnriched}}}, "")
@@ -71,24 +59,21 @@ func (s *liveSession) affinityV2(ctx context.Context, key, baseURL string, hc *h
 			_, err := c.GetCompany(ctx, companyID, affinity.FieldSelection{Kinds: []affinity.FieldKind{affinity.FieldGlobal}})
 			return err
 		})
-		get("listCompanyListsV2", nil, func(ctx context.Context) (*http.Response, error) {
-			return api.ListCompanyListsV2(ctx, companyID, nil)
-		})
-		get("listCompanyListEntriesV2", nil, func(ctx context.Context) (*http.Response, error) {
-			return api.ListCompanyListEntriesV2(ctx, companyID, nil)
-		})
+		get("listCompanyListsV2", nil, "v2/companies/"+id(companyID)+"/lists")
+		get("listCompanyListEntriesV2", nil, "v2/companies/"+id(companyID)+"/list-entries")
 	} else {
 		fmt.Fprintln(stderr, "validate live: no company listed through v2, so its v2 reads were not called")
 	}
 	var lists page
-	get("listListsV2", &lists, func(ctx context.Context) (*http.Response, error) { return api.ListListsV2(ctx, nil) })
+	get("listListsV2", &lists, "v2/lists")
 	listID := first(lists)
 	if listID == 0 {
 		fmt.Fprintln(stderr, "validate live: no list through v2, so its v2 reads were not called")
 		return nil
 	}
-	get("getListV2", nil, func(ctx context.Context) (*http.Response, error) { return api.GetListV2(ctx, listID) })
-	get("listListFieldsV2", nil, func(ctx context.Context) (*http.Response, error) { return api.ListListFieldsV2(ctx, listID, nil) })
+	list := "v2/lists/" + id(listID)
+	get("getListV2", nil, list)
+	get("listListFieldsV2", nil, list+"/fields")
 	// The pipeline view through the wrapper: one page of rows.
 	var entryID int64
 	s.call(ctx, "listListEntriesV2", func(ctx context.Context) error {
@@ -102,18 +87,14 @@ func (s *liveSession) affinityV2(ctx context.Context, key, baseURL string, hc *h
 		return nil
 	})
 	if entryID != 0 {
-		get("getListEntryV2", nil, func(ctx context.Context) (*http.Response, error) { return api.GetListEntryV2(ctx, listID, entryID) })
-		get("listListEntryFieldsV2", nil, func(ctx context.Context) (*http.Response, error) {
-			return api.ListListEntryFieldsV2(ctx, listID, entryID, nil)
-		})
+		get("getListEntryV2", nil, list+"/list-entries/"+id(entryID))
+		get("listListEntryFieldsV2", nil, list+"/list-entries/"+id(entryID)+"/fields")
 	}
 	var views page
-	get("listSavedViewsV2", &views, func(ctx context.Context) (*http.Response, error) { return api.ListSavedViewsV2(ctx, listID, nil) })
+	get("listSavedViewsV2", &views, list+"/saved-views")
 	if viewID := first(views); viewID != 0 {
-		get("getSavedViewV2", nil, func(ctx context.Context) (*http.Response, error) { return api.GetSavedViewV2(ctx, listID, viewID) })
-		get("listSavedViewListEntriesV2", nil, func(ctx context.Context) (*http.Response, error) {
-			return api.ListSavedViewListEntriesV2(ctx, listID, viewID, nil)
-		})
+		get("getSavedViewV2", nil, list+"/saved-views/"+id(viewID))
+		get("listSavedViewListEntriesV2", nil, list+"/saved-views/"+id(viewID)+"/list-entries")
 	}
 	return nil
 }
