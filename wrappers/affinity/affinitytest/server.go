@@ -29,8 +29,10 @@
 //     the host the request named, carries a cursor that binds the query; a field's id
 //     is "field-" and its v1 id, and a field that allows several values has a -multi
 //     value; every list has one saved view, of id the list's times ten plus one; the
-//     list-entry field writes replace the entry's values of that field. Errors come in
-//     v2's {"errors": [{"code", "message"}]}.
+//     list-entry field writes replace the entry's values of that field (a field of its
+//     list, or a global one of its entity), stored as v1's writes store them, and a
+//     batch is checked whole before any of it is stored. Errors come in v2's
+//     {"errors": [{"code", "message"}]}.
 //   - With LimitRate, the key is held to a number of requests a minute on a clock of
 //     the caller's, shared by v1 and v2, as on the real service.
 //
