@@ -155,6 +155,9 @@ func (d *Doer[R]) fail(op string, resp *http.Response, body []byte, malformed bo
 		if d.cfg.ErrorCode != nil {
 			e.Code = d.cfg.Scrubber.String(d.cfg.ErrorCode(body))
 		}
+		if resp.StatusCode == http.StatusUnauthorized {
+			e.Hint = d.cfg.KeyHint
+		}
 	}
 	return e
 }
