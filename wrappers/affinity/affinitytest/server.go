@@ -1,7 +1,8 @@
-// Package affinitytest provides an in-memory fake of Affinity's v1 organization, list
-// and field API for tests, in the manner of net/http/httptest: NewServer starts a real
-// HTTP server on loopback, Client returns a client pointed at it, and Handler serves
-// the same fake from any server of the caller's.
+// Package affinitytest provides an in-memory fake of Affinity's organization, list and
+// field API, v1 and the v2 the client uses (its reads of companies and lists, and its
+// list-entry field writes), for tests, in the manner of net/http/httptest: NewServer
+// starts a real HTTP server on loopback, Client returns a client pointed at it, and
+// Handler serves the same fake from any server of the caller's.
 //
 // The fake behaves as the real service does in what a test can rely on:
 //   - It accepts the key given to NewServer, as HTTP Basic with an empty user or as a
