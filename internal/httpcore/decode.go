@@ -158,6 +158,9 @@ func (d *Doer[R]) fail(op string, resp *http.Response, body []byte, malformed bo
 		if d.cfg.ErrorCode != nil {
 			e.Code = d.cfg.ErrorCode(body)
 		}
+		if resp.StatusCode == http.StatusUnauthorized {
+			e.Hint = d.cfg.KeyHint
+		}
 	}
 	return d.cfg.Scrubber.Error(e)
 }

@@ -56,6 +56,8 @@ type Config[R any] struct {
 	// ErrorCode reads the service's machine-readable code from an error body; nil
 	// reads none.
 	ErrorCode func(body []byte) string
+	// KeyHint is the Hint of a 401's error: where the key comes from.
+	KeyHint string
 	// Sleep waits between attempts; nil waits on a timer. Tests inject their own.
 	Sleep func(context.Context, time.Duration) error
 	// Now is the clock waits are measured against deadlines on; nil means time.Now.

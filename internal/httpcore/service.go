@@ -22,6 +22,8 @@ type Service[R any] struct {
 	BaseURL string
 	// ErrNoKey is the package's error for an empty key.
 	ErrNoKey error
+	// KeyHint says where the key comes from, for the error of a 401 (Error.Hint).
+	KeyHint string
 	// Idempotent says which requests may be repeated after the server has seen them.
 	Idempotent func(*http.Request) bool
 	// Applies says which requests change something (a write, a spend of credits): a
@@ -90,6 +92,7 @@ func Open[R any, O ClientOption](svc Service[R], key string, opts []O) (Conn[R],
 		ParseRateLimit: svc.ParseRateLimit,
 		RateLimitWait:  svc.RateLimitWait,
 		ErrorCode:      svc.ErrorCode,
+		KeyHint:        svc.KeyHint,
 		Service:        svc.Name,
 		Scrubber:       scrub,
 	})

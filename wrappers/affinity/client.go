@@ -1,6 +1,10 @@
-// Package affinity is a client for the organization endpoints of Affinity's v1 API:
-// authentication, auto-pagination, retries that respect rate limits, and typed errors,
-// on top of the generated client in generated/affinityapi.
+// Package affinity is a client for Affinity's organizations, lists, list entries,
+// fields and field values, and its account (rate limits, whoami): through its v1 API,
+// and through v2 where v2 does it better (ListRows, one request a page of entries with
+// their values; companies with their field data; the list-entry field writes), with
+// WithV1Only to keep to v1. It adds authentication, auto-pagination, retries that
+// respect rate limits, lookups by name and typed errors, on top of the generated
+// client in generated/affinityapi; Do reaches an endpoint it lacks.
 //
 // Listings follow one naming scheme in this package and in package apollo: Organizations
 // iterates over every item, OrganizationPages over pages, and OrganizationPage fetches
@@ -72,6 +76,7 @@ func service() httpcore.Service[RateLimit] {
 		Name:     "affinity",
 		BaseURL:  DefaultBaseURL,
 		ErrNoKey: ErrNoAPIKey,
+		KeyHint:  "check the key: NewClientFromEnv reads it from " + EnvAPIKey + ", NewClient takes it as its first argument",
 		// POST creates a record: repeating it after the server saw it could create a
 		// duplicate, and Affinity has no idempotency key.
 		Idempotent: func(r *http.Request) bool { return r.Method != http.MethodPost },

@@ -49,6 +49,9 @@ type Error[R any] struct {
 	// AppliedID is the id of the record an applied write made or changed, when the
 	// answer held one that could be read (a top-level "id"); "" otherwise.
 	AppliedID string
+	// Hint is what the client knows to do about the failure, such as, for a 401, the
+	// environment variable or argument the key came from; "" when it knows nothing.
+	Hint string
 }
 
 func (e *Error[R]) Error() string {
@@ -77,6 +80,9 @@ func (e *Error[R]) Error() string {
 	}
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
+	}
+	if e.Hint != "" {
+		fmt.Fprintf(&b, ": %s", e.Hint)
 	}
 	return b.String()
 }

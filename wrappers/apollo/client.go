@@ -60,6 +60,7 @@ func service() httpcore.Service[RateLimit] {
 		Name:     "apollo",
 		BaseURL:  DefaultBaseURL,
 		ErrNoKey: ErrNoAPIKey,
+		KeyHint:  "check the key: NewClientFromEnv reads it from " + EnvAPIKey + ", NewClient takes it as its first argument (an OAuth access token needs WithOAuthToken)",
 		// Search and bulk enrichment only read, though sent as POST: every operation
 		// here is safe to repeat.
 		Idempotent: func(r *http.Request) bool {

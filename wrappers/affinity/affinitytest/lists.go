@@ -132,8 +132,13 @@ func (s *Server) addColumns(l *fakeList, id int64, n int) []affinityapi.Dropdown
 	for i := range min(n, len(listFieldKinds)) {
 		k := listFieldKinds[i]
 		f := affinityapi.Field{ID: id*10 + int64(i), Name: k.name, ValueType: k.valueType, DropdownOptions: []affinityapi.DropdownOption{}, ListID: &id}
-		if k.valueType == 7 {
+		switch k.valueType {
+		case 7:
 			f.DropdownOptions = options
+		case 2: // a dropdown lists its options too, as Affinity's do: v2 writes them by id
+			for j, text := range []string{"Software", "Fintech", "Health"} {
+				f.DropdownOptions = append(f.DropdownOptions, affinityapi.DropdownOption{ID: f.ID*100 + int64(j), Text: text})
+			}
 		}
 		l.fields = append(l.fields, f)
 	}

@@ -1,7 +1,8 @@
-// Package affinitytest provides an in-memory fake of Affinity's v1 organization, list
-// and field API for tests, in the manner of net/http/httptest: NewServer starts a real
-// HTTP server on loopback, Client returns a client pointed at it, and Handler serves
-// the same fake from any server of the caller's.
+// Package affinitytest provides an in-memory fake of Affinity's organization, list and
+// field API, v1 and the v2 the client uses (its reads of companies and lists, and its
+// list-entry field writes), for tests, in the manner of net/http/httptest: NewServer
+// starts a real HTTP server on loopback, Client returns a client pointed at it, and
+// Handler serves the same fake from any server of the caller's.
 //
 // The fake behaves as the real service does in what a test can rely on:
 //   - It accepts the key given to NewServer, as HTTP Basic with an empty user or as a
@@ -29,8 +30,10 @@
 //     the host the request named, carries a cursor that binds the query; a field's id
 //     is "field-" and its v1 id, and a field that allows several values has a -multi
 //     value; every list has one saved view, of id the list's times ten plus one; the
-//     list-entry field writes replace the entry's values of that field. Errors come in
-//     v2's {"errors": [{"code", "message"}]}.
+//     list-entry field writes replace the entry's values of that field (a field of its
+//     list, or a global one of its entity), stored as v1's writes store them, and a
+//     batch is checked whole before any of it is stored. Errors come in v2's
+//     {"errors": [{"code", "message"}]}.
 //   - With LimitRate, the key is held to a number of requests a minute on a clock of
 //     the caller's, shared by v1 and v2, as on the real service.
 //

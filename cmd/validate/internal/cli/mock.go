@@ -39,8 +39,8 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	key := fl.String("key", "mock-key", "the API key the fake accepts")
 	orgs := fl.Int("orgs", 50, "organizations the fake holds, 0 to 100000")
 	var seed affinitySeed
-	fl.IntVar(&seed.orgLists, "lists", 1, "Affinity: organization lists, 0 to 100")
-	fl.IntVar(&seed.personLists, "person-lists", 1, "Affinity: person lists, 0 to 100")
+	fl.IntVar(&seed.orgLists, "lists", 1, "Affinity: organization lists, 0 to 100 (Deal Flow, Deal Flow 2, ...)")
+	fl.IntVar(&seed.personLists, "person-lists", 1, "Affinity: person lists, 0 to 100 (Contacts, Contacts 2, ...)")
 	fl.IntVar(&seed.entries, "entries", 10, "Affinity: entries in each list, each with a value per field, 0 to 10000")
 	fl.IntVar(&seed.fields, "fields", 7, "Affinity: fields of each list, 0 to 7 (Status, Owner, Amount, Close Date, Notes, Headquarters, Sector)")
 	faults := fl.String("faults", "", "answer the first requests with these faults, in order, comma-separated: 429, 500, 502, 503, 504, cut (body cut short), slow (2 s late), malformed")
@@ -138,13 +138,22 @@ func (a affinitySeed) check() error {
 	return nil
 }
 
+// into fills the fake. The first lists are "Deal Flow" and "Contacts", the names the
+// README's snippets look up, and the next ones "Deal Flow 2", "Contacts 2" and so on.
 func (a affinitySeed) into(fake *affinitytest.Server) {
 	for i := range a.orgLists {
-		fake.GenerateList(fmt.Sprintf("Deal Flow %d", i+1), a.entries, a.fields)
+		fake.GenerateList(numbered("Deal Flow", i), a.entries, a.fields)
 	}
 	for i := range a.personLists {
-		fake.GeneratePersonList(fmt.Sprintf("Contacts %d", i+1), a.entries, a.fields)
+		fake.GeneratePersonList(numbered("Contacts", i), a.entries, a.fields)
 	}
+}
+
+func numbered(name string, i int) string {
+	if i == 0 {
+		return name
+	}
+	return fmt.Sprintf("%s %d", name, i+1)
 }
 
 func parseFaults(list string) ([]fakeserver.Fault, error) {
