@@ -21,7 +21,7 @@ generate:
 check-generated:
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && stale=0 && \
 	for c in $(CLIENTS); do pkg=$${c%%:*}; api=$${c##*:}; \
-		$(OAPI_CODEGEN) -config generated/$$pkg/config.yaml -o "$$tmp/$$pkg.gen.go" specs/$$api.yaml || exit 1; \
+		$(OAPI_CODEGEN) -config specs/oapi-codegen.yaml -package $$pkg -o "$$tmp/$$pkg.gen.go" specs/$$api.yaml || exit 1; \
 		if ! cmp -s "$$tmp/$$pkg.gen.go" generated/$$pkg/$$pkg.gen.go; then \
 			echo "generated/$$pkg/$$pkg.gen.go is stale: run 'make generate' and commit it"; stale=1; fi; \
 	done; \

@@ -121,8 +121,8 @@ func main() {
 		write(t, filepath.Join(user, api+"client", "generate.go"), fmt.Sprintf(`// Package %[1]sclient is generated from the orgapis %[1]s spec.
 package %[1]sclient
 
-//go:generate go tool validate spec --api %[1]s -o %[1]s.yaml
-//go:generate go tool oapi-codegen -generate types,client -package %[1]sclient -o %[1]s.gen.go %[1]s.yaml
+//go:generate go tool validate spec --api %[1]s -o %[1]s.yaml --config oapi-codegen.yaml
+//go:generate go tool oapi-codegen -config oapi-codegen.yaml -package %[1]sclient -o %[1]s.gen.go %[1]s.yaml
 `, api))
 	}
 	run(t, user, e, "go", "generate", "./...")
@@ -130,9 +130,20 @@ package %[1]sclient
 	// unpinned go get takes whatever is newest in the day's module list.
 	run(t, user, e, "go", "get", "github.com/oapi-codegen/runtime@"+requiredVersion(t, root, "github.com/oapi-codegen/runtime"))
 	run(t, user, e, "go", "build", "./...")
+	// The recipe's client is ours under another package name: the same names, types
+	// and slices, byte for byte.
 	for _, api := range []string{"affinity", "apollo"} {
-		if _, err := os.Stat(filepath.Join(user, api+"client", api+".gen.go")); err != nil {
+		got, err := os.ReadFile(filepath.Join(user, api+"client", api+".gen.go"))
+		if err != nil {
 			t.Errorf("go generate wrote no %s client: %v", api, err)
+			continue
+		}
+		ours, err := os.ReadFile(filepath.Join(root, "generated", api+"api", api+"api.gen.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := strings.ReplaceAll(string(ours), api+"api", api+"client"); string(got) != want {
+			t.Errorf("the recipe's %s client (%d bytes) is not generated/%sapi's under its own name (%d bytes)", api, len(got), api, len(want))
 		}
 	}
 }

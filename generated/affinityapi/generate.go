@@ -3,4 +3,4 @@
 // adds authentication, pagination, retries and typed errors on top of it.
 package affinityapi
 
-//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config config.yaml -o affinityapi.gen.go ../../specs/affinity.yaml
+//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config ../../specs/oapi-codegen.yaml -package affinityapi -o affinityapi.gen.go ../../specs/affinity.yaml

@@ -3,4 +3,4 @@
 // adds authentication, pagination, retries and typed errors on top of it.
 package apolloapi
 
-//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config config.yaml -o apolloapi.gen.go ../../specs/apollo.yaml
+//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config ../../specs/oapi-codegen.yaml -package apolloapi -o apolloapi.gen.go ../../specs/apollo.yaml

@@ -232,6 +232,20 @@ func TestSpecCommand(t *testing.T) {
 			t.Errorf("%s: -o wrote %d bytes", api, len(got))
 		}
 	}
+	// --config writes the generator configuration generated/ is made with, beside the
+	// document on stdout, and a file it cannot write is an error naming the flag.
+	config := filepath.Join(t.TempDir(), "oapi-codegen.yaml")
+	want, err := os.ReadFile(filepath.Join(root, "specs", "oapi-codegen.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := cli(t, nil, "spec", "--api", "apollo", "--config", config); r.code != 0 || !strings.HasPrefix(r.stdout, "openapi: 3.0.3") {
+		t.Errorf("--config: exit %d, stdout %.40q, stderr %s", r.code, r.stdout, r.stderr)
+	}
+	if got, _ := os.ReadFile(config); string(got) != string(want) || len(want) == 0 {
+		t.Errorf("--config wrote %d bytes, want specs/oapi-codegen.yaml's %d", len(got), len(want))
+	}
+	cli(t, nil, "spec", "--api", "apollo", "--config", filepath.Join(t.TempDir(), "no", "dir", "c.yaml")).has(t, 2, nil, []string{"validate spec: --config: "})
 	cli(t, nil, "spec").has(t, 2, nil, []string{"--api is required"})
 	cli(t, nil, "spec", "--api", "affinity", "-o", filepath.Join(t.TempDir(), "no", "dir", "x.yaml")).has(t, 2, nil, []string{"validate spec: -o: "})
 	cli(t, nil, "help", "spec").has(t, 0, []string{"usage: validate spec"}, nil)
