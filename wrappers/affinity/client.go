@@ -48,6 +48,8 @@ type Client struct {
 	v1Only bool
 	// baseURL is where the client sends requests; a v2 page's nextUrl must point there.
 	baseURL string
+	// maxValues bounds the elements of one multi-valued field (WithMaxFieldValues).
+	maxValues int
 	// conn is what Do sends through: the same Doer, base URL and auth as api.
 	conn httpcore.Conn[RateLimit]
 }
@@ -64,7 +66,8 @@ func NewClient(apiKey string, opts ...option.ClientOption) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("affinity: base URL: %w", err)
 	}
-	return &Client{api: api, doer: conn.Doer, baseURL: conn.BaseURL, conn: conn, fieldTypes: &fieldTypes{}, v1Only: slices.Contains(conn.Own, v1Only)}, nil
+	return &Client{api: api, doer: conn.Doer, baseURL: conn.BaseURL, conn: conn, fieldTypes: &fieldTypes{},
+		v1Only: slices.Contains(conn.Own, v1Only), maxValues: fieldValuesLimit(conn.Own)}, nil
 }
 
 // isV2 reports whether a request path is one of v2's, under whatever base path.

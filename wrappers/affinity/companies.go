@@ -109,7 +109,7 @@ func (c *Client) CompanyPage(ctx context.Context, q CompanyQuery, cursor string,
 			return &apicall.MissingMemberError{Member: "data", Reason: "missing or null"}
 		}
 		for i, w := range p.Data {
-			co, err := w.company(fmt.Sprintf("data[%d].", i))
+			co, err := w.company(fmt.Sprintf("data[%d].", i), c.maxValues)
 			if err != nil {
 				return err
 			}
@@ -157,22 +157,23 @@ func (c *Client) GetCompany(ctx context.Context, id int64, fields FieldSelection
 		return c.api.GetCompanyV2(ctx, id, params)
 	}, func(w *v2Entity) error {
 		var err error
-		co, err = w.company("")
+		co, err = w.company("", c.maxValues)
 		return err
 	})
 	return co, v2Refused(err)
 }
 
-// company is a wire entity as this package's company, refused when it cannot be one.
-func (w v2Entity) company(prefix string) (Company, error) {
+// company is a wire entity as this package's company, refused when it cannot be one;
+// limit bounds the elements of each field's value.
+func (w v2Entity) company(prefix string, limit int) (Company, error) {
 	if w.ID <= 0 {
 		return Company{}, &apicall.MissingMemberError{Member: prefix + "id", Reason: "missing, null or not positive"}
 	}
 	co := Company{ID: w.ID, Name: w.Name, Domain: w.Domain, Domains: w.Domains, Global: w.IsGlobal}
 	for i, f := range w.Fields {
-		values, err := f.Value.values()
+		values, err := f.Value.values(fmt.Sprintf("%sfields[%d].value", prefix, i), f.ID, limit)
 		if err != nil {
-			return Company{}, &apicall.MissingMemberError{Member: fmt.Sprintf("%sfields[%d].value", prefix, i), Reason: err.Error()}
+			return Company{}, err
 		}
 		fd := FieldData{ID: f.ID, Name: f.Name, Kind: FieldKind(f.Type), Values: values}
 		if f.EnrichmentSource != nil {

@@ -174,31 +174,14 @@ func deref(p *string) string {
 	return *p
 }
 
-// decodeValue decodes raw by t; a shape t does not allow is an error.
+// decodeValue decodes a v1 value by t: a null value (Crunchbase fields) is a Value
+// with only Type and Raw; anything else goes through element, which refuses a shape t
+// does not allow.
 func decodeValue(raw json.RawMessage, t ValueType) (Value, error) {
-	v := Value{Type: t, Raw: raw}
-	if len(raw) == 0 || string(raw) == "null" {
-		return v, nil
+	if isNull(raw) {
+		return Value{Type: t, Raw: raw}, nil
 	}
-	var err error
-	switch t {
-	case ValuePerson, ValueOrganization:
-		err = json.Unmarshal(raw, &v.EntityID)
-	case ValueNumber:
-		err = json.Unmarshal(raw, &v.Number)
-	case ValueDropdown, ValueText, ValueFilterableText:
-		err = json.Unmarshal(raw, &v.Text)
-	case ValueDate:
-		err = json.Unmarshal(raw, &v.Date)
-	case ValueRankedDropdown:
-		v.Option = &DropdownOption{}
-		if err = json.Unmarshal(raw, v.Option); err == nil && v.Option.Text == "" {
-			err = fmt.Errorf("want an option with id and text")
-		}
-	case ValueLocation:
-		v.Location = &Location{}
-		err = json.Unmarshal(raw, v.Location)
-	}
+	v, _, err := element(t, "", raw)
 	if err != nil {
 		return Value{}, fmt.Errorf("a value of type %d: %w", t, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -116,8 +117,11 @@ func (c *Client) v2EntryPage(ctx context.Context, listID int64, size int, cursor
 	return httpcore.Run(ctx, c.doer, "listListEntriesV2", callOpts, func(ctx context.Context) (*http.Response, error) {
 		return c.api.ListListEntriesV2(ctx, listID, params)
 	}, func(p *v2EntryPage) error {
+		if p.Data == nil {
+			return &apicall.MissingMemberError{Member: "data", Reason: "missing or null"}
+		}
 		for i := range p.Data {
-			if err := p.Data[i].check(listID, fmt.Sprintf("data[%d].", i)); err != nil {
+			if err := p.Data[i].check(listID, fmt.Sprintf("data[%d].", i), c.maxValues); err != nil {
 				return err
 			}
 		}
@@ -148,9 +152,9 @@ func (c *Client) v2Cursor(nextURL *string, path string) (string, error) {
 }
 
 // check refuses an entry that cannot be what was asked for: without positive ids, of
-// another list, of an entity type v2 does not document, or with a field value of a
-// type it does not document.
-func (e *v2Entry) check(listID int64, prefix string) error {
+// another list, of an entity type v2 does not document, or with a field value that
+// does not decode (v2Value.values, with limit); it keeps the decoded values for row.
+func (e *v2Entry) check(listID int64, prefix string, limit int) error {
 	switch {
 	case e.ID <= 0:
 		return &apicall.MissingMemberError{Member: prefix + "id", Reason: "missing, null or not positive"}
@@ -162,10 +166,13 @@ func (e *v2Entry) check(listID int64, prefix string) error {
 	if _, ok := v2EntityTypes[e.Type]; !ok {
 		return &apicall.MissingMemberError{Member: prefix + "type", Reason: fmt.Sprintf("%q is not company, person or opportunity", e.Type)}
 	}
-	for i, f := range e.Entity.Fields {
-		if _, err := f.Value.values(); err != nil {
-			return &apicall.MissingMemberError{Member: fmt.Sprintf("%sentity.fields[%d].value", prefix, i), Reason: err.Error()}
+	for i := range e.Entity.Fields {
+		f := &e.Entity.Fields[i]
+		values, err := f.Value.values(fmt.Sprintf("%sentity.fields[%d].value", prefix, i), f.ID, limit)
+		if err != nil {
+			return err
 		}
+		f.values = values
 	}
 	return nil
 }
@@ -200,10 +207,15 @@ func (e v2Entry) row() (Row, error) {
 	}
 	r.Entry = entry
 	for _, f := range e.Entity.Fields {
-		values, _ := f.Value.values() // check refused any that does not decode
-		r.Values[f.Name] = append(r.Values[f.Name], values...)
-		if len(r.Values[f.Name]) == 0 {
-			delete(r.Values, f.Name)
+		switch {
+		case len(f.values) == 0:
+		case r.Values[f.Name] == nil:
+			// check decoded them, into a slice of their own: the row takes it as it
+			// is rather than copying it, clipped so that a second field of the same
+			// name appends to a copy.
+			r.Values[f.Name] = slices.Clip(f.values)
+		default:
+			r.Values[f.Name] = append(r.Values[f.Name], f.values...)
 		}
 	}
 	return r, nil

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/orgapis/orgapis/wrappers/apicall"
 )
 
 // ValueInteraction is the type of a v2 relationship-intelligence value, such as a
@@ -23,6 +25,8 @@ type v2Field struct {
 	Type             string  `json:"type"`
 	EnrichmentSource *string `json:"enrichmentSource"`
 	Value            v2Value `json:"value"`
+	// values are Value's, decoded once by the page's check for the row to use.
+	values []Value
 }
 
 // v2Kinds are v2's value types by their v1 value type; the -multi ones hold an array.
@@ -35,112 +39,56 @@ var v2Kinds = map[string]ValueType{
 
 // values decodes a v2 value into the Values v1 would have given: none for null data,
 // one each for the elements of a multi-valued field, typed as v1 types them, with Raw
-// the element as v2 sent it. A type v2 does not document, or data of another shape
-// than its type, is an error.
-func (w v2Value) values() ([]Value, error) {
+// the element as v2 sent it (a slice of the body: nothing is copied). A type v2 does
+// not document, data of another shape than its type, or a null element is a
+// *apicall.MissingMemberError at member (the value's place in the body, such as
+// "data[0].entity.fields[3].value"); a multi value of more than limit elements is
+// refused (a *TooManyValuesError) before any of them is decoded.
+func (w v2Value) values(member, fieldID string, limit int) ([]Value, error) {
+	bad := func(sub, reason string) error {
+		return &apicall.MissingMemberError{Member: member + sub, Reason: fmt.Sprintf("a %s value: %s", w.Type, reason)}
+	}
 	kind, multi := w.Type, false
 	if base, ok := strings.CutSuffix(kind, "-multi"); ok {
 		kind, multi = base, true
 	}
 	t, ok := v2Kinds[kind]
 	if !ok || (multi && (kind == "datetime" || kind == "ranked-dropdown" || kind == "text" || kind == "formula-number" || kind == "interaction")) {
-		return nil, fmt.Errorf("value type %q is not one v2 documents", w.Type)
+		return nil, &apicall.MissingMemberError{Member: member + ".type", Reason: fmt.Sprintf("value type %q is not one v2 documents", w.Type)}
 	}
-	if len(w.Data) == 0 || string(w.Data) == "null" {
-		return nil, nil
+	if isNull(w.Data) {
+		return nil, nil // a field without a value
 	}
-	elems := []json.RawMessage{w.Data}
-	if multi {
-		// Into a slice of its own: decoding into elems as made above would write the
-		// first element over w.Data, which a RawMessage element aliases, and the next
-		// read of the same value (the row after the page's check) would find it broken.
-		elems = nil
-		if err := json.Unmarshal(w.Data, &elems); err != nil {
-			return nil, fmt.Errorf("a %s value: want an array: %w", w.Type, err)
+	if !multi {
+		v, present, err := element(t, kind, w.Data)
+		if err != nil || !present {
+			if err != nil {
+				return nil, bad(".data", err.Error())
+			}
+			return nil, nil
 		}
+		return []Value{v}, nil
 	}
-	out := make([]Value, 0, len(elems))
-	for _, raw := range elems {
-		v, present, err := decodeV2(kind, t, raw)
+	n, isArray, _ := elements(w.Data, nil)
+	switch {
+	case !isArray:
+		return nil, bad(".data", fmt.Sprintf("want an array, got %s", brief(w.Data)))
+	case n > limit:
+		return nil, tooMany(member+".data", fieldID, n, limit)
+	}
+	out := make([]Value, 0, n)
+	_, _, err := elements(w.Data, func(i int, raw []byte) error {
+		v, present, err := element(t, kind, raw)
 		if err != nil {
-			return nil, fmt.Errorf("a %s value: %w", w.Type, err)
+			return bad(fmt.Sprintf(".data[%d]", i), err.Error())
 		}
 		if present {
 			out = append(out, v)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
-}
-
-// decodeV2 decodes one element of a v2 value of kind; present is false for a formula
-// without a result.
-func decodeV2(kind string, t ValueType, raw json.RawMessage) (v Value, present bool, err error) {
-	v = Value{Type: t, Raw: raw}
-	switch kind {
-	case "person", "company":
-		var ref struct{ ID int64 }
-		err = json.Unmarshal(raw, &ref)
-		if err == nil && ref.ID <= 0 {
-			err = fmt.Errorf("want an id, got %s", brief(raw))
-		}
-		v.EntityID = ref.ID
-	case "number":
-		err = json.Unmarshal(raw, &v.Number)
-	case "formula-number":
-		var f struct {
-			CalculatedValue *float64 `json:"calculatedValue"`
-		}
-		if err = json.Unmarshal(raw, &f); err == nil && f.CalculatedValue == nil {
-			return v, false, nil
-		}
-		if f.CalculatedValue != nil {
-			v.Number = *f.CalculatedValue
-		}
-	case "datetime":
-		err = json.Unmarshal(raw, &v.Date)
-	case "text", "filterable-text":
-		err = json.Unmarshal(raw, &v.Text)
-	case "dropdown":
-		var o v2Option
-		if err = json.Unmarshal(raw, &o); err == nil {
-			v.Text, err = o.Text, o.check(raw)
-		}
-	case "ranked-dropdown":
-		var o v2Option
-		if err = json.Unmarshal(raw, &o); err == nil {
-			rank := o.Rank
-			v.Option, err = &DropdownOption{ID: o.ID, Text: o.Text, Rank: &rank}, o.check(raw)
-		}
-	case "location":
-		var l struct {
-			StreetAddress, City, State, Country, Continent *string
-		}
-		if err = json.Unmarshal(raw, &l); err == nil {
-			v.Location = &Location{StreetAddress: l.StreetAddress, City: l.City, State: l.State, Country: l.Country, Continent: l.Continent}
-		}
-	case "interaction":
-		var i struct {
-			Type string `json:"type"`
-			ID   int64  `json:"id"`
-		}
-		if err = json.Unmarshal(raw, &i); err == nil && (i.Type == "" || i.ID <= 0) {
-			err = fmt.Errorf("want an interaction with a type and an id, got %s", brief(raw))
-		}
-	}
-	return v, err == nil, err
-}
-
-// v2Option is a dropdown option as v2 sends it. Its colour, a name in v2 and a number
-// in v1, stays in Value.Raw.
-type v2Option struct {
-	ID   int64  `json:"dropdownOptionId"`
-	Text string `json:"text"`
-	Rank int    `json:"rank"`
-}
-
-func (o v2Option) check(raw json.RawMessage) error {
-	if o.ID <= 0 || o.Text == "" {
-		return fmt.Errorf("want an option with an id and a text, got %s", brief(raw))
-	}
-	return nil
 }

@@ -48,7 +48,7 @@ func TestV2ValuesMapOntoV1Values(t *testing.T) {
 			if err := json.Unmarshal([]byte(c.value), &w); err != nil {
 				t.Fatal(err)
 			}
-			got, err := w.values()
+			got, err := w.values("value", "", DefaultMaxFieldValues)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -89,7 +89,7 @@ func TestV2ValuesRefuseWhatTheyCannotBe(t *testing.T) {
 		if err := json.Unmarshal([]byte(value), &w); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.values(); err == nil || !strings.Contains(err.Error(), w.Type) && !strings.Contains(err.Error(), "value type") {
+		if _, err := w.values("value", "", DefaultMaxFieldValues); err == nil || !strings.Contains(err.Error(), w.Type) && !strings.Contains(err.Error(), "value type") {
 			t.Errorf("%s: err = %v, want one naming the type", value, err)
 		}
 	}
@@ -106,8 +106,8 @@ func TestV2ValuesReadTwiceGiveTheSame(t *testing.T) {
 			t.Fatal(err)
 		}
 		before := string(w.Data)
-		first, err1 := w.values()
-		second, err2 := w.values()
+		first, err1 := w.values("value", "", DefaultMaxFieldValues)
+		second, err2 := w.values("value", "", DefaultMaxFieldValues)
 		if err1 != nil || err2 != nil || len(first) == 0 || len(first) != len(second) || string(w.Data) != before {
 			t.Errorf("%s: read %d values (%v), then %d (%v); data %s became %s", raw, len(first), err1, len(second), err2, before, w.Data)
 		}
