@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -75,17 +76,23 @@ func fieldIDs(fields *[]Field) error {
 }
 
 // fieldTypes remembers the value type of each field seen, to decode field values,
-// which do not always say their type. It is refreshed when a value names a field it
-// does not know, once per such field: a field the refreshed list still lacks is
-// remembered as missing, so that rows naming it do not fetch the fields each time.
+// which do not always say their type. A call whose values name fields it does not
+// know fetches the fields once, however many such fields there are (fieldsFetch): a
+// field the refreshed list still lacks is remembered as missing, so that later calls
+// naming it do not fetch the fields again.
 type fieldTypes struct {
 	mu      sync.Mutex
 	types   map[int64]ValueType
 	missing map[int64]bool
-	// refresh is held while the fields are fetched, so concurrent rows that meet the
-	// same unknown field wait for one fetch instead of each making their own.
+	// refresh is held while the fields are fetched, so concurrent calls that meet the
+	// same unknown fields wait for one fetch instead of each making their own.
 	refresh sync.Mutex
 }
+
+// maxMissing bounds the fields remembered as missing: ids a server names are not
+// allowed to grow the client's memory without end. Past it the memory starts over,
+// and costs at most one more fetch of the fields per call.
+const maxMissing = 10_000
 
 // unknown reports whether id is neither known nor already looked for in vain.
 func (f *fieldTypes) unknown(id int64) bool {
@@ -95,16 +102,19 @@ func (f *fieldTypes) unknown(id int64) bool {
 	return !known && !f.missing[id]
 }
 
-func (f *fieldTypes) markMissing(id int64) {
+// markMissing remembers the ids the fields, just fetched, still lack.
+func (f *fieldTypes) markMissing(ids []int64) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if _, known := f.types[id]; known {
-		return
+	for _, id := range ids {
+		if _, known := f.types[id]; known {
+			continue
+		}
+		if f.missing == nil || len(f.missing) >= maxMissing {
+			f.missing = map[int64]bool{}
+		}
+		f.missing[id] = true
 	}
-	if f.missing == nil {
-		f.missing = map[int64]bool{}
-	}
-	f.missing[id] = true
 }
 
 func (f *fieldTypes) learn(fields []Field) {
@@ -213,36 +223,55 @@ type wireFieldValue struct {
 	Value       json.RawMessage `json:"value"`
 }
 
-// typed decodes a batch of field values, fetching the fields once if one is unknown.
-// It runs as a Decode check: a value of the wrong shape refuses the answer. A failure
-// to fetch the fields is passed on as that call's own for a read; for a write's answer
-// (one value, write set) it refuses the answer instead, so that the error still says
-// the write took effect. Members are named as they are in the body: "[3].value" in an
-// array, "value" in a write's single object.
-func (c *Client) typed(ctx context.Context, raw []wireFieldValue, write bool) ([]FieldValue, error) {
-	out := make([]FieldValue, 0, len(raw))
+// fieldsFetch is one call's fetch of the fields, made at most once however many
+// unknown fields its values name; ListRows shares one among the rows it reads.
+type fieldsFetch struct {
+	once sync.Once
+	err  error
+}
+
+// typed decodes a batch of field values. The fields it does not know the type of (no
+// value_type, not known from an earlier fetch, not known to be missing) are gathered
+// first, and the fields fetched for all of them at once, unless fetch, the call's one
+// fetch, was made already: then they are taken as missing. It runs as a Decode check:
+// a value of the wrong shape refuses the answer. A failure to fetch the fields is
+// passed on as that call's own for a read; for a write's answer (one value, write set)
+// it refuses the answer instead, so that the error still says the write took effect.
+// Members are named as they are in the body: "[3].value" in an array, "value" in a
+// write's single object.
+func (c *Client) typed(ctx context.Context, raw []wireFieldValue, write bool, fetch *fieldsFetch) ([]FieldValue, error) {
 	member := func(i int, name string) string {
 		if write {
 			return name
 		}
 		return fmt.Sprintf("[%d].%s", i, name)
 	}
+	var unknown []int64
+	seen := map[int64]bool{}
 	for i, w := range raw {
 		if w.ID <= 0 || w.FieldID <= 0 {
 			return nil, &apicall.MissingMemberError{Member: member(i, "id"), Reason: "id or field_id missing or not positive"}
 		}
+		if _, ok := c.fieldTypes.lookup(w.FieldID); !ok && w.ValueType == nil && !seen[w.FieldID] && c.fieldTypes.unknown(w.FieldID) {
+			seen[w.FieldID] = true
+			unknown = append(unknown, w.FieldID)
+		}
+	}
+	if len(unknown) > 0 {
+		fetch.once.Do(func() { fetch.err = c.refreshFields(ctx, unknown) })
+		if err := fetch.err; err != nil {
+			if write {
+				return nil, httpcore.Refuse(fmt.Errorf("learning the type of field %d to read the answer: %w", unknown[0], err))
+			}
+			return nil, httpcore.PassOn(err)
+		}
+		c.fieldTypes.markMissing(unknown) // those the fetch, this call's or an earlier one, did not find
+	}
+	out := make([]FieldValue, 0, len(raw))
+	for i, w := range raw {
 		t, ok := c.fieldTypes.lookup(w.FieldID)
 		if !ok && w.ValueType != nil {
 			t, ok = ValueType(*w.ValueType), true
-		}
-		if !ok && c.fieldTypes.unknown(w.FieldID) {
-			if err := c.refreshFields(ctx, w.FieldID); err != nil {
-				if write {
-					return nil, httpcore.Refuse(fmt.Errorf("learning the type of field %d to read the answer: %w", w.FieldID, err))
-				}
-				return nil, httpcore.PassOn(err)
-			}
-			t, ok = c.fieldTypes.lookup(w.FieldID)
 		}
 		if !ok {
 			t = valueTypeNotYetKnown
@@ -267,19 +296,16 @@ func (c *Client) typed(ctx context.Context, raw []wireFieldValue, write bool) ([
 	return out, nil
 }
 
-// refreshFields fetches the fields once for a field id no value type is known for,
-// and remembers it as missing when the fields still lack it.
-func (c *Client) refreshFields(ctx context.Context, id int64) error {
+// refreshFields fetches the fields once for field ids no value type is known for,
+// unless another call fetched them meanwhile.
+func (c *Client) refreshFields(ctx context.Context, ids []int64) error {
 	c.fieldTypes.refresh.Lock()
 	defer c.fieldTypes.refresh.Unlock()
-	if !c.fieldTypes.unknown(id) {
-		return nil // another row fetched the fields meanwhile
+	if !slices.ContainsFunc(ids, c.fieldTypes.unknown) {
+		return nil // another call fetched the fields meanwhile
 	}
-	if _, err := c.ListFields(ctx, FieldQuery{}); err != nil {
-		return err
-	}
-	c.fieldTypes.markMissing(id)
-	return nil
+	_, err := c.ListFields(ctx, FieldQuery{})
+	return err
 }
 
 // FieldValueQuery names the one entity or list entry whose values to list: set
@@ -311,12 +337,13 @@ func (q FieldValueQuery) one() error {
 // or list entry, each decoded by its field's value type. For an entity these are its
 // global values and those of each of its list entries.
 func (c *Client) ListFieldValues(ctx context.Context, q FieldValueQuery, callOpts ...option.CallOption) ([]FieldValue, error) {
-	return c.fieldValues(ctx, q, callOpts, nil)
+	return c.fieldValues(ctx, q, callOpts, &fieldsFetch{}, nil)
 }
 
-// fieldValues is ListFieldValues with a check of its own on the typed values, which
-// refuses the answer as ListFieldValues' checks do.
-func (c *Client) fieldValues(ctx context.Context, q FieldValueQuery, callOpts []option.CallOption, check func([]FieldValue) error) ([]FieldValue, error) {
+// fieldValues is ListFieldValues with the call's one fetch of the fields (shared by
+// the rows of one ListRows), and a check of its own on the typed values, which refuses
+// the answer as ListFieldValues' checks do.
+func (c *Client) fieldValues(ctx context.Context, q FieldValueQuery, callOpts []option.CallOption, fetch *fieldsFetch, check func([]FieldValue) error) ([]FieldValue, error) {
 	if err := q.one(); err != nil {
 		return nil, err
 	}
@@ -327,7 +354,7 @@ func (c *Client) fieldValues(ctx context.Context, q FieldValueQuery, callOpts []
 		return c.api.ListFieldValues(ctx, params)
 	}, notNull[wireFieldValue], func(raw *[]wireFieldValue) error {
 		var err error
-		if values, err = c.typed(ctx, *raw, false); err != nil || check == nil {
+		if values, err = c.typed(ctx, *raw, false, fetch); err != nil || check == nil {
 			return err
 		}
 		return check(values)
@@ -439,7 +466,7 @@ func (c *Client) oneValue(ctx context.Context, op string, callOpts []option.Call
 	var values []FieldValue
 	_, err := httpcore.Run(ctx, c.doer, op, callOpts, send, func(w *wireFieldValue) error {
 		var err error
-		values, err = c.typed(ctx, []wireFieldValue{*w}, true)
+		values, err = c.typed(ctx, []wireFieldValue{*w}, true, &fieldsFetch{})
 		return err
 	})
 	if err != nil {
@@ -516,7 +543,7 @@ func (c *Client) ListFieldValueChanges(ctx context.Context, q FieldValueChangeQu
 			values[i] = w.wireFieldValue
 		}
 		var err error
-		typed, err = c.typed(ctx, values, false)
+		typed, err = c.typed(ctx, values, false, &fieldsFetch{})
 		return err
 	})
 	if err != nil {

@@ -69,9 +69,12 @@ func (c *Client) ListRows(ctx context.Context, listID int64, opts RowOptions, ca
 		return c.listRowsV2(ctx, listID, opts, callOpts)
 	}
 	return func(yield func(Row, error) bool) {
-		run := &rowRun{c: c, callOpts: callOpts}
-		fields, err := c.ListFields(ctx, FieldQuery{}, run.opts()...)
-		if err != nil {
+		run := &rowRun{c: c, callOpts: callOpts, fetch: &fieldsFetch{}}
+		// The fields, for their names: also the call's one fetch of the fields, so that
+		// the rows take a field it lacks as missing instead of fetching them again.
+		var fields []Field
+		run.fetch.once.Do(func() { fields, run.fetch.err = c.ListFields(ctx, FieldQuery{}, run.opts()...) })
+		if err := run.fetch.err; err != nil {
 			yield(Row{}, err)
 			return
 		}
@@ -108,6 +111,8 @@ func (c *Client) ListRows(ctx context.Context, listID int64, opts RowOptions, ca
 type rowRun struct {
 	c        *Client
 	callOpts []option.CallOption
+	// fetch is the call's one fetch of the fields, which its rows share.
+	fetch *fieldsFetch
 
 	mu   sync.Mutex
 	last RateLimit
@@ -151,7 +156,7 @@ func (run *rowRun) rowsOf(ctx context.Context, entries []ListEntry, names map[in
 		go func() {
 			defer wg.Done()
 			defer func() { <-slots }()
-			rows[i], errs[i] = run.c.row(ctx, entries[i], names, run.opts())
+			rows[i], errs[i] = run.c.row(ctx, entries[i], names, run.fetch, run.opts())
 		}()
 	}
 	wg.Wait()
@@ -180,7 +185,7 @@ func (run *rowRun) pace(ctx context.Context) error {
 	return nil
 }
 
-func (c *Client) row(ctx context.Context, e ListEntry, names map[int64]string, callOpts []option.CallOption) (Row, error) {
+func (c *Client) row(ctx context.Context, e ListEntry, names map[int64]string, fetch *fieldsFetch, callOpts []option.CallOption) (Row, error) {
 	r := Row{Entry: e, Values: map[string][]Value{}}
 	q := FieldValueQuery{}
 	kind := entryKind(&e)
@@ -208,7 +213,7 @@ func (c *Client) row(ctx context.Context, e ListEntry, names map[int64]string, c
 			}
 		}
 	}
-	values, err := c.fieldValues(ctx, q, callOpts, func(values []FieldValue) error {
+	values, err := c.fieldValues(ctx, q, callOpts, fetch, func(values []FieldValue) error {
 		for i, v := range values {
 			if v.EntityID != 0 && v.EntityID != e.EntityID {
 				return &apicall.MissingMemberError{Member: fmt.Sprintf("[%d].entity_id", i),
