@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/orgapis/orgapis/internal/jsonscan"
 	"github.com/orgapis/orgapis/wrappers/apicall"
 )
 
@@ -69,7 +70,7 @@ func (w v2Value) values(member, fieldID string, limit int) ([]Value, error) {
 		}
 		return []Value{v}, nil
 	}
-	n, isArray, _ := elements(w.Data, nil)
+	n, isArray, _ := jsonscan.Elements(w.Data, nil)
 	switch {
 	case !isArray:
 		return nil, bad(".data", fmt.Sprintf("want an array, got %s", brief(w.Data)))
@@ -77,7 +78,7 @@ func (w v2Value) values(member, fieldID string, limit int) ([]Value, error) {
 		return nil, tooMany(member+".data", fieldID, n, limit)
 	}
 	out := make([]Value, 0, n)
-	_, _, err := elements(w.Data, func(i int, raw []byte) error {
+	_, _, err := jsonscan.Elements(w.Data, func(i int, raw []byte) error {
 		v, present, err := element(t, kind, raw)
 		if err != nil {
 			return bad(fmt.Sprintf(".data[%d]", i), err.Error())

@@ -29,9 +29,11 @@ import (
 // else its LinkedIn page, else its name, and only when exactly one query shares that
 // key. Nothing is guessed: an organization that no query, or several, share their
 // strongest key with, or that answers a query another organization answered already,
-// is reported in Unplaced of each query of its batch left without an answer, and when
-// every query was answered the batch fails with ErrMalformedBody naming it. An
-// organization without an id fails the batch the same way.
+// is reported in Unplaced of each query of its batch left without an answer. An answer
+// with more organizations than its batch has companies fails the batch with
+// ErrMalformedBody naming the count, before any is decoded past the limit of
+// MaxBulkEnrich or matched, so that its time grows with the queries and not with the
+// answer; an organization without an id fails the batch the same way.
 //
 // The iteration stops at the first error. When a batch fails (a 429 whose wait is over
 // the cap, a 5xx or a transport error after the retries, a cancelled context, an

@@ -227,7 +227,7 @@ func TestEnrichOrganizationsNeverGuesses(t *testing.T) {
 			t.Errorf("got %q, want %q", got, want)
 		}
 	})
-	t.Run("an answer no query asked for fails the batch", func(t *testing.T) {
+	t.Run("an answer of more organizations than queries fails the batch", func(t *testing.T) {
 		c := bulkAnswer(t, `[{"id":"a","name":"Acme","primary_domain":"acme.com"},{"id":"z","name":"Zeta","primary_domain":"zeta.com"}]`)
 		var err error
 		n := 0
@@ -238,7 +238,7 @@ func TestEnrichOrganizationsNeverGuesses(t *testing.T) {
 			n++
 		}
 		var apiErr *apollo.Error
-		if n != 0 || !errors.As(err, &apiErr) || !errors.Is(err, apollo.ErrMalformedBody) || !strings.Contains(err.Error(), "id z") {
+		if n != 0 || !errors.As(err, &apiErr) || !errors.Is(err, apollo.ErrMalformedBody) || !strings.Contains(err.Error(), "/organizations: 2 organizations answer a batch of 1 companies") {
 			t.Errorf("%d yielded, err = %v", n, err)
 		}
 	})
