@@ -2,6 +2,7 @@ package apollo
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -203,9 +204,34 @@ func list[T ~string](v []T) []T {
 // searchAnswer is what a search page reads of apolloapi.MixedCompaniesSearchResponse,
 // as this package's records.
 type searchAnswer struct {
-	Accounts      []Account      `json:"accounts"`
-	Organizations []Organization `json:"organizations"`
-	Pagination    Pagination     `json:"pagination"`
+	Accounts      optionalArray[Account]      `json:"accounts"`
+	Organizations optionalArray[Organization] `json:"organizations"`
+	Pagination    Pagination                  `json:"pagination"`
+}
+
+// optionalArray is an array member the spec lets an answer leave out but not make
+// null: a page whose organizations are null is malformed, not empty (read as empty, it
+// would end a listing as if it were done).
+type optionalArray[T any] struct {
+	items []T
+	null  bool
+}
+
+// UnmarshalJSON is called for null too, as for any member whose type has one.
+func (a *optionalArray[T]) UnmarshalJSON(data []byte) error {
+	if string(data) == "null" {
+		a.null = true
+		return nil
+	}
+	return json.Unmarshal(data, &a.items)
+}
+
+// check refuses a null array, naming member.
+func (a *optionalArray[T]) check(member string) error {
+	if a.null {
+		return &apicall.MissingMemberError{Member: member, Reason: "null: the answer leaves it out or gives an array, never null"}
+	}
+	return nil
 }
 
 // CompanyPage fetches one page of a search (page counts from 1). Each page costs one
@@ -221,15 +247,21 @@ func (c *Client) CompanyPage(ctx context.Context, q CompanyQuery, page int, call
 		if r.Pagination.Page == 0 {
 			return &apicall.MissingMemberError{Member: "pagination.page", Reason: "missing or zero"}
 		}
-		if err := eachID(r.Organizations, "organizations", func(o *Organization) string { return o.ID }); err != nil {
+		if err := r.Organizations.check("organizations"); err != nil {
 			return err
 		}
-		return eachID(r.Accounts, "accounts", func(a *Account) string { return a.ID })
+		if err := r.Accounts.check("accounts"); err != nil {
+			return err
+		}
+		if err := eachID(r.Organizations.items, "organizations", func(o *Organization) string { return o.ID }); err != nil {
+			return err
+		}
+		return eachID(r.Accounts.items, "accounts", func(a *Account) string { return a.ID })
 	})
 	if err != nil {
 		return CompanyPage{}, err
 	}
-	p := CompanyPage{Pagination: r.Pagination, Accounts: r.Accounts, Organizations: r.Organizations}
+	p := CompanyPage{Pagination: r.Pagination, Accounts: r.Accounts.items, Organizations: r.Organizations.items}
 	// Without total_pages (absent, null or 0) a full page 500 may well have been cut.
 	p.Capped = page == MaxDisplayPage && (r.Pagination.TotalPages > MaxDisplayPage || r.Pagination.TotalPages == 0)
 	return p, nil
