@@ -49,6 +49,9 @@ type Conn[R any] struct {
 	Editor  func(context.Context, *http.Request) error
 	// Own are the names of the service-specific options given, in order.
 	Own []string
+	// OwnValues are the values the service-specific options that set one gave, by
+	// name: the last given of each.
+	OwnValues map[string]any
 }
 
 // Open applies a client's options and returns its connection to svc, authenticating
@@ -66,11 +69,15 @@ func Open[R any, O ClientOption](svc Service[R], key string, opts []O) (Conn[R],
 		}
 	}
 	var own []string
+	values := map[string]any{}
 	for _, o := range s.Own {
 		if o.Package != svc.Name {
 			return Conn[R]{}, d.paramError(o.Name, "is an option of package "+o.Package+", not of "+svc.Name)
 		}
 		own = append(own, o.Name)
+		if o.Value != nil {
+			values[o.Name] = o.Value
+		}
 	}
 	scrub := redact.NewScrubber(key)
 	s.scrub = scrub
@@ -96,7 +103,7 @@ func Open[R any, O ClientOption](svc Service[R], key string, opts []O) (Conn[R],
 		Service:        svc.Name,
 		Scrubber:       scrub,
 	})
-	return Conn[R]{Doer: doer, BaseURL: s.BaseURL, Editor: s.editor(svc.Auth(key, own)), Own: own}, nil
+	return Conn[R]{Doer: doer, BaseURL: s.BaseURL, Editor: s.editor(svc.Auth(key, own)), Own: own, OwnValues: values}, nil
 }
 
 // FromEnv makes a client with the API key from the environment variable name; a

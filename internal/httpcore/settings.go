@@ -42,12 +42,22 @@ type Settings struct {
 	scrub *redact.Scrubber
 }
 
-// Own is a service-specific option: its name and the package it belongs to.
-type Own struct{ Package, Name string }
+// Own is a service-specific option: its name, the package it belongs to and the
+// value it sets (nil for an option that is only on or off).
+type Own struct {
+	Package, Name string
+	Value         any
+}
 
-// AddOwn records a service-specific option.
+// AddOwn records a service-specific option that is only on or off.
 func (s *Settings) AddOwn(pkg, name string) error {
-	s.Own = append(s.Own, Own{Package: pkg, Name: name})
+	return s.AddOwnValue(pkg, name, nil)
+}
+
+// AddOwnValue records a service-specific option that sets a value, such as a limit;
+// given twice, the last value is the one the connection keeps.
+func (s *Settings) AddOwnValue(pkg, name string, v any) error {
+	s.Own = append(s.Own, Own{Package: pkg, Name: name, Value: v})
 	return nil
 }
 

@@ -67,7 +67,7 @@ func NewClient(apiKey string, opts ...option.ClientOption) (*Client, error) {
 		return nil, fmt.Errorf("affinity: base URL: %w", err)
 	}
 	return &Client{api: api, doer: conn.Doer, baseURL: conn.BaseURL, conn: conn, fieldTypes: &fieldTypes{},
-		v1Only: slices.Contains(conn.Own, v1Only), maxValues: fieldValuesLimit(conn.Own)}, nil
+		v1Only: slices.Contains(conn.Own, v1Only), maxValues: fieldValuesLimit(conn.OwnValues)}, nil
 }
 
 // isV2 reports whether a request path is one of v2's, under whatever base path.

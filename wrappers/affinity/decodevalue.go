@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
-	"strings"
 
 	"github.com/orgapis/orgapis/internal/httpcore"
 	"github.com/orgapis/orgapis/wrappers/apicall"
@@ -24,8 +23,8 @@ import (
 // v2 documents at most 100 persons or companies a field.
 const DefaultMaxFieldValues = 1000
 
-// maxFieldValues names WithMaxFieldValues to the shared client core; its value follows
-// the "=".
+// maxFieldValues names WithMaxFieldValues to the shared client core, which keeps the
+// last value given.
 const maxFieldValues = "WithMaxFieldValues"
 
 // WithMaxFieldValues sets how many elements one multi-valued field may hold in an
@@ -37,21 +36,16 @@ func WithMaxFieldValues(n int) option.ClientOption {
 		if n < 1 {
 			return &apicall.ParamError{Param: maxFieldValues, Reason: fmt.Sprintf("must be positive, got %d", n)}
 		}
-		return s.AddOwn("affinity", maxFieldValues+"="+strconv.Itoa(n))
+		return s.AddOwnValue("affinity", maxFieldValues, n)
 	})
 }
 
 // fieldValuesLimit is the limit the client's options set: the last WithMaxFieldValues.
-func fieldValuesLimit(own []string) int {
-	limit := DefaultMaxFieldValues
-	for _, o := range own {
-		if v, ok := strings.CutPrefix(o, maxFieldValues+"="); ok {
-			if n, err := strconv.Atoi(v); err == nil {
-				limit = n
-			}
-		}
+func fieldValuesLimit(values map[string]any) int {
+	if n, ok := values[maxFieldValues].(int); ok {
+		return n
 	}
-	return limit
+	return DefaultMaxFieldValues
 }
 
 // TooManyValuesError is the cause (Error.Err) of an answer refused because one field's
