@@ -8,13 +8,13 @@ import (
 	"io"
 	"maps"
 	"net/url"
-	"os"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/orgapis/orgapis/contract"
+	"github.com/orgapis/orgapis/internal/docread"
 	"github.com/orgapis/orgapis/specs"
 )
 
@@ -39,6 +39,7 @@ type checkOptions struct {
 	coverage                     bool
 	minCoverage                  coverageFloor
 	overlays                     listFlag
+	maxDocBytes                  int64 // --max-document-bytes
 }
 
 func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -59,6 +60,8 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fl.BoolVar(&o.coverage, "coverage", false, "after a text report, what the traffic exercised of each spec and what it missed (a JSON report always has it)")
 	fl.Var(&o.overlays, "overlay", "apply this OpenAPI Overlay (such as validate propose wrote) to the spec its extends names, or of --api, before checking (repeatable)")
 	fl.Var(&o.minCoverage, "min-coverage", "fail (exit 1) when the traffic exercised less of a spec than this, in percent: operations=80,statuses=50 (also parameters, members)")
+	fl.Int64Var(&o.maxDocBytes, "max-document-bytes", docread.DefaultBytes,
+		"refuse a --spec, --overlay or --baseline file larger than this many bytes (each is parsed whole)")
 	paths, code, done := parseArgs(fl, args, checkUsage, stdout, stderr)
 	if done {
 		return code
@@ -73,7 +76,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	var known *baseline
 	if o.baseline != "" {
-		if known, err = readBaseline(o.baseline); err != nil {
+		if known, err = readBaselineWithin(o.baseline, documentLimits(o.maxDocBytes)); err != nil {
 			fmt.Fprintf(stderr, "validate: --baseline: %v\n", err)
 			return 2
 		}
@@ -195,7 +198,11 @@ func (o *checkOptions) setup(ctx context.Context, paths []string) (*Runner, erro
 		runner.Validators[api] = v
 	}
 	if o.spec != "" {
-		doc, err := specs.LoadFile(ctx, o.spec)
+		data, err := docread.ReadFile(o.spec, documentLimits(o.maxDocBytes))
+		if err != nil {
+			return nil, fmt.Errorf("--spec %w", err)
+		}
+		doc, err := loadSpec(ctx, o.spec, data, documentLimits(o.maxDocBytes))
 		if err != nil {
 			return nil, specError(o.spec, err)
 		}
@@ -248,7 +255,7 @@ func specError(path string, err error) error {
 	line := ""
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line = m[1]
-	} else if data, rerr := os.ReadFile(path); rerr == nil {
+	} else if data, rerr := docread.ReadFile(path, docread.Default()); rerr == nil {
 		for _, m := range quotedName.FindAllStringSubmatch(msg, -1) {
 			if i := bytes.Index(data, []byte(m[1])); i >= 0 {
 				line = strconv.Itoa(bytes.Count(data[:i], []byte("\n")) + 1)
