@@ -46,11 +46,11 @@ func CutCycles(name string, doc *openapi3.T, lim Limits) ([]string, error) {
 }
 
 type cycleWalk struct {
-	name  string
-	lim   Limits
+	name   string
+	lim    Limits
 	state  map[*openapi3.Schema]int // 1 while on the walk's path, 2 once done
 	height map[*openapi3.Schema]int // of a schema done: the longest chain below it, itself included
-	notes []string
+	notes  []string
 }
 
 // slot is a place that holds a schema reference, which the walk may replace.

@@ -13,8 +13,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/orgapis/orgapis/contract"
-	"github.com/orgapis/orgapis/internal/version"
 	"github.com/orgapis/orgapis/internal/docread"
+	"github.com/orgapis/orgapis/internal/version"
 	"github.com/orgapis/orgapis/specs"
 )
 
