@@ -30,7 +30,8 @@ func YAML(name string, data []byte, lim Limits) (*yaml.Node, error) {
 	return &root, nil
 }
 
-// Check refuses a node tree that nests deeper than lim.Depth once its aliases are
+// Check refuses a node tree whose mappings and sequences nest deeper than lim.Depth
+// (as brackets do in JSON: {"a": [1]} is 2 deep) once its aliases are
 // expanded, holds more than lim.Aliases aliases, or whose aliases would add more than
 // lim.AliasNodes nodes once expanded. It visits each node once, whatever the aliases
 // (what an alias stands for is measured once and remembered), so checking a bomb costs
@@ -71,7 +72,7 @@ func (c *checker) walk(n *yaml.Node, level int) (measure, error) {
 	if n == nil {
 		return measure{}, nil
 	}
-	if level > c.lim.Depth { // the tree as parsed already nests too deep: stop here
+	if level > c.lim.Depth+1 { // the tree as parsed already nests too deep (a document and a scalar are levels here but not in Depth): stop
 		return measure{}, &LimitError{Name: c.name, What: "depth", Got: int64(level), Limit: int64(c.lim.Depth)}
 	}
 	c.parsed++
@@ -112,15 +113,21 @@ func (c *checker) target(n *yaml.Node, level int) (measure, error) {
 	return m, nil
 }
 
+// children measures n: a mapping or a sequence is one level deeper than its deepest
+// child; a scalar is no level, and a document is its content.
 func (c *checker) children(n *yaml.Node, level int) (measure, error) {
-	m := measure{nodes: 1, depth: 1}
+	m := measure{nodes: 1}
+	own := int64(0)
+	if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
+		own, m.depth = 1, 1
+	}
 	for _, child := range n.Content {
 		cm, err := c.walk(child, level+1)
 		if err != nil {
 			return m, err
 		}
 		m.nodes = min(m.nodes+cm.nodes, sizeCap)
-		m.depth = max(m.depth, min(cm.depth+1, sizeCap))
+		m.depth = max(m.depth, min(cm.depth+own, sizeCap))
 		if m.nodes-c.parsed > c.lim.AliasNodes && m.nodes > c.lim.AliasNodes {
 			// Early: this subtree alone already expands past what the whole may add.
 			return m, &LimitError{Name: c.name, What: "alias expansion", Got: m.nodes, Limit: c.lim.AliasNodes}

@@ -61,7 +61,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fl.Var(&o.overlays, "overlay", "apply this OpenAPI Overlay (such as validate propose wrote) to the spec its extends names, or of --api, before checking (repeatable)")
 	fl.Var(&o.minCoverage, "min-coverage", "fail (exit 1) when the traffic exercised less of a spec than this, in percent: operations=80,statuses=50 (also parameters, members)")
 	fl.Int64Var(&o.maxDocBytes, "max-document-bytes", docread.DefaultBytes,
-		"refuse a --spec, --overlay or --baseline file larger than this many bytes (each is parsed whole)")
+		"refuse a --spec, --overlay or --baseline file, or a go-vcr cassette, larger than this many bytes (each is parsed whole)")
 	paths, code, done := parseArgs(fl, args, checkUsage, stdout, stderr)
 	if done {
 		return code
@@ -189,7 +189,7 @@ func (o *checkOptions) setup(ctx context.Context, paths []string) (*Runner, erro
 	if o.requests {
 		opts = append(opts, contract.CheckRequests())
 	}
-	runner := &Runner{Validators: map[specs.API]*contract.Validator{}, Force: force, Workers: o.workers}
+	runner := &Runner{Validators: map[specs.API]*contract.Validator{}, Force: force, Workers: o.workers, MaxCassetteBytes: o.maxDocBytes}
 	for _, api := range specs.APIs() {
 		v, err := contract.NewEmbedded(ctx, api, opts...)
 		if err != nil {

@@ -110,7 +110,7 @@ func runPropose(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			unreadable++
 			continue
 		}
-		for ex, err := range contract.Read(in.Name, rc) {
+		for ex, err := range contract.Read(in.Name, rc, contract.WithMaxCassetteBytes(*maxBytes)) {
 			if ctx.Err() != nil {
 				rc.Close()
 				return 2
