@@ -40,8 +40,7 @@ const MaxCassetteBytes = docread.DefaultBytes
 // to n bytes instead of MaxCassetteBytes. Whatever the size, a cassette is read
 // through the module's bounded reader: one that nests deeper than 256 levels, or whose
 // YAML aliases would expand past 100,000 nodes (an alias bomb), is refused before it is
-// decoded.
-// A size of 0 or less means MaxCassetteBytes.
+// decoded. A size of 0 or less means MaxCassetteBytes.
 func WithMaxCassetteBytes(n int64) ReadOption {
 	return func(c *readConfig) { c.maxCassette = n }
 }

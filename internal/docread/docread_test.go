@@ -120,7 +120,9 @@ func TestAliasLimitsBothSides(t *testing.T) {
 func TestDepthBothSides(t *testing.T) {
 	lim := docread.Limits{Depth: 5}
 	for name, nest := range map[string]func(n int) string{
-		"json":  func(n int) string { return strings.Repeat(`{"a":[`, n/2) + strings.Repeat(`"]"`, 1) + strings.Repeat(`]}`, n/2) },
+		"json": func(n int) string {
+			return strings.Repeat(`{"a":[`, n/2) + strings.Repeat(`"]"`, 1) + strings.Repeat(`]}`, n/2)
+		},
 		"flow":  func(n int) string { return strings.Repeat("[", n) + "x" + strings.Repeat("]", n) },
 		"block": func(n int) string { return blockNest(n) },
 	} {
