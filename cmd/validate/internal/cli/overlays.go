@@ -38,14 +38,17 @@ func (o *checkOptions) applyOverlays(ctx context.Context, force specs.API) (map[
 			if err != nil {
 				return nil, fmt.Errorf("--overlay %s: %w", file, err)
 			}
-			doc, err := docread.YAML(name, src, lim)
+			// A --spec file was read within lim; the embedded spec is the module's own.
+			slim := lim
+			slim.Bytes = max(slim.Bytes, int64(len(src)))
+			doc, err := docread.YAML(name, src, slim)
 			if err != nil {
 				return nil, fmt.Errorf("--overlay %s: %w", file, err)
 			}
 			root, names[api] = doc, name
 			roots[api] = root
 		}
-		if _, err := ov.ApplyToStrict(root); err != nil {
+		if err := applyOverlay(ov, root); err != nil {
 			return nil, fmt.Errorf("--overlay %s: %w", file, err)
 		}
 	}
