@@ -22,7 +22,7 @@ import (
 // compacted, and the indices are built again as needed: those actions cost a walk of
 // the document each, as they do in overlay.
 func applyOverlay(ov *overlay.Overlay, root *yaml.Node) error {
-	a := &applier{v110: ov.IsV110OrLater(), keys: map[*yaml.Node]map[string]int{}, dead: map[*yaml.Node]bool{}}
+	a := &applier{v110: ov.IsV110OrLater(), keys: map[*yaml.Node]map[string]int{}, dead: map[*yaml.Node]bool{}, dirty: map[*yaml.Node]bool{}}
 	var failed []string
 	for _, action := range ov.Actions {
 		done, err := a.fast(root, action, &failed)
@@ -55,7 +55,7 @@ type applier struct {
 	v110  bool
 	keys  map[*yaml.Node]map[string]int // a mapping's keys and where each stands; -1 for a key written twice
 	dead  map[*yaml.Node]bool           // keys of pairs removed but not yet compacted
-	dirty []*yaml.Node                  // mappings holding such pairs
+	dirty map[*yaml.Node]bool           // mappings holding such pairs
 }
 
 // segment is one step of a plain path: a name, or an index when isIndex.
@@ -210,7 +210,7 @@ func (a *applier) remove(parent *yaml.Node, pos int) {
 		key := parent.Content[pos]
 		a.dead[key] = true
 		delete(a.index(parent), key.Value)
-		a.dirty = append(a.dirty, parent)
+		a.dirty[parent] = true
 	case parent.Kind == yaml.SequenceNode:
 		parent.Content = slices.Delete(parent.Content, pos, pos+1)
 	}
@@ -218,7 +218,7 @@ func (a *applier) remove(parent *yaml.Node, pos int) {
 
 // compact takes the marked pairs out of their mappings.
 func (a *applier) compact() {
-	for _, m := range a.dirty {
+	for m := range a.dirty {
 		kept := m.Content[:0]
 		for j := 0; j+1 < len(m.Content); j += 2 {
 			if !a.dead[m.Content[j]] {
@@ -229,7 +229,7 @@ func (a *applier) compact() {
 		m.Content = kept
 		delete(a.keys, m)
 	}
-	a.dirty = a.dirty[:0]
+	clear(a.dirty)
 	clear(a.dead)
 }
 
@@ -285,6 +285,7 @@ func (a *applier) mergeMapping(node, update *yaml.Node) (bool, error) {
 		node.Style = 0 // as overlay does: an empty {} that gains members is written as a block
 	}
 	idx := a.index(node)
+	node.Content = slices.Grow(node.Content, len(update.Content)) // at most every key is new
 	for i := 0; i+1 < len(update.Content); i += 2 {
 		key, value := update.Content[i], update.Content[i+1]
 		j, found := idx[key.Value]
