@@ -34,7 +34,7 @@ type vcrInteraction struct {
 // MaxCassetteBytes is the largest go-vcr cassette ReadVCR reads by default
 // (WithMaxCassetteBytes changes it). YAML is parsed whole, and its node tree takes
 // several times the file's size, so a larger cassette is refused rather than read.
-const MaxCassetteBytes = docread.DefaultBytes
+const MaxCassetteBytes = 16 << 20
 
 // WithMaxCassetteBytes has ReadVCR (and Read, for a cassette) accept cassettes of up
 // to n bytes instead of MaxCassetteBytes. Whatever the size, a cassette is read
@@ -52,6 +52,9 @@ func WithMaxCassetteBytes(n int64) ReadOption {
 func ReadVCR(source string, r io.Reader, opts ...ReadOption) iter.Seq2[Exchange, error] {
 	cfg := readOptions(opts)
 	lim := docread.Limits{Bytes: cfg.maxCassette, Raise: "contract.WithMaxCassetteBytes (validate: --max-document-bytes)"}
+	if lim.Bytes <= 0 {
+		lim.Bytes = MaxCassetteBytes
+	}
 	return func(yield func(Exchange, error) bool) {
 		data, err := docread.Read(source, r, lim)
 		if err == nil {

@@ -60,7 +60,7 @@ func Load(ctx context.Context, api API) (*openapi3.T, error) {
 }
 
 // LoadFile parses and validates the document at path, a regular file. It reads it
-// through the module's bounded reader with its default limits (16 MiB, nesting 256
+// through the module's bounded reader with its default limits (2 MiB, nesting 256
 // deep, 10,000 YAML aliases adding at most 100,000 nodes); a document over one is
 // refused with an error that says which. External $refs are not followed.
 func LoadFile(ctx context.Context, path string) (*openapi3.T, error) {

@@ -58,7 +58,7 @@ func TestReadFileRefusesUnread(t *testing.T) {
 	}
 	f.Close()
 	_, err = docread.ReadFile(path, docread.Limits{Raise: "--max-document-bytes"})
-	want := path + ": 210 MB is over the 16 MiB limit for a document; raise it with --max-document-bytes"
+	want := path + ": 210 MB is over the 2 MiB limit for a document; raise it with --max-document-bytes"
 	if err == nil || err.Error() != want {
 		t.Errorf("err = %v\nwant %s", err, want)
 	}

@@ -14,8 +14,9 @@ func YAML(name string, data []byte, lim Limits) (*yaml.Node, error) {
 	if int64(len(data)) > lim.Bytes {
 		return nil, &LimitError{Name: name, What: "size", Got: int64(len(data)), Limit: lim.Bytes, Raise: lim.Raise}
 	}
-	if IsJSON(data) && json.Valid(data) {
-		// JSON has no aliases; its depth is counted on the bytes, before a tree is built.
+	if IsJSON(data) {
+		// JSON (or YAML in flow style) nests by its brackets: their depth is counted on
+		// the bytes, before a tree is built.
 		if err := jsonDepth(name, data, lim); err != nil {
 			return nil, err
 		}

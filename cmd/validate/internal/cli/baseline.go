@@ -44,7 +44,7 @@ type baseline struct {
 
 // maxBaselineBytes bounds a baseline file by default (--max-document-bytes raises it);
 // a real one is a few KiB, a JSON report of many findings a few MiB.
-const maxBaselineBytes = docread.DefaultBytes
+const maxBaselineBytes = 16 << 20
 
 var arrayIndex = regexp.MustCompile(`/[0-9]+(/|$)`)
 

@@ -40,6 +40,7 @@ type checkOptions struct {
 	minCoverage                  coverageFloor
 	overlays                     listFlag
 	maxDocBytes                  int64 // --max-document-bytes
+	maxOtherBytes                int64 // for baselines and cassettes: --max-document-bytes when given, else their 16 MiB
 }
 
 func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -61,11 +62,17 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fl.Var(&o.overlays, "overlay", "apply this OpenAPI Overlay (such as validate propose wrote) to the spec its extends names, or of --api, before checking (repeatable)")
 	fl.Var(&o.minCoverage, "min-coverage", "fail (exit 1) when the traffic exercised less of a spec than this, in percent: operations=80,statuses=50 (also parameters, members)")
 	fl.Int64Var(&o.maxDocBytes, "max-document-bytes", docread.DefaultBytes,
-		"refuse a --spec, --overlay or --baseline file, or a go-vcr cassette, larger than this many bytes (each is parsed whole)")
+		"refuse a --spec or --overlay file larger than this many bytes (each is parsed whole); when given, also a --baseline file or a go-vcr cassette (16 MiB by default)")
 	paths, code, done := parseArgs(fl, args, checkUsage, stdout, stderr)
 	if done {
 		return code
 	}
+	o.maxOtherBytes = maxBaselineBytes
+	fl.Visit(func(f *flag.Flag) {
+		if f.Name == "max-document-bytes" {
+			o.maxOtherBytes = o.maxDocBytes
+		}
+	})
 	runner, err := o.setup(ctx, paths)
 	if err != nil {
 		return usageFail(stderr, "validate", err)
@@ -76,7 +83,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	var known *baseline
 	if o.baseline != "" {
-		if known, err = readBaselineWithin(o.baseline, documentLimits(o.maxDocBytes)); err != nil {
+		if known, err = readBaselineWithin(o.baseline, documentLimits(o.maxOtherBytes)); err != nil {
 			fmt.Fprintf(stderr, "validate: --baseline: %v\n", err)
 			return 2
 		}
@@ -189,7 +196,7 @@ func (o *checkOptions) setup(ctx context.Context, paths []string) (*Runner, erro
 	if o.requests {
 		opts = append(opts, contract.CheckRequests())
 	}
-	runner := &Runner{Validators: map[specs.API]*contract.Validator{}, Force: force, Workers: o.workers, MaxCassetteBytes: o.maxDocBytes}
+	runner := &Runner{Validators: map[specs.API]*contract.Validator{}, Force: force, Workers: o.workers, MaxCassetteBytes: o.maxOtherBytes}
 	for _, api := range specs.APIs() {
 		v, err := contract.NewEmbedded(ctx, api, opts...)
 		if err != nil {

@@ -28,7 +28,7 @@ nullability, status codes). Each difference is marked "feels it" when code gener
 from our spec would: a call the vendor would refuse, or an answer our client would not
 read. Exit status 1 when any would be felt, 0 otherwise, 2 for bad input.
 
-Reading the vendor's document is bounded: over --max-document-bytes (16 MiB by
+Reading the vendor's document is bounded: over --max-document-bytes (2 MiB by
 default), nested deeper than 256 levels, or with YAML aliases that would expand past
 100,000 nodes, it is refused with an error that says which. A schema that refers to
 itself is compared down to its first repetition, and said so.

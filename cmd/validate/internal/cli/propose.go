@@ -78,6 +78,12 @@ func runPropose(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return usageFail(stderr, "validate propose", usageError{"no input: give files, directories or -"})
 	}
 	lim := documentLimits(*maxBytes)
+	cassetteBytes := int64(0) // contract's 16 MiB, unless --max-document-bytes is given
+	fl.Visit(func(f *flag.Flag) {
+		if f.Name == "max-document-bytes" {
+			cassetteBytes = *maxBytes
+		}
+	})
 	src, extends, err := specSource(api, *specFile, lim)
 	if err != nil {
 		fmt.Fprintf(stderr, "validate propose: %v\n", err)
@@ -110,7 +116,7 @@ func runPropose(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			unreadable++
 			continue
 		}
-		for ex, err := range contract.Read(in.Name, rc, contract.WithMaxCassetteBytes(*maxBytes)) {
+		for ex, err := range contract.Read(in.Name, rc, contract.WithMaxCassetteBytes(cassetteBytes)) {
 			if ctx.Err() != nil {
 				rc.Close()
 				return 2
