@@ -38,7 +38,7 @@ import (
 // JSON themselves, by package directory and function (Recv.Method for a method).
 var documentExceptions = map[string]string{
 	"cmd/validate/internal/cli proposal.add":           "decodes an exchange's response body, which contract's readers bounded to contract.MaxBodyBytes",
-	"cmd/validate/internal/cli liveSession.affinityV2": "decodes a live HTTP answer read through io.LimitReader(maxV2Body), not a file",
+	"cmd/validate/internal/cli liveSession.affinityV2": "decodes a live HTTP answer that the client read through the core within its body limit, not a file",
 	"internal/apisurface Load":                         "decodes the output of `go list -json`, a program of the toolchain, not a document",
 }
 
