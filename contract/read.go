@@ -57,7 +57,8 @@ const SniffBytes = 4 << 10
 type ReadOption func(*readConfig)
 
 type readConfig struct {
-	alloc func(n int) []byte // nil: each body a slice of its own
+	alloc       func(n int) []byte // nil: each body a slice of its own
+	maxCassette int64              // 0: MaxCassetteBytes
 }
 
 // WithBodyAlloc has the HAR and JSON-lines readers take the buffer of each body they
@@ -105,7 +106,7 @@ func Read(name string, r io.Reader, opts ...ReadOption) iter.Seq2[Exchange, erro
 	case format == FormatHAR:
 		return ReadHAR(name, br, opts...)
 	case format == FormatVCR:
-		return ReadVCR(name, br)
+		return ReadVCR(name, br, opts...)
 	case format == FormatLines:
 		return ReadLines(name, br, opts...)
 	case ok: // empty

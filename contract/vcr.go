@@ -8,6 +8,8 @@ import (
 	"net/http"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/orgapis/orgapis/internal/docread"
 )
 
 type vcrCassette struct {
@@ -29,46 +31,69 @@ type vcrInteraction struct {
 	} `yaml:"response"`
 }
 
-// MaxCassetteBytes is the largest go-vcr cassette ReadVCR reads. YAML is parsed whole,
-// and its node tree takes several times the file's size, so a larger cassette is
-// refused rather than read.
+// MaxCassetteBytes is the largest go-vcr cassette ReadVCR reads by default
+// (WithMaxCassetteBytes changes it). YAML is parsed whole, and its node tree takes
+// several times the file's size, so a larger cassette is refused rather than read.
 const MaxCassetteBytes = 16 << 20
+
+// WithMaxCassetteBytes has ReadVCR (and Read, for a cassette) accept cassettes of up
+// to n bytes instead of MaxCassetteBytes. Whatever the size, a cassette is read
+// through the module's bounded reader: one that nests deeper than 256 levels, or whose
+// YAML aliases would expand past 100,000 nodes (an alias bomb), is refused before it is
+// decoded. A size of 0 or less means MaxCassetteBytes.
+func WithMaxCassetteBytes(n int64) ReadOption {
+	return func(c *readConfig) { c.maxCassette = n }
+}
 
 // ReadVCR reads a go-vcr v4 cassette. Each interaction is decoded on its own, so one
 // that is broken does not hide the others. The cassette is YAML and is parsed whole;
-// one over MaxCassetteBytes is refused with an error that says so.
-func ReadVCR(source string, r io.Reader) iter.Seq2[Exchange, error] {
+// one over MaxCassetteBytes is refused with an error that says so. Of the options,
+// WithMaxCassetteBytes applies.
+func ReadVCR(source string, r io.Reader, opts ...ReadOption) iter.Seq2[Exchange, error] {
+	cfg := readOptions(opts)
+	lim := docread.Limits{Bytes: cfg.maxCassette, Raise: "contract.WithMaxCassetteBytes (validate: --max-document-bytes)"}
+	if lim.Bytes <= 0 {
+		lim.Bytes = MaxCassetteBytes
+	}
 	return func(yield func(Exchange, error) bool) {
-		data, err := io.ReadAll(io.LimitReader(r, MaxCassetteBytes+1))
-		if err != nil {
-			yield(Exchange{}, &EntryError{Source: source, Index: -1, Err: err})
-			return
-		}
-		if len(data) > MaxCassetteBytes {
-			yield(Exchange{}, &EntryError{Source: source, Index: -1, Err: fmt.Errorf(
-				"cassette is over %d MiB; YAML is parsed whole, so larger cassettes are refused (record as HAR or JSON lines, which stream)", MaxCassetteBytes>>20)})
-			return
-		}
-		var c vcrCassette
-		if err := yaml.Unmarshal(data, &c); err != nil {
-			yield(Exchange{}, &EntryError{Source: source, Index: -1, Err: fmt.Errorf("not a go-vcr cassette: %w", err)})
-			return
-		}
-		if c.Interactions == nil {
-			yield(Exchange{}, &EntryError{Source: source, Index: -1, Err: errors.New("not a go-vcr cassette: no interactions")})
-			return
-		}
-		for i, node := range c.Interactions {
-			ex, err := vcrExchange(source, i, &node)
-			if err != nil {
-				if !yield(Exchange{}, &EntryError{Source: source, Index: i, Err: err}) {
+		data, err := docread.Read(source, r, lim)
+		if err == nil {
+			var root *yaml.Node
+			if root, err = docread.YAML("the cassette", data, lim); err == nil {
+				var c vcrCassette
+				if err = root.Decode(&c); err == nil {
+					read(source, c, yield)
 					return
 				}
-				continue
 			}
-			if !yield(ex, nil) {
+		}
+		var le *docread.LimitError
+		if errors.As(err, &le) {
+			le.Name = "the cassette"
+			err = fmt.Errorf("refused: %w (YAML is parsed whole: record as HAR or JSON lines, which stream)", err)
+		} else {
+			err = fmt.Errorf("not a go-vcr cassette: %w", err)
+		}
+		yield(Exchange{}, &EntryError{Source: source, Index: -1, Err: err})
+	}
+}
+
+// read yields the interactions of a decoded cassette.
+func read(source string, c vcrCassette, yield func(Exchange, error) bool) {
+	if c.Interactions == nil {
+		yield(Exchange{}, &EntryError{Source: source, Index: -1, Err: errors.New("not a go-vcr cassette: no interactions")})
+		return
+	}
+	for i, node := range c.Interactions {
+		ex, err := vcrExchange(source, i, &node)
+		if err != nil {
+			if !yield(Exchange{}, &EntryError{Source: source, Index: i, Err: err}) {
 				return
 			}
+			continue
+		}
+		if !yield(ex, nil) {
+			return
 		}
 	}
 }

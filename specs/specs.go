@@ -8,6 +8,8 @@ import (
 	"fmt"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/orgapis/orgapis/internal/docread"
 )
 
 //go:embed apollo.yaml affinity.yaml
@@ -57,23 +59,25 @@ func Load(ctx context.Context, api API) (*openapi3.T, error) {
 	return LoadData(ctx, api.File(), b)
 }
 
-// LoadFile parses and validates the document at path.
+// LoadFile parses and validates the document at path, a regular file. It reads it
+// through the module's bounded reader with its default limits (2 MiB, nesting 256
+// deep, 10,000 YAML aliases adding at most 100,000 nodes); a document over one is
+// refused with an error that says which. External $refs are not followed.
 func LoadFile(ctx context.Context, path string) (*openapi3.T, error) {
-	doc, err := openapi3.NewLoader().LoadFromFile(path)
+	data, err := docread.ReadFile(path, docread.Default())
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
-	if err := doc.Validate(ctx); err != nil {
-		return nil, fmt.Errorf("%s: invalid OpenAPI document: %w", path, err)
-	}
-	return doc, nil
+	return LoadData(ctx, path, data)
 }
 
 // LoadData parses and validates a document held in memory; name is used in errors.
+// The embedded documents go through the same bounded reader as any other (LoadFile),
+// so that one rule holds for every document the module reads.
 func LoadData(ctx context.Context, name string, data []byte) (*openapi3.T, error) {
-	doc, err := openapi3.NewLoader().LoadFromData(data)
+	doc, err := docread.OpenAPI(name, data, docread.Default(), false)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, err
 	}
 	if err := doc.Validate(ctx); err != nil {
 		return nil, fmt.Errorf("%s: invalid OpenAPI document: %w", name, err)

@@ -3,15 +3,14 @@ package cli
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/orgapis/orgapis/contract"
+	"github.com/orgapis/orgapis/internal/docread"
 	"github.com/orgapis/orgapis/specs"
 )
 
@@ -43,8 +42,8 @@ type baseline struct {
 	seen    map[baselineEntry]bool // for add, so that reading stays linear
 }
 
-// maxBaselineBytes bounds a baseline file; a real one is a few KiB, a JSON report of
-// many findings a few MiB.
+// maxBaselineBytes bounds a baseline file by default (--max-document-bytes raises it);
+// a real one is a few KiB, a JSON report of many findings a few MiB.
 const maxBaselineBytes = 16 << 20
 
 var arrayIndex = regexp.MustCompile(`/[0-9]+(/|$)`)
@@ -162,7 +161,13 @@ func (idx baselineIndex) matchAPI(f contract.Finding, api string) int {
 // reads only a regular file (a FIFO or a device is refused before it is opened, as it
 // could block or never end) of at most maxBaselineBytes.
 func readBaseline(path string) (*baseline, error) {
-	data, err := readBounded(path, maxBaselineBytes)
+	return readBaselineWithin(path, documentLimits(maxBaselineBytes))
+}
+
+// readBaselineWithin is readBaseline through the bounded reader with lim, the
+// command's limits.
+func readBaselineWithin(path string, lim docread.Limits) (*baseline, error) {
+	data, err := docread.ReadFile(path, lim)
 	if err != nil {
 		return nil, err
 	}
@@ -171,8 +176,8 @@ func readBaseline(path string) (*baseline, error) {
 		var rep struct {
 			Findings []contract.Finding `json:"findings"`
 		}
-		if err := json.Unmarshal(data, &rep); err != nil {
-			return nil, fmt.Errorf("%s: not a JSON report: %w", path, err)
+		if err := docread.JSON(path, data, &rep, lim); err != nil {
+			return nil, fmt.Errorf("not a JSON report: %w", err)
 		}
 		for _, f := range rep.Findings {
 			if baselineable(f) {
@@ -222,29 +227,7 @@ func (b *baseline) add(e baselineEntry) {
 
 // readBounded reads a regular file of at most limit bytes.
 func readBounded(path string, limit int64) ([]byte, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file (%s), not read", path, fileKind(info.Mode()))
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path) // replaced since the first look
-	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: larger than %d MiB", path, limit>>20)
-	}
-	return data, nil
+	return docread.ReadFile(path, documentLimits(limit))
 }
 
 // apply marks the findings the baseline knows, counts them, and lists the entries that

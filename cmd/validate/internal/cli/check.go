@@ -8,13 +8,13 @@ import (
 	"io"
 	"maps"
 	"net/url"
-	"os"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/orgapis/orgapis/contract"
+	"github.com/orgapis/orgapis/internal/docread"
 	"github.com/orgapis/orgapis/specs"
 )
 
@@ -39,6 +39,8 @@ type checkOptions struct {
 	coverage                     bool
 	minCoverage                  coverageFloor
 	overlays                     listFlag
+	maxDocBytes                  int64 // --max-document-bytes
+	maxOtherBytes                int64 // for baselines and cassettes: --max-document-bytes when given, else their 16 MiB
 }
 
 func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -59,10 +61,18 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fl.BoolVar(&o.coverage, "coverage", false, "after a text report, what the traffic exercised of each spec and what it missed (a JSON report always has it)")
 	fl.Var(&o.overlays, "overlay", "apply this OpenAPI Overlay (such as validate propose wrote) to the spec its extends names, or of --api, before checking (repeatable)")
 	fl.Var(&o.minCoverage, "min-coverage", "fail (exit 1) when the traffic exercised less of a spec than this, in percent: operations=80,statuses=50 (also parameters, members)")
+	fl.Int64Var(&o.maxDocBytes, "max-document-bytes", docread.DefaultBytes,
+		"refuse a --spec or --overlay file larger than this many bytes (each is parsed whole); when given, also a --baseline file or a go-vcr cassette (16 MiB by default)")
 	paths, code, done := parseArgs(fl, args, checkUsage, stdout, stderr)
 	if done {
 		return code
 	}
+	o.maxOtherBytes = maxBaselineBytes
+	fl.Visit(func(f *flag.Flag) {
+		if f.Name == "max-document-bytes" {
+			o.maxOtherBytes = o.maxDocBytes
+		}
+	})
 	runner, err := o.setup(ctx, paths)
 	if err != nil {
 		return usageFail(stderr, "validate", err)
@@ -73,7 +83,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	var known *baseline
 	if o.baseline != "" {
-		if known, err = readBaseline(o.baseline); err != nil {
+		if known, err = readBaselineWithin(o.baseline, documentLimits(o.maxOtherBytes)); err != nil {
 			fmt.Fprintf(stderr, "validate: --baseline: %v\n", err)
 			return 2
 		}
@@ -186,7 +196,7 @@ func (o *checkOptions) setup(ctx context.Context, paths []string) (*Runner, erro
 	if o.requests {
 		opts = append(opts, contract.CheckRequests())
 	}
-	runner := &Runner{Validators: map[specs.API]*contract.Validator{}, Force: force, Workers: o.workers}
+	runner := &Runner{Validators: map[specs.API]*contract.Validator{}, Force: force, Workers: o.workers, MaxCassetteBytes: o.maxOtherBytes}
 	for _, api := range specs.APIs() {
 		v, err := contract.NewEmbedded(ctx, api, opts...)
 		if err != nil {
@@ -195,7 +205,11 @@ func (o *checkOptions) setup(ctx context.Context, paths []string) (*Runner, erro
 		runner.Validators[api] = v
 	}
 	if o.spec != "" {
-		doc, err := specs.LoadFile(ctx, o.spec)
+		data, err := docread.ReadFile(o.spec, documentLimits(o.maxDocBytes))
+		if err != nil {
+			return nil, fmt.Errorf("--spec %w", err)
+		}
+		doc, err := loadSpec(ctx, o.spec, data, documentLimits(o.maxDocBytes))
 		if err != nil {
 			return nil, specError(o.spec, err)
 		}
@@ -248,7 +262,7 @@ func specError(path string, err error) error {
 	line := ""
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line = m[1]
-	} else if data, rerr := os.ReadFile(path); rerr == nil {
+	} else if data, rerr := docread.ReadFile(path, docread.Default()); rerr == nil {
 		for _, m := range quotedName.FindAllStringSubmatch(msg, -1) {
 			if i := bytes.Index(data, []byte(m[1])); i >= 0 {
 				line = strconv.Itoa(bytes.Count(data[:i], []byte("\n")) + 1)

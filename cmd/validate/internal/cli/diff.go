@@ -15,6 +15,7 @@ import (
 	"github.com/oasdiff/oasdiff/diff"
 	"github.com/oasdiff/oasdiff/load"
 
+	"github.com/orgapis/orgapis/internal/docread"
 	"github.com/orgapis/orgapis/specs"
 )
 
@@ -27,6 +28,11 @@ nullability, status codes). Each difference is marked "feels it" when code gener
 from our spec would: a call the vendor would refuse, or an answer our client would not
 read. Exit status 1 when any would be felt, 0 otherwise, 2 for bad input.
 
+Reading the vendor's document is bounded: over --max-document-bytes (2 MiB by
+default), nested deeper than 256 levels, or with YAML aliases that would expand past
+100,000 nodes, it is refused with an error that says which. A schema that refers to
+itself is compared down to its first repetition, and said so.
+
 Flags:
 `
 
@@ -34,6 +40,7 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("validate diff", flag.ContinueOnError)
 	apiName := fl.String("api", "", "the API to compare: apollo or affinity (required)")
 	against := fl.String("against", "", "the vendor's OpenAPI document, a file (required)")
+	maxBytes := documentFlag(fl)
 	api, code, done := parseAPIFlags(fl, args, diffUsage, apiName, stdout, stderr)
 	if done {
 		return code
@@ -46,11 +53,33 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "validate diff: %v\n", err)
 		return 2
 	}
-	loader := openapi3.NewLoader()
-	theirs, err := loader.LoadFromFile(*against)
+	lim := documentLimits(*maxBytes)
+	data, err := docread.ReadFile(*against, lim)
 	if err != nil {
-		fmt.Fprintf(stderr, "validate diff: --against %s: %v\n", *against, err)
+		fmt.Fprintf(stderr, "validate diff: --against %v\n", err)
 		return 2
+	}
+	theirs, err := docread.OpenAPI(*against, data, lim, false)
+	if err != nil {
+		fmt.Fprintf(stderr, "validate diff: --against %v\n", err)
+		return 2
+	}
+	data = nil // the document is read; its bytes need not stay
+	// oasdiff follows a schema's items without remembering where it has been: a
+	// recursive schema (A: {type: array, items: {$ref: A}}) would recurse until the stack
+	// overflows. Each loop is cut where it closes, in both documents, and said so.
+	for _, side := range []struct {
+		name string
+		doc  *openapi3.T
+	}{{api.File(), ours}, {*against, theirs}} {
+		notes, err := docread.CutCycles(side.name, side.doc, lim)
+		if err != nil {
+			fmt.Fprintf(stderr, "validate diff: --against %v\n", err)
+			return 2
+		}
+		for _, n := range notes {
+			fmt.Fprintf(stderr, "validate diff: %s: %s\n", side.name, n)
+		}
 	}
 	matched := narrow(ours, theirs)
 	if matched == 0 {

@@ -3,13 +3,13 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/speakeasy-api/openapi/overlay/loader"
+	"github.com/speakeasy-api/openapi/overlay"
 	"gopkg.in/yaml.v3"
 
+	"github.com/orgapis/orgapis/internal/docread"
 	"github.com/orgapis/orgapis/specs"
 )
 
@@ -19,10 +19,11 @@ import (
 func (o *checkOptions) applyOverlays(ctx context.Context, force specs.API) (map[specs.API]*openapi3.T, error) {
 	roots := map[specs.API]*yaml.Node{}
 	names := map[specs.API]string{}
+	lim := documentLimits(o.maxDocBytes)
 	for _, file := range o.overlays {
-		ov, err := loader.LoadOverlay(file)
+		ov, err := readOverlay(file, lim)
 		if err != nil {
-			return nil, fmt.Errorf("--overlay %s: %w", file, err)
+			return nil, fmt.Errorf("--overlay %w", err)
 		}
 		if err := ov.Validate(); err != nil {
 			return nil, fmt.Errorf("--overlay %s: %w", file, err)
@@ -33,28 +34,40 @@ func (o *checkOptions) applyOverlays(ctx context.Context, force specs.API) (map[
 		}
 		root, ok := roots[api]
 		if !ok {
-			src, name, err := o.specBytes(api)
+			src, name, err := o.specBytes(api, lim)
 			if err != nil {
 				return nil, fmt.Errorf("--overlay %s: %w", file, err)
 			}
-			var doc yaml.Node
-			if err := yaml.Unmarshal(src, &doc); err != nil {
-				return nil, fmt.Errorf("--overlay %s: %s: %w", file, name, err)
+			// A --spec file was read within lim; the embedded spec is the module's own.
+			slim := lim
+			slim.Bytes = max(slim.Bytes, int64(len(src)))
+			doc, err := docread.YAML(name, src, slim)
+			if err != nil {
+				return nil, fmt.Errorf("--overlay %s: %w", file, err)
 			}
-			root, names[api] = &doc, name
+			root, names[api] = doc, name
 			roots[api] = root
 		}
-		if _, err := ov.ApplyToStrict(root); err != nil {
+		if err := applyOverlay(ov, root); err != nil {
 			return nil, fmt.Errorf("--overlay %s: %w", file, err)
 		}
 	}
 	out := map[specs.API]*openapi3.T{}
 	for api, root := range roots {
+		name := names[api] + " with its overlays"
+		// The overlays' own aliases are now in the spec: the whole is checked again
+		// before it is written out with them expanded.
+		if err := docread.Check(name, root, lim); err != nil {
+			return nil, fmt.Errorf("--overlay: %w", err)
+		}
 		patched, err := yaml.Marshal(root)
 		if err != nil {
 			return nil, err
 		}
-		doc, err := specs.LoadData(ctx, names[api]+" with its overlays", patched)
+		// The patched spec is the spec and its overlays, each read within the limit.
+		plim := lim
+		plim.Bytes = max(plim.Bytes, int64(len(patched)))
+		doc, err := loadSpec(ctx, name, patched, plim)
 		if err != nil {
 			return nil, fmt.Errorf("--overlay: the patched spec: %w", err)
 		}
@@ -78,11 +91,31 @@ func (o *checkOptions) overlayAPI(extends string, force specs.API) (specs.API, e
 
 // specBytes is the spec of api as written: the --spec file when it is api's, else the
 // embedded one.
-func (o *checkOptions) specBytes(api specs.API) ([]byte, string, error) {
+func (o *checkOptions) specBytes(api specs.API, lim docread.Limits) ([]byte, string, error) {
 	if file, ok := o.specFiles[string(api)]; ok {
-		src, err := os.ReadFile(file)
+		src, err := docread.ReadFile(file, lim)
 		return src, file, err
 	}
 	src, err := specs.Source(api)
 	return src, api.File(), err
+}
+
+// readOverlay reads an OpenAPI Overlay through the bounded reader: an alias bomb is
+// refused while it is still a few hundred bytes.
+func readOverlay(file string, lim docread.Limits) (*overlay.Overlay, error) {
+	data, err := docread.ReadFile(file, lim)
+	if err != nil {
+		return nil, err
+	}
+	node, err := docread.YAML(file, data, lim)
+	if err != nil {
+		return nil, err
+	}
+	var ov overlay.Overlay
+	if len(node.Content) > 0 {
+		if err := node.Decode(&ov); err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+	}
+	return &ov, nil
 }

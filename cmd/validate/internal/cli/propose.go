@@ -3,11 +3,11 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/url"
-	"os"
 	"regexp"
 	"slices"
 	"sort"
@@ -18,6 +18,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/orgapis/orgapis/contract"
+	"github.com/orgapis/orgapis/internal/docread"
 	"github.com/orgapis/orgapis/specs"
 )
 
@@ -63,6 +64,7 @@ func runPropose(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	specFile := fl.String("spec", "", "patch this OpenAPI file instead of the embedded spec")
 	var include, exclude listFlag
 	fl.Var(&include, "include", "in directories, read only files whose path or name matches this glob (repeatable)")
+	maxBytes := documentFlag(fl)
 	fl.Var(&exclude, "exclude", "in directories, skip files whose path or name matches this glob (repeatable)")
 	paths, code, done := parseArgs(fl, args, proposeUsage, stdout, stderr)
 	if done {
@@ -75,18 +77,28 @@ func runPropose(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if len(paths) == 0 {
 		return usageFail(stderr, "validate propose", usageError{"no input: give files, directories or -"})
 	}
-	src, extends, err := specSource(api, *specFile)
+	lim := documentLimits(*maxBytes)
+	cassetteBytes := int64(0) // contract's 16 MiB, unless --max-document-bytes is given
+	fl.Visit(func(f *flag.Flag) {
+		if f.Name == "max-document-bytes" {
+			cassetteBytes = *maxBytes
+		}
+	})
+	src, extends, err := specSource(api, *specFile, lim)
 	if err != nil {
 		fmt.Fprintf(stderr, "validate propose: %v\n", err)
 		return 2
 	}
-	doc, err := specs.LoadData(ctx, extends, src)
+	doc, err := loadSpec(ctx, extends, src, lim)
 	if err != nil {
 		fmt.Fprintf(stderr, "validate propose: %v\n", err)
 		return 2
 	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(src, &root); err != nil || len(root.Content) == 0 {
+	root, err := docread.YAML(extends, src, lim)
+	if err == nil && len(root.Content) == 0 {
+		err = errors.New("empty document")
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "validate propose: %s: %v\n", extends, err)
 		return 2
 	}
@@ -104,7 +116,7 @@ func runPropose(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			unreadable++
 			continue
 		}
-		for ex, err := range contract.Read(in.Name, rc) {
+		for ex, err := range contract.Read(in.Name, rc, contract.WithMaxCassetteBytes(cassetteBytes)) {
 			if ctx.Err() != nil {
 				rc.Close()
 				return 2
@@ -152,9 +164,9 @@ func forAPI(ex contract.Exchange, api specs.API) bool {
 
 // specSource is the spec of api as written, and the name an overlay's extends gives
 // it: the file, or the embedded spec's place in this module.
-func specSource(api specs.API, file string) ([]byte, string, error) {
+func specSource(api specs.API, file string, lim docread.Limits) ([]byte, string, error) {
 	if file != "" {
-		src, err := os.ReadFile(file)
+		src, err := docread.ReadFile(file, lim)
 		return src, file, err
 	}
 	src, err := specs.Source(api)

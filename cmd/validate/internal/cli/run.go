@@ -44,6 +44,8 @@ type Runner struct {
 	// NoCoverage leaves the coverage of the specs uncounted (live mode, which calls
 	// what it chooses).
 	NoCoverage bool
+	// MaxCassetteBytes is the largest go-vcr cassette read; 0, contract's default.
+	MaxCassetteBytes int64
 	// bodies lends the readers their body buffers; nil, a pool of the run's own.
 	bodies *bodyPool
 }
@@ -250,7 +252,7 @@ func (r *Runner) read(ctx context.Context, in Input, jobs chan<- job, budget *by
 	if r.Progress != nil {
 		src = r.Progress.reader(rc)
 	}
-	for ex, err := range contract.Read(in.Name, src, contract.WithBodyAlloc(bodies.alloc)) {
+	for ex, err := range contract.Read(in.Name, src, contract.WithBodyAlloc(bodies.alloc), contract.WithMaxCassetteBytes(r.MaxCassetteBytes)) {
 		if ctx.Err() != nil {
 			return
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/orgapis/orgapis/contract"
+	"github.com/orgapis/orgapis/internal/docread"
 	"github.com/orgapis/orgapis/internal/version"
 	"github.com/orgapis/orgapis/specs"
 )
@@ -239,13 +240,16 @@ type specLocator struct {
 // newSpecLocator reads the spec of api: the file given with --spec, or the embedded one,
 // named as it stands in this repository. It returns nil when the API is unknown.
 func newSpecLocator(api, file string) *specLocator {
-	loader := openapi3.NewLoader()
-	loader.IncludeOrigin = true
 	var doc *openapi3.T
 	var err error
 	var artifact sarifArtifact
 	if file != "" {
-		doc, err = loader.LoadFromFile(file)
+		// The --spec file check has read already, within the run's limit: a file that
+		// grew past the default since is simply not located in.
+		var src []byte
+		if src, err = docread.ReadFile(file, docread.Default()); err == nil {
+			doc, err = docread.OpenAPI(file, src, docread.Default(), true)
+		}
 		artifact.URI, _ = recordingURI(file)
 	} else {
 		a, perr := specs.ParseAPI(api)
@@ -254,7 +258,7 @@ func newSpecLocator(api, file string) *specLocator {
 		}
 		var src []byte
 		if src, err = specs.Source(a); err == nil {
-			doc, err = loader.LoadFromData(src)
+			doc, err = docread.OpenAPI(a.File(), src, docread.Default(), true)
 		}
 		artifact = sarifArtifact{URI: "specs/" + a.File(), URIBaseID: sarifModuleBase}
 	}

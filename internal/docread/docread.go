@@ -1,0 +1,175 @@
+// Package docread is the one reader of documents the module does not trust: recordings
+// (go-vcr cassettes), overlays, vendor specs, --spec files, baselines and reports. It
+// bounds what reading one may cost before the document is parsed for real: its size in
+// bytes, how deep it nests, how many YAML aliases it holds and how much they would add
+// once expanded (an alias bomb of a few hundred bytes is refused while it is still a
+// few hundred bytes), and, for OpenAPI documents, how their $ref graph loops.
+//
+// It is internal so that both contract/ and cmd/ use it without it becoming public API;
+// contract's readers expose the one limit a user of contract may need to raise as a
+// ReadOption of their own.
+package docread
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Limits bound what reading one document may cost. The zero value of a field means
+// its default (Default).
+type Limits struct {
+	// Bytes is the largest document, in bytes.
+	Bytes int64
+	// Depth is the deepest nesting of mappings and sequences, aliases expanded, and
+	// of schemas through $ref in an OpenAPI document.
+	Depth int
+	// Aliases is the most YAML aliases a document may hold.
+	Aliases int
+	// AliasNodes is the most nodes that expanding a document's aliases may add to it.
+	AliasNodes int64
+	// Raise says how a user raises Bytes, for the error that refuses a document:
+	// "--max-document-bytes" for the commands. Empty: the error says no more.
+	Raise string
+}
+
+// The defaults. DefaultBytes keeps the peak memory of reading, loading and comparing
+// an OpenAPI document at the limit under 200 MB: kin-openapi and oasdiff take about
+// 65 MB per MiB of YAML (BENCHMARKS.md), and the vendors' published specs are well
+// under 1 MiB. Readers of lighter documents (a cassette only becomes a node tree)
+// pass limits of their own.
+const (
+	DefaultBytes      = 2 << 20
+	DefaultDepth      = 256
+	DefaultAliases    = 10_000
+	DefaultAliasNodes = 100_000
+)
+
+// Default is the limits with every field at its default.
+func Default() Limits { return Limits{}.withDefaults() }
+
+func (l Limits) withDefaults() Limits {
+	if l.Bytes <= 0 {
+		l.Bytes = DefaultBytes
+	}
+	if l.Depth <= 0 {
+		l.Depth = DefaultDepth
+	}
+	if l.Aliases <= 0 {
+		l.Aliases = DefaultAliases
+	}
+	if l.AliasNodes <= 0 {
+		l.AliasNodes = DefaultAliasNodes
+	}
+	return l
+}
+
+// LimitError is a document refused because it is over one of its Limits.
+type LimitError struct {
+	Name  string // the document, as the user named it
+	What  string // "size", "depth", "aliases", "alias expansion", "schema depth"
+	Got   int64  // what the document has, at least (reading stops past the limit)
+	Limit int64
+	Raise string // how to raise the limit, or ""
+}
+
+func (e *LimitError) Error() string {
+	var msg string
+	switch e.What {
+	case "size":
+		msg = fmt.Sprintf("%s: %s is over the %s limit for a document", e.Name, byteSize(e.Got), byteSize(e.Limit))
+	case "depth":
+		msg = fmt.Sprintf("%s: nests deeper than %d levels, the limit for a document", e.Name, e.Limit)
+	case "schema depth":
+		msg = fmt.Sprintf("%s: its schemas nest through $ref deeper than %d levels, the limit for a document", e.Name, e.Limit)
+	case "aliases":
+		msg = fmt.Sprintf("%s: holds more than %d YAML aliases, the limit for a document", e.Name, e.Limit)
+	default:
+		msg = fmt.Sprintf("%s: its YAML aliases expand to more than %d nodes, the limit for a document (an alias bomb?)", e.Name, e.Limit)
+	}
+	if e.Raise != "" && e.What == "size" {
+		msg += "; raise it with " + e.Raise
+	}
+	return msg
+}
+
+// byteSize writes n as people read sizes: "210 MB", "16 MiB" for exact binary sizes.
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0 && n < 1<<20:
+		return fmt.Sprintf("%d KiB", n>>10)
+	case n >= 1_000_000:
+		return fmt.Sprintf("%d MB", n/1_000_000)
+	case n >= 1000:
+		return fmt.Sprintf("%d kB", n/1000)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// ErrNotRegular is a path that names no regular file (a FIFO or a device could block
+// or never end), refused before it is opened.
+var ErrNotRegular = errors.New("not a regular file")
+
+// ReadFile reads the regular file at path, refusing it unread when it is over
+// lim.Bytes. A FIFO or a device is refused before it is opened.
+func ReadFile(path string, lim Limits) ([]byte, error) {
+	lim = lim.withDefaults()
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: %w (%s), not read", path, ErrNotRegular, fileKind(info.Mode()))
+	}
+	if info.Size() > lim.Bytes {
+		return nil, &LimitError{Name: path, What: "size", Got: info.Size(), Limit: lim.Bytes, Raise: lim.Raise}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: %w, not read", path, ErrNotRegular) // replaced since the first look
+	}
+	return Read(path, f, lim)
+}
+
+// Read reads r whole, refusing it once it is over lim.Bytes: at most lim.Bytes+1
+// bytes are ever held.
+func Read(name string, r io.Reader, lim Limits) ([]byte, error) {
+	lim = lim.withDefaults()
+	data, err := io.ReadAll(io.LimitReader(r, lim.Bytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if int64(len(data)) > lim.Bytes {
+		return nil, &LimitError{Name: name, What: "size", Got: int64(len(data)), Limit: lim.Bytes, Raise: lim.Raise}
+	}
+	return data, nil
+}
+
+func fileKind(m os.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&os.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	case m&os.ModeDevice != 0:
+		return "a device"
+	}
+	return "not a regular file"
+}
+
+// IsJSON reports whether data is written as JSON rather than block YAML: its first
+// byte past white space and a byte-order mark opens an object or an array.
+func IsJSON(data []byte) bool {
+	t := bytes.TrimLeft(bytes.TrimPrefix(bytes.TrimLeft(data, " \t\r\n"), []byte("\ufeff")), " \t\r\n")
+	return len(t) > 0 && (t[0] == '{' || t[0] == '[')
+}
