@@ -199,6 +199,17 @@ func TestFindingLimitsBothSides(t *testing.T) {
 			t.Errorf("%v: text report says what it left out: %v\n%s", c.args, says, text)
 		}
 	}
+	// A baseline written by a run that listed 5 of 70 findings knows all 70: it keeps
+	// the entries, not the findings.
+	base := filepath.Join(t.TempDir(), "base.txt")
+	if r := cli(t, nil, "--max-findings", "5", "--write-baseline", base, file); r.code != 0 || !strings.Contains(r.stdout, "70 findings known") {
+		t.Errorf("--write-baseline over the limit: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r := cli(t, nil, "--max-findings", "5", "--format", "json", "--baseline", base, file)
+	var rep JSONReport
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil || r.code != 0 || rep.Summary.Known != 70 || rep.Summary.OmittedFindings != 65 || len(rep.Stale) != 0 {
+		t.Errorf("--baseline over the limit: exit %d, %v, summary %+v, stale %q", r.code, err, rep.Summary, rep.Stale)
+	}
 	if r := cli(t, nil, "--max-findings", "0", file); r.code != 2 || !strings.Contains(r.stderr, "max-findings") {
 		t.Errorf("--max-findings 0: exit %d, %s", r.code, r.stderr)
 	}
@@ -277,5 +288,160 @@ func TestFindingsApartByExpected(t *testing.T) {
 	}
 	if len(s.groups) != 2 || len(s.sample.findings()) != 3 {
 		t.Errorf("set: %d groups, %d findings", len(s.groups), len(s.sample.findings()))
+	}
+}
+
+// allOfSpec declares a response whose members are split over allOf branches.
+const allOfSpec = `openapi: 3.0.3
+info: {title: allOf members, version: "1"}
+servers: [{url: "https://api.affinity.co"}]
+paths:
+  /things/{id}:
+    get:
+      operationId: getThing
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses:
+        "200":
+          description: A thing.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Thing"}
+components:
+  schemas:
+    Base:
+      type: object
+      properties:
+        id: {type: integer}
+    Thing:
+      allOf:
+        - $ref: "#/components/schemas/Base"
+        - type: object
+          properties:
+            inBranch: {type: string}
+`
+
+// bodyHAR writes a HAR of one GET /things/1 answered with body.
+func bodyHAR(t *testing.T, path, body string) {
+	t.Helper()
+	text, _ := json.Marshal(body)
+	writeEntries(t, path, 1, func(w *bufio.Writer, _ int) {
+		fmt.Fprintf(w, `{"request":{"method":"GET","url":"https://api.affinity.co/things/1"},"response":{"status":200,`+
+			`"headers":[{"name":"Content-Type","value":"application/json"}],"content":{"mimeType":"application/json","text":%s}}}`, text)
+	})
+}
+
+// propose sees the members an allOf branch declares: a member of a branch is not
+// proposed; a member no branch declares is.
+func TestProposeSeesAllOfMembers(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "spec.yaml")
+	if err := os.WriteFile(spec, []byte(allOfSpec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	declared, fresh := filepath.Join(dir, "declared.har"), filepath.Join(dir, "new.har")
+	bodyHAR(t, declared, `{"id":1,"inBranch":"x"}`)
+	bodyHAR(t, fresh, `{"id":1,"inBranch":"x","brandNew":true}`)
+	r := cli(t, nil, "propose", "--api", "affinity", "--spec", spec, declared)
+	if r.code != 0 || !strings.Contains(r.stderr, "0 actions proposed") || strings.Contains(r.stdout, "inBranch") {
+		t.Errorf("members of allOf branches only: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	r = cli(t, nil, "propose", "--api", "affinity", "--spec", spec, fresh)
+	if r.code != 0 || !strings.Contains(r.stderr, "1 actions proposed") || !strings.Contains(r.stdout, "brandNew") || strings.Contains(r.stdout, "inBranch") {
+		t.Errorf("a new member beside them: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// membersBody is an organization with n undocumented members.
+func membersBody(n int) string {
+	var b strings.Builder
+	b.WriteString(`{"id":1,"name":"Org","domain":"org.example","domains":["org.example"],"crunchbase_uuid":null,"global":false`)
+	for i := range n {
+		fmt.Fprintf(&b, `,"m%d":%d`, i, i%10)
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// Both sides of --max-members: a body of as many members as the limit is read and
+// proposed from; one more and it is skipped, named, and the output says which flag
+// reads it. (The organization's own 6 members count too; an array's first element
+// does not.)
+func TestProposeMaxMembersBothSides(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "org.har")
+	writeEntries(t, file, 1, func(w *bufio.Writer, _ int) {
+		text, _ := json.Marshal(membersBody(94))
+		fmt.Fprintf(w, `{"request":{"method":"GET","url":"https://api.affinity.co/organizations/1"},"response":{"status":200,`+
+			`"headers":[{"name":"Content-Type","value":"application/json"}],"content":{"mimeType":"application/json","text":%s}}}`, text)
+	})
+	if n := jsonValues([]byte(membersBody(94)), 1000); n != 100 {
+		t.Fatalf("jsonValues = %d, want 100", n)
+	}
+	r := cli(t, nil, "propose", "--api", "affinity", "--max-members", "100", file)
+	if r.code != 0 || !strings.Contains(r.stderr, "1 actions proposed") || !strings.Contains(r.stdout, "m93") || strings.Contains(r.stderr, "skipped") {
+		t.Errorf("at the limit: exit %d\n%.500s\n%s", r.code, r.stdout, r.stderr)
+	}
+	r = cli(t, nil, "propose", "--api", "affinity", "--max-members", "99", file)
+	if r.code != 0 || !strings.Contains(r.stderr, "0 actions proposed") || !strings.Contains(r.stderr, "org.har#0: a body of more than 99 members") ||
+		!strings.Contains(r.stderr, "raise it to read them") {
+		t.Errorf("one past the limit: exit %d\n%s", r.code, r.stderr)
+	}
+	// Strings and escapes do not count: a colon or comma inside a string is text.
+	if n := jsonValues([]byte(`{"a:b":"c,d\",e","f":[1,2,[3]]}`), 100); n != 4 {
+		t.Errorf("jsonValues with strings = %d, want 4", n)
+	}
+}
+
+// One 31 MiB body of 2.6 million members: propose stays under maxPeakMB, skipping it
+// by --max-members and saying so.
+func TestProposeHugeBodyPeakMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command and writes a 31 MiB body")
+	}
+	binary := buildCommand(t)
+	// A JSON line, whose body is a JSON value: no escapes, so that the body is 31 MiB.
+	file := filepath.Join(t.TempDir(), "huge.jsonl")
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	w.WriteString(`{"method":"GET","url":"https://api.affinity.co/organizations/1","status":200,"response_headers":{"Content-Type":"application/json"},"response_body":{"id":1`)
+	for i := range 2_601_000 {
+		fmt.Fprintf(w, `,"%s":%d`, strconv.FormatInt(int64(i)+1679616, 36), 100+900*(i%2)) // 5-character names
+	}
+	w.WriteString("}}\n")
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(file)
+	if err != nil || info.Size() < 31<<20 {
+		t.Fatalf("the recording: %v %v", info, err)
+	}
+	code, _, stderr, mb := childRun(t, binary, "propose", "--api", "affinity", file)
+	t.Logf("validate propose on one %.1f MiB body of 2.6 million members: peak RSS %.1f MiB", float64(info.Size())/(1<<20), mb)
+	if mb >= maxPeakMB {
+		t.Errorf("peak RSS %.1f MiB, want under %d", mb, maxPeakMB)
+	}
+	if code != 0 || !strings.Contains(stderr, "huge.jsonl#0: a body of more than 100000 members") || !strings.Contains(stderr, "--max-members") {
+		t.Errorf("exit %d\n%s", code, stderr)
+	}
+	// The other side: a body just under the limit is read, checked strictly and
+	// inferred from, under the same bound.
+	under := filepath.Join(t.TempDir(), "under.har")
+	writeEntries(t, under, 1, func(w *bufio.Writer, _ int) {
+		text, _ := json.Marshal(membersBody(defaultMaxMembers - 6))
+		fmt.Fprintf(w, `{"request":{"method":"GET","url":"https://api.affinity.co/organizations/1"},"response":{"status":200,`+
+			`"headers":[{"name":"Content-Type","value":"application/json"}],"content":{"mimeType":"application/json","text":%s}}}`, text)
+	})
+	code, _, stderr, mb = childRun(t, binary, "propose", "--api", "affinity", under)
+	t.Logf("validate propose on one body of %d members: peak RSS %.1f MiB", defaultMaxMembers, mb)
+	if mb >= maxPeakMB {
+		t.Errorf("peak RSS %.1f MiB, want under %d", mb, maxPeakMB)
+	}
+	if code != 0 || !strings.Contains(stderr, "1 actions proposed") || strings.Contains(stderr, "skipped") {
+		t.Errorf("a body at the limit: exit %d\n%s", code, stderr)
 	}
 }
