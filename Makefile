@@ -109,7 +109,8 @@ tidy-check:
 
 ## gates: fail on anything that goes around a gate (internal/gates): an HTTP client or
 ## transport outside internal/httpcore, an error made from a server's answer outside the
-## scrubbing constructor; each rule is also proven on a planted violation. `test` runs
+## scrubbing constructor, a YAML, OpenAPI or overlay document (or JSON in a package that
+## reads files) read outside internal/docread, the bounded reader; each rule is also proven on a planted violation. `test` runs
 ## it as well; its own target names the failure first.
 gates:
 	$(GO) test -count=1 ./internal/gates

@@ -2,6 +2,7 @@ package docread_test
 
 import (
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,7 +59,7 @@ func TestReadFileRefusesUnread(t *testing.T) {
 	}
 	f.Close()
 	_, err = docread.ReadFile(path, docread.Limits{Raise: "--max-document-bytes"})
-	want := path + ": 210 MB is over the 2 MiB limit for a document; raise it with --max-document-bytes"
+	want := path + ": 210000000 bytes is over the limit for a document, 2097152 bytes (2 MiB); raise it with --max-document-bytes"
 	if err == nil || err.Error() != want {
 		t.Errorf("err = %v\nwant %s", err, want)
 	}
@@ -267,4 +268,34 @@ func TestCutCyclesDepthBothSides(t *testing.T) {
 			t.Errorf("%d schemas: %v", n, err)
 		}
 	}
+}
+
+// A stream is read to one byte past the limit and no further, on both sides of it; the
+// error says "more than", since the rest was never read.
+func TestReadStopsPastTheLimit(t *testing.T) {
+	lim := docread.Limits{Bytes: 1 << 10, Raise: "--max-document-bytes"}
+	at := strings.Repeat("é", 512) // 1,024 bytes of 512 characters
+	if got, err := docread.Read("stdin", strings.NewReader(at), lim); err != nil || string(got) != at {
+		t.Errorf("at the limit: %d bytes, %v", len(got), err)
+	}
+	r := &countingReader{r: strings.NewReader(at + strings.Repeat("x", 1<<20))}
+	_, err := docread.Read("stdin", r, lim)
+	want := "stdin: more than 1024 bytes (1 KiB), the limit for a document; raise it with --max-document-bytes"
+	if err == nil || err.Error() != want {
+		t.Errorf("over the limit: %v\nwant %s", err, want)
+	}
+	if r.n > 1<<10+512 { // io.ReadAll may ask for more than it keeps, never the megabyte
+		t.Errorf("read %d bytes of a stream over a 1 KiB limit", r.n)
+	}
+}
+
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
 }

@@ -43,15 +43,7 @@ func TestTreePassesEveryGate(t *testing.T) {
 func plant(t *testing.T, r rule, files map[string]string) []string {
 	t.Helper()
 	root := t.TempDir()
-	for path, src := range files {
-		p := filepath.Join(root, filepath.FromSlash(path))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writePlanted(t, root, files)
 	fs, err := scanTree(root, []rule{r})
 	if err != nil {
 		t.Fatal(err)
@@ -185,8 +177,22 @@ func TestServerErrorsRuleOnPlantedViolations(t *testing.T) {
 func TestExceptionsAllowOnlyTheirFileAndRule(t *testing.T) {
 	fs := []finding{{rule: "outbound-http"}, {rule: "server-errors"}}
 	fs[0].pos.Filename, fs[1].pos.Filename = "a.go", "a.go"
-	kept, unused := filter(fs, []exception{{"a.go", "outbound-http", "why"}, {"b.go", "outbound-http", "stale"}})
+	kept, unused := filter(fs, []exception{{"a.go", "outbound-http", "why", ""}, {"b.go", "outbound-http", "stale", ""}})
 	if len(kept) != 1 || kept[0].rule != "server-errors" || len(unused) != 1 || unused[0].path != "b.go" {
 		t.Errorf("kept %v, unused %v", kept, unused)
+	}
+}
+
+// writePlanted writes files (module-relative path: source) under root.
+func writePlanted(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for path, src := range files {
+		p := filepath.Join(root, filepath.FromSlash(path))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

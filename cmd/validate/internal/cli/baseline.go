@@ -39,6 +39,7 @@ func (e baselineEntry) String() string {
 type baseline struct {
 	entries []baselineEntry
 	legacy  int                    // lines without an API, which match either
+	partial int                    // findings a JSON report left out, whose entries it lacks
 	seen    map[baselineEntry]bool // for add, so that reading stays linear
 }
 
@@ -174,11 +175,13 @@ func readBaselineWithin(path string, lim docread.Limits) (*baseline, error) {
 	b := &baseline{}
 	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '{' {
 		var rep struct {
+			Summary  Summary            `json:"summary"`
 			Findings []contract.Finding `json:"findings"`
 		}
 		if err := docread.JSON(path, data, &rep, lim); err != nil {
 			return nil, fmt.Errorf("not a JSON report: %w", err)
 		}
+		b.partial = rep.Summary.OmittedFindings
 		for _, f := range rep.Findings {
 			if baselineable(f) {
 				b.add(entryOf(f))
@@ -230,39 +233,105 @@ func readBounded(path string, limit int64) ([]byte, error) {
 	return docread.ReadFile(path, documentLimits(limit))
 }
 
-// apply marks the findings the baseline knows, counts them, and lists the entries that
-// matched nothing: drift that went away, whose entry can go too.
-func (b *baseline) apply(res *Result) {
-	used := make([]bool, len(b.entries))
-	idx := b.index()
-	for i := range res.Findings {
-		f := &res.Findings[i]
-		if !baselineable(*f) {
-			continue
+// baselineMatcher marks the findings a baseline knows as a run finds them, and
+// remembers which entries matched, so that no finding needs to be kept for it.
+type baselineMatcher struct {
+	b    *baseline
+	idx  baselineIndex
+	used []bool
+}
+
+func (b *baseline) matcher() *baselineMatcher {
+	return &baselineMatcher{b: b, idx: b.index(), used: make([]bool, len(b.entries))}
+}
+
+// match reports whether the baseline knows f; unreadable input and failed calls are
+// never known.
+func (m *baselineMatcher) match(f contract.Finding) bool {
+	if !baselineable(f) {
+		return false
+	}
+	j := m.idx.match(f)
+	if j < 0 {
+		return false
+	}
+	m.used[j] = true
+	return true
+}
+
+// stale lists the entries that matched nothing: drift that went away, whose entry can
+// go too.
+func (m *baselineMatcher) stale() []string {
+	var out []string
+	for j, e := range m.b.entries {
+		if !m.used[j] {
+			out = append(out, e.String())
 		}
-		if j := idx.match(*f); j >= 0 {
-			f.Known, used[j] = true, true
+	}
+	return out
+}
+
+// apply marks the findings of res the baseline knows, counts them, and lists the
+// entries that matched nothing. A run does this as it goes (Runner.known); apply is
+// for a result built from a list.
+func (b *baseline) apply(res *Result) {
+	m := b.matcher()
+	for i := range res.Findings {
+		if f := &res.Findings[i]; m.match(*f) {
+			f.Known = true
 			res.Summary.Known++
 		}
 	}
-	for j, e := range b.entries {
-		if !used[j] {
-			res.Stale = append(res.Stale, e.String())
-		}
-	}
+	res.Stale = append(res.Stale, m.stale()...)
 }
 
-// writeBaseline writes the baseline that makes res known: one entry per operation,
-// kind, location and pointer with indices generalized, sorted.
-func writeBaseline(path string, res Result) error {
-	var b baseline
-	for _, f := range res.Findings {
+// entrySet gathers the distinct baseline entries of a run's findings, up to what a
+// baseline file may hold (maxBaselineBytes, which --baseline reads): past that, over is
+// set and nothing more is kept.
+type entrySet struct {
+	seen  map[baselineEntry]bool
+	list  []baselineEntry
+	bytes int
+	over  bool
+}
+
+func (s *entrySet) add(e baselineEntry) {
+	if s.over || s.seen[e] {
+		return
+	}
+	n := len(e.String()) + 1
+	if len(baselineHeader)+s.bytes+n > maxBaselineBytes {
+		s.over = true
+		return
+	}
+	if s.seen == nil {
+		s.seen = map[baselineEntry]bool{}
+	}
+	s.seen[e] = true
+	s.list = append(s.list, e)
+	s.bytes += n
+}
+
+// entriesOf is the entry set of a list of findings.
+func entriesOf(fs []contract.Finding) *entrySet {
+	s := &entrySet{}
+	for _, f := range fs {
 		if baselineable(f) {
-			b.add(entryOf(f))
+			s.add(entryOf(f))
 		}
 	}
-	lines := make([]string, len(b.entries))
-	for i, e := range b.entries {
+	return s
+}
+
+// writeBaseline writes the baseline of entries: one entry per operation, kind,
+// location and pointer with indices generalized, sorted. It refuses a set that went
+// over what a baseline file may hold, as --baseline could not read the file back.
+func writeBaseline(path string, entries *entrySet) error {
+	if entries.over {
+		return fmt.Errorf("the findings have more distinct entries than a baseline file holds (%d MiB, which --baseline reads); nothing written: fix or --exclude the worst drift first", maxBaselineBytes>>20)
+	}
+	lines := make([]string, len(entries.list))
+	for i, e := range entries.list {
 		lines[i] = e.String()
 	}
 	slices.Sort(lines)

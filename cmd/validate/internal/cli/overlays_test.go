@@ -89,7 +89,7 @@ func TestOverlaySizeLimit(t *testing.T) {
 	errOut.Reset()
 	less := fmt.Sprint(len(src) - 1)
 	code := Run(t.Context(), []string{"--max-document-bytes", less, "--overlay", path, "testdata/recordings"}, nil, &out, &errOut)
-	want := fmt.Sprintf("--overlay %s: %d bytes is over the %s bytes limit for a document; raise it with --max-document-bytes", path, len(src), less)
+	want := fmt.Sprintf("--overlay %s: %d bytes is over the limit for a document, %s bytes; raise it with --max-document-bytes", path, len(src), less)
 	if code != 2 || !strings.Contains(errOut.String(), want) {
 		t.Errorf("over the limit: exit %d, stderr %s\nwant %s", code, errOut.String(), want)
 	}

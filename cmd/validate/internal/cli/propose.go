@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"os"
 	"regexp"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strconv"
@@ -43,6 +45,50 @@ const maxEvidenceSources = 3
 // gathered by the object that holds them, at most maxInferProps each.
 const maxDrifts = 1000
 
+// defaultMaxMembers bounds the members and array elements of a response body that
+// propose reads: checking a body strictly and inferring from it hold every member at
+// once (about 200 bytes each), so a body past it is skipped and named, not read; the
+// user can raise it (--max-members).
+const defaultMaxMembers = 100000
+
+// proposeMemoryLimit is the heap propose keeps to when GOMEMLIMIT is not set: a body
+// of up to 32 MiB is held twice while it is read (the entry and its text), which the
+// collector's default pace would let double.
+const proposeMemoryLimit = 128 << 20
+
+// jsonValues counts the members and array elements of a JSON text (its colons, and
+// the commas between array elements, outside strings), stopping once past limit: a
+// bound found without decoding. An array's first element is not counted.
+func jsonValues(body []byte, limit int) int {
+	n, inString, escaped := 0, false, false
+	var arrays []bool // per open container, whether it is an array
+	for _, c := range body {
+		switch {
+		case escaped:
+			escaped = false
+		case inString:
+			if c == '\\' {
+				escaped = true
+			} else if c == '"' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '[' || c == '{':
+			arrays = append(arrays, c == '[')
+		case c == ']' || c == '}':
+			if len(arrays) > 0 {
+				arrays = arrays[:len(arrays)-1]
+			}
+		case c == ':' || c == ',' && len(arrays) > 0 && arrays[len(arrays)-1]:
+			if n++; n > limit {
+				return n
+			}
+		}
+	}
+	return n
+}
+
 // drift is what the traffic showed at one place of the spec.
 type drift struct {
 	kind, method, template, status, pointer string
@@ -62,6 +108,8 @@ func runPropose(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	fl := flag.NewFlagSet("validate propose", flag.ContinueOnError)
 	apiName := fl.String("api", "", "the API whose spec the overlay patches: apollo or affinity (required)")
 	specFile := fl.String("spec", "", "patch this OpenAPI file instead of the embedded spec")
+	maxMembers := defaultMaxMembers
+	fl.Var(limitFlag{&maxMembers}, "max-members", "read only response bodies of at most this many members and array elements; larger ones are skipped and named")
 	var include, exclude listFlag
 	fl.Var(&include, "include", "in directories, read only files whose path or name matches this glob (repeatable)")
 	maxBytes := documentFlag(fl)
@@ -73,6 +121,9 @@ func runPropose(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	api, err := requiredAPI(*apiName)
 	if err != nil {
 		return usageFail(stderr, "validate propose", err)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(proposeMemoryLimit))
 	}
 	if len(paths) == 0 {
 		return usageFail(stderr, "validate propose", usageError{"no input: give files, directories or -"})
@@ -108,7 +159,7 @@ func runPropose(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	}
 	v := contract.New(api, doc, contract.Strict())
 	p := &proposal{api: api, spec: root.Content[0], bases: basePaths(doc.Servers), drifts: map[string]*drift{}}
-	exchanges, unreadable := 0, 0
+	exchanges, unreadable, tooLarge := 0, 0, 0
 	for _, in := range found.inputs {
 		rc, err := in.Open()
 		if err != nil {
@@ -130,6 +181,12 @@ func runPropose(ctx context.Context, args []string, stdin io.Reader, stdout, std
 				continue
 			}
 			exchanges++
+			if n := jsonValues(ex.ResponseBody, maxMembers); n > maxMembers {
+				// Checking and inferring take memory by the member, not the byte.
+				fmt.Fprintf(stderr, "validate propose: %s#%d: a body of more than %d members and array elements (--max-members); not read\n", ex.Source, ex.Index, maxMembers)
+				tooLarge++
+				continue
+			}
 			p.add(ex, v.Validate(ex))
 		}
 		rc.Close()
@@ -150,6 +207,9 @@ func runPropose(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return 2
 	}
 	fmt.Fprintf(stderr, "validate propose: %d exchanges of %s read, %d actions proposed\n", exchanges, api, len(o.Actions))
+	if tooLarge > 0 {
+		fmt.Fprintf(stderr, "validate propose: %d exchanges skipped, their bodies over --max-members %d; raise it to read them\n", tooLarge, maxMembers)
+	}
 	if unreadable > 0 {
 		return 2
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -8,7 +9,6 @@ import (
 	"maps"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -22,16 +22,47 @@ const KindCallFailed = "call-failed"
 
 // WriteText writes the findings per operation, then a summary. Findings that differ
 // only in array indices and source are one line with a count and the first sources, so
-// that a large recording reads in one screen; the JSON report keeps every finding.
+// that a large recording reads in one screen; the JSON report lists the findings
+// themselves. Unreadable input and failed calls are a line each, up to the limits of
+// the run, which the summary names when it left any out.
 func WriteText(w io.Writer, res Result) error {
-	groups, order := group(res.Findings)
-	for _, key := range order {
-		fs := groups[key]
-		fmt.Fprintf(w, "%s\n", terminalSafe(groupTitle(fs[0])))
-		for _, c := range cluster(fs) {
-			fmt.Fprintf(w, "  %s\n", terminalSafe(c.textLine()))
+	set := res.setOf()
+	var title string
+	for _, c := range sortedClusters(set.groups) {
+		if t := groupTitle(c.first); t != title {
+			if title != "" {
+				fmt.Fprintln(w)
+			}
+			title = t
+			fmt.Fprintf(w, "%s\n", terminalSafe(title))
 		}
+		fmt.Fprintf(w, "  %s\n", terminalSafe(c.textLine()))
+	}
+	if title != "" {
 		fmt.Fprintln(w)
+	}
+	if set.ungrouped > 0 {
+		fmt.Fprintf(w, "%d more findings in further groups, not listed (at most %d groups are; raise --max-findings)\n\n", set.ungrouped, set.limits.max)
+	}
+	// Unreadable input and failed calls, one by one, as the sample keeps them.
+	for _, kind := range []string{KindCallFailed, contract.KindUnreadable} {
+		listed := 0
+		for _, f := range res.Findings {
+			if f.Kind != kind {
+				continue
+			}
+			if listed == 0 {
+				fmt.Fprintf(w, "%s\n", terminalSafe(groupTitle(f)))
+			}
+			listed++
+			fmt.Fprintf(w, "  %s\n", terminalSafe(textLine(f)))
+		}
+		if more := set.byKind[kind] - listed; more > 0 {
+			fmt.Fprintf(w, "  and %d more, not listed (raise --max-findings and --max-findings-per-rule)\n", more)
+		}
+		if listed > 0 {
+			fmt.Fprintln(w)
+		}
 	}
 	if len(res.Stale) > 0 {
 		fmt.Fprintln(w, "baseline entries that matched no finding (the drift is gone; remove them):")
@@ -44,51 +75,98 @@ func WriteText(w io.Writer, res Result) error {
 	return err
 }
 
-// findingCluster is findings alike but for array indices and source.
+// findingCluster is findings alike but for array indices and source: the first in
+// report order, their count, and the first sources. It is the same whatever order the
+// findings come in.
 type findingCluster struct {
-	first   contract.Finding
-	pointer string // with indices generalized when the findings differ in them
+	first contract.Finding
+	seq   int // first's place among its exchange's findings
+	// pointer is the first finding's; mixed says another pointer was seen, so the line
+	// shows it with indices generalized.
+	pointer string
+	mixed   bool
 	count   int
-	sources []string // the first maxClusterSources distinct ones
-
-	seen     map[string]bool // every source met
+	// sources are the first maxClusterSources exchanges, in report order; distinct
+	// counts every exchange with a finding of the cluster.
+	sources  []exchangeRef
 	distinct int
+}
+
+// exchangeRef names one exchange of a recording.
+type exchangeRef struct {
+	source string
+	entry  int
+}
+
+func (r exchangeRef) String() string {
+	return sourceOf(contract.Finding{Source: r.source, Entry: r.entry})
+}
+
+func (r exchangeRef) compare(o exchangeRef) int {
+	return cmp.Or(strings.Compare(r.source, o.source), cmp.Compare(r.entry, o.entry))
 }
 
 // maxClusterSources is how many sources a clustered line names.
 const maxClusterSources = 3
 
-// cluster groups fs (one operation's findings, in order) into clusters of findings
-// with the same kind, location, generalized pointer, expectation and known mark.
+// fold counts f, the seq-th finding of its exchange; newExchange is false when the
+// cluster already counts a finding of that exchange.
+func (c *findingCluster) fold(f contract.Finding, seq int, newExchange bool) {
+	c.count++
+	if f.Pointer != c.pointer {
+		c.mixed = true
+	}
+	ref := exchangeRef{f.Source, f.Entry}
+	if o := ref.compare(exchangeRef{c.first.Source, c.first.Entry}); c.count == 1 || o < 0 || o == 0 && seq < c.seq {
+		c.first, c.seq = f, seq
+	}
+	if newExchange {
+		c.distinct++
+		c.addSource(ref)
+	}
+}
+
+// addSource keeps ref if it is among the first maxClusterSources exchanges.
+func (c *findingCluster) addSource(ref exchangeRef) {
+	i, found := slices.BinarySearchFunc(c.sources, ref, exchangeRef.compare)
+	if found || i >= maxClusterSources {
+		return
+	}
+	c.sources = slices.Insert(c.sources, i, ref)
+	if len(c.sources) > maxClusterSources {
+		c.sources = c.sources[:maxClusterSources]
+	}
+}
+
+// merge folds o, a cluster of the same key, into c.
+func (c *findingCluster) merge(o *findingCluster) {
+	c.count += o.count
+	c.distinct += o.distinct
+	c.mixed = c.mixed || o.mixed || c.pointer != o.pointer
+	if o.first.Source < c.first.Source || o.first.Source == c.first.Source && (o.first.Entry < c.first.Entry || o.first.Entry == c.first.Entry && o.seq < c.seq) {
+		c.first, c.seq, c.pointer = o.first, o.seq, o.pointer
+	}
+	for _, r := range o.sources {
+		c.addSource(r)
+	}
+}
+
+// linePointer is the pointer a cluster's line shows.
+func (c *findingCluster) linePointer() string {
+	if c.mixed {
+		return generalize(c.pointer)
+	}
+	return c.pointer
+}
+
+// cluster groups fs into clusters, in report order; unreadable input and failed calls
+// are one each.
 func cluster(fs []contract.Finding) []*findingCluster {
-	var out []*findingCluster
-	byKey := map[string]*findingCluster{}
+	res := Result{Findings: fs}
+	out := sortedClusters(res.setOf().groups)
 	for _, f := range fs {
-		if f.Kind == contract.KindUnreadable || f.Kind == KindCallFailed {
-			out = append(out, &findingCluster{first: f, pointer: f.Pointer, count: 1})
-			continue
-		}
-		key := strings.Join([]string{f.Kind, f.Location, generalize(f.Pointer), f.Expected, strconv.FormatBool(f.Known)}, "\x00")
-		c, ok := byKey[key]
-		if !ok {
-			c = &findingCluster{first: f, pointer: f.Pointer}
-			byKey[key] = c
-			out = append(out, c)
-		}
-		c.count++
-		if f.Pointer != c.pointer {
-			c.pointer = generalize(f.Pointer)
-		}
-		// Each exchange is named once, however many of its findings the line holds.
-		if src := sourceOf(f); !c.seen[src] {
-			if c.seen == nil {
-				c.seen = map[string]bool{}
-			}
-			c.seen[src] = true
-			c.distinct++
-			if len(c.sources) < maxClusterSources {
-				c.sources = append(c.sources, src)
-			}
+		if !clustered(f) {
+			out = append(out, &findingCluster{first: f, pointer: f.Pointer, count: 1, distinct: 1, sources: []exchangeRef{{f.Source, f.Entry}}})
 		}
 	}
 	return out
@@ -99,9 +177,12 @@ func (c *findingCluster) textLine() string {
 		return textLine(c.first)
 	}
 	f := c.first
-	f.Pointer = c.pointer
+	f.Pointer = c.linePointer()
 	line := fmt.Sprintf("%d× %s%s: expected %s, found %s, ...", c.count, f.Kind, where(f), f.Expected, f.Found)
-	shown := c.sources[:min(len(c.sources), maxClusterSources)]
+	shown := make([]string, len(c.sources))
+	for i, r := range c.sources {
+		shown[i] = r.String()
+	}
 	line += " in " + strings.Join(shown, ", ")
 	if c.distinct > len(shown) {
 		line += fmt.Sprintf(" and %d more", c.distinct-len(shown))
@@ -209,34 +290,17 @@ func summaryLine(s Summary) string {
 	if s.CallsFailed > 0 {
 		line += fmt.Sprintf("; %d calls failed", s.CallsFailed)
 	}
+	if o := omittedLine(s); o != "" {
+		line += "; " + o
+	}
 	return line
 }
 
-// group orders findings by operation (unreadable input last), keeping entry order.
-func group(findings []contract.Finding) (map[string][]contract.Finding, []string) {
-	groups := map[string][]contract.Finding{}
-	var order []string
-	for _, f := range findings {
-		key := groupTitle(f)
-		if _, ok := groups[key]; !ok {
-			order = append(order, key)
-		}
-		groups[key] = append(groups[key], f)
-	}
-	sort.SliceStable(order, func(i, j int) bool {
-		ui, uj := order[i] == "unreadable input", order[j] == "unreadable input"
-		if ui != uj {
-			return uj
-		}
-		return order[i] < order[j]
-	})
-	return groups, order
-}
-
-// JSONReport is the stable shape of --format json: a summary, every finding in source
-// and entry order, the findings grouped as the text report groups them, and the
-// baseline entries that matched nothing. Every field is always present; fields are
-// only ever added.
+// JSONReport is the stable shape of --format json: a summary, the findings in source
+// and entry order (every one, unless the summary's omitted_findings says how many the
+// limits left out), the findings grouped as the text report groups them (with exact
+// counts), and the baseline entries that matched nothing. Every field is always
+// present; fields are only ever added.
 type JSONReport struct {
 	Version  int                `json:"version"`
 	Summary  Summary            `json:"summary"`
@@ -274,11 +338,21 @@ func WriteJSON(w io.Writer, res Result) error {
 	if rep.Summary.SkippedBy == nil {
 		rep.Summary.SkippedBy = map[string]int{}
 	}
-	groups, order := group(res.Findings)
-	for _, key := range order {
-		for _, c := range cluster(groups[key]) {
-			rep.Groups = append(rep.Groups, JSONGroup{OperationID: c.first.OperationID, Kind: c.first.Kind, Location: c.first.Location,
-				Pointer: c.pointer, Expected: c.first.Expected, Known: c.first.Known, Count: c.count, Sources: append([]string{}, c.sources[:min(len(c.sources), maxClusterSources)]...)})
+	jsonGroup := func(c *findingCluster) JSONGroup {
+		sources := make([]string, len(c.sources))
+		for i, r := range c.sources {
+			sources[i] = r.String()
+		}
+		return JSONGroup{OperationID: c.first.OperationID, Kind: c.first.Kind, Location: c.first.Location,
+			Pointer: c.linePointer(), Expected: c.first.Expected, Known: c.first.Known, Count: c.count, Sources: sources}
+	}
+	for _, c := range sortedClusters(res.setOf().groups) {
+		rep.Groups = append(rep.Groups, jsonGroup(c))
+	}
+	// Unreadable input and failed calls are a group each, as the text report lists them.
+	for _, f := range res.Findings {
+		if !clustered(f) {
+			rep.Groups = append(rep.Groups, jsonGroup(&findingCluster{first: f, pointer: f.Pointer, count: 1, distinct: 1, sources: []exchangeRef{{f.Source, f.Entry}}}))
 		}
 	}
 	enc := json.NewEncoder(w)
@@ -299,6 +373,7 @@ type junitSuite struct {
 	Tests    int         `xml:"tests,attr"`
 	Failures int         `xml:"failures,attr"`
 	Errors   int         `xml:"errors,attr"`
+	Skipped  int         `xml:"skipped,attr,omitempty"`
 	Cases    []junitCase `xml:"testcase"`
 }
 
@@ -307,6 +382,7 @@ type junitCase struct {
 	ClassName string        `xml:"classname,attr"`
 	Failure   *junitMessage `xml:"failure,omitempty"`
 	Error     *junitMessage `xml:"error,omitempty"`
+	Skipped   *junitMessage `xml:"skipped,omitempty"`
 }
 
 type junitMessage struct {
@@ -344,12 +420,15 @@ func WriteJUnit(w io.Writer, res Result) error {
 		s := suite(name)
 		k := fmt.Sprintf("%s#%d", c.Source, c.Entry)
 		tc := junitCase{Name: k, ClassName: name}
-		if fs := byEntry[k]; len(fs) > 0 {
+		if fs := byEntry[k]; len(fs) > 0 || c.Findings > 0 {
 			var lines []string
 			for _, f := range fs {
 				lines = append(lines, textLine(f))
 			}
-			tc.Failure = &junitMessage{Message: fmt.Sprintf("%d finding(s)", len(fs)), Text: strings.Join(lines, "\n")}
+			if more := c.Findings - len(fs); more > 0 {
+				lines = append(lines, fmt.Sprintf("and %d more, not listed (raise --max-findings and --max-findings-per-rule)", more))
+			}
+			tc.Failure = &junitMessage{Message: fmt.Sprintf("%d finding(s)", max(len(fs), c.Findings)), Text: strings.Join(lines, "\n")}
 			s.Failures++
 		}
 		s.Tests++
@@ -364,6 +443,18 @@ func WriteJUnit(w io.Writer, res Result) error {
 		s.Cases = append(s.Cases, junitCase{Name: where, ClassName: f.Kind, Error: &junitMessage{Message: f.Kind, Text: textLine(f)}})
 		s.Tests++
 		s.Errors++
+	}
+	if res.omittedExchanges > 0 || res.Summary.OmittedFindings > 0 {
+		// A case that says what the limits left out, so that a CI page does not read a
+		// partial list as the whole run.
+		s := suite("not listed")
+		msg := fmt.Sprintf("%d more exchanges checked", res.omittedExchanges)
+		if o := omittedLine(res.Summary); o != "" {
+			msg += "; " + o
+		}
+		s.Cases = append(s.Cases, junitCase{Name: "not listed", ClassName: "not listed", Skipped: &junitMessage{Message: msg}})
+		s.Tests++
+		s.Skipped++
 	}
 	sort.Strings(names)
 	out := junitSuites{}
@@ -388,6 +479,9 @@ func WriteJUnit(w io.Writer, res Result) error {
 
 // WriteReport writes res in format: "text", "json", "junit" or "sarif".
 func WriteReport(w io.Writer, format string, res Result) error {
+	if res.set == nil {
+		res.Summary.Findings = len(res.Findings) // a result built from a list lists every finding
+	}
 	switch format {
 	case "json":
 		return WriteJSON(w, res)

@@ -3,14 +3,14 @@ package cli
 import (
 	"context"
 	"errors"
-	"github.com/orgapis/orgapis/contract"
 	"io"
-
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 
+	"github.com/orgapis/orgapis/contract"
 	"github.com/orgapis/orgapis/specs"
 )
 
@@ -48,6 +48,15 @@ type Runner struct {
 	MaxCassetteBytes int64
 	// bodies lends the readers their body buffers; nil, a pool of the run's own.
 	bodies *bodyPool
+	// limits bound what the run keeps of its findings; zero, the defaults.
+	limits findingLimits
+	// known marks the findings a baseline knows as they arrive; nil, none.
+	known *baselineMatcher
+	// gatherEntries keeps the baseline entries of the findings, for --write-baseline.
+	gatherEntries bool
+	// keepExchanges keeps the first exchanges checked (as many as limits.max), for
+	// reports that list passes too (JUnit).
+	keepExchanges bool
 }
 
 // Summary counts what a run saw.
@@ -69,22 +78,43 @@ type Summary struct {
 	// CallsFailed counts the calls of live mode that failed.
 	CallsFailed int            `json:"calls_failed"`
 	SkippedBy   map[string]int `json:"skipped_hosts"`
+	// Findings counts every finding, listed or not.
+	Findings int `json:"findings"`
+	// OmittedFindings counts the findings a report does not list, past
+	// MaxFindingsPerRule of one operation and kind or MaxFindings in all; the counts
+	// and groups still hold them.
+	OmittedFindings int `json:"omitted_findings"`
+	// MaxFindings and MaxFindingsPerRule are the run's limits (--max-findings,
+	// --max-findings-per-rule); 0 when it kept every finding (validate live).
+	MaxFindings        int `json:"max_findings"`
+	MaxFindingsPerRule int `json:"max_findings_per_rule"`
 }
 
-// Result is everything a run found, in source and entry order.
+// Result is what a run found: counts of everything, and the findings in source and
+// entry order up to the run's limits.
 type Result struct {
 	// SpecFiles names the spec file given with --spec, per API, for reports that
 	// point at spec lines; APIs without one use the embedded spec.
 	SpecFiles map[string]string `json:"-"`
 	// Stale lists the baseline entries that matched no finding.
-	Stale    []string           `json:"stale_baseline"`
-	Summary  Summary            `json:"summary"`
+	Stale   []string `json:"stale_baseline"`
+	Summary Summary  `json:"summary"`
+	// Findings are the findings the limits keep (every one when
+	// Summary.OmittedFindings is 0).
 	Findings []contract.Finding `json:"findings"`
-	// Exchanges lists every checked exchange, for reports that list passes too.
+	// Exchanges lists the checked exchanges, for reports that list passes too: every
+	// one in live mode, the first limits.max of a check run that asked for them.
 	Exchanges []Checked `json:"-"`
+	// omittedExchanges counts the checked exchanges Exchanges leaves out.
+	omittedExchanges int
 	// Coverage is what the checked traffic exercised of each API's spec, for the APIs
 	// it reached.
 	Coverage []contract.CoverageReport `json:"-"`
+	// set is what the run kept of its findings: counts, groups, sample; nil for a
+	// result built from a list (see setOf).
+	set *findingSet
+	// entries are the baseline entries of the findings, when gathered.
+	entries *entrySet
 }
 
 // Checked is one validated exchange.
@@ -155,7 +185,16 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 	var mu sync.Mutex
 	var res Result
 	res.Summary.SkippedBy = map[string]int{}
-	var checked []Checked
+	limits := r.limits
+	if limits.max == 0 {
+		limits = defaultLimits()
+	}
+	set := newFindingSet(limits)
+	set.matcher = r.known
+	if r.gatherEntries {
+		set.entries = &entrySet{}
+	}
+	checked := &firstExchanges{limit: limits.max}
 	coverage := map[specs.API]*contract.Coverage{}
 	if !r.NoCoverage {
 		for api, v := range r.Validators {
@@ -173,7 +212,7 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 				if j.err != nil {
 					f := contract.Finding{Source: j.err.Source, Entry: j.err.Index, Kind: contract.KindUnreadable, Found: j.err.Err.Error()}
 					mu.Lock()
-					res.Findings = append(res.Findings, f)
+					set.add([]contract.Finding{f})
 					res.Summary.Unreadable++
 					mu.Unlock()
 					continue
@@ -194,8 +233,16 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 					r.Progress.checked()
 				}
 				mu.Lock()
-				res.Findings = append(res.Findings, findings...)
-				checked = append(checked, Checked{Source: j.ex.Source, Entry: j.ex.Index, API: string(j.v.API()), OperationID: op, Findings: len(findings)})
+				set.add(findings)
+				res.Summary.Checked++
+				if len(findings) == 0 {
+					res.Summary.Passed++
+				} else {
+					res.Summary.Failed++
+				}
+				if r.keepExchanges {
+					checked.add(Checked{Source: j.ex.Source, Entry: j.ex.Index, API: string(j.v.API()), OperationID: op, Findings: len(findings)})
+				}
 				reached[j.v.API()] = true
 				mu.Unlock()
 			}
@@ -218,27 +265,67 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 	close(jobs)
 	wg.Wait()
 
-	sort.SliceStable(res.Findings, func(i, j int) bool {
-		return less(res.Findings[i].Source, res.Findings[i].Entry, res.Findings[j].Source, res.Findings[j].Entry)
-	})
-	sort.Slice(checked, func(i, j int) bool {
-		return less(checked[i].Source, checked[i].Entry, checked[j].Source, checked[j].Entry)
-	})
-	res.Exchanges = checked
+	res.set, res.entries = set, set.entries
+	res.Findings = set.sample.findings()
+	res.Exchanges, res.omittedExchanges = checked.sorted(), checked.omitted
 	for _, api := range specs.APIs() {
 		if cov := coverage[api]; cov != nil && reached[api] {
 			res.Coverage = append(res.Coverage, cov.Report())
 		}
 	}
-	for _, c := range checked {
-		res.Summary.Checked++
-		if c.Findings == 0 {
-			res.Summary.Passed++
-		} else {
-			res.Summary.Failed++
-		}
+	res.Summary.Findings, res.Summary.Known, res.Summary.OmittedFindings = set.total, set.known, set.omitted()
+	res.Summary.MaxFindings, res.Summary.MaxFindingsPerRule = limits.max, limits.perRule
+	if r.known != nil {
+		res.Stale = r.known.stale()
 	}
 	return res
+}
+
+// firstExchanges keeps the first limit exchanges in source and entry order, whatever
+// order they come in, and counts the rest.
+type firstExchanges struct {
+	limit   int
+	heap    []Checked // a max-heap: the last kept on top
+	omitted int
+}
+
+func (e *firstExchanges) after(i, j int) bool {
+	return less(e.heap[j].Source, e.heap[j].Entry, e.heap[i].Source, e.heap[i].Entry)
+}
+
+func (e *firstExchanges) add(c Checked) {
+	if len(e.heap) < e.limit {
+		e.heap = append(e.heap, c)
+		for i := len(e.heap) - 1; i > 0 && e.after(i, (i-1)/2); i = (i - 1) / 2 {
+			e.heap[i], e.heap[(i-1)/2] = e.heap[(i-1)/2], e.heap[i]
+		}
+		return
+	}
+	e.omitted++
+	if len(e.heap) == 0 || !less(c.Source, c.Entry, e.heap[0].Source, e.heap[0].Entry) {
+		return
+	}
+	e.heap[0] = c
+	for i := 0; ; {
+		top, l, r := i, 2*i+1, 2*i+2
+		if l < len(e.heap) && e.after(l, top) {
+			top = l
+		}
+		if r < len(e.heap) && e.after(r, top) {
+			top = r
+		}
+		if top == i {
+			return
+		}
+		e.heap[i], e.heap[top] = e.heap[top], e.heap[i]
+		i = top
+	}
+}
+
+func (e *firstExchanges) sorted() []Checked {
+	out := slices.Clone(e.heap)
+	sort.Slice(out, func(i, j int) bool { return less(out[i].Source, out[i].Entry, out[j].Source, out[j].Entry) })
+	return out
 }
 
 func (r *Runner) read(ctx context.Context, in Input, jobs chan<- job, budget *byteBudget, bodies *bodyPool, mu *sync.Mutex, res *Result) {

@@ -39,7 +39,20 @@ type sarifLog struct {
 type sarifRun struct {
 	Tool               sarifTool                   `json:"tool"`
 	OriginalURIBaseIDs map[string]sarifArtifactRef `json:"originalUriBaseIds,omitempty"`
+	Invocations        []sarifInvocation           `json:"invocations,omitempty"`
 	Results            []sarifResult               `json:"results"`
+}
+
+// sarifInvocation says, when the run's limits left findings out, how many and how to
+// list them, as a notification of the tool's execution.
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications"`
+}
+
+type sarifNotification struct {
+	Level   string       `json:"level"`
+	Message sarifMessage `json:"message"`
 }
 
 type sarifArtifactRef struct {
@@ -161,6 +174,9 @@ func WriteSARIF(w io.Writer, res Result) error {
 		OriginalURIBaseIDs: map[string]sarifArtifactRef{sarifModuleBase: {URI: moduleSourceURI(v),
 			Description: &sarifMessage{"The orgapis module's source at the version of validate that wrote this log; the embedded specs are under specs/."}}},
 		Results: []sarifResult{},
+	}
+	if o := omittedLine(res.Summary); o != "" {
+		run.Invocations = []sarifInvocation{{ExecutionSuccessful: true, ToolExecutionNotifications: []sarifNotification{{Level: "warning", Message: sarifMessage{o}}}}}
 	}
 	for _, f := range res.Findings {
 		r := sarifResult{RuleID: f.Kind, RuleIndex: ruleIndex[f.Kind], Level: "error", Message: sarifMessage{textLine(f)}}
