@@ -71,9 +71,12 @@ func (l Limits) withDefaults() Limits {
 type LimitError struct {
 	Name  string // the document, as the user named it
 	What  string // "size", "depth", "aliases", "alias expansion", "schema depth"
-	Got   int64  // what the document has; for a size, Limit+1 when reading stopped past the limit
+	Got   int64  // what the document has, or at least has when Partial
 	Limit int64
 	Raise string // how to raise the limit, or ""
+	// Partial says reading stopped past the limit, so the whole is unknown: Got is
+	// what was read (a stream is never read further than one byte past the limit).
+	Partial bool
 }
 
 func (e *LimitError) Error() string {
@@ -86,7 +89,7 @@ func (e *LimitError) Error() string {
 			limit += " (" + h + ")"
 		}
 		msg = fmt.Sprintf("%s: %d bytes is over the limit for a document, %s", e.Name, e.Got, limit)
-		if e.Got == e.Limit+1 {
+		if e.Partial {
 			msg = fmt.Sprintf("%s: more than %s, the limit for a document", e.Name, limit)
 		}
 	case "depth":
@@ -157,7 +160,7 @@ func Read(name string, r io.Reader, lim Limits) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if int64(len(data)) > lim.Bytes {
-		return nil, &LimitError{Name: name, What: "size", Got: int64(len(data)), Limit: lim.Bytes, Raise: lim.Raise}
+		return nil, &LimitError{Name: name, What: "size", Got: int64(len(data)), Limit: lim.Bytes, Raise: lim.Raise, Partial: true}
 	}
 	return data, nil
 }
