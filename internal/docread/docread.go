@@ -135,7 +135,7 @@ func ReadFile(path string, lim Limits) ([]byte, error) {
 		return nil, err
 	}
 	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: %w (%s), not read", path, ErrNotRegular, fileKind(info.Mode()))
+		return nil, fmt.Errorf("%s: %w (%s), not read", path, ErrNotRegular, FileKind(info.Mode()))
 	}
 	if info.Size() > lim.Bytes {
 		return nil, &LimitError{Name: path, What: "size", Got: info.Size(), Limit: lim.Bytes, Raise: lim.Raise}
@@ -165,16 +165,18 @@ func Read(name string, r io.Reader, lim Limits) ([]byte, error) {
 	return data, nil
 }
 
-func fileKind(m os.FileMode) string {
+// FileKind names what a file that is not regular is, for an error that refuses it:
+// "a named pipe (FIFO)", "a device", "a socket", "a directory".
+func FileKind(m os.FileMode) string {
 	switch {
-	case m.IsDir():
-		return "a directory"
 	case m&os.ModeNamedPipe != 0:
-		return "a FIFO"
-	case m&os.ModeSocket != 0:
-		return "a socket"
+		return "a named pipe (FIFO)"
 	case m&os.ModeDevice != 0:
 		return "a device"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	case m.IsDir():
+		return "a directory"
 	}
 	return "not a regular file"
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/orgapis/orgapis/internal/jsonscan"
 )
 
 // YAML parses data, YAML or JSON, into a node tree and checks it against lim (Check).
@@ -158,28 +160,8 @@ func JSON(name string, data []byte, v any, lim Limits) error {
 // jsonDepth refuses JSON nesting deeper than lim.Depth, counted on the bytes (outside
 // strings), without building anything.
 func jsonDepth(name string, data []byte, lim Limits) error {
-	depth, inString, escaped := 0, false, false
-	for _, b := range data {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case b == '\\':
-				escaped = true
-			case b == '"':
-				inString = false
-			}
-		case b == '"':
-			inString = true
-		case b == '{' || b == '[':
-			depth++
-			if depth > lim.Depth {
-				return &LimitError{Name: name, What: "depth", Got: int64(depth), Limit: int64(lim.Depth)}
-			}
-		case b == '}' || b == ']':
-			depth--
-		}
+	if deeper, depth := jsonscan.Deeper(data, lim.Depth); deeper {
+		return &LimitError{Name: name, What: "depth", Got: int64(depth), Limit: int64(lim.Depth)}
 	}
 	return nil
 }

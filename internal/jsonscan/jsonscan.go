@@ -1,6 +1,7 @@
-// Package jsonscan walks JSON that has been decoded once already (a member kept as
-// json.RawMessage) without decoding it again: to count an array's elements, and refuse
-// one that is too long, before a single element costs an allocation.
+// Package jsonscan walks JSON on its bytes without decoding it: to count an array's
+// elements, and refuse one that is too long, before a single element costs an
+// allocation (a member kept as json.RawMessage), and to refuse a document that nests too
+// deep before a parser recurses into it (docread).
 package jsonscan
 
 import "bytes"
@@ -14,7 +15,7 @@ func Elements(raw []byte, each func(i int, elem []byte) error) (n int, ok bool, 
 	if len(raw) < 2 || raw[0] != '[' {
 		return 0, false, nil
 	}
-	depth, inString, escaped, start := 0, false, false, 1
+	depth, start := 0, 1
 	emit := func(end int) error {
 		elem := bytes.TrimSpace(raw[start:end])
 		if len(elem) == 0 {
@@ -26,6 +27,56 @@ func Elements(raw []byte, each func(i int, elem []byte) error) (n int, ok bool, 
 		}
 		return nil
 	}
+	end := -1 // where the array closes
+	structural(raw, func(i int, b byte) bool {
+		switch {
+		case b == '[' || b == '{':
+			depth++
+		case b == ']' || b == '}':
+			depth--
+			if depth == 0 {
+				err, end = emit(i), i
+				return false
+			}
+		case b == ',' && depth == 1:
+			if err = emit(i); err != nil {
+				return false
+			}
+			start = i + 1
+		}
+		return true
+	})
+	if err != nil {
+		return n, true, err
+	}
+	if end >= 0 {
+		return n, end == len(raw)-1, nil
+	}
+	return n, false, nil
+}
+
+// Deeper reports whether the JSON raw nests objects and arrays deeper than max, counted
+// on its bytes without building anything, and the depth it stopped at (max+1 when it
+// is deeper).
+func Deeper(raw []byte, max int) (bool, int) {
+	depth, deeper := 0, false
+	structural(raw, func(_ int, b byte) bool {
+		switch b {
+		case '{', '[':
+			depth++
+			deeper = depth > max
+		case '}', ']':
+			depth--
+		}
+		return !deeper
+	})
+	return deeper, depth
+}
+
+// structural calls fn with every byte of raw outside its strings, with its index, until
+// fn returns false: one scanner of strings and their escapes for every walk here.
+func structural(raw []byte, fn func(i int, b byte) bool) {
+	inString, escaped := false, false
 	for i, b := range raw {
 		switch {
 		case inString:
@@ -39,22 +90,10 @@ func Elements(raw []byte, each func(i int, elem []byte) error) (n int, ok bool, 
 			}
 		case b == '"':
 			inString = true
-		case b == '[' || b == '{':
-			depth++
-		case b == ']' || b == '}':
-			depth--
-			if depth == 0 {
-				if err := emit(i); err != nil {
-					return n, true, err
-				}
-				return n, i == len(raw)-1, nil
+		default:
+			if !fn(i, b) {
+				return
 			}
-		case b == ',' && depth == 1:
-			if err := emit(i); err != nil {
-				return n, true, err
-			}
-			start = i + 1
 		}
 	}
-	return n, false, nil
 }

@@ -27,3 +27,26 @@ func TestElements(t *testing.T) {
 		}
 	}
 }
+
+// Deeper counts nesting on both sides of its bound, and not the brackets in strings
+// (an escaped quote does not end one); it stops at the first level past the bound.
+func TestDeeper(t *testing.T) {
+	for _, c := range []struct {
+		raw    string
+		max    int
+		deeper bool
+		depth  int
+	}{
+		{`[[{"a":[]}]]`, 4, false, 0},
+		{`[[{"a":[]}]]`, 3, true, 4},
+		{`{"k":"[[[[\"[[[["}`, 1, false, 0},
+		{`["é\\", [1]]`, 1, true, 2},
+		{`[[[[[[`, 2, true, 3}, // unclosed: stops, never reads past
+		{``, 0, false, 0},
+	} {
+		deeper, depth := Deeper([]byte(c.raw), c.max)
+		if deeper != c.deeper || depth != c.depth {
+			t.Errorf("Deeper(%s, %d) = %v, %d; want %v, %d", c.raw, c.max, deeper, depth, c.deeper, c.depth)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/orgapis/orgapis/contract"
+	"github.com/orgapis/orgapis/internal/docread"
 )
 
 // collected is what the paths of a run expand to.
@@ -135,20 +136,5 @@ func failedInput(path string, err error) Input {
 
 // notRegularError says why a FIFO, device or socket is not read.
 func notRegularError(mode fs.FileMode) error {
-	return fmt.Errorf("%s, not read: give a regular file, a directory, or - for standard input", fileKind(mode))
-}
-
-// fileKind names what a file that is not regular is.
-func fileKind(mode fs.FileMode) string {
-	switch {
-	case mode&fs.ModeNamedPipe != 0:
-		return "a named pipe (FIFO)"
-	case mode&fs.ModeDevice != 0:
-		return "a device"
-	case mode&fs.ModeSocket != 0:
-		return "a socket"
-	case mode.IsDir():
-		return "a directory"
-	}
-	return "not a regular file"
+	return fmt.Errorf("%s, not read: give a regular file, a directory, or - for standard input", docread.FileKind(mode))
 }
