@@ -121,9 +121,9 @@ func main() {
 		write(t, filepath.Join(user, api+"client", "generate.go"), fmt.Sprintf(`// Package %[1]sclient is generated from the orgapis %[1]s spec.
 package %[1]sclient
 
-//go:generate go tool validate spec --api %[1]s -o %[1]s.yaml --config oapi-codegen.yaml
-//go:generate go tool oapi-codegen -config oapi-codegen.yaml -package %[1]sclient -o %[1]s.gen.go %[1]s.yaml
-`, api))
+%[2]s go tool validate spec --api %[1]s -o %[1]s.yaml --config oapi-codegen.yaml
+%[2]s go tool oapi-codegen -config oapi-codegen.yaml -package %[1]sclient -o %[1]s.gen.go %[1]s.yaml
+`, api, "//go:generate")) // not at the start of a line here: go generate in this module would run it
 	}
 	run(t, user, e, "go", "generate", "./...")
 	// The generated code's runtime, at the version the module itself requires: an
