@@ -33,6 +33,27 @@ func (e QuotaCount1) Valid() bool {
 	}
 }
 
+// Defines values for V2AttendeePersonType.
+const (
+	V2AttendeePersonTypeCollaborator V2AttendeePersonType = "collaborator"
+	V2AttendeePersonTypeExternal     V2AttendeePersonType = "external"
+	V2AttendeePersonTypeInternal     V2AttendeePersonType = "internal"
+)
+
+// Valid indicates whether the value is a known member of the V2AttendeePersonType enum.
+func (e V2AttendeePersonType) Valid() bool {
+	switch e {
+	case V2AttendeePersonTypeCollaborator:
+		return true
+	case V2AttendeePersonTypeExternal:
+		return true
+	case V2AttendeePersonTypeInternal:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for V2BatchResultOperation.
 const (
 	V2BatchResultOperationUpdateFields V2BatchResultOperation = "update-fields"
@@ -366,6 +387,24 @@ const (
 func (e V2FormulaValueType) Valid() bool {
 	switch e {
 	case V2FormulaValueTypeFormulaNumber:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2InteractionValueDataDirection.
+const (
+	V2InteractionValueDataDirectionReceived V2InteractionValueDataDirection = "received"
+	V2InteractionValueDataDirectionSent     V2InteractionValueDataDirection = "sent"
+)
+
+// Valid indicates whether the value is a known member of the V2InteractionValueDataDirection enum.
+func (e V2InteractionValueDataDirection) Valid() bool {
+	switch e {
+	case V2InteractionValueDataDirectionReceived:
+		return true
+	case V2InteractionValueDataDirectionSent:
 		return true
 	default:
 		return false
@@ -834,24 +873,48 @@ func (e ListListEntriesV2ParamsFieldTypes) Valid() bool {
 	}
 }
 
-// Defines values for ListListEntryFieldsV2ParamsFieldTypes.
+// Defines values for GetListEntryV2ParamsFieldTypes.
 const (
-	ListListEntryFieldsV2ParamsFieldTypesEnriched                 ListListEntryFieldsV2ParamsFieldTypes = "enriched"
-	ListListEntryFieldsV2ParamsFieldTypesGlobal                   ListListEntryFieldsV2ParamsFieldTypes = "global"
-	ListListEntryFieldsV2ParamsFieldTypesList                     ListListEntryFieldsV2ParamsFieldTypes = "list"
-	ListListEntryFieldsV2ParamsFieldTypesRelationshipIntelligence ListListEntryFieldsV2ParamsFieldTypes = "relationship-intelligence"
+	GetListEntryV2ParamsFieldTypesEnriched                 GetListEntryV2ParamsFieldTypes = "enriched"
+	GetListEntryV2ParamsFieldTypesGlobal                   GetListEntryV2ParamsFieldTypes = "global"
+	GetListEntryV2ParamsFieldTypesList                     GetListEntryV2ParamsFieldTypes = "list"
+	GetListEntryV2ParamsFieldTypesRelationshipIntelligence GetListEntryV2ParamsFieldTypes = "relationship-intelligence"
 )
 
-// Valid indicates whether the value is a known member of the ListListEntryFieldsV2ParamsFieldTypes enum.
-func (e ListListEntryFieldsV2ParamsFieldTypes) Valid() bool {
+// Valid indicates whether the value is a known member of the GetListEntryV2ParamsFieldTypes enum.
+func (e GetListEntryV2ParamsFieldTypes) Valid() bool {
 	switch e {
-	case ListListEntryFieldsV2ParamsFieldTypesEnriched:
+	case GetListEntryV2ParamsFieldTypesEnriched:
 		return true
-	case ListListEntryFieldsV2ParamsFieldTypesGlobal:
+	case GetListEntryV2ParamsFieldTypesGlobal:
 		return true
-	case ListListEntryFieldsV2ParamsFieldTypesList:
+	case GetListEntryV2ParamsFieldTypesList:
 		return true
-	case ListListEntryFieldsV2ParamsFieldTypesRelationshipIntelligence:
+	case GetListEntryV2ParamsFieldTypesRelationshipIntelligence:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListListEntryFieldsV2ParamsTypes.
+const (
+	ListListEntryFieldsV2ParamsTypesEnriched                 ListListEntryFieldsV2ParamsTypes = "enriched"
+	ListListEntryFieldsV2ParamsTypesGlobal                   ListListEntryFieldsV2ParamsTypes = "global"
+	ListListEntryFieldsV2ParamsTypesList                     ListListEntryFieldsV2ParamsTypes = "list"
+	ListListEntryFieldsV2ParamsTypesRelationshipIntelligence ListListEntryFieldsV2ParamsTypes = "relationship-intelligence"
+)
+
+// Valid indicates whether the value is a known member of the ListListEntryFieldsV2ParamsTypes enum.
+func (e ListListEntryFieldsV2ParamsTypes) Valid() bool {
+	switch e {
+	case ListListEntryFieldsV2ParamsTypesEnriched:
+		return true
+	case ListListEntryFieldsV2ParamsTypesGlobal:
+		return true
+	case ListListEntryFieldsV2ParamsTypesList:
+		return true
+	case ListListEntryFieldsV2ParamsTypesRelationshipIntelligence:
 		return true
 	default:
 		return false
@@ -1381,6 +1444,34 @@ type Success struct {
 	Success bool `json:"success"`
 }
 
+// V2Attendee A participant of an interaction: the sender of an email (`from`), one of its
+// recipients, or one who attended a meeting or a call.
+type V2Attendee struct {
+	// EmailAddress The address the participant took part with; null when unknown.
+	EmailAddress *string `json:"emailAddress"`
+
+	// Person The person Affinity matched to the address; null when none.
+	Person *struct {
+		// FirstName First name.
+		FirstName *string `json:"firstName"`
+
+		// ID Id of the person.
+		ID int64 `json:"id"`
+
+		// LastName Last name.
+		LastName *string `json:"lastName"`
+
+		// PrimaryEmailAddress Main email address.
+		PrimaryEmailAddress *openapi_types.Email `json:"primaryEmailAddress"`
+
+		// Type Whether the person is in the team (internal), outside it (external), or a collaborator.
+		Type V2AttendeePersonType `json:"type"`
+	} `json:"person"`
+}
+
+// V2AttendeePersonType Whether the person is in the team (internal), outside it (external), or a collaborator.
+type V2AttendeePersonType string
+
 // V2BatchResult What a batch update did.
 type V2BatchResult struct {
 	// Operation The operation done.
@@ -1694,11 +1785,33 @@ type V2FormulaValueType string
 type V2InteractionValue struct {
 	// Data The interaction; null when there was none.
 	Data *struct {
+		// AllDay Whether a meeting lasts the whole day.
+		AllDay *bool `json:"allDay,omitempty"`
+
+		// Attendees Who attended a meeting or a call.
+		Attendees []V2Attendee `json:"attendees,omitempty"`
+
+		// Cc Recipients of an email in copy.
+		Cc []V2Attendee `json:"cc,omitempty"`
+
+		// Direction Whether a chat message was sent by an internal person or received by one.
+		Direction *V2InteractionValueDataDirection `json:"direction,omitempty"`
+
 		// EndTime When a meeting ended; null when unknown.
 		EndTime *time.Time `json:"endTime,omitempty"`
 
+		// From A participant of an interaction: the sender of an email (`from`), one of its
+		// recipients, or one who attended a meeting or a call.
+		From *V2Attendee `json:"from,omitempty"`
+
 		// ID Id of the interaction.
 		ID int64 `json:"id"`
+
+		// ManualCreator A person as a value names them.
+		ManualCreator *V2PersonRef `json:"manualCreator,omitempty"`
+
+		// Participants The persons in a chat.
+		Participants []V2PersonRef `json:"participants,omitempty"`
 
 		// SentAt When an email or chat message was sent.
 		SentAt *time.Time `json:"sentAt,omitempty"`
@@ -1712,6 +1825,9 @@ type V2InteractionValue struct {
 		// Title Title of a meeting; null when it has none.
 		Title *string `json:"title,omitempty"`
 
+		// To Recipients of an email.
+		To []V2Attendee `json:"to,omitempty"`
+
 		// Type Kind of the interaction.
 		Type V2InteractionValueDataType `json:"type"`
 	} `json:"data"`
@@ -1719,6 +1835,9 @@ type V2InteractionValue struct {
 	// Type Type of the value.
 	Type V2InteractionValueType `json:"type"`
 }
+
+// V2InteractionValueDataDirection Whether a chat message was sent by an internal person or received by one.
+type V2InteractionValueDataDirection string
 
 // V2InteractionValueDataType Kind of the interaction.
 type V2InteractionValueDataType string
@@ -2367,6 +2486,12 @@ type V2CompanyIDs = []int64
 // V2Cursor defines model for V2Cursor.
 type V2Cursor = string
 
+// V2EntryFieldIDs defines model for V2EntryFieldIDs.
+type V2EntryFieldIDs = []string
+
+// V2EntryFieldTypes defines model for V2EntryFieldTypes.
+type V2EntryFieldTypes = []string
+
 // V2FieldIDs defines model for V2FieldIDs.
 type V2FieldIDs = []string
 
@@ -2712,6 +2837,18 @@ type ListListEntriesV2Params struct {
 // ListListEntriesV2ParamsFieldTypes defines parameters for ListListEntriesV2.
 type ListListEntriesV2ParamsFieldTypes string
 
+// GetListEntryV2Params defines parameters for GetListEntryV2.
+type GetListEntryV2Params struct {
+	// FieldIDs Ids of the fields whose values to include, such as `field-1234`; repeat the parameter for each.
+	FieldIDs V2FieldIDs `form:"fieldIds,omitempty" json:"fieldIds,omitempty"`
+
+	// FieldTypes Kinds of fields whose values to include, the list's own among them; repeat the parameter for each.
+	FieldTypes V2ListFieldTypes `form:"fieldTypes,omitempty" json:"fieldTypes,omitempty"`
+}
+
+// GetListEntryV2ParamsFieldTypes defines parameters for GetListEntryV2.
+type GetListEntryV2ParamsFieldTypes string
+
 // ListListEntryFieldsV2Params defines parameters for ListListEntryFieldsV2.
 type ListListEntryFieldsV2Params struct {
 	// Cursor Where the page starts, from the previous page's `pagination.nextUrl` (or
@@ -2721,15 +2858,15 @@ type ListListEntryFieldsV2Params struct {
 	// Limit Number of records per page, 1 to 100; 100 when left out.
 	Limit *V2Limit `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// FieldIDs Ids of the fields whose values to include, such as `field-1234`; repeat the parameter for each.
-	FieldIDs V2FieldIDs `form:"fieldIds,omitempty" json:"fieldIds,omitempty"`
+	// IDs Ids of the fields whose values to include, such as `field-1234`; repeat the parameter for each.
+	IDs V2EntryFieldIDs `form:"ids,omitempty" json:"ids,omitempty"`
 
-	// FieldTypes Kinds of fields whose values to include, the list's own among them; repeat the parameter for each.
-	FieldTypes V2ListFieldTypes `form:"fieldTypes,omitempty" json:"fieldTypes,omitempty"`
+	// Types Kinds of fields whose values to include; repeat the parameter for each.
+	Types V2EntryFieldTypes `form:"types,omitempty" json:"types,omitempty"`
 }
 
-// ListListEntryFieldsV2ParamsFieldTypes defines parameters for ListListEntryFieldsV2.
-type ListListEntryFieldsV2ParamsFieldTypes string
+// ListListEntryFieldsV2ParamsTypes defines parameters for ListListEntryFieldsV2.
+type ListListEntryFieldsV2ParamsTypes string
 
 // ListSavedViewsV2Params defines parameters for ListSavedViewsV2.
 type ListSavedViewsV2Params struct {
@@ -4401,14 +4538,17 @@ type ClientInterface interface {
 
 	// GetListEntryV2 Get a list entry (v2)
 	//
-	// Returns one entry of a list with its entity and the values of all its fields.
+	// Returns one entry of a list with its entity and the values of the fields asked for
+	// by `fieldIds` or `fieldTypes`; without either, the entity's `fields` is empty.
 	//
 	// Corresponds with GET /v2/lists/{listId}/list-entries/{listEntryId} (the `GetListEntryV2` operationId).
-	GetListEntryV2(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetListEntryV2(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, params *GetListEntryV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListListEntryFieldsV2 List a list entry's field values (v2)
 	//
-	// Pages through the values of a list entry's fields, its list's and its entity's.
+	// Pages through the values of a list entry's fields, its list's and its entity's: all
+	// of them, or those named by `ids` or of the kinds in `types`. (The other v2 reads
+	// call these filters `fieldIds` and `fieldTypes`; this one does not.)
 	//
 	// Corresponds with GET /v2/lists/{listId}/list-entries/{listEntryId}/fields (the `ListListEntryFieldsV2` operationId).
 	ListListEntryFieldsV2(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, params *ListListEntryFieldsV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5195,11 +5335,12 @@ func (c *Client) ListListEntriesV2(ctx context.Context, listID V2ListID, params 
 
 // GetListEntryV2 Get a list entry (v2)
 //
-// Returns one entry of a list with its entity and the values of all its fields.
+// Returns one entry of a list with its entity and the values of the fields asked for
+// by `fieldIds` or `fieldTypes`; without either, the entity's `fields` is empty.
 //
 // Corresponds with GET /v2/lists/{listId}/list-entries/{listEntryId} (the `GetListEntryV2` operationId).
-func (c *Client) GetListEntryV2(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetListEntryV2Request(c.Server, listID, listEntryID)
+func (c *Client) GetListEntryV2(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, params *GetListEntryV2Params, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetListEntryV2Request(c.Server, listID, listEntryID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5212,7 +5353,9 @@ func (c *Client) GetListEntryV2(ctx context.Context, listID V2ListID, listEntryI
 
 // ListListEntryFieldsV2 List a list entry's field values (v2)
 //
-// Pages through the values of a list entry's fields, its list's and its entity's.
+// Pages through the values of a list entry's fields, its list's and its entity's: all
+// of them, or those named by `ids` or of the kinds in `types`. (The other v2 reads
+// call these filters `fieldIds` and `fieldTypes`; this one does not.)
 //
 // Corresponds with GET /v2/lists/{listId}/list-entries/{listEntryId}/fields (the `ListListEntryFieldsV2` operationId).
 func (c *Client) ListListEntryFieldsV2(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, params *ListListEntryFieldsV2Params, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7295,7 +7438,7 @@ func NewListListEntriesV2Request(server string, listID V2ListID, params *ListLis
 }
 
 // NewGetListEntryV2Request constructs an http.Request for the GetListEntryV2 method
-func NewGetListEntryV2Request(server string, listID V2ListID, listEntryID V2ListEntryID) (*http.Request, error) {
+func NewGetListEntryV2Request(server string, listID V2ListID, listEntryID V2ListEntryID, params *GetListEntryV2Params) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7325,6 +7468,45 @@ func NewGetListEntryV2Request(server string, listID V2ListID, listEntryID V2List
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.FieldIDs != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fieldIds", params.FieldIDs, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.FieldTypes != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fieldTypes", params.FieldTypes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -7401,9 +7583,9 @@ func NewListListEntryFieldsV2Request(server string, listID V2ListID, listEntryID
 
 		}
 
-		if params.FieldIDs != nil {
+		if params.IDs != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fieldIds", params.FieldIDs, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ids", params.IDs, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -7413,9 +7595,9 @@ func NewListListEntryFieldsV2Request(server string, listID V2ListID, listEntryID
 
 		}
 
-		if params.FieldTypes != nil {
+		if params.Types != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fieldTypes", params.FieldTypes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "types", params.Types, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8193,16 +8375,19 @@ type ClientWithResponsesInterface interface {
 
 	// GetListEntryV2WithResponse Get a list entry (v2)
 	//
-	// Returns one entry of a list with its entity and the values of all its fields.
+	// Returns one entry of a list with its entity and the values of the fields asked for
+	// by `fieldIds` or `fieldTypes`; without either, the entity's `fields` is empty.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v2/lists/{listId}/list-entries/{listEntryId} (the `GetListEntryV2` operationId).
-	GetListEntryV2WithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, reqEditors ...RequestEditorFn) (*GetListEntryV2Response, error)
+	GetListEntryV2WithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, params *GetListEntryV2Params, reqEditors ...RequestEditorFn) (*GetListEntryV2Response, error)
 
 	// ListListEntryFieldsV2WithResponse List a list entry's field values (v2)
 	//
-	// Pages through the values of a list entry's fields, its list's and its entity's.
+	// Pages through the values of a list entry's fields, its list's and its entity's: all
+	// of them, or those named by `ids` or of the kinds in `types`. (The other v2 reads
+	// call these filters `fieldIds` and `fieldTypes`; this one does not.)
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -11373,6 +11558,16 @@ type GetWhoAmIV2Response400Headers struct {
 	XRatelimitLimitUserReset     *RateLimitValue
 }
 
+// GetWhoAmIV2Response404Headers the declared response headers of an HTTP 404 response for GetWhoAmIV2
+type GetWhoAmIV2Response404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
 // GetWhoAmIV2Response429Headers the declared response headers of an HTTP 429 response for GetWhoAmIV2
 type GetWhoAmIV2Response429Headers struct {
 	XRatelimitLimitOrg           *RateLimitValue
@@ -11392,6 +11587,8 @@ type GetWhoAmIV2Response struct {
 	JSON400 *V2BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *V2Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *V2NotFound
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *V2TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
@@ -11400,6 +11597,8 @@ type GetWhoAmIV2Response struct {
 	Headers200 *GetWhoAmIV2Response200Headers
 	// Headers400 the parsed response headers for an HTTP 400 response
 	Headers400 *GetWhoAmIV2Response400Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetWhoAmIV2Response404Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetWhoAmIV2Response429Headers
 }
@@ -11417,6 +11616,11 @@ func (r GetWhoAmIV2Response) GetJSON400() *V2BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r GetWhoAmIV2Response) GetJSON401() *V2Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetWhoAmIV2Response) GetJSON404() *V2NotFound {
+	return r.JSON404
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
@@ -14172,13 +14376,14 @@ func (c *ClientWithResponses) ListListEntriesV2WithResponse(ctx context.Context,
 
 // GetListEntryV2WithResponse Get a list entry (v2)
 //
-// Returns one entry of a list with its entity and the values of all its fields.
+// Returns one entry of a list with its entity and the values of the fields asked for
+// by `fieldIds` or `fieldTypes`; without either, the entity's `fields` is empty.
 //
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v2/lists/{listId}/list-entries/{listEntryId} (the `GetListEntryV2` operationId).
-func (c *ClientWithResponses) GetListEntryV2WithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, reqEditors ...RequestEditorFn) (*GetListEntryV2Response, error) {
-	rsp, err := c.GetListEntryV2(ctx, listID, listEntryID, reqEditors...)
+func (c *ClientWithResponses) GetListEntryV2WithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, params *GetListEntryV2Params, reqEditors ...RequestEditorFn) (*GetListEntryV2Response, error) {
+	rsp, err := c.GetListEntryV2(ctx, listID, listEntryID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -14187,7 +14392,9 @@ func (c *ClientWithResponses) GetListEntryV2WithResponse(ctx context.Context, li
 
 // ListListEntryFieldsV2WithResponse List a list entry's field values (v2)
 //
-// Pages through the values of a list entry's fields, its list's and its entity's.
+// Pages through the values of a list entry's fields, its list's and its entity's: all
+// of them, or those named by `ids` or of the kinds in `types`. (The other v2 reads
+// call these filters `fieldIds` and `fieldTypes`; this one does not.)
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -21119,6 +21326,13 @@ func ParseGetWhoAmIV2Response(rsp *http.Response) (*GetWhoAmIV2Response, error) 
 		}
 		response.JSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest V2NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest V2TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -21226,6 +21440,51 @@ func ParseGetWhoAmIV2Response(rsp *http.Response) (*GetWhoAmIV2Response, error) 
 			headers.XRatelimitLimitUserReset = &value
 		}
 		response.Headers400 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetWhoAmIV2Response404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetWhoAmIV2Response429Headers
 		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {

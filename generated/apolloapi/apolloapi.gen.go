@@ -1167,7 +1167,8 @@ type Phone struct {
 	// Number The number as written.
 	Number *string `json:"number,omitempty"`
 
-	// SanitizedNumber The number in E.164 form. Not on the documentation page.
+	// SanitizedNumber The number in E.164 form; null when Apollo could not normalise it (seen in a
+	// live search answer). Not on the documentation page.
 	SanitizedNumber *string `json:"sanitized_number,omitempty"`
 
 	// Source Where the number came from, such as "Account".

@@ -43,3 +43,28 @@ func TestSearchPageRefusesANullArray(t *testing.T) {
 		}
 	}
 }
+
+// A phone number Apollo could not normalise comes with sanitized_number null (seen in
+// a live search answer): the organization is read, the number as written kept, and
+// the normalised one empty; one it did normalise is read as sent.
+func TestSearchReadsANullSanitizedNumber(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"pagination":{"page":1,"per_page":10,"total_entries":2,"total_pages":1},"organizations":[
+			{"id":"a1","name":"Ünï","primary_phone":{"number":"+1 415-640-9303 ext. 0","source":"Account","sanitized_number":null}},
+			{"id":"a2","name":"Two","primary_phone":{"number":"+1 800-555-0199","source":"Scraped","sanitized_number":"+18005550199"}}]}`)
+	}))
+	t.Cleanup(srv.Close)
+	client, err := apollo.NewClient(key, option.WithBaseURL(srv.URL), option.WithRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := client.CompanyPage(t.Context(), apollo.CompanyQuery{}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Organizations) != 2 || p.Organizations[0].PrimaryPhone.Number != "+1 415-640-9303 ext. 0" || p.Organizations[0].PrimaryPhone.SanitizedNumber != "" ||
+		p.Organizations[1].PrimaryPhone.SanitizedNumber != "+18005550199" {
+		t.Errorf("organizations %+v", p.Organizations)
+	}
+}

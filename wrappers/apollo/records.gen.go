@@ -774,7 +774,8 @@ type Phone struct {
 	// "" when null or absent.
 	Number string `json:"number,omitzero"`
 
-	// SanitizedNumber: The number in E.164 form. Not on the documentation page.
+	// SanitizedNumber: The number in E.164 form; null when Apollo could not normalise it (seen in a
+	// live search answer). Not on the documentation page.
 	// "" when null or absent.
 	SanitizedNumber string `json:"sanitized_number,omitzero"`
 

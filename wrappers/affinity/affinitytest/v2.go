@@ -63,16 +63,20 @@ func (s *Server) v2Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v2/lists/{listId}/list-entries", s.v2WithList(func(w http.ResponseWriter, r *http.Request, l *fakeList) {
 		s.v2PagedLocked(w, r, s.v2Entries(l, r.URL.Query))
 	}))
+	// One entry carries the fields fieldIds and fieldTypes ask for, none without them;
+	// an entry's fields read names its filters ids and types, and gives every field
+	// without them, as the service does.
 	mux.HandleFunc("GET /v2/lists/{listId}/list-entries/{listEntryId}", s.v2WithEntry(func(w http.ResponseWriter, r *http.Request, l *fakeList, e affinityapi.ListEntry) {
-		writeJSON(w, http.StatusOK, s.v2Entry(l, e, []string{"list", "global"}, nil))
+		q := r.URL.Query()
+		writeJSON(w, http.StatusOK, s.v2Entry(l, e, q["fieldTypes"], q["fieldIds"]))
 	}))
 	mux.HandleFunc("GET /v2/lists/{listId}/list-entries/{listEntryId}/fields", s.v2WithEntry(func(w http.ResponseWriter, r *http.Request, l *fakeList, e affinityapi.ListEntry) {
 		q := r.URL.Query()
-		types := q["fieldTypes"]
-		if len(types) == 0 && len(q["fieldIds"]) == 0 {
-			types = []string{"list", "global"}
+		types := q["types"]
+		if len(types) == 0 && len(q["ids"]) == 0 {
+			types = []string{"enriched", "global", "list", "relationship-intelligence"}
 		}
-		s.v2PagedLocked(w, r, every(func() []any { return s.v2Fields(l, e, types, q["fieldIds"]) }))
+		s.v2PagedLocked(w, r, every(func() []any { return s.v2Fields(l, e, types, q["ids"]) }))
 	}))
 	mux.HandleFunc("PATCH /v2/lists/{listId}/list-entries/{listEntryId}/fields", s.v2WithEntry(s.v2UpdateFields))
 	mux.HandleFunc("POST /v2/lists/{listId}/list-entries/{listEntryId}/fields/{fieldId}", s.v2WithEntry(s.v2UpdateField))
