@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"gopkg.in/yaml.v3"
 )
 
 // OpenAPI reads an OpenAPI document held in data, after checking it against lim: the
@@ -13,7 +15,11 @@ import (
 // not followed. origins has the loader record where each element was written (for a
 // report that points into the document). The document is not validated.
 func OpenAPI(name string, data []byte, lim Limits, origins bool) (*openapi3.T, error) {
-	if _, err := YAML(name, data, lim); err != nil {
+	root, err := YAML(name, data, lim)
+	if err != nil {
+		return nil, err
+	}
+	if err := nullItems(name, root, ""); err != nil {
 		return nil, err
 	}
 	loader := openapi3.NewLoader()
@@ -216,4 +222,44 @@ func (w *cycleWalk) visit(ref *openapi3.SchemaRef, set func(*openapi3.SchemaRef)
 
 func (w *cycleWalk) tooDeep(got int) error {
 	return &LimitError{Name: w.name, What: "schema depth", Got: int64(got), Limit: int64(w.lim.Depth)}
+}
+
+// objectLists are the OpenAPI members whose items are objects (or, for required,
+// names): a null among them is read by kin-openapi as a nil pointer that the tools
+// after it (oasdiff) follow and crash on.
+var objectLists = map[string]bool{"servers": true, "tags": true, "security": true, "parameters": true,
+	"allOf": true, "anyOf": true, "oneOf": true, "prefixItems": true, "required": true}
+
+// nullItems refuses a null item in one of objectLists, naming its line. Literal
+// values (examples, defaults, enums, extensions) may hold null, and are not looked in.
+func nullItems(name string, n *yaml.Node, key string) error {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			if err := nullItems(name, c, ""); err != nil {
+				return err
+			}
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			if objectLists[key] && c.Kind == yaml.ScalarNode && c.Tag == "!!null" {
+				return fmt.Errorf("%s:%d: %s[%d] is null, where an OpenAPI document has a value", name, c.Line, key, i)
+			}
+			if err := nullItems(name, c, ""); err != nil {
+				return err
+			}
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i].Value
+			switch {
+			case strings.HasPrefix(k, "x-"), k == "example", k == "examples", k == "default", k == "enum", k == "const":
+				continue
+			}
+			if err := nullItems(name, n.Content[i+1], k); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

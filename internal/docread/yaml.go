@@ -3,6 +3,7 @@ package docread
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -25,6 +26,11 @@ func YAML(name string, data []byte, lim Limits) (*yaml.Node, error) {
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
+		if strings.Contains(err.Error(), "exceeded max depth") {
+			// The parser's own bound (10,000) stops a block document nested past ours
+			// before Check sees it: the same fault, said in the same words.
+			return nil, &LimitError{Name: name, What: "depth", Got: int64(lim.Depth) + 1, Limit: int64(lim.Depth)}
+		}
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if err := Check(name, &root, lim); err != nil {
