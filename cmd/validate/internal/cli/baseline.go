@@ -172,19 +172,24 @@ func readBaselineWithin(path string, lim docread.Limits) (*baseline, error) {
 	if err != nil {
 		return nil, err
 	}
+	// An editor's byte-order mark is no part of the first line, nor of the report.
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	b := &baseline{}
 	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '{' {
 		var rep struct {
-			Summary  Summary            `json:"summary"`
-			Findings []contract.Finding `json:"findings"`
+			Summary  Summary             `json:"summary"`
+			Findings []*contract.Finding `json:"findings"`
 		}
 		if err := docread.JSON(path, data, &rep, lim); err != nil {
 			return nil, fmt.Errorf("not a JSON report: %w", err)
 		}
 		b.partial = rep.Summary.OmittedFindings
-		for _, f := range rep.Findings {
-			if baselineable(f) {
-				b.add(entryOf(f))
+		for i, f := range rep.Findings {
+			if f == nil { // read as a finding of nothing, it would match nothing, unsaid
+				return nil, fmt.Errorf("%s: findings[%d] is null, where a report has a finding", path, i)
+			}
+			if baselineable(*f) {
+				b.add(entryOf(*f))
 			}
 		}
 		return b, nil
