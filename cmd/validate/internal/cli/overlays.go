@@ -111,6 +111,9 @@ func readOverlay(file string, lim docread.Limits) (*overlay.Overlay, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := nullActions(file, node); err != nil {
+		return nil, err
+	}
 	var ov overlay.Overlay
 	if len(node.Content) > 0 {
 		if err := node.Decode(&ov); err != nil {
@@ -118,4 +121,24 @@ func readOverlay(file string, lim docread.Limits) (*overlay.Overlay, error) {
 		}
 	}
 	return &ov, nil
+}
+
+// nullActions refuses a null among an overlay's actions: decoded, it is an action of
+// nothing that applies silently.
+func nullActions(file string, doc *yaml.Node) error {
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil
+	}
+	top := doc.Content[0].Content
+	for i := 0; i+1 < len(top); i += 2 {
+		if top[i].Value != "actions" || top[i+1].Kind != yaml.SequenceNode {
+			continue
+		}
+		for j, a := range top[i+1].Content {
+			if a.Kind != yaml.MappingNode {
+				return fmt.Errorf("%s:%d: actions[%d] is not an action (a mapping with a target)", file, a.Line, j)
+			}
+		}
+	}
+	return nil
 }
