@@ -140,12 +140,18 @@ func runPropose(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		fmt.Fprintf(stderr, "validate propose: %v\n", err)
 		return 2
 	}
-	doc, err := loadSpec(ctx, extends, src, lim)
+	slim := lim
+	if *specFile == "" {
+		// The embedded spec is the module's own: --max-document-bytes bounds what the
+		// user gives (a --spec file, cassettes), not it.
+		slim.Bytes = max(slim.Bytes, int64(len(src)))
+	}
+	doc, err := loadSpec(ctx, extends, src, slim)
 	if err != nil {
 		fmt.Fprintf(stderr, "validate propose: %v\n", err)
 		return 2
 	}
-	root, err := docread.YAML(extends, src, lim)
+	root, err := docread.YAML(extends, src, slim)
 	if err == nil && len(root.Content) == 0 {
 		err = errors.New("empty document")
 	}
