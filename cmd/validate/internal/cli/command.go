@@ -41,12 +41,20 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		case "diff":
 			return runDiff(ctx, args[1:], stdout, stderr)
 		case "help", "-h", "-help", "--help":
+			if len(args) > 2 {
+				fmt.Fprintf(stderr, "validate help: unexpected arguments %q: help takes one command\n", args[2:])
+				return 2
+			}
 			if len(args) > 1 {
 				return commandHelp(ctx, args[1], stdin, stdout, stderr)
 			}
 			fmt.Fprint(stdout, helpText)
 			return 0
 		case "version", "-version", "--version":
+			if len(args) > 1 {
+				fmt.Fprintf(stderr, "validate version: unexpected arguments %q: version takes none\n", args[1:])
+				return 2
+			}
 			writeVersion(stdout)
 			return 0
 		case "check":
