@@ -1,0 +1,904 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/orgapis/orgapis/specs"
+)
+
+// The hostile suite of the commands: every command of validate, every input kind it
+// reads, against every fault that applies to that kind. The table is keyed by command
+// name and checked against the command list, so that a command added without an entry
+// fails here; each input kind says what it makes of each fault its kind can carry, so
+// that a fault without an expectation fails too.
+
+// fault is one way an input is hostile.
+type fault string
+
+const (
+	aliasBomb  fault = "a YAML alias bomb of under 1 KB"
+	overLimit  fault = "one byte over a lowered --max-document-bytes"
+	atLimit    fault = "exactly a lowered --max-document-bytes"
+	tooDeep    fault = "nested deeper than 256 levels"
+	refSelf    fault = "a schema whose items $ref itself"
+	refLoop    fault = "two schemas that $ref each other"
+	withBOM    fault = "a byte-order mark at the start"
+	nonASCII   fault = "non-ASCII text"
+	nullInList fault = "null in a list"
+	emptyFile  fault = "an empty file"
+	aDirectory fault = "a directory where a file is expected"
+	aFIFO      fault = "a FIFO where a file is expected"
+)
+
+// docKind is a kind of document a command reads, and how to write it hostile.
+type docKind struct {
+	name string
+	// good is a document of the kind the command reads as intended.
+	good func(t *testing.T) []byte
+	// yaml: the kind is YAML (aliases apply; padded with a comment); else JSON or
+	// lines (padded with white space).
+	yaml bool
+	// sized: the document is read whole, within --max-document-bytes.
+	sized bool
+	// hostile are the kind's own faults (deep, non-ASCII, null in a list, $ref
+	// cycles, the alias bomb); the generic ones are made from good.
+	hostile map[fault]func(t *testing.T) []byte
+}
+
+// faults are those the kind can carry: the generic ones, and its own.
+func (k docKind) faults(path bool) []fault {
+	fs := []fault{withBOM, emptyFile}
+	if path {
+		fs = append(fs, aDirectory, aFIFO)
+	}
+	if k.sized {
+		fs = append(fs, overLimit, atLimit)
+	}
+	for f := range k.hostile {
+		fs = append(fs, f)
+	}
+	slices.Sort(fs)
+	return fs
+}
+
+// limitFor is the lowered --max-document-bytes of the size faults: the good document
+// and a little room, so that padding to it keeps the document whole.
+func limitFor(good []byte) int { return len(good) + 100 }
+
+// content is the kind's document carrying f.
+func (k docKind) content(t *testing.T, f fault) []byte {
+	good := k.good(t)
+	switch f {
+	case withBOM:
+		return append([]byte("\ufeff"), good...)
+	case emptyFile:
+		return nil
+	case overLimit, atLimit:
+		n := limitFor(good)
+		if f == overLimit {
+			n++
+		}
+		pad := bytes.Repeat([]byte(" "), n-len(good)-1)
+		if k.yaml {
+			pad[0] = '#'
+			return append(append(append(append([]byte{}, good...), '\n'), pad[:len(pad)-1]...), '\n')
+		}
+		return append(append(append([]byte{}, good...), pad...), '\n')
+	}
+	if make, ok := k.hostile[f]; ok {
+		return make(t)
+	}
+	t.Fatalf("%s cannot carry %s", k.name, f)
+	return nil
+}
+
+// outcome is what a command makes of a fault: its exit status, and what its output
+// (report and messages) says. checked, when not negative, is the number of exchanges
+// the report counts: the good input's beside the hostile one's.
+type outcome struct {
+	code    int
+	says    []string
+	checked int
+}
+
+// refused is an input refused with exit 2, the output saying why.
+func refused(says ...string) outcome { return outcome{code: 2, says: says, checked: -1} }
+
+// input is one input kind of a command.
+type input struct {
+	kind docKind
+	// args is the command line reading the document at file ("-" for stdin) beside
+	// the good inputs the command needs; limit, when not 0, is a lowered
+	// --max-document-bytes to pass.
+	args func(t *testing.T, file string, limit int) []string
+	// stdin: the document is given on standard input, as "-".
+	stdin bool
+	// inDir: the document is put in a directory, and the directory given.
+	inDir bool
+	// expect is the outcome of each fault; {file} in a says is the file's path.
+	expect map[fault]outcome
+}
+
+// commandEntry is what the suite tries on one command.
+type commandEntry struct {
+	inputs []input
+	// cases are the command's other hostile inputs: servers, keys, requests, args.
+	cases map[string]func(t *testing.T)
+	// peak names where the command's peak memory is measured under maxPeakMB for
+	// inputs that could set it, or says why no input can.
+	peak string
+}
+
+// hostileRun runs the command in this process, without changing directory: every path
+// is absolute. A panic fails the test with the command line, rather than the process.
+func hostileRun(t *testing.T, stdin []byte, args ...string) (r result) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	var out, errOut bytes.Buffer
+	defer func() {
+		if p := recover(); p != nil {
+			t.Fatalf("validate %q panicked: %v", args, p)
+		}
+	}()
+	code := Run(ctx, args, bytes.NewReader(stdin), &out, &errOut)
+	if ctx.Err() != nil {
+		t.Errorf("validate %q ran past its minute", args)
+	}
+	return result{code, out.String(), errOut.String()}
+}
+
+// clean fails when output holds the key in any form, or a control character a
+// terminal would act on.
+func clean(t *testing.T, what, text string) {
+	t.Helper()
+	for _, form := range keyForms() {
+		if strings.Contains(text, form) {
+			t.Errorf("%s holds the key as %q:\n%s", what, form, text)
+		}
+	}
+	for _, r := range text {
+		if unicode.IsControl(r) && r != '\n' && r != '\t' {
+			t.Errorf("%s holds the control character %q:\n%.2000s", what, r, text)
+			break
+		}
+	}
+}
+
+// Hostile documents: the pieces.
+
+var (
+	authBasic = base64.StdEncoding.EncodeToString([]byte(":" + hostileKey))
+	orgBody   = `{"id":1,"name":"Org","domain":"org.example","domains":["org.example"],"crunchbase_uuid":null,"global":false}`
+	uniBody   = `{"id":1,"name":"Ünïcødé 名前 🚀 \u0000-free","domain":"xn--nxasmq6b.example","domains":["org.example"],"crunchbase_uuid":null,"global":false}`
+)
+
+func jsonText(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+func deepJSON(n int) string { return strings.Repeat("[", n) + strings.Repeat("]", n) }
+
+// harEntry is a HAR entry of GET path answered with body, its request carrying the key
+// in every place a recording carries one.
+func harEntry(path, body string) string {
+	return `{"request":{"method":"GET","url":"https://api.affinity.co` + path + `","headers":[{"name":"Authorization","value":"Basic ` + authBasic +
+		`"},{"name":"X-Api-Key","value":` + jsonText(hostileKey) + `}]},"response":{"status":200,"headers":[{"name":"Content-Type","value":"application/json"}],` +
+		`"content":{"mimeType":"application/json","text":` + jsonText(body) + `}}}`
+}
+
+func har(entries ...string) []byte {
+	return []byte(`{"log":{"version":"1.2","creator":{"name":"hostile","version":"1"},"entries":[` + strings.Join(entries, ",") + "]}}\n")
+}
+
+func jsonLine(path, body string) string {
+	return `{"method":"GET","url":"https://api.affinity.co` + path + `","status":200,"request_headers":{"Authorization":"Basic ` + authBasic +
+		`"},"response_headers":{"Content-Type":"application/json"},"response_body":` + body + "}\n"
+}
+
+func cassetteEntry(id int, path, body string) string {
+	return fmt.Sprintf(`    - id: %d
+      request:
+        body: ""
+        headers:
+            Authorization:
+                - Basic %s
+        url: https://api.affinity.co%s
+        method: GET
+      response:
+        body: %s
+        headers:
+            Content-Type:
+                - application/json
+        status: 200 OK
+        code: 200
+`, id, authBasic, path, jsonText(body))
+}
+
+func cassette(entries ...string) []byte {
+	return []byte("---\ninteractions:\n" + strings.Join(entries, ""))
+}
+
+// bombYAML is under 1 KB and expands to 10^9 nodes: nine levels of ten aliases.
+func bombYAML(indent string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%sx-0: &a0 [l, l, l, l, l, l, l, l, l, l]\n", indent)
+	for i := 1; i < 9; i++ {
+		p := fmt.Sprintf("*a%d", i-1)
+		fmt.Fprintf(&b, "%sx-%d: &a%d [%s]\n", indent, i, i, strings.Repeat(p+", ", 9)+p)
+	}
+	return b.String()
+}
+
+// deepYAML is a flow sequence nested n deep.
+func deepYAML(n int) string { return deepJSON(n) }
+
+// cycleSpec is an Affinity spec of one operation whose answer is a recursive schema:
+// A is an array of A (self), or A an array of B and B an array of A (loop).
+func cycleSpec(loop bool) []byte {
+	schemas := "    A: {type: array, items: {$ref: '#/components/schemas/A'}}\n"
+	if loop {
+		schemas = "    A: {type: array, items: {$ref: '#/components/schemas/B'}}\n    B: {type: array, items: {$ref: '#/components/schemas/A'}}\n"
+	}
+	return []byte(`openapi: 3.0.3
+info: {title: cycle, version: "1"}
+servers: [{url: "https://api.affinity.co"}]
+paths:
+  /things/{id}:
+    get:
+      operationId: getThing
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses:
+        "200":
+          description: A tree.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/A"}
+components:
+  schemas:
+` + schemas)
+}
+
+// thingsHAR answers GET /things/1 with arrays nested 300 deep (past the limit of a
+// document, within what a body may hold) and a shallow one: the recursive schema is
+// walked as deep as the body goes.
+func thingsHAR() []byte {
+	return har(harEntry("/things/1", deepJSON(300)), harEntry("/things/1", "[[[],[]],[]]"))
+}
+
+func affinitySpec(t *testing.T) []byte {
+	src, err := specs.Source(specs.Affinity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// openAPIKind is an OpenAPI document whose good form good makes: the hostile forms put
+// their own top-level member before info, a null first among the servers, or are a
+// document of recursive schemas.
+func openAPIKind(name string, good func(t *testing.T) []byte) docKind {
+	top := func(t *testing.T, member string) []byte {
+		return []byte(strings.Replace(string(good(t)), "\ninfo:", "\n"+member+"\ninfo:", 1))
+	}
+	return docKind{name: name, yaml: true, sized: true, good: good,
+		hostile: map[fault]func(*testing.T) []byte{
+			aliasBomb: func(t *testing.T) []byte { return top(t, "x-bomb:\n"+strings.TrimSuffix(bombYAML("  "), "\n")) },
+			tooDeep:   func(t *testing.T) []byte { return top(t, "x-deep: "+deepYAML(100_000)) },
+			refSelf:   func(*testing.T) []byte { return cycleSpec(false) },
+			refLoop:   func(*testing.T) []byte { return cycleSpec(true) },
+			nonASCII:  func(t *testing.T) []byte { return top(t, "x-note: Ünïcødé 名前 🚀") },
+			nullInList: func(t *testing.T) []byte {
+				return []byte(strings.Replace(string(good(t)), "\nservers:\n", "\nservers:\n  - null\n", 1))
+			},
+		}}
+}
+
+// The kinds.
+
+var (
+	harKind = docKind{name: "HAR", good: func(*testing.T) []byte { return har(harEntry("/organizations/1", orgBody)) },
+		hostile: map[fault]func(*testing.T) []byte{
+			tooDeep: func(*testing.T) []byte {
+				return har(strings.Replace(harEntry("/organizations/1", orgBody), `{"request"`, `{"_deep":`+deepJSON(100_000)+`,"request"`, 1))
+			},
+			nonASCII:   func(*testing.T) []byte { return har(harEntry("/organizations/1?term=%E5%90%8D%E5%89%8D", uniBody)) },
+			nullInList: func(*testing.T) []byte { return har("null", harEntry("/organizations/1", orgBody)) },
+		}}
+	jsonLinesKind = docKind{name: "JSON lines", good: func(*testing.T) []byte { return []byte(jsonLine("/organizations/1", orgBody)) },
+		hostile: map[fault]func(*testing.T) []byte{
+			tooDeep:  func(*testing.T) []byte { return []byte(jsonLine("/organizations/1", `{"x":`+deepJSON(100_000)+`}`)) },
+			nonASCII: func(*testing.T) []byte { return []byte(jsonLine("/organizations/1?term=%E5%90%8D", uniBody)) },
+			nullInList: func(*testing.T) []byte {
+				return []byte(jsonLine("/organizations/1", orgBody) + "null\n" + jsonLine("/organizations/1", orgBody))
+			},
+		}}
+	cassetteKind = docKind{name: "go-vcr cassette", yaml: true, sized: true,
+		good: func(*testing.T) []byte { return cassette(cassetteEntry(0, "/organizations/1", orgBody)) },
+		hostile: map[fault]func(*testing.T) []byte{
+			aliasBomb: func(*testing.T) []byte {
+				return []byte(string(cassette(cassetteEntry(0, "/organizations/1", orgBody))) + bombYAML(""))
+			},
+			tooDeep: func(*testing.T) []byte {
+				return []byte(string(cassette(cassetteEntry(0, "/organizations/1", orgBody))) + "x-deep: " + deepYAML(100_000) + "\n")
+			},
+			nonASCII: func(*testing.T) []byte { return cassette(cassetteEntry(0, "/organizations/1?term=%E5%90%8D", uniBody)) },
+			nullInList: func(*testing.T) []byte {
+				return cassette("    - null\n", cassetteEntry(1, "/organizations/1", orgBody))
+			},
+		}}
+	specKind   = openAPIKind("OpenAPI document", affinitySpec)
+	vendorKind = openAPIKind("vendor's OpenAPI document", func(t *testing.T) []byte {
+		return mustRead(t, filepath.Join(root, "cmd/validate/internal/cli/testdata/vendor-apollo.yaml"))
+	})
+	overlayKind = docKind{name: "OpenAPI Overlay", yaml: true, sized: true,
+		good: func(*testing.T) []byte {
+			return []byte(overlayHead + "  - target: $.info\n    update: {title: Patched}\n")
+		},
+		hostile: map[fault]func(*testing.T) []byte{
+			aliasBomb: func(*testing.T) []byte {
+				return []byte(overlayHead + "  - target: $.info\n    update:\n" + bombYAML("      "))
+			},
+			tooDeep: func(*testing.T) []byte {
+				return []byte(overlayHead + "  - target: $.info\n    update: {x-deep: " + deepYAML(100_000) + "}\n")
+			},
+			refSelf: func(*testing.T) []byte {
+				return []byte(overlayHead + "  - target: $.components.schemas\n    update:\n      Loop: {type: array, items: {$ref: '#/components/schemas/Loop'}}\n")
+			},
+			refLoop: func(*testing.T) []byte {
+				return []byte(overlayHead + "  - target: $.components.schemas\n    update:\n      LoopA: {type: array, items: {$ref: '#/components/schemas/LoopB'}}\n" +
+					"      LoopB: {type: array, items: {$ref: '#/components/schemas/LoopA'}}\n")
+			},
+			nonASCII: func(*testing.T) []byte {
+				return []byte(overlayHead + "  - target: $.info\n    update: {title: Ünïcødé 名前 🚀}\n")
+			},
+			nullInList: func(*testing.T) []byte {
+				return []byte(overlayHead + "  - null\n  - target: $.info\n    update: {title: Patched}\n")
+			},
+		}}
+	// The baselines are made from the good recording by the command itself.
+	baselineReportKind = docKind{name: "JSON report as a baseline", sized: true, good: goodReport,
+		hostile: map[fault]func(*testing.T) []byte{
+			tooDeep: func(t *testing.T) []byte {
+				return []byte(strings.Replace(string(goodReport(t)), `"findings":`, `"x-deep":`+deepJSON(100_000)+`,"findings":`, 1))
+			},
+			nonASCII: func(t *testing.T) []byte {
+				return []byte(strings.Replace(string(goodReport(t)), `"findings":[`, `"findings":[{"api":"affinity","operation_id":"名前","kind":"body","location":"body","pointer":"/Ünïcødé"},`, 1))
+			},
+			nullInList: func(t *testing.T) []byte {
+				return []byte(strings.Replace(string(goodReport(t)), `"findings":[`, `"findings":[null,`, 1))
+			},
+		}}
+	baselineFileKind = docKind{name: "baseline file", sized: true, good: goodBaseline,
+		hostile: map[fault]func(*testing.T) []byte{
+			nonASCII: func(t *testing.T) []byte {
+				return append(goodBaseline(t), "affinity\t名前\tbody\tbody\t/Ünïcødé\n"...)
+			},
+		}}
+)
+
+// goodHAR is the project's own Affinity recording: 6 exchanges of Affinity, 2 with a
+// finding each, beside which a hostile input is given.
+func goodHAR(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "good.har")
+	if err := os.WriteFile(path, mustRead(t, filepath.Join(root, "testdata/recordings/affinity.har")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// goodChecked is what the report counts of goodHAR.
+const goodChecked = 6
+
+func goodReport(t *testing.T) []byte {
+	r := hostileRun(t, nil, "check", "--format", "json", goodHAR(t))
+	if r.code != 1 {
+		t.Fatalf("the good recording: exit %d\n%s", r.code, r.stderr)
+	}
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, []byte(r.stdout)); err != nil {
+		t.Fatal(err)
+	}
+	return compact.Bytes()
+}
+
+func goodBaseline(t *testing.T) []byte {
+	file := filepath.Join(t.TempDir(), "base.txt")
+	if r := hostileRun(t, nil, "check", "--write-baseline", file, goodHAR(t)); r.code != 0 {
+		t.Fatalf("writing the baseline: exit %d\n%s", r.code, r.stderr)
+	}
+	return mustRead(t, file)
+}
+
+// withLimit adds a lowered --max-document-bytes to args.
+func withLimit(args []string, limit int) []string {
+	if limit == 0 {
+		return args
+	}
+	return append(args, "--max-document-bytes", fmt.Sprint(limit))
+}
+
+// read is an outcome of a hostile recording read beside the good one: exit 1 for the
+// good one's findings, and the exchanges of both counted.
+func read(extra int, says ...string) outcome {
+	return outcome{code: 1, says: says, checked: goodChecked + extra}
+}
+
+// unreadable is an outcome of a hostile recording refused beside the good one: exit 2,
+// the report naming it, and the good one's exchanges still counted.
+func unreadable(extra int, says ...string) outcome {
+	return outcome{code: 2, says: says, checked: goodChecked + extra}
+}
+
+// recordings are the recording inputs of check and propose: each kind named outright
+// beside the good recording, a HAR on standard input and a cassette in a directory.
+func recordings(command string, har, lines, vcr, stdin, dir map[fault]outcome) []input {
+	args := func(t *testing.T, file string, limit int) []string {
+		if command == "check" {
+			return withLimit([]string{"check", "--format", "json", goodHAR(t), file}, limit)
+		}
+		return withLimit([]string{"propose", "--api", "affinity", goodHAR(t), file}, limit)
+	}
+	return []input{
+		{kind: harKind, args: args, expect: har},
+		{kind: jsonLinesKind, args: args, expect: lines},
+		{kind: cassetteKind, args: args, expect: vcr},
+		{kind: harKind, args: args, stdin: true, expect: stdin},
+		{kind: cassetteKind, args: args, inDir: true, expect: dir},
+	}
+}
+
+// hostileCommands is the suite's table, keyed by command name.
+func hostileCommands() map[string]commandEntry {
+	return map[string]commandEntry{
+		"check":   checkEntry(),
+		"propose": proposeEntry(),
+		"diff":    diffEntry(),
+		"spec":    specEntry(),
+		"live":    liveEntry(),
+		"mock":    mockEntry(),
+		"help":    helpEntry(),
+		"version": versionEntry(),
+	}
+}
+
+// Every command of the list has an entry, and every entry names a command: a command
+// added without one fails here.
+func TestHostileCommandsCoverTheCommandList(t *testing.T) {
+	table := hostileCommands()
+	for _, name := range commands {
+		e, ok := table[name]
+		if !ok {
+			t.Errorf("command %q has no entry in the hostile suite", name)
+			continue
+		}
+		if len(e.inputs)+len(e.cases) == 0 {
+			t.Errorf("command %q: its entry tries nothing", name)
+		}
+		if e.peak == "" {
+			t.Errorf("command %q: its entry says nothing of its peak memory", name)
+		}
+	}
+	for name := range table {
+		if !slices.Contains(commands, name) {
+			t.Errorf("the hostile suite has an entry for %q, which is no command", name)
+		}
+	}
+}
+
+// Every input kind of every command meets every fault its kind can carry.
+func TestHostileCommandsInputs(t *testing.T) {
+	for _, name := range commands {
+		e := hostileCommands()[name]
+		for _, in := range e.inputs {
+			where := in.kind.name
+			switch {
+			case in.stdin:
+				where += " on stdin"
+			case in.inDir:
+				where += " in a directory"
+			}
+			for _, f := range in.kind.faults(!in.stdin) {
+				t.Run(name+"/"+where+"/"+string(f), func(t *testing.T) {
+					want, ok := in.expect[f]
+					if !ok {
+						t.Fatalf("no outcome stated for %s", f)
+					}
+					tryFault(t, in, f, want)
+				})
+			}
+			for f := range in.expect {
+				if !slices.Contains(in.kind.faults(!in.stdin), f) {
+					t.Errorf("%s/%s: an outcome for %s, which the kind cannot carry", name, where, f)
+				}
+			}
+		}
+	}
+}
+
+func tryFault(t *testing.T, in input, f fault, want outcome) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "hostile"+map[bool]string{true: ".yaml", false: ".json"}[in.kind.yaml])
+	var stdin []byte
+	switch f {
+	case aDirectory:
+		if err := os.Mkdir(file, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(file, "inside.har"), []byte("not a recording"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	case aFIFO:
+		if err := syscall.Mkfifo(file, 0o644); err != nil {
+			t.Skip("no FIFO here:", err)
+		}
+	default:
+		data := in.kind.content(t, f)
+		if in.stdin {
+			stdin, file = data, "-"
+		} else if err := os.WriteFile(file, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	given := file
+	if in.inDir {
+		given = dir
+	}
+	limit := 0
+	if f == overLimit || f == atLimit {
+		limit = limitFor(in.kind.good(t))
+	}
+	args := in.args(t, given, limit)
+	r := hostileRun(t, stdin, args...)
+	if r.code != want.code {
+		t.Errorf("%q: exit %d, want %d\n%s", args, r.code, want.code, brief(r))
+	}
+	output := r.stdout + r.stderr
+	for _, s := range want.says {
+		s = strings.ReplaceAll(s, "{file}", file)
+		if !strings.Contains(output, s) {
+			t.Errorf("%q: the output does not say %q\n%s", args, s, brief(r))
+		}
+	}
+	if want.checked >= 0 {
+		var rep JSONReport
+		if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+			t.Fatalf("%q: no JSON report: %v\n%.2000s\n%s", args, err, r.stdout, r.stderr)
+		}
+		if rep.Summary.Checked != want.checked {
+			t.Errorf("%q: %d exchanges checked, want %d (the good recording's %d and the hostile one's)\n%s", args, rep.Summary.Checked, want.checked, goodChecked, r.stderr)
+		}
+	}
+	clean(t, "stdout", r.stdout)
+	clean(t, "stderr", r.stderr)
+}
+
+func checkEntry() commandEntry {
+	// A recording of one exchange read beside the good one: 7 checked.
+	one := read(1)
+	fifo := unreadable(0, "{file}", "a named pipe (FIFO), not read")
+	har := map[fault]outcome{
+		withBOM: one, nonASCII: one, emptyFile: read(0),
+		tooDeep:    unreadable(0, "{file}", "entry is not valid JSON"),
+		nullInList: unreadable(1, "{file}", "response is missing"),
+		aDirectory: read(0),
+		aFIFO:      fifo,
+	}
+	lines := maps.Clone(har)
+	lines[tooDeep] = unreadable(0, "{file}", "line is not valid JSON")
+	lines[nullInList] = unreadable(2, "{file}", "request method is missing")
+	vcr := map[fault]outcome{
+		withBOM: one, nonASCII: one, emptyFile: read(0), atLimit: one,
+		aliasBomb:  unreadable(0, "{file}", "alias"),
+		overLimit:  unreadable(0, "{file}", "--max-document-bytes"),
+		tooDeep:    unreadable(0, "{file}", "nests deeper than 256 levels"),
+		nullInList: unreadable(1, "{file}", "request method is missing"),
+		aDirectory: read(0),
+		aFIFO:      fifo,
+	}
+	dir := maps.Clone(vcr)
+	dir[aFIFO] = read(0) // in a directory, a FIFO is counted and never opened
+	stdin := map[fault]outcome{
+		withBOM: one, nonASCII: one, emptyFile: read(0),
+		tooDeep:    unreadable(0, "(stdin)", "entry is not valid JSON"),
+		nullInList: unreadable(1, "(stdin)", "response is missing"),
+	}
+	spec := func(t *testing.T, file string, limit int) []string {
+		things := filepath.Join(t.TempDir(), "things.har")
+		if err := os.WriteFile(things, thingsHAR(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return withLimit([]string{"check", "--format", "json", "--strict", "--spec", file, goodHAR(t), things}, limit)
+	}
+	overlay := func(t *testing.T, file string, limit int) []string {
+		return withLimit([]string{"check", "--format", "json", "--overlay", file, goodHAR(t)}, limit)
+	}
+	baseline := func(t *testing.T, file string, limit int) []string {
+		return withLimit([]string{"check", "--format", "json", "--baseline", file, goodHAR(t)}, limit)
+	}
+	known := outcome{code: 0, checked: goodChecked}
+	return commandEntry{
+		inputs: append(recordings("check", har, lines, vcr, stdin, dir),
+			input{kind: specKind, args: spec, expect: map[fault]outcome{
+				withBOM: read(2), nonASCII: read(2), atLimit: read(2),
+				refSelf: read(2), refLoop: read(2),
+				aliasBomb:  refused("--spec {file}", "alias"),
+				overLimit:  refused("--spec {file}", "--max-document-bytes"),
+				tooDeep:    refused("--spec {file}", "nests deeper than 256 levels"),
+				nullInList: refused("--spec {file}"),
+				emptyFile:  refused("--spec {file}"),
+				aDirectory: refused("--spec {file}", "directory"),
+				aFIFO:      refused("--spec {file}", "FIFO"),
+			}},
+			input{kind: overlayKind, args: overlay, expect: map[fault]outcome{
+				withBOM: read(0), nonASCII: read(0), atLimit: read(0),
+				refSelf: read(0), refLoop: read(0),
+				aliasBomb:  refused("--overlay {file}", "alias"),
+				overLimit:  refused("--overlay {file}", "--max-document-bytes"),
+				tooDeep:    refused("--overlay {file}", "nests deeper than 256 levels"),
+				nullInList: refused("--overlay {file}"),
+				emptyFile:  refused("--overlay {file}"),
+				aDirectory: refused("--overlay {file}", "directory"),
+				aFIFO:      refused("--overlay {file}", "FIFO"),
+			}},
+			input{kind: baselineReportKind, args: baseline, expect: map[fault]outcome{
+				withBOM: known, nonASCII: known, atLimit: known,
+				overLimit:  refused("--baseline", "{file}", "--max-document-bytes"),
+				tooDeep:    refused("--baseline", "{file}", "nests deeper than 256 levels"),
+				nullInList: refused("--baseline", "{file}"),
+				emptyFile:  read(0),
+				aDirectory: refused("--baseline", "{file}", "directory"),
+				aFIFO:      refused("--baseline", "{file}", "FIFO"),
+			}},
+			input{kind: baselineFileKind, args: baseline, expect: map[fault]outcome{
+				withBOM: known, nonASCII: known, atLimit: known,
+				overLimit:  refused("--baseline", "{file}", "--max-document-bytes"),
+				emptyFile:  read(0),
+				aDirectory: refused("--baseline", "{file}", "directory"),
+				aFIFO:      refused("--baseline", "{file}", "FIFO"),
+			}},
+		),
+		peak: "TestHostileCommandsPeakRSS/check, TestMillionFindingsPeakMemory, TestDocumentsPeakRSS",
+	}
+}
+
+// proposed is propose's outcome with the good recording's 6 exchanges and extra more
+// read.
+func proposed(code, extra int, says ...string) outcome {
+	return outcome{code: code, says: append(says, fmt.Sprintf("%d exchanges of affinity read", goodChecked+extra)), checked: -1}
+}
+
+func proposeEntry() commandEntry {
+	one := proposed(0, 1)
+	har := map[fault]outcome{
+		withBOM: one, nonASCII: one, emptyFile: proposed(0, 0),
+		tooDeep:    proposed(2, 0, "{file} entry 0"),
+		nullInList: proposed(2, 1, "{file} entry 0"),
+		aDirectory: proposed(0, 0),
+		aFIFO:      proposed(2, 0, "{file}", "a named pipe (FIFO), not read"),
+	}
+	vcr := map[fault]outcome{
+		withBOM: one, nonASCII: one, emptyFile: proposed(0, 0), atLimit: one,
+		aliasBomb:  proposed(2, 0, "{file}", "alias"),
+		overLimit:  proposed(2, 0, "{file}", "--max-document-bytes"),
+		tooDeep:    proposed(2, 0, "{file}", "nests deeper than 256 levels"),
+		nullInList: proposed(2, 1, "{file} entry 0"),
+		aDirectory: proposed(0, 0),
+		aFIFO:      proposed(2, 0, "{file}", "a named pipe (FIFO), not read"),
+	}
+	lines := map[fault]outcome{
+		withBOM: one, nonASCII: one, emptyFile: proposed(0, 0),
+		tooDeep:    proposed(2, 0, "{file} entry 0"),
+		nullInList: proposed(2, 2, "{file} entry 1"),
+		aDirectory: proposed(0, 0),
+		aFIFO:      proposed(2, 0, "{file}", "a named pipe (FIFO), not read"),
+	}
+	stdin := map[fault]outcome{
+		withBOM: one, nonASCII: one, emptyFile: proposed(0, 0),
+		tooDeep:    proposed(2, 0, "(stdin) entry 0"),
+		nullInList: proposed(2, 1, "(stdin) entry 0"),
+	}
+	dir := maps.Clone(vcr)
+	dir[aFIFO] = proposed(0, 0)
+	ins := recordings("propose", har, lines, vcr, stdin, dir)
+	spec := func(t *testing.T, file string, limit int) []string {
+		things := filepath.Join(t.TempDir(), "things.har")
+		if err := os.WriteFile(things, thingsHAR(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return withLimit([]string{"propose", "--api", "affinity", "--spec", file, goodHAR(t), things}, limit)
+	}
+	both := proposed(0, 2)
+	ins = append(ins, input{kind: specKind, args: spec, expect: map[fault]outcome{
+		withBOM: both, nonASCII: both, atLimit: both, refSelf: both, refLoop: both,
+		aliasBomb:  refused("validate propose: {file}", "alias"),
+		overLimit:  refused("validate propose: {file}", "--max-document-bytes"),
+		tooDeep:    refused("validate propose: {file}", "nests deeper than 256 levels"),
+		nullInList: refused("validate propose: {file}"),
+		emptyFile:  refused("validate propose: {file}"),
+		aDirectory: refused("validate propose: {file}", "directory"),
+		aFIFO:      refused("validate propose: {file}", "FIFO"),
+	}})
+	return commandEntry{inputs: ins, peak: "TestProposeHugeBodyPeakMemory (2.6 million members; a body at --max-members)"}
+}
+
+func diffEntry() commandEntry {
+	against := func(t *testing.T, file string, limit int) []string {
+		return withLimit([]string{"diff", "--api", "apollo", "--against", file}, limit)
+	}
+	// The vendor's document differs in ways code generated from ours would feel: exit 1.
+	differs := outcome{code: 1, says: []string{"3 operations compared"}, checked: -1}
+	// A recursive document is cut where each loop closes, and said so; this one
+	// describes none of Apollo's operations, which is an error of its own.
+	cut := refused("{file}: #/components/schemas/A refers to itself; compared down to its first repetition", "describes none of the apollo spec's operations")
+	return commandEntry{
+		inputs: []input{{kind: vendorKind, args: against, expect: map[fault]outcome{
+			withBOM: differs, nonASCII: differs, atLimit: differs,
+			refSelf: cut, refLoop: cut,
+			aliasBomb:  refused("--against {file}", "alias"),
+			overLimit:  refused("--against {file}", "--max-document-bytes"),
+			tooDeep:    refused("--against {file}", "nests deeper than 256 levels"),
+			nullInList: refused("--against {file}"),
+			emptyFile:  refused("--against {file}"),
+			aDirectory: refused("--against {file}", "directory"),
+			aFIFO:      refused("--against {file}", "FIFO"),
+		}}},
+		peak: "TestDocumentsPeakRSS (alias bomb, 200 MB, deep nesting, both sides of the limit)",
+	}
+}
+
+// controlArg is an argument a terminal would act on: it clears the screen, sets a
+// colour, rings and writes a false line.
+const controlArg = "\x1b[2J\x1b[31mred\x07\r\nvalidate: all good\x00"
+
+// refusedArgs runs args and wants exit 2, says in standard error, and no control
+// character of controlArg written.
+func refusedArgs(says string, args ...string) func(t *testing.T) {
+	return func(t *testing.T) {
+		r := hostileRun(t, nil, args...)
+		if r.code != 2 || !strings.Contains(r.stdout+r.stderr, says) {
+			t.Errorf("%q: exit %d, want 2 saying %q\n%s", args, r.code, says, brief(r))
+		}
+		clean(t, "stdout", r.stdout)
+		clean(t, "stderr", r.stderr)
+	}
+}
+
+func specEntry() commandEntry {
+	written := func(flag string) func(t *testing.T) {
+		return func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), "Ünïcødé 名前.yaml")
+			if r := hostileRun(t, nil, "spec", "--api", "affinity", flag, file); r.code != 0 || len(mustRead(t, file)) == 0 {
+				t.Errorf("%s to a non-ASCII name: exit %d\n%s", flag, r.code, brief(r))
+			}
+		}
+	}
+	toDir := func(flag string) func(t *testing.T) {
+		return func(t *testing.T) {
+			dir := t.TempDir()
+			refusedArgs("validate spec: "+flag+": ", "spec", "--api", "affinity", flag, dir)(t)
+		}
+	}
+	underFile := func(flag string) func(t *testing.T) {
+		return func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), "file")
+			if err := os.WriteFile(file, nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			refusedArgs("validate spec: "+flag+": ", "spec", "--api", "affinity", flag, filepath.Join(file, "x.yaml"))(t)
+		}
+	}
+	return commandEntry{
+		cases: map[string]func(t *testing.T){
+			"-o a directory":                toDir("-o"),
+			"--config a directory":          toDir("--config"),
+			"-o under a file":               underFile("-o"),
+			"--config under a file":         underFile("--config"),
+			"-o a non-ASCII name":           written("-o"),
+			"--config a non-ASCII name":     written("--config"),
+			"--api with control characters": refusedArgs("--api", "spec", "--api", controlArg),
+			"an argument beside the flags":  refusedArgs("unexpected arguments", "spec", "--api", "affinity", controlArg),
+			"the embedded documents":        TestSpecCommand,
+		},
+		peak: "none: it writes the embedded document, which no input sizes",
+	}
+}
+
+func helpEntry() commandEntry {
+	return commandEntry{
+		cases: map[string]func(t *testing.T){
+			"help an unknown command":              refusedArgs(`unknown command "frob"`, "help", "frob"),
+			"help a command of control characters": refusedArgs("unknown command", "help", controlArg),
+			"help an empty name":                   refusedArgs(`unknown command ""`, "help", ""),
+			"help with two names":                  refusedArgs("help", "help", "check", controlArg),
+			"a first word of control characters":   refusedArgs(`unknown command or file "\x1b[2J\x1b[31mred\a\r\nvalidate: all good"`, strings.TrimSuffix(controlArg, "\x00")),
+			// With a NUL it names no file that could exist: checked as a path, it is
+			// an unreadable input, named escaped.
+			"a first word with a NUL": refusedArgs(`unreadable input`, controlArg),
+			"help of each command": func(t *testing.T) {
+				for _, name := range commands {
+					if r := hostileRun(t, nil, "help", name); r.code != 0 || r.stdout == "" {
+						t.Errorf("help %s: exit %d\n%s", name, r.code, brief(r))
+					}
+				}
+			},
+		},
+		peak: "none: it writes fixed text",
+	}
+}
+
+func versionEntry() commandEntry {
+	return commandEntry{
+		cases: map[string]func(t *testing.T){
+			"an argument of control characters": refusedArgs("version", "version", controlArg),
+			"an unknown flag":                   refusedArgs("version", "version", "--bogus"),
+			"no argument": func(t *testing.T) {
+				if r := hostileRun(t, nil, "version"); r.code != 0 || !strings.HasPrefix(r.stdout, "validate ") {
+					t.Errorf("exit %d\n%s", r.code, brief(r))
+				}
+			},
+		},
+		peak: "none: it writes fixed text",
+	}
+}
+
+// Every command's other hostile inputs: servers, keys, requests and arguments.
+func TestHostileCommandsCases(t *testing.T) {
+	for _, name := range commands {
+		for what, run := range hostileCommands()[name].cases {
+			t.Run(name+"/"+what, run)
+		}
+	}
+}
+
+// brief is what a failure shows of a run: a JSON report's summary and unreadable
+// findings, else the start of standard output, and standard error.
+func brief(r result) string {
+	out := r.stdout
+	var rep JSONReport
+	if json.Unmarshal([]byte(r.stdout), &rep) == nil {
+		var b strings.Builder
+		fmt.Fprintf(&b, "summary %+v\n", rep.Summary)
+		for _, f := range rep.Findings {
+			if f.Kind == "unreadable" {
+				fmt.Fprintf(&b, "unreadable %s#%d: %s\n", f.Source, f.Entry, f.Found)
+			}
+		}
+		out = b.String()
+	}
+	if len(out) > 2000 {
+		out = out[:2000] + "..."
+	}
+	return "stdout:\n" + out + "\nstderr:\n" + r.stderr
+}
+
+func liveEntry() commandEntry {
+	return commandEntry{peak: "TestHostileCommandsPeakRSS/live"}
+}
+
+func mockEntry() commandEntry {
+	return commandEntry{peak: "TestHostileCommandsPeakRSS/mock"}
+}
