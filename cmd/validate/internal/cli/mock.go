@@ -81,7 +81,8 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		fmt.Fprintf(stderr, "validate mock: %v\n", err)
+		// The error quotes --addr as given: its control characters are escaped.
+		fmt.Fprintf(stderr, "validate mock: --addr: %s\n", terminalSafe(err.Error()))
 		return 2
 	}
 	srv := &http.Server{Handler: handler}
