@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"runtime/debug"
 	"sort"
@@ -97,6 +98,9 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 		return usageFail(stderr, "validate live", fmt.Errorf("--budget %d: want 1 to 10000", cfg.budget))
 	case cfg.timeout <= 0:
 		return usageFail(stderr, "validate live", fmt.Errorf("--timeout %s: want a positive duration", cfg.timeout))
+	case cfg.baseURL != "" && !httpURL(cfg.baseURL):
+		// Said here in the flag's name; the clients would refuse it as WithBaseURL.
+		return usageFail(stderr, "validate live", fmt.Errorf("--base-url %q: want an absolute http or https URL", cfg.baseURL))
 	}
 	envName := affinity.EnvAPIKey
 	if api == specs.Apollo {
@@ -503,4 +507,10 @@ func (t budgetTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, budgetError{t.b.limit}
 	}
 	return t.next.RoundTrip(req)
+}
+
+// httpURL reports whether raw is an absolute http or https URL with a host.
+func httpURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
