@@ -6,17 +6,24 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 	"unicode"
 
 	"github.com/orgapis/orgapis/specs"
+	"github.com/orgapis/orgapis/wrappers/affinity/affinitytest"
 )
 
 // The hostile suite of the commands: every command of validate, every input kind it
@@ -895,10 +902,281 @@ func brief(r result) string {
 	return "stdout:\n" + out + "\nstderr:\n" + r.stderr
 }
 
+// hostileFront serves path with h and proxies everything else to an Affinity fake
+// that takes hostileKey, holding 3 organizations and a list: the service answering
+// as it should but for the one operation.
+func hostileFront(t *testing.T, path string, h http.HandlerFunc) (string, *affinitytest.Server) {
+	t.Helper()
+	fake := affinitytest.NewServer(hostileKey, affinitytest.WithTest(t))
+	t.Cleanup(fake.Close)
+	fake.Generate(3)
+	fake.GenerateList("Deal Flow", 3, 2)
+	target, _ := url.Parse(fake.URL)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == path {
+			h(w, r)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL, fake
+}
+
+// endless writes a JSON page of organizations that never ends, until the client goes.
+func endless(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Write([]byte(`{"organizations":[`))
+	item := bytes.Repeat([]byte(`{"id":1,"name":"Org","domain":"org.example","domains":[],"crunchbase_uuid":null,"global":false},`), 1000)
+	for r.Context().Err() == nil {
+		if _, err := w.Write(item); err != nil {
+			return
+		}
+	}
+}
+
+// liveRun runs validate live in this process with hostileKey (or key) in the
+// environment, and fails on any form of the key or a control character in its output.
+func liveRun(t *testing.T, key string, args ...string) (int, string, string) {
+	t.Helper()
+	var vars map[string]string
+	if key != "" {
+		vars = map[string]string{"AFFINITY_API_KEY": key, "APOLLO_API_KEY": key}
+	}
+	done := make(chan struct{})
+	var code int
+	var out, stderr string
+	go func() {
+		defer close(done)
+		code, out, stderr = live(t, vars, args...)
+	}()
+	select {
+	case <-done:
+	case <-time.After(time.Minute):
+		t.Fatalf("validate live %q still runs after a minute: it waits on what the server said", args)
+	}
+	clean(t, "stdout", out)
+	clean(t, "stderr", stderr)
+	if key != "" && key != hostileKey && (strings.Contains(out, key) || strings.Contains(stderr, key)) {
+		t.Errorf("the output holds the key %q:\n%s\n%s", key, out, stderr)
+	}
+	return code, out, stderr
+}
+
 func liveEntry() commandEntry {
-	return commandEntry{peak: "TestHostileCommandsPeakRSS/live"}
+	// failsFast: a server asks to wait a year before the next request; the call fails
+	// at once, naming the wait, and the other calls are still made.
+	failsFast := func(header func(h http.Header)) func(t *testing.T) {
+		return func(t *testing.T) {
+			base, fake := hostileFront(t, "/organizations", func(w http.ResponseWriter, r *http.Request) {
+				header(w.Header())
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusTooManyRequests)
+				w.Write([]byte(`{"message":"slow down"}`))
+			})
+			code, out, stderr := liveRun(t, hostileKey, "--api", "affinity", "--base-url", base, "--max-pages", "1", "--timeout", "30s")
+			if code != 2 || !strings.Contains(out+stderr, "retry after 87") { // 8760h, or a moment less for a date
+				t.Errorf("exit %d, want 2 naming the year's wait\n%s\n%s", code, out, stderr)
+			}
+			if n := len(fake.Requests()); n < 10 {
+				t.Errorf("%d requests reached the service after the refused wait; the other calls were not made\n%s", n, out)
+			}
+		}
+	}
+	// bounded: a body past the core's limit fails its call, saying so; the others
+	// are made.
+	bounded := func(h http.HandlerFunc) func(t *testing.T) {
+		return func(t *testing.T) {
+			base, fake := hostileFront(t, "/organizations", h)
+			code, out, stderr := liveRun(t, hostileKey, "--api", "affinity", "--base-url", base, "--max-pages", "1")
+			if code != 2 || !strings.Contains(out+stderr, "33554432") {
+				t.Errorf("exit %d, want 2 naming the 32 MiB limit\n%.3000s\n%s", code, out, stderr)
+			}
+			if n := len(fake.Requests()); n < 10 {
+				t.Errorf("%d requests reached the service after the huge body\n%.3000s", n, out)
+			}
+		}
+	}
+	return commandEntry{
+		cases: map[string]func(t *testing.T){
+			"a redirect to another port or host (v1, v2, Apollo)": TestLiveSendsTheKeyOnlyToTheBaseURLsOrigin,
+			"the key echoed in any encoding":                      TestLiveKeyEchoedInAnyFormReachesNoOutput,
+			"a rate-limit reset a day away":                       TestLiveDoesNotWaitOutADaysReset,
+			"Retry-After of a year in seconds":                    failsFast(func(h http.Header) { h.Set("Retry-After", "31536000") }),
+			"Retry-After of a year as a date": failsFast(func(h http.Header) {
+				h.Set("Retry-After", time.Now().Add(365*24*time.Hour).UTC().Format(http.TimeFormat))
+			}),
+			"an endless body": bounded(endless),
+			"a huge body": bounded(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.Header().Set("Content-Length", fmt.Sprint(int64(1)<<40))
+				endless(w, r)
+			}),
+			"a key of control characters": func(t *testing.T) {
+				base, fake := hostileFront(t, "/none", nil)
+				key := "k\r\nX-Injected: 1\x1b[31m"
+				code, out, stderr := liveRun(t, key, "--api", "affinity", "--base-url", base, "--max-pages", "1")
+				if code != 2 || strings.Contains(out+stderr, "X-Injected: 1") {
+					t.Errorf("exit %d\n%s\n%s", code, out, stderr)
+				}
+				for _, r := range fake.Requests() {
+					t.Errorf("a request reached the service with an injected key: %+v", r)
+					break
+				}
+			},
+			"--base-url of control characters": func(t *testing.T) {
+				code, out, stderr := liveRun(t, hostileKey, "--api", "affinity", "--base-url", "http://127.0.0.1:1/"+controlArg)
+				if code != 2 || !strings.Contains(stderr, "--base-url") {
+					t.Errorf("exit %d\n%s\n%s", code, out, stderr)
+				}
+			},
+			"--base-url not HTTP": func(t *testing.T) {
+				for _, u := range []string{"file:///etc/passwd", "ftp://127.0.0.1/", "//127.0.0.1:1", "127.0.0.1:1"} {
+					code, out, stderr := liveRun(t, hostileKey, "--api", "affinity", "--base-url", u)
+					if code != 2 || !strings.Contains(stderr, "--base-url") {
+						t.Errorf("--base-url %s: exit %d\n%s\n%s", u, code, out, stderr)
+					}
+				}
+			},
+			"--org-id that climbs out of its path": func(t *testing.T) {
+				var paths []string
+				var mu sync.Mutex
+				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					mu.Lock()
+					paths = append(paths, r.URL.EscapedPath())
+					mu.Unlock()
+					http.NotFound(w, r)
+				}))
+				defer srv.Close()
+				liveRun(t, hostileKey, "--api", "apollo", "--base-url", srv.URL+"/api/v1", "--org-id", "../../../admin?x=1#")
+				mu.Lock()
+				defer mu.Unlock()
+				for _, p := range paths {
+					if !strings.HasPrefix(p, "/api/v1/organizations/") || strings.Contains(p, "/admin") && !strings.Contains(p, "%2F") {
+						t.Errorf("--org-id reached %s", p)
+					}
+				}
+			},
+			"--record a directory": func(t *testing.T) {
+				base, fake := hostileFront(t, "/none", nil)
+				code, out, stderr := liveRun(t, hostileKey, "--api", "affinity", "--base-url", base, "--record", t.TempDir())
+				if code != 2 || !strings.Contains(stderr, "--record") || len(fake.Requests()) != 0 {
+					t.Errorf("exit %d after %d requests\n%s\n%s", code, len(fake.Requests()), out, stderr)
+				}
+			},
+			"--api of control characters": refusedArgs("--api", "live", "--api", controlArg),
+		},
+		peak: "TestHostileCommandsPeakRSS/live (an endless body)",
+	}
+}
+
+// hostileMock runs validate mock (startMock) and returns its base URL and its
+// messages so far; at the end of the test they hold no form of the key and no control
+// character.
+func hostileMock(t *testing.T, args ...string) (string, func() string) {
+	t.Helper()
+	base, stderr := startMock(t, args...)
+	t.Cleanup(func() { clean(t, "the mock's messages", stderr.String()) })
+	return base, stderr.String
+}
+
+// send sends a request to the mock with the key in every place a client puts one,
+// and returns the status.
+func send(t *testing.T, method, rawURL string, body io.Reader) int {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, rawURL, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBasicAuth("", hostileKey)
+	req.Header.Set("X-Api-Key", hostileKey)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0 // the server may close a connection whose body it refuses
+	}
+	defer resp.Body.Close()
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	return resp.StatusCode
+}
+
+// hugeBody is a JSON request body of n bytes, made as it is read.
+func hugeBody(n int64) io.Reader {
+	return io.MultiReader(strings.NewReader(`{"name":"`), io.LimitReader(repeatReader('a'), n-11), strings.NewReader(`"}`))
+}
+
+type repeatReader byte
+
+func (r repeatReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(r)
+	}
+	return len(p), nil
 }
 
 func mockEntry() commandEntry {
-	return commandEntry{peak: "TestHostileCommandsPeakRSS/mock"}
+	// alive: after the hostile requests, the mock still answers a good one.
+	alive := func(t *testing.T, base string) {
+		t.Helper()
+		if code := send(t, "GET", base+"/organizations/fields", nil); code != http.StatusOK {
+			t.Errorf("after the hostile requests, a good one: %d", code)
+		}
+	}
+	return commandEntry{
+		cases: map[string]func(t *testing.T){
+			"ids that climb with ..": func(t *testing.T) {
+				base, _ := hostileMock(t, "--api", "affinity", "--key", hostileKey)
+				for _, p := range []string{"/organizations/..%2F..", "/organizations/..%2f..%2fetc%2fpasswd", "/v2/lists/../companies", "/lists/1/list-entries/..%2F..%2F..%2Forganizations",
+					"/v2/companies/%2e%2e", "/organizations/" + url.PathEscape(hostileKey)} {
+					if code := send(t, "GET", base+p, nil); code == 0 || code >= 500 {
+						t.Errorf("GET %s: %d", p, code)
+					}
+				}
+				alive(t, base)
+			},
+			"a huge request body": func(t *testing.T) {
+				base, _ := hostileMock(t, "--api", "affinity", "--key", hostileKey)
+				// Both sides of the fake's 1 MiB: at it, the organization is created; past
+				// it, or 64 MiB sent without a length, 413 (or the connection closed).
+				if code := send(t, "POST", base+"/organizations", hugeBody(1<<20)); code != http.StatusCreated {
+					t.Errorf("a body of 1 MiB: %d, want 201", code)
+				}
+				for _, n := range []int64{1<<20 + 1, 64 << 20} {
+					if code := send(t, "POST", base+"/organizations", hugeBody(n)); code != 0 && code != http.StatusRequestEntityTooLarge {
+						t.Errorf("a body of %d bytes: %d, want 413", n, code)
+					}
+				}
+				alive(t, base)
+			},
+			"the key in the request reaches no message": func(t *testing.T) {
+				base, messages := hostileMock(t, "--api", "affinity", "--key", hostileKey)
+				for _, form := range keyForms() {
+					send(t, "GET", base+"/nowhere/"+url.PathEscape(form)+"?api_key="+url.QueryEscape(form), nil)
+					send(t, "GET", base+"/organizations?term="+url.QueryEscape(form)+"&page_size=x"+url.QueryEscape(form), nil)
+				}
+				send(t, "POST", base+"/organizations", strings.NewReader(`{"name":`+jsonText(hostileKey)+`,"`+hostileKey+`":1}`))
+				alive(t, base)
+				if !strings.Contains(messages(), "finding") {
+					t.Errorf("no finding logged of the undocumented requests: the check checked nothing\n%s", messages())
+				}
+				// The messages are checked for every form of the key when the mock stops.
+			},
+			"a key in the request of control characters": func(t *testing.T) {
+				base, messages := hostileMock(t, "--api", "affinity", "--key", hostileKey)
+				send(t, "GET", base+"/nowhere/"+url.PathEscape(controlArg)+"?q="+url.QueryEscape(controlArg), nil)
+				alive(t, base)
+				if !strings.Contains(messages(), `\x1b[2J`) {
+					t.Errorf("the finding does not name the path, escaped:\n%s", messages())
+				}
+			},
+			"--entries past its bound":       refusedArgs("--entries 10001: want 0 to 10000", "mock", "--api", "affinity", "--entries", "10001"),
+			"--orgs past its bound":          refusedArgs("--orgs 100001", "mock", "--api", "affinity", "--orgs", "100001"),
+			"--faults of control characters": refusedArgs("--faults: unknown fault", "mock", "--api", "affinity", "--faults", controlArg),
+			"--addr of control characters":   refusedArgs("validate mock: --addr: ", "mock", "--api", "affinity", "--addr", controlArg),
+			"--api of control characters":    refusedArgs("--api", "mock", "--api", controlArg),
+			"the seed's bounds":              TestMockSeedBounds,
+		},
+		peak: "TestHostileCommandsPeakRSS/mock (a 64 MiB request body)",
+	}
 }
