@@ -36,6 +36,10 @@ type vcrInteraction struct {
 // several times the file's size, so a larger cassette is refused rather than read.
 const MaxCassetteBytes = 16 << 20
 
+// cassetteBytesPerNode is the fewest bytes a node of a cassette takes on average, at
+// its limit: past Bytes/cassetteBytesPerNode nodes it is refused before it is parsed.
+const cassetteBytesPerNode = 96
+
 // WithMaxCassetteBytes has ReadVCR (and Read, for a cassette) accept cassettes of up
 // to n bytes instead of MaxCassetteBytes. Whatever the size, a cassette is read
 // through the module's bounded reader: one that nests deeper than 256 levels, or whose
@@ -55,6 +59,11 @@ func ReadVCR(source string, r io.Reader, opts ...ReadOption) iter.Seq2[Exchange,
 	if lim.Bytes <= 0 {
 		lim.Bytes = MaxCassetteBytes
 	}
+	// A parsed node takes about 240 bytes: a cassette of 16 MiB of one-word values
+	// took 620 MB. One node per 96 bytes keeps one of 16 MiB under 100 MB, two read
+	// at once under 200 (a recording's bodies are long scalars: the project's own
+	// cassette takes 57 bytes a node, by docread's count).
+	lim.Nodes = max(lim.Bytes/cassetteBytesPerNode, 1000)
 	return func(yield func(Exchange, error) bool) {
 		data, err := docread.Read(source, r, lim)
 		if err == nil {

@@ -30,6 +30,12 @@ type Limits struct {
 	Aliases int
 	// AliasNodes is the most nodes that expanding a document's aliases may add to it.
 	AliasNodes int64
+	// Nodes is the most scalars, mappings and sequences a document may hold, counted
+	// on its bytes before it is parsed: a parsed node costs about 190 bytes as a YAML
+	// tree and more once kin-openapi has loaded it, so a document of a million
+	// one-byte values would take a gigabyte while its size passed. 0 means
+	// Bytes/DefaultBytesPerNode: the bound grows with the size the user allows.
+	Nodes int64
 	// Raise says how a user raises Bytes, for the error that refuses a document:
 	// "--max-document-bytes" for the commands. Empty: the error says no more.
 	Raise string
@@ -46,6 +52,11 @@ const (
 	DefaultDepth      = 256
 	DefaultAliases    = 10_000
 	DefaultAliasNodes = 100_000
+	// DefaultBytesPerNode is the fewest bytes a node takes on average in a document
+	// at its Nodes limit by default (a JSON value counts as two nodes): the specs
+	// of this module take 14 and 19 by the count, indented JSON 30 or more. At 2
+	// MiB, 209,715 nodes: about 90 MB of YAML, 150 MB of JSON, loaded.
+	DefaultBytesPerNode = 5
 )
 
 // Default is the limits with every field at its default.
@@ -64,13 +75,16 @@ func (l Limits) withDefaults() Limits {
 	if l.AliasNodes <= 0 {
 		l.AliasNodes = DefaultAliasNodes
 	}
+	if l.Nodes <= 0 {
+		l.Nodes = max(l.Bytes/DefaultBytesPerNode, 1000)
+	}
 	return l
 }
 
 // LimitError is a document refused because it is over one of its Limits.
 type LimitError struct {
 	Name  string // the document, as the user named it
-	What  string // "size", "depth", "aliases", "alias expansion", "schema depth"
+	What  string // "size", "depth", "nodes", "aliases", "alias expansion", "schema depth"
 	Got   int64  // what the document has, or at least has when Partial
 	Limit int64
 	Raise string // how to raise the limit, or ""
@@ -96,12 +110,14 @@ func (e *LimitError) Error() string {
 		msg = fmt.Sprintf("%s: nests deeper than %d levels, the limit for a document", e.Name, e.Limit)
 	case "schema depth":
 		msg = fmt.Sprintf("%s: its schemas nest through $ref deeper than %d levels, the limit for a document", e.Name, e.Limit)
+	case "nodes":
+		msg = fmt.Sprintf("%s: holds too many values for its size, more than %d (a JSON value counts 4): parsed, each takes hundreds of bytes", e.Name, e.Limit)
 	case "aliases":
 		msg = fmt.Sprintf("%s: holds more than %d YAML aliases, the limit for a document", e.Name, e.Limit)
 	default:
 		msg = fmt.Sprintf("%s: its YAML aliases expand to more than %d nodes, the limit for a document (an alias bomb?)", e.Name, e.Limit)
 	}
-	if e.Raise != "" && e.What == "size" {
+	if e.Raise != "" && (e.What == "size" || e.What == "nodes") {
 		msg += "; raise it with " + e.Raise
 	}
 	return msg

@@ -299,3 +299,40 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	c.n += n
 	return n, err
 }
+
+// A document's values are counted on its bytes before it is parsed: both sides of
+// Nodes for block YAML (a key and its value are two), flow YAML and JSON (a value
+// counts 4); quoted and block scalars, and comments, hold none however they read.
+func TestNodesBothSides(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		doc   string
+		nodes int64 // as counted
+	}{
+		{"block", "a: 1\nb:\n  - x\n  - y\n", 7},                                     // the document, a, 1, b, its sequence, x, y
+		{"flow", "a: [x, y]\nb: {c: d}\n", 12},                                       // the document, "a:" (2), "[" (2), "," (2), "b:" (2), "{", "c:" (2)
+		{"json", `{"a":[1,2],"b":{"c":3}}`, 4 * (1 + 2 + 1 + 2 + 1 + 1 + 1 + 2 + 1)}, // the document, "{" (2), ":", "[" (2), ",", ",", ":", "{" (2), ":"
+		{"quoted and block scalars", "a: 'x: y, - z, [w]'\nb: \"- q: [r, s]\"\nc: |\n  d: e\n  - f\ng: 1 # h: i, - j\n", 9},
+	} {
+		if _, err := docread.YAML(c.name, []byte(c.doc), docread.Limits{Nodes: c.nodes}); err != nil {
+			t.Errorf("%s at %d nodes: %v", c.name, c.nodes, err)
+		}
+		err := func() error {
+			_, err := docread.YAML(c.name, []byte(c.doc), docread.Limits{Nodes: c.nodes - 1})
+			return err
+		}()
+		limitErr(t, err, "nodes")
+	}
+	// The default grows with the size allowed: one node per DefaultBytesPerNode bytes.
+	doc := "a:\n" + strings.Repeat("  - v\n", 1000)
+	lim := docread.Limits{Bytes: int64(len(doc)), Raise: "--max-document-bytes"}
+	if _, err := docread.YAML("ok.yaml", []byte(doc), lim); err != nil {
+		t.Errorf("1002 nodes in %d bytes: %v", len(doc), err)
+	}
+	dense := "a: [" + strings.Repeat("v,", 3000) + "v]\n"
+	_, err := docread.YAML("dense.yaml", []byte(dense), docread.Limits{Bytes: int64(len(dense)), Raise: "--max-document-bytes"})
+	limitErr(t, err, "nodes")
+	if err == nil || !strings.Contains(err.Error(), "dense.yaml: holds too many values for its size") || !strings.Contains(err.Error(), "raise it with --max-document-bytes") {
+		t.Errorf("the refusal: %v", err)
+	}
+}

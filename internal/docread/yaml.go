@@ -1,6 +1,7 @@
 package docread
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -23,6 +24,10 @@ func YAML(name string, data []byte, lim Limits) (*yaml.Node, error) {
 		if err := jsonDepth(name, data, lim); err != nil {
 			return nil, err
 		}
+	} else if n, deep := yamlNodes(data, lim.Nodes, lim.Depth); deep {
+		return nil, &LimitError{Name: name, What: "depth", Got: int64(lim.Depth) + 1, Limit: int64(lim.Depth)}
+	} else if n > lim.Nodes {
+		return nil, &LimitError{Name: name, What: "nodes", Got: n, Limit: lim.Nodes, Raise: lim.Raise}
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
@@ -169,5 +174,97 @@ func jsonDepth(name string, data []byte, lim Limits) error {
 	if deeper, depth := jsonscan.Deeper(data, lim.Depth); deeper {
 		return &LimitError{Name: name, What: "depth", Got: int64(depth), Limit: int64(lim.Depth)}
 	}
+	// Each value counts four times: kin-openapi loads a JSON document through a
+	// generic tree that takes about a kilobyte a value, four times what a YAML one
+	// takes.
+	const weight = 4
+	if n := jsonscan.Values(data, lim.Nodes/weight); n*weight > lim.Nodes {
+		return &LimitError{Name: name, What: "nodes", Got: n * weight, Limit: lim.Nodes, Raise: lim.Raise}
+	}
 	return nil
+}
+
+// yamlNodes counts, on the bytes, about as many nodes as block YAML holds (never a
+// small part of them), stopping past limit: a node is a document, what follows "- " or
+// "? ", a key and its value around ": ", and in flow style a collection, its first
+// element, and what follows ",". Quoted scalars, block scalars (| and >) and comments
+// hold none. deep reports flow collections nested past depth, where it stopped.
+func yamlNodes(data []byte, limit int64, depth int) (nodes int64, deep bool) {
+	nodes = 1
+	var quote byte // the quote a scalar spanning lines is still open with
+	flow := 0      // flow collections open
+	block := -1    // the indentation of the line that opened a block scalar, or -1
+	for len(data) > 0 && nodes <= limit {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		indent := 0
+		for indent < len(line) && line[indent] == ' ' {
+			indent++
+		}
+		if block >= 0 {
+			if len(bytes.TrimSpace(line)) == 0 || indent > block {
+				continue // the block scalar's text
+			}
+			block = -1
+		}
+		if quote == 0 && bytes.HasPrefix(line, []byte("---")) {
+			nodes++
+		}
+		start := true // at the start of a token: what follows an indicator
+	scan:
+		for i := indent; i < len(line); i++ {
+			c := line[i]
+			if quote != 0 {
+				switch {
+				case quote == '"' && c == '\\':
+					i++
+				case c == quote && quote == '\'' && i+1 < len(line) && line[i+1] == '\'':
+					i++
+				case c == quote:
+					quote = 0
+				}
+				continue
+			}
+			next := byte(' ')
+			if i+1 < len(line) {
+				next = line[i+1]
+			}
+			switch {
+			case c == '#' && (i == indent || line[i-1] == ' ' || line[i-1] == '\t'):
+				break scan
+			case (c == '"' || c == '\'') && start:
+				quote = c
+			case (c == '-' || c == '?') && start && (next == ' ' || next == '\t'):
+				nodes++
+			case c == ':' && (next == ' ' || next == '\t' || i+1 == len(line) || flow > 0):
+				nodes += 2
+				start = true
+				continue
+			case c == '[' || c == '{':
+				if flow++; flow > depth {
+					return nodes, true
+				}
+				nodes++ // the collection; a sequence's first element, a mapping's first pair at its ":"
+				if c == '[' {
+					nodes++
+				}
+			case (c == ']' || c == '}') && flow > 0:
+				flow--
+			case c == ',' && flow > 0:
+				nodes += 2
+				start = true
+				continue
+			case (c == '|' || c == '>') && start:
+				block = indent
+			}
+			if c != ' ' && c != '\t' {
+				start = c == '-' || c == '?' || c == '[' || c == '{'
+			}
+		}
+	}
+	return nodes, false
 }

@@ -73,6 +73,24 @@ func Deeper(raw []byte, max int) (bool, int) {
 	return deeper, depth
 }
 
+// Values counts, on the bytes of the JSON raw, at least as many values as it holds,
+// stopping once past max: the document, and for each object or array itself and its
+// first member, and one more for each ":" and ",". It is a bound found without
+// decoding, for what decoding would cost.
+func Values(raw []byte, max int64) int64 {
+	n := int64(1)
+	structural(raw, func(_ int, b byte) bool {
+		switch b {
+		case '{', '[':
+			n += 2
+		case ',', ':':
+			n++
+		}
+		return n <= max
+	})
+	return n
+}
+
 // structural calls fn with every byte of raw outside its strings, with its index, until
 // fn returns false: one scanner of strings and their escapes for every walk here.
 func structural(raw []byte, fn func(i int, b byte) bool) {

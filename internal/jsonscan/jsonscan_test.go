@@ -2,6 +2,7 @@ package jsonscan
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -48,5 +49,26 @@ func TestDeeper(t *testing.T) {
 		if deeper != c.deeper || depth != c.depth {
 			t.Errorf("Deeper(%s, %d) = %v, %d; want %v, %d", c.raw, c.max, deeper, depth, c.deeper, c.depth)
 		}
+	}
+}
+
+// Values counts every value of a document at least once, strings' brackets, commas
+// and colons never, and stops once past max.
+func TestValues(t *testing.T) {
+	for raw, want := range map[string]int64{
+		`1`:                        1,
+		`[]`:                       3, // an empty array counts its first element
+		`[1,2,3]`:                  5,
+		`{"a":1,"b":[2]}`:          8, // the document, {, :, ",", :, [
+		`{"a:,[{":"],,::{{"}`:      4,
+		`[[[]]]`:                   7,
+		`{"s":"\"[,:]\\","t":"x"}`: 6,
+	} {
+		if got := Values([]byte(raw), 1000); got != want {
+			t.Errorf("Values(%s) = %d, want %d", raw, got, want)
+		}
+	}
+	if got := Values([]byte(`[`+strings.Repeat(`1,`, 1000)+`1]`), 10); got != 11 {
+		t.Errorf("past max: %d, want it to stop at 11", got)
 	}
 }
