@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/base64"
@@ -13,8 +14,10 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -1052,6 +1055,9 @@ func liveEntry() commandEntry {
 				liveRun(t, hostileKey, "--api", "apollo", "--base-url", srv.URL+"/api/v1", "--org-id", "../../../admin?x=1#")
 				mu.Lock()
 				defer mu.Unlock()
+				if len(paths) == 0 {
+					t.Fatal("no request was sent: the check checked nothing")
+				}
 				for _, p := range paths {
 					if !strings.HasPrefix(p, "/api/v1/organizations/") || strings.Contains(p, "/admin") && !strings.Contains(p, "%2F") {
 						t.Errorf("--org-id reached %s", p)
@@ -1092,7 +1098,7 @@ func send(t *testing.T, method, rawURL string, body io.Reader) int {
 	req.SetBasicAuth("", hostileKey)
 	req.Header.Set("X-Api-Key", hostileKey)
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := (&http.Client{Timeout: time.Minute}).Do(req) // a client of the test's, to the loopback mock
 	if err != nil {
 		return 0 // the server may close a connection whose body it refuses
 	}
@@ -1179,4 +1185,174 @@ func mockEntry() commandEntry {
 		},
 		peak: "TestHostileCommandsPeakRSS/mock (a 64 MiB request body)",
 	}
+}
+
+// padCassette writes a cassette of one exchange and values padded to size bytes,
+// perNode bytes a value (a key and its value are two).
+func padCassette(t *testing.T, path string, size, perNode int) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	head := string(cassette(cassetteEntry(0, "/organizations/1", orgBody))) + "x-pad:\n"
+	w.WriteString(head)
+	line := 2 * perNode
+	for i := range (size - len(head)) / line {
+		fmt.Fprintf(w, "  k%010d: %s\n", i, strings.Repeat("v", line-16))
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// childPeak runs the built command's child through the go-between while the test
+// works with it (the mock serves until interrupted): start has it print, work sends it
+// requests, and then it is interrupted. It returns the exit code and the peak in MiB.
+func childPeak(t *testing.T, binary string, work func(stdout *bufio.Reader), args ...string) (int, string, float64) {
+	t.Helper()
+	peakFile := filepath.Join(t.TempDir(), "peak")
+	cmd := exec.Command(os.Args[0], append([]string{binary}, args...)...)
+	cmd.Env = append(os.Environ(), peakEnv+"="+peakFile)
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	work(bufio.NewReader(out))
+	// The command is the go-between's child: interrupt it, not the go-between.
+	child := 0
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", cmd.Process.Pid))
+	for _, task := range tasks {
+		data, _ := os.ReadFile(task)
+		if f := strings.Fields(string(data)); len(f) > 0 {
+			child, _ = strconv.Atoi(f[0])
+		}
+	}
+	if child == 0 {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Skip("the go-between's child is not listed in /proc")
+	}
+	if err := syscall.Kill(child, syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	raw, err := os.ReadFile(peakFile)
+	if err != nil {
+		t.Fatalf("no peak written: %v\n%s", err, errOut.String())
+	}
+	kb, _ := strconv.Atoi(string(raw))
+	return cmd.ProcessState.ExitCode(), errOut.String(), float64(kb) / 1024
+}
+
+// Inputs that could set a command's memory leave its peak under maxPeakMB, measured on
+// the built command in a child process: check reading two cassettes at their node
+// limit at once beside one over it, diff on the densest JSON document its size allows
+// and on one of a million values, live against an endless body, and mock taking
+// request bodies of 64 MiB.
+func TestHostileCommandsPeakRSS(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command and writes 50 MB")
+	}
+	binary := buildCommand(t)
+	dir := t.TempDir()
+	t.Run("check", func(t *testing.T) {
+		at1, at2, over := filepath.Join(dir, "at1.yaml"), filepath.Join(dir, "at2.yaml"), filepath.Join(dir, "over.yaml")
+		// 16 MiB, the cassettes' default limit, at one node per 100 bytes (the limit is
+		// one per 96), and one at one per 20.
+		padCassette(t, at1, 16<<20-4096, 100)
+		padCassette(t, at2, 16<<20-4096, 100)
+		padCassette(t, over, 16<<20-4096, 20)
+		code, out, stderr, peak := childRun(t, binary, "check", "--format", "json", goodHAR(t), at1, at2, over)
+		t.Logf("check of two cassettes of 16 MiB at their node limit and one over it: exit %d, peak %.0f MiB", code, peak)
+		var rep JSONReport
+		if err := json.Unmarshal(out, &rep); err != nil {
+			t.Fatalf("%v\n%s", err, stderr)
+		}
+		if code != 2 || rep.Summary.Checked != goodChecked+2 || rep.Summary.Unreadable != 1 || !strings.Contains(string(out), "holds too many values for its size") {
+			t.Errorf("exit %d, summary %+v\n%s", code, rep.Summary, brief(result{code, string(out), stderr}))
+		}
+		if peak >= maxPeakMB {
+			t.Errorf("peak %.0f MiB, over %d MiB", peak, maxPeakMB)
+		}
+	})
+	t.Run("diff", func(t *testing.T) {
+		write := func(name string, n, width int) string {
+			var b strings.Builder
+			b.WriteString(`{"openapi":"3.0.3","info":{"title":"dense","version":"1"},"paths":{},"x-pad":[`)
+			for i := range n {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				fmt.Fprintf(&b, `"%0*d"`, width, i)
+			}
+			b.WriteString("]}")
+			return writeFile(t, dir, name, b.String())
+		}
+		for _, c := range []struct {
+			file string
+			says string
+		}{
+			{write("edge.json", 100_000, 17), "describes none of the apollo spec's operations"}, // 2.0 MB, under the count
+			{write("million.json", 1_000_000, 1), "holds too many values for its size"},         // 8.9 MB, under the raised limit
+		} {
+			code, _, stderr, peak := childRun(t, binary, "diff", "--api", "apollo", "--against", c.file, "--max-document-bytes", fmt.Sprint(16<<20))
+			t.Logf("diff --against %s: exit %d, peak %.0f MiB", filepath.Base(c.file), code, peak)
+			if code != 2 || !strings.Contains(stderr, c.says) {
+				t.Errorf("%s: exit %d\n%s", c.file, code, stderr)
+			}
+			if peak >= maxPeakMB {
+				t.Errorf("%s: peak %.0f MiB, over %d MiB", c.file, peak, maxPeakMB)
+			}
+		}
+	})
+	t.Run("live", func(t *testing.T) {
+		base, _ := hostileFront(t, "/organizations", endless)
+		t.Setenv("AFFINITY_API_KEY", hostileKey)
+		t.Setenv("GOMEMLIMIT", "") // live's own soft limit, as a user runs it
+		code, out, stderr, peak := childRun(t, binary, "live", "--api", "affinity", "--base-url", base, "--max-pages", "2")
+		t.Logf("live against an endless body: exit %d, peak %.0f MiB", code, peak)
+		if code != 2 || !strings.Contains(string(out)+stderr, "33554432") {
+			t.Errorf("exit %d\n%.2000s\n%s", code, out, stderr)
+		}
+		clean(t, "stdout", string(out))
+		clean(t, "stderr", stderr)
+		if peak >= maxPeakMB {
+			t.Errorf("peak %.0f MiB, over %d MiB", peak, maxPeakMB)
+		}
+	})
+	t.Run("mock", func(t *testing.T) {
+		code, stderr, peak := childPeak(t, binary, func(out *bufio.Reader) {
+			line, err := out.ReadString('\n')
+			base, ok := strings.CutPrefix(strings.TrimSpace(line), "base URL: ")
+			if err != nil || !ok {
+				t.Fatalf("the mock printed %q: %v", line, err)
+			}
+			for range 4 {
+				if code := send(t, "POST", base+"/organizations", hugeBody(64<<20)); code != 0 && code != http.StatusRequestEntityTooLarge {
+					t.Errorf("64 MiB: %d", code)
+				}
+			}
+			if code := send(t, "GET", base+"/organizations/fields", nil); code != http.StatusOK {
+				t.Errorf("after the huge bodies: %d", code)
+			}
+		}, "mock", "--api", "affinity", "--key", hostileKey)
+		t.Logf("mock taking four bodies of 64 MiB: exit %d, peak %.0f MiB", code, peak)
+		if code != 0 {
+			t.Errorf("exit %d\n%s", code, stderr)
+		}
+		clean(t, "stderr", stderr)
+		if peak >= maxPeakMB {
+			t.Errorf("peak %.0f MiB, over %d MiB", peak, maxPeakMB)
+		}
+	})
 }
