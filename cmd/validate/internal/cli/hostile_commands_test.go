@@ -691,7 +691,25 @@ func checkEntry() commandEntry {
 				aFIFO:      refused("--baseline", "{file}", "FIFO"),
 			}},
 		),
-		peak: "TestHostileCommandsPeakRSS/check, TestMillionFindingsPeakMemory, TestDocumentsPeakRSS",
+		cases: map[string]func(t *testing.T){
+			"--write-baseline a directory": func(t *testing.T) {
+				refusedArgs("validate: --write-baseline: ", "check", "--write-baseline", t.TempDir(), goodHAR(t))(t)
+			},
+			"--format of control characters": refusedArgs(`--format "\x1b[2J`, "check", "--format", controlArg, filepath.Join(root, "testdata/recordings/affinity.har")),
+			"a recording named with control characters": func(t *testing.T) {
+				file := filepath.Join(t.TempDir(), "\x1b[2Jrec\a.har")
+				if err := os.WriteFile(file, mustRead(t, goodHAR(t)), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				r := hostileRun(t, nil, "check", file, filepath.Join(t.TempDir(), "\x1b[31mmissing.har"))
+				if r.code != 2 || !strings.Contains(r.stdout, `\x1b[31mmissing.har`) || !strings.Contains(r.stdout, `\x1b[2Jrec\x07.har#2`) {
+					t.Errorf("exit %d\n%s", r.code, brief(r))
+				}
+				clean(t, "stdout", r.stdout)
+				clean(t, "stderr", r.stderr)
+			},
+		},
+		peak: "TestHostileCommandsPeakRSS/check (cassettes at and over their node limit), TestMillionFindingsPeakMemory, TestDocumentsPeakRSS",
 	}
 }
 
