@@ -45,13 +45,18 @@ type entryParser struct {
 	typeErr error // the first value of the wrong type; reading goes on, as encoding/json does
 }
 
-// syntaxError is an entry (a HAR entry, a JSON line) that is not JSON; what names it.
+// syntaxError is an entry (a HAR entry, a JSON line) that is not JSON, or nests past
+// maxJSONDepth (deep); what names it.
 type syntaxError struct {
 	what   string
 	offset int
+	deep   bool
 }
 
 func (e *syntaxError) Error() string {
+	if e.deep {
+		return fmt.Sprintf("%s nests deeper than %d levels, the limit for JSON (byte %d of the %s)", e.what, maxJSONDepth, e.offset, e.what)
+	}
 	return fmt.Sprintf("%s is not valid JSON: syntax error at byte %d of the %s", e.what, e.offset, e.what)
 }
 
@@ -130,7 +135,7 @@ func parseHAREntryAt(data []byte, scratch *[]byte, cfg readConfig) (_ *harEntry,
 		return p.skip(&p.scratch, maxJSONDepth-depth)
 	})
 	if !ok {
-		return nil, p.pos, &syntaxError{what: "entry", offset: p.pos}
+		return nil, p.pos, &syntaxError{what: "entry", offset: p.pos, deep: p.deep}
 	}
 	return e, p.pos, p.typeErr
 }
@@ -219,7 +224,11 @@ func foldName(in []byte) []byte {
 // its value is read) once the decoder is at the value, which is there; null is no object and no error. A
 // value of another type is a type error at field, and is skipped.
 func (p *entryParser) object(field string, depth int, member func(name []byte, depth int) bool) bool {
-	if depth > maxJSONDepth || p.pos >= len(p.data) {
+	if depth > maxJSONDepth {
+		p.deep = true
+		return false
+	}
+	if p.pos >= len(p.data) {
 		return false
 	}
 	switch p.data[p.pos] {

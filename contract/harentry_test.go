@@ -185,6 +185,38 @@ func TestHAREntryParserErrors(t *testing.T) {
 	}
 }
 
+// An entry nested past encoding/json's 10,000 levels is refused as too deep, not as
+// JSON it is not, in a HAR and a JSON line alike; one just under the limit is read.
+func TestEntryNestedPastTheLimit(t *testing.T) {
+	var scratch []byte
+	nest := func(n int) string { return strings.Repeat("[", n) + strings.Repeat("]", n) }
+	entry := func(n int) string {
+		return `{"_deep":` + nest(n) + `,"request":{"method":"GET","url":"https://api.affinity.co/x"},"response":{"status":200}}`
+	}
+	line := func(n int) string {
+		return `{"x":` + nest(n) + `,"method":"GET","url":"https://api.affinity.co/x","status":200}`
+	}
+	if _, err := decodeHAREntry("a.har", 0, []byte(entry(maxJSONDepth-2)), &scratch); err != nil {
+		t.Errorf("an entry under the limit: %v", err)
+	}
+	_, err := decodeHAREntry("a.har", 0, []byte(entry(maxJSONDepth)), &scratch)
+	if err == nil || !strings.Contains(err.Error(), "entry nests deeper than 10000 levels, the limit for JSON") {
+		t.Errorf("an entry past the limit: %v", err)
+	}
+	for i, raw := range []string{line(maxJSONDepth - 2), line(maxJSONDepth)} {
+		var got error
+		for _, err := range ReadLines("a.jsonl", strings.NewReader(raw+"\n")) {
+			got = err
+		}
+		switch {
+		case i == 0 && got != nil:
+			t.Errorf("a line under the limit: %v", got)
+		case i == 1 && (got == nil || !strings.Contains(got.Error(), "line nests deeper than 10000 levels, the limit for JSON")):
+			t.Errorf("a line past the limit: %v", got)
+		}
+	}
+}
+
 // FuzzHAREntry holds the parser to encoding/json on any entry.
 func FuzzHAREntry(f *testing.F) {
 	for _, c := range harEntryCases {

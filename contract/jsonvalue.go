@@ -50,6 +50,7 @@ type jsonDecoder struct {
 	data    []byte
 	pos     int
 	inexact bool
+	deep    bool // skip stopped at maxJSONDepth: the input nests too deep, not badly
 }
 
 func (d *jsonDecoder) space() {
@@ -393,7 +394,11 @@ func (d *jsonDecoder) float() (float64, bool) {
 // (a number must also fit a float64); scratch takes strings with escapes. depth counts
 // down the nesting still allowed.
 func (d *jsonDecoder) skip(scratch *[]byte, depth int) bool {
-	if depth < 0 || d.pos >= len(d.data) {
+	if depth < 0 {
+		d.deep = true
+		return false
+	}
+	if d.pos >= len(d.data) {
 		return false
 	}
 	switch c := d.data[d.pos]; c {

@@ -126,7 +126,7 @@ func parseLineEntry(line []byte, scratch *[]byte, cfg readConfig) (*lineEntry, e
 		ok = p.pos == len(p.data)
 	}
 	if !ok {
-		return nil, &syntaxError{what: "line", offset: p.pos}
+		return nil, &syntaxError{what: "line", offset: p.pos, deep: p.deep}
 	}
 	return l, p.typeErr
 }
