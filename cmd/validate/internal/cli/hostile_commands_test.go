@@ -612,13 +612,13 @@ func checkEntry() commandEntry {
 	fifo := unreadable(0, "{file}", "a named pipe (FIFO), not read")
 	har := map[fault]outcome{
 		withBOM: one, nonASCII: one, emptyFile: read(0),
-		tooDeep:    unreadable(0, "{file}", "entry is not valid JSON"),
+		tooDeep:    unreadable(0, "{file}", "entry nests deeper than 10000 levels, the limit for JSON"),
 		nullInList: unreadable(1, "{file}", "response is missing"),
 		aDirectory: read(0),
 		aFIFO:      fifo,
 	}
 	lines := maps.Clone(har)
-	lines[tooDeep] = unreadable(0, "{file}", "line is not valid JSON")
+	lines[tooDeep] = unreadable(0, "{file}", "line nests deeper than 10000 levels, the limit for JSON")
 	lines[nullInList] = unreadable(2, "{file}", "request method is missing")
 	vcr := map[fault]outcome{
 		withBOM: one, nonASCII: one, emptyFile: read(0), atLimit: one,
@@ -633,7 +633,7 @@ func checkEntry() commandEntry {
 	dir[aFIFO] = read(0) // in a directory, a FIFO is counted and never opened
 	stdin := map[fault]outcome{
 		withBOM: one, nonASCII: one, emptyFile: read(0),
-		tooDeep:    unreadable(0, "(stdin)", "entry is not valid JSON"),
+		tooDeep:    unreadable(0, "(stdin)", "entry nests deeper than 10000 levels, the limit for JSON"),
 		nullInList: unreadable(1, "(stdin)", "response is missing"),
 	}
 	spec := func(t *testing.T, file string, limit int) []string {
@@ -723,7 +723,7 @@ func proposeEntry() commandEntry {
 	one := proposed(0, 1)
 	har := map[fault]outcome{
 		withBOM: one, nonASCII: one, emptyFile: proposed(0, 0),
-		tooDeep:    proposed(2, 0, "{file} entry 0"),
+		tooDeep:    proposed(2, 0, "{file} entry 0", "nests deeper than 10000 levels"),
 		nullInList: proposed(2, 1, "{file} entry 0"),
 		aDirectory: proposed(0, 0),
 		aFIFO:      proposed(2, 0, "{file}", "a named pipe (FIFO), not read"),
@@ -739,14 +739,14 @@ func proposeEntry() commandEntry {
 	}
 	lines := map[fault]outcome{
 		withBOM: one, nonASCII: one, emptyFile: proposed(0, 0),
-		tooDeep:    proposed(2, 0, "{file} entry 0"),
+		tooDeep:    proposed(2, 0, "{file} entry 0", "nests deeper than 10000 levels"),
 		nullInList: proposed(2, 2, "{file} entry 1"),
 		aDirectory: proposed(0, 0),
 		aFIFO:      proposed(2, 0, "{file}", "a named pipe (FIFO), not read"),
 	}
 	stdin := map[fault]outcome{
 		withBOM: one, nonASCII: one, emptyFile: proposed(0, 0),
-		tooDeep:    proposed(2, 0, "(stdin) entry 0"),
+		tooDeep:    proposed(2, 0, "(stdin) entry 0", "nests deeper than 10000 levels"),
 		nullInList: proposed(2, 1, "(stdin) entry 0"),
 	}
 	dir := maps.Clone(vcr)
