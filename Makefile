@@ -76,7 +76,7 @@ $(OASDIFF):
 	@mkdir -p $(TOOLS_BIN) && tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	GOBIN="$$tmp" GOFLAGS=-buildvcs=false $(GO) install github.com/oasdiff/oasdiff@$(OASDIFF_VERSION) && mv "$$tmp/oasdiff" $@
 breaking: $(OASDIFF)
-	$(GO) run ./tools/breaking -oasdiff $(OASDIFF) -allowed specs/breaking-changes.txt $(SPECS)
+	$(GO) run ./tools/breaking -oasdiff $(OASDIFF) -levels specs/breaking-levels.txt -allowed specs/breaking-changes.txt $(SPECS)
 
 ## check-typescript: generate TypeScript types of both specs with openapi-typescript
 ## (pinned, from npm like lint-oas), fail when an operation is missing from them, and
