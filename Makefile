@@ -67,8 +67,11 @@ lint-oas: $(NPM_STAMP)
 
 ## breaking: fail on a breaking change of either spec since the last release (the newest
 ## v* tag; before the first, each spec's first version) that specs/breaking-changes.txt
-## does not name; oasdiff is pinned and installed into TOOLS_BIN on first use. Each run
-## also proves the gate can fail (a required response member removed must be caught).
+## does not name, with the checks specs/breaking-levels.txt raises to errors (what
+## generated Go code feels: a response member or enum value removed, a narrowed type);
+## oasdiff is pinned and installed into TOOLS_BIN on first use. Each run also proves the
+## gate can fail (an optional response member removed must be caught), and the gate's
+## tests run the same oasdiff on planted specs, each such change and its harmless twin.
 OASDIFF_VERSION := v1.37.0
 TOOLS_BIN ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/orgapis/bin
 OASDIFF := $(TOOLS_BIN)/oasdiff-$(OASDIFF_VERSION)
@@ -76,7 +79,8 @@ $(OASDIFF):
 	@mkdir -p $(TOOLS_BIN) && tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	GOBIN="$$tmp" GOFLAGS=-buildvcs=false $(GO) install github.com/oasdiff/oasdiff@$(OASDIFF_VERSION) && mv "$$tmp/oasdiff" $@
 breaking: $(OASDIFF)
-	$(GO) run ./tools/breaking -oasdiff $(OASDIFF) -allowed specs/breaking-changes.txt $(SPECS)
+	ORGAPIS_OASDIFF=$(OASDIFF) $(GO) test -count=1 ./tools/breaking
+	$(GO) run ./tools/breaking -oasdiff $(OASDIFF) -levels specs/breaking-levels.txt -allowed specs/breaking-changes.txt $(SPECS)
 
 ## check-typescript: generate TypeScript types of both specs with openapi-typescript
 ## (pinned, from npm like lint-oas), fail when an operation is missing from them, and

@@ -33,6 +33,9 @@ where values break the declared one, a response for an undocumented status, and 
 item for an undocumented endpoint. Each action's description names its evidence.
 Check with it by "validate check --overlay drift.overlay.yaml PATH...", or give it to
 oapi-codegen's output-options.overlay to generate a client that accepts the drift.
+When there is nothing to propose (no drift, or none with a place in the spec), the one
+action only sets x-orgapis-propose in the spec's info, saying so (an overlay needs an
+action), and the command says so on standard error and exits 0.
 
 Flags:
 `
@@ -212,7 +215,14 @@ func runPropose(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		fmt.Fprintf(stderr, "validate propose: %v\n", err)
 		return 2
 	}
-	fmt.Fprintf(stderr, "validate propose: %d exchanges of %s read, %d actions proposed\n", exchanges, api, len(o.Actions))
+	switch {
+	case len(p.order) == 0 && p.dropped == 0:
+		fmt.Fprintf(stderr, "validate propose: %d exchanges of %s read, 0 actions proposed: no drift in the %d checked; the overlay's one action only marks the spec's info (%s), since an overlay needs one\n", exchanges, api, p.exchanges, markerKey)
+	case len(skipped) == len(p.order):
+		fmt.Fprintf(stderr, "validate propose: %d exchanges of %s read, 0 actions proposed for their drift; the overlay's one action only marks the spec's info (%s), since an overlay needs one\n", exchanges, api, markerKey)
+	default:
+		fmt.Fprintf(stderr, "validate propose: %d exchanges of %s read, %d actions proposed\n", exchanges, api, len(o.Actions))
+	}
 	if tooLarge > 0 {
 		fmt.Fprintf(stderr, "validate propose: %d exchanges skipped, their bodies over --max-members %d; raise it to read them\n", tooLarge, maxMembers)
 	}
@@ -246,6 +256,9 @@ type proposal struct {
 	bases  []string   // the servers' base paths, longest first
 	drifts map[string]*drift
 	order  []string
+	// exchanges counts the exchanges checked (add), for the overlay with nothing to
+	// propose.
+	exchanges int
 	// dropped counts the findings at places past maxDrifts.
 	dropped int
 }
@@ -268,6 +281,7 @@ func (p *proposal) at(kind, method, template, status, pointer string) *drift {
 
 // add folds one exchange's findings in, with the values behind them.
 func (p *proposal) add(ex contract.Exchange, findings []contract.Finding) {
+	p.exchanges++
 	var body any
 	decoded := false
 	decode := func() any {

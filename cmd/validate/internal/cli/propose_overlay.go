@@ -31,7 +31,32 @@ func (p *proposal) overlay(extends string) (*overlay.Overlay, []string) {
 		}
 		o.Actions = append(o.Actions, actions...)
 	}
+	if len(o.Actions) == 0 {
+		// Overlay 1.0 requires an action, and check --overlay and oapi-codegen refuse an
+		// overlay without one: a CI job that proposes and checks must not fail on the day
+		// nothing drifted. The one action marks the spec's info, which nothing reads.
+		o.Actions = []overlay.Action{p.marker(len(skipped))}
+	}
 	return o, skipped
+}
+
+// markerKey is the extension the action of an overlay with nothing to propose sets in
+// the spec's info.
+const markerKey = "x-orgapis-propose"
+
+// marker is the action of an overlay with nothing to propose: an update of the spec's
+// info with markerKey saying why, which changes nothing a validator or a generator
+// reads. unplaced counts the places of drift that found no place in the spec.
+func (p *proposal) marker(unplaced int) overlay.Action {
+	what := fmt.Sprintf("no drift in the %d exchanges of %s checked", p.exchanges, p.api)
+	if unplaced > 0 {
+		what = fmt.Sprintf("drift at %d places in %d exchanges of %s, none of it proposed (validate propose said why)", unplaced, p.exchanges, p.api)
+	}
+	var n yaml.Node
+	// Encoding a map of one string cannot fail.
+	_ = n.Encode(map[string]string{markerKey: what})
+	return overlay.Action{Target: p.jsonPath([]string{"info"}), Update: n,
+		Description: "Nothing to propose: " + what + ". This action only marks the spec's info, since an overlay needs one."}
 }
 
 func rank(kind string) int {
