@@ -61,6 +61,7 @@ func NewClient(apiKey string, opts ...option.ClientOption) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	conn.Editor = withAPIVersion(apiVersionOf(conn.OwnValues), conn.Editor)
 	api, err := affinityapi.NewClient(conn.BaseURL, affinityapi.WithHTTPClient(conn.Doer),
 		affinityapi.WithRequestEditorFn(conn.Editor))
 	if err != nil {
