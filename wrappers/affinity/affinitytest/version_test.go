@@ -31,7 +31,9 @@ func TestV2AnswersByTheVersionAsked(t *testing.T) {
 		fake.Handler().ServeHTTP(w, r)
 		return w
 	}
-	send := func(path string, versions ...string) *httptest.ResponseRecorder { return sendTo(fake, path, versions...) }
+	send := func(path string, versions ...string) *httptest.ResponseRecorder {
+		return sendTo(fake, path, versions...)
+	}
 	for _, c := range []struct {
 		sent []string
 		want string
