@@ -88,4 +88,6 @@ func (v *Validator) Version(operationID string, ex Exchange) (sent VersionSent, 
 
 // SpecVersion is the version of the API the spec describes and the header that names
 // it ("", "" for a spec that states none).
-func (v *Validator) SpecVersion() (header, version string) { return v.version.header, v.version.version }
+func (v *Validator) SpecVersion() (header, version string) {
+	return v.version.header, v.version.version
+}
