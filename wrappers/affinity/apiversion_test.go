@@ -3,6 +3,8 @@ package affinity_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log"
 	"net/http"
 	"strings"
 	"testing"
@@ -172,4 +174,22 @@ func TestAnUnpublishedVersionIsABadRequestNamingTheHeader(t *testing.T) {
 			t.Errorf("%s: %v", v, err)
 		}
 	}
+}
+
+// A client of another version than the package's: the fake answers by the version
+// asked, and names it in the answer, as Affinity does.
+func ExampleWithAPIVersion() {
+	fake := affinitytest.NewServer("key")
+	defer fake.Close()
+	fake.Generate(1)
+	client, err := fake.Client(affinity.WithAPIVersion("2026-07-15"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	co, err := client.GetCompany(context.Background(), 1000, affinity.FieldSelection{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%d read with %s; the package is written for %s\n", co.ID, fake.Requests()[0].APIVersion, affinity.APIVersion)
+	// Output: 1000 read with 2026-07-15; the package is written for 2026-09-17
 }
