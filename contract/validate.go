@@ -24,6 +24,8 @@ type Validator struct {
 	strict   bool
 	requests bool
 	fast     certainlyValid
+	// version is the API version the spec describes, if it states one (version.go).
+	version apiVersion
 }
 
 // Option configures a Validator.
@@ -38,7 +40,7 @@ func CheckRequests() Option { return func(v *Validator) { v.requests = true } }
 
 // New returns a validator for doc, a loaded and valid document of api.
 func New(api specs.API, doc *openapi3.T, opts ...Option) *Validator {
-	v := &Validator{api: api, router: newRouter(doc)}
+	v := &Validator{api: api, router: newRouter(doc), version: versionOf(doc)}
 	for _, opt := range opts {
 		opt(v)
 	}

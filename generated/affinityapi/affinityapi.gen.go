@@ -326,13 +326,16 @@ const (
 	V2FieldMetadataValueTypeFilterableTextMulti V2FieldMetadataValueType = "filterable-text-multi"
 	V2FieldMetadataValueTypeFormulaNumber       V2FieldMetadataValueType = "formula-number"
 	V2FieldMetadataValueTypeInteraction         V2FieldMetadataValueType = "interaction"
+	V2FieldMetadataValueTypeListMulti           V2FieldMetadataValueType = "list-multi"
 	V2FieldMetadataValueTypeLocation            V2FieldMetadataValueType = "location"
 	V2FieldMetadataValueTypeLocationMulti       V2FieldMetadataValueType = "location-multi"
+	V2FieldMetadataValueTypeNote                V2FieldMetadataValueType = "note"
 	V2FieldMetadataValueTypeNumber              V2FieldMetadataValueType = "number"
 	V2FieldMetadataValueTypeNumberMulti         V2FieldMetadataValueType = "number-multi"
 	V2FieldMetadataValueTypePerson              V2FieldMetadataValueType = "person"
 	V2FieldMetadataValueTypePersonMulti         V2FieldMetadataValueType = "person-multi"
 	V2FieldMetadataValueTypeRankedDropdown      V2FieldMetadataValueType = "ranked-dropdown"
+	V2FieldMetadataValueTypeReminder            V2FieldMetadataValueType = "reminder"
 	V2FieldMetadataValueTypeText                V2FieldMetadataValueType = "text"
 )
 
@@ -357,9 +360,13 @@ func (e V2FieldMetadataValueType) Valid() bool {
 		return true
 	case V2FieldMetadataValueTypeInteraction:
 		return true
+	case V2FieldMetadataValueTypeListMulti:
+		return true
 	case V2FieldMetadataValueTypeLocation:
 		return true
 	case V2FieldMetadataValueTypeLocationMulti:
+		return true
+	case V2FieldMetadataValueTypeNote:
 		return true
 	case V2FieldMetadataValueTypeNumber:
 		return true
@@ -370,6 +377,8 @@ func (e V2FieldMetadataValueType) Valid() bool {
 	case V2FieldMetadataValueTypePersonMulti:
 		return true
 	case V2FieldMetadataValueTypeRankedDropdown:
+		return true
+	case V2FieldMetadataValueTypeReminder:
 		return true
 	case V2FieldMetadataValueTypeText:
 		return true
@@ -387,6 +396,21 @@ const (
 func (e V2FormulaValueType) Valid() bool {
 	switch e {
 	case V2FormulaValueTypeFormulaNumber:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2HiddenValueType.
+const (
+	V2HiddenValueTypeHidden V2HiddenValueType = "hidden"
+)
+
+// Valid indicates whether the value is a known member of the V2HiddenValueType enum.
+func (e V2HiddenValueType) Valid() bool {
+	switch e {
+	case V2HiddenValueTypeHidden:
 		return true
 	default:
 		return false
@@ -450,6 +474,21 @@ func (e V2InteractionValueType) Valid() bool {
 	}
 }
 
+// Defines values for V2ListsValueType.
+const (
+	V2ListsValueTypeListMulti V2ListsValueType = "list-multi"
+)
+
+// Valid indicates whether the value is a known member of the V2ListsValueType enum.
+func (e V2ListsValueType) Valid() bool {
+	switch e {
+	case V2ListsValueTypeListMulti:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for V2LocationValueType.
 const (
 	V2LocationValueTypeLocation V2LocationValueType = "location"
@@ -474,6 +513,21 @@ const (
 func (e V2LocationsValueType) Valid() bool {
 	switch e {
 	case V2LocationsValueTypeLocationMulti:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2NoteValueType.
+const (
+	V2NoteValueTypeNote V2NoteValueType = "note"
+)
+
+// Valid indicates whether the value is a known member of the V2NoteValueType enum.
+func (e V2NoteValueType) Valid() bool {
+	switch e {
+	case V2NoteValueTypeNote:
 		return true
 	default:
 		return false
@@ -708,6 +762,21 @@ func (e V2RecordsUpdateType) Valid() bool {
 	case V2RecordsUpdateTypeCompanyMulti:
 		return true
 	case V2RecordsUpdateTypePersonMulti:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2ReminderValueType.
+const (
+	V2ReminderValueTypeReminder V2ReminderValueType = "reminder"
+)
+
+// Valid indicates whether the value is a known member of the V2ReminderValueType enum.
+func (e V2ReminderValueType) Valid() bool {
+	switch e {
+	case V2ReminderValueTypeReminder:
 		return true
 	default:
 		return false
@@ -1781,6 +1850,21 @@ type V2FormulaValue struct {
 // V2FormulaValueType Type of the value.
 type V2FormulaValueType string
 
+// V2HiddenValue A value the key may not see, in its place (since version 2026-07-15): a list entry's
+// field of an opportunity the key's user may not manage. Affinity documents it as
+// type `hidden` with null data; a write to such a field is refused with a 403.
+type V2HiddenValue struct {
+	// Data Always null: the value is withheld. Affinity's migration notes say it is
+	// null; whether it is ever left out is not documented, so it may be.
+	Data map[string]interface{} `json:"data,omitempty"`
+
+	// Type Type of the value.
+	Type V2HiddenValueType `json:"type"`
+}
+
+// V2HiddenValueType Type of the value.
+type V2HiddenValueType string
+
 // V2InteractionValue An interaction, from a relationship-intelligence field such as the last email.
 type V2InteractionValue struct {
 	// Data The interaction; null when there was none.
@@ -1899,6 +1983,22 @@ type V2ListPage struct {
 	Pagination V2Pagination `json:"pagination"`
 }
 
+// V2ListsValue The value of a field of type `list-multi` (since version 2026-09-17), such as the
+// lists a record is on. Affinity names the type but publishes no schema or example
+// of its data: this document holds only what every other `-multi` type has, an
+// array (null when the field has none), here of objects whose members are
+// undocumented. The wrappers keep each element as sent (`Value.Raw`).
+type V2ListsValue struct {
+	// Data The lists, their members undocumented; null when the field has none.
+	Data []map[string]interface{} `json:"data"`
+
+	// Type Type of the value.
+	Type V2ListsValueType `json:"type"`
+}
+
+// V2ListsValueType Type of the value.
+type V2ListsValueType string
+
 // V2Location A location; any part may be null.
 type V2Location struct {
 	// City City.
@@ -1955,6 +2055,23 @@ type V2LocationsValue struct {
 
 // V2LocationsValueType Type of the value.
 type V2LocationsValueType string
+
+// V2NoteValue The value of a field of type `note` (since version 2026-09-17), such as a record's
+// notes field. Affinity names the type but publishes no schema or example of its
+// data (its version 2026-09-17 OpenAPI document is not public as of this writing):
+// this document holds only that the data is an object, or null when the field has
+// none, and describes none of its members. The wrappers keep it as sent
+// (`Value.Raw`).
+type V2NoteValue struct {
+	// Data The note's data, its members undocumented; null when the field has none.
+	Data map[string]interface{} `json:"data"`
+
+	// Type Type of the value.
+	Type V2NoteValueType `json:"type"`
+}
+
+// V2NoteValueType Type of the value.
+type V2NoteValueType string
 
 // V2NumberValue A number value.
 type V2NumberValue struct {
@@ -2232,6 +2349,21 @@ type V2RecordsUpdate struct {
 // V2RecordsUpdateType Type of the value.
 type V2RecordsUpdateType string
 
+// V2ReminderValue The value of a field of type `reminder` (since version 2026-09-17). Affinity names
+// the type but publishes no schema or example of its data: this document holds
+// only that the data is an object, or null when the field has none, and describes
+// none of its members. The wrappers keep it as sent (`Value.Raw`).
+type V2ReminderValue struct {
+	// Data The reminder's data, its members undocumented; null when the field has none.
+	Data map[string]interface{} `json:"data"`
+
+	// Type Type of the value.
+	Type V2ReminderValueType `json:"type"`
+}
+
+// V2ReminderValueType Type of the value.
+type V2ReminderValueType string
+
 // V2SavedView A saved view of a list: its columns, filters and order.
 type V2SavedView struct {
 	// CreatedAt When the view was saved.
@@ -2473,6 +2605,9 @@ type PageToken = string
 
 // Term defines model for Term.
 type Term = string
+
+// V2APIVersion Example: 2026-09-17
+type V2APIVersion = string
 
 // V2CompanyFieldTypes defines model for V2CompanyFieldTypes.
 type V2CompanyFieldTypes = []string
@@ -2734,6 +2869,18 @@ type GetOrganizationParams struct {
 	WithOpportunities *WithOpportunities `form:"with_opportunities,omitempty" json:"with_opportunities,omitempty"`
 }
 
+// GetWhoAmIV2Params defines parameters for GetWhoAmIV2.
+type GetWhoAmIV2Params struct {
+	// XAffinityAPIVersion The version of v2 to answer by: a date such as `2026-09-17`, or `current` for the
+	// newest (which follows breaking changes). Without it v2 answers by the default
+	// version set for the key in Affinity's settings, which may be older than the one
+	// this document describes (`info.x-affinity-api-version`, sent here as the default).
+	// Published versions are `2024-01-01`, `2026-07-15` and `2026-09-17`; another is
+	// refused with a 400 whose error names this header. Every answer names the version
+	// that made it in a header of the same name.
+	XAffinityAPIVersion *V2APIVersion `json:"X-Affinity-Api-Version,omitempty"`
+}
+
 // ListCompaniesV2Params defines parameters for ListCompaniesV2.
 type ListCompaniesV2Params struct {
 	// Cursor Where the page starts, from the previous page's `pagination.nextUrl` (or
@@ -2751,6 +2898,15 @@ type ListCompaniesV2Params struct {
 
 	// FieldTypes Kinds of fields whose values to include; repeat the parameter for each.
 	FieldTypes V2CompanyFieldTypes `form:"fieldTypes,omitempty" json:"fieldTypes,omitempty"`
+
+	// XAffinityAPIVersion The version of v2 to answer by: a date such as `2026-09-17`, or `current` for the
+	// newest (which follows breaking changes). Without it v2 answers by the default
+	// version set for the key in Affinity's settings, which may be older than the one
+	// this document describes (`info.x-affinity-api-version`, sent here as the default).
+	// Published versions are `2024-01-01`, `2026-07-15` and `2026-09-17`; another is
+	// refused with a 400 whose error names this header. Every answer names the version
+	// that made it in a header of the same name.
+	XAffinityAPIVersion *V2APIVersion `json:"X-Affinity-Api-Version,omitempty"`
 }
 
 // ListCompaniesV2ParamsFieldTypes defines parameters for ListCompaniesV2.
@@ -2764,6 +2920,15 @@ type ListCompanyFieldsV2Params struct {
 
 	// Limit Number of records per page, 1 to 100; 100 when left out.
 	Limit *V2Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// XAffinityAPIVersion The version of v2 to answer by: a date such as `2026-09-17`, or `current` for the
+	// newest (which follows breaking changes). Without it v2 answers by the default
+	// version set for the key in Affinity's settings, which may be older than the one
+	// this document describes (`info.x-affinity-api-version`, sent here as the default).
+	// Published versions are `2024-01-01`, `2026-07-15` and `2026-09-17`; another is
+	// refused with a 400 whose error names this header. Every answer names the version
+	// that made it in a header of the same name.
+	XAffinityAPIVersion *V2APIVersion `json:"X-Affinity-Api-Version,omitempty"`
 }
 
 // GetCompanyV2Params defines parameters for GetCompanyV2.
@@ -2773,6 +2938,15 @@ type GetCompanyV2Params struct {
 
 	// FieldTypes Kinds of fields whose values to include; repeat the parameter for each.
 	FieldTypes V2CompanyFieldTypes `form:"fieldTypes,omitempty" json:"fieldTypes,omitempty"`
+
+	// XAffinityAPIVersion The version of v2 to answer by: a date such as `2026-09-17`, or `current` for the
+	// newest (which follows breaking changes). Without it v2 answers by the default
+	// version set for the key in Affinity's settings, which may be older than the one
+	// this document describes (`info.x-affinity-api-version`, sent here as the default).
+	// Published versions are `2024-01-01`, `2026-07-15` and `2026-09-17`; another is
+	// refused with a 400 whose error names this header. Every answer names the version
+	// that made it in a header of the same name.
+	XAffinityAPIVersion *V2APIVersion `json:"X-Affinity-Api-Version,omitempty"`
 }
 
 // GetCompanyV2ParamsFieldTypes defines parameters for GetCompanyV2.
@@ -2786,6 +2960,15 @@ type ListCompanyListEntriesV2Params struct {
 
 	// Limit Number of records per page, 1 to 100; 100 when left out.
 	Limit *V2Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// XAffinityAPIVersion The version of v2 to answer by: a date such as `2026-09-17`, or `current` for the
+	// newest (which follows breaking changes). Without it v2 answers by the default
+	// version set for the key in Affinity's settings, which may be older than the one
+	// this document describes (`info.x-affinity-api-version`, sent here as the default).
+	// Published versions are `2024-01-01`, `2026-07-15` and `2026-09-17`; another is
+	// refused with a 400 whose error names this header. Every answer names the version
+	// that made it in a header of the same name.
+	XAffinityAPIVersion *V2APIVersion `json:"X-Affinity-Api-Version,omitempty"`
 }
 
 // ListCompanyListsV2Params defines parameters for ListCompanyListsV2.
@@ -2796,6 +2979,15 @@ type ListCompanyListsV2Params struct {
 
 	// Limit Number of records per page, 1 to 100; 100 when left out.
 	Limit *V2Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// XAffinityAPIVersion The version of v2 to answer by: a date such as `2026-09-17`, or `current` for the
+	// newest (which follows breaking changes). Without it v2 answers by the default
+	// version set for the key in Affinity's settings, which may be older than the one
+	// this document describes (`info.x-affinity-api-version`, sent here as the default).
+	// Published versions are `2024-01-01`, `2026-07-15` and `2026-09-17`; another is
+	// refused with a 400 whose error names this header. Every answer names the version
+	// that made it in a header of the same name.
+	XAffinityAPIVersion *V2APIVersion `json:"X-Affinity-Api-Version,omitempty"`
 }
 
 // ListListsV2Params defines parameters for ListListsV2.
@@ -2806,6 +2998,27 @@ type ListListsV2Params struct {
 
 	// Limit Number of records per page, 1 to 100; 100 when left out.
 	Limit *V2Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// XAffinityAPIVersion The version of v2 to answer by: a date such as `2026-09-17`, or `current` for the
+	// newest (which follows breaking changes). Without it v2 answers by the default
+	// version set for the key in Affinity's settings, which may be older than the one
+	// this document describes (`info.x-affinity-api-version`, sent here as the default).
+	// Published versions are `2024-01-01`, `2026-07-15` and `2026-09-17`; another is
+	// refused with a 400 whose error names this header. Every answer names the version
+	// that made it in a header of the same name.
+	XAffinityAPIVersion *V2APIVersion `json:"X-Affinity-Api-Version,omitempty"`
+}
+
+// GetListV2Params defines parameters for GetListV2.
+type GetListV2Params struct {
+	// XAffinityAPIVersion The version of v2 to answer by: a date such as `2026-09-17`, or `current` for the
+	// newest (which follows breaking changes). Without it v2 answers by the default
+	// version set for the key in Affinity's settings, which may be older than the one
+	// this document describes (`info.x-affinity-api-version`, sent here as the default).
+	// Published versions are `2024-01-01`, `2026-07-15` and `2026-09-17`; another is
+	// refused with a 400 whose error names this header. Every answer names the version
+	// that made it in a header of the same name.
+	XAffinityAPIVersion *V2APIVersion `json:"X-Affinity-Api-Version,omitempty"`
 }
 
 // ListListFieldsV2Params defines parameters for ListListFieldsV2.
@@ -2816,6 +3029,15 @@ type ListListFieldsV2Params struct {
 
 	// Limit Number of records per page, 1 to 100; 100 when left out.
 	Limit *V2Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// XAffinityAPIVersion The version of v2 to answer by: a date such as `2026-09-17`, or `current` for the
+	// newest (which follows breaking changes). Without it v2 answers by the default
+	// version set for the key in Affinity's settings, which may be older than the one
+	// this document describes (`info.x-affinity-api-version`, sent here as the default).
+	// Published versions are `2024-01-01`, `2026-07-15` and `2026-09-17`; another is
+	// refused with a 400 whose error names this header. Every answer names the version
+	// that made it in a header of the same name.
+	XAffinityAPIVersion *V2APIVersion `json:"X-Affinity-Api-Version,omitempty"`
 }
 
 // ListListEntriesV2Params defines parameters for ListListEntriesV2.
@@ -2832,6 +3054,15 @@ type ListListEntriesV2Params struct {
 
 	// FieldTypes Kinds of fields whose values to include, the list's own among them; repeat the parameter for each.
 	FieldTypes V2ListFieldTypes `form:"fieldTypes,omitempty" json:"fieldTypes,omitempty"`
+
+	// XAffinityAPIVersion The version of v2 to answer by: a date such as `2026-09-17`, or `current` for the
+	// newest (which follows breaking changes). Without it v2 answers by the default
+	// version set for the key in Affinity's settings, which may be older than the one
+	// this document describes (`info.x-affinity-api-version`, sent here as the default).
+	// Published versions are `2024-01-01`, `2026-07-15` and `2026-09-17`; another is
+	// refused with a 400 whose error names this header. Every answer names the version
+	// that made it in a header of the same name.
+	XAffinityAPIVersion *V2APIVersion `json:"X-Affinity-Api-Version,omitempty"`
 }
 
 // ListListEntriesV2ParamsFieldTypes defines parameters for ListListEntriesV2.
@@ -2844,6 +3075,15 @@ type GetListEntryV2Params struct {
 
 	// FieldTypes Kinds of fields whose values to include, the list's own among them; repeat the parameter for each.
 	FieldTypes V2ListFieldTypes `form:"fieldTypes,omitempty" json:"fieldTypes,omitempty"`
+
+	// XAffinityAPIVersion The version of v2 to answer by: a date such as `2026-09-17`, or `current` for the
+	// newest (which follows breaking changes). Without it v2 answers by the default
+	// version set for the key in Affinity's settings, which may be older than the one
+	// this document describes (`info.x-affinity-api-version`, sent here as the default).
+	// Published versions are `2024-01-01`, `2026-07-15` and `2026-09-17`; another is
+	// refused with a 400 whose error names this header. Every answer names the version
+	// that made it in a header of the same name.
+	XAffinityAPIVersion *V2APIVersion `json:"X-Affinity-Api-Version,omitempty"`
 }
 
 // GetListEntryV2ParamsFieldTypes defines parameters for GetListEntryV2.
@@ -2863,10 +3103,43 @@ type ListListEntryFieldsV2Params struct {
 
 	// Types Kinds of fields whose values to include; repeat the parameter for each.
 	Types V2EntryFieldTypes `form:"types,omitempty" json:"types,omitempty"`
+
+	// XAffinityAPIVersion The version of v2 to answer by: a date such as `2026-09-17`, or `current` for the
+	// newest (which follows breaking changes). Without it v2 answers by the default
+	// version set for the key in Affinity's settings, which may be older than the one
+	// this document describes (`info.x-affinity-api-version`, sent here as the default).
+	// Published versions are `2024-01-01`, `2026-07-15` and `2026-09-17`; another is
+	// refused with a 400 whose error names this header. Every answer names the version
+	// that made it in a header of the same name.
+	XAffinityAPIVersion *V2APIVersion `json:"X-Affinity-Api-Version,omitempty"`
 }
 
 // ListListEntryFieldsV2ParamsTypes defines parameters for ListListEntryFieldsV2.
 type ListListEntryFieldsV2ParamsTypes string
+
+// UpdateListEntryFieldsV2Params defines parameters for UpdateListEntryFieldsV2.
+type UpdateListEntryFieldsV2Params struct {
+	// XAffinityAPIVersion The version of v2 to answer by: a date such as `2026-09-17`, or `current` for the
+	// newest (which follows breaking changes). Without it v2 answers by the default
+	// version set for the key in Affinity's settings, which may be older than the one
+	// this document describes (`info.x-affinity-api-version`, sent here as the default).
+	// Published versions are `2024-01-01`, `2026-07-15` and `2026-09-17`; another is
+	// refused with a 400 whose error names this header. Every answer names the version
+	// that made it in a header of the same name.
+	XAffinityAPIVersion *V2APIVersion `json:"X-Affinity-Api-Version,omitempty"`
+}
+
+// UpdateListEntryFieldV2Params defines parameters for UpdateListEntryFieldV2.
+type UpdateListEntryFieldV2Params struct {
+	// XAffinityAPIVersion The version of v2 to answer by: a date such as `2026-09-17`, or `current` for the
+	// newest (which follows breaking changes). Without it v2 answers by the default
+	// version set for the key in Affinity's settings, which may be older than the one
+	// this document describes (`info.x-affinity-api-version`, sent here as the default).
+	// Published versions are `2024-01-01`, `2026-07-15` and `2026-09-17`; another is
+	// refused with a 400 whose error names this header. Every answer names the version
+	// that made it in a header of the same name.
+	XAffinityAPIVersion *V2APIVersion `json:"X-Affinity-Api-Version,omitempty"`
+}
 
 // ListSavedViewsV2Params defines parameters for ListSavedViewsV2.
 type ListSavedViewsV2Params struct {
@@ -2876,6 +3149,27 @@ type ListSavedViewsV2Params struct {
 
 	// Limit Number of records per page, 1 to 100; 100 when left out.
 	Limit *V2Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// XAffinityAPIVersion The version of v2 to answer by: a date such as `2026-09-17`, or `current` for the
+	// newest (which follows breaking changes). Without it v2 answers by the default
+	// version set for the key in Affinity's settings, which may be older than the one
+	// this document describes (`info.x-affinity-api-version`, sent here as the default).
+	// Published versions are `2024-01-01`, `2026-07-15` and `2026-09-17`; another is
+	// refused with a 400 whose error names this header. Every answer names the version
+	// that made it in a header of the same name.
+	XAffinityAPIVersion *V2APIVersion `json:"X-Affinity-Api-Version,omitempty"`
+}
+
+// GetSavedViewV2Params defines parameters for GetSavedViewV2.
+type GetSavedViewV2Params struct {
+	// XAffinityAPIVersion The version of v2 to answer by: a date such as `2026-09-17`, or `current` for the
+	// newest (which follows breaking changes). Without it v2 answers by the default
+	// version set for the key in Affinity's settings, which may be older than the one
+	// this document describes (`info.x-affinity-api-version`, sent here as the default).
+	// Published versions are `2024-01-01`, `2026-07-15` and `2026-09-17`; another is
+	// refused with a 400 whose error names this header. Every answer names the version
+	// that made it in a header of the same name.
+	XAffinityAPIVersion *V2APIVersion `json:"X-Affinity-Api-Version,omitempty"`
 }
 
 // ListSavedViewListEntriesV2Params defines parameters for ListSavedViewListEntriesV2.
@@ -2886,6 +3180,15 @@ type ListSavedViewListEntriesV2Params struct {
 
 	// Limit Number of records per page, 1 to 100; 100 when left out.
 	Limit *V2Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// XAffinityAPIVersion The version of v2 to answer by: a date such as `2026-09-17`, or `current` for the
+	// newest (which follows breaking changes). Without it v2 answers by the default
+	// version set for the key in Affinity's settings, which may be older than the one
+	// this document describes (`info.x-affinity-api-version`, sent here as the default).
+	// Published versions are `2024-01-01`, `2026-07-15` and `2026-09-17`; another is
+	// refused with a 400 whose error names this header. Every answer names the version
+	// that made it in a header of the same name.
+	XAffinityAPIVersion *V2APIVersion `json:"X-Affinity-Api-Version,omitempty"`
 }
 
 // CreateFieldValueJSONRequestBody defines body for CreateFieldValue for application/json ContentType.
@@ -3621,6 +3924,110 @@ func (t *V2FieldValue) FromV2InteractionValue(v V2InteractionValue) error {
 
 // MergeV2InteractionValue performs a merge with any union data inside the V2FieldValue, using the provided V2InteractionValue
 func (t *V2FieldValue) MergeV2InteractionValue(v V2InteractionValue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2HiddenValue returns the union data inside the V2FieldValue as a V2HiddenValue
+func (t V2FieldValue) AsV2HiddenValue() (V2HiddenValue, error) {
+	var body V2HiddenValue
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2HiddenValue overwrites any union data inside the V2FieldValue as the provided V2HiddenValue
+func (t *V2FieldValue) FromV2HiddenValue(v V2HiddenValue) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2HiddenValue performs a merge with any union data inside the V2FieldValue, using the provided V2HiddenValue
+func (t *V2FieldValue) MergeV2HiddenValue(v V2HiddenValue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2NoteValue returns the union data inside the V2FieldValue as a V2NoteValue
+func (t V2FieldValue) AsV2NoteValue() (V2NoteValue, error) {
+	var body V2NoteValue
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2NoteValue overwrites any union data inside the V2FieldValue as the provided V2NoteValue
+func (t *V2FieldValue) FromV2NoteValue(v V2NoteValue) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2NoteValue performs a merge with any union data inside the V2FieldValue, using the provided V2NoteValue
+func (t *V2FieldValue) MergeV2NoteValue(v V2NoteValue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2ReminderValue returns the union data inside the V2FieldValue as a V2ReminderValue
+func (t V2FieldValue) AsV2ReminderValue() (V2ReminderValue, error) {
+	var body V2ReminderValue
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2ReminderValue overwrites any union data inside the V2FieldValue as the provided V2ReminderValue
+func (t *V2FieldValue) FromV2ReminderValue(v V2ReminderValue) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2ReminderValue performs a merge with any union data inside the V2FieldValue, using the provided V2ReminderValue
+func (t *V2FieldValue) MergeV2ReminderValue(v V2ReminderValue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsV2ListsValue returns the union data inside the V2FieldValue as a V2ListsValue
+func (t V2FieldValue) AsV2ListsValue() (V2ListsValue, error) {
+	var body V2ListsValue
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromV2ListsValue overwrites any union data inside the V2FieldValue as the provided V2ListsValue
+func (t *V2FieldValue) FromV2ListsValue(v V2ListsValue) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeV2ListsValue performs a merge with any union data inside the V2FieldValue, using the provided V2ListsValue
+func (t *V2FieldValue) MergeV2ListsValue(v V2ListsValue) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -4466,7 +4873,7 @@ type ClientInterface interface {
 	// with the grant's scopes.
 	//
 	// Corresponds with GET /v2/auth/whoami (the `GetWhoAmIV2` operationId).
-	GetWhoAmIV2(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetWhoAmIV2(ctx context.Context, params *GetWhoAmIV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListCompaniesV2 List companies (v2)
 	//
@@ -4517,7 +4924,7 @@ type ClientInterface interface {
 	// Returns one list, with the type of its entities.
 	//
 	// Corresponds with GET /v2/lists/{listId} (the `GetListV2` operationId).
-	GetListV2(ctx context.Context, listID V2ListID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetListV2(ctx context.Context, listID V2ListID, params *GetListV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListListFieldsV2 List a list's fields (v2)
 	//
@@ -4561,7 +4968,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /v2/lists/{listId}/list-entries/{listEntryId}/fields (the `UpdateListEntryFieldsV2` operationId).
-	UpdateListEntryFieldsV2WithBody(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateListEntryFieldsV2WithBody(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, params *UpdateListEntryFieldsV2Params, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateListEntryFieldsV2 Update a list entry's field values (v2)
 	//
@@ -4571,7 +4978,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /v2/lists/{listId}/list-entries/{listEntryId}/fields (the `UpdateListEntryFieldsV2` operationId).
-	UpdateListEntryFieldsV2(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, body UpdateListEntryFieldsV2JSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateListEntryFieldsV2(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, params *UpdateListEntryFieldsV2Params, body UpdateListEntryFieldsV2JSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateListEntryFieldV2WithBody Update a list entry's field value (v2)
 	//
@@ -4580,7 +4987,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /v2/lists/{listId}/list-entries/{listEntryId}/fields/{fieldId} (the `UpdateListEntryFieldV2` operationId).
-	UpdateListEntryFieldV2WithBody(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, fieldID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateListEntryFieldV2WithBody(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, fieldID string, params *UpdateListEntryFieldV2Params, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateListEntryFieldV2 Update a list entry's field value (v2)
 	//
@@ -4589,7 +4996,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /v2/lists/{listId}/list-entries/{listEntryId}/fields/{fieldId} (the `UpdateListEntryFieldV2` operationId).
-	UpdateListEntryFieldV2(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, fieldID string, body UpdateListEntryFieldV2JSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateListEntryFieldV2(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, fieldID string, params *UpdateListEntryFieldV2Params, body UpdateListEntryFieldV2JSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListSavedViewsV2 List a list's saved views (v2)
 	//
@@ -4603,7 +5010,7 @@ type ClientInterface interface {
 	// Returns one saved view of a list.
 	//
 	// Corresponds with GET /v2/lists/{listId}/saved-views/{viewId} (the `GetSavedViewV2` operationId).
-	GetSavedViewV2(ctx context.Context, listID V2ListID, viewID V2ViewID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetSavedViewV2(ctx context.Context, listID V2ListID, viewID V2ViewID, params *GetSavedViewV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListSavedViewListEntriesV2 List a saved view's entries (v2)
 	//
@@ -5163,8 +5570,8 @@ func (c *Client) GetRateLimit(ctx context.Context, reqEditors ...RequestEditorFn
 // with the grant's scopes.
 //
 // Corresponds with GET /v2/auth/whoami (the `GetWhoAmIV2` operationId).
-func (c *Client) GetWhoAmIV2(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetWhoAmIV2Request(c.Server)
+func (c *Client) GetWhoAmIV2(ctx context.Context, params *GetWhoAmIV2Params, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetWhoAmIV2Request(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5284,8 +5691,8 @@ func (c *Client) ListListsV2(ctx context.Context, params *ListListsV2Params, req
 // Returns one list, with the type of its entities.
 //
 // Corresponds with GET /v2/lists/{listId} (the `GetListV2` operationId).
-func (c *Client) GetListV2(ctx context.Context, listID V2ListID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetListV2Request(c.Server, listID)
+func (c *Client) GetListV2(ctx context.Context, listID V2ListID, params *GetListV2Params, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetListV2Request(c.Server, listID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5378,8 +5785,8 @@ func (c *Client) ListListEntryFieldsV2(ctx context.Context, listID V2ListID, lis
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /v2/lists/{listId}/list-entries/{listEntryId}/fields (the `UpdateListEntryFieldsV2` operationId).
-func (c *Client) UpdateListEntryFieldsV2WithBody(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateListEntryFieldsV2RequestWithBody(c.Server, listID, listEntryID, contentType, body)
+func (c *Client) UpdateListEntryFieldsV2WithBody(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, params *UpdateListEntryFieldsV2Params, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateListEntryFieldsV2RequestWithBody(c.Server, listID, listEntryID, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5398,8 +5805,8 @@ func (c *Client) UpdateListEntryFieldsV2WithBody(ctx context.Context, listID V2L
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /v2/lists/{listId}/list-entries/{listEntryId}/fields (the `UpdateListEntryFieldsV2` operationId).
-func (c *Client) UpdateListEntryFieldsV2(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, body UpdateListEntryFieldsV2JSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateListEntryFieldsV2Request(c.Server, listID, listEntryID, body)
+func (c *Client) UpdateListEntryFieldsV2(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, params *UpdateListEntryFieldsV2Params, body UpdateListEntryFieldsV2JSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateListEntryFieldsV2Request(c.Server, listID, listEntryID, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5417,8 +5824,8 @@ func (c *Client) UpdateListEntryFieldsV2(ctx context.Context, listID V2ListID, l
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /v2/lists/{listId}/list-entries/{listEntryId}/fields/{fieldId} (the `UpdateListEntryFieldV2` operationId).
-func (c *Client) UpdateListEntryFieldV2WithBody(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, fieldID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateListEntryFieldV2RequestWithBody(c.Server, listID, listEntryID, fieldID, contentType, body)
+func (c *Client) UpdateListEntryFieldV2WithBody(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, fieldID string, params *UpdateListEntryFieldV2Params, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateListEntryFieldV2RequestWithBody(c.Server, listID, listEntryID, fieldID, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5436,8 +5843,8 @@ func (c *Client) UpdateListEntryFieldV2WithBody(ctx context.Context, listID V2Li
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /v2/lists/{listId}/list-entries/{listEntryId}/fields/{fieldId} (the `UpdateListEntryFieldV2` operationId).
-func (c *Client) UpdateListEntryFieldV2(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, fieldID string, body UpdateListEntryFieldV2JSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateListEntryFieldV2Request(c.Server, listID, listEntryID, fieldID, body)
+func (c *Client) UpdateListEntryFieldV2(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, fieldID string, params *UpdateListEntryFieldV2Params, body UpdateListEntryFieldV2JSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateListEntryFieldV2Request(c.Server, listID, listEntryID, fieldID, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5470,8 +5877,8 @@ func (c *Client) ListSavedViewsV2(ctx context.Context, listID V2ListID, params *
 // Returns one saved view of a list.
 //
 // Corresponds with GET /v2/lists/{listId}/saved-views/{viewId} (the `GetSavedViewV2` operationId).
-func (c *Client) GetSavedViewV2(ctx context.Context, listID V2ListID, viewID V2ViewID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetSavedViewV2Request(c.Server, listID, viewID)
+func (c *Client) GetSavedViewV2(ctx context.Context, listID V2ListID, viewID V2ViewID, params *GetSavedViewV2Params, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSavedViewV2Request(c.Server, listID, viewID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6754,7 +7161,7 @@ func NewGetRateLimitRequest(server string) (*http.Request, error) {
 }
 
 // NewGetWhoAmIV2Request constructs an http.Request for the GetWhoAmIV2 method
-func NewGetWhoAmIV2Request(server string) (*http.Request, error) {
+func NewGetWhoAmIV2Request(server string, params *GetWhoAmIV2Params) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -6775,6 +7182,21 @@ func NewGetWhoAmIV2Request(server string) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.XAffinityAPIVersion != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Affinity-Api-Version", *params.XAffinityAPIVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Affinity-Api-Version", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -6879,6 +7301,21 @@ func NewListCompaniesV2Request(server string, params *ListCompaniesV2Params) (*h
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.XAffinityAPIVersion != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Affinity-Api-Version", *params.XAffinityAPIVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Affinity-Api-Version", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
@@ -6943,6 +7380,21 @@ func NewListCompanyFieldsV2Request(server string, params *ListCompanyFieldsV2Par
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.XAffinityAPIVersion != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Affinity-Api-Version", *params.XAffinityAPIVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Affinity-Api-Version", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -7018,6 +7470,21 @@ func NewGetCompanyV2Request(server string, companyID V2CompanyID, params *GetCom
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.XAffinityAPIVersion != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Affinity-Api-Version", *params.XAffinityAPIVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Affinity-Api-Version", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
@@ -7089,6 +7556,21 @@ func NewListCompanyListEntriesV2Request(server string, companyID V2CompanyID, pa
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.XAffinityAPIVersion != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Affinity-Api-Version", *params.XAffinityAPIVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Affinity-Api-Version", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -7164,6 +7646,21 @@ func NewListCompanyListsV2Request(server string, companyID V2CompanyID, params *
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.XAffinityAPIVersion != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Affinity-Api-Version", *params.XAffinityAPIVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Affinity-Api-Version", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
@@ -7230,11 +7727,26 @@ func NewListListsV2Request(server string, params *ListListsV2Params) (*http.Requ
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.XAffinityAPIVersion != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Affinity-Api-Version", *params.XAffinityAPIVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Affinity-Api-Version", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewGetListV2Request constructs an http.Request for the GetListV2 method
-func NewGetListV2Request(server string, listID V2ListID) (*http.Request, error) {
+func NewGetListV2Request(server string, listID V2ListID, params *GetListV2Params) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7262,6 +7774,21 @@ func NewGetListV2Request(server string, listID V2ListID) (*http.Request, error) 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.XAffinityAPIVersion != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Affinity-Api-Version", *params.XAffinityAPIVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Affinity-Api-Version", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -7335,6 +7862,21 @@ func NewListListFieldsV2Request(server string, listID V2ListID, params *ListList
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.XAffinityAPIVersion != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Affinity-Api-Version", *params.XAffinityAPIVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Affinity-Api-Version", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -7434,6 +7976,21 @@ func NewListListEntriesV2Request(server string, listID V2ListID, params *ListLis
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.XAffinityAPIVersion != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Affinity-Api-Version", *params.XAffinityAPIVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Affinity-Api-Version", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
@@ -7512,6 +8069,21 @@ func NewGetListEntryV2Request(server string, listID V2ListID, listEntryID V2List
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.XAffinityAPIVersion != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Affinity-Api-Version", *params.XAffinityAPIVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Affinity-Api-Version", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -7618,22 +8190,37 @@ func NewListListEntryFieldsV2Request(server string, listID V2ListID, listEntryID
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.XAffinityAPIVersion != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Affinity-Api-Version", *params.XAffinityAPIVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Affinity-Api-Version", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewUpdateListEntryFieldsV2Request calls the generic UpdateListEntryFieldsV2 builder with application/json body
-func NewUpdateListEntryFieldsV2Request(server string, listID V2ListID, listEntryID V2ListEntryID, body UpdateListEntryFieldsV2JSONRequestBody) (*http.Request, error) {
+func NewUpdateListEntryFieldsV2Request(server string, listID V2ListID, listEntryID V2ListEntryID, params *UpdateListEntryFieldsV2Params, body UpdateListEntryFieldsV2JSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateListEntryFieldsV2RequestWithBody(server, listID, listEntryID, "application/json", bodyReader)
+	return NewUpdateListEntryFieldsV2RequestWithBody(server, listID, listEntryID, params, "application/json", bodyReader)
 }
 
 // NewUpdateListEntryFieldsV2RequestWithBody constructs an http.Request for the UpdateListEntryFieldsV2 method, with any body, and a specified content type
-func NewUpdateListEntryFieldsV2RequestWithBody(server string, listID V2ListID, listEntryID V2ListEntryID, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateListEntryFieldsV2RequestWithBody(server string, listID V2ListID, listEntryID V2ListEntryID, params *UpdateListEntryFieldsV2Params, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7672,22 +8259,37 @@ func NewUpdateListEntryFieldsV2RequestWithBody(server string, listID V2ListID, l
 
 	req.Header.Add("Content-Type", contentType)
 
+	if params != nil {
+
+		if params.XAffinityAPIVersion != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Affinity-Api-Version", *params.XAffinityAPIVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Affinity-Api-Version", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewUpdateListEntryFieldV2Request calls the generic UpdateListEntryFieldV2 builder with application/json body
-func NewUpdateListEntryFieldV2Request(server string, listID V2ListID, listEntryID V2ListEntryID, fieldID string, body UpdateListEntryFieldV2JSONRequestBody) (*http.Request, error) {
+func NewUpdateListEntryFieldV2Request(server string, listID V2ListID, listEntryID V2ListEntryID, fieldID string, params *UpdateListEntryFieldV2Params, body UpdateListEntryFieldV2JSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateListEntryFieldV2RequestWithBody(server, listID, listEntryID, fieldID, "application/json", bodyReader)
+	return NewUpdateListEntryFieldV2RequestWithBody(server, listID, listEntryID, fieldID, params, "application/json", bodyReader)
 }
 
 // NewUpdateListEntryFieldV2RequestWithBody constructs an http.Request for the UpdateListEntryFieldV2 method, with any body, and a specified content type
-func NewUpdateListEntryFieldV2RequestWithBody(server string, listID V2ListID, listEntryID V2ListEntryID, fieldID string, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateListEntryFieldV2RequestWithBody(server string, listID V2ListID, listEntryID V2ListEntryID, fieldID string, params *UpdateListEntryFieldV2Params, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7732,6 +8334,21 @@ func NewUpdateListEntryFieldV2RequestWithBody(server string, listID V2ListID, li
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.XAffinityAPIVersion != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Affinity-Api-Version", *params.XAffinityAPIVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Affinity-Api-Version", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -7806,11 +8423,26 @@ func NewListSavedViewsV2Request(server string, listID V2ListID, params *ListSave
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.XAffinityAPIVersion != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Affinity-Api-Version", *params.XAffinityAPIVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Affinity-Api-Version", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewGetSavedViewV2Request constructs an http.Request for the GetSavedViewV2 method
-func NewGetSavedViewV2Request(server string, listID V2ListID, viewID V2ViewID) (*http.Request, error) {
+func NewGetSavedViewV2Request(server string, listID V2ListID, viewID V2ViewID, params *GetSavedViewV2Params) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7845,6 +8477,21 @@ func NewGetSavedViewV2Request(server string, listID V2ListID, viewID V2ViewID) (
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.XAffinityAPIVersion != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Affinity-Api-Version", *params.XAffinityAPIVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Affinity-Api-Version", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -7925,6 +8572,21 @@ func NewListSavedViewListEntriesV2Request(server string, listID V2ListID, viewID
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.XAffinityAPIVersion != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Affinity-Api-Version", *params.XAffinityAPIVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Affinity-Api-Version", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -8285,7 +8947,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v2/auth/whoami (the `GetWhoAmIV2` operationId).
-	GetWhoAmIV2WithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetWhoAmIV2Response, error)
+	GetWhoAmIV2WithResponse(ctx context.Context, params *GetWhoAmIV2Params, reqEditors ...RequestEditorFn) (*GetWhoAmIV2Response, error)
 
 	// ListCompaniesV2WithResponse List companies (v2)
 	//
@@ -8350,7 +9012,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v2/lists/{listId} (the `GetListV2` operationId).
-	GetListV2WithResponse(ctx context.Context, listID V2ListID, reqEditors ...RequestEditorFn) (*GetListV2Response, error)
+	GetListV2WithResponse(ctx context.Context, listID V2ListID, params *GetListV2Params, reqEditors ...RequestEditorFn) (*GetListV2Response, error)
 
 	// ListListFieldsV2WithResponse List a list's fields (v2)
 	//
@@ -8402,7 +9064,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /v2/lists/{listId}/list-entries/{listEntryId}/fields (the `UpdateListEntryFieldsV2` operationId).
-	UpdateListEntryFieldsV2WithBodyWithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateListEntryFieldsV2Response, error)
+	UpdateListEntryFieldsV2WithBodyWithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, params *UpdateListEntryFieldsV2Params, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateListEntryFieldsV2Response, error)
 
 	// UpdateListEntryFieldsV2WithResponse Update a list entry's field values (v2)
 	//
@@ -8412,7 +9074,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /v2/lists/{listId}/list-entries/{listEntryId}/fields (the `UpdateListEntryFieldsV2` operationId).
-	UpdateListEntryFieldsV2WithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, body UpdateListEntryFieldsV2JSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateListEntryFieldsV2Response, error)
+	UpdateListEntryFieldsV2WithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, params *UpdateListEntryFieldsV2Params, body UpdateListEntryFieldsV2JSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateListEntryFieldsV2Response, error)
 
 	// UpdateListEntryFieldV2WithBodyWithResponse Update a list entry's field value (v2)
 	//
@@ -8421,7 +9083,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v2/lists/{listId}/list-entries/{listEntryId}/fields/{fieldId} (the `UpdateListEntryFieldV2` operationId).
-	UpdateListEntryFieldV2WithBodyWithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, fieldID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateListEntryFieldV2Response, error)
+	UpdateListEntryFieldV2WithBodyWithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, fieldID string, params *UpdateListEntryFieldV2Params, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateListEntryFieldV2Response, error)
 
 	// UpdateListEntryFieldV2WithResponse Update a list entry's field value (v2)
 	//
@@ -8430,7 +9092,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v2/lists/{listId}/list-entries/{listEntryId}/fields/{fieldId} (the `UpdateListEntryFieldV2` operationId).
-	UpdateListEntryFieldV2WithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, fieldID string, body UpdateListEntryFieldV2JSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateListEntryFieldV2Response, error)
+	UpdateListEntryFieldV2WithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, fieldID string, params *UpdateListEntryFieldV2Params, body UpdateListEntryFieldV2JSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateListEntryFieldV2Response, error)
 
 	// ListSavedViewsV2WithResponse List a list's saved views (v2)
 	//
@@ -8448,7 +9110,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v2/lists/{listId}/saved-views/{viewId} (the `GetSavedViewV2` operationId).
-	GetSavedViewV2WithResponse(ctx context.Context, listID V2ListID, viewID V2ViewID, reqEditors ...RequestEditorFn) (*GetSavedViewV2Response, error)
+	GetSavedViewV2WithResponse(ctx context.Context, listID V2ListID, viewID V2ViewID, params *GetSavedViewV2Params, reqEditors ...RequestEditorFn) (*GetSavedViewV2Response, error)
 
 	// ListSavedViewListEntriesV2WithResponse List a saved view's entries (v2)
 	//
@@ -14226,8 +14888,8 @@ func (c *ClientWithResponses) GetRateLimitWithResponse(ctx context.Context, reqE
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v2/auth/whoami (the `GetWhoAmIV2` operationId).
-func (c *ClientWithResponses) GetWhoAmIV2WithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetWhoAmIV2Response, error) {
-	rsp, err := c.GetWhoAmIV2(ctx, reqEditors...)
+func (c *ClientWithResponses) GetWhoAmIV2WithResponse(ctx context.Context, params *GetWhoAmIV2Params, reqEditors ...RequestEditorFn) (*GetWhoAmIV2Response, error) {
+	rsp, err := c.GetWhoAmIV2(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -14333,8 +14995,8 @@ func (c *ClientWithResponses) ListListsV2WithResponse(ctx context.Context, param
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v2/lists/{listId} (the `GetListV2` operationId).
-func (c *ClientWithResponses) GetListV2WithResponse(ctx context.Context, listID V2ListID, reqEditors ...RequestEditorFn) (*GetListV2Response, error) {
-	rsp, err := c.GetListV2(ctx, listID, reqEditors...)
+func (c *ClientWithResponses) GetListV2WithResponse(ctx context.Context, listID V2ListID, params *GetListV2Params, reqEditors ...RequestEditorFn) (*GetListV2Response, error) {
+	rsp, err := c.GetListV2(ctx, listID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -14415,8 +15077,8 @@ func (c *ClientWithResponses) ListListEntryFieldsV2WithResponse(ctx context.Cont
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /v2/lists/{listId}/list-entries/{listEntryId}/fields (the `UpdateListEntryFieldsV2` operationId).
-func (c *ClientWithResponses) UpdateListEntryFieldsV2WithBodyWithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateListEntryFieldsV2Response, error) {
-	rsp, err := c.UpdateListEntryFieldsV2WithBody(ctx, listID, listEntryID, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateListEntryFieldsV2WithBodyWithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, params *UpdateListEntryFieldsV2Params, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateListEntryFieldsV2Response, error) {
+	rsp, err := c.UpdateListEntryFieldsV2WithBody(ctx, listID, listEntryID, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -14431,8 +15093,8 @@ func (c *ClientWithResponses) UpdateListEntryFieldsV2WithBodyWithResponse(ctx co
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /v2/lists/{listId}/list-entries/{listEntryId}/fields (the `UpdateListEntryFieldsV2` operationId).
-func (c *ClientWithResponses) UpdateListEntryFieldsV2WithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, body UpdateListEntryFieldsV2JSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateListEntryFieldsV2Response, error) {
-	rsp, err := c.UpdateListEntryFieldsV2(ctx, listID, listEntryID, body, reqEditors...)
+func (c *ClientWithResponses) UpdateListEntryFieldsV2WithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, params *UpdateListEntryFieldsV2Params, body UpdateListEntryFieldsV2JSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateListEntryFieldsV2Response, error) {
+	rsp, err := c.UpdateListEntryFieldsV2(ctx, listID, listEntryID, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -14446,8 +15108,8 @@ func (c *ClientWithResponses) UpdateListEntryFieldsV2WithResponse(ctx context.Co
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v2/lists/{listId}/list-entries/{listEntryId}/fields/{fieldId} (the `UpdateListEntryFieldV2` operationId).
-func (c *ClientWithResponses) UpdateListEntryFieldV2WithBodyWithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, fieldID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateListEntryFieldV2Response, error) {
-	rsp, err := c.UpdateListEntryFieldV2WithBody(ctx, listID, listEntryID, fieldID, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateListEntryFieldV2WithBodyWithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, fieldID string, params *UpdateListEntryFieldV2Params, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateListEntryFieldV2Response, error) {
+	rsp, err := c.UpdateListEntryFieldV2WithBody(ctx, listID, listEntryID, fieldID, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -14461,8 +15123,8 @@ func (c *ClientWithResponses) UpdateListEntryFieldV2WithBodyWithResponse(ctx con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v2/lists/{listId}/list-entries/{listEntryId}/fields/{fieldId} (the `UpdateListEntryFieldV2` operationId).
-func (c *ClientWithResponses) UpdateListEntryFieldV2WithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, fieldID string, body UpdateListEntryFieldV2JSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateListEntryFieldV2Response, error) {
-	rsp, err := c.UpdateListEntryFieldV2(ctx, listID, listEntryID, fieldID, body, reqEditors...)
+func (c *ClientWithResponses) UpdateListEntryFieldV2WithResponse(ctx context.Context, listID V2ListID, listEntryID V2ListEntryID, fieldID string, params *UpdateListEntryFieldV2Params, body UpdateListEntryFieldV2JSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateListEntryFieldV2Response, error) {
+	rsp, err := c.UpdateListEntryFieldV2(ctx, listID, listEntryID, fieldID, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -14491,8 +15153,8 @@ func (c *ClientWithResponses) ListSavedViewsV2WithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v2/lists/{listId}/saved-views/{viewId} (the `GetSavedViewV2` operationId).
-func (c *ClientWithResponses) GetSavedViewV2WithResponse(ctx context.Context, listID V2ListID, viewID V2ViewID, reqEditors ...RequestEditorFn) (*GetSavedViewV2Response, error) {
-	rsp, err := c.GetSavedViewV2(ctx, listID, viewID, reqEditors...)
+func (c *ClientWithResponses) GetSavedViewV2WithResponse(ctx context.Context, listID V2ListID, viewID V2ViewID, params *GetSavedViewV2Params, reqEditors ...RequestEditorFn) (*GetSavedViewV2Response, error) {
+	rsp, err := c.GetSavedViewV2(ctx, listID, viewID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}

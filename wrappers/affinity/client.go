@@ -4,7 +4,10 @@
 // their values; companies with their field data; the list-entry field writes), with
 // WithV1Only to keep to v1. It adds authentication, auto-pagination, retries that
 // respect rate limits, lookups by name and typed errors, on top of the generated
-// client in generated/affinityapi; Do reaches an endpoint it lacks.
+// client in generated/affinityapi; Do reaches an endpoint it lacks. Every v2 request
+// names the version of v2 the package is written for (APIVersion, in the
+// X-Affinity-Api-Version header), whatever default the key's owner chose in Affinity's
+// settings; WithAPIVersion names another.
 //
 // Listings follow one naming scheme in this package and in package apollo: Organizations
 // iterates over every item, OrganizationPages over pages, and OrganizationPage fetches
@@ -61,6 +64,7 @@ func NewClient(apiKey string, opts ...option.ClientOption) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	conn.Editor = withAPIVersion(apiVersionOf(conn.OwnValues), conn.Editor)
 	api, err := affinityapi.NewClient(conn.BaseURL, affinityapi.WithHTTPClient(conn.Doer),
 		affinityapi.WithRequestEditorFn(conn.Editor))
 	if err != nil {

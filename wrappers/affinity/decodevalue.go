@@ -16,7 +16,9 @@ import (
 // reaches a Value through element (this file): the one place that refuses a null
 // where a value is required, so that a [null] cannot read as 0, "" or an empty
 // location. A value as a whole may be null (v1's Crunchbase fields, v2's empty
-// fields): that is "no value", decided by each API's reader before element.
+// fields): that is "no value", decided by each API's reader before element. v2's
+// hidden value, whose data is always null, is the one that never reaches element: it
+// holds nothing to decode (v2Value.values).
 
 // DefaultMaxFieldValues is how many elements one multi-valued field (such as v2's
 // person-multi) may hold before its answer is refused; WithMaxFieldValues changes it.
@@ -197,6 +199,11 @@ func v2Element(v *Value, kind string, raw json.RawMessage) (present bool, err er
 		}
 		if err = json.Unmarshal(raw, &l); err == nil {
 			v.Location = &Location{StreetAddress: l.StreetAddress, City: l.City, State: l.State, Country: l.Country, Continent: l.Continent}
+		}
+	case "note", "reminder", "list":
+		// Their members are undocumented: an object is all that is known.
+		if raw[0] != '{' {
+			err = fmt.Errorf("want an object, got %s", brief(raw))
 		}
 	case "interaction":
 		var i struct {

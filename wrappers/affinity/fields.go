@@ -173,6 +173,8 @@ func (v Value) String() string {
 		return v.Date.Format(time.DateOnly)
 	case ValueDropdown, ValueText, ValueFilterableText:
 		return v.Text
+	case ValueHidden:
+		return "(hidden)"
 	}
 	return string(v.Raw)
 }

@@ -9,9 +9,27 @@ import (
 	"github.com/orgapis/orgapis/wrappers/apicall"
 )
 
-// ValueInteraction is the type of a v2 relationship-intelligence value, such as a
-// company's last email; v1 has no such field, and only Value.Raw holds it.
-const ValueInteraction ValueType = 100
+// The value types only v2 has. v1 has no such fields, and only Value.Raw holds their
+// values: Affinity publishes no shape for note, reminder and list-multi data beyond
+// its being an object (an array of objects for list-multi), so the package checks
+// that much and keeps the rest as sent.
+const (
+	// ValueInteraction is the type of a relationship-intelligence value, such as a
+	// company's last email.
+	ValueInteraction ValueType = 100
+	// ValueHidden stands for a value the key may not see (v2 type "hidden", since
+	// version 2026-07-15): a list entry's field of an opportunity its user may not
+	// manage. Such a field gives one Value of this type, with Raw null, so that it
+	// reads apart from a field without a value (none); writing it is refused (403).
+	ValueHidden ValueType = 101
+	// ValueNote is the type of a v2 "note" value (since version 2026-09-17).
+	ValueNote ValueType = 102
+	// ValueReminder is the type of a v2 "reminder" value (since version 2026-09-17).
+	ValueReminder ValueType = 103
+	// ValueList is the type of one element of a v2 "list-multi" value (since version
+	// 2026-09-17), such as one of the lists a record is on.
+	ValueList ValueType = 104
+)
 
 // v2Value is a field's value as v2 sends it: a type and its data, null for none.
 type v2Value struct {
@@ -36,7 +54,16 @@ var v2Kinds = map[string]ValueType{
 	"number": ValueNumber, "formula-number": ValueNumber, "datetime": ValueDate,
 	"location": ValueLocation, "text": ValueText, "ranked-dropdown": ValueRankedDropdown,
 	"filterable-text": ValueFilterableText, "interaction": ValueInteraction,
+	"hidden": ValueHidden, "note": ValueNote, "reminder": ValueReminder, "list": ValueList,
 }
+
+// singleOnly are the kinds v2 has no -multi type of, multiOnly those it has only a
+// -multi type of.
+var (
+	singleOnly = map[string]bool{"datetime": true, "ranked-dropdown": true, "text": true, "formula-number": true,
+		"interaction": true, "hidden": true, "note": true, "reminder": true}
+	multiOnly = map[string]bool{"list": true}
+)
 
 // values decodes a v2 value into the Values v1 would have given: none for null data,
 // one each for the elements of a multi-valued field, typed as v1 types them, with Raw
@@ -54,8 +81,15 @@ func (w v2Value) values(member, fieldID string, limit int) ([]Value, error) {
 		kind, multi = base, true
 	}
 	t, ok := v2Kinds[kind]
-	if !ok || (multi && (kind == "datetime" || kind == "ranked-dropdown" || kind == "text" || kind == "formula-number" || kind == "interaction")) {
+	if !ok || multi && singleOnly[kind] || !multi && multiOnly[kind] {
 		return nil, &apicall.MissingMemberError{Member: member + ".type", Reason: fmt.Sprintf("value type %q is not one v2 documents", w.Type)}
+	}
+	if t == ValueHidden {
+		// The one type whose data is always null: there is a value, withheld.
+		if !isNull(w.Data) {
+			return nil, bad(".data", fmt.Sprintf("want null (the value is withheld), got %s", brief(w.Data)))
+		}
+		return []Value{{Type: ValueHidden, Raw: json.RawMessage("null")}}, nil
 	}
 	if isNull(w.Data) {
 		return nil, nil // a field without a value

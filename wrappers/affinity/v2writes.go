@@ -74,7 +74,7 @@ func (c *Client) setField(ctx context.Context, listID, listEntryID int64, set Fi
 		return err
 	}
 	err = httpcore.RunNoContent(ctx, c.doer, "updateListEntryFieldV2", callOpts, func(ctx context.Context) (*http.Response, error) {
-		return c.api.UpdateListEntryFieldV2WithBody(ctx, listID, listEntryID, update.ID, "application/json", jsonBody(map[string]any{"value": update.Value}))
+		return c.api.UpdateListEntryFieldV2WithBody(ctx, listID, listEntryID, update.ID, nil, "application/json", jsonBody(map[string]any{"value": update.Value}))
 	})
 	return v2Refused(err)
 }
@@ -115,7 +115,7 @@ func (c *Client) SetListEntryFields(ctx context.Context, listID, listEntryID int
 		Operation *string `json:"operation"`
 	}
 	_, err := httpcore.Run(ctx, c.doer, "updateListEntryFieldsV2", callOpts, func(ctx context.Context) (*http.Response, error) {
-		return c.api.UpdateListEntryFieldsV2WithBody(ctx, listID, listEntryID, "application/json",
+		return c.api.UpdateListEntryFieldsV2WithBody(ctx, listID, listEntryID, nil, "application/json",
 			jsonBody(map[string]any{"operation": "update-fields", "updates": updates}))
 	}, func(a *answer) error {
 		if a.Operation == nil || *a.Operation != "update-fields" {

@@ -34,6 +34,10 @@
 //     list, or a global one of its entity), stored as v1's writes store them, and a
 //     batch is checked whole before any of it is stored. Errors come in v2's
 //     {"errors": [{"code", "message"}]}.
+//   - v2 answers by the version asked for in X-Affinity-Api-Version, and without it
+//     by affinity.APIVersion (the key's default, on the service); a version Affinity
+//     does not publish (2024-01-01, 2026-07-15, 2026-09-17, or current) is 400 with a
+//     v2 error naming the header. Every v2 answer names its version in that header.
 //   - With LimitRate, the key is held to a number of requests a minute on a clock of
 //     the caller's, shared by v1 and v2, as on the real service.
 //
@@ -95,6 +99,8 @@ type Request struct {
 	Method string
 	Path   string
 	Query  url.Values
+	// APIVersion is the X-Affinity-Api-Version the request carried, "" for none.
+	APIVersion string
 }
 
 // NewServer starts a fake that accepts apiKey. Close it when done; t.Cleanup(s.Close)
@@ -234,8 +240,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	s.seen = fakeserver.Remember(s.seen, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query()})
+	s.seen = fakeserver.Remember(s.seen, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(),
+		APIVersion: r.Header.Get(affinity.APIVersionHeader)})
 	s.mu.Unlock()
+	if v2 {
+		version, ok := v2Version(r)
+		if !ok {
+			refuseVersion(w, r)
+			return
+		}
+		w.Header().Set(affinity.APIVersionHeader, version)
+	}
 	fault, hasFault := s.faults.Pop()
 	if hasFault && fault.Apply(w, r) {
 		return

@@ -71,6 +71,7 @@ func WriteText(w io.Writer, res Result) error {
 		}
 		fmt.Fprintln(w)
 	}
+	writeVersions(w, res.Summary.APIVersions)
 	_, err := fmt.Fprintln(w, terminalSafe(summaryLine(res.Summary)))
 	return err
 }
@@ -326,6 +327,9 @@ type JSONGroup struct {
 // WriteJSON writes the report as one JSON document.
 func WriteJSON(w io.Writer, res Result) error {
 	rep := JSONReport{Version: 1, Summary: res.Summary, Findings: res.Findings, Groups: []JSONGroup{}, Stale: res.Stale, Coverage: res.Coverage}
+	if rep.Summary.APIVersions == nil {
+		rep.Summary.APIVersions = []VersionNote{}
+	}
 	if rep.Coverage == nil {
 		rep.Coverage = []contract.CoverageReport{}
 	}

@@ -88,6 +88,9 @@ type Summary struct {
 	// --max-findings-per-rule); 0 when it kept every finding (validate live).
 	MaxFindings        int `json:"max_findings"`
 	MaxFindingsPerRule int `json:"max_findings_per_rule"`
+	// APIVersions are the versions of an API that checked exchanges named other than
+	// its spec's, none included, each once with its count (versions.go).
+	APIVersions []VersionNote `json:"api_versions"`
 }
 
 // Result is what a run found: counts of everything, and the findings in source and
@@ -202,6 +205,7 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 		}
 	}
 	reached := map[specs.API]bool{}
+	versions := versionNotes{}
 
 	var wg sync.WaitGroup
 	for range workers {
@@ -224,6 +228,7 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 				} else {
 					op, findings = j.v.Check(j.ex)
 				}
+				sent, versioned := j.v.Version(op, j.ex)
 				budget.release(j.bytes)
 				// Nothing holds the bodies after the check: findings and coverage keep
 				// copies of what they need.
@@ -244,6 +249,9 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 					checked.add(Checked{Source: j.ex.Source, Entry: j.ex.Index, API: string(j.v.API()), OperationID: op, Findings: len(findings)})
 				}
 				reached[j.v.API()] = true
+				if versioned && sent.Differs() {
+					versions.add(string(j.v.API()), sent, j.ex)
+				}
 				mu.Unlock()
 			}
 		}()
@@ -275,6 +283,7 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 	}
 	res.Summary.Findings, res.Summary.Known, res.Summary.OmittedFindings = set.total, set.known, set.omitted()
 	res.Summary.MaxFindings, res.Summary.MaxFindingsPerRule = limits.max, limits.perRule
+	res.Summary.APIVersions = versions.list()
 	if r.known != nil {
 		res.Stale = r.known.stale()
 	}

@@ -43,8 +43,9 @@ type sarifRun struct {
 	Results            []sarifResult               `json:"results"`
 }
 
-// sarifInvocation says, when the run's limits left findings out, how many and how to
-// list them, as a notification of the tool's execution.
+// sarifInvocation carries notifications of the tool's execution: when the run's limits
+// left findings out, how many and how to list them; and each other API version the
+// traffic named than its spec's (versions.go).
 type sarifInvocation struct {
 	ExecutionSuccessful        bool                `json:"executionSuccessful"`
 	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications"`
@@ -175,8 +176,15 @@ func WriteSARIF(w io.Writer, res Result) error {
 			Description: &sarifMessage{"The orgapis module's source at the version of validate that wrote this log; the embedded specs are under specs/."}}},
 		Results: []sarifResult{},
 	}
+	var notes []sarifNotification
 	if o := omittedLine(res.Summary); o != "" {
-		run.Invocations = []sarifInvocation{{ExecutionSuccessful: true, ToolExecutionNotifications: []sarifNotification{{Level: "warning", Message: sarifMessage{o}}}}}
+		notes = append(notes, sarifNotification{Level: "warning", Message: sarifMessage{o}})
+	}
+	for _, n := range res.Summary.APIVersions {
+		notes = append(notes, sarifNotification{Level: "note", Message: sarifMessage{versionLine(n)}})
+	}
+	if len(notes) > 0 {
+		run.Invocations = []sarifInvocation{{ExecutionSuccessful: true, ToolExecutionNotifications: notes}}
 	}
 	for _, f := range res.Findings {
 		r := sarifResult{RuleID: f.Kind, RuleIndex: ruleIndex[f.Kind], Level: "error", Message: sarifMessage{textLine(f)}}
