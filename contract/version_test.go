@@ -22,9 +22,7 @@ func TestVersionReadsWhatAnExchangeSent(t *testing.T) {
 	}
 	ex := func(path string, sent ...string) Exchange {
 		h := http.Header{}
-		for _, s := range sent {
-			h["x-affinity-api-version"] = append(h["x-affinity-api-version"], s) // as a recorder may keep it
-		}
+		h["x-affinity-api-version"] = append(h["x-affinity-api-version"], sent...) // lower case, as a recorder may keep it
 		e := Exchange{Method: "GET", URL: &url.URL{Scheme: "https", Host: "api.affinity.co", Path: path}, RequestHeader: http.Header{},
 			Status: 200, ResponseHeader: http.Header{"X-Affinity-Api-Version": {"2026-07-15"}}}
 		for k, vs := range h {
