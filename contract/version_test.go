@@ -22,7 +22,9 @@ func TestVersionReadsWhatAnExchangeSent(t *testing.T) {
 	}
 	ex := func(path string, sent ...string) Exchange {
 		h := http.Header{}
-		h["x-affinity-api-version"] = append(h["x-affinity-api-version"], sent...) // lower case, as a recorder may keep it
+		if len(sent) > 0 {
+			h["x-affinity-api-version"] = sent // lower case, as a recorder may keep it
+		}
 		e := Exchange{Method: "GET", URL: &url.URL{Scheme: "https", Host: "api.affinity.co", Path: path}, RequestHeader: http.Header{},
 			Status: 200, ResponseHeader: http.Header{"X-Affinity-Api-Version": {"2026-07-15"}}}
 		for k, vs := range h {
