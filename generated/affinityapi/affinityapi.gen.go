@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -3440,6 +3441,10 @@ func (t V2EntityListEntry) AsV2CompanyListEntry() (V2CompanyListEntry, error) {
 // FromV2CompanyListEntry overwrites any union data inside the V2EntityListEntry as the provided V2CompanyListEntry
 func (t *V2EntityListEntry) FromV2CompanyListEntry(v V2CompanyListEntry) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"company"}`))
 	t.union = b
 	return err
 }
@@ -3447,6 +3452,10 @@ func (t *V2EntityListEntry) FromV2CompanyListEntry(v V2CompanyListEntry) error {
 // MergeV2CompanyListEntry performs a merge with any union data inside the V2EntityListEntry, using the provided V2CompanyListEntry
 func (t *V2EntityListEntry) MergeV2CompanyListEntry(v V2CompanyListEntry) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"company"}`))
 	if err != nil {
 		return err
 	}
@@ -3466,6 +3475,10 @@ func (t V2EntityListEntry) AsV2PersonListEntry() (V2PersonListEntry, error) {
 // FromV2PersonListEntry overwrites any union data inside the V2EntityListEntry as the provided V2PersonListEntry
 func (t *V2EntityListEntry) FromV2PersonListEntry(v V2PersonListEntry) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"person"}`))
 	t.union = b
 	return err
 }
@@ -3473,6 +3486,10 @@ func (t *V2EntityListEntry) FromV2PersonListEntry(v V2PersonListEntry) error {
 // MergeV2PersonListEntry performs a merge with any union data inside the V2EntityListEntry, using the provided V2PersonListEntry
 func (t *V2EntityListEntry) MergeV2PersonListEntry(v V2PersonListEntry) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"person"}`))
 	if err != nil {
 		return err
 	}
@@ -3492,6 +3509,10 @@ func (t V2EntityListEntry) AsV2OpportunityListEntry() (V2OpportunityListEntry, e
 // FromV2OpportunityListEntry overwrites any union data inside the V2EntityListEntry as the provided V2OpportunityListEntry
 func (t *V2EntityListEntry) FromV2OpportunityListEntry(v V2OpportunityListEntry) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"opportunity"}`))
 	t.union = b
 	return err
 }
@@ -3502,10 +3523,39 @@ func (t *V2EntityListEntry) MergeV2OpportunityListEntry(v V2OpportunityListEntry
 	if err != nil {
 		return err
 	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"opportunity"}`))
+	if err != nil {
+		return err
+	}
 
 	merged, err := runtime.JSONMerge(t.union, b)
 	t.union = merged
 	return err
+}
+
+func (t V2EntityListEntry) Discriminator() (string, error) {
+	var discriminator struct {
+		Discriminator string `json:"type"`
+	}
+	err := json.Unmarshal(t.union, &discriminator)
+	return discriminator.Discriminator, err
+}
+
+func (t V2EntityListEntry) ValueByDiscriminator() (interface{}, error) {
+	discriminator, err := t.Discriminator()
+	if err != nil {
+		return nil, err
+	}
+	switch discriminator {
+	case "company":
+		return t.AsV2CompanyListEntry()
+	case "opportunity":
+		return t.AsV2OpportunityListEntry()
+	case "person":
+		return t.AsV2PersonListEntry()
+	default:
+		return nil, errors.New("unknown discriminator value: " + discriminator)
+	}
 }
 
 func (t V2EntityListEntry) MarshalJSON() ([]byte, error) {
@@ -4038,6 +4088,67 @@ func (t *V2FieldValue) MergeV2ListsValue(v V2ListsValue) error {
 	return err
 }
 
+func (t V2FieldValue) Discriminator() (string, error) {
+	var discriminator struct {
+		Discriminator string `json:"type"`
+	}
+	err := json.Unmarshal(t.union, &discriminator)
+	return discriminator.Discriminator, err
+}
+
+func (t V2FieldValue) ValueByDiscriminator() (interface{}, error) {
+	discriminator, err := t.Discriminator()
+	if err != nil {
+		return nil, err
+	}
+	switch discriminator {
+	case "company":
+		return t.AsV2CompanyValue()
+	case "company-multi":
+		return t.AsV2CompaniesValue()
+	case "datetime":
+		return t.AsV2DateValue()
+	case "dropdown":
+		return t.AsV2DropdownValue()
+	case "dropdown-multi":
+		return t.AsV2DropdownsValue()
+	case "filterable-text":
+		return t.AsV2TextValue()
+	case "filterable-text-multi":
+		return t.AsV2TextsValue()
+	case "formula-number":
+		return t.AsV2FormulaValue()
+	case "hidden":
+		return t.AsV2HiddenValue()
+	case "interaction":
+		return t.AsV2InteractionValue()
+	case "list-multi":
+		return t.AsV2ListsValue()
+	case "location":
+		return t.AsV2LocationValue()
+	case "location-multi":
+		return t.AsV2LocationsValue()
+	case "note":
+		return t.AsV2NoteValue()
+	case "number":
+		return t.AsV2NumberValue()
+	case "number-multi":
+		return t.AsV2NumbersValue()
+	case "person":
+		return t.AsV2PersonValue()
+	case "person-multi":
+		return t.AsV2PersonsValue()
+	case "ranked-dropdown":
+		return t.AsV2RankedDropdownValue()
+	case "reminder":
+		return t.AsV2ReminderValue()
+	case "text":
+		return t.AsV2TextValue()
+	default:
+		return nil, errors.New("unknown discriminator value: " + discriminator)
+	}
+}
+
 func (t V2FieldValue) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -4332,6 +4443,55 @@ func (t *V2FieldValueUpdate) MergeV2RecordsUpdate(v V2RecordsUpdate) error {
 	merged, err := runtime.JSONMerge(t.union, b)
 	t.union = merged
 	return err
+}
+
+func (t V2FieldValueUpdate) Discriminator() (string, error) {
+	var discriminator struct {
+		Discriminator string `json:"type"`
+	}
+	err := json.Unmarshal(t.union, &discriminator)
+	return discriminator.Discriminator, err
+}
+
+func (t V2FieldValueUpdate) ValueByDiscriminator() (interface{}, error) {
+	discriminator, err := t.Discriminator()
+	if err != nil {
+		return nil, err
+	}
+	switch discriminator {
+	case "company":
+		return t.AsV2RecordUpdate()
+	case "company-multi":
+		return t.AsV2RecordsUpdate()
+	case "datetime":
+		return t.AsV2DateValue()
+	case "dropdown":
+		return t.AsV2OptionUpdate()
+	case "dropdown-multi":
+		return t.AsV2OptionsUpdate()
+	case "filterable-text":
+		return t.AsV2TextValue()
+	case "filterable-text-multi":
+		return t.AsV2TextsValue()
+	case "location":
+		return t.AsV2LocationValue()
+	case "location-multi":
+		return t.AsV2LocationsValue()
+	case "number":
+		return t.AsV2NumberValue()
+	case "number-multi":
+		return t.AsV2NumbersValue()
+	case "person":
+		return t.AsV2RecordUpdate()
+	case "person-multi":
+		return t.AsV2RecordsUpdate()
+	case "ranked-dropdown":
+		return t.AsV2OptionUpdate()
+	case "text":
+		return t.AsV2TextValue()
+	default:
+		return nil, errors.New("unknown discriminator value: " + discriminator)
+	}
 }
 
 func (t V2FieldValueUpdate) MarshalJSON() ([]byte, error) {
