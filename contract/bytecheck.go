@@ -73,7 +73,13 @@ func (w *byteWalker) value(n *checkNode, m *memberNode, depth int) bool {
 			return false
 		}
 	}
-	if len(n.anyOf) > 0 {
+	if n.disc != nil && w.data[start] == '{' {
+		// kin-openapi checks only the branch the discriminator names.
+		b := w.discriminated(n.disc, depth)
+		if w.pos = start; b == nil || !w.value(b, m, depth+1) {
+			return false
+		}
+	} else if len(n.anyOf) > 0 {
 		matched := false
 		for _, sub := range n.anyOf {
 			w.pos = start
@@ -127,9 +133,12 @@ func (w *byteWalker) array(n *checkNode, m *memberNode, depth int) bool {
 		items = m.items
 	}
 	if w.enter(']') {
-		return true
+		return n.itemCount(0)
 	}
-	for {
+	for count := 1; ; count++ {
+		if n.hasMaxItems && count > n.maxItems {
+			return false
+		}
 		w.space()
 		var ok bool
 		if n.items == nil {
@@ -141,7 +150,7 @@ func (w *byteWalker) array(n *checkNode, m *memberNode, depth int) bool {
 			return false
 		}
 		if closed, ok := w.next(']'); !ok || closed {
-			return ok
+			return ok && n.itemCount(count)
 		}
 	}
 }
@@ -227,16 +236,24 @@ type checkNode struct {
 	nullable bool
 	allows   uint8 // the JSON types the schema's type admits, as allows* bits
 	enum     map[string]bool
-	// minLength, pattern and format are the string keywords; format is nil for none,
-	// and an unknown format or a pattern that does not compile make the node unsure.
+	// minLength, pattern and format are the string keywords; format is nil for none or
+	// for one kin-openapi does not know, and a pattern that does not compile makes the
+	// node unsure.
 	minLength uint64
-	pattern   *regexp.Regexp
-	format    openapi3.StringFormatValidator
-	allOf     []*checkNode
-	anyOf     []*checkNode
-	items     *checkNode
-	extra     *checkNode
-	members   map[string]*checkMember
+	// minItems and maxItems bound an array's length, maxItems only with hasMaxItems.
+	minItems    uint64
+	maxItems    int
+	hasMaxItems bool
+	pattern     *regexp.Regexp
+	format      openapi3.StringFormatValidator
+	// undefinedFormat is a format kin-openapi did not know when the node was compiled.
+	undefinedFormat string
+	allOf           []*checkNode
+	anyOf           []*checkNode
+	disc            *discriminator // the anyOf's discriminator, nil for none
+	items           *checkNode
+	extra           *checkNode
+	members         map[string]*checkMember
 	// required is how many members are required, allRequired their bits together,
 	// requiredNames their names.
 	required      int
@@ -281,6 +298,11 @@ func validString[S string | []byte](n *checkNode, v S, match func(*regexp.Regexp
 	if n.pattern != nil && !match(n.pattern, v) {
 		return false
 	}
+	if n.undefinedFormat != "" {
+		if _, defined := openapi3.SchemaStringFormats[n.undefinedFormat]; defined {
+			return false
+		}
+	}
 	return n.format == nil || n.format.Validate(string(v)) == nil
 }
 
@@ -311,7 +333,11 @@ func (c *certainlyValid) compile(s *openapi3.Schema) *checkNode {
 	if n := c.memo[s]; n != nil {
 		return n
 	}
-	n := &checkNode{schema: s, sure: c.known(s) && len(s.Required) <= 64, nullable: s.Nullable, minLength: s.MinLength}
+	n := &checkNode{schema: s, sure: c.known(s) && len(s.Required) <= 64, nullable: s.Nullable, minLength: s.MinLength,
+		minItems: s.MinItems}
+	if s.MaxItems != nil && *s.MaxItems <= maxItemsBound {
+		n.maxItems, n.hasMaxItems = int(*s.MaxItems), true
+	}
 	c.memo[s] = n
 	for name, bit := range map[string]uint8{"string": allowsString, "boolean": allowsBoolean, "array": allowsArray, "object": allowsObject, "number": allowsNumber} {
 		if typeAllows(s, name) || name == "number" && s.Type.Is("integer") {
@@ -334,7 +360,10 @@ func (c *certainlyValid) compile(s *openapi3.Schema) *checkNode {
 	if s.Format != "" && n.allows&allowsString != 0 {
 		f, ok := openapi3.SchemaStringFormats[s.Format]
 		if !ok {
-			n.allows &^= allowsString // an unknown format is left to kin-openapi's settings
+			// kin-openapi checks no format it does not know (email, hostname, uri), so
+			// neither does the walk; unless one is defined later, which leaves the
+			// strings of that format to kin-openapi again (validString).
+			n.undefinedFormat = s.Format
 		}
 		n.format = f
 	}
@@ -350,6 +379,11 @@ func (c *certainlyValid) compile(s *openapi3.Schema) *checkNode {
 	}
 	for _, sub := range s.AnyOf {
 		n.anyOf = append(n.anyOf, c.compile(sub.Value))
+	}
+	if s.Discriminator != nil {
+		if n.disc = compileDiscriminator(s, n.anyOf); n.disc == nil {
+			n.sure = false
+		}
 	}
 	if s.Items != nil {
 		if n.items = c.compile(s.Items.Value); n.items == nil {
@@ -415,7 +449,7 @@ func (c *certainlyValid) compile(s *openapi3.Schema) *checkNode {
 // is not taken.
 func (n *checkNode) membersOnly() bool {
 	return n.sure && n.done && (n.allows == allowsAll || n.allows == allowsObject) &&
-		n.enum == nil && n.minLength == 0 && n.pattern == nil && n.schema.Format == "" &&
+		n.enum == nil && n.minLength == 0 && n.minItems == 0 && !n.hasMaxItems && n.pattern == nil && n.schema.Format == "" &&
 		n.schema.Min == nil && n.schema.Max == nil &&
 		len(n.allOf) == 0 && len(n.anyOf) == 0 && n.items == nil && n.extra == nil
 }

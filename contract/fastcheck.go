@@ -45,7 +45,13 @@ func (n *checkNode) valid(v any, depth int) bool {
 			return false
 		}
 	}
-	if len(n.anyOf) > 0 {
+	if obj, ok := v.(map[string]any); ok && n.disc != nil {
+		// kin-openapi checks only the branch the discriminator names.
+		name, _ := obj[n.disc.prop].(string)
+		if b := n.disc.branches[name]; b == nil || !b.valid(v, depth+1) {
+			return false
+		}
+	} else if len(n.anyOf) > 0 {
 		matched := false
 		for _, sub := range n.anyOf {
 			if sub.valid(v, depth+1) {
@@ -70,6 +76,9 @@ func (n *checkNode) valid(v any, depth int) bool {
 		return n.allows&allowsBoolean != 0
 	case []any:
 		if n.allows&allowsArray == 0 {
+			return false
+		}
+		if !n.itemCount(len(t)) {
 			return false
 		}
 		if n.items == nil {
@@ -114,10 +123,20 @@ func (n *checkNode) validObject(v map[string]any, depth int) bool {
 // known reports whether s uses only the keywords this check implements.
 func (c *certainlyValid) known(s *openapi3.Schema) bool {
 	return len(s.OneOf) == 0 && s.Not == nil && s.MultipleOf == nil && s.MaxLength == nil &&
-		s.MinItems == 0 && s.MaxItems == nil && !s.UniqueItems && s.MinProps == 0 && s.MaxProps == nil &&
-		!s.ReadOnly && !s.WriteOnly && s.Discriminator == nil &&
+		s.MinItems <= maxItemsBound && (s.MaxItems == nil || *s.MaxItems <= maxItemsBound) &&
+		!s.UniqueItems && s.MinProps == 0 && s.MaxProps == nil &&
+		!s.ReadOnly && !s.WriteOnly &&
 		s.ExclusiveMin.Value == nil && s.ExclusiveMax.Value == nil &&
 		(s.AdditionalProperties.Has == nil || *s.AdditionalProperties.Has)
+}
+
+// maxItemsBound is the largest minItems or maxItems the checks take, so that the bound
+// fits an int everywhere; a larger one is left to kin-openapi.
+const maxItemsBound = math.MaxInt32
+
+// itemCount reports whether an array of count elements meets minItems and maxItems.
+func (n *checkNode) itemCount(count int) bool {
+	return uint64(count) >= n.minItems && (!n.hasMaxItems || count <= n.maxItems)
 }
 
 // typeAllows reports whether the schema's type admits a value of JSON type name; a

@@ -177,7 +177,11 @@ func TestCertainlyValidKeywords(t *testing.T) {
 		{`{"type":"string","pattern":"^a"}`, `"abc"`, true},
 		{`{"type":"string","pattern":"^a"}`, `"bac"`, false},
 		{`{"type":"string","pattern":"("}`, `"("`, false},
-		{`{"type":"string","format":"no-such-format"}`, `"x"`, false},
+		{`{"type":"string","format":"no-such-format"}`, `"x"`, true}, // kin-openapi checks none either
+		{`{"type":"string","format":"email"}`, `"not an address"`, true},
+		{`{"type":"string","format":"date-time"}`, `"2026-12-06T00:00:00Z"`, true},
+		{`{"type":"string","format":"date-time"}`, `"yesterday"`, false},
+		{`{"type":"integer","format":"email"}`, `1`, false},
 		{`{"type":"string"}`, `1`, false},
 		{`{"type":"integer"}`, `3`, true},
 		{`{"type":"integer"}`, `3.5`, false},
@@ -217,7 +221,19 @@ func TestCertainlyValidKeywords(t *testing.T) {
 		{`{"anyOf":[{"type":"integer"},{"type":"string"}]}`, `true`, false},
 		{`{"oneOf":[{"type":"integer"}]}`, `1`, false},
 		{`{"type":"string","maxLength":9}`, `"x"`, false},
-		{`{"type":"array","minItems":1}`, `[1]`, false},
+		{`{"type":"array","minItems":1}`, `[1]`, true},
+		{`{"type":"array","minItems":1}`, `[]`, false},
+		{`{"type":"array","minItems":2,"items":{"type":"integer"}}`, `[1,2]`, true},
+		{`{"type":"array","minItems":2,"items":{"type":"integer"}}`, `[1]`, false},
+		{`{"type":"array","maxItems":2}`, `[1,"2"]`, true},
+		{`{"type":"array","maxItems":2}`, `[1,"2",3]`, false},
+		{`{"type":"array","maxItems":0}`, `[]`, true},
+		{`{"type":"array","maxItems":0}`, `[1]`, false},
+		{`{"minItems":1,"maxItems":1}`, `"not an array"`, true},                             // array keywords bind arrays only
+		{`{"type":"array","maxItems":4294967296}`, `[]`, false},                             // a bound past an int32: left to kin-openapi
+		{`{"allOf":[{"maxItems":1}],"properties":{"a":{"type":"string"}}}`, `[1,2]`, false}, // not taken as members only
+		{`{"allOf":[{"maxItems":1}],"properties":{"a":{"type":"string"}}}`, `[1]`, true},
+		{`{"type":"object","properties":{"a":{"type":"array","maxItems":1}},"allOf":[{"properties":{"a":{"type":"array"}}}]}`, `{"a":[1,2]}`, false},
 		{`{"type":"integer","readOnly":true}`, `1`, false},
 	} {
 		var s openapi3.Schema
@@ -231,6 +247,9 @@ func TestCertainlyValidKeywords(t *testing.T) {
 		var fast certainlyValid
 		if got := fast.valid(&s, v, 0); got != c.want {
 			t.Errorf("%s against %s: certainly valid = %v, want %v", c.value, c.schema, got, c.want)
+		}
+		if got := fast.validBytes(&s, []byte(c.value)); got != c.want && !manyDigits.MatchString(c.value) {
+			t.Errorf("%s against %s: valid from its bytes = %v, want %v", c.value, c.schema, got, c.want)
 		}
 		if c.want {
 			if err := s.VisitJSON(v); err != nil {
