@@ -95,6 +95,36 @@ func organizationPages(b *testing.B, n int) []Exchange {
 	return out
 }
 
+// v2ListEntryPages builds n Affinity v2 pages of 100 list entries (the most a page
+// holds), about 100 KB: the spec's example entries repeated, a company with a value of
+// each type in its fields and a person without, so that most of the walk is in the
+// anyOf of list entries and of field values, which a discriminator picks from.
+func v2ListEntryPages(b *testing.B, n int) []Exchange {
+	b.Helper()
+	raw, err := spectest.Example(specs.Affinity, "listListEntriesV2", "200", "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	u, _ := url.Parse("https://api.affinity.co/v2/lists/450/list-entries?limit=100")
+	out := make([]Exchange, n)
+	for i := range out {
+		var page map[string]any
+		_ = json.Unmarshal(raw, &page)
+		examples := page["data"].([]any)
+		var entries []any
+		for j := range 100 {
+			e := maps.Clone(examples[j%len(examples)].(map[string]any))
+			e["id"] = i*1000 + j + 1
+			entries = append(entries, e)
+		}
+		page["data"] = entries
+		body, _ := json.Marshal(page)
+		out[i] = Exchange{Source: "bench", Index: i, Method: "GET", URL: u, Status: 200,
+			ResponseHeader: http.Header{"Content-Type": {"application/json"}}, RequestHeader: http.Header{}, ResponseBody: body}
+	}
+	return out
+}
+
 // escaped gives every name in the pages escapes (\u0026, \n, \").
 func escaped(pages []Exchange) []Exchange {
 	for i := range pages {
@@ -106,8 +136,8 @@ func escaped(pages []Exchange) []Exchange {
 // BenchmarkValidateVsDecode validates pages of three shapes on one core, and decodes
 // the same bodies with encoding/json into any, alternating in one run: Apollo search
 // pages of about 20 KB (accounts and organizations), Apollo pages of 25 accounts
-// (allOf), Affinity pages of 500 organizations; each plain, and with escapes in every
-// name. Issue 23's targets: time-ratio <= 0.35 plain, <= 0.45 escaped.
+// (allOf), Affinity pages of 500 organizations, Affinity v2 pages of 100 list entries
+// (anyOf with a discriminator); each plain, and with escapes in every name. Issue 23's targets: time-ratio <= 0.35 plain, <= 0.45 escaped.
 func BenchmarkValidateVsDecode(b *testing.B) {
 	for _, shape := range []struct {
 		name  string
@@ -118,6 +148,7 @@ func BenchmarkValidateVsDecode(b *testing.B) {
 		{"apollo-search", specs.Apollo, searchPages, 2000},
 		{"apollo-accounts", specs.Apollo, accountPages, 700},
 		{"affinity-organizations", specs.Affinity, organizationPages, 500},
+		{"affinity-v2-list-entries", specs.Affinity, v2ListEntryPages, 100},
 	} {
 		b.Run(shape.name, func(b *testing.B) { benchmarkValidateVsDecode(b, shape.api, shape.pages(b, shape.n)) })
 		b.Run(shape.name+"-escaped", func(b *testing.B) { benchmarkValidateVsDecode(b, shape.api, escaped(shape.pages(b, shape.n))) })
