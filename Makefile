@@ -103,7 +103,7 @@ check-ogen:
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	cp tools/ogen/go.mod tools/ogen/go.sum "$$tmp"/ && \
 	for spec in $(SPECS); do api=$$(basename $$spec .yaml); log="$$tmp/$$api.log"; \
-		(cd "$$tmp" && $(GO) run github.com/ogen-go/ogen/cmd/ogen --target "$$tmp/$$api" --package $${api}ogen --clean "$$(realpath $$spec)") >"$$log" 2>&1 || \
+		(cd "$$tmp" && $(GO) run github.com/ogen-go/ogen/cmd/ogen --target "$$tmp/$$api" --package $${api}ogen --clean "$(CURDIR)/$$spec") >"$$log" 2>&1 || \
 			{ cat "$$log"; echo "ogen failed on $$spec"; exit 1; }; \
 		if grep -i 'skipping' "$$log"; then echo "ogen skipped part of $$spec"; exit 1; fi; \
 		n=0; for op in $$(sed -n 's/^ *operationId: *//p' $$spec); do n=$$((n+1)); \
