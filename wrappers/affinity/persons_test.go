@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -289,5 +290,40 @@ func TestOrganizationPersonsCallOptionsAreTheCallsOwn(t *testing.T) {
 		if err != nil {
 			t.Errorf("with the client's retries: %v", err)
 		}
+	}
+}
+
+// person_ids as a hostile server may send them, with a null, a repeat and a negative
+// id: only the real id is asked for, once, and a person the request did not ask for is
+// not added to the organization's people.
+func TestOrganizationPersonsAsksOnlyForRealIDs(t *testing.T) {
+	var asked []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/organizations/7":
+			fmt.Fprint(w, `{"id":7,"name":"Acme","domain":null,"domains":[],"global":false,"person_ids":[null,5,5,-1]}`)
+		case "/v2/persons":
+			asked = append(asked, r.URL.Query()["ids"]...)
+			fmt.Fprint(w, `{"data":[{"id":5,"firstName":"Zoë","lastName":null,"primaryEmailAddress":null,"emailAddresses":[],"type":"internal"},`+
+				`{"id":6,"firstName":"Stranger","lastName":null,"primaryEmailAddress":null,"emailAddresses":[],"type":"external"}],"pagination":{"prevUrl":null,"nextUrl":null}}`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	c, err := affinity.NewClient(key, option.WithBaseURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []affinity.Person
+	for p, err := range c.OrganizationPersons(t.Context(), 7) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, p)
+	}
+	if !slices.Equal(asked, []string{"5"}) || len(got) != 1 || got[0].FirstName != "Zoë" || got[0].Type == nil || *got[0].Type != affinity.PersonInternal {
+		t.Errorf("asked for %v, got %+v", asked, got)
 	}
 }
