@@ -59,9 +59,9 @@ func TestFindingKinds(t *testing.T) {
 		// Affinity's current documentation dropped crunchbase_uuid; answers without it exist.
 		{"no crunchbase_uuid", affinity, exchange("GET", "https://api.affinity.co/organizations/1", 200, "application/json",
 			`{"id":1,"name":"A","domain":null,"domains":[],"global":false}`), nil},
-		{"undocumented endpoint", affinity, exchange("GET", "https://api.affinity.co/persons", 200, "application/json", "{}"),
-			[]Finding{{Source: "t", Entry: 3, API: "affinity", Method: "GET", Path: "/persons", Status: 200, Kind: KindUndocumentedEndpoint,
-				Expected: "an operation of the affinity spec", Found: "GET /persons"}}},
+		{"undocumented endpoint", affinity, exchange("GET", "https://api.affinity.co/reminders", 200, "application/json", "{}"),
+			[]Finding{{Source: "t", Entry: 3, API: "affinity", Method: "GET", Path: "/reminders", Status: 200, Kind: KindUndocumentedEndpoint,
+				Expected: "an operation of the affinity spec", Found: "GET /reminders"}}},
 		{"undocumented status", affinity, exchange("GET", "https://api.affinity.co/organizations/1", 418, "application/json", "{}"),
 			[]Finding{with(func() Finding { f := base; f.Status = 418; return f }(), KindUndocumentedStatus, "", "one of 200, 401, 403, 404, 422, 429, 500, 503", "418")}},
 		{"content type", affinity, exchange("GET", "https://api.affinity.co/organizations/1", 200, "text/html", "<html>"),

@@ -29,6 +29,14 @@ func TestEverySeedOperationIsDescribed(t *testing.T) {
 			"GET /fields listFields", "GET /field-values listFieldValues", "POST /field-values createFieldValue",
 			"PUT /field-values/{field_value_id} updateFieldValue", "DELETE /field-values/{field_value_id} deleteFieldValue",
 			"GET /field-value-changes listFieldValueChanges", "GET /rate-limit getRateLimit", "GET /auth/whoami whoAmI",
+			// Persons and notes (issue 31).
+			"GET /persons searchPersons", "POST /persons createPerson", "GET /persons/fields listPersonFields",
+			"GET /persons/{person_id} getPerson", "PUT /persons/{person_id} updatePerson", "DELETE /persons/{person_id} deletePerson",
+			"GET /notes listNotes", "POST /notes createNote", "GET /notes/{note_id} getNote", "PUT /notes/{note_id} updateNote",
+			"DELETE /notes/{note_id} deleteNote",
+			"GET /v2/persons listPersonsV2", "GET /v2/persons/{personId} getPersonV2",
+			"GET /v2/persons/{personId}/list-entries listPersonListEntriesV2", "GET /v2/persons/{personId}/notes listPersonNotesV2",
+			"GET /v2/companies/{companyId}/notes listCompanyNotesV2",
 			// v2: reads of companies, lists and list entries, and the list-entry field writes.
 			"GET /v2/auth/whoami getWhoAmIV2", "GET /v2/companies listCompaniesV2", "GET /v2/companies/fields listCompanyFieldsV2",
 			"GET /v2/companies/{companyId} getCompanyV2", "GET /v2/companies/{companyId}/lists listCompanyListsV2",

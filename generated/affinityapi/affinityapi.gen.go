@@ -19,6 +19,24 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for NoteCreateType.
+const (
+	NoteCreateTypeN0 NoteCreateType = 0
+	NoteCreateTypeN2 NoteCreateType = 2
+)
+
+// Valid indicates whether the value is a known member of the NoteCreateType enum.
+func (e NoteCreateType) Valid() bool {
+	switch e {
+	case NoteCreateTypeN0:
+		return true
+	case NoteCreateTypeN2:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for QuotaCount1.
 const (
 	QuotaCount1Unlimited QuotaCount1 = "unlimited"
@@ -991,6 +1009,48 @@ func (e ListListEntryFieldsV2ParamsTypes) Valid() bool {
 	}
 }
 
+// Defines values for ListPersonsV2ParamsFieldTypes.
+const (
+	ListPersonsV2ParamsFieldTypesEnriched                 ListPersonsV2ParamsFieldTypes = "enriched"
+	ListPersonsV2ParamsFieldTypesGlobal                   ListPersonsV2ParamsFieldTypes = "global"
+	ListPersonsV2ParamsFieldTypesRelationshipIntelligence ListPersonsV2ParamsFieldTypes = "relationship-intelligence"
+)
+
+// Valid indicates whether the value is a known member of the ListPersonsV2ParamsFieldTypes enum.
+func (e ListPersonsV2ParamsFieldTypes) Valid() bool {
+	switch e {
+	case ListPersonsV2ParamsFieldTypesEnriched:
+		return true
+	case ListPersonsV2ParamsFieldTypesGlobal:
+		return true
+	case ListPersonsV2ParamsFieldTypesRelationshipIntelligence:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetPersonV2ParamsFieldTypes.
+const (
+	GetPersonV2ParamsFieldTypesEnriched                 GetPersonV2ParamsFieldTypes = "enriched"
+	GetPersonV2ParamsFieldTypesGlobal                   GetPersonV2ParamsFieldTypes = "global"
+	GetPersonV2ParamsFieldTypesRelationshipIntelligence GetPersonV2ParamsFieldTypes = "relationship-intelligence"
+)
+
+// Valid indicates whether the value is a known member of the GetPersonV2ParamsFieldTypes enum.
+func (e GetPersonV2ParamsFieldTypes) Valid() bool {
+	switch e {
+	case GetPersonV2ParamsFieldTypesEnriched:
+		return true
+	case GetPersonV2ParamsFieldTypesGlobal:
+		return true
+	case GetPersonV2ParamsFieldTypesRelationshipIntelligence:
+		return true
+	default:
+		return false
+	}
+}
+
 // DropdownOption One choice of a dropdown field.
 type DropdownOption struct {
 	// Color Colour code of the option.
@@ -1111,7 +1171,8 @@ type FieldValueChange struct {
 	// ChangedAt When the change was made.
 	ChangedAt time.Time `json:"changed_at"`
 
-	// Changer A person, as a list entry's entity and a change's author show one. `type` is
+	// Changer A person (a contact of the team), as the persons endpoints return one and as a
+	// list entry's entity and a change's author show one. `type` is
 	// 0 external, 1 internal (a user of the account). `first_name` and `last_name` are
 	// always there (null when unknown); requiring them keeps an opportunity or an
 	// organization from passing as a person.
@@ -1343,6 +1404,106 @@ type Location struct {
 	StreetAddress *string `json:"street_address,omitempty"`
 }
 
+// Note A note attached to persons, organizations or opportunities, or a reply to another
+// note (`parent_id`), whose entity arrays are then empty. `type` is 0 plain text,
+// 1 created from an email (no longer possible), 2 HTML, 3 an AI meeting summary;
+// readers must accept others.
+type Note struct {
+	// AssociatedPersonIDs The persons the note is attached to directly.
+	AssociatedPersonIDs []int64 `json:"associated_person_ids,omitempty"`
+
+	// Content The body of the note, plain text or HTML by `type`.
+	Content string `json:"content"`
+
+	// CreatedAt When the note was created (or the time given at its creation).
+	CreatedAt time.Time `json:"created_at"`
+
+	// CreatorID Id of the person who wrote the note.
+	CreatorID int64 `json:"creator_id"`
+
+	// ID Unique id of the note.
+	ID int64 `json:"id"`
+
+	// InteractionID Id of the interaction (a meeting or a call) the note is attached to; null when none.
+	InteractionID *int64 `json:"interaction_id,omitempty"`
+
+	// InteractionPersonIDs The persons on the interaction the note is attached to; empty when there is none.
+	InteractionPersonIDs []int64 `json:"interaction_person_ids,omitempty"`
+
+	// InteractionType Kind of that interaction; null when none.
+	InteractionType *int `json:"interaction_type,omitempty"`
+
+	// IsMeeting True when the note is attached to a meeting or a call.
+	IsMeeting *bool `json:"is_meeting,omitempty"`
+
+	// MentionedPersonIDs The persons @-mentioned in the note.
+	MentionedPersonIDs []int64 `json:"mentioned_person_ids,omitempty"`
+
+	// OpportunityIDs The opportunities the note is attached to.
+	OpportunityIDs []int64 `json:"opportunity_ids"`
+
+	// OrganizationIDs The organizations the note is attached to.
+	OrganizationIDs []int64 `json:"organization_ids"`
+
+	// ParentID Id of the note this one replies to; null for a note that is not a reply.
+	ParentID *int64 `json:"parent_id,omitempty"`
+
+	// PersonIDs Every person the note concerns, the union of `associated_person_ids` and `interaction_person_ids`.
+	PersonIDs []int64 `json:"person_ids"`
+
+	// Type 0 plain text, 1 from an email, 2 HTML, 3 an AI meeting summary.
+	Type int `json:"type"`
+
+	// UpdatedAt When the note last changed; null if never.
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+}
+
+// NoteCreate A new note. At least one of `person_ids`, `organization_ids`, `opportunity_ids` and
+// `parent_id` is required; with `parent_id` the three arrays are ignored.
+type NoteCreate struct {
+	// Content Body of the note; HTML when `type` is 2.
+	Content string `json:"content"`
+
+	// CreatedAt Creation time to record; now by default, and never in the future.
+	CreatedAt *time.Time `json:"created_at,omitempty"`
+
+	// CreatorID Id of a user of the account to record as the author; the key's user by default.
+	CreatorID *int64 `json:"creator_id,omitempty"`
+
+	// OpportunityIDs Opportunities to attach the note to.
+	OpportunityIDs []int64 `json:"opportunity_ids,omitempty"`
+
+	// OrganizationIDs Organizations to attach the note to.
+	OrganizationIDs []int64 `json:"organization_ids,omitempty"`
+
+	// ParentID Id of the note to reply to; that note must not be a reply itself.
+	ParentID *int64 `json:"parent_id,omitempty"`
+
+	// PersonIDs Persons to attach the note to.
+	PersonIDs []int64 `json:"person_ids,omitempty"`
+
+	// Type 0 plain text (the default) or 2 HTML.
+	Type *NoteCreateType `json:"type,omitempty"`
+}
+
+// NoteCreateType 0 plain text (the default) or 2 HTML.
+type NoteCreateType int
+
+// NotePage One page of notes.
+type NotePage struct {
+	// NextPageToken Token for the next page, to send as `page_token`; null once there are no more.
+	NextPageToken *string `json:"next_page_token"`
+
+	// Notes The notes on this page; can be empty.
+	Notes []Note `json:"notes"`
+}
+
+// NoteUpdate The new content of a note.
+type NoteUpdate struct {
+	// Content The new body of the note.
+	Content string `json:"content"`
+}
+
 // Opportunity An opportunity (a deal), as an entry of an opportunity list shows one. `id` and
 // `name` are required: without them a person with a member of the wrong type would
 // pass as an opportunity, since the entity's kind is told only by the entry's
@@ -1443,11 +1604,15 @@ type OrganizationUpdate struct {
 	PersonIDs []int64 `json:"person_ids,omitempty"`
 }
 
-// Person A person, as a list entry's entity and a change's author show one. `type` is
+// Person A person (a contact of the team), as the persons endpoints return one and as a
+// list entry's entity and a change's author show one. `type` is
 // 0 external, 1 internal (a user of the account). `first_name` and `last_name` are
 // always there (null when unknown); requiring them keeps an opportunity or an
 // organization from passing as a person.
 type Person struct {
+	// CurrentOrganizationIDs Ids of the person's current organizations by Affinity's data; with `with_current_organizations=true`.
+	CurrentOrganizationIDs []int64 `json:"current_organization_ids,omitempty"`
+
 	// Emails Every address of the person.
 	Emails []string `json:"emails,omitempty"`
 
@@ -1457,14 +1622,75 @@ type Person struct {
 	// ID Unique id of the person.
 	ID *int64 `json:"id,omitempty"`
 
+	// InteractionDates Dates of the first, latest and next interactions with the organization; only with
+	// `with_interaction_dates=true`. A date is null when no such interaction happened. The
+	// attribute table spells one field `last_interacton_date`; the examples and the service
+	// use `last_interaction_date`.
+	InteractionDates *InteractionDates `json:"interaction_dates,omitempty"`
+
+	// Interactions The six kinds of interaction with the organization, each with its date and, with
+	// `with_interaction_persons=true`, the internal persons involved. Only with
+	// `with_interaction_dates=true`.
+	Interactions *Interactions `json:"interactions,omitempty"`
+
 	// LastName Last name.
 	LastName *string `json:"last_name"`
+
+	// ListEntries The person's list entries; only in "get a specific person".
+	ListEntries []ListEntry `json:"list_entries,omitempty"`
+
+	// OpportunityIDs Ids of the person's opportunities; with `with_opportunities=true`.
+	OpportunityIDs []int64 `json:"opportunity_ids,omitempty"`
+
+	// OrganizationIDs Ids of every organization the person is associated with, past employers
+	// included; left out of search results.
+	OrganizationIDs []int64 `json:"organization_ids,omitempty"`
 
 	// PrimaryEmail The address most likely to reach the person now.
 	PrimaryEmail *string `json:"primary_email,omitempty"`
 
 	// Type 0 external, 1 internal; readers must accept others.
 	Type *int `json:"type,omitempty"`
+}
+
+// PersonCreate The fields of a new person.
+type PersonCreate struct {
+	// Emails Email addresses of the new person; an empty array when there are none. No other person may have any of them.
+	Emails []string `json:"emails"`
+
+	// FirstName First name of the new person.
+	FirstName string `json:"first_name"`
+
+	// LastName Last name of the new person.
+	LastName string `json:"last_name"`
+
+	// OrganizationIDs Ids of the organizations to associate the new person with.
+	OrganizationIDs []int64 `json:"organization_ids,omitempty"`
+}
+
+// PersonPage One page of a search for persons.
+type PersonPage struct {
+	// NextPageToken Token for the next page, to send as `page_token`; null once there are no more
+	// results. A non-null token does not promise that the next page has any.
+	NextPageToken *string `json:"next_page_token"`
+
+	// Persons The persons on this page; can be empty.
+	Persons []Person `json:"persons"`
+}
+
+// PersonUpdate The fields to change on a person; fields left out keep their value.
+type PersonUpdate struct {
+	// Emails The complete new set of email addresses; addresses left out are removed.
+	Emails []string `json:"emails,omitempty"`
+
+	// FirstName New first name.
+	FirstName *string `json:"first_name,omitempty"`
+
+	// LastName New last name.
+	LastName *string `json:"last_name,omitempty"`
+
+	// OrganizationIDs The complete new set of associated organization ids; ids left out are dissociated.
+	OrganizationIDs []int64 `json:"organization_ids,omitempty"`
 }
 
 // Quota One limit and its use. On unlimited plans a count reads "unlimited".
@@ -2057,6 +2283,41 @@ type V2LocationsValue struct {
 // V2LocationsValueType Type of the value.
 type V2LocationsValueType string
 
+// V2Note A note as v2 shows it. `type` says what it hangs on: `entities` (persons, companies,
+// opportunities), `interaction` (a meeting or call), `ai-notetaker`, `user-reply`,
+// `ai-notetaker-reply`; readers must accept others.
+type V2Note struct {
+	// Content The body of the note.
+	Content struct {
+		// HTML The body as HTML; null when there is none.
+		HTML *string `json:"html"`
+	} `json:"content"`
+
+	// CreatedAt When the note was created.
+	CreatedAt time.Time `json:"createdAt"`
+
+	// Creator A person as a value names them.
+	Creator V2PersonRef `json:"creator"`
+
+	// ID Id of the note (v1's id).
+	ID int64 `json:"id"`
+
+	// Type What the note hangs on.
+	Type string `json:"type"`
+
+	// UpdatedAt When the note last changed; null if never.
+	UpdatedAt *time.Time `json:"updatedAt"`
+}
+
+// V2NotePage One page of notes (v2).
+type V2NotePage struct {
+	// Data The notes of this page, at most 100.
+	Data []V2Note `json:"data"`
+
+	// Pagination Where the pages before and after this one are; each is null at its end.
+	Pagination V2Pagination `json:"pagination"`
+}
+
 // V2NoteValue The value of a field of type `note` (since version 2026-09-17), such as a record's
 // notes field. Affinity names the type but publishes no schema or example of its
 // data (its version 2026-09-17 OpenAPI document is not public as of this writing):
@@ -2229,6 +2490,15 @@ type V2PersonListEntry struct {
 
 // V2PersonListEntryType Type of the entry's entity.
 type V2PersonListEntryType string
+
+// V2PersonPage One page of persons (v2).
+type V2PersonPage struct {
+	// Data The records of this page, at most 100.
+	Data []V2Person `json:"data"`
+
+	// Pagination Where the pages before and after this one are; each is null at its end.
+	Pagination V2Pagination `json:"pagination"`
+}
 
 // V2PersonRef A person as a value names them.
 type V2PersonRef struct {
@@ -2772,6 +3042,35 @@ type ListListEntries200JSONResponseBody struct {
 	union json.RawMessage
 }
 
+// ListNotesParams defines parameters for ListNotes.
+type ListNotesParams struct {
+	// PersonID Keeps notes attached to this person or taken on an interaction they attended.
+	PersonID *int64 `form:"person_id,omitempty" json:"person_id,omitempty"`
+
+	// OrganizationID Keeps notes attached to this organization.
+	OrganizationID *int64 `form:"organization_id,omitempty" json:"organization_id,omitempty"`
+
+	// OpportunityID Keeps notes attached to this opportunity.
+	OpportunityID *int64 `form:"opportunity_id,omitempty" json:"opportunity_id,omitempty"`
+
+	// CreatorID Keeps notes created by this user.
+	CreatorID *int64 `form:"creator_id,omitempty" json:"creator_id,omitempty"`
+
+	// PageSize Number of notes per page, 1 to 500; 500 when left out.
+	PageSize *int `form:"page_size,omitempty" json:"page_size,omitempty"`
+
+	// PageToken The `next_page_token` of the previous page, to fetch the page after it.
+	PageToken *PageToken `form:"page_token,omitempty" json:"page_token,omitempty"`
+}
+
+// ListNotes200JSONResponseBody1 defines parameters for ListNotes.
+type ListNotes200JSONResponseBody1 = []Note
+
+// ListNotes200JSONResponseBody defines parameters for ListNotes.
+type ListNotes200JSONResponseBody struct {
+	union json.RawMessage
+}
+
 // SearchOrganizationsParams defines parameters for SearchOrganizations.
 type SearchOrganizationsParams struct {
 	// Term Text matched against the names and domains of the team's organizations.
@@ -2868,6 +3167,95 @@ type GetOrganizationParams struct {
 
 	// WithOpportunities When true, each organization carries the ids of its opportunities (`opportunity_ids`).
 	WithOpportunities *WithOpportunities `form:"with_opportunities,omitempty" json:"with_opportunities,omitempty"`
+}
+
+// SearchPersonsParams defines parameters for SearchPersons.
+type SearchPersonsParams struct {
+	// Term Part of an email address, a first name or a last name.
+	Term *string `form:"term,omitempty" json:"term,omitempty"`
+
+	// WithInteractionDates When true, each person carries `interaction_dates` and `interactions`, and
+	// persons without any interaction are left out of the results.
+	WithInteractionDates *bool `form:"with_interaction_dates,omitempty" json:"with_interaction_dates,omitempty"`
+
+	// WithInteractionPersons When true together with `with_interaction_dates`, each interaction also lists the internal persons in it.
+	WithInteractionPersons *bool `form:"with_interaction_persons,omitempty" json:"with_interaction_persons,omitempty"`
+
+	// WithOpportunities When true, each person carries the ids of their opportunities (`opportunity_ids`).
+	WithOpportunities *bool `form:"with_opportunities,omitempty" json:"with_opportunities,omitempty"`
+
+	// WithCurrentOrganizations When true, each person carries `current_organization_ids`: the organizations
+	// Affinity's data names as the person's current ones.
+	WithCurrentOrganizations *bool `form:"with_current_organizations,omitempty" json:"with_current_organizations,omitempty"`
+
+	// MinFirstEmailDate Keeps persons whose interaction of this kind happened at or after (min_) or at or
+	// before (max_) this instant, as an RFC 3339 date-time.
+	MinFirstEmailDate *time.Time `form:"min_first_email_date,omitempty" json:"min_first_email_date,omitempty"`
+
+	// MaxFirstEmailDate Keeps persons whose interaction of this kind happened at or after (min_) or at or
+	// before (max_) this instant, as an RFC 3339 date-time.
+	MaxFirstEmailDate *time.Time `form:"max_first_email_date,omitempty" json:"max_first_email_date,omitempty"`
+
+	// MinLastEmailDate Keeps persons whose interaction of this kind happened at or after (min_) or at or
+	// before (max_) this instant, as an RFC 3339 date-time.
+	MinLastEmailDate *time.Time `form:"min_last_email_date,omitempty" json:"min_last_email_date,omitempty"`
+
+	// MaxLastEmailDate Keeps persons whose interaction of this kind happened at or after (min_) or at or
+	// before (max_) this instant, as an RFC 3339 date-time.
+	MaxLastEmailDate *time.Time `form:"max_last_email_date,omitempty" json:"max_last_email_date,omitempty"`
+
+	// MinLastInteractionDate Keeps persons whose interaction of this kind happened at or after (min_) or at or
+	// before (max_) this instant, as an RFC 3339 date-time.
+	MinLastInteractionDate *time.Time `form:"min_last_interaction_date,omitempty" json:"min_last_interaction_date,omitempty"`
+
+	// MaxLastInteractionDate Keeps persons whose interaction of this kind happened at or after (min_) or at or
+	// before (max_) this instant, as an RFC 3339 date-time.
+	MaxLastInteractionDate *time.Time `form:"max_last_interaction_date,omitempty" json:"max_last_interaction_date,omitempty"`
+
+	// MinLastEventDate Keeps persons whose interaction of this kind happened at or after (min_) or at or
+	// before (max_) this instant, as an RFC 3339 date-time.
+	MinLastEventDate *time.Time `form:"min_last_event_date,omitempty" json:"min_last_event_date,omitempty"`
+
+	// MaxLastEventDate Keeps persons whose interaction of this kind happened at or after (min_) or at or
+	// before (max_) this instant, as an RFC 3339 date-time.
+	MaxLastEventDate *time.Time `form:"max_last_event_date,omitempty" json:"max_last_event_date,omitempty"`
+
+	// MinFirstEventDate Keeps persons whose interaction of this kind happened at or after (min_) or at or
+	// before (max_) this instant, as an RFC 3339 date-time.
+	MinFirstEventDate *time.Time `form:"min_first_event_date,omitempty" json:"min_first_event_date,omitempty"`
+
+	// MaxFirstEventDate Keeps persons whose interaction of this kind happened at or after (min_) or at or
+	// before (max_) this instant, as an RFC 3339 date-time.
+	MaxFirstEventDate *time.Time `form:"max_first_event_date,omitempty" json:"max_first_event_date,omitempty"`
+
+	// MinNextEventDate Keeps persons whose interaction of this kind happened at or after (min_) or at or
+	// before (max_) this instant, as an RFC 3339 date-time.
+	MinNextEventDate *time.Time `form:"min_next_event_date,omitempty" json:"min_next_event_date,omitempty"`
+
+	// MaxNextEventDate Keeps persons whose interaction of this kind happened at or after (min_) or at or
+	// before (max_) this instant, as an RFC 3339 date-time.
+	MaxNextEventDate *time.Time `form:"max_next_event_date,omitempty" json:"max_next_event_date,omitempty"`
+
+	// PageSize Number of persons per page, 1 to 500; 500 when left out.
+	PageSize *int `form:"page_size,omitempty" json:"page_size,omitempty"`
+
+	// PageToken The `next_page_token` of the previous page, to fetch the page after it.
+	PageToken *PageToken `form:"page_token,omitempty" json:"page_token,omitempty"`
+}
+
+// GetPersonParams defines parameters for GetPerson.
+type GetPersonParams struct {
+	// WithInteractionDates When true, the person carries `interaction_dates` and `interactions`.
+	WithInteractionDates *bool `form:"with_interaction_dates,omitempty" json:"with_interaction_dates,omitempty"`
+
+	// WithInteractionPersons When true together with `with_interaction_dates`, each interaction also lists the internal persons in it.
+	WithInteractionPersons *bool `form:"with_interaction_persons,omitempty" json:"with_interaction_persons,omitempty"`
+
+	// WithOpportunities When true, the person carries the ids of their opportunities.
+	WithOpportunities *bool `form:"with_opportunities,omitempty" json:"with_opportunities,omitempty"`
+
+	// WithCurrentOrganizations When true, the person carries the ids of their current organizations.
+	WithCurrentOrganizations *bool `form:"with_current_organizations,omitempty" json:"with_current_organizations,omitempty"`
 }
 
 // GetWhoAmIV2Params defines parameters for GetWhoAmIV2.
@@ -2980,6 +3368,25 @@ type ListCompanyListsV2Params struct {
 
 	// Limit Number of records per page, 1 to 100; 100 when left out.
 	Limit *V2Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// XAffinityAPIVersion The version of v2 to answer by: a date such as `2026-09-17`, or `current` for the
+	// newest (which follows breaking changes). Without it v2 answers by the default
+	// version set for the key in Affinity's settings, which may be older than the one
+	// this document describes (`info.x-affinity-api-version`, sent here as the default).
+	// Published versions are `2024-01-01`, `2026-07-15` and `2026-09-17`; another is
+	// refused with a 400 whose error names this header. Every answer names the version
+	// that made it in a header of the same name.
+	XAffinityAPIVersion *V2APIVersion `json:"X-Affinity-Api-Version,omitempty"`
+}
+
+// ListCompanyNotesV2Params defines parameters for ListCompanyNotesV2.
+type ListCompanyNotesV2Params struct {
+	// Cursor Where the page starts, from the previous page's `pagination.nextUrl` (or
+	// `prevUrl`); the first page without it.
+	Cursor *V2Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Number of notes per page, 1 to 100; 20 when left out.
+	Limit *int32 `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// XAffinityAPIVersion The version of v2 to answer by: a date such as `2026-09-17`, or `current` for the
 	// newest (which follows breaking changes). Without it v2 answers by the default
@@ -3192,6 +3599,96 @@ type ListSavedViewListEntriesV2Params struct {
 	XAffinityAPIVersion *V2APIVersion `json:"X-Affinity-Api-Version,omitempty"`
 }
 
+// ListPersonsV2Params defines parameters for ListPersonsV2.
+type ListPersonsV2Params struct {
+	// Cursor Where the page starts, from the previous page's `pagination.nextUrl` (or
+	// `prevUrl`); the first page without it.
+	Cursor *V2Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Number of records per page, 1 to 100; 100 when left out.
+	Limit *V2Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// IDs Ids of the persons to return, instead of all of them; repeat the parameter for each.
+	IDs []int64 `form:"ids,omitempty" json:"ids,omitempty"`
+
+	// FieldIDs Ids of the fields whose values to include, such as `field-1234`; repeat the parameter for each.
+	FieldIDs V2FieldIDs `form:"fieldIds,omitempty" json:"fieldIds,omitempty"`
+
+	// FieldTypes Kinds of fields whose values to include; repeat the parameter for each.
+	FieldTypes V2CompanyFieldTypes `form:"fieldTypes,omitempty" json:"fieldTypes,omitempty"`
+
+	// XAffinityAPIVersion The version of v2 to answer by: a date such as `2026-09-17`, or `current` for the
+	// newest (which follows breaking changes). Without it v2 answers by the default
+	// version set for the key in Affinity's settings, which may be older than the one
+	// this document describes (`info.x-affinity-api-version`, sent here as the default).
+	// Published versions are `2024-01-01`, `2026-07-15` and `2026-09-17`; another is
+	// refused with a 400 whose error names this header. Every answer names the version
+	// that made it in a header of the same name.
+	XAffinityAPIVersion *V2APIVersion `json:"X-Affinity-Api-Version,omitempty"`
+}
+
+// ListPersonsV2ParamsFieldTypes defines parameters for ListPersonsV2.
+type ListPersonsV2ParamsFieldTypes string
+
+// GetPersonV2Params defines parameters for GetPersonV2.
+type GetPersonV2Params struct {
+	// FieldIDs Ids of the fields whose values to include, such as `field-1234`; repeat the parameter for each.
+	FieldIDs V2FieldIDs `form:"fieldIds,omitempty" json:"fieldIds,omitempty"`
+
+	// FieldTypes Kinds of fields whose values to include; repeat the parameter for each.
+	FieldTypes V2CompanyFieldTypes `form:"fieldTypes,omitempty" json:"fieldTypes,omitempty"`
+
+	// XAffinityAPIVersion The version of v2 to answer by: a date such as `2026-09-17`, or `current` for the
+	// newest (which follows breaking changes). Without it v2 answers by the default
+	// version set for the key in Affinity's settings, which may be older than the one
+	// this document describes (`info.x-affinity-api-version`, sent here as the default).
+	// Published versions are `2024-01-01`, `2026-07-15` and `2026-09-17`; another is
+	// refused with a 400 whose error names this header. Every answer names the version
+	// that made it in a header of the same name.
+	XAffinityAPIVersion *V2APIVersion `json:"X-Affinity-Api-Version,omitempty"`
+}
+
+// GetPersonV2ParamsFieldTypes defines parameters for GetPersonV2.
+type GetPersonV2ParamsFieldTypes string
+
+// ListPersonListEntriesV2Params defines parameters for ListPersonListEntriesV2.
+type ListPersonListEntriesV2Params struct {
+	// Cursor Where the page starts, from the previous page's `pagination.nextUrl` (or
+	// `prevUrl`); the first page without it.
+	Cursor *V2Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Number of records per page, 1 to 100; 100 when left out.
+	Limit *V2Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// XAffinityAPIVersion The version of v2 to answer by: a date such as `2026-09-17`, or `current` for the
+	// newest (which follows breaking changes). Without it v2 answers by the default
+	// version set for the key in Affinity's settings, which may be older than the one
+	// this document describes (`info.x-affinity-api-version`, sent here as the default).
+	// Published versions are `2024-01-01`, `2026-07-15` and `2026-09-17`; another is
+	// refused with a 400 whose error names this header. Every answer names the version
+	// that made it in a header of the same name.
+	XAffinityAPIVersion *V2APIVersion `json:"X-Affinity-Api-Version,omitempty"`
+}
+
+// ListPersonNotesV2Params defines parameters for ListPersonNotesV2.
+type ListPersonNotesV2Params struct {
+	// Cursor Where the page starts, from the previous page's `pagination.nextUrl` (or
+	// `prevUrl`); the first page without it.
+	Cursor *V2Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Number of notes per page, 1 to 100; 20 when left out.
+	Limit *int32 `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// XAffinityAPIVersion The version of v2 to answer by: a date such as `2026-09-17`, or `current` for the
+	// newest (which follows breaking changes). Without it v2 answers by the default
+	// version set for the key in Affinity's settings, which may be older than the one
+	// this document describes (`info.x-affinity-api-version`, sent here as the default).
+	// Published versions are `2024-01-01`, `2026-07-15` and `2026-09-17`; another is
+	// refused with a 400 whose error names this header. Every answer names the version
+	// that made it in a header of the same name.
+	XAffinityAPIVersion *V2APIVersion `json:"X-Affinity-Api-Version,omitempty"`
+}
+
 // CreateFieldValueJSONRequestBody defines body for CreateFieldValue for application/json ContentType.
 type CreateFieldValueJSONRequestBody = FieldValueCreate
 
@@ -3200,6 +3697,12 @@ type UpdateFieldValueJSONRequestBody = FieldValueUpdate
 
 // CreateListEntryJSONRequestBody defines body for CreateListEntry for application/json ContentType.
 type CreateListEntryJSONRequestBody = ListEntryCreate
+
+// CreateNoteJSONRequestBody defines body for CreateNote for application/json ContentType.
+type CreateNoteJSONRequestBody = NoteCreate
+
+// UpdateNoteJSONRequestBody defines body for UpdateNote for application/json ContentType.
+type UpdateNoteJSONRequestBody = NoteUpdate
 
 // CreateOrganizationJSONRequestBody defines body for CreateOrganization for application/json ContentType.
 type CreateOrganizationJSONRequestBody = OrganizationCreate
@@ -3212,6 +3715,12 @@ type UpdateOrganizationJSONRequestBody = OrganizationUpdate
 
 // UpdateOrganizationFormdataRequestBody defines body for UpdateOrganization for application/x-www-form-urlencoded ContentType.
 type UpdateOrganizationFormdataRequestBody = OrganizationUpdate
+
+// CreatePersonJSONRequestBody defines body for CreatePerson for application/json ContentType.
+type CreatePersonJSONRequestBody = PersonCreate
+
+// UpdatePersonJSONRequestBody defines body for UpdatePerson for application/json ContentType.
+type UpdatePersonJSONRequestBody = PersonUpdate
 
 // UpdateListEntryFieldsV2JSONRequestBody defines body for UpdateListEntryFieldsV2 for application/json ContentType.
 type UpdateListEntryFieldsV2JSONRequestBody = V2BatchUpdate
@@ -4680,6 +5189,68 @@ func (t *ListListEntries200JSONResponseBody) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsNotePage returns the union data inside the ListNotes200JSONResponseBody as a NotePage
+func (t ListNotes200JSONResponseBody) AsNotePage() (NotePage, error) {
+	var body NotePage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNotePage overwrites any union data inside the ListNotes200JSONResponseBody as the provided NotePage
+func (t *ListNotes200JSONResponseBody) FromNotePage(v NotePage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNotePage performs a merge with any union data inside the ListNotes200JSONResponseBody, using the provided NotePage
+func (t *ListNotes200JSONResponseBody) MergeNotePage(v NotePage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsListNotes200JSONResponseBody1 returns the union data inside the ListNotes200JSONResponseBody as a ListNotes200JSONResponseBody1
+func (t ListNotes200JSONResponseBody) AsListNotes200JSONResponseBody1() (ListNotes200JSONResponseBody1, error) {
+	var body ListNotes200JSONResponseBody1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromListNotes200JSONResponseBody1 overwrites any union data inside the ListNotes200JSONResponseBody as the provided ListNotes200JSONResponseBody1
+func (t *ListNotes200JSONResponseBody) FromListNotes200JSONResponseBody1(v ListNotes200JSONResponseBody1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeListNotes200JSONResponseBody1 performs a merge with any union data inside the ListNotes200JSONResponseBody, using the provided ListNotes200JSONResponseBody1
+func (t *ListNotes200JSONResponseBody) MergeListNotes200JSONResponseBody1(v ListNotes200JSONResponseBody1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ListNotes200JSONResponseBody) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *ListNotes200JSONResponseBody) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
 
@@ -4904,6 +5475,77 @@ type ClientInterface interface {
 	// Corresponds with GET /lists/{list_id}/list-entries/{list_entry_id} (the `GetListEntry` operationId).
 	GetListEntry(ctx context.Context, listID ListID, listEntryID ListEntryID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListNotes Get all notes
+	//
+	// Returns the notes attached to a person (directly, or through a meeting they
+	// attended), an organization or an opportunity, or created by a user, one page at a
+	// time. The documentation's example answers with a bare array; the live service, and
+	// every client written against it, answers `{notes, next_page_token}`, paged like the
+	// other v1 searches. Both are described.
+	//
+	// Corresponds with GET /notes (the `ListNotes` operationId).
+	ListNotes(ctx context.Context, params *ListNotesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateNoteWithBody Create a new note
+	//
+	// Creates a note attached to the given persons, organizations and opportunities, or a
+	// reply to the note `parent_id` names (the entities are then ignored), and returns it.
+	// At least one entity or a parent is required. `type` 2 makes an HTML note; 0, plain
+	// text, is the default. Affinity has no idempotency keys: two creates of the same
+	// content make two notes. 200 and 201 are both described, as for the other creates.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /notes (the `CreateNote` operationId).
+	CreateNoteWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateNote Create a new note
+	//
+	// Creates a note attached to the given persons, organizations and opportunities, or a
+	// reply to the note `parent_id` names (the entities are then ignored), and returns it.
+	// At least one entity or a parent is required. `type` 2 makes an HTML note; 0, plain
+	// text, is the default. Affinity has no idempotency keys: two creates of the same
+	// content make two notes. 200 and 201 are both described, as for the other creates.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /notes (the `CreateNote` operationId).
+	CreateNote(ctx context.Context, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteNote Delete a note
+	//
+	// Deletes a note. Only its creator may; anyone else gets an error.
+	//
+	// Corresponds with DELETE /notes/{note_id} (the `DeleteNote` operationId).
+	DeleteNote(ctx context.Context, noteID int64, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetNote Get a specific note
+	//
+	// Returns one note.
+	//
+	// Corresponds with GET /notes/{note_id} (the `GetNote` operationId).
+	GetNote(ctx context.Context, noteID int64, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateNoteWithBody Update a note
+	//
+	// Replaces the content of a note and returns it. A note with mentions, or one
+	// attached to an email, cannot be changed; nor can a note's type.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /notes/{note_id} (the `UpdateNote` operationId).
+	UpdateNoteWithBody(ctx context.Context, noteID int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateNote Update a note
+	//
+	// Replaces the content of a note and returns it. A note with mentions, or one
+	// attached to an email, cannot be changed; nor can a note's type.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /notes/{note_id} (the `UpdateNote` operationId).
+	UpdateNote(ctx context.Context, noteID int64, body UpdateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// SearchOrganizations Search for organizations
 	//
 	// Searches the team's organizations by name or domain and returns one page of results.
@@ -5019,6 +5661,89 @@ type ClientInterface interface {
 	// Corresponds with PUT /organizations/{organization_id} (the `UpdateOrganization` operationId).
 	UpdateOrganizationWithFormdataBody(ctx context.Context, organizationID OrganizationID, body UpdateOrganizationFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// SearchPersons Search for persons
+	//
+	// Searches the team's persons by part of an email address, a first name or a last
+	// name, and returns one page of results. Paging works as for organizations: send
+	// `next_page_token` back as `page_token` with every other parameter unchanged; a
+	// token can lead to an empty page whose own token is null. Search results leave out
+	// `organization_ids` and `list_entries`; get the person for those.
+	//
+	// Corresponds with GET /persons (the `SearchPersons` operationId).
+	SearchPersons(ctx context.Context, params *SearchPersonsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreatePersonWithBody Create a new person
+	//
+	// Creates a person from the given names, email addresses and organizations and
+	// returns it. Affinity keeps one person per email address in the team: a create with
+	// an address another person already has fails. An empty `emails` array is how a
+	// person without an address is created. Like the organization create, the v1
+	// documentation names no success status; 200 and 201 are both described.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /persons (the `CreatePerson` operationId).
+	CreatePersonWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreatePerson Create a new person
+	//
+	// Creates a person from the given names, email addresses and organizations and
+	// returns it. Affinity keeps one person per email address in the team: a create with
+	// an address another person already has fails. An empty `emails` array is how a
+	// person without an address is created. Like the organization create, the v1
+	// documentation names no success status; 200 and 201 are both described.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /persons (the `CreatePerson` operationId).
+	CreatePerson(ctx context.Context, body CreatePersonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListPersonFields Get global person fields
+	//
+	// Returns every global field defined on persons for the team.
+	//
+	// Corresponds with GET /persons/fields (the `ListPersonFields` operationId).
+	ListPersonFields(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeletePerson Delete a person
+	//
+	// Deletes a person together with all their field values, global and list-specific.
+	//
+	// Corresponds with DELETE /persons/{person_id} (the `DeletePerson` operationId).
+	DeletePerson(ctx context.Context, personID int64, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetPerson Get a specific person
+	//
+	// Returns one person, with the ids of the organizations they are associated with and
+	// their list entries. A person can be associated with several organizations (a past
+	// and a present employer, say); `current_organization_ids` (with
+	// `with_current_organizations`) names the current ones.
+	//
+	// Corresponds with GET /persons/{person_id} (the `GetPerson` operationId).
+	GetPerson(ctx context.Context, personID int64, params *GetPersonParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdatePersonWithBody Update a person
+	//
+	// Updates the given fields of a person and returns it. `emails` and
+	// `organization_ids` each replace the whole set: to add an address or an
+	// organization, send the existing ones as well.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /persons/{person_id} (the `UpdatePerson` operationId).
+	UpdatePersonWithBody(ctx context.Context, personID int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdatePerson Update a person
+	//
+	// Updates the given fields of a person and returns it. `emails` and
+	// `organization_ids` each replace the whole set: to add an address or an
+	// organization, send the existing ones as well.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /persons/{person_id} (the `UpdatePerson` operationId).
+	UpdatePerson(ctx context.Context, personID int64, body UpdatePersonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetRateLimit Get rate limit information
 	//
 	// Returns the account's monthly quota and the key's per-minute limit, with their use.
@@ -5071,6 +5796,14 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v2/companies/{companyId}/lists (the `ListCompanyListsV2` operationId).
 	ListCompanyListsV2(ctx context.Context, companyID V2CompanyID, params *ListCompanyListsV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListCompanyNotesV2 List a company's notes (v2)
+	//
+	// Pages through the notes of a company: those attached to it and those that mention
+	// it. In beta at Affinity; the `filter` parameter is not described here.
+	//
+	// Corresponds with GET /v2/companies/{companyId}/notes (the `ListCompanyNotesV2` operationId).
+	ListCompanyNotesV2(ctx context.Context, companyID V2CompanyID, params *ListCompanyNotesV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListListsV2 List lists (v2)
 	//
@@ -5179,6 +5912,39 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v2/lists/{listId}/saved-views/{viewId}/list-entries (the `ListSavedViewListEntriesV2` operationId).
 	ListSavedViewListEntriesV2(ctx context.Context, listID V2ListID, viewID V2ViewID, params *ListSavedViewListEntriesV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListPersonsV2 List persons (v2)
+	//
+	// Pages through the team's persons, or the persons `ids` names, with the field data
+	// asked for by `fieldIds` or `fieldTypes`; without either, a person carries no
+	// `fields`. The next page is `pagination.nextUrl`, null after the last. Needs the
+	// "Export All People directory" permission.
+	//
+	// Corresponds with GET /v2/persons (the `ListPersonsV2` operationId).
+	ListPersonsV2(ctx context.Context, params *ListPersonsV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetPersonV2 Get a person (v2)
+	//
+	// Returns one person, with the field data asked for by `fieldIds` or `fieldTypes`.
+	//
+	// Corresponds with GET /v2/persons/{personId} (the `GetPersonV2` operationId).
+	GetPersonV2(ctx context.Context, personID int64, params *GetPersonV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListPersonListEntriesV2 List a person's list entries (v2)
+	//
+	// Pages through the person's entries on every list, each with the values of its list's fields.
+	//
+	// Corresponds with GET /v2/persons/{personId}/list-entries (the `ListPersonListEntriesV2` operationId).
+	ListPersonListEntriesV2(ctx context.Context, personID int64, params *ListPersonListEntriesV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListPersonNotesV2 List a person's notes (v2)
+	//
+	// Pages through the notes of a person: those attached to them, those taken on
+	// meetings they attended, and those that mention them. In beta at Affinity; the
+	// `filter` parameter (creator and dates) is not described here.
+	//
+	// Corresponds with GET /v2/persons/{personId}/notes (the `ListPersonNotesV2` operationId).
+	ListPersonNotesV2(ctx context.Context, personID int64, params *ListPersonNotesV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // WhoAmI Get whoami
@@ -5491,6 +6257,147 @@ func (c *Client) GetListEntry(ctx context.Context, listID ListID, listEntryID Li
 	return c.Client.Do(req)
 }
 
+// ListNotes Get all notes
+//
+// Returns the notes attached to a person (directly, or through a meeting they
+// attended), an organization or an opportunity, or created by a user, one page at a
+// time. The documentation's example answers with a bare array; the live service, and
+// every client written against it, answers `{notes, next_page_token}`, paged like the
+// other v1 searches. Both are described.
+//
+// Corresponds with GET /notes (the `ListNotes` operationId).
+func (c *Client) ListNotes(ctx context.Context, params *ListNotesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListNotesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateNoteWithBody Create a new note
+//
+// Creates a note attached to the given persons, organizations and opportunities, or a
+// reply to the note `parent_id` names (the entities are then ignored), and returns it.
+// At least one entity or a parent is required. `type` 2 makes an HTML note; 0, plain
+// text, is the default. Affinity has no idempotency keys: two creates of the same
+// content make two notes. 200 and 201 are both described, as for the other creates.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /notes (the `CreateNote` operationId).
+func (c *Client) CreateNoteWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateNoteRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateNote Create a new note
+//
+// Creates a note attached to the given persons, organizations and opportunities, or a
+// reply to the note `parent_id` names (the entities are then ignored), and returns it.
+// At least one entity or a parent is required. `type` 2 makes an HTML note; 0, plain
+// text, is the default. Affinity has no idempotency keys: two creates of the same
+// content make two notes. 200 and 201 are both described, as for the other creates.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /notes (the `CreateNote` operationId).
+func (c *Client) CreateNote(ctx context.Context, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateNoteRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteNote Delete a note
+//
+// Deletes a note. Only its creator may; anyone else gets an error.
+//
+// Corresponds with DELETE /notes/{note_id} (the `DeleteNote` operationId).
+func (c *Client) DeleteNote(ctx context.Context, noteID int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteNoteRequest(c.Server, noteID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetNote Get a specific note
+//
+// Returns one note.
+//
+// Corresponds with GET /notes/{note_id} (the `GetNote` operationId).
+func (c *Client) GetNote(ctx context.Context, noteID int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetNoteRequest(c.Server, noteID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateNoteWithBody Update a note
+//
+// Replaces the content of a note and returns it. A note with mentions, or one
+// attached to an email, cannot be changed; nor can a note's type.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /notes/{note_id} (the `UpdateNote` operationId).
+func (c *Client) UpdateNoteWithBody(ctx context.Context, noteID int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateNoteRequestWithBody(c.Server, noteID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateNote Update a note
+//
+// Replaces the content of a note and returns it. A note with mentions, or one
+// attached to an email, cannot be changed; nor can a note's type.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /notes/{note_id} (the `UpdateNote` operationId).
+func (c *Client) UpdateNote(ctx context.Context, noteID int64, body UpdateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateNoteRequest(c.Server, noteID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // SearchOrganizations Search for organizations
 //
 // Searches the team's organizations by name or domain and returns one page of results.
@@ -5706,6 +6613,169 @@ func (c *Client) UpdateOrganizationWithFormdataBody(ctx context.Context, organiz
 	return c.Client.Do(req)
 }
 
+// SearchPersons Search for persons
+//
+// Searches the team's persons by part of an email address, a first name or a last
+// name, and returns one page of results. Paging works as for organizations: send
+// `next_page_token` back as `page_token` with every other parameter unchanged; a
+// token can lead to an empty page whose own token is null. Search results leave out
+// `organization_ids` and `list_entries`; get the person for those.
+//
+// Corresponds with GET /persons (the `SearchPersons` operationId).
+func (c *Client) SearchPersons(ctx context.Context, params *SearchPersonsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSearchPersonsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreatePersonWithBody Create a new person
+//
+// Creates a person from the given names, email addresses and organizations and
+// returns it. Affinity keeps one person per email address in the team: a create with
+// an address another person already has fails. An empty `emails` array is how a
+// person without an address is created. Like the organization create, the v1
+// documentation names no success status; 200 and 201 are both described.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /persons (the `CreatePerson` operationId).
+func (c *Client) CreatePersonWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreatePersonRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreatePerson Create a new person
+//
+// Creates a person from the given names, email addresses and organizations and
+// returns it. Affinity keeps one person per email address in the team: a create with
+// an address another person already has fails. An empty `emails` array is how a
+// person without an address is created. Like the organization create, the v1
+// documentation names no success status; 200 and 201 are both described.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /persons (the `CreatePerson` operationId).
+func (c *Client) CreatePerson(ctx context.Context, body CreatePersonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreatePersonRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListPersonFields Get global person fields
+//
+// Returns every global field defined on persons for the team.
+//
+// Corresponds with GET /persons/fields (the `ListPersonFields` operationId).
+func (c *Client) ListPersonFields(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListPersonFieldsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeletePerson Delete a person
+//
+// Deletes a person together with all their field values, global and list-specific.
+//
+// Corresponds with DELETE /persons/{person_id} (the `DeletePerson` operationId).
+func (c *Client) DeletePerson(ctx context.Context, personID int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeletePersonRequest(c.Server, personID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetPerson Get a specific person
+//
+// Returns one person, with the ids of the organizations they are associated with and
+// their list entries. A person can be associated with several organizations (a past
+// and a present employer, say); `current_organization_ids` (with
+// `with_current_organizations`) names the current ones.
+//
+// Corresponds with GET /persons/{person_id} (the `GetPerson` operationId).
+func (c *Client) GetPerson(ctx context.Context, personID int64, params *GetPersonParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetPersonRequest(c.Server, personID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdatePersonWithBody Update a person
+//
+// Updates the given fields of a person and returns it. `emails` and
+// `organization_ids` each replace the whole set: to add an address or an
+// organization, send the existing ones as well.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /persons/{person_id} (the `UpdatePerson` operationId).
+func (c *Client) UpdatePersonWithBody(ctx context.Context, personID int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdatePersonRequestWithBody(c.Server, personID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdatePerson Update a person
+//
+// Updates the given fields of a person and returns it. `emails` and
+// `organization_ids` each replace the whole set: to add an address or an
+// organization, send the existing ones as well.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /persons/{person_id} (the `UpdatePerson` operationId).
+func (c *Client) UpdatePerson(ctx context.Context, personID int64, body UpdatePersonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdatePersonRequest(c.Server, personID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetRateLimit Get rate limit information
 //
 // Returns the account's monthly quota and the key's per-minute limit, with their use.
@@ -5819,6 +6889,24 @@ func (c *Client) ListCompanyListEntriesV2(ctx context.Context, companyID V2Compa
 // Corresponds with GET /v2/companies/{companyId}/lists (the `ListCompanyListsV2` operationId).
 func (c *Client) ListCompanyListsV2(ctx context.Context, companyID V2CompanyID, params *ListCompanyListsV2Params, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListCompanyListsV2Request(c.Server, companyID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListCompanyNotesV2 List a company's notes (v2)
+//
+// Pages through the notes of a company: those attached to it and those that mention
+// it. In beta at Affinity; the `filter` parameter is not described here.
+//
+// Corresponds with GET /v2/companies/{companyId}/notes (the `ListCompanyNotesV2` operationId).
+func (c *Client) ListCompanyNotesV2(ctx context.Context, companyID V2CompanyID, params *ListCompanyNotesV2Params, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListCompanyNotesV2Request(c.Server, companyID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6057,6 +7145,79 @@ func (c *Client) GetSavedViewV2(ctx context.Context, listID V2ListID, viewID V2V
 // Corresponds with GET /v2/lists/{listId}/saved-views/{viewId}/list-entries (the `ListSavedViewListEntriesV2` operationId).
 func (c *Client) ListSavedViewListEntriesV2(ctx context.Context, listID V2ListID, viewID V2ViewID, params *ListSavedViewListEntriesV2Params, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListSavedViewListEntriesV2Request(c.Server, listID, viewID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListPersonsV2 List persons (v2)
+//
+// Pages through the team's persons, or the persons `ids` names, with the field data
+// asked for by `fieldIds` or `fieldTypes`; without either, a person carries no
+// `fields`. The next page is `pagination.nextUrl`, null after the last. Needs the
+// "Export All People directory" permission.
+//
+// Corresponds with GET /v2/persons (the `ListPersonsV2` operationId).
+func (c *Client) ListPersonsV2(ctx context.Context, params *ListPersonsV2Params, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListPersonsV2Request(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetPersonV2 Get a person (v2)
+//
+// Returns one person, with the field data asked for by `fieldIds` or `fieldTypes`.
+//
+// Corresponds with GET /v2/persons/{personId} (the `GetPersonV2` operationId).
+func (c *Client) GetPersonV2(ctx context.Context, personID int64, params *GetPersonV2Params, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetPersonV2Request(c.Server, personID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListPersonListEntriesV2 List a person's list entries (v2)
+//
+// Pages through the person's entries on every list, each with the values of its list's fields.
+//
+// Corresponds with GET /v2/persons/{personId}/list-entries (the `ListPersonListEntriesV2` operationId).
+func (c *Client) ListPersonListEntriesV2(ctx context.Context, personID int64, params *ListPersonListEntriesV2Params, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListPersonListEntriesV2Request(c.Server, personID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListPersonNotesV2 List a person's notes (v2)
+//
+// Pages through the notes of a person: those attached to them, those taken on
+// meetings they attended, and those that mention them. In beta at Affinity; the
+// `filter` parameter (creator and dates) is not described here.
+//
+// Corresponds with GET /v2/persons/{personId}/notes (the `ListPersonNotesV2` operationId).
+func (c *Client) ListPersonNotesV2(ctx context.Context, personID int64, params *ListPersonNotesV2Params, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListPersonNotesV2Request(c.Server, personID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6780,6 +7941,275 @@ func NewGetListEntryRequest(server string, listID ListID, listEntryID ListEntryI
 	return req, nil
 }
 
+// NewListNotesRequest constructs an http.Request for the ListNotes method
+func NewListNotesRequest(server string, params *ListNotesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/notes")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PersonID != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "person_id", *params.PersonID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrganizationID != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "organization_id", *params.OrganizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OpportunityID != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "opportunity_id", *params.OpportunityID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.CreatorID != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "creator_id", *params.CreatorID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_size", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_token", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateNoteRequest calls the generic CreateNote builder with application/json body
+func NewCreateNoteRequest(server string, body CreateNoteJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateNoteRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateNoteRequestWithBody constructs an http.Request for the CreateNote method, with any body, and a specified content type
+func NewCreateNoteRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/notes")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteNoteRequest constructs an http.Request for the DeleteNote method
+func NewDeleteNoteRequest(server string, noteID int64) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "note_id", noteID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/notes/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetNoteRequest constructs an http.Request for the GetNote method
+func NewGetNoteRequest(server string, noteID int64) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "note_id", noteID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/notes/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateNoteRequest calls the generic UpdateNote builder with application/json body
+func NewUpdateNoteRequest(server string, noteID int64, body UpdateNoteJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateNoteRequestWithBody(server, noteID, "application/json", bodyReader)
+}
+
+// NewUpdateNoteRequestWithBody constructs an http.Request for the UpdateNote method, with any body, and a specified content type
+func NewUpdateNoteRequestWithBody(server string, noteID int64, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "note_id", noteID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/notes/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewSearchOrganizationsRequest constructs an http.Request for the SearchOrganizations method
 func NewSearchOrganizationsRequest(server string, params *SearchOrganizationsParams) (*http.Request, error) {
 	var err error
@@ -7293,6 +8723,521 @@ func NewUpdateOrganizationRequestWithBody(server string, organizationID Organiza
 	return req, nil
 }
 
+// NewSearchPersonsRequest constructs an http.Request for the SearchPersons method
+func NewSearchPersonsRequest(server string, params *SearchPersonsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/persons")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Term != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "term", *params.Term, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.WithInteractionDates != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "with_interaction_dates", *params.WithInteractionDates, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.WithInteractionPersons != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "with_interaction_persons", *params.WithInteractionPersons, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.WithOpportunities != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "with_opportunities", *params.WithOpportunities, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.WithCurrentOrganizations != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "with_current_organizations", *params.WithCurrentOrganizations, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.MinFirstEmailDate != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "min_first_email_date", *params.MinFirstEmailDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.MaxFirstEmailDate != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "max_first_email_date", *params.MaxFirstEmailDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.MinLastEmailDate != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "min_last_email_date", *params.MinLastEmailDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.MaxLastEmailDate != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "max_last_email_date", *params.MaxLastEmailDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.MinLastInteractionDate != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "min_last_interaction_date", *params.MinLastInteractionDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.MaxLastInteractionDate != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "max_last_interaction_date", *params.MaxLastInteractionDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.MinLastEventDate != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "min_last_event_date", *params.MinLastEventDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.MaxLastEventDate != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "max_last_event_date", *params.MaxLastEventDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.MinFirstEventDate != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "min_first_event_date", *params.MinFirstEventDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.MaxFirstEventDate != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "max_first_event_date", *params.MaxFirstEventDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.MinNextEventDate != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "min_next_event_date", *params.MinNextEventDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.MaxNextEventDate != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "max_next_event_date", *params.MaxNextEventDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_size", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_token", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreatePersonRequest calls the generic CreatePerson builder with application/json body
+func NewCreatePersonRequest(server string, body CreatePersonJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreatePersonRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreatePersonRequestWithBody constructs an http.Request for the CreatePerson method, with any body, and a specified content type
+func NewCreatePersonRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/persons")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListPersonFieldsRequest constructs an http.Request for the ListPersonFields method
+func NewListPersonFieldsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/persons/fields")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDeletePersonRequest constructs an http.Request for the DeletePerson method
+func NewDeletePersonRequest(server string, personID int64) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "person_id", personID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/persons/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetPersonRequest constructs an http.Request for the GetPerson method
+func NewGetPersonRequest(server string, personID int64, params *GetPersonParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "person_id", personID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/persons/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.WithInteractionDates != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "with_interaction_dates", *params.WithInteractionDates, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.WithInteractionPersons != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "with_interaction_persons", *params.WithInteractionPersons, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.WithOpportunities != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "with_opportunities", *params.WithOpportunities, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.WithCurrentOrganizations != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "with_current_organizations", *params.WithCurrentOrganizations, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdatePersonRequest calls the generic UpdatePerson builder with application/json body
+func NewUpdatePersonRequest(server string, personID int64, body UpdatePersonJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdatePersonRequestWithBody(server, personID, "application/json", bodyReader)
+}
+
+// NewUpdatePersonRequestWithBody constructs an http.Request for the UpdatePerson method, with any body, and a specified content type
+func NewUpdatePersonRequestWithBody(server string, personID int64, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "person_id", personID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/persons/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewGetRateLimitRequest constructs an http.Request for the GetRateLimit method
 func NewGetRateLimitRequest(server string) (*http.Request, error) {
 	var err error
@@ -7753,6 +9698,94 @@ func NewListCompanyListsV2Request(server string, companyID V2CompanyID, params *
 	}
 
 	operationPath := fmt.Sprintf("/v2/companies/%s/lists", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.XAffinityAPIVersion != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Affinity-Api-Version", *params.XAffinityAPIVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Affinity-Api-Version", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewListCompanyNotesV2Request constructs an http.Request for the ListCompanyNotesV2 method
+func NewListCompanyNotesV2Request(server string, companyID V2CompanyID, params *ListCompanyNotesV2Params) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "companyId", companyID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/companies/%s/notes", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -8752,6 +10785,387 @@ func NewListSavedViewListEntriesV2Request(server string, listID V2ListID, viewID
 	return req, nil
 }
 
+// NewListPersonsV2Request constructs an http.Request for the ListPersonsV2 method
+func NewListPersonsV2Request(server string, params *ListPersonsV2Params) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/persons")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.IDs != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ids", params.IDs, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.FieldIDs != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fieldIds", params.FieldIDs, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.FieldTypes != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fieldTypes", params.FieldTypes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.XAffinityAPIVersion != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Affinity-Api-Version", *params.XAffinityAPIVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Affinity-Api-Version", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetPersonV2Request constructs an http.Request for the GetPersonV2 method
+func NewGetPersonV2Request(server string, personID int64, params *GetPersonV2Params) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "personId", personID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/persons/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.FieldIDs != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fieldIds", params.FieldIDs, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.FieldTypes != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fieldTypes", params.FieldTypes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.XAffinityAPIVersion != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Affinity-Api-Version", *params.XAffinityAPIVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Affinity-Api-Version", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewListPersonListEntriesV2Request constructs an http.Request for the ListPersonListEntriesV2 method
+func NewListPersonListEntriesV2Request(server string, personID int64, params *ListPersonListEntriesV2Params) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "personId", personID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/persons/%s/list-entries", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.XAffinityAPIVersion != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Affinity-Api-Version", *params.XAffinityAPIVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Affinity-Api-Version", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewListPersonNotesV2Request constructs an http.Request for the ListPersonNotesV2 method
+func NewListPersonNotesV2Request(server string, personID int64, params *ListPersonNotesV2Params) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "personId", personID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/persons/%s/notes", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.XAffinityAPIVersion != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Affinity-Api-Version", *params.XAffinityAPIVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Affinity-Api-Version", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -8966,6 +11380,83 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /lists/{list_id}/list-entries/{list_entry_id} (the `GetListEntry` operationId).
 	GetListEntryWithResponse(ctx context.Context, listID ListID, listEntryID ListEntryID, reqEditors ...RequestEditorFn) (*GetListEntryResponse, error)
 
+	// ListNotesWithResponse Get all notes
+	//
+	// Returns the notes attached to a person (directly, or through a meeting they
+	// attended), an organization or an opportunity, or created by a user, one page at a
+	// time. The documentation's example answers with a bare array; the live service, and
+	// every client written against it, answers `{notes, next_page_token}`, paged like the
+	// other v1 searches. Both are described.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /notes (the `ListNotes` operationId).
+	ListNotesWithResponse(ctx context.Context, params *ListNotesParams, reqEditors ...RequestEditorFn) (*ListNotesResponse, error)
+
+	// CreateNoteWithBodyWithResponse Create a new note
+	//
+	// Creates a note attached to the given persons, organizations and opportunities, or a
+	// reply to the note `parent_id` names (the entities are then ignored), and returns it.
+	// At least one entity or a parent is required. `type` 2 makes an HTML note; 0, plain
+	// text, is the default. Affinity has no idempotency keys: two creates of the same
+	// content make two notes. 200 and 201 are both described, as for the other creates.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /notes (the `CreateNote` operationId).
+	CreateNoteWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
+
+	// CreateNoteWithResponse Create a new note
+	//
+	// Creates a note attached to the given persons, organizations and opportunities, or a
+	// reply to the note `parent_id` names (the entities are then ignored), and returns it.
+	// At least one entity or a parent is required. `type` 2 makes an HTML note; 0, plain
+	// text, is the default. Affinity has no idempotency keys: two creates of the same
+	// content make two notes. 200 and 201 are both described, as for the other creates.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /notes (the `CreateNote` operationId).
+	CreateNoteWithResponse(ctx context.Context, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error)
+
+	// DeleteNoteWithResponse Delete a note
+	//
+	// Deletes a note. Only its creator may; anyone else gets an error.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /notes/{note_id} (the `DeleteNote` operationId).
+	DeleteNoteWithResponse(ctx context.Context, noteID int64, reqEditors ...RequestEditorFn) (*DeleteNoteResponse, error)
+
+	// GetNoteWithResponse Get a specific note
+	//
+	// Returns one note.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /notes/{note_id} (the `GetNote` operationId).
+	GetNoteWithResponse(ctx context.Context, noteID int64, reqEditors ...RequestEditorFn) (*GetNoteResponse, error)
+
+	// UpdateNoteWithBodyWithResponse Update a note
+	//
+	// Replaces the content of a note and returns it. A note with mentions, or one
+	// attached to an email, cannot be changed; nor can a note's type.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /notes/{note_id} (the `UpdateNote` operationId).
+	UpdateNoteWithBodyWithResponse(ctx context.Context, noteID int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateNoteResponse, error)
+
+	// UpdateNoteWithResponse Update a note
+	//
+	// Replaces the content of a note and returns it. A note with mentions, or one
+	// attached to an email, cannot be changed; nor can a note's type.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /notes/{note_id} (the `UpdateNote` operationId).
+	UpdateNoteWithResponse(ctx context.Context, noteID int64, body UpdateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNoteResponse, error)
+
 	// SearchOrganizationsWithResponse Search for organizations
 	//
 	// Searches the team's organizations by name or domain and returns one page of results.
@@ -9089,6 +11580,97 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PUT /organizations/{organization_id} (the `UpdateOrganization` operationId).
 	UpdateOrganizationWithFormdataBodyWithResponse(ctx context.Context, organizationID OrganizationID, body UpdateOrganizationFormdataRequestBody, reqEditors ...RequestEditorFn) (*UpdateOrganizationResponse, error)
 
+	// SearchPersonsWithResponse Search for persons
+	//
+	// Searches the team's persons by part of an email address, a first name or a last
+	// name, and returns one page of results. Paging works as for organizations: send
+	// `next_page_token` back as `page_token` with every other parameter unchanged; a
+	// token can lead to an empty page whose own token is null. Search results leave out
+	// `organization_ids` and `list_entries`; get the person for those.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /persons (the `SearchPersons` operationId).
+	SearchPersonsWithResponse(ctx context.Context, params *SearchPersonsParams, reqEditors ...RequestEditorFn) (*SearchPersonsResponse, error)
+
+	// CreatePersonWithBodyWithResponse Create a new person
+	//
+	// Creates a person from the given names, email addresses and organizations and
+	// returns it. Affinity keeps one person per email address in the team: a create with
+	// an address another person already has fails. An empty `emails` array is how a
+	// person without an address is created. Like the organization create, the v1
+	// documentation names no success status; 200 and 201 are both described.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /persons (the `CreatePerson` operationId).
+	CreatePersonWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePersonResponse, error)
+
+	// CreatePersonWithResponse Create a new person
+	//
+	// Creates a person from the given names, email addresses and organizations and
+	// returns it. Affinity keeps one person per email address in the team: a create with
+	// an address another person already has fails. An empty `emails` array is how a
+	// person without an address is created. Like the organization create, the v1
+	// documentation names no success status; 200 and 201 are both described.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /persons (the `CreatePerson` operationId).
+	CreatePersonWithResponse(ctx context.Context, body CreatePersonJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePersonResponse, error)
+
+	// ListPersonFieldsWithResponse Get global person fields
+	//
+	// Returns every global field defined on persons for the team.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /persons/fields (the `ListPersonFields` operationId).
+	ListPersonFieldsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListPersonFieldsResponse, error)
+
+	// DeletePersonWithResponse Delete a person
+	//
+	// Deletes a person together with all their field values, global and list-specific.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /persons/{person_id} (the `DeletePerson` operationId).
+	DeletePersonWithResponse(ctx context.Context, personID int64, reqEditors ...RequestEditorFn) (*DeletePersonResponse, error)
+
+	// GetPersonWithResponse Get a specific person
+	//
+	// Returns one person, with the ids of the organizations they are associated with and
+	// their list entries. A person can be associated with several organizations (a past
+	// and a present employer, say); `current_organization_ids` (with
+	// `with_current_organizations`) names the current ones.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /persons/{person_id} (the `GetPerson` operationId).
+	GetPersonWithResponse(ctx context.Context, personID int64, params *GetPersonParams, reqEditors ...RequestEditorFn) (*GetPersonResponse, error)
+
+	// UpdatePersonWithBodyWithResponse Update a person
+	//
+	// Updates the given fields of a person and returns it. `emails` and
+	// `organization_ids` each replace the whole set: to add an address or an
+	// organization, send the existing ones as well.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /persons/{person_id} (the `UpdatePerson` operationId).
+	UpdatePersonWithBodyWithResponse(ctx context.Context, personID int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdatePersonResponse, error)
+
+	// UpdatePersonWithResponse Update a person
+	//
+	// Updates the given fields of a person and returns it. `emails` and
+	// `organization_ids` each replace the whole set: to add an address or an
+	// organization, send the existing ones as well.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /persons/{person_id} (the `UpdatePerson` operationId).
+	UpdatePersonWithResponse(ctx context.Context, personID int64, body UpdatePersonJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdatePersonResponse, error)
+
 	// GetRateLimitWithResponse Get rate limit information
 	//
 	// Returns the account's monthly quota and the key's per-minute limit, with their use.
@@ -9155,6 +11737,16 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v2/companies/{companyId}/lists (the `ListCompanyListsV2` operationId).
 	ListCompanyListsV2WithResponse(ctx context.Context, companyID V2CompanyID, params *ListCompanyListsV2Params, reqEditors ...RequestEditorFn) (*ListCompanyListsV2Response, error)
+
+	// ListCompanyNotesV2WithResponse List a company's notes (v2)
+	//
+	// Pages through the notes of a company: those attached to it and those that mention
+	// it. In beta at Affinity; the `filter` parameter is not described here.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/companies/{companyId}/notes (the `ListCompanyNotesV2` operationId).
+	ListCompanyNotesV2WithResponse(ctx context.Context, companyID V2CompanyID, params *ListCompanyNotesV2Params, reqEditors ...RequestEditorFn) (*ListCompanyNotesV2Response, error)
 
 	// ListListsV2WithResponse List lists (v2)
 	//
@@ -9281,6 +11873,47 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v2/lists/{listId}/saved-views/{viewId}/list-entries (the `ListSavedViewListEntriesV2` operationId).
 	ListSavedViewListEntriesV2WithResponse(ctx context.Context, listID V2ListID, viewID V2ViewID, params *ListSavedViewListEntriesV2Params, reqEditors ...RequestEditorFn) (*ListSavedViewListEntriesV2Response, error)
+
+	// ListPersonsV2WithResponse List persons (v2)
+	//
+	// Pages through the team's persons, or the persons `ids` names, with the field data
+	// asked for by `fieldIds` or `fieldTypes`; without either, a person carries no
+	// `fields`. The next page is `pagination.nextUrl`, null after the last. Needs the
+	// "Export All People directory" permission.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/persons (the `ListPersonsV2` operationId).
+	ListPersonsV2WithResponse(ctx context.Context, params *ListPersonsV2Params, reqEditors ...RequestEditorFn) (*ListPersonsV2Response, error)
+
+	// GetPersonV2WithResponse Get a person (v2)
+	//
+	// Returns one person, with the field data asked for by `fieldIds` or `fieldTypes`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/persons/{personId} (the `GetPersonV2` operationId).
+	GetPersonV2WithResponse(ctx context.Context, personID int64, params *GetPersonV2Params, reqEditors ...RequestEditorFn) (*GetPersonV2Response, error)
+
+	// ListPersonListEntriesV2WithResponse List a person's list entries (v2)
+	//
+	// Pages through the person's entries on every list, each with the values of its list's fields.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/persons/{personId}/list-entries (the `ListPersonListEntriesV2` operationId).
+	ListPersonListEntriesV2WithResponse(ctx context.Context, personID int64, params *ListPersonListEntriesV2Params, reqEditors ...RequestEditorFn) (*ListPersonListEntriesV2Response, error)
+
+	// ListPersonNotesV2WithResponse List a person's notes (v2)
+	//
+	// Pages through the notes of a person: those attached to them, those taken on
+	// meetings they attended, and those that mention them. In beta at Affinity; the
+	// `filter` parameter (creator and dates) is not described here.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/persons/{personId}/notes (the `ListPersonNotesV2` operationId).
+	ListPersonNotesV2WithResponse(ctx context.Context, personID int64, params *ListPersonNotesV2Params, reqEditors ...RequestEditorFn) (*ListPersonNotesV2Response, error)
 }
 
 // WhoAmIResponse200Headers the declared response headers of an HTTP 200 response for WhoAmI
@@ -11284,6 +13917,818 @@ func (r GetListEntryResponse) ContentType() string {
 	return ""
 }
 
+// ListNotesResponse200Headers the declared response headers of an HTTP 200 response for ListNotes
+type ListNotesResponse200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListNotesResponse401Headers the declared response headers of an HTTP 401 response for ListNotes
+type ListNotesResponse401Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListNotesResponse403Headers the declared response headers of an HTTP 403 response for ListNotes
+type ListNotesResponse403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListNotesResponse422Headers the declared response headers of an HTTP 422 response for ListNotes
+type ListNotesResponse422Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListNotesResponse429Headers the declared response headers of an HTTP 429 response for ListNotes
+type ListNotesResponse429Headers struct {
+	RetryAfter                   *string
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListNotesResponse503Headers the declared response headers of an HTTP 503 response for ListNotes
+type ListNotesResponse503Headers struct {
+	RetryAfter *string
+}
+
+type ListNotesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ListNotes200JSONResponseBody
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListNotesResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListNotesResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListNotesResponse403Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *ListNotesResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListNotesResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListNotesResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListNotesResponse) GetJSON200() *ListNotes200JSONResponseBody {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListNotesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListNotesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ListNotesResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListNotesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListNotesResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ListNotesResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListNotesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListNotesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListNotesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListNotesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateNoteResponse200Headers the declared response headers of an HTTP 200 response for CreateNote
+type CreateNoteResponse200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// CreateNoteResponse201Headers the declared response headers of an HTTP 201 response for CreateNote
+type CreateNoteResponse201Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// CreateNoteResponse401Headers the declared response headers of an HTTP 401 response for CreateNote
+type CreateNoteResponse401Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// CreateNoteResponse403Headers the declared response headers of an HTTP 403 response for CreateNote
+type CreateNoteResponse403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// CreateNoteResponse422Headers the declared response headers of an HTTP 422 response for CreateNote
+type CreateNoteResponse422Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// CreateNoteResponse429Headers the declared response headers of an HTTP 429 response for CreateNote
+type CreateNoteResponse429Headers struct {
+	RetryAfter                   *string
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// CreateNoteResponse503Headers the declared response headers of an HTTP 503 response for CreateNote
+type CreateNoteResponse503Headers struct {
+	RetryAfter *string
+}
+
+type CreateNoteResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Note
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Note
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *CreateNoteResponse200Headers
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateNoteResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateNoteResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *CreateNoteResponse403Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *CreateNoteResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateNoteResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateNoteResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateNoteResponse) GetJSON200() *Note {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateNoteResponse) GetJSON201() *Note {
+	return r.JSON201
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateNoteResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateNoteResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r CreateNoteResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateNoteResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateNoteResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r CreateNoteResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateNoteResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateNoteResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateNoteResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateNoteResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteNoteResponse200Headers the declared response headers of an HTTP 200 response for DeleteNote
+type DeleteNoteResponse200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// DeleteNoteResponse401Headers the declared response headers of an HTTP 401 response for DeleteNote
+type DeleteNoteResponse401Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// DeleteNoteResponse403Headers the declared response headers of an HTTP 403 response for DeleteNote
+type DeleteNoteResponse403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// DeleteNoteResponse404Headers the declared response headers of an HTTP 404 response for DeleteNote
+type DeleteNoteResponse404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// DeleteNoteResponse422Headers the declared response headers of an HTTP 422 response for DeleteNote
+type DeleteNoteResponse422Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// DeleteNoteResponse429Headers the declared response headers of an HTTP 429 response for DeleteNote
+type DeleteNoteResponse429Headers struct {
+	RetryAfter                   *string
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// DeleteNoteResponse503Headers the declared response headers of an HTTP 503 response for DeleteNote
+type DeleteNoteResponse503Headers struct {
+	RetryAfter *string
+}
+
+type DeleteNoteResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Success
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *DeleteNoteResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteNoteResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeleteNoteResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DeleteNoteResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *DeleteNoteResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteNoteResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteNoteResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeleteNoteResponse) GetJSON200() *Success {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteNoteResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteNoteResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteNoteResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r DeleteNoteResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteNoteResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteNoteResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r DeleteNoteResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteNoteResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteNoteResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteNoteResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteNoteResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetNoteResponse200Headers the declared response headers of an HTTP 200 response for GetNote
+type GetNoteResponse200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetNoteResponse401Headers the declared response headers of an HTTP 401 response for GetNote
+type GetNoteResponse401Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetNoteResponse403Headers the declared response headers of an HTTP 403 response for GetNote
+type GetNoteResponse403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetNoteResponse404Headers the declared response headers of an HTTP 404 response for GetNote
+type GetNoteResponse404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetNoteResponse429Headers the declared response headers of an HTTP 429 response for GetNote
+type GetNoteResponse429Headers struct {
+	RetryAfter                   *string
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetNoteResponse503Headers the declared response headers of an HTTP 503 response for GetNote
+type GetNoteResponse503Headers struct {
+	RetryAfter *string
+}
+
+type GetNoteResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Note
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetNoteResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetNoteResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetNoteResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetNoteResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetNoteResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetNoteResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetNoteResponse) GetJSON200() *Note {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetNoteResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetNoteResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetNoteResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetNoteResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetNoteResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetNoteResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetNoteResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetNoteResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetNoteResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetNoteResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateNoteResponse200Headers the declared response headers of an HTTP 200 response for UpdateNote
+type UpdateNoteResponse200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// UpdateNoteResponse401Headers the declared response headers of an HTTP 401 response for UpdateNote
+type UpdateNoteResponse401Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// UpdateNoteResponse403Headers the declared response headers of an HTTP 403 response for UpdateNote
+type UpdateNoteResponse403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// UpdateNoteResponse404Headers the declared response headers of an HTTP 404 response for UpdateNote
+type UpdateNoteResponse404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// UpdateNoteResponse422Headers the declared response headers of an HTTP 422 response for UpdateNote
+type UpdateNoteResponse422Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// UpdateNoteResponse429Headers the declared response headers of an HTTP 429 response for UpdateNote
+type UpdateNoteResponse429Headers struct {
+	RetryAfter                   *string
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// UpdateNoteResponse503Headers the declared response headers of an HTTP 503 response for UpdateNote
+type UpdateNoteResponse503Headers struct {
+	RetryAfter *string
+}
+
+type UpdateNoteResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Note
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdateNoteResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateNoteResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *UpdateNoteResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *UpdateNoteResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *UpdateNoteResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateNoteResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UpdateNoteResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateNoteResponse) GetJSON200() *Note {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateNoteResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateNoteResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateNoteResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r UpdateNoteResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateNoteResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateNoteResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r UpdateNoteResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateNoteResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateNoteResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateNoteResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateNoteResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // SearchOrganizationsResponse200Headers the declared response headers of an HTTP 200 response for SearchOrganizations
 type SearchOrganizationsResponse200Headers struct {
 	XRatelimitLimitOrg           *RateLimitValue
@@ -12247,6 +15692,969 @@ func (r UpdateOrganizationResponse) ContentType() string {
 	return ""
 }
 
+// SearchPersonsResponse200Headers the declared response headers of an HTTP 200 response for SearchPersons
+type SearchPersonsResponse200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// SearchPersonsResponse401Headers the declared response headers of an HTTP 401 response for SearchPersons
+type SearchPersonsResponse401Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// SearchPersonsResponse403Headers the declared response headers of an HTTP 403 response for SearchPersons
+type SearchPersonsResponse403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// SearchPersonsResponse422Headers the declared response headers of an HTTP 422 response for SearchPersons
+type SearchPersonsResponse422Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// SearchPersonsResponse429Headers the declared response headers of an HTTP 429 response for SearchPersons
+type SearchPersonsResponse429Headers struct {
+	RetryAfter                   *string
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// SearchPersonsResponse503Headers the declared response headers of an HTTP 503 response for SearchPersons
+type SearchPersonsResponse503Headers struct {
+	RetryAfter *string
+}
+
+type SearchPersonsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PersonPage
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *SearchPersonsResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *SearchPersonsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *SearchPersonsResponse403Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *SearchPersonsResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SearchPersonsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *SearchPersonsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SearchPersonsResponse) GetJSON200() *PersonPage {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SearchPersonsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SearchPersonsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r SearchPersonsResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SearchPersonsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r SearchPersonsResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r SearchPersonsResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r SearchPersonsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SearchPersonsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SearchPersonsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SearchPersonsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreatePersonResponse200Headers the declared response headers of an HTTP 200 response for CreatePerson
+type CreatePersonResponse200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// CreatePersonResponse201Headers the declared response headers of an HTTP 201 response for CreatePerson
+type CreatePersonResponse201Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// CreatePersonResponse401Headers the declared response headers of an HTTP 401 response for CreatePerson
+type CreatePersonResponse401Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// CreatePersonResponse403Headers the declared response headers of an HTTP 403 response for CreatePerson
+type CreatePersonResponse403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// CreatePersonResponse422Headers the declared response headers of an HTTP 422 response for CreatePerson
+type CreatePersonResponse422Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// CreatePersonResponse429Headers the declared response headers of an HTTP 429 response for CreatePerson
+type CreatePersonResponse429Headers struct {
+	RetryAfter                   *string
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// CreatePersonResponse503Headers the declared response headers of an HTTP 503 response for CreatePerson
+type CreatePersonResponse503Headers struct {
+	RetryAfter *string
+}
+
+type CreatePersonResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Person
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Person
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *CreatePersonResponse200Headers
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreatePersonResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreatePersonResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *CreatePersonResponse403Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *CreatePersonResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreatePersonResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreatePersonResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreatePersonResponse) GetJSON200() *Person {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreatePersonResponse) GetJSON201() *Person {
+	return r.JSON201
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreatePersonResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreatePersonResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r CreatePersonResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreatePersonResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreatePersonResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r CreatePersonResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CreatePersonResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreatePersonResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreatePersonResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreatePersonResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListPersonFieldsResponse200Headers the declared response headers of an HTTP 200 response for ListPersonFields
+type ListPersonFieldsResponse200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListPersonFieldsResponse401Headers the declared response headers of an HTTP 401 response for ListPersonFields
+type ListPersonFieldsResponse401Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListPersonFieldsResponse403Headers the declared response headers of an HTTP 403 response for ListPersonFields
+type ListPersonFieldsResponse403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListPersonFieldsResponse429Headers the declared response headers of an HTTP 429 response for ListPersonFields
+type ListPersonFieldsResponse429Headers struct {
+	RetryAfter                   *string
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListPersonFieldsResponse503Headers the declared response headers of an HTTP 503 response for ListPersonFields
+type ListPersonFieldsResponse503Headers struct {
+	RetryAfter *string
+}
+
+type ListPersonFieldsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Fields
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListPersonFieldsResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListPersonFieldsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListPersonFieldsResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListPersonFieldsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListPersonFieldsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListPersonFieldsResponse) GetJSON200() *Fields {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListPersonFieldsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListPersonFieldsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListPersonFieldsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListPersonFieldsResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ListPersonFieldsResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListPersonFieldsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListPersonFieldsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListPersonFieldsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListPersonFieldsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeletePersonResponse200Headers the declared response headers of an HTTP 200 response for DeletePerson
+type DeletePersonResponse200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// DeletePersonResponse401Headers the declared response headers of an HTTP 401 response for DeletePerson
+type DeletePersonResponse401Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// DeletePersonResponse403Headers the declared response headers of an HTTP 403 response for DeletePerson
+type DeletePersonResponse403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// DeletePersonResponse404Headers the declared response headers of an HTTP 404 response for DeletePerson
+type DeletePersonResponse404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// DeletePersonResponse422Headers the declared response headers of an HTTP 422 response for DeletePerson
+type DeletePersonResponse422Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// DeletePersonResponse429Headers the declared response headers of an HTTP 429 response for DeletePerson
+type DeletePersonResponse429Headers struct {
+	RetryAfter                   *string
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// DeletePersonResponse503Headers the declared response headers of an HTTP 503 response for DeletePerson
+type DeletePersonResponse503Headers struct {
+	RetryAfter *string
+}
+
+type DeletePersonResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Success
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *DeletePersonResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeletePersonResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeletePersonResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DeletePersonResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *DeletePersonResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeletePersonResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeletePersonResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeletePersonResponse) GetJSON200() *Success {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeletePersonResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeletePersonResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeletePersonResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r DeletePersonResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeletePersonResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeletePersonResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r DeletePersonResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DeletePersonResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeletePersonResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeletePersonResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeletePersonResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetPersonResponse200Headers the declared response headers of an HTTP 200 response for GetPerson
+type GetPersonResponse200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetPersonResponse401Headers the declared response headers of an HTTP 401 response for GetPerson
+type GetPersonResponse401Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetPersonResponse403Headers the declared response headers of an HTTP 403 response for GetPerson
+type GetPersonResponse403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetPersonResponse404Headers the declared response headers of an HTTP 404 response for GetPerson
+type GetPersonResponse404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetPersonResponse422Headers the declared response headers of an HTTP 422 response for GetPerson
+type GetPersonResponse422Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetPersonResponse429Headers the declared response headers of an HTTP 429 response for GetPerson
+type GetPersonResponse429Headers struct {
+	RetryAfter                   *string
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetPersonResponse503Headers the declared response headers of an HTTP 503 response for GetPerson
+type GetPersonResponse503Headers struct {
+	RetryAfter *string
+}
+
+type GetPersonResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Person
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetPersonResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetPersonResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetPersonResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetPersonResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetPersonResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetPersonResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetPersonResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetPersonResponse) GetJSON200() *Person {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetPersonResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetPersonResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetPersonResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r GetPersonResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetPersonResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetPersonResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetPersonResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetPersonResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetPersonResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetPersonResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetPersonResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdatePersonResponse200Headers the declared response headers of an HTTP 200 response for UpdatePerson
+type UpdatePersonResponse200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// UpdatePersonResponse401Headers the declared response headers of an HTTP 401 response for UpdatePerson
+type UpdatePersonResponse401Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// UpdatePersonResponse403Headers the declared response headers of an HTTP 403 response for UpdatePerson
+type UpdatePersonResponse403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// UpdatePersonResponse404Headers the declared response headers of an HTTP 404 response for UpdatePerson
+type UpdatePersonResponse404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// UpdatePersonResponse422Headers the declared response headers of an HTTP 422 response for UpdatePerson
+type UpdatePersonResponse422Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// UpdatePersonResponse429Headers the declared response headers of an HTTP 429 response for UpdatePerson
+type UpdatePersonResponse429Headers struct {
+	RetryAfter                   *string
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// UpdatePersonResponse503Headers the declared response headers of an HTTP 503 response for UpdatePerson
+type UpdatePersonResponse503Headers struct {
+	RetryAfter *string
+}
+
+type UpdatePersonResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Person
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdatePersonResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdatePersonResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *UpdatePersonResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *UpdatePersonResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *UpdatePersonResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdatePersonResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UpdatePersonResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdatePersonResponse) GetJSON200() *Person {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdatePersonResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdatePersonResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdatePersonResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r UpdatePersonResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdatePersonResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdatePersonResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r UpdatePersonResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdatePersonResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdatePersonResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdatePersonResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdatePersonResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetRateLimitResponse200Headers the declared response headers of an HTTP 200 response for GetRateLimit
 type GetRateLimitResponse200Headers struct {
 	XRatelimitLimitOrg           *RateLimitValue
@@ -13117,6 +17525,149 @@ func (r ListCompanyListsV2Response) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListCompanyListsV2Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListCompanyNotesV2Response200Headers the declared response headers of an HTTP 200 response for ListCompanyNotesV2
+type ListCompanyNotesV2Response200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListCompanyNotesV2Response400Headers the declared response headers of an HTTP 400 response for ListCompanyNotesV2
+type ListCompanyNotesV2Response400Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListCompanyNotesV2Response403Headers the declared response headers of an HTTP 403 response for ListCompanyNotesV2
+type ListCompanyNotesV2Response403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListCompanyNotesV2Response404Headers the declared response headers of an HTTP 404 response for ListCompanyNotesV2
+type ListCompanyNotesV2Response404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListCompanyNotesV2Response429Headers the declared response headers of an HTTP 429 response for ListCompanyNotesV2
+type ListCompanyNotesV2Response429Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+type ListCompanyNotesV2Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V2NotePage
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *V2BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *V2Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *V2Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *V2NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *V2TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *V2ServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListCompanyNotesV2Response200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListCompanyNotesV2Response400Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListCompanyNotesV2Response403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListCompanyNotesV2Response404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListCompanyNotesV2Response429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListCompanyNotesV2Response) GetJSON200() *V2NotePage {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListCompanyNotesV2Response) GetJSON400() *V2BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListCompanyNotesV2Response) GetJSON401() *V2Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListCompanyNotesV2Response) GetJSON403() *V2Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListCompanyNotesV2Response) GetJSON404() *V2NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListCompanyNotesV2Response) GetJSON429() *V2TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListCompanyNotesV2Response) GetJSON500() *V2ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListCompanyNotesV2Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListCompanyNotesV2Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListCompanyNotesV2Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListCompanyNotesV2Response) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -14575,6 +19126,559 @@ func (r ListSavedViewListEntriesV2Response) ContentType() string {
 	return ""
 }
 
+// ListPersonsV2Response200Headers the declared response headers of an HTTP 200 response for ListPersonsV2
+type ListPersonsV2Response200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListPersonsV2Response400Headers the declared response headers of an HTTP 400 response for ListPersonsV2
+type ListPersonsV2Response400Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListPersonsV2Response403Headers the declared response headers of an HTTP 403 response for ListPersonsV2
+type ListPersonsV2Response403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListPersonsV2Response429Headers the declared response headers of an HTTP 429 response for ListPersonsV2
+type ListPersonsV2Response429Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+type ListPersonsV2Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V2PersonPage
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *V2BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *V2Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *V2Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *V2TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *V2ServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListPersonsV2Response200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListPersonsV2Response400Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListPersonsV2Response403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListPersonsV2Response429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListPersonsV2Response) GetJSON200() *V2PersonPage {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListPersonsV2Response) GetJSON400() *V2BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListPersonsV2Response) GetJSON401() *V2Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListPersonsV2Response) GetJSON403() *V2Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListPersonsV2Response) GetJSON429() *V2TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListPersonsV2Response) GetJSON500() *V2ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListPersonsV2Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListPersonsV2Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListPersonsV2Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListPersonsV2Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetPersonV2Response200Headers the declared response headers of an HTTP 200 response for GetPersonV2
+type GetPersonV2Response200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetPersonV2Response400Headers the declared response headers of an HTTP 400 response for GetPersonV2
+type GetPersonV2Response400Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetPersonV2Response403Headers the declared response headers of an HTTP 403 response for GetPersonV2
+type GetPersonV2Response403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetPersonV2Response404Headers the declared response headers of an HTTP 404 response for GetPersonV2
+type GetPersonV2Response404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetPersonV2Response429Headers the declared response headers of an HTTP 429 response for GetPersonV2
+type GetPersonV2Response429Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+type GetPersonV2Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V2Person
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *V2BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *V2Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *V2Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *V2NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *V2TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *V2ServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetPersonV2Response200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *GetPersonV2Response400Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetPersonV2Response403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetPersonV2Response404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetPersonV2Response429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetPersonV2Response) GetJSON200() *V2Person {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetPersonV2Response) GetJSON400() *V2BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetPersonV2Response) GetJSON401() *V2Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetPersonV2Response) GetJSON403() *V2Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetPersonV2Response) GetJSON404() *V2NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetPersonV2Response) GetJSON429() *V2TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetPersonV2Response) GetJSON500() *V2ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetPersonV2Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetPersonV2Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetPersonV2Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetPersonV2Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListPersonListEntriesV2Response200Headers the declared response headers of an HTTP 200 response for ListPersonListEntriesV2
+type ListPersonListEntriesV2Response200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListPersonListEntriesV2Response400Headers the declared response headers of an HTTP 400 response for ListPersonListEntriesV2
+type ListPersonListEntriesV2Response400Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListPersonListEntriesV2Response403Headers the declared response headers of an HTTP 403 response for ListPersonListEntriesV2
+type ListPersonListEntriesV2Response403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListPersonListEntriesV2Response404Headers the declared response headers of an HTTP 404 response for ListPersonListEntriesV2
+type ListPersonListEntriesV2Response404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListPersonListEntriesV2Response429Headers the declared response headers of an HTTP 429 response for ListPersonListEntriesV2
+type ListPersonListEntriesV2Response429Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+type ListPersonListEntriesV2Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V2ListEntryPage
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *V2BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *V2Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *V2Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *V2NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *V2TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *V2ServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListPersonListEntriesV2Response200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListPersonListEntriesV2Response400Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListPersonListEntriesV2Response403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListPersonListEntriesV2Response404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListPersonListEntriesV2Response429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListPersonListEntriesV2Response) GetJSON200() *V2ListEntryPage {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListPersonListEntriesV2Response) GetJSON400() *V2BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListPersonListEntriesV2Response) GetJSON401() *V2Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListPersonListEntriesV2Response) GetJSON403() *V2Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListPersonListEntriesV2Response) GetJSON404() *V2NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListPersonListEntriesV2Response) GetJSON429() *V2TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListPersonListEntriesV2Response) GetJSON500() *V2ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListPersonListEntriesV2Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListPersonListEntriesV2Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListPersonListEntriesV2Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListPersonListEntriesV2Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListPersonNotesV2Response200Headers the declared response headers of an HTTP 200 response for ListPersonNotesV2
+type ListPersonNotesV2Response200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListPersonNotesV2Response400Headers the declared response headers of an HTTP 400 response for ListPersonNotesV2
+type ListPersonNotesV2Response400Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListPersonNotesV2Response403Headers the declared response headers of an HTTP 403 response for ListPersonNotesV2
+type ListPersonNotesV2Response403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListPersonNotesV2Response404Headers the declared response headers of an HTTP 404 response for ListPersonNotesV2
+type ListPersonNotesV2Response404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListPersonNotesV2Response429Headers the declared response headers of an HTTP 429 response for ListPersonNotesV2
+type ListPersonNotesV2Response429Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+type ListPersonNotesV2Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V2NotePage
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *V2BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *V2Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *V2Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *V2NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *V2TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *V2ServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListPersonNotesV2Response200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListPersonNotesV2Response400Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListPersonNotesV2Response403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListPersonNotesV2Response404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListPersonNotesV2Response429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListPersonNotesV2Response) GetJSON200() *V2NotePage {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListPersonNotesV2Response) GetJSON400() *V2BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListPersonNotesV2Response) GetJSON401() *V2Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListPersonNotesV2Response) GetJSON403() *V2Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListPersonNotesV2Response) GetJSON404() *V2NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListPersonNotesV2Response) GetJSON429() *V2TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListPersonNotesV2Response) GetJSON500() *V2ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListPersonNotesV2Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListPersonNotesV2Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListPersonNotesV2Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListPersonNotesV2Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // WhoAmIWithResponse Get whoami
 //
 // Returns who the key belongs to: the Affinity instance (tenant), the user and the
@@ -14841,6 +19945,125 @@ func (c *ClientWithResponses) GetListEntryWithResponse(ctx context.Context, list
 	return ParseGetListEntryResponse(rsp)
 }
 
+// ListNotesWithResponse Get all notes
+//
+// Returns the notes attached to a person (directly, or through a meeting they
+// attended), an organization or an opportunity, or created by a user, one page at a
+// time. The documentation's example answers with a bare array; the live service, and
+// every client written against it, answers `{notes, next_page_token}`, paged like the
+// other v1 searches. Both are described.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /notes (the `ListNotes` operationId).
+func (c *ClientWithResponses) ListNotesWithResponse(ctx context.Context, params *ListNotesParams, reqEditors ...RequestEditorFn) (*ListNotesResponse, error) {
+	rsp, err := c.ListNotes(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListNotesResponse(rsp)
+}
+
+// CreateNoteWithBodyWithResponse Create a new note
+//
+// Creates a note attached to the given persons, organizations and opportunities, or a
+// reply to the note `parent_id` names (the entities are then ignored), and returns it.
+// At least one entity or a parent is required. `type` 2 makes an HTML note; 0, plain
+// text, is the default. Affinity has no idempotency keys: two creates of the same
+// content make two notes. 200 and 201 are both described, as for the other creates.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /notes (the `CreateNote` operationId).
+func (c *ClientWithResponses) CreateNoteWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
+	rsp, err := c.CreateNoteWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateNoteResponse(rsp)
+}
+
+// CreateNoteWithResponse Create a new note
+//
+// Creates a note attached to the given persons, organizations and opportunities, or a
+// reply to the note `parent_id` names (the entities are then ignored), and returns it.
+// At least one entity or a parent is required. `type` 2 makes an HTML note; 0, plain
+// text, is the default. Affinity has no idempotency keys: two creates of the same
+// content make two notes. 200 and 201 are both described, as for the other creates.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /notes (the `CreateNote` operationId).
+func (c *ClientWithResponses) CreateNoteWithResponse(ctx context.Context, body CreateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateNoteResponse, error) {
+	rsp, err := c.CreateNote(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateNoteResponse(rsp)
+}
+
+// DeleteNoteWithResponse Delete a note
+//
+// Deletes a note. Only its creator may; anyone else gets an error.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /notes/{note_id} (the `DeleteNote` operationId).
+func (c *ClientWithResponses) DeleteNoteWithResponse(ctx context.Context, noteID int64, reqEditors ...RequestEditorFn) (*DeleteNoteResponse, error) {
+	rsp, err := c.DeleteNote(ctx, noteID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteNoteResponse(rsp)
+}
+
+// GetNoteWithResponse Get a specific note
+//
+// Returns one note.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /notes/{note_id} (the `GetNote` operationId).
+func (c *ClientWithResponses) GetNoteWithResponse(ctx context.Context, noteID int64, reqEditors ...RequestEditorFn) (*GetNoteResponse, error) {
+	rsp, err := c.GetNote(ctx, noteID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetNoteResponse(rsp)
+}
+
+// UpdateNoteWithBodyWithResponse Update a note
+//
+// Replaces the content of a note and returns it. A note with mentions, or one
+// attached to an email, cannot be changed; nor can a note's type.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /notes/{note_id} (the `UpdateNote` operationId).
+func (c *ClientWithResponses) UpdateNoteWithBodyWithResponse(ctx context.Context, noteID int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateNoteResponse, error) {
+	rsp, err := c.UpdateNoteWithBody(ctx, noteID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateNoteResponse(rsp)
+}
+
+// UpdateNoteWithResponse Update a note
+//
+// Replaces the content of a note and returns it. A note with mentions, or one
+// attached to an email, cannot be changed; nor can a note's type.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /notes/{note_id} (the `UpdateNote` operationId).
+func (c *ClientWithResponses) UpdateNoteWithResponse(ctx context.Context, noteID int64, body UpdateNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNoteResponse, error) {
+	rsp, err := c.UpdateNote(ctx, noteID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateNoteResponse(rsp)
+}
+
 // SearchOrganizationsWithResponse Search for organizations
 //
 // Searches the team's organizations by name or domain and returns one page of results.
@@ -15024,6 +20247,145 @@ func (c *ClientWithResponses) UpdateOrganizationWithFormdataBodyWithResponse(ctx
 	return ParseUpdateOrganizationResponse(rsp)
 }
 
+// SearchPersonsWithResponse Search for persons
+//
+// Searches the team's persons by part of an email address, a first name or a last
+// name, and returns one page of results. Paging works as for organizations: send
+// `next_page_token` back as `page_token` with every other parameter unchanged; a
+// token can lead to an empty page whose own token is null. Search results leave out
+// `organization_ids` and `list_entries`; get the person for those.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /persons (the `SearchPersons` operationId).
+func (c *ClientWithResponses) SearchPersonsWithResponse(ctx context.Context, params *SearchPersonsParams, reqEditors ...RequestEditorFn) (*SearchPersonsResponse, error) {
+	rsp, err := c.SearchPersons(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSearchPersonsResponse(rsp)
+}
+
+// CreatePersonWithBodyWithResponse Create a new person
+//
+// Creates a person from the given names, email addresses and organizations and
+// returns it. Affinity keeps one person per email address in the team: a create with
+// an address another person already has fails. An empty `emails` array is how a
+// person without an address is created. Like the organization create, the v1
+// documentation names no success status; 200 and 201 are both described.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /persons (the `CreatePerson` operationId).
+func (c *ClientWithResponses) CreatePersonWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePersonResponse, error) {
+	rsp, err := c.CreatePersonWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreatePersonResponse(rsp)
+}
+
+// CreatePersonWithResponse Create a new person
+//
+// Creates a person from the given names, email addresses and organizations and
+// returns it. Affinity keeps one person per email address in the team: a create with
+// an address another person already has fails. An empty `emails` array is how a
+// person without an address is created. Like the organization create, the v1
+// documentation names no success status; 200 and 201 are both described.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /persons (the `CreatePerson` operationId).
+func (c *ClientWithResponses) CreatePersonWithResponse(ctx context.Context, body CreatePersonJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePersonResponse, error) {
+	rsp, err := c.CreatePerson(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreatePersonResponse(rsp)
+}
+
+// ListPersonFieldsWithResponse Get global person fields
+//
+// Returns every global field defined on persons for the team.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /persons/fields (the `ListPersonFields` operationId).
+func (c *ClientWithResponses) ListPersonFieldsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListPersonFieldsResponse, error) {
+	rsp, err := c.ListPersonFields(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListPersonFieldsResponse(rsp)
+}
+
+// DeletePersonWithResponse Delete a person
+//
+// Deletes a person together with all their field values, global and list-specific.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /persons/{person_id} (the `DeletePerson` operationId).
+func (c *ClientWithResponses) DeletePersonWithResponse(ctx context.Context, personID int64, reqEditors ...RequestEditorFn) (*DeletePersonResponse, error) {
+	rsp, err := c.DeletePerson(ctx, personID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeletePersonResponse(rsp)
+}
+
+// GetPersonWithResponse Get a specific person
+//
+// Returns one person, with the ids of the organizations they are associated with and
+// their list entries. A person can be associated with several organizations (a past
+// and a present employer, say); `current_organization_ids` (with
+// `with_current_organizations`) names the current ones.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /persons/{person_id} (the `GetPerson` operationId).
+func (c *ClientWithResponses) GetPersonWithResponse(ctx context.Context, personID int64, params *GetPersonParams, reqEditors ...RequestEditorFn) (*GetPersonResponse, error) {
+	rsp, err := c.GetPerson(ctx, personID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetPersonResponse(rsp)
+}
+
+// UpdatePersonWithBodyWithResponse Update a person
+//
+// Updates the given fields of a person and returns it. `emails` and
+// `organization_ids` each replace the whole set: to add an address or an
+// organization, send the existing ones as well.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /persons/{person_id} (the `UpdatePerson` operationId).
+func (c *ClientWithResponses) UpdatePersonWithBodyWithResponse(ctx context.Context, personID int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdatePersonResponse, error) {
+	rsp, err := c.UpdatePersonWithBody(ctx, personID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdatePersonResponse(rsp)
+}
+
+// UpdatePersonWithResponse Update a person
+//
+// Updates the given fields of a person and returns it. `emails` and
+// `organization_ids` each replace the whole set: to add an address or an
+// organization, send the existing ones as well.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /persons/{person_id} (the `UpdatePerson` operationId).
+func (c *ClientWithResponses) UpdatePersonWithResponse(ctx context.Context, personID int64, body UpdatePersonJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdatePersonResponse, error) {
+	rsp, err := c.UpdatePerson(ctx, personID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdatePersonResponse(rsp)
+}
+
 // GetRateLimitWithResponse Get rate limit information
 //
 // Returns the account's monthly quota and the key's per-minute limit, with their use.
@@ -15131,6 +20493,22 @@ func (c *ClientWithResponses) ListCompanyListsV2WithResponse(ctx context.Context
 		return nil, err
 	}
 	return ParseListCompanyListsV2Response(rsp)
+}
+
+// ListCompanyNotesV2WithResponse List a company's notes (v2)
+//
+// Pages through the notes of a company: those attached to it and those that mention
+// it. In beta at Affinity; the `filter` parameter is not described here.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/companies/{companyId}/notes (the `ListCompanyNotesV2` operationId).
+func (c *ClientWithResponses) ListCompanyNotesV2WithResponse(ctx context.Context, companyID V2CompanyID, params *ListCompanyNotesV2Params, reqEditors ...RequestEditorFn) (*ListCompanyNotesV2Response, error) {
+	rsp, err := c.ListCompanyNotesV2(ctx, companyID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListCompanyNotesV2Response(rsp)
 }
 
 // ListListsV2WithResponse List lists (v2)
@@ -15335,6 +20713,71 @@ func (c *ClientWithResponses) ListSavedViewListEntriesV2WithResponse(ctx context
 		return nil, err
 	}
 	return ParseListSavedViewListEntriesV2Response(rsp)
+}
+
+// ListPersonsV2WithResponse List persons (v2)
+//
+// Pages through the team's persons, or the persons `ids` names, with the field data
+// asked for by `fieldIds` or `fieldTypes`; without either, a person carries no
+// `fields`. The next page is `pagination.nextUrl`, null after the last. Needs the
+// "Export All People directory" permission.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/persons (the `ListPersonsV2` operationId).
+func (c *ClientWithResponses) ListPersonsV2WithResponse(ctx context.Context, params *ListPersonsV2Params, reqEditors ...RequestEditorFn) (*ListPersonsV2Response, error) {
+	rsp, err := c.ListPersonsV2(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListPersonsV2Response(rsp)
+}
+
+// GetPersonV2WithResponse Get a person (v2)
+//
+// Returns one person, with the field data asked for by `fieldIds` or `fieldTypes`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/persons/{personId} (the `GetPersonV2` operationId).
+func (c *ClientWithResponses) GetPersonV2WithResponse(ctx context.Context, personID int64, params *GetPersonV2Params, reqEditors ...RequestEditorFn) (*GetPersonV2Response, error) {
+	rsp, err := c.GetPersonV2(ctx, personID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetPersonV2Response(rsp)
+}
+
+// ListPersonListEntriesV2WithResponse List a person's list entries (v2)
+//
+// Pages through the person's entries on every list, each with the values of its list's fields.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/persons/{personId}/list-entries (the `ListPersonListEntriesV2` operationId).
+func (c *ClientWithResponses) ListPersonListEntriesV2WithResponse(ctx context.Context, personID int64, params *ListPersonListEntriesV2Params, reqEditors ...RequestEditorFn) (*ListPersonListEntriesV2Response, error) {
+	rsp, err := c.ListPersonListEntriesV2(ctx, personID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListPersonListEntriesV2Response(rsp)
+}
+
+// ListPersonNotesV2WithResponse List a person's notes (v2)
+//
+// Pages through the notes of a person: those attached to them, those taken on
+// meetings they attended, and those that mention them. In beta at Affinity; the
+// `filter` parameter (creator and dates) is not described here.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/persons/{personId}/notes (the `ListPersonNotesV2` operationId).
+func (c *ClientWithResponses) ListPersonNotesV2WithResponse(ctx context.Context, personID int64, params *ListPersonNotesV2Params, reqEditors ...RequestEditorFn) (*ListPersonNotesV2Response, error) {
+	rsp, err := c.ListPersonNotesV2(ctx, personID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListPersonNotesV2Response(rsp)
 }
 
 // ParseWhoAmIResponse parses an HTTP response from a WhoAmIWithResponse call
@@ -19744,6 +25187,1823 @@ func ParseGetListEntryResponse(rsp *http.Response) (*GetListEntryResponse, error
 	return response, nil
 }
 
+// ParseListNotesResponse parses an HTTP response from a ListNotesWithResponse call
+func ParseListNotesResponse(rsp *http.Response) (*ListNotesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListNotesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ListNotes200JSONResponseBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.StatusCode == 401:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 403:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 422:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 429:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 503:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListNotesResponse200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListNotesResponse401Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListNotesResponse403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 422:
+		var headers ListNotesResponse422Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListNotesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListNotesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateNoteResponse parses an HTTP response from a CreateNoteWithResponse call
+func ParseCreateNoteResponse(rsp *http.Response) (*CreateNoteResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateNoteResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Note
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Note
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.StatusCode == 401:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 403:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 422:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 429:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 503:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers CreateNoteResponse200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 201:
+		var headers CreateNoteResponse201Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateNoteResponse401Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers CreateNoteResponse403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 422:
+		var headers CreateNoteResponse422Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateNoteResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateNoteResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteNoteResponse parses an HTTP response from a DeleteNoteWithResponse call
+func ParseDeleteNoteResponse(rsp *http.Response) (*DeleteNoteResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteNoteResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Success
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.StatusCode == 401:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 403:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 404:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 422:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 429:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 503:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers DeleteNoteResponse200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers DeleteNoteResponse401Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeleteNoteResponse403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers DeleteNoteResponse404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers DeleteNoteResponse422Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteNoteResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers DeleteNoteResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetNoteResponse parses an HTTP response from a GetNoteWithResponse call
+func ParseGetNoteResponse(rsp *http.Response) (*GetNoteResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetNoteResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Note
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.StatusCode == 401:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 403:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 404:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 429:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 503:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetNoteResponse200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetNoteResponse401Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetNoteResponse403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetNoteResponse404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetNoteResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetNoteResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateNoteResponse parses an HTTP response from a UpdateNoteWithResponse call
+func ParseUpdateNoteResponse(rsp *http.Response) (*UpdateNoteResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateNoteResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Note
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.StatusCode == 401:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 403:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 404:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 422:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 429:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 503:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdateNoteResponse200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateNoteResponse401Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers UpdateNoteResponse403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers UpdateNoteResponse404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers UpdateNoteResponse422Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateNoteResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers UpdateNoteResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseSearchOrganizationsResponse parses an HTTP response from a SearchOrganizationsWithResponse call
 func ParseSearchOrganizationsResponse(rsp *http.Response) (*SearchOrganizationsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -21892,6 +29152,2154 @@ func ParseUpdateOrganizationResponse(rsp *http.Response) (*UpdateOrganizationRes
 	return response, nil
 }
 
+// ParseSearchPersonsResponse parses an HTTP response from a SearchPersonsWithResponse call
+func ParseSearchPersonsResponse(rsp *http.Response) (*SearchPersonsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SearchPersonsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PersonPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.StatusCode == 401:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 403:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 422:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 429:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 503:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers SearchPersonsResponse200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers SearchPersonsResponse401Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers SearchPersonsResponse403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 422:
+		var headers SearchPersonsResponse422Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers SearchPersonsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers SearchPersonsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreatePersonResponse parses an HTTP response from a CreatePersonWithResponse call
+func ParseCreatePersonResponse(rsp *http.Response) (*CreatePersonResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreatePersonResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Person
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Person
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.StatusCode == 401:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 403:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 422:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 429:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 503:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers CreatePersonResponse200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 201:
+		var headers CreatePersonResponse201Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreatePersonResponse401Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers CreatePersonResponse403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 422:
+		var headers CreatePersonResponse422Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreatePersonResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreatePersonResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListPersonFieldsResponse parses an HTTP response from a ListPersonFieldsWithResponse call
+func ParseListPersonFieldsResponse(rsp *http.Response) (*ListPersonFieldsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListPersonFieldsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Fields
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.StatusCode == 401:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 403:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 429:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 503:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListPersonFieldsResponse200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListPersonFieldsResponse401Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListPersonFieldsResponse403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListPersonFieldsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListPersonFieldsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeletePersonResponse parses an HTTP response from a DeletePersonWithResponse call
+func ParseDeletePersonResponse(rsp *http.Response) (*DeletePersonResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeletePersonResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Success
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.StatusCode == 401:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 403:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 404:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 422:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 429:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 503:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers DeletePersonResponse200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers DeletePersonResponse401Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeletePersonResponse403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers DeletePersonResponse404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers DeletePersonResponse422Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeletePersonResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers DeletePersonResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetPersonResponse parses an HTTP response from a GetPersonWithResponse call
+func ParseGetPersonResponse(rsp *http.Response) (*GetPersonResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetPersonResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Person
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.StatusCode == 401:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 403:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 404:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 422:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 429:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 503:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetPersonResponse200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetPersonResponse401Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetPersonResponse403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetPersonResponse404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetPersonResponse422Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetPersonResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetPersonResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdatePersonResponse parses an HTTP response from a UpdatePersonWithResponse call
+func ParseUpdatePersonResponse(rsp *http.Response) (*UpdatePersonResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdatePersonResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Person
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.StatusCode == 401:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 403:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 404:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 422:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 429:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 503:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdatePersonResponse200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdatePersonResponse401Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers UpdatePersonResponse403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers UpdatePersonResponse404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers UpdatePersonResponse422Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdatePersonResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers UpdatePersonResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetRateLimitResponse parses an HTTP response from a GetRateLimitWithResponse call
 func ParseGetRateLimitResponse(rsp *http.Response) (*GetRateLimitResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -23581,6 +32989,302 @@ func ParseListCompanyListsV2Response(rsp *http.Response) (*ListCompanyListsV2Res
 		response.Headers404 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListCompanyListsV2Response429Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListCompanyNotesV2Response parses an HTTP response from a ListCompanyNotesV2WithResponse call
+func ParseListCompanyNotesV2Response(rsp *http.Response) (*ListCompanyNotesV2Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListCompanyNotesV2Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V2NotePage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest V2BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest V2Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest V2Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest V2NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest V2TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest V2ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListCompanyNotesV2Response200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListCompanyNotesV2Response400Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListCompanyNotesV2Response403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListCompanyNotesV2Response404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListCompanyNotesV2Response429Headers
 		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
 			var value RateLimitValue
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -26521,6 +36225,1138 @@ func ParseListSavedViewListEntriesV2Response(rsp *http.Response) (*ListSavedView
 		response.Headers404 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListSavedViewListEntriesV2Response429Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListPersonsV2Response parses an HTTP response from a ListPersonsV2WithResponse call
+func ParseListPersonsV2Response(rsp *http.Response) (*ListPersonsV2Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListPersonsV2Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V2PersonPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest V2BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest V2Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest V2Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest V2TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest V2ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListPersonsV2Response200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListPersonsV2Response400Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListPersonsV2Response403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListPersonsV2Response429Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetPersonV2Response parses an HTTP response from a GetPersonV2WithResponse call
+func ParseGetPersonV2Response(rsp *http.Response) (*GetPersonV2Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetPersonV2Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V2Person
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest V2BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest V2Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest V2Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest V2NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest V2TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest V2ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetPersonV2Response200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers GetPersonV2Response400Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetPersonV2Response403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetPersonV2Response404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetPersonV2Response429Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListPersonListEntriesV2Response parses an HTTP response from a ListPersonListEntriesV2WithResponse call
+func ParseListPersonListEntriesV2Response(rsp *http.Response) (*ListPersonListEntriesV2Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListPersonListEntriesV2Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V2ListEntryPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest V2BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest V2Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest V2Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest V2NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest V2TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest V2ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListPersonListEntriesV2Response200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListPersonListEntriesV2Response400Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListPersonListEntriesV2Response403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListPersonListEntriesV2Response404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListPersonListEntriesV2Response429Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListPersonNotesV2Response parses an HTTP response from a ListPersonNotesV2WithResponse call
+func ParseListPersonNotesV2Response(rsp *http.Response) (*ListPersonNotesV2Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListPersonNotesV2Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V2NotePage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest V2BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest V2Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest V2Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest V2NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest V2TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest V2ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListPersonNotesV2Response200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListPersonNotesV2Response400Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListPersonNotesV2Response403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListPersonNotesV2Response404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListPersonNotesV2Response429Headers
 		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
 			var value RateLimitValue
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -2,6 +2,7 @@ package affinity
 
 import (
 	"context"
+	"iter"
 	"time"
 
 	"github.com/orgapis/orgapis/internal/httpcore"
@@ -17,4 +18,10 @@ func WithSleep(fn func(context.Context, time.Duration) error) option.ClientOptio
 // WithClock replaces the clock the client measures waits against deadlines on.
 func WithClock(now func() time.Time) option.ClientOption {
 	return httpcore.ClientFunc(func(s *httpcore.Settings) error { s.Now = now; return nil })
+}
+
+// PersonsByID is OrganizationPersons without the organization: the persons of ids
+// through v2, for tests that serve one answer to every request.
+func PersonsByID(ctx context.Context, c *Client, ids []int64) iter.Seq2[Person, error] {
+	return c.personsByID(ctx, ids, nil)
 }

@@ -96,6 +96,58 @@ func TestEveryOperationMeetsAHostileServer(t *testing.T) {
 			_, err := c.WhoAmI(ctx)
 			return err
 		}},
+		// Persons and notes (issue 31).
+		{ID: "searchPersons", Required: "/persons/0/id", BadID: -5, Call: func(ctx context.Context, c c, _ a) error {
+			_, err := c.PersonPage(ctx, affinity.PersonQuery{Term: "doe"}, "")
+			return err
+		}},
+		{ID: "createPerson", Required: "/id", BadID: -5, Call: func(ctx context.Context, c c, _ a) error {
+			_, err := c.CreatePerson(ctx, affinity.NewPerson{FirstName: "Alice", Emails: []string{"alice@acme.com"}})
+			return err
+		}},
+		{ID: "getPerson", Required: "/id", BadID: -5, Call: func(ctx context.Context, c c, a a) error {
+			_, err := c.GetPerson(ctx, a.Int("/id"), affinity.GetPersonOptions{})
+			return err
+		}},
+		{ID: "updatePerson", Required: "/id", BadID: -5, Call: func(ctx context.Context, c c, a a) error {
+			_, err := c.UpdatePerson(ctx, a.Int("/id"), affinity.PersonUpdate{FirstName: "Allison"})
+			return err
+		}},
+		{ID: "deletePerson", Required: "/success", Call: func(ctx context.Context, c c, _ a) error {
+			return c.DeletePerson(ctx, 7)
+		}},
+		{ID: "listPersonFields", Required: "/0/id", BadID: -5, Call: func(ctx context.Context, c c, _ a) error {
+			_, err := c.ListPersonFields(ctx)
+			return err
+		}},
+		{ID: "listNotes", Example: "paginated", Required: "/notes/0/id", BadID: -5, Call: func(ctx context.Context, c c, _ a) error {
+			_, err := c.NotePage(ctx, affinity.NoteQuery{OrganizationID: 64779194}, "")
+			return err
+		}},
+		{ID: "createNote", Required: "/id", BadID: -5, Call: func(ctx context.Context, c c, _ a) error {
+			_, err := c.CreateNote(ctx, affinity.NewNote{Content: "Met the founders.", OrganizationIDs: []int64{120611418}})
+			return err
+		}},
+		{ID: "getNote", Required: "/id", BadID: -5, Call: func(ctx context.Context, c c, a a) error {
+			_, err := c.GetNote(ctx, a.Int("/id"))
+			return err
+		}},
+		{ID: "updateNote", Required: "/id", BadID: -5, Call: func(ctx context.Context, c c, a a) error {
+			_, err := c.UpdateNote(ctx, a.Int("/id"), "Met them again.")
+			return err
+		}},
+		{ID: "deleteNote", Required: "/success", Call: func(ctx context.Context, c c, _ a) error {
+			return c.DeleteNote(ctx, 7)
+		}},
+		// v2 persons: an organization's people are read through them.
+		{ID: "listPersonsV2", Required: "/data/0/id", BadID: -5, Call: func(ctx context.Context, c c, _ a) error {
+			for _, err := range c.OrganizationPersons(ctx, 64779194) {
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
 		// v2: ListRows and the companies read through it.
 		{ID: "listListEntriesV2", Required: "/data/0/id", BadID: -5, Call: func(ctx context.Context, c c, a a) error {
 			for _, err := range c.ListRows(ctx, a.Int("/data/0/listId"), affinity.RowOptions{}) {
@@ -124,7 +176,7 @@ func TestEveryOperationMeetsAHostileServer(t *testing.T) {
 	// entries through v1's methods and ListRows, and writes its list-entry fields.
 	for _, id := range []string{"getWhoAmIV2", "listCompanyFieldsV2", "listCompanyListsV2", "listCompanyListEntriesV2", "listListsV2",
 		"getListV2", "listListFieldsV2", "listSavedViewsV2", "getSavedViewV2", "listSavedViewListEntriesV2", "getListEntryV2",
-		"listListEntryFieldsV2"} {
+		"listListEntryFieldsV2", "getPersonV2", "listPersonListEntriesV2", "listPersonNotesV2", "listCompanyNotesV2"} {
 		ops = append(ops, spectest.Operation[c]{ID: id, Unwrapped: "v2 operation the wrapper has no method for; affinityapi has it"})
 	}
 	newClient := func(t *testing.T, o spectest.ClientOptions) c {

@@ -45,9 +45,25 @@ func TestEveryPagedListingRefusesANullPage(t *testing.T) {
 			_, err := c.CompanyPage(ctx, affinity.CompanyQuery{}, "")
 			return err
 		},
+		"searchPersons": func(ctx context.Context, c *affinity.Client) error {
+			_, err := c.PersonPage(ctx, affinity.PersonQuery{}, "")
+			return err
+		},
+		"listNotes": func(ctx context.Context, c *affinity.Client) error {
+			_, err := c.NotePage(ctx, affinity.NoteQuery{PersonID: 3}, "")
+			return err
+		},
+		"listPersonsV2": func(ctx context.Context, c *affinity.Client) error {
+			for _, err := range affinity.PersonsByID(ctx, c, []int64{3}) {
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		},
 	}
 	// v2's other listings are the generated client's only (see the hostile table).
-	unwrapped := []string{"listCompanyFieldsV2", "listCompanyListsV2", "listCompanyListEntriesV2", "listListsV2",
+	unwrapped := []string{"listPersonListEntriesV2", "listPersonNotesV2", "listCompanyNotesV2", "listCompanyFieldsV2", "listCompanyListsV2", "listCompanyListEntriesV2", "listListsV2",
 		"listListFieldsV2", "listSavedViewsV2", "listSavedViewListEntriesV2", "listListEntryFieldsV2"}
 
 	doc, err := specs.Load(t.Context(), specs.Affinity)

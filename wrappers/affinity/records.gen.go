@@ -226,6 +226,65 @@ type Location struct {
 	StreetAddress *string `json:"street_address,omitempty"`
 }
 
+// Note is a note attached to persons, organizations or opportunities, or a reply to another
+// note (`parent_id`), whose entity arrays are then empty. `type` is 0 plain text,
+// 1 created from an email (no longer possible), 2 HTML, 3 an AI meeting summary;
+// readers must accept others.
+//
+// It decodes the JSON of affinityapi.Note: its members, with their names and tags.
+type Note struct {
+	// AssociatedPersonIDs: The persons the note is attached to directly.
+	AssociatedPersonIDs []int64 `json:"associated_person_ids,omitempty"`
+
+	// Content: The body of the note, plain text or HTML by `type`.
+	Content string `json:"content"`
+
+	// CreatedAt: When the note was created (or the time given at its creation).
+	CreatedAt time.Time `json:"created_at"`
+
+	// CreatorID: Id of the person who wrote the note.
+	CreatorID int64 `json:"creator_id"`
+
+	// ID: Unique id of the note.
+	ID int64 `json:"id"`
+
+	// InteractionID: Id of the interaction (a meeting or a call) the note is attached to; null when none.
+	// 0 when null or absent.
+	InteractionID int64 `json:"interaction_id,omitzero"`
+
+	// InteractionPersonIDs: The persons on the interaction the note is attached to; empty when there is none.
+	InteractionPersonIDs []int64 `json:"interaction_person_ids,omitempty"`
+
+	// InteractionType: Kind of that interaction; null when none.
+	InteractionType *int `json:"interaction_type,omitempty"`
+
+	// IsMeeting: True when the note is attached to a meeting or a call.
+	IsMeeting *bool `json:"is_meeting,omitempty"`
+
+	// MentionedPersonIDs: The persons @-mentioned in the note.
+	MentionedPersonIDs []int64 `json:"mentioned_person_ids,omitempty"`
+
+	// OpportunityIDs: The opportunities the note is attached to.
+	OpportunityIDs []int64 `json:"opportunity_ids"`
+
+	// OrganizationIDs: The organizations the note is attached to.
+	OrganizationIDs []int64 `json:"organization_ids"`
+
+	// ParentID: Id of the note this one replies to; null for a note that is not a reply.
+	// 0 when null or absent.
+	ParentID int64 `json:"parent_id,omitzero"`
+
+	// PersonIDs: Every person the note concerns, the union of `associated_person_ids` and `interaction_person_ids`.
+	PersonIDs []int64 `json:"person_ids"`
+
+	// Type: 0 plain text, 1 from an email, 2 HTML, 3 an AI meeting summary.
+	Type int `json:"type"`
+
+	// UpdatedAt: When the note last changed; null if never.
+	// The zero time when null or absent.
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
+}
+
 // Opportunity is an opportunity (a deal), as an entry of an opportunity list shows one. `id` and
 // `name` are required: without them a person with a member of the wrong type would
 // pass as an opportunity, since the entity's kind is told only by the entry's
@@ -298,13 +357,17 @@ type Organization struct {
 	PersonIDs []int64 `json:"person_ids,omitempty"`
 }
 
-// Person is a person, as a list entry's entity and a change's author show one. `type` is
+// Person is a person (a contact of the team), as the persons endpoints return one and as a
+// list entry's entity and a change's author show one. `type` is
 // 0 external, 1 internal (a user of the account). `first_name` and `last_name` are
 // always there (null when unknown); requiring them keeps an opportunity or an
 // organization from passing as a person.
 //
 // It decodes the JSON of affinityapi.Person: its members, with their names and tags.
 type Person struct {
+	// CurrentOrganizationIDs: Ids of the person's current organizations by Affinity's data; with `with_current_organizations=true`.
+	CurrentOrganizationIDs []int64 `json:"current_organization_ids,omitempty"`
+
 	// Emails: Every address of the person.
 	Emails []string `json:"emails,omitempty"`
 
@@ -316,9 +379,30 @@ type Person struct {
 	// 0 when null or absent.
 	ID int64 `json:"id,omitzero"`
 
+	// InteractionDates: Dates of the first, latest and next interactions with the organization; only with
+	// `with_interaction_dates=true`. A date is null when no such interaction happened. The
+	// attribute table spells one field `last_interacton_date`; the examples and the service
+	// use `last_interaction_date`.
+	InteractionDates *InteractionDates `json:"interaction_dates,omitempty"`
+
+	// Interactions: The six kinds of interaction with the organization, each with its date and, with
+	// `with_interaction_persons=true`, the internal persons involved. Only with
+	// `with_interaction_dates=true`.
+	Interactions *Interactions `json:"interactions,omitempty"`
+
 	// LastName: Last name.
 	// "" when null or absent.
 	LastName string `json:"last_name,omitzero"`
+
+	// ListEntries: The person's list entries; only in "get a specific person".
+	ListEntries []ListEntry `json:"list_entries,omitempty"`
+
+	// OpportunityIDs: Ids of the person's opportunities; with `with_opportunities=true`.
+	OpportunityIDs []int64 `json:"opportunity_ids,omitempty"`
+
+	// OrganizationIDs: Ids of every organization the person is associated with, past employers
+	// included; left out of search results.
+	OrganizationIDs []int64 `json:"organization_ids,omitempty"`
 
 	// PrimaryEmail: The address most likely to reach the person now.
 	// "" when null or absent.

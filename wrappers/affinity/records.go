@@ -6,4 +6,4 @@ package affinity
 // (Company.Domain, FieldValue.UpdatedAt); Location keeps its pointers, since a location
 // written must carry its null members. A list entry's entity is an Entity, and the kinds
 // are this package's ValueType and EntityType.
-//go:generate go run ../../tools/records -src ../../generated/affinityapi/affinityapi.gen.go -pkg affinity -o records.gen.go -plain string,int64,time.Time -pointers Location -as ListEntry_Entity=Entity,Field.ValueType=ValueType,List.Type=EntityType,ListEntry.EntityType=*EntityType DropdownOption Field Interaction InteractionDates Interactions List ListEntry ListPermission Location Opportunity Organization Person
+//go:generate go run ../../tools/records -src ../../generated/affinityapi/affinityapi.gen.go -pkg affinity -o records.gen.go -plain string,int64,time.Time -pointers Location -as ListEntry_Entity=Entity,Field.ValueType=ValueType,List.Type=EntityType,ListEntry.EntityType=*EntityType DropdownOption Field Interaction InteractionDates Interactions List ListEntry ListPermission Location Note Opportunity Organization Person

@@ -173,7 +173,7 @@ func TestLiveAgainstTheMockReachesEveryRead(t *testing.T) {
 	fake := affinitytest.NewServer(liveKey, affinitytest.WithTest(t))
 	defer fake.Close()
 	fake.Generate(50)
-	affinitySeed{orgLists: 1, personLists: 1, entries: 10, fields: 7}.into(fake)
+	affinitySeed{orgLists: 1, personLists: 1, entries: 10, fields: 7, persons: 5}.into(fake)
 	code, out, stderr := live(t, map[string]string{"AFFINITY_API_KEY": liveKey}, "--api", "affinity", "--base-url", fake.URL, "--format", "junit", "--strict")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)

@@ -36,7 +36,8 @@ every answer against the spec. Without the key nothing is sent. It never writes.
 Affinity: pages of the organization listing, one organization, the organization
 fields, the field values of that organization, all fields, the lists (the first with
 its fields, a page of its entries, its first entry, and the changes of its first
-field), the rate limit and whoami. Apollo: the job postings of --org-id and, only
+field), the rate limit and whoami, a page of persons, the first person, the person
+fields, a page of notes and the first note, and v2's reads of the same. Apollo: the job postings of --org-id and, only
 with --allow-credits since they cost credits, one search page, the enrichment of one
 company and its complete information.
 
@@ -368,6 +369,7 @@ func (s *liveSession) affinity(ctx context.Context, key string, opts []option.Cl
 		_, err := c.WhoAmI(ctx)
 		return err
 	})
+	s.affinityPeople(ctx, c, firstID, stderr)
 	return s.affinityV2(ctx, c, stderr)
 }
 

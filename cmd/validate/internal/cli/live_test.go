@@ -46,10 +46,11 @@ func TestLiveAffinityRecordsWithoutSecrets(t *testing.T) {
 	defer fake.Close()
 	fake.Generate(1200)
 	list := fake.GenerateList("Deal Flow", 3, 2)
+	fake.GeneratePersons(2)
 	rec := filepath.Join(t.TempDir(), "live.har")
 	code, out, stderr := live(t, map[string]string{"AFFINITY_API_KEY": liveKey},
 		"--api", "affinity", "--base-url", fake.URL, "--max-pages", "2", "--record", rec, "--strict")
-	if code != 0 || !strings.Contains(out, "29 exchanges checked: 29 passed, 0 failed") {
+	if code != 0 || !strings.Contains(out, "39 exchanges checked: 39 passed, 0 failed") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
 	}
 	reqs := fake.Requests()
@@ -57,6 +58,9 @@ func TestLiveAffinityRecordsWithoutSecrets(t *testing.T) {
 		"GET /organizations/fields", "GET /fields", "GET /lists", fmt.Sprintf("GET /lists/%d", list),
 		fmt.Sprintf("GET /lists/%d/list-entries", list), fmt.Sprintf("GET /lists/%d/list-entries/*", list), "GET /fields",
 		"GET /field-value-changes", "GET /rate-limit", "GET /auth/whoami",
+		// Persons and notes, v1 then v2.
+		"GET /persons", "GET /persons/3000001", "GET /persons/fields", "GET /notes", "GET /notes/*", "GET /v2/persons",
+		"GET /v2/persons/3000001", "GET /v2/persons/3000001/list-entries", "GET /v2/persons/3000001/notes", "GET /v2/companies/1000/notes",
 		// v2's reads, each id from the answer before.
 		"GET /v2/auth/whoami", "GET /v2/companies/fields", "GET /v2/companies", "GET /v2/companies/1000", "GET /v2/companies/1000/lists",
 		"GET /v2/companies/1000/list-entries", "GET /v2/lists", fmt.Sprintf("GET /v2/lists/%d", list), fmt.Sprintf("GET /v2/lists/%d/fields", list),
@@ -84,7 +88,7 @@ func TestLiveAffinityRecordsWithoutSecrets(t *testing.T) {
 	// Recorded mode reads the recording back and finds it conforms.
 	var out2, errOut2 bytes.Buffer
 	if code := Run(t.Context(), []string{"--api", "affinity", rec}, nil, &out2, &errOut2); code != 0 ||
-		!strings.Contains(out2.String(), "29 exchanges checked: 29 passed") {
+		!strings.Contains(out2.String(), "39 exchanges checked: 39 passed") {
 		t.Errorf("replaying the recording: exit %d\n%s%s", code, out2.String(), errOut2.String())
 	}
 }
@@ -185,7 +189,7 @@ func TestLiveCutBodyIsAFindingOfItsOperation(t *testing.T) {
 	// finding of the operation it answered.
 	want := []string{
 		"searchOrganizations (affinity GET /organizations)\n  live#0 200 body (body): expected a complete body, found body cut short after 40 bytes: unexpected EOF",
-		"16 exchanges checked: 15 passed, 1 failed; 0 skipped",
+		"21 exchanges checked: 20 passed, 1 failed; 0 skipped",
 	}
 	for _, w := range want {
 		if !strings.Contains(out, w) {

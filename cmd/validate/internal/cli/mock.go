@@ -42,6 +42,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl.IntVar(&seed.orgLists, "lists", 1, "Affinity: organization lists, 0 to 100 (Deal Flow, Deal Flow 2, ...)")
 	fl.IntVar(&seed.personLists, "person-lists", 1, "Affinity: person lists, 0 to 100 (Contacts, Contacts 2, ...)")
 	fl.IntVar(&seed.entries, "entries", 10, "Affinity: entries in each list, each with a value per field, 0 to 10000")
+	fl.IntVar(&seed.persons, "persons", 10, "Affinity: persons, each on an organization with a note, 0 to 10000")
 	fl.IntVar(&seed.fields, "fields", 7, "Affinity: fields of each list, 0 to 7 (Status, Owner, Amount, Close Date, Notes, Headquarters, Sector)")
 	faults := fl.String("faults", "", "answer the first requests with these faults, in order, comma-separated: 429, 500, 502, 503, 504, cut (body cut short), slow (2 s late), malformed")
 	api, code, done := parseAPIFlags(fl, args, mockUsage, apiName, stdout, stderr)
@@ -120,9 +121,10 @@ func findingLogger(stderr io.Writer, key string) func(contract.Finding) {
 
 // affinitySeed is what the Affinity mock holds beside its organizations: lists of
 // organizations and of people, with entries, fields and a value per entry and field,
-// so that validate live against it reaches every read operation.
+// and persons with a note each, so that validate live against it reaches every read operation.
 type affinitySeed struct {
 	orgLists, personLists, entries, fields int
+	persons                                int
 }
 
 func (a affinitySeed) check() error {
@@ -135,6 +137,8 @@ func (a affinitySeed) check() error {
 		return fmt.Errorf("--entries %d: want 0 to 10000", a.entries)
 	case a.fields < 0 || a.fields > 7:
 		return fmt.Errorf("--fields %d: want 0 to 7", a.fields)
+	case a.persons < 0 || a.persons > 10000:
+		return fmt.Errorf("--persons %d: want 0 to 10000", a.persons)
 	}
 	return nil
 }
@@ -148,6 +152,7 @@ func (a affinitySeed) into(fake *affinitytest.Server) {
 	for i := range a.personLists {
 		fake.GeneratePersonList(numbered("Contacts", i), a.entries, a.fields)
 	}
+	fake.GeneratePersons(a.persons)
 }
 
 func numbered(name string, i int) string {
