@@ -45,6 +45,10 @@ func TestEveryPagedListingRefusesANullPage(t *testing.T) {
 			_, err := c.CompanyPage(ctx, affinity.CompanyQuery{}, "")
 			return err
 		},
+		"listCompanyDuplicateSuggestionsV2": func(ctx context.Context, c *affinity.Client) error {
+			_, err := c.CompanyDuplicateSuggestionPage(ctx, affinity.DuplicateSuggestionQuery{}, "")
+			return err
+		},
 	}
 	// v2's other listings are the generated client's only (see the hostile table).
 	unwrapped := []string{"listCompanyFieldsV2", "listCompanyListsV2", "listCompanyListEntriesV2", "listListsV2",

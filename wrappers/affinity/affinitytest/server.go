@@ -92,6 +92,10 @@ type Server struct {
 	nextFieldID int64
 
 	rate rateWindow
+
+	// tasks are the merges the fake ran (duplicates.go), by task id.
+	tasks      map[string]mergeTask
+	nextTaskID int
 }
 
 // Request is what the fake recorded of one request it received.
@@ -275,6 +279,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("DELETE /organizations/{organization_id}", byID(func(w http.ResponseWriter, _ *http.Request, id int64) { s.delete(w, id) }))
 	s.listRoutes(mux)
 	s.v2Routes(mux)
+	s.duplicateRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { notFound(w, "Not found") })
 	return mux
 }
