@@ -47,7 +47,11 @@ func TestEverySeedOperationIsDescribed(t *testing.T) {
 			"GET /v2/lists/{listId}/list-entries listListEntriesV2", "GET /v2/lists/{listId}/list-entries/{listEntryId} getListEntryV2",
 			"GET /v2/lists/{listId}/list-entries/{listEntryId}/fields listListEntryFieldsV2",
 			"PATCH /v2/lists/{listId}/list-entries/{listEntryId}/fields updateListEntryFieldsV2",
-			"POST /v2/lists/{listId}/list-entries/{listEntryId}/fields/{fieldId} updateListEntryFieldV2"},
+			"POST /v2/lists/{listId}/list-entries/{listEntryId}/fields/{fieldId} updateListEntryFieldV2",
+			// v2: company duplicate suggestions (beta), merges and the merge task.
+			"GET /v2/duplicates/company-suggestions listCompanyDuplicateSuggestionsV2",
+			"POST /v2/company-merges mergeCompaniesV2", "GET /v2/tasks/company-merges/{taskId} getCompanyMergeTaskV2",
+		},
 	}
 	for api, ops := range want {
 		doc, err := specs.Load(context.Background(), api)

@@ -118,6 +118,27 @@ func (e V2CompaniesValueType) Valid() bool {
 	}
 }
 
+// Defines values for V2CompanyDuplicateSuggestionMatchCriteria.
+const (
+	V2CompanyDuplicateSuggestionMatchCriteriaDomainMatch    V2CompanyDuplicateSuggestionMatchCriteria = "domain-match"
+	V2CompanyDuplicateSuggestionMatchCriteriaDomainRedirect V2CompanyDuplicateSuggestionMatchCriteria = "domain-redirect"
+	V2CompanyDuplicateSuggestionMatchCriteriaName           V2CompanyDuplicateSuggestionMatchCriteria = "name"
+)
+
+// Valid indicates whether the value is a known member of the V2CompanyDuplicateSuggestionMatchCriteria enum.
+func (e V2CompanyDuplicateSuggestionMatchCriteria) Valid() bool {
+	switch e {
+	case V2CompanyDuplicateSuggestionMatchCriteriaDomainMatch:
+		return true
+	case V2CompanyDuplicateSuggestionMatchCriteriaDomainRedirect:
+		return true
+	case V2CompanyDuplicateSuggestionMatchCriteriaName:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for V2CompanyListEntryType.
 const (
 	V2CompanyListEntryTypeCompany V2CompanyListEntryType = "company"
@@ -127,6 +148,27 @@ const (
 func (e V2CompanyListEntryType) Valid() bool {
 	switch e {
 	case V2CompanyListEntryTypeCompany:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V2CompanyMergeTaskStatus.
+const (
+	V2CompanyMergeTaskStatusFailed     V2CompanyMergeTaskStatus = "failed"
+	V2CompanyMergeTaskStatusInProgress V2CompanyMergeTaskStatus = "in-progress"
+	V2CompanyMergeTaskStatusSuccess    V2CompanyMergeTaskStatus = "success"
+)
+
+// Valid indicates whether the value is a known member of the V2CompanyMergeTaskStatus enum.
+func (e V2CompanyMergeTaskStatus) Valid() bool {
+	switch e {
+	case V2CompanyMergeTaskStatusFailed:
+		return true
+	case V2CompanyMergeTaskStatusInProgress:
+		return true
+	case V2CompanyMergeTaskStatusSuccess:
 		return true
 	default:
 		return false
@@ -931,6 +973,30 @@ func (e GetCompanyV2ParamsFieldTypes) Valid() bool {
 	case GetCompanyV2ParamsFieldTypesGlobal:
 		return true
 	case GetCompanyV2ParamsFieldTypesRelationshipIntelligence:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListCompanyDuplicateSuggestionsV2ParamsOrderBy.
+const (
+	ListCompanyDuplicateSuggestionsV2ParamsOrderByCreatedAt      ListCompanyDuplicateSuggestionsV2ParamsOrderBy = "createdAt"
+	ListCompanyDuplicateSuggestionsV2ParamsOrderByMinusCreatedAt ListCompanyDuplicateSuggestionsV2ParamsOrderBy = "-createdAt"
+	ListCompanyDuplicateSuggestionsV2ParamsOrderByMinusName      ListCompanyDuplicateSuggestionsV2ParamsOrderBy = "-name"
+	ListCompanyDuplicateSuggestionsV2ParamsOrderByName           ListCompanyDuplicateSuggestionsV2ParamsOrderBy = "name"
+)
+
+// Valid indicates whether the value is a known member of the ListCompanyDuplicateSuggestionsV2ParamsOrderBy enum.
+func (e ListCompanyDuplicateSuggestionsV2ParamsOrderBy) Valid() bool {
+	switch e {
+	case ListCompanyDuplicateSuggestionsV2ParamsOrderByCreatedAt:
+		return true
+	case ListCompanyDuplicateSuggestionsV2ParamsOrderByMinusCreatedAt:
+		return true
+	case ListCompanyDuplicateSuggestionsV2ParamsOrderByMinusName:
+		return true
+	case ListCompanyDuplicateSuggestionsV2ParamsOrderByName:
 		return true
 	default:
 		return false
@@ -1828,6 +1894,33 @@ type V2Company struct {
 	Name string `json:"name"`
 }
 
+// V2CompanyDuplicateSuggestion A suggestion that a company profile duplicates a primary one.
+type V2CompanyDuplicateSuggestion struct {
+	// DuplicateProfiles The profile to merge into the primary one; exactly one today, an array so that suggestions of several can come later.
+	DuplicateProfiles []V2DuplicateCompanyProfile `json:"duplicateProfiles"`
+
+	// ID Id of the suggestion.
+	ID string `json:"id"`
+
+	// MatchCriteria What made the suggestion, from most to least sure `domain-match`, `domain-redirect`, `name`.
+	MatchCriteria V2CompanyDuplicateSuggestionMatchCriteria `json:"matchCriteria"`
+
+	// PrimaryProfile A company in a duplicate suggestion.
+	PrimaryProfile V2DuplicateCompanyProfile `json:"primaryProfile"`
+}
+
+// V2CompanyDuplicateSuggestionMatchCriteria What made the suggestion, from most to least sure `domain-match`, `domain-redirect`, `name`.
+type V2CompanyDuplicateSuggestionMatchCriteria string
+
+// V2CompanyDuplicateSuggestionPage One page of company duplicate suggestions.
+type V2CompanyDuplicateSuggestionPage struct {
+	// Data The suggestions of this page, at most 100.
+	Data []V2CompanyDuplicateSuggestion `json:"data"`
+
+	// Pagination Where the pages before and after this one are; each is null at its end.
+	Pagination V2Pagination `json:"pagination"`
+}
+
 // V2CompanyListEntry An entry of a list of companies.
 type V2CompanyListEntry struct {
 	// CreatedAt When the entry was added.
@@ -1851,6 +1944,48 @@ type V2CompanyListEntry struct {
 
 // V2CompanyListEntryType Type of the entry's entity.
 type V2CompanyListEntryType string
+
+// V2CompanyMergeRequest The two companies to merge.
+type V2CompanyMergeRequest struct {
+	// DuplicateCompanyID Id of the company merged into the primary one and then deleted.
+	DuplicateCompanyID int64 `json:"duplicateCompanyId"`
+
+	// PrimaryCompanyID Id of the company kept, which receives the other's data.
+	PrimaryCompanyID int64 `json:"primaryCompanyId"`
+}
+
+// V2CompanyMergeResponse A merge started.
+type V2CompanyMergeResponse struct {
+	// TaskURL Address of the merge's task, whose last segment is the task's id.
+	TaskURL string `json:"taskUrl"`
+}
+
+// V2CompanyMergeTask A merge task and the count of its merges by outcome.
+type V2CompanyMergeTask struct {
+	// ID Id of the task.
+	ID openapi_types.UUID `json:"id"`
+
+	// ResultsSummary The task's merges by outcome.
+	ResultsSummary struct {
+		// Failed Merges that failed.
+		Failed int32 `json:"failed"`
+
+		// InProgress Merges still running.
+		InProgress int32 `json:"inProgress"`
+
+		// Success Merges done.
+		Success int32 `json:"success"`
+
+		// Total Every merge of the task.
+		Total int32 `json:"total"`
+	} `json:"resultsSummary"`
+
+	// Status The task's state.
+	Status V2CompanyMergeTaskStatus `json:"status"`
+}
+
+// V2CompanyMergeTaskStatus The task's state.
+type V2CompanyMergeTaskStatus string
 
 // V2CompanyPage One page of companies.
 type V2CompanyPage struct {
@@ -1944,6 +2079,27 @@ type V2DropdownsValue struct {
 
 // V2DropdownsValueType Type of the value.
 type V2DropdownsValueType string
+
+// V2DuplicateCompanyProfile A company in a duplicate suggestion.
+type V2DuplicateCompanyProfile struct {
+	// Domain Main domain; null when it has none.
+	Domain *string `json:"domain"`
+
+	// Domains Every domain of the company.
+	Domains []string `json:"domains"`
+
+	// ID Id of the company.
+	ID int64 `json:"id"`
+
+	// IsEnriched True when Affinity's data providers enrich the company.
+	IsEnriched bool `json:"isEnriched"`
+
+	// IsGlobal True for a company of Affinity's global dataset.
+	IsGlobal bool `json:"isGlobal"`
+
+	// Name Name of the company.
+	Name string `json:"name"`
+}
 
 // V2EntityListEntry A list entry with its entity, by the entity's `type`.
 type V2EntityListEntry struct {
@@ -3398,6 +3554,50 @@ type ListCompanyNotesV2Params struct {
 	XAffinityAPIVersion *V2APIVersion `json:"X-Affinity-Api-Version,omitempty"`
 }
 
+// MergeCompaniesV2Params defines parameters for MergeCompaniesV2.
+type MergeCompaniesV2Params struct {
+	// XAffinityAPIVersion The version of v2 to answer by: a date such as `2026-09-17`, or `current` for the
+	// newest (which follows breaking changes). Without it v2 answers by the default
+	// version set for the key in Affinity's settings, which may be older than the one
+	// this document describes (`info.x-affinity-api-version`, sent here as the default).
+	// Published versions are `2024-01-01`, `2026-07-15` and `2026-09-17`; another is
+	// refused with a 400 whose error names this header. Every answer names the version
+	// that made it in a header of the same name.
+	XAffinityAPIVersion *V2APIVersion `json:"X-Affinity-Api-Version,omitempty"`
+}
+
+// ListCompanyDuplicateSuggestionsV2Params defines parameters for ListCompanyDuplicateSuggestionsV2.
+type ListCompanyDuplicateSuggestionsV2Params struct {
+	// Cursor Where the page starts, from the previous page's `pagination.nextUrl` (or
+	// `prevUrl`); the first page without it.
+	Cursor *V2Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Limit Number of records per page, 1 to 100; 100 when left out.
+	Limit *V2Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Term Keeps the suggestions whose company names contain this text.
+	Term *string `form:"term,omitempty" json:"term,omitempty"`
+
+	// Filter An expression of Affinity's filtering language over `matchCriteria` (operator
+	// `=`), such as `matchCriteria=domain-match`.
+	Filter *string `form:"filter,omitempty" json:"filter,omitempty"`
+
+	// OrderBy The order, by name (the default) or creation; a leading `-` reverses it.
+	OrderBy []ListCompanyDuplicateSuggestionsV2ParamsOrderBy `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+
+	// XAffinityAPIVersion The version of v2 to answer by: a date such as `2026-09-17`, or `current` for the
+	// newest (which follows breaking changes). Without it v2 answers by the default
+	// version set for the key in Affinity's settings, which may be older than the one
+	// this document describes (`info.x-affinity-api-version`, sent here as the default).
+	// Published versions are `2024-01-01`, `2026-07-15` and `2026-09-17`; another is
+	// refused with a 400 whose error names this header. Every answer names the version
+	// that made it in a header of the same name.
+	XAffinityAPIVersion *V2APIVersion `json:"X-Affinity-Api-Version,omitempty"`
+}
+
+// ListCompanyDuplicateSuggestionsV2ParamsOrderBy defines parameters for ListCompanyDuplicateSuggestionsV2.
+type ListCompanyDuplicateSuggestionsV2ParamsOrderBy string
+
 // ListListsV2Params defines parameters for ListListsV2.
 type ListListsV2Params struct {
 	// Cursor Where the page starts, from the previous page's `pagination.nextUrl` (or
@@ -3689,6 +3889,18 @@ type ListPersonNotesV2Params struct {
 	XAffinityAPIVersion *V2APIVersion `json:"X-Affinity-Api-Version,omitempty"`
 }
 
+// GetCompanyMergeTaskV2Params defines parameters for GetCompanyMergeTaskV2.
+type GetCompanyMergeTaskV2Params struct {
+	// XAffinityAPIVersion The version of v2 to answer by: a date such as `2026-09-17`, or `current` for the
+	// newest (which follows breaking changes). Without it v2 answers by the default
+	// version set for the key in Affinity's settings, which may be older than the one
+	// this document describes (`info.x-affinity-api-version`, sent here as the default).
+	// Published versions are `2024-01-01`, `2026-07-15` and `2026-09-17`; another is
+	// refused with a 400 whose error names this header. Every answer names the version
+	// that made it in a header of the same name.
+	XAffinityAPIVersion *V2APIVersion `json:"X-Affinity-Api-Version,omitempty"`
+}
+
 // CreateFieldValueJSONRequestBody defines body for CreateFieldValue for application/json ContentType.
 type CreateFieldValueJSONRequestBody = FieldValueCreate
 
@@ -3721,6 +3933,9 @@ type CreatePersonJSONRequestBody = PersonCreate
 
 // UpdatePersonJSONRequestBody defines body for UpdatePerson for application/json ContentType.
 type UpdatePersonJSONRequestBody = PersonUpdate
+
+// MergeCompaniesV2JSONRequestBody defines body for MergeCompaniesV2 for application/json ContentType.
+type MergeCompaniesV2JSONRequestBody = V2CompanyMergeRequest
 
 // UpdateListEntryFieldsV2JSONRequestBody defines body for UpdateListEntryFieldsV2 for application/json ContentType.
 type UpdateListEntryFieldsV2JSONRequestBody = V2BatchUpdate
@@ -5805,6 +6020,47 @@ type ClientInterface interface {
 	// Corresponds with GET /v2/companies/{companyId}/notes (the `ListCompanyNotesV2` operationId).
 	ListCompanyNotesV2(ctx context.Context, companyID V2CompanyID, params *ListCompanyNotesV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// MergeCompaniesV2WithBody Merge two companies (v2)
+	//
+	// Starts merging the duplicate company into the primary one: everything of the
+	// duplicate moves to the primary, and the duplicate is deleted. The merge runs in
+	// the background; the answer is the address of its task (`GET
+	// /v2/tasks/company-merges/{taskId}`). Needs the "Manage duplicates" permission and
+	// the organization admin role.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/company-merges (the `MergeCompaniesV2` operationId).
+	MergeCompaniesV2WithBody(ctx context.Context, params *MergeCompaniesV2Params, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MergeCompaniesV2 Merge two companies (v2)
+	//
+	// Starts merging the duplicate company into the primary one: everything of the
+	// duplicate moves to the primary, and the duplicate is deleted. The merge runs in
+	// the background; the answer is the address of its task (`GET
+	// /v2/tasks/company-merges/{taskId}`). Needs the "Manage duplicates" permission and
+	// the organization admin role.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/company-merges (the `MergeCompaniesV2` operationId).
+	MergeCompaniesV2(ctx context.Context, params *MergeCompaniesV2Params, body MergeCompaniesV2JSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListCompanyDuplicateSuggestionsV2 List company duplicate suggestions (v2, beta)
+	//
+	// Pages through the pairs of companies Affinity suggests are one company: each
+	// suggestion has a recommended `primaryProfile`, the one profile in
+	// `duplicateProfiles` it takes for a duplicate of it, and the `matchCriteria` that
+	// produced it (`domain-match`: identical domains, high confidence;
+	// `domain-redirect`: domains that redirect to the same place, medium; `name`: very
+	// similar names, low). Only suggestions nobody has acted on are listed: a merge
+	// (`POST /v2/company-merges` with the two ids) or a "not duplicates" removes one
+	// for good. Beta since 2026-09-15 (Affinity may change it without a new version).
+	// Needs the "Manage duplicates" permission, which organization admins have.
+	//
+	// Corresponds with GET /v2/duplicates/company-suggestions (the `ListCompanyDuplicateSuggestionsV2` operationId).
+	ListCompanyDuplicateSuggestionsV2(ctx context.Context, params *ListCompanyDuplicateSuggestionsV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListListsV2 List lists (v2)
 	//
 	// Pages through the lists the key's user can see, each with the type of its entities.
@@ -5945,6 +6201,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v2/persons/{personId}/notes (the `ListPersonNotesV2` operationId).
 	ListPersonNotesV2(ctx context.Context, personID int64, params *ListPersonNotesV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCompanyMergeTaskV2 Get a company merge task (v2)
+	//
+	// The state of a merge task started by `POST /v2/company-merges`, with the count of its merges by outcome.
+	//
+	// Corresponds with GET /v2/tasks/company-merges/{taskId} (the `GetCompanyMergeTaskV2` operationId).
+	GetCompanyMergeTaskV2(ctx context.Context, taskID openapi_types.UUID, params *GetCompanyMergeTaskV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // WhoAmI Get whoami
@@ -6917,6 +7180,77 @@ func (c *Client) ListCompanyNotesV2(ctx context.Context, companyID V2CompanyID, 
 	return c.Client.Do(req)
 }
 
+// MergeCompaniesV2WithBody Merge two companies (v2)
+//
+// Starts merging the duplicate company into the primary one: everything of the
+// duplicate moves to the primary, and the duplicate is deleted. The merge runs in
+// the background; the answer is the address of its task (`GET
+// /v2/tasks/company-merges/{taskId}`). Needs the "Manage duplicates" permission and
+// the organization admin role.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/company-merges (the `MergeCompaniesV2` operationId).
+func (c *Client) MergeCompaniesV2WithBody(ctx context.Context, params *MergeCompaniesV2Params, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMergeCompaniesV2RequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MergeCompaniesV2 Merge two companies (v2)
+//
+// Starts merging the duplicate company into the primary one: everything of the
+// duplicate moves to the primary, and the duplicate is deleted. The merge runs in
+// the background; the answer is the address of its task (`GET
+// /v2/tasks/company-merges/{taskId}`). Needs the "Manage duplicates" permission and
+// the organization admin role.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/company-merges (the `MergeCompaniesV2` operationId).
+func (c *Client) MergeCompaniesV2(ctx context.Context, params *MergeCompaniesV2Params, body MergeCompaniesV2JSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMergeCompaniesV2Request(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListCompanyDuplicateSuggestionsV2 List company duplicate suggestions (v2, beta)
+//
+// Pages through the pairs of companies Affinity suggests are one company: each
+// suggestion has a recommended `primaryProfile`, the one profile in
+// `duplicateProfiles` it takes for a duplicate of it, and the `matchCriteria` that
+// produced it (`domain-match`: identical domains, high confidence;
+// `domain-redirect`: domains that redirect to the same place, medium; `name`: very
+// similar names, low). Only suggestions nobody has acted on are listed: a merge
+// (`POST /v2/company-merges` with the two ids) or a "not duplicates" removes one
+// for good. Beta since 2026-09-15 (Affinity may change it without a new version).
+// Needs the "Manage duplicates" permission, which organization admins have.
+//
+// Corresponds with GET /v2/duplicates/company-suggestions (the `ListCompanyDuplicateSuggestionsV2` operationId).
+func (c *Client) ListCompanyDuplicateSuggestionsV2(ctx context.Context, params *ListCompanyDuplicateSuggestionsV2Params, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListCompanyDuplicateSuggestionsV2Request(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListListsV2 List lists (v2)
 //
 // Pages through the lists the key's user can see, each with the type of its entities.
@@ -7218,6 +7552,23 @@ func (c *Client) ListPersonListEntriesV2(ctx context.Context, personID int64, pa
 // Corresponds with GET /v2/persons/{personId}/notes (the `ListPersonNotesV2` operationId).
 func (c *Client) ListPersonNotesV2(ctx context.Context, personID int64, params *ListPersonNotesV2Params, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListPersonNotesV2Request(c.Server, personID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCompanyMergeTaskV2 Get a company merge task (v2)
+//
+// The state of a merge task started by `POST /v2/company-merges`, with the count of its merges by outcome.
+//
+// Corresponds with GET /v2/tasks/company-merges/{taskId} (the `GetCompanyMergeTaskV2` operationId).
+func (c *Client) GetCompanyMergeTaskV2(ctx context.Context, taskID openapi_types.UUID, params *GetCompanyMergeTaskV2Params, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCompanyMergeTaskV2Request(c.Server, taskID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -9857,6 +10208,178 @@ func NewListCompanyNotesV2Request(server string, companyID V2CompanyID, params *
 	return req, nil
 }
 
+// NewMergeCompaniesV2Request calls the generic MergeCompaniesV2 builder with application/json body
+func NewMergeCompaniesV2Request(server string, params *MergeCompaniesV2Params, body MergeCompaniesV2JSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewMergeCompaniesV2RequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewMergeCompaniesV2RequestWithBody constructs an http.Request for the MergeCompaniesV2 method, with any body, and a specified content type
+func NewMergeCompaniesV2RequestWithBody(server string, params *MergeCompaniesV2Params, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/company-merges")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.XAffinityAPIVersion != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Affinity-Api-Version", *params.XAffinityAPIVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Affinity-Api-Version", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewListCompanyDuplicateSuggestionsV2Request constructs an http.Request for the ListCompanyDuplicateSuggestionsV2 method
+func NewListCompanyDuplicateSuggestionsV2Request(server string, params *ListCompanyDuplicateSuggestionsV2Params) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/duplicates/company-suggestions")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Term != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "term", *params.Term, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Filter != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filter", *params.Filter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrderBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.XAffinityAPIVersion != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Affinity-Api-Version", *params.XAffinityAPIVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Affinity-Api-Version", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewListListsV2Request constructs an http.Request for the ListListsV2 method
 func NewListListsV2Request(server string, params *ListListsV2Params) (*http.Request, error) {
 	var err error
@@ -11166,6 +11689,55 @@ func NewListPersonNotesV2Request(server string, personID int64, params *ListPers
 	return req, nil
 }
 
+// NewGetCompanyMergeTaskV2Request constructs an http.Request for the GetCompanyMergeTaskV2 method
+func NewGetCompanyMergeTaskV2Request(server string, taskID openapi_types.UUID, params *GetCompanyMergeTaskV2Params) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "taskId", taskID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/tasks/company-merges/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.XAffinityAPIVersion != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Affinity-Api-Version", *params.XAffinityAPIVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Affinity-Api-Version", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -11748,6 +12320,49 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v2/companies/{companyId}/notes (the `ListCompanyNotesV2` operationId).
 	ListCompanyNotesV2WithResponse(ctx context.Context, companyID V2CompanyID, params *ListCompanyNotesV2Params, reqEditors ...RequestEditorFn) (*ListCompanyNotesV2Response, error)
 
+	// MergeCompaniesV2WithBodyWithResponse Merge two companies (v2)
+	//
+	// Starts merging the duplicate company into the primary one: everything of the
+	// duplicate moves to the primary, and the duplicate is deleted. The merge runs in
+	// the background; the answer is the address of its task (`GET
+	// /v2/tasks/company-merges/{taskId}`). Needs the "Manage duplicates" permission and
+	// the organization admin role.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/company-merges (the `MergeCompaniesV2` operationId).
+	MergeCompaniesV2WithBodyWithResponse(ctx context.Context, params *MergeCompaniesV2Params, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MergeCompaniesV2Response, error)
+
+	// MergeCompaniesV2WithResponse Merge two companies (v2)
+	//
+	// Starts merging the duplicate company into the primary one: everything of the
+	// duplicate moves to the primary, and the duplicate is deleted. The merge runs in
+	// the background; the answer is the address of its task (`GET
+	// /v2/tasks/company-merges/{taskId}`). Needs the "Manage duplicates" permission and
+	// the organization admin role.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/company-merges (the `MergeCompaniesV2` operationId).
+	MergeCompaniesV2WithResponse(ctx context.Context, params *MergeCompaniesV2Params, body MergeCompaniesV2JSONRequestBody, reqEditors ...RequestEditorFn) (*MergeCompaniesV2Response, error)
+
+	// ListCompanyDuplicateSuggestionsV2WithResponse List company duplicate suggestions (v2, beta)
+	//
+	// Pages through the pairs of companies Affinity suggests are one company: each
+	// suggestion has a recommended `primaryProfile`, the one profile in
+	// `duplicateProfiles` it takes for a duplicate of it, and the `matchCriteria` that
+	// produced it (`domain-match`: identical domains, high confidence;
+	// `domain-redirect`: domains that redirect to the same place, medium; `name`: very
+	// similar names, low). Only suggestions nobody has acted on are listed: a merge
+	// (`POST /v2/company-merges` with the two ids) or a "not duplicates" removes one
+	// for good. Beta since 2026-09-15 (Affinity may change it without a new version).
+	// Needs the "Manage duplicates" permission, which organization admins have.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/duplicates/company-suggestions (the `ListCompanyDuplicateSuggestionsV2` operationId).
+	ListCompanyDuplicateSuggestionsV2WithResponse(ctx context.Context, params *ListCompanyDuplicateSuggestionsV2Params, reqEditors ...RequestEditorFn) (*ListCompanyDuplicateSuggestionsV2Response, error)
+
 	// ListListsV2WithResponse List lists (v2)
 	//
 	// Pages through the lists the key's user can see, each with the type of its entities.
@@ -11914,6 +12529,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v2/persons/{personId}/notes (the `ListPersonNotesV2` operationId).
 	ListPersonNotesV2WithResponse(ctx context.Context, personID int64, params *ListPersonNotesV2Params, reqEditors ...RequestEditorFn) (*ListPersonNotesV2Response, error)
+
+	// GetCompanyMergeTaskV2WithResponse Get a company merge task (v2)
+	//
+	// The state of a merge task started by `POST /v2/company-merges`, with the count of its merges by outcome.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/tasks/company-merges/{taskId} (the `GetCompanyMergeTaskV2` operationId).
+	GetCompanyMergeTaskV2WithResponse(ctx context.Context, taskID openapi_types.UUID, params *GetCompanyMergeTaskV2Params, reqEditors ...RequestEditorFn) (*GetCompanyMergeTaskV2Response, error)
 }
 
 // WhoAmIResponse200Headers the declared response headers of an HTTP 200 response for WhoAmI
@@ -17674,6 +18298,254 @@ func (r ListCompanyNotesV2Response) ContentType() string {
 	return ""
 }
 
+// MergeCompaniesV2Response202Headers the declared response headers of an HTTP 202 response for MergeCompaniesV2
+type MergeCompaniesV2Response202Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// MergeCompaniesV2Response400Headers the declared response headers of an HTTP 400 response for MergeCompaniesV2
+type MergeCompaniesV2Response400Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// MergeCompaniesV2Response403Headers the declared response headers of an HTTP 403 response for MergeCompaniesV2
+type MergeCompaniesV2Response403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// MergeCompaniesV2Response429Headers the declared response headers of an HTTP 429 response for MergeCompaniesV2
+type MergeCompaniesV2Response429Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+type MergeCompaniesV2Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *V2CompanyMergeResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *V2BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *V2Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *V2Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *V2TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *V2ServerError
+	// Headers202 the parsed response headers for an HTTP 202 response
+	Headers202 *MergeCompaniesV2Response202Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *MergeCompaniesV2Response400Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *MergeCompaniesV2Response403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *MergeCompaniesV2Response429Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r MergeCompaniesV2Response) GetJSON202() *V2CompanyMergeResponse {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r MergeCompaniesV2Response) GetJSON400() *V2BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r MergeCompaniesV2Response) GetJSON401() *V2Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r MergeCompaniesV2Response) GetJSON403() *V2Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r MergeCompaniesV2Response) GetJSON429() *V2TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r MergeCompaniesV2Response) GetJSON500() *V2ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r MergeCompaniesV2Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r MergeCompaniesV2Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r MergeCompaniesV2Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r MergeCompaniesV2Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListCompanyDuplicateSuggestionsV2Response200Headers the declared response headers of an HTTP 200 response for ListCompanyDuplicateSuggestionsV2
+type ListCompanyDuplicateSuggestionsV2Response200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListCompanyDuplicateSuggestionsV2Response400Headers the declared response headers of an HTTP 400 response for ListCompanyDuplicateSuggestionsV2
+type ListCompanyDuplicateSuggestionsV2Response400Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListCompanyDuplicateSuggestionsV2Response403Headers the declared response headers of an HTTP 403 response for ListCompanyDuplicateSuggestionsV2
+type ListCompanyDuplicateSuggestionsV2Response403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// ListCompanyDuplicateSuggestionsV2Response429Headers the declared response headers of an HTTP 429 response for ListCompanyDuplicateSuggestionsV2
+type ListCompanyDuplicateSuggestionsV2Response429Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+type ListCompanyDuplicateSuggestionsV2Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V2CompanyDuplicateSuggestionPage
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *V2BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *V2Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *V2Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *V2TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *V2ServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListCompanyDuplicateSuggestionsV2Response200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListCompanyDuplicateSuggestionsV2Response400Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListCompanyDuplicateSuggestionsV2Response403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListCompanyDuplicateSuggestionsV2Response429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListCompanyDuplicateSuggestionsV2Response) GetJSON200() *V2CompanyDuplicateSuggestionPage {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListCompanyDuplicateSuggestionsV2Response) GetJSON400() *V2BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListCompanyDuplicateSuggestionsV2Response) GetJSON401() *V2Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListCompanyDuplicateSuggestionsV2Response) GetJSON403() *V2Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListCompanyDuplicateSuggestionsV2Response) GetJSON429() *V2TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListCompanyDuplicateSuggestionsV2Response) GetJSON500() *V2ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListCompanyDuplicateSuggestionsV2Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListCompanyDuplicateSuggestionsV2Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListCompanyDuplicateSuggestionsV2Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListCompanyDuplicateSuggestionsV2Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListListsV2Response200Headers the declared response headers of an HTTP 200 response for ListListsV2
 type ListListsV2Response200Headers struct {
 	XRatelimitLimitOrg           *RateLimitValue
@@ -19679,6 +20551,149 @@ func (r ListPersonNotesV2Response) ContentType() string {
 	return ""
 }
 
+// GetCompanyMergeTaskV2Response200Headers the declared response headers of an HTTP 200 response for GetCompanyMergeTaskV2
+type GetCompanyMergeTaskV2Response200Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetCompanyMergeTaskV2Response400Headers the declared response headers of an HTTP 400 response for GetCompanyMergeTaskV2
+type GetCompanyMergeTaskV2Response400Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetCompanyMergeTaskV2Response403Headers the declared response headers of an HTTP 403 response for GetCompanyMergeTaskV2
+type GetCompanyMergeTaskV2Response403Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetCompanyMergeTaskV2Response404Headers the declared response headers of an HTTP 404 response for GetCompanyMergeTaskV2
+type GetCompanyMergeTaskV2Response404Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+// GetCompanyMergeTaskV2Response429Headers the declared response headers of an HTTP 429 response for GetCompanyMergeTaskV2
+type GetCompanyMergeTaskV2Response429Headers struct {
+	XRatelimitLimitOrg           *RateLimitValue
+	XRatelimitLimitOrgRemaining  *RateLimitValue
+	XRatelimitLimitOrgReset      *RateLimitValue
+	XRatelimitLimitUser          *RateLimitValue
+	XRatelimitLimitUserRemaining *RateLimitValue
+	XRatelimitLimitUserReset     *RateLimitValue
+}
+
+type GetCompanyMergeTaskV2Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V2CompanyMergeTask
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *V2BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *V2Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *V2Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *V2NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *V2TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *V2ServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetCompanyMergeTaskV2Response200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *GetCompanyMergeTaskV2Response400Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetCompanyMergeTaskV2Response403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetCompanyMergeTaskV2Response404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetCompanyMergeTaskV2Response429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCompanyMergeTaskV2Response) GetJSON200() *V2CompanyMergeTask {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetCompanyMergeTaskV2Response) GetJSON400() *V2BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetCompanyMergeTaskV2Response) GetJSON401() *V2Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetCompanyMergeTaskV2Response) GetJSON403() *V2Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetCompanyMergeTaskV2Response) GetJSON404() *V2NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetCompanyMergeTaskV2Response) GetJSON429() *V2TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetCompanyMergeTaskV2Response) GetJSON500() *V2ServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCompanyMergeTaskV2Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCompanyMergeTaskV2Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCompanyMergeTaskV2Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCompanyMergeTaskV2Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // WhoAmIWithResponse Get whoami
 //
 // Returns who the key belongs to: the Affinity instance (tenant), the user and the
@@ -20511,6 +21526,67 @@ func (c *ClientWithResponses) ListCompanyNotesV2WithResponse(ctx context.Context
 	return ParseListCompanyNotesV2Response(rsp)
 }
 
+// MergeCompaniesV2WithBodyWithResponse Merge two companies (v2)
+//
+// Starts merging the duplicate company into the primary one: everything of the
+// duplicate moves to the primary, and the duplicate is deleted. The merge runs in
+// the background; the answer is the address of its task (`GET
+// /v2/tasks/company-merges/{taskId}`). Needs the "Manage duplicates" permission and
+// the organization admin role.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/company-merges (the `MergeCompaniesV2` operationId).
+func (c *ClientWithResponses) MergeCompaniesV2WithBodyWithResponse(ctx context.Context, params *MergeCompaniesV2Params, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MergeCompaniesV2Response, error) {
+	rsp, err := c.MergeCompaniesV2WithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMergeCompaniesV2Response(rsp)
+}
+
+// MergeCompaniesV2WithResponse Merge two companies (v2)
+//
+// Starts merging the duplicate company into the primary one: everything of the
+// duplicate moves to the primary, and the duplicate is deleted. The merge runs in
+// the background; the answer is the address of its task (`GET
+// /v2/tasks/company-merges/{taskId}`). Needs the "Manage duplicates" permission and
+// the organization admin role.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/company-merges (the `MergeCompaniesV2` operationId).
+func (c *ClientWithResponses) MergeCompaniesV2WithResponse(ctx context.Context, params *MergeCompaniesV2Params, body MergeCompaniesV2JSONRequestBody, reqEditors ...RequestEditorFn) (*MergeCompaniesV2Response, error) {
+	rsp, err := c.MergeCompaniesV2(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMergeCompaniesV2Response(rsp)
+}
+
+// ListCompanyDuplicateSuggestionsV2WithResponse List company duplicate suggestions (v2, beta)
+//
+// Pages through the pairs of companies Affinity suggests are one company: each
+// suggestion has a recommended `primaryProfile`, the one profile in
+// `duplicateProfiles` it takes for a duplicate of it, and the `matchCriteria` that
+// produced it (`domain-match`: identical domains, high confidence;
+// `domain-redirect`: domains that redirect to the same place, medium; `name`: very
+// similar names, low). Only suggestions nobody has acted on are listed: a merge
+// (`POST /v2/company-merges` with the two ids) or a "not duplicates" removes one
+// for good. Beta since 2026-09-15 (Affinity may change it without a new version).
+// Needs the "Manage duplicates" permission, which organization admins have.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/duplicates/company-suggestions (the `ListCompanyDuplicateSuggestionsV2` operationId).
+func (c *ClientWithResponses) ListCompanyDuplicateSuggestionsV2WithResponse(ctx context.Context, params *ListCompanyDuplicateSuggestionsV2Params, reqEditors ...RequestEditorFn) (*ListCompanyDuplicateSuggestionsV2Response, error) {
+	rsp, err := c.ListCompanyDuplicateSuggestionsV2(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListCompanyDuplicateSuggestionsV2Response(rsp)
+}
+
 // ListListsV2WithResponse List lists (v2)
 //
 // Pages through the lists the key's user can see, each with the type of its entities.
@@ -20778,6 +21854,21 @@ func (c *ClientWithResponses) ListPersonNotesV2WithResponse(ctx context.Context,
 		return nil, err
 	}
 	return ParseListPersonNotesV2Response(rsp)
+}
+
+// GetCompanyMergeTaskV2WithResponse Get a company merge task (v2)
+//
+// The state of a merge task started by `POST /v2/company-merges`, with the count of its merges by outcome.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/tasks/company-merges/{taskId} (the `GetCompanyMergeTaskV2` operationId).
+func (c *ClientWithResponses) GetCompanyMergeTaskV2WithResponse(ctx context.Context, taskID openapi_types.UUID, params *GetCompanyMergeTaskV2Params, reqEditors ...RequestEditorFn) (*GetCompanyMergeTaskV2Response, error) {
+	rsp, err := c.GetCompanyMergeTaskV2(ctx, taskID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCompanyMergeTaskV2Response(rsp)
 }
 
 // ParseWhoAmIResponse parses an HTTP response from a WhoAmIWithResponse call
@@ -33333,6 +34424,494 @@ func ParseListCompanyNotesV2Response(rsp *http.Response) (*ListCompanyNotesV2Res
 	return response, nil
 }
 
+// ParseMergeCompaniesV2Response parses an HTTP response from a MergeCompaniesV2WithResponse call
+func ParseMergeCompaniesV2Response(rsp *http.Response) (*MergeCompaniesV2Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &MergeCompaniesV2Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest V2CompanyMergeResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest V2BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest V2Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest V2Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest V2TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest V2ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 202:
+		var headers MergeCompaniesV2Response202Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers202 = &headers
+	case rsp.StatusCode == 400:
+		var headers MergeCompaniesV2Response400Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 403:
+		var headers MergeCompaniesV2Response403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers MergeCompaniesV2Response429Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListCompanyDuplicateSuggestionsV2Response parses an HTTP response from a ListCompanyDuplicateSuggestionsV2WithResponse call
+func ParseListCompanyDuplicateSuggestionsV2Response(rsp *http.Response) (*ListCompanyDuplicateSuggestionsV2Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListCompanyDuplicateSuggestionsV2Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V2CompanyDuplicateSuggestionPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest V2BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest V2Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest V2Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest V2TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest V2ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListCompanyDuplicateSuggestionsV2Response200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListCompanyDuplicateSuggestionsV2Response400Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListCompanyDuplicateSuggestionsV2Response403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListCompanyDuplicateSuggestionsV2Response429Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListListsV2Response parses an HTTP response from a ListListsV2WithResponse call
 func ParseListListsV2Response(rsp *http.Response) (*ListListsV2Response, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -37357,6 +38936,302 @@ func ParseListPersonNotesV2Response(rsp *http.Response) (*ListPersonNotesV2Respo
 		response.Headers404 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListPersonNotesV2Response429Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetCompanyMergeTaskV2Response parses an HTTP response from a GetCompanyMergeTaskV2WithResponse call
+func ParseGetCompanyMergeTaskV2Response(rsp *http.Response) (*GetCompanyMergeTaskV2Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCompanyMergeTaskV2Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V2CompanyMergeTask
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest V2BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest V2Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest V2Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest V2NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest V2TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest V2ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetCompanyMergeTaskV2Response200Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers GetCompanyMergeTaskV2Response400Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetCompanyMergeTaskV2Response403Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetCompanyMergeTaskV2Response404Headers
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrg = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-Org-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitOrgReset = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUser = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Remaining"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Ratelimit-Limit-User-Reset"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-User-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRatelimitLimitUserReset = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetCompanyMergeTaskV2Response429Headers
 		if values := rsp.Header.Values("X-Ratelimit-Limit-Org"); len(values) > 0 {
 			var value RateLimitValue
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Ratelimit-Limit-Org", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -171,6 +171,19 @@ func TestEveryOperationMeetsAHostileServer(t *testing.T) {
 		{ID: "updateListEntryFieldV2", OwnSegment: "the field id is field- and the Field's int64 id", Call: func(ctx context.Context, c c, _ a) error {
 			return c.SetListEntryField(ctx, 3, 4, affinity.Field{ID: 5, ValueType: affinity.ValueText}, []affinity.SetValue{affinity.TextValue("x")})
 		}},
+		// v2: duplicate suggestions and merges.
+		{ID: "listCompanyDuplicateSuggestionsV2", Required: "/data/0/primaryProfile/id", BadID: -5, Call: func(ctx context.Context, c c, _ a) error {
+			_, err := c.CompanyDuplicateSuggestionPage(ctx, affinity.DuplicateSuggestionQuery{Match: affinity.MatchDomain}, "")
+			return err
+		}},
+		{ID: "mergeCompaniesV2", Required: "/taskUrl", BadID: "", Call: func(ctx context.Context, c c, _ a) error {
+			_, err := c.MergeCompanies(ctx, 1000, 1001)
+			return err
+		}},
+		{ID: "getCompanyMergeTaskV2", Required: "/id", BadID: "", Call: func(ctx context.Context, c c, a a) error {
+			_, err := c.GetCompanyMerge(ctx, a.String("/id"))
+			return err
+		}, OwnSegment: "the task id is parsed as a UUID and sent in its canonical form; anything else is a ParamError before sending"},
 	}
 	// v2's other operations are the generated client's: the wrapper reads lists and
 	// entries through v1's methods and ListRows, and writes its list-entry fields.

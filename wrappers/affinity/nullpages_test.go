@@ -61,6 +61,10 @@ func TestEveryPagedListingRefusesANullPage(t *testing.T) {
 			}
 			return nil
 		},
+		"listCompanyDuplicateSuggestionsV2": func(ctx context.Context, c *affinity.Client) error {
+			_, err := c.CompanyDuplicateSuggestionPage(ctx, affinity.DuplicateSuggestionQuery{}, "")
+			return err
+		},
 	}
 	// v2's other listings are the generated client's only (see the hostile table).
 	unwrapped := []string{"listPersonListEntriesV2", "listPersonNotesV2", "listCompanyNotesV2", "listCompanyFieldsV2", "listCompanyListsV2", "listCompanyListEntriesV2", "listListsV2",

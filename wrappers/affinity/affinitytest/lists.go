@@ -246,7 +246,7 @@ func (s *Server) withList(w http.ResponseWriter, id string, f func(*fakeList)) {
 func (s *Server) listEntries(w http.ResponseWriter, r *http.Request, l *fakeList) {
 	q := r.URL.Query()
 	if !q.Has("page_size") {
-		writeJSON(w, http.StatusOK, l.entries)
+		writeJSON(w, http.StatusOK, append([]affinityapi.ListEntry{}, l.entries...)) // [] for an empty list, never null
 		return
 	}
 	size, err := strconv.Atoi(q.Get("page_size"))
@@ -262,7 +262,7 @@ func (s *Server) listEntries(w http.ResponseWriter, r *http.Request, l *fakeList
 		}
 	}
 	end := min(offset+size, len(l.entries))
-	page := affinityapi.ListEntryPage{ListEntries: slices.Clone(l.entries[min(offset, end):end])}
+	page := affinityapi.ListEntryPage{ListEntries: append([]affinityapi.ListEntry{}, l.entries[min(offset, end):end]...)}
 	if end < len(l.entries) {
 		token := fmt.Sprintf("l%d-%d", l.list.ID, end)
 		page.NextPageToken = &token

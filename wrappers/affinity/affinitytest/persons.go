@@ -293,6 +293,7 @@ func personMatches(p affinityapi.Person, term string) bool {
 	return false
 }
 
+// deref reads an optional string of a request body, absent as "".
 func deref(p *string) string {
 	if p == nil {
 		return ""

@@ -94,6 +94,9 @@ type Server struct {
 	rate rateWindow
 
 	people people // persons and notes (persons.go, notes.go)
+	// tasks are the merges the fake ran (duplicates.go), by task id.
+	tasks      map[string]mergeTask
+	nextTaskID int
 }
 
 // Request is what the fake recorded of one request it received.
@@ -278,6 +281,7 @@ func (s *Server) routes() *http.ServeMux {
 	s.listRoutes(mux)
 	s.v2Routes(mux)
 	s.personRoutes(mux)
+	s.duplicateRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { notFound(w, "Not found") })
 	return mux
 }
