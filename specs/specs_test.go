@@ -29,6 +29,10 @@ func TestEverySeedOperationIsDescribed(t *testing.T) {
 			"GET /fields listFields", "GET /field-values listFieldValues", "POST /field-values createFieldValue",
 			"PUT /field-values/{field_value_id} updateFieldValue", "DELETE /field-values/{field_value_id} deleteFieldValue",
 			"GET /field-value-changes listFieldValueChanges", "GET /rate-limit getRateLimit", "GET /auth/whoami whoAmI",
+			"GET /webhook listWebhookSubscriptions", "POST /webhook/subscribe createWebhookSubscription",
+			"GET /webhook/{webhook_subscription_id} getWebhookSubscription",
+			"PUT /webhook/{webhook_subscription_id} updateWebhookSubscription",
+			"DELETE /webhook/{webhook_subscription_id} deleteWebhookSubscription",
 			// v2: reads of companies, lists and list entries, and the list-entry field writes.
 			"GET /v2/auth/whoami getWhoAmIV2", "GET /v2/companies listCompaniesV2", "GET /v2/companies/fields listCompanyFieldsV2",
 			"GET /v2/companies/{companyId} getCompanyV2", "GET /v2/companies/{companyId}/lists listCompanyListsV2",
