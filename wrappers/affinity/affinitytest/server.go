@@ -92,6 +92,8 @@ type Server struct {
 	nextFieldID int64
 
 	rate rateWindow
+
+	hooks webhooks // subscriptions and queued events (webhooks.go)
 }
 
 // Request is what the fake recorded of one request it received.
@@ -274,6 +276,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("PUT /organizations/{organization_id}", byID(s.update))
 	mux.HandleFunc("DELETE /organizations/{organization_id}", byID(func(w http.ResponseWriter, _ *http.Request, id int64) { s.delete(w, id) }))
 	s.listRoutes(mux)
+	s.webhookRoutes(mux)
 	s.v2Routes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { notFound(w, "Not found") })
 	return mux
@@ -450,6 +453,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		o.PersonIDs = *ids
 	}
 	s.put(o)
+	s.emit(affinity.OrganizationCreated, o)
 	s.mu.Unlock()
 	writeJSON(w, http.StatusCreated, o) // as Affinity's own Postman collection shows
 }
@@ -482,6 +486,7 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, id int64) {
 		o.PersonIDs = *ids // a replacement, not a merge, as on the real service
 	}
 	s.put(o)
+	s.emit(affinity.OrganizationUpdated, o)
 	writeJSON(w, http.StatusOK, o)
 }
 
@@ -498,6 +503,7 @@ func (s *Server) delete(w http.ResponseWriter, id int64) {
 		return
 	}
 	delete(s.orgs, id)
+	s.emit(affinity.OrganizationDeleted, o)
 	i := sort.Search(len(s.order), func(i int) bool { return s.order[i] >= id })
 	s.order = append(s.order[:i], s.order[i+1:]...)
 	writeJSON(w, http.StatusOK, affinityapi.Success{Success: true})

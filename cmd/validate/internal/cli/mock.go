@@ -16,6 +16,7 @@ import (
 	"github.com/orgapis/orgapis/internal/fakeserver"
 	"github.com/orgapis/orgapis/internal/redact"
 	"github.com/orgapis/orgapis/specs"
+	"github.com/orgapis/orgapis/wrappers/affinity"
 	"github.com/orgapis/orgapis/wrappers/affinity/affinitytest"
 	"github.com/orgapis/orgapis/wrappers/apollo/apollotest"
 )
@@ -148,6 +149,9 @@ func (a affinitySeed) into(fake *affinitytest.Server) {
 	for i := range a.personLists {
 		fake.GeneratePersonList(numbered("Contacts", i), a.entries, a.fields)
 	}
+	// One webhook subscription, disabled so that it queues nothing, for validate
+	// live's reads of subscriptions.
+	fake.AddWebhookSubscription(affinity.WebhookSubscription{WebhookURL: "https://hooks.example.com/affinity/mock", Disabled: true})
 }
 
 func numbered(name string, i int) string {
