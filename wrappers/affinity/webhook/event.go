@@ -49,7 +49,7 @@ type Event struct {
 }
 
 // Known reports whether the event's type is one Affinity documents, whose typed
-// member is then set.
+// member is then set, or the event is a polled change (Change and FieldValue set).
 func (e Event) Known() bool {
 	_, ok := decoder(e.Type)
 	return ok || e.Change != nil

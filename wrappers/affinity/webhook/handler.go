@@ -155,6 +155,7 @@ func WithDropHandler(fn func(context.Context, Drop)) Option {
 //     10 hours and then disables the subscription; answering these with an error would
 //     make Affinity send the same junk again and, for a stream of it, turn off the
 //     subscription for every good event after it. WithDropHandler sees each;
+//   - 400 when the body could not be read at all (the sender went away mid-body);
 //   - 500 "handler failed" when the caller's function returns an error, so that
 //     Affinity sends it again (its documentation names retries after timeouts and
 //     connection errors; a 5xx is the answer that asks for one either way). The event

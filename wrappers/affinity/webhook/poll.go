@@ -18,7 +18,7 @@ type Cursor struct {
 	ChangeID  int64
 }
 
-// after reports whether c comes after the cursor: later, or as late with a larger id.
+// before reports whether c comes before o: earlier, or as early with a smaller id.
 func (c Cursor) before(o Cursor) bool {
 	if !c.ChangedAt.Equal(o.ChangedAt) {
 		return c.ChangedAt.Before(o.ChangedAt)
