@@ -34,7 +34,7 @@ func ExampleCoverage_Check() {
 	}
 	// Output:
 	// searchOrganizations 0 findings
-	// operations 1 of 56
+	// operations 1 of 61
 	// /organizations/*/domain still missing: false
 	// /organizations/*/interaction_dates still missing: true
 }

@@ -37,6 +37,10 @@ func TestEverySeedOperationIsDescribed(t *testing.T) {
 			"GET /v2/persons listPersonsV2", "GET /v2/persons/{personId} getPersonV2",
 			"GET /v2/persons/{personId}/list-entries listPersonListEntriesV2", "GET /v2/persons/{personId}/notes listPersonNotesV2",
 			"GET /v2/companies/{companyId}/notes listCompanyNotesV2",
+			"GET /webhook listWebhookSubscriptions", "POST /webhook/subscribe createWebhookSubscription",
+			"GET /webhook/{webhook_subscription_id} getWebhookSubscription",
+			"PUT /webhook/{webhook_subscription_id} updateWebhookSubscription",
+			"DELETE /webhook/{webhook_subscription_id} deleteWebhookSubscription",
 			// v2: reads of companies, lists and list entries, and the list-entry field writes.
 			"GET /v2/auth/whoami getWhoAmIV2", "GET /v2/companies listCompaniesV2", "GET /v2/companies/fields listCompanyFieldsV2",
 			"GET /v2/companies/{companyId} getCompanyV2", "GET /v2/companies/{companyId}/lists listCompanyListsV2",

@@ -79,6 +79,7 @@ var imports = map[string]string{
 	"affinityapi": "github.com/orgapis/orgapis/generated/affinityapi", "apolloapi": "github.com/orgapis/orgapis/generated/apolloapi",
 	"context": "context", "errors": "errors", "fmt": "fmt", "log": "log", "os": "os", "time": "time", "http": "net/http",
 	"json": "encoding/json", "testing": "testing", "strings": "strings", "url": "net/url",
+	"webhook": "github.com/orgapis/orgapis/wrappers/affinity/webhook",
 }
 
 // importsOf is the import block for the packages src names (an identifier followed by

@@ -148,6 +148,25 @@ func TestEveryOperationMeetsAHostileServer(t *testing.T) {
 			}
 			return nil
 		}},
+		{ID: "listWebhookSubscriptions", Required: "/0/id", BadID: -5, Call: func(ctx context.Context, c c, _ a) error {
+			_, err := c.WebhookSubscriptions(ctx)
+			return err
+		}},
+		{ID: "getWebhookSubscription", Required: "/subscriptions", BadID: -5, Call: func(ctx context.Context, c c, a a) error {
+			_, err := c.GetWebhookSubscription(ctx, a.Int("/id"))
+			return err
+		}},
+		{ID: "createWebhookSubscription", Required: "/id", BadID: -5, Call: func(ctx context.Context, c c, _ a) error {
+			_, err := c.CreateWebhookSubscription(ctx, affinity.NewWebhookSubscription{WebhookURL: "https://hooks.example.com/s3cr3t-path-token", SkipLimitCheck: true})
+			return err
+		}},
+		{ID: "updateWebhookSubscription", Required: "/id", BadID: -5, Call: func(ctx context.Context, c c, a a) error {
+			_, err := c.UpdateWebhookSubscription(ctx, a.Int("/id"), affinity.WebhookSubscriptionUpdate{Subscriptions: []affinity.EventType{}})
+			return err
+		}},
+		{ID: "deleteWebhookSubscription", Required: "/success", Call: func(ctx context.Context, c c, _ a) error {
+			return c.DeleteWebhookSubscription(ctx, 7)
+		}},
 		// v2: ListRows and the companies read through it.
 		{ID: "listListEntriesV2", Required: "/data/0/id", BadID: -5, Call: func(ctx context.Context, c c, a a) error {
 			for _, err := range c.ListRows(ctx, a.Int("/data/0/listId"), affinity.RowOptions{}) {

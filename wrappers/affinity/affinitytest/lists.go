@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/orgapis/orgapis/generated/affinityapi"
+	"github.com/orgapis/orgapis/wrappers/affinity"
 )
 
 // Lists in the fake: an organization list holds entries for organizations the fake
@@ -175,6 +176,7 @@ func (s *Server) change(v fieldValue, action int) {
 	s.nextChangeID++
 	s.changes = append(s.changes, fieldValueChange{ID: 8000000 + s.nextChangeID, FieldID: v.FieldID, EntityID: v.EntityID,
 		ListEntryID: v.ListEntryID, ActionType: action, ChangedAt: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), Value: v.Value})
+	s.emitValue(v, action)
 }
 
 // serveLists answers the list, field and account endpoints; ok is false for other paths.
@@ -284,6 +286,7 @@ func (s *Server) createEntry(w http.ResponseWriter, r *http.Request, l *fakeList
 	e := s.newEntry(l, org, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
 	size := len(l.entries)
 	l.list.ListSize = &size
+	s.emit(affinity.ListEntryCreated, e)
 	writeJSON(w, http.StatusCreated, e)
 }
 
@@ -298,6 +301,7 @@ func (s *Server) entry(w http.ResponseWriter, r *http.Request, l *fakeList, id s
 	case http.MethodGet:
 		writeJSON(w, http.StatusOK, l.entries[i])
 	case http.MethodDelete:
+		s.emit(affinity.ListEntryDeleted, l.entries[i])
 		l.entries = slices.Delete(l.entries, i, i+1)
 		for _, vid := range slices.Clone(s.valueOrder) { // its values go with it
 			if v := s.values[vid]; v.ListEntryID != nil && *v.ListEntryID == entryID {

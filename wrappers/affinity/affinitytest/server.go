@@ -97,6 +97,7 @@ type Server struct {
 	// tasks are the merges the fake ran (duplicates.go), by task id.
 	tasks      map[string]mergeTask
 	nextTaskID int
+	hooks      webhooks // subscriptions and queued events (webhooks.go)
 }
 
 // Request is what the fake recorded of one request it received.
@@ -279,6 +280,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("PUT /organizations/{organization_id}", byID(s.update))
 	mux.HandleFunc("DELETE /organizations/{organization_id}", byID(func(w http.ResponseWriter, _ *http.Request, id int64) { s.delete(w, id) }))
 	s.listRoutes(mux)
+	s.webhookRoutes(mux)
 	s.v2Routes(mux)
 	s.personRoutes(mux)
 	s.duplicateRoutes(mux)
@@ -457,6 +459,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		o.PersonIDs = *ids
 	}
 	s.put(o)
+	s.emit(affinity.OrganizationCreated, o)
 	s.mu.Unlock()
 	writeJSON(w, http.StatusCreated, o) // as Affinity's own Postman collection shows
 }
@@ -489,6 +492,7 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, id int64) {
 		o.PersonIDs = *ids // a replacement, not a merge, as on the real service
 	}
 	s.put(o)
+	s.emit(affinity.OrganizationUpdated, o)
 	writeJSON(w, http.StatusOK, o)
 }
 
@@ -505,6 +509,7 @@ func (s *Server) delete(w http.ResponseWriter, id int64) {
 		return
 	}
 	delete(s.orgs, id)
+	s.emit(affinity.OrganizationDeleted, o)
 	i := sort.Search(len(s.order), func(i int) bool { return s.order[i] >= id })
 	s.order = append(s.order[:i], s.order[i+1:]...)
 	writeJSON(w, http.StatusOK, affinityapi.Success{Success: true})

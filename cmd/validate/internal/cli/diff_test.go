@@ -61,7 +61,7 @@ func TestDiffEdges(t *testing.T) {
 	if err := os.WriteFile(same, src, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if code, out, stderr := runCmd(t, "diff", "--api", "affinity", "--against", same); code != 0 || !strings.Contains(out, "56 operations compared, 0 differences") {
+	if code, out, stderr := runCmd(t, "diff", "--api", "affinity", "--against", same); code != 0 || !strings.Contains(out, "61 operations compared, 0 differences") {
 		t.Errorf("against itself: exit %d\n%s%s", code, out, stderr)
 	}
 	unrelated := filepath.Join(t.TempDir(), "other.yaml")

@@ -369,6 +369,22 @@ func (s *liveSession) affinity(ctx context.Context, key string, opts []option.Cl
 		_, err := c.WhoAmI(ctx)
 		return err
 	})
+	var subscriptionID int64
+	s.call(ctx, "listWebhookSubscriptions", func(ctx context.Context) error {
+		subs, err := c.WebhookSubscriptions(ctx)
+		if len(subs) > 0 {
+			subscriptionID = subs[0].ID
+		}
+		return err
+	})
+	if subscriptionID != 0 {
+		s.call(ctx, "getWebhookSubscription", func(ctx context.Context) error {
+			_, err := c.GetWebhookSubscription(ctx, subscriptionID)
+			return err
+		})
+	} else {
+		fmt.Fprintln(stderr, "validate live: no webhook subscription listed, so getWebhookSubscription was not called")
+	}
 	s.affinityPeople(ctx, c, firstID, stderr)
 	return s.affinityV2(ctx, c, stderr)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/orgapis/orgapis/internal/fakeserver"
 	"github.com/orgapis/orgapis/internal/redact"
 	"github.com/orgapis/orgapis/specs"
+	"github.com/orgapis/orgapis/wrappers/affinity"
 	"github.com/orgapis/orgapis/wrappers/affinity/affinitytest"
 	"github.com/orgapis/orgapis/wrappers/apollo/apollotest"
 )
@@ -153,6 +154,9 @@ func (a affinitySeed) into(fake *affinitytest.Server) {
 		fake.GeneratePersonList(numbered("Contacts", i), a.entries, a.fields)
 	}
 	fake.GeneratePersons(a.persons)
+	// One webhook subscription, disabled so that it queues nothing, for validate
+	// live's reads of subscriptions.
+	fake.AddWebhookSubscription(affinity.WebhookSubscription{WebhookURL: "https://hooks.example.com/affinity/mock", Disabled: true})
 }
 
 func numbered(name string, i int) string {
