@@ -11,6 +11,7 @@ import (
 
 	"github.com/orgapis/orgapis/generated/affinityapi"
 	"github.com/orgapis/orgapis/internal/domain"
+	"github.com/orgapis/orgapis/wrappers/affinity"
 )
 
 // The fake's duplicate suggestions and merges (v2):
@@ -198,6 +199,9 @@ func (s *Server) mergeLocked(primary, duplicate int64) bool {
 	}
 	delete(s.orgs, duplicate)
 	s.order = slices.DeleteFunc(s.order, func(id int64) bool { return id == duplicate })
+	// Affinity documents organization.merged without its body; the fake sends the
+	// organization that survived, as it is after the merge.
+	s.emit(affinity.OrganizationMerged, p)
 	return true
 }
 

@@ -263,6 +263,7 @@ func (s *Server) createNote(w http.ResponseWriter, r *http.Request) {
 	}
 	n.ID = s.newNoteID()
 	s.putNote(n)
+	s.emit(affinity.NoteCreated, s.people.notes[n.ID])
 	writeJSON(w, http.StatusCreated, s.people.notes[n.ID])
 }
 
@@ -290,6 +291,7 @@ func (s *Server) updateNote(w http.ResponseWriter, r *http.Request, n affinityap
 	now := time.Now().UTC()
 	n.Content, n.UpdatedAt = b.Content, &now
 	s.putNote(n)
+	s.emit(affinity.NoteUpdated, n)
 	writeJSON(w, http.StatusOK, n)
 }
 
@@ -301,6 +303,7 @@ func (s *Server) deleteNote(w http.ResponseWriter, _ *http.Request, n affinityap
 		return
 	}
 	delete(s.people.notes, n.ID)
+	s.emit(affinity.NoteDeleted, n)
 	s.people.noteOrder = slices.DeleteFunc(s.people.noteOrder, func(x int64) bool { return x == n.ID })
 	writeJSON(w, http.StatusOK, affinityapi.Success{Success: true})
 }

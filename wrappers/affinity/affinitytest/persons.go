@@ -350,7 +350,9 @@ func (s *Server) createPerson(w http.ResponseWriter, r *http.Request) {
 	if b.OrganizationIDs != nil {
 		s.associate(id, *b.OrganizationIDs)
 	}
-	writeJSON(w, http.StatusCreated, s.withOrganizations(s.people.persons[id])) // as the organization create answers
+	created := s.withOrganizations(s.people.persons[id])
+	s.emit(affinity.PersonCreated, created)
+	writeJSON(w, http.StatusCreated, created) // as the organization create answers
 }
 
 func (s *Server) updatePerson(w http.ResponseWriter, r *http.Request, p affinityapi.Person) {
@@ -377,12 +379,15 @@ func (s *Server) updatePerson(w http.ResponseWriter, r *http.Request, p affinity
 	if b.OrganizationIDs != nil {
 		s.associate(*p.ID, *b.OrganizationIDs)
 	}
-	writeJSON(w, http.StatusOK, s.withOrganizations(s.people.persons[*p.ID]))
+	updated := s.withOrganizations(s.people.persons[*p.ID])
+	s.emit(affinity.PersonUpdated, updated)
+	writeJSON(w, http.StatusOK, updated)
 }
 
 // deletePerson deletes the person and takes them off every organization and note.
 func (s *Server) deletePerson(w http.ResponseWriter, _ *http.Request, p affinityapi.Person) {
 	id := *p.ID
+	s.emit(affinity.PersonDeleted, s.withOrganizations(p))
 	s.associate(id, nil)
 	delete(s.people.persons, id)
 	s.people.personOrder = slices.DeleteFunc(s.people.personOrder, func(x int64) bool { return x == id })

@@ -21,8 +21,9 @@ import (
 // Webhooks in the fake: it stores subscriptions as Affinity does (at most three; a
 // fourth is 422, the status Affinity's other refusals of a valid request use, since
 // its documentation names none), and every change of its data (an organization
-// created, updated or deleted; a field value created, updated or deleted, those of a
-// deleted list entry included; a list entry created or deleted) queues one event,
+// created, updated, deleted or merged into another; a person or a note created,
+// updated or deleted; a field value created, updated or deleted, those of a deleted
+// list entry included; a list entry created or deleted) queues one event,
 // {type, body, sent_at}, for each enabled subscription to its type. SendWebhooks
 // POSTs the queued events, in order, through the test's own *http.Client.
 //
