@@ -1,18 +1,3 @@
-// Package affinity is a client for Affinity's organizations, lists, list entries,
-// fields and field values, and its account (rate limits, whoami): through its v1 API,
-// and through v2 where v2 does it better (ListRows, one request a page of entries with
-// their values; companies with their field data; the list-entry field writes), with
-// WithV1Only to keep to v1. It adds authentication, auto-pagination, retries that
-// respect rate limits, lookups by name and typed errors, on top of the generated
-// client in generated/affinityapi; Do reaches an endpoint it lacks. Every v2 request
-// names the version of v2 the package is written for (APIVersion, in the
-// X-Affinity-Api-Version header), whatever default the key's owner chose in Affinity's
-// settings; WithAPIVersion names another.
-//
-// Listings follow one naming scheme in this package and in package apollo: Organizations
-// iterates over every item, OrganizationPages over pages, and OrganizationPage fetches
-// one page; single records use GetX, CreateX, UpdateX and DeleteX, and unpaginated lists
-// ListX.
 package affinity
 
 import (
