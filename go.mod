@@ -19,6 +19,8 @@ require (
 	golang.org/x/net v0.59.0 // publicsuffix and idna for internal/domain; already in the graph at this version
 )
 
+require github.com/yuin/goldmark v1.8.7
+
 require (
 	cloud.google.com/go v0.123.0 // indirect
 	github.com/BurntSushi/toml v1.4.1-0.20240526193622-a339e1f7089c // indirect

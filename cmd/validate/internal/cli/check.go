@@ -32,6 +32,7 @@ Flags:
 // checkOptions is what the check command was asked to do.
 type checkOptions struct {
 	api, spec, format            string
+	reports                      reportFiles
 	strict, requests, allowEmpty bool
 	quiet                        bool
 	workers                      int
@@ -56,7 +57,8 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fl.StringVar(&o.spec, "spec", "", "use this OpenAPI file instead of the embedded spec (of --api, or of the API its server names)")
 	fl.BoolVar(&o.strict, "strict", false, "also report response fields the spec does not describe")
 	fl.BoolVar(&o.requests, "requests", false, "also check requests: query and header parameters and JSON bodies")
-	fl.StringVar(&o.format, "format", "text", "report format: text, json, junit or sarif")
+	fl.StringVar(&o.format, "format", "text", "report format: text, json, junit, sarif, markdown or github (GitHub Actions annotations)")
+	fl.Var(&o.reports, "report", "also write a report to a file, as FORMAT=PATH, such as markdown=summary.md (repeatable)")
 	fl.IntVar(&o.workers, "workers", 0, "exchanges checked at once, 1 to 256 (default: all cores)")
 	fl.BoolVar(&o.allowEmpty, "allow-empty", false, "exit 0, not 2, when nothing was checked")
 	fl.Var(&o.include, "include", "in directories, check only files whose path or name matches this glob (repeatable)")
@@ -111,7 +113,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	runner.limits = o.limits
 	runner.gatherEntries = o.writeBaseline != ""
-	runner.keepExchanges = o.format == "junit"
+	runner.keepExchanges = o.format == "junit" || o.reports.has("junit")
 	progress := startProgress(stderr, found.inputs, o.quiet)
 	runner.Progress = progress
 	res := runner.Run(ctx, found.inputs)
@@ -137,6 +139,10 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	if o.coverage && o.format == "text" {
 		writeCoverage(stdout, res.Coverage)
+	}
+	if err := o.reports.write(res, nil); err != nil {
+		fmt.Fprintf(stderr, "validate: %v\n", err)
+		return 2
 	}
 	status := exitStatus(res, o.allowEmpty, paths, stderr)
 	if below := o.minCoverage.below(res.Coverage); len(below) > 0 && status != 2 {
@@ -186,10 +192,8 @@ func (o *checkOptions) setup(ctx context.Context, paths []string) (*Runner, erro
 	if len(paths) == 0 {
 		return nil, usageError{"no input: give files, directories or -"}
 	}
-	switch o.format {
-	case "text", "json", "junit", "sarif":
-	default:
-		return nil, usageError{fmt.Sprintf("--format %q: want text, json, junit or sarif", o.format)}
+	if err := checkFormat("--format", o.format); err != nil {
+		return nil, err
 	}
 	if o.workers < 0 || o.workers > 256 {
 		return nil, usageError{fmt.Sprintf("--workers %d: want 1 to 256, or 0 for all cores", o.workers)}

@@ -39,7 +39,9 @@ func TestFlagBounds(t *testing.T) {
 		{[]string{"--format", "sarif"}, passed},
 		{[]string{"--format", "junit"}, passed},
 		{[]string{"--format", "json"}, passed},
-		{[]string{"--format", "xml"}, `--format "xml": want text, json, junit or sarif`},
+		{[]string{"--format", "markdown"}, passed},
+		{[]string{"--format", "github"}, passed},
+		{[]string{"--format", "xml"}, `--format "xml": want text, json, junit, sarif, markdown, github`},
 	} {
 		code, _, stderr := live(t, nil, append([]string{"--api", "affinity"}, c.args...)...)
 		if code != 2 || !strings.Contains(stderr, c.want) {
@@ -205,7 +207,7 @@ func TestCheckFlagBounds(t *testing.T) {
 		{[]string{"--workers", "256"}, 1, ""},
 		{[]string{"--workers", "257"}, 2, "--workers 257: want 1 to 256"},
 		{[]string{"--workers", "-1"}, 2, "--workers -1: want 1 to 256"},
-		{[]string{"--format", "xml"}, 2, `--format "xml": want text, json, junit or sarif`},
+		{[]string{"--format", "xml"}, 2, `--format "xml": want text, json, junit, sarif, markdown, github`},
 		{[]string{"--api", "graphql"}, 2, "--api: "},
 		{[]string{"--spec", "contract/testdata/paths.yaml"}, 2, "name its API with --api; its servers name neither service"},
 	} {

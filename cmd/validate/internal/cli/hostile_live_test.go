@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -32,6 +33,16 @@ func keyForms() []string {
 		base64.StdEncoding.EncodeToString([]byte(":" + hostileKey)), strings.Trim(string(quoted), `"`),
 		strings.ReplaceAll(strings.ReplaceAll(hostileKey, "~", "~0"), "/", "~1"),
 		html.EscapeString(strings.ReplaceAll(strings.ReplaceAll(hostileKey, "~", "~0"), "/", "~1")), html.EscapeString(hostileKey)}
+}
+
+// reportKeyForms are keyForms and each of them as the Markdown report and GitHub's
+// annotations escape text.
+func reportKeyForms() []string {
+	forms := keyForms()
+	for _, f := range slices.Clone(forms) {
+		forms = append(forms, md(f), escapeProperty(f), escapeData(f))
+	}
+	return forms
 }
 
 // echoingProxy stands in front of the Affinity fake and echoes the key back: as a
@@ -73,11 +84,17 @@ func echoingProxy(t *testing.T) string {
 // any format, not the messages, not the recording.
 func TestLiveKeyEchoedInAnyFormReachesNoOutput(t *testing.T) {
 	base := echoingProxy(t)
-	for _, format := range []string{"text", "json", "junit", "sarif"} {
+	for _, format := range reportFormats {
 		t.Run(format, func(t *testing.T) {
-			rec := filepath.Join(t.TempDir(), "live.har")
-			code, out, stderr := live(t, map[string]string{"AFFINITY_API_KEY": hostileKey},
-				"--api", "affinity", "--base-url", base, "--record", rec, "--strict", "--format", format, "--max-pages", "1")
+			dir := t.TempDir()
+			rec := filepath.Join(dir, "live.har")
+			args := []string{"--api", "affinity", "--base-url", base, "--record", rec, "--strict", "--format", format, "--max-pages", "1"}
+			files := map[string]string{}
+			for _, other := range reportFormats {
+				files[other] = filepath.Join(dir, "report."+other)
+				args = append(args, "--report", other+"="+files[other])
+			}
+			code, out, stderr := live(t, map[string]string{"AFFINITY_API_KEY": hostileKey}, args...)
 			if code != 1 {
 				t.Fatalf("exit %d, want 1 (findings)\n%s\n%s", code, out, stderr)
 			}
@@ -88,8 +105,16 @@ func TestLiveKeyEchoedInAnyFormReachesNoOutput(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for name, text := range map[string]string{"report": out, "messages": stderr, "recording": string(data)} {
-				for _, form := range keyForms() {
+			texts := map[string]string{"report": out, "messages": stderr, "recording": string(data)}
+			for other, path := range files {
+				report, err := os.ReadFile(path)
+				if err != nil || !strings.Contains(string(report), "REDACTED") {
+					t.Errorf("--report %s: %v, or no finding names the member as REDACTED", other, err)
+				}
+				texts["--report "+other] = string(report)
+			}
+			for name, text := range texts {
+				for _, form := range reportKeyForms() {
 					if strings.Contains(text, form) {
 						t.Errorf("%s holds the key as %q", name, form)
 					}

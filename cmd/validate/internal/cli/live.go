@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -58,6 +59,7 @@ type liveConfig struct {
 	domain       string
 	record       string
 	format       string
+	reports      reportFiles
 	strict       bool
 	timeout      time.Duration
 }
@@ -75,7 +77,8 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 	fl.BoolVar(&cfg.allowCredits, "allow-credits", false, "Apollo: also check search (one page), enrichment and complete information of one company, which cost credits")
 	fl.StringVar(&cfg.domain, "domain", "", "Apollo, with --allow-credits: the company to enrich (default: the first search result's)")
 	fl.StringVar(&cfg.record, "record", "", "write every exchange, secrets removed, to this HAR file (it remembers the API, so a replay checks it against that spec whatever the host)")
-	fl.StringVar(&cfg.format, "format", "text", "report format: text, json, junit or sarif")
+	fl.StringVar(&cfg.format, "format", "text", "report format: text, json, junit, sarif, markdown or github (GitHub Actions annotations)")
+	fl.Var(&cfg.reports, "report", "also write a report to a file, as FORMAT=PATH, such as markdown=summary.md (repeatable)")
 	fl.BoolVar(&cfg.strict, "strict", false, "also report response fields the spec does not describe")
 	fl.BoolVar(&cfg.allowEmpty, "allow-empty", false, "exit 0, not 2, when no call was made")
 	fl.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "time allowed for each call, retries included")
@@ -91,8 +94,8 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(liveMemoryLimit))
 	}
 	switch {
-	case cfg.format != "text" && cfg.format != "json" && cfg.format != "junit" && cfg.format != "sarif":
-		return usageFail(stderr, "validate live", fmt.Errorf("--format %q: want text, json, junit or sarif", cfg.format))
+	case checkFormat("--format", cfg.format) != nil:
+		return usageFail(stderr, "validate live", checkFormat("--format", cfg.format))
 	case cfg.maxPages < 1 || cfg.maxPages > 100:
 		return usageFail(stderr, "validate live", fmt.Errorf("--max-pages %d: want 1 to 100", cfg.maxPages))
 	case cfg.budget < 1 || cfg.budget > 10000:
@@ -172,7 +175,7 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 	if s.refused != "" {
 		fmt.Fprintf(stderr, "validate live: %s\n", s.refused)
 	}
-	res := s.result()
+	res := scrubResult(s.result(), scrubber)
 	code = 0
 	if recording != nil {
 		if err := errors.Join(s.recorder.Close(), recordOut.Flush(), recording.Close()); err != nil {
@@ -184,6 +187,10 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 	werr := WriteReport(&report, cfg.format, res)
 	if werr == nil {
 		_, werr = stdout.Write(report.Bytes())
+	}
+	if err := cfg.reports.write(res, scrubber.Writer); err != nil {
+		fmt.Fprintf(stderr, "validate live: %v\n", err)
+		werr = err
 	}
 	switch {
 	case werr != nil || code == 2 || res.Summary.CallsFailed > 0:
@@ -531,4 +538,33 @@ func (t budgetTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 func httpURL(raw string) bool {
 	u, err := url.Parse(raw)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// scrubResult takes the key, in every form the scrubber knows, out of each text of a
+// result that a server or a recording could have written, before any report formats
+// it: a format's own escaping (Markdown's backslashes, an annotation's percent
+// signs) would make a form the scrub of the written report no longer knows.
+func scrubResult(res Result, s *redact.Scrubber) Result {
+	res.Findings = slices.Clone(res.Findings)
+	for i := range res.Findings {
+		f := &res.Findings[i]
+		for _, p := range []*string{&f.Source, &f.OperationID, &f.Method, &f.Path, &f.Location, &f.Pointer, &f.Expected, &f.Found} {
+			*p = s.String(*p)
+		}
+	}
+	res.Exchanges = slices.Clone(res.Exchanges)
+	for i := range res.Exchanges {
+		res.Exchanges[i].Source = s.String(res.Exchanges[i].Source)
+		res.Exchanges[i].OperationID = s.String(res.Exchanges[i].OperationID)
+	}
+	res.Stale = slices.Clone(res.Stale)
+	for i := range res.Stale {
+		res.Stale[i] = s.String(res.Stale[i])
+	}
+	res.Summary.APIVersions = slices.Clone(res.Summary.APIVersions)
+	for i := range res.Summary.APIVersions {
+		v := &res.Summary.APIVersions[i]
+		v.Sent, v.Answered, v.First = s.String(v.Sent), s.String(v.Answered), s.String(v.First)
+	}
+	return res
 }

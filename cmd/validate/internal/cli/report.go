@@ -481,7 +481,19 @@ func WriteJUnit(w io.Writer, res Result) error {
 	return err
 }
 
-// WriteReport writes res in format: "text", "json", "junit" or "sarif".
+// reportFormats are the formats of --format, as its usage names them.
+var reportFormats = []string{"text", "json", "junit", "sarif", "markdown", "github"}
+
+// checkFormat refuses a format WriteReport does not write, naming the flag.
+func checkFormat(flag, format string) error {
+	if !slices.Contains(reportFormats, format) {
+		return usageError{fmt.Sprintf("%s %q: want %s", flag, format, strings.Join(reportFormats, ", "))}
+	}
+	return nil
+}
+
+// WriteReport writes res in format: "text", "json", "junit", "sarif", "markdown" or
+// "github" (GitHub Actions annotations).
 func WriteReport(w io.Writer, format string, res Result) error {
 	if res.set == nil {
 		res.Summary.Findings = len(res.Findings) // a result built from a list lists every finding
@@ -493,8 +505,12 @@ func WriteReport(w io.Writer, format string, res Result) error {
 		return WriteJUnit(w, res)
 	case "sarif":
 		return WriteSARIF(w, res)
+	case "markdown":
+		return WriteMarkdown(w, res)
+	case "github":
+		return WriteGitHub(w, res)
 	case "text":
 		return WriteText(w, res)
 	}
-	return fmt.Errorf("unknown report format %q (want text, json, junit or sarif)", format)
+	return checkFormat("format", format)
 }
