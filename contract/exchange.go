@@ -70,4 +70,7 @@ type Finding struct {
 	Found    string `json:"found"`
 	// Known is set by a baseline: the finding was seen and accepted before.
 	Known bool `json:"known"`
+	// Severity is "warning" for a finding a run was told to report without failing
+	// on it (validate --severity); "" for one that fails the run.
+	Severity string `json:"severity,omitempty"`
 }

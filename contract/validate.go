@@ -78,6 +78,27 @@ func (v *Validator) locate(ex Exchange) (Finding, *route) {
 	return f, rt
 }
 
+// Operation names the operation of the spec ex is an exchange of, and its path
+// template, without checking anything; both are "" for an endpoint the spec lacks.
+func (v *Validator) Operation(ex Exchange) (operationID, template string) {
+	f, rt := v.locate(ex)
+	if rt == nil {
+		return "", ""
+	}
+	return f.OperationID, f.Path
+}
+
+// Operations lists the operations of the validator's spec as "operationId" and
+// "METHOD /template" pairs, in the router's order, for a caller that selects some by
+// either name.
+func (v *Validator) Operations() (ids, routes []string) {
+	for _, rt := range v.router.routes {
+		ids = append(ids, rt.operation.OperationID)
+		routes = append(routes, rt.method+" "+rt.template)
+	}
+	return ids, routes
+}
+
 // Validate checks one exchange and returns every finding; none means it conforms.
 func (v *Validator) Validate(ex Exchange) []Finding {
 	_, findings := v.Check(ex)

@@ -51,6 +51,8 @@ func WriteGitHub(w io.Writer, res Result) error {
 		level := "error"
 		if c.first.Known {
 			level = "notice"
+		} else if c.first.Severity == "warning" {
+			level = "warning"
 		}
 		if annotate(level, c.first, groupTitle(c.first), c.textLine()) {
 			shown++

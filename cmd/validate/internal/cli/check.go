@@ -33,6 +33,9 @@ Flags:
 type checkOptions struct {
 	api, spec, format            string
 	reports                      reportFiles
+	operations, skipOperations   stringList
+	config                       string
+	severity                     severityFlag
 	strict, requests, allowEmpty bool
 	quiet                        bool
 	workers                      int
@@ -59,6 +62,9 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fl.BoolVar(&o.requests, "requests", false, "also check requests: query and header parameters and JSON bodies")
 	fl.StringVar(&o.format, "format", "text", "report format: text, json, junit, sarif, markdown or github (GitHub Actions annotations)")
 	fl.Var(&o.reports, "report", "also write a report to a file, as FORMAT=PATH, such as markdown=summary.md (repeatable)")
+	fl.Var(&o.operations, "operation", "check only exchanges of this operation: an operationId, or a method and path template such as \"GET /organizations/{organization_id}\" (repeatable)")
+	fl.Var(&o.skipOperations, "skip-operation", "do not check exchanges of this operation, named as for --operation (repeatable)")
+	fl.Var(&o.severity, "severity", "KIND=LEVEL,...: a kind of finding fails the run (error, the default), is reported without failing it (warning), or is not reported (off)")
 	fl.IntVar(&o.workers, "workers", 0, "exchanges checked at once, 1 to 256 (default: all cores)")
 	fl.BoolVar(&o.allowEmpty, "allow-empty", false, "exit 0, not 2, when nothing was checked")
 	fl.Var(&o.include, "include", "in directories, check only files whose path or name matches this glob (repeatable)")
@@ -73,9 +79,18 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		"refuse a --spec or --overlay file larger than this many bytes (each is parsed whole); when given, also a --baseline file or a go-vcr cassette (16 MiB by default)")
 	fl.Var(limitFlag{&o.limits.max}, "max-findings", "list at most this many findings in a report; the counts and the text report's groups still hold every one")
 	fl.Var(limitFlag{&o.limits.perRule}, "max-findings-per-rule", "list at most this many findings of one operation and kind")
+	fl.StringVar(&o.config, "config", "", "read settings from this YAML file (default: "+DefaultConfig+" in the working directory, when there is one); flags given here override it")
 	paths, code, done := parseArgs(fl, args, checkUsage, stdout, stderr)
 	if done {
 		return code
+	}
+	var setIn map[string]string
+	if path, named := configPath(o.config); path != "" {
+		var err error
+		if setIn, err = applyConfig(fl, path, named); err != nil {
+			fmt.Fprintf(stderr, "validate: %v\n", err)
+			return 2
+		}
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		// A soft limit the collector keeps the heap under: cassettes are parsed whole,
@@ -91,7 +106,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	})
 	runner, err := o.setup(ctx, paths)
 	if err != nil {
-		return usageFail(stderr, "validate", err)
+		return usageFail(stderr, "validate", whereSet(err, setIn))
 	}
 	found, err := collect(paths, stdin, o.include, o.exclude)
 	if err != nil {
@@ -162,7 +177,7 @@ func exitStatus(res Result, allowEmpty bool, paths []string, stderr io.Writer) i
 		fmt.Fprintf(stderr, "validate: nothing was checked: %s (pass --allow-empty if that is expected)\n", whyEmpty(res.Summary, paths))
 		return 2
 	}
-	if s := res.setOf(); s.total > s.known {
+	if res.setOf().failing() > 0 {
 		return 1
 	}
 	return 0
@@ -254,6 +269,11 @@ func (o *checkOptions) setup(ctx context.Context, paths []string) (*Runner, erro
 			runner.Validators[api] = contract.New(api, doc, opts...)
 		}
 	}
+	sel, err := newSelection(runner.Validators, o.operations, o.skipOperations, o.severity)
+	if err != nil {
+		return nil, err
+	}
+	runner.selection = sel
 	return runner, nil
 }
 

@@ -189,7 +189,9 @@ type findingSet struct {
 	sample *sample
 
 	total, known int
-	byKind       map[string]int
+	// warned counts the findings of a warning severity that no baseline knows.
+	warned int
+	byKind map[string]int
 
 	groups    map[groupKey]*findingCluster
 	ungrouped int // findings of groups past the limit
@@ -220,6 +222,8 @@ func (s *findingSet) add(fs []contract.Finding) {
 		s.byKind[f.Kind]++
 		if f.Known {
 			s.known++
+		} else if f.Severity == "warning" {
+			s.warned++
 		}
 		f = clip(f)
 		s.sample.add(&kept{f: f, seq: i, rule: ruleKey{f.API, f.OperationID, f.Kind}})
@@ -253,6 +257,9 @@ func (s *findingSet) group(f contract.Finding) *findingCluster {
 	return c
 }
 
+// failing is the number of findings that fail the run: neither known nor warnings.
+func (s *findingSet) failing() int { return s.total - s.known - s.warned }
+
 // omitted is the number of findings counted but not in the sample.
 func (s *findingSet) omitted() int { return s.total - s.sample.all.Len() }
 
@@ -264,7 +271,7 @@ func (s *findingSet) markKnown() {
 			k.f.Known = true
 		}
 	}
-	s.known = 0
+	s.known, s.warned = 0, 0
 	for kind, n := range s.byKind {
 		if kind != contract.KindUnreadable && kind != KindCallFailed {
 			s.known += n

@@ -188,10 +188,7 @@ func (c *findingCluster) textLine() string {
 	if c.distinct > len(shown) {
 		line += fmt.Sprintf(" and %d more", c.distinct-len(shown))
 	}
-	if f.Known {
-		line += " (known)"
-	}
-	return line
+	return line + marks(f)
 }
 
 func sourceOf(f contract.Finding) string {
@@ -261,10 +258,19 @@ func textLine(f contract.Finding) string {
 		return fmt.Sprintf("%s: %s", f.API, f.Found)
 	}
 	line := fmt.Sprintf("%s %d %s%s: expected %s, found %s", src, f.Status, f.Kind, where(f), f.Expected, f.Found)
-	if f.Known {
-		line += " (known)"
+	return line + marks(f)
+}
+
+// marks is what a report line adds to a finding a baseline knows or a --severity made
+// a warning.
+func marks(f contract.Finding) string {
+	switch {
+	case f.Known:
+		return " (known)"
+	case f.Severity == "warning":
+		return " (warning)"
 	}
-	return line
+	return ""
 }
 
 func summaryLine(s Summary) string {
@@ -281,6 +287,12 @@ func summaryLine(s Summary) string {
 	}
 	if s.Known > 0 {
 		line += fmt.Sprintf("; %d findings known from the baseline", s.Known)
+	}
+	if s.Warnings > 0 {
+		line += fmt.Sprintf("; %d findings are warnings", s.Warnings)
+	}
+	if s.NotSelected > 0 {
+		line += fmt.Sprintf("; %d exchanges of operations not selected", s.NotSelected)
 	}
 	if s.SkippedFiles > 0 {
 		line += fmt.Sprintf("; %d files skipped (not HAR, go-vcr cassette or JSON lines)", s.SkippedFiles)
@@ -314,14 +326,16 @@ type JSONReport struct {
 
 // JSONGroup is findings alike but for array indices and source.
 type JSONGroup struct {
-	OperationID string   `json:"operation_id"`
-	Kind        string   `json:"kind"`
-	Location    string   `json:"location"`
-	Pointer     string   `json:"pointer"`
-	Expected    string   `json:"expected"`
-	Known       bool     `json:"known"`
-	Count       int      `json:"count"`
-	Sources     []string `json:"first_sources"`
+	OperationID string `json:"operation_id"`
+	Kind        string `json:"kind"`
+	Location    string `json:"location"`
+	Pointer     string `json:"pointer"`
+	Expected    string `json:"expected"`
+	Known       bool   `json:"known"`
+	// Severity is "warning" for a group --severity made warnings, "" otherwise.
+	Severity string   `json:"severity,omitempty"`
+	Count    int      `json:"count"`
+	Sources  []string `json:"first_sources"`
 }
 
 // WriteJSON writes the report as one JSON document.
@@ -348,7 +362,7 @@ func WriteJSON(w io.Writer, res Result) error {
 			sources[i] = r.String()
 		}
 		return JSONGroup{OperationID: c.first.OperationID, Kind: c.first.Kind, Location: c.first.Location,
-			Pointer: c.linePointer(), Expected: c.first.Expected, Known: c.first.Known, Count: c.count, Sources: sources}
+			Pointer: c.linePointer(), Expected: c.first.Expected, Known: c.first.Known, Severity: c.first.Severity, Count: c.count, Sources: sources}
 	}
 	for _, c := range sortedClusters(res.setOf().groups) {
 		rep.Groups = append(rep.Groups, jsonGroup(c))

@@ -52,6 +52,9 @@ type Runner struct {
 	limits findingLimits
 	// known marks the findings a baseline knows as they arrive; nil, none.
 	known *baselineMatcher
+	// selection chooses the operations checked and the severity of each kind of
+	// finding; nil checks everything, every finding an error.
+	selection *selection
 	// gatherEntries keeps the baseline entries of the findings, for --write-baseline.
 	gatherEntries bool
 	// keepExchanges keeps the first exchanges checked (as many as limits.max), for
@@ -75,6 +78,12 @@ type Summary struct {
 	// NotRegular counts files of a directory walk that are not regular files (FIFOs,
 	// devices, sockets), which are never opened.
 	NotRegular int `json:"not_regular"`
+	// NotSelected counts the exchanges of operations --operation or --skip-operation
+	// left out: routed, not checked.
+	NotSelected int `json:"not_selected"`
+	// Warnings counts the findings --severity made warnings (a baseline's known ones
+	// aside): reported, not failing the run.
+	Warnings int `json:"warnings"`
 	// CallsFailed counts the calls of live mode that failed.
 	CallsFailed int            `json:"calls_failed"`
 	SkippedBy   map[string]int `json:"skipped_hosts"`
@@ -221,6 +230,20 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 					mu.Unlock()
 					continue
 				}
+				if sel := r.selection; sel != nil && (sel.only != nil || sel.skip != nil) {
+					if op, _ := j.v.Operation(j.ex); !sel.checks(j.v.API(), op) {
+						budget.release(j.bytes)
+						bodies.put(j.ex.RequestBody)
+						bodies.put(j.ex.ResponseBody)
+						if r.Progress != nil {
+							r.Progress.checked()
+						}
+						mu.Lock()
+						res.Summary.NotSelected++
+						mu.Unlock()
+						continue
+					}
+				}
 				var op string
 				var findings []contract.Finding
 				if cov := coverage[j.v.API()]; cov != nil {
@@ -228,6 +251,7 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 				} else {
 					op, findings = j.v.Check(j.ex)
 				}
+				findings = r.selection.filter(findings)
 				sent, versioned := j.v.Version(op, j.ex)
 				budget.release(j.bytes)
 				// Nothing holds the bodies after the check: findings and coverage keep
@@ -282,6 +306,7 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 		}
 	}
 	res.Summary.Findings, res.Summary.Known, res.Summary.OmittedFindings = set.total, set.known, set.omitted()
+	res.Summary.Warnings = set.warned
 	res.Summary.MaxFindings, res.Summary.MaxFindingsPerRule = limits.max, limits.perRule
 	res.Summary.APIVersions = versions.list()
 	if r.known != nil {

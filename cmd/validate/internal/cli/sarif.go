@@ -190,6 +190,8 @@ func WriteSARIF(w io.Writer, res Result) error {
 		r := sarifResult{RuleID: f.Kind, RuleIndex: ruleIndex[f.Kind], Level: "error", Message: sarifMessage{textLine(f)}}
 		if f.Known {
 			r.Level, r.BaselineState = "note", "unchanged"
+		} else if f.Severity == "warning" {
+			r.Level = "warning"
 		}
 		var spec *sarifLocation
 		if l := locator(f.API); f.API != "" && l != nil {

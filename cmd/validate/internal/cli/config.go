@@ -1,0 +1,136 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/orgapis/orgapis/internal/docread"
+)
+
+// DefaultConfig is the file validate check reads its flags from when --config names
+// none and the working directory holds one: the repository's own settings, which
+// flags on the command line override.
+const DefaultConfig = ".validate.yaml"
+
+// configKeys are the keys a configuration file takes, each the name of the flag it
+// sets (a list's key is plural: operations for --operation).
+var configKeys = map[string]string{
+	"api": "api", "spec": "spec", "strict": "strict", "requests": "requests", "format": "format",
+	"report": "report", "operations": "operation", "skip-operations": "skip-operation", "severity": "severity",
+	"workers": "workers", "allow-empty": "allow-empty", "include": "include", "exclude": "exclude",
+	"baseline": "baseline", "quiet": "quiet", "coverage": "coverage", "overlays": "overlay",
+	"min-coverage": "min-coverage", "max-document-bytes": "max-document-bytes", "max-findings": "max-findings",
+	"max-findings-per-rule": "max-findings-per-rule",
+}
+
+// mapKeys are the keys whose value may be a mapping, each pair set as KEY=VALUE.
+var mapKeys = []string{"severity", "min-coverage"}
+
+// applyConfig sets, from the configuration file at path, every flag of fl the command
+// line did not set, and returns where each was set, as FILE:LINE, for errors found
+// later. Without --config (named false) a missing default file is no error. Every error
+// names the file and line, and an unknown key the keys there are.
+func applyConfig(fl *flag.FlagSet, path string, named bool) (setIn map[string]string, err error) {
+	data, err := docread.ReadFile(path, docread.Default())
+	if err != nil {
+		if !named && errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("--config %w", err)
+	}
+	root, err := docread.YAML(path, data, docread.Default())
+	if err != nil {
+		return nil, fmt.Errorf("--config %w", err)
+	}
+	if root == nil || root.Kind == 0 || (root.Kind == yaml.DocumentNode && len(root.Content) == 0) {
+		return nil, nil // an empty file sets nothing
+	}
+	doc := root
+	if doc.Kind == yaml.DocumentNode {
+		doc = doc.Content[0]
+	}
+	if doc.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("%s:%d: want a mapping of settings, such as strict: true", path, doc.Line)
+	}
+	onCommandLine := map[string]bool{}
+	fl.Visit(func(f *flag.Flag) { onCommandLine[f.Name] = true })
+	seen := map[string]bool{}
+	setIn = map[string]string{}
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		k, v := doc.Content[i], doc.Content[i+1]
+		name, ok := configKeys[k.Value]
+		switch {
+		case k.Kind != yaml.ScalarNode || !ok:
+			return nil, fmt.Errorf("%s:%d: unknown key \"%s\" (known: %s)", path, k.Line, terminalSafe(k.Value), strings.Join(slices.Sorted(maps.Keys(configKeys)), ", "))
+		case seen[k.Value]:
+			return nil, fmt.Errorf("%s:%d: %s is set twice", path, k.Line, k.Value)
+		}
+		seen[k.Value] = true
+		if onCommandLine[name] {
+			continue
+		}
+		var values []string
+		var lines []int
+		switch {
+		case v.Kind == yaml.ScalarNode && v.Tag != "!!null":
+			values, lines = []string{v.Value}, []int{v.Line}
+		case v.Kind == yaml.SequenceNode:
+			for _, item := range v.Content {
+				if item.Kind != yaml.ScalarNode || item.Tag == "!!null" {
+					return nil, fmt.Errorf("%s:%d: %s: want a list of values", path, item.Line, k.Value)
+				}
+				values, lines = append(values, item.Value), append(lines, item.Line)
+			}
+		case v.Kind == yaml.MappingNode && slices.Contains(mapKeys, k.Value):
+			for j := 0; j+1 < len(v.Content); j += 2 {
+				mk, mv := v.Content[j], v.Content[j+1]
+				if mk.Kind != yaml.ScalarNode || mv.Kind != yaml.ScalarNode || mv.Tag == "!!null" {
+					return nil, fmt.Errorf("%s:%d: %s: want KIND: VALUE pairs", path, mk.Line, k.Value)
+				}
+				values, lines = append(values, mk.Value+"="+mv.Value), append(lines, mk.Line)
+			}
+		default:
+			return nil, fmt.Errorf("%s:%d: %s: want a value%s", path, v.Line, k.Value, map[bool]string{true: ", a list or a mapping", false: " or a list"}[slices.Contains(mapKeys, k.Value)])
+		}
+		for j, value := range values {
+			if err := fl.Set(name, value); err != nil {
+				return nil, fmt.Errorf("%s:%d: %s: %v", path, lines[j], k.Value, err)
+			}
+			setIn[name] = fmt.Sprintf("%s:%d", path, lines[j])
+		}
+	}
+	return setIn, nil
+}
+
+// configPath is the file to read: --config's, else the default when there is one.
+func configPath(given string) (string, bool) {
+	if given != "" {
+		return given, true
+	}
+	if _, err := os.Stat(DefaultConfig); err == nil {
+		return DefaultConfig, false
+	}
+	return "", false
+}
+
+// whereSet adds to a usage error about a flag the configuration set where it did so.
+func whereSet(err error, setIn map[string]string) error {
+	var u usageError
+	if !errors.As(err, &u) {
+		return err
+	}
+	for name, at := range setIn {
+		if strings.HasPrefix(u.msg, "--"+name+" ") || strings.HasPrefix(u.msg, "--"+name+":") {
+			return usageError{u.msg + " (set in " + at + ")"}
+		}
+	}
+	return err
+}
