@@ -1,0 +1,217 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Review of issue 34's reports, selection, severity and configuration file: each test
+// fails on a defect found, and passes once it is fixed.
+
+// jsonRun runs validate check with --format json and decodes the report.
+func jsonRun(t *testing.T, args ...string) (JSONReport, result) {
+	t.Helper()
+	r := cli(t, nil, append([]string{"--format", "json"}, args...)...)
+	var rep JSONReport
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatalf("%v: exit %d, not JSON: %v\n%s%s", args, r.code, err, r.stdout, r.stderr)
+	}
+	return rep, r
+}
+
+// A recording read from standard input is named "(stdin)" (collect.go), which is no
+// file of the repository: an annotation must not point GitHub at a file of that name
+// (annotations.go annotationFile leaves out "-" but not "(stdin)").
+func TestReview34StdinAnnotationNamesNoFile(t *testing.T) {
+	t.Chdir(root)
+	har, err := os.ReadFile(filepath.Join("testdata", "recordings", "affinity.har"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	var out, errOut bytes.Buffer
+	code := Run(ctx, []string{"--format", "github", "-"}, bytes.NewReader(har), &out, &errOut)
+	if code != 1 || !strings.Contains(out.String(), "::error ") {
+		t.Fatalf("exit %d, want 1 with error annotations:\n%s%s", code, out.String(), errOut.String())
+	}
+	if strings.Contains(out.String(), "file=") {
+		t.Errorf("an annotation of standard input names a file:\n%s", out.String())
+	}
+}
+
+// A baseline entry whose finding the run did not look for (its operation not
+// selected, its kind --severity off) did not match because the run never checked it,
+// not because the drift is gone: the report must not list it as stale and tell the
+// user to remove it (run.go: the matcher only sees the findings that survive
+// selection.filter and the --operation/--skip-operation routing).
+func TestReview34BaselineEntriesOfUncheckedFindingsAreNotStale(t *testing.T) {
+	base := filepath.Join(t.TempDir(), "baseline.txt")
+	if r := cli(t, nil, "--write-baseline", base, "testdata/recordings"); r.code != 0 {
+		t.Fatalf("writing the baseline: exit %d\n%s", r.code, r.stderr)
+	}
+	full, _ := jsonRun(t, "--baseline", base, "testdata/recordings")
+	if len(full.Stale) != 0 {
+		t.Fatalf("the whole run finds stale entries in its own baseline: %q", full.Stale)
+	}
+	for _, args := range [][]string{
+		{"--skip-operation", "deleteOrganization"},
+		{"--operation", "searchMixedCompanies"},
+		{"--severity", "undocumented-status=off"},
+		{"--severity", "undocumented-endpoint=off,body=off"},
+	} {
+		rep, r := jsonRun(t, append(append([]string{"--baseline", base}, args...), "testdata/recordings")...)
+		if len(rep.Stale) != 0 {
+			t.Errorf("%v: exit %d; entries of findings the run did not look for are called stale (\"the drift is gone; remove them\"): %q", args, r.code, rep.Stale)
+		}
+		md := cli(t, nil, append(append([]string{"--format", "markdown", "--baseline", base}, args...), "testdata/recordings")...)
+		if strings.Contains(md.stdout, "matched no finding") {
+			t.Errorf("%v: the Markdown report tells the user to remove entries the run did not check:\n%s", args, md.stdout)
+		}
+	}
+}
+
+// When --operation and --skip-operation leave every exchange out, the run checked
+// nothing (exit 2), and its message must say why: not that the recordings hold no
+// exchanges (check.go whyEmpty knows nothing of Summary.NotSelected).
+func TestReview34NothingSelectedSaysWhy(t *testing.T) {
+	for _, args := range [][]string{
+		{"--operation", "searchMixedCompanies", "--skip-operation", "searchMixedCompanies"},
+		{"--operation", "getOrganization", "testdata/recordings/apollo.yaml"},
+	} {
+		if !strings.HasPrefix(args[len(args)-1], "testdata/") {
+			args = append(args, "testdata/recordings")
+		}
+		r := cli(t, nil, args...)
+		if r.code != 2 {
+			t.Fatalf("%v: exit %d, want 2\n%s%s", args, r.code, r.stdout, r.stderr)
+		}
+		if strings.Contains(r.stderr, "hold no exchanges") || !strings.Contains(r.stderr, "select") {
+			t.Errorf("%v: the message does not say the exchanges were left out by the selection: %q", args, r.stderr)
+		}
+	}
+}
+
+// --write-baseline makes every finding known (markKnown), warnings included; the
+// summary then counts them twice: as known and as warnings (check.go sets
+// Summary.Known after markKnown, but not Summary.Warnings, which findingSet.warned
+// no longer holds). Run.go's doc says Warnings leaves a baseline's known ones aside.
+func TestReview34WriteBaselineCountsNoWarningTwice(t *testing.T) {
+	base := filepath.Join(t.TempDir(), "baseline.txt")
+	rep, r := jsonRun(t, "--strict", "--operation", "updateOrganization", "--severity", "undocumented-field=warning",
+		"--write-baseline", base, "testdata/recordings")
+	s := rep.Summary
+	if r.code != 0 || s.Findings == 0 || s.Known != s.Findings {
+		t.Fatalf("exit %d, summary %+v\n%s", r.code, s, r.stderr)
+	}
+	if s.Known+s.Warnings > s.Findings {
+		t.Errorf("%d findings, %d known and %d warnings: the warnings are counted twice", s.Findings, s.Known, s.Warnings)
+	}
+	text := cli(t, nil, "--strict", "--operation", "updateOrganization", "--severity", "undocumented-field=warning",
+		"--write-baseline", filepath.Join(t.TempDir(), "b.txt"), "testdata/recordings")
+	if strings.Contains(text.stdout, "findings are warnings") {
+		t.Errorf("the text summary calls known findings warnings too:\n%s", text.stdout)
+	}
+}
+
+// An exchange whose findings are all warnings does not fail the run (exit 0); the
+// JUnit report must not mark its test case failed, or a CI system reading it fails
+// (or marks unstable) a run the command passed (report.go WriteJUnit adds a <failure>
+// for any finding).
+func TestReview34JUnitWarningsDoNotFail(t *testing.T) {
+	r := cli(t, nil, "--format", "junit", "--strict", "--operation", "updateOrganization",
+		"--severity", "undocumented-field=warning,body=warning", "testdata/recordings")
+	if r.code != 0 {
+		t.Fatalf("exit %d, want 0 (every finding a warning)\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if strings.Contains(r.stdout, "<failure") || strings.Contains(r.stdout, `failures="1"`) {
+		t.Errorf("exit 0, but the JUnit report fails a test case:\n%s", r.stdout)
+	}
+}
+
+// A configuration key of a flag that takes one value must not take a list: with
+// format: [json, text] the run silently used the last (config.go applyConfig accepts
+// a sequence for every key), where the command line's one value per flag and the
+// README's "lists as YAML lists" (operations, skip-operations, overlays) say a list is
+// for the repeatable flags only.
+func TestReview34ConfigListForAOneValueFlag(t *testing.T) {
+	for _, text := range []string{
+		"format:\n  - json\n  - text\n",
+		"strict: [true, false]\n",
+		"baseline: [a.txt, b.txt]\n",
+	} {
+		cfg := writeConfig(t, text)
+		r := cli(t, nil, "--config", cfg, "testdata/recordings")
+		if r.code != 2 || !strings.Contains(r.stderr, cfg+":") {
+			t.Errorf("%q: exit %d, want 2 and an error naming %s and the line; stderr %q", text, r.code, cfg, r.stderr)
+		}
+	}
+}
+
+// An error found after the file was read (an operation no spec has) names where the
+// flag was set: the line of the value at fault, not that of the list's last item
+// (config.go records one line per flag, the last; whereSet appends it).
+func TestReview34ConfigErrorNamesTheLineOfTheBadItem(t *testing.T) {
+	cfg := writeConfig(t, "operations:\n  - nosuch\n  - updateOrganization\n")
+	r := cli(t, nil, "--config", cfg, "testdata/recordings")
+	if r.code != 2 || !strings.Contains(r.stderr, `"nosuch"`) {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, cfg+":2") {
+		t.Errorf("the error points at the wrong line (nosuch is on line 2): %q", r.stderr)
+	}
+}
+
+// --report must not write over the file --write-baseline writes: the run reports
+// success and leaves a JSON report where the baseline should be (reportfiles.go checks
+// a path against the other --report paths only).
+func TestReview34ReportOverwritesTheWrittenBaseline(t *testing.T) {
+	dir := t.TempDir()
+	base := filepath.Join(dir, "baseline.txt")
+	r := cli(t, nil, "--write-baseline", base, "--report", "json="+base, "testdata/recordings")
+	data, _ := os.ReadFile(base)
+	if r.code != 2 && strings.HasPrefix(strings.TrimSpace(string(data)), "{") {
+		t.Errorf("exit %d: the baseline file holds the JSON report instead:\n%.200s", r.code, data)
+	}
+}
+
+// reportfiles.go refuses a path named twice, but compares the strings only: the same
+// file under two spellings is written twice, the second report replacing the first.
+func TestReview34ReportSameFileTwoSpellings(t *testing.T) {
+	dir := t.TempDir()
+	one := filepath.Join(dir, "one.json")
+	r := cli(t, nil, "--report", "json="+one, "--report", "sarif="+dir+string(filepath.Separator)+"."+string(filepath.Separator)+"one.json", "testdata/recordings")
+	if r.code != 2 {
+		t.Errorf("one file named twice by two spellings: exit %d, %q", r.code, r.stderr)
+	}
+}
+
+// An operation --skip-operation left out was exercised by the recordings; the
+// coverage must not list it as not exercised, nor count it against --min-coverage
+// (run.go: a not-selected exchange never reaches the coverage).
+func TestReview34SkippedOperationIsNotReportedUnexercised(t *testing.T) {
+	full, _ := jsonRun(t, "testdata/recordings")
+	rep, _ := jsonRun(t, "--skip-operation", "updateOrganization", "testdata/recordings")
+	missing := func(rep JSONReport) bool {
+		for _, c := range rep.Coverage {
+			for _, m := range c.Operations.Missing {
+				if strings.Contains(m, "updateOrganization") || strings.Contains(m, "PUT /organizations/{organization_id}") {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if missing(full) {
+		t.Fatalf("the recordings do not exercise updateOrganization")
+	}
+	if missing(rep) {
+		t.Errorf("--skip-operation updateOrganization: the coverage says it was not exercised")
+	}
+}
