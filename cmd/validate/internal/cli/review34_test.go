@@ -4,11 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/orgapis/orgapis/contract"
+	"github.com/orgapis/orgapis/internal/spectest"
+	"github.com/orgapis/orgapis/specs"
 )
 
 // Review of issue 34's reports, selection, severity and configuration file: each test
@@ -213,5 +219,80 @@ func TestReview34SkippedOperationIsNotReportedUnexercised(t *testing.T) {
 	}
 	if missing(rep) {
 		t.Errorf("--skip-operation updateOrganization: the coverage says it was not exercised")
+	}
+}
+
+// The Markdown report "stays a few kilobytes whatever the run found (GitHub keeps 1 MiB
+// of a step's summary)" (README), but its "Other API versions" section lists every
+// version a recording sent, each value whole (markdown.go: no cap on
+// Summary.APIVersions, and versionLine is not clipped): traffic that sends many
+// versions, or one long one, makes a summary GitHub cuts.
+func TestReview34MarkdownVersionsAreBounded(t *testing.T) {
+	body, err := spectest.Example(specs.Affinity, "getWhoAmIV2", "200", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines strings.Builder
+	for i := range 300 {
+		line, err := json.Marshal(map[string]any{"method": "GET", "url": "https://api.affinity.co/v2/auth/whoami", "status": 200,
+			"request_headers":  map[string]string{"X-Affinity-Api-Version": fmt.Sprintf("%d-%s", i, strings.Repeat("v", 4000))},
+			"response_headers": map[string]string{"Content-Type": "application/json"}, "response_body": json.RawMessage(body)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines.Write(line)
+		lines.WriteByte('\n')
+	}
+	path := write(t, filepath.Join(t.TempDir(), "versions.jsonl"), lines.String())
+	r := cli(t, nil, "--format", "markdown", path)
+	if r.code != 0 || !strings.Contains(r.stdout, "Other API versions") {
+		t.Fatalf("exit %d\n%.2000s%s", r.code, r.stdout, r.stderr)
+	}
+	if len(r.stdout) > 64<<10 {
+		t.Errorf("the Markdown report is %d bytes (over 1 MiB: %v); it should stay a few kilobytes", len(r.stdout), len(r.stdout) > 1<<20)
+	}
+}
+
+// The same for stale baseline entries: the Markdown report lists five, each whole
+// (markdown.go prints the entry's text unclipped, each / escaped to two bytes), so five
+// lines a baseline reads (up to 64 KiB each) make a summary of 600 KB.
+func TestReview34MarkdownStaleEntriesAreBounded(t *testing.T) {
+	var b strings.Builder
+	for i := range 5 {
+		fmt.Fprintf(&b, "affinity\tgetOrganization\tbody\tbody\t/%d%s\n", i, strings.Repeat("/", 60000))
+	}
+	base := write(t, filepath.Join(t.TempDir(), "baseline.txt"), b.String())
+	r := cli(t, nil, "--format", "markdown", "--baseline", base, "testdata/recordings")
+	if !strings.Contains(r.stdout, "matched no finding") {
+		t.Fatalf("exit %d, no stale entries\n%.2000s%s", r.code, r.stdout, r.stderr)
+	}
+	if len(r.stdout) > 64<<10 {
+		t.Errorf("the Markdown report is %d bytes (over 1 MiB: %v); it should stay a few kilobytes", len(r.stdout), len(r.stdout) > 1<<20)
+	}
+}
+
+// The findings section has the same gap: 30 operations of 5 lines, each line holding
+// a pointer, a found value and the first sources at up to 1 KiB apiece (clip), every
+// punctuation character escaped to two bytes, is over a megabyte; the README says "a
+// few kilobytes whatever the run found", and GitHub cuts a step summary at 1 MiB.
+func TestReview34MarkdownFindingLinesAreBounded(t *testing.T) {
+	long := func(prefix string) string { return prefix + strings.Repeat("-.", 510) }
+	var fs []contract.Finding
+	for op := range 30 {
+		for k := range 5 {
+			for src := range 3 {
+				fs = append(fs, contract.Finding{Source: long(fmt.Sprintf("recordings/%d/", src)) + ".har", Entry: op*10 + k,
+					API: "affinity", OperationID: fmt.Sprintf("op%02d", op), Method: "GET", Path: "/x", Status: 200,
+					Kind: contract.KindBody, Location: "body", Pointer: "/" + long(fmt.Sprint(k)), Expected: "type integer", Found: `"` + long("") + `"`})
+			}
+		}
+	}
+	slices.SortStableFunc(fs, func(a, b contract.Finding) int { return strings.Compare(a.Source, b.Source) })
+	var out bytes.Buffer
+	if err := WriteMarkdown(&out, Result{Findings: fs, Summary: Summary{Checked: len(fs), Failed: len(fs), Findings: len(fs)}}); err != nil {
+		t.Fatal(err)
+	}
+	if out.Len() > 64<<10 {
+		t.Errorf("the Markdown report is %d bytes (over 1 MiB: %v); it should stay a few kilobytes", out.Len(), out.Len() > 1<<20)
 	}
 }
