@@ -296,3 +296,34 @@ func TestReview34MarkdownFindingLinesAreBounded(t *testing.T) {
 		t.Errorf("the Markdown report is %d bytes (over 1 MiB: %v); it should stay a few kilobytes", out.Len(), out.Len() > 1<<20)
 	}
 }
+
+// operationId is optional in OpenAPI: in a --spec whose operations lack one, every such
+// operation, and every undocumented endpoint, has the same selection key ("API "), so
+// --skip-operation "GET /a" leaves out GET /b and the undocumented endpoints too
+// (selection.go keys by operationId alone).
+func TestReview34SelectionOfOperationsWithoutOperationID(t *testing.T) {
+	dir := t.TempDir()
+	spec := write(t, filepath.Join(dir, "spec.yaml"), `openapi: 3.0.3
+info: {title: t, version: "1"}
+servers: [{url: "https://api.affinity.co"}]
+paths:
+  /a:
+    get:
+      responses: {"200": {description: ok}}
+  /b:
+    get:
+      responses: {"200": {description: ok}}
+`)
+	rec := write(t, filepath.Join(dir, "rec.jsonl"), `{"method":"GET","url":"https://api.affinity.co/a","status":200}
+{"method":"GET","url":"https://api.affinity.co/b","status":500}
+{"method":"GET","url":"https://api.affinity.co/c","status":200}
+`)
+	rep, r := jsonRun(t, "--spec", spec, "--api", "affinity", "--skip-operation", "GET /a", rec)
+	if r.code == 2 && strings.Contains(r.stderr, "--spec") {
+		t.Fatalf("the spec is refused: %s", r.stderr)
+	}
+	if rep.Summary.Checked != 2 || rep.Summary.NotSelected != 1 {
+		t.Errorf("--skip-operation \"GET /a\": %d checked, %d not selected; want GET /b and GET /c checked, GET /a alone left out (exit %d)\n%s",
+			rep.Summary.Checked, rep.Summary.NotSelected, r.code, r.stderr)
+	}
+}
