@@ -327,3 +327,21 @@ paths:
 			rep.Summary.Checked, rep.Summary.NotSelected, r.code, r.stderr)
 	}
 }
+
+// A configuration file of two YAML documents is read as its first alone: the second's
+// settings, and its unknown keys, are silently ignored (config.go takes
+// root.Content[0] of what docread.YAML parsed), where every other mistake in the file
+// is an error naming the line.
+func TestReview34ConfigSecondDocumentIsNotIgnored(t *testing.T) {
+	for _, text := range []string{
+		"strict: true\n---\nformat: json\n",
+		"strict: true\n---\nstrickt: true\n",
+		"strict: true\n...\n---\nbogus: 1\n",
+	} {
+		cfg := writeConfig(t, text)
+		r := cli(t, nil, "--config", cfg, "testdata/recordings")
+		if r.code != 2 || !strings.Contains(r.stderr, cfg+":") {
+			t.Errorf("%q: exit %d, stderr %q; want 2 and an error naming the file and line of the second document", text, r.code, r.stderr)
+		}
+	}
+}
