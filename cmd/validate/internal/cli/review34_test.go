@@ -345,3 +345,23 @@ func TestReview34ConfigSecondDocumentIsNotIgnored(t *testing.T) {
 		}
 	}
 }
+
+// --min-coverage fails the run (exit 1), but the Markdown report's verdict, written
+// before the floor is checked (check.go), says "passed": a job page reads "API contract
+// check passed" on a failed job, with nothing on the page to say why (README's own
+// .validate.yaml sets min-coverage); the GitHub annotations say nothing of it either
+// (the reason goes to standard error alone).
+func TestReview34MarkdownVerdictAgreesWithMinCoverage(t *testing.T) {
+	r := cli(t, nil, "--format", "markdown", "--operation", "getOrganization", "--min-coverage", "operations=99", "testdata/recordings")
+	if r.code != 1 || !strings.Contains(r.stderr, "--min-coverage") {
+		t.Fatalf("exit %d, want 1 for the coverage floor\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if strings.Contains(r.stdout, "check passed") || !strings.Contains(r.stdout, "min-coverage") && !strings.Contains(r.stdout, "coverage under") {
+		t.Errorf("exit 1, but the Markdown report says the check passed and not why it failed:\n%s", r.stdout)
+	}
+	// The annotations likewise: a failed job whose only annotation is a notice.
+	r = cli(t, nil, "--format", "github", "--operation", "getOrganization", "--min-coverage", "operations=99", "testdata/recordings")
+	if r.code != 1 || !strings.Contains(r.stdout, "coverage") {
+		t.Errorf("exit %d, but no annotation says the coverage failed the run:\n%s", r.code, r.stdout)
+	}
+}
