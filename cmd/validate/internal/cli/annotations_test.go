@@ -121,16 +121,17 @@ func TestGitHubAnnotationFile(t *testing.T) {
 	}
 }
 
-// At most maxAnnotations annotations, then the summary says how many were left out;
-// exactly at the bound it says nothing of the kind.
+// At most maxAnnotationsPerLevel annotations of each level (one notice kept for the
+// summary), then the summary says how many were left out; exactly at the bound it says
+// nothing of the kind.
 func TestGitHubAnnotationsAreBounded(t *testing.T) {
 	for _, c := range []struct {
 		ops, want int
 		says      string
 	}{
-		{maxAnnotations, maxAnnotations + 1, ""},
-		{maxAnnotations + 1, maxAnnotations + 1, "50 annotations shown of 51 groups"},
-		{400, maxAnnotations + 1, "50 annotations shown of 400 groups"},
+		{maxAnnotationsPerLevel, maxAnnotationsPerLevel + 1, ""},
+		{maxAnnotationsPerLevel + 1, maxAnnotationsPerLevel + 1, "10 annotations shown of 11 "},
+		{400, maxAnnotationsPerLevel + 1, "10 annotations shown of 400 "},
 	} {
 		var buf bytes.Buffer
 		if err := WriteGitHub(&buf, Result{Findings: findingsFor(c.ops, 1), Summary: Summary{Checked: c.ops, Failed: c.ops}}); err != nil {
@@ -141,5 +142,28 @@ func TestGitHubAnnotationsAreBounded(t *testing.T) {
 		if len(as) != c.want || (c.says == "") != !strings.Contains(last, "annotations shown") || !strings.Contains(last, c.says) {
 			t.Errorf("%d operations: %d annotations, summary %q", c.ops, len(as), last)
 		}
+	}
+	// Warnings and known findings have their own ten: a run of 15 of each level gives
+	// 10 errors, 10 warnings, 9 notices and the summary.
+	var fs []contract.Finding
+	for i, f := range findingsFor(45, 1) {
+		switch i / 15 {
+		case 1:
+			f.Severity = "warning"
+		case 2:
+			f.Known = true
+		}
+		fs = append(fs, f)
+	}
+	var buf bytes.Buffer
+	if err := WriteGitHub(&buf, Result{Findings: fs, Summary: Summary{Checked: 45, Failed: 45}}); err != nil {
+		t.Fatal(err)
+	}
+	levels := map[string]int{}
+	for _, a := range parseAnnotations(t, buf.String()) {
+		levels[a.level]++
+	}
+	if levels["error"] != 10 || levels["warning"] != 10 || levels["notice"] != 10 {
+		t.Errorf("levels %v", levels)
 	}
 }

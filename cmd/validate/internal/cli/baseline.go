@@ -266,10 +266,10 @@ func (m *baselineMatcher) match(f contract.Finding) bool {
 
 // stale lists the entries that matched nothing: drift that went away, whose entry can
 // go too.
-func (m *baselineMatcher) stale() []string {
+func (m *baselineMatcher) stale(sel *selection) []string {
 	var out []string
 	for j, e := range m.b.entries {
-		if !m.used[j] {
+		if !m.used[j] && sel.looksFor(e.api, e.operation, e.kind) {
 			out = append(out, e.String())
 		}
 	}
@@ -287,7 +287,7 @@ func (b *baseline) apply(res *Result) {
 			res.Summary.Known++
 		}
 	}
-	res.Stale = append(res.Stale, m.stale()...)
+	res.Stale = append(res.Stale, m.stale(nil)...)
 }
 
 // entrySet gathers the distinct baseline entries of a run's findings, up to what a

@@ -84,12 +84,16 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if done {
 		return code
 	}
-	var setIn map[string]string
+	var setIn map[string][]configValue
 	if path, named := configPath(o.config); path != "" {
 		var err error
 		if setIn, err = applyConfig(fl, path, named); err != nil {
 			fmt.Fprintf(stderr, "validate: %v\n", err)
 			return 2
+		}
+		if !named {
+			// Read without being asked for: say so, since it may name files to write.
+			fmt.Fprintf(stderr, "validate: settings from %s\n", path)
 		}
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
@@ -146,8 +150,9 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		// that a script with set -e goes on to commit it.
 		res.set.markKnown()
 		res.Findings = res.set.sample.findings()
-		res.Summary.Known = res.set.known
+		res.Summary.Known, res.Summary.Warnings = res.set.known, res.set.warned
 	}
+	res.coverageBelow = o.minCoverage.below(res.Coverage)
 	if err := WriteReport(stdout, o.format, res); err != nil {
 		fmt.Fprintf(stderr, "validate: writing report: %v\n", err)
 		return 2
@@ -160,7 +165,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return 2
 	}
 	status := exitStatus(res, o.allowEmpty, paths, stderr)
-	if below := o.minCoverage.below(res.Coverage); len(below) > 0 && status != 2 {
+	if below := res.coverageBelow; len(below) > 0 && status != 2 {
 		fmt.Fprintf(stderr, "validate: coverage under --min-coverage: %s\n", strings.Join(below, "; "))
 		return 1
 	}
@@ -186,6 +191,8 @@ func exitStatus(res Result, allowEmpty bool, paths []string, stderr io.Writer) i
 // whyEmpty explains a run that checked no exchange.
 func whyEmpty(s Summary, paths []string) string {
 	switch {
+	case s.NotSelected > 0:
+		return fmt.Sprintf("every exchange was left out by the selection (--operation, --skip-operation): %d not selected", s.NotSelected)
 	case s.Skipped > 0:
 		var hosts []string
 		for _, h := range slices.Sorted(maps.Keys(s.SkippedBy)) {
@@ -208,6 +215,9 @@ func (o *checkOptions) setup(ctx context.Context, paths []string) (*Runner, erro
 		return nil, usageError{"no input: give files, directories or -"}
 	}
 	if err := checkFormat("--format", o.format); err != nil {
+		return nil, err
+	}
+	if err := o.reports.clash(map[string]string{"--write-baseline": o.writeBaseline, "--baseline": o.baseline, "--spec": o.spec}); err != nil {
 		return nil, err
 	}
 	if o.workers < 0 || o.workers > 256 {

@@ -34,17 +34,24 @@ var configKeys = map[string]string{
 // mapKeys are the keys whose value may be a mapping, each pair set as KEY=VALUE.
 var mapKeys = []string{"severity", "min-coverage"}
 
+// listKeys are the keys whose value may be a list: those of repeatable flags, and the
+// mappings (whose pairs a list may give as KEY=VALUE strings).
+var listKeys = []string{"report", "operations", "skip-operations", "include", "exclude", "overlays", "severity", "min-coverage"}
+
 // applyConfig sets, from the configuration file at path, every flag of fl the command
 // line did not set, and returns where each was set, as FILE:LINE, for errors found
 // later. Without --config (named false) a missing default file is no error. Every error
 // names the file and line, and an unknown key the keys there are.
-func applyConfig(fl *flag.FlagSet, path string, named bool) (setIn map[string]string, err error) {
+func applyConfig(fl *flag.FlagSet, path string, named bool) (setIn map[string][]configValue, err error) {
 	data, err := docread.ReadFile(path, docread.Default())
 	if err != nil {
 		if !named && errors.Is(err, fs.ErrNotExist) {
 			return nil, nil
 		}
 		return nil, fmt.Errorf("--config %w", err)
+	}
+	if line := secondDocument(data); line > 0 {
+		return nil, fmt.Errorf("%s:%d: a second YAML document; a configuration file holds one", path, line)
 	}
 	root, err := docread.YAML(path, data, docread.Default())
 	if err != nil {
@@ -63,7 +70,7 @@ func applyConfig(fl *flag.FlagSet, path string, named bool) (setIn map[string]st
 	onCommandLine := map[string]bool{}
 	fl.Visit(func(f *flag.Flag) { onCommandLine[f.Name] = true })
 	seen := map[string]bool{}
-	setIn = map[string]string{}
+	setIn = map[string][]configValue{}
 	for i := 0; i+1 < len(doc.Content); i += 2 {
 		k, v := doc.Content[i], doc.Content[i+1]
 		name, ok := configKeys[k.Value]
@@ -82,7 +89,7 @@ func applyConfig(fl *flag.FlagSet, path string, named bool) (setIn map[string]st
 		switch {
 		case v.Kind == yaml.ScalarNode && v.Tag != "!!null":
 			values, lines = []string{v.Value}, []int{v.Line}
-		case v.Kind == yaml.SequenceNode:
+		case v.Kind == yaml.SequenceNode && slices.Contains(listKeys, k.Value):
 			for _, item := range v.Content {
 				if item.Kind != yaml.ScalarNode || item.Tag == "!!null" {
 					return nil, fmt.Errorf("%s:%d: %s: want a list of values", path, item.Line, k.Value)
@@ -98,13 +105,20 @@ func applyConfig(fl *flag.FlagSet, path string, named bool) (setIn map[string]st
 				values, lines = append(values, mk.Value+"="+mv.Value), append(lines, mk.Line)
 			}
 		default:
-			return nil, fmt.Errorf("%s:%d: %s: want a value%s", path, v.Line, k.Value, map[bool]string{true: ", a list or a mapping", false: " or a list"}[slices.Contains(mapKeys, k.Value)])
+			want := "one value"
+			switch {
+			case slices.Contains(mapKeys, k.Value):
+				want = "a value, a list or a mapping"
+			case slices.Contains(listKeys, k.Value):
+				want = "a value or a list"
+			}
+			return nil, fmt.Errorf("%s:%d: %s: want %s", path, v.Line, k.Value, want)
 		}
 		for j, value := range values {
 			if err := fl.Set(name, value); err != nil {
 				return nil, fmt.Errorf("%s:%d: %s: %v", path, lines[j], k.Value, err)
 			}
-			setIn[name] = fmt.Sprintf("%s:%d", path, lines[j])
+			setIn[name] = append(setIn[name], configValue{value, fmt.Sprintf("%s:%d", path, lines[j])})
 		}
 	}
 	return setIn, nil
@@ -121,16 +135,48 @@ func configPath(given string) (string, bool) {
 	return "", false
 }
 
-// whereSet adds to a usage error about a flag the configuration set where it did so.
-func whereSet(err error, setIn map[string]string) error {
+// configValue is one value a configuration file gave a flag, and where, as FILE:LINE.
+type configValue struct{ value, at string }
+
+// whereSet adds to a usage error about a flag the configuration set where it did so:
+// the line of the value the message quotes, else of the flag's last value.
+func whereSet(err error, setIn map[string][]configValue) error {
 	var u usageError
 	if !errors.As(err, &u) {
 		return err
 	}
-	for name, at := range setIn {
-		if strings.HasPrefix(u.msg, "--"+name+" ") || strings.HasPrefix(u.msg, "--"+name+":") {
-			return usageError{u.msg + " (set in " + at + ")"}
+	for name, values := range setIn {
+		if !strings.HasPrefix(u.msg, "--"+name+" ") && !strings.HasPrefix(u.msg, "--"+name+":") {
+			continue
 		}
+		at := values[len(values)-1].at
+		for _, v := range values {
+			if strings.Contains(u.msg, fmt.Sprintf("%q", v.value)) || strings.Contains(u.msg, " "+v.value+":") {
+				at = v.at
+				break
+			}
+		}
+		return usageError{u.msg + " (set in " + at + ")"}
 	}
 	return err
+}
+
+// secondDocument is the line of a document marker (--- or ...) that follows content,
+// 0 for none: the file would hold a second document, which the reader, reading the
+// first, would otherwise leave unread, its mistakes and all. A marker inside a block
+// scalar is one too; a configuration has no use for one there.
+func secondDocument(data []byte) int {
+	content := false
+	for i, line := range strings.Split(string(data), "\n") {
+		t := strings.TrimRight(strings.TrimPrefix(line, "\ufeff"), " \t\r")
+		marker := t == "---" || t == "..." || strings.HasPrefix(t, "--- ") || strings.HasPrefix(t, "... ") || strings.HasPrefix(t, "---\t")
+		switch {
+		case marker && content:
+			return i + 1
+		case marker, t == "", strings.HasPrefix(strings.TrimSpace(t), "#"), strings.HasPrefix(t, "%"):
+		default:
+			content = true
+		}
+	}
+	return 0
 }

@@ -96,6 +96,8 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 	switch {
 	case checkFormat("--format", cfg.format) != nil:
 		return usageFail(stderr, "validate live", checkFormat("--format", cfg.format))
+	case cfg.reports.clash(map[string]string{"--record": cfg.record}) != nil:
+		return usageFail(stderr, "validate live", cfg.reports.clash(map[string]string{"--record": cfg.record}))
 	case cfg.maxPages < 1 || cfg.maxPages > 100:
 		return usageFail(stderr, "validate live", fmt.Errorf("--max-pages %d: want 1 to 100", cfg.maxPages))
 	case cfg.budget < 1 || cfg.budget > 10000:

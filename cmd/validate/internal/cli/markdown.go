@@ -21,17 +21,22 @@ const (
 	markdownPerOperation = 5
 	// markdownMissing is how many unexercised items of a kind the coverage table names.
 	markdownMissing = 5
+	// markdownLine is the most bytes of one line of text the report shows of a
+	// finding, an entry or a version: a value from a recording may be kilobytes long,
+	// and 30 operations of 5 such lines must stay well under what a page keeps.
+	markdownLine = 240
 )
 
-// WriteMarkdown writes the report as GitHub-flavoured Markdown. Every text that comes
-// from a recording or a server is escaped, so that it reads as the text it is and
-// cannot open a link, an image, HTML or a table cell of its own.
+// WriteMarkdown writes the report as GitHub-flavoured Markdown. Every line of text
+// that comes from a recording, a server or a baseline is a code span (GitHub links no
+// mention, issue or commit in one, and Markdown reads nothing in it), cut to
+// markdownLine bytes; the few other texts, from the spec, are escaped.
 func WriteMarkdown(w io.Writer, res Result) error {
 	s := res.Summary
 	set := res.setOf()
 	verdict := "passed"
 	switch {
-	case set.failing() > 0 || s.Unreadable > 0 || s.CallsFailed > 0:
+	case set.failing() > 0 || s.Unreadable > 0 || s.CallsFailed > 0 || len(res.coverageBelow) > 0:
 		verdict = "failed"
 	case s.Checked == 0:
 		verdict = "checked nothing"
@@ -43,6 +48,9 @@ func WriteMarkdown(w io.Writer, res Result) error {
 	fmt.Fprintf(&b, "| %d | %d | %d | %d | %d | %d | %d |\n\n", s.Checked, s.Passed, s.Failed, s.Skipped, s.Unreadable, s.Findings, s.Known)
 	if s.CallsFailed > 0 {
 		fmt.Fprintf(&b, "%d calls failed.\n\n", s.CallsFailed)
+	}
+	for _, below := range res.coverageBelow {
+		fmt.Fprintf(&b, "Coverage under --min-coverage: %s.\n\n", md(below))
 	}
 
 	// Findings per operation, in the text report's order: one line per cluster.
@@ -69,9 +77,9 @@ func WriteMarkdown(w io.Writer, res Result) error {
 			fmt.Fprintf(&b, "Findings of %d more operations are not shown here; the JSON or SARIF report lists them.\n\n", len(titles)-markdownOperations)
 			break
 		}
-		fmt.Fprintf(&b, "**%s**\n\n", md(t))
+		fmt.Fprintf(&b, "**%s**\n\n", md(clipText(t, markdownLine)))
 		for _, l := range lines[t] {
-			fmt.Fprintf(&b, "- %s\n", md(l))
+			fmt.Fprintf(&b, "- %s\n", codeSpan(l))
 		}
 		if n := more[t]; n > 0 {
 			fmt.Fprintf(&b, "- and %d more findings of other kinds or places\n", n)
@@ -95,7 +103,7 @@ func WriteMarkdown(w io.Writer, res Result) error {
 				break
 			}
 			listed++
-			fmt.Fprintf(&b, "- %s\n", md(textLine(f)))
+			fmt.Fprintf(&b, "- %s\n", codeSpan(textLine(f)))
 		}
 		if n := set.byKind[kind] - min(listed, markdownPerOperation); listed > 0 && n > 0 {
 			fmt.Fprintf(&b, "- and %d more\n", n)
@@ -140,18 +148,22 @@ func WriteMarkdown(w io.Writer, res Result) error {
 				fmt.Fprintf(&b, "- and %d more\n", len(res.Stale)-i)
 				break
 			}
-			fmt.Fprintf(&b, "- %s\n", md(strings.ReplaceAll(e, "\t", " ")))
+			fmt.Fprintf(&b, "- %s\n", codeSpan(strings.ReplaceAll(e, "\t", " ")))
 		}
 		b.WriteString("\n")
 	}
 	if len(s.APIVersions) > 0 {
 		b.WriteString("#### Other API versions\n\n")
-		for _, n := range s.APIVersions {
-			fmt.Fprintf(&b, "- %s\n", md(versionLine(n)))
+		for i, n := range s.APIVersions {
+			if i == markdownPerOperation {
+				fmt.Fprintf(&b, "- and %d more\n", len(s.APIVersions)-i)
+				break
+			}
+			fmt.Fprintf(&b, "- %s\n", codeSpan(versionLine(n)))
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "%s\n", md(summaryLine(s)))
+	fmt.Fprintf(&b, "%s\n", md(clipText(summaryLine(s), 4*markdownLine)))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -171,4 +183,34 @@ func md(s string) string {
 		b.WriteByte(c)
 	}
 	return b.String()
+}
+
+// codeSpan is s as a Markdown code span: control characters escaped as the text report
+// shows them, cut to markdownLine bytes, between fences of one backtick more than the
+// longest run in it, with a space inside each, which CommonMark strips again.
+func codeSpan(s string) string {
+	s = clipText(terminalSafe(s), markdownLine)
+	longest, run := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	return fence + " " + s + " " + fence
+}
+
+// clipText cuts s to at most n bytes, not inside a UTF-8 sequence, marking the cut.
+func clipText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n - len("…")
+	for cut > 0 && s[cut]&0xC0 == 0x80 {
+		cut--
+	}
+	return s[:cut] + "…"
 }

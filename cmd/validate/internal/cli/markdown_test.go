@@ -78,10 +78,19 @@ func TestMarkdownRendersAndKeepsRecordedTextAsText(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc := render(t, buf.String())
-	for _, tag := range []string{"script", "a", "img", "em", "code", "del"} {
+	for _, tag := range []string{"script", "a", "img", "em", "del"} {
 		if n := len(elements(doc, tag)); n != 0 {
 			t.Errorf("%d <%s> elements in\n%s", n, tag, buf.String())
 		}
+	}
+	// Recorded text is a code span, the whole of a list item, and nothing else is.
+	for _, c := range elements(doc, "code") {
+		if c.Parent == nil || c.Parent.Data != "li" || c.Parent.FirstChild != c || c.NextSibling != nil {
+			t.Errorf("a code span that is not a whole list item: %q", text(c))
+		}
+	}
+	if n := len(elements(doc, "code")); n != 5 {
+		t.Errorf("%d code spans, want the 4 findings and the unreadable input", n)
 	}
 	// Bold is the report's own, for each operation's title, and nothing else.
 	if strong := elements(doc, "strong"); len(strong) != 2 || text(strong[0]) != "op00 (apollo POST /api/v1/x)" {
@@ -113,7 +122,7 @@ func TestMarkdownRendersAndKeepsRecordedTextAsText(t *testing.T) {
 	}
 	// Each finding's line reads as the text report's line of it, character for character.
 	items := elements(doc, "li")
-	want := terminalSafe(textLine(fs[0]))
+	want := clipText(terminalSafe(textLine(fs[0])), markdownLine)
 	if len(items) < 5 || text(items[0]) != want {
 		t.Errorf("first item %q\nwant %q", text(items[0]), want)
 	}
@@ -169,6 +178,26 @@ func TestMarkdownVerdict(t *testing.T) {
 		}
 		if h := elements(render(t, buf.String()), "h3"); len(h) != 1 || text(h[0]) != c.want {
 			t.Errorf("%+v: %s", c.res.Summary, buf.String())
+		}
+	}
+}
+
+// Bidirectional controls, which turn what follows around on a page or a terminal, are
+// escaped like control characters, in every report.
+func TestBidiControlsAreEscaped(t *testing.T) {
+	f := findingsFor(1, 1)[0]
+	f.Found = "a\u202eb\u2066c\u200fd"
+	for _, format := range reportFormats {
+		var buf bytes.Buffer
+		if err := WriteReport(&buf, format, Result{Findings: []contract.Finding{f}, Summary: Summary{Checked: 1, Failed: 1}}); err != nil {
+			t.Fatal(err)
+		}
+		out := buf.String()
+		if format == "json" || format == "sarif" || format == "junit" {
+			continue // escaped by their own rules: \u202e in JSON, the raw rune in XML is data
+		}
+		if strings.ContainsAny(out, "\u202e\u2066\u200f") || !strings.Contains(out, `\u202e`) {
+			t.Errorf("%s: %q", format, out)
 		}
 	}
 }

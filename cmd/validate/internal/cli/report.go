@@ -214,7 +214,7 @@ func where(f contract.Finding) string {
 	return ""
 }
 
-// terminalSafe escapes control characters and invalid UTF-8, which come from recorded
+// terminalSafe escapes control characters, bidirectional controls and invalid UTF-8, which come from recorded
 // URLs and values: a report printed to a terminal must not be able to drive it (ESC
 // sequences, BEL, NUL). JSON and JUnit escape them by their own rules.
 func terminalSafe(s string) string {
@@ -226,7 +226,9 @@ func terminalSafe(s string) string {
 			fmt.Fprintf(&b, `\x%02x`, s[i])
 		case unicode.IsControl(r) && r < 0x100:
 			fmt.Fprintf(&b, `\x%02x`, r)
-		case unicode.IsControl(r):
+		case unicode.IsControl(r), unicode.Is(unicode.Bidi_Control, r):
+			// Bidirectional controls reorder what a reader sees (U+202E turns the
+			// rest of a line around), in a terminal and on a web page alike.
 			fmt.Fprintf(&b, `\u%04x`, r)
 		default:
 			b.WriteString(s[i : i+size])
@@ -313,7 +315,8 @@ func summaryLine(s Summary) string {
 // and entry order (every one, unless the summary's omitted_findings says how many the
 // limits left out), the findings grouped as the text report groups them (with exact
 // counts), and the baseline entries that matched nothing. Every field is always
-// present; fields are only ever added.
+// present but a finding's line and severity and a group's severity, which are left
+// out when there is none; fields are only ever added.
 type JSONReport struct {
 	Version  int                `json:"version"`
 	Summary  Summary            `json:"summary"`
@@ -401,6 +404,9 @@ type junitCase struct {
 	Failure   *junitMessage `xml:"failure,omitempty"`
 	Error     *junitMessage `xml:"error,omitempty"`
 	Skipped   *junitMessage `xml:"skipped,omitempty"`
+	// SystemOut holds the findings that do not fail the run (known, or warnings) of a
+	// case that passes.
+	SystemOut string `xml:"system-out,omitempty"`
 }
 
 type junitMessage struct {
@@ -440,14 +446,21 @@ func WriteJUnit(w io.Writer, res Result) error {
 		tc := junitCase{Name: k, ClassName: name}
 		if fs := byEntry[k]; len(fs) > 0 || c.Findings > 0 {
 			var lines []string
+			failing := false
 			for _, f := range fs {
 				lines = append(lines, textLine(f))
+				failing = failing || (!f.Known && f.Severity != "warning")
 			}
 			if more := c.Findings - len(fs); more > 0 {
 				lines = append(lines, fmt.Sprintf("and %d more, not listed (raise --max-findings and --max-findings-per-rule)", more))
+				failing = true // not listed, so not known not to fail
 			}
-			tc.Failure = &junitMessage{Message: fmt.Sprintf("%d finding(s)", max(len(fs), c.Findings)), Text: strings.Join(lines, "\n")}
-			s.Failures++
+			if failing {
+				tc.Failure = &junitMessage{Message: fmt.Sprintf("%d finding(s)", max(len(fs), c.Findings)), Text: strings.Join(lines, "\n")}
+				s.Failures++
+			} else {
+				tc.SystemOut = strings.Join(lines, "\n")
+			}
 		}
 		s.Tests++
 		s.Cases = append(s.Cases, tc)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -30,18 +31,42 @@ func (r *reportFiles) String() string {
 // Set reads FORMAT=PATH.
 func (r *reportFiles) Set(v string) error {
 	format, path, ok := strings.Cut(v, "=")
-	if !ok || path == "" {
+	switch {
+	case !ok || path == "":
 		return fmt.Errorf("%q: want FORMAT=PATH, such as markdown=summary.md", v)
+	case path == "-":
+		return fmt.Errorf("%q: want a file; --format writes to standard output", v)
 	}
 	if err := checkFormat("format", format); err != nil {
 		return fmt.Errorf("%q: %w", v, err)
 	}
 	for _, f := range *r {
-		if f.path == path {
+		if samePath(f.path, path) {
 			return fmt.Errorf("%q: %s is named twice", v, path)
 		}
 	}
 	*r = append(*r, reportFile{format, path})
+	return nil
+}
+
+// samePath reports whether a and b name one file, however spelt (relative or
+// absolute, with . or .. in them; a link is not followed).
+func samePath(a, b string) bool {
+	aa, errA := filepath.Abs(a)
+	bb, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && aa == bb
+}
+
+// clash refuses a report file that is another file of the run, by the flag that
+// names it, such as --write-baseline: the report would replace it.
+func (r reportFiles) clash(others map[string]string) error {
+	for _, f := range r {
+		for flag, path := range others {
+			if path != "" && samePath(f.path, path) {
+				return usageError{fmt.Sprintf("--report %s=%s: %s names that file too", f.format, f.path, flag)}
+			}
+		}
+	}
 	return nil
 }
 
@@ -67,7 +92,9 @@ func (r reportFiles) write(res Result, wrap func(io.Writer) io.Writer) error {
 			errs = append(errs, fmt.Errorf("--report %s=%s: %w", f.format, f.path, err))
 			continue
 		}
-		out, err := os.Create(f.path)
+		// Written beside the file and renamed onto it, so that a failed write leaves
+		// what was there, never half a report.
+		out, err := os.CreateTemp(filepath.Dir(f.path), "."+filepath.Base(f.path)+".*")
 		if err != nil {
 			errs = append(errs, fmt.Errorf("--report %s=%s: %w", f.format, f.path, err))
 			continue
@@ -77,7 +104,12 @@ func (r reportFiles) write(res Result, wrap func(io.Writer) io.Writer) error {
 			w = wrap(out)
 		}
 		_, err = w.Write(buf.Bytes())
-		if err := errors.Join(err, out.Close()); err != nil {
+		err = errors.Join(err, out.Chmod(0o644), out.Close())
+		if err == nil {
+			err = os.Rename(out.Name(), f.path)
+		}
+		if err != nil {
+			_ = os.Remove(out.Name())
 			errs = append(errs, fmt.Errorf("--report %s=%s: %w", f.format, f.path, err))
 		}
 	}

@@ -122,6 +122,9 @@ type Result struct {
 	// Coverage is what the checked traffic exercised of each API's spec, for the APIs
 	// it reached.
 	Coverage []contract.CoverageReport `json:"-"`
+	// coverageBelow says, per API and kind under --min-coverage, by how much: the run
+	// fails on it, and the Markdown and GitHub reports say so.
+	coverageBelow []string
 	// set is what the run kept of its findings: counts, groups, sample; nil for a
 	// result built from a list (see setOf).
 	set *findingSet
@@ -231,7 +234,13 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 					continue
 				}
 				if sel := r.selection; sel != nil && (sel.only != nil || sel.skip != nil) {
-					if op, _ := j.v.Operation(j.ex); !sel.checks(j.v.API(), op) {
+					if _, template := j.v.Operation(j.ex); !sel.checks(j.v.API(), j.ex.Method, template) {
+						// Exercised, though not checked: coverage counts it, without
+						// reading its body for members.
+						if cov := coverage[j.v.API()]; cov != nil {
+							cov.Add(j.ex)
+							reached[j.v.API()] = true
+						}
 						budget.release(j.bytes)
 						bodies.put(j.ex.RequestBody)
 						bodies.put(j.ex.ResponseBody)
@@ -310,7 +319,7 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 	res.Summary.MaxFindings, res.Summary.MaxFindingsPerRule = limits.max, limits.perRule
 	res.Summary.APIVersions = versions.list()
 	if r.known != nil {
-		res.Stale = r.known.stale()
+		res.Stale = r.known.stale(r.selection)
 	}
 	return res
 }

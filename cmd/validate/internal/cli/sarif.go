@@ -238,7 +238,7 @@ func moduleSourceURI(v string) string {
 // recordingURI is a finding's source as a URI relative to the working directory, and
 // whether the source is a file at all (not standard input or live traffic).
 func recordingURI(source string) (string, bool) {
-	if source == "" || source == "-" || source == "live" || source == "transport" {
+	if !isFileSource(source) {
 		return "", false
 	}
 	path := source

@@ -11,13 +11,18 @@ import (
 
 // A selection is what a recorded run checks and what fails it: --operation and
 // --skip-operation choose the operations whose exchanges are checked (the others are
-// counted as not selected, never read past their route), and --severity sets, per kind
-// of finding, whether it fails the run (error, the default), is reported without
-// failing it (warning), or is not reported at all (off).
+// counted as not selected and as exercised, never read past their route), and
+// --severity sets, per kind of finding, whether it fails the run (error, the default),
+// is reported without failing it (warning), or is not reported at all (off).
 type selection struct {
-	// only and skip hold "api operationId" keys; only is nil for every operation.
+	// only and skip hold "api METHOD /template" keys, which every operation has, an
+	// operationId or not; only is nil for every operation.
 	only, skip map[string]bool
-	severity   map[string]string
+	// unchecked holds the "api operationId" of each operation the run does not check
+	// ("api " for undocumented endpoints), so that baseline entries of them are not
+	// called stale.
+	unchecked map[string]bool
+	severity  map[string]string
 }
 
 // severities are the levels --severity takes.
@@ -81,8 +86,8 @@ func (f *severityFlag) Set(v string) error {
 
 // newSelection resolves the names of --operation and --skip-operation against the
 // specs the run checks with: an operationId, or a method and path template as the
-// spec writes it ("GET /organizations/{organization_id}"), of any of them. A name no
-// spec has is an error that says which flag gave it.
+// spec writes it ("GET /organizations/{organization_id}"; the method in any case), of
+// any of them. A name no spec has is an error that says which flag gave it.
 func newSelection(validators map[specs.API]*contract.Validator, only, skip []string, severity map[string]string) (*selection, error) {
 	if len(only) == 0 && len(skip) == 0 && len(severity) == 0 {
 		return nil, nil
@@ -95,6 +100,7 @@ func newSelection(validators map[specs.API]*contract.Validator, only, skip []str
 		out := map[string]bool{}
 		for _, name := range names {
 			found := false
+			method, template, _ := strings.Cut(strings.Join(strings.Fields(name), " "), " ")
 			for _, api := range specs.APIs() {
 				v := validators[api]
 				if v == nil {
@@ -102,8 +108,8 @@ func newSelection(validators map[specs.API]*contract.Validator, only, skip []str
 				}
 				ids, routes := v.Operations()
 				for i := range ids {
-					if name == ids[i] || strings.EqualFold(strings.Join(strings.Fields(name), " "), routes[i]) {
-						out[string(api)+" "+ids[i]] = true
+					if (ids[i] != "" && name == ids[i]) || routes[i] == strings.ToUpper(method)+" "+template {
+						out[string(api)+" "+routes[i]] = true
 						found = true
 					}
 				}
@@ -121,20 +127,59 @@ func newSelection(validators map[specs.API]*contract.Validator, only, skip []str
 	if s.skip, err = resolve("skip-operation", skip); err != nil {
 		return nil, err
 	}
+	s.unchecked = map[string]bool{}
+	for _, api := range specs.APIs() {
+		v := validators[api]
+		if v == nil {
+			continue
+		}
+		ids, routes := v.Operations()
+		for i := range ids {
+			method, template, _ := strings.Cut(routes[i], " ")
+			if ids[i] != "" && !s.checks(api, method, template) {
+				s.unchecked[string(api)+" "+ids[i]] = true
+			}
+		}
+		if !s.checks(api, "", "") {
+			s.unchecked[string(api)+" "] = true
+		}
+	}
 	return s, nil
 }
 
-// checks reports whether a run checks an exchange of operation op of api ("" for an
-// endpoint the spec lacks, which a list of --operation leaves out).
-func (s *selection) checks(api specs.API, op string) bool {
+// checks reports whether a run checks an exchange of api whose route is method and
+// template ("" for an endpoint the spec lacks, which a list of --operation leaves out).
+func (s *selection) checks(api specs.API, method, template string) bool {
 	if s == nil {
 		return true
 	}
-	key := string(api) + " " + op
+	if template == "" {
+		return s.only == nil
+	}
+	key := string(api) + " " + strings.ToUpper(method) + " " + template
 	if s.only != nil && !s.only[key] {
 		return false
 	}
 	return !s.skip[key]
+}
+
+// looksFor reports whether the run can find what a baseline entry of api (""
+// for either), operation and kind describes: its kind is not off and its operation is
+// checked. An entry it cannot find is not stale.
+func (s *selection) looksFor(api, operation, kind string) bool {
+	if s == nil {
+		return true
+	}
+	if s.level(kind) == "off" {
+		return false
+	}
+	if kind == contract.KindUndocumentedEndpoint {
+		operation = "" // an entry names the endpoint there; its key is the API's
+	}
+	if api == "" {
+		return !s.unchecked["apollo "+operation] || !s.unchecked["affinity "+operation]
+	}
+	return !s.unchecked[api+" "+operation]
 }
 
 // level is the severity of a finding of kind.
