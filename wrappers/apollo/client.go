@@ -61,15 +61,17 @@ func service() httpcore.Service[RateLimit] {
 		BaseURL:  DefaultBaseURL,
 		ErrNoKey: ErrNoAPIKey,
 		KeyHint:  "check the key: NewClientFromEnv reads it from " + EnvAPIKey + ", NewClient takes it as its first argument (an OAuth access token needs WithOAuthToken)",
-		// Search and bulk enrichment only read, though sent as POST: every operation
-		// here is safe to repeat.
+		// Search and bulk enrichment only read, though sent as POST, and so safe to
+		// repeat; of the account writes, those that set given values (accounts.go).
 		Idempotent: func(r *http.Request) bool {
 			return r.Method == http.MethodGet || strings.HasSuffix(r.URL.Path, "/mixed_companies/search") ||
-				strings.HasSuffix(r.URL.Path, "/organizations/bulk_enrich")
+				strings.HasSuffix(r.URL.Path, "/organizations/bulk_enrich") || accountRepeatable(r)
 		},
-		// An enrichment spends credits, whatever becomes of its answer.
+		// An enrichment spends credits, whatever becomes of its answer; an account
+		// write changes the team's accounts.
 		Applies: func(r *http.Request) bool {
-			return strings.HasSuffix(r.URL.Path, "/organizations/enrich") || strings.HasSuffix(r.URL.Path, "/organizations/bulk_enrich")
+			return strings.HasSuffix(r.URL.Path, "/organizations/enrich") || strings.HasSuffix(r.URL.Path, "/organizations/bulk_enrich") ||
+				accountWrite(r)
 		},
 		ParseRateLimit: parseRateLimit,
 		ErrorCode: func(body []byte) string {
