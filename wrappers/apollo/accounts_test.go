@@ -370,6 +370,11 @@ func TestAccountRetries(t *testing.T) {
 	if _, err := c.AccountPage(t.Context(), apollo.AccountQuery{}, 1); err != nil {
 		t.Errorf("search after a 502: %v", err)
 	}
+	// A 2xx answer cut short: the create took effect as far as the client knows.
+	fake.Fail(apollotest.CutShort())
+	if _, err := c.CreateAccount(t.Context(), apollo.NewAccount{Name: "Cut"}); !errors.Is(err, apollo.ErrApplied) {
+		t.Errorf("a create whose answer was cut short: %v, want ErrApplied", err)
+	}
 
 	// EnsureAccounts: the second batch fails, the first is kept; the rerun finishes.
 	c0, fake0 := setup(t, option.WithRetries(0))
