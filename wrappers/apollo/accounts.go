@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/orgapis/orgapis/generated/apolloapi"
+	"github.com/orgapis/orgapis/internal/domain"
 	"github.com/orgapis/orgapis/internal/httpcore"
 	"github.com/orgapis/orgapis/wrappers/apicall"
 	"github.com/orgapis/orgapis/wrappers/option"
@@ -207,11 +208,15 @@ func (c *Client) GetAccount(ctx context.Context, id string, callOpts ...option.C
 }
 
 // NewAccount holds the members of an account to create. It needs a Name or a Domain.
-// Name and Domain lose a leading byte order mark and surrounding spaces (what a
-// spreadsheet export leaves); Domain is lower-cased and loses "www.".
+// Name loses a leading byte order mark and surrounding spaces (what a spreadsheet
+// export leaves).
 type NewAccount struct {
 	Name string
-	// Domain is the company's domain, such as "apollo.io": no scheme, path or "@".
+	// Domain is the company's website in any form people paste ("apollo.io",
+	// "https://www.Apollo.io/about"): what is sent is its registrable domain in
+	// lower-case ASCII ("apollo.io"; "bücher.de" as "xn--bcher-kva.de"), as Affinity's
+	// NormalizeDomain gives it, so that dedupe matches the account however it was
+	// written. One that names no domain is an *apicall.ParamError.
 	Domain string
 	// OwnerID is the user of the team who owns the account; empty, the key's user.
 	OwnerID string
@@ -255,21 +260,23 @@ func (a NewAccount) cleaned(param string) (NewAccount, error) {
 	return a, nil
 }
 
-// cleanDomain trims and lower-cases a domain and drops "www.", refusing what is not a
-// bare domain: Apollo would store it as given, and dedupe would then miss it.
+// cleanDomain gives a domain as the project matches companies by it (internal/domain,
+// the rule Affinity's find-or-create uses): the registrable domain, in lower-case
+// ASCII. Apollo would store a URL or a subdomain as given, and dedupe would then miss
+// the account it has. Empty stays empty.
 func cleanDomain(param, d string) (string, error) {
-	d = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(d), "\ufeff")))
-	d = strings.TrimSuffix(strings.TrimPrefix(d, "www."), ".")
-	if d == "" {
+	if strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(d), "\ufeff")) == "" {
 		return "", nil
 	}
-	if err := checkText(param, d); err != nil {
-		return "", err
+	reg, err := domain.Registrable(d)
+	if err != nil {
+		q := d
+		if len(q) > 100 {
+			q = strings.ToValidUTF8(q[:100], "")
+		}
+		return "", paramError(param, fmt.Sprintf("%q %v", q, err))
 	}
-	if strings.ContainsAny(d, "/@:?# \t\r\n") {
-		return "", paramError(param, fmt.Sprintf("must be a bare domain such as apollo.io (no scheme, path or @), got %q", d))
-	}
-	return d, nil
+	return reg, nil
 }
 
 // checkText refuses a string that is not UTF-8, which encoding/json would send with

@@ -17,7 +17,7 @@ import (
 func domains(n int, prefix string) []apollo.NewAccount {
 	out := make([]apollo.NewAccount, n)
 	for i := range out {
-		out[i] = apollo.NewAccount{Name: fmt.Sprintf("%s %d", prefix, i), Domain: fmt.Sprintf("%s%d.example", prefix, i)}
+		out[i] = apollo.NewAccount{Name: fmt.Sprintf("%s %d", prefix, i), Domain: fmt.Sprintf("%s%d.com", prefix, i)}
 	}
 	return out
 }
@@ -65,7 +65,7 @@ func TestEnsureAccountsTwiceCreatesNothingTheSecondTime(t *testing.T) {
 // create never dedupes, as Apollo documents.
 func TestOnlyDedupeAvoidsDuplicates(t *testing.T) {
 	c, fake := setup(t)
-	a := apollo.NewAccount{Name: "Acme", Domain: "acme.example"}
+	a := apollo.NewAccount{Name: "Acme", Domain: "acme.com"}
 	for range 2 {
 		if _, err := c.CreateAccount(t.Context(), a); err != nil {
 			t.Fatal(err)
@@ -86,7 +86,7 @@ func TestOnlyDedupeAvoidsDuplicates(t *testing.T) {
 func TestBulkBounds(t *testing.T) {
 	c, fake := setup(t)
 	var p *apicall.ParamError
-	if _, err := c.BulkCreateAccounts(t.Context(), domains(101, "x"), apollo.BulkCreateOptions{}); !errors.As(err, &p) || p.Param != "accounts" {
+	if _, err := c.BulkCreateAccounts(t.Context(), domains(101, "bulkx"), apollo.BulkCreateOptions{}); !errors.As(err, &p) || p.Param != "accounts" {
 		t.Errorf("101 accounts: %v", err)
 	}
 	if _, err := c.BulkCreateAccounts(t.Context(), nil, apollo.BulkCreateOptions{}); !errors.As(err, &p) {
@@ -95,10 +95,10 @@ func TestBulkBounds(t *testing.T) {
 	if fake.Hits() != 0 {
 		t.Fatalf("%d requests for refused calls", fake.Hits())
 	}
-	if r, err := c.BulkCreateAccounts(t.Context(), domains(100, "x"), apollo.BulkCreateOptions{}); err != nil || len(r.Created) != 100 {
+	if r, err := c.BulkCreateAccounts(t.Context(), domains(100, "bulkx"), apollo.BulkCreateOptions{}); err != nil || len(r.Created) != 100 {
 		t.Fatalf("100 accounts: %d created, %v", len(r.Created), err)
 	}
-	if r, err := c.EnsureAccounts(t.Context(), domains(101, "y")); err != nil || len(r.Created) != 101 || fake.Hits() != 3 {
+	if r, err := c.EnsureAccounts(t.Context(), domains(101, "bulky")); err != nil || len(r.Created) != 101 || fake.Hits() != 3 {
 		t.Fatalf("ensure 101: %d created, %v, %d requests", len(r.Created), err, fake.Hits())
 	}
 	// Bulk update: 1,000 pass (on the accounts just made, ten times over), 1,001 do not.
@@ -148,7 +148,7 @@ func TestAccountParamErrors(t *testing.T) {
 			return err
 		}},
 		{"account.domain", func() error {
-			_, err := c.CreateAccount(ctx, apollo.NewAccount{Domain: "https://a.example/"})
+			_, err := c.CreateAccount(ctx, apollo.NewAccount{Domain: "co.uk"})
 			return err
 		}},
 		{"account.name", func() error { _, err := c.CreateAccount(ctx, apollo.NewAccount{Name: "bad \xff"}); return err }},
@@ -199,16 +199,18 @@ func TestAccountParamErrors(t *testing.T) {
 // export are dropped, so that the same company is not made twice.
 func TestAccountsKeepNonASCIINames(t *testing.T) {
 	c, fake := setup(t)
-	in := []apollo.NewAccount{{Name: "\ufeffSociété Générale"}, {Name: "株式会社テスト", Domain: "\ufeffWWW.Tesuto.example "}, {Name: "Zürich Ünï"}}
+	in := []apollo.NewAccount{{Name: "\ufeffSociété Générale"}, {Name: "株式会社テスト", Domain: "\ufeffWWW.Tesuto.co.jp "}, {Name: "Zürich Ünï"},
+		{Name: "Bücher", Domain: "https://shop.Bücher.de/about"}}
 	r, err := c.EnsureAccounts(t.Context(), in)
-	if err != nil || len(r.Created) != 3 {
+	if err != nil || len(r.Created) != 4 {
 		t.Fatalf("%+v, %v", r, err)
 	}
-	if r.Created[0].Name != "Société Générale" || r.Created[1].Domain != "tesuto.example" {
-		t.Errorf("created %q, %q", r.Created[0].Name, r.Created[1].Domain)
+	if r.Created[0].Name != "Société Générale" || r.Created[1].Domain != "tesuto.co.jp" || r.Created[1].Name != "株式会社テスト" || r.Created[3].Domain != "xn--bcher-kva.de" {
+		t.Errorf("created %q, %q, %q, %q", r.Created[0].Name, r.Created[1].Domain, r.Created[1].Name, r.Created[3].Domain)
 	}
-	again, err := c.EnsureAccounts(t.Context(), []apollo.NewAccount{{Name: "SOCIÉTÉ GÉNÉRALE"}, {Name: "other", Domain: "tesuto.example"}, {Name: "zürich ünï"}})
-	if err != nil || len(again.Created) != 0 || len(again.Existing) != 3 || fake.AccountCount() != 3 {
+	again, err := c.EnsureAccounts(t.Context(), []apollo.NewAccount{{Name: "SOCIÉTÉ GÉNÉRALE"}, {Name: "other", Domain: "tesuto.co.jp"}, {Name: "zürich ünï"},
+		{Name: "Books", Domain: "xn--bcher-kva.de"}})
+	if err != nil || len(again.Created) != 0 || len(again.Existing) != 4 || fake.AccountCount() != 4 {
 		t.Errorf("again: %+v, %v", again, err)
 	}
 	p, err := c.AccountPage(t.Context(), apollo.AccountQuery{Name: "générale"}, 1)
@@ -225,7 +227,7 @@ func TestAccountLifecycle(t *testing.T) {
 	if err != nil || len(stages) != 3 || stages[0].Name != "Lead" {
 		t.Fatalf("stages %+v, %v", stages, err)
 	}
-	a, err := c.CreateAccount(t.Context(), apollo.NewAccount{Name: "Acme", Domain: "acme.example", Phone: "555-0100", CustomFields: map[string]string{"60c39ed82bd02f01154c470a": "2025-08-07"}})
+	a, err := c.CreateAccount(t.Context(), apollo.NewAccount{Name: "Acme", Domain: "acme.com", Phone: "555-0100", CustomFields: map[string]string{"60c39ed82bd02f01154c470a": "2025-08-07"}})
 	if err != nil || a.ID == "" || a.AccountStageID != stages[0].ID {
 		t.Fatalf("%+v, %v", a, err)
 	}

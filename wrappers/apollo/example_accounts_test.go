@@ -20,8 +20,8 @@ func ExampleClient_EnsureAccounts() {
 		log.Fatal(err)
 	}
 	companies := []apollo.NewAccount{
-		{Name: "Acme", Domain: "acme.example"},
-		{Name: "Société Générale de Test", Domain: "www.sgtest.example"},
+		{Name: "Acme", Domain: "acme.com"},
+		{Name: "Société Générale de Test", Domain: "https://www.SGTest.com/about"},
 	}
 	for run := 1; run <= 2; run++ {
 		r, err := client.EnsureAccounts(context.Background(), companies)
@@ -36,8 +36,8 @@ func ExampleClient_EnsureAccounts() {
 	// Output:
 	// run 1: 2 created, 0 existed
 	// run 2: 0 created, 2 existed
-	//   existed: Acme acme.example
-	//   existed: Société Générale de Test sgtest.example
+	//   existed: Acme acme.com
+	//   existed: Société Générale de Test sgtest.com
 }
 
 // Find accounts by name and move each to another stage.

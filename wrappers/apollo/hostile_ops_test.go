@@ -37,7 +37,7 @@ func TestEveryOperationMeetsAHostileServer(t *testing.T) {
 	}
 	ops := []spectest.Operation[c]{
 		{ID: "createAccount", Required: "/account/id", BadID: "", Call: func(ctx context.Context, c c, a a) error {
-			_, err := c.CreateAccount(ctx, apollo.NewAccount{Name: a.String("/account/name"), Domain: "dublincopy.example"})
+			_, err := c.CreateAccount(ctx, apollo.NewAccount{Name: a.String("/account/name"), Domain: "dublincopy.com"})
 			return err
 		}},
 		{ID: "getAccount", Required: "/account/id", BadID: "", Segment: getAccount, Call: func(ctx context.Context, c c, a a) error {
@@ -51,7 +51,7 @@ func TestEveryOperationMeetsAHostileServer(t *testing.T) {
 			return err
 		}},
 		{ID: "bulkCreateAccounts", Required: "/created_accounts/0/id", BadID: "", Call: func(ctx context.Context, c c, _ a) error {
-			_, err := c.EnsureAccounts(ctx, []apollo.NewAccount{{Name: "Acme Corporation", Domain: "acme.example"}, {Name: "Société Générale de Test"}})
+			_, err := c.EnsureAccounts(ctx, []apollo.NewAccount{{Name: "Acme Corporation", Domain: "acme.com"}, {Name: "Société Générale de Test"}})
 			return err
 		}},
 		{ID: "bulkUpdateAccounts", Required: "/accounts/0/id", BadID: "", Call: func(ctx context.Context, c c, a a) error {
