@@ -1,10 +1,16 @@
-// Package apollo is a client for the organization endpoints of the Apollo.io API:
-// authentication, auto-pagination within Apollo's display cap, retries that respect
-// rate limits, and typed errors, on top of the generated client in generated/apolloapi.
+// Package apollo is a client for the organization endpoints of the Apollo.io API and
+// the team's accounts: authentication, auto-pagination within Apollo's display cap,
+// retries that respect rate limits, and typed errors, on top of the generated client
+// in generated/apolloapi.
 //
 // Listings follow one naming scheme in this package and in package affinity: Companies
 // iterates over every item, CompanyPages over pages, and CompanyPage fetches one page;
-// the same for JobPostings, JobPostingPages and JobPostingPage.
+// the same for JobPostings, JobPostingPages and JobPostingPage, and for Accounts,
+// AccountPages and AccountPage.
+//
+// Accounts (Account, the companies the team has saved, with stage, owner and labels)
+// cost no credits to read or write. Apollo never deduplicates CreateAccount;
+// EnsureAccounts creates only the accounts Apollo does not already have.
 package apollo
 
 import (
