@@ -18,7 +18,11 @@ func TestEverySeedOperationIsDescribed(t *testing.T) {
 			"POST /mixed_companies/search searchMixedCompanies",
 			"GET /organizations/enrich enrichOrganization",
 			"POST /organizations/bulk_enrich bulkEnrichOrganizations",
-			"GET /organizations/{organization_id} getOrganization"},
+			"GET /organizations/{organization_id} getOrganization",
+			"POST /accounts createAccount", "GET /accounts/{account_id} getAccount", "PATCH /accounts/{account_id} updateAccount",
+			"POST /accounts/search searchAccounts", "POST /accounts/bulk_create bulkCreateAccounts",
+			"POST /accounts/bulk_update bulkUpdateAccounts", "POST /accounts/update_owners updateAccountOwners",
+			"GET /account_stages listAccountStages"},
 		specs.Affinity: {
 			"GET /organizations searchOrganizations", "GET /organizations/{organization_id} getOrganization",
 			"POST /organizations createOrganization", "PUT /organizations/{organization_id} updateOrganization",

@@ -18,6 +18,27 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for AccountSearchRequestSortByField.
+const (
+	AccountSearchRequestSortByFieldAccountCreatedAt        AccountSearchRequestSortByField = "account_created_at"
+	AccountSearchRequestSortByFieldAccountLastActivityDate AccountSearchRequestSortByField = "account_last_activity_date"
+	AccountSearchRequestSortByFieldAccountUpdatedAt        AccountSearchRequestSortByField = "account_updated_at"
+)
+
+// Valid indicates whether the value is a known member of the AccountSearchRequestSortByField enum.
+func (e AccountSearchRequestSortByField) Valid() bool {
+	switch e {
+	case AccountSearchRequestSortByFieldAccountCreatedAt:
+		return true
+	case AccountSearchRequestSortByFieldAccountLastActivityDate:
+		return true
+	case AccountSearchRequestSortByFieldAccountUpdatedAt:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for MixedCompaniesSearchRequestProspectedByCurrentTeam.
 const (
 	MixedCompaniesSearchRequestProspectedByCurrentTeamNo  MixedCompaniesSearchRequestProspectedByCurrentTeam = "no"
@@ -89,8 +110,14 @@ type Account struct {
 	// CrmOwnerID Id of the account's owner in the linked CRM.
 	CrmOwnerID *string `json:"crm_owner_id,omitempty"`
 
+	// CrmRecordURL The account's page in the linked CRM.
+	CrmRecordURL *string `json:"crm_record_url,omitempty"`
+
 	// CrunchbaseURL The company's Crunchbase page.
 	CrunchbaseURL *string `json:"crunchbase_url,omitempty"`
+
+	// CustomFieldErrors Custom field values Apollo refused, keyed by field id.
+	CustomFieldErrors map[string]interface{} `json:"custom_field_errors,omitempty"`
 
 	// Domain The account's website domain.
 	Domain *string `json:"domain,omitempty"`
@@ -244,6 +271,9 @@ type Account struct {
 	// Source How the account was created, such as "job_change".
 	Source *string `json:"source,omitempty"`
 
+	// SourceDisplayName How the account was created, as shown, such as "Created from API".
+	SourceDisplayName *string `json:"source_display_name,omitempty"`
+
 	// SuggestLocationEnrichment True when Apollo suggests enriching the address.
 	SuggestLocationEnrichment *bool `json:"suggest_location_enrichment,omitempty"`
 
@@ -256,8 +286,56 @@ type Account struct {
 	// TypedCustomFields Custom field values keyed by field id; values of any JSON type.
 	TypedCustomFields map[string]interface{} `json:"typed_custom_fields,omitempty"`
 
+	// UpdatedAt When the account last changed (bulk creation's answer).
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+
 	// WebsiteURL The company's website.
 	WebsiteURL *string `json:"website_url,omitempty"`
+}
+
+// AccountAttributes One account of a bulk update with the members it gets.
+type AccountAttributes struct {
+	// AccountStageID Id of the account's new stage.
+	AccountStageID *string `json:"account_stage_id,omitempty"`
+
+	// ID Id of the account.
+	ID string `json:"id"`
+
+	// Name The account's new name.
+	Name *string `json:"name,omitempty"`
+
+	// OwnerID Id of the account's new owner.
+	OwnerID *string `json:"owner_id,omitempty"`
+
+	// TypedCustomFields New values of custom account fields, keyed by field id.
+	TypedCustomFields map[string]string `json:"typed_custom_fields,omitempty"`
+}
+
+// AccountChange An account after a change, with its id and the members the change is about.
+type AccountChange struct {
+	// AccountStageID Id of the account's stage.
+	AccountStageID *string `json:"account_stage_id,omitempty"`
+
+	// CrmOwnerID Id of the account's owner in the linked CRM.
+	CrmOwnerID *string `json:"crm_owner_id,omitempty"`
+
+	// ID Id of the account.
+	ID string `json:"id"`
+
+	// Name The account's name.
+	Name *string `json:"name,omitempty"`
+
+	// OwnerID Id of the user who owns the account.
+	OwnerID *string `json:"owner_id,omitempty"`
+
+	// TypedCustomFields Custom field values keyed by field id; values of any JSON type.
+	TypedCustomFields map[string]interface{} `json:"typed_custom_fields,omitempty"`
+}
+
+// AccountChanges The answer of bulk update and of an owner change.
+type AccountChanges struct {
+	// Accounts Each account changed.
+	Accounts []AccountChange `json:"accounts"`
 }
 
 // AccountDetails The fields an account has beyond those of an organization.
@@ -285,6 +363,12 @@ type AccountDetails struct {
 
 	// CrmOwnerID Id of the account's owner in the linked CRM.
 	CrmOwnerID *string `json:"crm_owner_id,omitempty"`
+
+	// CrmRecordURL The account's page in the linked CRM.
+	CrmRecordURL *string `json:"crm_record_url,omitempty"`
+
+	// CustomFieldErrors Custom field values Apollo refused, keyed by field id.
+	CustomFieldErrors map[string]interface{} `json:"custom_field_errors,omitempty"`
 
 	// Domain The account's website domain.
 	Domain *string `json:"domain,omitempty"`
@@ -352,6 +436,9 @@ type AccountDetails struct {
 	// Source How the account was created, such as "job_change".
 	Source *string `json:"source,omitempty"`
 
+	// SourceDisplayName How the account was created, as shown, such as "Created from API".
+	SourceDisplayName *string `json:"source_display_name,omitempty"`
+
 	// SuggestLocationEnrichment True when Apollo suggests enriching the address.
 	SuggestLocationEnrichment *bool `json:"suggest_location_enrichment,omitempty"`
 
@@ -360,6 +447,136 @@ type AccountDetails struct {
 
 	// TypedCustomFields Custom field values keyed by field id; values of any JSON type.
 	TypedCustomFields map[string]interface{} `json:"typed_custom_fields,omitempty"`
+
+	// UpdatedAt When the account last changed (bulk creation's answer).
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+}
+
+// AccountFields The members of an account that create and update take. Create needs a name or a
+// domain; update changes only the members sent.
+type AccountFields struct {
+	// AccountStageID Id of the account's stage (listAccountStages); left out, Apollo picks the team's default.
+	AccountStageID *string `json:"account_stage_id,omitempty"`
+
+	// Domain The account's domain, without `www.`, such as "apollo.io".
+	Domain *string `json:"domain,omitempty"`
+
+	// Name The account's name, as people read it.
+	Name *string `json:"name,omitempty"`
+
+	// OwnerID Id of the user of the team who owns the account.
+	OwnerID *string `json:"owner_id,omitempty"`
+
+	// Phone The account's main phone number, in any format; Apollo answers it normalised in `sanitized_phone`.
+	Phone *string `json:"phone,omitempty"`
+
+	// RawAddress Where the account is, such as "Dallas, United States"; Apollo matches it to a known location.
+	RawAddress *string `json:"raw_address,omitempty"`
+
+	// TypedCustomFields Values of the team's custom account fields, keyed by field id.
+	TypedCustomFields map[string]string `json:"typed_custom_fields,omitempty"`
+}
+
+// AccountResult The answer of create, update and view of an account.
+type AccountResult struct {
+	// Account A company the team has saved in Apollo (an account in its CRM).
+	Account Account `json:"account"`
+
+	// HubspotOwners HubSpot owners linked to the account (view's answer).
+	HubspotOwners []interface{} `json:"hubspot_owners,omitempty"`
+
+	// Labels The labels of the account (update's answer).
+	Labels []interface{} `json:"labels,omitempty"`
+
+	// SalesforceUsers Salesforce users linked to the account (view's answer).
+	SalesforceUsers []interface{} `json:"salesforce_users,omitempty"`
+}
+
+// AccountSearchRequest Filters of an account search; all optional.
+type AccountSearchRequest struct {
+	// AccountLabelIDs Keep accounts with any of these labels.
+	AccountLabelIDs []string `json:"account_label_ids,omitempty"`
+
+	// AccountStageIDs Keep accounts in any of these stages.
+	AccountStageIDs []string `json:"account_stage_ids,omitempty"`
+
+	// Page Page to answer, counting from 1; pages after 500 return no data.
+	Page *int `json:"page,omitempty"`
+
+	// PerPage Accounts per page.
+	PerPage *int `json:"per_page,omitempty"`
+
+	// QOrganizationName Part of the account's name; only names are searched.
+	QOrganizationName *string `json:"q_organization_name,omitempty"`
+
+	// SortAscending Oldest first; only with sort_by_field.
+	SortAscending *bool `json:"sort_ascending,omitempty"`
+
+	// SortByField Sort by last activity, creation or last update, newest first unless sort_ascending.
+	SortByField *AccountSearchRequestSortByField `json:"sort_by_field,omitempty"`
+}
+
+// AccountSearchRequestSortByField Sort by last activity, creation or last update, newest first unless sort_ascending.
+type AccountSearchRequestSortByField string
+
+// AccountSearchResponse One page of an account search.
+type AccountSearchResponse struct {
+	// Accounts The matching accounts of this page.
+	Accounts []Account `json:"accounts"`
+
+	// Breadcrumbs The filters the search applied, one entry per value.
+	Breadcrumbs []Breadcrumb `json:"breadcrumbs,omitempty"`
+
+	// DisableEuProspecting True when prospecting of EU companies is turned off for the team.
+	DisableEuProspecting *bool `json:"disable_eu_prospecting,omitempty"`
+
+	// HasJoin Not explained by Apollo.
+	HasJoin *bool `json:"has_join,omitempty"`
+
+	// NumFetchResult Number of results fetched; usually null.
+	NumFetchResult *int `json:"num_fetch_result,omitempty"`
+
+	// Pagination Where this page stands in the whole result.
+	Pagination Pagination `json:"pagination"`
+
+	// PartialResultsLimit Largest number of results returned when results are partial.
+	PartialResultsLimit *int `json:"partial_results_limit,omitempty"`
+
+	// PartialResultsOnly True when only part of the matches could be returned.
+	PartialResultsOnly *bool `json:"partial_results_only,omitempty"`
+}
+
+// AccountStage A stage of the team's account pipeline.
+type AccountStage struct {
+	// Category Outcome the stage stands for, such as "in_progress", "succeeded" or "failed"; null for none.
+	Category *string `json:"category,omitempty"`
+
+	// DefaultExcludeForLeadgen True when accounts in this stage are left out of lead generation by default.
+	DefaultExcludeForLeadgen *bool `json:"default_exclude_for_leadgen,omitempty"`
+
+	// DisplayName Name of the stage as shown.
+	DisplayName *string `json:"display_name,omitempty"`
+
+	// DisplayOrder Place of the stage in the team's order, from 1.
+	DisplayOrder *int `json:"display_order,omitempty"`
+
+	// ID Id of the stage.
+	ID string `json:"id"`
+
+	// IsMeetingSet Whether the stage means a meeting is set; usually null.
+	IsMeetingSet *bool `json:"is_meeting_set,omitempty"`
+
+	// Name Name of the stage.
+	Name string `json:"name"`
+
+	// TeamID Id of the team.
+	TeamID *string `json:"team_id,omitempty"`
+}
+
+// AccountStageList The account stages of the team.
+type AccountStageList struct {
+	// AccountStages Every stage, in the team's order.
+	AccountStages []AccountStage `json:"account_stages"`
 }
 
 // Breadcrumb One filter value of a search, as Apollo shows it.
@@ -375,6 +592,80 @@ type Breadcrumb struct {
 
 	// Value The filter value as sent.
 	Value string `json:"value"`
+}
+
+// BulkAccount One account of a bulk creation: the members create takes, and the links to
+// other records that only bulk creation takes.
+type BulkAccount struct {
+	// AccountStageID Id of the account's stage (listAccountStages); left out, Apollo picks the team's default.
+	AccountStageID *string `json:"account_stage_id,omitempty"`
+
+	// Domain The account's domain, without `www.`, such as "apollo.io".
+	Domain *string `json:"domain,omitempty"`
+
+	// FacebookURL The company's Facebook page.
+	FacebookURL *string `json:"facebook_url,omitempty"`
+
+	// HubspotID Id of the account in HubSpot; matched against existing accounts even without run_dedupe.
+	HubspotID *string `json:"hubspot_id,omitempty"`
+
+	// LinkedinURL The company's LinkedIn page.
+	LinkedinURL *string `json:"linkedin_url,omitempty"`
+
+	// MergedCrmIDs Further CRM ids to match existing accounts by.
+	MergedCrmIDs []string `json:"merged_crm_ids,omitempty"`
+
+	// Name The account's name, as people read it.
+	Name *string `json:"name,omitempty"`
+
+	// OrganizationID Apollo organization id of the company behind the account.
+	OrganizationID *string `json:"organization_id,omitempty"`
+
+	// OwnerID Id of the user of the team who owns the account.
+	OwnerID *string `json:"owner_id,omitempty"`
+
+	// ParentAccountID Id of the account this one belongs to.
+	ParentAccountID *string `json:"parent_account_id,omitempty"`
+
+	// Phone The account's main phone number, in any format; Apollo answers it normalised in `sanitized_phone`.
+	Phone *string `json:"phone,omitempty"`
+
+	// PhoneStatusCd Verification state of the phone number.
+	PhoneStatusCd *string `json:"phone_status_cd,omitempty"`
+
+	// RawAddress Where the account is, such as "Dallas, United States"; Apollo matches it to a known location.
+	RawAddress *string `json:"raw_address,omitempty"`
+
+	// SalesforceID Id of the account in Salesforce; matched against existing accounts even without run_dedupe.
+	SalesforceID *string `json:"salesforce_id,omitempty"`
+
+	// TwitterURL The company's Twitter page.
+	TwitterURL *string `json:"twitter_url,omitempty"`
+
+	// TypedCustomFields Values of the team's custom account fields, keyed by field id.
+	TypedCustomFields map[string]string `json:"typed_custom_fields,omitempty"`
+}
+
+// BulkCreateAccountsBody The accounts to create, up to 100.
+type BulkCreateAccountsBody struct {
+	// Accounts The accounts, 1 to 100.
+	Accounts []BulkAccount `json:"accounts"`
+
+	// AppendLabelNames Labels added to every account of the request, by name.
+	AppendLabelNames []string `json:"append_label_names,omitempty"`
+
+	// RunDedupe Match existing accounts by domain, organization id and name as well as by
+	// CRM ids. Either way an existing account is answered, never changed.
+	RunDedupe *bool `json:"run_dedupe,omitempty"`
+}
+
+// BulkCreatedAccounts The answer of a bulk creation.
+type BulkCreatedAccounts struct {
+	// CreatedAccounts The accounts this request created.
+	CreatedAccounts []Account `json:"created_accounts"`
+
+	// ExistingAccounts The accounts that already existed and matched an entry, unchanged.
+	ExistingAccounts []Account `json:"existing_accounts"`
 }
 
 // BulkEnrichFailure The answer of a bulk enrichment that failed as a whole.
@@ -428,6 +719,28 @@ type BulkEnrichResponse struct {
 
 	// UniqueRecords Distinct companies among those requested through `details`.
 	UniqueRecords *int `json:"unique_records,omitempty"`
+}
+
+// BulkUpdateAccountsBody Either `account_ids` with the members to set on all of them (`name`, `owner_id`,
+// `account_stage_id`), or `account_attributes` with each account's own members.
+type BulkUpdateAccountsBody struct {
+	// AccountAttributes Each account with its own members.
+	AccountAttributes []AccountAttributes `json:"account_attributes,omitempty"`
+
+	// AccountIDs The accounts that all get the same members.
+	AccountIDs []string `json:"account_ids,omitempty"`
+
+	// AccountStageID With account_ids, the stage every account gets.
+	AccountStageID *string `json:"account_stage_id,omitempty"`
+
+	// Async Update in the background; only with account_ids.
+	Async *bool `json:"async,omitempty"`
+
+	// Name With account_ids, the name every account gets.
+	Name *string `json:"name,omitempty"`
+
+	// OwnerID With account_ids, the owner every account gets.
+	OwnerID *string `json:"owner_id,omitempty"`
 }
 
 // CompanyIdentity What identifies a company to enrich; give at least one field.
@@ -1202,8 +1515,15 @@ type Technology struct {
 	UID *string `json:"uid,omitempty"`
 }
 
+// AccountID An Apollo record id (24 hexadecimal digits; the documentation masks some with X).
+type AccountID = ObjectID
+
 // LegacyAPIKey defines model for LegacyAPIKey.
 type LegacyAPIKey = string
+
+// AccountsForbidden An error body. 403 and 422 answer with `error` (403 also with `error_code`), 429 and
+// some 403s with `message`.
+type AccountsForbidden = Error
 
 // Forbidden An error body. 403 and 422 answer with `error` (403 also with `error_code`), 429 and
 // some 403s with `message`.
@@ -1216,6 +1536,76 @@ type TooManyRequests = Error
 // UnprocessableEntity An error body. 403 and 422 answer with `error` (403 also with `error_code`), 429 and
 // some 403s with `message`.
 type UnprocessableEntity = Error
+
+// ListAccountStagesParams defines parameters for ListAccountStages.
+type ListAccountStagesParams struct {
+	// APIKey Deprecated: the API key in the query string, as on the documentation page. Send the
+	// `x-api-key` header instead; a key in a URL ends up in logs.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	APIKey *LegacyAPIKey `form:"api_key,omitempty" json:"api_key,omitempty"`
+}
+
+// CreateAccountParams defines parameters for CreateAccount.
+type CreateAccountParams struct {
+	// APIKey Deprecated: the API key in the query string, as on the documentation page. Send the
+	// `x-api-key` header instead; a key in a URL ends up in logs.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	APIKey *LegacyAPIKey `form:"api_key,omitempty" json:"api_key,omitempty"`
+}
+
+// BulkCreateAccountsParams defines parameters for BulkCreateAccounts.
+type BulkCreateAccountsParams struct {
+	// APIKey Deprecated: the API key in the query string, as on the documentation page. Send the
+	// `x-api-key` header instead; a key in a URL ends up in logs.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	APIKey *LegacyAPIKey `form:"api_key,omitempty" json:"api_key,omitempty"`
+}
+
+// BulkUpdateAccountsParams defines parameters for BulkUpdateAccounts.
+type BulkUpdateAccountsParams struct {
+	// APIKey Deprecated: the API key in the query string, as on the documentation page. Send the
+	// `x-api-key` header instead; a key in a URL ends up in logs.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	APIKey *LegacyAPIKey `form:"api_key,omitempty" json:"api_key,omitempty"`
+}
+
+// SearchAccountsParams defines parameters for SearchAccounts.
+type SearchAccountsParams struct {
+	// APIKey Deprecated: the API key in the query string, as on the documentation page. Send the
+	// `x-api-key` header instead; a key in a URL ends up in logs.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	APIKey *LegacyAPIKey `form:"api_key,omitempty" json:"api_key,omitempty"`
+}
+
+// UpdateAccountOwnersParams defines parameters for UpdateAccountOwners.
+type UpdateAccountOwnersParams struct {
+	// AccountIDs Ids of the accounts to give.
+	AccountIDs []ObjectID `form:"account_ids[]" json:"account_ids[]"`
+
+	// OwnerID Id of the user of the team who becomes the owner.
+	OwnerID ObjectID `form:"owner_id" json:"owner_id"`
+
+	// APIKey Deprecated: the API key in the query string, as on the documentation page. Send the
+	// `x-api-key` header instead; a key in a URL ends up in logs.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	APIKey *LegacyAPIKey `form:"api_key,omitempty" json:"api_key,omitempty"`
+}
+
+// GetAccountParams defines parameters for GetAccount.
+type GetAccountParams struct {
+	// APIKey Deprecated: the API key in the query string, as on the documentation page. Send the
+	// `x-api-key` header instead; a key in a URL ends up in logs.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	APIKey *LegacyAPIKey `form:"api_key,omitempty" json:"api_key,omitempty"`
+}
+
+// UpdateAccountParams defines parameters for UpdateAccount.
+type UpdateAccountParams struct {
+	// APIKey Deprecated: the API key in the query string, as on the documentation page. Send the
+	// `x-api-key` header instead; a key in a URL ends up in logs.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	APIKey *LegacyAPIKey `form:"api_key,omitempty" json:"api_key,omitempty"`
+}
 
 // SearchMixedCompaniesParams defines parameters for SearchMixedCompanies.
 type SearchMixedCompaniesParams struct {
@@ -1356,6 +1746,21 @@ type ListOrganizationJobPostingsParams struct {
 	APIKey *LegacyAPIKey `form:"api_key,omitempty" json:"api_key,omitempty"`
 }
 
+// CreateAccountJSONRequestBody defines body for CreateAccount for application/json ContentType.
+type CreateAccountJSONRequestBody = AccountFields
+
+// BulkCreateAccountsJSONRequestBody defines body for BulkCreateAccounts for application/json ContentType.
+type BulkCreateAccountsJSONRequestBody = BulkCreateAccountsBody
+
+// BulkUpdateAccountsJSONRequestBody defines body for BulkUpdateAccounts for application/json ContentType.
+type BulkUpdateAccountsJSONRequestBody = BulkUpdateAccountsBody
+
+// SearchAccountsJSONRequestBody defines body for SearchAccounts for application/json ContentType.
+type SearchAccountsJSONRequestBody = AccountSearchRequest
+
+// UpdateAccountJSONRequestBody defines body for UpdateAccount for application/json ContentType.
+type UpdateAccountJSONRequestBody = AccountFields
+
 // SearchMixedCompaniesJSONRequestBody defines body for SearchMixedCompanies for application/json ContentType.
 type SearchMixedCompaniesJSONRequestBody = MixedCompaniesSearchRequest
 
@@ -1435,6 +1840,165 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 
 // The interface specification for the client above.
 type ClientInterface interface {
+
+	// ListAccountStages List account stages
+	//
+	// Lists the stages the team's accounts can be in, such as "Lead" or "Current
+	// Client". Costs no credits. Takes no parameters.
+	//
+	// Corresponds with GET /account_stages (the `ListAccountStages` operationId).
+	ListAccountStages(ctx context.Context, params *ListAccountStagesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateAccountWithBody Create an account
+	//
+	// Saves a company as an account of the team. Costs no credits. Apollo does not
+	// deduplicate here: an account with the same name or domain as one the team
+	// already has is created again, and a repeated request makes a second account.
+	// Bulk creation with `run_dedupe` is the way to create only what is missing. The
+	// body needs at least a name or a domain.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /accounts (the `CreateAccount` operationId).
+	CreateAccountWithBody(ctx context.Context, params *CreateAccountParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateAccount Create an account
+	//
+	// Saves a company as an account of the team. Costs no credits. Apollo does not
+	// deduplicate here: an account with the same name or domain as one the team
+	// already has is created again, and a repeated request makes a second account.
+	// Bulk creation with `run_dedupe` is the way to create only what is missing. The
+	// body needs at least a name or a domain.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /accounts (the `CreateAccount` operationId).
+	CreateAccount(ctx context.Context, params *CreateAccountParams, body CreateAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BulkCreateAccountsWithBody Create up to 100 accounts
+	//
+	// Creates up to 100 accounts in one request and answers the created ones apart
+	// from those that already existed. Costs no credits. An account that exists is
+	// answered in `existing_accounts` as it is: it is never changed (bulk update
+	// does that). Without `run_dedupe` an entry matches an existing account only by
+	// its CRM ids; with it, also by domain, Apollo organization id and name, so that
+	// sending the same entries again creates nothing.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /accounts/bulk_create (the `BulkCreateAccounts` operationId).
+	BulkCreateAccountsWithBody(ctx context.Context, params *BulkCreateAccountsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BulkCreateAccounts Create up to 100 accounts
+	//
+	// Creates up to 100 accounts in one request and answers the created ones apart
+	// from those that already existed. Costs no credits. An account that exists is
+	// answered in `existing_accounts` as it is: it is never changed (bulk update
+	// does that). Without `run_dedupe` an entry matches an existing account only by
+	// its CRM ids; with it, also by domain, Apollo organization id and name, so that
+	// sending the same entries again creates nothing.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /accounts/bulk_create (the `BulkCreateAccounts` operationId).
+	BulkCreateAccounts(ctx context.Context, params *BulkCreateAccountsParams, body BulkCreateAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BulkUpdateAccountsWithBody Update many accounts
+	//
+	// Updates up to 1,000 accounts in one request, either the same members on every
+	// account of `account_ids`, or each account its own members through
+	// `account_attributes`. Costs no credits. Apollo's reference says "up to 1,000"
+	// and its 422 "fewer than 1000". `async` is allowed only with `account_ids`;
+	// Apollo does not document the answer of an asynchronous update, and this spec
+	// describes the synchronous one: each account updated, with its id and the
+	// members that changed.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /accounts/bulk_update (the `BulkUpdateAccounts` operationId).
+	BulkUpdateAccountsWithBody(ctx context.Context, params *BulkUpdateAccountsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BulkUpdateAccounts Update many accounts
+	//
+	// Updates up to 1,000 accounts in one request, either the same members on every
+	// account of `account_ids`, or each account its own members through
+	// `account_attributes`. Costs no credits. Apollo's reference says "up to 1,000"
+	// and its 422 "fewer than 1000". `async` is allowed only with `account_ids`;
+	// Apollo does not document the answer of an asynchronous update, and this spec
+	// describes the synchronous one: each account updated, with its id and the
+	// members that changed.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /accounts/bulk_update (the `BulkUpdateAccounts` operationId).
+	BulkUpdateAccounts(ctx context.Context, params *BulkUpdateAccountsParams, body BulkUpdateAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SearchAccountsWithBody Search the team's accounts
+	//
+	// Searches only the accounts the team has saved (organization search covers
+	// Apollo's database). It only reads, though sent as POST, and costs no credits.
+	// Apollo shows at most 50,000 records, 100 a page: page 500 is the last that
+	// returns data, whatever `pagination.total_pages` says.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /accounts/search (the `SearchAccounts` operationId).
+	SearchAccountsWithBody(ctx context.Context, params *SearchAccountsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SearchAccounts Search the team's accounts
+	//
+	// Searches only the accounts the team has saved (organization search covers
+	// Apollo's database). It only reads, though sent as POST, and costs no credits.
+	// Apollo shows at most 50,000 records, 100 a page: page 500 is the last that
+	// returns data, whatever `pagination.total_pages` says.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /accounts/search (the `SearchAccounts` operationId).
+	SearchAccounts(ctx context.Context, params *SearchAccountsParams, body SearchAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateAccountOwners Give accounts to another owner
+	//
+	// Makes one user of the team the owner of every account named. Costs no credits.
+	// Both parameters are in the query and there is no body, as Apollo's reference
+	// describes it. Giving accounts to the owner they already have changes nothing.
+	//
+	// Corresponds with POST /accounts/update_owners (the `UpdateAccountOwners` operationId).
+	UpdateAccountOwners(ctx context.Context, params *UpdateAccountOwnersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetAccount View an account
+	//
+	// Answers with one of the team's accounts, by its id. Costs no credits. Apollo's
+	// reference names this path's parameter `id` and the update's `account_id`; they
+	// are the same segment, so both operations share one path here. An account linked
+	// to an Apollo organization carries that organization's fields as well.
+	//
+	// Corresponds with GET /accounts/{account_id} (the `GetAccount` operationId).
+	GetAccount(ctx context.Context, accountID AccountID, params *GetAccountParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateAccountWithBody Update an account
+	//
+	// Changes the members sent and leaves the others as they are. Costs no credits.
+	// Apollo documents this as PATCH (its command-line client sends PUT to the same
+	// path for contacts, not accounts). Sending the same members again changes nothing
+	// more.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /accounts/{account_id} (the `UpdateAccount` operationId).
+	UpdateAccountWithBody(ctx context.Context, accountID AccountID, params *UpdateAccountParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateAccount Update an account
+	//
+	// Changes the members sent and leaves the others as they are. Costs no credits.
+	// Apollo documents this as PATCH (its command-line client sends PUT to the same
+	// path for contacts, not accounts). Sending the same members again changes nothing
+	// more.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /accounts/{account_id} (the `UpdateAccount` operationId).
+	UpdateAccount(ctx context.Context, accountID AccountID, params *UpdateAccountParams, body UpdateAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SearchMixedCompaniesWithBody Organization search
 	//
@@ -1517,6 +2081,295 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /organizations/{organization_id}/job_postings (the `ListOrganizationJobPostings` operationId).
 	ListOrganizationJobPostings(ctx context.Context, organizationID ObjectID, params *ListOrganizationJobPostingsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// ListAccountStages List account stages
+//
+// Lists the stages the team's accounts can be in, such as "Lead" or "Current
+// Client". Costs no credits. Takes no parameters.
+//
+// Corresponds with GET /account_stages (the `ListAccountStages` operationId).
+func (c *Client) ListAccountStages(ctx context.Context, params *ListAccountStagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListAccountStagesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateAccountWithBody Create an account
+//
+// Saves a company as an account of the team. Costs no credits. Apollo does not
+// deduplicate here: an account with the same name or domain as one the team
+// already has is created again, and a repeated request makes a second account.
+// Bulk creation with `run_dedupe` is the way to create only what is missing. The
+// body needs at least a name or a domain.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /accounts (the `CreateAccount` operationId).
+func (c *Client) CreateAccountWithBody(ctx context.Context, params *CreateAccountParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateAccountRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateAccount Create an account
+//
+// Saves a company as an account of the team. Costs no credits. Apollo does not
+// deduplicate here: an account with the same name or domain as one the team
+// already has is created again, and a repeated request makes a second account.
+// Bulk creation with `run_dedupe` is the way to create only what is missing. The
+// body needs at least a name or a domain.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /accounts (the `CreateAccount` operationId).
+func (c *Client) CreateAccount(ctx context.Context, params *CreateAccountParams, body CreateAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateAccountRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BulkCreateAccountsWithBody Create up to 100 accounts
+//
+// Creates up to 100 accounts in one request and answers the created ones apart
+// from those that already existed. Costs no credits. An account that exists is
+// answered in `existing_accounts` as it is: it is never changed (bulk update
+// does that). Without `run_dedupe` an entry matches an existing account only by
+// its CRM ids; with it, also by domain, Apollo organization id and name, so that
+// sending the same entries again creates nothing.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /accounts/bulk_create (the `BulkCreateAccounts` operationId).
+func (c *Client) BulkCreateAccountsWithBody(ctx context.Context, params *BulkCreateAccountsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBulkCreateAccountsRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BulkCreateAccounts Create up to 100 accounts
+//
+// Creates up to 100 accounts in one request and answers the created ones apart
+// from those that already existed. Costs no credits. An account that exists is
+// answered in `existing_accounts` as it is: it is never changed (bulk update
+// does that). Without `run_dedupe` an entry matches an existing account only by
+// its CRM ids; with it, also by domain, Apollo organization id and name, so that
+// sending the same entries again creates nothing.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /accounts/bulk_create (the `BulkCreateAccounts` operationId).
+func (c *Client) BulkCreateAccounts(ctx context.Context, params *BulkCreateAccountsParams, body BulkCreateAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBulkCreateAccountsRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BulkUpdateAccountsWithBody Update many accounts
+//
+// Updates up to 1,000 accounts in one request, either the same members on every
+// account of `account_ids`, or each account its own members through
+// `account_attributes`. Costs no credits. Apollo's reference says "up to 1,000"
+// and its 422 "fewer than 1000". `async` is allowed only with `account_ids`;
+// Apollo does not document the answer of an asynchronous update, and this spec
+// describes the synchronous one: each account updated, with its id and the
+// members that changed.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /accounts/bulk_update (the `BulkUpdateAccounts` operationId).
+func (c *Client) BulkUpdateAccountsWithBody(ctx context.Context, params *BulkUpdateAccountsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBulkUpdateAccountsRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BulkUpdateAccounts Update many accounts
+//
+// Updates up to 1,000 accounts in one request, either the same members on every
+// account of `account_ids`, or each account its own members through
+// `account_attributes`. Costs no credits. Apollo's reference says "up to 1,000"
+// and its 422 "fewer than 1000". `async` is allowed only with `account_ids`;
+// Apollo does not document the answer of an asynchronous update, and this spec
+// describes the synchronous one: each account updated, with its id and the
+// members that changed.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /accounts/bulk_update (the `BulkUpdateAccounts` operationId).
+func (c *Client) BulkUpdateAccounts(ctx context.Context, params *BulkUpdateAccountsParams, body BulkUpdateAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBulkUpdateAccountsRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SearchAccountsWithBody Search the team's accounts
+//
+// Searches only the accounts the team has saved (organization search covers
+// Apollo's database). It only reads, though sent as POST, and costs no credits.
+// Apollo shows at most 50,000 records, 100 a page: page 500 is the last that
+// returns data, whatever `pagination.total_pages` says.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /accounts/search (the `SearchAccounts` operationId).
+func (c *Client) SearchAccountsWithBody(ctx context.Context, params *SearchAccountsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSearchAccountsRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SearchAccounts Search the team's accounts
+//
+// Searches only the accounts the team has saved (organization search covers
+// Apollo's database). It only reads, though sent as POST, and costs no credits.
+// Apollo shows at most 50,000 records, 100 a page: page 500 is the last that
+// returns data, whatever `pagination.total_pages` says.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /accounts/search (the `SearchAccounts` operationId).
+func (c *Client) SearchAccounts(ctx context.Context, params *SearchAccountsParams, body SearchAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSearchAccountsRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateAccountOwners Give accounts to another owner
+//
+// Makes one user of the team the owner of every account named. Costs no credits.
+// Both parameters are in the query and there is no body, as Apollo's reference
+// describes it. Giving accounts to the owner they already have changes nothing.
+//
+// Corresponds with POST /accounts/update_owners (the `UpdateAccountOwners` operationId).
+func (c *Client) UpdateAccountOwners(ctx context.Context, params *UpdateAccountOwnersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateAccountOwnersRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetAccount View an account
+//
+// Answers with one of the team's accounts, by its id. Costs no credits. Apollo's
+// reference names this path's parameter `id` and the update's `account_id`; they
+// are the same segment, so both operations share one path here. An account linked
+// to an Apollo organization carries that organization's fields as well.
+//
+// Corresponds with GET /accounts/{account_id} (the `GetAccount` operationId).
+func (c *Client) GetAccount(ctx context.Context, accountID AccountID, params *GetAccountParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAccountRequest(c.Server, accountID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateAccountWithBody Update an account
+//
+// Changes the members sent and leaves the others as they are. Costs no credits.
+// Apollo documents this as PATCH (its command-line client sends PUT to the same
+// path for contacts, not accounts). Sending the same members again changes nothing
+// more.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /accounts/{account_id} (the `UpdateAccount` operationId).
+func (c *Client) UpdateAccountWithBody(ctx context.Context, accountID AccountID, params *UpdateAccountParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateAccountRequestWithBody(c.Server, accountID, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateAccount Update an account
+//
+// Changes the members sent and leaves the others as they are. Costs no credits.
+// Apollo documents this as PATCH (its command-line client sends PUT to the same
+// path for contacts, not accounts). Sending the same members again changes nothing
+// more.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /accounts/{account_id} (the `UpdateAccount` operationId).
+func (c *Client) UpdateAccount(ctx context.Context, accountID AccountID, params *UpdateAccountParams, body UpdateAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateAccountRequest(c.Server, accountID, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // SearchMixedCompaniesWithBody Organization search
@@ -1669,6 +2522,537 @@ func (c *Client) ListOrganizationJobPostings(ctx context.Context, organizationID
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// NewListAccountStagesRequest constructs an http.Request for the ListAccountStages method
+func NewListAccountStagesRequest(server string, params *ListAccountStagesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/account_stages")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.APIKey != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "api_key", *params.APIKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateAccountRequest calls the generic CreateAccount builder with application/json body
+func NewCreateAccountRequest(server string, params *CreateAccountParams, body CreateAccountJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateAccountRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewCreateAccountRequestWithBody constructs an http.Request for the CreateAccount method, with any body, and a specified content type
+func NewCreateAccountRequestWithBody(server string, params *CreateAccountParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.APIKey != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "api_key", *params.APIKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewBulkCreateAccountsRequest calls the generic BulkCreateAccounts builder with application/json body
+func NewBulkCreateAccountsRequest(server string, params *BulkCreateAccountsParams, body BulkCreateAccountsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewBulkCreateAccountsRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewBulkCreateAccountsRequestWithBody constructs an http.Request for the BulkCreateAccounts method, with any body, and a specified content type
+func NewBulkCreateAccountsRequestWithBody(server string, params *BulkCreateAccountsParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/bulk_create")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.APIKey != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "api_key", *params.APIKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewBulkUpdateAccountsRequest calls the generic BulkUpdateAccounts builder with application/json body
+func NewBulkUpdateAccountsRequest(server string, params *BulkUpdateAccountsParams, body BulkUpdateAccountsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewBulkUpdateAccountsRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewBulkUpdateAccountsRequestWithBody constructs an http.Request for the BulkUpdateAccounts method, with any body, and a specified content type
+func NewBulkUpdateAccountsRequestWithBody(server string, params *BulkUpdateAccountsParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/bulk_update")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.APIKey != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "api_key", *params.APIKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewSearchAccountsRequest calls the generic SearchAccounts builder with application/json body
+func NewSearchAccountsRequest(server string, params *SearchAccountsParams, body SearchAccountsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSearchAccountsRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewSearchAccountsRequestWithBody constructs an http.Request for the SearchAccounts method, with any body, and a specified content type
+func NewSearchAccountsRequestWithBody(server string, params *SearchAccountsParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/search")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.APIKey != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "api_key", *params.APIKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewUpdateAccountOwnersRequest constructs an http.Request for the UpdateAccountOwners method
+func NewUpdateAccountOwnersRequest(server string, params *UpdateAccountOwnersParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/update_owners")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.AccountIDs != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "account_ids[]", params.AccountIDs, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "owner_id", params.OwnerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if params.APIKey != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "api_key", *params.APIKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetAccountRequest constructs an http.Request for the GetAccount method
+func NewGetAccountRequest(server string, accountID AccountID, params *GetAccountParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.APIKey != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "api_key", *params.APIKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateAccountRequest calls the generic UpdateAccount builder with application/json body
+func NewUpdateAccountRequest(server string, accountID AccountID, params *UpdateAccountParams, body UpdateAccountJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateAccountRequestWithBody(server, accountID, params, "application/json", bodyReader)
+}
+
+// NewUpdateAccountRequestWithBody constructs an http.Request for the UpdateAccount method, with any body, and a specified content type
+func NewUpdateAccountRequestWithBody(server string, accountID AccountID, params *UpdateAccountParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account_id", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/accounts/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.APIKey != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "api_key", *params.APIKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
 }
 
 // NewSearchMixedCompaniesRequest calls the generic SearchMixedCompanies builder with application/json body
@@ -2409,6 +3793,171 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// ListAccountStagesWithResponse List account stages
+	//
+	// Lists the stages the team's accounts can be in, such as "Lead" or "Current
+	// Client". Costs no credits. Takes no parameters.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /account_stages (the `ListAccountStages` operationId).
+	ListAccountStagesWithResponse(ctx context.Context, params *ListAccountStagesParams, reqEditors ...RequestEditorFn) (*ListAccountStagesResponse, error)
+
+	// CreateAccountWithBodyWithResponse Create an account
+	//
+	// Saves a company as an account of the team. Costs no credits. Apollo does not
+	// deduplicate here: an account with the same name or domain as one the team
+	// already has is created again, and a repeated request makes a second account.
+	// Bulk creation with `run_dedupe` is the way to create only what is missing. The
+	// body needs at least a name or a domain.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /accounts (the `CreateAccount` operationId).
+	CreateAccountWithBodyWithResponse(ctx context.Context, params *CreateAccountParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateAccountResponse, error)
+
+	// CreateAccountWithResponse Create an account
+	//
+	// Saves a company as an account of the team. Costs no credits. Apollo does not
+	// deduplicate here: an account with the same name or domain as one the team
+	// already has is created again, and a repeated request makes a second account.
+	// Bulk creation with `run_dedupe` is the way to create only what is missing. The
+	// body needs at least a name or a domain.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /accounts (the `CreateAccount` operationId).
+	CreateAccountWithResponse(ctx context.Context, params *CreateAccountParams, body CreateAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateAccountResponse, error)
+
+	// BulkCreateAccountsWithBodyWithResponse Create up to 100 accounts
+	//
+	// Creates up to 100 accounts in one request and answers the created ones apart
+	// from those that already existed. Costs no credits. An account that exists is
+	// answered in `existing_accounts` as it is: it is never changed (bulk update
+	// does that). Without `run_dedupe` an entry matches an existing account only by
+	// its CRM ids; with it, also by domain, Apollo organization id and name, so that
+	// sending the same entries again creates nothing.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /accounts/bulk_create (the `BulkCreateAccounts` operationId).
+	BulkCreateAccountsWithBodyWithResponse(ctx context.Context, params *BulkCreateAccountsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BulkCreateAccountsResponse, error)
+
+	// BulkCreateAccountsWithResponse Create up to 100 accounts
+	//
+	// Creates up to 100 accounts in one request and answers the created ones apart
+	// from those that already existed. Costs no credits. An account that exists is
+	// answered in `existing_accounts` as it is: it is never changed (bulk update
+	// does that). Without `run_dedupe` an entry matches an existing account only by
+	// its CRM ids; with it, also by domain, Apollo organization id and name, so that
+	// sending the same entries again creates nothing.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /accounts/bulk_create (the `BulkCreateAccounts` operationId).
+	BulkCreateAccountsWithResponse(ctx context.Context, params *BulkCreateAccountsParams, body BulkCreateAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*BulkCreateAccountsResponse, error)
+
+	// BulkUpdateAccountsWithBodyWithResponse Update many accounts
+	//
+	// Updates up to 1,000 accounts in one request, either the same members on every
+	// account of `account_ids`, or each account its own members through
+	// `account_attributes`. Costs no credits. Apollo's reference says "up to 1,000"
+	// and its 422 "fewer than 1000". `async` is allowed only with `account_ids`;
+	// Apollo does not document the answer of an asynchronous update, and this spec
+	// describes the synchronous one: each account updated, with its id and the
+	// members that changed.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /accounts/bulk_update (the `BulkUpdateAccounts` operationId).
+	BulkUpdateAccountsWithBodyWithResponse(ctx context.Context, params *BulkUpdateAccountsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BulkUpdateAccountsResponse, error)
+
+	// BulkUpdateAccountsWithResponse Update many accounts
+	//
+	// Updates up to 1,000 accounts in one request, either the same members on every
+	// account of `account_ids`, or each account its own members through
+	// `account_attributes`. Costs no credits. Apollo's reference says "up to 1,000"
+	// and its 422 "fewer than 1000". `async` is allowed only with `account_ids`;
+	// Apollo does not document the answer of an asynchronous update, and this spec
+	// describes the synchronous one: each account updated, with its id and the
+	// members that changed.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /accounts/bulk_update (the `BulkUpdateAccounts` operationId).
+	BulkUpdateAccountsWithResponse(ctx context.Context, params *BulkUpdateAccountsParams, body BulkUpdateAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*BulkUpdateAccountsResponse, error)
+
+	// SearchAccountsWithBodyWithResponse Search the team's accounts
+	//
+	// Searches only the accounts the team has saved (organization search covers
+	// Apollo's database). It only reads, though sent as POST, and costs no credits.
+	// Apollo shows at most 50,000 records, 100 a page: page 500 is the last that
+	// returns data, whatever `pagination.total_pages` says.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /accounts/search (the `SearchAccounts` operationId).
+	SearchAccountsWithBodyWithResponse(ctx context.Context, params *SearchAccountsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchAccountsResponse, error)
+
+	// SearchAccountsWithResponse Search the team's accounts
+	//
+	// Searches only the accounts the team has saved (organization search covers
+	// Apollo's database). It only reads, though sent as POST, and costs no credits.
+	// Apollo shows at most 50,000 records, 100 a page: page 500 is the last that
+	// returns data, whatever `pagination.total_pages` says.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /accounts/search (the `SearchAccounts` operationId).
+	SearchAccountsWithResponse(ctx context.Context, params *SearchAccountsParams, body SearchAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchAccountsResponse, error)
+
+	// UpdateAccountOwnersWithResponse Give accounts to another owner
+	//
+	// Makes one user of the team the owner of every account named. Costs no credits.
+	// Both parameters are in the query and there is no body, as Apollo's reference
+	// describes it. Giving accounts to the owner they already have changes nothing.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /accounts/update_owners (the `UpdateAccountOwners` operationId).
+	UpdateAccountOwnersWithResponse(ctx context.Context, params *UpdateAccountOwnersParams, reqEditors ...RequestEditorFn) (*UpdateAccountOwnersResponse, error)
+
+	// GetAccountWithResponse View an account
+	//
+	// Answers with one of the team's accounts, by its id. Costs no credits. Apollo's
+	// reference names this path's parameter `id` and the update's `account_id`; they
+	// are the same segment, so both operations share one path here. An account linked
+	// to an Apollo organization carries that organization's fields as well.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /accounts/{account_id} (the `GetAccount` operationId).
+	GetAccountWithResponse(ctx context.Context, accountID AccountID, params *GetAccountParams, reqEditors ...RequestEditorFn) (*GetAccountResponse, error)
+
+	// UpdateAccountWithBodyWithResponse Update an account
+	//
+	// Changes the members sent and leaves the others as they are. Costs no credits.
+	// Apollo documents this as PATCH (its command-line client sends PUT to the same
+	// path for contacts, not accounts). Sending the same members again changes nothing
+	// more.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /accounts/{account_id} (the `UpdateAccount` operationId).
+	UpdateAccountWithBodyWithResponse(ctx context.Context, accountID AccountID, params *UpdateAccountParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateAccountResponse, error)
+
+	// UpdateAccountWithResponse Update an account
+	//
+	// Changes the members sent and leaves the others as they are. Costs no credits.
+	// Apollo documents this as PATCH (its command-line client sends PUT to the same
+	// path for contacts, not accounts). Sending the same members again changes nothing
+	// more.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /accounts/{account_id} (the `UpdateAccount` operationId).
+	UpdateAccountWithResponse(ctx context.Context, accountID AccountID, params *UpdateAccountParams, body UpdateAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateAccountResponse, error)
+
 	// SearchMixedCompaniesWithBodyWithResponse Organization search
 	//
 	// Searches Apollo's database and the team's saved accounts for companies. It only
@@ -2496,6 +4045,892 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /organizations/{organization_id}/job_postings (the `ListOrganizationJobPostings` operationId).
 	ListOrganizationJobPostingsWithResponse(ctx context.Context, organizationID ObjectID, params *ListOrganizationJobPostingsParams, reqEditors ...RequestEditorFn) (*ListOrganizationJobPostingsResponse, error)
+}
+
+// ListAccountStagesResponse200Headers the declared response headers of an HTTP 200 response for ListAccountStages
+type ListAccountStagesResponse200Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// ListAccountStagesResponse429Headers the declared response headers of an HTTP 429 response for ListAccountStages
+type ListAccountStagesResponse429Headers struct {
+	RetryAfter          *int
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+type ListAccountStagesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AccountStageList
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AccountsForbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListAccountStagesResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListAccountStagesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListAccountStagesResponse) GetJSON200() *AccountStageList {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListAccountStagesResponse) GetJSON403() *AccountsForbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListAccountStagesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r ListAccountStagesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListAccountStagesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListAccountStagesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListAccountStagesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateAccountResponse200Headers the declared response headers of an HTTP 200 response for CreateAccount
+type CreateAccountResponse200Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// CreateAccountResponse422Headers the declared response headers of an HTTP 422 response for CreateAccount
+type CreateAccountResponse422Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// CreateAccountResponse429Headers the declared response headers of an HTTP 429 response for CreateAccount
+type CreateAccountResponse429Headers struct {
+	RetryAfter          *int
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+type CreateAccountResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AccountResult
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AccountsForbidden
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *Error
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *CreateAccountResponse200Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *CreateAccountResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateAccountResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateAccountResponse) GetJSON200() *AccountResult {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateAccountResponse) GetJSON403() *AccountsForbidden {
+	return r.JSON403
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r CreateAccountResponse) GetJSON422() *Error {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateAccountResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateAccountResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateAccountResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateAccountResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateAccountResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// BulkCreateAccountsResponse200Headers the declared response headers of an HTTP 200 response for BulkCreateAccounts
+type BulkCreateAccountsResponse200Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// BulkCreateAccountsResponse422Headers the declared response headers of an HTTP 422 response for BulkCreateAccounts
+type BulkCreateAccountsResponse422Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// BulkCreateAccountsResponse429Headers the declared response headers of an HTTP 429 response for BulkCreateAccounts
+type BulkCreateAccountsResponse429Headers struct {
+	RetryAfter          *int
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+type BulkCreateAccountsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BulkCreatedAccounts
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AccountsForbidden
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *Error
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *BulkCreateAccountsResponse200Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *BulkCreateAccountsResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *BulkCreateAccountsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r BulkCreateAccountsResponse) GetJSON200() *BulkCreatedAccounts {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r BulkCreateAccountsResponse) GetJSON403() *AccountsForbidden {
+	return r.JSON403
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r BulkCreateAccountsResponse) GetJSON422() *Error {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r BulkCreateAccountsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r BulkCreateAccountsResponse) GetJSON500() *Error {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r BulkCreateAccountsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r BulkCreateAccountsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r BulkCreateAccountsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r BulkCreateAccountsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// BulkUpdateAccountsResponse200Headers the declared response headers of an HTTP 200 response for BulkUpdateAccounts
+type BulkUpdateAccountsResponse200Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// BulkUpdateAccountsResponse422Headers the declared response headers of an HTTP 422 response for BulkUpdateAccounts
+type BulkUpdateAccountsResponse422Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// BulkUpdateAccountsResponse429Headers the declared response headers of an HTTP 429 response for BulkUpdateAccounts
+type BulkUpdateAccountsResponse429Headers struct {
+	RetryAfter          *int
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+type BulkUpdateAccountsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AccountChanges
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AccountsForbidden
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *Error
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *BulkUpdateAccountsResponse200Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *BulkUpdateAccountsResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *BulkUpdateAccountsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r BulkUpdateAccountsResponse) GetJSON200() *AccountChanges {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r BulkUpdateAccountsResponse) GetJSON403() *AccountsForbidden {
+	return r.JSON403
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r BulkUpdateAccountsResponse) GetJSON422() *Error {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r BulkUpdateAccountsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r BulkUpdateAccountsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r BulkUpdateAccountsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r BulkUpdateAccountsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r BulkUpdateAccountsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SearchAccountsResponse200Headers the declared response headers of an HTTP 200 response for SearchAccounts
+type SearchAccountsResponse200Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// SearchAccountsResponse422Headers the declared response headers of an HTTP 422 response for SearchAccounts
+type SearchAccountsResponse422Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// SearchAccountsResponse429Headers the declared response headers of an HTTP 429 response for SearchAccounts
+type SearchAccountsResponse429Headers struct {
+	RetryAfter          *int
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+type SearchAccountsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AccountSearchResponse
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AccountsForbidden
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *SearchAccountsResponse200Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *SearchAccountsResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SearchAccountsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SearchAccountsResponse) GetJSON200() *AccountSearchResponse {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SearchAccountsResponse) GetJSON403() *AccountsForbidden {
+	return r.JSON403
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r SearchAccountsResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SearchAccountsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r SearchAccountsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SearchAccountsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SearchAccountsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SearchAccountsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateAccountOwnersResponse200Headers the declared response headers of an HTTP 200 response for UpdateAccountOwners
+type UpdateAccountOwnersResponse200Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// UpdateAccountOwnersResponse422Headers the declared response headers of an HTTP 422 response for UpdateAccountOwners
+type UpdateAccountOwnersResponse422Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// UpdateAccountOwnersResponse429Headers the declared response headers of an HTTP 429 response for UpdateAccountOwners
+type UpdateAccountOwnersResponse429Headers struct {
+	RetryAfter          *int
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+type UpdateAccountOwnersResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AccountChanges
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AccountsForbidden
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *Error
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdateAccountOwnersResponse200Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *UpdateAccountOwnersResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateAccountOwnersResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateAccountOwnersResponse) GetJSON200() *AccountChanges {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateAccountOwnersResponse) GetJSON403() *AccountsForbidden {
+	return r.JSON403
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r UpdateAccountOwnersResponse) GetJSON422() *Error {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateAccountOwnersResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateAccountOwnersResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateAccountOwnersResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateAccountOwnersResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateAccountOwnersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetAccountResponse200Headers the declared response headers of an HTTP 200 response for GetAccount
+type GetAccountResponse200Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// GetAccountResponse422Headers the declared response headers of an HTTP 422 response for GetAccount
+type GetAccountResponse422Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// GetAccountResponse429Headers the declared response headers of an HTTP 429 response for GetAccount
+type GetAccountResponse429Headers struct {
+	RetryAfter          *int
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+type GetAccountResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AccountResult
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AccountsForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *Error
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetAccountResponse200Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetAccountResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetAccountResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetAccountResponse) GetJSON200() *AccountResult {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetAccountResponse) GetJSON403() *AccountsForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetAccountResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r GetAccountResponse) GetJSON422() *Error {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetAccountResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAccountResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAccountResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAccountResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAccountResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateAccountResponse200Headers the declared response headers of an HTTP 200 response for UpdateAccount
+type UpdateAccountResponse200Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// UpdateAccountResponse422Headers the declared response headers of an HTTP 422 response for UpdateAccount
+type UpdateAccountResponse422Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// UpdateAccountResponse429Headers the declared response headers of an HTTP 429 response for UpdateAccount
+type UpdateAccountResponse429Headers struct {
+	RetryAfter          *int
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+type UpdateAccountResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AccountResult
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AccountsForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *Error
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdateAccountResponse200Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *UpdateAccountResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateAccountResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateAccountResponse) GetJSON200() *AccountResult {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateAccountResponse) GetJSON403() *AccountsForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateAccountResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r UpdateAccountResponse) GetJSON422() *Error {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateAccountResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateAccountResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateAccountResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateAccountResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateAccountResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 // SearchMixedCompaniesResponse200Headers the declared response headers of an HTTP 200 response for SearchMixedCompanies
@@ -3076,6 +5511,249 @@ func (r ListOrganizationJobPostingsResponse) ContentType() string {
 	return ""
 }
 
+// ListAccountStagesWithResponse List account stages
+//
+// Lists the stages the team's accounts can be in, such as "Lead" or "Current
+// Client". Costs no credits. Takes no parameters.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /account_stages (the `ListAccountStages` operationId).
+func (c *ClientWithResponses) ListAccountStagesWithResponse(ctx context.Context, params *ListAccountStagesParams, reqEditors ...RequestEditorFn) (*ListAccountStagesResponse, error) {
+	rsp, err := c.ListAccountStages(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListAccountStagesResponse(rsp)
+}
+
+// CreateAccountWithBodyWithResponse Create an account
+//
+// Saves a company as an account of the team. Costs no credits. Apollo does not
+// deduplicate here: an account with the same name or domain as one the team
+// already has is created again, and a repeated request makes a second account.
+// Bulk creation with `run_dedupe` is the way to create only what is missing. The
+// body needs at least a name or a domain.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /accounts (the `CreateAccount` operationId).
+func (c *ClientWithResponses) CreateAccountWithBodyWithResponse(ctx context.Context, params *CreateAccountParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateAccountResponse, error) {
+	rsp, err := c.CreateAccountWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateAccountResponse(rsp)
+}
+
+// CreateAccountWithResponse Create an account
+//
+// Saves a company as an account of the team. Costs no credits. Apollo does not
+// deduplicate here: an account with the same name or domain as one the team
+// already has is created again, and a repeated request makes a second account.
+// Bulk creation with `run_dedupe` is the way to create only what is missing. The
+// body needs at least a name or a domain.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /accounts (the `CreateAccount` operationId).
+func (c *ClientWithResponses) CreateAccountWithResponse(ctx context.Context, params *CreateAccountParams, body CreateAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateAccountResponse, error) {
+	rsp, err := c.CreateAccount(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateAccountResponse(rsp)
+}
+
+// BulkCreateAccountsWithBodyWithResponse Create up to 100 accounts
+//
+// Creates up to 100 accounts in one request and answers the created ones apart
+// from those that already existed. Costs no credits. An account that exists is
+// answered in `existing_accounts` as it is: it is never changed (bulk update
+// does that). Without `run_dedupe` an entry matches an existing account only by
+// its CRM ids; with it, also by domain, Apollo organization id and name, so that
+// sending the same entries again creates nothing.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /accounts/bulk_create (the `BulkCreateAccounts` operationId).
+func (c *ClientWithResponses) BulkCreateAccountsWithBodyWithResponse(ctx context.Context, params *BulkCreateAccountsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BulkCreateAccountsResponse, error) {
+	rsp, err := c.BulkCreateAccountsWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBulkCreateAccountsResponse(rsp)
+}
+
+// BulkCreateAccountsWithResponse Create up to 100 accounts
+//
+// Creates up to 100 accounts in one request and answers the created ones apart
+// from those that already existed. Costs no credits. An account that exists is
+// answered in `existing_accounts` as it is: it is never changed (bulk update
+// does that). Without `run_dedupe` an entry matches an existing account only by
+// its CRM ids; with it, also by domain, Apollo organization id and name, so that
+// sending the same entries again creates nothing.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /accounts/bulk_create (the `BulkCreateAccounts` operationId).
+func (c *ClientWithResponses) BulkCreateAccountsWithResponse(ctx context.Context, params *BulkCreateAccountsParams, body BulkCreateAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*BulkCreateAccountsResponse, error) {
+	rsp, err := c.BulkCreateAccounts(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBulkCreateAccountsResponse(rsp)
+}
+
+// BulkUpdateAccountsWithBodyWithResponse Update many accounts
+//
+// Updates up to 1,000 accounts in one request, either the same members on every
+// account of `account_ids`, or each account its own members through
+// `account_attributes`. Costs no credits. Apollo's reference says "up to 1,000"
+// and its 422 "fewer than 1000". `async` is allowed only with `account_ids`;
+// Apollo does not document the answer of an asynchronous update, and this spec
+// describes the synchronous one: each account updated, with its id and the
+// members that changed.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /accounts/bulk_update (the `BulkUpdateAccounts` operationId).
+func (c *ClientWithResponses) BulkUpdateAccountsWithBodyWithResponse(ctx context.Context, params *BulkUpdateAccountsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BulkUpdateAccountsResponse, error) {
+	rsp, err := c.BulkUpdateAccountsWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBulkUpdateAccountsResponse(rsp)
+}
+
+// BulkUpdateAccountsWithResponse Update many accounts
+//
+// Updates up to 1,000 accounts in one request, either the same members on every
+// account of `account_ids`, or each account its own members through
+// `account_attributes`. Costs no credits. Apollo's reference says "up to 1,000"
+// and its 422 "fewer than 1000". `async` is allowed only with `account_ids`;
+// Apollo does not document the answer of an asynchronous update, and this spec
+// describes the synchronous one: each account updated, with its id and the
+// members that changed.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /accounts/bulk_update (the `BulkUpdateAccounts` operationId).
+func (c *ClientWithResponses) BulkUpdateAccountsWithResponse(ctx context.Context, params *BulkUpdateAccountsParams, body BulkUpdateAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*BulkUpdateAccountsResponse, error) {
+	rsp, err := c.BulkUpdateAccounts(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBulkUpdateAccountsResponse(rsp)
+}
+
+// SearchAccountsWithBodyWithResponse Search the team's accounts
+//
+// Searches only the accounts the team has saved (organization search covers
+// Apollo's database). It only reads, though sent as POST, and costs no credits.
+// Apollo shows at most 50,000 records, 100 a page: page 500 is the last that
+// returns data, whatever `pagination.total_pages` says.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /accounts/search (the `SearchAccounts` operationId).
+func (c *ClientWithResponses) SearchAccountsWithBodyWithResponse(ctx context.Context, params *SearchAccountsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchAccountsResponse, error) {
+	rsp, err := c.SearchAccountsWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSearchAccountsResponse(rsp)
+}
+
+// SearchAccountsWithResponse Search the team's accounts
+//
+// Searches only the accounts the team has saved (organization search covers
+// Apollo's database). It only reads, though sent as POST, and costs no credits.
+// Apollo shows at most 50,000 records, 100 a page: page 500 is the last that
+// returns data, whatever `pagination.total_pages` says.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /accounts/search (the `SearchAccounts` operationId).
+func (c *ClientWithResponses) SearchAccountsWithResponse(ctx context.Context, params *SearchAccountsParams, body SearchAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchAccountsResponse, error) {
+	rsp, err := c.SearchAccounts(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSearchAccountsResponse(rsp)
+}
+
+// UpdateAccountOwnersWithResponse Give accounts to another owner
+//
+// Makes one user of the team the owner of every account named. Costs no credits.
+// Both parameters are in the query and there is no body, as Apollo's reference
+// describes it. Giving accounts to the owner they already have changes nothing.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /accounts/update_owners (the `UpdateAccountOwners` operationId).
+func (c *ClientWithResponses) UpdateAccountOwnersWithResponse(ctx context.Context, params *UpdateAccountOwnersParams, reqEditors ...RequestEditorFn) (*UpdateAccountOwnersResponse, error) {
+	rsp, err := c.UpdateAccountOwners(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateAccountOwnersResponse(rsp)
+}
+
+// GetAccountWithResponse View an account
+//
+// Answers with one of the team's accounts, by its id. Costs no credits. Apollo's
+// reference names this path's parameter `id` and the update's `account_id`; they
+// are the same segment, so both operations share one path here. An account linked
+// to an Apollo organization carries that organization's fields as well.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /accounts/{account_id} (the `GetAccount` operationId).
+func (c *ClientWithResponses) GetAccountWithResponse(ctx context.Context, accountID AccountID, params *GetAccountParams, reqEditors ...RequestEditorFn) (*GetAccountResponse, error) {
+	rsp, err := c.GetAccount(ctx, accountID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAccountResponse(rsp)
+}
+
+// UpdateAccountWithBodyWithResponse Update an account
+//
+// Changes the members sent and leaves the others as they are. Costs no credits.
+// Apollo documents this as PATCH (its command-line client sends PUT to the same
+// path for contacts, not accounts). Sending the same members again changes nothing
+// more.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /accounts/{account_id} (the `UpdateAccount` operationId).
+func (c *ClientWithResponses) UpdateAccountWithBodyWithResponse(ctx context.Context, accountID AccountID, params *UpdateAccountParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateAccountResponse, error) {
+	rsp, err := c.UpdateAccountWithBody(ctx, accountID, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateAccountResponse(rsp)
+}
+
+// UpdateAccountWithResponse Update an account
+//
+// Changes the members sent and leaves the others as they are. Costs no credits.
+// Apollo documents this as PATCH (its command-line client sends PUT to the same
+// path for contacts, not accounts). Sending the same members again changes nothing
+// more.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /accounts/{account_id} (the `UpdateAccount` operationId).
+func (c *ClientWithResponses) UpdateAccountWithResponse(ctx context.Context, accountID AccountID, params *UpdateAccountParams, body UpdateAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateAccountResponse, error) {
+	rsp, err := c.UpdateAccount(ctx, accountID, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateAccountResponse(rsp)
+}
+
 // SearchMixedCompaniesWithBodyWithResponse Organization search
 //
 // Searches Apollo's database and the team's saved accounts for companies. It only
@@ -3204,6 +5882,2155 @@ func (c *ClientWithResponses) ListOrganizationJobPostingsWithResponse(ctx contex
 		return nil, err
 	}
 	return ParseListOrganizationJobPostingsResponse(rsp)
+}
+
+// ParseListAccountStagesResponse parses an HTTP response from a ListAccountStagesWithResponse call
+func ParseListAccountStagesResponse(rsp *http.Response) (*ListAccountStagesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListAccountStagesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AccountStageList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AccountsForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListAccountStagesResponse200Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListAccountStagesResponse429Headers
+		if values := rsp.Header.Values("retry-after"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "retry-after", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateAccountResponse parses an HTTP response from a CreateAccountWithResponse call
+func ParseCreateAccountResponse(rsp *http.Response) (*CreateAccountResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateAccountResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AccountResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AccountsForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers CreateAccountResponse200Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 422:
+		var headers CreateAccountResponse422Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateAccountResponse429Headers
+		if values := rsp.Header.Values("retry-after"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "retry-after", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseBulkCreateAccountsResponse parses an HTTP response from a BulkCreateAccountsWithResponse call
+func ParseBulkCreateAccountsResponse(rsp *http.Response) (*BulkCreateAccountsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &BulkCreateAccountsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BulkCreatedAccounts
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AccountsForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers BulkCreateAccountsResponse200Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 422:
+		var headers BulkCreateAccountsResponse422Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers BulkCreateAccountsResponse429Headers
+		if values := rsp.Header.Values("retry-after"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "retry-after", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseBulkUpdateAccountsResponse parses an HTTP response from a BulkUpdateAccountsWithResponse call
+func ParseBulkUpdateAccountsResponse(rsp *http.Response) (*BulkUpdateAccountsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &BulkUpdateAccountsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AccountChanges
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AccountsForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers BulkUpdateAccountsResponse200Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 422:
+		var headers BulkUpdateAccountsResponse422Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers BulkUpdateAccountsResponse429Headers
+		if values := rsp.Header.Values("retry-after"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "retry-after", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSearchAccountsResponse parses an HTTP response from a SearchAccountsWithResponse call
+func ParseSearchAccountsResponse(rsp *http.Response) (*SearchAccountsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SearchAccountsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AccountSearchResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AccountsForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers SearchAccountsResponse200Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 422:
+		var headers SearchAccountsResponse422Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers SearchAccountsResponse429Headers
+		if values := rsp.Header.Values("retry-after"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "retry-after", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateAccountOwnersResponse parses an HTTP response from a UpdateAccountOwnersWithResponse call
+func ParseUpdateAccountOwnersResponse(rsp *http.Response) (*UpdateAccountOwnersResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateAccountOwnersResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AccountChanges
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AccountsForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdateAccountOwnersResponse200Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 422:
+		var headers UpdateAccountOwnersResponse422Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateAccountOwnersResponse429Headers
+		if values := rsp.Header.Values("retry-after"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "retry-after", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetAccountResponse parses an HTTP response from a GetAccountWithResponse call
+func ParseGetAccountResponse(rsp *http.Response) (*GetAccountResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAccountResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AccountResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AccountsForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetAccountResponse200Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetAccountResponse422Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetAccountResponse429Headers
+		if values := rsp.Header.Values("retry-after"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "retry-after", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateAccountResponse parses an HTTP response from a UpdateAccountWithResponse call
+func ParseUpdateAccountResponse(rsp *http.Response) (*UpdateAccountResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateAccountResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AccountResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest AccountsForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdateAccountResponse200Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 422:
+		var headers UpdateAccountResponse422Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateAccountResponse429Headers
+		if values := rsp.Header.Values("retry-after"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "retry-after", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
 }
 
 // ParseSearchMixedCompaniesResponse parses an HTTP response from a SearchMixedCompaniesWithResponse call

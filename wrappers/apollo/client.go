@@ -1,10 +1,16 @@
-// Package apollo is a client for the organization endpoints of the Apollo.io API:
-// authentication, auto-pagination within Apollo's display cap, retries that respect
-// rate limits, and typed errors, on top of the generated client in generated/apolloapi.
+// Package apollo is a client for the organization endpoints of the Apollo.io API and
+// the team's accounts: authentication, auto-pagination within Apollo's display cap,
+// retries that respect rate limits, and typed errors, on top of the generated client
+// in generated/apolloapi.
 //
 // Listings follow one naming scheme in this package and in package affinity: Companies
 // iterates over every item, CompanyPages over pages, and CompanyPage fetches one page;
-// the same for JobPostings, JobPostingPages and JobPostingPage.
+// the same for JobPostings, JobPostingPages and JobPostingPage, and for Accounts,
+// AccountPages and AccountPage.
+//
+// Accounts (Account, the companies the team has saved, with stage, owner and labels)
+// cost no credits to read or write. Apollo never deduplicates CreateAccount;
+// EnsureAccounts creates only the accounts Apollo does not already have.
 package apollo
 
 import (
@@ -61,15 +67,17 @@ func service() httpcore.Service[RateLimit] {
 		BaseURL:  DefaultBaseURL,
 		ErrNoKey: ErrNoAPIKey,
 		KeyHint:  "check the key: NewClientFromEnv reads it from " + EnvAPIKey + ", NewClient takes it as its first argument (an OAuth access token needs WithOAuthToken)",
-		// Search and bulk enrichment only read, though sent as POST: every operation
-		// here is safe to repeat.
+		// Search and bulk enrichment only read, though sent as POST, and so safe to
+		// repeat; of the account writes, those that set given values (accounts.go).
 		Idempotent: func(r *http.Request) bool {
 			return r.Method == http.MethodGet || strings.HasSuffix(r.URL.Path, "/mixed_companies/search") ||
-				strings.HasSuffix(r.URL.Path, "/organizations/bulk_enrich")
+				strings.HasSuffix(r.URL.Path, "/organizations/bulk_enrich") || accountRepeatable(r)
 		},
-		// An enrichment spends credits, whatever becomes of its answer.
+		// An enrichment spends credits, whatever becomes of its answer; an account
+		// write changes the team's accounts.
 		Applies: func(r *http.Request) bool {
-			return strings.HasSuffix(r.URL.Path, "/organizations/enrich") || strings.HasSuffix(r.URL.Path, "/organizations/bulk_enrich")
+			return strings.HasSuffix(r.URL.Path, "/organizations/enrich") || strings.HasSuffix(r.URL.Path, "/organizations/bulk_enrich") ||
+				accountWrite(r)
 		},
 		ParseRateLimit: parseRateLimit,
 		ErrorCode: func(body []byte) string {

@@ -30,11 +30,12 @@ var (
 	ErrMalformedBody = apicall.NewSentinel("apollo", apicall.MalformedBody, "malformed response body")
 	// ErrBodyTooLarge is an answer over the limit of option.WithMaxBodyBytes.
 	ErrBodyTooLarge = apicall.NewSentinel("apollo", apicall.BodyTooLarge, "response body too large")
-	// ErrApplied is a 2xx answer to a enrichment that was refused or cut short: the enrichment took
-	// effect (Error.Applied); repeating the call would repeat it.
+	// ErrApplied is a 2xx answer to an enrichment or an account write that was refused
+	// or cut short: the call took effect (Error.Applied); repeating it would repeat it.
 	ErrApplied = apicall.NewSentinel("apollo", apicall.Applied, "applied, but the answer could not be read")
-	// ErrMaybeApplied is a enrichment whose request may have reached Apollo before the connection
-	// broke (an *apicall.UnknownOutcomeError): it may have taken effect.
+	// ErrMaybeApplied is an enrichment or an account write whose request may have
+	// reached Apollo before the connection broke (an *apicall.UnknownOutcomeError): it
+	// may have taken effect.
 	ErrMaybeApplied = apicall.NewSentinel("apollo", apicall.MaybeApplied, "may have been applied")
 )
 

@@ -27,7 +27,45 @@ func TestEveryOperationMeetsAHostileServer(t *testing.T) {
 		_, err := c.JobPostingPage(ctx, apollo.JobPostingQuery{OrganizationID: id}, 1)
 		return err
 	}
+	getAccount := func(ctx context.Context, c c, id string) error {
+		_, err := c.GetAccount(ctx, id)
+		return err
+	}
+	updateAccount := func(ctx context.Context, c c, id string) error {
+		_, err := c.UpdateAccount(ctx, id, apollo.AccountUpdate{Name: "Ünï Société"})
+		return err
+	}
 	ops := []spectest.Operation[c]{
+		{ID: "createAccount", Required: "/account/id", BadID: "", Call: func(ctx context.Context, c c, a a) error {
+			_, err := c.CreateAccount(ctx, apollo.NewAccount{Name: a.String("/account/name"), Domain: "dublincopy.com"})
+			return err
+		}},
+		{ID: "getAccount", Required: "/account/id", BadID: "", Segment: getAccount, Call: func(ctx context.Context, c c, a a) error {
+			return getAccount(ctx, c, a.String("/account/id"))
+		}},
+		{ID: "updateAccount", Required: "/account/id", BadID: "", Segment: updateAccount, Call: func(ctx context.Context, c c, a a) error {
+			return updateAccount(ctx, c, a.String("/account/id"))
+		}},
+		{ID: "searchAccounts", Required: "/accounts/0/id", BadID: "", Call: func(ctx context.Context, c c, _ a) error {
+			_, err := c.AccountPage(ctx, apollo.AccountQuery{Name: "Copy", PerPage: 5}, 1)
+			return err
+		}},
+		{ID: "bulkCreateAccounts", Required: "/created_accounts/0/id", BadID: "", Call: func(ctx context.Context, c c, _ a) error {
+			_, err := c.EnsureAccounts(ctx, []apollo.NewAccount{{Name: "Acme Corporation", Domain: "acme.com"}, {Name: "Société Générale de Test"}})
+			return err
+		}},
+		{ID: "bulkUpdateAccounts", Required: "/accounts/0/id", BadID: "", Call: func(ctx context.Context, c c, a a) error {
+			_, err := c.BulkUpdateAccounts(ctx, []apollo.AccountEdit{{ID: a.String("/accounts/0/id"), StageID: a.String("/accounts/0/account_stage_id")}})
+			return err
+		}},
+		{ID: "updateAccountOwners", Required: "/accounts/0/id", BadID: "", Call: func(ctx context.Context, c c, a a) error {
+			_, err := c.UpdateAccountOwners(ctx, a.String("/accounts/0/owner_id"), []string{a.String("/accounts/0/id"), a.String("/accounts/1/id")})
+			return err
+		}},
+		{ID: "listAccountStages", Required: "/account_stages/0/id", BadID: "", Call: func(ctx context.Context, c c, _ a) error {
+			_, err := c.ListAccountStages(ctx)
+			return err
+		}},
 		{ID: "searchMixedCompanies", Required: "/organizations/0/id", BadID: "", Call: func(ctx context.Context, c c, _ a) error {
 			_, err := c.CompanyPage(ctx, apollo.CompanyQuery{}, 1)
 			return err

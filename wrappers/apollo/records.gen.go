@@ -49,9 +49,16 @@ type Account struct {
 	// "" when null or absent.
 	CrmOwnerID string `json:"crm_owner_id,omitzero"`
 
+	// CrmRecordURL: The account's page in the linked CRM.
+	// "" when null or absent.
+	CrmRecordURL string `json:"crm_record_url,omitzero"`
+
 	// CrunchbaseURL: The company's Crunchbase page.
 	// "" when null or absent.
 	CrunchbaseURL string `json:"crunchbase_url,omitzero"`
+
+	// CustomFieldErrors: Custom field values Apollo refused, keyed by field id.
+	CustomFieldErrors map[string]interface{} `json:"custom_field_errors,omitempty"`
 
 	// Domain: The account's website domain.
 	// "" when null or absent.
@@ -237,6 +244,10 @@ type Account struct {
 	// "" when null or absent.
 	Source string `json:"source,omitzero"`
 
+	// SourceDisplayName: How the account was created, as shown, such as "Created from API".
+	// "" when null or absent.
+	SourceDisplayName string `json:"source_display_name,omitzero"`
+
 	// SuggestLocationEnrichment: True when Apollo suggests enriching the address.
 	SuggestLocationEnrichment *bool `json:"suggest_location_enrichment,omitempty"`
 
@@ -251,9 +262,45 @@ type Account struct {
 	// TypedCustomFields: Custom field values keyed by field id; values of any JSON type.
 	TypedCustomFields map[string]interface{} `json:"typed_custom_fields,omitempty"`
 
+	// UpdatedAt: When the account last changed (bulk creation's answer).
+	// The zero time when null or absent.
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
+
 	// WebsiteURL: The company's website.
 	// "" when null or absent.
 	WebsiteURL string `json:"website_url,omitzero"`
+}
+
+// AccountStage is a stage of the team's account pipeline.
+//
+// It decodes the JSON of apolloapi.AccountStage: its members, with their names and tags.
+type AccountStage struct {
+	// Category: Outcome the stage stands for, such as "in_progress", "succeeded" or "failed"; null for none.
+	// "" when null or absent.
+	Category string `json:"category,omitzero"`
+
+	// DefaultExcludeForLeadgen: True when accounts in this stage are left out of lead generation by default.
+	DefaultExcludeForLeadgen *bool `json:"default_exclude_for_leadgen,omitempty"`
+
+	// DisplayName: Name of the stage as shown.
+	// "" when null or absent.
+	DisplayName string `json:"display_name,omitzero"`
+
+	// DisplayOrder: Place of the stage in the team's order, from 1.
+	DisplayOrder *int `json:"display_order,omitempty"`
+
+	// ID: Id of the stage.
+	ID string `json:"id"`
+
+	// IsMeetingSet: Whether the stage means a meeting is set; usually null.
+	IsMeetingSet *bool `json:"is_meeting_set,omitempty"`
+
+	// Name: Name of the stage.
+	Name string `json:"name"`
+
+	// TeamID: Id of the team.
+	// "" when null or absent.
+	TeamID string `json:"team_id,omitzero"`
 }
 
 // EnrichedOrganization is a company as enrichment and complete information describe it: every field of an

@@ -19,6 +19,9 @@
 //     except domains and websites ending in ".invalid" and names ending in "Unknown",
 //     which match nothing ({} for one, left out of a bulk answer). Each company found
 //     costs one credit (Credits).
+//   - The team's accounts are kept and answered as accounts.go describes: create
+//     never dedupes, bulk creation with run_dedupe does, by domain, organization id
+//     or name; none of it costs credits.
 //   - Both the /api/v1 and the older /v1 prefix are served; any other route is 404
 //     {"error": "Not found"}, and a method a route does not take is 405.
 //   - Request bodies over 1 MiB are 413; the last 10,000 search bodies are kept for
@@ -61,6 +64,11 @@ type Server struct {
 	credits  int
 	bodies   []json.RawMessage
 	faults   fakeserver.Queue
+
+	// The team's accounts (accounts.go), in the order they were made.
+	accountList []*account
+	accountByID map[string]*account
+	accountSeq  int
 }
 
 // NewServer starts a fake that accepts apiKey. Close it when done; t.Cleanup(s.Close)
@@ -74,7 +82,7 @@ func NewServer(apiKey string, opts ...Option) *Server {
 // NewUnstartedServer returns a fake that is not yet listening: call Start, or serve
 // Handler from a server of your own.
 func NewUnstartedServer(apiKey string, opts ...Option) *Server {
-	s := &Server{key: apiKey, postings: map[string]int{}}
+	s := &Server{key: apiKey, postings: map[string]int{}, accountByID: map[string]*account{}}
 	s.mux = s.routes()
 	s.Server = fakeserver.NewServer(s.serve, "/api/v1", fakeserver.NewChecker(specs.Apollo, "apollotest", apiKey, fakeserver.Configure(opts)))
 	return s
@@ -164,6 +172,14 @@ func (s *Server) routes() *http.ServeMux {
 		mux.HandleFunc("GET "+prefix+"/organizations/{organization_id}", func(w http.ResponseWriter, r *http.Request) {
 			s.organization(w, r.PathValue("organization_id"))
 		})
+		mux.HandleFunc("POST "+prefix+"/accounts", s.createAccount)
+		mux.HandleFunc("GET "+prefix+"/accounts/{account_id}", s.getAccount)
+		mux.HandleFunc("PATCH "+prefix+"/accounts/{account_id}", s.updateAccount)
+		mux.HandleFunc("POST "+prefix+"/accounts/search", s.searchAccounts)
+		mux.HandleFunc("POST "+prefix+"/accounts/bulk_create", s.bulkCreateAccounts)
+		mux.HandleFunc("POST "+prefix+"/accounts/bulk_update", s.bulkUpdateAccounts)
+		mux.HandleFunc("POST "+prefix+"/accounts/update_owners", s.updateAccountOwners)
+		mux.HandleFunc("GET "+prefix+"/account_stages", s.listAccountStages)
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "Not found"})

@@ -15,6 +15,7 @@ import (
 	"github.com/orgapis/orgapis/specs"
 	"github.com/orgapis/orgapis/wrappers/affinity/affinitytest"
 	"github.com/orgapis/orgapis/wrappers/apicall"
+	"github.com/orgapis/orgapis/wrappers/apollo/apollotest"
 )
 
 // Each bound of live's and mock's numeric flags: the value at the bound passes the
@@ -179,9 +180,12 @@ func TestEmptyHintOnlyForApolloWithNothingToCall(t *testing.T) {
 			t.Errorf("%+v: hint %q", c.cfg, s.emptyHint())
 		}
 	}
-	// With --allow-empty the same run is green.
-	code, _, stderr := live(t, map[string]string{"APOLLO_API_KEY": liveKey}, "--api", "apollo", "--base-url", "http://127.0.0.1:1", "--allow-empty")
-	if code != 0 || !strings.Contains(stderr, "no --org-id, so listOrganizationJobPostings was not called") {
+	// Apollo's account reads are free, so a run without --org-id or --allow-credits
+	// makes them and is green, saying what it left out (with --allow-empty too).
+	fake := apollotest.NewServer(liveKey, apollotest.WithTest(t))
+	defer fake.Close()
+	code, _, stderr := live(t, map[string]string{"APOLLO_API_KEY": liveKey}, "--api", "apollo", "--base-url", fake.URL, "--allow-empty")
+	if code != 0 || fake.Hits() != 2 || !strings.Contains(stderr, "no --org-id, so listOrganizationJobPostings was not called") {
 		t.Errorf("--allow-empty: exit %d, stderr %q", code, stderr)
 	}
 }

@@ -1073,8 +1073,12 @@ func liveEntry() commandEntry {
 				liveRun(t, hostileKey, "--api", "apollo", "--base-url", srv.URL+"/api/v1", "--org-id", "../../../admin?x=1#")
 				mu.Lock()
 				defer mu.Unlock()
+				// The account reads go first, free and without --org-id in their path.
+				paths = slices.DeleteFunc(paths, func(p string) bool {
+					return p == "/api/v1/account_stages" || p == "/api/v1/accounts/search"
+				})
 				if len(paths) == 0 {
-					t.Fatal("no request was sent: the check checked nothing")
+					t.Fatal("no request was sent for --org-id: the check checked nothing")
 				}
 				for _, p := range paths {
 					if !strings.HasPrefix(p, "/api/v1/organizations/") || strings.Contains(p, "/admin") && !strings.Contains(p, "%2F") {

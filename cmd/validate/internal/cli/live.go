@@ -38,9 +38,10 @@ Affinity: pages of the organization listing, one organization, the organization
 fields, the field values of that organization, all fields, the lists (the first with
 its fields, a page of its entries, its first entry, and the changes of its first
 field), the rate limit and whoami, a page of persons, the first person, the person
-fields, a page of notes and the first note, and v2's reads of the same. Apollo: the job postings of --org-id and, only
-with --allow-credits since they cost credits, one search page, the enrichment of one
-company and its complete information.
+fields, a page of notes and the first note, and v2's reads of the same. Apollo: the
+account stages, pages of the team's accounts and the first account (free), the job
+postings of --org-id and, only with --allow-credits since they cost credits, one
+search page, the enrichment of one company and its complete information.
 
 Flags:
 `
@@ -403,6 +404,7 @@ func (s *liveSession) apollo(ctx context.Context, key string, opts []option.Clie
 	if err != nil {
 		return err
 	}
+	s.apolloAccounts(ctx, c, stderr)
 	if s.cfg.orgID == "" {
 		fmt.Fprintln(stderr, "validate live: no --org-id, so listOrganizationJobPostings was not called")
 	}

@@ -159,17 +159,20 @@ func TestLiveApolloSpendsCreditsOnlyWhenAllowed(t *testing.T) {
 	defer fake.Close()
 	fake.SetResults(1, 30)
 	fake.SetJobPostings("54fca1087369647fc0000000", 150)
+	fake.AddAccounts(3)
 	vars := map[string]string{"APOLLO_API_KEY": liveKey}
 	code, out, stderr := live(t, vars, "--api", "apollo", "--base-url", fake.URL, "--org-id", "54fca1087369647fc0000000")
 	if code != 0 || len(fake.SearchBodies()) != 0 || fake.Credits() != 0 || !strings.Contains(stderr, "--allow-credits") || strings.Contains(stderr, "no --org-id") ||
-		!strings.Contains(out, "2 exchanges checked: 2 passed") {
+		!strings.Contains(out, "5 exchanges checked: 5 passed") || fake.AccountCount() != 3 {
 		t.Errorf("without --allow-credits: exit %d, searches %d, credits %d\n%s%s", code, len(fake.SearchBodies()), fake.Credits(), out, stderr)
 	}
-	// With it: one search page, the enrichment of its first company and that company's
-	// complete information, each checked against its operation.
+	// Without it, the free reads: two pages of job postings, the account stages, a page
+	// of accounts and the first account, and no write (the fake still holds 3). With
+	// it: one search page, the enrichment of its first company and that company's
+	// complete information as well, each checked against its operation.
 	code, out, _ = live(t, vars, "--api", "apollo", "--base-url", fake.URL, "--allow-credits", "--max-pages", "1", "--org-id", "54fca1087369647fc0000000",
 		"--format", "json")
-	if code != 0 || len(fake.SearchBodies()) != 1 || fake.Credits() != 2 || !strings.Contains(out, `"checked": 4`) || !strings.Contains(out, `"passed": 4`) {
+	if code != 0 || len(fake.SearchBodies()) != 1 || fake.Credits() != 2 || !strings.Contains(out, `"checked": 7`) || !strings.Contains(out, `"passed": 7`) {
 		t.Errorf("with --allow-credits: exit %d, searches %d, credits %d\n%s", code, len(fake.SearchBodies()), fake.Credits(), out)
 	}
 	// The budget still holds: two requests allowed, the rest refused and reported.
@@ -280,7 +283,8 @@ func TestLiveMaxPages(t *testing.T) {
 			"--org-id", "54fca1087369647fc0000000", "--max-pages", fmt.Sprint(c.maxPages), "--format", "json")
 		hits := fake.Hits()
 		fake.Close()
-		if code != 0 || hits != c.pages || !strings.Contains(out, fmt.Sprintf(`"checked": %d`, c.pages)) {
+		// Two more: the account stages and one page of the fake's no accounts.
+		if code != 0 || hits != c.pages+2 || !strings.Contains(out, fmt.Sprintf(`"checked": %d`, c.pages+2)) {
 			t.Errorf("%d postings, --max-pages %d: exit %d, %d requests, want %d", c.postings, c.maxPages, code, hits, c.pages)
 		}
 	}

@@ -39,6 +39,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	addr := fl.String("addr", "127.0.0.1:0", "address to listen on (port 0 picks a free one)")
 	key := fl.String("key", "mock-key", "the API key the fake accepts")
 	orgs := fl.Int("orgs", 50, "organizations the fake holds, 0 to 100000")
+	accounts := fl.Int("accounts", 10, "Apollo: the team's accounts the fake holds, 0 to 100000")
 	var seed affinitySeed
 	fl.IntVar(&seed.orgLists, "lists", 1, "Affinity: organization lists, 0 to 100 (Deal Flow, Deal Flow 2, ...)")
 	fl.IntVar(&seed.personLists, "person-lists", 1, "Affinity: person lists, 0 to 100 (Contacts, Contacts 2, ...)")
@@ -52,6 +53,9 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if *orgs < 0 || *orgs > 100000 {
 		return usageFail(stderr, "validate mock", fmt.Errorf("--orgs %d: want 0 to 100000", *orgs))
+	}
+	if *accounts < 0 || *accounts > 100000 {
+		return usageFail(stderr, "validate mock", fmt.Errorf("--accounts %d: want 0 to 100000", *accounts))
 	}
 	if err := seed.check(); err != nil {
 		return usageFail(stderr, "validate mock", err)
@@ -78,6 +82,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fake := apollotest.NewUnstartedServer(*key, apollotest.WithFindingHandler(logFinding))
 		fake.SetResults(0, *orgs)
 		fake.SetJobPostings(mockOrgID, 25)
+		fake.AddAccounts(*accounts)
 		fake.Fail(queue...)
 		handler, prefix, env, hint = fake.Handler(), "/api/v1", "APOLLO_API_KEY", " --org-id "+mockOrgID+" --allow-credits"
 	}
