@@ -181,7 +181,7 @@ func gate(t *testing.T, hook func(w http.ResponseWriter, r *http.Request, serve 
 // report the other's organization, and say that its own create was applied.
 func TestFindOrCreateRaceBothCreateBothReport(t *testing.T) {
 	var mu sync.Mutex
-	searches, made := 0, 0
+	searches, searched, made := 0, 0, 0 // searches begun, first searches answered, creates
 	bothSearched, bothCreated := make(chan struct{}), make(chan struct{})
 	c, fake := gate(t, func(w http.ResponseWriter, r *http.Request, serve func()) {
 		switch {
@@ -194,11 +194,16 @@ func TestFindOrCreateRaceBothCreateBothReport(t *testing.T) {
 				<-bothCreated // a look after a create waits for the other create
 			}
 			serve()
-			mu.Lock()
-			if searches == 2 && first {
-				close(bothSearched)
+			if first {
+				// Counted apart from searches begun: both first searches may finish
+				// after the second has begun, and only the one that finishes last
+				// may close the channel.
+				mu.Lock()
+				if searched++; searched == 2 {
+					close(bothSearched)
+				}
+				mu.Unlock()
 			}
-			mu.Unlock()
 		case r.Method == http.MethodPost && r.URL.Path == "/organizations":
 			<-bothSearched // neither creates before both have looked
 			serve()
