@@ -82,7 +82,15 @@ func (e *BudgetError) Error() string {
 	if e.Call {
 		whose = "the call's"
 	}
-	return fmt.Sprintf("apollo: %s refused before sending: it may cost %d credits, and %d of %s budget of %d are spent", e.Op, e.Cost, e.Spent, whose, e.Budget)
+	return fmt.Sprintf("apollo: %s refused before sending: it may cost %s, and %d of %s budget of %s are spent", e.Op, credits(e.Cost), e.Spent, whose, credits(e.Budget))
+}
+
+// credits is n with its unit.
+func credits(n int) string {
+	if n == 1 {
+		return "1 credit"
+	}
+	return fmt.Sprintf("%d credits", n)
 }
 
 // Unwrap makes errors.Is(err, ErrOverBudget) true.

@@ -12,9 +12,10 @@
 //   - Search matches the saved accounts and database organizations SetResults asks
 //     for, accounts first, made up on demand; per_page is 1 to 100 (default 10) and
 //     pages past 500 come back empty, as Apollo displays 50,000 records at most. A
-//     page or per_page out of range is 422.
+//     page or per_page out of range is 422. Each page answered costs a credit.
 //   - Job postings are those SetJobPostings gave an organization (at most 10,000); an
-//     organization id that is not 24 hexadecimal digits is 422.
+//     organization id that is not 24 hexadecimal digits is 422. Each page answered
+//     costs a credit.
 //   - Enrichment makes up a company for every domain, name, LinkedIn page or website,
 //     except domains and websites ending in ".invalid" and names ending in "Unknown",
 //     which match nothing ({} for one, left out of a bulk answer). Each company found
@@ -243,6 +244,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	resp.Accounts, resp.Organizations = acc, org
+	s.spend(1) // a credit a page, as Apollo documents
 	writeJSON(w, http.StatusOK, resp)
 }
 
@@ -266,6 +268,7 @@ func (s *Server) jobPostings(w http.ResponseWriter, r *http.Request, orgID strin
 	s.mu.Lock()
 	n := min(s.postings[orgID], 10000) // Apollo shows at most 10,000 postings
 	s.mu.Unlock()
+	s.spend(1) // a credit a page, as Apollo documents
 	out := apolloapi.JobPostingList{OrganizationJobPostings: []apolloapi.JobPosting{}}
 	for i := (page - 1) * perPage; i < page*perPage && i < n; i++ {
 		city := "Sunnyvale"
