@@ -168,8 +168,8 @@ func perPageOr(n int) int {
 }
 
 // PeoplePages iterates over the pages of a people search from page start (0 or 1 for
-// the first). It stops at a page shorter than the page size, once total_entries people
-// were delivered, or at page 500, Apollo's display cap; when the cap cut the results
+// the first). It stops at an empty page or one shorter than the page size, once
+// total_entries people were delivered (when the answer says), or at page 500, Apollo's display cap; when the cap cut the results
 // short, the last page has Capped set and the iteration ends with ErrResultsCapped.
 // Free of credits.
 func (c *Client) PeoplePages(ctx context.Context, q PeopleQuery, start int, callOpts ...option.CallOption) iter.Seq2[PeoplePage, error] {
@@ -191,7 +191,8 @@ func (c *Client) PeoplePages(ctx context.Context, q PeopleQuery, start int, call
 				yield(PeoplePage{}, ErrResultsCapped)
 				return
 			}
-			if len(p.People) < size || page*size >= p.TotalEntries || page == MaxDisplayPage {
+			// total_entries left out (read as 0) says nothing: a short page ends it then.
+			if len(p.People) < size || p.TotalEntries > 0 && page*size >= p.TotalEntries || page == MaxDisplayPage {
 				return
 			}
 		}

@@ -242,3 +242,59 @@ func TestNewsCostsACreditAPage(t *testing.T) {
 		t.Errorf("refused queries spent credits: %d", fake.Credits())
 	}
 }
+
+// An answer without total_entries is paged to its short page; one that says fewer than
+// a full page's worth ends the listing there; a search that matched more than Apollo
+// shows ends with ErrResultsCapped after page 500.
+func TestPeoplePagesStopRules(t *testing.T) {
+	full := func(n int) string {
+		var b []byte
+		for i := range n {
+			b = fmt.Appendf(b, `{"id":"p%d","first_name":"Ünï"},`, i)
+		}
+		return "[" + string(b[:max(len(b)-1, 0)]) + "]"
+	}
+	for _, c := range []struct {
+		name  string
+		page  func(page int) string
+		pages int
+		err   error
+	}{
+		{"no total", func(page int) string {
+			if page < 3 {
+				return `{"people":` + full(10) + `}`
+			}
+			return `{"people":` + full(4) + `}`
+		}, 3, nil},
+		{"total of one page", func(int) string { return `{"total_entries":10,"people":` + full(10) + `}` }, 1, nil},
+		{"capped", func(int) string { return `{"total_entries":60000,"people":` + full(100) + `}` }, 500, apollo.ErrResultsCapped},
+	} {
+		requests := 0
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			requests++
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, c.page(requests))
+		}))
+		client, err := apollo.NewClient(key, option.WithBaseURL(srv.URL), option.WithRetries(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		per := 10
+		if c.name == "capped" {
+			per = 100
+		}
+		pages := 0
+		var last error
+		for _, err := range client.PeoplePages(t.Context(), apollo.PeopleQuery{PerPage: per}, 1) {
+			if err != nil {
+				last = err
+				break
+			}
+			pages++
+		}
+		srv.Close()
+		if pages != c.pages || !errors.Is(last, c.err) || (c.err == nil) != (last == nil) || requests != c.pages {
+			t.Errorf("%s: %d pages in %d requests, then %v; want %d, %v", c.name, pages, requests, last, c.pages, c.err)
+		}
+	}
+}
