@@ -22,7 +22,11 @@ func TestEverySeedOperationIsDescribed(t *testing.T) {
 			"POST /accounts createAccount", "GET /accounts/{account_id} getAccount", "PATCH /accounts/{account_id} updateAccount",
 			"POST /accounts/search searchAccounts", "POST /accounts/bulk_create bulkCreateAccounts",
 			"POST /accounts/bulk_update bulkUpdateAccounts", "POST /accounts/update_owners updateAccountOwners",
-			"GET /account_stages listAccountStages"},
+			"GET /account_stages listAccountStages",
+			// People at an organization, what calls cost, and news (issue 32).
+			"POST /mixed_people/api_search searchPeople", "POST /people/match matchPerson",
+			"POST /people/bulk_match bulkMatchPeople", "POST /usage_stats/api_usage_stats getAPIUsageStats",
+			"POST /usage_stats/credit_usage_stats getCreditUsageStats", "POST /news_articles/search searchNewsArticles"},
 		specs.Affinity: {
 			"GET /organizations searchOrganizations", "GET /organizations/{organization_id} getOrganization",
 			"POST /organizations createOrganization", "PUT /organizations/{organization_id} updateOrganization",

@@ -75,6 +75,9 @@ func (e SearchMixedCompaniesParamsProspectedByCurrentTeam) Valid() bool {
 	}
 }
 
+// APIUsageStats Use of each endpoint, by its name as a JSON array of path and action.
+type APIUsageStats map[string]EndpointUsage
+
 // Account A company the team has saved in Apollo (an account in its CRM).
 type Account struct {
 	// AccountPlaybookStatuses Playbook states of the account.
@@ -721,6 +724,39 @@ type BulkEnrichResponse struct {
 	UniqueRecords *int `json:"unique_records,omitempty"`
 }
 
+// BulkMatchRequest The people to enrich, up to ten.
+type BulkMatchRequest struct {
+	// Details One object per person, with what identifies them.
+	Details []PersonIdentity `json:"details"`
+}
+
+// BulkMatchResponse The answer of bulk people enrichment.
+type BulkMatchResponse struct {
+	// CreditsConsumed Credits the call cost.
+	CreditsConsumed *float64 `json:"credits_consumed,omitempty"`
+
+	// ErrorCode Machine-readable reason of a failure.
+	ErrorCode *string `json:"error_code,omitempty"`
+
+	// ErrorMessage Human-readable reason of a failure.
+	ErrorMessage *string `json:"error_message,omitempty"`
+
+	// Matches The people found; a null for a person not found.
+	Matches []*Person `json:"matches"`
+
+	// MissingRecords People asked for whom Apollo did not find.
+	MissingRecords *int `json:"missing_records,omitempty"`
+
+	// Status "success", or "failed" with error_code and error_message.
+	Status string `json:"status"`
+
+	// TotalRequestedEnrichments People asked for.
+	TotalRequestedEnrichments *int `json:"total_requested_enrichments,omitempty"`
+
+	// UniqueEnrichedRecords Distinct people found.
+	UniqueEnrichedRecords *int `json:"unique_enriched_records,omitempty"`
+}
+
 // BulkUpdateAccountsBody Either `account_ids` with the members to set on all of them (`name`, `owner_id`,
 // `account_stage_id`), or `account_attributes` with each account's own members.
 type BulkUpdateAccountsBody struct {
@@ -758,6 +794,36 @@ type CompanyIdentity struct {
 	Website *string `json:"website,omitempty"`
 }
 
+// CreditBalance The balance of one credit type in the billing cycle.
+type CreditBalance struct {
+	// Consumed Credits spent in the cycle.
+	Consumed *int `json:"consumed,omitempty"`
+
+	// LeftOver Credits left in the cycle.
+	LeftOver *int `json:"left_over,omitempty"`
+
+	// Limit Credits allowed in the cycle.
+	Limit *int `json:"limit,omitempty"`
+}
+
+// CreditCycle The billing cycle the balances cover.
+type CreditCycle struct {
+	// EndDate When it ends.
+	EndDate *time.Time `json:"end_date,omitempty"`
+
+	// StartDate When the cycle began.
+	StartDate *time.Time `json:"start_date,omitempty"`
+}
+
+// CreditUsageStats The team's credit balances, by credit type.
+type CreditUsageStats struct {
+	// CreditUsageStats Balance of each credit type, by its name (such as "lead_credit").
+	CreditUsageStats map[string]CreditBalance `json:"credit_usage_stats"`
+
+	// CurrentCreditCycle The billing cycle the balances cover.
+	CurrentCreditCycle *CreditCycle `json:"current_credit_cycle,omitempty"`
+}
+
 // DateRange A range of dates, each YYYY-MM-DD; either may be empty for no bound.
 type DateRange struct {
 	// Max Latest date, YYYY-MM-DD; empty for none.
@@ -765,6 +831,72 @@ type DateRange struct {
 
 	// Min Earliest date, YYYY-MM-DD; empty for none.
 	Min *string `json:"min,omitempty"`
+}
+
+// EmployerPreview The current employer of a person as people search shows it.
+type EmployerPreview struct {
+	// HasCity Whether Apollo knows the city of the company's headquarters.
+	HasCity *bool `json:"has_city,omitempty"`
+
+	// HasCountry Whether Apollo knows the country of the company's headquarters.
+	HasCountry *bool `json:"has_country,omitempty"`
+
+	// HasEmployeeCount Whether Apollo knows the company's head count.
+	HasEmployeeCount *bool `json:"has_employee_count,omitempty"`
+
+	// HasIndustry Whether Apollo knows the company's industry.
+	HasIndustry *bool `json:"has_industry,omitempty"`
+
+	// HasPhone Whether Apollo has a phone number of the company.
+	HasPhone *bool `json:"has_phone,omitempty"`
+
+	// HasRevenue Whether Apollo knows the company's revenue.
+	HasRevenue *bool `json:"has_revenue,omitempty"`
+
+	// HasState Whether Apollo knows the state of the company's headquarters.
+	HasState *bool `json:"has_state,omitempty"`
+
+	// HasZipCode Whether Apollo knows the postal code of the company's headquarters.
+	HasZipCode *bool `json:"has_zip_code,omitempty"`
+
+	// Name The company's name.
+	Name *string `json:"name,omitempty"`
+}
+
+// Employment One position a person holds or held.
+type Employment struct {
+	// UnderscoreID Id of the position.
+	UnderscoreID *string `json:"_id,omitempty"`
+
+	// Current Whether the position is the person's current one.
+	Current *bool `json:"current,omitempty"`
+
+	// EndDate When it ended, YYYY-MM-DD; null for a current one.
+	EndDate *string `json:"end_date,omitempty"`
+
+	// OrganizationID Apollo id of the employer; null for one Apollo does not know.
+	OrganizationID *string `json:"organization_id,omitempty"`
+
+	// OrganizationName Name of the employer.
+	OrganizationName *string `json:"organization_name,omitempty"`
+
+	// StartDate When the position began, YYYY-MM-DD.
+	StartDate *string `json:"start_date,omitempty"`
+
+	// Title Job title.
+	Title *string `json:"title,omitempty"`
+}
+
+// EndpointUsage Use of one endpoint against its limits.
+type EndpointUsage struct {
+	// Day Use of one endpoint in one window.
+	Day *UsageWindow `json:"day,omitempty"`
+
+	// Hour Use of one endpoint in one window.
+	Hour *UsageWindow `json:"hour,omitempty"`
+
+	// Minute Use of one endpoint in one window.
+	Minute *UsageWindow `json:"minute,omitempty"`
 }
 
 // EnrichedOrganization A company as enrichment and complete information describe it: every field of an
@@ -1183,6 +1315,42 @@ type MixedCompaniesSearchResponse struct {
 	PartialResultsOnly *bool `json:"partial_results_only,omitempty"`
 }
 
+// NewsArticle One news article about companies.
+type NewsArticle struct {
+	// Domain Domain of the site that published it.
+	Domain *string `json:"domain,omitempty"`
+
+	// EventCategories What kind of news it is, such as "hires" or "investment".
+	EventCategories []string `json:"event_categories,omitempty"`
+
+	// ID Apollo id of the article.
+	ID string `json:"id"`
+
+	// OrganizationIDs Apollo ids of the companies it is about.
+	OrganizationIDs []string `json:"organization_ids,omitempty"`
+
+	// PublishedAt When it was published.
+	PublishedAt *time.Time `json:"published_at,omitempty"`
+
+	// Snippet Its opening lines.
+	Snippet *string `json:"snippet,omitempty"`
+
+	// Title Headline.
+	Title *string `json:"title,omitempty"`
+
+	// URL Address of the article.
+	URL *string `json:"url,omitempty"`
+}
+
+// NewsArticlesSearchResponse One page of news articles.
+type NewsArticlesSearchResponse struct {
+	// NewsArticles The articles of this page.
+	NewsArticles []NewsArticle `json:"news_articles"`
+
+	// Pagination Where this page stands in the whole result.
+	Pagination Pagination `json:"pagination"`
+}
+
 // NumberRange A range of amounts. Apollo's own client sends the bounds as strings of digits, and
 // either may be empty for no bound.
 type NumberRange struct {
@@ -1475,6 +1643,206 @@ type ParentAccount struct {
 	Name *string `json:"name,omitempty"`
 }
 
+// PeopleSearchRequest The filters of a people search, in its JSON body; all optional.
+type PeopleSearchRequest struct {
+	// IncludeSimilarTitles Whether titles like those asked for match too.
+	IncludeSimilarTitles *bool `json:"include_similar_titles,omitempty"`
+
+	// OrganizationIDs Apollo ids of the people's employers.
+	OrganizationIDs []string `json:"organization_ids,omitempty"`
+
+	// Page Page number, from 1.
+	Page *int `json:"page,omitempty"`
+
+	// PerPage People per page, 1 to 100.
+	PerPage *int `json:"per_page,omitempty"`
+
+	// PersonLocations Where the people live.
+	PersonLocations []string `json:"person_locations,omitempty"`
+
+	// PersonSeniorities Seniorities of the people's current positions; any one matches.
+	PersonSeniorities []Seniority `json:"person_seniorities,omitempty"`
+
+	// PersonTitles Job titles; a person matching any one of them is found.
+	PersonTitles []string `json:"person_titles,omitempty"`
+
+	// QKeywords Words to filter the results by.
+	QKeywords *string `json:"q_keywords,omitempty"`
+
+	// QOrganizationDomainsList Domains of the people's employers (current or past), without `www.` or `@`; up to 1,000.
+	QOrganizationDomainsList []string `json:"q_organization_domains_list,omitempty"`
+}
+
+// PeopleSearchResponse One page of a people search.
+type PeopleSearchResponse struct {
+	// People The people of this page.
+	People []PersonPreview `json:"people"`
+
+	// TotalEntries People matching in all; can exceed the 50,000 Apollo shows.
+	TotalEntries *int `json:"total_entries,omitempty"`
+}
+
+// Person A person with what enrichment revealed. Most fields can be null.
+type Person struct {
+	// City Where the person lives.
+	City *string `json:"city,omitempty"`
+
+	// ContactID Id of the team's contact for this person, when one was saved.
+	ContactID *string `json:"contact_id,omitempty"`
+
+	// Country Country where the person lives.
+	Country *string `json:"country,omitempty"`
+
+	// Departments Departments of the current position.
+	Departments []string `json:"departments,omitempty"`
+
+	// Email Work email address revealed; null when Apollo has none.
+	Email *string `json:"email,omitempty"`
+
+	// EmailStatus How sure Apollo is of the email, such as "verified".
+	EmailStatus *string `json:"email_status,omitempty"`
+
+	// EmploymentHistory Positions held, current and past.
+	EmploymentHistory []Employment `json:"employment_history,omitempty"`
+
+	// ExtrapolatedEmailConfidence Apollo's confidence in an email it inferred.
+	ExtrapolatedEmailConfidence *float64 `json:"extrapolated_email_confidence,omitempty"`
+
+	// FacebookURL Address of the person's Facebook profile.
+	FacebookURL *string `json:"facebook_url,omitempty"`
+
+	// FirstName First name.
+	FirstName *string `json:"first_name,omitempty"`
+
+	// Functions Job functions of the current position.
+	Functions []string `json:"functions,omitempty"`
+
+	// GithubURL Address of the person's GitHub profile.
+	GithubURL *string `json:"github_url,omitempty"`
+
+	// Headline The person's headline, such as "VP of Engineering at Example".
+	Headline *string `json:"headline,omitempty"`
+
+	// ID Apollo id of the person.
+	ID string `json:"id"`
+
+	// LastName Last name.
+	LastName *string `json:"last_name,omitempty"`
+
+	// LinkedinURL Address of the person's LinkedIn profile.
+	LinkedinURL *string `json:"linkedin_url,omitempty"`
+
+	// Name Full name.
+	Name *string `json:"name,omitempty"`
+
+	// Organization A company in Apollo's database. Most fields can be null.
+	Organization *Organization `json:"organization,omitempty"`
+
+	// OrganizationID Apollo id of the current employer.
+	OrganizationID *string `json:"organization_id,omitempty"`
+
+	// PersonalEmails Personal email addresses, when asked for with `reveal_personal_emails`.
+	PersonalEmails []string `json:"personal_emails,omitempty"`
+
+	// PhotoURL Address of the person's photo.
+	PhotoURL *string `json:"photo_url,omitempty"`
+
+	// RevealedForCurrentTeam Whether the team has revealed this person before.
+	RevealedForCurrentTeam *bool `json:"revealed_for_current_team,omitempty"`
+
+	// Seniority Seniority of the current position, as search filters by it.
+	Seniority *string `json:"seniority,omitempty"`
+
+	// State State or region where the person lives.
+	State *string `json:"state,omitempty"`
+
+	// Subdepartments Sub-departments of the current position.
+	Subdepartments []string `json:"subdepartments,omitempty"`
+
+	// Title Current job title.
+	Title *string `json:"title,omitempty"`
+
+	// TwitterURL Address of the person's Twitter profile.
+	TwitterURL *string `json:"twitter_url,omitempty"`
+}
+
+// PersonIdentity What identifies a person to enrich; more than one field improves the match.
+type PersonIdentity struct {
+	// Domain Domain of the employer, without `www.` or `@`.
+	Domain *string `json:"domain,omitempty"`
+
+	// Email Email address.
+	Email *string `json:"email,omitempty"`
+
+	// FirstName First name.
+	FirstName *string `json:"first_name,omitempty"`
+
+	// HashedEmail Email address hashed with MD5 or SHA-256, in hexadecimal.
+	HashedEmail *string `json:"hashed_email,omitempty"`
+
+	// ID Apollo id of the person.
+	ID *string `json:"id,omitempty"`
+
+	// LastName Last name.
+	LastName *string `json:"last_name,omitempty"`
+
+	// LinkedinURL Address of the LinkedIn profile.
+	LinkedinURL *string `json:"linkedin_url,omitempty"`
+
+	// Name Full name.
+	Name *string `json:"name,omitempty"`
+
+	// OrganizationName Name of the employer.
+	OrganizationName *string `json:"organization_name,omitempty"`
+}
+
+// PersonMatchResponse The answer of people enrichment.
+type PersonMatchResponse struct {
+	// Person A person with what enrichment revealed. Most fields can be null.
+	Person *Person `json:"person,omitempty"`
+
+	// RequestID Id of the request, to poll for phone numbers asked for.
+	RequestID *int64 `json:"request_id,omitempty"`
+}
+
+// PersonPreview A person as people search shows them, free of charge: no email, no phone and a
+// last name reduced to its first and last letters. Reveal the rest with people
+// enrichment, by id.
+type PersonPreview struct {
+	// FirstName First name.
+	FirstName *string `json:"first_name,omitempty"`
+
+	// HasCity Whether Apollo knows the person's city.
+	HasCity *bool `json:"has_city,omitempty"`
+
+	// HasCountry Whether Apollo knows the person's country.
+	HasCountry *bool `json:"has_country,omitempty"`
+
+	// HasDirectPhone "Yes", or a "Maybe: ..." sentence when Apollo is not sure it has a direct number.
+	HasDirectPhone *string `json:"has_direct_phone,omitempty"`
+
+	// HasEmail Whether Apollo has an email address for the person.
+	HasEmail *bool `json:"has_email,omitempty"`
+
+	// HasState Whether Apollo knows the person's state.
+	HasState *bool `json:"has_state,omitempty"`
+
+	// ID Apollo id of the person.
+	ID string `json:"id"`
+
+	// LastNameObfuscated Last name with the middle letters replaced by asterisks, such as "Do***e".
+	LastNameObfuscated *string `json:"last_name_obfuscated,omitempty"`
+
+	// LastRefreshedAt When Apollo last refreshed the person's data.
+	LastRefreshedAt *time.Time `json:"last_refreshed_at,omitempty"`
+
+	// Organization The current employer of a person as people search shows it.
+	Organization *EmployerPreview `json:"organization,omitempty"`
+
+	// Title Current job title; null when Apollo has none.
+	Title *string `json:"title,omitempty"`
+}
+
 // Phone A phone number with where it came from.
 type Phone struct {
 	// Number The number as written.
@@ -1490,6 +1858,10 @@ type Phone struct {
 
 // RateLimitValue A count of requests, or the word `unlimited`.
 type RateLimitValue = string
+
+// Seniority A seniority of a position, as people search filters by it: owner, founder,
+// c_suite, partner, vp, head, director, manager, senior, entry or intern.
+type Seniority = string
 
 // Suborganization A subsidiary of a company.
 type Suborganization struct {
@@ -1513,6 +1885,18 @@ type Technology struct {
 
 	// UID Apollo id of the technology, as search filters take it.
 	UID *string `json:"uid,omitempty"`
+}
+
+// UsageWindow Use of one endpoint in one window.
+type UsageWindow struct {
+	// Consumed Requests made in the window.
+	Consumed *int `json:"consumed,omitempty"`
+
+	// LeftOver Requests left in the window.
+	LeftOver *int `json:"left_over,omitempty"`
+
+	// Limit Requests allowed in the window.
+	Limit *int `json:"limit,omitempty"`
 }
 
 // AccountID An Apollo record id (24 hexadecimal digits; the documentation masks some with X).
@@ -1693,6 +2077,67 @@ type SearchMixedCompaniesParams struct {
 // SearchMixedCompaniesParamsProspectedByCurrentTeam defines parameters for SearchMixedCompanies.
 type SearchMixedCompaniesParamsProspectedByCurrentTeam string
 
+// SearchPeopleParams defines parameters for SearchPeople.
+type SearchPeopleParams struct {
+	// OrganizationIDs Apollo ids of the people's employers.
+	OrganizationIDs []string `form:"organization_ids[],omitempty" json:"organization_ids[],omitempty"`
+
+	// QOrganizationDomainsList Domains of the people's employers (current or past), without `www.` or `@`; up to 1,000.
+	QOrganizationDomainsList []string `form:"q_organization_domains_list[],omitempty" json:"q_organization_domains_list[],omitempty"`
+
+	// PersonTitles Job titles; a person matching any one of them is found.
+	PersonTitles []string `form:"person_titles[],omitempty" json:"person_titles[],omitempty"`
+
+	// IncludeSimilarTitles Whether titles like those of `person_titles[]` match too; false asks for exact titles.
+	IncludeSimilarTitles *bool `form:"include_similar_titles,omitempty" json:"include_similar_titles,omitempty"`
+
+	// PersonSeniorities Seniorities of the people's current positions; any one matches.
+	PersonSeniorities []Seniority `form:"person_seniorities[],omitempty" json:"person_seniorities[],omitempty"`
+
+	// PersonLocations Where the people live (cities, US states, countries).
+	PersonLocations []string `form:"person_locations[],omitempty" json:"person_locations[],omitempty"`
+
+	// QKeywords Words to filter the results by.
+	QKeywords *string `form:"q_keywords,omitempty" json:"q_keywords,omitempty"`
+
+	// Page Page number, from 1; pages after 500 return nobody.
+	Page *int `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage People per page, 1 to 100.
+	PerPage *int `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// APIKey Deprecated: the API key in the query string, as on the documentation page. Send the
+	// `x-api-key` header instead; a key in a URL ends up in logs.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	APIKey *LegacyAPIKey `form:"api_key,omitempty" json:"api_key,omitempty"`
+}
+
+// SearchNewsArticlesParams defines parameters for SearchNewsArticles.
+type SearchNewsArticlesParams struct {
+	// OrganizationIDs Apollo ids of the companies; at least one.
+	OrganizationIDs []string `form:"organization_ids[]" json:"organization_ids[]"`
+
+	// Categories Categories or sub-categories of news, such as `hires` or `investment`.
+	Categories []string `form:"categories[],omitempty" json:"categories[],omitempty"`
+
+	// PublishedAtMin Earliest publication date, YYYY-MM-DD.
+	PublishedAtMin *openapi_types.Date `form:"published_at[min],omitempty" json:"published_at[min],omitempty"`
+
+	// PublishedAtMax Latest publication date, YYYY-MM-DD.
+	PublishedAtMax *openapi_types.Date `form:"published_at[max],omitempty" json:"published_at[max],omitempty"`
+
+	// Page Page number, from 1.
+	Page *int `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage Articles per page, 1 to 25.
+	PerPage *int `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// APIKey Deprecated: the API key in the query string, as on the documentation page. Send the
+	// `x-api-key` header instead; a key in a URL ends up in logs.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	APIKey *LegacyAPIKey `form:"api_key,omitempty" json:"api_key,omitempty"`
+}
+
 // BulkEnrichOrganizationsParams defines parameters for BulkEnrichOrganizations.
 type BulkEnrichOrganizationsParams struct {
 	// Domains Domains of the companies to enrich, without `www.` or `@`; up to ten. Sent with literal brackets.
@@ -1746,6 +2191,95 @@ type ListOrganizationJobPostingsParams struct {
 	APIKey *LegacyAPIKey `form:"api_key,omitempty" json:"api_key,omitempty"`
 }
 
+// BulkMatchPeopleParams defines parameters for BulkMatchPeople.
+type BulkMatchPeopleParams struct {
+	// RevealPersonalEmails Whether to reveal personal email addresses too.
+	RevealPersonalEmails *bool `form:"reveal_personal_emails,omitempty" json:"reveal_personal_emails,omitempty"`
+
+	// RevealPhoneNumber Whether to reveal phone numbers, mobile included (8 more credits each); needs `webhook_url`.
+	RevealPhoneNumber *bool `form:"reveal_phone_number,omitempty" json:"reveal_phone_number,omitempty"`
+
+	// WebhookURL Where Apollo sends the phone numbers asked for; only with `reveal_phone_number`.
+	WebhookURL *string `form:"webhook_url,omitempty" json:"webhook_url,omitempty"`
+
+	// RunWaterfallEmail Whether to ask the team's waterfall vendors for emails.
+	RunWaterfallEmail *bool `form:"run_waterfall_email,omitempty" json:"run_waterfall_email,omitempty"`
+
+	// RunWaterfallPhone Whether to ask the team's waterfall vendors for phone numbers.
+	RunWaterfallPhone *bool `form:"run_waterfall_phone,omitempty" json:"run_waterfall_phone,omitempty"`
+
+	// APIKey Deprecated: the API key in the query string, as on the documentation page. Send the
+	// `x-api-key` header instead; a key in a URL ends up in logs.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	APIKey *LegacyAPIKey `form:"api_key,omitempty" json:"api_key,omitempty"`
+}
+
+// MatchPersonParams defines parameters for MatchPerson.
+type MatchPersonParams struct {
+	// ID Apollo id of the person, as people search gives it.
+	ID *string `form:"id,omitempty" json:"id,omitempty"`
+
+	// Email The person's email address.
+	Email *string `form:"email,omitempty" json:"email,omitempty"`
+
+	// HashedEmail The person's email address hashed with MD5 or SHA-256, in hexadecimal.
+	HashedEmail *string `form:"hashed_email,omitempty" json:"hashed_email,omitempty"`
+
+	// FirstName First name, with `last_name`.
+	FirstName *string `form:"first_name,omitempty" json:"first_name,omitempty"`
+
+	// LastName Last name, with `first_name`.
+	LastName *string `form:"last_name,omitempty" json:"last_name,omitempty"`
+
+	// Name Full name, instead of `first_name` and `last_name`.
+	Name *string `form:"name,omitempty" json:"name,omitempty"`
+
+	// OrganizationName Name of the person's employer, current or past.
+	OrganizationName *string `form:"organization_name,omitempty" json:"organization_name,omitempty"`
+
+	// Domain Domain of the person's employer, without `www.` or `@`.
+	Domain *string `form:"domain,omitempty" json:"domain,omitempty"`
+
+	// LinkedinURL Address of the person's LinkedIn profile.
+	LinkedinURL *string `form:"linkedin_url,omitempty" json:"linkedin_url,omitempty"`
+
+	// RevealPersonalEmails Whether to reveal personal email addresses too.
+	RevealPersonalEmails *bool `form:"reveal_personal_emails,omitempty" json:"reveal_personal_emails,omitempty"`
+
+	// RevealPhoneNumber Whether to reveal phone numbers, mobile included (8 more credits); needs `webhook_url`.
+	RevealPhoneNumber *bool `form:"reveal_phone_number,omitempty" json:"reveal_phone_number,omitempty"`
+
+	// WebhookURL Where Apollo sends the phone numbers asked for; only with `reveal_phone_number`.
+	WebhookURL *string `form:"webhook_url,omitempty" json:"webhook_url,omitempty"`
+
+	// RunWaterfallEmail Whether to ask the team's waterfall vendors for an email.
+	RunWaterfallEmail *bool `form:"run_waterfall_email,omitempty" json:"run_waterfall_email,omitempty"`
+
+	// RunWaterfallPhone Whether to ask the team's waterfall vendors for a phone number.
+	RunWaterfallPhone *bool `form:"run_waterfall_phone,omitempty" json:"run_waterfall_phone,omitempty"`
+
+	// APIKey Deprecated: the API key in the query string, as on the documentation page. Send the
+	// `x-api-key` header instead; a key in a URL ends up in logs.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	APIKey *LegacyAPIKey `form:"api_key,omitempty" json:"api_key,omitempty"`
+}
+
+// GetAPIUsageStatsParams defines parameters for GetAPIUsageStats.
+type GetAPIUsageStatsParams struct {
+	// APIKey Deprecated: the API key in the query string, as on the documentation page. Send the
+	// `x-api-key` header instead; a key in a URL ends up in logs.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	APIKey *LegacyAPIKey `form:"api_key,omitempty" json:"api_key,omitempty"`
+}
+
+// GetCreditUsageStatsParams defines parameters for GetCreditUsageStats.
+type GetCreditUsageStatsParams struct {
+	// APIKey Deprecated: the API key in the query string, as on the documentation page. Send the
+	// `x-api-key` header instead; a key in a URL ends up in logs.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	APIKey *LegacyAPIKey `form:"api_key,omitempty" json:"api_key,omitempty"`
+}
+
 // CreateAccountJSONRequestBody defines body for CreateAccount for application/json ContentType.
 type CreateAccountJSONRequestBody = AccountFields
 
@@ -1764,8 +2298,14 @@ type UpdateAccountJSONRequestBody = AccountFields
 // SearchMixedCompaniesJSONRequestBody defines body for SearchMixedCompanies for application/json ContentType.
 type SearchMixedCompaniesJSONRequestBody = MixedCompaniesSearchRequest
 
+// SearchPeopleJSONRequestBody defines body for SearchPeople for application/json ContentType.
+type SearchPeopleJSONRequestBody = PeopleSearchRequest
+
 // BulkEnrichOrganizationsJSONRequestBody defines body for BulkEnrichOrganizations for application/json ContentType.
 type BulkEnrichOrganizationsJSONRequestBody = BulkEnrichRequest
+
+// BulkMatchPeopleJSONRequestBody defines body for BulkMatchPeople for application/json ContentType.
+type BulkMatchPeopleJSONRequestBody = BulkMatchRequest
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -2030,6 +2570,47 @@ type ClientInterface interface {
 	// Corresponds with POST /mixed_companies/search (the `SearchMixedCompanies` operationId).
 	SearchMixedCompanies(ctx context.Context, params *SearchMixedCompaniesParams, body SearchMixedCompaniesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// SearchPeopleWithBody People search
+	//
+	// Finds people in Apollo's database, such as those who work at some companies, by
+	// title and seniority. It costs no credits and only reads, though sent as POST; the
+	// answer names people without their email addresses or phone numbers (reveal those
+	// with people enrichment, which costs credits) and gives only the first and last
+	// letters of last names. Apollo documents the filters as query parameters; it
+	// honours the same names in a JSON body, as it does for organization search, and
+	// both forms are described. At most 100 people a page and 500 pages (50,000 people)
+	// are shown; the answer has no pagination object, only `total_entries`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /mixed_people/api_search (the `SearchPeople` operationId).
+	SearchPeopleWithBody(ctx context.Context, params *SearchPeopleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SearchPeople People search
+	//
+	// Finds people in Apollo's database, such as those who work at some companies, by
+	// title and seniority. It costs no credits and only reads, though sent as POST; the
+	// answer names people without their email addresses or phone numbers (reveal those
+	// with people enrichment, which costs credits) and gives only the first and last
+	// letters of last names. Apollo documents the filters as query parameters; it
+	// honours the same names in a JSON body, as it does for organization search, and
+	// both forms are described. At most 100 people a page and 500 pages (50,000 people)
+	// are shown; the answer has no pagination object, only `total_entries`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /mixed_people/api_search (the `SearchPeople` operationId).
+	SearchPeople(ctx context.Context, params *SearchPeopleParams, body SearchPeopleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SearchNewsArticles News articles search
+	//
+	// News articles about some companies, by their Apollo ids, newest first. Costs 1
+	// credit a page, whatever the page holds; at most 25 articles a page. Sent as POST,
+	// it only reads, but a repeat is charged again.
+	//
+	// Corresponds with POST /news_articles/search (the `SearchNewsArticles` operationId).
+	SearchNewsArticles(ctx context.Context, params *SearchNewsArticlesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// BulkEnrichOrganizationsWithBody Bulk organization enrichment
 	//
 	// Enriches up to ten companies in one call, named by `domains[]` in the query or,
@@ -2081,6 +2662,66 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /organizations/{organization_id}/job_postings (the `ListOrganizationJobPostings` operationId).
 	ListOrganizationJobPostings(ctx context.Context, organizationID ObjectID, params *ListOrganizationJobPostingsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BulkMatchPeopleWithBody Bulk people enrichment
+	//
+	// People enrichment for up to ten people in one call, at the same prices: 1 credit
+	// for each person found with details or an email, 8 more for each mobile number,
+	// nothing for one not found. The answer says what it charged in
+	// `credits_consumed`. `matches` holds the people found; Apollo puts a null in it
+	// for a person it did not find.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /people/bulk_match (the `BulkMatchPeople` operationId).
+	BulkMatchPeopleWithBody(ctx context.Context, params *BulkMatchPeopleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BulkMatchPeople Bulk people enrichment
+	//
+	// People enrichment for up to ten people in one call, at the same prices: 1 credit
+	// for each person found with details or an email, 8 more for each mobile number,
+	// nothing for one not found. The answer says what it charged in
+	// `credits_consumed`. `matches` holds the people found; Apollo puts a null in it
+	// for a person it did not find.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /people/bulk_match (the `BulkMatchPeople` operationId).
+	BulkMatchPeople(ctx context.Context, params *BulkMatchPeopleParams, body BulkMatchPeopleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MatchPerson People enrichment
+	//
+	// Finds one person, by Apollo id, email, LinkedIn address or name with employer, and
+	// answers with what Apollo knows of them, email included. Apollo charges only when it
+	// finds something: 1 credit for the person's details or email, 8 more for a mobile
+	// phone number (asked for with `reveal_phone_number`, which needs `webhook_url`:
+	// phones are delivered later, to it). A person not found costs nothing. Waterfall
+	// enrichment (`run_waterfall_email`, `run_waterfall_phone`) costs whatever the
+	// team's configured vendors charge, even when nothing is found.
+	//
+	// Corresponds with POST /people/match (the `MatchPerson` operationId).
+	MatchPerson(ctx context.Context, params *MatchPersonParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetAPIUsageStats API usage and rate limits
+	//
+	// The team's use of each endpoint against its per-minute, hourly and daily limits.
+	// Free; sent as POST, it only reads. Each member's name is the endpoint as a JSON
+	// array of its path and action, such as `["api/v1/contacts", "search"]`. Needs a
+	// master API key, or one whose scope includes this endpoint.
+	//
+	// Corresponds with POST /usage_stats/api_usage_stats (the `GetAPIUsageStats` operationId).
+	GetAPIUsageStats(ctx context.Context, params *GetAPIUsageStatsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCreditUsageStats Credit usage
+	//
+	// The team's credit balance in the current billing cycle, by credit type (such as
+	// `lead_credit` for emails and people details, `direct_dial_credit` for phone
+	// numbers): allowance, consumed and left. Free; sent as POST, it only reads. Apollo
+	// updates the balances within seconds of a call that spends credits. Needs a master
+	// API key, or one whose scope includes this endpoint.
+	//
+	// Corresponds with POST /usage_stats/credit_usage_stats (the `GetCreditUsageStats` operationId).
+	GetCreditUsageStats(ctx context.Context, params *GetCreditUsageStatsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListAccountStages List account stages
@@ -2422,6 +3063,77 @@ func (c *Client) SearchMixedCompanies(ctx context.Context, params *SearchMixedCo
 	return c.Client.Do(req)
 }
 
+// SearchPeopleWithBody People search
+//
+// Finds people in Apollo's database, such as those who work at some companies, by
+// title and seniority. It costs no credits and only reads, though sent as POST; the
+// answer names people without their email addresses or phone numbers (reveal those
+// with people enrichment, which costs credits) and gives only the first and last
+// letters of last names. Apollo documents the filters as query parameters; it
+// honours the same names in a JSON body, as it does for organization search, and
+// both forms are described. At most 100 people a page and 500 pages (50,000 people)
+// are shown; the answer has no pagination object, only `total_entries`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /mixed_people/api_search (the `SearchPeople` operationId).
+func (c *Client) SearchPeopleWithBody(ctx context.Context, params *SearchPeopleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSearchPeopleRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SearchPeople People search
+//
+// Finds people in Apollo's database, such as those who work at some companies, by
+// title and seniority. It costs no credits and only reads, though sent as POST; the
+// answer names people without their email addresses or phone numbers (reveal those
+// with people enrichment, which costs credits) and gives only the first and last
+// letters of last names. Apollo documents the filters as query parameters; it
+// honours the same names in a JSON body, as it does for organization search, and
+// both forms are described. At most 100 people a page and 500 pages (50,000 people)
+// are shown; the answer has no pagination object, only `total_entries`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /mixed_people/api_search (the `SearchPeople` operationId).
+func (c *Client) SearchPeople(ctx context.Context, params *SearchPeopleParams, body SearchPeopleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSearchPeopleRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SearchNewsArticles News articles search
+//
+// News articles about some companies, by their Apollo ids, newest first. Costs 1
+// credit a page, whatever the page holds; at most 25 articles a page. Sent as POST,
+// it only reads, but a repeat is charged again.
+//
+// Corresponds with POST /news_articles/search (the `SearchNewsArticles` operationId).
+func (c *Client) SearchNewsArticles(ctx context.Context, params *SearchNewsArticlesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSearchNewsArticlesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // BulkEnrichOrganizationsWithBody Bulk organization enrichment
 //
 // Enriches up to ten companies in one call, named by `domains[]` in the query or,
@@ -2514,6 +3226,116 @@ func (c *Client) GetOrganization(ctx context.Context, organizationID ObjectID, p
 // Corresponds with GET /organizations/{organization_id}/job_postings (the `ListOrganizationJobPostings` operationId).
 func (c *Client) ListOrganizationJobPostings(ctx context.Context, organizationID ObjectID, params *ListOrganizationJobPostingsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListOrganizationJobPostingsRequest(c.Server, organizationID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BulkMatchPeopleWithBody Bulk people enrichment
+//
+// People enrichment for up to ten people in one call, at the same prices: 1 credit
+// for each person found with details or an email, 8 more for each mobile number,
+// nothing for one not found. The answer says what it charged in
+// `credits_consumed`. `matches` holds the people found; Apollo puts a null in it
+// for a person it did not find.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /people/bulk_match (the `BulkMatchPeople` operationId).
+func (c *Client) BulkMatchPeopleWithBody(ctx context.Context, params *BulkMatchPeopleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBulkMatchPeopleRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BulkMatchPeople Bulk people enrichment
+//
+// People enrichment for up to ten people in one call, at the same prices: 1 credit
+// for each person found with details or an email, 8 more for each mobile number,
+// nothing for one not found. The answer says what it charged in
+// `credits_consumed`. `matches` holds the people found; Apollo puts a null in it
+// for a person it did not find.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /people/bulk_match (the `BulkMatchPeople` operationId).
+func (c *Client) BulkMatchPeople(ctx context.Context, params *BulkMatchPeopleParams, body BulkMatchPeopleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBulkMatchPeopleRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MatchPerson People enrichment
+//
+// Finds one person, by Apollo id, email, LinkedIn address or name with employer, and
+// answers with what Apollo knows of them, email included. Apollo charges only when it
+// finds something: 1 credit for the person's details or email, 8 more for a mobile
+// phone number (asked for with `reveal_phone_number`, which needs `webhook_url`:
+// phones are delivered later, to it). A person not found costs nothing. Waterfall
+// enrichment (`run_waterfall_email`, `run_waterfall_phone`) costs whatever the
+// team's configured vendors charge, even when nothing is found.
+//
+// Corresponds with POST /people/match (the `MatchPerson` operationId).
+func (c *Client) MatchPerson(ctx context.Context, params *MatchPersonParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMatchPersonRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetAPIUsageStats API usage and rate limits
+//
+// The team's use of each endpoint against its per-minute, hourly and daily limits.
+// Free; sent as POST, it only reads. Each member's name is the endpoint as a JSON
+// array of its path and action, such as `["api/v1/contacts", "search"]`. Needs a
+// master API key, or one whose scope includes this endpoint.
+//
+// Corresponds with POST /usage_stats/api_usage_stats (the `GetAPIUsageStats` operationId).
+func (c *Client) GetAPIUsageStats(ctx context.Context, params *GetAPIUsageStatsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAPIUsageStatsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCreditUsageStats Credit usage
+//
+// The team's credit balance in the current billing cycle, by credit type (such as
+// `lead_credit` for emails and people details, `direct_dial_credit` for phone
+// numbers): allowance, consumed and left. Free; sent as POST, it only reads. Apollo
+// updates the balances within seconds of a call that spends credits. Needs a master
+// API key, or one whose scope includes this endpoint.
+//
+// Corresponds with POST /usage_stats/credit_usage_stats (the `GetCreditUsageStats` operationId).
+func (c *Client) GetCreditUsageStats(ctx context.Context, params *GetCreditUsageStatsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCreditUsageStatsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -3422,6 +4244,307 @@ func NewSearchMixedCompaniesRequestWithBody(server string, params *SearchMixedCo
 	return req, nil
 }
 
+// NewSearchPeopleRequest calls the generic SearchPeople builder with application/json body
+func NewSearchPeopleRequest(server string, params *SearchPeopleParams, body SearchPeopleJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSearchPeopleRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewSearchPeopleRequestWithBody constructs an http.Request for the SearchPeople method, with any body, and a specified content type
+func NewSearchPeopleRequestWithBody(server string, params *SearchPeopleParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/mixed_people/api_search")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.OrganizationIDs != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "organization_ids[]", params.OrganizationIDs, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.QOrganizationDomainsList != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q_organization_domains_list[]", params.QOrganizationDomainsList, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PersonTitles != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "person_titles[]", params.PersonTitles, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.IncludeSimilarTitles != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_similar_titles", *params.IncludeSimilarTitles, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PersonSeniorities != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "person_seniorities[]", params.PersonSeniorities, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PersonLocations != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "person_locations[]", params.PersonLocations, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.QKeywords != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q_keywords", *params.QKeywords, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.APIKey != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "api_key", *params.APIKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewSearchNewsArticlesRequest constructs an http.Request for the SearchNewsArticles method
+func NewSearchNewsArticlesRequest(server string, params *SearchNewsArticlesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/news_articles/search")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.OrganizationIDs != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "organization_ids[]", params.OrganizationIDs, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Categories != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "categories[]", params.Categories, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PublishedAtMin != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "published_at[min]", *params.PublishedAtMin, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PublishedAtMax != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "published_at[max]", *params.PublishedAtMax, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.APIKey != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "api_key", *params.APIKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewBulkEnrichOrganizationsRequest calls the generic BulkEnrichOrganizations builder with application/json body
 func NewBulkEnrichOrganizationsRequest(server string, params *BulkEnrichOrganizationsParams, body BulkEnrichOrganizationsJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -3749,6 +4872,463 @@ func NewListOrganizationJobPostingsRequest(server string, organizationID ObjectI
 	return req, nil
 }
 
+// NewBulkMatchPeopleRequest calls the generic BulkMatchPeople builder with application/json body
+func NewBulkMatchPeopleRequest(server string, params *BulkMatchPeopleParams, body BulkMatchPeopleJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewBulkMatchPeopleRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewBulkMatchPeopleRequestWithBody constructs an http.Request for the BulkMatchPeople method, with any body, and a specified content type
+func NewBulkMatchPeopleRequestWithBody(server string, params *BulkMatchPeopleParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/people/bulk_match")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.RevealPersonalEmails != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "reveal_personal_emails", *params.RevealPersonalEmails, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.RevealPhoneNumber != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "reveal_phone_number", *params.RevealPhoneNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.WebhookURL != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "webhook_url", *params.WebhookURL, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.RunWaterfallEmail != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "run_waterfall_email", *params.RunWaterfallEmail, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.RunWaterfallPhone != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "run_waterfall_phone", *params.RunWaterfallPhone, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.APIKey != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "api_key", *params.APIKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewMatchPersonRequest constructs an http.Request for the MatchPerson method
+func NewMatchPersonRequest(server string, params *MatchPersonParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/people/match")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.ID != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Email != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "email", *params.Email, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.HashedEmail != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "hashed_email", *params.HashedEmail, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.FirstName != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "first_name", *params.FirstName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.LastName != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "last_name", *params.LastName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Name != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrganizationName != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "organization_name", *params.OrganizationName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Domain != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "domain", *params.Domain, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.LinkedinURL != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "linkedin_url", *params.LinkedinURL, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.RevealPersonalEmails != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "reveal_personal_emails", *params.RevealPersonalEmails, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.RevealPhoneNumber != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "reveal_phone_number", *params.RevealPhoneNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.WebhookURL != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "webhook_url", *params.WebhookURL, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.RunWaterfallEmail != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "run_waterfall_email", *params.RunWaterfallEmail, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.RunWaterfallPhone != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "run_waterfall_phone", *params.RunWaterfallPhone, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.APIKey != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "api_key", *params.APIKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetAPIUsageStatsRequest constructs an http.Request for the GetAPIUsageStats method
+func NewGetAPIUsageStatsRequest(server string, params *GetAPIUsageStatsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/usage_stats/api_usage_stats")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.APIKey != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "api_key", *params.APIKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetCreditUsageStatsRequest constructs an http.Request for the GetCreditUsageStats method
+func NewGetCreditUsageStatsRequest(server string, params *GetCreditUsageStatsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/usage_stats/credit_usage_stats")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.APIKey != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "api_key", *params.APIKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -3988,6 +5568,49 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /mixed_companies/search (the `SearchMixedCompanies` operationId).
 	SearchMixedCompaniesWithResponse(ctx context.Context, params *SearchMixedCompaniesParams, body SearchMixedCompaniesJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchMixedCompaniesResponse, error)
 
+	// SearchPeopleWithBodyWithResponse People search
+	//
+	// Finds people in Apollo's database, such as those who work at some companies, by
+	// title and seniority. It costs no credits and only reads, though sent as POST; the
+	// answer names people without their email addresses or phone numbers (reveal those
+	// with people enrichment, which costs credits) and gives only the first and last
+	// letters of last names. Apollo documents the filters as query parameters; it
+	// honours the same names in a JSON body, as it does for organization search, and
+	// both forms are described. At most 100 people a page and 500 pages (50,000 people)
+	// are shown; the answer has no pagination object, only `total_entries`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /mixed_people/api_search (the `SearchPeople` operationId).
+	SearchPeopleWithBodyWithResponse(ctx context.Context, params *SearchPeopleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchPeopleResponse, error)
+
+	// SearchPeopleWithResponse People search
+	//
+	// Finds people in Apollo's database, such as those who work at some companies, by
+	// title and seniority. It costs no credits and only reads, though sent as POST; the
+	// answer names people without their email addresses or phone numbers (reveal those
+	// with people enrichment, which costs credits) and gives only the first and last
+	// letters of last names. Apollo documents the filters as query parameters; it
+	// honours the same names in a JSON body, as it does for organization search, and
+	// both forms are described. At most 100 people a page and 500 pages (50,000 people)
+	// are shown; the answer has no pagination object, only `total_entries`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /mixed_people/api_search (the `SearchPeople` operationId).
+	SearchPeopleWithResponse(ctx context.Context, params *SearchPeopleParams, body SearchPeopleJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchPeopleResponse, error)
+
+	// SearchNewsArticlesWithResponse News articles search
+	//
+	// News articles about some companies, by their Apollo ids, newest first. Costs 1
+	// credit a page, whatever the page holds; at most 25 articles a page. Sent as POST,
+	// it only reads, but a repeat is charged again.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /news_articles/search (the `SearchNewsArticles` operationId).
+	SearchNewsArticlesWithResponse(ctx context.Context, params *SearchNewsArticlesParams, reqEditors ...RequestEditorFn) (*SearchNewsArticlesResponse, error)
+
 	// BulkEnrichOrganizationsWithBodyWithResponse Bulk organization enrichment
 	//
 	// Enriches up to ten companies in one call, named by `domains[]` in the query or,
@@ -4045,6 +5668,72 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /organizations/{organization_id}/job_postings (the `ListOrganizationJobPostings` operationId).
 	ListOrganizationJobPostingsWithResponse(ctx context.Context, organizationID ObjectID, params *ListOrganizationJobPostingsParams, reqEditors ...RequestEditorFn) (*ListOrganizationJobPostingsResponse, error)
+
+	// BulkMatchPeopleWithBodyWithResponse Bulk people enrichment
+	//
+	// People enrichment for up to ten people in one call, at the same prices: 1 credit
+	// for each person found with details or an email, 8 more for each mobile number,
+	// nothing for one not found. The answer says what it charged in
+	// `credits_consumed`. `matches` holds the people found; Apollo puts a null in it
+	// for a person it did not find.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /people/bulk_match (the `BulkMatchPeople` operationId).
+	BulkMatchPeopleWithBodyWithResponse(ctx context.Context, params *BulkMatchPeopleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BulkMatchPeopleResponse, error)
+
+	// BulkMatchPeopleWithResponse Bulk people enrichment
+	//
+	// People enrichment for up to ten people in one call, at the same prices: 1 credit
+	// for each person found with details or an email, 8 more for each mobile number,
+	// nothing for one not found. The answer says what it charged in
+	// `credits_consumed`. `matches` holds the people found; Apollo puts a null in it
+	// for a person it did not find.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /people/bulk_match (the `BulkMatchPeople` operationId).
+	BulkMatchPeopleWithResponse(ctx context.Context, params *BulkMatchPeopleParams, body BulkMatchPeopleJSONRequestBody, reqEditors ...RequestEditorFn) (*BulkMatchPeopleResponse, error)
+
+	// MatchPersonWithResponse People enrichment
+	//
+	// Finds one person, by Apollo id, email, LinkedIn address or name with employer, and
+	// answers with what Apollo knows of them, email included. Apollo charges only when it
+	// finds something: 1 credit for the person's details or email, 8 more for a mobile
+	// phone number (asked for with `reveal_phone_number`, which needs `webhook_url`:
+	// phones are delivered later, to it). A person not found costs nothing. Waterfall
+	// enrichment (`run_waterfall_email`, `run_waterfall_phone`) costs whatever the
+	// team's configured vendors charge, even when nothing is found.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /people/match (the `MatchPerson` operationId).
+	MatchPersonWithResponse(ctx context.Context, params *MatchPersonParams, reqEditors ...RequestEditorFn) (*MatchPersonResponse, error)
+
+	// GetAPIUsageStatsWithResponse API usage and rate limits
+	//
+	// The team's use of each endpoint against its per-minute, hourly and daily limits.
+	// Free; sent as POST, it only reads. Each member's name is the endpoint as a JSON
+	// array of its path and action, such as `["api/v1/contacts", "search"]`. Needs a
+	// master API key, or one whose scope includes this endpoint.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /usage_stats/api_usage_stats (the `GetAPIUsageStats` operationId).
+	GetAPIUsageStatsWithResponse(ctx context.Context, params *GetAPIUsageStatsParams, reqEditors ...RequestEditorFn) (*GetAPIUsageStatsResponse, error)
+
+	// GetCreditUsageStatsWithResponse Credit usage
+	//
+	// The team's credit balance in the current billing cycle, by credit type (such as
+	// `lead_credit` for emails and people details, `direct_dial_credit` for phone
+	// numbers): allowance, consumed and left. Free; sent as POST, it only reads. Apollo
+	// updates the balances within seconds of a call that spends credits. Needs a master
+	// API key, or one whose scope includes this endpoint.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /usage_stats/credit_usage_stats (the `GetCreditUsageStats` operationId).
+	GetCreditUsageStatsWithResponse(ctx context.Context, params *GetCreditUsageStatsParams, reqEditors ...RequestEditorFn) (*GetCreditUsageStatsResponse, error)
 }
 
 // ListAccountStagesResponse200Headers the declared response headers of an HTTP 200 response for ListAccountStages
@@ -5044,6 +6733,228 @@ func (r SearchMixedCompaniesResponse) ContentType() string {
 	return ""
 }
 
+// SearchPeopleResponse200Headers the declared response headers of an HTTP 200 response for SearchPeople
+type SearchPeopleResponse200Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// SearchPeopleResponse422Headers the declared response headers of an HTTP 422 response for SearchPeople
+type SearchPeopleResponse422Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// SearchPeopleResponse429Headers the declared response headers of an HTTP 429 response for SearchPeople
+type SearchPeopleResponse429Headers struct {
+	RetryAfter          *int
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+type SearchPeopleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PeopleSearchResponse
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *SearchPeopleResponse200Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *SearchPeopleResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SearchPeopleResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SearchPeopleResponse) GetJSON200() *PeopleSearchResponse {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SearchPeopleResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r SearchPeopleResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SearchPeopleResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r SearchPeopleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SearchPeopleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SearchPeopleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SearchPeopleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SearchNewsArticlesResponse200Headers the declared response headers of an HTTP 200 response for SearchNewsArticles
+type SearchNewsArticlesResponse200Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// SearchNewsArticlesResponse422Headers the declared response headers of an HTTP 422 response for SearchNewsArticles
+type SearchNewsArticlesResponse422Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// SearchNewsArticlesResponse429Headers the declared response headers of an HTTP 429 response for SearchNewsArticles
+type SearchNewsArticlesResponse429Headers struct {
+	RetryAfter          *int
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+type SearchNewsArticlesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *NewsArticlesSearchResponse
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *Error
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *SearchNewsArticlesResponse200Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *SearchNewsArticlesResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SearchNewsArticlesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SearchNewsArticlesResponse) GetJSON200() *NewsArticlesSearchResponse {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SearchNewsArticlesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r SearchNewsArticlesResponse) GetJSON422() *Error {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SearchNewsArticlesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r SearchNewsArticlesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SearchNewsArticlesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SearchNewsArticlesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SearchNewsArticlesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // BulkEnrichOrganizationsResponse200Headers the declared response headers of an HTTP 200 response for BulkEnrichOrganizations
 type BulkEnrichOrganizationsResponse200Headers struct {
 	X24HourRequestsLeft *RateLimitValue
@@ -5511,6 +7422,427 @@ func (r ListOrganizationJobPostingsResponse) ContentType() string {
 	return ""
 }
 
+// BulkMatchPeopleResponse200Headers the declared response headers of an HTTP 200 response for BulkMatchPeople
+type BulkMatchPeopleResponse200Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// BulkMatchPeopleResponse400Headers the declared response headers of an HTTP 400 response for BulkMatchPeople
+type BulkMatchPeopleResponse400Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// BulkMatchPeopleResponse422Headers the declared response headers of an HTTP 422 response for BulkMatchPeople
+type BulkMatchPeopleResponse422Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// BulkMatchPeopleResponse429Headers the declared response headers of an HTTP 429 response for BulkMatchPeople
+type BulkMatchPeopleResponse429Headers struct {
+	RetryAfter          *int
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+type BulkMatchPeopleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BulkMatchResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BulkEnrichFailure
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *BulkEnrichFailure
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *BulkMatchPeopleResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *BulkMatchPeopleResponse400Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *BulkMatchPeopleResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *BulkMatchPeopleResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r BulkMatchPeopleResponse) GetJSON200() *BulkMatchResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r BulkMatchPeopleResponse) GetJSON400() *BulkEnrichFailure {
+	return r.JSON400
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r BulkMatchPeopleResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r BulkMatchPeopleResponse) GetJSON422() *BulkEnrichFailure {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r BulkMatchPeopleResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r BulkMatchPeopleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r BulkMatchPeopleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r BulkMatchPeopleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r BulkMatchPeopleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// MatchPersonResponse200Headers the declared response headers of an HTTP 200 response for MatchPerson
+type MatchPersonResponse200Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// MatchPersonResponse422Headers the declared response headers of an HTTP 422 response for MatchPerson
+type MatchPersonResponse422Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// MatchPersonResponse429Headers the declared response headers of an HTTP 429 response for MatchPerson
+type MatchPersonResponse429Headers struct {
+	RetryAfter          *int
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+type MatchPersonResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PersonMatchResponse
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *MatchPersonResponse200Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *MatchPersonResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *MatchPersonResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r MatchPersonResponse) GetJSON200() *PersonMatchResponse {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r MatchPersonResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r MatchPersonResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r MatchPersonResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r MatchPersonResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r MatchPersonResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r MatchPersonResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r MatchPersonResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetAPIUsageStatsResponse200Headers the declared response headers of an HTTP 200 response for GetAPIUsageStats
+type GetAPIUsageStatsResponse200Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// GetAPIUsageStatsResponse429Headers the declared response headers of an HTTP 429 response for GetAPIUsageStats
+type GetAPIUsageStatsResponse429Headers struct {
+	RetryAfter          *int
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+type GetAPIUsageStatsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *APIUsageStats
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetAPIUsageStatsResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetAPIUsageStatsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetAPIUsageStatsResponse) GetJSON200() *APIUsageStats {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetAPIUsageStatsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetAPIUsageStatsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAPIUsageStatsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAPIUsageStatsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAPIUsageStatsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAPIUsageStatsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetCreditUsageStatsResponse200Headers the declared response headers of an HTTP 200 response for GetCreditUsageStats
+type GetCreditUsageStatsResponse200Headers struct {
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+// GetCreditUsageStatsResponse429Headers the declared response headers of an HTTP 429 response for GetCreditUsageStats
+type GetCreditUsageStatsResponse429Headers struct {
+	RetryAfter          *int
+	X24HourRequestsLeft *RateLimitValue
+	X24HourUsage        *RateLimitValue
+	XHourlyRequestsLeft *RateLimitValue
+	XHourlyUsage        *RateLimitValue
+	XMinuteRequestsLeft *RateLimitValue
+	XMinuteUsage        *RateLimitValue
+	XRateLimit24Hour    *RateLimitValue
+	XRateLimitHourly    *RateLimitValue
+	XRateLimitMinute    *RateLimitValue
+	XRequestID          *string
+}
+
+type GetCreditUsageStatsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CreditUsageStats
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetCreditUsageStatsResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetCreditUsageStatsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCreditUsageStatsResponse) GetJSON200() *CreditUsageStats {
+	return r.JSON200
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetCreditUsageStatsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetCreditUsageStatsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCreditUsageStatsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCreditUsageStatsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCreditUsageStatsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCreditUsageStatsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListAccountStagesWithResponse List account stages
 //
 // Lists the stages the team's accounts can be in, such as "Lead" or "Current
@@ -5796,6 +8128,67 @@ func (c *ClientWithResponses) SearchMixedCompaniesWithResponse(ctx context.Conte
 	return ParseSearchMixedCompaniesResponse(rsp)
 }
 
+// SearchPeopleWithBodyWithResponse People search
+//
+// Finds people in Apollo's database, such as those who work at some companies, by
+// title and seniority. It costs no credits and only reads, though sent as POST; the
+// answer names people without their email addresses or phone numbers (reveal those
+// with people enrichment, which costs credits) and gives only the first and last
+// letters of last names. Apollo documents the filters as query parameters; it
+// honours the same names in a JSON body, as it does for organization search, and
+// both forms are described. At most 100 people a page and 500 pages (50,000 people)
+// are shown; the answer has no pagination object, only `total_entries`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /mixed_people/api_search (the `SearchPeople` operationId).
+func (c *ClientWithResponses) SearchPeopleWithBodyWithResponse(ctx context.Context, params *SearchPeopleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchPeopleResponse, error) {
+	rsp, err := c.SearchPeopleWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSearchPeopleResponse(rsp)
+}
+
+// SearchPeopleWithResponse People search
+//
+// Finds people in Apollo's database, such as those who work at some companies, by
+// title and seniority. It costs no credits and only reads, though sent as POST; the
+// answer names people without their email addresses or phone numbers (reveal those
+// with people enrichment, which costs credits) and gives only the first and last
+// letters of last names. Apollo documents the filters as query parameters; it
+// honours the same names in a JSON body, as it does for organization search, and
+// both forms are described. At most 100 people a page and 500 pages (50,000 people)
+// are shown; the answer has no pagination object, only `total_entries`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /mixed_people/api_search (the `SearchPeople` operationId).
+func (c *ClientWithResponses) SearchPeopleWithResponse(ctx context.Context, params *SearchPeopleParams, body SearchPeopleJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchPeopleResponse, error) {
+	rsp, err := c.SearchPeople(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSearchPeopleResponse(rsp)
+}
+
+// SearchNewsArticlesWithResponse News articles search
+//
+// News articles about some companies, by their Apollo ids, newest first. Costs 1
+// credit a page, whatever the page holds; at most 25 articles a page. Sent as POST,
+// it only reads, but a repeat is charged again.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /news_articles/search (the `SearchNewsArticles` operationId).
+func (c *ClientWithResponses) SearchNewsArticlesWithResponse(ctx context.Context, params *SearchNewsArticlesParams, reqEditors ...RequestEditorFn) (*SearchNewsArticlesResponse, error) {
+	rsp, err := c.SearchNewsArticles(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSearchNewsArticlesResponse(rsp)
+}
+
 // BulkEnrichOrganizationsWithBodyWithResponse Bulk organization enrichment
 //
 // Enriches up to ten companies in one call, named by `domains[]` in the query or,
@@ -5882,6 +8275,102 @@ func (c *ClientWithResponses) ListOrganizationJobPostingsWithResponse(ctx contex
 		return nil, err
 	}
 	return ParseListOrganizationJobPostingsResponse(rsp)
+}
+
+// BulkMatchPeopleWithBodyWithResponse Bulk people enrichment
+//
+// People enrichment for up to ten people in one call, at the same prices: 1 credit
+// for each person found with details or an email, 8 more for each mobile number,
+// nothing for one not found. The answer says what it charged in
+// `credits_consumed`. `matches` holds the people found; Apollo puts a null in it
+// for a person it did not find.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /people/bulk_match (the `BulkMatchPeople` operationId).
+func (c *ClientWithResponses) BulkMatchPeopleWithBodyWithResponse(ctx context.Context, params *BulkMatchPeopleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BulkMatchPeopleResponse, error) {
+	rsp, err := c.BulkMatchPeopleWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBulkMatchPeopleResponse(rsp)
+}
+
+// BulkMatchPeopleWithResponse Bulk people enrichment
+//
+// People enrichment for up to ten people in one call, at the same prices: 1 credit
+// for each person found with details or an email, 8 more for each mobile number,
+// nothing for one not found. The answer says what it charged in
+// `credits_consumed`. `matches` holds the people found; Apollo puts a null in it
+// for a person it did not find.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /people/bulk_match (the `BulkMatchPeople` operationId).
+func (c *ClientWithResponses) BulkMatchPeopleWithResponse(ctx context.Context, params *BulkMatchPeopleParams, body BulkMatchPeopleJSONRequestBody, reqEditors ...RequestEditorFn) (*BulkMatchPeopleResponse, error) {
+	rsp, err := c.BulkMatchPeople(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBulkMatchPeopleResponse(rsp)
+}
+
+// MatchPersonWithResponse People enrichment
+//
+// Finds one person, by Apollo id, email, LinkedIn address or name with employer, and
+// answers with what Apollo knows of them, email included. Apollo charges only when it
+// finds something: 1 credit for the person's details or email, 8 more for a mobile
+// phone number (asked for with `reveal_phone_number`, which needs `webhook_url`:
+// phones are delivered later, to it). A person not found costs nothing. Waterfall
+// enrichment (`run_waterfall_email`, `run_waterfall_phone`) costs whatever the
+// team's configured vendors charge, even when nothing is found.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /people/match (the `MatchPerson` operationId).
+func (c *ClientWithResponses) MatchPersonWithResponse(ctx context.Context, params *MatchPersonParams, reqEditors ...RequestEditorFn) (*MatchPersonResponse, error) {
+	rsp, err := c.MatchPerson(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMatchPersonResponse(rsp)
+}
+
+// GetAPIUsageStatsWithResponse API usage and rate limits
+//
+// The team's use of each endpoint against its per-minute, hourly and daily limits.
+// Free; sent as POST, it only reads. Each member's name is the endpoint as a JSON
+// array of its path and action, such as `["api/v1/contacts", "search"]`. Needs a
+// master API key, or one whose scope includes this endpoint.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /usage_stats/api_usage_stats (the `GetAPIUsageStats` operationId).
+func (c *ClientWithResponses) GetAPIUsageStatsWithResponse(ctx context.Context, params *GetAPIUsageStatsParams, reqEditors ...RequestEditorFn) (*GetAPIUsageStatsResponse, error) {
+	rsp, err := c.GetAPIUsageStats(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAPIUsageStatsResponse(rsp)
+}
+
+// GetCreditUsageStatsWithResponse Credit usage
+//
+// The team's credit balance in the current billing cycle, by credit type (such as
+// `lead_credit` for emails and people details, `direct_dial_credit` for phone
+// numbers): allowance, consumed and left. Free; sent as POST, it only reads. Apollo
+// updates the balances within seconds of a call that spends credits. Needs a master
+// API key, or one whose scope includes this endpoint.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /usage_stats/credit_usage_stats (the `GetCreditUsageStats` operationId).
+func (c *ClientWithResponses) GetCreditUsageStatsWithResponse(ctx context.Context, params *GetCreditUsageStatsParams, reqEditors ...RequestEditorFn) (*GetCreditUsageStatsResponse, error) {
+	rsp, err := c.GetCreditUsageStats(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCreditUsageStatsResponse(rsp)
 }
 
 // ParseListAccountStagesResponse parses an HTTP response from a ListAccountStagesWithResponse call
@@ -8309,6 +10798,558 @@ func ParseSearchMixedCompaniesResponse(rsp *http.Response) (*SearchMixedCompanie
 	return response, nil
 }
 
+// ParseSearchPeopleResponse parses an HTTP response from a SearchPeopleWithResponse call
+func ParseSearchPeopleResponse(rsp *http.Response) (*SearchPeopleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SearchPeopleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PeopleSearchResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers SearchPeopleResponse200Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 422:
+		var headers SearchPeopleResponse422Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers SearchPeopleResponse429Headers
+		if values := rsp.Header.Values("retry-after"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "retry-after", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSearchNewsArticlesResponse parses an HTTP response from a SearchNewsArticlesWithResponse call
+func ParseSearchNewsArticlesResponse(rsp *http.Response) (*SearchNewsArticlesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SearchNewsArticlesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest NewsArticlesSearchResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers SearchNewsArticlesResponse200Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 422:
+		var headers SearchNewsArticlesResponse422Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers SearchNewsArticlesResponse429Headers
+		if values := rsp.Header.Values("retry-after"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "retry-after", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseBulkEnrichOrganizationsResponse parses an HTTP response from a BulkEnrichOrganizationsWithResponse call
 func ParseBulkEnrichOrganizationsResponse(rsp *http.Response) (*BulkEnrichOrganizationsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -9410,6 +12451,1030 @@ func ParseListOrganizationJobPostingsResponse(rsp *http.Response) (*ListOrganiza
 		response.Headers422 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListOrganizationJobPostingsResponse429Headers
+		if values := rsp.Header.Values("retry-after"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "retry-after", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseBulkMatchPeopleResponse parses an HTTP response from a BulkMatchPeopleWithResponse call
+func ParseBulkMatchPeopleResponse(rsp *http.Response) (*BulkMatchPeopleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &BulkMatchPeopleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BulkMatchResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BulkEnrichFailure
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest BulkEnrichFailure
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers BulkMatchPeopleResponse200Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers BulkMatchPeopleResponse400Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 422:
+		var headers BulkMatchPeopleResponse422Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers BulkMatchPeopleResponse429Headers
+		if values := rsp.Header.Values("retry-after"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "retry-after", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseMatchPersonResponse parses an HTTP response from a MatchPersonWithResponse call
+func ParseMatchPersonResponse(rsp *http.Response) (*MatchPersonResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &MatchPersonResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PersonMatchResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers MatchPersonResponse200Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 422:
+		var headers MatchPersonResponse422Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers MatchPersonResponse429Headers
+		if values := rsp.Header.Values("retry-after"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "retry-after", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetAPIUsageStatsResponse parses an HTTP response from a GetAPIUsageStatsWithResponse call
+func ParseGetAPIUsageStatsResponse(rsp *http.Response) (*GetAPIUsageStatsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAPIUsageStatsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest APIUsageStats
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetAPIUsageStatsResponse200Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetAPIUsageStatsResponse429Headers
+		if values := rsp.Header.Values("retry-after"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "retry-after", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetCreditUsageStatsResponse parses an HTTP response from a GetCreditUsageStatsWithResponse call
+func ParseGetCreditUsageStatsResponse(rsp *http.Response) (*GetCreditUsageStatsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCreditUsageStatsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CreditUsageStats
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetCreditUsageStatsResponse200Headers
+		if values := rsp.Header.Values("x-24-hour-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-24-hour-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-24-hour-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.X24HourUsage = &value
+		}
+		if values := rsp.Header.Values("x-hourly-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-hourly-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-hourly-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XHourlyUsage = &value
+		}
+		if values := rsp.Header.Values("x-minute-requests-left"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-requests-left", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteRequestsLeft = &value
+		}
+		if values := rsp.Header.Values("x-minute-usage"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-minute-usage", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XMinuteUsage = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-24-hour"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-24-hour", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimit24Hour = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-hourly"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-hourly", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitHourly = &value
+		}
+		if values := rsp.Header.Values("x-rate-limit-minute"); len(values) > 0 {
+			var value RateLimitValue
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-rate-limit-minute", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitMinute = &value
+		}
+		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetCreditUsageStatsResponse429Headers
 		if values := rsp.Header.Values("retry-after"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "retry-after", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

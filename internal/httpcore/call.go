@@ -32,6 +32,9 @@ type Call struct {
 	// Observe receives each answer's rate-limit state (the client's R), for a
 	// wrapper's own pacing.
 	Observe []func(rateLimit any)
+	// Own are the service-specific call options given (such as apollo.WithCreditBudget),
+	// in order; Begin refuses another service's.
+	Own []Own
 }
 
 type callKey struct{}
@@ -52,6 +55,11 @@ func Begin[R any, O CallOption](ctx context.Context, d *Doer[R], opts []O) (_ co
 	for i, opt := range opts {
 		if err := apply("call", i, opt, func(o O) error { return o.applyCall(call) }); err != nil {
 			return ctx, func() {}, d.withService(err)
+		}
+	}
+	for _, o := range call.Own {
+		if o.Package != d.cfg.Service {
+			return ctx, func() {}, d.paramError(o.Name, "is an option of package "+o.Package+", not of "+d.cfg.Service)
 		}
 	}
 	for _, into := range call.Into {

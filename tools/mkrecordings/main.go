@@ -196,9 +196,9 @@ func apolloCassette() []byte {
 		// Drift: a status the spec does not document.
 		interaction(2, "POST", "https://api.apollo.io/api/v1/mixed_companies/search", `{"per_page":1000}`, 400, "400 Bad Request", rate,
 			`{"error":"per_page must be at most 100"}`),
-		// Drift: an endpoint the spec does not describe (people, not organizations).
-		interaction(3, "POST", "https://api.apollo.io/api/v1/people/match", `{"email":"tim@apollo.io"}`, 200, "200 OK", rate,
-			`{"person":{"id":"64a7ff0cc4dfae00013df1a5","name":"Tim Zheng"}}`),
+		// Drift: an endpoint the spec does not describe (the team's contacts).
+		interaction(3, "POST", "https://api.apollo.io/api/v1/contacts/search", `{"q_keywords":"tim@apollo.io"}`, 200, "200 OK", rate,
+			`{"contacts":[{"id":"64a7ff0cc4dfae00013df1a5","name":"Tim Zheng"}]}`),
 		interaction(4, "POST", "https://api.apollo.io/api/v1/mixed_companies/search", searchRequest, 429, "429 Too Many Requests",
 			map[string][]string{"Content-Type": {"application/json"}, "Retry-After": {"30"}},
 			`{"message":"The maximum number of api calls allowed for api/v1/mixed_companies/search is 600 times per hour. Please upgrade your plan."}`),

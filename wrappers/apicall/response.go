@@ -20,6 +20,11 @@ type Response[R any] struct {
 	RateLimit R
 	// Attempts is how many times the request was sent: 1, plus one per retry.
 	Attempts int
+	// Credits is what the call cost in the service's credits (Apollo): as the answer
+	// reported it where it does, else as the service documents the operation's price;
+	// 0 for a free call and for a service without credits. For an iteration it is the
+	// last page's.
+	Credits int
 }
 
 // Window is one rate-limit window as an answer reported it. A service reports some of

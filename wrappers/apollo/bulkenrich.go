@@ -211,6 +211,7 @@ const (
 
 // enrich yields r's queries, one batch of distinct companies at a time.
 func (c *Client) enrich(ctx context.Context, r *bulkRun, callOpts []option.CallOption, yield func(Enrichment, error) bool) {
+	sp := c.spending(callOpts) // a call's budget holds for the whole run
 	for pos := 0; pos < len(r.queries); {
 		end, batch := r.nextBatch(pos)
 		var answers []*EnrichedOrganization
@@ -223,8 +224,8 @@ func (c *Client) enrich(ctx context.Context, r *bulkRun, callOpts []option.CallO
 			var resp Response
 			opts := append(callOpts[:len(callOpts):len(callOpts)], WithResponseInto(&resp))
 			var err error
-			if answers, unplaced, err = c.bulkEnrich(ctx, batch, opts); err != nil {
-				if pe := (*apicall.ParamError)(nil); errors.As(err, &pe) {
+			if answers, unplaced, err = c.bulkEnrich(ctx, sp, batch, opts); err != nil {
+				if pe := (*apicall.ParamError)(nil); errors.As(err, &pe) || errors.Is(err, ErrOverBudget) {
 					yield(Enrichment{}, err) // refused before sending; from stays valid to resume
 					return
 				}

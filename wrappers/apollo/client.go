@@ -5,12 +5,18 @@
 //
 // Listings follow one naming scheme in this package and in package affinity: Companies
 // iterates over every item, CompanyPages over pages, and CompanyPage fetches one page;
-// the same for JobPostings, JobPostingPages and JobPostingPage, and for Accounts,
-// AccountPages and AccountPage.
+// the same for JobPostings, JobPostingPages and JobPostingPage, for Accounts,
+// AccountPages and AccountPage, for People (the people at organizations, free) and
+// for NewsArticles. MatchPerson and BulkMatchPeople reveal people; GetAPIUsage and
+// GetCreditUsage read what the team used.
 //
 // Accounts (Account, the companies the team has saved, with stage, owner and labels)
 // cost no credits to read or write. Apollo never deduplicates CreateAccount;
 // EnsureAccounts creates only the accounts Apollo does not already have.
+//
+// Many other calls cost credits; each says what in its doc, and its Response.Credits
+// says what it cost. WithCreditBudget refuses a call that would pass a budget before
+// it is sent.
 package apollo
 
 import (
@@ -43,6 +49,8 @@ type Client struct {
 	doer *httpcore.Doer[RateLimit]
 	// conn is what Do sends through: the same Doer, base URL and auth as api.
 	conn httpcore.Conn[RateLimit]
+	// credits counts what calls cost, against WithCreditBudget's budget.
+	credits *ledger
 }
 
 // NewClient returns a client that sends apiKey in the x-api-key header (or, with
@@ -57,7 +65,11 @@ func NewClient(apiKey string, opts ...option.ClientOption) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("apollo: base URL: %w", err)
 	}
-	return &Client{api: api, doer: conn.Doer, conn: conn}, nil
+	credits := &ledger{budget: -1}
+	if n, ok := conn.OwnValues[creditBudget].(int); ok {
+		credits.budget = n
+	}
+	return &Client{api: api, doer: conn.Doer, conn: conn, credits: credits}, nil
 }
 
 // service is what the shared client core needs to know of Apollo.
@@ -67,16 +79,17 @@ func service() httpcore.Service[RateLimit] {
 		BaseURL:  DefaultBaseURL,
 		ErrNoKey: ErrNoAPIKey,
 		KeyHint:  "check the key: NewClientFromEnv reads it from " + EnvAPIKey + ", NewClient takes it as its first argument (an OAuth access token needs WithOAuthToken)",
-		// Search and bulk enrichment only read, though sent as POST, and so safe to
-		// repeat; of the account writes, those that set given values (accounts.go).
+		// Searches, enrichments and usage only read, though sent as POST, and so are
+		// safe to repeat (a repeat of a paid one is charged again: see
+		// WithCreditBudget); of the account writes, those that set given values
+		// (accounts.go).
 		Idempotent: func(r *http.Request) bool {
-			return r.Method == http.MethodGet || strings.HasSuffix(r.URL.Path, "/mixed_companies/search") ||
-				strings.HasSuffix(r.URL.Path, "/organizations/bulk_enrich") || accountRepeatable(r)
+			return r.Method == http.MethodGet || hasSuffix(r.URL.Path, readsByPost...) || accountRepeatable(r)
 		},
 		// An enrichment spends credits, whatever becomes of its answer; an account
 		// write changes the team's accounts.
 		Applies: func(r *http.Request) bool {
-			return strings.HasSuffix(r.URL.Path, "/organizations/enrich") || strings.HasSuffix(r.URL.Path, "/organizations/bulk_enrich") ||
+			return hasSuffix(r.URL.Path, "/organizations/enrich", "/organizations/bulk_enrich", "/people/match", "/people/bulk_match", "/news_articles/search") ||
 				accountWrite(r)
 		},
 		ParseRateLimit: parseRateLimit,
@@ -89,6 +102,19 @@ func service() httpcore.Service[RateLimit] {
 		},
 		Auth: auth,
 	}
+}
+
+// readsByPost are the operations sent as POST that only read.
+var readsByPost = []string{"/mixed_companies/search", "/organizations/bulk_enrich", "/mixed_people/api_search",
+	"/people/match", "/people/bulk_match", "/usage_stats/api_usage_stats", "/usage_stats/credit_usage_stats", "/news_articles/search"}
+
+func hasSuffix(path string, suffixes ...string) bool {
+	for _, s := range suffixes {
+		if strings.HasSuffix(path, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // auth sends the key as the last option that chose a style asks.

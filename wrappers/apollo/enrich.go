@@ -49,7 +49,8 @@ func optional(v string) *string {
 }
 
 // EnrichOrganization finds one company and returns everything Apollo knows of it. It
-// costs one credit. A company Apollo does not know is an error that matches
+// costs one credit, counted against WithCreditBudget; a company not found costs
+// nothing. A company Apollo does not know is an error that matches
 // ErrNotFound.
 func (c *Client) EnrichOrganization(ctx context.Context, q EnrichQuery, callOpts ...option.CallOption) (EnrichedOrganization, error) {
 	if q == (EnrichQuery{}) {
@@ -57,17 +58,19 @@ func (c *Client) EnrichOrganization(ctx context.Context, q EnrichQuery, callOpts
 	}
 	params := &apolloapi.EnrichOrganizationParams{Domain: optional(q.Domain), Name: optional(q.Name),
 		LinkedinURL: optional(q.LinkedInURL), Website: optional(q.Website)}
-	r, err := httpcore.Run(ctx, c.doer, "enrichOrganization", callOpts, func(ctx context.Context) (*http.Response, error) {
-		return c.api.EnrichOrganization(ctx, params)
-	}, func(r *organizationResult) error {
-		switch {
-		case r.Organization == nil: // Apollo answers {} when nothing matches
-			return httpcore.Refuse(fmt.Errorf("%w: no company matches %s", ErrNotFound, q))
-		case r.Organization.ID == "":
-			return &apicall.MissingMemberError{Member: "organization.id", Reason: "missing, null or empty"}
-		}
-		return nil
-	})
+	r, err := paid(ctx, c.spending(callOpts), "enrichOrganization", 1, callOpts, func(ctx context.Context, opts []option.CallOption) (organizationResult, error) {
+		return httpcore.Run(ctx, c.doer, "enrichOrganization", opts, func(ctx context.Context) (*http.Response, error) {
+			return c.api.EnrichOrganization(ctx, params)
+		}, func(r *organizationResult) error {
+			switch {
+			case r.Organization == nil: // Apollo answers {} when nothing matches
+				return httpcore.Refuse(fmt.Errorf("%w: no company matches %s", ErrNotFound, q))
+			case r.Organization.ID == "":
+				return &apicall.MissingMemberError{Member: "organization.id", Reason: "missing, null or empty"}
+			}
+			return nil
+		})
+	}, func(organizationResult) int { return 1 })
 	if err != nil {
 		return EnrichedOrganization{}, err
 	}
@@ -75,19 +78,22 @@ func (c *Client) EnrichOrganization(ctx context.Context, q EnrichQuery, callOpts
 }
 
 // GetOrganization returns the complete information Apollo has on a company, by its
-// Apollo organization id (as search and enrichment give it). It costs one credit.
+// Apollo organization id (as search and enrichment give it). It costs one credit
+// (counted against WithCreditBudget).
 func (c *Client) GetOrganization(ctx context.Context, id string, callOpts ...option.CallOption) (EnrichedOrganization, error) {
 	if err := checkSegment("organization_id", id); err != nil {
 		return EnrichedOrganization{}, err
 	}
-	r, err := httpcore.Run(ctx, c.doer, "getOrganization", callOpts, func(ctx context.Context) (*http.Response, error) {
-		return c.api.GetOrganization(ctx, id, nil)
-	}, func(r *organizationResult) error {
-		if r.Organization == nil || r.Organization.ID == "" {
-			return &apicall.MissingMemberError{Member: "organization.id", Reason: "missing or empty"}
-		}
-		return nil
-	})
+	r, err := paid(ctx, c.spending(callOpts), "getOrganization", 1, callOpts, func(ctx context.Context, opts []option.CallOption) (organizationResult, error) {
+		return httpcore.Run(ctx, c.doer, "getOrganization", opts, func(ctx context.Context) (*http.Response, error) {
+			return c.api.GetOrganization(ctx, id, nil)
+		}, func(r *organizationResult) error {
+			if r.Organization == nil || r.Organization.ID == "" {
+				return &apicall.MissingMemberError{Member: "organization.id", Reason: "missing or empty"}
+			}
+			return nil
+		})
+	}, func(organizationResult) int { return 1 })
 	if err != nil {
 		return EnrichedOrganization{}, err
 	}
@@ -115,30 +121,42 @@ type Enrichment struct {
 // malformed, naming the count, before any is matched: Apollo answers at most one a
 // company, so it cannot be what was asked, and matching it would take time set by the
 // server.
-func (c *Client) bulkEnrich(ctx context.Context, batch []EnrichQuery, callOpts []option.CallOption) (answers []*EnrichedOrganization, unplaced []EnrichedOrganization, err error) {
+//
+// Its worst case, a credit for each company of the batch, is held against the
+// budgets before it is sent; a company found costs one.
+func (c *Client) bulkEnrich(ctx context.Context, sp *spender, batch []EnrichQuery, callOpts []option.CallOption) (answers []*EnrichedOrganization, unplaced []EnrichedOrganization, err error) {
 	details := make([]apolloapi.CompanyIdentity, len(batch))
 	for i, q := range batch {
 		details[i] = q.identity()
 	}
-	_, err = httpcore.Run(ctx, c.doer, "bulkEnrichOrganizations", callOpts, func(ctx context.Context) (*http.Response, error) {
-		return c.api.BulkEnrichOrganizations(ctx, nil, apolloapi.BulkEnrichRequest{Details: details})
-	}, func(r *bulkAnswer) error {
-		if r.Organizations == nil {
-			return &apicall.MissingMemberError{Member: "organizations", Reason: "missing or null"}
-		}
-		if len(r.Organizations) > len(batch) {
-			return &apicall.MissingMemberError{Member: "organizations", Reason: tooManyOrganizations(len(r.Organizations), len(batch))}
-		}
-		if r.Status != "success" {
-			return &apicall.MissingMemberError{Member: "status", Reason: fmt.Sprintf("%q, not \"success\"", r.Status)}
-		}
-		if err := eachID(r.Organizations, "organizations", func(o *EnrichedOrganization) string { return o.ID }); err != nil {
-			return err
-		}
-		answers, unplaced = matchOrganizations(batch, r.Organizations)
-		return nil
-	})
+	found := 0
+	_, err = paid(ctx, sp, "bulkEnrichOrganizations", len(batch), callOpts, func(ctx context.Context, opts []option.CallOption) (bulkAnswer, error) {
+		return httpcore.Run(ctx, c.doer, "bulkEnrichOrganizations", opts, func(ctx context.Context) (*http.Response, error) {
+			return c.api.BulkEnrichOrganizations(ctx, nil, apolloapi.BulkEnrichRequest{Details: details})
+		}, func(r *bulkAnswer) error {
+			found = len(r.Organizations)
+			return checkBulk(r, batch, &answers, &unplaced)
+		})
+	}, func(bulkAnswer) int { return found })
 	return answers, unplaced, err
+}
+
+// checkBulk holds a bulk answer to its batch and attributes it (matchOrganizations).
+func checkBulk(r *bulkAnswer, batch []EnrichQuery, answers *[]*EnrichedOrganization, unplaced *[]EnrichedOrganization) error {
+	if r.Organizations == nil {
+		return &apicall.MissingMemberError{Member: "organizations", Reason: "missing or null"}
+	}
+	if len(r.Organizations) > len(batch) {
+		return &apicall.MissingMemberError{Member: "organizations", Reason: tooManyOrganizations(len(r.Organizations), len(batch))}
+	}
+	if r.Status != "success" {
+		return &apicall.MissingMemberError{Member: "status", Reason: fmt.Sprintf("%q, not \"success\"", r.Status)}
+	}
+	if err := eachID(r.Organizations, "organizations", func(o *EnrichedOrganization) string { return o.ID }); err != nil {
+		return err
+	}
+	*answers, *unplaced = matchOrganizations(batch, r.Organizations)
+	return nil
 }
 
 // bulkAnswer is what enrichment reads of apolloapi.BulkEnrichResponse, decoded straight

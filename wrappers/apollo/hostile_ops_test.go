@@ -92,6 +92,30 @@ func TestEveryOperationMeetsAHostileServer(t *testing.T) {
 		{ID: "listOrganizationJobPostings", Required: "/organization_job_postings/0/id", BadID: "", Segment: jobPostings, Call: func(ctx context.Context, c c, _ a) error {
 			return jobPostings(ctx, c, "54fca1087369647fc0000000")
 		}},
+		{ID: "searchPeople", Required: "/people/0/id", BadID: "", Call: func(ctx context.Context, c c, _ a) error {
+			_, err := c.PeoplePage(ctx, apollo.PeopleQuery{Domains: []string{"example.com"}}, 1)
+			return err
+		}},
+		{ID: "matchPerson", Example: "found", Required: "/person/id", BadID: "", Call: func(ctx context.Context, c c, a a) error {
+			_, err := c.MatchPerson(ctx, apollo.MatchQuery{ID: a.String("/person/id")})
+			return err
+		}},
+		{ID: "bulkMatchPeople", Required: "/matches/0/id", BadID: "", Call: func(ctx context.Context, c c, a a) error {
+			_, err := c.BulkMatchPeople(ctx, []apollo.MatchQuery{{ID: a.String("/matches/0/id")}, {Email: "nobody@example.com"}, {Name: "Zoë Ångström", Domain: "example.com"}})
+			return err
+		}},
+		{ID: "getAPIUsageStats", Call: func(ctx context.Context, c c, _ a) error {
+			_, err := c.GetAPIUsage(ctx)
+			return err
+		}},
+		{ID: "getCreditUsageStats", Required: "/credit_usage_stats", Call: func(ctx context.Context, c c, _ a) error {
+			_, err := c.GetCreditUsage(ctx)
+			return err
+		}},
+		{ID: "searchNewsArticles", Required: "/news_articles/0/id", BadID: "", Call: func(ctx context.Context, c c, a a) error {
+			_, err := c.NewsArticlePage(ctx, apollo.NewsQuery{OrganizationIDs: []string{a.String("/news_articles/0/organization_ids/0")}}, 1)
+			return err
+		}},
 	}
 	newClient := func(t *testing.T, o spectest.ClientOptions) c {
 		opts := []option.ClientOption{option.WithBaseURL(o.BaseURL + "/api/v1"), option.WithRetries(o.Retries)}

@@ -55,19 +55,26 @@ type jobPostingList struct {
 }
 
 // JobPostingPage fetches one page of a company's job postings (page counts from 1).
+// Apollo documents 1 credit a page; it is counted against WithCreditBudget.
 func (c *Client) JobPostingPage(ctx context.Context, q JobPostingQuery, page int, callOpts ...option.CallOption) (JobPostingPage, error) {
+	return c.jobPostingPage(ctx, c.spending(callOpts), q, page, callOpts)
+}
+
+func (c *Client) jobPostingPage(ctx context.Context, sp *spender, q JobPostingQuery, page int, callOpts []option.CallOption) (JobPostingPage, error) {
 	params, err := q.params(page)
 	if err != nil {
 		return JobPostingPage{}, err
 	}
-	list, err := httpcore.Run(ctx, c.doer, "listOrganizationJobPostings", callOpts, func(ctx context.Context) (*http.Response, error) {
-		return c.api.ListOrganizationJobPostings(ctx, q.OrganizationID, params)
-	}, func(l *jobPostingList) error {
-		if l.OrganizationJobPostings == nil {
-			return &apicall.MissingMemberError{Member: "organization_job_postings", Reason: "missing or null"}
-		}
-		return eachID(l.OrganizationJobPostings, "organization_job_postings", func(p *JobPosting) string { return p.ID })
-	})
+	list, err := paid(ctx, sp, "listOrganizationJobPostings", 1, callOpts, func(ctx context.Context, opts []option.CallOption) (jobPostingList, error) {
+		return httpcore.Run(ctx, c.doer, "listOrganizationJobPostings", opts, func(ctx context.Context) (*http.Response, error) {
+			return c.api.ListOrganizationJobPostings(ctx, q.OrganizationID, params)
+		}, func(l *jobPostingList) error {
+			if l.OrganizationJobPostings == nil {
+				return &apicall.MissingMemberError{Member: "organization_job_postings", Reason: "missing or null"}
+			}
+			return eachID(l.OrganizationJobPostings, "organization_job_postings", func(p *JobPosting) string { return p.ID })
+		})
+	}, func(jobPostingList) int { return 1 })
 	return JobPostingPage{JobPostings: list.OrganizationJobPostings, Page: page}, err
 }
 
@@ -79,9 +86,10 @@ func (c *Client) JobPostingPages(ctx context.Context, q JobPostingQuery, start i
 		if q.PerPage == 0 {
 			q.PerPage = MaxPerPage // the end is a short page, so the size must be known
 		}
+		sp := c.spending(callOpts) // a call's budget holds for every page
 		page := max(start, 1)
 		for seen := (page - 1) * q.PerPage; seen < MaxJobPostings; page++ {
-			p, err := c.JobPostingPage(ctx, q, page, callOpts...)
+			p, err := c.jobPostingPage(ctx, sp, q, page, callOpts)
 			if err != nil {
 				yield(JobPostingPage{}, err)
 				return

@@ -27,7 +27,10 @@ import (
 // pointer (a *json.RawMessage keeps it whole); nil discards it, and an empty body leaves
 // out as it was. A non-2xx answer is an *Error, as for every method, and matches the
 // package's sentinels (ErrNotFound, ...) with errors.Is. Apollo charges credits for
-// some endpoints: a call through Do costs what that endpoint costs.
+// some endpoints: a call through Do costs what that endpoint costs, which Do cannot
+// tell, so WithCreditBudget does not count it; given WithCreditBudget as a call
+// option, Do refuses the call with an *apicall.ParamError rather than send it
+// unchecked.
 //
 // Retries: a GET is repeated as every read is, and so is a POST to the search and bulk
 // enrichment endpoints, which only read; any other request only when it never reached
@@ -37,5 +40,8 @@ import (
 // the client between the check of its path and its sending, so nothing can point it
 // elsewhere once checked, and the call options apply as they do to any method.
 func (c *Client) Do(ctx context.Context, method, path string, query url.Values, body, out any, callOpts ...option.CallOption) error {
+	if _, ok := httpcore.Inspect(callOpts).OwnValue(creditBudget); ok {
+		return paramError(creditBudget, "Do cannot tell what a request costs, so it cannot hold one to a budget: use the method for the endpoint")
+	}
 	return httpcore.Raw(ctx, c.conn, method, path, query, body, out, callOpts)
 }

@@ -864,3 +864,251 @@ type Technology struct {
 	// "" when null or absent.
 	UID string `json:"uid,omitzero"`
 }
+
+// Person is a person with what enrichment revealed. Most fields can be null.
+//
+// It decodes the JSON of apolloapi.Person: its members, with their names and tags.
+type Person struct {
+	// City: Where the person lives.
+	// "" when null or absent.
+	City string `json:"city,omitzero"`
+
+	// ContactID: Id of the team's contact for this person, when one was saved.
+	// "" when null or absent.
+	ContactID string `json:"contact_id,omitzero"`
+
+	// Country: Country where the person lives.
+	// "" when null or absent.
+	Country string `json:"country,omitzero"`
+
+	// Departments: Departments of the current position.
+	Departments []string `json:"departments,omitempty"`
+
+	// Email: Work email address revealed; null when Apollo has none.
+	// "" when null or absent.
+	Email string `json:"email,omitzero"`
+
+	// EmailStatus: How sure Apollo is of the email, such as "verified".
+	// "" when null or absent.
+	EmailStatus string `json:"email_status,omitzero"`
+
+	// EmploymentHistory: Positions held, current and past.
+	EmploymentHistory []Employment `json:"employment_history,omitempty"`
+
+	// ExtrapolatedEmailConfidence: Apollo's confidence in an email it inferred.
+	ExtrapolatedEmailConfidence *float64 `json:"extrapolated_email_confidence,omitempty"`
+
+	// FacebookURL: Address of the person's Facebook profile.
+	// "" when null or absent.
+	FacebookURL string `json:"facebook_url,omitzero"`
+
+	// FirstName: First name.
+	// "" when null or absent.
+	FirstName string `json:"first_name,omitzero"`
+
+	// Functions: Job functions of the current position.
+	Functions []string `json:"functions,omitempty"`
+
+	// GithubURL: Address of the person's GitHub profile.
+	// "" when null or absent.
+	GithubURL string `json:"github_url,omitzero"`
+
+	// Headline: The person's headline, such as "VP of Engineering at Example".
+	// "" when null or absent.
+	Headline string `json:"headline,omitzero"`
+
+	// ID: Apollo id of the person.
+	ID string `json:"id"`
+
+	// LastName: Last name.
+	// "" when null or absent.
+	LastName string `json:"last_name,omitzero"`
+
+	// LinkedinURL: Address of the person's LinkedIn profile.
+	// "" when null or absent.
+	LinkedinURL string `json:"linkedin_url,omitzero"`
+
+	// Name: Full name.
+	// "" when null or absent.
+	Name string `json:"name,omitzero"`
+
+	// Organization: A company in Apollo's database. Most fields can be null.
+	Organization *Organization `json:"organization,omitempty"`
+
+	// OrganizationID: Apollo id of the current employer.
+	// "" when null or absent.
+	OrganizationID string `json:"organization_id,omitzero"`
+
+	// PersonalEmails: Personal email addresses, when asked for with `reveal_personal_emails`.
+	PersonalEmails []string `json:"personal_emails,omitempty"`
+
+	// PhotoURL: Address of the person's photo.
+	// "" when null or absent.
+	PhotoURL string `json:"photo_url,omitzero"`
+
+	// RevealedForCurrentTeam: Whether the team has revealed this person before.
+	RevealedForCurrentTeam *bool `json:"revealed_for_current_team,omitempty"`
+
+	// Seniority: Seniority of the current position, as search filters by it.
+	// "" when null or absent.
+	Seniority string `json:"seniority,omitzero"`
+
+	// State: State or region where the person lives.
+	// "" when null or absent.
+	State string `json:"state,omitzero"`
+
+	// Subdepartments: Sub-departments of the current position.
+	Subdepartments []string `json:"subdepartments,omitempty"`
+
+	// Title: Current job title.
+	// "" when null or absent.
+	Title string `json:"title,omitzero"`
+
+	// TwitterURL: Address of the person's Twitter profile.
+	// "" when null or absent.
+	TwitterURL string `json:"twitter_url,omitzero"`
+}
+
+// PersonPreview is a person as people search shows them, free of charge: no email, no phone and a
+// last name reduced to its first and last letters. Reveal the rest with people
+// enrichment, by id.
+//
+// It decodes the JSON of apolloapi.PersonPreview: its members, with their names and tags.
+type PersonPreview struct {
+	// FirstName: First name.
+	// "" when null or absent.
+	FirstName string `json:"first_name,omitzero"`
+
+	// HasCity: Whether Apollo knows the person's city.
+	HasCity *bool `json:"has_city,omitempty"`
+
+	// HasCountry: Whether Apollo knows the person's country.
+	HasCountry *bool `json:"has_country,omitempty"`
+
+	// HasDirectPhone: "Yes", or a "Maybe: ..." sentence when Apollo is not sure it has a direct number.
+	// "" when null or absent.
+	HasDirectPhone string `json:"has_direct_phone,omitzero"`
+
+	// HasEmail: Whether Apollo has an email address for the person.
+	HasEmail *bool `json:"has_email,omitempty"`
+
+	// HasState: Whether Apollo knows the person's state.
+	HasState *bool `json:"has_state,omitempty"`
+
+	// ID: Apollo id of the person.
+	ID string `json:"id"`
+
+	// LastNameObfuscated: Last name with the middle letters replaced by asterisks, such as "Do***e".
+	// "" when null or absent.
+	LastNameObfuscated string `json:"last_name_obfuscated,omitzero"`
+
+	// LastRefreshedAt: When Apollo last refreshed the person's data.
+	// The zero time when null or absent.
+	LastRefreshedAt time.Time `json:"last_refreshed_at,omitzero"`
+
+	// Organization: The current employer of a person as people search shows it.
+	Organization *EmployerPreview `json:"organization,omitempty"`
+
+	// Title: Current job title; null when Apollo has none.
+	// "" when null or absent.
+	Title string `json:"title,omitzero"`
+}
+
+// EmployerPreview is the current employer of a person as people search shows it.
+//
+// It decodes the JSON of apolloapi.EmployerPreview: its members, with their names and tags.
+type EmployerPreview struct {
+	// HasCity: Whether Apollo knows the city of the company's headquarters.
+	HasCity *bool `json:"has_city,omitempty"`
+
+	// HasCountry: Whether Apollo knows the country of the company's headquarters.
+	HasCountry *bool `json:"has_country,omitempty"`
+
+	// HasEmployeeCount: Whether Apollo knows the company's head count.
+	HasEmployeeCount *bool `json:"has_employee_count,omitempty"`
+
+	// HasIndustry: Whether Apollo knows the company's industry.
+	HasIndustry *bool `json:"has_industry,omitempty"`
+
+	// HasPhone: Whether Apollo has a phone number of the company.
+	HasPhone *bool `json:"has_phone,omitempty"`
+
+	// HasRevenue: Whether Apollo knows the company's revenue.
+	HasRevenue *bool `json:"has_revenue,omitempty"`
+
+	// HasState: Whether Apollo knows the state of the company's headquarters.
+	HasState *bool `json:"has_state,omitempty"`
+
+	// HasZipCode: Whether Apollo knows the postal code of the company's headquarters.
+	HasZipCode *bool `json:"has_zip_code,omitempty"`
+
+	// Name: The company's name.
+	// "" when null or absent.
+	Name string `json:"name,omitzero"`
+}
+
+// Employment: One position a person holds or held.
+//
+// It decodes the JSON of apolloapi.Employment: its members, with their names and tags.
+type Employment struct {
+	// UnderscoreID: Id of the position.
+	// "" when null or absent.
+	UnderscoreID string `json:"_id,omitzero"`
+
+	// Current: Whether the position is the person's current one.
+	Current *bool `json:"current,omitempty"`
+
+	// EndDate: When it ended, YYYY-MM-DD; null for a current one.
+	// "" when null or absent.
+	EndDate string `json:"end_date,omitzero"`
+
+	// OrganizationID: Apollo id of the employer; null for one Apollo does not know.
+	// "" when null or absent.
+	OrganizationID string `json:"organization_id,omitzero"`
+
+	// OrganizationName: Name of the employer.
+	// "" when null or absent.
+	OrganizationName string `json:"organization_name,omitzero"`
+
+	// StartDate: When the position began, YYYY-MM-DD.
+	// "" when null or absent.
+	StartDate string `json:"start_date,omitzero"`
+
+	// Title: Job title.
+	// "" when null or absent.
+	Title string `json:"title,omitzero"`
+}
+
+// NewsArticle: One news article about companies.
+//
+// It decodes the JSON of apolloapi.NewsArticle: its members, with their names and tags.
+type NewsArticle struct {
+	// Domain: Domain of the site that published it.
+	// "" when null or absent.
+	Domain string `json:"domain,omitzero"`
+
+	// EventCategories: What kind of news it is, such as "hires" or "investment".
+	EventCategories []string `json:"event_categories,omitempty"`
+
+	// ID: Apollo id of the article.
+	ID string `json:"id"`
+
+	// OrganizationIDs: Apollo ids of the companies it is about.
+	OrganizationIDs []string `json:"organization_ids,omitempty"`
+
+	// PublishedAt: When it was published.
+	// The zero time when null or absent.
+	PublishedAt time.Time `json:"published_at,omitzero"`
+
+	// Snippet: Its opening lines.
+	// "" when null or absent.
+	Snippet string `json:"snippet,omitzero"`
+
+	// Title: Headline.
+	// "" when null or absent.
+	Title string `json:"title,omitzero"`
+
+	// URL: Address of the article.
+	// "" when null or absent.
+	URL string `json:"url,omitzero"`
+}

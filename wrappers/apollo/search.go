@@ -235,29 +235,21 @@ func (a *optionalArray[T]) check(member string) error {
 }
 
 // CompanyPage fetches one page of a search (page counts from 1). Each page costs one
-// credit on plans with export credits.
+// credit on plans with export credits, counted against WithCreditBudget.
 func (c *Client) CompanyPage(ctx context.Context, q CompanyQuery, page int, callOpts ...option.CallOption) (CompanyPage, error) {
+	return c.companyPage(ctx, c.spending(callOpts), q, page, callOpts)
+}
+
+func (c *Client) companyPage(ctx context.Context, sp *spender, q CompanyQuery, page int, callOpts []option.CallOption) (CompanyPage, error) {
 	body, err := q.body(page)
 	if err != nil {
 		return CompanyPage{}, err
 	}
-	r, err := httpcore.Run(ctx, c.doer, "searchMixedCompanies", callOpts, func(ctx context.Context) (*http.Response, error) {
-		return c.api.SearchMixedCompanies(ctx, nil, body)
-	}, func(r *searchAnswer) error {
-		if r.Pagination.Page == 0 {
-			return &apicall.MissingMemberError{Member: "pagination.page", Reason: "missing or zero"}
-		}
-		if err := r.Organizations.check("organizations"); err != nil {
-			return err
-		}
-		if err := r.Accounts.check("accounts"); err != nil {
-			return err
-		}
-		if err := eachID(r.Organizations.items, "organizations", func(o *Organization) string { return o.ID }); err != nil {
-			return err
-		}
-		return eachID(r.Accounts.items, "accounts", func(a *Account) string { return a.ID })
-	})
+	r, err := paid(ctx, sp, "searchMixedCompanies", 1, callOpts, func(ctx context.Context, opts []option.CallOption) (searchAnswer, error) {
+		return httpcore.Run(ctx, c.doer, "searchMixedCompanies", opts, func(ctx context.Context) (*http.Response, error) {
+			return c.api.SearchMixedCompanies(ctx, nil, body)
+		}, checkSearch)
+	}, func(searchAnswer) int { return 1 })
 	if err != nil {
 		return CompanyPage{}, err
 	}
@@ -265,6 +257,24 @@ func (c *Client) CompanyPage(ctx context.Context, q CompanyQuery, page int, call
 	// Without total_pages (absent, null or 0) a full page 500 may well have been cut.
 	p.Capped = page == MaxDisplayPage && (r.Pagination.TotalPages > MaxDisplayPage || r.Pagination.TotalPages == 0)
 	return p, nil
+}
+
+// checkSearch refuses a search page without its page number, with a null array or an
+// item without an id.
+func checkSearch(r *searchAnswer) error {
+	if r.Pagination.Page == 0 {
+		return &apicall.MissingMemberError{Member: "pagination.page", Reason: "missing or zero"}
+	}
+	if err := r.Organizations.check("organizations"); err != nil {
+		return err
+	}
+	if err := r.Accounts.check("accounts"); err != nil {
+		return err
+	}
+	if err := eachID(r.Organizations.items, "organizations", func(o *Organization) string { return o.ID }); err != nil {
+		return err
+	}
+	return eachID(r.Accounts.items, "accounts", func(a *Account) string { return a.ID })
 }
 
 // CompanyPages iterates over the pages of a search from page start (0 or 1 for the
@@ -275,8 +285,9 @@ func (c *Client) CompanyPage(ctx context.Context, q CompanyQuery, page int, call
 // Each page costs one credit on plans with export credits.
 func (c *Client) CompanyPages(ctx context.Context, q CompanyQuery, start int, callOpts ...option.CallOption) iter.Seq2[CompanyPage, error] {
 	return func(yield func(CompanyPage, error) bool) {
+		sp := c.spending(callOpts) // a call's budget holds for every page
 		for page := max(start, 1); ; page++ {
-			p, err := c.CompanyPage(ctx, q, page, callOpts...)
+			p, err := c.companyPage(ctx, sp, q, page, callOpts)
 			if err != nil {
 				yield(CompanyPage{}, err)
 				return

@@ -236,6 +236,16 @@ var callOptions = map[string]callOptionEntry{
 			}
 			return err == nil && h.responded()
 		}},
+	// A budget of no credits: Apollo's GetOrganization, which costs one, is refused
+	// before sending, and so is Do, which cannot tell a cost; Affinity's client refuses
+	// another package's option.
+	"apollo.WithCreditBudget": {make: func(*harness) option.CallOption { return apollo.WithCreditBudget(0) },
+		took: func(h *harness, s shape, sent []attempt, err error) bool {
+			if h.service == "apollo" && s.body == "" {
+				return len(sent) == 0 && errors.Is(err, apollo.ErrOverBudget)
+			}
+			return len(sent) == 0 && refused(err)
+		}},
 	"apollo.WithResponseInto": {make: func(h *harness) option.CallOption { return apollo.WithResponseInto(&h.apolloResp) },
 		took: func(h *harness, _ shape, sent []attempt, err error) bool {
 			if h.service != "apollo" {

@@ -16,7 +16,8 @@ import (
 // websites) or "Unknown" (names), which are not found. Each company found costs one
 // credit, as on the real service; Credits tells how many a test spent.
 
-// Credits is the number of credits the enrichment calls consumed so far.
+// Credits is the number of credits the calls consumed so far: pages of organization
+// search, job postings and news, and the companies and people enrichment found.
 func (s *Server) Credits() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -12,9 +12,10 @@
 //   - Search matches the saved accounts and database organizations SetResults asks
 //     for, accounts first, made up on demand; per_page is 1 to 100 (default 10) and
 //     pages past 500 come back empty, as Apollo displays 50,000 records at most. A
-//     page or per_page out of range is 422.
+//     page or per_page out of range is 422. Each page answered costs a credit.
 //   - Job postings are those SetJobPostings gave an organization (at most 10,000); an
-//     organization id that is not 24 hexadecimal digits is 422.
+//     organization id that is not 24 hexadecimal digits is 422. Each page answered
+//     costs a credit.
 //   - Enrichment makes up a company for every domain, name, LinkedIn page or website,
 //     except domains and websites ending in ".invalid" and names ending in "Unknown",
 //     which match nothing ({} for one, left out of a bulk answer). Each company found
@@ -22,6 +23,10 @@
 //   - The team's accounts are kept and answered as accounts.go describes: create
 //     never dedupes, bulk creation with run_dedupe does, by domain, organization id
 //     or name; none of it costs credits.
+//   - People search finds the people AddPeople gave it, for free; people enrichment
+//     (match, bulk match) reveals them for one credit each found; usage stats answer
+//     from the fake's request and credit counters; news search gives SetNews's
+//     articles at one credit a page.
 //   - Both the /api/v1 and the older /v1 prefix are served; any other route is 404
 //     {"error": "Not found"}, and a method a route does not take is 405.
 //   - Request bodies over 1 MiB are 413; the last 10,000 search bodies are kept for
@@ -69,6 +74,9 @@ type Server struct {
 	accountList []*account
 	accountByID map[string]*account
 	accountSeq  int
+	// people and news are AddPeople's and SetNews's (people.go, news.go).
+	people []Person
+	news   map[string]int
 }
 
 // NewServer starts a fake that accepts apiKey. Close it when done; t.Cleanup(s.Close)
@@ -82,7 +90,7 @@ func NewServer(apiKey string, opts ...Option) *Server {
 // NewUnstartedServer returns a fake that is not yet listening: call Start, or serve
 // Handler from a server of your own.
 func NewUnstartedServer(apiKey string, opts ...Option) *Server {
-	s := &Server{key: apiKey, postings: map[string]int{}, accountByID: map[string]*account{}}
+	s := &Server{key: apiKey, postings: map[string]int{}, accountByID: map[string]*account{}, news: map[string]int{}}
 	s.mux = s.routes()
 	s.Server = fakeserver.NewServer(s.serve, "/api/v1", fakeserver.NewChecker(specs.Apollo, "apollotest", apiKey, fakeserver.Configure(opts)))
 	return s
@@ -180,6 +188,13 @@ func (s *Server) routes() *http.ServeMux {
 		mux.HandleFunc("POST "+prefix+"/accounts/bulk_update", s.bulkUpdateAccounts)
 		mux.HandleFunc("POST "+prefix+"/accounts/update_owners", s.updateAccountOwners)
 		mux.HandleFunc("GET "+prefix+"/account_stages", s.listAccountStages)
+		// People, usage and news (people.go, news.go).
+		mux.HandleFunc("POST "+prefix+"/mixed_people/api_search", s.peopleSearch)
+		mux.HandleFunc("POST "+prefix+"/people/match", s.matchPerson)
+		mux.HandleFunc("POST "+prefix+"/people/bulk_match", s.bulkMatchPeople)
+		mux.HandleFunc("POST "+prefix+"/usage_stats/api_usage_stats", s.apiUsage)
+		mux.HandleFunc("POST "+prefix+"/usage_stats/credit_usage_stats", s.creditUsage)
+		mux.HandleFunc("POST "+prefix+"/news_articles/search", s.newsSearch)
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "Not found"})
@@ -229,6 +244,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	resp.Accounts, resp.Organizations = acc, org
+	s.spend(1) // a credit a page, as Apollo documents
 	writeJSON(w, http.StatusOK, resp)
 }
 
@@ -252,6 +268,7 @@ func (s *Server) jobPostings(w http.ResponseWriter, r *http.Request, orgID strin
 	s.mu.Lock()
 	n := min(s.postings[orgID], 10000) // Apollo shows at most 10,000 postings
 	s.mu.Unlock()
+	s.spend(1) // a credit a page, as Apollo documents
 	out := apolloapi.JobPostingList{OrganizationJobPostings: []apolloapi.JobPosting{}}
 	for i := (page - 1) * perPage; i < page*perPage && i < n; i++ {
 		city := "Sunnyvale"

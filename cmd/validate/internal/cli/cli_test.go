@@ -142,10 +142,14 @@ func TestFlagsAnywhereAndNothingIgnored(t *testing.T) {
 	cli(t, nil, "mock").has(t, 2, nil, []string{"validate mock: --api is required: affinity or apollo"})
 	cli(t, nil, "mock", "--api", "apollo", "extra").has(t, 2, nil, []string{`validate mock: unexpected arguments ["extra"]: mock takes flags only`})
 	cli(t, nil, "live", "--api", "affinity", "--max-pages", "0").has(t, 2, nil, []string{"--max-pages 0"})
-	// Apollo without --org-id or --allow-credits calls the free reads only (the account
-	// stages and a page of the fake's no accounts), saying what it left out and why.
+	// Apollo without --spend-credits calls the free reads only (the account stages, a
+	// page of the fake's no accounts, people search and the two usage reads), saying
+	// how to check the others, and spends nothing.
 	cli(t, []string{"APOLLO_API_KEY=k-123456789"}, "live", "--api", "apollo", "--base-url", fake.URL).
-		has(t, 0, []string{"2 exchanges checked: 2 passed"}, []string{"no --org-id", "pass --allow-credits", "getAccount was not called"})
+		has(t, 0, []string{"5 exchanges checked: 5 passed"}, []string{"pass --spend-credits N to check them", "getAccount was not called"})
+	if fake.Credits() != 0 {
+		t.Errorf("the fake counted %d credits", fake.Credits())
+	}
 }
 
 func TestHelpAndVersion(t *testing.T) {

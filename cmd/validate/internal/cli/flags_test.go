@@ -171,8 +171,7 @@ func TestEmptyHintOnlyForApolloWithNothingToCall(t *testing.T) {
 		hint bool
 	}{
 		{liveConfig{api: specs.Apollo}, true},
-		{liveConfig{api: specs.Apollo, orgID: "x"}, false},
-		{liveConfig{api: specs.Apollo, allowCredits: true}, false},
+		{liveConfig{api: specs.Apollo, spendCredits: 1}, false},
 		{liveConfig{api: specs.Affinity}, false},
 	} {
 		s := &liveSession{cfg: c.cfg}
@@ -180,13 +179,13 @@ func TestEmptyHintOnlyForApolloWithNothingToCall(t *testing.T) {
 			t.Errorf("%+v: hint %q", c.cfg, s.emptyHint())
 		}
 	}
-	// Apollo's account reads are free, so a run without --org-id or --allow-credits
-	// makes them and is green, saying what it left out (with --allow-empty too).
+	// Apollo's free reads (accounts, people, usage) are always made, so a run without
+	// --spend-credits is green, saying what it left out (with --allow-empty too).
 	fake := apollotest.NewServer(liveKey, apollotest.WithTest(t))
 	defer fake.Close()
 	code, _, stderr := live(t, map[string]string{"APOLLO_API_KEY": liveKey}, "--api", "apollo", "--base-url", fake.URL, "--allow-empty")
-	if code != 0 || fake.Hits() != 2 || !strings.Contains(stderr, "no --org-id, so listOrganizationJobPostings was not called") {
-		t.Errorf("--allow-empty: exit %d, stderr %q", code, stderr)
+	if code != 0 || fake.Hits() != 5 || fake.Credits() != 0 || !strings.Contains(stderr, "pass --spend-credits N") {
+		t.Errorf("--allow-empty: exit %d, %d requests, %d credits, stderr %q", code, fake.Hits(), fake.Credits(), stderr)
 	}
 }
 

@@ -39,9 +39,14 @@ fields, the field values of that organization, all fields, the lists (the first 
 its fields, a page of its entries, its first entry, and the changes of its first
 field), the rate limit and whoami, a page of persons, the first person, the person
 fields, a page of notes and the first note, and v2's reads of the same. Apollo: the
-account stages, pages of the team's accounts and the first account (free), the job
-postings of --org-id and, only with --allow-credits since they cost credits, one
-search page, the enrichment of one company and its complete information.
+free reads (the account stages, pages of the team's accounts and the first account, a
+page of people search, by --org-id or --domain when given, API usage and credit
+usage), and only with --spend-credits N, through a client that refuses any call that
+would spend more than N credits in all, the paid ones: the job postings of --org-id (a
+credit a page), one page of organization search (one), the enrichment and complete
+information of one company (one each), the people enrichment of the first people
+found (one each found) and a page of the company's news (one). Without it the run
+spends no credit.
 
 Flags:
 `
@@ -57,6 +62,7 @@ type liveConfig struct {
 	budget       int
 	orgID        string
 	allowCredits bool
+	spendCredits int
 	domain       string
 	record       string
 	format       string
@@ -75,8 +81,9 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 	fl.IntVar(&cfg.maxPages, "max-pages", 2, "pages to fetch of each listing, 1 to 100")
 	fl.IntVar(&cfg.budget, "budget", 50, "most requests to send, retries included, 1 to 10000")
 	fl.StringVar(&cfg.orgID, "org-id", "", "Apollo: organization id whose job postings to fetch")
-	fl.BoolVar(&cfg.allowCredits, "allow-credits", false, "Apollo: also check search (one page), enrichment and complete information of one company, which cost credits")
-	fl.StringVar(&cfg.domain, "domain", "", "Apollo, with --allow-credits: the company to enrich (default: the first search result's)")
+	fl.IntVar(&cfg.spendCredits, "spend-credits", 0, "Apollo: also check the reads that cost credits, spending at most this many (0: none)")
+	fl.BoolVar(&cfg.allowCredits, "allow-credits", false, "Apollo, deprecated: --spend-credits 10")
+	fl.StringVar(&cfg.domain, "domain", "", "Apollo: the company whose people to search and, with --spend-credits, to enrich (default: the first search result's)")
 	fl.StringVar(&cfg.record, "record", "", "write every exchange, secrets removed, to this HAR file (it remembers the API, so a replay checks it against that spec whatever the host)")
 	fl.StringVar(&cfg.format, "format", "text", "report format: text, json, junit, sarif, markdown or github (GitHub Actions annotations)")
 	fl.Var(&cfg.reports, "report", "also write a report to a file, as FORMAT=PATH, such as markdown=summary.md (repeatable)")
@@ -88,6 +95,9 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 		return code
 	}
 	cfg.api = api
+	if cfg.allowCredits && cfg.spendCredits == 0 {
+		cfg.spendCredits = 10
+	}
 	if getenv("GOMEMLIMIT") == "" {
 		// A soft limit the garbage collector keeps the heap under, so that answers of
 		// up to 32 MiB each, checked one at a time, cost what one costs, not what the
@@ -103,6 +113,8 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 		return usageFail(stderr, "validate live", fmt.Errorf("--max-pages %d: want 1 to 100", cfg.maxPages))
 	case cfg.budget < 1 || cfg.budget > 10000:
 		return usageFail(stderr, "validate live", fmt.Errorf("--budget %d: want 1 to 10000", cfg.budget))
+	case cfg.spendCredits < 0 || cfg.spendCredits > 10000:
+		return usageFail(stderr, "validate live", fmt.Errorf("--spend-credits %d: want 0 to 10000", cfg.spendCredits))
 	case cfg.timeout <= 0:
 		return usageFail(stderr, "validate live", fmt.Errorf("--timeout %s: want a positive duration", cfg.timeout))
 	case cfg.baseURL != "" && !httpURL(cfg.baseURL):
@@ -209,8 +221,8 @@ func runLive(ctx context.Context, args []string, getenv func(string) string, std
 
 // emptyHint says what would have made a run call something.
 func (s *liveSession) emptyHint() string {
-	if s.cfg.api == specs.Apollo && s.cfg.orgID == "" && !s.cfg.allowCredits {
-		return "; give --org-id to check job postings, or --allow-credits to check one search page"
+	if s.cfg.api == specs.Apollo && s.cfg.spendCredits == 0 {
+		return "; give --spend-credits N to check the reads that cost credits"
 	}
 	return ""
 }
@@ -397,65 +409,6 @@ func (s *liveSession) affinity(ctx context.Context, key string, opts []option.Cl
 	}
 	s.affinityPeople(ctx, c, firstID, stderr)
 	return s.affinityV2(ctx, c, stderr)
-}
-
-func (s *liveSession) apollo(ctx context.Context, key string, opts []option.ClientOption, stderr io.Writer) error {
-	c, err := apollo.NewClient(key, opts...)
-	if err != nil {
-		return err
-	}
-	s.apolloAccounts(ctx, c, stderr)
-	if s.cfg.orgID == "" {
-		fmt.Fprintln(stderr, "validate live: no --org-id, so listOrganizationJobPostings was not called")
-	}
-	for page := 1; s.cfg.orgID != "" && page <= s.cfg.maxPages; page++ {
-		full := false
-		var resp apollo.Response // this call's own rate limit, for pacing
-		ok := s.call(ctx, "listOrganizationJobPostings", func(ctx context.Context) error {
-			p, err := c.JobPostingPage(ctx, apollo.JobPostingQuery{OrganizationID: s.cfg.orgID, PerPage: apollo.MaxPerPage}, page, apollo.WithResponseInto(&resp))
-			full = len(p.JobPostings) == apollo.MaxPerPage
-			return err
-		})
-		if !ok || !full {
-			break
-		}
-		if !s.pace(ctx, "listOrganizationJobPostings", resp.RateLimit.Minute) {
-			break
-		}
-	}
-	if !s.cfg.allowCredits {
-		fmt.Fprintln(stderr, "validate live: search, enrichment and complete information cost credits; pass --allow-credits to check them")
-		return nil
-	}
-	// One search page, then enrichment of a company it found (by --domain, or the first
-	// result's domain) and its complete information: three credits or so.
-	domain := s.cfg.domain
-	s.call(ctx, "searchMixedCompanies", func(ctx context.Context) error {
-		p, err := c.CompanyPage(ctx, apollo.CompanyQuery{PerPage: 10}, 1)
-		for _, o := range p.Organizations {
-			if domain == "" {
-				domain = o.PrimaryDomain
-			}
-		}
-		return err
-	})
-	if domain == "" {
-		fmt.Fprintln(stderr, "validate live: no domain to enrich (give --domain), so enrichOrganization and getOrganization were not called")
-		return nil
-	}
-	var orgID string
-	s.call(ctx, "enrichOrganization", func(ctx context.Context) error {
-		org, err := c.EnrichOrganization(ctx, apollo.EnrichQuery{Domain: domain})
-		orgID = org.ID
-		return err
-	})
-	if orgID != "" {
-		s.call(ctx, "getOrganization", func(ctx context.Context) error {
-			_, err := c.GetOrganization(ctx, orgID)
-			return err
-		})
-	}
-	return nil
 }
 
 // pace waits out a window that has no requests left, so the next call of operationID

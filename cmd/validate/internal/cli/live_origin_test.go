@@ -94,7 +94,7 @@ func TestLiveSendsTheKeyOnlyToTheBaseURLsOrigin(t *testing.T) {
 		"/organizations/fields": {"affinity", "AFFINITY_API_KEY", "", affinityFake, nil},
 		"/v2/lists":             {"affinity", "AFFINITY_API_KEY", "", affinityFake, nil},
 		"/v2/auth/whoami":       {"affinity", "AFFINITY_API_KEY", "", affinityFake, nil},
-		"/api/v1/organizations/" + orgID + "/job_postings": {"apollo", "APOLLO_API_KEY", "/api/v1", apolloFake, []string{"--org-id", orgID}},
+		"/api/v1/organizations/" + orgID + "/job_postings": {"apollo", "APOLLO_API_KEY", "/api/v1", apolloFake, []string{"--org-id", orgID, "--spend-credits", "1"}},
 	}
 	for path, svc := range services {
 		for _, target := range []string{"another port", "another host", "same origin"} {

@@ -154,31 +154,47 @@ func TestLiveBudget(t *testing.T) {
 	}
 }
 
-func TestLiveApolloSpendsCreditsOnlyWhenAllowed(t *testing.T) {
+// By default live spends no credit, proven on the fake's credit counter (which counts
+// every page of search, job postings and news, and every company and person revealed):
+// it reaches the free reads only, people search and API and credit usage.
+func TestLiveApolloSpendsNoCreditByDefault(t *testing.T) {
+	const org = "54fca1087369647fc0000000"
 	fake := apollotest.NewServer(liveKey, apollotest.WithTest(t))
 	defer fake.Close()
 	fake.SetResults(1, 30)
-	fake.SetJobPostings("54fca1087369647fc0000000", 150)
+	fake.SetJobPostings(org, 150)
+	fake.SetNews(org, 3)
 	fake.AddAccounts(3)
+	fake.AddPeople(apollotest.Person{FirstName: "Zoë", LastName: "Ångström", Title: "VP of Engineering", Email: "zoe@x.example", OrganizationID: org},
+		apollotest.Person{FirstName: "José", LastName: "Muñoz", Title: "CTO", Email: "jose@x.example", OrganizationID: org})
 	vars := map[string]string{"APOLLO_API_KEY": liveKey}
-	code, out, stderr := live(t, vars, "--api", "apollo", "--base-url", fake.URL, "--org-id", "54fca1087369647fc0000000")
-	if code != 0 || len(fake.SearchBodies()) != 0 || fake.Credits() != 0 || !strings.Contains(stderr, "--allow-credits") || strings.Contains(stderr, "no --org-id") ||
-		!strings.Contains(out, "5 exchanges checked: 5 passed") || fake.AccountCount() != 3 {
-		t.Errorf("without --allow-credits: exit %d, searches %d, credits %d\n%s%s", code, len(fake.SearchBodies()), fake.Credits(), out, stderr)
+	code, out, stderr := live(t, vars, "--api", "apollo", "--base-url", fake.URL, "--org-id", org)
+	// The free reads: the account stages, a page of accounts and the first account,
+	// people search, API and credit usage; and no write (the fake still holds 3).
+	if code != 0 || fake.Credits() != 0 || fake.Hits() != 6 || len(fake.SearchBodies()) != 0 || !strings.Contains(stderr, "--spend-credits N") ||
+		!strings.Contains(out, "6 exchanges checked: 6 passed") || fake.AccountCount() != 3 {
+		t.Errorf("by default: exit %d, %d credits, %d requests, %d searches\n%s%s", code, fake.Credits(), fake.Hits(), len(fake.SearchBodies()), out, stderr)
 	}
-	// Without it, the free reads: two pages of job postings, the account stages, a page
-	// of accounts and the first account, and no write (the fake still holds 3). With
-	// it: one search page, the enrichment of its first company and that company's
-	// complete information as well, each checked against its operation.
-	code, out, _ = live(t, vars, "--api", "apollo", "--base-url", fake.URL, "--allow-credits", "--max-pages", "1", "--org-id", "54fca1087369647fc0000000",
+	// With --spend-credits 10: every paid read once, 8 credits, each answer checked
+	// against its operation.
+	code, out, stderr = live(t, vars, "--api", "apollo", "--base-url", fake.URL, "--spend-credits", "10", "--max-pages", "1", "--org-id", org,
 		"--format", "json")
-	if code != 0 || len(fake.SearchBodies()) != 1 || fake.Credits() != 2 || !strings.Contains(out, `"checked": 7`) || !strings.Contains(out, `"passed": 7`) {
-		t.Errorf("with --allow-credits: exit %d, searches %d, credits %d\n%s", code, len(fake.SearchBodies()), fake.Credits(), out)
+	if code != 0 || fake.Credits() != 8 || !strings.Contains(out, `"checked": 13`) || !strings.Contains(out, `"passed": 13`) ||
+		!strings.Contains(stderr, "8 of --spend-credits 10 credits spent") {
+		t.Errorf("--spend-credits 10: exit %d, %d credits\n%s%s", code, fake.Credits(), out, stderr)
 	}
-	// The budget still holds: two requests allowed, the rest refused and reported.
-	code, out, _ = live(t, vars, "--api", "apollo", "--base-url", fake.URL, "--allow-credits", "--budget", "2", "--org-id", "54fca1087369647fc0000000")
-	if code != 2 || !strings.Contains(out, "request budget used up") || fake.Credits() != 2 {
+	// A smaller budget holds: the reads that would pass it are not sent, and said so.
+	code, out, stderr = live(t, vars, "--api", "apollo", "--base-url", fake.URL, "--spend-credits", "3", "--org-id", org)
+	if code != 0 || fake.Credits() != 8+3 || !strings.Contains(stderr, "enrichOrganization not called") || !strings.Contains(stderr, "3 of --spend-credits 3 credits spent") {
+		t.Errorf("--spend-credits 3: exit %d, %d credits\n%s%s", code, fake.Credits()-8, out, stderr)
+	}
+	// The request budget still holds as well: two requests allowed, the rest refused and reported.
+	code, out, _ = live(t, vars, "--api", "apollo", "--base-url", fake.URL, "--spend-credits", "10", "--budget", "2", "--org-id", org)
+	if code != 2 || !strings.Contains(out, "request budget used up") || fake.Credits() != 8+3 {
 		t.Errorf("budget 2: exit %d, credits %d\n%s", code, fake.Credits(), out)
+	}
+	if code, _, _ := live(t, vars, "--api", "apollo", "--base-url", fake.URL, "--spend-credits", "-1"); code != 2 {
+		t.Errorf("--spend-credits -1: exit %d", code)
 	}
 }
 
@@ -279,12 +295,14 @@ func TestLiveMaxPages(t *testing.T) {
 	} {
 		fake := apollotest.NewServer(liveKey, apollotest.WithTest(t))
 		fake.SetJobPostings("54fca1087369647fc0000000", c.postings)
+		// Credits for the postings' pages only: the other paid reads are refused unsent.
 		code, out, _ := live(t, map[string]string{"APOLLO_API_KEY": liveKey}, "--api", "apollo", "--base-url", fake.URL,
-			"--org-id", "54fca1087369647fc0000000", "--max-pages", fmt.Sprint(c.maxPages), "--format", "json")
-		hits := fake.Hits()
+			"--org-id", "54fca1087369647fc0000000", "--max-pages", fmt.Sprint(c.maxPages), "--format", "json", "--spend-credits", fmt.Sprint(c.pages))
+		hits := fake.Hits() - 5 // the five free reads
 		fake.Close()
-		// Two more: the account stages and one page of the fake's no accounts.
-		if code != 0 || hits != c.pages+2 || !strings.Contains(out, fmt.Sprintf(`"checked": %d`, c.pages+2)) {
+		// Five more, free: the account stages, one page of the fake's no accounts,
+		// people search and the two usage reads.
+		if code != 0 || hits != c.pages || !strings.Contains(out, fmt.Sprintf(`"checked": %d`, c.pages+5)) {
 			t.Errorf("%d postings, --max-pages %d: exit %d, %d requests, want %d", c.postings, c.maxPages, code, hits, c.pages)
 		}
 	}

@@ -46,6 +46,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl.IntVar(&seed.entries, "entries", 10, "Affinity: entries in each list, each with a value per field, 0 to 10000")
 	fl.IntVar(&seed.persons, "persons", 10, "Affinity: persons, each on an organization with a note, 0 to 10000")
 	fl.IntVar(&seed.fields, "fields", 7, "Affinity: fields of each list, 0 to 7 (Status, Owner, Amount, Close Date, Notes, Headquarters, Sector)")
+	people := fl.Int("people", 10, "Apollo: people at the organizations, every third a VP of Engineering, 0 to 10000")
 	faults := fl.String("faults", "", "answer the first requests with these faults, in order, comma-separated: 429, 500, 502, 503, 504, cut (body cut short), slow (2 s late), malformed")
 	api, code, done := parseAPIFlags(fl, args, mockUsage, apiName, stdout, stderr)
 	if done {
@@ -59,6 +60,9 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if err := seed.check(); err != nil {
 		return usageFail(stderr, "validate mock", err)
+	}
+	if *people < 0 || *people > 10000 {
+		return usageFail(stderr, "validate mock", fmt.Errorf("--people %d: want 0 to 10000", *people))
 	}
 	if strings.TrimSpace(*key) == "" {
 		return usageFail(stderr, "validate mock", fmt.Errorf("--key is empty"))
@@ -83,8 +87,10 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fake.SetResults(0, *orgs)
 		fake.SetJobPostings(mockOrgID, 25)
 		fake.AddAccounts(*accounts)
+		seedApolloPeople(fake, *people, *orgs)
+		fake.SetNews(mockOrgID, 5)
 		fake.Fail(queue...)
-		handler, prefix, env, hint = fake.Handler(), "/api/v1", "APOLLO_API_KEY", " --org-id "+mockOrgID+" --allow-credits"
+		handler, prefix, env, hint = fake.Handler(), "/api/v1", "APOLLO_API_KEY", " --org-id "+mockOrgID+" --spend-credits 10"
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

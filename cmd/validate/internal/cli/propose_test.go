@@ -111,7 +111,7 @@ func TestProposedOverlayGeneratesAClientThatBuilds(t *testing.T) {
 	gen := filepath.Join(dir, "drifted.gen.go")
 	run("go", "run", "github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen", "-config", filepath.Join(dir, "config.yaml"), "-o", gen, spec)
 	code, err := os.ReadFile(gen)
-	if err != nil || !bytes.Contains(code, []byte("ProposedPostPeopleMatch")) {
+	if err != nil || !bytes.Contains(code, []byte("ProposedPostContactsSearch")) {
 		t.Fatalf("the generated client lacks the proposed operation (%v)", err)
 	}
 	rel, _ := filepath.Rel(root, dir)
