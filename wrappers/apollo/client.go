@@ -1,22 +1,3 @@
-// Package apollo is a client for the organization endpoints of the Apollo.io API and
-// the team's accounts: authentication, auto-pagination within Apollo's display cap,
-// retries that respect rate limits, and typed errors, on top of the generated client
-// in generated/apolloapi.
-//
-// Listings follow one naming scheme in this package and in package affinity: Companies
-// iterates over every item, CompanyPages over pages, and CompanyPage fetches one page;
-// the same for JobPostings, JobPostingPages and JobPostingPage, for Accounts,
-// AccountPages and AccountPage, for People (the people at organizations, free) and
-// for NewsArticles. MatchPerson and BulkMatchPeople reveal people; GetAPIUsage and
-// GetCreditUsage read what the team used.
-//
-// Accounts (Account, the companies the team has saved, with stage, owner and labels)
-// cost no credits to read or write. Apollo never deduplicates CreateAccount;
-// EnsureAccounts creates only the accounts Apollo does not already have.
-//
-// Many other calls cost credits; each says what in its doc, and its Response.Credits
-// says what it cost. WithCreditBudget refuses a call that would pass a budget before
-// it is sent.
 package apollo
 
 import (
