@@ -141,28 +141,16 @@ func WriteMarkdown(w io.Writer, res Result) error {
 			b.WriteString(".\n\n")
 		}
 	}
-	if len(res.Stale) > 0 {
-		b.WriteString("#### Baseline entries that matched no finding\n\nThe drift is gone; remove them.\n\n")
-		for i, e := range res.Stale {
-			if i == markdownPerOperation {
-				fmt.Fprintf(&b, "- and %d more\n", len(res.Stale)-i)
-				break
-			}
-			fmt.Fprintf(&b, "- %s\n", codeSpan(strings.ReplaceAll(e, "\t", " ")))
-		}
-		b.WriteString("\n")
+	stale := make([]string, len(res.Stale))
+	for i, e := range res.Stale {
+		stale[i] = strings.ReplaceAll(e, "\t", " ")
 	}
-	if len(s.APIVersions) > 0 {
-		b.WriteString("#### Other API versions\n\n")
-		for i, n := range s.APIVersions {
-			if i == markdownPerOperation {
-				fmt.Fprintf(&b, "- and %d more\n", len(s.APIVersions)-i)
-				break
-			}
-			fmt.Fprintf(&b, "- %s\n", codeSpan(versionLine(n)))
-		}
-		b.WriteString("\n")
+	listSection(&b, "Baseline entries that matched no finding\n\nThe drift is gone; remove them.", stale)
+	versions := make([]string, len(s.APIVersions))
+	for i, n := range s.APIVersions {
+		versions[i] = versionLine(n)
 	}
+	listSection(&b, "Other API versions", versions)
 	fmt.Fprintf(&b, "%s\n", md(clipText(summaryLine(s), 4*markdownLine)))
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -213,4 +201,21 @@ func clipText(s string, n int) string {
 		cut--
 	}
 	return s[:cut] + "…"
+}
+
+// listSection writes a heading and the first markdownPerOperation lines as code spans,
+// with a count of the rest; nothing for no lines.
+func listSection(b *strings.Builder, heading string, lines []string) {
+	if len(lines) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "#### %s\n\n", heading)
+	for i, l := range lines {
+		if i == markdownPerOperation {
+			fmt.Fprintf(b, "- and %d more\n", len(lines)-i)
+			break
+		}
+		fmt.Fprintf(b, "- %s\n", codeSpan(l))
+	}
+	b.WriteString("\n")
 }
