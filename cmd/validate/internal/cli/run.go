@@ -237,9 +237,9 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 					if _, template := j.v.Operation(j.ex); !sel.checks(j.v.API(), j.ex.Method, template) {
 						// Exercised, though not checked: coverage counts it, without
 						// reading its body for members.
-						if cov := coverage[j.v.API()]; cov != nil {
-							cov.Add(j.ex)
-							reached[j.v.API()] = true
+						cov := coverage[j.v.API()]
+						if cov != nil {
+							cov.Add(j.ex) // safe for concurrent use, as Check is
 						}
 						budget.release(j.bytes)
 						bodies.put(j.ex.RequestBody)
@@ -249,6 +249,9 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 						}
 						mu.Lock()
 						res.Summary.NotSelected++
+						if cov != nil {
+							reached[j.v.API()] = true
+						}
 						mu.Unlock()
 						continue
 					}
