@@ -1,7 +1,6 @@
 package affinitytest
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -128,15 +127,6 @@ func (s *Server) withNote(f func(http.ResponseWriter, *http.Request, affinityapi
 // bound to the query as the other v1 searches'.
 func (s *Server) listNotes(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	size := 500
-	if v := q.Get("page_size"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 500 {
-			unprocessable(w, "page_size", "page_size must be between 1 and 500")
-			return
-		}
-		size = n
-	}
 	filters := map[string]int64{}
 	for _, name := range []string{"person_id", "organization_id", "opportunity_id", "creator_id"} {
 		if v := q.Get(name); v != "" {
@@ -148,19 +138,11 @@ func (s *Server) listNotes(w http.ResponseWriter, r *http.Request) {
 			filters[name] = id
 		}
 	}
-	token := q.Get("page_token")
-	q.Del("page_token")
-	query := q.Encode()
-	offset := 0
-	if token != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(token)
-		var pt pageToken
-		if err != nil || json.Unmarshal(raw, &pt) != nil || pt.Query != query {
-			unprocessable(w, "page_token", "Invalid page_token variable")
-			return
-		}
-		offset = pt.Offset
+	pg, ok := readV1Paging(w, q)
+	if !ok {
+		return
 	}
+	offset, size := pg.offset, pg.size
 	s.mu.Lock()
 	page := []affinityapi.Note{}
 	matched, more := 0, false
@@ -181,9 +163,7 @@ func (s *Server) listNotes(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	out := affinityapi.NotePage{Notes: page}
 	if more {
-		raw, _ := json.Marshal(pageToken{Query: query, Offset: offset + size})
-		next := base64.RawURLEncoding.EncodeToString(raw)
-		out.NextPageToken = &next
+		out.NextPageToken = pg.next()
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -1,7 +1,6 @@
 package affinitytest
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -221,28 +220,11 @@ func (s *Server) getPerson(w http.ResponseWriter, r *http.Request, p affinityapi
 
 func (s *Server) searchPersons(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	size := 500
-	if v := q.Get("page_size"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 500 {
-			unprocessable(w, "page_size", "page_size must be between 1 and 500")
-			return
-		}
-		size = n
+	pg, ok := readV1Paging(w, q)
+	if !ok {
+		return
 	}
-	token := q.Get("page_token")
-	q.Del("page_token")
-	query := q.Encode()
-	offset := 0
-	if token != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(token)
-		var pt pageToken
-		if err != nil || json.Unmarshal(raw, &pt) != nil || pt.Query != query {
-			unprocessable(w, "page_token", "Invalid page_token variable")
-			return
-		}
-		offset = pt.Offset
-	}
+	offset, size := pg.offset, pg.size
 	term := strings.ToLower(q.Get("term"))
 	// The fake records no interactions: with_interaction_dates leaves out every person,
 	// as the service leaves out those without any.
@@ -273,9 +255,7 @@ func (s *Server) searchPersons(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	var next *string
 	if more {
-		raw, _ := json.Marshal(pageToken{Query: query, Offset: offset + size})
-		token := base64.RawURLEncoding.EncodeToString(raw)
-		next = &token
+		next = pg.next()
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"persons": page, "next_page_token": next})
 }

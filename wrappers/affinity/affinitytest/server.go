@@ -316,30 +316,54 @@ type pageToken struct {
 	Offset int    `json:"o"`
 }
 
-func (s *Server) search(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	size := 500
+// v1Paging is where a v1 search's page starts and how long it is.
+type v1Paging struct {
+	query        string // the query without page_token, which a token is bound to
+	offset, size int
+}
+
+// readV1Paging reads page_size (1 to 500, 500 when absent) and page_token, which must
+// have been issued for the same query, and removes page_token from q. A bad one is
+// answered 422 here, and ok is false.
+func readV1Paging(w http.ResponseWriter, q url.Values) (p v1Paging, ok bool) {
+	p.size = 500
 	if v := q.Get("page_size"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 500 {
 			unprocessable(w, "page_size", "page_size must be between 1 and 500")
-			return
+			return p, false
 		}
-		size = n
+		p.size = n
 	}
 	token := q.Get("page_token")
 	q.Del("page_token")
-	query := q.Encode()
-	offset := 0
+	p.query = q.Encode()
 	if token != "" {
 		raw, err := base64.RawURLEncoding.DecodeString(token)
 		var pt pageToken
-		if err != nil || json.Unmarshal(raw, &pt) != nil || pt.Query != query {
+		if err != nil || json.Unmarshal(raw, &pt) != nil || pt.Query != p.query {
 			unprocessable(w, "page_token", "Invalid page_token variable")
-			return
+			return p, false
 		}
-		offset = pt.Offset
+		p.offset = pt.Offset
 	}
+	return p, true
+}
+
+// next is the token of the page after this one.
+func (p v1Paging) next() *string {
+	raw, _ := json.Marshal(pageToken{Query: p.query, Offset: p.offset + p.size})
+	token := base64.RawURLEncoding.EncodeToString(raw)
+	return &token
+}
+
+func (s *Server) search(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	pg, ok := readV1Paging(w, q)
+	if !ok {
+		return
+	}
+	offset, size := pg.offset, pg.size
 	term := strings.ToLower(q.Get("term"))
 
 	s.mu.Lock()
@@ -368,9 +392,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		out.Organizations = []affinityapi.Organization{}
 	}
 	if more {
-		raw, _ := json.Marshal(pageToken{Query: query, Offset: offset + size})
-		next := base64.RawURLEncoding.EncodeToString(raw)
-		out.NextPageToken = &next
+		out.NextPageToken = pg.next()
 	}
 	writeJSON(w, http.StatusOK, out)
 }
