@@ -223,12 +223,15 @@ func appendUnescaped(out, b []byte, start, i int) (_ []byte, end int, ok bool) {
 	// used to its capacity, with room for a word always kept.
 	k := len(out)
 	out = out[:cap(out)]
-	for {
+	grow := func() {
 		if len(out)-k < 8 {
 			grown := make([]byte, max(2*len(out), k+256))
 			copy(grown, out[:k])
 			out = grown
 		}
+	}
+	for {
+		grow()
 		if i+8 <= len(b) {
 			x := binary.LittleEndian.Uint64(b[i:])
 			binary.LittleEndian.PutUint64(out[k:], x)
@@ -239,6 +242,9 @@ func appendUnescaped(out, b []byte, start, i int) (_ []byte, end int, ok bool) {
 			}
 			n := bits.TrailingZeros64(m) >> 3
 			i, k = i+n, k+n
+			// The run took up to seven bytes of the word's room; what follows writes
+			// up to four (a rune, an escape's pair), so the room is made whole again.
+			grow()
 		} else if i >= len(b) {
 			return out[:k], 0, false
 		} else if c := b[i]; c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
