@@ -34,7 +34,16 @@ type RowOptions struct {
 	// PageSize is the number of entries per request: 1 to 100 through v2 (0 means
 	// 100), as in ListEntryQuery through v1.
 	PageSize int
+	// Fields, when not empty, are the only fields whose values the rows carry, chosen
+	// by id: through v2 only their values are asked for, which keeps the pages small
+	// (a sync that reads three fields of a list of forty), and two fields of the same
+	// name cannot mix in Values unless both are chosen. At most MaxRowFields.
+	Fields []Field
 }
+
+// MaxRowFields is the most fields RowOptions.Fields may choose: each is a query
+// parameter of every page's request.
+const MaxRowFields = 100
 
 // paceReserve is how many requests of the per-user window pacing keeps in hand: when
 // fewer are left, ListRows waits for the window to reset instead of meeting a 429.
@@ -62,6 +71,9 @@ func (c *Client) ListRows(ctx context.Context, listID int64, opts RowOptions, ca
 	if bad == nil {
 		bad = checkPositive("list_id", listID)
 	}
+	if bad == nil {
+		bad = checkRowFields(opts.Fields)
+	}
 	if bad != nil {
 		return func(yield func(Row, error) bool) { yield(Row{}, bad) }
 	}
@@ -69,7 +81,7 @@ func (c *Client) ListRows(ctx context.Context, listID int64, opts RowOptions, ca
 		return c.listRowsV2(ctx, listID, opts, callOpts)
 	}
 	return func(yield func(Row, error) bool) {
-		run := &rowRun{c: c, callOpts: callOpts, fetch: &fieldsFetch{}}
+		run := &rowRun{c: c, callOpts: callOpts, fetch: &fieldsFetch{}, only: opts.Fields}
 		// The fields, for their names: also the call's one fetch of the fields, so that
 		// the rows take a field it lacks as missing instead of fetching them again.
 		var fields []Field
@@ -80,7 +92,7 @@ func (c *Client) ListRows(ctx context.Context, listID int64, opts RowOptions, ca
 		}
 		names := map[int64]string{}
 		for _, f := range fields {
-			if f.ListID == 0 || f.ListID == listID {
+			if (f.ListID == 0 || f.ListID == listID) && chosen(opts.Fields, f.ID) {
 				names[f.ID] = f.Name
 			}
 		}
@@ -113,6 +125,8 @@ type rowRun struct {
 	callOpts []option.CallOption
 	// fetch is the call's one fetch of the fields, which its rows share.
 	fetch *fieldsFetch
+	// only are the fields the rows carry values of (RowOptions.Fields); none means all.
+	only []Field
 
 	mu   sync.Mutex
 	last RateLimit
@@ -156,7 +170,7 @@ func (run *rowRun) rowsOf(ctx context.Context, entries []ListEntry, names map[in
 		go func() {
 			defer wg.Done()
 			defer func() { <-slots }()
-			rows[i], errs[i] = run.c.row(ctx, entries[i], names, run.fetch, run.opts())
+			rows[i], errs[i] = run.c.row(ctx, entries[i], names, run.only, run.fetch, run.opts())
 		}()
 	}
 	wg.Wait()
@@ -185,7 +199,7 @@ func (run *rowRun) pace(ctx context.Context) error {
 	return nil
 }
 
-func (c *Client) row(ctx context.Context, e ListEntry, names map[int64]string, fetch *fieldsFetch, callOpts []option.CallOption) (Row, error) {
+func (c *Client) row(ctx context.Context, e ListEntry, names map[int64]string, only []Field, fetch *fieldsFetch, callOpts []option.CallOption) (Row, error) {
 	r := Row{Entry: e, Values: map[string][]Value{}}
 	q := FieldValueQuery{}
 	kind := entryKind(&e)
@@ -231,6 +245,9 @@ func (c *Client) row(ctx context.Context, e ListEntry, names map[int64]string, f
 		if v.ListEntryID != 0 && v.ListEntryID != e.ID {
 			continue
 		}
+		if !chosen(only, v.FieldID) {
+			continue
+		}
 		name, ok := names[v.FieldID]
 		if !ok {
 			name = fmt.Sprintf("field %d", v.FieldID)
@@ -238,4 +255,23 @@ func (c *Client) row(ctx context.Context, e ListEntry, names map[int64]string, f
 		r.Values[name] = append(r.Values[name], v.Value)
 	}
 	return r, nil
+}
+
+// checkRowFields refuses a choice of fields that cannot be asked for: too many, or one
+// without a positive id.
+func checkRowFields(fields []Field) error {
+	if len(fields) > MaxRowFields {
+		return paramError("fields", fmt.Sprintf("at most %d, got %d", MaxRowFields, len(fields)))
+	}
+	for i, f := range fields {
+		if f.ID <= 0 {
+			return paramError(fmt.Sprintf("fields[%d].id", i), fmt.Sprintf("must be positive, got %d (field %q)", f.ID, f.Name))
+		}
+	}
+	return nil
+}
+
+// chosen reports whether the field of id is among fields, or fields chooses none.
+func chosen(fields []Field, id int64) bool {
+	return len(fields) == 0 || slices.ContainsFunc(fields, func(f Field) bool { return f.ID == id })
 }

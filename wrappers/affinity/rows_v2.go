@@ -81,7 +81,7 @@ func (c *Client) listRowsV2(ctx context.Context, listID int64, opts RowOptions, 
 				}
 			}
 			first = false
-			return c.v2EntryPage(ctx, listID, size, cursor, run.opts())
+			return c.v2EntryPage(ctx, listID, size, opts.Fields, cursor, run.opts())
 		}
 		pages := tokenPages(ctx, c, "", fetch, func(p v2EntryPage) string { return p.next }, func(p v2EntryPage) int { return len(p.Data) })
 		for page, err := range pages {
@@ -104,8 +104,14 @@ func (c *Client) listRowsV2(ctx context.Context, listID int64, opts RowOptions, 
 }
 
 // v2EntryPage fetches one page of a list's entries through v2.
-func (c *Client) v2EntryPage(ctx context.Context, listID int64, size int, cursor string, callOpts []option.CallOption) (v2EntryPage, error) {
+func (c *Client) v2EntryPage(ctx context.Context, listID int64, size int, fields []Field, cursor string, callOpts []option.CallOption) (v2EntryPage, error) {
 	params := &affinityapi.ListListEntriesV2Params{FieldTypes: affinityapi.V2ListFieldTypes{"list", "global"}}
+	if len(fields) > 0 {
+		params.FieldTypes = nil
+		for _, f := range fields {
+			params.FieldIDs = append(params.FieldIDs, fmt.Sprintf("field-%d", f.ID))
+		}
+	}
 	if size > 0 {
 		limit := affinityapi.V2Limit(size)
 		params.Limit = &limit

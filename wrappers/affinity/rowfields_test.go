@@ -1,0 +1,123 @@
+package affinity_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/orgapis/orgapis/wrappers/affinity"
+	"github.com/orgapis/orgapis/wrappers/affinity/affinitytest"
+	"github.com/orgapis/orgapis/wrappers/apicall"
+)
+
+// RowOptions.Fields: the rows carry the chosen fields' values and no others, through
+// v2 (which asks for them by id, and for nothing else) and through v1 alike; the
+// choice of one call leaves the next call's rows whole.
+func TestListRowsCarryOnlyTheChosenFields(t *testing.T) {
+	fake := affinitytest.NewServer(key, affinitytest.WithTest(t))
+	t.Cleanup(fake.Close)
+	list := fake.GenerateList("Deal Flow", 30, 7)
+	for _, v1 := range []bool{false, true} {
+		var client *affinity.Client
+		var err error
+		if v1 {
+			client, err = fake.Client(affinity.WithV1Only())
+		} else {
+			client, err = fake.Client()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		fields, err := client.ListFields(t.Context(), affinity.FieldQuery{ListID: list})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var status, amount affinity.Field
+		for _, f := range fields {
+			switch f.Name {
+			case "Status":
+				status = f
+			case "Amount":
+				amount = f
+			}
+		}
+		if status.ID == 0 || amount.ID == 0 {
+			t.Fatalf("no Status or Amount among %+v", fields)
+		}
+		before := len(fake.Requests())
+		seen := map[string]int{}
+		for row, err := range client.ListRows(t.Context(), list, affinity.RowOptions{Fields: []affinity.Field{status, amount}}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name := range row.Values {
+				seen[name]++
+			}
+		}
+		if len(seen) != 2 || seen["Status"] == 0 || seen["Amount"] == 0 {
+			t.Errorf("v1 %v: values of %v, want Status and Amount only", v1, seen)
+		}
+		if !v1 {
+			reqs := fake.Requests()[before:]
+			q := reqs[0].Query
+			if got := q["fieldIds"]; len(got) != 2 || got[0] != fmt.Sprintf("field-%d", status.ID) || q.Has("fieldTypes") {
+				t.Errorf("v2 asked %s, want fieldIds of Status and Amount and no fieldTypes", reqs[0].Query.Encode())
+			}
+		}
+		// The next call without a choice has every field again.
+		all := map[string]bool{}
+		for row, err := range client.ListRows(t.Context(), list, affinity.RowOptions{}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name := range row.Values {
+				all[name] = true
+			}
+		}
+		if len(all) < 5 {
+			t.Errorf("v1 %v: a call without Fields has values of %d fields, want the list's", v1, len(all))
+		}
+	}
+}
+
+func TestListRowsRefusesABadChoiceOfFields(t *testing.T) {
+	client, n := v2Pages(t, 0, func(int, string) string { return "" })
+	many := make([]affinity.Field, affinity.MaxRowFields+1)
+	for i := range many {
+		many[i] = affinity.Field{ID: int64(i + 1), Name: "F"}
+	}
+	for _, c := range []struct {
+		fields []affinity.Field
+		param  string
+	}{
+		{many, "fields"},
+		{[]affinity.Field{{ID: 5, Name: "A"}, {ID: 0, Name: "Größe"}}, "fields[1].id"},
+	} {
+		for _, err := range client.ListRows(t.Context(), 5, affinity.RowOptions{Fields: c.fields}) {
+			var pe *apicall.ParamError
+			if !errors.As(err, &pe) || pe.Param != c.param {
+				t.Errorf("%d fields: err = %v, want a ParamError for %s", len(c.fields), err, c.param)
+			}
+			if c.param != "fields" && !strings.Contains(err.Error(), "Größe") {
+				t.Errorf("err %q does not name the field", err)
+			}
+			break
+		}
+	}
+	if n.Load() != 0 {
+		t.Errorf("%d requests sent", n.Load())
+	}
+	// MaxRowFields itself passes the check, and each is asked for.
+	client, n = v2Pages(t, 1, func(int, string) string { return `{"data": [], "pagination": {"nextUrl": null}}` })
+	for _, err := range client.ListRows(t.Context(), 5, affinity.RowOptions{Fields: many[:affinity.MaxRowFields]}) {
+		var pe *apicall.ParamError
+		if errors.As(err, &pe) {
+			t.Errorf("%d fields refused: %v", affinity.MaxRowFields, err)
+		}
+		break
+	}
+	if n.Load() != 1 {
+		t.Errorf("%d requests sent for %d fields, want 1", n.Load(), affinity.MaxRowFields)
+	}
+}
