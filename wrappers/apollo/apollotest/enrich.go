@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/orgapis/orgapis/generated/apolloapi"
+	"github.com/orgapis/orgapis/wrappers/apollo"
 )
 
 // Enrichment in the fake: every domain, name, LinkedIn page or website names a
@@ -59,8 +60,78 @@ func companyFor(id apolloapi.CompanyIdentity) (apolloapi.EnrichedOrganization, b
 	employees, industry := 50+int(sum[0]), "information technology & services"
 	org := apolloapi.EnrichedOrganization{ID: orgID, Name: name, PrimaryDomain: &domain, WebsiteURL: &website,
 		EstimatedNumEmployees: &employees, Industry: &industry, Keywords: []string{"b2b", "software"}}
-	if linkedin != "" {
-		org.LinkedinURL = &linkedin
+	if linkedin == "" {
+		linkedin = "http://www.linkedin.com/company/" + strings.ReplaceAll(domain, ".", "-")
+	}
+	org.LinkedinURL = &linkedin
+	// Founding, headquarters and funding, from the domain's hash too, so that the same
+	// company always answers the same (and a sync's rerun finds nothing changed); the
+	// places include names outside ASCII.
+	founded := 1990 + int(sum[1])%35
+	place := places[int(sum[2])%len(places)]
+	stage := stages[int(sum[3])%len(stages)]
+	funding := int64(sum[4]) * 250_000
+	org.FoundedYear, org.City, org.State, org.Country = &founded, &place[0], &place[1], &place[2]
+	org.LatestFundingStage, org.TotalFunding = &stage, &funding
+	return org, true
+}
+
+// places are the headquarters the fake makes up: city, state, country.
+var places = [][3]string{
+	{"San Francisco", "California", "United States"},
+	{"München", "Bavaria", "Germany"},
+	{"São Paulo", "São Paulo", "Brazil"},
+	{"London", "England", "United Kingdom"},
+	{"Zürich", "Zurich", "Switzerland"},
+}
+
+// stages are the funding stages the fake makes up.
+var stages = []string{"Seed", "Series A", "Series B", "Series C", "Venture (Round not Specified)"}
+
+// SetEnrichment makes enrichment of domain answer org from now on (its id and primary
+// domain filled in when empty), instead of the company the fake makes up: a test's way
+// to make Apollo's data of a company change between two runs of a sync. A zero org
+// goes back to the made-up one.
+func (s *Server) SetEnrichment(domain string, org apollo.EnrichedOrganization) error {
+	domain = strings.ToLower(strings.TrimPrefix(domain, "www."))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.enrichments == nil {
+		s.enrichments = map[string]apolloapi.EnrichedOrganization{}
+	}
+	if org.ID == "" && org.Name == "" {
+		delete(s.enrichments, domain)
+		return nil
+	}
+	made, _ := companyFor(apolloapi.CompanyIdentity{Domain: &domain})
+	if org.ID == "" {
+		org.ID = made.ID
+	}
+	if org.PrimaryDomain == "" {
+		org.PrimaryDomain = domain
+	}
+	raw, err := json.Marshal(org)
+	if err != nil {
+		return err
+	}
+	var out apolloapi.EnrichedOrganization
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return err
+	}
+	s.enrichments[domain] = out
+	return nil
+}
+
+// company is companyFor, but for a domain SetEnrichment gave an answer of its own.
+func (s *Server) company(id apolloapi.CompanyIdentity) (apolloapi.EnrichedOrganization, bool) {
+	org, ok := companyFor(id)
+	if !ok || org.PrimaryDomain == nil {
+		return org, ok
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if set, ok := s.enrichments[*org.PrimaryDomain]; ok {
+		return set, true
 	}
 	return org, true
 }
@@ -80,7 +151,7 @@ func (s *Server) enrich(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"error": "Required parameter 'domain' missing"})
 		return
 	}
-	org, ok := companyFor(id)
+	org, ok := s.company(id)
 	if !ok {
 		writeJSON(w, http.StatusOK, map[string]any{}) // Apollo answers an empty object when nothing matches
 		return
@@ -115,7 +186,7 @@ func (s *Server) bulkEnrich(w http.ResponseWriter, r *http.Request) {
 	}
 	found := []apolloapi.EnrichedOrganization{}
 	for _, id := range ids {
-		if org, ok := companyFor(id); ok {
+		if org, ok := s.company(id); ok {
 			found = append(found, org)
 		}
 	}

@@ -77,6 +77,8 @@ type Server struct {
 	// people and news are AddPeople's and SetNews's (people.go, news.go).
 	people []Person
 	news   map[string]int
+	// enrichments are SetEnrichment's answers, by domain (enrich.go).
+	enrichments map[string]apolloapi.EnrichedOrganization
 }
 
 // NewServer starts a fake that accepts apiKey. Close it when done; t.Cleanup(s.Close)
