@@ -84,6 +84,31 @@ func (s *Server) GenerateList(name string, entries, fields int) int64 {
 	})
 }
 
+// AddList makes an organization list named name whose entries are the stored
+// organizations of orgIDs, in that order, without fields (AddField adds them), and
+// returns its id. An id the fake does not hold is an error, and no list is made.
+func (s *Server) AddList(name string, orgIDs ...int64) (int64, error) {
+	s.mu.Lock()
+	orgs := make([]affinityapi.Organization, len(orgIDs))
+	for i, id := range orgIDs {
+		o, ok := s.orgs[id]
+		if !ok {
+			s.mu.Unlock()
+			return 0, fmt.Errorf("affinitytest: no organization %d", id)
+		}
+		orgs[i] = o
+	}
+	s.mu.Unlock()
+	i := 0
+	return s.generateList(name, 1, len(orgs), 0, func() (int64, int, affinityapi.ListEntry_Entity) {
+		o := orgs[i]
+		i++
+		var entity affinityapi.ListEntry_Entity
+		_ = entity.FromOrganization(o)
+		return o.ID, 1, entity
+	}), nil
+}
+
 // GeneratePersonList makes a person list named name with entries made-up people and
 // fields columns (up to 7, as GenerateList's), each entry with one value per column,
 // and returns the list's id. People's ids start at 3,000,000, apart from

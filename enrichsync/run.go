@@ -1,0 +1,513 @@
+package enrichsync
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/orgapis/orgapis/wrappers/affinity"
+	"github.com/orgapis/orgapis/wrappers/apollo"
+)
+
+// errConsumerStopped is do's way out when the caller's loop breaks.
+var errConsumerStopped = errors.New("enrichsync: the caller stopped reading events")
+
+// runState is one run of Plan or Apply.
+type runState struct {
+	s     *Syncer
+	t     Target
+	apply bool
+	yield func(Event, error) bool
+
+	id       int64 // the run's number in the store (Apply)
+	sum      Summary
+	apolloN  counter
+	readsN   counter
+	writesN  counter
+	bindings []binding
+	hist     history
+	stored   map[string]enrichment
+}
+
+// keyed is a list entry keyed by its domain.
+type keyed struct {
+	org Org
+	row affinity.Row
+}
+
+func (r *runState) emit(ev Event) error {
+	if !r.yield(ev, nil) {
+		return errConsumerStopped
+	}
+	return nil
+}
+
+// do makes the run's decision and, for Apply, carries it out.
+func (r *runState) do(ctx context.Context) error {
+	s := r.s
+	r.sum.Apply = r.apply
+	r.sum.CreditBudget = s.set.budget
+	r.sum.CreditsLeft = -1
+	if r.t.ListID <= 0 {
+		return fmt.Errorf("enrichsync: list id must be positive, got %d", r.t.ListID)
+	}
+	// The mapping against the live fields, before anything else is read or spent.
+	listFields, err := s.affinity.ListFields(ctx, affinity.FieldQuery{ListID: r.t.ListID}, r.readsN.opt())
+	if err != nil {
+		return fmt.Errorf("enrichsync: reading the fields of list %d: %w", r.t.ListID, err)
+	}
+	global, err := s.affinity.ListOrganizationFields(ctx, r.readsN.opt())
+	if err != nil {
+		return fmt.Errorf("enrichsync: reading the organizations' global fields: %w", err)
+	}
+	var fields []affinity.Field
+	for _, f := range listFields {
+		if f.ListID == r.t.ListID {
+			fields = append(fields, f)
+		}
+	}
+	fields = append(fields, global...)
+	if r.bindings, err = resolve(s.mapping, fields); err != nil {
+		return err
+	}
+	var chosen []affinity.Field
+	for _, b := range r.bindings {
+		chosen = append(chosen, b.field)
+	}
+	// The list, keyed by domain.
+	var rows []keyed
+	byDomain := map[string][]int{}
+	for row, err := range s.affinity.ListRows(ctx, r.t.ListID, affinity.RowOptions{Fields: chosen}, r.readsN.opt()) {
+		if err != nil {
+			return fmt.Errorf("enrichsync: reading list %d: %w", r.t.ListID, err)
+		}
+		if len(rows) >= s.set.maxOrgs {
+			return fmt.Errorf("enrichsync: list %d has more than %d entries (WithMaxOrganizations)", r.t.ListID, s.set.maxOrgs)
+		}
+		if row.Organization == nil {
+			return fmt.Errorf("enrichsync: list %d holds entries that are not organizations (entry %d); enrich a list of organizations", r.t.ListID, row.Entry.ID)
+		}
+		k := keyed{org: Org{Name: row.Organization.Name, OrganizationID: row.Organization.ID, ListEntryID: row.Entry.ID}, row: row}
+		k.org.Domain = domainOf(*row.Organization)
+		if k.org.Domain != "" {
+			byDomain[k.org.Domain] = append(byDomain[k.org.Domain], len(rows))
+		}
+		rows = append(rows, k)
+	}
+	var orgs []keyed
+	for _, k := range rows {
+		switch n := len(byDomain[k.org.Domain]); {
+		case k.org.Domain == "":
+			r.sum.SetAside++
+			if err := r.emit(Event{Kind: SetAside, Org: k.org, Reason: "no domain to enrich it by"}); err != nil {
+				return err
+			}
+		case n > 1:
+			r.sum.SetAside++
+			if err := r.emit(Event{Kind: SetAside, Org: k.org, Reason: fmt.Sprintf("%d entries of the list have the domain %s; merge them or remove all but one", n, k.org.Domain)}); err != nil {
+				return err
+			}
+		default:
+			orgs = append(orgs, k)
+		}
+	}
+	r.sum.Organizations = len(orgs)
+	// What the store knows, with the writes a stopped run left unsettled settled by what
+	// the fields hold now.
+	if r.stored, err = s.store.enrichments(ctx); err != nil {
+		return err
+	}
+	if r.hist, err = s.store.history(ctx, r.t.ListID); err != nil {
+		return err
+	}
+	if err := r.settle(ctx, orgs); err != nil {
+		return err
+	}
+	// Apollo's balance, which bounds the budget.
+	budget := s.set.budget
+	usage, err := s.apollo.GetCreditUsage(ctx, r.apolloN.opt())
+	switch {
+	case err == nil:
+		if b, ok := usage.Balances[apollo.LeadCredits]; ok {
+			r.sum.CreditsLeft = b.Left
+			budget = min(budget, max(b.Left, 0))
+		}
+	case r.apply && budget > 0:
+		return fmt.Errorf("enrichsync: reading Apollo's credit balance, which the budget is checked against: %w", err)
+	}
+	now := s.set.now()
+	var fresh, stale []keyed
+	for _, k := range orgs {
+		if e, ok := r.stored[k.org.Domain]; ok && now.Sub(e.at) < s.set.ttl {
+			fresh = append(fresh, k)
+		} else {
+			stale = append(stale, k)
+		}
+	}
+	r.sum.Cached = len(fresh)
+	if !r.apply {
+		return r.plan(fresh, stale, budget)
+	}
+	if r.id, err = s.store.beginRun(ctx, "apply", r.t.ListID, s.set.now()); err != nil {
+		return err
+	}
+	r.sum.Run = r.id
+	for i, k := range fresh {
+		if r.pastDeadline() {
+			return r.defer_(append(fresh[i:len(fresh):len(fresh)], stale...), StopDeadline)
+		}
+		if err := r.write(ctx, k, r.stored[k.org.Domain], false); err != nil {
+			return err
+		}
+	}
+	for len(stale) > 0 {
+		n := min(apollo.MaxBulkEnrich, len(stale), budget-r.sum.Credits)
+		if n <= 0 {
+			return r.defer_(stale, StopBudget)
+		}
+		if r.pastDeadline() {
+			return r.defer_(stale, StopDeadline)
+		}
+		batch := stale[:n]
+		answers, err := r.enrich(ctx, batch)
+		if err != nil {
+			return err
+		}
+		for i, k := range batch {
+			if err := r.write(ctx, k, answers[i], true); err != nil {
+				return err
+			}
+		}
+		stale = stale[n:]
+	}
+	return nil
+}
+
+// domainOf is the registrable domain an organization is keyed by: of its main domain,
+// or else the first of its domains that names one.
+func domainOf(o affinity.Organization) string {
+	for _, d := range append([]string{o.Domain}, o.Domains...) {
+		if d == "" {
+			continue
+		}
+		if n, err := affinity.NormalizeDomain(d); err == nil {
+			return n
+		}
+	}
+	return ""
+}
+
+func (r *runState) pastDeadline() bool {
+	d := r.s.set.deadline
+	return !d.IsZero() && !r.s.set.now().Before(d)
+}
+
+// defer_ reports the organizations a stopped run leaves for the next.
+func (r *runState) defer_(left []keyed, why StopReason) error {
+	r.sum.Stopped = why
+	for _, k := range left {
+		r.sum.Deferred++
+		reason := "the credit budget is spent; the next run takes it up"
+		if why == StopDeadline {
+			reason = "the deadline passed; the next run takes it up"
+		}
+		if err := r.emit(Event{Kind: Deferred, Org: k.org, Reason: reason}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// settle decides what became of the writes a stopped run logged without recording the
+// answer: applied when the field holds the value it wrote, not applied otherwise. A
+// plan decides the same without recording it.
+func (r *runState) settle(ctx context.Context, orgs []keyed) error {
+	var applied, not []int64
+	for _, k := range orgs {
+		for _, b := range r.bindings {
+			key := entryField{k.org.ListEntryID, b.field.ID}
+			ws := r.hist.intended[key]
+			if len(ws) == 0 {
+				continue
+			}
+			cur := current(b.field.ValueType, k.row.Values[b.field.Name])
+			for _, w := range ws {
+				if w.New == cur {
+					applied = append(applied, w.ID)
+					w.State = WriteApplied
+					if last, ok := r.hist.applied[key]; !ok || last.ID < w.ID {
+						r.hist.applied[key] = w
+					}
+				} else {
+					not = append(not, w.ID)
+				}
+			}
+			delete(r.hist.intended, key)
+		}
+	}
+	if !r.apply {
+		return nil
+	}
+	if err := r.s.store.settle(ctx, applied, WriteApplied); err != nil {
+		return err
+	}
+	return r.s.store.settle(ctx, not, WriteNotApplied)
+}
+
+// members decodes a stored enrichment's organization into its members; nil when Apollo
+// did not know the company.
+func members(e enrichment) map[string]json.RawMessage {
+	if !e.found {
+		return nil
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(e.payload, &m) != nil {
+		return nil
+	}
+	return m
+}
+
+// decide is what the rules make of each mapped field of an organization, given what
+// Apollo says of it (members; nil when Apollo does not know it). With predict set (a
+// plan, before the company is enriched), a field is written when its rule would let
+// any value of Apollo's in.
+func (r *runState) decide(k keyed, m map[string]json.RawMessage, predict bool) []FieldChange {
+	var out []FieldChange
+	for _, b := range r.bindings {
+		c := FieldChange{Field: b.field.Name, FieldID: b.field.ID, Rule: b.rule,
+			Old: current(b.field.ValueType, k.row.Values[b.field.Name])}
+		var w want
+		switch {
+		case predict:
+		case m == nil:
+			w.none = "Apollo does not know the company"
+		default:
+			w = b.desired(m)
+		}
+		c.New = w.text
+		last, wrote := r.hist.applied[entryField{k.org.ListEntryID, b.field.ID}]
+		switch {
+		case w.none != "":
+			c.Reason = w.none
+		case !predict && c.New == c.Old:
+			c.Reason = "unchanged"
+		case b.rule == Always:
+			c.Write = true
+		case c.Old == "" && wrote && last.New != "":
+			c.Reason = "emptied by a person after the sync wrote it"
+		case c.Old == "":
+			c.Write = true
+		case b.rule == FillEmpty:
+			c.Reason = "holds a value, and the rule fills only empty fields"
+		case !wrote:
+			c.Reason = "holds a value the sync did not write"
+		case last.New != c.Old:
+			c.Reason = "changed by a person after the sync wrote it"
+		default:
+			c.Write = true
+		}
+		if predict && c.Write {
+			c.Reason = "if Apollo has a value"
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// plan yields the decision for every organization, and the predicted totals.
+func (r *runState) plan(fresh, stale []keyed, budget int) error {
+	enrich := min(len(stale), budget)
+	for i, k := range stale {
+		ev := Event{Kind: Planned, Org: k.org}
+		if i < enrich {
+			ev.Enrich = true
+			ev.Fields = r.decide(k, nil, true)
+		} else {
+			ev.Kind, ev.Reason = Deferred, "over the credit budget; a later run takes it up"
+			r.sum.Deferred++
+		}
+		if err := r.count(ev); err != nil {
+			return err
+		}
+	}
+	for _, k := range fresh {
+		ev := Event{Kind: Planned, Org: k.org, Fields: r.decide(k, members(r.stored[k.org.Domain]), false)}
+		if err := r.count(ev); err != nil {
+			return err
+		}
+	}
+	r.sum.Enriched = enrich
+	r.sum.Credits = enrich
+	r.sum.ApolloRequests = 1 + (enrich+apollo.MaxBulkEnrich-1)/apollo.MaxBulkEnrich
+	if enrich < len(stale) {
+		r.sum.Stopped = StopBudget
+	}
+	return nil
+}
+
+// count adds an organization's event to the summary and yields it.
+func (r *runState) count(ev Event) error {
+	writes := 0
+	for _, c := range ev.Fields {
+		if c.Write {
+			writes++
+		}
+	}
+	r.sum.ValuesWritten += writes
+	r.sum.ValuesLeft += len(ev.Fields) - writes
+	switch {
+	case ev.Kind == Deferred, ev.Kind == Refused:
+	case writes > 0:
+		r.sum.Changed++
+		if !r.apply {
+			r.sum.AffinityWrites += (writes + affinity.MaxFieldSets - 1) / affinity.MaxFieldSets
+		}
+	default:
+		r.sum.Unchanged++
+		if r.apply {
+			ev.Kind = Unchanged
+		}
+	}
+	return r.emit(ev)
+}
+
+// enrich asks Apollo for a batch of companies, stores every answer, and returns them in
+// the batch's order. What Apollo answered is stored even when the batch fails part way.
+func (r *runState) enrich(ctx context.Context, batch []keyed) ([]enrichment, error) {
+	queries := make([]apollo.EnrichQuery, len(batch))
+	for i, k := range batch {
+		queries[i] = apollo.EnrichQuery{Domain: k.org.Domain}
+	}
+	out := make([]enrichment, len(batch))
+	done := 0
+	var failed error
+	spent := r.s.apollo.CreditsSpent()
+	defer func() { r.sum.Credits += r.s.apollo.CreditsSpent() - spent }()
+	for en, err := range r.s.apollo.EnrichOrganizations(ctx, queries, r.apolloN.opt()) {
+		if err != nil {
+			failed = err
+			break
+		}
+		now := r.s.set.now()
+		e := enrichment{domain: batch[done].org.Domain, at: now}
+		if en.Organization != nil {
+			payload, err := json.Marshal(en.Organization)
+			if err != nil {
+				failed = err
+				break
+			}
+			e.found, e.apolloID, e.payload = true, en.Organization.ID, payload
+		}
+		// A company Apollo did not know, or answered in a way the client could not
+		// attribute (Unplaced, charged all the same), is stored as not found: asked
+		// for again after the TTL, not at once.
+		out[done] = e
+		done++
+	}
+	if done > 0 {
+		if err := r.s.store.saveEnrichments(ctx, r.id, out[:done]); err != nil {
+			return nil, err
+		}
+		r.sum.Enriched += done
+		r.step("enriched", batch[0].org.Domain)
+	}
+	if failed != nil {
+		return nil, fmt.Errorf("enrichsync: enriching %s: %w", batch[done].org.Domain, failed)
+	}
+	return out, nil
+}
+
+func (r *runState) step(kind, domain string) {
+	if r.s.hook != nil {
+		r.s.hook(Step{Kind: kind, Domain: domain})
+	}
+}
+
+// write writes an organization's changed fields in one request, logging them as
+// intended first and as applied once Affinity answers.
+func (r *runState) write(ctx context.Context, k keyed, e enrichment, enriched bool) error {
+	changes := r.decide(k, members(e), false)
+	ev := Event{Kind: Wrote, Org: k.org, Enrich: enriched, Fields: changes}
+	var sets []affinity.FieldSet
+	var logged []Write
+	for i, c := range changes {
+		if !c.Write {
+			continue
+		}
+		b := r.bindings[i]
+		sets = append(sets, affinity.FieldSet{Field: b.field, Values: b.desired(members(e)).values})
+		logged = append(logged, Write{Run: r.id, Domain: k.org.Domain, OrganizationID: k.org.OrganizationID, ListID: r.t.ListID,
+			ListEntryID: k.org.ListEntryID, FieldID: c.FieldID, Field: c.Field, Rule: c.Rule, Old: c.Old, New: c.New, At: r.s.set.now()})
+	}
+	if len(sets) == 0 {
+		return r.count(ev)
+	}
+	if r.pastDeadline() {
+		r.sum.Stopped = StopDeadline
+		return r.defer_([]keyed{k}, StopDeadline)
+	}
+	if err := r.s.store.intend(ctx, logged); err != nil {
+		return err
+	}
+	r.step("before-write", k.org.Domain)
+	var ids []int64
+	for _, w := range logged {
+		ids = append(ids, w.ID)
+	}
+	for start := 0; start < len(sets); start += affinity.MaxFieldSets {
+		part := sets[start:min(start+affinity.MaxFieldSets, len(sets))]
+		err := r.s.affinity.SetListEntryFields(ctx, r.t.ListID, k.org.ListEntryID, part, r.writesN.opt())
+		var apiErr *affinity.Error
+		switch {
+		case err == nil, errors.Is(err, affinity.ErrApplied):
+		case errors.Is(err, affinity.ErrMaybeApplied):
+			return fmt.Errorf("enrichsync: writing %s: %w (the next run finds out from the fields)", k.org.Domain, err)
+		case errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && apiErr.StatusCode != http.StatusTooManyRequests:
+			// Refused: nothing of this request was applied, by the fake's and the
+			// documentation's account; the fields before it in a batch may have been,
+			// and the next run finds them so.
+			if err := r.s.store.settle(ctx, ids, WriteRefused); err != nil {
+				return err
+			}
+			r.sum.Refused++
+			return r.emit(Event{Kind: Refused, Org: k.org, Enrich: enriched, Fields: changes, Reason: strings.TrimPrefix(err.Error(), "affinity: ")})
+		default:
+			return fmt.Errorf("enrichsync: writing %s: %w", k.org.Domain, err)
+		}
+	}
+	if err := r.s.store.settle(ctx, ids, WriteApplied); err != nil {
+		return err
+	}
+	for _, w := range logged {
+		w.State = WriteApplied
+		r.hist.applied[entryField{w.ListEntryID, w.FieldID}] = w
+	}
+	r.step("after-write", k.org.Domain)
+	return r.count(ev)
+}
+
+// end totals the run and records it in the store (Apply).
+func (r *runState) end(ctx context.Context) Summary {
+	r.sum.ApolloRequests = max(r.sum.ApolloRequests, r.apolloN.get())
+	r.sum.AffinityReads = r.readsN.get()
+	if r.apply {
+		r.sum.AffinityWrites = r.writesN.get()
+	}
+	if rl := r.s.affinity.RateLimit(); rl.User.Known && rl.User.Limit > 0 {
+		r.sum.AffinityMinutes = float64(r.sum.AffinityReads+r.sum.AffinityWrites) / float64(rl.User.Limit)
+	} else {
+		r.sum.AffinityMinutes = float64(r.sum.AffinityReads+r.sum.AffinityWrites) / 900
+	}
+	if rl := r.s.apollo.RateLimit(); rl.Minute.Known && rl.Minute.Limit > 0 {
+		r.sum.ApolloMinutes = float64(r.sum.ApolloRequests) / float64(rl.Minute.Limit)
+	}
+	if r.id != 0 {
+		if err := r.s.store.endRun(ctx, r.id, r.sum, r.s.set.now()); err != nil {
+			r.s.set.logger.Error("enrichsync: recording the end of the run", "run", r.id, "err", err)
+		}
+	}
+	return r.sum
+}
