@@ -43,11 +43,11 @@ const (
 
 // Write is one write of the audit log.
 type Write struct {
-	ID, Run                                         int64
-	Domain                                          string
+	ID, Run                                      int64
+	Domain                                       string
 	OrganizationID, ListID, ListEntryID, FieldID int64
-	Field                                           string
-	Rule                                            Rule
+	Field                                        string
+	Rule                                         Rule
 	// Old and New are the field's values before and after, as text ("" for empty;
 	// several values one per line, sorted).
 	Old, New string
