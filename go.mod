@@ -16,7 +16,7 @@ require (
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	github.com/speakeasy-api/openapi v1.24.0
 	golang.org/x/mod v0.42.0
-	golang.org/x/net v0.61.0 // publicsuffix and idna for internal/domain; already in the graph at this version
+	golang.org/x/net v0.61.0 // publicsuffix and idna for internal/domain; at the version modernc.org/sqlite needs
 )
 
 require (

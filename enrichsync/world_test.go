@@ -176,3 +176,22 @@ func (w *world) snapshot(t testing.TB) map[int64]map[string]string {
 	}
 	return out
 }
+
+// auditStates counts the store's logged writes by state.
+func (w *world) auditStates(t testing.TB) map[enrichsync.WriteState]int {
+	t.Helper()
+	store, err := enrichsync.OpenStore(t.Context(), w.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	ws, err := store.Writes(t.Context(), "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[enrichsync.WriteState]int{}
+	for _, x := range ws {
+		out[x.State]++
+	}
+	return out
+}
