@@ -136,10 +136,10 @@ func ParseMapping(name string, data []byte) (Mapping, error) {
 			errs = append(errs, fmt.Errorf("%s:%d: fields: is empty; name at least one field to fill", name, list.Line))
 		}
 	}
-	if len(errs) > 0 {
-		return m, errors.Join(errs...)
+	if len(m.Fields) > 0 {
+		errs = append(errs, m.check()) // the entries that parsed, checked as well
 	}
-	return m, m.check()
+	return m, errors.Join(errs...)
 }
 
 // parseFieldMap reads one entry of fields:.
