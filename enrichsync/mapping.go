@@ -102,7 +102,7 @@ func ParseMapping(name string, data []byte) (Mapping, error) {
 		if doc != nil && doc.Line > 0 {
 			line = doc.Line
 		}
-		return m, fmt.Errorf("%s:%d: want a mapping with a list under fields:", name, line)
+		return m, fmt.Errorf("%s:%d: want a mapping with a list of entries under the key fields", name, line)
 	}
 	var errs []error
 	var list *yaml.Node

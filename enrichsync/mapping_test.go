@@ -27,7 +27,7 @@ func TestMappingErrorsNameTheirLine(t *testing.T) {
 		{"twice", "fields:\n  - apollo: industry\n    field: Industry\n  - apollo: keywords\n    field: Industry\n", []string{`m.yaml:4: field Industry is filled already on line 2`}},
 		{"two errors", "fields:\n  - apollo: industy\n    field: Industry\n  - apollo: city\n    rule: never\n", []string{"m.yaml:2:", "m.yaml:5:"}},
 		{"null in the list", "fields:\n  - apollo: industry\n    field: Industry\n  - null\n", []string{"m.yaml:4: want an entry"}},
-		{"not a mapping", "- apollo: industry\n", []string{"m.yaml:1: want a mapping with a list under fields:"}},
+		{"not a mapping", "- apollo: industry\n", []string{"m.yaml:1: want a mapping with a list of entries under the key fields"}},
 		{"empty", "", []string{"m.yaml:1: want a mapping"}},
 		{"no fields", "fields: []\n", []string{"m.yaml:1: fields: is empty"}},
 		{"alias bomb", "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\nfields: [*f]\n", []string{"m.yaml"}},
