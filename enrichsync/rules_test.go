@@ -1,6 +1,7 @@
 package enrichsync_test
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -179,5 +180,34 @@ func TestRowsWithoutADomainOrSharingOneAreSetAside(t *testing.T) {
 	i := slices.IndexFunc(events, func(ev enrichsync.Event) bool { return ev.Org.OrganizationID == 1004 })
 	if i < 0 || events[i].Org.Domain != "xn--bcher4-3ya.de" || events[i].Kind != enrichsync.Wrote {
 		t.Errorf("bücher4.de: %+v", events[max(i, 0)])
+	}
+}
+
+// Two applies over one store at once: the second is refused while the first runs, and
+// runs once the first is done.
+func TestASecondApplyWaitsForTheFirst(t *testing.T) {
+	w := newWorld(t, 3)
+	first, second := w.syncer(t), w.syncer(t)
+	var inner error
+	enrichsync.SetHook(first, func(st enrichsync.Step) {
+		if st.Kind != "enriched" || inner != nil {
+			return
+		}
+		inner = errors.New("the second apply was not refused")
+		for _, err := range second.Apply(t.Context(), enrichsync.Target{ListID: w.list}) {
+			if err != nil && strings.Contains(err.Error(), "another apply is running") {
+				inner = nil
+			} else if err != nil {
+				inner = err
+			}
+		}
+	})
+	drain(t, first.Apply(t.Context(), enrichsync.Target{ListID: w.list}))
+	if inner != nil {
+		t.Fatal(inner)
+	}
+	_, sum := drain(t, second.Apply(t.Context(), enrichsync.Target{ListID: w.list}))
+	if sum.Unchanged != 3 || w.apollo.Credits() != 3 {
+		t.Errorf("after the first: %+v, %d credits", sum, w.apollo.Credits())
 	}
 }

@@ -54,6 +54,13 @@ func (r *runState) do(ctx context.Context) error {
 	if r.t.ListID <= 0 {
 		return fmt.Errorf("enrichsync: list id must be positive, got %d", r.t.ListID)
 	}
+	if r.apply {
+		unlock, err := s.store.lock(ctx)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
 	// The mapping against the live fields, before anything else is read or spent.
 	listFields, err := s.affinity.ListFields(ctx, affinity.FieldQuery{ListID: r.t.ListID}, r.readsN.opt())
 	if err != nil {

@@ -136,6 +136,34 @@ func OpenStore(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
+// lock holds the store for one Apply: a second Apply over the same file, in this
+// process or another, is refused while the first runs, so that two overlapping runs
+// (a cron job that ran long) cannot pay for the same company twice. The lock is a
+// SQLite transaction on a file beside the store, which the operating system releases
+// when a killed process ends, so a killed run never blocks the next.
+func (s *Store) lock(ctx context.Context) (unlock func(), err error) {
+	db, err := sql.Open("sqlite", s.path+".lock")
+	if err != nil {
+		return nil, fmt.Errorf("store %s: %w", s.path, err)
+	}
+	conn, err := db.Conn(ctx)
+	if err == nil {
+		_, err = conn.ExecContext(ctx, "BEGIN EXCLUSIVE")
+		if err != nil {
+			conn.Close()
+		}
+	}
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store %s: another apply is running over it (%w)", s.path, err)
+	}
+	return func() {
+		_, _ = conn.ExecContext(context.Background(), "ROLLBACK")
+		conn.Close()
+		db.Close()
+	}, nil
+}
+
 // Close closes the store.
 func (s *Store) Close() error { return s.db.Close() }
 
@@ -232,7 +260,10 @@ type history struct {
 // history reads the log of a list.
 func (s *Store) history(ctx context.Context, listID int64) (history, error) {
 	h := history{applied: map[entryField]Write{}, intended: map[entryField][]Write{}}
-	ws, err := s.writes(ctx, "list_id = ? AND state IN (?, ?)", -1, listID, WriteApplied, WriteIntended)
+	// The last applied write of each field of each entry, and those not settled: as
+	// many rows as the list has fields written, however many runs wrote them.
+	ws, err := s.writes(ctx, `list_id = ? AND (state = ? OR id IN (SELECT MAX(id) FROM writes WHERE list_id = ? AND state = ?
+		GROUP BY list_entry_id, field_id))`, -1, listID, WriteIntended, listID, WriteApplied)
 	if err != nil {
 		return h, err
 	}
