@@ -121,3 +121,56 @@ func TestListRowsRefusesABadChoiceOfFields(t *testing.T) {
 		t.Errorf("%d requests sent for %d fields, want 1", n.Load(), affinity.MaxRowFields)
 	}
 }
+
+// RowOptions.SavedViewID reads the view's entries (the fake's one view of a list keeps
+// every entry) from the view's own path; a view with fields chosen, a negative view
+// and a v1-only client are refused before anything is sent.
+func TestListRowsOfASavedView(t *testing.T) {
+	fake := affinitytest.NewServer(key, affinitytest.WithTest(t))
+	t.Cleanup(fake.Close)
+	list := fake.GenerateList("Deal Flow", 130, 3)
+	client, err := fake.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := len(fake.Requests())
+	var ids []int64
+	for row, err := range client.ListRows(t.Context(), list, affinity.RowOptions{SavedViewID: list*10 + 1}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if row.Organization == nil || len(row.Values) == 0 {
+			t.Fatalf("row %+v without its organization or the view's columns", row.Entry)
+		}
+		ids = append(ids, row.Entry.ID)
+	}
+	reqs := fake.Requests()[before:]
+	if len(ids) != 130 || len(reqs) != 2 || reqs[0].Path != fmt.Sprintf("/v2/lists/%d/saved-views/%d/list-entries", list, list*10+1) {
+		t.Errorf("%d rows in %d requests (%+v)", len(ids), len(reqs), reqs)
+	}
+	v1, err := fake.Client(affinity.WithV1Only())
+	if err != nil {
+		t.Fatal(err)
+	}
+	before = len(fake.Requests())
+	for _, c := range []struct {
+		client *affinity.Client
+		opts   affinity.RowOptions
+		param  string
+	}{
+		{client, affinity.RowOptions{SavedViewID: -3}, "saved_view_id"},
+		{client, affinity.RowOptions{SavedViewID: 5011, Fields: []affinity.Field{{ID: 5011, Name: "Status"}}}, "fields"},
+		{v1, affinity.RowOptions{SavedViewID: 5011}, "saved_view_id"},
+	} {
+		for _, err := range c.client.ListRows(t.Context(), list, c.opts) {
+			var pe *apicall.ParamError
+			if !errors.As(err, &pe) || pe.Param != c.param {
+				t.Errorf("%+v: err = %v, want a ParamError for %s", c.opts, err, c.param)
+			}
+			break
+		}
+	}
+	if n := len(fake.Requests()) - before; n != 0 {
+		t.Errorf("%d requests sent for refused options", n)
+	}
+}

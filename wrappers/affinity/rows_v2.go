@@ -81,7 +81,7 @@ func (c *Client) listRowsV2(ctx context.Context, listID int64, opts RowOptions, 
 				}
 			}
 			first = false
-			return c.v2EntryPage(ctx, listID, size, opts.Fields, cursor, run.opts())
+			return c.v2EntryPage(ctx, listID, opts.SavedViewID, size, opts.Fields, cursor, run.opts())
 		}
 		pages := tokenPages(ctx, c, "", fetch, func(p v2EntryPage) string { return p.next }, func(p v2EntryPage) int { return len(p.Data) })
 		for page, err := range pages {
@@ -103,8 +103,9 @@ func (c *Client) listRowsV2(ctx context.Context, listID int64, opts RowOptions, 
 	}
 }
 
-// v2EntryPage fetches one page of a list's entries through v2.
-func (c *Client) v2EntryPage(ctx context.Context, listID int64, size int, fields []Field, cursor string, callOpts []option.CallOption) (v2EntryPage, error) {
+// v2EntryPage fetches one page of a list's entries through v2, or of one of its saved
+// views' (view not 0).
+func (c *Client) v2EntryPage(ctx context.Context, listID, view int64, size int, fields []Field, cursor string, callOpts []option.CallOption) (v2EntryPage, error) {
 	params := &affinityapi.ListListEntriesV2Params{FieldTypes: affinityapi.V2ListFieldTypes{"list", "global"}}
 	if len(fields) > 0 {
 		params.FieldTypes = nil
@@ -119,10 +120,17 @@ func (c *Client) v2EntryPage(ctx context.Context, listID int64, size int, fields
 	if cursor != "" {
 		params.Cursor = &cursor
 	}
-	path := fmt.Sprintf("/v2/lists/%d/list-entries", listID)
-	return httpcore.Run(ctx, c.doer, "listListEntriesV2", callOpts, func(ctx context.Context) (*http.Response, error) {
-		return c.api.ListListEntriesV2(ctx, listID, params)
-	}, func(p *v2EntryPage) error {
+	path, op := fmt.Sprintf("/v2/lists/%d/list-entries", listID), "listListEntriesV2"
+	send := func(ctx context.Context) (*http.Response, error) { return c.api.ListListEntriesV2(ctx, listID, params) }
+	if view != 0 {
+		// A view's entries come with the values of its own columns: it takes no choice
+		// of fields.
+		path, op = fmt.Sprintf("/v2/lists/%d/saved-views/%d/list-entries", listID, view), "listSavedViewListEntriesV2"
+		send = func(ctx context.Context) (*http.Response, error) {
+			return c.api.ListSavedViewListEntriesV2(ctx, listID, view, &affinityapi.ListSavedViewListEntriesV2Params{Limit: params.Limit, Cursor: params.Cursor})
+		}
+	}
+	return httpcore.Run(ctx, c.doer, op, callOpts, send, func(p *v2EntryPage) error {
 		if p.Data == nil {
 			return &apicall.MissingMemberError{Member: "data", Reason: "missing or null"}
 		}
