@@ -211,3 +211,38 @@ func TestASecondApplyWaitsForTheFirst(t *testing.T) {
 		t.Errorf("after the first: %+v, %d credits", sum, w.apollo.Credits())
 	}
 }
+
+// A saved view narrows the run to its entries; a domain shared with an entry outside
+// the view still sets the view's entry aside.
+func TestASavedViewNarrowsTheRun(t *testing.T) {
+	w := newWorld(t, 5)
+	entry := w.entries(t)
+	view, err := w.affinity.AddSavedView(w.list, "To enrich", entry[1001], entry[1003], entry[9001])
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := enrichsync.Target{ListID: w.list, SavedViewID: view}
+	_, plan := drain(t, w.syncer(t).Plan(t.Context(), target))
+	events, sum := drain(t, w.syncer(t).Apply(t.Context(), target))
+	var wrote, aside []string
+	for _, ev := range events {
+		switch ev.Kind {
+		case enrichsync.Wrote:
+			wrote = append(wrote, ev.Org.Domain)
+		case enrichsync.SetAside:
+			aside = append(aside, ev.Org.Name)
+		}
+	}
+	if !slices.Equal(wrote, []string{"company1.com", "company3.com"}) || !slices.Equal(aside, []string{"Twin A"}) {
+		t.Errorf("wrote %v, set aside %v", wrote, aside)
+	}
+	if w.apollo.Credits() != 2 || sum.Credits != 2 || plan.Credits != 2 || sum.AffinityReads != plan.AffinityReads {
+		t.Errorf("credits %d, summary %+v, plan %+v", w.apollo.Credits(), sum, plan)
+	}
+	// The view that does not exist is an error naming it, before anything is spent.
+	for _, err := range w.syncer(t).Apply(t.Context(), enrichsync.Target{ListID: w.list, SavedViewID: 77}) {
+		if err == nil || !strings.Contains(err.Error(), "saved view 77") {
+			t.Errorf("a missing view: %v", err)
+		}
+	}
+}

@@ -84,14 +84,30 @@ func (r *runState) do(ctx context.Context) error {
 	for _, b := range r.bindings {
 		chosen = append(chosen, b.field)
 	}
-	// The list, keyed by domain.
+	// The view's entries, when the run is narrowed to one.
+	var inView map[int64]bool
+	if r.t.SavedViewID != 0 {
+		inView = map[int64]bool{}
+		for row, err := range s.affinity.ListRows(ctx, r.t.ListID, affinity.RowOptions{SavedViewID: r.t.SavedViewID}, r.readsN.opt()) {
+			if err != nil {
+				return fmt.Errorf("enrichsync: reading saved view %d of list %d: %w", r.t.SavedViewID, r.t.ListID, err)
+			}
+			if len(inView) >= s.set.maxOrgs {
+				return fmt.Errorf("enrichsync: saved view %d has more than %d entries (WithMaxOrganizations)", r.t.SavedViewID, s.set.maxOrgs)
+			}
+			inView[row.Entry.ID] = true
+		}
+	}
+	// The list, keyed by domain. Entries outside the view count when a domain is
+	// shared: a view's entry whose domain another entry has is set aside too.
 	var rows []keyed
-	byDomain := map[string][]int{}
+	byDomain := map[string]int{}
+	seen := 0
 	for row, err := range s.affinity.ListRows(ctx, r.t.ListID, affinity.RowOptions{Fields: chosen}, r.readsN.opt()) {
 		if err != nil {
 			return fmt.Errorf("enrichsync: reading list %d: %w", r.t.ListID, err)
 		}
-		if len(rows) >= s.set.maxOrgs {
+		if seen++; seen > s.set.maxOrgs {
 			return fmt.Errorf("enrichsync: list %d has more than %d entries (WithMaxOrganizations)", r.t.ListID, s.set.maxOrgs)
 		}
 		if row.Organization == nil {
@@ -100,13 +116,15 @@ func (r *runState) do(ctx context.Context) error {
 		k := keyed{org: Org{Name: row.Organization.Name, OrganizationID: row.Organization.ID, ListEntryID: row.Entry.ID}, row: row}
 		k.org.Domain = domainOf(*row.Organization)
 		if k.org.Domain != "" {
-			byDomain[k.org.Domain] = append(byDomain[k.org.Domain], len(rows))
+			byDomain[k.org.Domain]++
 		}
-		rows = append(rows, k)
+		if inView == nil || inView[row.Entry.ID] {
+			rows = append(rows, k)
+		}
 	}
 	var orgs []keyed
 	for _, k := range rows {
-		switch n := len(byDomain[k.org.Domain]); {
+		switch n := byDomain[k.org.Domain]; {
 		case k.org.Domain == "":
 			r.sum.SetAside++
 			if err := r.emit(Event{Kind: SetAside, Org: k.org, Reason: "no domain to enrich it by"}); err != nil {

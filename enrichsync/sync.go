@@ -19,6 +19,10 @@ type Target struct {
 	// ListID is the Affinity list of organizations whose entries are enriched; the
 	// mapping's fields are the list's own or the organizations' global fields.
 	ListID int64
+	// SavedViewID, when set, narrows the run to the entries of that saved view of the
+	// list (those its filters keep); their values are still read from the list, mapped
+	// fields only, whatever the view's columns are.
+	SavedViewID int64
 }
 
 // Syncer enriches the organizations of Affinity lists from Apollo. Make one with New;

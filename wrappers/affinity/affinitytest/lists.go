@@ -23,6 +23,15 @@ type fakeList struct {
 	list    affinityapi.List
 	fields  []affinityapi.Field
 	entries []affinityapi.ListEntry
+	// views are the saved views AddSavedView made, beside the one every list has.
+	views []fakeView
+}
+
+// fakeView is a saved view that keeps some of a list's entries.
+type fakeView struct {
+	id      int64
+	name    string
+	entries map[int64]bool
 }
 
 // fieldValue is a stored field value; its value is kept as the JSON Affinity sends.
@@ -107,6 +116,25 @@ func (s *Server) AddList(name string, orgIDs ...int64) (int64, error) {
 		_ = entity.FromOrganization(o)
 		return o.ID, 1, entity
 	}), nil
+}
+
+// AddSavedView adds to the list listID a saved view named name that keeps the entries
+// of entryIDs (in the list's order, as a view's filter would), and returns its id. Every
+// list also has a view of all its entries (id: the list's times ten plus one).
+func (s *Server) AddSavedView(listID int64, name string, entryIDs ...int64) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l, ok := s.lists[listID]
+	if !ok {
+		return 0, fmt.Errorf("affinitytest: no list %d", listID)
+	}
+	keep := map[int64]bool{}
+	for _, id := range entryIDs {
+		keep[id] = true
+	}
+	v := fakeView{id: listID*10 + 2 + int64(len(l.views)), name: name, entries: keep}
+	l.views = append(l.views, v)
+	return v.id, nil
 }
 
 // GeneratePersonList makes a person list named name with entries made-up people and

@@ -52,13 +52,28 @@ func (s *Server) v2Routes(mux *http.ServeMux) {
 		})
 	})
 	mux.HandleFunc("GET /v2/lists/{listId}/saved-views", func(w http.ResponseWriter, r *http.Request) {
-		s.v2ListPaged(w, r, func(l *fakeList) []any { return []any{savedView(l)} })
+		s.v2ListPaged(w, r, func(l *fakeList) []any {
+			out := []any{savedView(l, nil)}
+			for i := range l.views {
+				out = append(out, savedView(l, &l.views[i]))
+			}
+			return out
+		})
 	})
-	mux.HandleFunc("GET /v2/lists/{listId}/saved-views/{viewId}", s.v2WithView(func(w http.ResponseWriter, r *http.Request, l *fakeList) {
-		writeJSON(w, http.StatusOK, savedView(l))
+	mux.HandleFunc("GET /v2/lists/{listId}/saved-views/{viewId}", s.v2WithView(func(w http.ResponseWriter, r *http.Request, l *fakeList, v *fakeView) {
+		writeJSON(w, http.StatusOK, savedView(l, v))
 	}))
-	mux.HandleFunc("GET /v2/lists/{listId}/saved-views/{viewId}/list-entries", s.v2WithView(func(w http.ResponseWriter, r *http.Request, l *fakeList) {
-		s.v2PagedLocked(w, r, s.v2Entries(l, func() url.Values { return url.Values{"fieldTypes": {"list"}} }))
+	mux.HandleFunc("GET /v2/lists/{listId}/saved-views/{viewId}/list-entries", s.v2WithView(func(w http.ResponseWriter, r *http.Request, l *fakeList, v *fakeView) {
+		view := l
+		if v != nil {
+			view = &fakeList{list: l.list, fields: l.fields}
+			for _, e := range l.entries {
+				if v.entries[e.ID] {
+					view.entries = append(view.entries, e)
+				}
+			}
+		}
+		s.v2PagedLocked(w, r, s.v2Entries(view, func() url.Values { return url.Values{"fieldTypes": {"list"}} }))
 	}))
 	mux.HandleFunc("GET /v2/lists/{listId}/list-entries", s.v2WithList(func(w http.ResponseWriter, r *http.Request, l *fakeList) {
 		s.v2PagedLocked(w, r, s.v2Entries(l, r.URL.Query))
@@ -185,13 +200,20 @@ func (s *Server) v2ListPaged(w http.ResponseWriter, r *http.Request, items func(
 }
 
 // v2WithView runs f with the list of the route when the route's view is its one view.
-func (s *Server) v2WithView(f func(http.ResponseWriter, *http.Request, *fakeList)) http.HandlerFunc {
+func (s *Server) v2WithView(f func(http.ResponseWriter, *http.Request, *fakeList, *fakeView)) http.HandlerFunc {
 	return s.v2WithList(func(w http.ResponseWriter, r *http.Request, l *fakeList) {
-		if r.PathValue("viewId") != strconv.FormatInt(l.list.ID*10+1, 10) {
-			v2Error(w, http.StatusNotFound, "not-found", "Saved view not found")
+		id := r.PathValue("viewId")
+		if id == strconv.FormatInt(l.list.ID*10+1, 10) {
+			f(w, r, l, nil)
 			return
 		}
-		f(w, r, l)
+		for i := range l.views {
+			if id == strconv.FormatInt(l.views[i].id, 10) {
+				f(w, r, l, &l.views[i])
+				return
+			}
+		}
+		v2Error(w, http.StatusNotFound, "not-found", "Saved view not found")
 	})
 }
 
@@ -209,7 +231,12 @@ func (s *Server) v2WithEntry(f func(http.ResponseWriter, *http.Request, *fakeLis
 }
 
 // savedView is the one saved view every list of the fake has.
-func savedView(l *fakeList) map[string]any {
+// savedView is a view as v2 answers it: v, or the view of all entries every list has
+// (v nil).
+func savedView(l *fakeList, v *fakeView) map[string]any {
+	if v != nil {
+		return map[string]any{"id": v.id, "name": v.name, "type": "sheet", "createdAt": "2026-01-01T00:00:00Z"}
+	}
 	return map[string]any{"id": l.list.ID*10 + 1, "name": "All entries", "type": "sheet", "createdAt": "2026-01-01T00:00:00Z"}
 }
 
