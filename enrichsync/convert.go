@@ -226,7 +226,7 @@ func (b binding) desired(members map[string]json.RawMessage) want {
 		case typeDropdown, typeRankedDropdown:
 			for _, r := range ranges(b.field) {
 				if n >= r.lo && n <= r.hi {
-					return want{values: []affinity.SetValue{affinity.OptionValue(r.opt.ID)}, text: r.opt.Text}
+					return want{values: []affinity.SetValue{b.optionValue(r.opt)}, text: r.opt.Text}
 				}
 			}
 			return want{none: fmt.Sprintf("no option of %q is a range holding %s", b.field.Name, numberText(n))}
@@ -265,7 +265,7 @@ func (b binding) desired(members map[string]json.RawMessage) want {
 					missing = append(missing, s)
 					continue
 				}
-				w.values = append(w.values, affinity.OptionValue(o.ID))
+				w.values = append(w.values, b.optionValue(o))
 				texts = append(texts, o.Text)
 			}
 			if len(w.values) == 0 {
@@ -301,7 +301,16 @@ func (b binding) option(s string) want {
 	if err != nil {
 		return want{none: fmt.Sprintf("no option of %q is %q", b.field.Name, s)}
 	}
-	return want{values: []affinity.SetValue{affinity.OptionValue(o.ID)}, text: o.Text}
+	return want{values: []affinity.SetValue{b.optionValue(o)}, text: o.Text}
+}
+
+// optionValue is how an option is written: a dropdown's by its text, which v1 and v2
+// both take (v1 takes nothing else), a ranked dropdown's by its id.
+func (b binding) optionValue(o affinity.DropdownOption) affinity.SetValue {
+	if b.field.ValueType == typeDropdown {
+		return affinity.TextValue(o.Text)
+	}
+	return affinity.OptionValue(o.ID)
 }
 
 // current is the canonical text of a field's values as a row carries them, for

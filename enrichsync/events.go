@@ -105,8 +105,10 @@ type Summary struct {
 	// (-1 when Apollo did not say).
 	CreditBudget int `json:"credit_budget"`
 	CreditsLeft  int `json:"credits_left"`
-	// ApolloRequests, AffinityReads and AffinityWrites are the requests made (in a plan,
-	// those Apply would make, if every enriched company changes a field).
+	// ApolloRequests, AffinityReads and AffinityWrites are the requests the run's calls
+	// made (in a plan, those Apply would make, if every enriched company changes a
+	// field), the retries of a 429 included; a client's own one-time lookup of the
+	// fields' value types, which v1's field values need, is not among them.
 	ApolloRequests int `json:"apollo_requests"`
 	AffinityReads  int `json:"affinity_reads"`
 	AffinityWrites int `json:"affinity_writes"`

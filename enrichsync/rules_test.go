@@ -246,3 +246,97 @@ func TestASavedViewNarrowsTheRun(t *testing.T) {
 		}
 	}
 }
+
+// Every organization, without a list: global fields only, written through v1; a
+// changed value is updated in place (the field keeps one value), and a rerun writes
+// nothing.
+func TestAllOrganizations(t *testing.T) {
+	w := newWorld(t, 6)
+	headcount, err := w.affinity.AddField(0, "Headcount", 3, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tags, err := w.affinity.AddField(0, "Tags", 2, true, "b2b", "software", "saas")
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := enrichsync.OpenStore(t.Context(), w.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	newSync := func(doc string) *enrichsync.Syncer {
+		m, err := enrichsync.ParseMapping("all.yaml", []byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := enrichsync.New(w.ap, w.af, store, m, enrichsync.WithCreditBudget(100), enrichsync.WithTTL(time.Hour),
+			enrichsync.WithClock(func() time.Time { return w.now }))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	single := newSync("fields:\n  - apollo: industry\n    field: Industry\n  - apollo: estimated_num_employees\n    field: Headcount\n    rule: overwrite-own\n")
+	all := enrichsync.Target{AllOrganizations: true}
+	_, plan := drain(t, single.Plan(t.Context(), all))
+	before := w.affinity.Hits()
+	_, sum := drain(t, single.Apply(t.Context(), all))
+	if sum.Changed != 6 || sum.SetAside != 3 || sum.ValuesWritten != 12 || sum.Credits != 6 {
+		t.Errorf("first run: %+v", sum)
+	}
+	// The client's own lookup of the fields' value types (once, when it first reads
+	// field values) is not a request of the run's calls, and not counted.
+	if got := w.affinity.Hits() - before; got != sum.AffinityReads+sum.AffinityWrites+1 || sum.AffinityWrites != plan.AffinityWrites || sum.AffinityWrites != 6*3 {
+		t.Errorf("%d requests: summary %+v, plan %+v", got, sum, plan)
+	}
+	// Apollo's head count changes; after the TTL the value is updated, not added.
+	n := 777
+	if err := w.apollo.SetEnrichment("company2.com", apollo.EnrichedOrganization{Name: "Company 2", EstimatedNumEmployees: &n}); err != nil {
+		t.Fatal(err)
+	}
+	w.now = w.now.Add(2 * time.Hour)
+	drain(t, single.Apply(t.Context(), all))
+	values, err := w.af.ListFieldValues(t.Context(), affinity.FieldValueQuery{OrganizationID: 1002})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var counts []string
+	for _, v := range values {
+		if v.FieldID == headcount.ID {
+			counts = append(counts, v.Value.String())
+		}
+	}
+	if !slices.Equal(counts, []string{"777"}) {
+		t.Errorf("company 2's head count values: %v, want one, 777", counts)
+	}
+	// A field of several values, from Apollo's keywords; a rerun writes nothing.
+	multi := newSync("fields:\n  - apollo: keywords\n    field: Tags\n")
+	_, sum = drain(t, multi.Apply(t.Context(), all))
+	_, again := drain(t, multi.Apply(t.Context(), all))
+	// (Company 2's answer, set above, has no keywords.)
+	if sum.Changed != 5 || again.ValuesWritten != 0 || again.AffinityWrites != 0 || again.Credits != 0 {
+		t.Errorf("tags: first %+v, rerun %+v", sum, again)
+	}
+	values, err = w.af.ListFieldValues(t.Context(), affinity.FieldValueQuery{OrganizationID: 1003})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, v := range values {
+		if v.FieldID == tags.ID {
+			got = append(got, v.Value.String())
+		}
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, []string{"b2b", "software"}) {
+		t.Errorf("company 3's tags: %v", got)
+	}
+	// A list field in a mapping for all organizations is no field of theirs.
+	bad := newSync("fields:\n  - apollo: industry\n    field: Employees\n")
+	for _, err := range bad.Plan(t.Context(), all) {
+		if err == nil || !strings.Contains(err.Error(), `all.yaml:2: no field "Employees"`) {
+			t.Errorf("a list's field for all organizations: %v", err)
+		}
+	}
+}

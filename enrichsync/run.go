@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
-	"strings"
 
 	"github.com/orgapis/orgapis/wrappers/affinity"
 	"github.com/orgapis/orgapis/wrappers/apollo"
@@ -51,8 +49,13 @@ func (r *runState) do(ctx context.Context) error {
 	r.sum.Apply = r.apply
 	r.sum.CreditBudget = s.set.budget
 	r.sum.CreditsLeft = -1
-	if r.t.ListID <= 0 {
+	switch {
+	case r.t.AllOrganizations && (r.t.ListID != 0 || r.t.SavedViewID != 0):
+		return errors.New("enrichsync: a target is a list (and maybe a saved view of it) or all organizations, not both")
+	case !r.t.AllOrganizations && r.t.ListID <= 0:
 		return fmt.Errorf("enrichsync: list id must be positive, got %d", r.t.ListID)
+	case r.t.SavedViewID < 0:
+		return fmt.Errorf("enrichsync: saved view id must be positive, got %d", r.t.SavedViewID)
 	}
 	if r.apply {
 		unlock, err := s.store.lock(ctx)
@@ -61,66 +64,10 @@ func (r *runState) do(ctx context.Context) error {
 		}
 		defer unlock()
 	}
-	// The mapping against the live fields, before anything else is read or spent.
-	listFields, err := s.affinity.ListFields(ctx, affinity.FieldQuery{ListID: r.t.ListID}, r.readsN.opt())
+	// The mapping against the live fields, then the target, keyed by domain.
+	rows, byDomain, err := r.read(ctx)
 	if err != nil {
-		return fmt.Errorf("enrichsync: reading the fields of list %d: %w", r.t.ListID, err)
-	}
-	global, err := s.affinity.ListOrganizationFields(ctx, r.readsN.opt())
-	if err != nil {
-		return fmt.Errorf("enrichsync: reading the organizations' global fields: %w", err)
-	}
-	var fields []affinity.Field
-	for _, f := range listFields {
-		if f.ListID == r.t.ListID {
-			fields = append(fields, f)
-		}
-	}
-	fields = append(fields, global...)
-	if r.bindings, err = resolve(s.mapping, fields); err != nil {
 		return err
-	}
-	var chosen []affinity.Field
-	for _, b := range r.bindings {
-		chosen = append(chosen, b.field)
-	}
-	// The view's entries, when the run is narrowed to one.
-	var inView map[int64]bool
-	if r.t.SavedViewID != 0 {
-		inView = map[int64]bool{}
-		for row, err := range s.affinity.ListRows(ctx, r.t.ListID, affinity.RowOptions{SavedViewID: r.t.SavedViewID}, r.readsN.opt()) {
-			if err != nil {
-				return fmt.Errorf("enrichsync: reading saved view %d of list %d: %w", r.t.SavedViewID, r.t.ListID, err)
-			}
-			if len(inView) >= s.set.maxOrgs {
-				return fmt.Errorf("enrichsync: saved view %d has more than %d entries (WithMaxOrganizations)", r.t.SavedViewID, s.set.maxOrgs)
-			}
-			inView[row.Entry.ID] = true
-		}
-	}
-	// The list, keyed by domain. Entries outside the view count when a domain is
-	// shared: a view's entry whose domain another entry has is set aside too.
-	var rows []keyed
-	byDomain := map[string]int{}
-	seen := 0
-	for row, err := range s.affinity.ListRows(ctx, r.t.ListID, affinity.RowOptions{Fields: chosen}, r.readsN.opt()) {
-		if err != nil {
-			return fmt.Errorf("enrichsync: reading list %d: %w", r.t.ListID, err)
-		}
-		if seen++; seen > s.set.maxOrgs {
-			return fmt.Errorf("enrichsync: list %d has more than %d entries (WithMaxOrganizations)", r.t.ListID, s.set.maxOrgs)
-		}
-		if row.Organization == nil {
-			return fmt.Errorf("enrichsync: list %d holds entries that are not organizations (entry %d); enrich a list of organizations", r.t.ListID, row.Entry.ID)
-		}
-		k := keyed{org: Org{Name: row.Organization.Name, OrganizationID: row.Organization.ID, ListEntryID: row.Entry.ID}, row: row}
-		k.org.Domain = domainOf(*row.Organization)
-		if k.org.Domain != "" {
-			byDomain[k.org.Domain]++
-		}
-		if inView == nil || inView[row.Entry.ID] {
-			rows = append(rows, k)
-		}
 	}
 	var orgs []keyed
 	for _, k := range rows {
@@ -145,7 +92,11 @@ func (r *runState) do(ctx context.Context) error {
 	if r.stored, err = s.store.enrichments(ctx); err != nil {
 		return err
 	}
-	if r.hist, err = s.store.history(ctx, r.t.ListID); err != nil {
+	isGlobal := map[int64]bool{}
+	for _, b := range r.bindings {
+		isGlobal[b.field.ID] = b.field.ListID == 0
+	}
+	if r.hist, err = s.store.history(ctx, r.t.ListID, func(id int64) bool { return isGlobal[id] }); err != nil {
 		return err
 	}
 	if err := r.settle(ctx, orgs); err != nil {
@@ -253,7 +204,7 @@ func (r *runState) settle(ctx context.Context, orgs []keyed) error {
 	var applied, not []int64
 	for _, k := range orgs {
 		for _, b := range r.bindings {
-			key := entryField{k.org.ListEntryID, b.field.ID}
+			key := keyOf(b.field.ListID == 0, k.org.OrganizationID, k.org.ListEntryID, b.field.ID)
 			ws := r.hist.intended[key]
 			if len(ws) == 0 {
 				continue
@@ -313,7 +264,7 @@ func (r *runState) decide(k keyed, m map[string]json.RawMessage, predict bool) [
 			w = b.desired(m)
 		}
 		c.New = w.text
-		last, wrote := r.hist.applied[entryField{k.org.ListEntryID, b.field.ID}]
+		last, wrote := r.hist.applied[keyOf(b.field.ListID == 0, k.org.OrganizationID, k.org.ListEntryID, b.field.ID)]
 		switch {
 		case w.none != "":
 			c.Reason = w.none
@@ -387,7 +338,13 @@ func (r *runState) count(ev Event) error {
 	case ev.Kind == Deferred, ev.Kind == Refused:
 	case writes > 0:
 		r.sum.Changed++
-		if !r.apply {
+		switch {
+		case r.apply:
+		case r.t.AllOrganizations:
+			// v1: a read of the organization's values, and a request a field (a field
+			// of several values takes more, which the plan does not know beforehand).
+			r.sum.AffinityWrites += 1 + writes
+		default:
 			r.sum.AffinityWrites += (writes + affinity.MaxFieldSets - 1) / affinity.MaxFieldSets
 		}
 	default:
@@ -449,69 +406,6 @@ func (r *runState) step(kind, domain string) {
 	if r.s.hook != nil {
 		r.s.hook(Step{Kind: kind, Domain: domain})
 	}
-}
-
-// write writes an organization's changed fields in one request, logging them as
-// intended first and as applied once Affinity answers.
-func (r *runState) write(ctx context.Context, k keyed, e enrichment, enriched bool) error {
-	changes := r.decide(k, members(e), false)
-	ev := Event{Kind: Wrote, Org: k.org, Enrich: enriched, Fields: changes}
-	var sets []affinity.FieldSet
-	var logged []Write
-	for i, c := range changes {
-		if !c.Write {
-			continue
-		}
-		b := r.bindings[i]
-		sets = append(sets, affinity.FieldSet{Field: b.field, Values: b.desired(members(e)).values})
-		logged = append(logged, Write{Run: r.id, Domain: k.org.Domain, OrganizationID: k.org.OrganizationID, ListID: r.t.ListID,
-			ListEntryID: k.org.ListEntryID, FieldID: c.FieldID, Field: c.Field, Rule: c.Rule, Old: c.Old, New: c.New, At: r.s.set.now()})
-	}
-	if len(sets) == 0 {
-		return r.count(ev)
-	}
-	if r.pastDeadline() {
-		r.sum.Stopped = StopDeadline
-		return r.defer_([]keyed{k}, StopDeadline)
-	}
-	if err := r.s.store.intend(ctx, logged); err != nil {
-		return err
-	}
-	r.step("before-write", k.org.Domain)
-	var ids []int64
-	for _, w := range logged {
-		ids = append(ids, w.ID)
-	}
-	for start := 0; start < len(sets); start += affinity.MaxFieldSets {
-		part := sets[start:min(start+affinity.MaxFieldSets, len(sets))]
-		err := r.s.affinity.SetListEntryFields(ctx, r.t.ListID, k.org.ListEntryID, part, r.writesN.opt())
-		var apiErr *affinity.Error
-		switch {
-		case err == nil, errors.Is(err, affinity.ErrApplied):
-		case errors.Is(err, affinity.ErrMaybeApplied):
-			return fmt.Errorf("enrichsync: writing %s: %w (the next run finds out from the fields)", k.org.Domain, err)
-		case errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && apiErr.StatusCode != http.StatusTooManyRequests:
-			// Refused: nothing of this request was applied, by the fake's and the
-			// documentation's account; the fields before it in a batch may have been,
-			// and the next run finds them so.
-			if err := r.s.store.settle(ctx, ids, WriteRefused); err != nil {
-				return err
-			}
-			r.sum.Refused++
-			return r.emit(Event{Kind: Refused, Org: k.org, Enrich: enriched, Fields: changes, Reason: strings.TrimPrefix(err.Error(), "affinity: ")})
-		default:
-			return fmt.Errorf("enrichsync: writing %s: %w", k.org.Domain, err)
-		}
-	}
-	if err := r.s.store.settle(ctx, ids, WriteApplied); err != nil {
-		return err
-	}
-	for _, w := range logged {
-		w.State = WriteApplied
-		r.hist.applied[entryField{w.ListEntryID, w.FieldID}] = w
-	}
-	r.step("after-write", k.org.Domain)
-	return r.count(ev)
 }
 
 // end totals the run and records it in the store (Apply).

@@ -247,8 +247,20 @@ func (s *Store) saveEnrichments(ctx context.Context, run int64, batch []enrichme
 	})
 }
 
-// entryField names one field of one list entry.
-type entryField struct{ entry, field int64 }
+// entryField names one field's value: of an organization for a global field, of a
+// list entry for a list's own field.
+type entryField struct {
+	global    bool
+	id, field int64
+}
+
+// keyOf is the entryField of a field's value for an organization or list entry.
+func keyOf(global bool, orgID, entryID, fieldID int64) entryField {
+	if global {
+		return entryField{true, orgID, fieldID}
+	}
+	return entryField{false, entryID, fieldID}
+}
 
 // history is what the log says of each field of a list's entries: the last write
 // Affinity applied, and any intended write not yet settled.
@@ -257,18 +269,24 @@ type history struct {
 	intended map[entryField][]Write
 }
 
-// history reads the log of a list.
-func (s *Store) history(ctx context.Context, listID int64) (history, error) {
+// history reads the log of a list's fields (listID 0: of no list) and of the global
+// fields, whichever target wrote them: a global field's value is the organization's,
+// on every list.
+func (s *Store) history(ctx context.Context, listID int64, global func(fieldID int64) bool) (history, error) {
 	h := history{applied: map[entryField]Write{}, intended: map[entryField][]Write{}}
 	// The last applied write of each field of each entry, and those not settled: as
-	// many rows as the list has fields written, however many runs wrote them.
-	ws, err := s.writes(ctx, `list_id = ? AND (state = ? OR id IN (SELECT MAX(id) FROM writes WHERE list_id = ? AND state = ?
-		GROUP BY list_entry_id, field_id))`, -1, listID, WriteIntended, listID, WriteApplied)
+	// many rows as fields were written, however many runs wrote them.
+	ws, err := s.writes(ctx, `state = ? OR id IN (SELECT MAX(id) FROM writes WHERE state = ?
+		GROUP BY organization_id, list_entry_id, field_id)`, -1, WriteIntended, WriteApplied)
 	if err != nil {
 		return h, err
 	}
 	for _, w := range ws {
-		k := entryField{w.ListEntryID, w.FieldID}
+		g := global(w.FieldID)
+		if !g && w.ListID != listID {
+			continue
+		}
+		k := keyOf(g, w.OrganizationID, w.ListEntryID, w.FieldID)
 		if w.State == WriteApplied {
 			h.applied[k] = w // in id order: the last one stays
 		} else {

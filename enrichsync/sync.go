@@ -23,6 +23,12 @@ type Target struct {
 	// list (those its filters keep); their values are still read from the list, mapped
 	// fields only, whatever the view's columns are.
 	SavedViewID int64
+	// AllOrganizations, instead of a list, enriches every organization of the team's
+	// Affinity, read through v2; the mapping then fills global fields only, written
+	// through v1: a read of the organization's values and a request per field changed
+	// (a field of several values: one per value), so a changed organization costs more
+	// requests than on a list, where one request writes all its fields.
+	AllOrganizations bool
 }
 
 // Syncer enriches the organizations of Affinity lists from Apollo. Make one with New;
