@@ -125,7 +125,7 @@ func (r *runState) do(ctx context.Context) error {
 	}
 	r.sum.Cached = len(fresh)
 	if !r.apply {
-		return r.plan(fresh, stale, budget)
+		return r.plan(ctx, fresh, stale, budget)
 	}
 	if r.id, err = s.store.beginRun(ctx, "apply", r.t.ListID, s.set.now()); err != nil {
 		return err
@@ -135,7 +135,11 @@ func (r *runState) do(ctx context.Context) error {
 		if r.pastDeadline() {
 			return r.defer_(append(fresh[i:len(fresh):len(fresh)], stale...), StopDeadline)
 		}
-		if err := r.write(ctx, k, r.stored[k.org.Domain], false); err != nil {
+		e, err := s.store.payload(ctx, r.stored[k.org.Domain])
+		if err != nil {
+			return err
+		}
+		if err := r.write(ctx, k, e, false); err != nil {
 			return err
 		}
 	}
@@ -294,7 +298,7 @@ func (r *runState) decide(k keyed, m map[string]json.RawMessage, predict bool) [
 }
 
 // plan yields the decision for every organization, and the predicted totals.
-func (r *runState) plan(fresh, stale []keyed, budget int) error {
+func (r *runState) plan(ctx context.Context, fresh, stale []keyed, budget int) error {
 	enrich := min(len(stale), budget)
 	for i, k := range stale {
 		ev := Event{Kind: Planned, Org: k.org}
@@ -310,7 +314,11 @@ func (r *runState) plan(fresh, stale []keyed, budget int) error {
 		}
 	}
 	for _, k := range fresh {
-		ev := Event{Kind: Planned, Org: k.org, Fields: r.decide(k, members(r.stored[k.org.Domain]), false)}
+		e, err := r.s.store.payload(ctx, r.stored[k.org.Domain])
+		if err != nil {
+			return err
+		}
+		ev := Event{Kind: Planned, Org: k.org, Fields: r.decide(k, members(e), false)}
 		if err := r.count(ev); err != nil {
 			return err
 		}

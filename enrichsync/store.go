@@ -207,9 +207,11 @@ type enrichment struct {
 	at       time.Time
 }
 
-// enrichments are the stored enrichments of domains.
+// enrichments are when each stored company was enriched, without the answers, which
+// payload reads one at a time: a store of 50,000 companies holds hundreds of megabytes
+// of them.
 func (s *Store) enrichments(ctx context.Context) (map[string]enrichment, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT domain, COALESCE(apollo_id, ''), found, COALESCE(payload, ''), enriched_at FROM organizations")
+	rows, err := s.db.QueryContext(ctx, "SELECT domain, COALESCE(apollo_id, ''), found, enriched_at FROM organizations")
 	if err != nil {
 		return nil, fmt.Errorf("store %s: %w", s.path, err)
 	}
@@ -217,14 +219,27 @@ func (s *Store) enrichments(ctx context.Context) (map[string]enrichment, error) 
 	out := map[string]enrichment{}
 	for rows.Next() {
 		var e enrichment
-		var payload, at string
-		if err := rows.Scan(&e.domain, &e.apolloID, &e.found, &payload, &at); err != nil {
+		var at string
+		if err := rows.Scan(&e.domain, &e.apolloID, &e.found, &at); err != nil {
 			return nil, fmt.Errorf("store %s: %w", s.path, err)
 		}
-		e.payload, e.at = []byte(payload), unstamp(at)
+		e.at = unstamp(at)
 		out[e.domain] = e
 	}
 	return out, rows.Err()
+}
+
+// payload fills in a stored enrichment's answer.
+func (s *Store) payload(ctx context.Context, e enrichment) (enrichment, error) {
+	if !e.found || e.payload != nil {
+		return e, nil
+	}
+	var payload string
+	if err := s.db.QueryRowContext(ctx, "SELECT COALESCE(payload, '') FROM organizations WHERE domain = ?", e.domain).Scan(&payload); err != nil {
+		return e, fmt.Errorf("store %s: the enrichment of %s: %w", s.path, e.domain, err)
+	}
+	e.payload = []byte(payload)
+	return e, nil
 }
 
 // saveEnrichments stores a batch's answers in one transaction: after it, a run that
