@@ -2,7 +2,6 @@ package enrichsync
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"regexp"
@@ -61,7 +60,8 @@ func typeName(t affinity.ValueType) string {
 
 // resolve binds each line of m to one of fields (the list's and the global organization
 // fields), checking that the field exists once by that name, can be written, and takes
-// what the source holds. All the mapping's errors are reported together.
+// what the source holds. All the mapping's errors are reported together, as a
+// *MappingError.
 func resolve(m Mapping, fields []affinity.Field) ([]binding, error) {
 	if err := m.check(); err != nil {
 		return nil, err
@@ -135,7 +135,7 @@ func resolve(m Mapping, fields []affinity.Field) ([]binding, error) {
 		out = append(out, binding{fm: fm, rule: rule, field: f, kind: k})
 	}
 	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		return nil, mappingError(errs...)
 	}
 	return out, nil
 }

@@ -76,7 +76,8 @@ const mappingBytes = 256 << 10
 //	  - apollo: founded_year
 //	    field_id: 4521          # a field by id
 //
-// Each error names the file and line; all of a file's errors are reported together.
+// Each error names the file and line; all of a file's errors are reported together, as
+// a *MappingError.
 func ReadMapping(path string) (Mapping, error) {
 	data, err := docread.ReadFile(path, docread.Limits{Bytes: mappingBytes})
 	if err != nil {
@@ -90,7 +91,7 @@ func ReadMapping(path string) (Mapping, error) {
 func ParseMapping(name string, data []byte) (Mapping, error) {
 	root, err := docread.YAML(name, data, docread.Limits{Bytes: mappingBytes})
 	if err != nil {
-		return Mapping{}, fmt.Errorf("mapping %w", err)
+		return Mapping{}, mappingError(fmt.Errorf("mapping %w", err))
 	}
 	m := Mapping{Name: name}
 	doc := root
@@ -102,7 +103,7 @@ func ParseMapping(name string, data []byte) (Mapping, error) {
 		if doc != nil && doc.Line > 0 {
 			line = doc.Line
 		}
-		return m, fmt.Errorf("%s:%d: want a mapping with a list of entries under the key fields", name, line)
+		return m, mappingError(fmt.Errorf("%s:%d: want a mapping with a list of entries under the key fields", name, line))
 	}
 	var errs []error
 	var list *yaml.Node
@@ -139,7 +140,7 @@ func ParseMapping(name string, data []byte) (Mapping, error) {
 	if len(m.Fields) > 0 {
 		errs = append(errs, m.check()) // the entries that parsed, checked as well
 	}
-	return m, errors.Join(errs...)
+	return m, mappingError(errs...)
 }
 
 // parseFieldMap reads one entry of fields:.
@@ -198,10 +199,10 @@ func ruleNames() string {
 // value a field can take, and one field filled twice.
 func (m Mapping) check() error {
 	if len(m.Fields) == 0 {
-		return fmt.Errorf("%s: no fields to fill", m.Name)
+		return mappingError(fmt.Errorf("%s: no fields to fill", m.Name))
 	}
 	if len(m.Fields) > MaxMappedFields {
-		return fmt.Errorf("%s: %d fields; a mapping fills at most %d", m.Name, len(m.Fields), MaxMappedFields)
+		return mappingError(fmt.Errorf("%s: %d fields; a mapping fills at most %d", m.Name, len(m.Fields), MaxMappedFields))
 	}
 	var errs []error
 	seen := map[string]int{}
@@ -231,7 +232,7 @@ func (m Mapping) check() error {
 		}
 		seen[key] = fm.Line
 	}
-	return errors.Join(errs...)
+	return mappingError(errs...)
 }
 
 // at names where a line of the mapping is, for errors: "mapping.yaml:7", or the

@@ -55,7 +55,7 @@ type Step struct {
 // New makes a Syncer over both clients, a store and a mapping. The mapping is checked
 // here for what needs no server (its members, rules, a field filled twice); each run
 // checks it against the list's live field definitions before it reads or spends
-// anything else.
+// anything else. Either check's error is a *MappingError, a problem per line.
 func New(ap *apollo.Client, af *affinity.Client, store *Store, m Mapping, opts ...Option) (*Syncer, error) {
 	switch {
 	case ap == nil:
