@@ -4,6 +4,11 @@ package enrichsync
 type EventKind string
 
 const (
+	// Started is a run's first event, once the target is read and keyed: its Summary
+	// holds the organizations the run goes through (Organizations, each of which gets
+	// one event after it) and those set aside (SetAside, whose events follow at once),
+	// so that a progress display knows its total before the work starts.
+	Started EventKind = "started"
 	// SetAside is a list entry the run leaves alone: no domain, a domain several entries
 	// share, or an entity that is not an organization. Reason says which.
 	SetAside EventKind = "set-aside"
@@ -37,7 +42,7 @@ type Event struct {
 	Fields []FieldChange `json:"fields,omitempty"`
 	// Reason says why an organization is set aside, refused or deferred.
 	Reason string `json:"reason,omitempty"`
-	// Summary is the run's, on Done.
+	// Summary is the run's, on Done; on Started, the counts known before the work.
 	Summary *Summary `json:"summary,omitempty"`
 }
 

@@ -70,23 +70,27 @@ func (r *runState) do(ctx context.Context) error {
 		return err
 	}
 	var orgs []keyed
+	var aside []Event
 	for _, k := range rows {
 		switch n := byDomain[k.org.Domain]; {
 		case k.org.Domain == "":
-			r.sum.SetAside++
-			if err := r.emit(Event{Kind: SetAside, Org: k.org, Reason: "no domain to enrich it by"}); err != nil {
-				return err
-			}
+			aside = append(aside, Event{Kind: SetAside, Org: k.org, Reason: "no domain to enrich it by"})
 		case n > 1:
-			r.sum.SetAside++
-			if err := r.emit(Event{Kind: SetAside, Org: k.org, Reason: fmt.Sprintf("%d entries of the list have the domain %s; merge them or remove all but one", n, k.org.Domain)}); err != nil {
-				return err
-			}
+			aside = append(aside, Event{Kind: SetAside, Org: k.org, Reason: fmt.Sprintf("%d entries of the list have the domain %s; merge them or remove all but one", n, k.org.Domain)})
 		default:
 			orgs = append(orgs, k)
 		}
 	}
-	r.sum.Organizations = len(orgs)
+	r.sum.Organizations, r.sum.SetAside = len(orgs), len(aside)
+	started := r.sum
+	if err := r.emit(Event{Kind: Started, Summary: &started}); err != nil {
+		return err
+	}
+	for _, ev := range aside {
+		if err := r.emit(ev); err != nil {
+			return err
+		}
+	}
 	// What the store knows, with the writes a stopped run left unsettled settled by what
 	// the fields hold now.
 	if r.stored, err = s.store.enrichments(ctx); err != nil {
