@@ -9,6 +9,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/orgapis/orgapis/enrichsync"
@@ -202,9 +205,29 @@ func printMappingError(w io.Writer, name string, err error) {
 		return
 	}
 	fmt.Fprintf(w, "%s: the mapping has %s; nothing was written or spent:\n", name, plural(len(me.Problems), "problem"))
-	for _, p := range me.Problems {
-		fmt.Fprintf(w, "  %s\n", clean(p.Error()))
+	lines := make([]string, len(me.Problems))
+	for i, p := range me.Problems {
+		lines[i] = p.Error()
 	}
+	// In the order of the file: the package reports what does not parse before what
+	// parses but does not fit.
+	slices.SortStableFunc(lines, func(a, b string) int { return lineOf(a) - lineOf(b) })
+	for _, l := range lines {
+		fmt.Fprintf(w, "  %s\n", clean(l))
+	}
+}
+
+// problemLine finds the line number of a mapping problem, "FILE:LINE: ...".
+var problemLine = regexp.MustCompile(`:(\d+): `)
+
+// lineOf is the line a mapping problem names (0 for none, which sorts first).
+func lineOf(problem string) int {
+	m := problemLine.FindStringSubmatch(problem)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
 }
 
 // resolveTarget makes the run's Target from the flags, looking a list up by name, and
