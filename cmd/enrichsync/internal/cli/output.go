@@ -177,7 +177,10 @@ func reasons(fs []enrichsync.FieldChange) string {
 	})
 	var parts []string
 	for _, k := range keys {
-		if n[k] == len(fs) {
+		switch {
+		case n[k] == len(fs) && len(fs) == 1:
+			return "its one field " + k
+		case n[k] == len(fs):
 			return fmt.Sprintf("all %d fields %s", len(fs), k)
 		}
 		parts = append(parts, fmt.Sprintf("%d %s", n[k], k))
