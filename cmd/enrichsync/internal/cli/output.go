@@ -115,8 +115,17 @@ func (r *tableRenderer) event(ev enrichsync.Event) error {
 	case ev.Enrich:
 		note = strings.TrimSuffix("enriched (a credit); "+note, "; ")
 	}
-	if !anyWrite(ev.Fields) && note == "" {
+	switch {
+	case !anyWrite(ev.Fields) && note == "":
 		note = reasons(ev.Fields)
+	case anyWrite(ev.Fields) && !(planned && ev.Enrich):
+		// Fields left for a reason of their own (a person's value, a rule) are worth
+		// a word; unchanged ones are not.
+		for _, f := range ev.Fields {
+			if !f.Write && f.Reason != "unchanged" {
+				note = strings.TrimPrefix(note+"; left "+f.Field+": "+f.Reason, "; ")
+			}
+		}
 	}
 	if err := r.orgLine(what, ev.Org.Name, displayDomain(ev.Org.Domain), note); err != nil {
 		return err
@@ -176,12 +185,16 @@ func reasons(fs []enrichsync.FieldChange) string {
 		return strings.Compare(a, b)
 	})
 	var parts []string
-	for _, k := range keys {
+	for i, k := range keys {
 		switch {
 		case n[k] == len(fs) && len(fs) == 1:
 			return "its one field " + k
 		case n[k] == len(fs):
 			return fmt.Sprintf("all %d fields %s", len(fs), k)
+		}
+		if i == 0 {
+			parts = append(parts, plural(n[k], "field")+" "+k)
+			continue
 		}
 		parts = append(parts, fmt.Sprintf("%d %s", n[k], k))
 	}
