@@ -329,24 +329,27 @@ func TestREADMEJSONBlocks(t *testing.T) {
 	}
 }
 
-// validate builds the command once, as go run would, and returns its path.
-func validate(t *testing.T, root string) string {
+// build builds a command of cmd/ once, as go run would, and returns its path.
+func build(t *testing.T, root, name string) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "validate")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/validate")
+	bin := filepath.Join(t.TempDir(), name)
+	cmd := exec.Command("go", "build", "-o", bin, "./cmd/"+name)
 	cmd.Dir = root
 	cmd.Env = append(goEnv(), "GOFLAGS=-mod=readonly")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		offline(t, string(out))
-		t.Fatalf("go build ./cmd/validate: %v\n%s", err, out)
+		t.Fatalf("go build ./cmd/%s: %v\n%s", name, err, out)
 	}
 	return bin
 }
 
+// commandsOf are the README's commands by the path go run names: each built once.
+type commandsOf map[string]string
+
 // run runs a README command line in dir with the built command for go run
-// ./cmd/validate, an environment assignment before it and a redirection of its output
-// after it, and returns its output and exit status.
-func run(t *testing.T, dir, bin, line string) (stdout, stderr string, code int) {
+// ./cmd/validate or ./cmd/enrichsync, an environment assignment before it and a
+// redirection of its output after it, and returns its output and exit status.
+func run(t *testing.T, dir string, bins commandsOf, line string) (stdout, stderr string, code int) {
 	t.Helper()
 	fields := strings.Fields(line)
 	var env []string
@@ -357,10 +360,10 @@ func run(t *testing.T, dir, bin, line string) (stdout, stderr string, code int) 
 	if i := slices.Index(fields, ">"); i >= 0 {
 		redirect, fields = fields[i+1], fields[:i]
 	}
-	if len(fields) < 2 || fields[0] != "go" || fields[1] != "run" || fields[2] != "./cmd/validate" {
-		t.Fatalf("%q is not a go run ./cmd/validate line", line)
+	if len(fields) < 3 || fields[0] != "go" || fields[1] != "run" || bins[fields[2]] == "" {
+		t.Fatalf("%q is not a go run ./cmd/validate or ./cmd/enrichsync line", line)
 	}
-	cmd := exec.Command(bin, fields[3:]...)
+	cmd := exec.Command(bins[fields[2]], fields[3:]...)
 	cmd.Dir, cmd.Env = dir, append(os.Environ(), env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -382,7 +385,7 @@ func TestREADMECommands(t *testing.T) {
 		t.Skip("builds and runs the command")
 	}
 	root, text, blocks := readme(t)
-	bin := validate(t, root)
+	bins := commandsOf{"./cmd/validate": build(t, root, "validate"), "./cmd/enrichsync": build(t, root, "enrichsync")}
 	// A clone's working directory, whose outputs go nowhere near this tree.
 	clone := t.TempDir()
 	if err := os.Symlink(filepath.Join(root, "testdata"), filepath.Join(clone, "testdata")); err != nil {
@@ -392,7 +395,7 @@ func TestREADMECommands(t *testing.T) {
 	check := func(line string, want func(stdout, stderr string, code int) string) {
 		t.Helper()
 		ran[line] = true
-		stdout, stderr, code := run(t, clone, bin, line)
+		stdout, stderr, code := run(t, clone, bins, line)
 		if problem := want(stdout, stderr, code); problem != "" {
 			t.Errorf("%s: %s\nexit %d\nstdout:\n%s\nstderr:\n%s", line, problem, code, stdout, stderr)
 		}
@@ -451,10 +454,10 @@ func TestREADMECommands(t *testing.T) {
 	// Deal Flow snippet printing its rows.
 	mockLine := "go run ./cmd/validate mock --api affinity --orgs 100 --lists 2 --person-lists 1 --entries 25"
 	ran[mockLine] = true
-	baseURL := startMock(t, bin, strings.Fields(mockLine)[3:])
+	baseURL := startMock(t, bins["./cmd/validate"], strings.Fields(mockLine)[3:])
 	liveLine := "AFFINITY_API_KEY=mock-key go run ./cmd/validate live --api affinity --base-url http://127.0.0.1:41234 --record out.har"
 	ran[liveLine] = true
-	stdout, stderr, code := run(t, clone, bin, strings.Replace(liveLine, "http://127.0.0.1:41234", baseURL, 1))
+	stdout, stderr, code := run(t, clone, bins, strings.Replace(liveLine, "http://127.0.0.1:41234", baseURL, 1))
 	if code != 0 || !strings.Contains(stdout, " passed, 0 failed") {
 		t.Errorf("%s: exit %d\n%s%s", liveLine, code, stdout, stderr)
 	}
@@ -465,6 +468,52 @@ func TestREADMECommands(t *testing.T) {
 		return ""
 	})
 	t.Run("Deal Flow against validate mock", func(t *testing.T) { dealFlowAgainstMock(t, root, text, blocks, baseURL) })
+
+	// enrichsync: the demo, printing what the README shows after it; the demo's store
+	// kept and its audit log; the example mapping.
+	demo := "go run ./cmd/enrichsync demo"
+	for i, b := range blocks {
+		if b.lang == "sh" && strings.TrimSpace(b.text) == demo && i+1 < len(blocks) && blocks[i+1].lang == "" {
+			check(demo, func(stdout, stderr string, code int) string {
+				if code != 0 || stderr != "" {
+					return "want exit 0 and nothing on standard error"
+				}
+				for _, l := range strings.Split(strings.TrimSpace(blocks[i+1].text), "\n") {
+					if !strings.Contains(stdout, "\n"+l+"\n") {
+						return fmt.Sprintf("README.md:%d shows %q, which the demo does not print", blocks[i+1].line, l)
+					}
+				}
+				return ""
+			})
+		}
+	}
+	if !ran[demo] {
+		t.Errorf("the README shows no %q with what it prints after it", demo)
+	}
+	check("go run ./cmd/enrichsync demo --db demo.db", func(stdout, _ string, code int) string {
+		if code != 0 || !strings.Contains(stdout, "enrichsync log --db demo.db") {
+			return "want exit 0 and the store kept"
+		}
+		return ""
+	})
+	check("go run ./cmd/enrichsync log --db demo.db --org acme.com", func(stdout, _ string, code int) string {
+		if code != 0 || strings.Count(stdout, " acme.com ") != 7 || !strings.Contains(stdout, "OLD") {
+			return "want exit 0 and the seven writes of acme.com"
+		}
+		return ""
+	})
+	check("go run ./cmd/enrichsync example > enrichsync.yaml", func(stdout, _ string, code int) string {
+		if code != 0 || !strings.HasPrefix(stdout, "# enrichsync.yaml") || !strings.Contains(stdout, "\nfields:\n") {
+			return "want exit 0 and the example mapping"
+		}
+		return ""
+	})
+	check("go run ./cmd/enrichsync help", func(stdout, _ string, code int) string {
+		if code != 0 || !strings.Contains(stdout, "enrichsync demo") {
+			return "want exit 0 and every command listed"
+		}
+		return ""
+	})
 
 	for _, line := range commands(blocks) {
 		if ran[line] {
