@@ -76,10 +76,10 @@ func TestDemoStoreAndItsLog(t *testing.T) {
 	if l.code != exitOK || strings.Count(l.stdout, "acme.com") != 7 {
 		t.Errorf("the demo's log of acme.com: %s", l)
 	}
-	// A second demo over the same store: the plan finds everything fresh, and the
-	// fakes, new, are written again from what the store has, for no credit.
+	// A second demo over the same store is refused: its fakes start empty, and the
+	// store would not match them.
 	r = f.run(t, false, "demo", "--db", db)
-	if r.code != exitOK || !strings.Contains(r.stdout, "The fake charged 0 credits") {
+	if r.code != exitUsage || !strings.Contains(r.stderr, "--db "+db+" exists") || r.stdout != "" {
 		t.Errorf("a second demo over the store: %s", r)
 	}
 }

@@ -143,7 +143,11 @@ func runSync(ctx context.Context, mode string, args []string, env Env) int {
 		}
 	}
 	if len(missing) > 0 {
-		fmt.Fprintf(env.Stderr, "%s: %s not set; nothing was read or sent (enrichsync demo runs without keys)\n", name, strings.Join(missing, " and ")+map[bool]string{true: " is", false: " are"}[len(missing) == 1])
+		verb := "is"
+		if len(missing) > 1 {
+			verb = "are"
+		}
+		fmt.Fprintf(env.Stderr, "%s: %s %s not set; nothing was read or sent (enrichsync demo runs without keys)\n", name, strings.Join(missing, " and "), verb)
 		return exitUsage
 	}
 	// Every byte the command writes passes one scrub that knows both keys in any form
@@ -280,6 +284,7 @@ type job struct {
 // run opens the store, runs the plan or apply, and writes its events and summary.
 func (j *job) run(ctx context.Context) int {
 	store := j.store
+	storeName := j.cfg.db
 	if store == nil {
 		path := j.cfg.db
 		if j.mode == "plan" {
@@ -293,6 +298,7 @@ func (j *job) run(ctx context.Context) int {
 				}
 				defer os.RemoveAll(dir)
 				path = filepath.Join(dir, "plan.db")
+				storeName += " (none yet: planned as empty)"
 			}
 		}
 		s, err := enrichsync.OpenStore(ctx, path)
@@ -317,7 +323,7 @@ func (j *job) run(ctx context.Context) int {
 		seq = s.Apply(ctx, j.target)
 	}
 	if j.cfg.format == "table" {
-		fmt.Fprintf(j.out.Stdout, "%s of %s, mapping %s, store %s\n", j.phase, j.label, clean(j.mapping.Name), clean(store.Path()))
+		fmt.Fprintf(j.out.Stdout, "%s of %s, mapping %s, store %s\n", j.phase, j.label, clean(j.mapping.Name), clean(storeName))
 	}
 	prog := newProgress(j.env, j.out.Stderr, j.phase, j.cfg.quiet)
 	r := newRenderer(j.cfg.format, j.out.Stdout, j.phase, prog)
