@@ -58,8 +58,12 @@ func (p *progress) event(ev enrichsync.Event) {
 	if now := p.now(); !p.shown || now.Sub(p.last) >= progressEvery || p.done == p.total {
 		p.last = now
 		p.shown = true
-		fmt.Fprintf(p.w, "\r\033[K%s: %s/%s organizations, %s enriched, %s written, %s set aside",
-			p.phase, count(p.done), count(p.total), count(p.enriched), count(p.wrote), count(p.aside))
+		enriched := "enriched"
+		if ev.Kind == enrichsync.Planned || p.phase == "plan" {
+			enriched = "to enrich" // a plan enriches nothing: it counts what apply would
+		}
+		fmt.Fprintf(p.w, "\r\033[K%s: %s/%s organizations, %s %s, %s written, %s set aside",
+			p.phase, count(p.done), count(p.total), count(p.enriched), enriched, count(p.wrote), count(p.aside))
 	}
 }
 
