@@ -193,7 +193,6 @@ func (w *world) hostileApollo(t testing.TB, body func() string) {
 // companies again and again (the answer would be the same), and the run after them
 // finishes.
 func TestAnUnreadableAnswerIsNotPaidForOnEveryRun(t *testing.T) {
-	t.Skip("defect: an answer Apollo charged for but the client cannot read is asked for, and paid for, again on every run")
 	for _, c := range []struct{ name, members string }{
 		{"huge", `"estimated_num_employees": 1e300`},
 		{"fraction", `"estimated_num_employees": 12.5`},

@@ -397,14 +397,32 @@ func (r *runState) enrich(ctx context.Context, batch []keyed) ([]enrichment, err
 		out[done] = e
 		done++
 	}
-	if done > 0 {
-		if err := r.s.store.saveEnrichments(ctx, r.id, out[:done]); err != nil {
+	save := out[:done]
+	// Companies Apollo charged for whose answer the client could not read (malformed,
+	// cut short, a member it cannot decode) are stored as not found too: the same
+	// answer would most likely fail again, and asking at once would pay for them on
+	// every run.
+	var stopped *apollo.EnrichStoppedError
+	if failed != nil && errors.As(failed, &stopped) {
+		for _, i := range stopped.Unread {
+			if i >= done && i < len(batch) {
+				save = append(save, enrichment{domain: batch[i].org.Domain, at: r.s.set.now()})
+			}
+		}
+	}
+	if len(save) > 0 {
+		if err := r.s.store.saveEnrichments(ctx, r.id, save); err != nil {
 			return nil, err
 		}
+	}
+	if done > 0 {
 		r.sum.Enriched += done
 		r.step("enriched", batch[0].org.Domain)
 	}
 	if failed != nil {
+		if len(save) > done {
+			return nil, fmt.Errorf("enrichsync: enriching %s: %w (the %d companies whose answer was not read are stored as not found, and asked for again after the TTL)", batch[done].org.Domain, failed, len(save)-done)
+		}
 		return nil, fmt.Errorf("enrichsync: enriching %s: %w", batch[done].org.Domain, failed)
 	}
 	return out, nil
