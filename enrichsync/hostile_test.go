@@ -2,8 +2,10 @@ package enrichsync_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -288,5 +290,204 @@ func TestAnEchoedApolloKeyIsKeptNowhere(t *testing.T) {
 			t.Fatal(err)
 		}
 		leaks("the store's file "+f.Name(), string(data))
+	}
+}
+
+// answerBalance queues body as the answer (200) to the next Apollo request, a run's
+// read of the credit balance.
+func (w *world) answerBalance(body string) {
+	w.apollo.Fail(apollotest.Fault{Status: http.StatusOK, Body: body, ContentType: "application/json"})
+}
+
+// A budget larger than the balance Apollo reports is bounded by the balance, in the
+// plan as in the apply; a balance below zero allows nothing; a balance Apollo does not
+// report leaves the budget as given, and the summary says it was not known.
+func TestTheBalanceBoundsTheBudget(t *testing.T) {
+	for _, c := range []struct {
+		name, balance string
+		spend, left   int
+	}{
+		{"three left", `{"credit_usage_stats": {"lead_credit": {"limit": 10, "consumed": 7, "left_over": 3}}}`, 3, 3},
+		{"overdrawn", `{"credit_usage_stats": {"lead_credit": {"limit": 10, "consumed": 12, "left_over": -2}}}`, 0, -2},
+		{"not reported", `{"credit_usage_stats": {"export_credit": {"limit": 10, "consumed": 0, "left_over": 10}}}`, 12, -1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w := newWorld(t, 12)
+			s := w.syncer(t, enrichsync.WithCreditBudget(1000))
+			w.answerBalance(c.balance)
+			_, plan, err := run(s.Plan(t.Context(), enrichsync.Target{ListID: w.list}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.answerBalance(c.balance)
+			_, sum, err := run(s.Apply(t.Context(), enrichsync.Target{ListID: w.list}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if plan.Credits != c.spend || sum.Credits != c.spend || w.apollo.Credits() != c.spend {
+				t.Errorf("plan %d credits, apply %d, the fake %d; want %d", plan.Credits, sum.Credits, w.apollo.Credits(), c.spend)
+			}
+			if sum.CreditsLeft != c.left || plan.CreditsLeft != c.left {
+				t.Errorf("credits left %d (plan %d), want %d", sum.CreditsLeft, plan.CreditsLeft, c.left)
+			}
+			if stopped := c.spend < 12; stopped != (sum.Stopped == enrichsync.StopBudget) || sum.Deferred != 12-c.spend || plan.Deferred != sum.Deferred {
+				t.Errorf("stopped %q, %d deferred (plan %d)", sum.Stopped, sum.Deferred, plan.Deferred)
+			}
+		})
+	}
+	// A key that may not read the balance: a plan says what it can, an apply with a
+	// budget refuses to start, naming why, and an apply without one writes what the
+	// store has.
+	w := newWorld(t, 2)
+	w.apollo.Fail(apollotest.Forbidden())
+	_, plan, err := run(w.syncer(t).Plan(t.Context(), enrichsync.Target{ListID: w.list}))
+	if err != nil || plan.CreditsLeft != -1 || plan.Credits != 2 {
+		t.Errorf("a plan without the balance: %v, %+v", err, plan)
+	}
+	w.apollo.Fail(apollotest.Forbidden())
+	_, sum, err := run(w.syncer(t).Apply(t.Context(), enrichsync.Target{ListID: w.list}))
+	if err == nil || !strings.Contains(err.Error(), "credit balance") || sum.Credits != 0 || w.apollo.Credits() != 0 {
+		t.Errorf("an apply without the balance: %v, %+v", err, sum)
+	}
+}
+
+// A context done before the run starts: nothing is spent or written, the error says
+// so, and the last event is still the Done with the summary.
+func TestAContextDoneBeforeTheRun(t *testing.T) {
+	w := newWorld(t, 3)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	var last enrichsync.Event
+	var lastErr error
+	for ev, err := range w.syncer(t).Apply(ctx, enrichsync.Target{ListID: w.list}) {
+		last, lastErr = ev, err
+	}
+	if last.Kind != enrichsync.Done || !errors.Is(lastErr, context.Canceled) || w.apollo.Credits() != 0 || w.affinity.Hits() != 0 {
+		t.Errorf("last event %+v, %v; %d credits, %d Affinity requests", last, lastErr, w.apollo.Credits(), w.affinity.Hits())
+	}
+	_, sum, err := run(w.syncer(t).Apply(t.Context(), enrichsync.Target{ListID: w.list}))
+	if err != nil || sum.Changed != 3 {
+		t.Errorf("the run after: %v, %+v", err, sum)
+	}
+}
+
+// A context cancelled once Apollo has answered, before the answers are stored: they
+// are stored all the same (they are paid for), so the next run does not pay again.
+func TestACancelAfterApolloAnsweredKeepsTheAnswers(t *testing.T) {
+	t.Skip("defect: answers Apollo charged for are not stored when the context is cancelled as they arrive, and the next run pays again")
+	const n = 12
+	w := newWorld(t, n)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	// The clock is read as each answer is dated, after Apollo charged for it.
+	s := w.syncer(t, enrichsync.WithClock(func() time.Time {
+		if w.apollo.Credits() > 0 {
+			cancel()
+		}
+		return w.now
+	}))
+	_, first, err := run(s.Apply(ctx, enrichsync.Target{ListID: w.list}))
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("the cancelled run: %v", err)
+	}
+	paid := w.apollo.Credits()
+	_, second, err := run(w.syncer(t).Apply(t.Context(), enrichsync.Target{ListID: w.list}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.apollo.Credits() != n {
+		t.Errorf("%d credits in all (%d in the cancelled run, which reported %d; %d in the next), want %d: each company once", w.apollo.Credits(), paid, first.Credits, second.Credits, n)
+	}
+	if second.Changed != n {
+		t.Errorf("the next run: %+v", second)
+	}
+}
+
+// cancelAfter is a transport that cancels a context once a request it matches has had
+// its whole answer, as if the caller gave up just after Affinity answered.
+type cancelAfter struct {
+	next   http.RoundTripper
+	match  func(*http.Request) bool
+	cancel context.CancelFunc
+	fired  int
+}
+
+func (c *cancelAfter) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := c.next.RoundTrip(r)
+	if err != nil || !c.match(r) {
+		return resp, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	c.fired++
+	c.cancel()
+	return resp, err
+}
+
+// A context cancelled just after Affinity applied a write: the run stops, the write is
+// never reported as refused or lost, and the next run settles it as applied, writes
+// nothing more to that organization, and the log holds each value once.
+func TestACancelAfterAWriteIsSettledByTheNextRun(t *testing.T) {
+	t.Skip("defect: a write Affinity applied is not recorded, nor reported written, when the context is cancelled as it is answered")
+	const n = 3
+	w := newWorld(t, n)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	tr := &cancelAfter{next: http.DefaultTransport, cancel: cancel, match: func(r *http.Request) bool { return r.Method == http.MethodPatch }}
+	af, err := w.affinity.Client(option.WithHTTPClient(&http.Client{Transport: tr}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := enrichsync.OpenStore(t.Context(), w.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	m, err := enrichsync.ParseMapping("mapping.yaml", []byte(testMapping))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := enrichsync.New(w.ap, af, store, m, enrichsync.WithCreditBudget(100), enrichsync.WithClock(func() time.Time { return w.now }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, _, err := run(s.Apply(ctx, enrichsync.Target{ListID: w.list}))
+	if err == nil || tr.fired != 1 {
+		t.Fatalf("the cancelled run: %v, %d writes answered", err, tr.fired)
+	}
+	wrote := 0
+	for _, ev := range events {
+		switch ev.Kind {
+		case enrichsync.Refused:
+			t.Errorf("a write Affinity applied is reported refused: %+v", ev)
+		case enrichsync.Wrote:
+			wrote++
+		}
+	}
+	// The write Affinity answered is reported written, and logged applied, though the
+	// caller gave up as it was answered.
+	if states := w.auditStates(t); wrote != 1 || states[enrichsync.WriteApplied] != 7 {
+		t.Errorf("the cancelled run (%v) reported %d organizations written and logged %v, want 1 and 7 applied", err, wrote, states)
+	}
+	patches := func() int {
+		k := 0
+		for _, r := range w.affinity.Requests() {
+			if r.Method == http.MethodPatch {
+				k++
+			}
+		}
+		return k
+	}
+	_, second, err := run(w.syncer(t).Apply(t.Context(), enrichsync.Target{ListID: w.list}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if patches() != n || second.Changed != n-1 || second.Unchanged != 1 {
+		t.Errorf("%d writes in all, want %d; the next run %+v", patches(), n, second)
+	}
+	states := w.auditStates(t)
+	if states[enrichsync.WriteApplied] != 7*n || len(states) != 1 {
+		t.Errorf("the log holds %v, want %d applied and nothing else", states, 7*n)
 	}
 }
