@@ -411,7 +411,9 @@ func (r *runState) enrich(ctx context.Context, batch []keyed) ([]enrichment, err
 		}
 	}
 	if len(save) > 0 {
-		if err := r.s.store.saveEnrichments(ctx, r.id, save); err != nil {
+		// Paid for: stored even when the caller has given up, or the next run pays
+		// again.
+		if err := r.s.store.saveEnrichments(context.WithoutCancel(ctx), r.id, save); err != nil {
 			return nil, err
 		}
 	}
