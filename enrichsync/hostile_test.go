@@ -13,11 +13,14 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/orgapis/orgapis/enrichsync"
+	"github.com/orgapis/orgapis/wrappers/affinity"
+	"github.com/orgapis/orgapis/wrappers/affinity/affinitytest"
 	"github.com/orgapis/orgapis/wrappers/apollo"
 	"github.com/orgapis/orgapis/wrappers/apollo/apollotest"
 	"github.com/orgapis/orgapis/wrappers/option"
@@ -487,5 +490,244 @@ func TestACancelAfterAWriteIsSettledByTheNextRun(t *testing.T) {
 	states := w.auditStates(t)
 	if states[enrichsync.WriteApplied] != 7*n || len(states) != 1 {
 		t.Errorf("the log holds %v, want %d applied and nothing else", states, 7*n)
+	}
+}
+
+// syncerWith is syncer with a mapping of the test's own.
+func (w *world) syncerWith(t testing.TB, doc string, opts ...enrichsync.Option) *enrichsync.Syncer {
+	t.Helper()
+	store, err := enrichsync.OpenStore(t.Context(), w.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	m, err := enrichsync.ParseMapping("mapping.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts = append([]enrichsync.Option{enrichsync.WithClock(func() time.Time { return w.now }), enrichsync.WithCreditBudget(1000)}, opts...)
+	s, err := enrichsync.New(w.ap, w.af, store, m, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+const industryOnly = "fields:\n  - apollo: industry\n    field: Industry\n"
+
+// Domains written every way a person pastes them (a port, upper case, a trailing dot,
+// a URL, www., an e-mail address, a name outside ASCII and its punycode) are one
+// registrable domain: every entry that has it is set aside, none guessed; a domain
+// that names no host ("..", an IP address, a public suffix) is no domain, and the
+// entry's next domain keys it if it has one.
+func TestDomainsOfOneCompanyWrittenManyWays(t *testing.T) {
+	w := newWorld(t, 0)
+	orgs := []affinity.Organization{
+		{ID: 5001, Name: "Acme port", Domain: "acme.com:8443"},
+		{ID: 5002, Name: "Acme upper", Domain: "ACME.COM."},
+		{ID: 5003, Name: "Acme URL", Domain: "https://www.acme.com/about?x=1"},
+		{ID: 5004, Name: "Acme mail", Domains: []string{"jo@Shop.Acme.com"}},
+		{ID: 5005, Name: "Bücher", Domain: "bücher.de"},
+		{ID: 5006, Name: "Buecher puny", Domain: "XN--BCHER-KVA.DE"},
+		{ID: 5007, Name: "Dots", Domain: "a..b.com"},
+		{ID: 5008, Name: "Dots then good", Domain: "a..b.com", Domains: []string{"a..b.com", "10.0.0.1", "co.uk", "good.co.uk"}},
+		{ID: 5009, Name: "Suffix only", Domain: "co.uk"},
+		{ID: 5010, Name: "BOM", Domain: "\ufeffsolo.io"},
+	}
+	w.affinity.Add(orgs...)
+	var ids []int64
+	for _, o := range orgs {
+		ids = append(ids, o.ID)
+	}
+	list, err := w.affinity.AddList("Pasted", ids...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, sum, err := run(w.syncerWith(t, industryOnly).Apply(t.Context(), enrichsync.Target{ListID: list}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, ev := range events {
+		got[ev.Org.Name] = string(ev.Kind) + " " + ev.Org.Domain
+	}
+	want := map[string]string{
+		"Acme port": "set-aside acme.com", "Acme upper": "set-aside acme.com", "Acme URL": "set-aside acme.com", "Acme mail": "set-aside acme.com",
+		"Bücher": "set-aside xn--bcher-kva.de", "Buecher puny": "set-aside xn--bcher-kva.de",
+		"Dots": "set-aside ", "Suffix only": "set-aside ",
+		"Dots then good": "wrote good.co.uk", "BOM": "wrote solo.io",
+	}
+	for name, k := range want {
+		if got[name] != k {
+			t.Errorf("%s: %q, want %q", name, got[name], k)
+		}
+	}
+	if sum.SetAside != 8 || sum.Credits != 2 || w.apollo.Credits() != 2 {
+		t.Errorf("summary %+v", sum)
+	}
+}
+
+// A list of no entries: a plan and an apply that read it, spend nothing, and say so.
+func TestAnEmptyList(t *testing.T) {
+	w := newWorld(t, 0)
+	list, err := w.affinity.AddList("Empty")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, plan, err := run(w.syncerWith(t, industryOnly).Plan(t.Context(), enrichsync.Target{ListID: list}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, sum, err := run(w.syncerWith(t, industryOnly).Apply(t.Context(), enrichsync.Target{ListID: list}))
+	if err != nil || len(events) != 0 || sum.Organizations != 0 || sum.Credits != 0 || plan.Credits != 0 || plan.ApolloRequests != 1 || sum.ApolloRequests != 1 || sum.AffinityWrites != 0 {
+		t.Errorf("%v, %v, apply %+v, plan %+v", err, events, sum, plan)
+	}
+}
+
+// A page of list entries holding a null, or an entry without its organization: a
+// clear error before anything is spent, never a panic or an entry guessed.
+func TestAPageOfEntriesWithNulls(t *testing.T) {
+	for _, page := range []string{
+		`{"data": [{"id": 1, "listId": 501, "type": "company", "createdAt": "2026-01-01T00:00:00Z", "creatorId": 1, "entity": null, "fields": []}], "pagination": {"prevUrl": null, "nextUrl": null}}`,
+		`{"data": [null], "pagination": {"prevUrl": null, "nextUrl": null}}`,
+		`{"data": null, "pagination": {"prevUrl": null, "nextUrl": null}}`,
+		`{"data": [{"id": 1, "type": "company", "createdAt": "2026-01-01T00:00:00Z", "creatorId": 1, "entity": null, "fields": []}], "pagination": {"prevUrl": null, "nextUrl": null}}`,
+	} {
+		w := newWorld(t, 2)
+		if w.list != 501 {
+			t.Fatalf("the pages name list 501, the world's is %d", w.list)
+		}
+		w.affinity.Fail(affinitytest.Fault{}, affinitytest.Fault{}, affinitytest.Fault{Status: http.StatusOK, Body: page, ContentType: "application/json"})
+		events, sum, err := run(w.syncer(t).Apply(t.Context(), enrichsync.Target{ListID: w.list}))
+		if err == nil || !strings.Contains(err.Error(), "reading list 501") {
+			t.Errorf("a page %s: %v", page, err)
+		}
+		if w.apollo.Credits() != 0 || sum.AffinityWrites != 0 {
+			t.Errorf("a page %s: %+v, %d credits", page, sum, w.apollo.Credits())
+		}
+		for _, ev := range events {
+			if ev.Kind != enrichsync.SetAside {
+				t.Errorf("a page %s: %+v", page, ev)
+			}
+		}
+	}
+}
+
+// A field deleted (or its type changed) after the run read the definitions: Affinity
+// refuses the write, the organization is reported refused with Affinity's reason, the
+// others are written, and the next run, with the field back, writes it; the log says
+// what became of each value.
+func TestAFieldGoneBetweenReadAndWrite(t *testing.T) {
+	w := newWorld(t, 3)
+	s := w.syncer(t)
+	fired := false
+	enrichsync.SetHook(s, func(st enrichsync.Step) {
+		if st.Kind == "before-write" && !fired {
+			fired = true
+			w.affinity.Fail(affinitytest.Fault{Status: http.StatusNotFound, ContentType: "application/json",
+				Body: `{"errors": [{"code": "not-found", "message": "Field field-900001 was not found"}]}`})
+		}
+	})
+	events, sum, err := run(s.Apply(t.Context(), enrichsync.Target{ListID: w.list}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refused []enrichsync.Event
+	for _, ev := range events {
+		if ev.Kind == enrichsync.Refused {
+			refused = append(refused, ev)
+		}
+	}
+	if len(refused) != 1 || !strings.Contains(refused[0].Reason, "field-900001 was not found") || sum.Refused != 1 || sum.Changed != 2 {
+		t.Fatalf("refused %+v, summary %+v", refused, sum)
+	}
+	_, again, err := run(w.syncer(t).Apply(t.Context(), enrichsync.Target{ListID: w.list}))
+	if err != nil || again.Changed != 1 || again.Credits != 0 {
+		t.Errorf("the next run: %v, %+v", err, again)
+	}
+	states := w.auditStates(t)
+	if states[enrichsync.WriteApplied] != 7*3 || states[enrichsync.WriteRefused] != 1 || states[enrichsync.WriteNotApplied] != 6 || states[enrichsync.WriteIntended] != 0 {
+		t.Errorf("the log: %v", states)
+	}
+}
+
+// A value a person types into an empty field after the run read the list and before
+// it writes: under fill-empty it is not overwritten.
+func TestAPersonsValueTypedDuringTheRun(t *testing.T) {
+	t.Skip("defect: a value a person types into an empty field between the run's read of the list and its write is overwritten")
+	w := newWorld(t, 2)
+	s := w.syncer(t)
+	entry := w.entries(t)
+	employees := w.fields["Employees"]
+	typed := false
+	enrichsync.SetHook(s, func(st enrichsync.Step) {
+		if st.Kind == "enriched" && !typed {
+			typed = true
+			if err := w.af.SetListEntryField(t.Context(), w.list, entry[1000], employees, []affinity.SetValue{affinity.NumberValue(7)}); err != nil {
+				t.Error(err)
+			}
+		}
+	})
+	_, _, err := run(s.Apply(t.Context(), enrichsync.Target{ListID: w.list}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := w.snapshot(t)[1000]["Employees"]; got != "7;" {
+		t.Errorf("company 0's employees, typed by a person during the run, are %q, want 7", got)
+	}
+}
+
+// A crash in the middle of a v1 write of a field of several values (all
+// organizations: one request a value) leaves part of the sync's own value in the
+// field; the next run finishes it, as a clean run would have written it, and does
+// not take it for a person's.
+func TestAHalfWrittenFieldOfSeveralValuesIsFinished(t *testing.T) {
+	t.Skip("defect: a field of several values half written through v1 by a stopped run is taken for a person's value and never finished")
+	w := newWorld(t, 1)
+	tags, err := w.affinity.AddField(0, "Tags", 2, true, "b2b", "software", "saas")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := "fields:\n  - apollo: keywords\n    field: Tags\n"
+	s := w.syncerWith(t, doc)
+	fired := false
+	enrichsync.SetHook(s, func(st enrichsync.Step) {
+		if st.Kind == "before-write" && !fired {
+			fired = true
+			// The read of the values, the first value's create and the client's lookup
+			// of the fields' value types are answered; the second create is lost.
+			w.affinity.Fail(affinitytest.Fault{}, affinitytest.Fault{}, affinitytest.Fault{}, affinitytest.Fault{Status: http.StatusBadGateway})
+		}
+	})
+	_, _, err = run(s.Apply(t.Context(), enrichsync.Target{AllOrganizations: true}))
+	t.Logf("the interrupted run: %v", err)
+	tagsOf := func() []string {
+		values, err := w.af.ListFieldValues(t.Context(), affinity.FieldValueQuery{OrganizationID: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, v := range values {
+			if v.FieldID == tags.ID {
+				got = append(got, v.Value.String())
+			}
+		}
+		slices.Sort(got)
+		return got
+	}
+	if got := tagsOf(); !slices.Equal(got, []string{"b2b"}) {
+		t.Fatalf("the interrupted run left %v, want b2b alone (the test's faults missed)", got)
+	}
+	events, _, err := run(w.syncerWith(t, doc).Apply(t.Context(), enrichsync.Target{AllOrganizations: true}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tagsOf(); !slices.Equal(got, []string{"b2b", "software"}) {
+		for _, ev := range events {
+			if ev.Org.OrganizationID == 1000 {
+				t.Logf("the next run: %+v", ev)
+			}
+		}
+		t.Errorf("company 0's tags after the next run: %v, want b2b and software", got)
 	}
 }
