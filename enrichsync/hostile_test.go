@@ -654,7 +654,7 @@ func TestAFieldGoneBetweenReadAndWrite(t *testing.T) {
 // A value a person types into an empty field after the run read the list and before
 // it writes: under fill-empty it is not overwritten.
 func TestAPersonsValueTypedDuringTheRun(t *testing.T) {
-	t.Skip("defect: a value a person types into an empty field between the run's read of the list and its write is overwritten")
+	t.Skip("defect, not fixed, documented on Apply: a value a person types into an empty field between the run's read of the list and its write is overwritten (re-reading each entry would double a changed organization's requests)")
 	w := newWorld(t, 2)
 	s := w.syncer(t)
 	entry := w.entries(t)
