@@ -730,3 +730,116 @@ func TestAHalfWrittenFieldOfSeveralValuesIsFinished(t *testing.T) {
 		t.Errorf("company 0's tags after the next run: %v, want b2b and software", got)
 	}
 }
+
+// A store that is not one: a file of other bytes, a file cut short, a newer schema,
+// another program's tables, a directory, a path in a directory that does not exist.
+// Each is an error that names the file, before anything is spent; none is a panic.
+func TestAStoreThatIsNotOne(t *testing.T) {
+	w := newWorld(t, 3)
+	drain(t, w.syncer(t).Apply(t.Context(), enrichsync.Target{ListID: w.list}))
+	good, err := os.ReadFile(w.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	put := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	newer := filepath.Join(dir, "newer.db")
+	other := filepath.Join(dir, "other.db")
+	for _, c := range []struct{ path, sql string }{
+		{newer, "PRAGMA user_version = 7"},
+		{other, "DROP TABLE writes; CREATE TABLE writes (id INTEGER PRIMARY KEY, note TEXT)"},
+	} {
+		st, err := enrichsync.OpenStore(t.Context(), c.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := enrichsync.Exec(st, c.sql); err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+	}
+	cut := good[:len(good)/2]
+	if len(cut) < 4096 {
+		cut = good[:100]
+	}
+	paths := map[string]string{
+		"garbage":           put("garbage.db", bytes.Repeat([]byte("not a database "), 1000)),
+		"cut short":         put("cut.db", cut),
+		"newer schema":      newer,
+		"another's tables":  other,
+		"a directory":       dir,
+		"missing directory": filepath.Join(dir, "none", "state.db"),
+	}
+	for name, path := range paths {
+		st, err := enrichsync.OpenStore(t.Context(), path)
+		if err == nil {
+			s, err2 := enrichsync.New(w.ap, w.af, st, mustMapping(t), enrichsync.WithCreditBudget(100))
+			if err2 != nil {
+				t.Fatal(err2)
+			}
+			credits := w.apollo.Credits()
+			_, _, err = run(s.Apply(t.Context(), enrichsync.Target{ListID: w.list}))
+			st.Close()
+			if w.apollo.Credits() != credits {
+				t.Errorf("%s: the run spent %d credits", name, w.apollo.Credits()-credits)
+			}
+		}
+		if err == nil || !strings.Contains(err.Error(), path) {
+			t.Errorf("%s: %v, want an error naming %s", name, err, path)
+		}
+	}
+}
+
+// A store path that cannot be a file says why in words a person acts on, not
+// SQLite's "unable to open database file".
+func TestAStorePathThatCannotBeAFile(t *testing.T) {
+	t.Skip("defect: a store path that is a directory, or in a directory that does not exist, is SQLite's \"unable to open database file\" after a PRAGMA")
+	dir := t.TempDir()
+	for path, want := range map[string]string{
+		dir:                                      "is a directory",
+		filepath.Join(dir, "none", "state.db"):   "does not exist",
+		filepath.Join(dir, "none", "x", "state"): "does not exist",
+	} {
+		_, err := enrichsync.OpenStore(t.Context(), path)
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "PRAGMA") {
+			t.Errorf("%s: %v, want it to say %q", path, err, want)
+		}
+	}
+}
+
+func mustMapping(t testing.TB) enrichsync.Mapping {
+	t.Helper()
+	m, err := enrichsync.ParseMapping("mapping.yaml", []byte(testMapping))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// The lock of a store held by another program (here a second connection, as another
+// process holds it): an apply is refused before anything is spent, a plan goes on,
+// and once the lock is let go an apply runs.
+func TestAStoreLockedByAnotherProgram(t *testing.T) {
+	w := newWorld(t, 2)
+	release, err := enrichsync.HoldLock(t.Context(), w.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = run(w.syncer(t).Apply(t.Context(), enrichsync.Target{ListID: w.list}))
+	if err == nil || !strings.Contains(err.Error(), "another apply is running") || w.apollo.Credits() != 0 {
+		t.Errorf("an apply under another's lock: %v, %d credits", err, w.apollo.Credits())
+	}
+	if _, _, err := run(w.syncer(t).Plan(t.Context(), enrichsync.Target{ListID: w.list})); err != nil {
+		t.Errorf("a plan under another's lock: %v", err)
+	}
+	release()
+	if _, sum, err := run(w.syncer(t).Apply(t.Context(), enrichsync.Target{ListID: w.list})); err != nil || sum.Changed != 2 {
+		t.Errorf("after the lock is let go: %v, %+v", err, sum)
+	}
+}
