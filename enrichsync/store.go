@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -105,6 +108,15 @@ func OpenStore(ctx context.Context, path string) (*Store, error) {
 	}
 	if strings.ContainsAny(path, "?#") || strings.HasPrefix(path, "file:") {
 		return nil, fmt.Errorf("store %q: a path with ? or # or a file: URI is not taken; name the file plainly", path)
+	}
+	// What SQLite would only call "unable to open database file".
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("store %s: is a directory; name a file in it, such as %s", path, filepath.Join(path, DefaultStore))
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("store %s: the directory %s does not exist; make it first, or name a file in one that does", path, dir)
+		}
 	}
 	db, err := sql.Open("sqlite", path)
 	if err != nil {
