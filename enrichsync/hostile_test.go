@@ -842,3 +842,115 @@ func TestAStoreLockedByAnotherProgram(t *testing.T) {
 		t.Errorf("after the lock is let go: %v, %+v", err, sum)
 	}
 }
+
+// Keys echoed in errors: Affinity refusing a write with its key in the message, and
+// Apollo failing a batch with its key in the message. Neither key reaches the event,
+// the run's error, the log or the store.
+func TestKeysEchoedInErrorsAreKeptNowhere(t *testing.T) {
+	w := newWorld(t, 2)
+	var logs bytes.Buffer
+	s := w.syncer(t, enrichsync.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	fired := false
+	enrichsync.SetHook(s, func(st enrichsync.Step) {
+		if st.Kind == "before-write" && !fired {
+			fired = true
+			w.affinity.Fail(affinitytest.Fault{Status: http.StatusUnprocessableEntity, ContentType: "application/json",
+				Body: `{"errors": [{"code": "validation", "message": "key ` + affinityKey + ` / ` + base64.StdEncoding.EncodeToString([]byte(":"+affinityKey)) + ` may not write"}]}`})
+		}
+	})
+	events, _, err := run(s.Apply(t.Context(), enrichsync.Target{ListID: w.list}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Apollo, on the next run, once the enrichments are stale.
+	w.now = w.now.Add(200 * 24 * time.Hour)
+	w.apollo.Fail(apollotest.Fault{}, apollotest.Fault{Status: http.StatusUnprocessableEntity, ContentType: "application/json",
+		Body: `{"error": "bad key ` + apolloKey + `", "error_code": "` + apolloKey + `"}`})
+	more, _, err2 := run(s.Apply(t.Context(), enrichsync.Target{ListID: w.list}))
+	if err2 == nil {
+		t.Fatal("the Apollo fault did not stop the run")
+	}
+	js, _ := json.Marshal(append(events, more...))
+	texts := map[string]string{"events": string(js), "error": err2.Error(), "log": logs.String()}
+	dir := filepath.Dir(w.dbPath)
+	files, _ := os.ReadDir(dir)
+	for _, f := range files {
+		data, err := os.ReadFile(filepath.Join(dir, f.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts["store file "+f.Name()] = string(data)
+	}
+	for what, text := range texts {
+		for _, key := range []string{affinityKey, apolloKey, base64.StdEncoding.EncodeToString([]byte(":" + affinityKey))} {
+			if strings.Contains(text, key) {
+				t.Errorf("the key %s reaches the %s", key, what)
+			}
+		}
+	}
+	if !strings.Contains(string(js), `"kind":"refused"`) {
+		t.Errorf("no refusal among the events: %s", js)
+	}
+}
+
+// A deadline that passes in the middle of a run (the clock moves as the run works):
+// the run stops before the next batch or write, leaves no write logged and unsent,
+// reports the rest deferred, and the next run finishes without paying twice.
+func TestADeadlinePassingMidRun(t *testing.T) {
+	const n = 25
+	w := newWorld(t, n)
+	start := w.now
+	calls := 0
+	clock := func() time.Time {
+		calls++
+		return start.Add(time.Duration(calls) * time.Second)
+	}
+	s := w.syncer(t, enrichsync.WithClock(clock), enrichsync.WithDeadline(start.Add(30*time.Second)))
+	_, sum, err := run(s.Apply(t.Context(), enrichsync.Target{ListID: w.list}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Stopped != enrichsync.StopDeadline || sum.Deferred == 0 || sum.Changed+sum.Deferred != n {
+		t.Fatalf("stopped %q: %+v", sum.Stopped, sum)
+	}
+	if states := w.auditStates(t); states[enrichsync.WriteIntended] != 0 || states[enrichsync.WriteApplied] != 7*sum.Changed {
+		t.Errorf("after the deadline the log holds %v, want %d applied and none intended", states, 7*sum.Changed)
+	}
+	w.now = start.Add(time.Hour)
+	_, next, err := run(w.syncer(t).Apply(t.Context(), enrichsync.Target{ListID: w.list}))
+	if err != nil || next.Stopped != "" || w.apollo.Credits() != n || next.Changed != sum.Deferred {
+		t.Errorf("the next run: %v, %+v; %d credits in all, want %d", err, next, w.apollo.Credits(), n)
+	}
+}
+
+// Enormous and deeply nested answers: a member of megabytes is stored and the run
+// goes on; nesting past what the decoder takes stops the batch, which is not paid for
+// again; neither is a panic.
+func TestEnormousAndDeepAnswers(t *testing.T) {
+	w := newWorld(t, 2)
+	big := strings.Repeat("x", 4<<20)
+	w.answerBulk(bulk(org("aaaaaaaaaaaaaaaaaaaaaaaa", "company0.com", `"industry": "Software", "account": {"notes": "`+big+`"}`),
+		org("bbbbbbbbbbbbbbbbbbbbbbbb", "company1.com", `"industry": "Hardware"`)))
+	_, sum, err := run(w.syncer(t).Apply(t.Context(), enrichsync.Target{ListID: w.list}))
+	if err != nil || sum.Changed != 2 {
+		t.Fatalf("a 4 MB member: %v, %+v", err, sum)
+	}
+	// Stale again, and answered with nesting ten thousand deep.
+	w.now = w.now.Add(200 * 24 * time.Hour)
+	deep := strings.Repeat(`{"a": `, 20000) + "1" + strings.Repeat("}", 20000)
+	w.hostileApollo(t, func() string {
+		return bulk(org("aaaaaaaaaaaaaaaaaaaaaaaa", "company0.com", `"account": `+deep), org("bbbbbbbbbbbbbbbbbbbbbbbb", "company1.com", ""))
+	})
+	_, first, err := run(w.syncer(t).Apply(t.Context(), enrichsync.Target{ListID: w.list}))
+	if err == nil {
+		t.Errorf("an answer nested 20,000 deep was read: %+v", first)
+	}
+	_, second, err := run(w.syncer(t).Apply(t.Context(), enrichsync.Target{ListID: w.list}))
+	if err != nil || second.Credits != 0 {
+		t.Errorf("the next run: %v, %+v", err, second)
+	}
+	// The values written from the big answer stay as they were.
+	if got := w.snapshot(t)[1000]["Industry"]; got != "Software;" {
+		t.Errorf("company 0's industry: %q", got)
+	}
+}
