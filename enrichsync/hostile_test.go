@@ -954,3 +954,52 @@ func TestEnormousAndDeepAnswers(t *testing.T) {
 		t.Errorf("company 0's industry: %q", got)
 	}
 }
+
+// Two applies started at once over one store file, as two cron jobs would: whichever
+// gets the lock runs, the other is refused before it spends anything; each company is
+// paid for once and each entry written once.
+func TestTwoAppliesAtOnce(t *testing.T) {
+	const n = 15
+	w := newWorld(t, n)
+	a, b := w.syncer(t), w.syncer(t)
+	type result struct {
+		sum enrichsync.Summary
+		err error
+	}
+	out := make(chan result, 2)
+	for _, s := range []*enrichsync.Syncer{a, b} {
+		go func() {
+			_, sum, err := run(s.Apply(t.Context(), enrichsync.Target{ListID: w.list}))
+			out <- result{sum, err}
+		}()
+	}
+	r1, r2 := <-out, <-out
+	refused := 0
+	for _, r := range []result{r1, r2} {
+		switch {
+		case r.err == nil:
+		case strings.Contains(r.err.Error(), "another apply is running"):
+			refused++
+			if r.sum.Credits != 0 || r.sum.AffinityWrites != 0 {
+				t.Errorf("the refused apply spent: %+v", r.sum)
+			}
+		default:
+			t.Errorf("an apply failed: %v", r.err)
+		}
+	}
+	// Both may have run, one after the other; then the second found nothing to do.
+	if w.apollo.Credits() != n || r1.sum.Changed+r2.sum.Changed != n {
+		t.Errorf("%d refused; %d credits, %d + %d changed, want %d", refused, w.apollo.Credits(), r1.sum.Changed, r2.sum.Changed, n)
+	}
+	patches := map[string]int{}
+	for _, r := range w.affinity.Requests() {
+		if r.Method == http.MethodPatch {
+			patches[r.Path]++
+		}
+	}
+	for path, k := range patches {
+		if k != 1 {
+			t.Errorf("%s written %d times", path, k)
+		}
+	}
+}
