@@ -1003,3 +1003,36 @@ func TestTwoAppliesAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// A field deleted, and another's type changed, between a plan and the apply: the
+// apply checks the mapping against the fields as they are then, and stops before it
+// spends or writes anything, naming each line that no longer fits.
+func TestFieldsChangedBetweenPlanAndApply(t *testing.T) {
+	w := newWorld(t, 3)
+	if _, _, err := run(w.syncer(t).Plan(t.Context(), enrichsync.Target{ListID: w.list})); err != nil {
+		t.Fatal(err)
+	}
+	var now []affinity.Field
+	for _, name := range []string{"Employees", "Headquarters", "Founded", "Stage", "LinkedIn"} { // Size deleted
+		f := w.fields[name]
+		if name == "Employees" {
+			f.ValueType = 5 // now a location
+		}
+		now = append(now, f)
+	}
+	body, err := json.Marshal(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.affinity.Fail(affinitytest.Fault{Status: http.StatusOK, Body: string(body), ContentType: "application/json"})
+	hits := w.apollo.Hits()
+	_, sum, err := run(w.syncer(t).Apply(t.Context(), enrichsync.Target{ListID: w.list}))
+	for _, want := range []string{`mapping.yaml:3: apollo: estimated_num_employees holds a number, which a location field such as "Employees" cannot take`, `mapping.yaml:5: no field "Size"`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("the apply: %v, want it to say %s", err, want)
+		}
+	}
+	if w.apollo.Hits() != hits || sum.AffinityWrites != 0 || sum.Credits != 0 {
+		t.Errorf("the apply spent: %+v, %d Apollo requests", sum, w.apollo.Hits()-hits)
+	}
+}
