@@ -1036,3 +1036,118 @@ func TestFieldsChangedBetweenPlanAndApply(t *testing.T) {
 		t.Errorf("the apply spent: %+v, %d Apollo requests", sum, w.apollo.Hits()-hits)
 	}
 }
+
+// WithMaxOrganizations on both sides of its bound, for a list, a saved view and all
+// organizations: at the bound the run goes on; one past it is an error naming the
+// option before anything is spent.
+func TestTheBoundOnOrganizations(t *testing.T) {
+	const n = 5 // and the three entries set aside: 8 in all
+	w := newWorld(t, n)
+	entry := w.entries(t)
+	view, err := w.affinity.AddSavedView(w.list, "Three", entry[1000], entry[1001], entry[1002])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name   string
+		target enrichsync.Target
+		doc    string
+		size   int
+	}{
+		{"list", enrichsync.Target{ListID: w.list}, testMapping, n + 3},
+		{"saved view", enrichsync.Target{ListID: w.list, SavedViewID: view}, testMapping, n + 3},
+		{"all organizations", enrichsync.Target{AllOrganizations: true}, industryOnly, n + 3},
+	} {
+		credits := w.apollo.Credits()
+		_, _, err := run(w.syncerWith(t, c.doc, enrichsync.WithMaxOrganizations(c.size-1)).Plan(t.Context(), c.target))
+		if err == nil || !strings.Contains(err.Error(), "WithMaxOrganizations") {
+			t.Errorf("%s, one past the bound: %v", c.name, err)
+		}
+		_, _, err = run(w.syncerWith(t, c.doc, enrichsync.WithMaxOrganizations(c.size-1)).Apply(t.Context(), c.target))
+		if err == nil || w.apollo.Credits() != credits {
+			t.Errorf("%s, one past the bound: an apply %v, %d credits", c.name, err, w.apollo.Credits()-credits)
+		}
+		if _, _, err := run(w.syncerWith(t, c.doc, enrichsync.WithMaxOrganizations(c.size)).Plan(t.Context(), c.target)); err != nil {
+			t.Errorf("%s, at the bound: %v", c.name, err)
+		}
+	}
+}
+
+// What a careless caller passes: each is an error that says what is wrong, never a
+// panic, and nothing is spent.
+func TestCarelessCallers(t *testing.T) {
+	w := newWorld(t, 2)
+	store, err := enrichsync.OpenStore(t.Context(), w.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	m := mustMapping(t)
+	for name, c := range map[string]struct {
+		ap   *apollo.Client
+		af   *affinity.Client
+		st   *enrichsync.Store
+		m    enrichsync.Mapping
+		opts []enrichsync.Option
+	}{
+		"no Apollo client":                     {nil, w.af, store, m, nil},
+		"no Affinity client":                   {w.ap, nil, store, m, nil},
+		"no store":                             {w.ap, w.af, nil, m, nil},
+		"an empty mapping":                     {w.ap, w.af, store, enrichsync.Mapping{}, nil},
+		"a nil option":                         {w.ap, w.af, store, m, []enrichsync.Option{nil}},
+		"a negative budget":                    {w.ap, w.af, store, m, []enrichsync.Option{enrichsync.WithCreditBudget(-1)}},
+		"a zero TTL":                           {w.ap, w.af, store, m, []enrichsync.Option{enrichsync.WithTTL(0)}},
+		"a nil clock":                          {w.ap, w.af, store, m, []enrichsync.Option{enrichsync.WithClock(nil)}},
+		"a nil logger":                         {w.ap, w.af, store, m, []enrichsync.Option{enrichsync.WithLogger(nil)}},
+		"a zero bound":                         {w.ap, w.af, store, m, []enrichsync.Option{enrichsync.WithMaxOrganizations(0)}},
+		"a mapping line without a source":      {w.ap, w.af, store, enrichsync.Mapping{Fields: []enrichsync.FieldMap{{Field: "Industry"}}}, nil},
+		"a mapping line with a name and an id": {w.ap, w.af, store, enrichsync.Mapping{Fields: []enrichsync.FieldMap{{Apollo: "industry", Field: "Industry", FieldID: 3}}}, nil},
+		"a mapping line with an unknown rule":  {w.ap, w.af, store, enrichsync.Mapping{Fields: []enrichsync.FieldMap{{Apollo: "industry", Field: "Industry", Rule: "sometimes"}}}, nil},
+	} {
+		if s, err := enrichsync.New(c.ap, c.af, c.st, c.m, c.opts...); err == nil || s != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	s := w.syncer(t)
+	for name, target := range map[string]enrichsync.Target{
+		"no target":                  {},
+		"a negative list":            {ListID: -3},
+		"a list and all":             {ListID: w.list, AllOrganizations: true},
+		"a view and all":             {SavedViewID: 4, AllOrganizations: true},
+		"a negative view":            {ListID: w.list, SavedViewID: -1},
+		"a list that does not exist": {ListID: 999999},
+	} {
+		_, sum, err := run(s.Apply(t.Context(), target))
+		if err == nil || sum.Credits != 0 {
+			t.Errorf("%s: %v, %+v", name, err, sum)
+		}
+	}
+	if w.apollo.Credits() != 0 {
+		t.Errorf("%d credits spent", w.apollo.Credits())
+	}
+}
+
+// A caller that stops reading events part way: the run ends there, lets go of the
+// store, and the next run goes on without paying or writing twice.
+func TestACallerThatStopsReading(t *testing.T) {
+	const n = 14
+	w := newWorld(t, n)
+	for ev, err := range w.syncer(t).Apply(t.Context(), enrichsync.Target{ListID: w.list}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.Kind == enrichsync.Wrote {
+			break
+		}
+	}
+	_, sum, err := run(w.syncer(t).Apply(t.Context(), enrichsync.Target{ListID: w.list}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.apollo.Credits() != n || sum.Changed != n-1 {
+		t.Errorf("%d credits in all, want %d; the next run %+v", w.apollo.Credits(), n, sum)
+	}
+	if states := w.auditStates(t); states[enrichsync.WriteApplied] != 7*n || states[enrichsync.WriteIntended] != 0 {
+		t.Errorf("the log: %v", states)
+	}
+}
