@@ -31,7 +31,8 @@ func TestHostileMappingFiles(t *testing.T) {
 		{"field id zero", "fields:\n  - apollo: industry\n    field_id: 0\n", []string{"m.yaml:3: field_id: want a positive field id"}},
 		{"field id too big", "fields:\n  - apollo: industry\n    field_id: 99999999999999999999\n", []string{"m.yaml:3: field_id: want a positive field id"}},
 		{"field id as text", "fields:\n  - apollo: industry\n    field_id: \"12\"\n", []string{"m.yaml:3: field_id: want a positive field id"}},
-		{"same field by two spellings", "fields:\n  - apollo: industry\n    field: Industry\n  - apollo: city\n    field: Industry\n", []string{"m.yaml:4: field Industry is filled already on line 2"}},
+		{"same field id twice", "fields:\n  - apollo: industry\n    field_id: 12\n  - apollo: city\n    field_id: 12\n", []string{"m.yaml:4: field 12 is filled already on line 2"}},
+		{"same field named twice", "fields:\n  - apollo: industry\n    field: Industry\n  - apollo: city\n    field: Industry\n", []string{"m.yaml:4: field Industry is filled already on line 2"}},
 	} {
 		_, err := enrichsync.ParseMapping("m.yaml", []byte(c.doc))
 		if err == nil {
@@ -76,10 +77,25 @@ func TestAHugeMappingFile(t *testing.T) {
 func TestHostileMappingAgainstTheLiveFields(t *testing.T) {
 	w := newWorld(t, 2)
 	industry := w.fields["Industry"]
+	// A list field named as a global one, and a field of another list.
+	twin, err := w.affinity.AddField(w.list, "Industry", 6, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherList, err := w.affinity.AddList("Other", 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	elsewhere, err := w.affinity.AddField(otherList, "Elsewhere", 6, false)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct{ doc, want string }{
+		{"fields:\n  - apollo: industry\n    field: Industry\n", "mapping.yaml:2: 2 fields named \"Industry\" (ids " + itoa(twin.ID) + ", " + itoa(industry.ID) + "); name the one to fill by field_id"},
+		{"fields:\n  - apollo: industry\n    field_id: " + itoa(elsewhere.ID) + "\n", "mapping.yaml:2: no field of id " + itoa(elsewhere.ID)},
 		{"fields:\n  - apollo: industry\n    field_id: 424242\n", "mapping.yaml:2: no field of id 424242"},
-		{"fields:\n  - apollo: industry\n    field: Industry\n  - apollo: city\n    field_id: " + itoa(industry.ID) + "\n", "mapping.yaml:4: field \"Industry\" (id " + itoa(industry.ID) + ") is filled by another line too"},
-		{"fields:\n  - apollo: industry\n    field: Industry\n  - apollo: city\n    field: INDUSTRY\n", "mapping.yaml:4: field \"Industry\" (id " + itoa(industry.ID) + ") is filled by another line too"},
+		{"fields:\n  - apollo: industry\n    field: Stage\n  - apollo: city\n    field: STAGE\n", "mapping.yaml:4: field \"Stage\" (id " + itoa(w.fields["Stage"].ID) + ") is filled by another line too"},
+		{"fields:\n  - apollo: industry\n    field: Stage\n  - apollo: latest_funding_stage\n    field_id: " + itoa(w.fields["Stage"].ID) + "\n", "mapping.yaml:4: field \"Stage\" (id " + itoa(w.fields["Stage"].ID) + ") is filled by another line too"},
 	} {
 		_, _, err := run(w.syncerWith(t, c.doc).Plan(t.Context(), enrichsync.Target{ListID: w.list}))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
