@@ -1172,3 +1172,23 @@ func TestAPageThatLeavesOutAField(t *testing.T) {
 		t.Errorf("company 0's industry, left out of the page, is now %q, want Mine", got)
 	}
 }
+
+// A deadline already past: the plan says what the apply then does (nothing enriched,
+// nothing written, every organization deferred for the deadline), not what it would
+// do without one.
+func TestAPlanPastTheDeadlinePredictsTheApply(t *testing.T) {
+	t.Skip("defect: a plan ignores WithDeadline, so past it the plan predicts credits and writes that the apply does not make")
+	w := newWorld(t, 4)
+	s := w.syncer(t, enrichsync.WithDeadline(w.now.Add(-time.Minute)))
+	_, plan, err := run(s.Plan(t.Context(), enrichsync.Target{ListID: w.list}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sum, err := run(s.Apply(t.Context(), enrichsync.Target{ListID: w.list}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan.Credits != sum.Credits || plan.AffinityWrites != sum.AffinityWrites || plan.Deferred != sum.Deferred || plan.Stopped != sum.Stopped || plan.ApolloRequests != sum.ApolloRequests {
+		t.Errorf("past the deadline the plan said %+v, the apply did %+v", plan, sum)
+	}
+}
