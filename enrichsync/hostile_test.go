@@ -1177,7 +1177,6 @@ func TestAPageThatLeavesOutAField(t *testing.T) {
 // nothing written, every organization deferred for the deadline), not what it would
 // do without one.
 func TestAPlanPastTheDeadlinePredictsTheApply(t *testing.T) {
-	t.Skip("defect: a plan ignores WithDeadline, so past it the plan predicts credits and writes that the apply does not make")
 	w := newWorld(t, 4)
 	s := w.syncer(t, enrichsync.WithDeadline(w.now.Add(-time.Minute)))
 	_, plan, err := run(s.Plan(t.Context(), enrichsync.Target{ListID: w.list}))

@@ -339,6 +339,10 @@ func (r *runState) decide(k keyed, m map[string]json.RawMessage, predict bool) [
 
 // plan yields the decision for every organization, and the predicted totals.
 func (r *runState) plan(ctx context.Context, fresh, stale []keyed, budget int) error {
+	if r.pastDeadline() {
+		// Apply would stop before its first write or batch: so does its prediction.
+		return r.defer_(append(fresh[:len(fresh):len(fresh)], stale...), StopDeadline)
+	}
 	enrich := min(len(stale), budget)
 	for i, k := range stale {
 		ev := Event{Kind: Planned, Org: k.org}
