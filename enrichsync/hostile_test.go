@@ -1227,3 +1227,40 @@ func TestRangesAsPeopleWriteThem(t *testing.T) {
 		}
 	}
 }
+
+// A value a person types between a plan and the apply: the apply reads the list
+// again, and leaves the value alone under fill-empty; the plan's other predictions
+// hold.
+func TestAPersonsValueTypedBetweenPlanAndApply(t *testing.T) {
+	w := newWorld(t, 2)
+	s := w.syncer(t)
+	events, plan, err := run(s.Plan(t.Context(), enrichsync.Target{ListID: w.list}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(events, func(ev enrichsync.Event) bool {
+		return ev.Org.OrganizationID == 1000 && slices.ContainsFunc(ev.Fields, func(c enrichsync.FieldChange) bool { return c.Field == "Employees" && c.Write })
+	}) {
+		t.Fatalf("the plan does not write company 0's employees: %+v", events)
+	}
+	if err := w.af.SetListEntryField(t.Context(), w.list, w.entries(t)[1000], w.fields["Employees"], []affinity.SetValue{affinity.NumberValue(7)}); err != nil {
+		t.Fatal(err)
+	}
+	events, sum, err := run(s.Apply(t.Context(), enrichsync.Target{ListID: w.list}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := w.snapshot(t)[1000]["Employees"]; got != "7;" {
+		t.Errorf("company 0's employees, typed after the plan, are %q", got)
+	}
+	for _, ev := range events {
+		for _, c := range ev.Fields {
+			if ev.Org.OrganizationID == 1000 && c.Field == "Employees" && (c.Write || c.Old != "7" || c.Reason != "holds a value, and the rule fills only empty fields") {
+				t.Errorf("company 0's employees: %+v", c)
+			}
+		}
+	}
+	if sum.Credits != plan.Credits || sum.ValuesWritten != plan.ValuesWritten-1 {
+		t.Errorf("apply %+v, plan %+v", sum, plan)
+	}
+}
