@@ -1264,3 +1264,21 @@ func TestAPersonsValueTypedBetweenPlanAndApply(t *testing.T) {
 		t.Errorf("apply %+v, plan %+v", sum, plan)
 	}
 }
+
+// A lock file that cannot be made (here a directory in its place) is said to be that,
+// not "another apply is running", which would send the user looking for a run that
+// does not exist.
+func TestALockFileThatCannotBeMade(t *testing.T) {
+	t.Skip("defect: any failure to take the store's lock is reported as another apply running")
+	w := newWorld(t, 1)
+	if err := os.Mkdir(w.dbPath+".lock", 0o700); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := run(w.syncer(t).Apply(t.Context(), enrichsync.Target{ListID: w.list}))
+	if err == nil || strings.Contains(err.Error(), "another apply") || !strings.Contains(err.Error(), w.dbPath+".lock") {
+		t.Errorf("a directory where the lock file goes: %v", err)
+	}
+	if w.apollo.Credits() != 0 {
+		t.Errorf("%d credits spent", w.apollo.Credits())
+	}
+}
