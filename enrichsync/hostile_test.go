@@ -1269,7 +1269,6 @@ func TestAPersonsValueTypedBetweenPlanAndApply(t *testing.T) {
 // not "another apply is running", which would send the user looking for a run that
 // does not exist.
 func TestALockFileThatCannotBeMade(t *testing.T) {
-	t.Skip("defect: any failure to take the store's lock is reported as another apply running")
 	w := newWorld(t, 1)
 	if err := os.Mkdir(w.dbPath+".lock", 0o700); err != nil {
 		t.Fatal(err)

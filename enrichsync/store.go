@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // the pure-Go SQLite driver: no cgo, no server, one file
+	"modernc.org/sqlite" // the pure-Go SQLite driver: no cgo, no server, one file
 )
 
 // DefaultStore is the file a sync keeps its state in when none is named: in the
@@ -167,7 +167,13 @@ func (s *Store) lock(ctx context.Context) (unlock func(), err error) {
 	}
 	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("store %s: another apply is running over it (%w)", s.path, err)
+		// Busy or locked is another apply holding it; anything else (the lock file
+		// cannot be made or read) is said as it is, not sent looking for a run.
+		var se *sqlite.Error
+		if errors.As(err, &se) && (se.Code()&0xff == 5 || se.Code()&0xff == 6) { // SQLITE_BUSY, SQLITE_LOCKED
+			return nil, fmt.Errorf("store %s: another apply is running over it (%w)", s.path, err)
+		}
+		return nil, fmt.Errorf("store %s: taking its lock file %s: %w", s.path, s.path+".lock", err)
 	}
 	return func() {
 		_, _ = conn.ExecContext(context.Background(), "ROLLBACK")
