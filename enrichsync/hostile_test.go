@@ -203,10 +203,16 @@ func TestAnUnreadableAnswerIsNotPaidForOnEveryRun(t *testing.T) {
 		{"fraction", `"estimated_num_employees": 12.5`},
 		{"beyond int64", `"estimated_num_employees": 99999999999999999999999`},
 		{"a string", `"estimated_num_employees": "many"`},
+		{"a null organization", `{"status": "success", "organizations": [null]}`},
+		{"more organizations than asked for", bulk(org("aaaaaaaaaaaaaaaaaaaaaaaa", "company0.com", ""), org("bbbbbbbbbbbbbbbbbbbbbbbb", "company0.com", ""))},
+		{"no id", bulk(`{"name": "Company 0", "primary_domain": "company0.com"}`)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			w := newWorld(t, 1)
 			w.hostileApollo(t, func() string {
+				if strings.HasPrefix(c.members, "{") {
+					return c.members // a whole answer
+				}
 				return bulk(org("aaaaaaaaaaaaaaaaaaaaaaaa", "company0.com", c.members+`, "industry": "Software"`))
 			})
 			credits := 0
