@@ -123,3 +123,20 @@ func TestAMappingKeyGivenTwice(t *testing.T) {
 		}
 	}
 }
+
+// A file written on Windows (a byte-order mark, CRLF line ends) reads as the same file
+// with LF, and its errors name the same lines.
+func TestAMappingWithCRLF(t *testing.T) {
+	lf := "# ours\nfields:\n  - apollo: industry\n    field: Industry\n  - apollo: industy\n    field: Other\n"
+	crlf := "\ufeff" + strings.ReplaceAll(lf, "\n", "\r\n")
+	_, errLF := enrichsync.ParseMapping("m.yaml", []byte(lf))
+	_, errCRLF := enrichsync.ParseMapping("m.yaml", []byte(crlf))
+	if errLF == nil || errCRLF == nil || errLF.Error() != errCRLF.Error() || !strings.Contains(errCRLF.Error(), "m.yaml:5:") {
+		t.Errorf("LF: %v\nCRLF: %v", errLF, errCRLF)
+	}
+	good := strings.ReplaceAll("fields:\n  - apollo: industry\n    field: Industry\n    rule: always\n", "\n", "\r\n")
+	m, err := enrichsync.ParseMapping("m.yaml", []byte(good))
+	if err != nil || len(m.Fields) != 1 || m.Fields[0].Field != "Industry" || m.Fields[0].Rule != enrichsync.Always || m.Fields[0].Line != 2 {
+		t.Errorf("%+v, %v", m, err)
+	}
+}
