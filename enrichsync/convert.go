@@ -376,16 +376,18 @@ func quoteAll(items []string) string {
 }
 
 // span is a dropdown option that reads as a range of numbers: "51-200", "1,001 - 5,000",
-// "10,001+", "<10" or "Up to 10" (as "<10").
+// "501-1K" (each end with its own suffix; "1-5K" takes the K for both), "10,001+",
+// "<10", "under 10", or "Up to 10" (which holds 10).
 type span struct {
 	opt    affinity.DropdownOption
 	lo, hi float64
 }
 
 var (
-	rangeBoth  = regexp.MustCompile(`^\s*([\d,.]+)\s*[kKmM]?\s*(?:-|–|—|to)\s*([\d,.]+)\s*([kKmM]?)`)
+	rangeBoth  = regexp.MustCompile(`^\s*([\d,.]+)\s*([kKmM]?)\s*(?:-|–|—|to)\s*([\d,.]+)\s*([kKmM]?)`)
 	rangeAbove = regexp.MustCompile(`^\s*([\d,.]+)\s*([kKmM]?)\s*\+`)
-	rangeBelow = regexp.MustCompile(`^\s*(?:<|under|up to|fewer than|less than)\s*([\d,.]+)\s*([kKmM]?)`)
+	rangeBelow = regexp.MustCompile(`^\s*(<|under|fewer than|less than)\s*([\d,.]+)\s*([kKmM]?)`)
+	rangeUpTo  = regexp.MustCompile(`^\s*(?:<=|≤|up to|at most)\s*([\d,.]+)\s*([kKmM]?)`)
 )
 
 // ranges are the options of f that read as ranges.
@@ -394,8 +396,15 @@ func ranges(f affinity.Field) []span {
 	for _, o := range f.DropdownOptions {
 		text := strings.ToLower(o.Text)
 		if m := rangeBoth.FindStringSubmatch(text); m != nil {
-			lo, ok1 := parseCount(m[1], m[3])
-			hi, ok2 := parseCount(m[2], m[3])
+			loSuffix := m[2]
+			if loSuffix == "" {
+				loSuffix = m[4] // "1-5K": both ends in thousands
+			}
+			lo, ok1 := parseCount(m[1], loSuffix)
+			hi, ok2 := parseCount(m[3], m[4])
+			if ok1 && ok2 && lo > hi && m[2] == "" {
+				lo, ok1 = parseCount(m[1], "") // "500-1K": the K is the upper end's alone
+			}
 			if ok1 && ok2 && lo <= hi {
 				out = append(out, span{o, lo, hi})
 			}
@@ -403,8 +412,12 @@ func ranges(f affinity.Field) []span {
 			if lo, ok := parseCount(m[1], m[2]); ok {
 				out = append(out, span{o, lo, math.Inf(1)})
 			}
-		} else if m := rangeBelow.FindStringSubmatch(text); m != nil {
+		} else if m := rangeUpTo.FindStringSubmatch(text); m != nil {
 			if hi, ok := parseCount(m[1], m[2]); ok {
+				out = append(out, span{o, math.Inf(-1), hi})
+			}
+		} else if m := rangeBelow.FindStringSubmatch(text); m != nil {
+			if hi, ok := parseCount(m[2], m[3]); ok {
 				out = append(out, span{o, math.Inf(-1), math.Nextafter(hi, math.Inf(-1))})
 			}
 		}

@@ -107,8 +107,13 @@ func ParseMapping(name string, data []byte) (Mapping, error) {
 	}
 	var errs []error
 	var list *yaml.Node
+	seenKeys := map[string]int{}
 	for i := 0; i+1 < len(doc.Content); i += 2 {
 		k, v := doc.Content[i], doc.Content[i+1]
+		if err := twice(name, k, seenKeys); err != nil {
+			errs = append(errs, err)
+			continue
+		}
 		if k.Value != "fields" {
 			errs = append(errs, fmt.Errorf("%s:%d: unknown key %q (known: fields)", name, k.Line, k.Value))
 			continue
@@ -150,8 +155,13 @@ func parseFieldMap(name string, item *yaml.Node) (FieldMap, error) {
 		return fm, fmt.Errorf("%s:%d: want an entry such as {apollo: industry, field: Industry}", name, item.Line)
 	}
 	var errs []error
+	seenKeys := map[string]int{}
 	for i := 0; i+1 < len(item.Content); i += 2 {
 		k, v := item.Content[i], item.Content[i+1]
+		if err := twice(name, k, seenKeys); err != nil {
+			errs = append(errs, err)
+			continue
+		}
 		bad := func(want string) {
 			errs = append(errs, fmt.Errorf("%s:%d: %s: want %s", name, v.Line, k.Value, want))
 		}
@@ -184,6 +194,16 @@ func parseFieldMap(name string, item *yaml.Node) (FieldMap, error) {
 		return fm, errors.Join(errs...)
 	}
 	return fm, nil
+}
+
+// twice refuses a key of a YAML mapping given before (seen: each key's first line):
+// YAML leaves it to the reader, and taking the last silently hides a mistake.
+func twice(name string, k *yaml.Node, seen map[string]int) error {
+	if line, ok := seen[k.Value]; ok {
+		return fmt.Errorf("%s:%d: %s: given twice (first on line %d)", name, k.Line, k.Value, line)
+	}
+	seen[k.Value] = k.Line
+	return nil
 }
 
 func ruleNames() string {

@@ -52,8 +52,8 @@ func WithCreditBudget(n int) Option {
 }
 
 // WithDeadline makes Apply start no batch of enrichment, and no write, after t; it then
-// stops with Summary.Stopped set to StopDeadline. The context's deadline, by contrast,
-// cancels what is under way.
+// stops with Summary.Stopped set to StopDeadline; a plan made past it predicts that
+// stop. The context's deadline, by contrast, cancels what is under way.
 func WithDeadline(t time.Time) Option {
 	return func(s *settings) error { s.deadline = t; return nil }
 }

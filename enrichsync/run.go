@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/orgapis/orgapis/wrappers/affinity"
 	"github.com/orgapis/orgapis/wrappers/apollo"
@@ -28,6 +29,9 @@ type runState struct {
 	bindings []binding
 	hist     history
 	stored   map[string]enrichment
+	// resume are the fields a stopped run half wrote, with the value each held
+	// before (settle).
+	resume map[entryField]string
 }
 
 // keyed is a list entry keyed by its domain.
@@ -210,6 +214,7 @@ func (r *runState) defer_(left []keyed, why StopReason) error {
 // plan decides the same without recording it.
 func (r *runState) settle(ctx context.Context, orgs []keyed) error {
 	var applied, not []int64
+	r.resume = map[entryField]string{}
 	for _, k := range orgs {
 		for _, b := range r.bindings {
 			key := keyOf(b.field.ListID == 0, k.org.OrganizationID, k.org.ListEntryID, b.field.ID)
@@ -219,13 +224,20 @@ func (r *runState) settle(ctx context.Context, orgs []keyed) error {
 			}
 			cur := current(b.field.ValueType, k.row.Values[b.field.Name])
 			for _, w := range ws {
-				if w.New == cur {
+				switch {
+				case w.New == cur:
 					applied = append(applied, w.ID)
 					w.State = WriteApplied
 					if last, ok := r.hist.applied[key]; !ok || last.ID < w.ID {
 						r.hist.applied[key] = w
 					}
-				} else {
+				case cur != w.Old && partOf(cur, w.Old, w.New):
+					// Half written: a field of several values written through v1, a
+					// request a value, stopped part way. What it holds is the sync's
+					// own doing, so the rules judge the field by what it held before.
+					not = append(not, w.ID)
+					r.resume[key] = w.Old
+				default:
 					not = append(not, w.ID)
 				}
 			}
@@ -239,6 +251,27 @@ func (r *runState) settle(ctx context.Context, orgs []keyed) error {
 		return err
 	}
 	return r.s.store.settle(ctx, not, WriteNotApplied)
+}
+
+// partOf reports whether every value of cur (one per line) is one of old's or new's:
+// what a write from old to new, stopped between its requests, leaves.
+func partOf(cur, old, new string) bool {
+	if cur == "" {
+		return false
+	}
+	have := map[string]bool{}
+	for _, v := range strings.Split(old, "\n") {
+		have[v] = true
+	}
+	for _, v := range strings.Split(new, "\n") {
+		have[v] = true
+	}
+	for _, v := range strings.Split(cur, "\n") {
+		if !have[v] {
+			return false
+		}
+	}
+	return true
 }
 
 // members decodes a stored enrichment's organization into its members; nil when Apollo
@@ -272,7 +305,14 @@ func (r *runState) decide(k keyed, m map[string]json.RawMessage, predict bool) [
 			w = b.desired(m)
 		}
 		c.New = w.text
-		last, wrote := r.hist.applied[keyOf(b.field.ListID == 0, k.org.OrganizationID, k.org.ListEntryID, b.field.ID)]
+		key := keyOf(b.field.ListID == 0, k.org.OrganizationID, k.org.ListEntryID, b.field.ID)
+		last, wrote := r.hist.applied[key]
+		// old is what the rules judge: the field's value, or, for a field a stopped
+		// run half wrote, the value it held before.
+		old, half := r.resume[key]
+		if !half {
+			old = c.Old
+		}
 		switch {
 		case w.none != "":
 			c.Reason = w.none
@@ -280,15 +320,15 @@ func (r *runState) decide(k keyed, m map[string]json.RawMessage, predict bool) [
 			c.Reason = "unchanged"
 		case b.rule == Always:
 			c.Write = true
-		case c.Old == "" && wrote && last.New != "":
+		case old == "" && wrote && last.New != "":
 			c.Reason = "emptied by a person after the sync wrote it"
-		case c.Old == "":
+		case old == "":
 			c.Write = true
 		case b.rule == FillEmpty:
 			c.Reason = "holds a value, and the rule fills only empty fields"
 		case !wrote:
 			c.Reason = "holds a value the sync did not write"
-		case last.New != c.Old:
+		case last.New != old:
 			c.Reason = "changed by a person after the sync wrote it"
 		default:
 			c.Write = true
@@ -303,6 +343,10 @@ func (r *runState) decide(k keyed, m map[string]json.RawMessage, predict bool) [
 
 // plan yields the decision for every organization, and the predicted totals.
 func (r *runState) plan(ctx context.Context, fresh, stale []keyed, budget int) error {
+	if r.pastDeadline() {
+		// Apply would stop before its first write or batch: so does its prediction.
+		return r.defer_(append(fresh[:len(fresh):len(fresh)], stale...), StopDeadline)
+	}
 	enrich := min(len(stale), budget)
 	for i, k := range stale {
 		ev := Event{Kind: Planned, Org: k.org}
@@ -401,14 +445,34 @@ func (r *runState) enrich(ctx context.Context, batch []keyed) ([]enrichment, err
 		out[done] = e
 		done++
 	}
-	if done > 0 {
-		if err := r.s.store.saveEnrichments(ctx, r.id, out[:done]); err != nil {
+	save := out[:done]
+	// Companies Apollo charged for whose answer the client could not read (malformed,
+	// cut short, a member it cannot decode) are stored as not found too: the same
+	// answer would most likely fail again, and asking at once would pay for them on
+	// every run.
+	var stopped *apollo.EnrichStoppedError
+	if failed != nil && errors.As(failed, &stopped) {
+		for _, i := range stopped.Unread {
+			if i >= done && i < len(batch) {
+				save = append(save, enrichment{domain: batch[i].org.Domain, at: r.s.set.now()})
+			}
+		}
+	}
+	if len(save) > 0 {
+		// Paid for: stored even when the caller has given up, or the next run pays
+		// again.
+		if err := r.s.store.saveEnrichments(context.WithoutCancel(ctx), r.id, save); err != nil {
 			return nil, err
 		}
+	}
+	if done > 0 {
 		r.sum.Enriched += done
 		r.step("enriched", batch[0].org.Domain)
 	}
 	if failed != nil {
+		if len(save) > done {
+			return nil, fmt.Errorf("enrichsync: enriching %s: %w (the %d companies whose answer was not read are stored as not found, and asked for again after the TTL)", batch[done].org.Domain, failed, len(save)-done)
+		}
 		return nil, fmt.Errorf("enrichsync: enriching %s: %w", batch[done].org.Domain, failed)
 	}
 	return out, nil

@@ -5,10 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // the pure-Go SQLite driver: no cgo, no server, one file
+	"modernc.org/sqlite" // the pure-Go SQLite driver: no cgo, no server, one file
 )
 
 // DefaultStore is the file a sync keeps its state in when none is named: in the
@@ -106,6 +109,15 @@ func OpenStore(ctx context.Context, path string) (*Store, error) {
 	if strings.ContainsAny(path, "?#") || strings.HasPrefix(path, "file:") {
 		return nil, fmt.Errorf("store %q: a path with ? or # or a file: URI is not taken; name the file plainly", path)
 	}
+	// What SQLite would only call "unable to open database file".
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("store %s: is a directory; name a file in it, such as %s", path, filepath.Join(path, DefaultStore))
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("store %s: the directory %s does not exist; make it first, or name a file in one that does", path, dir)
+		}
+	}
 	db, err := sql.Open("sqlite", path)
 	if err != nil {
 		return nil, fmt.Errorf("store %s: %w", path, err)
@@ -155,7 +167,13 @@ func (s *Store) lock(ctx context.Context) (unlock func(), err error) {
 	}
 	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("store %s: another apply is running over it (%w)", s.path, err)
+		// Busy or locked is another apply holding it; anything else (the lock file
+		// cannot be made or read) is said as it is, not sent looking for a run.
+		var se *sqlite.Error
+		if errors.As(err, &se) && (se.Code()&0xff == 5 || se.Code()&0xff == 6) { // SQLITE_BUSY, SQLITE_LOCKED
+			return nil, fmt.Errorf("store %s: another apply is running over it (%w)", s.path, err)
+		}
+		return nil, fmt.Errorf("store %s: taking its lock file %s: %w", s.path, s.path+".lock", err)
 	}
 	return func() {
 		_, _ = conn.ExecContext(context.Background(), "ROLLBACK")

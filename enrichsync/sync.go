@@ -96,6 +96,15 @@ func (s *Syncer) Plan(ctx context.Context, t Target) iter.Seq2[Event, error] {
 // client's retries, a lost connection), after storing everything it was answered:
 // running it again goes on from there, without paying for a company twice or writing
 // a value twice. A write Affinity refuses (a 4xx) is reported and the run goes on.
+//
+// The rules judge each field by the value Apply read at its start, in one pass over
+// the list: Affinity's writes take no condition, and reading an entry again before
+// its write would double the requests of a changed organization. So a value a person
+// types into a field between that read and the field's write (at most the length of
+// the run; a long list's last batch is written last) is overwritten, whatever the
+// rule; the audit log's old value is the one read, and Affinity's field-value changes
+// keep the person's. Run it when the list is not being edited, or in short runs (a
+// budget, a deadline, a saved view), to keep that window small.
 func (s *Syncer) Apply(ctx context.Context, t Target) iter.Seq2[Event, error] {
 	return s.run(ctx, t, true)
 }

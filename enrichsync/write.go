@@ -48,6 +48,9 @@ func (r *runState) write(ctx context.Context, k keyed, e enrichment, enriched bo
 	} else {
 		done, err = r.writeEntry(ctx, k.org.ListEntryID, sets)
 	}
+	// What Affinity answered is recorded even when the caller has given up as it
+	// answered: an applied write is logged applied and reported written, never lost.
+	rec := context.WithoutCancel(ctx)
 	ids := func(ws []Write) []int64 {
 		var out []int64
 		for _, w := range ws {
@@ -55,7 +58,7 @@ func (r *runState) write(ctx context.Context, k keyed, e enrichment, enriched bo
 		}
 		return out
 	}
-	if err := r.s.store.settle(ctx, ids(logged[:done]), WriteApplied); err != nil {
+	if err := r.s.store.settle(rec, ids(logged[:done]), WriteApplied); err != nil {
 		return err
 	}
 	for i, w := range logged[:done] {
@@ -70,7 +73,7 @@ func (r *runState) write(ctx context.Context, k keyed, e enrichment, enriched bo
 	case errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && apiErr.StatusCode != http.StatusTooManyRequests:
 		// Refused: the field refused was not written; those after it were not sent
 		// and stay intended, for the next run to settle by what the fields hold.
-		if err := r.s.store.settle(ctx, ids(logged[done:done+1]), WriteRefused); err != nil {
+		if err := r.s.store.settle(rec, ids(logged[done:done+1]), WriteRefused); err != nil {
 			return err
 		}
 		r.sum.Refused++
