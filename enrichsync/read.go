@@ -3,6 +3,7 @@ package enrichsync
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/orgapis/orgapis/wrappers/affinity"
 )
@@ -106,7 +107,12 @@ func (r *runState) readAll(ctx context.Context, chosen []affinity.Field) ([]keye
 		o := affinity.Organization{ID: c.ID, Name: c.Name, Domain: c.Domain, Domains: c.Domains, Global: c.Global}
 		row := affinity.Row{Organization: &o, Values: map[string][]affinity.Value{}}
 		for _, fd := range c.Fields {
-			row.Values[fd.Name] = append(row.Values[fd.Name], fd.Values...)
+			// Present even without values: a field the answer carried is known to
+			// be empty, one it left out is unknown (see affinity.Row.Values).
+			row.Values[fd.Name] = append(slices.Clip(row.Values[fd.Name]), fd.Values...)
+			if row.Values[fd.Name] == nil {
+				row.Values[fd.Name] = []affinity.Value{}
+			}
 		}
 		k := keyed{org: Org{Name: c.Name, OrganizationID: c.ID}, row: row}
 		k.org.Domain = domainOf(o)

@@ -219,7 +219,8 @@ func (r *runState) settle(ctx context.Context, orgs []keyed) error {
 		for _, b := range r.bindings {
 			key := keyOf(b.field.ListID == 0, k.org.OrganizationID, k.org.ListEntryID, b.field.ID)
 			ws := r.hist.intended[key]
-			if len(ws) == 0 {
+			if _, known := k.row.Values[b.field.Name]; len(ws) == 0 || !known {
+				// A field Affinity's answer left out is settled by a run that sees it.
 				continue
 			}
 			cur := current(b.field.ValueType, k.row.Values[b.field.Name])
@@ -313,7 +314,12 @@ func (r *runState) decide(k keyed, m map[string]json.RawMessage, predict bool) [
 		if !half {
 			old = c.Old
 		}
+		_, known := k.row.Values[b.field.Name]
 		switch {
+		case !known:
+			// Left out of Affinity's answer: unknown, not empty, so no rule can
+			// judge it, and filling it could overwrite a value never seen.
+			c.Reason = "Affinity's answer left the field out; its value is unknown"
 		case w.none != "":
 			c.Reason = w.none
 		case !predict && c.New == c.Old:

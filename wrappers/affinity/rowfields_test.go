@@ -9,6 +9,7 @@ import (
 	"github.com/orgapis/orgapis/wrappers/affinity"
 	"github.com/orgapis/orgapis/wrappers/affinity/affinitytest"
 	"github.com/orgapis/orgapis/wrappers/apicall"
+	"github.com/orgapis/orgapis/wrappers/option"
 )
 
 // RowOptions.Fields: the rows carry the chosen fields' values and no others, through
@@ -172,5 +173,81 @@ func TestListRowsOfASavedView(t *testing.T) {
 	}
 	if n := len(fake.Requests()) - before; n != 0 {
 		t.Errorf("%d requests sent for refused options", n)
+	}
+}
+
+// With RowOptions.Fields, a chosen field without a value is present with none (v2
+// carries it, v1 sends every value), and one a v2 answer leaves out is absent: a
+// writer tells "empty" from "unknown", and does not fill over a value it never saw.
+func TestListRowsTellALeftOutFieldFromAnEmptyOne(t *testing.T) {
+	fake := affinitytest.NewServer(key, affinitytest.WithTest(t))
+	t.Cleanup(fake.Close)
+	list := fake.GenerateList("Deal Flow", 12, 7)
+	for _, v1 := range []bool{false, true} {
+		var opts []option.ClientOption
+		if v1 {
+			opts = append(opts, affinity.WithV1Only())
+		}
+		client, err := fake.Client(opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fields, err := client.ListFields(t.Context(), affinity.FieldQuery{ListID: list})
+		if err != nil {
+			t.Fatal(err)
+		}
+		global, err := client.ListOrganizationFields(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var chosen []affinity.Field
+		for _, f := range append(fields, global...) {
+			if (f.Name == "Status" && f.ListID == list) || f.Name == "Last Funding Date" {
+				chosen = append(chosen, f)
+			}
+		}
+		if len(chosen) != 2 {
+			t.Fatalf("chosen %+v", chosen)
+		}
+		rows, empty := 0, 0
+		for row, err := range client.ListRows(t.Context(), list, affinity.RowOptions{Fields: chosen}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows++
+			for _, f := range chosen {
+				vs, ok := row.Values[f.Name]
+				if !ok {
+					t.Errorf("v1 %v: entry %d: chosen field %q absent, want present (empty or not)", v1, row.Entry.ID, f.Name)
+				}
+				if ok && len(vs) == 0 {
+					empty++
+				}
+			}
+		}
+		if rows != 12 || empty == 0 {
+			t.Errorf("v1 %v: %d rows, %d empty chosen values; want 12 rows and some empty", v1, rows, empty)
+		}
+		if v1 {
+			continue
+		}
+		// A v2 page that leaves the chosen fields out: absent, not empty.
+		page := fmt.Sprintf(`{"data": [{"createdAt": "2026-01-01T00:00:00Z", "creatorId": 1, "id": 77, "listId": %d, "type": "company",
+			"entity": {"id": 1000, "name": "Café Ünïcode", "domain": "cafe.example", "domains": ["cafe.example"], "isGlobal": false, "fields": []}}],
+			"pagination": {"prevUrl": null, "nextUrl": null}}`, list)
+		fake.Fail(affinitytest.Fault{Status: 200, Body: page, ContentType: "application/json"})
+		n := 0
+		for row, err := range client.ListRows(t.Context(), list, affinity.RowOptions{Fields: chosen}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			n++
+			if len(row.Values) != 0 {
+				t.Errorf("a page without the fields gave values %v, want none present", row.Values)
+			}
+		}
+		if n != 1 {
+			t.Errorf("%d rows from the planted page, want 1", n)
+		}
 	}
 }

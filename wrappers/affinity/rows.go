@@ -22,7 +22,12 @@ type Row struct {
 	Person       *Person
 	Opportunity  *Opportunity
 	// Values are the entry's values by field name: the list's own fields and the
-	// entity's global fields. A field that allows several values has several.
+	// entity's global fields. A field that allows several values has several. With
+	// RowOptions.Fields, a chosen field known to be empty is present with no values
+	// (through v2, one the answer carried without a value; through v1, which sends
+	// every value, one without any), and a chosen field absent from Values was left
+	// out of the answer: its value is unknown, not empty, and a writer should leave
+	// it alone. Without RowOptions.Fields, a field without a value is absent.
 	Values map[string][]Value
 }
 
@@ -267,6 +272,17 @@ func (c *Client) row(ctx context.Context, e ListEntry, names map[int64]string, o
 			name = fmt.Sprintf("field %d", v.FieldID)
 		}
 		r.Values[name] = append(r.Values[name], v.Value)
+	}
+	// v1 sends every value of the entity, so a chosen field without one is known to
+	// be empty: present with none, as v2 says it.
+	for _, f := range only {
+		name, ok := names[f.ID]
+		if !ok {
+			name = fmt.Sprintf("field %d", f.ID)
+		}
+		if _, ok := r.Values[name]; !ok {
+			r.Values[name] = []Value{}
+		}
 	}
 	return r, nil
 }

@@ -90,7 +90,7 @@ func (c *Client) listRowsV2(ctx context.Context, listID int64, opts RowOptions, 
 				return
 			}
 			for _, e := range page.Data {
-				r, err := e.row()
+				r, err := e.row(len(opts.Fields) > 0)
 				if err != nil {
 					yield(Row{}, err)
 					return
@@ -192,8 +192,9 @@ func (e *v2Entry) check(listID int64, prefix string, limit int) error {
 }
 
 // row is the entry as v1's ListRows gives it: the entry with its entity in v1's shapes,
-// and its values by field name (a field without a value has none).
-func (e v2Entry) row() (Row, error) {
+// and its values by field name (a field without a value has none; with chosen, one
+// the answer carried without a value is present with none).
+func (e v2Entry) row(chosen bool) (Row, error) {
 	kind := v2EntityTypes[e.Type]
 	entry := ListEntry{ID: e.ID, ListID: e.ListID, CreatedAt: e.CreatedAt, CreatorID: e.CreatorID, EntityID: e.Entity.ID, EntityType: &kind}
 	r := Row{Values: map[string][]Value{}}
@@ -223,7 +224,12 @@ func (e v2Entry) row() (Row, error) {
 	for _, f := range e.Entity.Fields {
 		switch {
 		case len(f.values) == 0:
-		case r.Values[f.Name] == nil:
+			// A chosen field carried without a value is present and empty, which
+			// a caller tells from one the answer left out (not in Values at all).
+			if _, ok := r.Values[f.Name]; chosen && !ok {
+				r.Values[f.Name] = []Value{}
+			}
+		case len(r.Values[f.Name]) == 0:
 			// check decoded them, into a slice of their own: the row takes it as it
 			// is rather than copying it, clipped so that a second field of the same
 			// name appends to a copy.
