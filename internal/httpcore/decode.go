@@ -82,6 +82,9 @@ func (d *Doer[R]) answer(op string, resp *http.Response, callErr error) ([]byte,
 	if !ok {
 		return nil, d.fail(op, resp, body, false, nil)
 	}
+	// A key the service echoes in a successful answer goes no further than here:
+	// not into the value decoded, a raw copy, or what a caller stores of either.
+	body = d.cfg.Scrubber.Bytes(body)
 	d.keepRaw(resp, body)
 	return body, nil
 }

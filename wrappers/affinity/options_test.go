@@ -2,6 +2,7 @@ package affinity_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -197,4 +199,48 @@ func jsonAnswer(status int, body string) http.HandlerFunc {
 
 func noSleep() option.ClientOption {
 	return affinity.WithSleep(func(context.Context, time.Duration) error { return nil })
+}
+
+// A key a successful answer echoes (as sent, base64 of the Basic credentials, JSON
+// \u escapes) reaches neither the decoded value nor the raw copy; the answer is read
+// as the JSON it was, and a later clean answer is untouched.
+func TestAKeyEchoedInASuccessfulAnswerGoesNoFurther(t *testing.T) {
+	basic := base64.StdEncoding.EncodeToString([]byte(":" + key))
+	var escaped strings.Builder
+	for _, r := range key {
+		fmt.Fprintf(&escaped, `\u%04x`, r)
+	}
+	answers := []string{
+		fmt.Sprintf(`{"id":3,"name":"Ünïcode %s","domain":"x.example","domains":["%s.example"],"global":false}`, key, basic),
+		fmt.Sprintf(`{"id":3,"name":"%s","domain":"x.example","domains":[],"global":false}`, escaped.String()),
+		`{"id":3,"name":"Plain ~ & % \u00fc","domain":"x.example","domains":[],"global":false}`,
+	}
+	n := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, answers[n%len(answers)])
+		n++
+	}))
+	t.Cleanup(srv.Close)
+	c, err := affinity.NewClient(key, option.WithBaseURL(srv.URL), option.WithRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range answers {
+		var raw json.RawMessage
+		org, err := c.GetOrganization(t.Context(), 3, affinity.GetOrganizationOptions{}, option.WithRawResponseInto(&raw))
+		if err != nil {
+			t.Fatalf("answer %d: %v", i, err)
+		}
+		all := fmt.Sprintf("%+v %s", org, raw)
+		if strings.Contains(all, key) || strings.Contains(all, basic) || strings.Contains(all, escaped.String()) {
+			t.Errorf("answer %d: the key reached the caller: %s", i, all)
+		}
+		if i < 2 && !strings.Contains(org.Name+strings.Join(org.Domains, ","), "REDACTED") {
+			t.Errorf("answer %d: %+v, want the echo marked REDACTED", i, org)
+		}
+		if i == 2 && org.Name != "Plain ~ & % ü" {
+			t.Errorf("a clean answer was changed: %q", org.Name)
+		}
+	}
 }
