@@ -269,7 +269,8 @@ func (p *proxy) finish(ex contract.Exchange, scrub *redact.Scrubber, start time.
 		f := scrubFinding(contract.Finding{Source: ex.Source, Entry: ex.Index, API: string(p.api), OperationID: op, Method: ex.Method,
 			Path: ex.URL.Path, Status: ex.Status, Kind: contract.KindUnreadable, Found: "not checked: " + strings.Join(unchecked, "; ")}, scrub)
 		p.tally.unreadable(f)
-		p.log.printf("validate proxy: not checked: %s %s (%s): %s\n", f.Method, terminalSafe(f.Path), operationName(op), terminalSafe(f.Found))
+		p.log.printf("validate proxy: not checked: %s %s (%s): %s: %s\n", f.Method, terminalSafe(f.Path), operationName(op), sourceOf(f),
+			terminalSafe(scrub.String(strings.Join(unchecked, "; "))))
 		return nil
 	}
 	op, findings := p.tally.check(p.v, ex, func(f contract.Finding) contract.Finding { return scrubFinding(f, scrub) })
