@@ -384,7 +384,6 @@ func TestProxyUnreadBodyAndGoneClient(t *testing.T) {
 	p.stop()
 }
 
-
 // A client that takes the proxy for an HTTP proxy (an absolute URL as the target) is
 // told what it is; a path that would reach another origin is refused before anything
 // is sent.
