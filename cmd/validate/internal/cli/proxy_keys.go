@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/base64"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -45,6 +48,46 @@ func requestSecrets(h http.Header, query url.Values) []string {
 	return out
 }
 
+// Bounds of the credentials of one request: real keys and tokens are far shorter
+// and fewer, and a scrubber costs dozens of encodings of each.
+const (
+	maxSecretBytes = 4 << 10
+	maxSecrets     = 8
+)
+
+// boundedSecrets refuses credentials past the bounds.
+func boundedSecrets(secrets []string) error {
+	if len(secrets) > maxSecrets {
+		return fmt.Errorf("%d credentials in one request; at most %d are passed on", len(secrets), maxSecrets)
+	}
+	for _, s := range secrets {
+		if len(s) > maxSecretBytes {
+			return fmt.Errorf("a credential of %d bytes; at most %d are passed on", len(s), maxSecretBytes)
+		}
+	}
+	return nil
+}
+
+// bodySecrets are the api_key members at the top of a JSON request body (Apollo's
+// deprecated way to send the key).
+func bodySecrets(body []byte) []string {
+	if !bytes.Contains(body, []byte("api_key")) {
+		return nil
+	}
+	var members map[string]json.RawMessage
+	if json.Unmarshal(body, &members) != nil {
+		return nil
+	}
+	var out []string
+	for name, raw := range members {
+		var s string
+		if redact.IsSecretName(name) && json.Unmarshal(raw, &s) == nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // scrubbers makes and keeps the scrubber of each set of credentials, as a client sends
 // the same key with every request and a scrubber costs dozens of encodings to make. It
 // keeps at most maxScrubbers; past that it starts over (a client that sends a new
@@ -52,10 +95,14 @@ func requestSecrets(h http.Header, query url.Values) []string {
 type scrubbers struct {
 	mu   sync.Mutex
 	sets map[string]*redact.Scrubber
-	all  map[string]bool // every credential seen, up to maxScrubbers, for the final report
+	all  map[string]bool // credentials seen, up to maxKept, for the final report
 }
 
-const maxScrubbers = 64
+const maxScrubbers = 16
+
+// maxKept is how many credentials the scrub of the final report knows; each
+// exchange's own findings were scrubbed of its own as they came.
+const maxKept = 64
 
 // of is the scrubber of secrets.
 func (s *scrubbers) of(secrets []string) *redact.Scrubber {
@@ -72,7 +119,7 @@ func (s *scrubbers) of(secrets []string) *redact.Scrubber {
 		s.all = map[string]bool{}
 	}
 	for _, secret := range secrets {
-		if len(s.all) < maxScrubbers {
+		if len(s.all) < maxKept {
 			s.all[secret] = true
 		}
 	}

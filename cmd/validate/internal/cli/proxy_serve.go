@@ -57,14 +57,19 @@ func (p *proxy) clock() time.Time {
 	return time.Now()
 }
 
-// responseKinds are the kinds of finding about what the upstream answered, which
-// --errors refuses; the others are about what the client asked.
-func responseFinding(f contract.Finding) bool {
-	switch f.Kind {
-	case contract.KindUndocumentedStatus, contract.KindContentType, contract.KindHeader, contract.KindBody, contract.KindUndocumentedField:
-		return f.Severity == ""
+// refusals are the findings --errors refuses an answer for: errors (not warnings)
+// about what the upstream answered, not about what the client asked.
+func refusals(findings []contract.Finding) []contract.Finding {
+	var out []contract.Finding
+	for _, f := range findings {
+		switch f.Kind {
+		case contract.KindUndocumentedStatus, contract.KindContentType, contract.KindHeader, contract.KindBody, contract.KindUndocumentedField:
+			if f.Severity == "" {
+				out = append(out, f)
+			}
+		}
 	}
-	return false
+	return out
 }
 
 func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -80,7 +85,13 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.refuse(w, http.StatusBadRequest, "validate proxy: "+err.Error())
 		return
 	}
-	scrub := p.keys.of(requestSecrets(r.Header, r.URL.Query()))
+	secrets := requestSecrets(r.Header, r.URL.Query())
+	if err := boundedSecrets(secrets); err != nil {
+		// A credential no service issues, and one the scrub would pay dearly for.
+		p.refuse(w, http.StatusRequestHeaderFieldsTooLarge, "validate proxy: "+err.Error())
+		return
+	}
+	scrub := p.keys.of(secrets)
 	ctx, cancel := context.WithTimeout(r.Context(), p.timeout)
 	defer cancel()
 	start := p.clock()
@@ -90,7 +101,7 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// The proxy's own server answered any Expect: 100-continue already, as it reads
 	// the body; the upstream gets the body without waiting for one of its own.
 	ex.RequestHeader.Del("Expect")
-	checked := p.tally.selected(p.v, ex)
+	checked := p.tally.wants(p.v, ex) // counted once the answer is in
 	needRequest, _ := p.v.Reads(ex)
 	needRequest = (needRequest && checked) || p.recorder != nil
 
@@ -112,6 +123,10 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		default:
 			ex.RequestBody = reqHeld.data
 			body, length = bytes.NewReader(reqHeld.data), int64(len(reqHeld.data))
+			if more := bodySecrets(reqHeld.data); len(more) > 0 && boundedSecrets(append(secrets, more...)) == nil {
+				// Apollo's deprecated api_key member: a key the answer may echo too.
+				scrub = p.keys.of(append(secrets, more...))
+			}
 		}
 	}
 
@@ -137,7 +152,18 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	if !needResponse {
 		// Nothing reads the body: it streams to the client as it comes, and the check
-		// of status and headers follows.
+		// of status and headers follows, or, with --errors, comes first.
+		if p.errorsMode {
+			if refused := refusals(p.finish(ex, scrub, start, checked, unchecked)); len(refused) > 0 {
+				p.refuseAnswer(w, resp.StatusCode, refused)
+				return
+			}
+			w.WriteHeader(resp.StatusCode)
+			if p.stream(w, resp, nil) {
+				abort()
+			}
+			return
+		}
 		w.WriteHeader(resp.StatusCode)
 		cut := p.stream(w, resp, nil)
 		p.finish(ex, scrub, start, checked, unchecked)
@@ -176,14 +202,7 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if p.errorsMode && len(unchecked) == 0 {
-		findings := p.finish(ex, scrub, start, checked, unchecked)
-		var refused []contract.Finding
-		for _, f := range findings {
-			if responseFinding(f) {
-				refused = append(refused, f)
-			}
-		}
-		if len(refused) > 0 {
+		if refused := refusals(p.finish(ex, scrub, start, checked, unchecked)); len(refused) > 0 {
 			p.refuseAnswer(w, resp.StatusCode, refused)
 			return
 		}
@@ -262,7 +281,8 @@ func abort() { panic(http.ErrAbortHandler) }
 func (p *proxy) finish(ex contract.Exchange, scrub *redact.Scrubber, start time.Time, checked bool, unchecked []string) []contract.Finding {
 	ex.Index = p.number(ex, scrub, start)
 	if !checked {
-		return nil // left out by the selection, and counted so
+		p.tally.notSelected(p.v, ex)
+		return nil
 	}
 	if len(unchecked) > 0 {
 		op, _ := p.v.Operation(ex)

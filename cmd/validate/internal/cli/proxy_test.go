@@ -547,3 +547,59 @@ func reportFindings(t *testing.T, report string) []string {
 	}
 	return out
 }
+
+// --errors refuses an answer whose status the spec does not document, though no
+// check reads its body (it is streamed otherwise), and leaves a documented one alone.
+func TestProxyErrorsModeUndocumentedStatus(t *testing.T) {
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteHeader(http.StatusTeapot)
+		io.WriteString(w, "short and stout")
+	}))
+	defer upstream.Close()
+	p := startProxy(t, "--api", "affinity", "--upstream", upstream.URL, "--errors")
+	resp, body := pxSend(t, newReq(t, http.MethodGet, p.URL+"/organizations", nil))
+	if resp.StatusCode != http.StatusBadGateway || !strings.Contains(string(body), `"kind":"undocumented-status"`) || strings.Contains(string(body), "stout") {
+		t.Errorf("%d %s", resp.StatusCode, body)
+	}
+	p.stop()
+	p = startProxy(t, "--api", "affinity", "--upstream", upstream.URL, "--errors", "--severity", "undocumented-status=warning")
+	resp, body = pxSend(t, newReq(t, http.MethodGet, p.URL+"/organizations", nil))
+	if resp.StatusCode != http.StatusTeapot || string(body) != "short and stout" {
+		t.Errorf("a warning refused the answer: %d %s", resp.StatusCode, body)
+	}
+	if code := p.stop(); code != 0 {
+		t.Errorf("exit %d with the finding a warning", code)
+	}
+}
+
+// Credentials past any service's (8 KiB, or a dozen of them) are refused before
+// anything is sent; Apollo's deprecated api_key body member is a key like the
+// header's: echoed back, it is in no output.
+func TestProxyCredentials(t *testing.T) {
+	const key = "apollo-body-key-0123456789"
+	var reached atomic.Int64
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reached.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"organizations":[],"pagination":%q}`, key)
+	}))
+	defer upstream.Close()
+	p := startProxy(t, "--api", "apollo", "--upstream", upstream.URL+"/api/v1")
+	req := newReq(t, http.MethodGet, p.URL+"/organizations/enrich?domain=a.example", nil)
+	req.Header.Set("X-Api-Key", strings.Repeat("k", 5<<10))
+	if resp, _ := pxSend(t, req); resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge || reached.Load() != 0 {
+		t.Errorf("a 5 KiB key: %d, upstream reached %d times", resp.StatusCode, reached.Load())
+	}
+	req = newReq(t, http.MethodPost, p.URL+"/mixed_companies/search", strings.NewReader(`{"api_key":"`+key+`","page":1}`))
+	req.Header.Set("Content-Type", "application/json")
+	if resp, body := pxSend(t, req); resp.StatusCode != 200 || !strings.Contains(string(body), key) {
+		t.Errorf("%d %s", resp.StatusCode, body)
+	}
+	if code := p.stop(); code != 1 {
+		t.Errorf("exit %d", code)
+	}
+	if out := p.stdout.String() + p.stderr.String(); strings.Contains(out, key) || !strings.Contains(out, "REDACTED") {
+		t.Errorf("output:\n%s", out)
+	}
+}

@@ -45,16 +45,30 @@ func newTally(validators map[specs.API]*contract.Validator, limits findingLimits
 }
 
 // selected reports whether the run checks ex, an exchange of v's API. One it leaves
-// out is counted as not selected, and as exercised by the coverage, without its body
-// read for members.
+// out is counted (notSelected).
 func (t *tally) selected(v *contract.Validator, ex contract.Exchange) bool {
+	if t.wants(v, ex) {
+		return true
+	}
+	t.notSelected(v, ex)
+	return false
+}
+
+// wants reports whether the selection keeps ex, without counting anything: for a
+// caller that decides before the exchange is whole (validate proxy, before the
+// answer), and counts it with notSelected once it is.
+func (t *tally) wants(v *contract.Validator, ex contract.Exchange) bool {
 	sel := t.selection
 	if sel == nil || (sel.only == nil && sel.skip == nil) {
 		return true
 	}
-	if _, template := v.Operation(ex); sel.checks(v.API(), ex.Method, template) {
-		return true
-	}
+	_, template := v.Operation(ex)
+	return sel.checks(v.API(), ex.Method, template)
+}
+
+// notSelected counts ex, an exchange the selection leaves out, as not selected, and
+// as exercised by the coverage, without its body read for members.
+func (t *tally) notSelected(v *contract.Validator, ex contract.Exchange) {
 	cov := t.coverage[v.API()]
 	if cov != nil {
 		cov.Add(ex) // safe for concurrent use, as Check is
@@ -65,7 +79,6 @@ func (t *tally) selected(v *contract.Validator, ex contract.Exchange) bool {
 		t.reached[v.API()] = true
 	}
 	t.mu.Unlock()
-	return false
 }
 
 // check checks ex, an exchange the selection keeps (see selected), against v and
