@@ -183,7 +183,6 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	scrub := p.keys.every()
 	res := scrubResult(p.tally.result(), scrub)
-	res.Summary.CallsFailed = int(p.failed.Load())
 	var report bytes.Buffer // written whole, so the scrub sees every finding at once
 	werr := WriteReport(&report, cfg.format, res)
 	if werr == nil {

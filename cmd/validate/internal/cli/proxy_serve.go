@@ -43,7 +43,6 @@ type proxy struct {
 	maxRequests int64
 	enough      chan struct{} // closed when --max-requests exchanges are done
 	enoughOnce  sync.Once
-	failed      atomic.Int64 // exchanges the upstream did not answer
 }
 
 // discardLog is the server's log of connection errors (a client that sent garbage):
@@ -347,12 +346,14 @@ func (p *proxy) refuse(w http.ResponseWriter, status int, msg string) {
 // upstreamFailed answers a request the upstream did not answer: 504 when it took
 // longer than --timeout, 502 otherwise, and counts it as a failed exchange.
 func (p *proxy) upstreamFailed(w http.ResponseWriter, ex contract.Exchange, scrub *redact.Scrubber, err error, timedOut bool) {
-	p.failed.Add(1)
 	status := http.StatusBadGateway
 	if timedOut || errors.Is(err, context.DeadlineExceeded) {
 		status = http.StatusGatewayTimeout
 	}
 	msg := scrub.String(fmt.Sprintf("validate proxy: %s %s: the upstream did not answer: %v", ex.Method, redact.URL(ex.URL), err))
+	op, _ := p.v.Operation(ex)
+	p.tally.failedCall(contract.Finding{Source: p.source, Entry: -1, API: string(p.api), OperationID: op, Method: ex.Method,
+		Path: scrub.String(ex.URL.Path), Kind: KindCallFailed, Found: msg})
 	p.log.printf("%s\n", terminalSafe(msg))
 	p.refuse(w, status, msg)
 }

@@ -323,8 +323,8 @@ func TestProxyUpstreamFails(t *testing.T) {
 	if resp.StatusCode != http.StatusGatewayTimeout || !strings.Contains(string(body), "did not answer") {
 		t.Errorf("hanging upstream: %d %s", resp.StatusCode, body)
 	}
-	if code := p.stop(); code != 2 {
-		t.Errorf("exit %d, want 2", code)
+	if code := p.stop(); code != 2 || !strings.Contains(p.stdout.String(), "did not answer") {
+		t.Errorf("exit %d, want 2 and the failed exchange in the report:\n%s", code, p.stdout.String())
 	}
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

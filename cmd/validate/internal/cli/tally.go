@@ -132,6 +132,15 @@ func (t *tally) unreadable(f contract.Finding) {
 	t.summary.Unreadable++
 }
 
+// failedCall folds in an exchange that got no answer to check (validate proxy: the
+// upstream did not answer), as live mode's failed calls are.
+func (t *tally) failedCall(f contract.Finding) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.set.add([]contract.Finding{f})
+	t.summary.CallsFailed++
+}
+
 // skipped counts an exchange of a host no spec is for.
 func (t *tally) skipped(host string) {
 	t.mu.Lock()
