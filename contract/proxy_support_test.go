@@ -2,8 +2,11 @@ package contract
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -79,5 +82,35 @@ func TestRecorderAdd(t *testing.T) {
 	}
 	if n != 3 {
 		t.Errorf("read %d entries back", n)
+	}
+}
+
+// An entry recorded with AddUnchecked reads back as an *EntryError with the reason,
+// and the entries around it as exchanges.
+func TestRecorderAddUnchecked(t *testing.T) {
+	var out bytes.Buffer
+	r := &Recorder{API: "apollo", Out: &out}
+	u, _ := url.Parse("http://127.0.0.1:9/api/v1/organizations/enrich")
+	ex := Exchange{Method: "GET", URL: u, Status: 200, ResponseHeader: http.Header{"Content-Type": {"application/json"}}}
+	r.Add(ex, time.Unix(0, 0), 0)
+	if n := r.AddUnchecked(ex, time.Unix(0, 0), 0, "not checked: a body of 9 MiB"); n != 1 {
+		t.Errorf("index %d", n)
+	}
+	r.Add(ex, time.Unix(0, 0), 0)
+	r.Close()
+	var got []string
+	for ex, err := range Read("r.har", &out) {
+		var ee *EntryError
+		switch {
+		case errors.As(err, &ee):
+			got = append(got, fmt.Sprintf("%d error %v", ee.Index, ee.Err))
+		case err != nil:
+			t.Fatal(err)
+		default:
+			got = append(got, fmt.Sprintf("%d %s", ex.Index, ex.API))
+		}
+	}
+	if want := "0 apollo|1 error not checked: a body of 9 MiB|2 apollo"; strings.Join(got, "|") != want {
+		t.Errorf("read %q, want %q", strings.Join(got, "|"), want)
 	}
 }

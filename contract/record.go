@@ -80,7 +80,7 @@ func (r *Recorder) record(base http.RoundTripper, req *http.Request) (*http.Resp
 
 // add records an exchange captured by a round trip that started at start.
 func (r *Recorder) add(req *http.Request, resp *http.Response, c captured, start time.Time) {
-	r.addExchange(req.Method, req.URL, req.Header, c.reqBody, resp.StatusCode, resp.Header, c.body, start, time.Since(start))
+	r.addExchange(req.Method, req.URL, req.Header, c.reqBody, resp.StatusCode, resp.Header, c.body, start, time.Since(start), "")
 }
 
 // Add records ex, an exchange that started at start and took elapsed, as a round
@@ -91,13 +91,24 @@ func (r *Recorder) add(req *http.Request, resp *http.Response, c captured, start
 // Recorder's API is); its bodies are recorded as given, so a caller passes a
 // decompressed response body, as a HAR's content text is.
 func (r *Recorder) Add(ex Exchange, start time.Time, elapsed time.Duration) int {
-	return r.addExchange(ex.Method, ex.URL, ex.RequestHeader, ex.RequestBody, ex.Status, ex.ResponseHeader, ex.ResponseBody, start, elapsed)
+	return r.addExchange(ex.Method, ex.URL, ex.RequestHeader, ex.RequestBody, ex.Status, ex.ResponseHeader, ex.ResponseBody, start, elapsed, "")
 }
 
-func (r *Recorder) addExchange(method string, u *url.URL, reqHeader http.Header, reqBody []byte, status int, respHeader http.Header, body []byte, start time.Time, elapsed time.Duration) int {
+// AddUnchecked is Add for an exchange that could not be checked, for why (a body
+// past the caller's limit, which it passed on without holding): the entry says so
+// (UncheckedComment, after the Recorder's API, which it needs), and a replay reports
+// it as not checked, with why, instead of checking what was recorded of it.
+func (r *Recorder) AddUnchecked(ex Exchange, start time.Time, elapsed time.Duration, why string) int {
+	return r.addExchange(ex.Method, ex.URL, ex.RequestHeader, ex.RequestBody, ex.Status, ex.ResponseHeader, ex.ResponseBody, start, elapsed, why)
+}
+
+func (r *Recorder) addExchange(method string, u *url.URL, reqHeader http.Header, reqBody []byte, status int, respHeader http.Header, body []byte, start time.Time, elapsed time.Duration, unchecked string) int {
 	e := harOutEntry{Started: start.UTC().Format(time.RFC3339Nano), Time: float64(elapsed.Microseconds()) / 1000}
 	if r.API != "" {
 		e.Comment = APIComment + r.API
+		if unchecked != "" {
+			e.Comment += UncheckedComment + r.redactText(unchecked)
+		}
 	}
 	e.Request.Method, e.Request.URL, e.Request.HTTPVersion = method, r.redactText(redact.URL(u)), "HTTP/1.1"
 	e.Request.Headers = r.harHeaders(reqHeader)

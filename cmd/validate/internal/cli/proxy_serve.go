@@ -278,18 +278,21 @@ func abort() { panic(http.ErrAbortHandler) }
 // into the run, and returns them. unchecked, when not empty, says why the exchange
 // could not be checked: it is reported as such (unreadable) instead.
 func (p *proxy) finish(ex contract.Exchange, scrub *redact.Scrubber, start time.Time, checked bool, unchecked []string) []contract.Finding {
-	ex.Index = p.number(ex, scrub, start)
-	if !checked {
+	op, _ := p.v.Operation(ex)
+	why := ""
+	if checked && len(unchecked) > 0 {
+		// Said as a replay of the recording says it: an entry not checked, and why.
+		why = scrub.String(fmt.Sprintf("not checked: %s %s (%s) %d: %s", ex.Method, redact.URL(ex.URL), operationName(op), ex.Status, strings.Join(unchecked, "; ")))
+	}
+	ex.Index = p.number(ex, scrub, start, why)
+	switch {
+	case !checked:
 		p.tally.notSelected(p.v, ex)
 		return nil
-	}
-	if len(unchecked) > 0 {
-		op, _ := p.v.Operation(ex)
-		f := scrubFinding(contract.Finding{Source: ex.Source, Entry: ex.Index, API: string(p.api), OperationID: op, Method: ex.Method,
-			Path: ex.URL.Path, Status: ex.Status, Kind: contract.KindUnreadable, Found: "not checked: " + strings.Join(unchecked, "; ")}, scrub)
+	case why != "":
+		f := contract.Finding{Source: ex.Source, Entry: ex.Index, Kind: contract.KindUnreadable, Found: why}
 		p.tally.unreadable(f)
-		p.log.printf("validate proxy: not checked: %s %s (%s): %s: %s\n", f.Method, terminalSafe(f.Path), operationName(op), sourceOf(f),
-			terminalSafe(scrub.String(strings.Join(unchecked, "; "))))
+		p.log.printf("validate proxy: %s: %s\n", sourceOf(f), terminalSafe(why))
 		return nil
 	}
 	op, findings := p.tally.check(p.v, ex, func(f contract.Finding) contract.Finding { return scrubFinding(f, scrub) })
@@ -300,8 +303,8 @@ func (p *proxy) finish(ex contract.Exchange, scrub *redact.Scrubber, start time.
 }
 
 // number gives ex its index: its entry in the recording, when there is one, which
-// gets it now, secrets removed.
-func (p *proxy) number(ex contract.Exchange, scrub *redact.Scrubber, start time.Time) int {
+// gets it now, secrets removed (and marked not checked, for why, unless it is "").
+func (p *proxy) number(ex contract.Exchange, scrub *redact.Scrubber, start time.Time, why string) int {
 	if p.recorder == nil {
 		return int(p.n.Add(1) - 1)
 	}
@@ -314,6 +317,9 @@ func (p *proxy) number(ex contract.Exchange, scrub *redact.Scrubber, start time.
 	rec.ResponseHeader = scrubHeader(ex.ResponseHeader, scrub)
 	rec.RequestBody = scrub.Bytes(ex.RequestBody)
 	rec.ResponseBody = scrub.Bytes(ex.ResponseBody)
+	if why != "" {
+		return p.recorder.AddUnchecked(rec, start, p.clock().Sub(start), why)
+	}
 	return p.recorder.Add(rec, start, p.clock().Sub(start))
 }
 
