@@ -194,10 +194,27 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		unchecked = append(unchecked, "the response body: "+scrub.String(why)+": passed on as it came, not checked")
 	default:
-		if plain, err := decoded(resp.Header.Get("Content-Encoding"), held.data, p.maxBody); err != nil {
+		ex.ResponseBody = held.data
+		zr, err := decoder(resp.Header.Get("Content-Encoding"), held.data)
+		if err != nil {
+			ex.ResponseBody = nil
 			unchecked = append(unchecked, "the response body: "+err.Error()+": passed on whole, not checked")
-		} else {
-			ex.ResponseBody = plain
+			break
+		}
+		if zr == nil {
+			break
+		}
+		plain := holdBody(zr, -1, p.maxBody, p.room)
+		defer plain.release(p.room)
+		switch {
+		case plain.over != nil:
+			unchecked = append(unchecked, fmt.Sprintf("the response body, decoded, %s: passed on whole, not checked", plain.over))
+		case plain.err != nil:
+			unchecked = append(unchecked, fmt.Sprintf("the response body: decoding it: %v: passed on whole, not checked", plain.err))
+		}
+		ex.ResponseBody = plain.data
+		if len(unchecked) > 0 {
+			ex.ResponseBody = nil
 		}
 	}
 	if p.errorsMode && len(unchecked) == 0 {

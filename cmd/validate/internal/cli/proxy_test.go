@@ -617,3 +617,37 @@ func TestProxyCredentials(t *testing.T) {
 		t.Errorf("output:\n%s", out)
 	}
 }
+
+// A compressed answer is checked decoded, within --max-body-bytes decoded too: a gzip
+// bomb, and an encoding the proxy cannot undo, pass on as they came, not checked.
+func TestProxyCompressedAnswers(t *testing.T) {
+	var bomb bytes.Buffer
+	zw := gzip.NewWriter(&bomb)
+	io.WriteString(zw, `{"organizations":[`+strings.Repeat(" ", 1<<20)+`],"next_page_token":null}`)
+	zw.Close()
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Query().Get("page_token") == "br" {
+			w.Header().Set("Content-Encoding", "br")
+			io.WriteString(w, "\x0b\x01\x80brotli?")
+			return
+		}
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Write(bomb.Bytes())
+	}))
+	defer upstream.Close()
+	p := startProxy(t, "--api", "affinity", "--upstream", upstream.URL, "--max-body-bytes", "65536")
+	if _, body := pxSend(t, newReq(t, http.MethodGet, p.URL+"/organizations", nil)); !bytes.Equal(body, bomb.Bytes()) {
+		t.Errorf("the gzip body came through as %d bytes, want its %d", len(body), bomb.Len())
+	}
+	if _, body := pxSend(t, newReq(t, http.MethodGet, p.URL+"/organizations?page_token=br", nil)); string(body) != "\x0b\x01\x80brotli?" {
+		t.Errorf("the br body came through as %q", body)
+	}
+	if code := p.stop(); code != 2 {
+		t.Errorf("exit %d, want 2", code)
+	}
+	log := p.stderr.String()
+	if !strings.Contains(log, "the response body, decoded, over --max-body-bytes") || !strings.Contains(log, `a "br"-encoded body, which the proxy cannot decode`) {
+		t.Errorf("log:\n%s", log)
+	}
+}
