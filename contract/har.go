@@ -18,6 +18,13 @@ type harHeader struct {
 // as in "orgapis:api=affinity"; Recorder writes it, ReadHAR reads it into Exchange.API.
 const APIComment = "orgapis:api="
 
+// UncheckedComment follows the API in the comment of an entry whose exchange could not
+// be checked where it was recorded (validate proxy passed on a body past its limit,
+// and recorded none), with the reason: "orgapis:api=affinity orgapis:unchecked=...".
+// Reading such an entry is an *EntryError whose Err says the reason, so that a replay
+// reports the exchange as the recording run did, not its missing body.
+const UncheckedComment = " orgapis:unchecked="
+
 // maxEntryBytes bounds one HAR entry as it is read: room for a body at MaxBodyBytes
 // and the rest of the entry. A longer entry is skipped as it streams past and reported.
 const maxEntryBytes = MaxBodyBytes + 1<<20
@@ -148,7 +155,11 @@ func (e *harEntry) exchange(source string, index int) (Exchange, error) {
 		ex.ResponseHeader.Set("Content-Type", c.MimeType)
 	}
 	if api, ok := strings.CutPrefix(e.Comment, APIComment); ok {
+		api, why, unchecked := strings.Cut(api, UncheckedComment)
 		ex.API = strings.TrimSpace(api)
+		if unchecked {
+			return ex, errors.New(why)
+		}
 	}
 	return ex, nil
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -79,25 +80,49 @@ func (r *Recorder) record(base http.RoundTripper, req *http.Request) (*http.Resp
 
 // add records an exchange captured by a round trip that started at start.
 func (r *Recorder) add(req *http.Request, resp *http.Response, c captured, start time.Time) {
-	reqBody, body := c.reqBody, c.body
+	r.addExchange(req.Method, req.URL, req.Header, c.reqBody, resp.StatusCode, resp.Header, c.body, start, time.Since(start), "")
+}
 
-	e := harOutEntry{Started: start.UTC().Format(time.RFC3339Nano), Time: float64(time.Since(start).Microseconds()) / 1000}
+// Add records ex, an exchange that started at start and took elapsed, as a round
+// trip through the Recorder would, and returns its place among the recorded
+// exchanges (from 0), which is its entry's index in the HAR document: for a caller
+// that sees exchanges some other way than as a RoundTripper (validate proxy), and
+// that names findings by entry. ex's Source, Index and API are not recorded (the
+// Recorder's API is); its bodies are recorded as given, so a caller passes a
+// decompressed response body, as a HAR's content text is.
+func (r *Recorder) Add(ex Exchange, start time.Time, elapsed time.Duration) int {
+	return r.addExchange(ex.Method, ex.URL, ex.RequestHeader, ex.RequestBody, ex.Status, ex.ResponseHeader, ex.ResponseBody, start, elapsed, "")
+}
+
+// AddUnchecked is Add for an exchange that could not be checked, for why (a body
+// past the caller's limit, which it passed on without holding): the entry says so
+// (UncheckedComment, after the Recorder's API, which it needs), and a replay reports
+// it as not checked, with why, instead of checking what was recorded of it.
+func (r *Recorder) AddUnchecked(ex Exchange, start time.Time, elapsed time.Duration, why string) int {
+	return r.addExchange(ex.Method, ex.URL, ex.RequestHeader, ex.RequestBody, ex.Status, ex.ResponseHeader, ex.ResponseBody, start, elapsed, why)
+}
+
+func (r *Recorder) addExchange(method string, u *url.URL, reqHeader http.Header, reqBody []byte, status int, respHeader http.Header, body []byte, start time.Time, elapsed time.Duration, unchecked string) int {
+	e := harOutEntry{Started: start.UTC().Format(time.RFC3339Nano), Time: float64(elapsed.Microseconds()) / 1000}
 	if r.API != "" {
 		e.Comment = APIComment + r.API
+		if unchecked != "" {
+			e.Comment += UncheckedComment + r.redactText(unchecked)
+		}
 	}
-	e.Request.Method, e.Request.URL, e.Request.HTTPVersion = req.Method, r.redactText(redact.URL(req.URL)), "HTTP/1.1"
-	e.Request.Headers = r.harHeaders(req.Header)
+	e.Request.Method, e.Request.URL, e.Request.HTTPVersion = method, r.redactText(redact.URL(u)), "HTTP/1.1"
+	e.Request.Headers = r.harHeaders(reqHeader)
 	e.Request.HeadersSize, e.Request.BodySize = -1, len(reqBody)
 	e.Request.QueryString, e.Request.Cookies = []any{}, []any{}
 	if len(reqBody) > 0 {
-		ct := req.Header.Get("Content-Type")
+		ct := reqHeader.Get("Content-Type")
 		e.Request.PostData = &harOutText{MimeType: ct, Text: r.redactText(string(redact.Body(reqBody)))}
 	}
-	e.Response.Status, e.Response.StatusText, e.Response.HTTPVersion = resp.StatusCode, http.StatusText(resp.StatusCode), "HTTP/1.1"
-	e.Response.Headers = r.harHeaders(resp.Header)
+	e.Response.Status, e.Response.StatusText, e.Response.HTTPVersion = status, http.StatusText(status), "HTTP/1.1"
+	e.Response.Headers = r.harHeaders(respHeader)
 	e.Response.HeadersSize, e.Response.BodySize, e.Response.Cookies = -1, len(body), []any{}
 	text := r.scrubber().Bytes(redact.Body(body)) // body itself when nothing is secret: no copy
-	e.Response.Content = harOutText{MimeType: resp.Header.Get("Content-Type"), Size: len(body)}
+	e.Response.Content = harOutText{MimeType: respHeader.Get("Content-Type"), Size: len(body)}
 	e.Cache, e.Timings = map[string]any{}, map[string]float64{"send": 0, "wait": e.Time, "receive": 0}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -105,9 +130,10 @@ func (r *Recorder) add(req *http.Request, resp *http.Response, c captured, start
 	if r.Out == nil {
 		e.Response.Content.Text = string(text)
 		r.entries = append(r.entries, e)
-		return
+		return r.n - 1
 	}
 	r.stream(e, text)
+	return r.n - 1
 }
 
 // harHead and harTail frame the entries of a streamed HAR document.

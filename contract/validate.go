@@ -544,3 +544,28 @@ func orNone(s string) string {
 	}
 	return s
 }
+
+// Reads says which bodies checking ex reads, from what it holds besides them: its
+// method, URL, status and headers. A caller that passes traffic on (validate proxy)
+// streams a body no check reads instead of holding it; checking ex with a body left
+// out then finds what checking it whole would.
+func (v *Validator) Reads(ex Exchange) (request, response bool) {
+	_, rt := v.locate(ex)
+	if rt == nil {
+		return false, false
+	}
+	request = v.requests && rt.operation.RequestBody != nil
+	resp := rt.operation.Responses.Status(ex.Status)
+	if resp == nil {
+		resp = rt.operation.Responses.Default()
+	}
+	if resp == nil || len(resp.Value.Content) == 0 {
+		return request, false
+	}
+	mediaType, _, err := mime.ParseMediaType(ex.ResponseHeader.Get("Content-Type"))
+	if err != nil {
+		return request, false
+	}
+	media := resp.Value.Content.Get(mediaType)
+	return request, media != nil && media.Schema != nil && strings.Contains(mediaType, "json")
+}

@@ -514,6 +514,34 @@ func TestREADMECommands(t *testing.T) {
 		}
 		return ""
 	})
+	// validate proxy in front of a mock with a planted answer, as the README runs it:
+	// curl and the Python snippet through it, the finding it logs, and the replay.
+	proxyMock := "go run ./cmd/validate mock --api affinity --key mock-key --faults offspec"
+	proxyLine := "go run ./cmd/validate proxy --api affinity --upstream http://127.0.0.1:41234 --addr 127.0.0.1:8080 --record traffic.har"
+	curlLine := "curl -s -u :mock-key 'http://127.0.0.1:8080/organizations?page_size=2'"
+	replayLine := "go run ./cmd/validate --requests traffic.har"
+	for _, line := range []string{proxyMock, proxyLine, curlLine} {
+		ran[line] = true
+	}
+	upstream := startMock(t, bins["./cmd/validate"], strings.Fields(proxyMock)[3:])
+	proxyURL, stopProxy := startProxy(t, clone, bins["./cmd/validate"], strings.Fields(strings.NewReplacer("http://127.0.0.1:41234", upstream, "127.0.0.1:8080", "127.0.0.1:0").Replace(proxyLine))[3:])
+	out, err := exec.Command("sh", "-c", strings.ReplaceAll(curlLine, "http://127.0.0.1:8080", proxyURL)).Output()
+	if err != nil || !strings.Contains(string(out), `"name":42`) {
+		t.Errorf("%s: %v %s: want the planted answer as the mock sent it", curlLine, err, out)
+	}
+	pythonExample(t, blocks, proxyURL)
+	code, logged := stopProxy()
+	if i := slices.IndexFunc(blocks, func(b block) bool { return strings.HasPrefix(b.text, "validate proxy: finding: ") }); i < 0 {
+		t.Error("the README shows no finding of validate proxy")
+	} else if code != 1 || !strings.Contains(logged, blocks[i].text) {
+		t.Errorf("%s: exit %d, logged:\n%s\nwant exit 1 and the line of README.md:%d", proxyLine, code, logged, blocks[i].line)
+	}
+	check(replayLine, func(stdout, _ string, code int) string {
+		if code != 1 || !strings.Contains(stdout, "traffic.har#0 200 body /organizations/0/name") {
+			return "want the proxy's finding again (exit 1)"
+		}
+		return ""
+	})
 
 	for _, line := range commands(blocks) {
 		if ran[line] {
@@ -625,5 +653,79 @@ func write(t *testing.T, path, content string) {
 	}
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// startProxy starts validate proxy with args in dir, and returns the address it
+// listens on and a function that stops it as Ctrl-C does, returning its exit status
+// and what it logged.
+func startProxy(t *testing.T, dir, bin string, args []string) (string, func() (int, string)) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	errPipe, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var logged strings.Builder
+	lines := bufio.NewScanner(errPipe)
+	addr := ""
+	for addr == "" && lines.Scan() {
+		logged.WriteString(lines.Text() + "\n")
+		if _, after, ok := strings.Cut(lines.Text(), "listening on "); ok {
+			addr, _, _ = strings.Cut(after, ",")
+		}
+	}
+	if addr == "" {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		t.Fatalf("validate proxy did not listen: %s", logged.String())
+	}
+	rest := make(chan string, 1)
+	go func() {
+		var b strings.Builder
+		for lines.Scan() {
+			b.WriteString(lines.Text() + "\n")
+		}
+		rest <- b.String()
+	}()
+	stopped := false
+	stop := func() (int, string) {
+		stopped = true
+		_ = cmd.Process.Signal(os.Interrupt)
+		tail := <-rest
+		_ = cmd.Wait()
+		return cmd.ProcessState.ExitCode(), logged.String() + tail
+	}
+	t.Cleanup(func() {
+		if !stopped {
+			stop()
+		}
+	})
+	return addr, stop
+}
+
+// pythonExample runs the README's Python client through the proxy at proxyURL; it is
+// skipped without python3 and requests, unless ORGAPIS_REQUIRE_CLIENT_SCRIPTS=1.
+func pythonExample(t *testing.T, blocks []block, proxyURL string) {
+	t.Helper()
+	i := slices.IndexFunc(blocks, func(b block) bool { return b.lang == "python" && strings.Contains(b.text, "requests.Session()") })
+	if i < 0 {
+		t.Error("the README has no Python client of validate proxy")
+		return
+	}
+	if err := exec.Command("python3", "-c", "import requests").Run(); err != nil {
+		if os.Getenv("ORGAPIS_REQUIRE_CLIENT_SCRIPTS") == "1" {
+			t.Errorf("python3 with requests is not usable: %v", err)
+		}
+		return
+	}
+	out, err := exec.Command("python3", "-c", strings.ReplaceAll(blocks[i].text, "http://127.0.0.1:8080", proxyURL)).CombinedOutput()
+	if err != nil || strings.TrimSpace(string(out)) != "2 organizations" {
+		// The planted answer comes first: curl had it, so this page is the mock's own.
+		t.Errorf("README.md:%d through the proxy: %v\n%s", blocks[i].line, err, out)
 	}
 }

@@ -34,6 +34,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return runLive(ctx, args[1:], os.Getenv, stdout, stderr)
 		case "mock":
 			return runMock(ctx, args[1:], stdout, stderr)
+		case "proxy":
+			return runProxy(ctx, args[1:], stdout, stderr)
 		case "spec":
 			return runSpec(args[1:], stdout, stderr)
 		case "propose":
@@ -70,7 +72,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 // commands are the words Run takes as a command.
-var commands = []string{"check", "live", "mock", "propose", "diff", "spec", "help", "version"}
+var commands = []string{"check", "live", "mock", "proxy", "propose", "diff", "spec", "help", "version"}
 
 // unknownWord reports whether a first argument reads as a mistyped command: a bare
 // word (no flag, no "/" or ".", as a path to a recording has) that names nothing on
@@ -93,6 +95,8 @@ func commandHelp(ctx context.Context, name string, stdin io.Reader, stdout, stde
 		return runLive(ctx, []string{"--help"}, os.Getenv, stdout, stderr)
 	case "mock":
 		return runMock(ctx, []string{"--help"}, stdout, stderr)
+	case "proxy":
+		return runProxy(ctx, []string{"--help"}, stdout, stderr)
 	case "spec":
 		return runSpec([]string{"--help"}, stdout, stderr)
 	case "propose":
@@ -118,6 +122,10 @@ Usage:
                                      check its answers (API is affinity or apollo)
   validate mock --api API [flags]    serve a fake of the API over HTTP, to try validate
                                      live, curl or other clients against
+  validate proxy --api API --upstream URL [--addr HOST:PORT]
+                                     serve a reverse proxy that a client in any
+                                     language points its base URL at, checking its
+                                     traffic with the upstream as it passes
   validate spec --api API [-o FILE]  write the embedded OpenAPI document, to generate
                                      code from it (go generate) or lint it
   validate propose --api API PATH... write an OpenAPI Overlay that makes the
@@ -138,8 +146,9 @@ Environment:
 Exit status:
   0  every exchange checked conforms
   1  there are findings (not counting those a --baseline knows)
-  2  a usage error, an input that could not be read, a failed live call, or nothing
-     checked at all (unless --allow-empty)
+  2  a usage error, an input that could not be read, a failed live call, an
+     exchange the proxy could not check, or nothing checked at all (unless
+     --allow-empty)
 `
 
 // writeVersion prints the version (version.String: the module version, or the VCS

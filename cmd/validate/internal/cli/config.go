@@ -81,7 +81,9 @@ func applyConfig(fl *flag.FlagSet, path string, named bool) (setIn map[string][]
 			return nil, fmt.Errorf("%s:%d: %s is set twice", path, k.Line, k.Value)
 		}
 		seen[k.Value] = true
-		if onCommandLine[name] {
+		if onCommandLine[name] || fl.Lookup(name) == nil {
+			// Set on the command line, or a setting of another command (validate proxy
+			// reads the file validate check does, and leaves it --include and the like).
 			continue
 		}
 		var values []string

@@ -490,6 +490,7 @@ func hostileCommands() map[string]commandEntry {
 		"spec":    specEntry(),
 		"live":    liveEntry(),
 		"mock":    mockEntry(),
+		"proxy":   proxyEntry(),
 		"help":    helpEntry(),
 		"version": versionEntry(),
 	}

@@ -181,10 +181,10 @@ func TestLiveStopsAtARefusedKey(t *testing.T) {
 
 // A first word that is neither a command nor a path says so, and help takes a command.
 func TestUnknownCommandAndCommandHelp(t *testing.T) {
-	cli(t, nil, "frobnicate").has(t, 2, nil, []string{`unknown command or file "frobnicate"`, "check, live, mock, propose, diff, spec, help, version"})
+	cli(t, nil, "frobnicate").has(t, 2, nil, []string{`unknown command or file "frobnicate"`, "check, live, mock, proxy, propose, diff, spec, help, version"})
 	cli(t, nil, "help", "frob").has(t, 2, nil, []string{`unknown command "frob"`})
 	for _, c := range []struct{ command, usage string }{{"live", "usage: validate live"}, {"mock", "usage: validate mock"}, {"check", "usage: validate [check]"},
-		{"propose", "usage: validate propose"}} {
+		{"propose", "usage: validate propose"}, {"proxy", "usage: validate proxy"}} {
 		cli(t, nil, "help", c.command).has(t, 0, []string{c.usage}, nil)
 	}
 	// A path that exists is still checked, and a flag first is still a flag.

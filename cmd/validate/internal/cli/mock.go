@@ -47,7 +47,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl.IntVar(&seed.persons, "persons", 10, "Affinity: persons, each on an organization with a note, 0 to 10000")
 	fl.IntVar(&seed.fields, "fields", 7, "Affinity: fields of each list, 0 to 7 (Status, Owner, Amount, Close Date, Notes, Headquarters, Sector)")
 	people := fl.Int("people", 10, "Apollo: people at the organizations, every third a VP of Engineering, 0 to 10000")
-	faults := fl.String("faults", "", "answer the first requests with these faults, in order, comma-separated: 429, 500, 502, 503, 504, cut (body cut short), slow (2 s late), malformed")
+	faults := fl.String("faults", "", "answer the first requests with these faults, in order, comma-separated: 429, 500, 502, 503, 504, cut (body cut short), slow (2 s late), malformed, offspec (a JSON answer whose organizations/0/name is a number: off the spec, for validate proxy to find)")
 	api, code, done := parseAPIFlags(fl, args, mockUsage, apiName, stdout, stderr)
 	if done {
 		return code
@@ -193,9 +193,17 @@ func parseFaults(list string) ([]fakeserver.Fault, error) {
 			out = append(out, fakeserver.Slow(2*time.Second))
 		case "malformed":
 			out = append(out, fakeserver.Malformed())
+		case "offspec":
+			out = append(out, offSpec)
 		default:
-			return nil, fmt.Errorf("--faults: unknown fault %q (want 429, 500, 502, 503, 504, cut, slow or malformed)", name)
+			return nil, fmt.Errorf("--faults: unknown fault %q (want 429, 500, 502, 503, 504, cut, slow, malformed or offspec)", name)
 		}
 	}
 	return out, nil
 }
+
+// offSpec is the --faults offspec answer: well-formed JSON that breaks the spec at
+// one pointer, /organizations/0/name (a number where both specs want a string), so a
+// checker in front of the mock (validate proxy) has a planted finding to report.
+var offSpec = fakeserver.Fault{Status: http.StatusOK, ContentType: "application/json",
+	Body: `{"organizations":[{"id":1000,"name":42,"domain":"org1000.example","domains":["org1000.example"],"global":false}],"next_page_token":null}`}

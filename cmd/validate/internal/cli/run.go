@@ -197,27 +197,12 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 	if bodies == nil {
 		bodies = &bodyPool{}
 	}
-	var mu sync.Mutex
-	var res Result
-	res.Summary.SkippedBy = map[string]int{}
-	limits := r.limits
-	if limits.max == 0 {
-		limits = defaultLimits()
-	}
-	set := newFindingSet(limits)
-	set.matcher = r.known
+	t := newTally(r.Validators, r.limits, r.selection, r.NoCoverage)
+	t.set.matcher = r.known
 	if r.gatherEntries {
-		set.entries = &entrySet{}
+		t.set.entries = &entrySet{}
 	}
-	checked := &firstExchanges{limit: limits.max}
-	coverage := map[specs.API]*contract.Coverage{}
-	if !r.NoCoverage {
-		for api, v := range r.Validators {
-			coverage[api] = contract.NewCoverage(v)
-		}
-	}
-	reached := map[specs.API]bool{}
-	versions := versionNotes{}
+	t.keepExchanges = r.keepExchanges
 
 	var wg sync.WaitGroup
 	for range workers {
@@ -226,45 +211,12 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 			defer wg.Done()
 			for j := range jobs {
 				if j.err != nil {
-					f := contract.Finding{Source: j.err.Source, Entry: j.err.Index, Kind: contract.KindUnreadable, Found: j.err.Err.Error()}
-					mu.Lock()
-					set.add([]contract.Finding{f})
-					res.Summary.Unreadable++
-					mu.Unlock()
+					t.unreadable(contract.Finding{Source: j.err.Source, Entry: j.err.Index, Kind: contract.KindUnreadable, Found: j.err.Err.Error()})
 					continue
 				}
-				if sel := r.selection; sel != nil && (sel.only != nil || sel.skip != nil) {
-					if _, template := j.v.Operation(j.ex); !sel.checks(j.v.API(), j.ex.Method, template) {
-						// Exercised, though not checked: coverage counts it, without
-						// reading its body for members.
-						cov := coverage[j.v.API()]
-						if cov != nil {
-							cov.Add(j.ex) // safe for concurrent use, as Check is
-						}
-						budget.release(j.bytes)
-						bodies.put(j.ex.RequestBody)
-						bodies.put(j.ex.ResponseBody)
-						if r.Progress != nil {
-							r.Progress.checked()
-						}
-						mu.Lock()
-						res.Summary.NotSelected++
-						if cov != nil {
-							reached[j.v.API()] = true
-						}
-						mu.Unlock()
-						continue
-					}
+				if t.selected(j.v, j.ex) {
+					t.check(j.v, j.ex, nil)
 				}
-				var op string
-				var findings []contract.Finding
-				if cov := coverage[j.v.API()]; cov != nil {
-					op, findings = cov.Check(j.ex) // one read of a conforming body for both
-				} else {
-					op, findings = j.v.Check(j.ex)
-				}
-				findings = r.selection.filter(findings)
-				sent, versioned := j.v.Version(op, j.ex)
 				budget.release(j.bytes)
 				// Nothing holds the bodies after the check: findings and coverage keep
 				// copies of what they need.
@@ -273,22 +225,6 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 				if r.Progress != nil {
 					r.Progress.checked()
 				}
-				mu.Lock()
-				set.add(findings)
-				res.Summary.Checked++
-				if len(findings) == 0 {
-					res.Summary.Passed++
-				} else {
-					res.Summary.Failed++
-				}
-				if r.keepExchanges {
-					checked.add(Checked{Source: j.ex.Source, Entry: j.ex.Index, API: string(j.v.API()), OperationID: op, Findings: len(findings)})
-				}
-				reached[j.v.API()] = true
-				if versioned && sent.Differs() {
-					versions.add(string(j.v.API()), sent, j.ex)
-				}
-				mu.Unlock()
 			}
 		}()
 	}
@@ -302,25 +238,14 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 		go func(in Input) {
 			defer readers.Done()
 			defer func() { <-sem }()
-			r.read(ctx, in, jobs, budget, bodies, &mu, &res)
+			r.read(ctx, in, jobs, budget, bodies, t)
 		}(in)
 	}
 	readers.Wait()
 	close(jobs)
 	wg.Wait()
 
-	res.set, res.entries = set, set.entries
-	res.Findings = set.sample.findings()
-	res.Exchanges, res.omittedExchanges = checked.sorted(), checked.omitted
-	for _, api := range specs.APIs() {
-		if cov := coverage[api]; cov != nil && reached[api] {
-			res.Coverage = append(res.Coverage, cov.Report())
-		}
-	}
-	res.Summary.Findings, res.Summary.Known, res.Summary.OmittedFindings = set.total, set.known, set.omitted()
-	res.Summary.Warnings = set.warned
-	res.Summary.MaxFindings, res.Summary.MaxFindingsPerRule = limits.max, limits.perRule
-	res.Summary.APIVersions = versions.list()
+	res := t.result()
 	if r.known != nil {
 		res.Stale = r.known.stale(r.selection)
 	}
@@ -374,7 +299,7 @@ func (e *firstExchanges) sorted() []Checked {
 	return out
 }
 
-func (r *Runner) read(ctx context.Context, in Input, jobs chan<- job, budget *byteBudget, bodies *bodyPool, mu *sync.Mutex, res *Result) {
+func (r *Runner) read(ctx context.Context, in Input, jobs chan<- job, budget *byteBudget, bodies *bodyPool, t *tally) {
 	rc, err := in.Open()
 	if err != nil {
 		jobs <- job{err: &contract.EntryError{Source: in.Name, Index: -1, Err: err}}
@@ -399,10 +324,7 @@ func (r *Runner) read(ctx context.Context, in Input, jobs chan<- job, budget *by
 		}
 		v := r.validatorFor(ex)
 		if v == nil {
-			mu.Lock()
-			res.Summary.Skipped++
-			res.Summary.SkippedBy[ex.URL.Host]++
-			mu.Unlock()
+			t.skipped(ex.URL.Host)
 			continue
 		}
 		n := min(int64(len(ex.RequestBody)+len(ex.ResponseBody)), maxBytesInFlight)

@@ -1,0 +1,175 @@
+package cli
+
+import (
+	"sync"
+
+	"github.com/orgapis/orgapis/contract"
+	"github.com/orgapis/orgapis/specs"
+)
+
+// A tally is what a run keeps of the exchanges it checks, wherever they come from
+// (recordings read by Runner.Run, traffic passing validate proxy): the selection
+// applied, the findings folded into the bounded finding set, the counts, the
+// coverage of each spec, the first exchanges for reports that list passes, and the
+// API versions seen. One tally serves any number of goroutines; what it keeps is
+// bounded by the run's limits, not by the number of exchanges.
+type tally struct {
+	selection     *selection
+	keepExchanges bool
+
+	mu       sync.Mutex
+	set      *findingSet
+	limits   findingLimits
+	summary  Summary
+	checked  *firstExchanges
+	coverage map[specs.API]*contract.Coverage
+	reached  map[specs.API]bool
+	versions versionNotes
+}
+
+// newTally returns a tally of a run that checks with validators. Without noCoverage it
+// counts what the traffic exercised of each spec.
+func newTally(validators map[specs.API]*contract.Validator, limits findingLimits, sel *selection, noCoverage bool) *tally {
+	if limits.max == 0 {
+		limits = defaultLimits()
+	}
+	t := &tally{selection: sel, set: newFindingSet(limits), limits: limits, checked: &firstExchanges{limit: limits.max},
+		coverage: map[specs.API]*contract.Coverage{}, reached: map[specs.API]bool{}, versions: versionNotes{}}
+	t.summary.SkippedBy = map[string]int{}
+	if !noCoverage {
+		for api, v := range validators {
+			t.coverage[api] = contract.NewCoverage(v)
+		}
+	}
+	return t
+}
+
+// selected reports whether the run checks ex, an exchange of v's API. One it leaves
+// out is counted (notSelected).
+func (t *tally) selected(v *contract.Validator, ex contract.Exchange) bool {
+	if t.wants(v, ex) {
+		return true
+	}
+	t.notSelected(v, ex)
+	return false
+}
+
+// wants reports whether the selection keeps ex, without counting anything: for a
+// caller that decides before the exchange is whole (validate proxy, before the
+// answer), and counts it with notSelected once it is.
+func (t *tally) wants(v *contract.Validator, ex contract.Exchange) bool {
+	sel := t.selection
+	if sel == nil || (sel.only == nil && sel.skip == nil) {
+		return true
+	}
+	_, template := v.Operation(ex)
+	return sel.checks(v.API(), ex.Method, template)
+}
+
+// notSelected counts ex, an exchange the selection leaves out, as not selected, and
+// as exercised by the coverage, without its body read for members.
+func (t *tally) notSelected(v *contract.Validator, ex contract.Exchange) {
+	cov := t.coverage[v.API()]
+	if cov != nil {
+		cov.Add(ex) // safe for concurrent use, as Check is
+	}
+	t.mu.Lock()
+	t.summary.NotSelected++
+	if cov != nil {
+		t.reached[v.API()] = true
+	}
+	t.mu.Unlock()
+}
+
+// check checks ex, an exchange the selection keeps (see selected), against v and
+// folds in what it found, each finding passed through edit first unless it is nil; it
+// returns the operation and the findings the severities keep, for a caller that
+// reports them as they come.
+func (t *tally) check(v *contract.Validator, ex contract.Exchange, edit func(contract.Finding) contract.Finding) (string, []contract.Finding) {
+	var op string
+	var findings []contract.Finding
+	if cov := t.coverage[v.API()]; cov != nil {
+		op, findings = cov.Check(ex) // one read of a conforming body for both
+	} else {
+		op, findings = v.Check(ex)
+	}
+	findings = t.selection.filter(findings)
+	if edit != nil {
+		for i, f := range findings {
+			findings[i] = edit(f)
+		}
+	}
+	t.add(v, ex, op, findings)
+	return op, findings
+}
+
+// add folds in the findings of ex, an exchange of v's API checked by the caller.
+func (t *tally) add(v *contract.Validator, ex contract.Exchange, op string, findings []contract.Finding) {
+	sent, versioned := v.Version(op, ex)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.set.add(findings)
+	t.summary.Checked++
+	if len(findings) == 0 {
+		t.summary.Passed++
+	} else {
+		t.summary.Failed++
+	}
+	if t.keepExchanges {
+		t.checked.add(Checked{Source: ex.Source, Entry: ex.Index, API: string(v.API()), OperationID: op, Findings: len(findings)})
+	}
+	t.reached[v.API()] = true
+	if versioned && sent.Differs() {
+		t.versions.add(string(v.API()), sent, ex)
+	}
+}
+
+// unreadable folds in an input or entry that could not be checked.
+func (t *tally) unreadable(f contract.Finding) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.set.add([]contract.Finding{f})
+	t.summary.Unreadable++
+}
+
+// failedCall folds in an exchange that got no answer to check (validate proxy: the
+// upstream did not answer), as live mode's failed calls are.
+func (t *tally) failedCall(f contract.Finding) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.set.add([]contract.Finding{f})
+	t.summary.CallsFailed++
+}
+
+// skipped counts an exchange of a host no spec is for.
+func (t *tally) skipped(host string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.summary.Skipped++
+	t.summary.SkippedBy[host]++
+}
+
+// result is what the run found so far. The tally may go on after it.
+func (t *tally) result() Result {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var res Result
+	res.Summary = t.summary
+	res.Summary.SkippedBy = make(map[string]int, len(t.summary.SkippedBy))
+	for h, n := range t.summary.SkippedBy {
+		res.Summary.SkippedBy[h] = n
+	}
+	res.set, res.entries = t.set, t.set.entries
+	res.Findings = t.set.sample.findings()
+	res.Exchanges, res.omittedExchanges = t.checked.sorted(), t.checked.omitted
+	for _, api := range specs.APIs() {
+		if cov := t.coverage[api]; cov != nil && t.reached[api] {
+			res.Coverage = append(res.Coverage, cov.Report())
+		}
+	}
+	res.Summary.Findings, res.Summary.Known, res.Summary.OmittedFindings = t.set.total, t.set.known, t.set.omitted()
+	res.Summary.Warnings = t.set.warned
+	res.Summary.MaxFindings, res.Summary.MaxFindingsPerRule = t.limits.max, t.limits.perRule
+	res.Summary.APIVersions = t.versions.list()
+	return res
+}
