@@ -13,10 +13,12 @@ import (
 type route struct {
 	method    string
 	template  string
-	pattern   *regexp.Regexp
+	pattern   *regexp.Regexp // what segments match, kept for the tests that hold the two together
+	segments  []segment
 	params    int
 	operation *openapi3.Operation
 	item      *openapi3.PathItem
+	checks    *routeChecks // compiled on first use (Validator.response)
 }
 
 // router matches method and path to an operation whatever the host, under any of the
@@ -41,9 +43,9 @@ func newRouter(doc *openapi3.T) *router {
 	sort.Slice(r.prefixes, func(i, j int) bool { return len(r.prefixes[i]) > len(r.prefixes[j]) })
 	for template, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
-			pattern := templatePattern(template, integerParams(item, op))
-			r.routes = append(r.routes, route{method: method, template: template, pattern: pattern,
-				params: strings.Count(template, "{"), operation: op, item: item})
+			integers := integerParams(item, op)
+			r.routes = append(r.routes, route{method: method, template: template, pattern: templatePattern(template, integers),
+				segments: templateSegments(template, integers), params: strings.Count(template, "{"), operation: op, item: item, checks: &routeChecks{}})
 		}
 	}
 	sort.SliceStable(r.routes, func(i, j int) bool {
@@ -58,22 +60,87 @@ func newRouter(doc *openapi3.T) *router {
 // find returns the operation for method and path, trying the path under each server
 // base path first and then as it is.
 func (r *router) find(method, path string) *route {
-	candidates := make([]string, 0, len(r.prefixes)+1)
 	for _, p := range r.prefixes {
 		if rest, ok := strings.CutPrefix(path, p); ok && (rest == "" || rest[0] == '/') {
-			candidates = append(candidates, rest)
-		}
-	}
-	candidates = append(candidates, path)
-	for _, c := range candidates {
-		for i := range r.routes {
-			rt := &r.routes[i]
-			if rt.method == method && rt.pattern.MatchString(c) {
+			if rt := r.match(method, rest); rt != nil {
 				return rt
 			}
 		}
 	}
+	return r.match(method, path)
+}
+
+// match is the first route of method whose template matches path.
+func (r *router) match(method, path string) *route {
+	for i := range r.routes {
+		rt := &r.routes[i]
+		if rt.method == method && rt.matches(path) {
+			return rt
+		}
+	}
 	return nil
+}
+
+// segment is one part of a path template between slashes: a literal, or a parameter,
+// which takes any text but a slash, or only digits for an integer.
+type segment struct {
+	literal string
+	param   bool
+	digits  bool
+}
+
+// templateSegments are the segments of template, as templatePattern reads them.
+func templateSegments(template string, integers map[string]bool) []segment {
+	var out []segment
+	for _, seg := range strings.Split(template, "/") {
+		if name, ok := strings.CutPrefix(seg, "{"); ok && strings.HasSuffix(seg, "}") {
+			out = append(out, segment{param: true, digits: integers[strings.TrimSuffix(name, "}")]})
+		} else {
+			out = append(out, segment{literal: seg})
+		}
+	}
+	return out
+}
+
+// matches says whether path fits the route's template, as its pattern does (one slash
+// at the end allowed), without a regular expression: each entry is routed, and the
+// expressions of every operation tried in turn cost more than the checks of a small
+// answer.
+func (rt *route) matches(path string) bool {
+	if matchSegments(rt.segments, path) {
+		return true
+	}
+	return strings.HasSuffix(path, "/") && matchSegments(rt.segments, path[:len(path)-1])
+}
+
+func matchSegments(segs []segment, path string) bool {
+	for i, s := range segs {
+		part := path
+		if i < len(segs)-1 {
+			j := strings.IndexByte(path, '/')
+			if j < 0 {
+				return false
+			}
+			part, path = path[:j], path[j+1:]
+		} else if strings.IndexByte(path, '/') >= 0 {
+			return false
+		}
+		switch {
+		case !s.param:
+			if part != s.literal {
+				return false
+			}
+		case part == "":
+			return false
+		case s.digits:
+			for k := 0; k < len(part); k++ {
+				if part[k] < '0' || part[k] > '9' {
+					return false
+				}
+			}
+		}
+	}
+	return true
 }
 
 // templatePattern turns /organizations/{organization_id} into ^/organizations/[^/]+/?$,

@@ -124,28 +124,22 @@ func (v *Validator) checkRoute(base Finding, rt *route, ex Exchange, count *memb
 	if v.requests {
 		out = append(out, v.checkRequest(base, rt, ex)...)
 	}
-	resp := rt.operation.Responses.Status(ex.Status)
-	if resp == nil {
-		resp = rt.operation.Responses.Default()
-	}
+	resp := v.response(rt, ex.Status)
 	if resp == nil {
 		f := base
 		f.Kind, f.Expected, f.Found = KindUndocumentedStatus, "one of "+documentedStatuses(rt.operation), strconv.Itoa(ex.Status)
 		return append(out, f)
 	}
-	out = append(out, checkHeaders(base, resp.Value.Headers, ex)...)
-	if len(resp.Value.Content) == 0 {
+	out = append(out, checkResponseHeaders(base, resp, ex)...)
+	if len(resp.resp.Content) == 0 {
 		return out
 	}
 	ct := ex.ResponseHeader.Get("Content-Type")
-	mediaType, _, err := mime.ParseMediaType(ct)
-	var media *openapi3.MediaType
-	if err == nil {
-		media = resp.Value.Content.Get(mediaType)
-	}
+	choice := resp.mediaFor(ct)
+	media, mediaType := choice.media, choice.mediaType
 	if media == nil {
 		f := base
-		f.Kind, f.Location, f.Pointer, f.Expected, f.Found = KindContentType, "header", "/Content-Type", strings.Join(slices.Sorted(maps.Keys(resp.Value.Content)), " or "), orNone(ct)
+		f.Kind, f.Location, f.Pointer, f.Expected, f.Found = KindContentType, "header", "/Content-Type", resp.contentTypes, orNone(ct)
 		return append(out, f)
 	}
 	if media.Schema == nil || !strings.Contains(mediaType, "json") {
