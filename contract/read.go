@@ -173,8 +173,14 @@ func skipBOM(br *bufio.Reader) {
 
 // newExchange checks the parts every format must give and builds the exchange.
 func newExchange(source string, index int, method, rawURL string, status int) (Exchange, error) {
-	ex := Exchange{Source: source, Index: index, Method: strings.ToUpper(method), Status: status,
-		RequestHeader: http.Header{}, ResponseHeader: http.Header{}}
+	ex, err := newExchangeWithout(source, index, method, rawURL, status)
+	ex.RequestHeader, ex.ResponseHeader = http.Header{}, http.Header{}
+	return ex, err
+}
+
+// newExchangeWithout is newExchange for a reader that makes the headers itself.
+func newExchangeWithout(source string, index int, method, rawURL string, status int) (Exchange, error) {
+	ex := Exchange{Source: source, Index: index, Method: strings.ToUpper(method), Status: status}
 	if method == "" {
 		return ex, errors.New("request method is missing")
 	}
