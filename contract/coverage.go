@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -36,16 +37,25 @@ type Coverage struct {
 // statuses' (by status, as strconv writes it), its parameters', and the member trees
 // of its success bodies.
 type routeKeys struct {
-	op       string
-	statuses map[int]string
+	op       *seenKey
+	statuses map[int]*seenKey
 	bodies   map[int]*memberNode
 	params   []paramKey
 	query    bool // some parameter is in the query
 }
 
+// seenKey is a coverage key and whether it is recorded seen already, which spares
+// later exchanges the lock and the map.
+type seenKey struct {
+	kind int
+	key  string
+	seen atomic.Bool
+}
+
 // paramKey is one parameter: where it is, its name (canonical for a header), its key.
 type paramKey struct {
-	in, name, key string
+	in, name string
+	key      *seenKey
 }
 
 // The kinds of things Coverage counts.
@@ -66,7 +76,7 @@ func NewCoverage(v *Validator) *Coverage {
 	for i := range v.router.routes {
 		rt := v.router.routes[i]
 		op := rt.operation
-		keys := &routeKeys{op: op.OperationID, statuses: map[int]string{}, bodies: map[int]*memberNode{}}
+		keys := &routeKeys{op: &seenKey{kind: covOperations, key: op.OperationID}, statuses: map[int]*seenKey{}, bodies: map[int]*memberNode{}}
 		c.routes[&v.router.routes[i]] = keys
 		c.all[covOperations][op.OperationID] = true
 		for _, p := range params(rt) {
@@ -76,7 +86,7 @@ func NewCoverage(v *Validator) *Coverage {
 			if p.In == "header" {
 				name = http.CanonicalHeaderKey(name) // as Header.Get looks it up
 			}
-			keys.params = append(keys.params, paramKey{in: p.In, name: name, key: key})
+			keys.params = append(keys.params, paramKey{in: p.In, name: name, key: &seenKey{kind: covParameters, key: key}})
 			keys.query = keys.query || p.In == "query"
 		}
 		if op.Responses == nil {
@@ -90,7 +100,7 @@ func NewCoverage(v *Validator) *Coverage {
 			n, err := strconv.Atoi(code)
 			exact := err == nil && strconv.Itoa(n) == code // a status's own key, not 2XX
 			if exact {
-				keys.statuses[n] = op.OperationID + " " + code
+				keys.statuses[n] = &seenKey{kind: covStatuses, key: op.OperationID + " " + code}
 			}
 			if !strings.HasPrefix(code, "2") {
 				continue
@@ -171,15 +181,16 @@ func (c *Coverage) add(ex Exchange, op string, rt *route, count *memberCount) {
 		return
 	}
 	keys := c.routes[rt]
-	type hit struct {
-		kind int
-		key  string
+	var room [16]*seenKey
+	seen := room[:0] // gathered unlocked, recorded at once: those not recorded yet
+	note := func(k *seenKey) {
+		if !k.seen.Load() {
+			seen = append(seen, k)
+		}
 	}
-	var room [16]hit
-	seen := room[:0] // gathered unlocked, recorded at once
-	seen = append(seen, hit{covOperations, keys.op})
-	if key, ok := keys.statuses[ex.Status]; ok {
-		seen = append(seen, hit{covStatuses, key})
+	note(keys.op)
+	if k, ok := keys.statuses[ex.Status]; ok {
+		note(k)
 	}
 	var query url.Values
 	if keys.query && ex.URL.RawQuery != "" {
@@ -188,11 +199,11 @@ func (c *Coverage) add(ex Exchange, op string, rt *route, count *memberCount) {
 	for _, p := range keys.params {
 		switch {
 		case p.in == "path":
-			seen = append(seen, hit{covParameters, p.key}) // the route matched: it is there
+			note(p.key) // the route matched: it is there
 		case p.in == "query" && query.Has(p.name):
-			seen = append(seen, hit{covParameters, p.key})
+			note(p.key)
 		case p.in == "header" && len(ex.RequestHeader[p.name]) > 0 && ex.RequestHeader[p.name][0] != "":
-			seen = append(seen, hit{covParameters, p.key})
+			note(p.key)
 		}
 	}
 	var found []*memberNode
@@ -202,10 +213,14 @@ func (c *Coverage) add(ex Exchange, op string, rt *route, count *memberCount) {
 	} else if root = c.bodyRoot(rt, ex.Status, ex.ResponseBody); root != nil {
 		found = root.find(ex.ResponseBody)
 	}
+	if len(seen) == 0 && len(found) == 0 {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, h := range seen {
-		c.seen[h.kind][h.key] = true
+	for _, k := range seen {
+		c.seen[k.kind][k.key] = true
+		k.seen.Store(true) // after the map has it, so that whoever skips the map finds it there
 	}
 	for _, n := range found {
 		if !n.seen.Swap(true) {

@@ -187,7 +187,7 @@ func newExchangeWithout(source string, index int, method, rawURL string, status 
 	if rawURL == "" {
 		return ex, errors.New("request URL is missing")
 	}
-	u, err := url.Parse(rawURL)
+	u, err := parseURL(rawURL)
 	if err != nil {
 		return ex, fmt.Errorf("request URL: %w", redactErr(err))
 	}

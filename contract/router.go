@@ -26,6 +26,12 @@ type route struct {
 type router struct {
 	prefixes []string // server base paths, longest first
 	routes   []route  // fewer parameters first, so /organizations/fields beats {id}
+	// byFirst lists, by method and then by the first segment of a path, the routes
+	// that may match it, in the order of routes: those whose template starts with that
+	// literal, and those that start with a parameter (under "" also for a segment no
+	// template starts with, in others).
+	byFirst map[string]map[string][]*route
+	others  map[string][]*route
 }
 
 func newRouter(doc *openapi3.T) *router {
@@ -54,7 +60,38 @@ func newRouter(doc *openapi3.T) *router {
 		}
 		return r.routes[i].template < r.routes[j].template
 	})
+	r.byFirst, r.others = map[string]map[string][]*route{}, map[string][]*route{}
+	for i := range r.routes {
+		rt := &r.routes[i]
+		if r.byFirst[rt.method] == nil {
+			r.byFirst[rt.method] = map[string][]*route{}
+		}
+		if first, ok := rt.firstLiteral(); ok {
+			r.byFirst[rt.method][first] = nil // listed below, in order
+		}
+	}
+	for i := range r.routes {
+		rt := &r.routes[i]
+		first, ok := rt.firstLiteral()
+		for lit := range r.byFirst[rt.method] {
+			if !ok || lit == first {
+				r.byFirst[rt.method][lit] = append(r.byFirst[rt.method][lit], rt)
+			}
+		}
+		if !ok {
+			r.others[rt.method] = append(r.others[rt.method], rt)
+		}
+	}
 	return r
+}
+
+// firstLiteral is the literal the route's template starts with after its leading
+// slash; ok is false for a template that starts with a parameter, or not with a slash.
+func (rt *route) firstLiteral() (string, bool) {
+	if len(rt.segments) < 2 || rt.segments[0].param || rt.segments[0].literal != "" || rt.segments[1].param {
+		return "", false
+	}
+	return rt.segments[1].literal, true
 }
 
 // find returns the operation for method and path, trying the path under each server
@@ -70,11 +107,21 @@ func (r *router) find(method, path string) *route {
 	return r.match(method, path)
 }
 
-// match is the first route of method whose template matches path.
+// match is the first route of method whose template matches path. A template of
+// as many segments as the path has, or one fewer for a slash at its end, may match;
+// the others are passed over at the cost of a comparison.
 func (r *router) match(method, path string) *route {
-	for i := range r.routes {
-		rt := &r.routes[i]
-		if rt.method == method && rt.matches(path) {
+	n := strings.Count(path, "/") + 1
+	trailing := strings.HasSuffix(path, "/")
+	candidates := r.others[method]
+	if rest, ok := strings.CutPrefix(path, "/"); ok {
+		first, _, _ := strings.Cut(rest, "/")
+		if list, ok := r.byFirst[method][first]; ok {
+			candidates = list
+		}
+	}
+	for _, rt := range candidates {
+		if segs := len(rt.segments); (segs == n || trailing && segs == n-1) && rt.matches(path) {
 			return rt
 		}
 	}

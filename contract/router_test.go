@@ -118,3 +118,52 @@ func FuzzRouteSegments(f *testing.F) {
 		}
 	})
 }
+
+// The router finds, for every path of every template of both specs and of the test
+// document (templates that start with a parameter among them), the operation a
+// scan of every route's regular expression in the router's order finds.
+func TestRouterAgreesWithAScan(t *testing.T) {
+	for _, api := range append(specs.APIs(), "testdata/routes.yaml") {
+		doc, err := specs.Load(t.Context(), api)
+		if api == "testdata/routes.yaml" {
+			doc, err = specs.LoadFile(t.Context(), string(api))
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := newRouter(doc)
+		scan := func(method, path string) *route {
+			candidates := []string{}
+			for _, p := range r.prefixes {
+				if rest, ok := strings.CutPrefix(path, p); ok && (rest == "" || rest[0] == '/') {
+					candidates = append(candidates, rest)
+				}
+			}
+			for _, c := range append(candidates, path) {
+				for i := range r.routes {
+					if rt := &r.routes[i]; rt.method == method && rt.pattern.MatchString(c) {
+						return rt
+					}
+				}
+			}
+			return nil
+		}
+		found := 0
+		for _, path := range routerPaths(t, r.routes) {
+			for _, prefix := range append([]string{""}, r.prefixes...) {
+				for _, method := range []string{"GET", "POST", "PUT", "DELETE", "PATCH"} {
+					got, want := r.find(method, prefix+path), scan(method, prefix+path)
+					if got != want {
+						t.Fatalf("%s %s%s: %v, want %v", method, prefix, path, got, want)
+					}
+					if got != nil {
+						found++
+					}
+				}
+			}
+		}
+		if found < len(r.routes) {
+			t.Fatalf("%s: %d paths found a route, fewer than the routes", api, found)
+		}
+	}
+}
