@@ -184,14 +184,14 @@ func (v *Validator) checkBody(base Finding, schema *openapi3.Schema, body []byte
 	if kind == KindRequest {
 		redact.Value(value)
 	}
-	if v.fast.valid(schema, value, 0) {
-		// Conforms: kin-openapi's walk, which only says what is wrong, is not needed.
-	} else if err := schema.VisitJSON(value, openapi3.MultiErrors()); err != nil {
+	// kin-openapi's walk, which says what is wrong, runs only on what the compiled
+	// check refuses (findingsOf).
+	if fs := v.findingsOf(base, kind, prefix, v.fast.compiled(schema), value, 0); len(fs) > 0 {
 		numbers := map[string]bool{}
 		for _, f := range out {
 			numbers[f.Pointer] = true
 		}
-		for _, f := range schemaFindings(base, kind, prefix, err) {
+		for _, f := range fs {
 			if !numbers[f.Pointer] { // the exact check already said what is wrong there
 				out = append(out, f)
 			}
