@@ -188,3 +188,68 @@ func benchmarkValidateVsDecode(b *testing.B, api specs.API, pages []Exchange) {
 	b.ReportMetric(float64(validate.Microseconds())/float64(b.N*len(pages)), "validate-us/page")
 	b.ReportMetric(float64(validate)/float64(decode), "time-ratio")
 }
+
+// BenchmarkFailingVsDecode validates Affinity pages of 500 organizations that break
+// their schema, on one core, against json.Unmarshal of the same bodies into any in
+// the same run (issue 35: at most 1.0): one organization's id a string on each page
+// (one-finding), and every organization's global a string (every-item, 500
+// findings a page).
+func BenchmarkFailingVsDecode(b *testing.B) {
+	for _, shape := range []struct {
+		name  string
+		drift func(body []byte) []byte
+	}{
+		{"one-finding", func(body []byte) []byte { return bytes.Replace(body, []byte(`{"id":`), []byte(`{"id":"x`), 1) }},
+		{"every-item", func(body []byte) []byte {
+			body = bytes.ReplaceAll(body, []byte(`"global":false`), []byte(`"global":"no"`))
+			return bytes.ReplaceAll(body, []byte(`"global":true`), []byte(`"global":"yes"`))
+		}},
+	} {
+		b.Run(shape.name, func(b *testing.B) {
+			pages := organizationPages(b, 200)
+			for i := range pages {
+				body := shape.drift(pages[i].ResponseBody)
+				if shape.name == "one-finding" {
+					body = bytes.Replace(body, []byte(`{"id":"x`), []byte(`{"id":"`), 1)
+					body = bytes.Replace(body, []byte(`,"name":"Company 0"`), []byte(`","name":"Company 0"`), 1)
+				}
+				pages[i].ResponseBody = body
+			}
+			benchmarkFailingVsDecode(b, pages)
+		})
+	}
+}
+
+func benchmarkFailingVsDecode(b *testing.B, pages []Exchange) {
+	v, err := NewEmbedded(b.Context(), specs.Affinity)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var decode, validate time.Duration
+	findings := 0
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		for _, p := range pages {
+			var x any
+			if err := json.Unmarshal(p.ResponseBody, &x); err != nil {
+				b.Fatal(err)
+			}
+		}
+		decode += time.Since(start)
+		start = time.Now()
+		findings = 0
+		for _, p := range pages {
+			f := v.Validate(p)
+			if len(f) == 0 {
+				b.Fatalf("no finding in %.200s", p.ResponseBody)
+			}
+			findings += len(f)
+		}
+		validate += time.Since(start)
+	}
+	b.ReportMetric(float64(findings)/float64(len(pages)), "findings/page")
+	b.ReportMetric(float64(decode.Microseconds())/float64(b.N*len(pages)), "decode-us/page")
+	b.ReportMetric(float64(validate.Microseconds())/float64(b.N*len(pages)), "validate-us/page")
+	b.ReportMetric(float64(validate)/float64(decode), "time-ratio")
+}

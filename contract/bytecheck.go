@@ -23,7 +23,7 @@ func (c *certainlyValid) validBytesCounting(s *openapi3.Schema, data []byte, cou
 	w := byteWalker{jsonDecoder: jsonDecoder{data: data}}
 	var root *memberNode
 	if count != nil && count.root != nil {
-		root, w.members = count.root, &memberWalker{jsonDecoder: jsonDecoder{data: data}}
+		root, w.members = count.root, memberWalker{jsonDecoder: jsonDecoder{data: data}}
 	}
 	w.space()
 	if !w.value(c.compiled(s), root, 0) {
@@ -48,12 +48,12 @@ type memberCount struct {
 
 // byteWalker is one walk over a body, on the decoder's scanning (its data, position,
 // whitespace, strings, literals, numbers and separators); buf is the scratch of strings
-// with escapes. members, when not nil, gathers the body's members as the walk passes
-// them; a value the walk does not descend into is walked by members itself.
+// with escapes. members gathers the body's members as the walk passes, where there are
+// member nodes; a value the walk does not descend into is walked by members itself.
 type byteWalker struct {
 	jsonDecoder
 	buf     []byte
-	members *memberWalker
+	members memberWalker // used only where a member node is counted
 }
 
 // value checks the value at pos against n and moves past it; m is the member node at

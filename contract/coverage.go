@@ -2,10 +2,13 @@ package contract
 
 import (
 	"fmt"
+	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -25,6 +28,34 @@ type Coverage struct {
 	// bodies holds, by "operationId status", the tree of members a success body may
 	// have, which Add follows over the body's bytes.
 	bodies map[string]*memberNode
+	// routes holds each route's keys, made once, so that counting an exchange builds
+	// no string.
+	routes map[*route]*routeKeys
+}
+
+// routeKeys are the coverage keys of one route: its operation's, its documented
+// statuses' (by status, as strconv writes it), its parameters', and the member trees
+// of its success bodies.
+type routeKeys struct {
+	op       *seenKey
+	statuses map[int]*seenKey
+	bodies   map[int]*memberNode
+	params   []paramKey
+	query    bool // some parameter is in the query
+}
+
+// seenKey is a coverage key and whether it is recorded seen already, which spares
+// later exchanges the lock and the map.
+type seenKey struct {
+	kind int
+	key  string
+	seen atomic.Bool
+}
+
+// paramKey is one parameter: where it is, its name (canonical for a header), its key.
+type paramKey struct {
+	in, name string
+	key      *seenKey
 }
 
 // The kinds of things Coverage counts.
@@ -38,15 +69,25 @@ const (
 
 // NewCoverage returns the coverage of v's spec, with nothing yet seen.
 func NewCoverage(v *Validator) *Coverage {
-	c := &Coverage{v: v, bodies: map[string]*memberNode{}}
+	c := &Coverage{v: v, bodies: map[string]*memberNode{}, routes: map[*route]*routeKeys{}}
 	for k := range kinds {
 		c.all[k], c.seen[k] = map[string]bool{}, map[string]bool{}
 	}
-	for _, rt := range v.router.routes {
+	for i := range v.router.routes {
+		rt := v.router.routes[i]
 		op := rt.operation
+		keys := &routeKeys{op: &seenKey{kind: covOperations, key: op.OperationID}, statuses: map[int]*seenKey{}, bodies: map[int]*memberNode{}}
+		c.routes[&v.router.routes[i]] = keys
 		c.all[covOperations][op.OperationID] = true
 		for _, p := range params(rt) {
-			c.all[covParameters][op.OperationID+" "+p.In+" "+p.Name] = true
+			key := op.OperationID + " " + p.In + " " + p.Name
+			c.all[covParameters][key] = true
+			name := p.Name
+			if p.In == "header" {
+				name = http.CanonicalHeaderKey(name) // as Header.Get looks it up
+			}
+			keys.params = append(keys.params, paramKey{in: p.In, name: name, key: &seenKey{kind: covParameters, key: key}})
+			keys.query = keys.query || p.In == "query"
 		}
 		if op.Responses == nil {
 			continue
@@ -56,6 +97,11 @@ func NewCoverage(v *Validator) *Coverage {
 				continue
 			}
 			c.all[covStatuses][op.OperationID+" "+code] = true
+			n, err := strconv.Atoi(code)
+			exact := err == nil && strconv.Itoa(n) == code // a status's own key, not 2XX
+			if exact {
+				keys.statuses[n] = &seenKey{kind: covStatuses, key: op.OperationID + " " + code}
+			}
 			if !strings.HasPrefix(code, "2") {
 				continue
 			}
@@ -67,6 +113,9 @@ func NewCoverage(v *Validator) *Coverage {
 					root.unseen.Add(1)
 				})
 				c.bodies[op.OperationID+" "+code] = root
+				if exact {
+					keys.bodies[n] = root
+				}
 			}
 		}
 	}
@@ -105,22 +154,22 @@ func (c *Coverage) Add(ex Exchange) {
 // body that conforms is read once for both.
 func (c *Coverage) Check(ex Exchange) (operationID string, findings []Finding) {
 	base, rt := c.v.locate(ex)
-	var count *memberCount
-	if rt != nil {
-		count = &memberCount{root: c.bodyRoot(base.OperationID, ex.Status, ex.ResponseBody)}
+	if rt == nil {
+		return base.OperationID, c.v.checkRoute(base, rt, ex, nil)
 	}
-	findings = c.v.checkRoute(base, rt, ex, count)
-	c.add(ex, base.OperationID, rt, count)
+	count := memberCount{root: c.bodyRoot(rt, ex.Status, ex.ResponseBody)}
+	findings = c.v.checkRoute(base, rt, ex, &count)
+	c.add(ex, base.OperationID, rt, &count)
 	return base.OperationID, findings
 }
 
-// bodyRoot is the member tree of a body of op at status, or nil when there is none or
+// bodyRoot is the member tree of a body of rt at status, or nil when there is none or
 // nothing new to see in it.
-func (c *Coverage) bodyRoot(op string, status int, body []byte) *memberNode {
+func (c *Coverage) bodyRoot(rt *route, status int, body []byte) *memberNode {
 	if status < 200 || status > 299 || len(body) == 0 {
 		return nil
 	}
-	if root := c.bodies[op+" "+strconv.Itoa(status)]; root != nil && root.unseen.Load() > 0 {
+	if root := c.routes[rt].bodies[status]; root != nil && root.unseen.Load() > 0 {
 		return root
 	}
 	return nil
@@ -131,45 +180,52 @@ func (c *Coverage) add(ex Exchange, op string, rt *route, count *memberCount) {
 	if rt == nil {
 		return
 	}
-	code := strconv.Itoa(ex.Status)
-	type hit struct {
-		kind int
-		key  string
-	}
-	var seen []hit // gathered unlocked, recorded at once
-	add := func(kind int, key string) {
-		if c.all[kind][key] {
-			seen = append(seen, hit{kind, key})
+	keys := c.routes[rt]
+	var room [16]*seenKey
+	seen := room[:0] // gathered unlocked, recorded at once: those not recorded yet
+	note := func(k *seenKey) {
+		if !k.seen.Load() {
+			seen = append(seen, k)
 		}
 	}
-	add(covOperations, op)
-	add(covStatuses, op+" "+code)
-	query := ex.URL.Query()
-	for _, p := range params(*rt) {
+	note(keys.op)
+	if k, ok := keys.statuses[ex.Status]; ok {
+		note(k)
+	}
+	var query url.Values
+	if keys.query && ex.URL.RawQuery != "" {
+		query = ex.URL.Query()
+	}
+	for _, p := range keys.params {
 		switch {
-		case p.In == "path":
-			add(covParameters, op+" path "+p.Name) // the route matched: it is there
-		case p.In == "query" && query.Has(p.Name):
-			add(covParameters, op+" query "+p.Name)
-		case p.In == "header" && ex.RequestHeader.Get(p.Name) != "":
-			add(covParameters, op+" header "+p.Name)
+		case p.in == "path":
+			note(p.key) // the route matched: it is there
+		case p.in == "query" && query.Has(p.name):
+			note(p.key)
+		case p.in == "header" && len(ex.RequestHeader[p.name]) > 0 && ex.RequestHeader[p.name][0] != "":
+			note(p.key)
 		}
 	}
 	var found []*memberNode
+	var root *memberNode
 	if count != nil && count.done {
 		found = count.found // the check's walk gathered them
-	} else if root := c.bodyRoot(op, ex.Status, ex.ResponseBody); root != nil {
+	} else if root = c.bodyRoot(rt, ex.Status, ex.ResponseBody); root != nil {
 		found = root.find(ex.ResponseBody)
+	}
+	if len(seen) == 0 && len(found) == 0 {
+		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, h := range seen {
-		c.seen[h.kind][h.key] = true
+	for _, k := range seen {
+		c.seen[k.kind][k.key] = true
+		k.seen.Store(true) // after the map has it, so that whoever skips the map finds it there
 	}
 	for _, n := range found {
 		if !n.seen.Swap(true) {
 			c.seen[covMembers][n.key] = true
-			c.bodies[op+" "+code].unseen.Add(-1)
+			keys.bodies[ex.Status].unseen.Add(-1)
 		}
 	}
 }

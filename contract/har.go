@@ -1,12 +1,13 @@
 package contract
 
 import (
+	"bytes"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"iter"
-	"strings"
+	"net/http"
 )
 
 type harHeader struct {
@@ -46,6 +47,7 @@ func readHAR(source string, r io.Reader, entryLimit, step int, cfg readConfig) i
 		// scratch holds the strings of one entry, reused, so that reading costs the
 		// exchanges' own bytes.
 		var scratch []byte
+		var entry harEntry // filled again by each entry
 		fail := func(index int, err error) bool {
 			return yield(Exchange{}, &EntryError{Source: source, Index: index, Err: err})
 		}
@@ -66,14 +68,14 @@ func readHAR(source string, r io.Reader, entryLimit, step int, cfg readConfig) i
 				return
 			}
 			line := w.lines + 1 // where the entry starts
-			e, err, fatal := w.entry(entryLimit, &scratch, cfg)
+			err, fatal := w.entry(entryLimit, &scratch, cfg, &entry)
 			if fatal != nil {
 				fail(i, fmt.Errorf("broken JSON, reading stops here: %w", fatal))
 				return
 			}
 			var ex Exchange
 			if err == nil {
-				ex, err = e.exchange(source, i)
+				ex, err = entry.exchange(source, i)
 				ex.Line = line
 			}
 			if err != nil {
@@ -120,55 +122,79 @@ func enterHAR(s *rawScanner) error {
 }
 
 func (e *harEntry) exchange(source string, index int) (Exchange, error) {
-	if e.Response == nil {
+	if !e.HasResponse {
 		return Exchange{}, errors.New("response is missing")
 	}
-	ex, err := newExchange(source, index, e.Request.Method, e.Request.URL, e.Response.Status)
+	ex, err := newExchangeWithout(source, index, methodName(e.bytes(e.Request.Method)), string(e.bytes(e.Request.URL)), e.Response.Status)
 	if err != nil {
+		ex.RequestHeader, ex.ResponseHeader = http.Header{}, http.Header{}
 		return ex, err
 	}
-	for _, h := range e.Request.Headers {
-		ex.RequestHeader.Add(h.Name, h.Value)
+	// One string holds every header value; the URL has its own, since a finding may
+	// keep its path long after the entry's headers are gone.
+	text := ""
+	if len(e.Request.Headers)+len(e.Response.Headers) > 0 {
+		text = string(e.text)
 	}
-	for _, h := range e.Response.Headers {
-		ex.ResponseHeader.Add(h.Name, h.Value)
-	}
-	if pd := e.Request.PostData; pd != nil {
-		if ex.RequestBody, err = harText(pd.Text, pd.Encoding); err != nil {
+	values := make([]string, len(e.Request.Headers)+len(e.Response.Headers))
+	ex.RequestHeader = e.header(e.Request.Headers, text, values)
+	ex.ResponseHeader = e.header(e.Response.Headers, text, values[len(e.Request.Headers):])
+	if e.Request.HasPostData {
+		pd := &e.Request.PostData
+		if ex.RequestBody, err = harText(pd.Text, e.bytes(pd.Encoding)); err != nil {
 			return ex, fmt.Errorf("request.postData: %w", err)
 		}
-		if ex.RequestHeader.Get("Content-Type") == "" && pd.MimeType != "" {
-			ex.RequestHeader.Set("Content-Type", pd.MimeType)
+		if ex.RequestHeader.Get("Content-Type") == "" && pd.MimeType.end > pd.MimeType.start {
+			ex.RequestHeader.Set("Content-Type", string(e.bytes(pd.MimeType)))
 		}
 	}
-	c := e.Response.Content
+	c := &e.Response.Content
 	if err := checkSize("response body", len(c.Text)); err != nil {
 		return ex, err
 	}
-	if ex.ResponseBody, err = harText(c.Text, c.Encoding); err != nil {
+	if ex.ResponseBody, err = harText(c.Text, e.bytes(c.Encoding)); err != nil {
 		return ex, fmt.Errorf("response.content: %w", err)
 	}
 	if ex.ResponseBody, err = decompress(ex.ResponseHeader.Get("Content-Encoding"), ex.ResponseBody); err != nil {
 		return ex, fmt.Errorf("response.content: %w", err)
 	}
-	if ex.ResponseHeader.Get("Content-Type") == "" && c.MimeType != "" {
-		ex.ResponseHeader.Set("Content-Type", c.MimeType)
+	if ex.ResponseHeader.Get("Content-Type") == "" && c.MimeType.end > c.MimeType.start {
+		ex.ResponseHeader.Set("Content-Type", string(e.bytes(c.MimeType)))
 	}
-	if api, ok := strings.CutPrefix(e.Comment, APIComment); ok {
-		api, why, unchecked := strings.Cut(api, UncheckedComment)
-		ex.API = strings.TrimSpace(api)
+	if api, ok := bytes.CutPrefix(e.bytes(e.Comment), []byte(APIComment)); ok {
+		api, why, unchecked := bytes.Cut(api, []byte(UncheckedComment))
+		ex.API = string(bytes.TrimSpace(api))
 		if unchecked {
-			return ex, errors.New(why)
+			return ex, errors.New(string(why))
 		}
 	}
 	return ex, nil
 }
 
-func harText(text []byte, encoding string) ([]byte, error) {
+// header is the http.Header of fields, as Header.Add would build it one field at a
+// time: the names canonical, a repeated name's values in order. Each value is a
+// piece of text (e.text as one string), and its slice a piece of values; a name seen
+// often is not made again (headerName).
+func (e *harEntry) header(fields []harField, text string, values []string) http.Header {
+	h := make(http.Header, len(fields))
+	for i, f := range fields {
+		name := headerName(e.bytes(f.Name))
+		v := text[f.Value.start:f.Value.end]
+		if old, ok := h[name]; ok {
+			h[name] = append(old, v)
+			continue
+		}
+		values[i] = v
+		h[name] = values[i : i+1 : i+1]
+	}
+	return h
+}
+
+func harText(text []byte, encoding []byte) ([]byte, error) {
 	if err := checkSize("body", len(text)); err != nil {
 		return nil, err
 	}
-	switch encoding {
+	switch string(encoding) {
 	case "", "utf8", "utf-8":
 		return text, nil
 	case "base64":

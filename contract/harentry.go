@@ -1,35 +1,61 @@
 package contract
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"unicode"
 	"unicode/utf8"
 )
 
-// harEntry is what the reader takes from one HAR entry; the rest is skipped.
+// harEntry is what the reader takes from one HAR entry; the rest is skipped. Its
+// strings are spans of text, where the parser puts each one decoded, so that reading
+// an entry makes no string: an exchange is built from the spans with one string for
+// them all. The reader fills the same harEntry with each entry (reset).
 type harEntry struct {
-	Comment string
+	text    []byte
+	Comment span
 	Request struct {
-		Method   string
-		URL      string
-		Headers  []harHeader
-		PostData *harContent
+		Method, URL span
+		Headers     []harField
+		PostData    harContent
+		HasPostData bool // postData was an object (a null leaves it unset)
 	}
-	Response *struct {
-		Status  int
-		Headers []harHeader
-		Content harContent
-	}
+	Response    harResponse
+	HasResponse bool // response was an object
 }
+
+// harResponse is an entry's response.
+type harResponse struct {
+	Status  int
+	Headers []harField
+	Content harContent
+}
+
+// span is the bytes text[start:end] of a harEntry: one of its strings, decoded.
+type span struct{ start, end int }
+
+// harField is a header's name and value.
+type harField struct{ Name, Value span }
 
 // harContent is a request's postData or a response's content.
 type harContent struct {
-	MimeType string
+	MimeType span
 	Text     []byte
-	Encoding string
+	Encoding span
 }
+
+// reset empties e for the next entry, keeping the room of its text and headers.
+func (e *harEntry) reset() {
+	*e = harEntry{text: e.text[:0], Request: struct {
+		Method, URL span
+		Headers     []harField
+		PostData    harContent
+		HasPostData bool
+	}{Headers: e.Request.Headers[:0]}, Response: harResponse{Headers: e.Response.Headers[:0]}}
+}
+
+// bytes is the text of s.
+func (e *harEntry) bytes(s span) []byte { return e.text[s.start:s.end] }
 
 // entryParser reads a recording's entry (a HAR entry, a JSON line) straight into the
 // reader's struct, in one pass that also checks its grammar: the members the reader
@@ -41,6 +67,7 @@ type harContent struct {
 type entryParser struct {
 	jsonDecoder
 	cfg     readConfig // where bodies copied out of the entry go
+	strs    []byte     // a harEntry's text, when the parser reads one
 	scratch []byte
 	typeErr error // the first value of the wrong type; reading goes on, as encoding/json does
 }
@@ -60,74 +87,72 @@ func (e *syntaxError) Error() string {
 	return fmt.Sprintf("%s is not valid JSON: syntax error at byte %d of the %s", e.what, e.offset, e.what)
 }
 
-// parseHAREntry reads raw, which must be one entry; scratch's bytes are reused.
-func parseHAREntry(raw []byte, scratch *[]byte, cfg readConfig) (*harEntry, error) {
-	e, n, err := parseHAREntryAt(raw, scratch, cfg)
-	var syntax *syntaxError
-	if errors.As(err, &syntax) {
-		return nil, err
+// parseHAREntry reads raw, which must be one entry, into e; scratch's bytes are reused.
+func parseHAREntry(raw []byte, scratch *[]byte, cfg readConfig, e *harEntry) error {
+	n, err := parseHAREntryAt(raw, scratch, cfg, e)
+	if _, ok := err.(*syntaxError); ok {
+		return err
 	}
 	p := jsonDecoder{data: raw, pos: n}
 	if p.space(); p.pos != len(raw) {
-		return nil, &syntaxError{what: "entry", offset: p.pos}
+		return &syntaxError{what: "entry", offset: p.pos}
 	}
-	return e, err
+	return err
 }
 
-// parseHAREntryAt reads the entry that data starts with and says where it ends (n); a
-// *syntaxError is an entry that is not JSON up to its end or to data's.
-func parseHAREntryAt(data []byte, scratch *[]byte, cfg readConfig) (_ *harEntry, n int, _ error) {
-	p := entryParser{jsonDecoder: jsonDecoder{data: data}, cfg: cfg, scratch: *scratch}
-	defer func() { *scratch = p.scratch }()
-	e := &harEntry{}
+// parseHAREntryAt reads the entry that data starts with into e and says where it ends
+// (n); a *syntaxError, never wrapped, is an entry that is not JSON up to its end or to
+// data's.
+func parseHAREntryAt(data []byte, scratch *[]byte, cfg readConfig, e *harEntry) (n int, _ error) {
+	e.reset()
+	p := entryParser{jsonDecoder: jsonDecoder{data: data}, cfg: cfg, scratch: *scratch, strs: e.text}
+	defer func() { *scratch, e.text = p.scratch, p.strs }()
 	p.space()
 	ok := p.object("", 1, func(name []byte, depth int) bool {
 		switch fieldName(name, "comment", "request", "response") {
 		case "comment":
-			return p.str("comment", depth, &e.Comment)
+			return p.span("comment", depth, &e.Comment)
 		case "request":
 			return p.object("request", depth, func(name []byte, depth int) bool {
 				r := &e.Request
 				switch fieldName(name, "method", "url", "headers", "postData") {
 				case "method":
-					return p.str("request.method", depth, &r.Method)
+					return p.span("request.method", depth, &r.Method)
 				case "url":
-					return p.str("request.url", depth, &r.URL)
+					return p.span("request.url", depth, &r.URL)
 				case "headers":
-					return p.headers("request.headers", depth, &r.Headers)
+					return p.headers(requestHeaders, depth, &r.Headers)
 				case "postData":
 					if p.null() {
-						r.PostData = nil
+						r.PostData, r.HasPostData = harContent{}, false
 						return true
 					}
-					if r.PostData == nil {
-						r.PostData = &harContent{}
+					if !r.HasPostData {
+						// As encoding/json makes a new struct for a nil pointer, and
+						// fills the one it has otherwise.
+						r.PostData, r.HasPostData = harContent{}, true
 					}
-					return p.content("request.postData", depth, r.PostData)
+					return p.content(postData, depth, &r.PostData)
 				}
 				return p.skip(&p.scratch, maxJSONDepth-depth)
 			})
 		case "response":
 			if p.null() {
-				e.Response = nil
+				e.Response, e.HasResponse = harResponse{Headers: e.Response.Headers[:0]}, false
 				return true
 			}
-			if e.Response == nil {
-				e.Response = &struct {
-					Status  int
-					Headers []harHeader
-					Content harContent
-				}{}
+			if !e.HasResponse {
+				e.Response, e.HasResponse = harResponse{Headers: e.Response.Headers[:0]}, true
 			}
 			return p.object("response", depth, func(name []byte, depth int) bool {
-				r := e.Response
+				r := &e.Response
 				switch fieldName(name, "status", "headers", "content") {
 				case "status":
 					return p.integer("response.status", depth, &r.Status)
 				case "headers":
-					return p.headers("response.headers", depth, &r.Headers)
+					return p.headers(responseHeaders, depth, &r.Headers)
 				case "content":
-					return p.content("response.content", depth, &r.Content)
+					return p.content(responseContent, depth, &r.Content)
 				}
 				return p.skip(&p.scratch, maxJSONDepth-depth)
 			})
@@ -135,9 +160,9 @@ func parseHAREntryAt(data []byte, scratch *[]byte, cfg readConfig) (_ *harEntry,
 		return p.skip(&p.scratch, maxJSONDepth-depth)
 	})
 	if !ok {
-		return nil, p.pos, &syntaxError{what: "entry", offset: p.pos, deep: p.deep}
+		return p.pos, &syntaxError{what: "entry", offset: p.pos, deep: p.deep}
 	}
-	return e, p.pos, p.typeErr
+	return p.pos, p.typeErr
 }
 
 // fieldName is the one of names that name matches as encoding/json matches a member to
@@ -342,10 +367,33 @@ func (p *entryParser) integer(field string, depth int, dst *int) bool {
 	return true
 }
 
+// span reads a string member into *dst, its text appended to the entry's.
+func (p *entryParser) span(field string, depth int, dst *span) bool {
+	b, set, ok := p.stringMember(field, depth)
+	if set {
+		start := len(p.strs)
+		p.strs = append(p.strs, b...)
+		*dst = span{start, len(p.strs)}
+	}
+	return ok
+}
+
+// fields names an object of an entry and its members, for type errors: whole names,
+// so that reading a member builds no string.
+type fields struct{ object, first, second, third string }
+
+var (
+	requestHeaders  = fields{"request.headers", "request.headers.name", "request.headers.value", ""}
+	responseHeaders = fields{"response.headers", "response.headers.name", "response.headers.value", ""}
+	postData        = fields{"request.postData", "request.postData.mimeType", "request.postData.text", "request.postData.encoding"}
+	responseContent = fields{"response.content", "response.content.mimeType", "response.content.text", "response.content.encoding"}
+)
+
 // headers reads an array of name-value headers into *dst, which it replaces.
-func (p *entryParser) headers(field string, depth int, dst *[]harHeader) bool {
+func (p *entryParser) headers(names fields, depth int, dst *[]harField) bool {
+	field := names.object
 	if p.null() {
-		*dst = nil
+		*dst = (*dst)[:0]
 		return true
 	}
 	if p.data[p.pos] != '[' {
@@ -357,13 +405,13 @@ func (p *entryParser) headers(field string, depth int, dst *[]harHeader) bool {
 	}
 	for {
 		p.space()
-		var h harHeader
+		var h harField
 		ok := p.object(field, depth+1, func(name []byte, depth int) bool {
 			switch fieldName(name, "name", "value") {
 			case "name":
-				return p.str(field+".name", depth, &h.Name)
+				return p.span(names.first, depth, &h.Name)
 			case "value":
-				return p.str(field+".value", depth, &h.Value)
+				return p.span(names.second, depth, &h.Value)
 			}
 			return p.skip(&p.scratch, maxJSONDepth-depth)
 		})
@@ -378,15 +426,15 @@ func (p *entryParser) headers(field string, depth int, dst *[]harHeader) bool {
 }
 
 // content reads a postData or content object into *dst.
-func (p *entryParser) content(field string, depth int, dst *harContent) bool {
-	return p.object(field, depth, func(name []byte, depth int) bool {
+func (p *entryParser) content(names fields, depth int, dst *harContent) bool {
+	return p.object(names.object, depth, func(name []byte, depth int) bool {
 		switch fieldName(name, "mimeType", "text", "encoding") {
 		case "mimeType":
-			return p.str(field+".mimeType", depth, &dst.MimeType)
+			return p.span(names.first, depth, &dst.MimeType)
 		case "text":
-			return p.text(field+".text", depth, &dst.Text)
+			return p.text(names.second, depth, &dst.Text)
 		case "encoding":
-			return p.str(field+".encoding", depth, &dst.Encoding)
+			return p.span(names.third, depth, &dst.Encoding)
 		}
 		return p.skip(&p.scratch, maxJSONDepth-depth)
 	})

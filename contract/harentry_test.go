@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"reflect"
 	"strings"
@@ -37,11 +38,27 @@ type harEntryJSONRef struct {
 
 // decodeHAREntry reads one entry as the reader does.
 func decodeHAREntry(source string, index int, raw []byte, scratch *[]byte) (Exchange, error) {
-	e, err := parseHAREntry(raw, scratch, readConfig{})
-	if err != nil {
+	var e harEntry
+	if err := parseHAREntry(raw, scratch, readConfig{}, &e); err != nil {
 		return Exchange{}, err
 	}
 	return e.exchange(source, index)
+}
+
+// put appends s to e's text and returns its span.
+func (e *harEntry) put(s string) span {
+	start := len(e.text)
+	e.text = append(e.text, s...)
+	return span{start, len(e.text)}
+}
+
+// fieldsOf puts headers into e's text.
+func (e *harEntry) fieldsOf(headers []harHeader) []harField {
+	var out []harField
+	for _, h := range headers {
+		out = append(out, harField{Name: e.put(h.Name), Value: e.put(h.Value)})
+	}
+	return out
 }
 
 // decodeHAREntryRef reads an entry through encoding/json, as the reader did before it
@@ -51,17 +68,17 @@ func decodeHAREntryRef(raw []byte) (Exchange, error) {
 	if err := json.Unmarshal(raw, &r); err != nil {
 		return Exchange{}, err
 	}
-	e := harEntry{Comment: r.Comment}
-	e.Request.Method, e.Request.URL, e.Request.Headers = r.Request.Method, r.Request.URL, r.Request.Headers
+	var e harEntry
+	e.Comment = e.put(r.Comment)
+	e.Request.Method, e.Request.URL, e.Request.Headers = e.put(r.Request.Method), e.put(r.Request.URL), e.fieldsOf(r.Request.Headers)
 	if pd := r.Request.PostData; pd != nil {
-		e.Request.PostData = &harContent{MimeType: pd.MimeType, Text: []byte(pd.Text), Encoding: pd.Encoding}
+		e.Request.PostData = harContent{MimeType: e.put(pd.MimeType), Text: []byte(pd.Text), Encoding: e.put(pd.Encoding)}
+		e.Request.HasPostData = true
 	}
 	if rs := r.Response; rs != nil {
-		e.Response = &struct {
-			Status  int
-			Headers []harHeader
-			Content harContent
-		}{Status: rs.Status, Headers: rs.Headers, Content: harContent{MimeType: rs.Content.MimeType, Text: []byte(rs.Content.Text), Encoding: rs.Content.Encoding}}
+		e.Response = harResponse{Status: rs.Status, Headers: e.fieldsOf(rs.Headers),
+			Content: harContent{MimeType: e.put(rs.Content.MimeType), Text: []byte(rs.Content.Text), Encoding: e.put(rs.Content.Encoding)}}
+		e.HasResponse = true
 	}
 	return e.exchange("a.har", 0)
 }
@@ -233,4 +250,47 @@ func FuzzHAREntry(f *testing.F) {
 		}
 		sameHAREntry(t, raw)
 	})
+}
+
+// An entry's headers become the http.Header that Header.Add makes of them, one at a
+// time: names canonical (the usual ones, in any case, and any other), a repeated
+// name's values in order, names Add leaves as they are (a space, a byte outside
+// ASCII) left so; and the header values of one entry do not spill into another's.
+func TestHAREntryHeadersAsHeaderAdd(t *testing.T) {
+	names := []string{"Content-Type", "content-type", "CONTENT-TYPE", "x-ratelimit-limit-user", "X-RateLimit-Limit-User",
+		"x-rate-limit-minute", "X-Custom", "x-custom", "x custom", "x-ç", "", "-", "a--b", "Set-Cookie", "set-cookie", "Date",
+		"x-24-hour-usage", "Content-type"}
+	for i := range names {
+		var e harEntry
+		var fields []harHeader
+		want := http.Header{}
+		for j, name := range names[i:] {
+			value := fmt.Sprintf("v%d-%d", i, j)
+			fields = append(fields, harHeader{Name: name, Value: value})
+			want.Add(name, value)
+		}
+		e.Response.Headers = e.fieldsOf(fields)
+		e.Request.Headers = e.fieldsOf(fields[:1])
+		values := make([]string, len(e.Request.Headers)+len(e.Response.Headers))
+		text := string(e.text)
+		req := e.header(e.Request.Headers, text, values)
+		got := e.header(e.Response.Headers, text, values[len(e.Request.Headers):])
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("from %q:\ngot  %q\nwant %q", names[i], got, want)
+		}
+		if wantReq := (http.Header{http.CanonicalHeaderKey(fields[0].Name): {fields[0].Value}}); !reflect.DeepEqual(req, wantReq) {
+			t.Fatalf("request headers %q, want %q", req, wantReq)
+		}
+		got.Add("Extra", "x") // appending to one header's values leaves the others'
+		for k, vs := range want {
+			if !reflect.DeepEqual(got[k], vs) {
+				t.Fatalf("%s: %q after an Add, want %q", k, got[k], vs)
+			}
+		}
+	}
+	for form, name := range commonHeaders {
+		if want := http.CanonicalHeaderKey(form); name != want {
+			t.Errorf("%q is keyed %q, want %q", form, name, want)
+		}
+	}
 }

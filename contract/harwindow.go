@@ -91,36 +91,36 @@ func (w *harWindow) skipSpace() (byte, error) {
 	}
 }
 
-// entry reads the entry at the window's start. A broken or over-large entry is
+// entry reads the entry at the window's start into e. A broken or over-large entry is
 // consumed and returned as its error; fatal is a file that cannot be read on.
-func (w *harWindow) entry(limit int, scratch *[]byte, cfg readConfig) (e *harEntry, err, fatal error) {
+func (w *harWindow) entry(limit int, scratch *[]byte, cfg readConfig, e *harEntry) (err, fatal error) {
 	for {
 		data := w.unread()
-		e, n, err := parseHAREntryAt(data, scratch, cfg)
-		var syntax *syntaxError
+		n, err := parseHAREntryAt(data, scratch, cfg, e)
+		_, syntax := err.(*syntaxError) // never wrapped
 		var st structScan
 		end := -2 // not scanned
-		if errors.As(err, &syntax) || n == len(data) && !w.eof {
+		if syntax || n == len(data) && !w.eof {
 			// Broken, or what ended with the window, which may go on past it (a
 			// number): the entry's end, if the window has it, says which.
 			end = st.feed(data)
 		}
 		switch {
-		case end == -2 || end >= 0 && !errors.As(err, &syntax):
+		case end == -2 || end >= 0 && !syntax:
 			w.consume(n)
 			if n > limit {
-				return nil, &valueTooLargeError{size: int64(n), limit: limit}, nil
+				return &valueTooLargeError{size: int64(n), limit: limit}, nil
 			}
-			return e, err, nil
+			return err, nil
 		case end >= 0:
 			w.consume(end)
-			return nil, err, nil
+			return err, nil
 		}
 		if w.full() {
-			return w.large(&st, limit, scratch, cfg)
+			return w.large(&st, limit, scratch, cfg, e)
 		}
 		if !w.fill() {
-			return nil, nil, w.stopped()
+			return nil, w.stopped()
 		}
 	}
 }
@@ -129,7 +129,7 @@ func (w *harWindow) entry(limit int, scratch *[]byte, cfg readConfig) (e *harEnt
 // they fit the limit and parsed once the entry ends; past the limit they are dropped
 // and the entry is read past. st has scanned the unread bytes, which are all the
 // entry's.
-func (w *harWindow) large(st *structScan, limit int, scratch *[]byte, cfg readConfig) (e *harEntry, err, fatal error) {
+func (w *harWindow) large(st *structScan, limit int, scratch *[]byte, cfg readConfig, e *harEntry) (err, fatal error) {
 	kept := keptValue{limit: limit}
 	for end := -1; ; {
 		rest := w.unread()
@@ -142,13 +142,12 @@ func (w *harWindow) large(st *structScan, limit int, scratch *[]byte, cfg readCo
 		if end >= 0 {
 			raw, err := kept.value()
 			if err != nil {
-				return nil, err, nil
+				return err, nil
 			}
-			e, err := parseHAREntry(raw, scratch, cfg)
-			return e, err, nil
+			return parseHAREntry(raw, scratch, cfg, e), nil
 		}
 		if !w.fill() {
-			return nil, nil, w.stopped()
+			return nil, w.stopped()
 		}
 		end = st.feed(w.unread())
 	}

@@ -157,7 +157,7 @@ func TestHARWindowCutShort(t *testing.T) {
 func TestHARWindowReadsOnPastItsEnd(t *testing.T) {
 	w := &harWindow{r: strings.NewReader("12345678]"), step: 2} // the first read brings 4 bytes
 	var scratch []byte
-	_, err, fatal := w.entry(100, &scratch, readConfig{})
+	err, fatal := w.entry(100, &scratch, readConfig{}, &harEntry{})
 	if fatal != nil || err == nil || !strings.Contains(err.Error(), "found number 12345678") || string(w.unread()) != "]" {
 		t.Fatalf("err %v, fatal %v, left %q", err, fatal, w.unread())
 	}

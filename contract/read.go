@@ -173,15 +173,21 @@ func skipBOM(br *bufio.Reader) {
 
 // newExchange checks the parts every format must give and builds the exchange.
 func newExchange(source string, index int, method, rawURL string, status int) (Exchange, error) {
-	ex := Exchange{Source: source, Index: index, Method: strings.ToUpper(method), Status: status,
-		RequestHeader: http.Header{}, ResponseHeader: http.Header{}}
+	ex, err := newExchangeWithout(source, index, method, rawURL, status)
+	ex.RequestHeader, ex.ResponseHeader = http.Header{}, http.Header{}
+	return ex, err
+}
+
+// newExchangeWithout is newExchange for a reader that makes the headers itself.
+func newExchangeWithout(source string, index int, method, rawURL string, status int) (Exchange, error) {
+	ex := Exchange{Source: source, Index: index, Method: strings.ToUpper(method), Status: status}
 	if method == "" {
 		return ex, errors.New("request method is missing")
 	}
 	if rawURL == "" {
 		return ex, errors.New("request URL is missing")
 	}
-	u, err := url.Parse(rawURL)
+	u, err := parseURL(rawURL)
 	if err != nil {
 		return ex, fmt.Errorf("request URL: %w", redactErr(err))
 	}

@@ -124,28 +124,22 @@ func (v *Validator) checkRoute(base Finding, rt *route, ex Exchange, count *memb
 	if v.requests {
 		out = append(out, v.checkRequest(base, rt, ex)...)
 	}
-	resp := rt.operation.Responses.Status(ex.Status)
-	if resp == nil {
-		resp = rt.operation.Responses.Default()
-	}
+	resp := v.response(rt, ex.Status)
 	if resp == nil {
 		f := base
 		f.Kind, f.Expected, f.Found = KindUndocumentedStatus, "one of "+documentedStatuses(rt.operation), strconv.Itoa(ex.Status)
 		return append(out, f)
 	}
-	out = append(out, checkHeaders(base, resp.Value.Headers, ex)...)
-	if len(resp.Value.Content) == 0 {
+	out = append(out, checkResponseHeaders(base, resp, ex)...)
+	if len(resp.resp.Content) == 0 {
 		return out
 	}
 	ct := ex.ResponseHeader.Get("Content-Type")
-	mediaType, _, err := mime.ParseMediaType(ct)
-	var media *openapi3.MediaType
-	if err == nil {
-		media = resp.Value.Content.Get(mediaType)
-	}
+	choice := resp.mediaFor(ct)
+	media, mediaType := choice.media, choice.mediaType
 	if media == nil {
 		f := base
-		f.Kind, f.Location, f.Pointer, f.Expected, f.Found = KindContentType, "header", "/Content-Type", strings.Join(slices.Sorted(maps.Keys(resp.Value.Content)), " or "), orNone(ct)
+		f.Kind, f.Location, f.Pointer, f.Expected, f.Found = KindContentType, "header", "/Content-Type", resp.contentTypes, orNone(ct)
 		return append(out, f)
 	}
 	if media.Schema == nil || !strings.Contains(mediaType, "json") {
@@ -190,14 +184,14 @@ func (v *Validator) checkBody(base Finding, schema *openapi3.Schema, body []byte
 	if kind == KindRequest {
 		redact.Value(value)
 	}
-	if v.fast.valid(schema, value, 0) {
-		// Conforms: kin-openapi's walk, which only says what is wrong, is not needed.
-	} else if err := schema.VisitJSON(value, openapi3.MultiErrors()); err != nil {
+	// kin-openapi's walk, which says what is wrong, runs only on what the compiled
+	// check refuses (findingsOf).
+	if fs := v.findingsOf(base, kind, prefix, v.fast.compiled(schema), value, 0); len(fs) > 0 {
 		numbers := map[string]bool{}
 		for _, f := range out {
 			numbers[f.Pointer] = true
 		}
-		for _, f := range schemaFindings(base, kind, prefix, err) {
+		for _, f := range fs {
 			if !numbers[f.Pointer] { // the exact check already said what is wrong there
 				out = append(out, f)
 			}

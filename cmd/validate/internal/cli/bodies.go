@@ -38,5 +38,6 @@ func (p *bodyPool) put(b []byte) {
 			b[i] = '#'
 		}
 	}
-	p.pool.Put(&b)
+	kept := b // a variable of its own, so that a body too small to keep costs no allocation
+	p.pool.Put(&kept)
 }

@@ -39,6 +39,10 @@ func (n versionNotes) add(api string, sent contract.VersionSent, ex contract.Exc
 	ref := exchangeRef{ex.Source, ex.Index}
 	note := n[key]
 	if note == nil {
+		// The versions are pieces of the string that holds all of the entry's headers
+		// (contract's HAR reader): copies of their own, so that a note keeps only them.
+		sent.Sent, sent.Answered = strings.Clone(sent.Sent), strings.Clone(sent.Answered)
+		key = [3]string{api, sent.Sent, sent.Answered}
 		note = &VersionNote{API: api, VersionSent: sent, first: ref}
 		n[key] = note
 	}
