@@ -80,7 +80,7 @@ func requireInterpreter(t *testing.T, interpreter, probe string) {
 	if interpreter == "node" {
 		flag = "-e"
 	}
-	path, err := exec.LookPath(interpreter)
+	path, err := exec.LookPath(resolve(interpreter))
 	if err == nil {
 		err = exec.Command(path, flag, probe).Run()
 	}
@@ -93,9 +93,19 @@ func requireInterpreter(t *testing.T, interpreter, probe string) {
 	t.Skipf("%s (%s) is not usable: %v", interpreter, probe, err)
 }
 
+// resolve is the interpreter to run: for python3, ORGAPIS_PYTHON when set, which make
+// test sets to a Python that has requests (the machine's, or Debian's with its
+// python3-requests).
+func resolve(interpreter string) string {
+	if p := os.Getenv("ORGAPIS_PYTHON"); interpreter == "python3" && p != "" {
+		return p
+	}
+	return interpreter
+}
+
 func runScript(t *testing.T, interpreter, script, baseURL, key string) string {
 	t.Helper()
-	cmd := exec.CommandContext(t.Context(), interpreter, script, baseURL, key)
+	cmd := exec.CommandContext(t.Context(), resolve(interpreter), script, baseURL, key)
 	cmd.Env = append(os.Environ(), "NO_PROXY=*", "no_proxy=*", "HTTP_PROXY=", "HTTPS_PROXY=")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
