@@ -8,10 +8,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
+	"github.com/orgapis/orgapis/internal/terminal"
 	"github.com/orgapis/orgapis/internal/version"
 )
 
@@ -62,19 +62,9 @@ func (e Env) withDefaults() Env {
 		e.Now = time.Now
 	}
 	if e.Terminal == nil {
-		e.Terminal = isTerminal
+		e.Terminal = terminal.Is
 	}
 	return e
-}
-
-// isTerminal reports whether w is a character device, as a terminal is.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
 // commands are the words Run takes as a command.

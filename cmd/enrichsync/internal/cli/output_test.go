@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/orgapis/orgapis/enrichsync"
+	"github.com/orgapis/orgapis/internal/terminal"
 )
 
 // A progress line on standard error only when it is a terminal: redrawn in place with
@@ -47,7 +48,7 @@ func TestProgressOnlyOnATerminal(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer file.Close()
-	if isTerminal(file) || isTerminal(&bytes.Buffer{}) || isTerminal(io.Discard) {
+	if terminal.Is(file) || terminal.Is(&bytes.Buffer{}) || terminal.Is(io.Discard) {
 		t.Error("a file or a buffer taken for a terminal")
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/orgapis/orgapis/internal/terminal"
 )
 
 // progressThreshold is the input size from which a progress line is worth showing.
@@ -27,7 +29,7 @@ type progressCounter struct {
 // standard input). It counts in any case; stop ends the line.
 func startProgress(stderr io.Writer, inputs []Input, quiet bool) *progressCounter {
 	p := &progressCounter{out: stderr, start: time.Now(), done: make(chan struct{})}
-	if quiet || !isTerminal(stderr) || inputSize(inputs) < progressThreshold {
+	if quiet || !terminal.Is(stderr) || inputSize(inputs) < progressThreshold {
 		return p
 	}
 	p.wg.Add(1)
@@ -74,16 +76,6 @@ func (c *countingReader) Read(b []byte) (int, error) {
 	n, err := c.r.Read(b)
 	c.n.Add(int64(n))
 	return n, err
-}
-
-// isTerminal reports whether w is a character device, as a terminal is.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
 // inputSize adds up the sizes of the input files; standard input counts as large.

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/orgapis/orgapis/internal/terminal"
 )
 
 func TestInputSize(t *testing.T) {
@@ -29,7 +31,7 @@ func TestInputSize(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if isTerminal(f) {
+	if terminal.Is(f) {
 		t.Error("a regular file is a terminal")
 	}
 }
