@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -33,7 +34,13 @@ as it happens, naming the operation and the JSON pointer; when the proxy stops
 as validate check does, and exits with check's statuses.
 
 What it forwards is never changed: the status, the headers (but for the hop-by-hop
-ones, which belong to one connection) and the body bytes, compressed or not. With
+ones, which belong to one connection) and the body bytes, compressed or not, unless
+--rewrite-links is given: then the pagination links of a JSON answer
+(pagination.nextUrl and prevUrl, which Affinity v2 makes absolute, on its own
+origin) are made to point at the proxy, so that a client that follows them stays
+behind it; such an answer goes to the client decoded, its length corrected, and is
+checked and recorded as the upstream sent it. Without the flag, the first answer
+with such links is said on standard error, since the pages after it are not seen. With
 --errors, an answer that breaks the spec is refused instead: the client gets a 502
 whose JSON body lists the findings. The key a client sends goes to --upstream's
 origin only, never to a log, a report or a recording; redirects are passed back to
@@ -68,6 +75,7 @@ type proxyConfig struct {
 	maxBodyBytes int64
 	timeout      time.Duration
 	maxRequests  int
+	rewriteLinks bool
 	limits       findingLimits
 }
 
@@ -93,6 +101,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fl.BoolVar(&cfg.allowEmpty, "allow-empty", false, "exit 0, not 2, when nothing was checked")
 	fl.Int64Var(&cfg.maxBodyBytes, "max-body-bytes", 8<<20, "the largest body held to check or record, 1024 to 33554432; a longer one is passed on unchecked")
 	fl.DurationVar(&cfg.timeout, "timeout", 60*time.Second, "time allowed for each exchange with the upstream, its body included")
+	fl.BoolVar(&cfg.rewriteLinks, "rewrite-links", false, "point the pagination links of JSON answers (Affinity v2's nextUrl and prevUrl) at the proxy instead of --upstream, so a client that follows them stays behind the proxy")
 	fl.IntVar(&cfg.maxRequests, "max-requests", 0, "stop after this many exchanges, as on Ctrl-C (0: no limit)")
 	fl.Var(limitFlag{&cfg.limits.max}, "max-findings", "list at most this many findings in a report; the counts still hold every one")
 	fl.Var(limitFlag{&cfg.limits.perRule}, "max-findings-per-rule", "list at most this many findings of one operation and kind")
@@ -253,7 +262,8 @@ func newProxy(ctx context.Context, cfg proxyConfig, stderr io.Writer) (*proxy, e
 	t.keepExchanges = cfg.format == "junit" || cfg.reports.has("junit")
 	p := &proxy{api: cfg.api, v: v, fwd: fwd, tally: t, source: "proxy", errorsMode: cfg.errorsMode,
 		maxBody: cfg.maxBodyBytes, timeout: cfg.timeout, maxRequests: int64(cfg.maxRequests),
-		room: &room{free: proxyBytesInFlight}, log: &lineLog{w: stderr}, enough: make(chan struct{})}
+		room: &room{free: proxyBytesInFlight}, log: &lineLog{w: stderr}, enough: make(chan struct{}),
+		rewriteLinks: cfg.rewriteLinks, upstreamBase: strings.TrimSuffix(fwd.Upstream().String(), "/")}
 	return p, nil
 }
 
