@@ -195,4 +195,3 @@ func summaryOf(t *testing.T, report string) Summary {
 	}
 	return r.Summary
 }
-
