@@ -165,3 +165,35 @@ func TestScrubberPointerFormInALargeBody(t *testing.T) {
 		t.Error("a pointer form survived in a large body")
 	}
 }
+
+// Body replaces every known form of the key in a body of any size, in JSON as a
+// service writes it, and copies nothing when the body holds no key; only forms found
+// by undoing layers of escapes (which String looks under) are left to String.
+func TestScrubberBodyKnownForms(t *testing.T) {
+	s := NewScrubber(hardKey)
+	layered := map[string]bool{"double-escaped": true, "mixed escapes": true}
+	for name, echo := range echoes(hardKey) {
+		for _, pad := range []int{0, 100, 2 * maxDecodedText} {
+			body := []byte(`{"name":"Café ✓","echo":"` + echo + `","pad":"` + strings.Repeat("é", pad/2) + `"}`)
+			out := s.Body(body)
+			kept := bytes.Contains(out, []byte(echo))
+			switch {
+			case layered[name] && !kept:
+				t.Errorf("%s (%d bytes): Body undid escapes it should leave to String", name, len(body))
+			case !layered[name] && kept:
+				t.Errorf("%s (%d bytes): Body kept the key: %.200s", name, len(body), out)
+			}
+			if layered[name] && strings.Contains(s.String(string(body[:min(len(body), 200)])), echo) {
+				t.Errorf("%s: String did not find it either", name)
+			}
+		}
+	}
+	clean := []byte(`{"name":"Café","id":1}`)
+	if got := s.Body(clean); &got[0] != &clean[0] {
+		t.Error("a body without a key was copied")
+	}
+	var none *Scrubber
+	if got := none.Body(clean); &got[0] != &clean[0] {
+		t.Error("a nil scrubber changed the body")
+	}
+}
