@@ -21,7 +21,8 @@ import (
 // reaches a finding's pointer (and then each of those escapes of the pointer). A text
 // of up to 64 KiB that still holds a secret once percent, JSON, pointer or HTML escapes
 // are undone is given back decoded and scrubbed, so an encoding the list does not know
-// cannot carry a key through either. It is the one scrub at every output boundary:
+// cannot carry a key through either; a whole body (Body, and Bytes of a larger text)
+// is looked under run by run, where an escaped key could lie. It is the one scrub at every output boundary:
 // errors, logs, reports and recordings. A nil *Scrubber, or one without secrets,
 // changes nothing. Secrets shorter than eight bytes are left alone, so that a short
 // "secret" cannot match ordinary text by chance.
