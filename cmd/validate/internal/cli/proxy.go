@@ -20,6 +20,7 @@ import (
 
 	"github.com/orgapis/orgapis/contract"
 	"github.com/orgapis/orgapis/internal/httpcore"
+	"github.com/orgapis/orgapis/internal/terminal"
 	"github.com/orgapis/orgapis/specs"
 )
 
@@ -154,7 +155,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
-		fmt.Fprintf(stderr, "validate proxy: --addr: %s\n", terminalSafe(err.Error()))
+		fmt.Fprintf(stderr, "validate proxy: --addr: %s\n", terminal.Safe(err.Error()))
 		return 2
 	}
 	srv := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 1 << 20,
@@ -162,7 +163,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	fmt.Fprintf(stderr, "validate proxy: listening on http://%s, forwarding to %s (%s spec); point the client's base URL here\n",
-		ln.Addr(), terminalSafe(p.fwd.Upstream().String()), api)
+		ln.Addr(), terminal.Safe(p.fwd.Upstream().String()), api)
 
 	signals := make(chan os.Signal, 1)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
@@ -221,7 +222,7 @@ func (c *proxyConfig) check() error {
 	case c.upstream == "":
 		return usageError{"--upstream is required: the API's base URL, or validate mock's"}
 	case !httpURL(c.upstream):
-		return usageError{fmt.Sprintf("--upstream %q: want an absolute http or https URL", terminalSafe(c.upstream))}
+		return usageError{fmt.Sprintf("--upstream %q: want an absolute http or https URL", terminal.Safe(c.upstream))}
 	case checkFormat("--format", c.format) != nil:
 		return usageError{checkFormat("--format", c.format).Error()}
 	case c.reports.clash(map[string]string{"--record": c.record}) != nil:

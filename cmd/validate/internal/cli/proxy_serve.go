@@ -19,6 +19,7 @@ import (
 	"github.com/orgapis/orgapis/contract"
 	"github.com/orgapis/orgapis/internal/httpcore"
 	"github.com/orgapis/orgapis/internal/redact"
+	"github.com/orgapis/orgapis/internal/terminal"
 	"github.com/orgapis/orgapis/specs"
 )
 
@@ -255,7 +256,7 @@ func (p *proxy) links(w http.ResponseWriter, r *http.Request, plain, sent []byte
 	if !p.rewriteLinks {
 		if _, n := pageLinks(plain, p.upstreamBase, ""); n > 0 {
 			p.linksSaid.Do(func() {
-				p.log.printf("validate proxy: answers carry pagination links to %s (nextUrl): a client that follows them leaves the proxy, and the pages after are not checked; --rewrite-links keeps it here\n", terminalSafe(p.upstreamBase))
+				p.log.printf("validate proxy: answers carry pagination links to %s (nextUrl): a client that follows them leaves the proxy, and the pages after are not checked; --rewrite-links keeps it here\n", terminal.Safe(p.upstreamBase))
 			})
 		}
 		return sent
@@ -351,12 +352,12 @@ func (p *proxy) finish(ex contract.Exchange, scrub *redact.Scrubber, start time.
 	case why != "":
 		f := contract.Finding{Source: ex.Source, Entry: ex.Index, Kind: contract.KindUnreadable, Found: why}
 		p.tally.unreadable(f)
-		p.log.printf("validate proxy: %s: %s\n", sourceOf(f), terminalSafe(why))
+		p.log.printf("validate proxy: %s: %s\n", sourceOf(f), terminal.Safe(why))
 		return nil
 	}
 	op, findings := p.tally.check(p.v, ex, func(f contract.Finding) contract.Finding { return scrubFinding(f, scrub) })
 	for _, f := range findings {
-		p.log.printf("validate proxy: finding: %s %s (%s): %s\n", f.Method, terminalSafe(f.Path), operationName(op), terminalSafe(textLine(f)))
+		p.log.printf("validate proxy: finding: %s %s (%s): %s\n", f.Method, terminal.Safe(f.Path), operationName(op), terminal.Safe(textLine(f)))
 	}
 	return findings
 }
@@ -419,7 +420,7 @@ func (p *proxy) upstreamFailed(w http.ResponseWriter, ex contract.Exchange, scru
 	op, _ := p.v.Operation(ex)
 	p.tally.failedCall(contract.Finding{Source: p.source, Entry: -1, API: string(p.api), OperationID: op, Method: ex.Method,
 		Path: scrub.String(ex.URL.Path), Kind: KindCallFailed, Found: msg})
-	p.log.printf("%s\n", terminalSafe(msg))
+	p.log.printf("%s\n", terminal.Safe(msg))
 	p.refuse(w, status, msg)
 }
 
