@@ -261,21 +261,33 @@ func (p *proxy) links(w http.ResponseWriter, r *http.Request, plain, sent []byte
 		}
 		return sent
 	}
+	h := w.Header()
+	if h.Get("Content-Range") != "" {
+		return sent // a piece of a body (206), whose range is the upstream's bytes
+	}
 	host := r.Host
-	if addr, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); host == "" && ok {
-		host = addr.String() // an HTTP/1.0 client that sent no Host
+	if addr, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); (host == "" || len(host) > maxHostLen) && ok {
+		// An HTTP/1.0 client that sent no Host, or one that sent more than a host
+		// name (the server lets up to its header limit through), which would be
+		// copied into every link of the answer.
+		host = addr.String()
 	}
 	rewritten, n := pageLinks(plain, p.upstreamBase, "http://"+host)
 	if n == 0 {
 		return sent
 	}
-	h := w.Header()
 	h.Del("Content-Encoding")
-	h.Del("Content-Md5")
-	h.Del("Etag") // the bytes it named are not these
+	// The bytes these named are not these.
+	for _, k := range []string{"Content-Md5", "Etag", "Content-Digest", "Repr-Digest", "Digest"} {
+		h.Del(k)
+	}
 	h.Set("Content-Length", strconv.Itoa(len(rewritten)))
 	return rewritten
 }
+
+// maxHostLen is the longest Host taken for the proxy's own origin in a rewritten
+// link: a DNS name (253), a port, an IPv6 literal's brackets.
+const maxHostLen = 253 + len(":65535") + 2
 
 // write sends body, the answer as held (or with its links rewritten), to the client,
 // flushed, with the trailers the upstream sent.
