@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"hash/maphash"
 	"html"
 	"io"
 	"net/url"
@@ -160,23 +161,56 @@ const maxDecodedText = 64 << 10
 // scrub replaces the forms in v and, when that leaves escapes, looks under up to depth
 // layers of them; found reports whether a secret was there.
 func (s *Scrubber) scrub(v string, depth int) (out string, found bool) {
+	return s.scrubUnder(v, depth, maxDecodedText, nil)
+}
+
+// decoders are the escapes scrub undoes, one layer at a time, in every order.
+var decoders = [...]func(string) (string, bool){pathUnescape, queryUnescape, jsonUnescape, pointerUnescape, htmlUnescape}
+
+// scrubUnder is scrub for a text of up to limit bytes (any length when limit is 0).
+// seen holds, by hash, the texts already looked under and the layers left there:
+// escapes of different kinds undone in another order give the same text, which is
+// looked under once, so that a text with every kind of escape costs tens of decodes,
+// not the 155 of every order.
+func (s *Scrubber) scrubUnder(v string, depth, limit int, seen *looked) (out string, found bool) {
 	for _, form := range s.forms {
 		if strings.Contains(v, form) {
 			v, found = strings.ReplaceAll(v, form, Marker), true
 		}
 	}
-	if depth == 0 || len(v) > maxDecodedText || !strings.ContainsAny(v, `%\~&`) {
+	if depth == 0 || limit > 0 && len(v) > limit || !strings.ContainsAny(v, `%\~&`) {
 		return v, found
 	}
+	if seen == nil {
+		seen = &looked{seed: maphash.MakeSeed(), depth: map[uint64]int{}}
+	}
 	// An encoding no form matched: undo the escapes the text may carry and look again.
-	for _, decode := range []func(string) (string, bool){pathUnescape, queryUnescape, jsonUnescape, pointerUnescape, htmlUnescape} {
-		if d, ok := decode(v); ok && d != v {
-			if d, hit := s.scrub(d, depth-1); hit {
+	for _, decode := range decoders {
+		if d, ok := decode(v); ok && d != v && seen.first(d, depth-1) {
+			if d, hit := s.scrubUnder(d, depth-1, limit, seen); hit {
 				return d, true
 			}
 		}
 	}
 	return v, found
+}
+
+// looked is the texts scrubUnder has looked under, by hash, with the layers it had
+// left to undo there.
+type looked struct {
+	seed  maphash.Seed
+	depth map[uint64]int
+}
+
+// first reports whether d is yet to be looked under with depth layers left: new, or
+// seen before with fewer.
+func (l *looked) first(d string, depth int) bool {
+	h := maphash.String(l.seed, d)
+	if left, ok := l.depth[h]; ok && left >= depth {
+		return false
+	}
+	l.depth[h] = depth
+	return true
 }
 
 func pathUnescape(v string) (string, bool) {
@@ -289,7 +323,9 @@ func (s *Scrubber) encodedRuns(b []byte) []byte {
 			escaped = escaped || b[j] == '%' || b[j] == '\\' || b[j] == '~' || b[j] == '&'
 		}
 		if escaped && j-i >= s.shortest {
-			if d, found := s.scrub(string(b[i:j]), maxDecodes); found {
+			// A run of any length: its decodes are linear in it, and a limit would let
+			// a key through behind enough letters before it.
+			if d, found := s.scrubUnder(string(b[i:j]), maxDecodes, 0, nil); found {
 				out = append(append(out, b[last:i]...), d...)
 				last = j
 			}
