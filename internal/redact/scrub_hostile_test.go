@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -36,5 +37,41 @@ func TestBodyFindsAKeyInALongRun(t *testing.T) {
 	out := string(s.Body([]byte(body)))
 	if want := `{"a":"x%41y","token":"` + strings.Repeat("B", 70<<10) + "sk-live-" + Marker + `","b":"%7E"}`; out != want && out != strings.Replace(want, "sk-live-"+Marker, Marker, 1) {
 		t.Errorf("got %.80q...%q", out, out[len(out)-60:])
+	}
+}
+
+// A '%' that starts no escape ("100%", a key's own '%') does not stop the look under
+// the other percent escapes of the text: url.PathUnescape refused the whole text for
+// it, so a partly escaped key beside it went through String, Bytes and Body alike.
+func TestScrubberStrayPercent(t *testing.T) {
+	const key = "sk-live-0123456789abcdef"
+	escaped := strings.Replace(key, "0123", "%30%31%32%33", 1)
+	s := NewScrubber(key)
+	for _, text := range []string{
+		"quota at 100% for " + escaped,
+		escaped + " 50%-off",
+		"100%" + escaped,
+		"%zz" + strings.ReplaceAll(escaped, "%", "%25") + "%",
+		`{"msg":"at 100%","key":"` + escaped + `"}`,
+	} {
+		for name, out := range map[string]string{"String": s.String(text), "Body": string(s.Body([]byte(text)))} {
+			if strings.Contains(out, escaped) || !strings.Contains(out, Marker) {
+				t.Errorf("%s(%q) = %q", name, text, out)
+			}
+		}
+	}
+	// A key with a '%' of its own, partly escaped.
+	odd := "k%y-0123456789"
+	so := NewScrubber(odd)
+	for _, text := range []string{"k%y-%30123456789", "k%25y-%30123456789", "x " + url.QueryEscape(odd)[:6] + "0123456789 y"} {
+		if out := so.String(text); strings.Contains(out, "0123456789") {
+			t.Errorf("String(%q) = %q", text, out)
+		}
+	}
+	// Text with stray percents and no key is left as it is.
+	for _, text := range []string{"100% sure, %zz and %4", "50%2", "%"} {
+		if out := s.String(text); out != text {
+			t.Errorf("String(%q) = %q", text, out)
+		}
 	}
 }
