@@ -213,14 +213,44 @@ func (l *looked) first(d string, depth int) bool {
 	return true
 }
 
-func pathUnescape(v string) (string, bool) {
-	d, err := url.PathUnescape(v)
-	return d, err == nil
+// pathUnescape undoes percent escapes; queryUnescape those and '+' for a space. Both
+// leave a '%' that starts no escape as it is ("100%", a key's own '%'), where
+// url.PathUnescape refuses the whole text and so would undo none of its escapes.
+func pathUnescape(v string) (string, bool) { return percentUnescape(v, false) }
+
+func queryUnescape(v string) (string, bool) { return percentUnescape(v, true) }
+
+func percentUnescape(v string, plus bool) (string, bool) {
+	if !strings.Contains(v, "%") && (!plus || !strings.Contains(v, "+")) {
+		return v, false
+	}
+	b := make([]byte, 0, len(v))
+	for i := 0; i < len(v); i++ {
+		switch {
+		case v[i] == '%' && i+2 < len(v) && isHex(v[i+1]) && isHex(v[i+2]):
+			b = append(b, unhex(v[i+1])<<4|unhex(v[i+2]))
+			i += 2
+		case v[i] == '+' && plus:
+			b = append(b, ' ')
+		default:
+			b = append(b, v[i])
+		}
+	}
+	return string(b), true
 }
 
-func queryUnescape(v string) (string, bool) {
-	d, err := url.QueryUnescape(v)
-	return d, err == nil
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c >= 'a':
+		return c - 'a' + 10
+	case c >= 'A':
+		return c - 'A' + 10
+	}
+	return c - '0'
 }
 
 // jsonUnescape undoes the escapes of a JSON string's text, wherever it is quoted.
