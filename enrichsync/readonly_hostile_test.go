@@ -1,0 +1,47 @@
+package enrichsync_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/orgapis/orgapis/enrichsync"
+)
+
+// A path that starts with two slashes is a path (Linux reads "//tmp" as "/tmp"), not
+// a URI's authority: SQLite refused it as "invalid uri authority"; a symbolic link to
+// a store, and a name with spaces and a '%', open the store they name; a FIFO is
+// refused before SQLite would block on it.
+func TestOpenStoreReadOnlyOddPaths(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a 50% store.db")
+	st, err := enrichsync.OpenStore(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	link := filepath.Join(dir, "link.db")
+	if err := os.Symlink(path, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/" + path, link, "//" + strings.TrimPrefix(link, "/")} {
+		ro, err := enrichsync.OpenStoreReadOnly(t.Context(), p)
+		if err != nil {
+			t.Errorf("%s: %v", p, err)
+			continue
+		}
+		if _, _, err := ro.QueryWrites(t.Context(), enrichsync.WriteQuery{}); err != nil {
+			t.Errorf("%s: %v", p, err)
+		}
+		ro.Close()
+	}
+	fifo := filepath.Join(dir, "fifo.db")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skip("no FIFO here:", err)
+	}
+	if _, err := enrichsync.OpenStoreReadOnly(t.Context(), fifo); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("FIFO: %v", err)
+	}
+}
