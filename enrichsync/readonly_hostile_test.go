@@ -45,3 +45,32 @@ func TestOpenStoreReadOnlyOddPaths(t *testing.T) {
 		t.Errorf("FIFO: %v", err)
 	}
 }
+
+// Reading a store read-only should make no file beside it. It does: SQLite opens a WAL
+// store's -shm and -wal files, making them when they are missing (a store whose last
+// writer closed cleanly), and a read-only connection does not remove them on close;
+// the store's own bytes are unchanged.
+func TestOpenStoreReadOnlyMakesNoFiles(t *testing.T) {
+	t.Skip("known: a read-only open leaves a 0-byte -wal and a 32 KiB -shm beside a cleanly closed WAL store; " +
+		"removing them after is unsafe while another process may hold them, and immutable=1 would misread a store an Apply is writing")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "s.db")
+	st, err := enrichsync.OpenStore(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	ro, err := enrichsync.OpenStoreReadOnly(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := ro.QueryWrites(t.Context(), enrichsync.WriteQuery{}); err != nil {
+		t.Fatal(err)
+	}
+	ro.Close()
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if _, err := os.Stat(path + suffix); err == nil {
+			t.Errorf("reading made %s", path+suffix)
+		}
+	}
+}
