@@ -124,3 +124,29 @@ func TestProxyRewriteLinksPartial(t *testing.T) {
 	}
 	p.stop()
 }
+
+// An answer with trailers keeps them when its links are rewritten: the new length set
+// as Content-Length made the server send the body unchunked, with no room for the
+// trailers the upstream sent.
+func TestProxyRewriteLinksKeepsTrailers(t *testing.T) {
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Trailer", "X-Sum")
+		w.WriteHeader(http.StatusOK)
+		fmt.Fprintf(w, `{"data":[],"pagination":{"prevUrl":null,"nextUrl":"http://%s/v2/companies?cursor=Zm9v"}}`, r.Host)
+		w.(http.Flusher).Flush()
+		w.Header().Set("X-Sum", "abc")
+	}))
+	defer upstream.Close()
+	p := startProxy(t, "--api", "affinity", "--upstream", upstream.URL, "--rewrite-links")
+	req := newReq(t, http.MethodGet, p.URL+"/v2/companies", nil)
+	req.Header.Set("Authorization", "Bearer links-key-0123456789")
+	resp, body := pxSend(t, req)
+	want := `{"data":[],"pagination":{"prevUrl":null,"nextUrl":"` + p.URL + `/v2/companies?cursor=Zm9v"}}`
+	if string(body) != want || resp.Trailer.Get("X-Sum") != "abc" {
+		t.Errorf("got %s, trailers %v; want %s and X-Sum: abc", body, resp.Trailer, want)
+	}
+	if code := p.stop(); code != 0 {
+		t.Errorf("exit %d: %s", code, p.stderr.String())
+	}
+}
