@@ -228,7 +228,7 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	answer := held.data
 	if len(unchecked) == 0 && jsonMedia(resp.Header.Get("Content-Type")) {
-		answer = p.links(w, r, ex.ResponseBody, answer)
+		answer = p.links(w, r, resp, ex.ResponseBody, answer)
 	}
 	if p.errorsMode && len(unchecked) == 0 {
 		if refused := refusals(p.finish(ex, scrub, start, checked, unchecked)); len(refused) > 0 {
@@ -250,9 +250,9 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // links is the body to send for an answer whose decoded body is plain and whose
 // bytes as sent are sent: with --rewrite-links and links to the upstream in it, plain
 // with them pointing at the proxy, its headers made to fit (no Content-Encoding, its
-// own length); otherwise sent, and, the first time an answer has such links, a line
+// own length, or chunked when trailers follow; no digest of other bytes); otherwise sent, and, the first time an answer has such links, a line
 // on standard error saying that a client following them leaves the proxy.
-func (p *proxy) links(w http.ResponseWriter, r *http.Request, plain, sent []byte) []byte {
+func (p *proxy) links(w http.ResponseWriter, r *http.Request, resp *http.Response, plain, sent []byte) []byte {
 	if !p.rewriteLinks {
 		if _, n := pageLinks(plain, p.upstreamBase, ""); n > 0 {
 			p.linksSaid.Do(func() {
@@ -281,7 +281,11 @@ func (p *proxy) links(w http.ResponseWriter, r *http.Request, plain, sent []byte
 	for _, k := range []string{"Content-Md5", "Etag", "Content-Digest", "Repr-Digest", "Digest"} {
 		h.Del(k)
 	}
-	h.Set("Content-Length", strconv.Itoa(len(rewritten)))
+	if len(resp.Trailer) == 0 {
+		h.Set("Content-Length", strconv.Itoa(len(rewritten)))
+	} else {
+		h.Del("Content-Length") // chunked, so that the upstream's trailers follow
+	}
 	return rewritten
 }
 
