@@ -116,8 +116,12 @@ func hostPort(authority, scheme string) string {
 
 // isLinkMember reports whether the quoted member name is one of linkMembers.
 func isLinkMember(quoted []byte) bool {
-	var name string
-	if len(quoted) > 64 || json.Unmarshal(quoted, &name) != nil {
+	if len(quoted) > 64 {
+		return false
+	}
+	name := string(quoted[1 : len(quoted)-1])
+	// Only an escaped name needs decoding: every member name of a page is looked at.
+	if bytes.IndexByte(quoted, '\\') >= 0 && json.Unmarshal(quoted, &name) != nil {
 		return false
 	}
 	for _, m := range linkMembers {

@@ -150,3 +150,24 @@ func TestProxyRewriteLinksKeepsTrailers(t *testing.T) {
 		t.Errorf("exit %d: %s", code, p.stderr.String())
 	}
 }
+
+// BenchmarkPageLinks is the look for links in an Affinity v2 page of 500 companies
+// (each with fields, so many member names), as bytes per second.
+func BenchmarkPageLinks(b *testing.B) {
+	var page strings.Builder
+	page.WriteString(`{"data":[`)
+	for i := range 500 {
+		if i > 0 {
+			page.WriteString(",")
+		}
+		fmt.Fprintf(&page, `{"id":%d,"name":"Company %d","domain":"c%d.example","domains":["c%d.example"],"isGlobal":true,"fields":[{"id":"affinity-data-location","name":"Location","type":"enriched","enrichmentSource":"affinity-data","value":{"type":"location","data":{"streetAddress":null,"city":"Paris","state":null,"country":"France","continent":"Europe"}}}]}`, i, i, i, i)
+	}
+	page.WriteString(`],"pagination":{"prevUrl":null,"nextUrl":"https://api.affinity.co/v2/companies?cursor=abc"}}`)
+	body := []byte(page.String())
+	b.SetBytes(int64(len(body)))
+	for range b.N {
+		if _, n := pageLinks(body, "https://api.affinity.co", "http://127.0.0.1:8080"); n != 1 {
+			b.Fatal(n)
+		}
+	}
+}
