@@ -74,3 +74,44 @@ func TestOpenStoreReadOnlyMakesNoFiles(t *testing.T) {
 		}
 	}
 }
+
+// A store of a newer schema is refused read-only as read-write; one whose tables are
+// another program's opens, and reading its log is an error naming the file, never a
+// panic; neither file changes.
+func TestOpenStoreReadOnlyForeignStores(t *testing.T) {
+	dir := t.TempDir()
+	newer, other := filepath.Join(dir, "newer.db"), filepath.Join(dir, "other.db")
+	for _, c := range []struct{ path, sql string }{
+		{newer, "PRAGMA user_version = 7"},
+		{other, "DROP TABLE writes; CREATE TABLE writes (id INTEGER PRIMARY KEY, note TEXT)"},
+	} {
+		st, err := enrichsync.OpenStore(t.Context(), c.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := enrichsync.Exec(st, c.sql); err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+	}
+	before := map[string][]byte{}
+	for _, p := range []string{newer, other} {
+		before[p], _ = os.ReadFile(p)
+	}
+	if _, err := enrichsync.OpenStoreReadOnly(t.Context(), newer); err == nil || !strings.Contains(err.Error(), "newer") || !strings.Contains(err.Error(), newer) {
+		t.Errorf("newer schema: %v", err)
+	}
+	ro, err := enrichsync.OpenStoreReadOnly(t.Context(), other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := ro.QueryWrites(t.Context(), enrichsync.WriteQuery{}); err == nil || !strings.Contains(err.Error(), other) {
+		t.Errorf("another's tables: %v, want an error naming %s", err, other)
+	}
+	ro.Close()
+	for p, b := range before {
+		if now, _ := os.ReadFile(p); string(now) != string(b) {
+			t.Errorf("%s changed", p)
+		}
+	}
+}
