@@ -75,3 +75,26 @@ func TestScrubberStrayPercent(t *testing.T) {
 		}
 	}
 }
+
+// A key with a space, echoed form-encoded ('+' for the space) with its other
+// characters as they are, is found: no '%' being in it, no escape was undone.
+func TestScrubberPlusForASpace(t *testing.T) {
+	const key = "ab cd/ef gh 1234"
+	s := NewScrubber(key)
+	for _, echo := range []string{"ab+cd/ef+gh+1234", "ab+cd/ef gh+1234", "ab+cd%2fef+gh 1234"} {
+		for _, text := range []string{echo, `{"q":"` + echo + `"}`, "key=" + echo + "&x=1"} {
+			for name, out := range map[string]string{"String": s.String(text), "Body": string(s.Body([]byte(text)))} {
+				if strings.Contains(out, echo) || !strings.Contains(out, Marker) {
+					t.Errorf("%s(%q) = %q", name, text, out)
+				}
+			}
+		}
+	}
+	// Without a space in any key, '+' is no escape: a phone number is left alone.
+	plain := NewScrubber("sk-live-0123456789abcdef")
+	for _, text := range []string{"+33 1 23 45 67 89", `{"tz":"+01:00","n":"a+b"}`} {
+		if out := plain.String(text); out != text {
+			t.Errorf("String(%q) = %q", text, out)
+		}
+	}
+}
