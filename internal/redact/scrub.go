@@ -33,6 +33,9 @@ type Scrubber struct {
 	// secrets' own, letters and digits, and the escapes' syntax (see Body).
 	inEncoded [256]bool
 	shortest  int // the shortest secret's length: no escaped form is shorter
+	// escapes are the bytes that start an escape String undoes: '+' too when a
+	// secret has a space, which a form encoding writes as '+'.
+	escapes string
 }
 
 // NewScrubber returns a Scrubber for the secrets.
@@ -68,6 +71,13 @@ func NewScrubber(secrets ...string) *Scrubber {
 			for i := 0; i < len(secret); i++ {
 				s.inEncoded[secret[i]] = true
 			}
+		}
+	}
+	s.escapes = `%\~&`
+	for _, secret := range secrets {
+		if len(secret) >= minSecretLen && strings.Contains(secret, " ") {
+			s.escapes += "+"
+			break
 		}
 	}
 	for c := range 256 {
@@ -178,7 +188,7 @@ func (s *Scrubber) scrubUnder(v string, depth, limit int, seen *looked) (out str
 			v, found = strings.ReplaceAll(v, form, Marker), true
 		}
 	}
-	if depth == 0 || limit > 0 && len(v) > limit || !strings.ContainsAny(v, `%\~&`) {
+	if depth == 0 || limit > 0 && len(v) > limit || !strings.ContainsAny(v, s.escapes) {
 		return v, found
 	}
 	if seen == nil {
@@ -348,10 +358,10 @@ func (s *Scrubber) encodedRuns(b []byte) []byte {
 			i++
 			continue
 		}
-		j, escaped := i, false
+		j := i
 		for ; j < len(b) && s.inEncoded[b[j]]; j++ {
-			escaped = escaped || b[j] == '%' || b[j] == '\\' || b[j] == '~' || b[j] == '&'
 		}
+		escaped := bytes.ContainsAny(b[i:j], s.escapes)
 		if escaped && j-i >= s.shortest {
 			// A run of any length: its decodes are linear in it, and a limit would let
 			// a key through behind enough letters before it.
