@@ -352,6 +352,7 @@ func (s *Scrubber) Body(b []byte) []byte {
 // every decode of the whole body.
 func (s *Scrubber) encodedRuns(b []byte) []byte {
 	var out []byte // b with the runs replaced, once one is
+	var seen *looked // made once for the body, emptied for each run
 	last := 0
 	for i := 0; i < len(b); {
 		if !s.inEncoded[b[i]] {
@@ -365,7 +366,11 @@ func (s *Scrubber) encodedRuns(b []byte) []byte {
 		if escaped && j-i >= s.shortest {
 			// A run of any length: its decodes are linear in it, and a limit would let
 			// a key through behind enough letters before it.
-			if d, found := s.scrubUnder(string(b[i:j]), maxDecodes, 0, nil); found {
+			if seen == nil {
+				seen = &looked{seed: maphash.MakeSeed(), depth: map[uint64]int{}}
+			}
+			clear(seen.depth)
+			if d, found := s.scrubUnder(string(b[i:j]), maxDecodes, 0, seen); found {
 				out = append(append(out, b[last:i]...), d...)
 				last = j
 			}
