@@ -351,7 +351,7 @@ func (s *Scrubber) Body(b []byte) []byte {
 // end them), so the cost is one pass over b and a few decodes of short runs, not
 // every decode of the whole body.
 func (s *Scrubber) encodedRuns(b []byte) []byte {
-	var out []byte // b with the runs replaced, once one is
+	var out []byte   // b with the runs replaced, once one is
 	var seen *looked // made once for the body, emptied for each run
 	last := 0
 	for i := 0; i < len(b); {
