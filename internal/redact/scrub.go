@@ -196,6 +196,12 @@ func (s *Scrubber) scrubUnder(v string, depth, limit int, seen *looked) (out str
 	}
 	// An encoding no form matched: undo the escapes the text may carry and look again.
 	for _, decode := range decoders {
+		if seen.budget > 0 {
+			if seen.work += len(v); seen.work > seen.budget {
+				seen.spent = true
+				return v, found
+			}
+		}
 		if d, ok := decode(v); ok && d != v && seen.first(d, depth-1) {
 			if d, hit := s.scrubUnder(d, depth-1, limit, seen); hit {
 				return d, true
@@ -210,7 +216,16 @@ func (s *Scrubber) scrubUnder(v string, depth, limit int, seen *looked) (out str
 type looked struct {
 	seed  maphash.Seed
 	depth map[uint64]int
+	// work counts the bytes decoders were given, up to budget (0: no bound); spent
+	// says the budget ran out before a text was looked under whole.
+	work, budget int
+	spent        bool
 }
+
+// bodyWork bounds the bytes Body's decoders may be given, as a multiple of the body:
+// the services' pages take under one; a body written to make every run decode every
+// way takes 30 to 60, which is what this stops (see Body).
+const bodyWork = 8
 
 // first reports whether d is yet to be looked under with depth layers left: new, or
 // seen before with fewer.
@@ -349,7 +364,11 @@ func (s *Scrubber) Body(b []byte) []byte {
 // lengthens a text), with an escape in it.
 // Such runs are words and tokens (JSON's quotes, spaces, commas and most punctuation
 // end them), so the cost is one pass over b and a few decodes of short runs, not
-// every decode of the whole body.
+// every decode of the whole body. A body built so that its runs decode every way
+// (escapes of escapes) would cost 30 to 60 times its JSON decode: once the decoders
+// have been given bodyWork times the body's bytes, each escaped run left, and the one
+// under way, is replaced by Marker whole, unread. What could hold a key is dropped
+// rather than passed; no page a service sends comes near it.
 func (s *Scrubber) encodedRuns(b []byte) []byte {
 	var out []byte   // b with the runs replaced, once one is
 	var seen *looked // made once for the body, emptied for each run
@@ -367,10 +386,17 @@ func (s *Scrubber) encodedRuns(b []byte) []byte {
 			// A run of any length: its decodes are linear in it, and a limit would let
 			// a key through behind enough letters before it.
 			if seen == nil {
-				seen = &looked{seed: maphash.MakeSeed(), depth: map[uint64]int{}}
+				seen = &looked{seed: maphash.MakeSeed(), depth: map[uint64]int{}, budget: bodyWork*len(b) + 64<<10}
 			}
-			clear(seen.depth)
-			if d, found := s.scrubUnder(string(b[i:j]), maxDecodes, 0, seen); found {
+			d, found := Marker, true // what a run is once the budget is spent: dropped whole
+			if !seen.spent {
+				clear(seen.depth)
+				d, found = s.scrubUnder(string(b[i:j]), maxDecodes, 0, seen)
+				if seen.spent {
+					d, found = Marker, true
+				}
+			}
+			if found {
 				out = append(append(out, b[last:i]...), d...)
 				last = j
 			}

@@ -1,6 +1,8 @@
 package redact
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/url"
 	"strings"
 	"testing"
@@ -95,6 +97,39 @@ func TestScrubberPlusForASpace(t *testing.T) {
 	for _, text := range []string{"+33 1 23 45 67 89", `{"tz":"+01:00","n":"a+b"}`} {
 		if out := plain.String(text); out != text {
 			t.Errorf("String(%q) = %q", text, out)
+		}
+	}
+}
+
+// A body built so that every run decodes every way spends Body's budget: the runs
+// left, and the one under way, are replaced by Marker whole, so a key partly escaped
+// at the end of it is dropped, not passed. The services' pages, escapes and all, are
+// far from the budget: nothing of them is dropped.
+func TestBodyBudgetFailsClosed(t *testing.T) {
+	const key = "sk-live-0123456789abcdef"
+	s := NewScrubber(key)
+	hidden := strings.Replace(key, "l", "%256c", 1) // the key, one letter escaped twice
+	body := hostileBody(1<<20, 4<<10)
+	body = append(body[:len(body)-1], []byte(`,"`+hidden+`"]`)...)
+	out := s.Body(body)
+	if bytes.Contains(out, []byte(hidden)) || bytes.Contains(out, []byte(key)) {
+		t.Fatal("the key behind a hostile body went through")
+	}
+	if n := bytes.Count(out, []byte(`"`+Marker+`"`)); n < 10 {
+		t.Errorf("%d runs dropped; a spent budget should drop every run left", n)
+	}
+	var v []any
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Errorf("what is left is no JSON: %v", err)
+	}
+	for _, n := range []int{5, 600, 3000} {
+		page := pageBody(n)
+		if got := s.Body(page); &got[0] != &page[0] || bytes.Contains(got, []byte(Marker)) {
+			t.Errorf("a page of %d organizations was changed", n)
+		}
+		withKey := bytes.Replace(page, []byte("org1.example/a%20b"), []byte("org1.example/"+hidden), 1)
+		if got := s.Body(withKey); bytes.Contains(got, []byte(hidden)) || bytes.Count(got, []byte(Marker)) != 1 {
+			t.Errorf("a page of %d organizations with the key: %d markers", n, bytes.Count(got, []byte(Marker)))
 		}
 	}
 }
