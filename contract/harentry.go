@@ -2,6 +2,7 @@ package contract
 
 import (
 	"fmt"
+	"net/http"
 	"strconv"
 	"unicode"
 	"unicode/utf8"
@@ -22,6 +23,8 @@ type harEntry struct {
 	}
 	Response    harResponse
 	HasResponse bool // response was an object
+	// newHeader lends the exchange its header maps (WithHeaderAlloc); nil, new ones.
+	newHeader func() http.Header
 }
 
 // harResponse is an entry's response.
@@ -105,6 +108,7 @@ func parseHAREntry(raw []byte, scratch *[]byte, cfg readConfig, e *harEntry) err
 // data's.
 func parseHAREntryAt(data []byte, scratch *[]byte, cfg readConfig, e *harEntry) (n int, _ error) {
 	e.reset()
+	e.newHeader = cfg.header
 	p := entryParser{jsonDecoder: jsonDecoder{data: data}, cfg: cfg, scratch: *scratch, strs: e.text}
 	defer func() { *scratch, e.text = p.scratch, p.strs }()
 	p.space()

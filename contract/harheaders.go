@@ -62,3 +62,54 @@ func headerName(b []byte) string {
 	}
 	return http.CanonicalHeaderKey(string(b))
 }
+
+// maxReusedHeader is the most names a header map handed back through WithHeaderAlloc
+// may hold for the reader to fill it again: clearing a map costs its room, not its
+// names, and one grown by a hostile entry is better left to the garbage collector.
+const maxReusedHeader = 64
+
+// WithHeaderAlloc has the HAR reader take the maps of each exchange's RequestHeader
+// and ResponseHeader from alloc, which must return a map that nothing else uses (nil
+// for a new one); the reader empties it first. A caller done with an exchange can so
+// hand its header maps back for the next ones, as cmd/validate does: building two maps an entry is a good part of what reading a
+// recording of small answers costs. By default each exchange has maps of its own.
+func WithHeaderAlloc(alloc func() http.Header) ReadOption {
+	return func(c *readConfig) { c.header = alloc }
+}
+
+// firstValue is h.Get(name) for a name that is already canonical, as the reader's
+// maps are keyed: without canonicalizing it again.
+func firstValue(h http.Header, name string) string {
+	if vs := h[name]; len(vs) > 0 {
+		return vs[0]
+	}
+	return ""
+}
+
+// header is the http.Header of fields, as Header.Add would build it one field at a
+// time: the names canonical, a repeated name's values in order. Each value is a
+// piece of text (e.text as one string), and its slice a piece of values; a name seen
+// often is not made again (headerName). The map is the reader's alloc's when it has
+// one.
+func (e *harEntry) header(fields []harField, text string, values []string) http.Header {
+	var h http.Header
+	if e.newHeader != nil {
+		h = e.newHeader()
+	}
+	if h == nil || len(h) > maxReusedHeader {
+		h = make(http.Header, len(fields))
+	} else {
+		clear(h)
+	}
+	for i, f := range fields {
+		name := headerName(e.bytes(f.Name))
+		v := text[f.Value.start:f.Value.end]
+		if old, ok := h[name]; ok {
+			h[name] = append(old, v)
+			continue
+		}
+		values[i] = v
+		h[name] = values[i : i+1 : i+1]
+	}
+	return h
+}

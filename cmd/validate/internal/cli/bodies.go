@@ -1,21 +1,34 @@
 package cli
 
-import "sync"
+import (
+	"net/http"
+	"sync"
 
-// bodyPool lends the readers the buffers of the bodies they read and takes them back
-// once an exchange is checked, so that reading a recording of thousands of large
-// bodies does not leave the garbage collector to clear every one (about an eighth of
-// the command's time on a HAR of 60 KB pages). Buffers too small to be worth keeping
-// are not kept.
+	"github.com/orgapis/orgapis/contract"
+)
+
+// bodyPool lends the readers the buffers of the bodies they read and the maps of the
+// headers, and takes them back once an exchange is checked, so that reading a
+// recording of thousands of large bodies does not leave the garbage collector to clear
+// every one (about an eighth of the command's time on a HAR of 60 KB pages), nor one
+// of thousands of small answers to make two maps for each. Buffers too small to be
+// worth keeping are not kept.
 type bodyPool struct {
-	pool sync.Pool
-	// poison, for tests, fills each buffer taken back with junk, so that a body still
-	// in use when it is taken back shows in the findings.
+	pool    sync.Pool
+	headers sync.Pool // of http.Header
+	// poison, for tests, fills each buffer taken back with junk, and each header
+	// value, so that a body or header still in use when it is taken back shows in the
+	// findings.
 	poison bool
 }
 
 // minPooledBody is the smallest buffer kept for reuse.
 const minPooledBody = 4 << 10
+
+// maxPooledHeader is the most names a header map may hold to be kept: the reader
+// clears a kept map, which costs its room, and a hostile entry's thousands of headers
+// should not cost every later entry that.
+const maxPooledHeader = 32
 
 // alloc is a buffer of length n: a kept one when one is large enough, else a new one.
 func (p *bodyPool) alloc(n int) []byte {
@@ -40,4 +53,34 @@ func (p *bodyPool) put(b []byte) {
 	}
 	kept := b // a variable of its own, so that a body too small to keep costs no allocation
 	p.pool.Put(&kept)
+}
+
+// header is a kept header map, nil for none (the reader makes one).
+func (p *bodyPool) header() http.Header {
+	h, _ := p.headers.Get().(http.Header)
+	return h
+}
+
+// done takes back the bodies and header maps of an exchange that nothing uses any
+// more: findings and coverage keep copies of what they need.
+func (p *bodyPool) done(ex contract.Exchange) {
+	p.put(ex.RequestBody)
+	p.put(ex.ResponseBody)
+	p.putHeader(ex.RequestHeader)
+	p.putHeader(ex.ResponseHeader)
+}
+
+// putHeader takes back a header map that nothing uses any more.
+func (p *bodyPool) putHeader(h http.Header) {
+	if h == nil || len(h) > maxPooledHeader {
+		return
+	}
+	if p.poison {
+		for _, vs := range h {
+			for i := range vs {
+				vs[i] = "#"
+			}
+		}
+	}
+	p.headers.Put(h)
 }

@@ -8,10 +8,10 @@ import (
 	"testing"
 )
 
-// Bodies lent to the readers and taken back after each check are not taken back while
-// in use: over entries large enough for their buffers to be reused, on several
-// workers, with every buffer taken back filled with junk, every finding quotes its own
-// entry's value.
+// Bodies and header maps lent to the readers and taken back after each check are not
+// taken back while in use: over entries large enough for their buffers to be reused,
+// on several workers, with every buffer and header value taken back filled with junk,
+// every finding quotes its own entry's value.
 func TestReusedBodiesKeepEachEntrysFindings(t *testing.T) {
 	var entries []string
 	for k := range 60 {
@@ -25,8 +25,12 @@ func TestReusedBodiesKeepEachEntrysFindings(t *testing.T) {
 		}
 		body := `{"organizations":[` + strings.Join(orgs, ",") + `],"next_page_token":null}`
 		text, _ := json.Marshal(body)
-		entries = append(entries, `{"request":{"method":"GET","url":"https://api.affinity.co/organizations?term=o","headers":[]},`+
-			`"response":{"status":200,"headers":[{"name":"Content-Type","value":"application/json"}],"content":{"text":`+string(text)+`}}}`)
+		limit := fmt.Sprint(k) // a header of every third entry is wrong, and quoted
+		if k%3 == 2 {
+			limit = fmt.Sprintf("bad-%d", k)
+		}
+		entries = append(entries, `{"request":{"method":"GET","url":"https://api.affinity.co/organizations?term=o","headers":[{"name":"X-Trace","value":"`+limit+`"}]},`+
+			`"response":{"status":200,"headers":[{"name":"Content-Type","value":"application/json"},{"name":"X-Ratelimit-Limit-User","value":"`+limit+`"}],"content":{"text":`+string(text)+`}}}`)
 	}
 	path := write(t, filepath.Join(t.TempDir(), "many.har"), `{"log":{"version":"1.2","entries":[`+strings.Join(entries, ",")+`]}}`)
 	runner, err := (&checkOptions{format: "text", workers: 4}).setup(t.Context(), []string{path})
@@ -35,11 +39,16 @@ func TestReusedBodiesKeepEachEntrysFindings(t *testing.T) {
 	}
 	runner.bodies = &bodyPool{poison: true}
 	res := runner.Run(t.Context(), []Input{fileInput(path)})
-	if res.Summary.Checked != 60 || res.Summary.Failed != 30 || len(res.Findings) != 30 {
+	// Odd entries have a wrong id, every third a wrong header: 30 + 20 findings, in 40
+	// entries.
+	if res.Summary.Checked != 60 || res.Summary.Failed != 40 || len(res.Findings) != 50 {
 		t.Fatalf("summary %+v, %d findings", res.Summary, len(res.Findings))
 	}
 	for _, f := range res.Findings {
-		if f.Entry%2 != 1 || f.Pointer != "/organizations/7/id" || !strings.Contains(f.Found, fmt.Sprintf("bad-%d", f.Entry)) {
+		switch {
+		case f.Kind == "header" && f.Entry%3 == 2 && f.Pointer == "/X-Ratelimit-Limit-User" && f.Found == fmt.Sprintf(`"bad-%d"`, f.Entry):
+		case f.Kind == "body" && f.Entry%2 == 1 && f.Pointer == "/organizations/7/id" && strings.Contains(f.Found, fmt.Sprintf("bad-%d", f.Entry)):
+		default:
 			t.Errorf("entry %d: %s %s found %q", f.Entry, f.Kind, f.Pointer, f.Found)
 		}
 	}
