@@ -137,14 +137,15 @@ func (e *harEntry) exchange(source string, index int) (Exchange, error) {
 		text = string(e.text)
 	}
 	values := make([]string, len(e.Request.Headers)+len(e.Response.Headers))
-	ex.RequestHeader = e.header(e.Request.Headers, text, values)
-	ex.ResponseHeader = e.header(e.Response.Headers, text, values[len(e.Request.Headers):])
+	reqHeader := e.header(requestNames, e.Request.Headers, text, values)
+	respHeader := e.header(responseNames, e.Response.Headers, text, values[len(e.Request.Headers):])
+	ex.RequestHeader, ex.ResponseHeader = reqHeader.h, respHeader.h
 	if e.Request.HasPostData {
 		pd := &e.Request.PostData
 		if ex.RequestBody, err = harText(pd.Text, e.bytes(pd.Encoding)); err != nil {
 			return ex, fmt.Errorf("request.postData: %w", err)
 		}
-		if firstValue(ex.RequestHeader, "Content-Type") == "" && pd.MimeType.end > pd.MimeType.start {
+		if reqHeader.contentType == "" && pd.MimeType.end > pd.MimeType.start {
 			ex.RequestHeader["Content-Type"] = []string{string(e.bytes(pd.MimeType))}
 		}
 	}
@@ -155,10 +156,10 @@ func (e *harEntry) exchange(source string, index int) (Exchange, error) {
 	if ex.ResponseBody, err = harText(c.Text, e.bytes(c.Encoding)); err != nil {
 		return ex, fmt.Errorf("response.content: %w", err)
 	}
-	if ex.ResponseBody, err = decompress(firstValue(ex.ResponseHeader, "Content-Encoding"), ex.ResponseBody); err != nil {
+	if ex.ResponseBody, err = decompress(respHeader.contentEncoding, ex.ResponseBody); err != nil {
 		return ex, fmt.Errorf("response.content: %w", err)
 	}
-	if firstValue(ex.ResponseHeader, "Content-Type") == "" && c.MimeType.end > c.MimeType.start {
+	if respHeader.contentType == "" && c.MimeType.end > c.MimeType.start {
 		ex.ResponseHeader["Content-Type"] = []string{string(e.bytes(c.MimeType))}
 	}
 	if api, ok := bytes.CutPrefix(e.bytes(e.Comment), []byte(APIComment)); ok {

@@ -25,6 +25,10 @@ type harEntry struct {
 	HasResponse bool // response was an object
 	// newHeader lends the exchange its header maps (WithHeaderAlloc); nil, new ones.
 	newHeader func() http.Header
+	// names and memoText are the header names of the last entries, by list (request,
+	// response) and place, which the next entry's likely repeat (canonicalName).
+	names    [2][]nameMemo
+	memoText []byte
 }
 
 // harResponse is an entry's response.
@@ -47,14 +51,16 @@ type harContent struct {
 	Encoding span
 }
 
-// reset empties e for the next entry, keeping the room of its text and headers.
+// reset empties e for the next entry, keeping the room of its text and headers, and
+// the names of the last entry's headers.
 func (e *harEntry) reset() {
 	*e = harEntry{text: e.text[:0], Request: struct {
 		Method, URL span
 		Headers     []harField
 		PostData    harContent
 		HasPostData bool
-	}{Headers: e.Request.Headers[:0]}, Response: harResponse{Headers: e.Response.Headers[:0]}}
+	}{Headers: e.Request.Headers[:0]}, Response: harResponse{Headers: e.Response.Headers[:0]},
+		names: e.names, memoText: e.memoText}
 }
 
 // bytes is the text of s.
@@ -409,6 +415,13 @@ func (p *entryParser) headers(names fields, depth int, dst *[]harField) bool {
 	}
 	for {
 		p.space()
+		if h, ok := p.plainHeader(); ok {
+			*dst = append(*dst, h)
+			if closed, ok := p.next(']'); !ok || closed {
+				return ok
+			}
+			continue
+		}
 		var h harField
 		ok := p.object(field, depth+1, func(name []byte, depth int) bool {
 			switch fieldName(name, "name", "value") {
@@ -427,6 +440,61 @@ func (p *entryParser) headers(names fields, depth int, dst *[]harField) bool {
 			return ok
 		}
 	}
+}
+
+// plainHeader reads the header object at pos when it is written as recorders write
+// one, {"name":"N","value":"V"} (any space between the parts), with nothing to
+// unescape or check in N and V (no escape, control byte or byte outside ASCII); ok
+// false leaves pos where it was, for the general reader, which reads the same from
+// what this one takes. Reading a header so costs two scans and two copies.
+func (p *entryParser) plainHeader() (h harField, ok bool) {
+	start, text := p.pos, len(p.strs)
+	if p.plainPart('{') && p.plainName("name") && p.plainPart(':') && p.plainString(&h.Name) && p.plainPart(',') &&
+		p.plainName("value") && p.plainPart(':') && p.plainString(&h.Value) && p.plainPart('}') {
+		return h, true
+	}
+	p.pos, p.strs = start, p.strs[:text]
+	return harField{}, false
+}
+
+// plainPart moves past c and the space after it, if c is at pos.
+func (p *entryParser) plainPart(c byte) bool {
+	if p.pos >= len(p.data) || p.data[p.pos] != c {
+		return false
+	}
+	p.pos++
+	p.space()
+	return true
+}
+
+// plainName moves past the member name "name" and the space after it, if it is at
+// pos, written without an escape.
+func (p *entryParser) plainName(name string) bool {
+	end := p.pos + len(name) + 2
+	if end > len(p.data) || p.data[p.pos] != '"' || string(p.data[p.pos+1:end-1]) != name || p.data[end-1] != '"' {
+		return false
+	}
+	p.pos = end
+	p.space()
+	return true
+}
+
+// plainString reads the string at pos into *dst, a span of the entry's text, and
+// moves past it and the space after it, if it has no byte to unescape or check.
+func (p *entryParser) plainString(dst *span) bool {
+	if p.pos >= len(p.data) || p.data[p.pos] != '"' {
+		return false
+	}
+	end := plainRun(p.data, p.pos+1, true)
+	if end >= len(p.data) || p.data[end] != '"' {
+		return false
+	}
+	start := len(p.strs)
+	p.strs = append(p.strs, p.data[p.pos+1:end]...)
+	*dst = span{start, len(p.strs)}
+	p.pos = end + 1
+	p.space()
+	return true
 }
 
 // content reads a postData or content object into *dst.

@@ -98,3 +98,31 @@ func TestHeaderAllocReusesMapsAndReadsTheSame(t *testing.T) {
 		t.Errorf("the map left alone was changed: %d names", len(big))
 	}
 }
+
+// The header names a reader keeps from one entry to the next stay within their
+// bounds (maxNameMemo places a list, maxNameMemoText bytes) however many names the
+// entries have and however they change, and still give each name's canonical key.
+func TestHeaderNameMemoIsBounded(t *testing.T) {
+	var e harEntry
+	for entry := range 300 {
+		e.reset()
+		var fields []harHeader
+		for j := range 100 {
+			fields = append(fields, harHeader{Name: fmt.Sprintf("x-name-%d-%d-%s", entry%7, j, strings.Repeat("é", entry%5)), Value: "v"})
+		}
+		e.Response.Headers = e.fieldsOf(fields)
+		values := make([]string, len(fields))
+		got := e.header(responseNames, e.Response.Headers, string(e.text), values)
+		if len(got.h) != len(fields) {
+			t.Fatalf("entry %d: %d names, want %d", entry, len(got.h), len(fields))
+		}
+		for _, f := range fields {
+			if got.h[http.CanonicalHeaderKey(f.Name)] == nil {
+				t.Fatalf("entry %d: %q missing", entry, f.Name)
+			}
+		}
+		if len(e.memoText) > maxNameMemoText || len(e.names[responseNames]) > maxNameMemo || len(e.names[requestNames]) != 0 {
+			t.Fatalf("entry %d: %d bytes of names kept, %d and %d places", entry, len(e.memoText), len(e.names[requestNames]), len(e.names[responseNames]))
+		}
+	}
+}
