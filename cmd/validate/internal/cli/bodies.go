@@ -30,6 +30,28 @@ const minPooledBody = 4 << 10
 // should not cost every later entry that.
 const maxPooledHeader = 32
 
+// slabBytes is the size of the slabs small bodies are carved from.
+const slabBytes = 32 << 10
+
+// readerAlloc is alloc for one reader (one goroutine): a body under minPooledBody is
+// carved out of a slab of the reader's own, so that a recording of small answers
+// costs an allocation a slab, not one a body and a look into the pool. A slab is
+// never reused: the garbage collector takes it once no body of it is in use.
+func (p *bodyPool) readerAlloc() func(n int) []byte {
+	var slab []byte
+	return func(n int) []byte {
+		if n >= minPooledBody {
+			return p.alloc(n)
+		}
+		if len(slab) < n {
+			slab = make([]byte, slabBytes)
+		}
+		b := slab[:n:n] // its own capacity: appending to one body never reaches the next
+		slab = slab[n:]
+		return b
+	}
+}
+
 // alloc is a buffer of length n: a kept one when one is large enough, else a new one.
 func (p *bodyPool) alloc(n int) []byte {
 	if b, ok := p.pool.Get().(*[]byte); ok {

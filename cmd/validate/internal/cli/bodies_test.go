@@ -53,3 +53,38 @@ func TestReusedBodiesKeepEachEntrysFindings(t *testing.T) {
 		}
 	}
 }
+
+// A reader's small bodies are carved from slabs of its own: each of the length asked,
+// none sharing a byte with another, appending to one reaching no other, on both sides
+// of minPooledBody and of a slab's end; larger ones come from the pool.
+func TestReaderAllocCarvesSmallBodies(t *testing.T) {
+	p := &bodyPool{}
+	big := make([]byte, 2*minPooledBody)
+	p.put(big)
+	alloc := p.readerAlloc()
+	var bodies [][]byte
+	for i, n := range []int{0, 1, minPooledBody - 1, 7, slabBytes - minPooledBody, minPooledBody - 1, 3} {
+		b := alloc(n)
+		if len(b) != n || cap(b) != n {
+			t.Fatalf("body %d: length %d, capacity %d, want %d", i, len(b), cap(b), n)
+		}
+		for j := range b {
+			b[j] = byte(i + 1)
+		}
+		bodies = append(bodies, b)
+	}
+	if b := alloc(minPooledBody); len(b) != minPooledBody || cap(b) < minPooledBody {
+		t.Fatalf("a body of minPooledBody: length %d, capacity %d", len(b), cap(b))
+	}
+	bodies[1] = append(bodies[1], 'x') // past its capacity: a copy of its own
+	for i, b := range bodies {
+		for j, c := range b {
+			if i == 1 && j == 1 {
+				continue // the byte appended
+			}
+			if c != byte(i+1) {
+				t.Fatalf("body %d byte %d is %d, want %d: bodies overlap", i, j, c, i+1)
+			}
+		}
+	}
+}
