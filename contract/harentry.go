@@ -79,6 +79,8 @@ type entryParser struct {
 	strs    []byte     // a harEntry's text, when the parser reads one
 	scratch []byte
 	typeErr error // the first value of the wrong type; reading goes on, as encoding/json does
+	// nameASCII says the member name object passes on is ASCII (for field).
+	nameASCII bool
 }
 
 // syntaxError is an entry (a HAR entry, a JSON line) that is not JSON, or nests past
@@ -119,20 +121,20 @@ func parseHAREntryAt(data []byte, scratch *[]byte, cfg readConfig, e *harEntry) 
 	defer func() { *scratch, e.text = p.scratch, p.strs }()
 	p.space()
 	ok := p.object("", 1, func(name []byte, depth int) bool {
-		switch fieldName(name, "comment", "request", "response") {
-		case "comment":
+		switch p.field(name, "comment", "request", "response") {
+		case 0: // comment
 			return p.span("comment", depth, &e.Comment)
-		case "request":
+		case 1: // request
 			return p.object("request", depth, func(name []byte, depth int) bool {
 				r := &e.Request
-				switch fieldName(name, "method", "url", "headers", "postData") {
-				case "method":
+				switch p.field(name, "method", "url", "headers", "postData") {
+				case 0:
 					return p.span("request.method", depth, &r.Method)
-				case "url":
+				case 1:
 					return p.span("request.url", depth, &r.URL)
-				case "headers":
+				case 2:
 					return p.headers(requestHeaders, depth, &r.Headers)
-				case "postData":
+				case 3: // postData
 					if p.null() {
 						r.PostData, r.HasPostData = harContent{}, false
 						return true
@@ -146,7 +148,7 @@ func parseHAREntryAt(data []byte, scratch *[]byte, cfg readConfig, e *harEntry) 
 				}
 				return p.skip(&p.scratch, maxJSONDepth-depth)
 			})
-		case "response":
+		case 2: // response
 			if p.null() {
 				e.Response, e.HasResponse = harResponse{Headers: e.Response.Headers[:0]}, false
 				return true
@@ -156,12 +158,12 @@ func parseHAREntryAt(data []byte, scratch *[]byte, cfg readConfig, e *harEntry) 
 			}
 			return p.object("response", depth, func(name []byte, depth int) bool {
 				r := &e.Response
-				switch fieldName(name, "status", "headers", "content") {
-				case "status":
+				switch p.field(name, "status", "headers", "content") {
+				case 0:
 					return p.integer("response.status", depth, &r.Status)
-				case "headers":
+				case 1:
 					return p.headers(responseHeaders, depth, &r.Headers)
-				case "content":
+				case 2:
 					return p.content(responseContent, depth, &r.Content)
 				}
 				return p.skip(&p.scratch, maxJSONDepth-depth)
@@ -173,6 +175,32 @@ func parseHAREntryAt(data []byte, scratch *[]byte, cfg readConfig, e *harEntry) 
 		return p.pos, &syntaxError{what: "entry", offset: p.pos, deep: p.deep}
 	}
 	return p.pos, p.typeErr
+}
+
+// field is the index in names of the one that name, the member name object just read,
+// matches as fieldName does; -1 for none. A name object read as it lies, which is
+// ASCII, is folded without looking for other bytes first.
+func (p *entryParser) field(name []byte, names ...string) int {
+	for i, n := range names {
+		if string(name) == n {
+			return i
+		}
+	}
+	if p.nameASCII {
+		for i, n := range names {
+			if len(n) == len(name) && asciiEqualFold(name, n) {
+				return i
+			}
+		}
+		return -1
+	}
+	n := fieldName(name, names...)
+	for i := range names {
+		if n != "" && names[i] == n {
+			return i
+		}
+	}
+	return -1
 }
 
 // fieldName is the one of names that name matches as encoding/json matches a member to
@@ -281,7 +309,10 @@ func (p *entryParser) object(field string, depth int, member func(name []byte, d
 		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
 			return false
 		}
+		quote := p.pos
 		name, ok := p.strUTF8()
+		// A name read where it lies had no escape and no byte outside ASCII.
+		p.nameASCII = ok && (len(name) == 0 || &name[0] == &p.data[quote+1])
 		if !ok || !p.colon() || p.pos >= len(p.data) || !member(name, depth+1) {
 			return false
 		}
@@ -424,10 +455,10 @@ func (p *entryParser) headers(names fields, depth int, dst *[]harField) bool {
 		}
 		var h harField
 		ok := p.object(field, depth+1, func(name []byte, depth int) bool {
-			switch fieldName(name, "name", "value") {
-			case "name":
+			switch p.field(name, "name", "value") {
+			case 0:
 				return p.span(names.first, depth, &h.Name)
-			case "value":
+			case 1:
 				return p.span(names.second, depth, &h.Value)
 			}
 			return p.skip(&p.scratch, maxJSONDepth-depth)
@@ -500,12 +531,12 @@ func (p *entryParser) plainString(dst *span) bool {
 // content reads a postData or content object into *dst.
 func (p *entryParser) content(names fields, depth int, dst *harContent) bool {
 	return p.object(names.object, depth, func(name []byte, depth int) bool {
-		switch fieldName(name, "mimeType", "text", "encoding") {
-		case "mimeType":
+		switch p.field(name, "mimeType", "text", "encoding") {
+		case 0:
 			return p.span(names.first, depth, &dst.MimeType)
-		case "text":
+		case 1:
 			return p.text(names.second, depth, &dst.Text)
-		case "encoding":
+		case 2:
 			return p.span(names.third, depth, &dst.Encoding)
 		}
 		return p.skip(&p.scratch, maxJSONDepth-depth)
