@@ -14,8 +14,13 @@ import (
 // of thousands of small answers to make two maps for each. Buffers too small to be
 // worth keeping are not kept.
 type bodyPool struct {
-	pool    sync.Pool
-	headers sync.Pool // of http.Header
+	pool sync.Pool
+	// headers are the header maps taken back, at most maxFreeHeaders: a list under a
+	// lock rather than a sync.Pool, since maps are taken back on the workers' Ps and
+	// taken on the readers', where a pool's Get would look through the other Ps each
+	// time; a reader takes them a batch at a time (readerHeader).
+	mu      sync.Mutex
+	headers []http.Header
 	// poison, for tests, fills each buffer taken back with junk, and each header
 	// value, so that a body or header still in use when it is taken back shows in the
 	// findings.
@@ -29,6 +34,13 @@ const minPooledBody = 4 << 10
 // clears a kept map, which costs its room, and a hostile entry's thousands of headers
 // should not cost every later entry that.
 const maxPooledHeader = 32
+
+// maxFreeHeaders bounds the header maps kept, and headerBatch is how many a reader
+// takes at once.
+const (
+	maxFreeHeaders = 256
+	headerBatch    = 32
+)
 
 // slabBytes is the size of the slabs small bodies are carved from.
 const slabBytes = 32 << 10
@@ -77,10 +89,27 @@ func (p *bodyPool) put(b []byte) {
 	p.pool.Put(&kept)
 }
 
-// header is a kept header map, nil for none (the reader makes one).
-func (p *bodyPool) header() http.Header {
-	h, _ := p.headers.Get().(http.Header)
-	return h
+// readerHeader is the header alloc of one reader (one goroutine): a kept map, taken
+// from the pool a batch at a time; nil when none is kept (the reader makes one).
+func (p *bodyPool) readerHeader() func() http.Header {
+	var batch []http.Header
+	return func() http.Header {
+		if len(batch) == 0 {
+			p.mu.Lock()
+			n := max(len(p.headers)-headerBatch, 0)
+			batch = append(batch[:0], p.headers[n:]...)
+			clear(p.headers[n:]) // the pool's list holds no map a reader has
+			p.headers = p.headers[:n]
+			p.mu.Unlock()
+			if len(batch) == 0 {
+				return nil
+			}
+		}
+		h := batch[len(batch)-1]
+		batch[len(batch)-1] = nil
+		batch = batch[:len(batch)-1]
+		return h
+	}
 }
 
 // done takes back the bodies and header maps of an exchange that nothing uses any
@@ -88,14 +117,23 @@ func (p *bodyPool) header() http.Header {
 func (p *bodyPool) done(ex contract.Exchange) {
 	p.put(ex.RequestBody)
 	p.put(ex.ResponseBody)
-	p.putHeader(ex.RequestHeader)
-	p.putHeader(ex.ResponseHeader)
+	req, resp := p.keepable(ex.RequestHeader), p.keepable(ex.ResponseHeader)
+	if !req && !resp {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, h := range []http.Header{ex.RequestHeader, ex.ResponseHeader} {
+		if h != nil && len(h) <= maxPooledHeader && len(p.headers) < maxFreeHeaders {
+			p.headers = append(p.headers, h)
+		}
+	}
 }
 
-// putHeader takes back a header map that nothing uses any more.
-func (p *bodyPool) putHeader(h http.Header) {
+// keepable reports whether h is worth keeping, poisoning its values for tests.
+func (p *bodyPool) keepable(h http.Header) bool {
 	if h == nil || len(h) > maxPooledHeader {
-		return
+		return false
 	}
 	if p.poison {
 		for _, vs := range h {
@@ -104,5 +142,5 @@ func (p *bodyPool) putHeader(h http.Header) {
 			}
 		}
 	}
-	p.headers.Put(h)
+	return true
 }

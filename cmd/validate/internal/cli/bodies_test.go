@@ -3,9 +3,13 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/orgapis/orgapis/contract"
 )
 
 // Bodies and header maps lent to the readers and taken back after each check are not
@@ -85,6 +89,41 @@ func TestReaderAllocCarvesSmallBodies(t *testing.T) {
 			if c != byte(i+1) {
 				t.Fatalf("body %d byte %d is %d, want %d: bodies overlap", i, j, c, i+1)
 			}
+		}
+	}
+}
+
+// Header maps taken back are kept up to maxFreeHeaders, none with more than
+// maxPooledHeader names; readers take each kept map once, a batch at a time, and
+// none once the pool is empty.
+func TestHeaderMapsKeptAreBounded(t *testing.T) {
+	p := &bodyPool{}
+	big := http.Header{}
+	for i := range maxPooledHeader + 1 {
+		big.Set(fmt.Sprintf("X-%d", i), "v")
+	}
+	for range maxFreeHeaders {
+		p.done(contract.Exchange{RequestHeader: http.Header{"A": {"1"}}, ResponseHeader: big})
+	}
+	if len(p.headers) != maxFreeHeaders {
+		t.Fatalf("%d maps kept, want %d", len(p.headers), maxFreeHeaders)
+	}
+	p.done(contract.Exchange{RequestHeader: http.Header{}, ResponseHeader: http.Header{}})
+	if len(p.headers) != maxFreeHeaders {
+		t.Fatalf("%d maps kept past the bound", len(p.headers))
+	}
+	seen := map[uintptr]bool{}
+	readers := []func() http.Header{p.readerHeader(), p.readerHeader()}
+	for i := range maxFreeHeaders {
+		h := readers[i%2]()
+		if h == nil || len(h) > maxPooledHeader || seen[reflect.ValueOf(h).Pointer()] {
+			t.Fatalf("map %d: %v (%d names), lent before: %v", i, h == nil, len(h), seen[reflect.ValueOf(h).Pointer()])
+		}
+		seen[reflect.ValueOf(h).Pointer()] = true
+	}
+	for _, r := range readers {
+		if h := r(); h != nil {
+			t.Fatalf("a map lent from an empty pool: %v", h)
 		}
 	}
 }

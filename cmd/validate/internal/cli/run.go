@@ -307,7 +307,7 @@ func (r *Runner) read(ctx context.Context, in Input, jobs chan<- job, budget *by
 	if r.Progress != nil {
 		src = r.Progress.reader(rc)
 	}
-	for ex, err := range contract.Read(in.Name, src, contract.WithBodyAlloc(bodies.readerAlloc()), contract.WithHeaderAlloc(bodies.header), contract.WithMaxCassetteBytes(r.MaxCassetteBytes)) {
+	for ex, err := range contract.Read(in.Name, src, contract.WithBodyAlloc(bodies.readerAlloc()), contract.WithHeaderAlloc(bodies.readerHeader()), contract.WithMaxCassetteBytes(r.MaxCassetteBytes)) {
 		if ctx.Err() != nil {
 			return
 		}
