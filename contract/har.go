@@ -132,10 +132,7 @@ func (e *harEntry) exchange(source string, index int) (Exchange, error) {
 	}
 	// One string holds every header value; the URL has its own, since a finding may
 	// keep its path long after the entry's headers are gone.
-	text := ""
-	if len(e.Request.Headers)+len(e.Response.Headers) > 0 {
-		text = string(e.text)
-	}
+	text := string(e.values)
 	values := make([]string, len(e.Request.Headers)+len(e.Response.Headers))
 	reqHeader := e.header(requestNames, e.Request.Headers, text, values)
 	respHeader := e.header(responseNames, e.Response.Headers, text, values[len(e.Request.Headers):])

@@ -13,7 +13,10 @@ import (
 // an entry makes no string: an exchange is built from the spans with one string for
 // them all. The reader fills the same harEntry with each entry (reset).
 type harEntry struct {
-	text    []byte
+	text []byte
+	// values is the text of the header values, apart: the exchange keeps them in one
+	// string, which so holds nothing else.
+	values  []byte
 	Comment span
 	Request struct {
 		Method, URL span
@@ -41,7 +44,8 @@ type harResponse struct {
 // span is the bytes text[start:end] of a harEntry: one of its strings, decoded.
 type span struct{ start, end int }
 
-// harField is a header's name and value.
+// harField is a header's name (a span of harEntry.text) and value (of
+// harEntry.values).
 type harField struct{ Name, Value span }
 
 // harContent is a request's postData or a response's content.
@@ -54,7 +58,7 @@ type harContent struct {
 // reset empties e for the next entry, keeping the room of its text and headers, and
 // the names of the last entry's headers.
 func (e *harEntry) reset() {
-	*e = harEntry{text: e.text[:0], Request: struct {
+	*e = harEntry{text: e.text[:0], values: e.values[:0], Request: struct {
 		Method, URL span
 		Headers     []harField
 		PostData    harContent
@@ -77,6 +81,7 @@ type entryParser struct {
 	jsonDecoder
 	cfg     readConfig // where bodies copied out of the entry go
 	strs    []byte     // a harEntry's text, when the parser reads one
+	vals    []byte     // a harEntry's header values, likewise
 	scratch []byte
 	typeErr error // the first value of the wrong type; reading goes on, as encoding/json does
 	// nameASCII says the member name object passes on is ASCII (for field).
@@ -117,8 +122,8 @@ func parseHAREntry(raw []byte, scratch *[]byte, cfg readConfig, e *harEntry) err
 func parseHAREntryAt(data []byte, scratch *[]byte, cfg readConfig, e *harEntry) (n int, _ error) {
 	e.reset()
 	e.newHeader = cfg.header
-	p := entryParser{jsonDecoder: jsonDecoder{data: data}, cfg: cfg, scratch: *scratch, strs: e.text}
-	defer func() { *scratch, e.text = p.scratch, p.strs }()
+	p := entryParser{jsonDecoder: jsonDecoder{data: data}, cfg: cfg, scratch: *scratch, strs: e.text, vals: e.values}
+	defer func() { *scratch, e.text, e.values = p.scratch, p.strs, p.vals }()
 	p.space()
 	ok := p.object("", 1, func(name []byte, depth int) bool {
 		switch p.field(name, "comment", "request", "response") {
@@ -410,11 +415,16 @@ func (p *entryParser) integer(field string, depth int, dst *int) bool {
 
 // span reads a string member into *dst, its text appended to the entry's.
 func (p *entryParser) span(field string, depth int, dst *span) bool {
+	return p.spanIn(field, depth, dst, &p.strs)
+}
+
+// spanIn reads a string member into *dst, its text appended to *text.
+func (p *entryParser) spanIn(field string, depth int, dst *span, text *[]byte) bool {
 	b, set, ok := p.stringMember(field, depth)
 	if set {
-		start := len(p.strs)
-		p.strs = append(p.strs, b...)
-		*dst = span{start, len(p.strs)}
+		start := len(*text)
+		*text = append(*text, b...)
+		*dst = span{start, len(*text)}
 	}
 	return ok
 }
@@ -459,7 +469,7 @@ func (p *entryParser) headers(names fields, depth int, dst *[]harField) bool {
 			case 0:
 				return p.span(names.first, depth, &h.Name)
 			case 1:
-				return p.span(names.second, depth, &h.Value)
+				return p.spanIn(names.second, depth, &h.Value, &p.vals)
 			}
 			return p.skip(&p.scratch, maxJSONDepth-depth)
 		})
@@ -479,12 +489,12 @@ func (p *entryParser) headers(names fields, depth int, dst *[]harField) bool {
 // false leaves pos where it was, for the general reader, which reads the same from
 // what this one takes. Reading a header so costs two scans and two copies.
 func (p *entryParser) plainHeader() (h harField, ok bool) {
-	start, text := p.pos, len(p.strs)
-	if p.plainPart('{') && p.plainName("name") && p.plainPart(':') && p.plainString(&h.Name) && p.plainPart(',') &&
-		p.plainName("value") && p.plainPart(':') && p.plainString(&h.Value) && p.plainPart('}') {
+	start, text, values := p.pos, len(p.strs), len(p.vals)
+	if p.plainPart('{') && p.plainName("name") && p.plainPart(':') && p.plainString(&h.Name, &p.strs) && p.plainPart(',') &&
+		p.plainName("value") && p.plainPart(':') && p.plainString(&h.Value, &p.vals) && p.plainPart('}') {
 		return h, true
 	}
-	p.pos, p.strs = start, p.strs[:text]
+	p.pos, p.strs, p.vals = start, p.strs[:text], p.vals[:values]
 	return harField{}, false
 }
 
@@ -510,9 +520,9 @@ func (p *entryParser) plainName(name string) bool {
 	return true
 }
 
-// plainString reads the string at pos into *dst, a span of the entry's text, and
-// moves past it and the space after it, if it has no byte to unescape or check.
-func (p *entryParser) plainString(dst *span) bool {
+// plainString reads the string at pos into *dst, a span of *text, and moves past it
+// and the space after it, if it has no byte to unescape or check.
+func (p *entryParser) plainString(dst *span, text *[]byte) bool {
 	if p.pos >= len(p.data) || p.data[p.pos] != '"' {
 		return false
 	}
@@ -520,9 +530,9 @@ func (p *entryParser) plainString(dst *span) bool {
 	if end >= len(p.data) || p.data[end] != '"' {
 		return false
 	}
-	start := len(p.strs)
-	p.strs = append(p.strs, p.data[p.pos+1:end]...)
-	*dst = span{start, len(p.strs)}
+	start := len(*text)
+	*text = append(*text, p.data[p.pos+1:end]...)
+	*dst = span{start, len(*text)}
 	p.pos = end + 1
 	p.space()
 	return true

@@ -53,11 +53,13 @@ func (e *harEntry) put(s string) span {
 	return span{start, len(e.text)}
 }
 
-// fieldsOf puts headers into e's text.
+// fieldsOf puts headers into e's text (names) and values.
 func (e *harEntry) fieldsOf(headers []harHeader) []harField {
 	var out []harField
 	for _, h := range headers {
-		out = append(out, harField{Name: e.put(h.Name), Value: e.put(h.Value)})
+		start := len(e.values)
+		e.values = append(e.values, h.Value...)
+		out = append(out, harField{Name: e.put(h.Name), Value: span{start, len(e.values)}})
 	}
 	return out
 }
@@ -308,7 +310,7 @@ func TestHAREntryHeadersAsHeaderAdd(t *testing.T) {
 			e.Response.Headers = e.fieldsOf(fields)
 			e.Request.Headers = e.fieldsOf(fields[:1])
 			values := make([]string, len(e.Request.Headers)+len(e.Response.Headers))
-			text := string(e.text)
+			text := string(e.values)
 			req := e.header(requestNames, e.Request.Headers, text, values)
 			got := e.header(responseNames, e.Response.Headers, text, values[len(e.Request.Headers):])
 			if !reflect.DeepEqual(got.h, want) {

@@ -112,7 +112,7 @@ func TestHeaderNameMemoIsBounded(t *testing.T) {
 		}
 		e.Response.Headers = e.fieldsOf(fields)
 		values := make([]string, len(fields))
-		got := e.header(responseNames, e.Response.Headers, string(e.text), values)
+		got := e.header(responseNames, e.Response.Headers, string(e.values), values)
 		if len(got.h) != len(fields) {
 			t.Fatalf("entry %d: %d names, want %d", entry, len(got.h), len(fields))
 		}
