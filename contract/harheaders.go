@@ -70,9 +70,11 @@ const maxReusedHeader = 64
 
 // WithHeaderAlloc has the HAR reader take the maps of each exchange's RequestHeader
 // and ResponseHeader from alloc, which must return a map that nothing else uses (nil
-// for a new one); the reader empties it first. A caller done with an exchange can so
-// hand its header maps back for the next ones, as cmd/validate does: building two maps an entry is a good part of what reading a
-// recording of small answers costs. By default each exchange has maps of its own.
+// for a new one); the reader empties it first, and makes a new one instead of a map
+// of more than 64 names. A caller done with an exchange can so hand its header maps
+// back for the next ones, as cmd/validate does: building two maps an entry is a good
+// part of what reading a recording of small answers costs. The other readers (JSON
+// lines, go-vcr) make maps of their own. By default each exchange has maps of its own.
 func WithHeaderAlloc(alloc func() http.Header) ReadOption {
 	return func(c *readConfig) { c.header = alloc }
 }
@@ -133,8 +135,8 @@ func (e *harEntry) canonicalName(list, i int, raw []byte) string {
 
 // header is the http.Header of fields, as Header.Add would build it one field at a
 // time: the names canonical, a repeated name's values in order. Each value is a
-// piece of text (e.text as one string), and its slice a piece of values. The map is
-// the reader's alloc's when it has one.
+// piece of text (e.values as one string), and its slice a piece of values. The map
+// is the reader's alloc's when it has one.
 func (e *harEntry) header(list int, fields []harField, text string, values []string) builtHeader {
 	var out builtHeader
 	if e.newHeader != nil {

@@ -213,3 +213,21 @@ func FuzzPatternMatcher(f *testing.F) {
 		checkAgrees(t, re, m, s)
 	})
 }
+
+// patternsOf visits each node once: a schema whose anyOf and allOf refer to itself,
+// twice each, forty levels down, gives its pattern once, without a walk of 4^40 steps.
+func TestPatternsOfVisitsEachNodeOnce(t *testing.T) {
+	re := regexp.MustCompile(`^[0-9]+$`)
+	root := &checkNode{pattern: re}
+	n := root
+	for range 40 {
+		next := &checkNode{pattern: re}
+		n.anyOf, n.allOf = []*checkNode{next, root}, []*checkNode{next, n}
+		n = next
+	}
+	n.anyOf = []*checkNode{root, root}
+	set := patternsOf(root, nil, map[*checkNode]bool{})
+	if len(set) != 1 || set[0].re != re || set[0].m == nil {
+		t.Fatalf("%d patterns, want the one with its matcher", len(set))
+	}
+}

@@ -73,21 +73,23 @@ type patternPair struct {
 }
 
 // patternsOf gathers the patterns validScalar may match under n (its allOf and anyOf
-// nodes), each with its matcher, once.
-func patternsOf(n *checkNode, set patternSet, depth int) patternSet {
-	if n == nil || depth > maxFastDepth {
+// nodes), each with its matcher, once; each node is visited once, so that a schema
+// that refers to itself costs no more than its nodes.
+func patternsOf(n *checkNode, set patternSet, visited map[*checkNode]bool) patternSet {
+	if n == nil || visited[n] {
 		return set
 	}
+	visited[n] = true
 	if n.pattern != nil && !slices.ContainsFunc(set, func(p patternPair) bool { return p.re == n.pattern }) {
 		if m := compilePattern(n.pattern); m != nil {
 			set = append(set, patternPair{n.pattern, m})
 		}
 	}
 	for _, sub := range n.allOf {
-		set = patternsOf(sub, set, depth+1)
+		set = patternsOf(sub, set, visited)
 	}
 	for _, sub := range n.anyOf {
-		set = patternsOf(sub, set, depth+1)
+		set = patternsOf(sub, set, visited)
 	}
 	return set
 }
@@ -173,7 +175,7 @@ func (v *Validator) compileResponse(resp *openapi3.Response) *responseChecks {
 			c.schema = h.Schema.Value
 			if c.schema != nil {
 				c.node, c.kind = v.fast.compiled(c.schema), kindOf(c.schema)
-				c.patterns = patternsOf(c.node, nil, 0)
+				c.patterns = patternsOf(c.node, nil, map[*checkNode]bool{})
 			}
 		}
 		r.headers = append(r.headers, c)
