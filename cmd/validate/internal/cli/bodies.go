@@ -45,16 +45,20 @@ const (
 // slabBytes is the size of the slabs small bodies are carved from.
 const slabBytes = 32 << 10
 
-// readerAlloc is alloc for one reader (one goroutine): a body under minPooledBody is
-// carved out of a slab of the reader's own, so that a recording of small answers
-// costs an allocation a slab, not one a body and a look into the pool. A slab is
-// never reused: the garbage collector takes it once no body of it is in use.
+// readerAlloc is alloc for one reader: a body under minPooledBody is carved out of a
+// slab of the reader's own, so that a recording of small answers costs an allocation
+// a slab, not one a body and a look into the pool. A slab is never reused: the
+// garbage collector takes it once no body of it is in use. The lock is the reader's
+// alone, uncontended unless the reader allocates from several goroutines.
 func (p *bodyPool) readerAlloc() func(n int) []byte {
+	var mu sync.Mutex
 	var slab []byte
 	return func(n int) []byte {
 		if n >= minPooledBody {
 			return p.alloc(n)
 		}
+		mu.Lock()
+		defer mu.Unlock()
 		if len(slab) < n {
 			slab = make([]byte, slabBytes)
 		}
@@ -89,11 +93,15 @@ func (p *bodyPool) put(b []byte) {
 	p.pool.Put(&kept)
 }
 
-// readerHeader is the header alloc of one reader (one goroutine): a kept map, taken
-// from the pool a batch at a time; nil when none is kept (the reader makes one).
+// readerHeader is the header alloc of one reader: a kept map, taken from the pool a
+// batch at a time; nil when none is kept (the reader makes one). Its lock, like
+// readerAlloc's, is the reader's own.
 func (p *bodyPool) readerHeader() func() http.Header {
+	var mu sync.Mutex
 	var batch []http.Header
 	return func() http.Header {
+		mu.Lock()
+		defer mu.Unlock()
 		if len(batch) == 0 {
 			p.mu.Lock()
 			n := max(len(p.headers)-headerBatch, 0)

@@ -127,3 +127,55 @@ func TestHeaderMapsKeptAreBounded(t *testing.T) {
 		}
 	}
 }
+
+// A reader's allocs may be called from several goroutines at once (a reader that
+// parses in parallel): no two bodies or maps lent are the same (go test -race).
+func TestReaderAllocsAreSafeForConcurrentUse(t *testing.T) {
+	p := &bodyPool{}
+	for range 64 {
+		p.done(contract.Exchange{RequestHeader: http.Header{}, ResponseHeader: http.Header{}})
+	}
+	alloc, header := p.readerAlloc(), p.readerHeader()
+	results := make(chan []byte, 4*200)
+	maps := make(chan http.Header, 4*200)
+	done := make(chan struct{})
+	for g := range 4 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range 200 {
+				b := alloc(1 + (g*200+i)%100)
+				for j := range b {
+					b[j] = byte(g)
+				}
+				results <- b
+				maps <- header()
+			}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+	close(results)
+	close(maps)
+	for b := range results {
+		for _, c := range b {
+			if c != b[0] {
+				t.Fatalf("a body written by two goroutines: %v", b)
+			}
+		}
+	}
+	seen := map[uintptr]bool{}
+	for h := range maps {
+		if h == nil {
+			continue
+		}
+		if k := reflect.ValueOf(h).Pointer(); seen[k] {
+			t.Fatal("a map lent twice")
+		} else {
+			seen[k] = true
+		}
+	}
+	if len(seen) != 128 {
+		t.Errorf("%d maps lent, want the 128 kept", len(seen))
+	}
+}
