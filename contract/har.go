@@ -132,20 +132,18 @@ func (e *harEntry) exchange(source string, index int) (Exchange, error) {
 	}
 	// One string holds every header value; the URL has its own, since a finding may
 	// keep its path long after the entry's headers are gone.
-	text := ""
-	if len(e.Request.Headers)+len(e.Response.Headers) > 0 {
-		text = string(e.text)
-	}
+	text := string(e.values)
 	values := make([]string, len(e.Request.Headers)+len(e.Response.Headers))
-	ex.RequestHeader = e.header(e.Request.Headers, text, values)
-	ex.ResponseHeader = e.header(e.Response.Headers, text, values[len(e.Request.Headers):])
+	reqHeader := e.header(requestNames, e.Request.Headers, text, values)
+	respHeader := e.header(responseNames, e.Response.Headers, text, values[len(e.Request.Headers):])
+	ex.RequestHeader, ex.ResponseHeader = reqHeader.h, respHeader.h
 	if e.Request.HasPostData {
 		pd := &e.Request.PostData
 		if ex.RequestBody, err = harText(pd.Text, e.bytes(pd.Encoding)); err != nil {
 			return ex, fmt.Errorf("request.postData: %w", err)
 		}
-		if ex.RequestHeader.Get("Content-Type") == "" && pd.MimeType.end > pd.MimeType.start {
-			ex.RequestHeader.Set("Content-Type", string(e.bytes(pd.MimeType)))
+		if reqHeader.contentType == "" && pd.MimeType.end > pd.MimeType.start {
+			ex.RequestHeader["Content-Type"] = []string{string(e.bytes(pd.MimeType))}
 		}
 	}
 	c := &e.Response.Content
@@ -155,11 +153,11 @@ func (e *harEntry) exchange(source string, index int) (Exchange, error) {
 	if ex.ResponseBody, err = harText(c.Text, e.bytes(c.Encoding)); err != nil {
 		return ex, fmt.Errorf("response.content: %w", err)
 	}
-	if ex.ResponseBody, err = decompress(ex.ResponseHeader.Get("Content-Encoding"), ex.ResponseBody); err != nil {
+	if ex.ResponseBody, err = decompress(respHeader.contentEncoding, ex.ResponseBody); err != nil {
 		return ex, fmt.Errorf("response.content: %w", err)
 	}
-	if ex.ResponseHeader.Get("Content-Type") == "" && c.MimeType.end > c.MimeType.start {
-		ex.ResponseHeader.Set("Content-Type", string(e.bytes(c.MimeType)))
+	if respHeader.contentType == "" && c.MimeType.end > c.MimeType.start {
+		ex.ResponseHeader["Content-Type"] = []string{string(e.bytes(c.MimeType))}
 	}
 	if api, ok := bytes.CutPrefix(e.bytes(e.Comment), []byte(APIComment)); ok {
 		api, why, unchecked := bytes.Cut(api, []byte(UncheckedComment))
@@ -169,25 +167,6 @@ func (e *harEntry) exchange(source string, index int) (Exchange, error) {
 		}
 	}
 	return ex, nil
-}
-
-// header is the http.Header of fields, as Header.Add would build it one field at a
-// time: the names canonical, a repeated name's values in order. Each value is a
-// piece of text (e.text as one string), and its slice a piece of values; a name seen
-// often is not made again (headerName).
-func (e *harEntry) header(fields []harField, text string, values []string) http.Header {
-	h := make(http.Header, len(fields))
-	for i, f := range fields {
-		name := headerName(e.bytes(f.Name))
-		v := text[f.Value.start:f.Value.end]
-		if old, ok := h[name]; ok {
-			h[name] = append(old, v)
-			continue
-		}
-		values[i] = v
-		h[name] = values[i : i+1 : i+1]
-	}
-	return h
 }
 
 func harText(text []byte, encoding []byte) ([]byte, error) {

@@ -2,6 +2,7 @@ package contract
 
 import (
 	"fmt"
+	"net/http"
 	"strconv"
 	"unicode"
 	"unicode/utf8"
@@ -12,7 +13,10 @@ import (
 // an entry makes no string: an exchange is built from the spans with one string for
 // them all. The reader fills the same harEntry with each entry (reset).
 type harEntry struct {
-	text    []byte
+	text []byte
+	// values is the text of the header values, apart: the exchange keeps them in one
+	// string, which so holds nothing else.
+	values  []byte
 	Comment span
 	Request struct {
 		Method, URL span
@@ -22,6 +26,12 @@ type harEntry struct {
 	}
 	Response    harResponse
 	HasResponse bool // response was an object
+	// newHeader lends the exchange its header maps (WithHeaderAlloc); nil, new ones.
+	newHeader func() http.Header
+	// names and memoText are the header names of the last entries, by list (request,
+	// response) and place, which the next entry's likely repeat (canonicalName).
+	names    [2][]nameMemo
+	memoText []byte
 }
 
 // harResponse is an entry's response.
@@ -34,7 +44,8 @@ type harResponse struct {
 // span is the bytes text[start:end] of a harEntry: one of its strings, decoded.
 type span struct{ start, end int }
 
-// harField is a header's name and value.
+// harField is a header's name (a span of harEntry.text) and value (of
+// harEntry.values).
 type harField struct{ Name, Value span }
 
 // harContent is a request's postData or a response's content.
@@ -44,14 +55,16 @@ type harContent struct {
 	Encoding span
 }
 
-// reset empties e for the next entry, keeping the room of its text and headers.
+// reset empties e for the next entry, keeping the room of its text and headers, and
+// the names of the last entry's headers.
 func (e *harEntry) reset() {
-	*e = harEntry{text: e.text[:0], Request: struct {
+	*e = harEntry{text: e.text[:0], values: e.values[:0], Request: struct {
 		Method, URL span
 		Headers     []harField
 		PostData    harContent
 		HasPostData bool
-	}{Headers: e.Request.Headers[:0]}, Response: harResponse{Headers: e.Response.Headers[:0]}}
+	}{Headers: e.Request.Headers[:0]}, Response: harResponse{Headers: e.Response.Headers[:0]},
+		names: e.names, memoText: e.memoText}
 }
 
 // bytes is the text of s.
@@ -68,8 +81,11 @@ type entryParser struct {
 	jsonDecoder
 	cfg     readConfig // where bodies copied out of the entry go
 	strs    []byte     // a harEntry's text, when the parser reads one
+	vals    []byte     // a harEntry's header values, likewise
 	scratch []byte
 	typeErr error // the first value of the wrong type; reading goes on, as encoding/json does
+	// nameASCII says the member name object passes on is ASCII (for field).
+	nameASCII bool
 }
 
 // syntaxError is an entry (a HAR entry, a JSON line) that is not JSON, or nests past
@@ -105,24 +121,25 @@ func parseHAREntry(raw []byte, scratch *[]byte, cfg readConfig, e *harEntry) err
 // data's.
 func parseHAREntryAt(data []byte, scratch *[]byte, cfg readConfig, e *harEntry) (n int, _ error) {
 	e.reset()
-	p := entryParser{jsonDecoder: jsonDecoder{data: data}, cfg: cfg, scratch: *scratch, strs: e.text}
-	defer func() { *scratch, e.text = p.scratch, p.strs }()
+	e.newHeader = cfg.header
+	p := entryParser{jsonDecoder: jsonDecoder{data: data}, cfg: cfg, scratch: *scratch, strs: e.text, vals: e.values}
+	defer func() { *scratch, e.text, e.values = p.scratch, p.strs, p.vals }()
 	p.space()
 	ok := p.object("", 1, func(name []byte, depth int) bool {
-		switch fieldName(name, "comment", "request", "response") {
-		case "comment":
+		switch p.field(name, "comment", "request", "response") {
+		case 0: // comment
 			return p.span("comment", depth, &e.Comment)
-		case "request":
+		case 1: // request
 			return p.object("request", depth, func(name []byte, depth int) bool {
 				r := &e.Request
-				switch fieldName(name, "method", "url", "headers", "postData") {
-				case "method":
+				switch p.field(name, "method", "url", "headers", "postData") {
+				case 0:
 					return p.span("request.method", depth, &r.Method)
-				case "url":
+				case 1:
 					return p.span("request.url", depth, &r.URL)
-				case "headers":
+				case 2:
 					return p.headers(requestHeaders, depth, &r.Headers)
-				case "postData":
+				case 3: // postData
 					if p.null() {
 						r.PostData, r.HasPostData = harContent{}, false
 						return true
@@ -136,7 +153,7 @@ func parseHAREntryAt(data []byte, scratch *[]byte, cfg readConfig, e *harEntry) 
 				}
 				return p.skip(&p.scratch, maxJSONDepth-depth)
 			})
-		case "response":
+		case 2: // response
 			if p.null() {
 				e.Response, e.HasResponse = harResponse{Headers: e.Response.Headers[:0]}, false
 				return true
@@ -146,12 +163,12 @@ func parseHAREntryAt(data []byte, scratch *[]byte, cfg readConfig, e *harEntry) 
 			}
 			return p.object("response", depth, func(name []byte, depth int) bool {
 				r := &e.Response
-				switch fieldName(name, "status", "headers", "content") {
-				case "status":
+				switch p.field(name, "status", "headers", "content") {
+				case 0:
 					return p.integer("response.status", depth, &r.Status)
-				case "headers":
+				case 1:
 					return p.headers(responseHeaders, depth, &r.Headers)
-				case "content":
+				case 2:
 					return p.content(responseContent, depth, &r.Content)
 				}
 				return p.skip(&p.scratch, maxJSONDepth-depth)
@@ -163,6 +180,32 @@ func parseHAREntryAt(data []byte, scratch *[]byte, cfg readConfig, e *harEntry) 
 		return p.pos, &syntaxError{what: "entry", offset: p.pos, deep: p.deep}
 	}
 	return p.pos, p.typeErr
+}
+
+// field is the index in names of the one that name, the member name object just read,
+// matches as fieldName does; -1 for none. A name object read as it lies, which is
+// ASCII, is folded without looking for other bytes first.
+func (p *entryParser) field(name []byte, names ...string) int {
+	for i, n := range names {
+		if string(name) == n {
+			return i
+		}
+	}
+	if p.nameASCII {
+		for i, n := range names {
+			if len(n) == len(name) && asciiEqualFold(name, n) {
+				return i
+			}
+		}
+		return -1
+	}
+	n := fieldName(name, names...)
+	for i := range names {
+		if n != "" && names[i] == n {
+			return i
+		}
+	}
+	return -1
 }
 
 // fieldName is the one of names that name matches as encoding/json matches a member to
@@ -271,7 +314,10 @@ func (p *entryParser) object(field string, depth int, member func(name []byte, d
 		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
 			return false
 		}
+		quote := p.pos
 		name, ok := p.strUTF8()
+		// A name read where it lies had no escape and no byte outside ASCII.
+		p.nameASCII = ok && (len(name) == 0 || &name[0] == &p.data[quote+1])
 		if !ok || !p.colon() || p.pos >= len(p.data) || !member(name, depth+1) {
 			return false
 		}
@@ -369,11 +415,16 @@ func (p *entryParser) integer(field string, depth int, dst *int) bool {
 
 // span reads a string member into *dst, its text appended to the entry's.
 func (p *entryParser) span(field string, depth int, dst *span) bool {
+	return p.spanIn(field, depth, dst, &p.strs)
+}
+
+// spanIn reads a string member into *dst, its text appended to *text.
+func (p *entryParser) spanIn(field string, depth int, dst *span, text *[]byte) bool {
 	b, set, ok := p.stringMember(field, depth)
 	if set {
-		start := len(p.strs)
-		p.strs = append(p.strs, b...)
-		*dst = span{start, len(p.strs)}
+		start := len(*text)
+		*text = append(*text, b...)
+		*dst = span{start, len(*text)}
 	}
 	return ok
 }
@@ -405,13 +456,20 @@ func (p *entryParser) headers(names fields, depth int, dst *[]harField) bool {
 	}
 	for {
 		p.space()
+		if h, ok := p.plainHeader(); ok {
+			*dst = append(*dst, h)
+			if closed, ok := p.next(']'); !ok || closed {
+				return ok
+			}
+			continue
+		}
 		var h harField
 		ok := p.object(field, depth+1, func(name []byte, depth int) bool {
-			switch fieldName(name, "name", "value") {
-			case "name":
+			switch p.field(name, "name", "value") {
+			case 0:
 				return p.span(names.first, depth, &h.Name)
-			case "value":
-				return p.span(names.second, depth, &h.Value)
+			case 1:
+				return p.spanIn(names.second, depth, &h.Value, &p.vals)
 			}
 			return p.skip(&p.scratch, maxJSONDepth-depth)
 		})
@@ -425,15 +483,70 @@ func (p *entryParser) headers(names fields, depth int, dst *[]harField) bool {
 	}
 }
 
+// plainHeader reads the header object at pos when it is written as recorders write
+// one, {"name":"N","value":"V"} (any space between the parts), with nothing to
+// unescape or check in N and V (no escape, control byte or byte outside ASCII); ok
+// false leaves pos where it was, for the general reader, which reads the same from
+// what this one takes. Reading a header so costs two scans and two copies.
+func (p *entryParser) plainHeader() (h harField, ok bool) {
+	start, text, values := p.pos, len(p.strs), len(p.vals)
+	if p.plainPart('{') && p.plainName("name") && p.plainPart(':') && p.plainString(&h.Name, &p.strs) && p.plainPart(',') &&
+		p.plainName("value") && p.plainPart(':') && p.plainString(&h.Value, &p.vals) && p.plainPart('}') {
+		return h, true
+	}
+	p.pos, p.strs, p.vals = start, p.strs[:text], p.vals[:values]
+	return harField{}, false
+}
+
+// plainPart moves past c and the space after it, if c is at pos.
+func (p *entryParser) plainPart(c byte) bool {
+	if p.pos >= len(p.data) || p.data[p.pos] != c {
+		return false
+	}
+	p.pos++
+	p.space()
+	return true
+}
+
+// plainName moves past the member name "name" and the space after it, if it is at
+// pos, written without an escape.
+func (p *entryParser) plainName(name string) bool {
+	end := p.pos + len(name) + 2
+	if end > len(p.data) || p.data[p.pos] != '"' || string(p.data[p.pos+1:end-1]) != name || p.data[end-1] != '"' {
+		return false
+	}
+	p.pos = end
+	p.space()
+	return true
+}
+
+// plainString reads the string at pos into *dst, a span of *text, and moves past it
+// and the space after it, if it has no byte to unescape or check.
+func (p *entryParser) plainString(dst *span, text *[]byte) bool {
+	if p.pos >= len(p.data) || p.data[p.pos] != '"' {
+		return false
+	}
+	end := plainRun(p.data, p.pos+1, true)
+	if end >= len(p.data) || p.data[end] != '"' {
+		return false
+	}
+	start := len(*text)
+	*text = append(*text, p.data[p.pos+1:end]...)
+	*dst = span{start, len(*text)}
+	p.pos = end + 1
+	p.space()
+	return true
+}
+
 // content reads a postData or content object into *dst.
 func (p *entryParser) content(names fields, depth int, dst *harContent) bool {
 	return p.object(names.object, depth, func(name []byte, depth int) bool {
-		switch fieldName(name, "mimeType", "text", "encoding") {
-		case "mimeType":
+		switch p.field(name, "mimeType", "text", "encoding") {
+		case 0:
 			return p.span(names.first, depth, &dst.MimeType)
-		case "text":
+		case 1:
 			return p.text(names.second, depth, &dst.Text)
-		case "encoding":
+		case 2:
 			return p.span(names.third, depth, &dst.Encoding)
 		}
 		return p.skip(&p.scratch, maxJSONDepth-depth)

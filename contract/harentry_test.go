@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -52,11 +53,13 @@ func (e *harEntry) put(s string) span {
 	return span{start, len(e.text)}
 }
 
-// fieldsOf puts headers into e's text.
+// fieldsOf puts headers into e's text (names) and values.
 func (e *harEntry) fieldsOf(headers []harHeader) []harField {
 	var out []harField
 	for _, h := range headers {
-		out = append(out, harField{Name: e.put(h.Name), Value: e.put(h.Value)})
+		start := len(e.values)
+		e.values = append(e.values, h.Value...)
+		out = append(out, harField{Name: e.put(h.Name), Value: span{start, len(e.values)}})
 	}
 	return out
 }
@@ -144,6 +147,30 @@ var harEntryCases = []string{
 	`{"request":{"method":"GET","url":"https://x.test/a"},"response":{"status":200,"x":tru}}`,
 	`{"request":{"method":"GET","url":"https://x.test/a"},"response":{"status":200,"x":"\x"}}`,
 	`null`, `5`, `[]`, `"s"`, `{}`, `{"response":{}}`,
+	// Headers around the plain form plainHeader takes: spaced, escaped, not ASCII, in
+	// another order, with more or fewer members, names folded, values of other types,
+	// empty, and broken in each part.
+	hdrCase(`{ "name" : "A" ,` + "\n\t" + `"value" : "1" } , {"name":"B","value":"2"}`),
+	hdrCase(`{"name":"A\u0042","value":"x\"y"},{"name":"C","value":"a\/b"}`),
+	hdrCase(`{"name":"X","value":"é"},{"name":"é","value":"x"}`),
+	hdrCase("{\"name\":\"X\",\"value\":\"\xff\"}"),
+	hdrCase(`{"value":"1","name":"A"},{"name":"A","value":"1","comment":"c"},{"name":"A","name":"B","value":"1"}`),
+	hdrCase(`{"name":"A","value":null},{"name":null,"value":"1"},{"name":"A"},{"value":"1"},{}`),
+	hdrCase(`{"Name":"A","VALUE":"1"},{"name":"A","value":5}`),
+	hdrCase(`{"name":"","value":""},{"name":"A","value":"1"}`),
+	hdrCase(`{"name":"A","value":"1"` + "\n" + `}`),
+	hdrCase(`{"name":"A" "value":"1"}`),
+	hdrCase(`{"name":"A","value":"1"`),
+	hdrCase(`{"name":"A","value":"1}`),
+	hdrCase(`{"name":"A","value":"1` + "\n" + `"}`),
+	hdrCase(`{"name":"A","value":"1"},`),
+	hdrCase(`{"name" "A"}`),
+	hdrCase(`{"name":"A","valu":"1"}`),
+}
+
+// hdrCase is an entry whose response has the headers given (the inside of the array).
+func hdrCase(headers string) string {
+	return `{"request":{"method":"GET","url":"https://x.test/a"},"response":{"status":200,"headers":[` + headers + `]}}`
 }
 
 // The parser reads every entry of the cases and of the shipped HAR recordings as
@@ -255,36 +282,52 @@ func FuzzHAREntry(f *testing.F) {
 // An entry's headers become the http.Header that Header.Add makes of them, one at a
 // time: names canonical (the usual ones, in any case, and any other), a repeated
 // name's values in order, names Add leaves as they are (a space, a byte outside
-// ASCII) left so; and the header values of one entry do not spill into another's.
+// ASCII) left so; the header values of one entry do not spill into another's; and the
+// names kept from the last entries (canonicalName) give the same keys whether the next
+// entry repeats them, shifts them or changes them. The Content-Type and
+// Content-Encoding the reader reads itself are Header.Get's.
 func TestHAREntryHeadersAsHeaderAdd(t *testing.T) {
 	names := []string{"Content-Type", "content-type", "CONTENT-TYPE", "x-ratelimit-limit-user", "X-RateLimit-Limit-User",
 		"x-rate-limit-minute", "X-Custom", "x-custom", "x custom", "x-ç", "", "-", "a--b", "Set-Cookie", "set-cookie", "Date",
-		"x-24-hour-usage", "Content-type"}
-	for i := range names {
-		var e harEntry
-		var fields []harHeader
-		want := http.Header{}
-		for j, name := range names[i:] {
-			value := fmt.Sprintf("v%d-%d", i, j)
-			fields = append(fields, harHeader{Name: name, Value: value})
-			want.Add(name, value)
-		}
-		e.Response.Headers = e.fieldsOf(fields)
-		e.Request.Headers = e.fieldsOf(fields[:1])
-		values := make([]string, len(e.Request.Headers)+len(e.Response.Headers))
-		text := string(e.text)
-		req := e.header(e.Request.Headers, text, values)
-		got := e.header(e.Response.Headers, text, values[len(e.Request.Headers):])
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("from %q:\ngot  %q\nwant %q", names[i], got, want)
-		}
-		if wantReq := (http.Header{http.CanonicalHeaderKey(fields[0].Name): {fields[0].Value}}); !reflect.DeepEqual(req, wantReq) {
-			t.Fatalf("request headers %q, want %q", req, wantReq)
-		}
-		got.Add("Extra", "x") // appending to one header's values leaves the others'
-		for k, vs := range want {
-			if !reflect.DeepEqual(got[k], vs) {
-				t.Fatalf("%s: %q after an Add, want %q", k, got[k], vs)
+		"x-24-hour-usage", "Content-type", "content-encoding", "Content-Encoding", "Content-Type"}
+	var e harEntry // one entry read again and again, as the reader does
+	reversed := slices.Clone(names)
+	slices.Reverse(reversed)
+	orders := [][]string{names, reversed, names, names[1:], names}
+	for o, order := range orders {
+		for i := range order {
+			e.reset()
+			var fields []harHeader
+			want := http.Header{}
+			for j, name := range order[i:] {
+				value := fmt.Sprintf("v%d-%d-%d", o, i, j)
+				if j%5 == 4 {
+					value = ""
+				}
+				fields = append(fields, harHeader{Name: name, Value: value})
+				want.Add(name, value)
+			}
+			e.Response.Headers = e.fieldsOf(fields)
+			e.Request.Headers = e.fieldsOf(fields[:1])
+			values := make([]string, len(e.Request.Headers)+len(e.Response.Headers))
+			text := string(e.values)
+			req := e.header(requestNames, e.Request.Headers, text, values)
+			got := e.header(responseNames, e.Response.Headers, text, values[len(e.Request.Headers):])
+			if !reflect.DeepEqual(got.h, want) {
+				t.Fatalf("from %q:\ngot  %q\nwant %q", order[i], got.h, want)
+			}
+			if got.contentType != want.Get("Content-Type") || got.contentEncoding != want.Get("Content-Encoding") {
+				t.Fatalf("from %q: content type %q and encoding %q, want %q and %q", order[i], got.contentType, got.contentEncoding,
+					want.Get("Content-Type"), want.Get("Content-Encoding"))
+			}
+			if wantReq := (http.Header{http.CanonicalHeaderKey(fields[0].Name): {fields[0].Value}}); !reflect.DeepEqual(req.h, wantReq) {
+				t.Fatalf("request headers %q, want %q", req.h, wantReq)
+			}
+			got.h.Add("Extra", "x") // appending to one header's values leaves the others'
+			for k, vs := range want {
+				if !reflect.DeepEqual(got.h[k], vs) {
+					t.Fatalf("%s: %q after an Add, want %q", k, got.h[k], vs)
+				}
 			}
 		}
 	}

@@ -62,3 +62,117 @@ func headerName(b []byte) string {
 	}
 	return http.CanonicalHeaderKey(string(b))
 }
+
+// maxReusedHeader is the most names a header map handed back through WithHeaderAlloc
+// may hold for the reader to fill it again: clearing a map costs its room, not its
+// names, and one grown by a hostile entry is better left to the garbage collector.
+const maxReusedHeader = 64
+
+// WithHeaderAlloc has the HAR reader take the maps of each exchange's RequestHeader
+// and ResponseHeader from alloc, which must return a map that nothing else uses (nil
+// for a new one); the reader empties it first, and makes a new one instead of a map
+// of more than 64 names. A caller done with an exchange can so hand its header maps
+// back for the next ones, as cmd/validate does: building two maps an entry is a good
+// part of what reading a recording of small answers costs. The other readers (JSON
+// lines, go-vcr) make maps of their own. By default each exchange has maps of its own.
+func WithHeaderAlloc(alloc func() http.Header) ReadOption {
+	return func(c *readConfig) { c.header = alloc }
+}
+
+// builtHeader is a header map as exchange builds it, with the first values of the
+// two headers the reader reads itself, as Header.Get gives them.
+type builtHeader struct {
+	h                            http.Header
+	contentType, contentEncoding string
+}
+
+// The lists of header names an entry has, for harEntry.names.
+const (
+	requestNames = iota
+	responseNames
+)
+
+// maxNameMemo bounds the header names a reader keeps the canonical form of, per list,
+// and maxNameMemoText the bytes of their names as written.
+const (
+	maxNameMemo     = 32
+	maxNameMemoText = 4 << 10
+)
+
+// nameMemo is the name of the header at one place of an entry's list, as written (a
+// span of harEntry.memoText) and as http.Header keys it.
+type nameMemo struct {
+	raw  span
+	name string
+}
+
+// canonicalName is headerName(raw) for the header at place i of list: entries of one
+// recording mostly repeat their headers in the same order, so the name the last entry
+// had there is compared first, which costs less than looking it up.
+func (e *harEntry) canonicalName(list, i int, raw []byte) string {
+	memo := &e.names[list]
+	if i < len(*memo) {
+		if m := (*memo)[i]; string(e.memoText[m.raw.start:m.raw.end]) == string(raw) {
+			return m.name
+		}
+	}
+	name := headerName(raw)
+	if i >= maxNameMemo {
+		return name
+	}
+	if len(e.memoText)+len(raw) > maxNameMemoText {
+		// Names that change from entry to entry: start again.
+		e.memoText, e.names[0], e.names[1] = e.memoText[:0], e.names[0][:0], e.names[1][:0]
+	}
+	for len(*memo) <= i {
+		*memo = append(*memo, nameMemo{}) // an empty name, whose canonical form is empty
+	}
+	start := len(e.memoText)
+	e.memoText = append(e.memoText, raw...)
+	(*memo)[i] = nameMemo{span{start, len(e.memoText)}, name}
+	return name
+}
+
+// header is the http.Header of fields, as Header.Add would build it one field at a
+// time: the names canonical, a repeated name's values in order. Each value is a
+// piece of text (e.values as one string), and its slice a piece of values. The map
+// is the reader's alloc's when it has one.
+func (e *harEntry) header(list int, fields []harField, text string, values []string) builtHeader {
+	var out builtHeader
+	if e.newHeader != nil {
+		out.h = e.newHeader()
+	}
+	if out.h == nil || len(out.h) > maxReusedHeader {
+		out.h = make(http.Header, len(fields))
+	} else {
+		clear(out.h)
+	}
+	h := out.h
+	seenType, seenEncoding := false, false
+	for i, f := range fields {
+		name := e.canonicalName(list, i, e.bytes(f.Name))
+		v := text[f.Value.start:f.Value.end]
+		switch {
+		case !seenType && name == "Content-Type":
+			out.contentType, seenType = v, true
+		case !seenEncoding && name == "Content-Encoding":
+			out.contentEncoding, seenEncoding = v, true
+		}
+		values[i] = v
+		h[name] = values[i : i+1 : i+1]
+	}
+	if len(h) == len(fields) {
+		return out // every name once: no value was written over
+	}
+	// A name given twice: its values in order, in a slice of their own.
+	clear(h)
+	for i, f := range fields {
+		name := e.canonicalName(list, i, e.bytes(f.Name))
+		if old, ok := h[name]; ok {
+			h[name] = append(old, values[i])
+			continue
+		}
+		h[name] = values[i : i+1 : i+1]
+	}
+	return out
+}

@@ -59,6 +59,7 @@ type ReadOption func(*readConfig)
 type readConfig struct {
 	alloc       func(n int) []byte // nil: each body a slice of its own
 	maxCassette int64              // 0: MaxCassetteBytes
+	header      func() http.Header // nil: each header map of its own (WithHeaderAlloc)
 }
 
 // WithBodyAlloc has the HAR and JSON-lines readers take the buffer of each body they

@@ -60,6 +60,51 @@ type headerCheck struct {
 	schema          *openapi3.Schema // nil for a header without one
 	node            *checkNode       // schema compiled, nil when there is none
 	kind            scalarKind       // how checkScalar reads the header's text
+	patterns        patternSet       // the patterns of node and the nodes below it, compiled
+}
+
+// patternSet holds the matchers of a header's patterns, for those that have one.
+type patternSet []patternPair
+
+// patternPair is a pattern and its matcher.
+type patternPair struct {
+	re *regexp.Regexp
+	m  *patternMatcher
+}
+
+// patternsOf gathers the patterns validScalar may match under n (its allOf and anyOf
+// nodes), each with its matcher, once; each node is visited once, so that a schema
+// that refers to itself costs no more than its nodes.
+func patternsOf(n *checkNode, set patternSet, visited map[*checkNode]bool) patternSet {
+	if n == nil || visited[n] {
+		return set
+	}
+	visited[n] = true
+	if n.pattern != nil && !slices.ContainsFunc(set, func(p patternPair) bool { return p.re == n.pattern }) {
+		if m := compilePattern(n.pattern); m != nil {
+			set = append(set, patternPair{n.pattern, m})
+		}
+	}
+	for _, sub := range n.allOf {
+		set = patternsOf(sub, set, visited)
+	}
+	for _, sub := range n.anyOf {
+		set = patternsOf(sub, set, visited)
+	}
+	return set
+}
+
+// match is re.MatchString(s), by re's matcher when the set has one and s fits it.
+func (ps patternSet) match(re *regexp.Regexp, s string) bool {
+	for i := range ps {
+		if ps[i].re == re {
+			if matched, ok := ps[i].m.match(s); ok {
+				return matched
+			}
+			break
+		}
+	}
+	return re.MatchString(s)
 }
 
 // scalarKind is what a header or parameter's text is read as before its schema is
@@ -130,6 +175,7 @@ func (v *Validator) compileResponse(resp *openapi3.Response) *responseChecks {
 			c.schema = h.Schema.Value
 			if c.schema != nil {
 				c.node, c.kind = v.fast.compiled(c.schema), kindOf(c.schema)
+				c.patterns = patternsOf(c.node, nil, map[*checkNode]bool{})
 			}
 		}
 		r.headers = append(r.headers, c)
@@ -179,7 +225,7 @@ func checkResponseHeaders(base Finding, r *responseChecks, ex Exchange) []Findin
 			}
 			continue
 		}
-		if h.schema == nil || h.node.validText(raw, h.kind) {
+		if h.schema == nil || h.node.validText(raw, h.kind, h.patterns) {
 			continue
 		}
 		if exp, ok := checkScalar(h.schema, raw); !ok {
@@ -194,36 +240,37 @@ func checkResponseHeaders(base Finding, r *responseChecks, ex Exchange) []Findin
 
 // validText is valid on a header's text read as checkScalar reads it, without boxing
 // it: true means kin-openapi finds nothing; false, that checkScalar must look.
-func (n *checkNode) validText(raw string, kind scalarKind) bool {
+func (n *checkNode) validText(raw string, kind scalarKind, ps patternSet) bool {
 	switch kind {
 	case scalarNumber:
 		f, err := strconv.ParseFloat(raw, 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			return false // a finding, or a value left to kin-openapi
 		}
-		return n.validScalar("", f, kind, 0)
+		return n.validScalar("", f, kind, 0, ps)
 	case scalarBoolean:
 		if _, err := strconv.ParseBool(raw); err != nil {
 			return false
 		}
 	}
-	return n.validScalar(raw, 0, kind, 0)
+	return n.validScalar(raw, 0, kind, 0, ps)
 }
 
-// validScalar is valid for a string (s), a number (f) or a boolean, by kind.
-func (n *checkNode) validScalar(s string, f float64, kind scalarKind, depth int) bool {
+// validScalar is valid for a string (s), a number (f) or a boolean, by kind; ps
+// matches the patterns.
+func (n *checkNode) validScalar(s string, f float64, kind scalarKind, depth int, ps patternSet) bool {
 	if n == nil || !n.sure || depth > maxFastDepth {
 		return false
 	}
 	for _, sub := range n.allOf {
-		if !sub.validScalar(s, f, kind, depth+1) {
+		if !sub.validScalar(s, f, kind, depth+1, ps) {
 			return false
 		}
 	}
 	if len(n.anyOf) > 0 { // a discriminator picks among objects only
 		matched := false
 		for _, sub := range n.anyOf {
-			if sub.validScalar(s, f, kind, depth+1) {
+			if sub.validScalar(s, f, kind, depth+1, ps) {
 				matched = true
 				break
 			}
@@ -234,7 +281,7 @@ func (n *checkNode) validScalar(s string, f float64, kind scalarKind, depth int)
 	}
 	switch {
 	case kind == scalarString:
-		return validString(n, s, (*regexp.Regexp).MatchString)
+		return validString(n, s, ps.match)
 	case n.enum != nil:
 		return false // only strings in enums are this check's
 	case kind == scalarNumber:

@@ -51,10 +51,14 @@ paths:
 `
 
 // headerValues are values for the headers above: each in bounds, out of them, of
-// another type, and text encoding/json and strconv read in their own ways.
+// another type, text encoding/json and strconv read in their own ways, and lengths
+// either side of what the patterns' matcher takes.
 var headerValues = []string{"", "0", "1", "900", "901", "3.5", "10", "9.99", "1e3", "-1", "2147483648", "NaN", "Inf", "-Inf",
 	"0x10", "1_000", "true", "false", "TRUE", "t", "a", "b", "ab", "abc", "abcd", "az", "z", "é", "éé", "ééé", "unlimited",
-	"Unlimited", " 900", "900 ", "null", "\xff", "lots"}
+	"Unlimited", " 900", "900 ", "null", "\xff", "lots",
+	// Either side of the longest text the patterns' matcher takes itself (patmatch.go).
+	strings.Repeat("9", maxMatchedLen), strings.Repeat("9", maxMatchedLen+1), "a" + strings.Repeat("z", maxMatchedLen),
+	"a" + strings.Repeat("z", maxMatchedLen-1), strings.Repeat("9", maxMatchedLen) + "x"}
 
 // The compiled checks of a response's headers and content type give exactly the
 // findings of the walk over the response's maps (checkHeaders, mime.ParseMediaType

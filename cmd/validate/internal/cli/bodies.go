@@ -1,21 +1,72 @@
 package cli
 
-import "sync"
+import (
+	"net/http"
+	"sync"
 
-// bodyPool lends the readers the buffers of the bodies they read and takes them back
-// once an exchange is checked, so that reading a recording of thousands of large
-// bodies does not leave the garbage collector to clear every one (about an eighth of
-// the command's time on a HAR of 60 KB pages). Buffers too small to be worth keeping
-// are not kept.
+	"github.com/orgapis/orgapis/contract"
+)
+
+// bodyPool lends the readers the buffers of the bodies they read and the maps of the
+// headers, and takes them back once an exchange is checked, so that reading a
+// recording of thousands of large bodies does not leave the garbage collector to clear
+// every one (about an eighth of the command's time on a HAR of 60 KB pages), nor one
+// of thousands of small answers to make two maps for each. Buffers too small to be
+// worth keeping are not kept.
 type bodyPool struct {
 	pool sync.Pool
-	// poison, for tests, fills each buffer taken back with junk, so that a body still
-	// in use when it is taken back shows in the findings.
+	// headers are the header maps taken back, at most maxFreeHeaders: a list under a
+	// lock rather than a sync.Pool, since maps are taken back on the workers' Ps and
+	// taken on the readers', where a pool's Get would look through the other Ps each
+	// time; a reader takes them a batch at a time (readerHeader).
+	mu      sync.Mutex
+	headers []http.Header
+	// poison, for tests, fills each buffer taken back with junk, and each header
+	// value, so that a body or header still in use when it is taken back shows in the
+	// findings.
 	poison bool
 }
 
 // minPooledBody is the smallest buffer kept for reuse.
 const minPooledBody = 4 << 10
+
+// maxPooledHeader is the most names a header map may hold to be kept: the reader
+// clears a kept map, which costs its room, and a hostile entry's thousands of headers
+// should not cost every later entry that.
+const maxPooledHeader = 32
+
+// maxFreeHeaders bounds the header maps kept, and headerBatch is how many a reader
+// takes at once.
+const (
+	maxFreeHeaders = 256
+	headerBatch    = 32
+)
+
+// slabBytes is the size of the slabs small bodies are carved from.
+const slabBytes = 32 << 10
+
+// readerAlloc is alloc for one reader: a body under minPooledBody is carved out of a
+// slab of the reader's own, so that a recording of small answers costs an allocation
+// a slab, not one a body and a look into the pool. A slab is never reused: the
+// garbage collector takes it once no body of it is in use. The lock is the reader's
+// alone, uncontended unless the reader allocates from several goroutines.
+func (p *bodyPool) readerAlloc() func(n int) []byte {
+	var mu sync.Mutex
+	var slab []byte
+	return func(n int) []byte {
+		if n >= minPooledBody {
+			return p.alloc(n)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if len(slab) < n {
+			slab = make([]byte, slabBytes)
+		}
+		b := slab[:n:n] // its own capacity: appending to one body never reaches the next
+		slab = slab[n:]
+		return b
+	}
+}
 
 // alloc is a buffer of length n: a kept one when one is large enough, else a new one.
 func (p *bodyPool) alloc(n int) []byte {
@@ -40,4 +91,64 @@ func (p *bodyPool) put(b []byte) {
 	}
 	kept := b // a variable of its own, so that a body too small to keep costs no allocation
 	p.pool.Put(&kept)
+}
+
+// readerHeader is the header alloc of one reader: a kept map, taken from the pool a
+// batch at a time; nil when none is kept (the reader makes one). Its lock, like
+// readerAlloc's, is the reader's own.
+func (p *bodyPool) readerHeader() func() http.Header {
+	var mu sync.Mutex
+	var batch []http.Header
+	return func() http.Header {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(batch) == 0 {
+			p.mu.Lock()
+			n := max(len(p.headers)-headerBatch, 0)
+			batch = append(batch[:0], p.headers[n:]...)
+			clear(p.headers[n:]) // the pool's list holds no map a reader has
+			p.headers = p.headers[:n]
+			p.mu.Unlock()
+			if len(batch) == 0 {
+				return nil
+			}
+		}
+		h := batch[len(batch)-1]
+		batch[len(batch)-1] = nil
+		batch = batch[:len(batch)-1]
+		return h
+	}
+}
+
+// done takes back the bodies and header maps of an exchange that nothing uses any
+// more: findings and coverage keep copies of what they need.
+func (p *bodyPool) done(ex contract.Exchange) {
+	p.put(ex.RequestBody)
+	p.put(ex.ResponseBody)
+	req, resp := p.keepable(ex.RequestHeader), p.keepable(ex.ResponseHeader)
+	if !req && !resp {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, h := range []http.Header{ex.RequestHeader, ex.ResponseHeader} {
+		if h != nil && len(h) <= maxPooledHeader && len(p.headers) < maxFreeHeaders {
+			p.headers = append(p.headers, h)
+		}
+	}
+}
+
+// keepable reports whether h is worth keeping, poisoning its values for tests.
+func (p *bodyPool) keepable(h http.Header) bool {
+	if h == nil || len(h) > maxPooledHeader {
+		return false
+	}
+	if p.poison {
+		for _, vs := range h {
+			for i := range vs {
+				vs[i] = "#"
+			}
+		}
+	}
+	return true
 }

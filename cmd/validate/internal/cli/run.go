@@ -218,10 +218,7 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 					t.check(j.v, j.ex, nil)
 				}
 				budget.release(j.bytes)
-				// Nothing holds the bodies after the check: findings and coverage keep
-				// copies of what they need.
-				bodies.put(j.ex.RequestBody)
-				bodies.put(j.ex.ResponseBody)
+				bodies.done(j.ex) // nothing holds its bodies and headers after the check
 				if r.Progress != nil {
 					r.Progress.checked()
 				}
@@ -310,7 +307,7 @@ func (r *Runner) read(ctx context.Context, in Input, jobs chan<- job, budget *by
 	if r.Progress != nil {
 		src = r.Progress.reader(rc)
 	}
-	for ex, err := range contract.Read(in.Name, src, contract.WithBodyAlloc(bodies.alloc), contract.WithMaxCassetteBytes(r.MaxCassetteBytes)) {
+	for ex, err := range contract.Read(in.Name, src, contract.WithBodyAlloc(bodies.readerAlloc()), contract.WithHeaderAlloc(bodies.readerHeader()), contract.WithMaxCassetteBytes(r.MaxCassetteBytes)) {
 		if ctx.Err() != nil {
 			return
 		}
