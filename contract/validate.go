@@ -162,6 +162,14 @@ func (v *Validator) checkBody(base Finding, schema *openapi3.Schema, body []byte
 	if !v.strict && v.fast.validBytesCounting(schema, body, count) {
 		return nil // conforms; only strict mode needs the decoded body then
 	}
+	if !v.strict && kind == KindBody {
+		// Located on the bytes, decoding only what a finding quotes (locateBytes); a
+		// request's body is decoded whole, for its secrets are redacted before its
+		// findings are written, and strict mode needs the decoded body anyway.
+		if fs, ok := v.locateBytes(base, kind, v.fast.compiled(schema), body); ok {
+			return fs
+		}
+	}
 	var out []Finding
 	value, inexact, err := decodeJSON(body)
 	if err != nil || inexact {
