@@ -170,6 +170,14 @@ func (v *Validator) checkBody(base Finding, schema *openapi3.Schema, body []byte
 			return fs
 		}
 	}
+	return v.decodedFindings(base, schema, body, kind)
+}
+
+// decodedFindings is checkBody on the decoded body: the findings of a body that is not
+// JSON, has numbers float64 may not hold exactly, is a request's, or is checked in
+// strict mode. base has its location; body is valid UTF-8.
+func (v *Validator) decodedFindings(base Finding, schema *openapi3.Schema, body []byte, kind string) []Finding {
+	const prefix = ""
 	var out []Finding
 	value, inexact, err := decodeJSON(body)
 	if err != nil || inexact {
