@@ -303,3 +303,165 @@ func TestLocateBytesAgreesWithTheDecodedPath(t *testing.T) {
 		}
 	}
 }
+
+// treeSpec is a schema that holds itself, through a member and through items, with a
+// free-form member that no schema constrains, for bodies nested as deep as one likes.
+const treeSpec = `openapi: 3.0.3
+info: {title: Tree, version: "1"}
+paths: {}
+components:
+  schemas:
+    Tree:
+      type: object
+      required: [v]
+      properties:
+        v: {type: integer}
+        name: {type: string, nullable: true}
+        flag: {type: boolean}
+        next: {$ref: '#/components/schemas/Tree'}
+        kids: {type: array, items: {$ref: '#/components/schemas/Tree'}}
+        free: {}
+      additionalProperties: {type: integer}
+`
+
+func treeSchema(t testing.TB) *openapi3.Schema {
+	doc, err := openapi3.NewLoader().LoadFromData([]byte(treeSpec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc.Components.Schemas["Tree"].Value
+}
+
+// treeBodies are bodies of treeSpec nested up to, across and far past maxFastDepth,
+// through members and through items, with findings at the bottom, at every level, and
+// inside free members nested past the walk's depth and past encoding/json's.
+func treeBodies() []string {
+	chain := func(levels int, link, member, leaf string) string {
+		var b strings.Builder
+		for range levels {
+			b.WriteString(`{"v":1` + member + `,"` + link + `":`)
+			if link == "kids" {
+				b.WriteString("[")
+			}
+		}
+		b.WriteString(leaf)
+		for range levels {
+			if link == "kids" {
+				b.WriteString("]")
+			}
+			b.WriteString("}")
+		}
+		return b.String()
+	}
+	nested := func(levels int) string { return strings.Repeat("[", levels) + strings.Repeat("]", levels) }
+	var out []string
+	for _, levels := range []int{0, 1, 30, maxFastDepth - 2, maxFastDepth - 1, maxFastDepth, maxFastDepth + 1, maxFastDepth + 2, 100, 300} {
+		for _, link := range []string{"next", "kids"} {
+			for _, c := range []struct{ member, leaf string }{
+				{"", `{"v":"bad"}`},
+				{"", `{"v":true,"flag":"no","name":5}`},
+				{"", `{"name":"no v"}`},
+				{"", `{"v":1,"extra":"x","free":` + nested(80) + `}`},
+				{"", `{"v":1,"free":` + nested(5000) + `,"flag":1}`},
+				{"", `{"v":1.5,"v":1}`},
+				{"", `{"v":1,"v":"x"}`},
+				{"", `1e400`},
+				{"", `{"v":9007199254740993}`},
+				{`,"flag":"no"`, `{"v":-0}`},
+				{`,"é":"x","名/~":true`, `{"v":2}`},
+				{`,"free":` + nested(70), `{"v":"\u00e9\ud83d\ude00"}`},
+				{`,"next":{"v":"first"}`, `{"v":3}`},
+			} {
+				out = append(out, chain(levels, link, c.member, c.leaf))
+			}
+		}
+	}
+	return append(out, `{"v":1,"free":`+nested(maxJSONDepth+1)+`}`, `{"v":"x","free":`+nested(maxJSONDepth-10)+`}`,
+		`{"v":"x","free":`+nested(skipBudget(1))+`}`, `{"v":"x","free":`+nested(skipBudget(1)+1)+`}`)
+}
+
+// Bodies nested through the walk's depth and encoding/json's get the decoded path's
+// findings, without a panic; those within maxFastDepth with findings are located on
+// the bytes.
+func TestLocateBytesAtDepth(t *testing.T) {
+	s := treeSchema(t)
+	v := &Validator{}
+	located := 0
+	for _, body := range treeBodies() {
+		if checkLocateAgrees(t, v, s, []byte(body)) == locatedHere {
+			located++
+		}
+	}
+	if located < 200 {
+		t.Errorf("%d bodies located on the bytes", located)
+	}
+}
+
+// A member an object repeats is the last one's, as encoding/json decodes it; names are
+// compared unescaped, ordered by their bytes, and written as JSON pointers write them.
+func TestLocateBytesRepeatedAndNonASCIINames(t *testing.T) {
+	s := treeSchema(t)
+	v := &Validator{}
+	for body, want := range map[string][]string{
+		`{"v":"x","v":1}`:                                                nil,
+		`{"v":1,"v":"x"}`:                                                {`/v type integer "x"`},
+		`{"v":"x","flag":2,"v":"y"}`:                                     {`/flag type boolean 2`, `/v type integer "y"`},
+		`{"\u0076":"x","v":1}`:                                           nil,
+		`{"v":1,"\u0076":true}`:                                          {`/v type integer true`},
+		`{"v":1,"é":"x","名/~":true,"e":1}`:                               {`/é type integer "x"`, `/名~1~0 type integer true`},
+		`{"v":1,"\u00e9":"x","é":"y"}`:                                   {`/é type integer "y"`},
+		`{"v":1,"next":{"v":"a"},"next":{"v":2}}`:                        nil,
+		`{"v":1,"next":{"v":2},"next":{"v":"b"}}`:                        {`/next/v type integer "b"`},
+		`{"v":1,"flag":"` + strings.Repeat("é", 100) + `"}`:              {`/flag type boolean "` + strings.Repeat("é", 38) + `...`},
+		`{"v":1,"kids":[{"v":1},{"v":"a","v":"b"},{"v":1,"flag":null}]}`: {`/kids/1/v type integer "b"`, `/kids/2/flag type boolean null`},
+	} {
+		if checkLocateAgrees(t, v, s, []byte(body)) != locatedHere && want != nil {
+			t.Errorf("%s: not located on the bytes", body)
+		}
+		fs, _ := v.locateBytes(Finding{}, KindBody, v.fast.compiled(s), []byte(body))
+		var got []string
+		for _, f := range fs {
+			got = append(got, f.Pointer+" "+f.Expected+" "+f.Found)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s:\n got %q\nwant %q", body, got, want)
+		}
+	}
+}
+
+// FuzzLocateBytes holds the findings located on the bytes to the decoded path's on any
+// body, against every schema of both specs, the keywords schema and the tree schema.
+func FuzzLocateBytes(f *testing.F) {
+	schemas, examples := responseSchemas(f)
+	doc, err := openapi3.NewLoader().LoadFromData([]byte(keywordsSpec))
+	if err != nil {
+		f.Fatal(err)
+	}
+	schemas = append(schemas, doc.Components.Schemas["Page"].Value, treeSchema(f))
+	var b bytes.Buffer
+	for i := range examples {
+		for j, ex := range examples[i] {
+			muts := pointMutations(ex)
+			for k, style := range jsonStyles {
+				value := ex
+				if len(muts) > 0 {
+					m := muts[(j+k*7)%len(muts)]
+					value = set(ex, m.path, m.value, m.remove)
+				}
+				b.Reset()
+				writeJSON(&b, value, style)
+				f.Add(i, slices.Clone(b.Bytes()))
+			}
+		}
+	}
+	for _, body := range treeBodies()[:40] {
+		f.Add(len(schemas)-1, []byte(body))
+	}
+	v := &Validator{}
+	f.Fuzz(func(t *testing.T, i int, data []byte) {
+		if i < 0 {
+			i = -(i + 1)
+		}
+		checkLocateAgrees(t, v, schemas[i%len(schemas)], data)
+	})
+}
