@@ -14,8 +14,8 @@ import (
 // array and the members of an object that pass their own keywords and compose
 // nothing), and decodes only a value that findingsOf would hand to kin-openapi (one
 // failing its own keywords, or under a node the compiled check does not know). A body
-// with a finding in each of 500 items then costs a byte walk and 500 small decodes, not
-// a decode of the page (issue 35).
+// with a finding in each of 500 items then costs about two byte walks and 500 small
+// findings, not a decode of the page (issue 35).
 //
 // ok is false when the body must take the decoded path after all: it is not JSON as
 // decodeJSON reads it (that path says why), it nests deeper than the walk goes, or it
@@ -25,8 +25,13 @@ import (
 // The findings are bounded as findingsOf's are: by the body, which a reader holds to
 // MaxBodyBytes; the walk's own stacks hold at most one entry per value of the body.
 func (v *Validator) locateBytes(base Finding, kind string, n *checkNode, data []byte) (findings []Finding, ok bool) {
-	w := failWalker{v: v, base: base, kind: kind}
-	w.data = data
+	w, _ := v.walkers.Get().(*failWalker)
+	if w == nil {
+		w = &failWalker{}
+	}
+	defer v.putWalker(w)
+	w.v, w.base, w.kind = v, base, kind
+	w.data, w.pos, w.inexact = data, 0, false
 	w.space()
 	if n == nil || !w.locate(n, 0) {
 		return nil, false
@@ -34,12 +39,38 @@ func (v *Validator) locateBytes(base Finding, kind string, n *checkNode, data []
 	if w.space(); w.pos != len(w.data) || w.inexact {
 		return nil, false
 	}
-	return w.out, true
+	if len(w.out) == 0 {
+		return nil, true
+	}
+	return slices.Clone(w.out), true // the one allocation of the findings, at their size
+}
+
+// maxKeptWalk bounds what a walker returned to the pool keeps of each of its stacks, so
+// that one huge body does not pin its scratch for the life of the validator.
+const maxKeptWalk = 1 << 12
+
+// putWalker clears w (no body, no finding's strings kept) and pools it. What a walk
+// truncates it clears then, so clearing what is in use here is enough.
+func (v *Validator) putWalker(w *failWalker) {
+	w.out, w.keys, w.segs, w.tmp = shrink(w.out), shrink(w.keys), shrink(w.segs), shrink(w.tmp)
+	w.path, w.buf, w.nameA, w.nameB = shrink(w.path), shrink(w.buf), shrink(w.nameA), shrink(w.nameB)
+	w.data, w.v, w.base = nil, nil, Finding{}
+	v.walkers.Put(w)
+}
+
+// shrink empties s, and drops it when it grew past maxKeptWalk.
+func shrink[S ~[]E, E any](s S) S {
+	if cap(s) > maxKeptWalk {
+		return nil
+	}
+	clear(s)
+	return s[:0]
 }
 
 // failWalker is one walk of locateBytes: the byte walk (its data, position and
-// scratch), the pointer of the value at hand (path, its bytes), and stacks that the
-// containers being walked share, each container using what lies above its own mark.
+// scratch), the pointer of the value at hand (path, its bytes), the findings so far
+// (out), and stacks that the containers being walked share, each container using what
+// lies above its own mark.
 type failWalker struct {
 	byteWalker
 	v    *Validator
@@ -47,11 +78,11 @@ type failWalker struct {
 	kind string
 	path []byte
 	out  []Finding
-	// keys are the names of the members of the objects being walked, fails the values
-	// refused in them (items and members), named the failing members of one object.
-	keys  []memberName
-	fails []failedValue
-	named []namedValue
+	// keys are the names of the members of the objects being walked, segs the findings
+	// of their failing members; tmp is scratch for ordering an object's findings.
+	keys []memberName
+	segs []memberFindings
+	tmp  []Finding
 	// nameA and nameB are scratch for names with escapes, compared unescaped.
 	nameA, nameB []byte
 }
@@ -63,18 +94,11 @@ type memberName struct {
 	escaped    bool
 }
 
-// failedValue is an item or a member the compiled check refused: where it starts, and
-// the item's index or the member's index among keys; node is the member's node.
-type failedValue struct {
-	start, index int
-	node         *checkNode
-}
-
-// namedValue is a failing member with its name, for the order of names.
-type namedValue struct {
-	name  string
-	start int
-	node  *checkNode
+// memberFindings is the findings of one failing member of an object: out[from:to], the
+// member's name keys[key].
+type memberFindings struct {
+	key, from, to int
+	name          string // set only when an object's segments are ordered by name
 }
 
 // skipBudget is the nesting a value at depth may have for the walk to step over it:
@@ -145,28 +169,35 @@ func (w *failWalker) add(expected, found string) {
 	w.out = append(w.out, f)
 }
 
+// giveUp drops what a container found (from mark on) and hands it to kin-openapi whole
+// from start, as appendFindings does with an array of a length its node refuses or an
+// object without a required member.
+func (w *failWalker) giveUp(n *checkNode, depth, start, mark, path int) bool {
+	clear(w.out[mark:])
+	w.out, w.path, w.pos = w.out[:mark], w.path[:path], start
+	return w.decoded(n, depth)
+}
+
 // array walks an array whose node passes its type and has items of its own: each item
-// is checked, and the refused ones are located in order once the array is known to
-// have a length n allows; else the array goes to kin-openapi whole, as in
-// appendFindings.
+// the node refuses is located as it comes, in order, and all of it given up if the
+// array's length turns out to be one the node refuses.
 func (w *failWalker) array(n *checkNode, depth int) bool {
-	start, mark := w.pos, len(w.fails)
+	start, mark, at := w.pos, len(w.out), len(w.path)
 	count := 0
 	if !w.enter(']') {
 		for {
 			if n.hasMaxItems && count >= n.maxItems {
-				// One item too many: the array is kin-openapi's, the rest unread here.
-				w.fails, w.pos = w.fails[:mark], start
-				return w.decoded(n, depth)
+				return w.giveUp(n, depth, start, mark, at) // one item too many
 			}
 			w.space()
-			at := w.pos
+			item := w.pos
 			if !w.value(n.items, nil, depth+1) {
-				w.pos = at
-				if !w.skip(&w.buf, skipBudget(depth+1)) {
+				w.pos = item
+				w.path = strconv.AppendInt(append(w.path, '/'), int64(count), 10)
+				if !w.locate(n.items, depth+1) {
 					return false
 				}
-				w.fails = append(w.fails, failedValue{start: at, index: count})
+				w.path = w.path[:at]
 			}
 			count++
 			closed, ok := w.next(']')
@@ -179,31 +210,24 @@ func (w *failWalker) array(n *checkNode, depth int) bool {
 		}
 	}
 	if !n.itemCount(count) {
-		w.fails, w.pos = w.fails[:mark], start
-		return w.decoded(n, depth)
+		return w.giveUp(n, depth, start, mark, at)
 	}
-	end, top, at := w.pos, len(w.fails), len(w.path)
-	for i := mark; i < top; i++ {
-		f := w.fails[i] // read again each time: the items' own walks append above top
-		w.path = strconv.AppendInt(append(w.path, '/'), int64(f.index), 10)
-		w.pos = f.start
-		if !w.locate(n.items, depth+1) {
-			return false
-		}
-		w.path = w.path[:at]
-	}
-	w.fails, w.pos = w.fails[:mark], end
 	return true
 }
 
-// object walks an object whose node passes its type: each member with a node is
-// checked, and once the object is known to have every required member, the refused
-// ones are located in the order of their names (kin-openapi's); else the object goes
-// to kin-openapi whole, as in appendFindings. A name the object repeats is the last
-// one's, as encoding/json decodes it: an earlier one is neither located nor reported.
+// object walks an object whose node passes its type: each member the node refuses is
+// located as it comes, and once the object is known to have every required member,
+// their findings are put in the order of the members' names (kin-openapi's); without
+// one, all of it is given up. A name the object repeats is the last one's, as
+// encoding/json decodes it: an earlier one's findings are dropped.
 func (w *failWalker) object(n *checkNode, depth int) bool {
-	start, fmark, kmark := w.pos, len(w.fails), len(w.keys)
+	start, mark, at := w.pos, len(w.out), len(w.path)
+	kmark, smark := len(w.keys), len(w.segs)
 	var seen uint64
+	// The members of one object usually come in the order of the last one (the byte
+	// walk's guess, bytecheck.go), so each name is first compared with the one that
+	// followed it there.
+	guess := n.first.Load()
 	if !w.enter('}') {
 		for {
 			w.space()
@@ -217,9 +241,15 @@ func (w *failWalker) object(n *checkNode, depth int) bool {
 			}
 			// Every escape is longer than what it stands for.
 			name := memberName{start: nameStart, end: w.pos - 1, escaped: len(key) != w.pos-1-nameStart}
+			p := guess
+			if p == nil || p.name != string(key) {
+				p = n.members[string(key)]
+			}
+			guess = nil
 			child := n.extra // memberNode: the property's node, else additionalProperties'
-			if p := n.members[string(key)]; p != nil {
+			if p != nil {
 				seen |= p.required
+				guess = p.next.Load()
 				if p.node != nil {
 					child = p.node
 				}
@@ -227,14 +257,22 @@ func (w *failWalker) object(n *checkNode, depth int) bool {
 			if !w.colon() {
 				return false
 			}
-			at := w.pos
-			if child == nil || !w.value(child, nil, depth+1) {
-				w.pos = at
+			value := w.pos
+			switch {
+			case child == nil:
 				if !w.skip(&w.buf, skipBudget(depth+1)) {
 					return false
 				}
-				if child != nil {
-					w.fails = append(w.fails, failedValue{start: at, index: len(w.keys), node: child})
+			case !w.value(child, nil, depth+1):
+				w.pos = value
+				from := len(w.out)
+				w.path = appendPointerToken(append(w.path, '/'), w.nameText(name, &w.nameA))
+				if !w.locate(child, depth+1) {
+					return false
+				}
+				w.path = w.path[:at]
+				if len(w.out) > from { // a member with no finding (repeated, the last one conforming) is left out
+					w.segs = append(w.segs, memberFindings{key: len(w.keys), from: from, to: len(w.out)})
 				}
 			}
 			w.keys = append(w.keys, name)
@@ -247,52 +285,52 @@ func (w *failWalker) object(n *checkNode, depth int) bool {
 			}
 		}
 	}
-	end := w.pos
 	if seen != n.allRequired {
-		w.fails, w.keys, w.pos = w.fails[:fmark], w.keys[:kmark], start
-		return w.decoded(n, depth)
+		w.keys, w.segs = w.keys[:kmark], w.segs[:smark]
+		return w.giveUp(n, depth, start, mark, at)
 	}
-	nmark := len(w.named)
-	w.nameFailing(w.fails[fmark:], w.keys[kmark:])
-	w.fails, w.keys = w.fails[:fmark], w.keys[:kmark]
-	named := w.named[nmark:]
-	// In the order of their names, as appendFindings (names are unique by now).
-	slices.SortFunc(named, func(a, b namedValue) int { return strings.Compare(a.name, b.name) })
-	at := len(w.path)
-	for i := nmark; i < nmark+len(named); i++ {
-		f := w.named[i] // read again each time: the members' own walks append above
-		w.path = appendPointerToken(append(w.path, '/'), f.name)
-		w.pos = f.start
-		if !w.locate(f.node, depth+1) {
-			return false
-		}
-		w.path = w.path[:at]
+	if len(w.segs) > smark {
+		w.order(w.segs[smark:], w.keys[kmark:], kmark, mark)
+		clear(w.segs[smark:])
 	}
-	w.named, w.pos = w.named[:nmark], end
+	w.keys, w.segs = w.keys[:kmark], w.segs[:smark]
 	return true
 }
 
-// nameFailing appends to named the failing members of one object (fails, indexing its
-// keys) that no later member of the same name replaces, with their names unescaped.
-func (w *failWalker) nameFailing(fails []failedValue, keys []memberName) {
+// order puts the findings of one object's failing members (segs, out[mark:] in the
+// order of the body) in the order of their names, dropping those of a member whose
+// name comes again later (keys are the object's, the first at index kmark).
+func (w *failWalker) order(segs []memberFindings, keys []memberName, kmark, mark int) {
+	kept := segs[:0]
 	var last map[string]int // the last index of each name, for many failing members
-	if len(fails) > 8 {
+	if len(segs) > 8 {
 		last = make(map[string]int, len(keys))
 		for i, k := range keys {
 			last[string(w.nameText(k, &w.nameA))] = i
 		}
 	}
-	for _, f := range fails {
-		text := w.nameText(keys[f.index], &w.nameA)
-		if last != nil {
-			if last[string(text)] != f.index {
-				continue
-			}
-		} else if w.repeated(keys[f.index], text, keys[f.index+1:]) {
+	for _, s := range segs {
+		i := s.key - kmark
+		text := w.nameText(keys[i], &w.nameA)
+		if last != nil && last[string(text)] != i || last == nil && w.repeated(keys[i], text, keys[i+1:]) {
 			continue
 		}
-		w.named = append(w.named, namedValue{name: string(text), start: f.start, node: f.node})
+		if len(segs) > 1 {
+			s.name = string(text)
+		}
+		kept = append(kept, s)
 	}
+	if len(kept) == len(segs) && len(segs) == 1 {
+		return // one member, not repeated: its findings are in place
+	}
+	slices.SortFunc(kept, func(a, b memberFindings) int { return strings.Compare(a.name, b.name) })
+	w.tmp = append(w.tmp[:0], w.out[mark:]...)
+	clear(w.out[mark:])
+	w.out = w.out[:mark]
+	for _, s := range kept {
+		w.out = append(w.out, w.tmp[s.from-mark:s.to-mark]...)
+	}
+	clear(w.tmp)
 }
 
 // repeated reports whether any of later is the name k, whose text is text.
@@ -322,8 +360,8 @@ func (w *failWalker) nameText(k memberName, scratch *[]byte) []byte {
 
 // appendPointerToken appends a member's name as a JSON pointer writes it, as pointer
 // does: "~" as "~0" and "/" as "~1".
-func appendPointerToken(b []byte, name string) []byte {
-	if !strings.ContainsAny(name, "~/") {
+func appendPointerToken(b []byte, name []byte) []byte {
+	if bytes.IndexByte(name, '~') < 0 && bytes.IndexByte(name, '/') < 0 {
 		return append(b, name...)
 	}
 	for i := 0; i < len(name); i++ {

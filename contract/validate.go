@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -24,6 +25,8 @@ type Validator struct {
 	strict   bool
 	requests bool
 	fast     certainlyValid
+	// walkers pools the scratch of locating a failing body's findings (failWalker).
+	walkers sync.Pool
 	// version is the API version the spec describes, if it states one (version.go).
 	version apiVersion
 }
@@ -145,7 +148,11 @@ func (v *Validator) checkRoute(base Finding, rt *route, ex Exchange, count *memb
 	if media.Schema == nil || !strings.Contains(mediaType, "json") {
 		return out
 	}
-	return append(out, v.checkBody(base, media.Schema.Value, ex.ResponseBody, KindBody, count)...)
+	body := v.checkBody(base, media.Schema.Value, ex.ResponseBody, KindBody, count)
+	if len(out) == 0 {
+		return body // not copied: a failing page may have thousands
+	}
+	return append(out, body...)
 }
 
 // checkBody validates a JSON body and, in strict mode, looks for undocumented fields.
