@@ -31,7 +31,7 @@ func (v *Validator) locateBytes(base Finding, kind string, n *checkNode, data []
 	}
 	defer v.putWalker(w)
 	w.v, w.base, w.kind = v, base, kind
-	w.data, w.pos, w.inexact = data, 0, false
+	w.jsonDecoder = jsonDecoder{data: data}
 	w.space()
 	if n == nil || !w.locate(n, 0) {
 		return nil, false
