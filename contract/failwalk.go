@@ -19,8 +19,9 @@ import (
 //
 // ok is false when the body must take the decoded path after all: it is not JSON as
 // decodeJSON reads it (that path says why), it nests deeper than the walk goes, or it
-// has a number float64 may not hold exactly (that path checks such numbers by their
-// literal, and its findings come first). Everything found so far is dropped then.
+// has a number float64 may not hold exactly and a run of 19 digits (that path checks
+// such numbers by their literal, and its findings come first; see longDigitRun).
+// Everything found so far is dropped then.
 //
 // The findings are bounded as findingsOf's are: by the body, which a reader holds to
 // MaxBodyBytes; the walk's own stacks hold at most one entry per value of the body.
@@ -36,7 +37,7 @@ func (v *Validator) locateBytes(base Finding, kind string, n *checkNode, data []
 	if n == nil || !w.locate(n, 0) {
 		return nil, false
 	}
-	if w.space(); w.pos != len(w.data) || w.inexact {
+	if w.space(); w.pos != len(w.data) || w.inexact && longDigitRun(data) {
 		return nil, false
 	}
 	if len(w.out) == 0 {
@@ -153,9 +154,10 @@ func (w *failWalker) decoded(n *checkNode, depth int) bool {
 		return false
 	}
 	value, inexact, err := decodeJSON(w.data[start:w.pos])
-	if err != nil || inexact {
+	if err != nil {
 		return false
 	}
+	w.inexact = w.inexact || inexact
 	if !n.valid(value, depth) {
 		w.out = w.v.appendFindings(w.out, w.base, w.kind, string(w.path), n, value, depth)
 	}
@@ -392,4 +394,38 @@ func briefString(s []byte) string {
 		q = q[:77] + "..."
 	}
 	return q
+}
+
+// longDigitRun reports whether body has, outside strings, a run of 19 or more digits.
+// The decoded path reads a body with a number float64 may not hold exactly (16 digits
+// or more, or an exponent: the walk's inexact) a second time, by the numbers' literals
+// (exactNumbers); what it finds then is a number out of float64's range, which the
+// walk refuses as not JSON, or an integer out of int64's range where an int64 is
+// expected, which takes 19 digits at least. Without such a run that second reading
+// finds nothing and reads every number as float64 does, so its findings are the
+// walk's.
+func longDigitRun(body []byte) bool {
+	run, inString, escaped := 0, false, false
+	for _, c := range body {
+		switch {
+		case escaped:
+			escaped = false
+		case inString:
+			switch c {
+			case '\\':
+				escaped = true
+			case '"':
+				inString = false
+			}
+		case c == '"':
+			inString, run = true, 0
+		case '0' <= c && c <= '9':
+			if run++; run >= 19 {
+				return true
+			}
+		default:
+			run = 0
+		}
+	}
+	return false
 }
