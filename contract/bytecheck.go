@@ -2,6 +2,7 @@ package contract
 
 import (
 	"regexp"
+	"strings"
 	"sync/atomic"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -108,9 +109,14 @@ func (w *byteWalker) value(n *checkNode, m *memberNode, depth int) bool {
 	case c == '{':
 		return n.allows&allowsObject != 0 && w.object(n, m, depth)
 	case c == '-' || '0' <= c && c <= '9':
+		// inexact is kept for the whole walk too (what came before, or ran through
+		// skip): a walk that locates findings gives up on a body with such a number.
+		before := w.inexact
 		w.inexact = false
 		f, ok := w.float()
-		return ok && !w.inexact && n.allows&allowsNumber != 0 && validNumber(n.schema, f)
+		exact := !w.inexact
+		w.inexact = before || w.inexact
+		return ok && exact && n.allows&allowsNumber != 0 && validNumber(n.schema, f)
 	}
 	return false
 }
@@ -248,6 +254,12 @@ type checkNode struct {
 	format      openapi3.StringFormatValidator
 	// undefinedFormat is a format kin-openapi did not know when the node was compiled.
 	undefinedFormat string
+	// flat says the schema composes nothing (composesNothing), so that a failing body
+	// is located below it member by member and item by item; flatItems that its items
+	// are its schema's own, compiled. typeExpected is its finding for a value of a type
+	// it does not admit ("type boolean", "type string or null").
+	flat, flatItems bool
+	typeExpected    string
 	allOf           []*checkNode
 	anyOf           []*checkNode
 	disc            *discriminator // the anyOf's discriminator, nil for none
@@ -439,6 +451,12 @@ func (c *certainlyValid) compile(s *openapi3.Schema) *checkNode {
 		}
 	}
 	n.done = true
+	n.flat = n.composesNothing()
+	n.flatItems = n.items != nil && s.Items != nil && s.Items.Value == n.items.schema
+	n.typeExpected = "type " + strings.Join(s.Type.Slice(), "|")
+	if s.Nullable {
+		n.typeExpected += " or null"
+	}
 	return n
 }
 

@@ -3,7 +3,6 @@ package contract
 import (
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -18,7 +17,9 @@ import (
 // value that fails its own keywords, or one the check does not know, goes to
 // kin-openapi. A body with one wrong member among a thousand then costs one small
 // visit, not a visit of the whole page, which kin-openapi's walk took (1.4 to 2.9
-// times json.Unmarshal's time, issue 35).
+// times json.Unmarshal's time, issue 35). A response's body is located the same way
+// on its bytes (locateBytes, failwalk.go), which comes here only for the values it
+// decodes; a request's body, and any in strict mode, come here decoded whole.
 func (v *Validator) findingsOf(base Finding, kind, prefix string, n *checkNode, value any, depth int) []Finding {
 	if n.valid(value, depth) {
 		return nil
@@ -29,10 +30,10 @@ func (v *Validator) findingsOf(base Finding, kind, prefix string, n *checkNode, 
 // appendFindings appends to out the findings of value, which n refuses.
 func (v *Validator) appendFindings(out []Finding, base Finding, kind, prefix string, n *checkNode, value any, depth int) []Finding {
 	schema := n.schema
-	if depth < maxFastDepth && n.composesNothing() {
+	if depth < maxFastDepth && n.flat {
 		switch t := value.(type) {
 		case []any:
-			if n.allows&allowsArray != 0 && n.itemCount(len(t)) && n.items != nil && schema.Items != nil && schema.Items.Value == n.items.schema {
+			if n.allows&allowsArray != 0 && n.itemCount(len(t)) && n.flatItems {
 				for i, item := range t {
 					if !n.items.valid(item, depth+1) { // only a failing item's pointer is written
 						out = v.appendFindings(out, base, kind, prefix+"/"+strconv.Itoa(i), n.items, item, depth+1)
@@ -62,10 +63,7 @@ func (v *Validator) appendFindings(out []Finding, base Finding, kind, prefix str
 			// (expectedType): written as describe writes it, without the visit.
 			if _, isBool := t.(bool); isBool && n.allows&allowsBoolean == 0 || !isBool && n.allows&allowsString == 0 {
 				f := base
-				f.Kind, f.Pointer, f.Expected, f.Found = kind, prefix, "type "+strings.Join(schema.Type.Slice(), "|"), brief(value)
-				if schema.Nullable {
-					f.Expected += " or null"
-				}
+				f.Kind, f.Pointer, f.Expected, f.Found = kind, prefix, n.typeExpected, brief(value)
 				return append(out, f)
 			}
 		}

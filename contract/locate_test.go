@@ -69,6 +69,26 @@ func reaches(v any, path []any) bool {
 	return true
 }
 
+// mutatedValues is ex with each change of pointMutations made alone, each with a second
+// one, and a third of them at once.
+func mutatedValues(ex any) []any {
+	muts := pointMutations(ex)
+	var values []any
+	for j, m := range muts {
+		values = append(values, set(ex, m.path, m.value, m.remove))
+		if k := (j*7 + 3) % len(muts); k != j && reaches(values[len(values)-1], muts[k].path) {
+			values = append(values, set(values[len(values)-1], muts[k].path, muts[k].value, muts[k].remove))
+		}
+	}
+	many := ex
+	for j := 0; j < len(muts); j += 3 {
+		if reaches(many, muts[j].path) {
+			many = set(many, muts[j].path, muts[j].value, muts[j].remove)
+		}
+	}
+	return append(values, many)
+}
+
 // The findings of a failing body, located by the compiled check and kin-openapi only
 // where the check refuses (findingsOf), are exactly those of kin-openapi's walk of the
 // whole body, in the same order: on every example of both specs with each change of
@@ -96,22 +116,7 @@ func TestFindingsOfAgreeWithKinOpenAPI(t *testing.T) {
 	kinds := map[string]bool{}
 	for i, s := range schemas {
 		for _, ex := range examples[i] {
-			muts := pointMutations(ex)
-			var values []any
-			for j, m := range muts {
-				values = append(values, set(ex, m.path, m.value, m.remove))
-				if k := (j*7 + 3) % len(muts); k != j && reaches(values[len(values)-1], muts[k].path) {
-					values = append(values, set(values[len(values)-1], muts[k].path, muts[k].value, muts[k].remove))
-				}
-			}
-			many := ex
-			for j := 0; j < len(muts); j += 3 {
-				if reaches(many, muts[j].path) {
-					many = set(many, muts[j].path, muts[j].value, muts[j].remove)
-				}
-			}
-			values = append(values, many)
-			for _, value := range values {
+			for _, value := range mutatedValues(ex) {
 				var want []Finding
 				if err := s.VisitJSON(value, openapi3.MultiErrors()); err != nil {
 					want = schemaFindings(Finding{}, KindBody, "", err)

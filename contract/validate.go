@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -24,6 +25,8 @@ type Validator struct {
 	strict   bool
 	requests bool
 	fast     certainlyValid
+	// walkers pools the scratch of locating a failing body's findings (failWalker).
+	walkers sync.Pool
 	// version is the API version the spec describes, if it states one (version.go).
 	version apiVersion
 }
@@ -145,7 +148,11 @@ func (v *Validator) checkRoute(base Finding, rt *route, ex Exchange, count *memb
 	if media.Schema == nil || !strings.Contains(mediaType, "json") {
 		return out
 	}
-	return append(out, v.checkBody(base, media.Schema.Value, ex.ResponseBody, KindBody, count)...)
+	body := v.checkBody(base, media.Schema.Value, ex.ResponseBody, KindBody, count)
+	if len(out) == 0 {
+		return body // not copied: a failing page may have thousands
+	}
+	return append(out, body...)
 }
 
 // checkBody validates a JSON body and, in strict mode, looks for undocumented fields.
@@ -162,6 +169,22 @@ func (v *Validator) checkBody(base Finding, schema *openapi3.Schema, body []byte
 	if !v.strict && v.fast.validBytesCounting(schema, body, count) {
 		return nil // conforms; only strict mode needs the decoded body then
 	}
+	if !v.strict && kind == KindBody {
+		// Located on the bytes, decoding only what a finding quotes (locateBytes); a
+		// request's body is decoded whole, for its secrets are redacted before its
+		// findings are written, and strict mode needs the decoded body anyway.
+		if fs, ok := v.locateBytes(base, kind, v.fast.compiled(schema), body); ok {
+			return fs
+		}
+	}
+	return v.decodedFindings(base, schema, body, kind)
+}
+
+// decodedFindings is checkBody on the decoded body: the findings of a body that is not
+// JSON, has numbers float64 may not hold exactly, is a request's, or is checked in
+// strict mode. base has its location; body is valid UTF-8.
+func (v *Validator) decodedFindings(base Finding, schema *openapi3.Schema, body []byte, kind string) []Finding {
+	const prefix = ""
 	var out []Finding
 	value, inexact, err := decodeJSON(body)
 	if err != nil || inexact {
