@@ -59,6 +59,9 @@ type ReadOption func(*readConfig)
 type readConfig struct {
 	alloc       func(n int) []byte // nil: each body a slice of its own
 	maxCassette int64              // 0: MaxCassetteBytes
+	parallel    int                // HAR entries parsed at once; <= 1: one at a time
+	chunk       int64              // the parallel reader's nominal chunk; 0: harChunkBytes
+	stats       *parallelStats     // for tests: how the parallel reader's entries were read
 }
 
 // WithBodyAlloc has the HAR and JSON-lines readers take the buffer of each body they
@@ -99,10 +102,16 @@ func (c readConfig) copyOut(b []byte) []byte {
 // ErrUnknownFormat; an empty one has no exchanges. A UTF-8 byte-order mark at the
 // start is skipped, here and by each format's reader.
 func Read(name string, r io.Reader, opts ...ReadOption) iter.Seq2[Exchange, error] {
+	// Sniffing reads ahead of what it consumes: a parallel HAR reader is given the
+	// input's own ReadAt and the offset it was at, with the sniffed bytes to read on.
+	at, parallel := offsetReaderOf(r, readOptions(opts))
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, _ := br.Peek(SniffBytes)
 	format, ok := Sniff(head)
 	switch {
+	case format == FormatHAR && parallel:
+		at.Reader = br
+		return ReadHAR(name, at, opts...)
 	case format == FormatHAR:
 		return ReadHAR(name, br, opts...)
 	case format == FormatVCR:
