@@ -15,7 +15,7 @@ import (
 // chunk's entries start, and reading past its end to finish its last entry, cost
 // little against parsing it; small enough that the chunks parsed ahead (parsers+1)
 // hold little memory.
-const harChunkBytes = 4 << 20
+const harChunkBytes = 1 << 20
 
 // WithParallel has the HAR reader parse up to n entries at once, on n goroutines,
 // and yield them in order, exactly as reading one at a time would (the same
