@@ -398,7 +398,8 @@ func (pr *harParser) run(start, limit int64, guess bool) (run harRun, ok bool) {
 func (pr *harParser) candidate(from, limit int64) (int64, bool) {
 	ra := pr.p.in.ra
 	for block := from; block < limit; {
-		n, err := ra.ReadAt(pr.scan, block)
+		// Only what can hold a start before limit: a chunk may be small.
+		n, err := ra.ReadAt(pr.scan[:min(int64(len(pr.scan)), limit-block)], block)
 		b := pr.scan[:n]
 		for i := 0; ; i++ {
 			j := bytes.IndexByte(b[i:], '{')
