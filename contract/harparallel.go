@@ -17,6 +17,13 @@ import (
 // hold little memory.
 const harChunkBytes = 1 << 20
 
+// harChunkHeld bounds the bodies a parser holds for one chunk: a chunk of entries
+// whose bodies decompress to far more than their size (a gzip bomb in every entry)
+// is parsed only up to it, and the committer reads the rest one entry at a time, as
+// the caller takes them. The parallel reader holds at most parsers+1 chunks, each
+// within this bound and one entry.
+const harChunkHeld = 8 << 20
+
 // WithParallel has the HAR reader parse up to n entries at once, on n goroutines,
 // and yield them in order, exactly as reading one at a time would (the same
 // exchanges, indexes, lines and errors). It is used only when the input is an
@@ -30,10 +37,10 @@ func WithParallel(n int) ReadOption {
 	return func(c *readConfig) { c.parallel = n }
 }
 
-// withChunkBytes sets the parallel reader's nominal chunk, for tests that cut small
-// files into many chunks.
-func withChunkBytes(n int64) ReadOption {
-	return func(c *readConfig) { c.chunk = n }
+// withChunkBytes sets the parallel reader's nominal chunk and the bodies a parser
+// holds for one, for tests that cut small files into many chunks.
+func withChunkBytes(n, held int64) ReadOption {
+	return func(c *readConfig) { c.chunk, c.held = n, held }
 }
 
 // parallelStats counts, for tests, the entries the parallel reader committed from
@@ -132,13 +139,14 @@ type harChunk struct {
 }
 
 // parallelHAR reads the entries of a HAR file in chunks parsed at once, and commits
-// them in order (see read).
+// them in order (see readHARParallel).
 type parallelHAR struct {
 	in          *offsetReader
 	source      string
 	limit, step int
 	cfg         readConfig
 	chunkBytes  int64
+	held        int64 // harChunkHeld, or a test's
 	stopped     atomic.Bool
 }
 
@@ -164,6 +172,9 @@ func readHARParallel(source string, in *offsetReader, entryLimit, step int, cfg 
 		p := &parallelHAR{in: in, source: source, limit: entryLimit, step: step, cfg: cfg, chunkBytes: cfg.chunk}
 		if p.chunkBytes <= 0 {
 			p.chunkBytes = harChunkBytes
+		}
+		if p.held = cfg.held; p.held <= 0 {
+			p.held = harChunkHeld
 		}
 		p.run(first, s.line, yield)
 	}
@@ -314,6 +325,7 @@ type harParser struct {
 	p    *parallelHAR
 	c    *harCursor
 	scan []byte
+	held int64 // the bodies read for the chunk so far
 }
 
 func (p *parallelHAR) newParser() *harParser {
@@ -324,6 +336,7 @@ func (p *parallelHAR) newParser() *harParser {
 // whose start is an entry's; from each likely entry start otherwise.
 func (pr *harParser) chunk(c *harChunk, first bool) {
 	c.at = map[int64][2]int{}
+	pr.held = 0
 	add := func(run harRun) {
 		for j, r := range run.records {
 			c.at[r.start] = [2]int{len(c.runs), j}
@@ -346,13 +359,17 @@ func (pr *harParser) chunk(c *harChunk, first bool) {
 			continue
 		}
 		add(run)
+		if pr.held >= pr.p.held {
+			return // the committer reads the rest
+		}
 		from = max(pr.c.pos(), start+1)
 	}
 }
 
-// run reads entries from start while they start before limit. guess says start is
-// only likely an entry's: then the first entry must read without error and be
-// followed by ',' or ']', else ok is false.
+// run reads entries from start while they start before limit and the chunk's bodies
+// are within the parser's bound. guess says start is only likely an entry's: then
+// the first entry must read without error and be followed by ',' or ']', else ok is
+// false.
 func (pr *harParser) run(start, limit int64, guess bool) (run harRun, ok bool) {
 	in := pr.p.in
 	c := pr.c
@@ -360,7 +377,7 @@ func (pr *harParser) run(start, limit int64, guess bool) (run harRun, ok bool) {
 	c.base = start
 	for !pr.p.stopped.Load() {
 		at, line := c.pos(), c.w.lines
-		if len(run.records) > 0 && at >= limit {
+		if len(run.records) > 0 && (at >= limit || pr.held >= pr.p.held) {
 			run.next, run.nextLine = at, line
 			return run, true
 		}
@@ -373,6 +390,7 @@ func (pr *harParser) run(start, limit int64, guess bool) (run harRun, ok bool) {
 			return run, true
 		}
 		run.records = append(run.records, harRecord{start: at, line: line, ex: ex, err: err})
+		pr.held += int64(len(ex.RequestBody) + len(ex.ResponseBody))
 		end, fatal := c.sep()
 		if guess && len(run.records) == 1 && fatal != nil {
 			return run, false

@@ -2,6 +2,8 @@ package contract
 
 import (
 	"bytes"
+	"compress/gzip"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"os"
@@ -139,11 +141,15 @@ func TestParallelHARMatchesSequential(t *testing.T) {
 			want := readLog(readHAR("f.har", strings.NewReader(file), limit, step, readConfig{}))
 			for _, chunk := range []int64{7, 64, 1024, 1 << 20} {
 				for _, n := range []int{2, 3} {
-					t.Run(fmt.Sprintf("%s step %d chunk %d parsers %d", name, step, chunk, n), func(t *testing.T) {
+					held := int64(0)
+					if n == 3 {
+						held = 3000 // parsers stop early, the committer reads on
+					}
+					t.Run(fmt.Sprintf("%s step %d chunk %d parsers %d held %d", name, step, chunk, n, held), func(t *testing.T) {
 						r := &sizedReaderAt{Reader: bytes.NewReader([]byte(file))}
 						stats := &parallelStats{}
 						var pool syncPool
-						cfg := readOptions([]ReadOption{WithParallel(n), withChunkBytes(chunk), WithBodyAlloc(pool.alloc)})
+						cfg := readOptions([]ReadOption{WithParallel(n), withChunkBytes(chunk, held), WithBodyAlloc(pool.alloc)})
 						cfg.stats = stats
 						got := readLog(readHAR("f.har", r, limit, step, cfg))
 						if !slices.Equal(got, want) {
@@ -194,7 +200,7 @@ func TestParallelHARGuessesHold(t *testing.T) {
 		chunk    int64
 	}{{"one a line", false, 512}, {"pretty headers", false, 512}, {"strings like starts", false, 512}, {"nested entries", false, 512}, {"wrong entries", true, 7}} {
 		stats := &parallelStats{}
-		cfg := readOptions([]ReadOption{WithParallel(2), withChunkBytes(tc.chunk)})
+		cfg := readOptions([]ReadOption{WithParallel(2), withChunkBytes(tc.chunk, 0)})
 		cfg.stats = stats
 		n := len(readLog(readHAR("f.har", strings.NewReader(cases[tc.name]), maxEntryBytes, windowRead, cfg)))
 		if n != 80 || stats.parsed+stats.fallback != 80 {
@@ -225,7 +231,7 @@ func TestParallelHARFromFile(t *testing.T) {
 			t.Fatal(err)
 		}
 		stats := &parallelStats{}
-		opts := []ReadOption{WithParallel(2), withChunkBytes(1000), func(c *readConfig) { c.stats = stats }}
+		opts := []ReadOption{WithParallel(2), withChunkBytes(1000, 0), func(c *readConfig) { c.stats = stats }}
 		seq := ReadHAR("f.har", f, opts...)
 		if viaRead {
 			seq = Read("f.har", f, opts...)
@@ -260,7 +266,7 @@ func TestParallelHARStopsItsParsers(t *testing.T) {
 	file := parallelCases(t)["one a line"]
 	before := runtime.NumGoroutine()
 	n := 0
-	for range ReadHAR("f.har", strings.NewReader(file), WithParallel(4), withChunkBytes(256)) {
+	for range ReadHAR("f.har", strings.NewReader(file), WithParallel(4), withChunkBytes(256, 0)) {
 		if n++; n == 20 {
 			break
 		}
@@ -273,17 +279,49 @@ func TestParallelHARStopsItsParsers(t *testing.T) {
 func FuzzParallelHARMatchesSequential(f *testing.F) {
 	for _, file := range parallelCases(f) {
 		if len(file) < 64<<10 {
-			f.Add([]byte(file), uint16(64))
+			f.Add([]byte(file), uint16(64), uint16(0))
 		}
 	}
-	f.Add([]byte(harFile([]string{entryJSON(1, 10), `{"_x":[` + entryJSON(2, 3) + `],"request":{"method":"GET","url":"https://a/b"},"response":{"status":200}}`, entryJSON(3, 10)}, ",")), uint16(50))
-	f.Fuzz(func(t *testing.T, data []byte, chunk uint16) {
+	f.Add([]byte(harFile([]string{entryJSON(1, 10), `{"_x":[` + entryJSON(2, 3) + `],"request":{"method":"GET","url":"https://a/b"},"response":{"status":200}}`, entryJSON(3, 10)}, ",")), uint16(50), uint16(3))
+	f.Fuzz(func(t *testing.T, data []byte, chunk, held uint16) {
 		const limit = 2000
 		want := readLog(readHAR("f.har", bytes.NewReader(data), limit, 64, readConfig{}))
-		cfg := readOptions([]ReadOption{WithParallel(3), withChunkBytes(int64(chunk%2048) + 1)})
+		cfg := readOptions([]ReadOption{WithParallel(3), withChunkBytes(int64(chunk%2048)+1, int64(held)*64)})
 		got := readLog(readHAR("f.har", bytes.NewReader(data), limit, 64, cfg))
 		if !slices.Equal(got, want) {
 			t.Fatalf("parallel read differs:\n%s", firstDifference(got, want))
 		}
 	})
+}
+
+// A chunk of small entries whose bodies decompress to much more is parsed only up to
+// the bodies a parser may hold; the committer reads the rest as the caller takes
+// them, and the exchanges are still the sequential reader's.
+func TestParallelHARBoundsBodiesHeld(t *testing.T) {
+	var zipped bytes.Buffer
+	zw := gzip.NewWriter(&zipped)
+	_, _ = zw.Write([]byte(`{"pad":"` + strings.Repeat("a", 200<<10) + `"}`))
+	_ = zw.Close()
+	text := base64.StdEncoding.EncodeToString(zipped.Bytes())
+	var entries []string
+	for i := range 60 {
+		entries = append(entries, fmt.Sprintf(`{"request":{"method":"GET","url":"https://api.affinity.co/x/%d"},"response":{"status":200,"headers":[{"name":"Content-Encoding","value":"gzip"}],"content":{"encoding":"base64","text":"%s"}}}`, i, text))
+	}
+	file := harFile(entries, ",\n")
+	if len(file) > 64<<10 {
+		t.Fatalf("%d bytes: want one chunk", len(file))
+	}
+	want := readLog(readHAR("f.har", strings.NewReader(file), maxEntryBytes, windowRead, readConfig{}))
+	stats := &parallelStats{}
+	cfg := readOptions([]ReadOption{WithParallel(2), withChunkBytes(16<<10, 1<<20)})
+	cfg.stats = stats
+	got := readLog(readHAR("f.har", strings.NewReader(file), maxEntryBytes, windowRead, cfg))
+	if !slices.Equal(got, want) {
+		t.Fatalf("parallel read differs:\n%s", firstDifference(got, want))
+	}
+	// Chunks of 16 KiB hold about 15 entries, 3 MiB of bodies: 5 are taken, the
+	// rest read by the committer.
+	if stats.parsed == 0 || stats.fallback < 30 {
+		t.Errorf("entries parsed %d, read by the committer %d: want the parsers held to 1 MiB a chunk", stats.parsed, stats.fallback)
+	}
 }

@@ -60,7 +60,7 @@ type readConfig struct {
 	alloc       func(n int) []byte // nil: each body a slice of its own
 	maxCassette int64              // 0: MaxCassetteBytes
 	parallel    int                // HAR entries parsed at once; <= 1: one at a time
-	chunk       int64              // the parallel reader's nominal chunk; 0: harChunkBytes
+	chunk, held int64              // the parallel reader's nominal chunk and bodies held for one; 0: the defaults
 	stats       *parallelStats     // for tests: how the parallel reader's entries were read
 }
 
