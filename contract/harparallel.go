@@ -17,12 +17,17 @@ import (
 // hold little memory.
 const harChunkBytes = 1 << 20
 
-// harChunkHeld bounds the bodies a parser holds for one chunk: a chunk of entries
-// whose bodies decompress to far more than their size (a gzip bomb in every entry)
-// is parsed only up to it, and the committer reads the rest one entry at a time, as
-// the caller takes them. The parallel reader holds at most parsers+1 chunks, each
-// within this bound and one entry.
+// harChunkHeld bounds what a parser holds for one chunk, its bodies and
+// harRecordBytes an entry: a chunk of entries whose bodies decompress to far more
+// than their size (a gzip bomb in every entry), or of a great many tiny entries, is
+// parsed only up to it, and the committer reads the rest one entry at a time, as the
+// caller takes them. The parallel reader holds at most parsers+1 chunks, each within
+// this bound and one entry.
 const harChunkHeld = 8 << 20
+
+// harRecordBytes is about what an entry read holds besides its bodies (the exchange,
+// its URL and header maps, the record), counted against harChunkHeld.
+const harRecordBytes = 1 << 10
 
 // WithParallel has the HAR reader parse up to n entries at once, on n goroutines,
 // and yield them in order, exactly as reading one at a time would (the same
@@ -390,7 +395,7 @@ func (pr *harParser) run(start, limit int64, guess bool) (run harRun, ok bool) {
 			return run, true
 		}
 		run.records = append(run.records, harRecord{start: at, line: line, ex: ex, err: err})
-		pr.held += int64(len(ex.RequestBody) + len(ex.ResponseBody))
+		pr.held += int64(len(ex.RequestBody)+len(ex.ResponseBody)) + harRecordBytes
 		end, fatal := c.sep()
 		if guess && len(run.records) == 1 && fatal != nil {
 			return run, false

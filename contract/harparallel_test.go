@@ -325,3 +325,21 @@ func TestParallelHARBoundsBodiesHeld(t *testing.T) {
 		t.Errorf("entries parsed %d, read by the committer %d: want the parsers held to 1 MiB a chunk", stats.parsed, stats.fallback)
 	}
 }
+
+// A great many tiny entries are held to the same bound, each counted as
+// harRecordBytes: a file of {} (none of them an exchange, none a likely start) is
+// parsed in part by the first chunk's parser, and the rest read by the committer.
+func TestParallelHARBoundsTinyEntriesHeld(t *testing.T) {
+	file := `{"log":{"entries":[` + strings.Repeat(`{},`, 20000) + `{}]}}`
+	want := readLog(readHAR("f.har", strings.NewReader(file), maxEntryBytes, windowRead, readConfig{}))
+	stats := &parallelStats{}
+	cfg := readOptions([]ReadOption{WithParallel(2), withChunkBytes(1<<20, 64*harRecordBytes)})
+	cfg.stats = stats
+	got := readLog(readHAR("f.har", strings.NewReader(file), maxEntryBytes, windowRead, cfg))
+	if !slices.Equal(got, want) || len(got) != 20001 {
+		t.Fatalf("parallel read differs (%d read):\n%s", len(got), firstDifference(got, want))
+	}
+	if stats.parsed != 64 || stats.fallback != 20001-64 {
+		t.Errorf("entries parsed %d, read by the committer %d: want 64 parsed", stats.parsed, stats.fallback)
+	}
+}
