@@ -36,8 +36,12 @@ const harRecordBytes = 1 << 10
 // Size method such as *bytes.Reader or *io.SectionReader; reading starts at its
 // position, Seek(0, io.SeekCurrent), when it is an io.Seeker, else at 0. With n <= 1,
 // or any other reader (standard input, a pipe, a stream), entries are read one at a
-// time. Read passes the option on for HAR inputs; the other formats ignore it. A body
-// allocator given with WithBodyAlloc is then called from several goroutines at once.
+// time. The file is read up to the size it had when reading started. Read passes the
+// option on for HAR inputs; the other formats ignore it. A body allocator given with
+// WithBodyAlloc is then called from several goroutines at once. Memory: at most n+1
+// chunks of about 1 MiB of the file are parsed ahead of the caller, each holding at
+// most 8 MiB of bodies and exchanges (and one entry past that); past it, entries are
+// read as the caller takes them.
 func WithParallel(n int) ReadOption {
 	return func(c *readConfig) { c.parallel = n }
 }
