@@ -61,6 +61,9 @@ func (r *runState) do(ctx context.Context) error {
 	case r.t.SavedViewID < 0:
 		return fmt.Errorf("enrichsync: saved view id must be positive, got %d", r.t.SavedViewID)
 	}
+	if r.apply && s.store.readOnly {
+		return fmt.Errorf("enrichsync: store %s was opened read-only (OpenStoreReadOnly); Apply writes to it: open it with OpenStore", s.store.path)
+	}
 	if r.apply {
 		unlock, err := s.store.lock(ctx)
 		if err != nil {

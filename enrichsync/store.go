@@ -19,13 +19,15 @@ import (
 const DefaultStore = "enrichsync.db"
 
 // Store is a sync's state in one SQLite file: the organizations with their last
-// enrichment, every write (the audit log), and the runs. Open it with OpenStore; the
-// file can be read with any SQLite tool (the tables are organizations, writes, runs).
-// It is safe for concurrent use; two syncs over one file wait for each other's
-// transactions.
+// enrichment, every write (the audit log), and the runs. Open it with OpenStore, or
+// with OpenStoreReadOnly to read it only; the file can be read with any SQLite tool
+// (the tables are organizations, writes, runs). It is safe for concurrent use; two
+// syncs over one file wait for each other's transactions.
 type Store struct {
 	db   *sql.DB
 	path string
+	// readOnly is a store opened with OpenStoreReadOnly, which Apply refuses.
+	readOnly bool
 }
 
 // WriteState is where a logged write stands.
@@ -106,12 +108,8 @@ func OpenStore(ctx context.Context, path string) (*Store, error) {
 	if path == "" {
 		path = DefaultStore
 	}
-	if strings.ContainsAny(path, "?#") || strings.HasPrefix(path, "file:") {
-		return nil, fmt.Errorf("store %q: a path with ? or # or a file: URI is not taken; name the file plainly", path)
-	}
-	// What SQLite would only call "unable to open database file".
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return nil, fmt.Errorf("store %s: is a directory; name a file in it, such as %s", path, filepath.Join(path, DefaultStore))
+	if err := checkStorePath(path); err != nil {
+		return nil, err
 	}
 	if dir := filepath.Dir(path); dir != "." {
 		if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
@@ -126,26 +124,90 @@ func OpenStore(ctx context.Context, path string) (*Store, error) {
 	// per connection.
 	db.SetMaxOpenConns(1)
 	s := &Store{db: db, path: path}
-	var version int
 	for _, p := range []string{"PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL"} {
 		if _, err := db.ExecContext(ctx, p); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("store %s: %s: %w", path, p, err)
 		}
 	}
-	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+	if _, err := s.version(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("store %s: not a SQLite database this sync can read: %w", path, err)
-	}
-	if version > 1 {
-		db.Close()
-		return nil, fmt.Errorf("store %s: schema version %d is newer than this sync's (1)", path, version)
+		return nil, err
 	}
 	if _, err := db.ExecContext(ctx, schema); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// OpenStoreReadOnly opens the existing store at path to read it: for Plan, Writes and
+// QueryWrites, on a store that must not change (a copy kept from a production run, a
+// file the process may not write). It never makes the file, sets its journal mode or
+// schema, or writes to it; Apply on it fails before it sends a request. A missing
+// file, or one no sync made, is an error.
+func OpenStoreReadOnly(ctx context.Context, path string) (*Store, error) {
+	if path == "" {
+		path = DefaultStore
+	}
+	if err := checkStorePath(path); err != nil {
+		return nil, err
+	}
+	switch info, err := os.Stat(path); {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("store %s: no such file (Apply makes one)", path)
+	case err != nil:
+		return nil, fmt.Errorf("store %s: %w", path, err)
+	case !info.Mode().IsRegular():
+		return nil, fmt.Errorf("store %s: not a regular file", path)
+	}
+	// SQLite's own read-only mode, by URI (the driver opens every name as one): a
+	// write fails in SQLite itself, whatever this package asks. '%' is the URI's
+	// escape; '?' and '#' were refused above.
+	db, err := sql.Open("sqlite", "file:"+strings.ReplaceAll(path, "%", "%25")+"?mode=ro")
+	if err != nil {
+		return nil, fmt.Errorf("store %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(1)
+	s := &Store{db: db, path: path, readOnly: true}
+	if _, err := db.ExecContext(ctx, "PRAGMA busy_timeout = 10000"); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store %s: %w", path, err)
+	}
+	switch v, err := s.version(ctx); {
+	case err != nil:
+		db.Close()
+		return nil, err
+	case v == 0:
+		// No schema, and none may be made here: an empty file, or another program's.
+		db.Close()
+		return nil, fmt.Errorf("store %s: holds no sync's state (schema version 0); a store is made by Apply", path)
+	}
+	return s, nil
+}
+
+// checkStorePath refuses names SQLite would read as something else than a file's.
+func checkStorePath(path string) error {
+	if strings.ContainsAny(path, "?#") || strings.HasPrefix(path, "file:") {
+		return fmt.Errorf("store %q: a path with ? or # or a file: URI is not taken; name the file plainly", path)
+	}
+	// What SQLite would only call "unable to open database file".
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("store %s: is a directory; name a file in it, such as %s", path, filepath.Join(path, DefaultStore))
+	}
+	return nil
+}
+
+// version is the store's schema version, refused when newer than this sync's.
+func (s *Store) version(ctx context.Context) (int, error) {
+	var version int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return 0, fmt.Errorf("store %s: not a SQLite database this sync can read: %w", s.path, err)
+	}
+	if version > 1 {
+		return 0, fmt.Errorf("store %s: schema version %d is newer than this sync's (1)", s.path, version)
+	}
+	return version, nil
 }
 
 // lock holds the store for one Apply: a second Apply over the same file, in this

@@ -84,7 +84,7 @@ func (d *Doer[R]) answer(op string, resp *http.Response, callErr error) ([]byte,
 	}
 	// A key the service echoes in a successful answer goes no further than here:
 	// not into the value decoded, a raw copy, or what a caller stores of either.
-	body = d.cfg.Scrubber.Bytes(body)
+	body = d.cfg.Scrubber.Body(body)
 	d.keepRaw(resp, body)
 	return body, nil
 }

@@ -21,12 +21,17 @@ import (
 // reaches a finding's pointer (and then each of those escapes of the pointer). A text
 // of up to 64 KiB that still holds a secret once percent, JSON, pointer or HTML escapes
 // are undone is given back decoded and scrubbed, so an encoding the list does not know
-// cannot carry a key through either. It is the one scrub at every output boundary:
+// cannot carry a key through either; a whole body (Body, and Bytes of a larger text)
+// is looked under run by run, where an escaped key could lie. It is the one scrub at every output boundary:
 // errors, logs, reports and recordings. A nil *Scrubber, or one without secrets,
 // changes nothing. Secrets shorter than eight bytes are left alone, so that a short
 // "secret" cannot match ordinary text by chance.
 type Scrubber struct {
 	forms []string // every encoded form of every secret, longest first
+	// inEncoded marks the bytes an escaped form of a secret can be made of: the
+	// secrets' own, letters and digits, and the escapes' syntax (see Body).
+	inEncoded [256]bool
+	shortest  int // the shortest secret's length: no escaped form is shorter
 }
 
 // NewScrubber returns a Scrubber for the secrets.
@@ -54,8 +59,28 @@ func NewScrubber(secrets ...string) *Scrubber {
 	}
 	// Longest first, so that a form containing another is replaced whole.
 	slices.SortStableFunc(s.forms, func(a, b string) int { return len(b) - len(a) })
+	for _, secret := range secrets {
+		if len(secret) >= minSecretLen {
+			if s.shortest == 0 || len(secret) < s.shortest {
+				s.shortest = len(secret)
+			}
+			for i := 0; i < len(secret); i++ {
+				s.inEncoded[secret[i]] = true
+			}
+		}
+	}
+	for c := range 256 {
+		if c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || strings.IndexByte(escapeSyntax, byte(c)) >= 0 {
+			s.inEncoded[c] = true
+		}
+	}
 	return s
 }
+
+// escapeSyntax is what the escapes String undoes are written with besides letters and
+// digits: percent (%73), query (+), JSON (\u0073, \/), JSON pointer (~1) and HTML
+// (&#115;, &lt;) escapes.
+const escapeSyntax = `%+\~&#;`
 
 // encodings are the forms of one secret a service or a report may write.
 func encodings(k string) []string {
@@ -208,22 +233,73 @@ func (s *Scrubber) Bytes(b []byte) []byte {
 		return b
 	}
 	if len(b) > maxDecodedText {
-		changed := false
-		for _, form := range s.forms {
-			if bytes.Contains(b, []byte(form)) {
-				if !changed {
-					b, changed = bytes.Clone(b), true
-				}
-				b = bytes.ReplaceAll(b, []byte(form), []byte(Marker))
-			}
-		}
-		return b
+		return s.Body(b)
 	}
 	out := s.String(string(b))
 	if out == string(b) {
 		return b
 	}
 	return []byte(out)
+}
+
+// Body replaces the known forms of each secret in a whole body a service answered
+// with (the secret as it is, percent-encoded, base64, HTML, XML and JSON escaped, every
+// letter \u-escaped): at a cost linear in the body, without undoing layers of escapes
+// as String does for the texts a person reads. A successful body is decoded as JSON
+// once after this, which is what the JSON forms cover; undoing every layer of escapes
+// of a whole page cost 4 to 8 times its decoding (BENCHMARKS.md). b is returned as it
+// is, not copied, when it holds no secret.
+func (s *Scrubber) Body(b []byte) []byte {
+	if s == nil || len(s.forms) == 0 {
+		return b
+	}
+	changed := false
+	for _, form := range s.forms {
+		if bytes.Contains(b, []byte(form)) {
+			if !changed {
+				b, changed = bytes.Clone(b), true
+			}
+			b = bytes.ReplaceAll(b, []byte(form), []byte(Marker))
+		}
+	}
+	return s.encodedRuns(b)
+}
+
+// encodedRuns looks under the escapes of each stretch of b that could be a secret
+// escaped some way the known forms do not name (twice over, or in part), as String
+// does for a whole text, and gives it back decoded and scrubbed when one is there
+// (in a copy: b is not changed). Every escape String undoes writes a
+// byte with letters, digits and escapeSyntax only, and leaves the other bytes as they
+// are: so an escaped secret lies within a run of bytes that are the secrets' own or
+// those (inEncoded), at least as long as the shortest secret (undoing an escape never
+// lengthens a text), with an escape in it.
+// Such runs are words and tokens (JSON's quotes, spaces, commas and most punctuation
+// end them), so the cost is one pass over b and a few decodes of short runs, not
+// every decode of the whole body.
+func (s *Scrubber) encodedRuns(b []byte) []byte {
+	var out []byte // b with the runs replaced, once one is
+	last := 0
+	for i := 0; i < len(b); {
+		if !s.inEncoded[b[i]] {
+			i++
+			continue
+		}
+		j, escaped := i, false
+		for ; j < len(b) && s.inEncoded[b[j]]; j++ {
+			escaped = escaped || b[j] == '%' || b[j] == '\\' || b[j] == '~' || b[j] == '&'
+		}
+		if escaped && j-i >= s.shortest {
+			if d, found := s.scrub(string(b[i:j]), maxDecodes); found {
+				out = append(append(out, b[last:i]...), d...)
+				last = j
+			}
+		}
+		i = j
+	}
+	if out == nil {
+		return b
+	}
+	return append(out, b[last:]...)
 }
 
 // Writer returns a writer that scrubs each Write before passing it to w. A secret is

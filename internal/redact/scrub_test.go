@@ -165,3 +165,37 @@ func TestScrubberPointerFormInALargeBody(t *testing.T) {
 		t.Error("a pointer form survived in a large body")
 	}
 }
+
+// Body finds the key in every echo, in a body of any size, in JSON as a service
+// writes it: the known forms, and the forms found only by undoing layers of escapes
+// (twice escaped, escaped in part), which it looks for in the runs of bytes an escaped
+// key can be made of. It copies nothing when the body holds no key.
+func TestScrubberBodyFindsEveryEcho(t *testing.T) {
+	s := NewScrubber(hardKey)
+	echoes := echoes(hardKey)
+	// More ways of escaping the key twice, or in part, that no known form names.
+	echoes["html of a percent-escape"] = html.EscapeString(url.QueryEscape(hardKey))
+	echoes["json \\u of a percent-escape"] = strings.ReplaceAll(url.QueryEscape(hardKey), "%", `\u0025`)
+	echoes["one letter as an html entity"] = "&#107;" + hardKey[1:]
+	echoes["pointer of a double escape"] = "/0/" + pointerEscape(url.PathEscape(url.PathEscape(hardKey)))
+	for name, echo := range echoes {
+		for _, pad := range []int{0, 100, 2 * maxDecodedText} {
+			body := []byte(`{"name":"Café ✓ a%20b \u00e9","echo":"` + echo + `","pad":"` + strings.Repeat("é", pad/2) + `"}`)
+			out := s.Body(body)
+			if bytes.Contains(out, []byte(echo)) || !bytes.Contains(out, []byte(Marker)) {
+				t.Errorf("%s (%d bytes): the key is still there: %.200s", name, len(body), out)
+			}
+			if !bytes.HasPrefix(out, []byte(`{"name":"Café ✓ a%20b \u00e9","echo":"`)) {
+				t.Errorf("%s: what surrounds the key changed: %.200s", name, out)
+			}
+		}
+	}
+	clean := []byte(`{"name":"Café & Co \u00e9t\u00e9 100%25 sure","website":"https://x.example/a%20b?x=1&y=2","id":1}`)
+	if got := s.Body(clean); &got[0] != &clean[0] {
+		t.Error("a body without a key was copied")
+	}
+	var none *Scrubber
+	if got := none.Body(clean); &got[0] != &clean[0] {
+		t.Error("a nil scrubber changed the body")
+	}
+}

@@ -1,5 +1,7 @@
 // Package terminal answers what the commands ask of their output streams: whether a
-// progress line, which rewrites itself, has a terminal to draw on.
+// progress line, which rewrites itself, has a terminal to draw on (Is), and how a text
+// from a server or a file is printed so that it cannot drive the terminal or hide
+// from its reader (Safe).
 package terminal
 
 import (

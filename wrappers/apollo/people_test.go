@@ -298,3 +298,44 @@ func TestPeoplePagesStopRules(t *testing.T) {
 		}
 	}
 }
+
+// A balance without left_over is counted from its limit; one with neither is left
+// out, never read as 0 left (which a budget takes for "spend nothing").
+func TestCreditUsageWithoutLeftOver(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"credit_usage_stats":{`+
+			`"lead_credit":{"limit":100,"consumed":30},`+
+			`"direct_dial_credit":{"consumed":7},`+
+			`"export_credit":{"limit":10,"consumed":12},`+
+			`"crédit_spécial":{"limit":5,"consumed":1,"left_over":2},`+
+			`"empty":{}}}`)
+	}))
+	defer srv.Close()
+	client, err := apollo.NewClient(key, option.WithBaseURL(srv.URL), option.WithRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := client.GetCreditUsage(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]apollo.CreditBalance{
+		apollo.LeadCredits:   {Limit: 100, Consumed: 30, Left: 70},
+		apollo.ExportCredits: {Limit: 10, Consumed: 12, Left: 0}, // overdrawn: none left
+		"crédit_spécial":     {Limit: 5, Consumed: 1, Left: 2},   // left_over as sent, even when it disagrees
+	}
+	if len(u.Balances) != len(want) {
+		t.Errorf("balances %+v, want %+v", u.Balances, want)
+	}
+	for k, w := range want {
+		if got, ok := u.Balances[k]; !ok || got != w {
+			t.Errorf("%s: %+v (%v), want %+v", k, got, ok, w)
+		}
+	}
+	for _, k := range []string{apollo.DirectDialCredits, "empty"} {
+		if b, ok := u.Balances[k]; ok {
+			t.Errorf("%s: %+v; what is left cannot be told, so it should be left out", k, b)
+		}
+	}
+}

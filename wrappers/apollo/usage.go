@@ -103,6 +103,10 @@ const (
 
 // CreditUsage is the team's credit balance, by credit type (LeadCredits and so on),
 // for the billing cycle from CycleStart to CycleEnd (zero when Apollo did not say).
+// Balances holds the types whose balance can be told: a balance Apollo sent without
+// left_over has Left counted from its limit and what was consumed; one with neither
+// left_over nor limit is left out, so that what is left is never read as 0 (which a
+// budget would take for "spend nothing") or as anything else Apollo did not say.
 type CreditUsage struct {
 	Balances             map[string]CreditBalance
 	CycleStart, CycleEnd time.Time
@@ -113,8 +117,13 @@ type CreditUsage struct {
 // that spends credits. It is free, and needs a master key or one whose scope includes
 // it (else an error that matches ErrForbidden).
 func (c *Client) GetCreditUsage(ctx context.Context, callOpts ...option.CallOption) (CreditUsage, error) {
+	type balance struct {
+		Limit    *int `json:"limit"`
+		Consumed *int `json:"consumed"`
+		Left     *int `json:"left_over"`
+	}
 	type answer struct {
-		Stats map[string]*CreditBalance `json:"credit_usage_stats"`
+		Stats map[string]*balance `json:"credit_usage_stats"`
 		Cycle *struct {
 			Start *time.Time `json:"start_date"`
 			End   *time.Time `json:"end_date"`
@@ -138,7 +147,16 @@ func (c *Client) GetCreditUsage(ctx context.Context, callOpts ...option.CallOpti
 	}
 	out := CreditUsage{Balances: make(map[string]CreditBalance, len(r.Stats))}
 	for k, v := range r.Stats {
-		out.Balances[k] = *v
+		b := CreditBalance{Limit: deref(v.Limit), Consumed: deref(v.Consumed)}
+		switch {
+		case v.Left != nil:
+			b.Left = *v.Left
+		case v.Limit != nil:
+			b.Left = max(b.Limit-b.Consumed, 0)
+		default:
+			continue // what is left cannot be told
+		}
+		out.Balances[k] = b
 	}
 	if r.Cycle != nil {
 		out.CycleStart, out.CycleEnd = deref(r.Cycle.Start), deref(r.Cycle.End)

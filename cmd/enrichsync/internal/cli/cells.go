@@ -1,12 +1,13 @@
 package cli
 
 import (
-	"fmt"
 	"strings"
 	"unicode"
 
 	"golang.org/x/net/idna"
 	"golang.org/x/text/width"
+
+	"github.com/orgapis/orgapis/internal/terminal"
 )
 
 // clean makes a text from a server or a file safe to print on one line of a
@@ -14,24 +15,7 @@ import (
 // (an escape sequence, a carriage return that would rewrite the line) become their
 // Go escapes, visible.
 func clean(s string) string {
-	s = strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "; ")
-	if !strings.ContainsFunc(s, needsEscape) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if needsEscape(r) {
-			q := fmt.Sprintf("%+q", string(r))
-			b.WriteString(q[1 : len(q)-1])
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-func needsEscape(r rune) bool {
-	return r == unicode.ReplacementChar || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) && r != '\u200d'
+	return terminal.Safe(strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "; "))
 }
 
 // runeWidth is the columns a rune takes on a terminal: none for a combining mark, two

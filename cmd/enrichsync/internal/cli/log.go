@@ -108,7 +108,7 @@ func runLog(ctx context.Context, args []string, env Env) int {
 	} else if err == nil && !info.Mode().IsRegular() {
 		return usageFail(env.Stderr, name, fmt.Errorf("--db: %s is not a file", *db))
 	}
-	store, err := enrichsync.OpenStore(ctx, *db)
+	store, err := enrichsync.OpenStoreReadOnly(ctx, *db)
 	if err != nil {
 		return usageFail(env.Stderr, name, fmt.Errorf("--db: %v", err))
 	}

@@ -2,7 +2,10 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -134,5 +137,47 @@ func TestLogQueriesTheAuditLog(t *testing.T) {
 	}
 	if !strings.Contains(table.stdout, "München, Bavaria, Germany") {
 		t.Errorf("the table lacks the headquarters:\n%s", table.stdout)
+	}
+}
+
+// plan and log read the store and never change it: its file (and write-ahead log)
+// are byte for byte what the apply left, and an empty file is refused, not filled.
+func TestPlanAndLogLeaveTheStoreAsItWas(t *testing.T) {
+	f := newFixture(t)
+	if r := f.apply(t, "--budget", "100"); r.code != exitOK {
+		t.Fatalf("apply: %s", r)
+	}
+	files := func() []byte {
+		main, err := os.ReadFile(f.db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wal, _ := os.ReadFile(f.db + "-wal")
+		return append(main, wal...)
+	}
+	before := files()
+	f.now = f.now.Add(200 * 24 * time.Hour) // every enrichment stale: the plan has work to predict
+	if r := f.plan(t, "--budget", "100"); r.code != exitOK || !strings.Contains(r.stdout, "plan of") {
+		t.Fatalf("plan: %s", r)
+	}
+	if r := f.run(t, false, "log", "--db", f.db); r.code != exitOK {
+		t.Fatalf("log: %s", r)
+	}
+	if !bytes.Equal(before, files()) {
+		t.Error("plan or log changed the store")
+	}
+	empty := filepath.Join(t.TempDir(), "empty.db")
+	os.WriteFile(empty, nil, 0o644)
+	for _, args := range [][]string{{"log", "--db", empty}, append(f.target(), "--db", empty)} {
+		if args[0] != "log" {
+			args = append([]string{"plan"}, args...)
+		}
+		r := f.run(t, false, args...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, "schema version 0") {
+			t.Errorf("%s on an empty file: %s", args[0], r)
+		}
+		if fi, _ := os.Stat(empty); fi.Size() != 0 {
+			t.Fatalf("%s filled the empty file", args[0])
+		}
 	}
 }

@@ -129,7 +129,7 @@ func TestTableOutsideASCII(t *testing.T) {
 		}
 	}
 	text := out.String()
-	for _, want := range []string{"東京テック株式会社", "東京都渋谷区", "Cafe\u0301 Société", `Evil\x1b[2J\rCorp`, "Very Long Name Very Long Na…", "(empty)", "12", "13"} {
+	for _, want := range []string{"東京テック株式会社", "東京都渋谷区", "Cafe\u0301 Société", `Evil\x1b[2J\x0dCorp`, "Very Long Name Very Long Na…", "(empty)", "12", "13"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the table lacks %q:\n%s", want, text)
 		}

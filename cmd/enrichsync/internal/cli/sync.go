@@ -287,7 +287,9 @@ func (j *job) run(ctx context.Context) int {
 	storeName := j.cfg.db
 	if store == nil {
 		path := j.cfg.db
+		open := enrichsync.OpenStore
 		if j.mode == "plan" {
+			open = enrichsync.OpenStoreReadOnly // a plan reads the store, never changes it
 			// A plan writes nothing, not even a new store: without one it plans
 			// against an empty store of its own, thrown away after.
 			if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
@@ -299,9 +301,10 @@ func (j *job) run(ctx context.Context) int {
 				defer os.RemoveAll(dir)
 				path = filepath.Join(dir, "plan.db")
 				storeName += " (none yet: planned as empty)"
+				open = enrichsync.OpenStore // the throwaway one is made
 			}
 		}
-		s, err := enrichsync.OpenStore(ctx, path)
+		s, err := open(ctx, path)
 		if err != nil {
 			fmt.Fprintf(j.out.Stderr, "%s: --db: %v\n", j.name, err)
 			return exitUsage

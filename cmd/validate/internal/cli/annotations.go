@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/orgapis/orgapis/contract"
+	"github.com/orgapis/orgapis/internal/terminal"
 )
 
 // GitHub Actions reads workflow commands from a step's output; an annotation is
@@ -116,7 +117,7 @@ func isFileSource(source string) bool {
 // as the text report shows them (so that a value from a recording can neither end the
 // line nor start a command of its own), then % as GitHub's toolkit does.
 func escapeData(s string) string {
-	return strings.ReplaceAll(terminalSafe(s), "%", "%25")
+	return strings.ReplaceAll(terminal.Safe(s), "%", "%25")
 }
 
 // escapeProperty escapes a property's value: as a message, and : and , too, which

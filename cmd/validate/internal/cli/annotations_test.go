@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/orgapis/orgapis/contract"
+	"github.com/orgapis/orgapis/internal/terminal"
 )
 
 // annotationLine is GitHub's documented form of an annotation
@@ -73,7 +74,7 @@ func TestGitHubAnnotationsMatchTheDocumentedFormat(t *testing.T) {
 		byTitle[a.props["title"]] = a
 	}
 	a := byTitle["searchMixedCompanies (apollo POST /api/v1/mixed_companies/search)"]
-	if a.level != "error" || a.props["file"] != "rec/a,b:c.har" || a.props["line"] != "17" || a.message != terminalSafe(textLine(fs[0])) {
+	if a.level != "error" || a.props["file"] != "rec/a,b:c.har" || a.props["line"] != "17" || a.message != terminal.Safe(textLine(fs[0])) {
 		t.Errorf("the finding's annotation: %+v", a)
 	}
 	if strings.ContainsAny(a.message, "\r\n") || !strings.Contains(a.message, `\x0a::set-env name=PATH::/tmp\x0d\x0a%0A`) {

@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/orgapis/orgapis/internal/docread"
+	"github.com/orgapis/orgapis/internal/terminal"
 )
 
 // DefaultConfig is the file validate check reads its flags from when --config names
@@ -76,7 +77,7 @@ func applyConfig(fl *flag.FlagSet, path string, named bool) (setIn map[string][]
 		name, ok := configKeys[k.Value]
 		switch {
 		case k.Kind != yaml.ScalarNode || !ok:
-			return nil, fmt.Errorf("%s:%d: unknown key \"%s\" (known: %s)", path, k.Line, terminalSafe(k.Value), strings.Join(slices.Sorted(maps.Keys(configKeys)), ", "))
+			return nil, fmt.Errorf("%s:%d: unknown key \"%s\" (known: %s)", path, k.Line, terminal.Safe(k.Value), strings.Join(slices.Sorted(maps.Keys(configKeys)), ", "))
 		case seen[k.Value]:
 			return nil, fmt.Errorf("%s:%d: %s is set twice", path, k.Line, k.Value)
 		}

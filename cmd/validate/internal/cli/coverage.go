@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/orgapis/orgapis/contract"
+	"github.com/orgapis/orgapis/internal/terminal"
 )
 
 // coverageKinds are the kinds --min-coverage takes, in the order reports give them.
@@ -84,7 +85,7 @@ func writeCoverage(w io.Writer, reports []contract.CoverageReport) {
 					fmt.Fprintf(w, "      ... and %d more not exercised\n", len(c.Missing)-maxMissingShown)
 					break
 				}
-				fmt.Fprintf(w, "      not exercised: %s\n", terminalSafe(m))
+				fmt.Fprintf(w, "      not exercised: %s\n", terminal.Safe(m))
 			}
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/oasdiff/oasdiff/load"
 
 	"github.com/orgapis/orgapis/internal/docread"
+	"github.com/orgapis/orgapis/internal/terminal"
 	"github.com/orgapis/orgapis/specs"
 )
 
@@ -102,7 +103,7 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if c.GetLevel() >= checker.WARN {
 			mark, felt = "feels it", felt+1
 		}
-		fmt.Fprintf(stdout, "%s %s %s: %s [%s]\n", mark, c.GetOperation(), c.GetPath(), terminalSafe(c.GetUncolorizedText(l)), c.GetId())
+		fmt.Fprintf(stdout, "%s %s %s: %s [%s]\n", mark, c.GetOperation(), c.GetPath(), terminal.Safe(c.GetUncolorizedText(l)), c.GetId())
 	}
 	fmt.Fprintf(stdout, "%d operations compared, %d differences, %d that code generated from our spec would feel\n", matched, listed, felt)
 	if felt > 0 {

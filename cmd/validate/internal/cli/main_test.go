@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/orgapis/orgapis/internal/terminal"
 )
 
 // runIn runs the command from the repository root, where the README runs it.
@@ -167,8 +169,8 @@ func TestTerminalSafe(t *testing.T) {
 		"bad utf8 \xff\xfe":              `bad utf8 \xff\xfe`,
 	}
 	for in, want := range cases {
-		if got := terminalSafe(in); got != want {
-			t.Errorf("terminalSafe(%q) = %q, want %q", in, got, want)
+		if got := terminal.Safe(in); got != want {
+			t.Errorf("terminal.Safe(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/orgapis/orgapis/contract"
+	"github.com/orgapis/orgapis/internal/terminal"
 )
 
 // A Markdown report is for a pull request or a CI job's page (GitHub's step summary,
@@ -160,7 +161,7 @@ func WriteMarkdown(w io.Writer, res Result) error {
 // shows them, then every ASCII punctuation character with a backslash, which
 // CommonMark reads as that character and nothing else (a table's | included).
 func md(s string) string {
-	s = terminalSafe(s)
+	s = terminal.Safe(s)
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/4)
 	for i := 0; i < len(s); i++ {
@@ -177,7 +178,7 @@ func md(s string) string {
 // shows them, cut to markdownLine bytes, between fences of one backtick more than the
 // longest run in it, with a space inside each, which CommonMark strips again.
 func codeSpan(s string) string {
-	s = clipText(terminalSafe(s), markdownLine)
+	s = clipText(terminal.Safe(s), markdownLine)
 	longest, run := 0, 0
 	for i := 0; i < len(s); i++ {
 		if s[i] == '`' {

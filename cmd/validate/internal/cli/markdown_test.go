@@ -11,6 +11,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/orgapis/orgapis/contract"
+	"github.com/orgapis/orgapis/internal/terminal"
 )
 
 // hostile is a value a recording can carry into a report: Markdown, HTML, a table
@@ -122,7 +123,7 @@ func TestMarkdownRendersAndKeepsRecordedTextAsText(t *testing.T) {
 	}
 	// Each finding's line reads as the text report's line of it, character for character.
 	items := elements(doc, "li")
-	want := clipText(terminalSafe(textLine(fs[0])), markdownLine)
+	want := clipText(terminal.Safe(textLine(fs[0])), markdownLine)
 	if len(items) < 5 || text(items[0]) != want {
 		t.Errorf("first item %q\nwant %q", text(items[0]), want)
 	}

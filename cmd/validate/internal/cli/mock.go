@@ -15,6 +15,7 @@ import (
 	"github.com/orgapis/orgapis/contract"
 	"github.com/orgapis/orgapis/internal/fakeserver"
 	"github.com/orgapis/orgapis/internal/redact"
+	"github.com/orgapis/orgapis/internal/terminal"
 	"github.com/orgapis/orgapis/specs"
 	"github.com/orgapis/orgapis/wrappers/affinity"
 	"github.com/orgapis/orgapis/wrappers/affinity/affinitytest"
@@ -95,7 +96,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		// The error quotes --addr as given: its control characters are escaped.
-		fmt.Fprintf(stderr, "validate mock: --addr: %s\n", terminalSafe(err.Error()))
+		fmt.Fprintf(stderr, "validate mock: --addr: %s\n", terminal.Safe(err.Error()))
 		return 2
 	}
 	srv := &http.Server{Handler: handler}
@@ -124,7 +125,7 @@ func findingLogger(stderr io.Writer, key string) func(contract.Finding) {
 	var mu sync.Mutex
 	scrub := redact.NewScrubber(key)
 	return func(f contract.Finding) {
-		line := terminalSafe(scrub.String(fmt.Sprintf("%s %s: %s", f.Method, f.Path, textLine(f))))
+		line := terminal.Safe(scrub.String(fmt.Sprintf("%s %s: %s", f.Method, f.Path, textLine(f))))
 		mu.Lock()
 		defer mu.Unlock()
 		fmt.Fprintf(stderr, "validate mock: finding: %s\n", line)

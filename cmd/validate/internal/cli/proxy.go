@@ -13,12 +13,14 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/orgapis/orgapis/contract"
 	"github.com/orgapis/orgapis/internal/httpcore"
+	"github.com/orgapis/orgapis/internal/terminal"
 	"github.com/orgapis/orgapis/specs"
 )
 
@@ -33,7 +35,13 @@ as it happens, naming the operation and the JSON pointer; when the proxy stops
 as validate check does, and exits with check's statuses.
 
 What it forwards is never changed: the status, the headers (but for the hop-by-hop
-ones, which belong to one connection) and the body bytes, compressed or not. With
+ones, which belong to one connection) and the body bytes, compressed or not, unless
+--rewrite-links is given: then the pagination links of a JSON answer
+(pagination.nextUrl and prevUrl, which Affinity v2 makes absolute, on its own
+origin) are made to point at the proxy, so that a client that follows them stays
+behind it; such an answer goes to the client decoded, its length corrected, and is
+checked and recorded as the upstream sent it. Without the flag, the first answer
+with such links is said on standard error, since the pages after it are not seen. With
 --errors, an answer that breaks the spec is refused instead: the client gets a 502
 whose JSON body lists the findings. The key a client sends goes to --upstream's
 origin only, never to a log, a report or a recording; redirects are passed back to
@@ -68,6 +76,7 @@ type proxyConfig struct {
 	maxBodyBytes int64
 	timeout      time.Duration
 	maxRequests  int
+	rewriteLinks bool
 	limits       findingLimits
 }
 
@@ -93,6 +102,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fl.BoolVar(&cfg.allowEmpty, "allow-empty", false, "exit 0, not 2, when nothing was checked")
 	fl.Int64Var(&cfg.maxBodyBytes, "max-body-bytes", 8<<20, "the largest body held to check or record, 1024 to 33554432; a longer one is passed on unchecked")
 	fl.DurationVar(&cfg.timeout, "timeout", 60*time.Second, "time allowed for each exchange with the upstream, its body included")
+	fl.BoolVar(&cfg.rewriteLinks, "rewrite-links", false, "point the pagination links of JSON answers (Affinity v2's nextUrl and prevUrl) at the proxy instead of --upstream, so a client that follows them stays behind the proxy")
 	fl.IntVar(&cfg.maxRequests, "max-requests", 0, "stop after this many exchanges, as on Ctrl-C (0: no limit)")
 	fl.Var(limitFlag{&cfg.limits.max}, "max-findings", "list at most this many findings in a report; the counts still hold every one")
 	fl.Var(limitFlag{&cfg.limits.perRule}, "max-findings-per-rule", "list at most this many findings of one operation and kind")
@@ -145,7 +155,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
-		fmt.Fprintf(stderr, "validate proxy: --addr: %s\n", terminalSafe(err.Error()))
+		fmt.Fprintf(stderr, "validate proxy: --addr: %s\n", terminal.Safe(err.Error()))
 		return 2
 	}
 	srv := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 1 << 20,
@@ -153,7 +163,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	fmt.Fprintf(stderr, "validate proxy: listening on http://%s, forwarding to %s (%s spec); point the client's base URL here\n",
-		ln.Addr(), terminalSafe(p.fwd.Upstream().String()), api)
+		ln.Addr(), terminal.Safe(p.fwd.Upstream().String()), api)
 
 	signals := make(chan os.Signal, 1)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
@@ -212,7 +222,7 @@ func (c *proxyConfig) check() error {
 	case c.upstream == "":
 		return usageError{"--upstream is required: the API's base URL, or validate mock's"}
 	case !httpURL(c.upstream):
-		return usageError{fmt.Sprintf("--upstream %q: want an absolute http or https URL", terminalSafe(c.upstream))}
+		return usageError{fmt.Sprintf("--upstream %q: want an absolute http or https URL", terminal.Safe(c.upstream))}
 	case checkFormat("--format", c.format) != nil:
 		return usageError{checkFormat("--format", c.format).Error()}
 	case c.reports.clash(map[string]string{"--record": c.record}) != nil:
@@ -253,7 +263,8 @@ func newProxy(ctx context.Context, cfg proxyConfig, stderr io.Writer) (*proxy, e
 	t.keepExchanges = cfg.format == "junit" || cfg.reports.has("junit")
 	p := &proxy{api: cfg.api, v: v, fwd: fwd, tally: t, source: "proxy", errorsMode: cfg.errorsMode,
 		maxBody: cfg.maxBodyBytes, timeout: cfg.timeout, maxRequests: int64(cfg.maxRequests),
-		room: &room{free: proxyBytesInFlight}, log: &lineLog{w: stderr}, enough: make(chan struct{})}
+		room: &room{free: proxyBytesInFlight}, log: &lineLog{w: stderr}, enough: make(chan struct{}),
+		rewriteLinks: cfg.rewriteLinks, upstreamBase: strings.TrimSuffix(fwd.Upstream().String(), "/")}
 	return p, nil
 }
 

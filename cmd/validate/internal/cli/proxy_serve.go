@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,6 +19,7 @@ import (
 	"github.com/orgapis/orgapis/contract"
 	"github.com/orgapis/orgapis/internal/httpcore"
 	"github.com/orgapis/orgapis/internal/redact"
+	"github.com/orgapis/orgapis/internal/terminal"
 	"github.com/orgapis/orgapis/specs"
 )
 
@@ -37,6 +40,12 @@ type proxy struct {
 	log        *lineLog
 	// now is the clock of the recording's times; nil means time.Now.
 	now func() time.Time
+	// rewriteLinks points the pagination links of answers at the proxy
+	// (--rewrite-links); upstreamBase is the base URL they are found by, and
+	// linksSaid says the first answer with links left pointing away.
+	rewriteLinks bool
+	upstreamBase string
+	linksSaid    sync.Once
 
 	n           atomic.Int64 // exchanges numbered without a recording
 	served      atomic.Int64 // exchanges finished, for --max-requests
@@ -141,7 +150,7 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ex.Status = resp.StatusCode
 	ex.ResponseHeader = resp.Header.Clone()
 	_, needResponse := p.v.Reads(ex)
-	needResponse = (needResponse && checked) || p.recorder != nil
+	needResponse = (needResponse && checked) || p.recorder != nil || p.rewriteLinks && jsonMedia(resp.Header.Get("Content-Type"))
 
 	out := w.Header()
 	for k, vs := range resp.Header {
@@ -217,28 +226,62 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			ex.ResponseBody = nil
 		}
 	}
+	answer := held.data
+	if len(unchecked) == 0 && jsonMedia(resp.Header.Get("Content-Type")) {
+		answer = p.links(w, r, ex.ResponseBody, answer)
+	}
 	if p.errorsMode && len(unchecked) == 0 {
 		if refused := refusals(p.finish(ex, scrub, start, checked, unchecked)); len(refused) > 0 {
 			p.refuseAnswer(w, resp.StatusCode, refused)
 			return
 		}
-		p.write(w, resp, held)
+		p.write(w, resp, answer)
 		return
 	}
 	// The client has its answer before the check runs: the check adds nothing to
 	// the client's wait but for the next request on the same connection.
-	p.write(w, resp, held)
+	p.write(w, resp, answer)
 	p.finish(ex, scrub, start, checked, unchecked)
 	if held.err != nil {
 		abort()
 	}
 }
 
-// write sends the held answer to the client as the upstream sent it, flushed, with
-// the trailers the upstream sent.
-func (p *proxy) write(w http.ResponseWriter, resp *http.Response, held heldBody) {
+// links is the body to send for an answer whose decoded body is plain and whose
+// bytes as sent are sent: with --rewrite-links and links to the upstream in it, plain
+// with them pointing at the proxy, its headers made to fit (no Content-Encoding, its
+// own length); otherwise sent, and, the first time an answer has such links, a line
+// on standard error saying that a client following them leaves the proxy.
+func (p *proxy) links(w http.ResponseWriter, r *http.Request, plain, sent []byte) []byte {
+	if !p.rewriteLinks {
+		if _, n := pageLinks(plain, p.upstreamBase, ""); n > 0 {
+			p.linksSaid.Do(func() {
+				p.log.printf("validate proxy: answers carry pagination links to %s (nextUrl): a client that follows them leaves the proxy, and the pages after are not checked; --rewrite-links keeps it here\n", terminal.Safe(p.upstreamBase))
+			})
+		}
+		return sent
+	}
+	host := r.Host
+	if addr, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); host == "" && ok {
+		host = addr.String() // an HTTP/1.0 client that sent no Host
+	}
+	rewritten, n := pageLinks(plain, p.upstreamBase, "http://"+host)
+	if n == 0 {
+		return sent
+	}
+	h := w.Header()
+	h.Del("Content-Encoding")
+	h.Del("Content-Md5")
+	h.Del("Etag") // the bytes it named are not these
+	h.Set("Content-Length", strconv.Itoa(len(rewritten)))
+	return rewritten
+}
+
+// write sends body, the answer as held (or with its links rewritten), to the client,
+// flushed, with the trailers the upstream sent.
+func (p *proxy) write(w http.ResponseWriter, resp *http.Response, body []byte) {
 	w.WriteHeader(resp.StatusCode)
-	_, _ = w.Write(held.data)
+	_, _ = w.Write(body)
 	trailers(w, resp)
 	_ = http.NewResponseController(w).Flush()
 }
@@ -309,12 +352,12 @@ func (p *proxy) finish(ex contract.Exchange, scrub *redact.Scrubber, start time.
 	case why != "":
 		f := contract.Finding{Source: ex.Source, Entry: ex.Index, Kind: contract.KindUnreadable, Found: why}
 		p.tally.unreadable(f)
-		p.log.printf("validate proxy: %s: %s\n", sourceOf(f), terminalSafe(why))
+		p.log.printf("validate proxy: %s: %s\n", sourceOf(f), terminal.Safe(why))
 		return nil
 	}
 	op, findings := p.tally.check(p.v, ex, func(f contract.Finding) contract.Finding { return scrubFinding(f, scrub) })
 	for _, f := range findings {
-		p.log.printf("validate proxy: finding: %s %s (%s): %s\n", f.Method, terminalSafe(f.Path), operationName(op), terminalSafe(textLine(f)))
+		p.log.printf("validate proxy: finding: %s %s (%s): %s\n", f.Method, terminal.Safe(f.Path), operationName(op), terminal.Safe(textLine(f)))
 	}
 	return findings
 }
@@ -377,7 +420,7 @@ func (p *proxy) upstreamFailed(w http.ResponseWriter, ex contract.Exchange, scru
 	op, _ := p.v.Operation(ex)
 	p.tally.failedCall(contract.Finding{Source: p.source, Entry: -1, API: string(p.api), OperationID: op, Method: ex.Method,
 		Path: scrub.String(ex.URL.Path), Kind: KindCallFailed, Found: msg})
-	p.log.printf("%s\n", terminalSafe(msg))
+	p.log.printf("%s\n", terminal.Safe(msg))
 	p.refuse(w, status, msg)
 }
 

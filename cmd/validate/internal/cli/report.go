@@ -10,10 +10,9 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/orgapis/orgapis/contract"
+	"github.com/orgapis/orgapis/internal/terminal"
 )
 
 // KindCallFailed is a finding of live mode: a call failed (timeout, retries used up,
@@ -34,9 +33,9 @@ func WriteText(w io.Writer, res Result) error {
 				fmt.Fprintln(w)
 			}
 			title = t
-			fmt.Fprintf(w, "%s\n", terminalSafe(title))
+			fmt.Fprintf(w, "%s\n", terminal.Safe(title))
 		}
-		fmt.Fprintf(w, "  %s\n", terminalSafe(c.textLine()))
+		fmt.Fprintf(w, "  %s\n", terminal.Safe(c.textLine()))
 	}
 	if title != "" {
 		fmt.Fprintln(w)
@@ -52,10 +51,10 @@ func WriteText(w io.Writer, res Result) error {
 				continue
 			}
 			if listed == 0 {
-				fmt.Fprintf(w, "%s\n", terminalSafe(groupTitle(f)))
+				fmt.Fprintf(w, "%s\n", terminal.Safe(groupTitle(f)))
 			}
 			listed++
-			fmt.Fprintf(w, "  %s\n", terminalSafe(textLine(f)))
+			fmt.Fprintf(w, "  %s\n", terminal.Safe(textLine(f)))
 		}
 		if more := set.byKind[kind] - listed; more > 0 {
 			fmt.Fprintf(w, "  and %d more, not listed (raise --max-findings and --max-findings-per-rule)\n", more)
@@ -67,12 +66,12 @@ func WriteText(w io.Writer, res Result) error {
 	if len(res.Stale) > 0 {
 		fmt.Fprintln(w, "baseline entries that matched no finding (the drift is gone; remove them):")
 		for _, e := range res.Stale {
-			fmt.Fprintf(w, "  %s\n", terminalSafe(strings.ReplaceAll(e, "\t", " ")))
+			fmt.Fprintf(w, "  %s\n", terminal.Safe(strings.ReplaceAll(e, "\t", " ")))
 		}
 		fmt.Fprintln(w)
 	}
 	writeVersions(w, res.Summary.APIVersions)
-	_, err := fmt.Fprintln(w, terminalSafe(summaryLine(res.Summary)))
+	_, err := fmt.Fprintln(w, terminal.Safe(summaryLine(res.Summary)))
 	return err
 }
 
@@ -212,30 +211,6 @@ func where(f contract.Finding) string {
 		return " (request body)"
 	}
 	return ""
-}
-
-// terminalSafe escapes control characters, bidirectional controls and invalid UTF-8, which come from recorded
-// URLs and values: a report printed to a terminal must not be able to drive it (ESC
-// sequences, BEL, NUL). JSON and JUnit escape them by their own rules.
-func terminalSafe(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case unicode.IsControl(r) && r < 0x100:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case unicode.IsControl(r), unicode.Is(unicode.Bidi_Control, r):
-			// Bidirectional controls reorder what a reader sees (U+202E turns the
-			// rest of a line around), in a terminal and on a web page alike.
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteString(s[i : i+size])
-		}
-		i += size
-	}
-	return b.String()
 }
 
 func groupTitle(f contract.Finding) string {

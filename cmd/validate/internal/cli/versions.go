@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/orgapis/orgapis/contract"
+	"github.com/orgapis/orgapis/internal/terminal"
 )
 
 // A recording made with another version of an API than its spec describes (Affinity's
@@ -89,7 +90,7 @@ func writeVersions(w io.Writer, notes []VersionNote) {
 	}
 	fmt.Fprintln(w, "other API versions:")
 	for _, n := range notes {
-		fmt.Fprintf(w, "  %s\n", terminalSafe(versionLine(n)))
+		fmt.Fprintf(w, "  %s\n", terminal.Safe(versionLine(n)))
 	}
 	fmt.Fprintln(w)
 }
