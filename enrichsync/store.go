@@ -164,7 +164,12 @@ func OpenStoreReadOnly(ctx context.Context, path string) (*Store, error) {
 	// SQLite's own read-only mode, by URI (the driver opens every name as one): a
 	// write fails in SQLite itself, whatever this package asks. '%' is the URI's
 	// escape; '?' and '#' were refused above.
-	db, err := sql.Open("sqlite", "file:"+strings.ReplaceAll(path, "%", "%25")+"?mode=ro")
+	uri := "file:" + strings.ReplaceAll(path, "%", "%25")
+	if strings.HasPrefix(path, "//") {
+		// "file://x/..." names an authority; an empty one keeps the path whole.
+		uri = "file://" + strings.TrimPrefix(uri, "file:")
+	}
+	db, err := sql.Open("sqlite", uri+"?mode=ro")
 	if err != nil {
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}

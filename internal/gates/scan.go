@@ -72,6 +72,10 @@ func exceptions() []exception {
 			"it decodes a live answer the client read through the core within its body limit, not a file", "liveSession.affinityV2"},
 		{"cmd/validate/internal/cli/proxy_keys.go", "documents",
 			"it decodes a request body validate proxy held within --max-body-bytes, for the key in it, not a file", "bodySecrets"},
+		{"cmd/validate/internal/cli/proxy_links.go", "documents",
+			"it decodes one JSON string (a link's value) of an answer validate proxy held within --max-body-bytes, not a file", "pageLinks"},
+		{"cmd/validate/internal/cli/proxy_links.go", "documents",
+			"it decodes one member name of at most 64 bytes of an answer validate proxy held, not a file", "isLinkMember"},
 		{"internal/apisurface/apisurface.go", "documents",
 			"it decodes the output of `go list -json`, a program of the toolchain, not a document", "Load"},
 	}

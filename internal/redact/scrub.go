@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"hash/maphash"
 	"html"
 	"io"
 	"net/url"
@@ -32,6 +33,9 @@ type Scrubber struct {
 	// secrets' own, letters and digits, and the escapes' syntax (see Body).
 	inEncoded [256]bool
 	shortest  int // the shortest secret's length: no escaped form is shorter
+	// escapes are the bytes that start an escape String undoes: '+' too when a
+	// secret has a space, which a form encoding writes as '+'.
+	escapes string
 }
 
 // NewScrubber returns a Scrubber for the secrets.
@@ -67,6 +71,13 @@ func NewScrubber(secrets ...string) *Scrubber {
 			for i := 0; i < len(secret); i++ {
 				s.inEncoded[secret[i]] = true
 			}
+		}
+	}
+	s.escapes = `%\~&`
+	for _, secret := range secrets {
+		if len(secret) >= minSecretLen && strings.Contains(secret, " ") {
+			s.escapes += "+"
+			break
 		}
 	}
 	for c := range 256 {
@@ -160,18 +171,33 @@ const maxDecodedText = 64 << 10
 // scrub replaces the forms in v and, when that leaves escapes, looks under up to depth
 // layers of them; found reports whether a secret was there.
 func (s *Scrubber) scrub(v string, depth int) (out string, found bool) {
+	return s.scrubUnder(v, depth, maxDecodedText, nil)
+}
+
+// decoders are the escapes scrub undoes, one layer at a time, in every order.
+var decoders = [...]func(string) (string, bool){pathUnescape, queryUnescape, jsonUnescape, pointerUnescape, htmlUnescape}
+
+// scrubUnder is scrub for a text of up to limit bytes (any length when limit is 0).
+// seen holds, by hash, the texts already looked under and the layers left there:
+// escapes of different kinds undone in another order give the same text, which is
+// looked under once, so that a text with every kind of escape costs tens of decodes,
+// not the 155 of every order.
+func (s *Scrubber) scrubUnder(v string, depth, limit int, seen *looked) (out string, found bool) {
 	for _, form := range s.forms {
 		if strings.Contains(v, form) {
 			v, found = strings.ReplaceAll(v, form, Marker), true
 		}
 	}
-	if depth == 0 || len(v) > maxDecodedText || !strings.ContainsAny(v, `%\~&`) {
+	if depth == 0 || limit > 0 && len(v) > limit || !strings.ContainsAny(v, s.escapes) {
 		return v, found
 	}
+	if seen == nil {
+		seen = &looked{seed: maphash.MakeSeed(), depth: map[uint64]int{}}
+	}
 	// An encoding no form matched: undo the escapes the text may carry and look again.
-	for _, decode := range []func(string) (string, bool){pathUnescape, queryUnescape, jsonUnescape, pointerUnescape, htmlUnescape} {
-		if d, ok := decode(v); ok && d != v {
-			if d, hit := s.scrub(d, depth-1); hit {
+	for _, decode := range decoders {
+		if d, ok := decode(v); ok && d != v && seen.first(d, depth-1) {
+			if d, hit := s.scrubUnder(d, depth-1, limit, seen); hit {
 				return d, true
 			}
 		}
@@ -179,14 +205,62 @@ func (s *Scrubber) scrub(v string, depth int) (out string, found bool) {
 	return v, found
 }
 
-func pathUnescape(v string) (string, bool) {
-	d, err := url.PathUnescape(v)
-	return d, err == nil
+// looked is the texts scrubUnder has looked under, by hash, with the layers it had
+// left to undo there.
+type looked struct {
+	seed  maphash.Seed
+	depth map[uint64]int
 }
 
-func queryUnescape(v string) (string, bool) {
-	d, err := url.QueryUnescape(v)
-	return d, err == nil
+// first reports whether d is yet to be looked under with depth layers left: new, or
+// seen before with fewer.
+func (l *looked) first(d string, depth int) bool {
+	h := maphash.String(l.seed, d)
+	if left, ok := l.depth[h]; ok && left >= depth {
+		return false
+	}
+	l.depth[h] = depth
+	return true
+}
+
+// pathUnescape undoes percent escapes; queryUnescape those and '+' for a space. Both
+// leave a '%' that starts no escape as it is ("100%", a key's own '%'), where
+// url.PathUnescape refuses the whole text and so would undo none of its escapes.
+func pathUnescape(v string) (string, bool) { return percentUnescape(v, false) }
+
+func queryUnescape(v string) (string, bool) { return percentUnescape(v, true) }
+
+func percentUnescape(v string, plus bool) (string, bool) {
+	if !strings.Contains(v, "%") && (!plus || !strings.Contains(v, "+")) {
+		return v, false
+	}
+	b := make([]byte, 0, len(v))
+	for i := 0; i < len(v); i++ {
+		switch {
+		case v[i] == '%' && i+2 < len(v) && isHex(v[i+1]) && isHex(v[i+2]):
+			b = append(b, unhex(v[i+1])<<4|unhex(v[i+2]))
+			i += 2
+		case v[i] == '+' && plus:
+			b = append(b, ' ')
+		default:
+			b = append(b, v[i])
+		}
+	}
+	return string(b), true
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c >= 'a':
+		return c - 'a' + 10
+	case c >= 'A':
+		return c - 'A' + 10
+	}
+	return c - '0'
 }
 
 // jsonUnescape undoes the escapes of a JSON string's text, wherever it is quoted.
@@ -277,19 +351,26 @@ func (s *Scrubber) Body(b []byte) []byte {
 // end them), so the cost is one pass over b and a few decodes of short runs, not
 // every decode of the whole body.
 func (s *Scrubber) encodedRuns(b []byte) []byte {
-	var out []byte // b with the runs replaced, once one is
+	var out []byte   // b with the runs replaced, once one is
+	var seen *looked // made once for the body, emptied for each run
 	last := 0
 	for i := 0; i < len(b); {
 		if !s.inEncoded[b[i]] {
 			i++
 			continue
 		}
-		j, escaped := i, false
+		j := i
 		for ; j < len(b) && s.inEncoded[b[j]]; j++ {
-			escaped = escaped || b[j] == '%' || b[j] == '\\' || b[j] == '~' || b[j] == '&'
 		}
+		escaped := bytes.ContainsAny(b[i:j], s.escapes)
 		if escaped && j-i >= s.shortest {
-			if d, found := s.scrub(string(b[i:j]), maxDecodes); found {
+			// A run of any length: its decodes are linear in it, and a limit would let
+			// a key through behind enough letters before it.
+			if seen == nil {
+				seen = &looked{seed: maphash.MakeSeed(), depth: map[uint64]int{}}
+			}
+			clear(seen.depth)
+			if d, found := s.scrubUnder(string(b[i:j]), maxDecodes, 0, seen); found {
 				out = append(append(out, b[last:i]...), d...)
 				last = j
 			}

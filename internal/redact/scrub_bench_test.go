@@ -50,3 +50,42 @@ func BenchmarkScrubBody(b *testing.B) {
 		}
 	}
 }
+
+// hostileBody is about size bytes of JSON strings made of escapes of every kind
+// String undoes (percent, JSON, pointer, HTML), each a run of runLen bytes, so that
+// every layer of decoding changes it again: the most a body can make the scrub undo.
+func hostileBody(size, runLen int) []byte {
+	const unit = `%2525\\\\~0~0&amp;amp;`
+	run := strings.Repeat(unit, max(runLen/len(unit), 2))
+	var b strings.Builder
+	b.WriteString("[")
+	for b.Len() < size {
+		b.WriteString(`"` + run + `",`)
+	}
+	b.WriteString(`""]`)
+	return []byte(b.String())
+}
+
+// BenchmarkScrubBodyHostile is BenchmarkScrubBody on a hostile 1 MiB body, in runs
+// of 44 bytes (a token's length), 4 KiB and 60 KiB: as a share of its JSON decode.
+func BenchmarkScrubBodyHostile(b *testing.B) {
+	s := NewScrubber("sk-live-0123456789abcdef")
+	for _, runLen := range []int{40, 4 << 10, 60 << 10} {
+		body := hostileBody(1<<20, runLen)
+		b.Run(fmt.Sprintf("run=%d", runLen), func(b *testing.B) {
+			var scrubbing, decoding time.Duration
+			for range b.N {
+				t0 := time.Now()
+				out := s.Body(body)
+				t1 := time.Now()
+				var v []any
+				if err := json.Unmarshal(out, &v); err != nil {
+					b.Fatal(err)
+				}
+				scrubbing, decoding = scrubbing+t1.Sub(t0), decoding+time.Since(t1)
+			}
+			b.ReportMetric(float64(scrubbing.Microseconds())/float64(b.N), "scrub-µs")
+			b.ReportMetric(float64(scrubbing)/float64(decoding), "scrub/decode")
+		})
+	}
+}

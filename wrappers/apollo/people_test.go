@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/orgapis/orgapis/wrappers/apicall"
@@ -336,6 +337,69 @@ func TestCreditUsageWithoutLeftOver(t *testing.T) {
 	for _, k := range []string{apollo.DirectDialCredits, "empty"} {
 		if b, ok := u.Balances[k]; ok {
 			t.Errorf("%s: %+v; what is left cannot be told, so it should be left out", k, b)
+		}
+	}
+}
+
+// What is left is counted from limit and consumed only when Apollo sent both, sound: a
+// balance with a limit and no (or a null, or a negative) consumed is left out, not
+// taken for the whole limit left, which a budget would then spend; a limit near the
+// largest int with a negative consumed would even wrap around.
+func TestCreditUsageCountsOnlyWhatWasSaid(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"credit_usage_stats":{`+
+			`"lead_credit":{"limit":100},`+
+			`"direct_dial_credit":{"limit":100,"consumed":null},`+
+			`"export_credit":{"limit":100,"consumed":-50},`+
+			`"wrap":{"limit":9223372036854775807,"consumed":-1},`+
+			`"negative_limit":{"limit":-10,"consumed":0},`+
+			`"kept":{"limit":100,"consumed":0},`+
+			`"overdrawn":{"limit":5,"consumed":0,"left_over":-3}}}`)
+	}))
+	defer srv.Close()
+	client, err := apollo.NewClient(key, option.WithBaseURL(srv.URL), option.WithRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := client.GetCreditUsage(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]apollo.CreditBalance{
+		"kept":      {Limit: 100, Consumed: 0, Left: 100},
+		"overdrawn": {Limit: 5, Consumed: 0, Left: -3}, // left_over as sent; enrichsync spends max(Left, 0)
+	}
+	if len(u.Balances) != len(want) {
+		t.Errorf("balances %+v, want only %v", u.Balances, want)
+	}
+	for k, w := range want {
+		if got, ok := u.Balances[k]; !ok || got != w {
+			t.Errorf("%s: %+v (%v), want %+v", k, got, ok, w)
+		}
+	}
+}
+
+// A balance that is no whole number (a float, a string, beyond int64) is an error
+// naming the operation, not a balance read as 0 or a panic.
+func TestCreditUsageOddNumbers(t *testing.T) {
+	for _, member := range []string{`{"left_over":12.5}`, `{"left_over":"100"}`, `{"limit":1e30,"consumed":0}`, `{"left_over":true}`} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"credit_usage_stats":{"lead_credit":`+member+`}}`)
+		}))
+		client, err := apollo.NewClient(key, option.WithBaseURL(srv.URL), option.WithRetries(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := client.GetCreditUsage(t.Context())
+		srv.Close()
+		if err == nil {
+			t.Errorf("%s: no error, balances %+v", member, u.Balances)
+			continue
+		}
+		if !strings.Contains(err.Error(), "getCreditUsageStats") {
+			t.Errorf("%s: %v does not name the operation", member, err)
 		}
 	}
 }

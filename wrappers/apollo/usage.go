@@ -104,8 +104,8 @@ const (
 // CreditUsage is the team's credit balance, by credit type (LeadCredits and so on),
 // for the billing cycle from CycleStart to CycleEnd (zero when Apollo did not say).
 // Balances holds the types whose balance can be told: a balance Apollo sent without
-// left_over has Left counted from its limit and what was consumed; one with neither
-// left_over nor limit is left out, so that what is left is never read as 0 (which a
+// left_over has Left counted from its limit and what was consumed when it has both,
+// neither negative; any other is left out, so that what is left is never read as 0 (which a
 // budget would take for "spend nothing") or as anything else Apollo did not say.
 type CreditUsage struct {
 	Balances             map[string]CreditBalance
@@ -151,7 +151,10 @@ func (c *Client) GetCreditUsage(ctx context.Context, callOpts ...option.CallOpti
 		switch {
 		case v.Left != nil:
 			b.Left = *v.Left
-		case v.Limit != nil:
+		case v.Limit != nil && v.Consumed != nil && *v.Limit >= 0 && *v.Consumed >= 0:
+			// Both said, and sound: a missing consumed is not "none consumed" (that
+			// would read the whole limit as left, for a budget to spend), and a
+			// negative one would count more than the limit left.
 			b.Left = max(b.Limit-b.Consumed, 0)
 		default:
 			continue // what is left cannot be told

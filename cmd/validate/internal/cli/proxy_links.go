@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"mime"
+	"net/url"
 	"strings"
 )
 
@@ -16,8 +17,8 @@ var linkMembers = [...]string{"nextUrl", "prevUrl"}
 const maxLinks = 64
 
 // pageLinks finds, in a JSON body, the string values of the members linkMembers names
-// that start with base (the upstream's base URL, no trailing slash) followed by '/',
-// '?' or nothing, and returns the body with each one's base replaced by to (the
+// that are on base (the upstream's base URL, no trailing slash; see cutBase), and
+// returns the body with each one's base replaced by to (the
 // proxy's own base URL) and how many it replaced; with to empty it only counts them
 // and returns body unchanged. Member names and values are compared unescaped, so an
 // escaped slash or a \u escape in either is found as well. A body that is no JSON
@@ -25,6 +26,10 @@ const maxLinks = 64
 func pageLinks(body []byte, base, to string) ([]byte, int) {
 	if !bytes.Contains(body, []byte("Url")) && !bytes.Contains(body, []byte(`\u`)) {
 		return body, 0 // the common case: no such member (not even escaped), no scan
+	}
+	origin, err := url.Parse(base)
+	if err != nil {
+		return body, 0
 	}
 	var out []byte
 	last, n := 0, 0
@@ -53,7 +58,7 @@ func pageLinks(body []byte, base, to string) ([]byte, int) {
 		}
 		var value string
 		if json.Unmarshal(body[j:vend], &value) == nil {
-			if rest, ok := strings.CutPrefix(value, base); ok && (rest == "" || rest[0] == '/' || rest[0] == '?') {
+			if rest, ok := cutBase(value, origin); ok {
 				n++
 				if to != "" {
 					quoted, _ := json.Marshal(to + rest)
@@ -70,10 +75,53 @@ func pageLinks(body []byte, base, to string) ([]byte, int) {
 	return append(out, body[last:]...), n
 }
 
+// cutBase returns what follows base in link, when link is on base: the same scheme,
+// host and port, compared as URLs compare them (scheme and host in any case, a default
+// port written or not: --upstream may spell them otherwise than the links Affinity
+// writes), no user part, then base's path as it is, followed by '/', '?' or nothing.
+func cutBase(link string, base *url.URL) (string, bool) {
+	scheme, rest, ok := strings.Cut(link, "://")
+	if !ok || !strings.EqualFold(scheme, base.Scheme) {
+		return "", false
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	authority := rest[:end]
+	if strings.Contains(authority, "@") || hostPort(authority, base.Scheme) != hostPort(base.Host, base.Scheme) {
+		return "", false
+	}
+	rest, ok = strings.CutPrefix(rest[end:], strings.TrimSuffix(base.EscapedPath(), "/"))
+	if !ok || rest != "" && rest[0] != '/' && rest[0] != '?' {
+		return "", false
+	}
+	return rest, true
+}
+
+// hostPort is an authority (no user part) in lower case with its port written, the
+// scheme's default when it has none.
+func hostPort(authority, scheme string) string {
+	authority = strings.ToLower(authority)
+	u := url.URL{Host: authority}
+	if u.Port() != "" {
+		return authority
+	}
+	port := "443"
+	if strings.EqualFold(scheme, "http") {
+		port = "80"
+	}
+	return strings.TrimSuffix(authority, ":") + ":" + port
+}
+
 // isLinkMember reports whether the quoted member name is one of linkMembers.
 func isLinkMember(quoted []byte) bool {
-	var name string
-	if len(quoted) > 64 || json.Unmarshal(quoted, &name) != nil {
+	if len(quoted) > 64 {
+		return false
+	}
+	name := string(quoted[1 : len(quoted)-1])
+	// Only an escaped name needs decoding: every member name of a page is looked at.
+	if bytes.IndexByte(quoted, '\\') >= 0 && json.Unmarshal(quoted, &name) != nil {
 		return false
 	}
 	for _, m := range linkMembers {

@@ -228,7 +228,7 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	answer := held.data
 	if len(unchecked) == 0 && jsonMedia(resp.Header.Get("Content-Type")) {
-		answer = p.links(w, r, ex.ResponseBody, answer)
+		answer = p.links(w, r, resp, ex.ResponseBody, answer)
 	}
 	if p.errorsMode && len(unchecked) == 0 {
 		if refused := refusals(p.finish(ex, scrub, start, checked, unchecked)); len(refused) > 0 {
@@ -250,9 +250,9 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // links is the body to send for an answer whose decoded body is plain and whose
 // bytes as sent are sent: with --rewrite-links and links to the upstream in it, plain
 // with them pointing at the proxy, its headers made to fit (no Content-Encoding, its
-// own length); otherwise sent, and, the first time an answer has such links, a line
+// own length, or chunked when trailers follow; no digest of other bytes); otherwise sent, and, the first time an answer has such links, a line
 // on standard error saying that a client following them leaves the proxy.
-func (p *proxy) links(w http.ResponseWriter, r *http.Request, plain, sent []byte) []byte {
+func (p *proxy) links(w http.ResponseWriter, r *http.Request, resp *http.Response, plain, sent []byte) []byte {
 	if !p.rewriteLinks {
 		if _, n := pageLinks(plain, p.upstreamBase, ""); n > 0 {
 			p.linksSaid.Do(func() {
@@ -261,21 +261,37 @@ func (p *proxy) links(w http.ResponseWriter, r *http.Request, plain, sent []byte
 		}
 		return sent
 	}
+	h := w.Header()
+	if h.Get("Content-Range") != "" {
+		return sent // a piece of a body (206), whose range is the upstream's bytes
+	}
 	host := r.Host
-	if addr, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); host == "" && ok {
-		host = addr.String() // an HTTP/1.0 client that sent no Host
+	if addr, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); (host == "" || len(host) > maxHostLen) && ok {
+		// An HTTP/1.0 client that sent no Host, or one that sent more than a host
+		// name (the server lets up to its header limit through), which would be
+		// copied into every link of the answer.
+		host = addr.String()
 	}
 	rewritten, n := pageLinks(plain, p.upstreamBase, "http://"+host)
 	if n == 0 {
 		return sent
 	}
-	h := w.Header()
 	h.Del("Content-Encoding")
-	h.Del("Content-Md5")
-	h.Del("Etag") // the bytes it named are not these
-	h.Set("Content-Length", strconv.Itoa(len(rewritten)))
+	// The bytes these named are not these.
+	for _, k := range []string{"Content-Md5", "Etag", "Content-Digest", "Repr-Digest", "Digest"} {
+		h.Del(k)
+	}
+	if len(resp.Trailer) == 0 {
+		h.Set("Content-Length", strconv.Itoa(len(rewritten)))
+	} else {
+		h.Del("Content-Length") // chunked, so that the upstream's trailers follow
+	}
 	return rewritten
 }
+
+// maxHostLen is the longest Host taken for the proxy's own origin in a rewritten
+// link: a DNS name (253), a port, an IPv6 literal's brackets.
+const maxHostLen = 253 + len(":65535") + 2
 
 // write sends body, the answer as held (or with its links rewritten), to the client,
 // flushed, with the trailers the upstream sent.
