@@ -247,8 +247,9 @@ func (p *parallelHAR) commit(chunks []*harChunk, pos int64, line int, slots <-ch
 	fail := func(index int, err error) bool {
 		return yield(Exchange{}, &EntryError{Source: p.source, Index: index, Err: err})
 	}
-	var fb *harCursor // reads where no parser did
-	fbLine := 0       // the line fb's window starts on
+	var fb *harCursor    // reads where no parser did, while none does
+	var spare *harCursor // fb's cursor, kept with its window between uses
+	fbLine := 0          // the line fb's window starts on
 	i := 0
 	for k := 0; ; {
 		c := chunks[k]
@@ -291,7 +292,10 @@ func (p *parallelHAR) commit(chunks []*harChunk, pos int64, line int, slots <-ch
 		}
 		// No parser read an entry here: read one.
 		if fb == nil {
-			fb = p.cursor()
+			if spare == nil {
+				spare = p.cursor()
+			}
+			fb = spare
 			fb.w.restart(io.NewSectionReader(p.in.ra, pos, p.in.size-pos))
 			fb.base, fbLine = pos, line
 		}
