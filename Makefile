@@ -151,10 +151,10 @@ test:
 	echo "client scripts run with $$py"; \
 	ORGAPIS_PYTHON=$$py ORGAPIS_REQUIRE_CLIENT_SCRIPTS=1 $(GO) test -race -timeout 30m ./...
 
-## fuzz: run the recording readers' fuzz tests and the differential ones (HAR entries, JSON lines, JSON decoder, byte walk) briefly (FUZZTIME each)
+## fuzz: run the recording readers' fuzz tests and the differential ones (HAR entries, parallel HAR reading, JSON lines, JSON decoder, byte walk) briefly (FUZZTIME each)
 FUZZTIME ?= 10s
 fuzz:
-	@for f in FuzzReadHAR FuzzReadVCR FuzzReadLines FuzzHAREntry FuzzLineEntry FuzzDecodeJSON FuzzValidBytes FuzzWriteJSONString; do \
+	@for f in FuzzReadHAR FuzzParallelHARMatchesSequential FuzzReadVCR FuzzReadLines FuzzHAREntry FuzzLineEntry FuzzDecodeJSON FuzzValidBytes FuzzWriteJSONString; do \
 		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 50x ./contract || exit 1; \
 	done
 

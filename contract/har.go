@@ -41,64 +41,66 @@ func ReadHAR(source string, r io.Reader, opts ...ReadOption) iter.Seq2[Exchange,
 }
 
 func readHAR(source string, r io.Reader, entryLimit, step int, cfg readConfig) iter.Seq2[Exchange, error] {
+	if in, ok := offsetReaderOf(r, cfg); ok {
+		return readHARParallel(source, in, entryLimit, step, cfg)
+	}
 	return func(yield func(Exchange, error) bool) {
 		s := newRawScanner(r)
-		skipBOM(s.br)
-		// scratch holds the strings of one entry, reused, so that reading costs the
-		// exchanges' own bytes.
-		var scratch []byte
-		var entry harEntry // filled again by each entry
+		if !firstEntry(source, s, yield) {
+			return
+		}
+		c := &harCursor{w: &harWindow{r: s.br, step: step, lines: s.line}, source: source, limit: entryLimit, cfg: cfg}
 		fail := func(index int, err error) bool {
 			return yield(Exchange{}, &EntryError{Source: source, Index: index, Err: err})
 		}
-		if err := enterHAR(s); err != nil {
-			fail(-1, fmt.Errorf("not a HAR file: %w", err))
-			return
-		}
-		if c, err := s.skipSpace(); err != nil || c == ']' {
-			if err != nil {
-				fail(-1, fmt.Errorf("broken JSON in log.entries: %w", err))
-			}
-			return
-		}
-		w := &harWindow{r: s.br, step: step, lines: s.line}
 		for i := 0; ; i++ {
-			if _, err := w.skipSpace(); err != nil {
-				fail(i, fmt.Errorf("broken JSON, reading stops here: %w", err))
+			if fatal := c.start(); fatal != nil {
+				fail(i, fatal)
 				return
 			}
-			line := w.lines + 1 // where the entry starts
-			err, fatal := w.entry(entryLimit, &scratch, cfg, &entry)
+			line := c.w.lines + 1 // where the entry starts
+			ex, err, fatal := c.read(i)
 			if fatal != nil {
-				fail(i, fmt.Errorf("broken JSON, reading stops here: %w", fatal))
+				fail(i, fatal)
 				return
-			}
-			var ex Exchange
-			if err == nil {
-				ex, err = entry.exchange(source, i)
-				ex.Line = line
 			}
 			if err != nil {
 				if !fail(i, err) {
 					return
 				}
-			} else if !yield(ex, nil) {
+			} else if ex.Line = line; !yield(ex, nil) {
 				return
 			}
-			c, err := w.skipSpace()
-			if err == nil && c != ',' && c != ']' {
-				err = fmt.Errorf("want ',' or ']' after an entry, found %q", c)
-			}
-			if err != nil {
-				fail(i+1, fmt.Errorf("broken JSON, reading stops here: %w", err))
+			end, fatal := c.sep()
+			if fatal != nil {
+				fail(i+1, fatal)
 				return
 			}
-			if c == ']' {
+			if end {
 				return
 			}
-			w.consume(1)
 		}
 	}
+}
+
+// firstEntry reads a HAR file up to its first entry (after a byte-order mark, in
+// log.entries, past the white space before it), or says why there is none: false
+// when there is no entry to read, having yielded the error if any.
+func firstEntry(source string, s *rawScanner, yield func(Exchange, error) bool) bool {
+	skipBOM(s.br)
+	fail := func(err error) {
+		yield(Exchange{}, &EntryError{Source: source, Index: -1, Err: err})
+	}
+	if err := enterHAR(s); err != nil {
+		fail(fmt.Errorf("not a HAR file: %w", err))
+		return false
+	}
+	c, err := s.skipSpace()
+	if err != nil {
+		fail(fmt.Errorf("broken JSON in log.entries: %w", err))
+		return false
+	}
+	return c != ']'
 }
 
 // enterHAR finds log.entries, skipping other members of any size, and consumes its '['.

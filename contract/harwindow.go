@@ -25,6 +25,7 @@ type harWindow struct {
 	eof   bool
 	err   error // a read error, which ends reading
 	lines int   // the newlines consumed
+	done  int64 // the bytes consumed, so that a reader knows each entry's offset
 }
 
 func (w *harWindow) unread() []byte { return w.buf[w.off:] }
@@ -33,6 +34,12 @@ func (w *harWindow) unread() []byte { return w.buf[w.off:] }
 func (w *harWindow) consume(n int) {
 	w.lines += bytes.Count(w.buf[w.off:w.off+n], []byte{'\n'})
 	w.off += n
+	w.done += int64(n)
+}
+
+// restart has w read r from its start, keeping the room of its buffer.
+func (w *harWindow) restart(r io.Reader) {
+	*w = harWindow{r: r, step: w.step, buf: w.buf[:0]}
 }
 
 // full says the unread bytes take the whole window.

@@ -60,6 +60,9 @@ type readConfig struct {
 	alloc       func(n int) []byte // nil: each body a slice of its own
 	maxCassette int64              // 0: MaxCassetteBytes
 	header      func() http.Header // nil: each header map of its own (WithHeaderAlloc)
+	parallel    int                // HAR entries parsed at once; <= 1: one at a time
+	chunk, held int64              // the parallel reader's nominal chunk and bodies held for one; 0: the defaults
+	stats       *parallelStats     // for tests: how the parallel reader's entries were read
 }
 
 // WithBodyAlloc has the HAR and JSON-lines readers take the buffer of each body they
@@ -100,10 +103,16 @@ func (c readConfig) copyOut(b []byte) []byte {
 // ErrUnknownFormat; an empty one has no exchanges. A UTF-8 byte-order mark at the
 // start is skipped, here and by each format's reader.
 func Read(name string, r io.Reader, opts ...ReadOption) iter.Seq2[Exchange, error] {
+	// Sniffing reads ahead of what it consumes: a parallel HAR reader is given the
+	// input's own ReadAt and the offset it was at, with the sniffed bytes to read on.
+	at, parallel := offsetReaderOf(r, readOptions(opts))
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, _ := br.Peek(SniffBytes)
 	format, ok := Sniff(head)
 	switch {
+	case format == FormatHAR && parallel:
+		at.Reader = br
+		return ReadHAR(name, at, opts...)
 	case format == FormatHAR:
 		return ReadHAR(name, br, opts...)
 	case format == FormatVCR:

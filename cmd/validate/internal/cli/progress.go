@@ -64,8 +64,33 @@ func (p *progressCounter) stop() {
 
 func (p *progressCounter) checked() { p.exchanges.Add(1) }
 
-// reader counts the bytes read through r.
-func (p *progressCounter) reader(r io.Reader) io.Reader { return &countingReader{r: r, n: &p.bytes} }
+// reader counts the bytes read through r. A file stays one that can be read at any
+// offset, for contract.WithParallel: its reads at an offset are counted too (a
+// parallel reader reads a little past each chunk's end, so the count may pass the
+// file's size by a little).
+func (p *progressCounter) reader(r io.Reader) io.Reader {
+	if f, ok := r.(*os.File); ok {
+		return &countingFile{countingReader: countingReader{r: f, n: &p.bytes}, f: f}
+	}
+	return &countingReader{r: r, n: &p.bytes}
+}
+
+// countingFile is a countingReader over a file, which keeps the file's ReadAt, Seek
+// and Stat.
+type countingFile struct {
+	countingReader
+	f *os.File
+}
+
+func (c *countingFile) ReadAt(b []byte, off int64) (int, error) {
+	n, err := c.f.ReadAt(b, off)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+func (c *countingFile) Seek(off int64, whence int) (int64, error) { return c.f.Seek(off, whence) }
+
+func (c *countingFile) Stat() (os.FileInfo, error) { return c.f.Stat() }
 
 type countingReader struct {
 	r io.Reader

@@ -226,7 +226,9 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 		}()
 	}
 
-	// Files are read concurrently too, each by its own goroutine, at most `workers` at once.
+	// Files are read concurrently too, each by its own goroutine, at most `workers` at once;
+	// fewer files than workers share the rest, each parsed by several goroutines.
+	parsers := max(1, min(workers, runtime.GOMAXPROCS(0))/max(1, min(len(inputs), workers)))
 	sem := make(chan struct{}, workers)
 	var readers sync.WaitGroup
 	for _, in := range inputs {
@@ -235,7 +237,7 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 		go func(in Input) {
 			defer readers.Done()
 			defer func() { <-sem }()
-			r.read(ctx, in, jobs, budget, bodies, t)
+			r.read(ctx, in, parsers, jobs, budget, bodies, t)
 		}(in)
 	}
 	readers.Wait()
@@ -296,7 +298,9 @@ func (e *firstExchanges) sorted() []Checked {
 	return out
 }
 
-func (r *Runner) read(ctx context.Context, in Input, jobs chan<- job, budget *byteBudget, bodies *bodyPool, t *tally) {
+// read reads one input, its HAR entries parsed by parsers goroutines when it is a
+// file (contract.WithParallel), and hands its exchanges to the workers.
+func (r *Runner) read(ctx context.Context, in Input, parsers int, jobs chan<- job, budget *byteBudget, bodies *bodyPool, t *tally) {
 	rc, err := in.Open()
 	if err != nil {
 		jobs <- job{err: &contract.EntryError{Source: in.Name, Index: -1, Err: err}}
@@ -307,7 +311,9 @@ func (r *Runner) read(ctx context.Context, in Input, jobs chan<- job, budget *by
 	if r.Progress != nil {
 		src = r.Progress.reader(rc)
 	}
-	for ex, err := range contract.Read(in.Name, src, contract.WithBodyAlloc(bodies.readerAlloc()), contract.WithHeaderAlloc(bodies.readerHeader()), contract.WithMaxCassetteBytes(r.MaxCassetteBytes)) {
+	opts := []contract.ReadOption{contract.WithBodyAlloc(bodies.readerAlloc()), contract.WithHeaderAlloc(bodies.readerHeader()),
+		contract.WithMaxCassetteBytes(r.MaxCassetteBytes), contract.WithParallel(parsers)}
+	for ex, err := range contract.Read(in.Name, src, opts...) {
 		if ctx.Err() != nil {
 			return
 		}
