@@ -396,7 +396,8 @@ func briefString(s []byte) string {
 	return q
 }
 
-// longDigitRun reports whether body has, outside strings, a run of 19 or more digits.
+// longDigitRun reports whether body has, outside strings, a number of 19 or more digits
+// (digitRun: read across its point, so it errs towards the decoded path).
 // The decoded path reads a body with a number float64 may not hold exactly (16 digits
 // or more, or an exponent: the walk's inexact) a second time, by the numbers' literals
 // (exactNumbers); what it finds then is a number out of float64's range, which the
@@ -404,28 +405,4 @@ func briefString(s []byte) string {
 // expected, which takes 19 digits at least. Without such a run that second reading
 // finds nothing and reads every number as float64 does, so its findings are the
 // walk's.
-func longDigitRun(body []byte) bool {
-	run, inString, escaped := 0, false, false
-	for _, c := range body {
-		switch {
-		case escaped:
-			escaped = false
-		case inString:
-			switch c {
-			case '\\':
-				escaped = true
-			case '"':
-				inString = false
-			}
-		case c == '"':
-			inString, run = true, 0
-		case '0' <= c && c <= '9':
-			if run++; run >= 19 {
-				return true
-			}
-		default:
-			run = 0
-		}
-	}
-	return false
-}
+func longDigitRun(body []byte) bool { return digitRun(body, 19, false) }

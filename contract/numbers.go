@@ -21,7 +21,11 @@ import (
 // mayHoldBigNumbers reports whether body has, outside strings, a number of 16 or more
 // digits or with an exponent: the only ways to write one that float64 cannot hold
 // exactly.
-func mayHoldBigNumbers(body []byte) bool {
+func mayHoldBigNumbers(body []byte) bool { return digitRun(body, 16, true) }
+
+// digitRun reports whether body has, outside strings, a number of at least n digits
+// (its sign and point read as part of it), or, with exponent, one with an exponent.
+func digitRun(body []byte, n int, exponent bool) bool {
 	run, inString, escaped := 0, false, false
 	for _, c := range body {
 		switch {
@@ -37,10 +41,10 @@ func mayHoldBigNumbers(body []byte) bool {
 		case c == '"':
 			inString, run = true, 0
 		case c >= '0' && c <= '9':
-			if run++; run >= 16 {
+			if run++; run >= n {
 				return true
 			}
-		case (c == 'e' || c == 'E') && run > 0:
+		case exponent && (c == 'e' || c == 'E') && run > 0:
 			return true
 		case c == '.' || c == '-' || c == '+':
 			// part of a number: keep counting digits
