@@ -75,6 +75,8 @@ const maxReusedHeader = 64
 // back for the next ones, as cmd/validate does: building two maps an entry is a good
 // part of what reading a recording of small answers costs. The other readers (JSON
 // lines, go-vcr) make maps of their own. By default each exchange has maps of its own.
+// With WithParallel, alloc is called from several goroutines at once, as a body
+// allocator is.
 func WithHeaderAlloc(alloc func() http.Header) ReadOption {
 	return func(c *readConfig) { c.header = alloc }
 }
