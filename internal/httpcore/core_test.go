@@ -128,7 +128,7 @@ func TestOriginOf(t *testing.T) {
 	for _, p := range same {
 		a, _ := url.Parse(p[0])
 		b, _ := url.Parse(p[1])
-		if originOf(a) != originOf(b) {
+		if Origin(a) != Origin(b) {
 			t.Errorf("%s and %s should be one origin", p[0], p[1])
 		}
 	}
@@ -136,7 +136,7 @@ func TestOriginOf(t *testing.T) {
 	for _, p := range differ {
 		a, _ := url.Parse(p[0])
 		b, _ := url.Parse(p[1])
-		if originOf(a) == originOf(b) {
+		if Origin(a) == Origin(b) {
 			t.Errorf("%s and %s should be two origins", p[0], p[1])
 		}
 	}

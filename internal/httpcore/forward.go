@@ -105,7 +105,7 @@ func NewForwarder(cfg ForwardConfig) (*Forwarder, error) {
 		// carry the key to another origin.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-	return &Forwarder{base: u, origin: originOf(u), client: client}, nil
+	return &Forwarder{base: u, origin: Origin(u), client: client}, nil
 }
 
 // Upstream is the upstream URL, without a trailing slash.
@@ -131,7 +131,7 @@ func (f *Forwarder) URL(escapedPath, rawQuery string) (*url.URL, error) {
 	u := *f.base
 	u.Path, u.RawPath = ref.Path, ref.RawPath
 	u.RawQuery = rawQuery
-	if originOf(&u) != f.origin {
+	if Origin(&u) != f.origin {
 		return nil, errors.New("the request would leave the upstream's origin")
 	}
 	return &u, nil
@@ -142,7 +142,7 @@ func (f *Forwarder) URL(escapedPath, rawQuery string) (*url.URL, error) {
 // unknown; nil body for none). The caller reads and closes the answer's body; ctx
 // bounds the whole exchange. Errors carry no credential of the URL.
 func (f *Forwarder) Forward(ctx context.Context, method string, u *url.URL, header http.Header, body io.Reader, contentLength int64) (*http.Response, error) {
-	if originOf(u) != f.origin {
+	if Origin(u) != f.origin {
 		return nil, errors.New("the request would leave the upstream's origin")
 	}
 	if body == nil {

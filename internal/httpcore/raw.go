@@ -119,7 +119,7 @@ func Resolve(baseURL, path string) (*url.URL, error) {
 	u.RawQuery = rel.RawQuery
 	u.Fragment, u.RawFragment = "", ""
 	// What was checked above should make these hold; they are what must never fail.
-	if originOf(&u) != originOf(base) || !strings.HasPrefix(u.EscapedPath(), strings.TrimSuffix(base.EscapedPath(), "/")+"/") {
+	if Origin(&u) != Origin(base) || !strings.HasPrefix(u.EscapedPath(), strings.TrimSuffix(base.EscapedPath(), "/")+"/") {
 		return nil, fmt.Errorf("%q leaves the base URL %s", path, baseURL)
 	}
 	return &u, nil

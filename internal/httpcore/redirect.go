@@ -21,7 +21,7 @@ const maxRedirects = 10
 func guardRedirects(origin string, scrub *redact.Scrubber, next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
 		req.Header.Del("Referer")
-		if originOf(req.URL) != origin {
+		if Origin(req.URL) != origin {
 			status := 0
 			if req.Response != nil {
 				status = req.Response.StatusCode
@@ -38,9 +38,11 @@ func guardRedirects(origin string, scrub *redact.Scrubber, next func(*http.Reque
 	}
 }
 
-// originOf is scheme://host:port with the default port made explicit, so that
-// https://h and https://h:443 are one origin and http://h:8080 another.
-func originOf(u *url.URL) string {
+// Origin is scheme://host:port in lower case with the default port made explicit, so
+// that https://h, https://H and https://h:443 are one origin and http://h:8080
+// another: the one comparison of origins, for the core's checks and for whatever else
+// must tell whether a URL is on a given origin (validate proxy's links).
+func Origin(u *url.URL) string {
 	port := u.Port()
 	if port == "" {
 		switch strings.ToLower(u.Scheme) {

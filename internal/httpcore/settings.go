@@ -197,7 +197,7 @@ func (s *Settings) client() *http.Client {
 	}
 	origin := ""
 	if u, err := url.Parse(s.BaseURL); err == nil {
-		origin = originOf(u)
+		origin = Origin(u)
 	}
 	c.CheckRedirect = guardRedirects(origin, s.scrub, c.CheckRedirect)
 	return &c

@@ -6,6 +6,8 @@ import (
 	"mime"
 	"net/url"
 	"strings"
+
+	"github.com/orgapis/orgapis/internal/httpcore"
 )
 
 // linkMembers are the members of an answer that hold a URL a client follows as it is:
@@ -75,13 +77,13 @@ func pageLinks(body []byte, base, to string) ([]byte, int) {
 	return append(out, body[last:]...), n
 }
 
-// cutBase returns what follows base in link, when link is on base: the same scheme,
-// host and port, compared as URLs compare them (scheme and host in any case, a default
-// port written or not: --upstream may spell them otherwise than the links Affinity
-// writes), no user part, then base's path as it is, followed by '/', '?' or nothing.
+// cutBase returns what follows base in link, when link is on base: the same origin as
+// the core compares them (scheme and host in any case, a default port written or not:
+// --upstream may spell them otherwise than the links Affinity writes), no user part,
+// then base's path as it is, followed by '/', '?' or nothing.
 func cutBase(link string, base *url.URL) (string, bool) {
 	scheme, rest, ok := strings.Cut(link, "://")
-	if !ok || !strings.EqualFold(scheme, base.Scheme) {
+	if !ok {
 		return "", false
 	}
 	end := strings.IndexAny(rest, "/?#")
@@ -89,7 +91,7 @@ func cutBase(link string, base *url.URL) (string, bool) {
 		end = len(rest)
 	}
 	authority := rest[:end]
-	if strings.Contains(authority, "@") || hostPort(authority, base.Scheme) != hostPort(base.Host, base.Scheme) {
+	if strings.Contains(authority, "@") || httpcore.Origin(&url.URL{Scheme: scheme, Host: authority}) != httpcore.Origin(base) {
 		return "", false
 	}
 	rest, ok = strings.CutPrefix(rest[end:], strings.TrimSuffix(base.EscapedPath(), "/"))
@@ -97,21 +99,6 @@ func cutBase(link string, base *url.URL) (string, bool) {
 		return "", false
 	}
 	return rest, true
-}
-
-// hostPort is an authority (no user part) in lower case with its port written, the
-// scheme's default when it has none.
-func hostPort(authority, scheme string) string {
-	authority = strings.ToLower(authority)
-	u := url.URL{Host: authority}
-	if u.Port() != "" {
-		return authority
-	}
-	port := "443"
-	if strings.EqualFold(scheme, "http") {
-		port = "80"
-	}
-	return strings.TrimSuffix(authority, ":") + ":" + port
 }
 
 // isLinkMember reports whether the quoted member name is one of linkMembers.
