@@ -85,17 +85,9 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if done {
 		return code
 	}
-	var setIn map[string][]configValue
-	if path, named := configPath(o.config); path != "" {
-		var err error
-		if setIn, err = applyConfig(fl, path, named); err != nil {
-			fmt.Fprintf(stderr, "validate: %v\n", err)
-			return 2
-		}
-		if !named {
-			// Read without being asked for: say so, since it may name files to write.
-			fmt.Fprintf(stderr, "validate: settings from %s\n", path)
-		}
+	setIn, ok := readConfig(fl, o.config, "validate", stderr)
+	if !ok {
+		return 2
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		// A soft limit the collector keeps the heap under: cassettes are parsed whole,

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -38,6 +39,26 @@ var mapKeys = []string{"severity", "min-coverage"}
 // listKeys are the keys whose value may be a list: those of repeatable flags, and the
 // mappings (whose pairs a list may give as KEY=VALUE strings).
 var listKeys = []string{"report", "operations", "skip-operations", "include", "exclude", "overlays", "severity", "min-coverage"}
+
+// readConfig applies the configuration file --config names (named, or DefaultConfig
+// when there is one) to the flags of fl the command line did not set, and returns
+// where each was set; false when the file is wrong, said on stderr as command's. A
+// file read without being asked for is said too, since it may name files to write.
+func readConfig(fl *flag.FlagSet, config, command string, stderr io.Writer) (map[string][]configValue, bool) {
+	path, named := configPath(config)
+	if path == "" {
+		return nil, true
+	}
+	setIn, err := applyConfig(fl, path, named)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", command, err)
+		return nil, false
+	}
+	if !named {
+		fmt.Fprintf(stderr, "%s: settings from %s\n", command, path)
+	}
+	return setIn, true
+}
 
 // applyConfig sets, from the configuration file at path, every flag of fl the command
 // line did not set, and returns where each was set, as FILE:LINE, for errors found

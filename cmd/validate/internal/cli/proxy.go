@@ -113,16 +113,9 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if len(rest) > 0 {
 		return usageFail(stderr, "validate proxy", fmt.Errorf("unexpected arguments %q: proxy takes flags only", rest))
 	}
-	var setIn map[string][]configValue
-	if path, named := configPath(cfg.config); path != "" {
-		var err error
-		if setIn, err = applyConfig(fl, path, named); err != nil {
-			fmt.Fprintf(stderr, "validate proxy: %v\n", err)
-			return 2
-		}
-		if !named {
-			fmt.Fprintf(stderr, "validate proxy: settings from %s\n", path)
-		}
+	setIn, ok := readConfig(fl, cfg.config, "validate proxy", stderr)
+	if !ok {
+		return 2
 	}
 	api, err := requiredAPI(*apiName)
 	if err != nil {
