@@ -60,15 +60,7 @@ func readHAR(source string, r io.Reader, entryLimit, step int, cfg readConfig) i
 			}
 			line := c.w.lines + 1 // where the entry starts
 			ex, err, fatal := c.read(i)
-			if fatal != nil {
-				fail(i, fatal)
-				return
-			}
-			if err != nil {
-				if !fail(i, err) {
-					return
-				}
-			} else if ex.Line = line; !yield(ex, nil) {
+			if !emit(yield, fail, i, line, ex, err, fatal) {
 				return
 			}
 			end, fatal := c.sep()

@@ -61,3 +61,19 @@ func (c *harCursor) sep() (end bool, fatal error) {
 	c.w.consume(1)
 	return false, nil
 }
+
+// emit hands what reading entry i gave to the caller: the exchange, starting on line,
+// to yield, or its error to fail; false when reading stops there (a fatal error ends
+// the file, or the caller is done). The sequential reader and the parallel one's own
+// reads go through it, so an entry is said the same way by both.
+func emit(yield func(Exchange, error) bool, fail func(int, error) bool, i, line int, ex Exchange, err, fatal error) bool {
+	switch {
+	case fatal != nil:
+		fail(i, fatal)
+		return false
+	case err != nil:
+		return fail(i, err)
+	}
+	ex.Line = line
+	return yield(ex, nil)
+}

@@ -303,15 +303,7 @@ func (p *parallelHAR) commit(chunks []*harChunk, pos int64, line int, slots <-ch
 			p.cfg.stats.fallback++
 		}
 		ex, err, fatal := fb.read(i)
-		if fatal != nil {
-			fail(i, fatal)
-			return
-		}
-		if err != nil {
-			if !fail(i, err) {
-				return
-			}
-		} else if ex.Line = line + 1; !yield(ex, nil) {
+		if !emit(yield, fail, i, line+1, ex, err, fatal) {
 			return
 		}
 		i++
