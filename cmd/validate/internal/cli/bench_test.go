@@ -14,9 +14,8 @@ import (
 )
 
 // writeHAR writes a HAR file of about size bytes made of valid Affinity search pages
-// (about 60 KB each), streaming it so the benchmark itself stays small.
+// (about 60 KB each), all on one line.
 func writeHAR(b *testing.B, path string, size int64) int {
-	b.Helper()
 	var orgs []string
 	for i := 0; i < 400; i++ {
 		orgs = append(orgs, fmt.Sprintf(`{"id":%d,"name":"Org %d","domain":"org%d.example","domains":["org%d.example"],"crunchbase_uuid":null,"global":false}`, i, i, i, i))
@@ -25,6 +24,13 @@ func writeHAR(b *testing.B, path string, size int64) int {
 	text, _ := json.Marshal(body)
 	entry := `{"request":{"method":"GET","url":"https://api.affinity.co/organizations?term=org","headers":[]},` +
 		`"response":{"status":200,"headers":[{"name":"Content-Type","value":"application/json"}],"content":{"mimeType":"application/json","text":` + string(text) + `}}}`
+	return writeHAROf(b, path, size, ",", func(int) string { return entry })
+}
+
+// writeHAROf writes a HAR file of about size bytes of the entries entry makes, joined
+// by sep, streaming it so the benchmark itself stays small, and returns their number.
+func writeHAROf(b *testing.B, path string, size int64, sep string, entry func(int) string) int {
+	b.Helper()
 	f, err := os.Create(path)
 	if err != nil {
 		b.Fatal(err)
@@ -33,12 +39,13 @@ func writeHAR(b *testing.B, path string, size int64) int {
 	w := bufio.NewWriter(f)
 	w.WriteString(`{"log":{"version":"1.2","creator":{"name":"bench","version":"1"},"entries":[`)
 	n := 0
-	for written := int64(0); written < size; written += int64(len(entry) + 1) {
+	for written := int64(0); written < size; n++ {
+		e := entry(n)
 		if n > 0 {
-			w.WriteByte(',')
+			w.WriteString(sep)
 		}
-		w.WriteString(entry)
-		n++
+		w.WriteString(e)
+		written += int64(len(e) + len(sep))
 	}
 	w.WriteString("]}}\n")
 	if err := w.Flush(); err != nil {

@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,43 +9,6 @@ import (
 	"testing"
 	"time"
 )
-
-// writeSmallHAR writes a HAR file of about size bytes made of valid Affinity
-// organizations, about 1 KB an entry with the headers a real answer has, one entry a
-// line, and returns the number of entries.
-func writeSmallHAR(b *testing.B, path string, size int64) int {
-	b.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	w := bufio.NewWriter(f)
-	w.WriteString(`{"log":{"version":"1.2","creator":{"name":"bench","version":"1"},"entries":[` + "\n")
-	const headers = `{"name":"Content-Type","value":"application/json; charset=utf-8"},{"name":"Date","value":"Fri, 20 Nov 2026 10:00:00 GMT"},` +
-		`{"name":"X-Ratelimit-Limit-User","value":"900"},{"name":"X-Ratelimit-Limit-User-Remaining","value":"899"},` +
-		`{"name":"X-Ratelimit-Limit-User-Reset","value":"41"},{"name":"X-Ratelimit-Limit-Org","value":"unlimited"}`
-	n := 0
-	for written := int64(0); written < size; n++ {
-		id := 64779194 + n
-		body := fmt.Sprintf(`{"id":%d,"name":"Acme %d","domain":"acme%d.co","domains":["acme%d.co"],"crunchbase_uuid":null,"global":false}`, id, n, n, n)
-		text, _ := json.Marshal(body)
-		entry := fmt.Sprintf(`{"startedDateTime":"2026-11-20T10:00:00.000Z","time":120,"request":{"method":"GET","url":"https://api.affinity.co/organizations/%d",`+
-			`"httpVersion":"HTTP/1.1","cookies":[],"headers":[{"name":"Accept","value":"application/json"}],"queryString":[],"headersSize":-1,"bodySize":-1},`+
-			`"response":{"status":200,"statusText":"OK","httpVersion":"HTTP/1.1","cookies":[],"headers":[%s],"content":{"size":%d,"mimeType":"application/json","text":%s},`+
-			`"redirectURL":"","headersSize":-1,"bodySize":-1},"cache":{},"timings":{"send":1,"wait":100,"receive":19}}`, id, headers, len(body), text)
-		if n > 0 {
-			w.WriteString(",\n")
-		}
-		w.WriteString(entry)
-		written += int64(len(entry) + 2)
-	}
-	w.WriteString("]}}\n")
-	if err := w.Flush(); err != nil {
-		b.Fatal(err)
-	}
-	return n
-}
 
 // BenchmarkCores runs the built command on a 500 MB HAR file of 60 KB Affinity pages
 // and on one of 1 KB entries, with GOMAXPROCS=1 and GOMAXPROCS=2 by turns (which goes
@@ -72,7 +33,7 @@ func BenchmarkCores(b *testing.B) {
 		files[i].path = filepath.Join(dir, files[i].name+".har")
 	}
 	files[0].entries = writeHAR(b, files[0].path, size)
-	files[1].entries = writeSmallHAR(b, files[1].path, size)
+	files[1].entries = writeHAROf(b, files[1].path, size, ",\n", smallEntry)
 	load := func() string {
 		l, _ := os.ReadFile("/proc/loadavg")
 		return strings.TrimSpace(string(l))
