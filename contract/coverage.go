@@ -163,6 +163,39 @@ func (c *Coverage) Check(ex Exchange) (operationID string, findings []Finding) {
 	return base.OperationID, findings
 }
 
+// CheckLater is Check for an exchange that may turn out not to be counted: it checks
+// ex and gathers what ex exercised, and count counts it, once the caller knows the
+// exchange is one of its recording's; nil when ex exercised nothing counted so far.
+// ReadPrepared's prepare checks exchanges so, ahead of the reader's knowing them to be
+// entries. count may be called from any goroutine, once.
+func (c *Coverage) CheckLater(ex Exchange) (operationID string, findings []Finding, count func()) {
+	base, rt := c.v.locate(ex)
+	if rt == nil {
+		return base.OperationID, c.v.checkRoute(base, rt, ex, nil), nil
+	}
+	members := memberCount{root: c.bodyRoot(rt, ex.Status, ex.ResponseBody)}
+	findings = c.v.checkRoute(base, rt, ex, &members)
+	return base.OperationID, findings, c.later(c.gather(ex, rt, &members, nil))
+}
+
+// AddLater is Add, counted only when count is called, as CheckLater's is; nil when ex
+// exercised nothing counted so far.
+func (c *Coverage) AddLater(ex Exchange) (count func()) {
+	_, rt := c.v.locate(ex)
+	if rt == nil {
+		return nil
+	}
+	return c.later(c.gather(ex, rt, nil, nil))
+}
+
+// later is a func recording m, or nil when m holds nothing to record.
+func (c *Coverage) later(m coverageMarks) func() {
+	if m.empty() {
+		return nil
+	}
+	return func() { c.record(m) }
+}
+
 // bodyRoot is the member tree of a body of rt at status, or nil when there is none or
 // nothing new to see in it.
 func (c *Coverage) bodyRoot(rt *route, status int, body []byte) *memberNode {
@@ -175,14 +208,32 @@ func (c *Coverage) bodyRoot(rt *route, status int, body []byte) *memberNode {
 	return nil
 }
 
+// coverageMarks is what one exchange exercised that was not recorded yet when it was
+// gathered: the keys, and the members of its success body.
+type coverageMarks struct {
+	keys   *routeKeys
+	status int
+	seen   []*seenKey
+	found  []*memberNode
+}
+
+func (m coverageMarks) empty() bool { return len(m.seen) == 0 && len(m.found) == 0 }
+
 // add counts ex on route rt; count holds the body's members when a check gathered them.
 func (c *Coverage) add(ex Exchange, op string, rt *route, count *memberCount) {
 	if rt == nil {
 		return
 	}
+	var room [16]*seenKey // gathered unlocked, recorded at once: no allocation for a few
+	if m := c.gather(ex, rt, count, room[:0]); !m.empty() {
+		c.record(m)
+	}
+}
+
+// gather is what ex exercised on route rt that is not recorded yet, its keys appended
+// to seen; count holds the body's members when a check gathered them.
+func (c *Coverage) gather(ex Exchange, rt *route, count *memberCount, seen []*seenKey) coverageMarks {
 	keys := c.routes[rt]
-	var room [16]*seenKey
-	seen := room[:0] // gathered unlocked, recorded at once: those not recorded yet
 	note := func(k *seenKey) {
 		if !k.seen.Load() {
 			seen = append(seen, k)
@@ -207,25 +258,27 @@ func (c *Coverage) add(ex Exchange, op string, rt *route, count *memberCount) {
 		}
 	}
 	var found []*memberNode
-	var root *memberNode
 	if count != nil && count.done {
 		found = count.found // the check's walk gathered them
-	} else if root = c.bodyRoot(rt, ex.Status, ex.ResponseBody); root != nil {
+	} else if root := c.bodyRoot(rt, ex.Status, ex.ResponseBody); root != nil {
 		found = root.find(ex.ResponseBody)
 	}
-	if len(seen) == 0 && len(found) == 0 {
-		return
-	}
+	return coverageMarks{keys: keys, status: ex.Status, seen: seen, found: found}
+}
+
+// record records m as seen. Recording what another exchange recorded since changes
+// nothing.
+func (c *Coverage) record(m coverageMarks) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, k := range seen {
+	for _, k := range m.seen {
 		c.seen[k.kind][k.key] = true
 		k.seen.Store(true) // after the map has it, so that whoever skips the map finds it there
 	}
-	for _, n := range found {
+	for _, n := range m.found {
 		if !n.seen.Swap(true) {
 			c.seen[covMembers][n.key] = true
-			keys.bodies[ex.Status].unseen.Add(-1)
+			m.keys.bodies[m.status].unseen.Add(-1)
 		}
 	}
 }

@@ -180,3 +180,53 @@ func TestCoverageCheckOnTheRecordings(t *testing.T) {
 		}
 	}
 }
+
+// CheckLater and AddLater count nothing until their count is called, and then what
+// Check and Add count; an exchange whose count is never called (one a parallel
+// reader read where no entry starts) leaves no trace; a count called after another
+// exchange counted the same changes nothing; and once everything an exchange
+// exercises is counted, there is nothing to count (nil).
+func TestCoverageCountLater(t *testing.T) {
+	later, now := coverageOf(t), coverageOf(t)
+	empty := later.Report()
+	list := covExchange("GET", "https://api.example.test/things?limit=2", 200, `{"things":[{"id":1,"owner":{"name":"Zoë"}}]}`)
+	list.ResponseHeader = http.Header{"Content-Type": {"application/json"}}
+	del := covExchange("DELETE", "https://api.example.test/things/7", 204, "")
+
+	op, findings, countList := later.CheckLater(list)
+	wantOp, want := now.v.Check(list)
+	countDel := later.AddLater(del)
+	_, _, dropped := later.CheckLater(covExchange("GET", "https://api.example.test/things", 404, `{}`))
+	if op != wantOp || len(findings) != len(want) || countList == nil || countDel == nil || dropped == nil {
+		t.Fatalf("CheckLater = %s %v %v, Check = %s %v; AddLater nil %v", op, findings, countList == nil, wantOp, want, countDel == nil)
+	}
+	if r := later.Report(); !reflect.DeepEqual(r, empty) {
+		t.Fatalf("counted before count was called: %+v", r)
+	}
+	now.Check(list)
+	now.Add(del)
+	countList()
+	countDel()
+	if g, w := later.Report(), now.Report(); !reflect.DeepEqual(g, w) {
+		t.Fatalf("after count:\nlater: %s %+v\nnow:   %s %+v", g, g.Members, w, w.Members)
+	}
+	if slices.Contains(later.Report().Statuses.Missing, "listThings 404") == false {
+		t.Fatal("the 404 whose count was dropped was counted")
+	}
+	// Gathered before, counted after the same was counted: no change.
+	_, _, again := later.CheckLater(list)
+	if again != nil {
+		t.Errorf("CheckLater of what is all counted: a count")
+	}
+	_, _, first := later.CheckLater(covExchange("GET", "https://api.example.test/things", 200, `{"things":[{"tags":["a"]}]}`))
+	_, _, second := later.CheckLater(covExchange("GET", "https://api.example.test/things", 200, `{"things":[{"tags":["b"]}]}`))
+	second()
+	before := later.Report()
+	first()
+	if r := later.Report(); !reflect.DeepEqual(r, before) || r.Members.Seen != before.Members.Seen {
+		t.Errorf("a count after the same was counted changed the report:\n%+v\n%+v", before.Members, r.Members)
+	}
+	if later.AddLater(covExchange("GET", "https://api.example.test/nowhere", 200, `{}`)) != nil {
+		t.Errorf("AddLater of no operation: a count")
+	}
+}

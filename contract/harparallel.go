@@ -128,6 +128,8 @@ type harRecord struct {
 	line  int
 	ex    Exchange
 	err   error
+	value any  // what ReadPrepared's prepare returned for ex
+	ready bool // prepare ran
 }
 
 // harRun is the entries a parser read one after the other from one start, and what
@@ -274,6 +276,9 @@ func (p *parallelHAR) commit(chunks []*harChunk, pos int64, line int, slots <-ch
 					}
 				} else {
 					r.ex.Index, r.ex.Line = i, r.line+delta+1
+					if p.cfg.prepared != nil {
+						*p.cfg.prepared = preparedSlot{value: r.value, ready: r.ready}
+					}
 					if !yield(r.ex, nil) {
 						return
 					}
@@ -381,6 +386,7 @@ func (pr *harParser) run(start, limit int64, guess bool) (run harRun, ok bool) {
 	in := pr.p.in
 	c := pr.c
 	c.w.restart(io.NewSectionReader(in.ra, start, in.size-start))
+	c.w.easeAfter(limit - start)
 	c.base = start
 	for !pr.p.stopped.Load() {
 		at, line := c.pos(), c.w.lines
@@ -402,6 +408,9 @@ func (pr *harParser) run(start, limit int64, guess bool) (run harRun, ok bool) {
 		if guess && len(run.records) == 1 && fatal != nil {
 			return run, false
 		}
+		if r := &run.records[len(run.records)-1]; r.err == nil && pr.p.cfg.prepare != nil {
+			r.value, r.ready = pr.p.cfg.prepare(r.ex), true
+		}
 		if fatal == nil && !end {
 			fatal = c.start()
 		}
@@ -418,13 +427,19 @@ func (pr *harParser) run(start, limit int64, guess bool) (run harRun, ok bool) {
 	return harRun{}, false
 }
 
+// candidateFirst is the first block candidate scans.
+const candidateFirst = 4 << 10
+
 // candidate is the first offset in [from, limit) that likely starts an entry: a '{'
 // whose previous byte other than white space is ',' and next one is '"'.
 func (pr *harParser) candidate(from, limit int64) (int64, bool) {
 	ra := pr.p.in.ra
-	for block := from; block < limit; {
+	// Blocks start small and double: an entry usually starts near the chunk's start,
+	// and what is scanned here is read again by the run from it.
+	size := int64(candidateFirst)
+	for block := from; block < limit; size = min(2*size, int64(len(pr.scan))) {
 		// Only what can hold a start before limit: a chunk may be small.
-		n, err := ra.ReadAt(pr.scan[:min(int64(len(pr.scan)), limit-block)], block)
+		n, err := ra.ReadAt(pr.scan[:min(size, limit-block)], block)
 		b := pr.scan[:n]
 		for i := 0; ; i++ {
 			j := bytes.IndexByte(b[i:], '{')

@@ -26,6 +26,11 @@ type harWindow struct {
 	err   error // a read error, which ends reading
 	lines int   // the newlines consumed
 	done  int64 // the bytes consumed, so that a reader knows each entry's offset
+	// read counts the bytes read from r, and past them, when not 0, reads start small
+	// and double: a parallel parser needs only the end of its chunk's last entry past
+	// its chunk, which the next chunk's parser reads in full (whole windows read past
+	// every chunk's end had each byte of the file read twice).
+	read, ease int64
 }
 
 func (w *harWindow) unread() []byte { return w.buf[w.off:] }
@@ -41,6 +46,12 @@ func (w *harWindow) consume(n int) {
 func (w *harWindow) restart(r io.Reader) {
 	*w = harWindow{r: r, step: w.step, buf: w.buf[:0]}
 }
+
+// easeAfter has reads past the input's first n bytes start small (see read).
+func (w *harWindow) easeAfter(n int64) { w.ease = n }
+
+// easeFirst is the first read past a window's ease.
+const easeFirst = 16 << 10
 
 // full says the unread bytes take the whole window.
 func (w *harWindow) full() bool { return w.off == 0 && len(w.buf) == cap(w.buf) && len(w.buf) > 0 }
@@ -61,8 +72,13 @@ func (w *harWindow) fill() bool {
 	}
 	// A full read each time, so that an entry that spans reads is parsed again only
 	// once or twice, however little each read of the input brings.
-	m, err := io.ReadFull(w.r, w.buf[n:cap(w.buf)])
+	want := int64(cap(w.buf) - n)
+	if w.ease > 0 && w.read+want > w.ease {
+		want = min(want, max(w.ease-w.read, 0)+max(easeFirst, w.read-w.ease))
+	}
+	m, err := io.ReadFull(w.r, w.buf[n:n+int(want)])
 	w.buf = w.buf[:n+m]
+	w.read += int64(m)
 	switch {
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
 		w.eof = true

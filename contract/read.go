@@ -63,6 +63,8 @@ type readConfig struct {
 	parallel    int                // HAR entries parsed at once; <= 1: one at a time
 	chunk, held int64              // the parallel reader's nominal chunk and bodies held for one; 0: the defaults
 	stats       *parallelStats     // for tests: how the parallel reader's entries were read
+	prepare     func(Exchange) any // ReadPrepared's, called by the parallel reader's parsers
+	prepared    *preparedSlot      // where the committer leaves prepare's value for ReadPrepared
 }
 
 // WithBodyAlloc has the HAR and JSON-lines readers take the buffer of each body they

@@ -59,3 +59,48 @@ func TestParallelReadingReportsTheSame(t *testing.T) {
 		}
 	}
 }
+
+// The parsers check what they read before they know it is an entry: where a chunk
+// starts inside an entry, a parser may read an entry-like object nested in it (here
+// one of another host and one of no operation, after a large one) and check it. Such
+// a check counts for nothing: the report, its coverage and its skipped hosts are
+// those of one worker reading one entry at a time, and neither object shows in it.
+func TestParallelGuessesCountForNothing(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	}
+	exchange := func(url, body string) string {
+		text, _ := json.Marshal(body)
+		return `{"request":{"method":"GET","url":"` + url + `","headers":[]},` +
+			`"response":{"status":200,"headers":[{"name":"Content-Type","value":"application/json"}],"content":{"mimeType":"application/json","text":` + string(text) + `}}`
+	}
+	big := `{"pad":"` + strings.Repeat("ä", 20000) + `"}`
+	nested := `"_x":[` + exchange("https://api.affinity.co/organizations/1", big) + `},` +
+		exchange("https://elsewhere.example/orgs", `{}`) + `},` + exchange("https://api.affinity.co/no-such-operation", `{}`) + `}]`
+	var entries []string
+	for i := range 100 { // about 4.5 MB: nine chunk boundaries, most inside a nested object
+		entries = append(entries, exchange(fmt.Sprintf("https://api.affinity.co/organizations?term=org%d", i), `{"organizations":[],"next_page_token":null}`)+","+nested+"}")
+	}
+	path := filepath.Join(t.TempDir(), "nested.har")
+	if err := os.WriteFile(path, []byte(`{"log":{"version":"1.2","entries":[`+strings.Join(entries, ",\n")+"]}}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"text", "json"} {
+		one := cli(t, nil, "--workers", "1", "--format", format, path)
+		two := cli(t, nil, "--workers", "2", "--format", format, path)
+		if one.code != 0 || !strings.Contains(one.stdout, "100") {
+			t.Fatalf("%s: exit %d, want 0 with 100 entries passed:\n%.2000s\n%s", format, one.code, one.stdout, one.stderr)
+		}
+		if one != two {
+			t.Errorf("%s report with 2 workers differs from 1 worker's:\n--- 1\n%.3000s\n--- 2\n%.3000s", format, one.stdout, two.stdout)
+		}
+		for _, s := range []string{"elsewhere", "no-such-operation"} {
+			if strings.Contains(two.stdout, s) {
+				t.Errorf("%s report holds %q:\n%.3000s", format, s, two.stdout)
+			}
+		}
+		if !strings.Contains(two.stdout, map[string]string{"text": "; 0 skipped", "json": `"skipped_hosts": {}`}[format]) {
+			t.Errorf("%s report counts a skipped host:\n%.3000s", format, two.stdout)
+		}
+	}
+}

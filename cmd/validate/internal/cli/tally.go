@@ -69,16 +69,11 @@ func (t *tally) wants(v *contract.Validator, ex contract.Exchange) bool {
 // notSelected counts ex, an exchange the selection leaves out, as not selected, and
 // as exercised by the coverage, without its body read for members.
 func (t *tally) notSelected(v *contract.Validator, ex contract.Exchange) {
-	cov := t.coverage[v.API()]
-	if cov != nil {
-		cov.Add(ex) // safe for concurrent use, as Check is
+	o := checkOutcome{v: v}
+	if cov := t.coverage[v.API()]; cov != nil {
+		o.count = cov.AddLater(ex)
 	}
-	t.mu.Lock()
-	t.summary.NotSelected++
-	if cov != nil {
-		t.reached[v.API()] = true
-	}
-	t.mu.Unlock()
+	t.commit(ex, &o)
 }
 
 // check checks ex, an exchange the selection keeps (see selected), against v and
@@ -86,41 +81,88 @@ func (t *tally) notSelected(v *contract.Validator, ex contract.Exchange) {
 // returns the operation and the findings the severities keep, for a caller that
 // reports them as they come.
 func (t *tally) check(v *contract.Validator, ex contract.Exchange, edit func(contract.Finding) contract.Finding) (string, []contract.Finding) {
-	var op string
-	var findings []contract.Finding
-	if cov := t.coverage[v.API()]; cov != nil {
-		op, findings = cov.Check(ex) // one read of a conforming body for both
-	} else {
-		op, findings = v.Check(ex)
-	}
-	findings = t.selection.filter(findings)
+	o := t.prepare(v, ex)
 	if edit != nil {
-		for i, f := range findings {
-			findings[i] = edit(f)
+		for i, f := range o.findings {
+			o.findings[i] = edit(f)
 		}
 	}
-	t.add(v, ex, op, findings)
-	return op, findings
+	t.commit(ex, o)
+	return o.op, o.findings
 }
 
-// add folds in the findings of ex, an exchange of v's API checked by the caller.
-func (t *tally) add(v *contract.Validator, ex contract.Exchange, op string, findings []contract.Finding) {
-	sent, versioned := v.Version(op, ex)
+// A checkOutcome is what checking one exchange found, held until commit folds it in: the
+// parallel reader checks exchanges ahead of knowing that they are entries of their
+// recording (contract.ReadPrepared), and a wrong guess must count for nothing.
+type checkOutcome struct {
+	v         *contract.Validator // nil: no spec is for the exchange's host (skipped)
+	selected  bool                // checked; else left out by the selection
+	op        string
+	findings  []contract.Finding // their Entry and Line set by commit
+	count     func()             // counts the exchange in the coverage; nil: nothing new
+	sent      contract.VersionSent
+	versioned bool
+}
+
+// prepare checks ex, an exchange of v's API, unless the selection leaves it out, and
+// returns what it found without folding anything in: safe on any goroutine, for an
+// exchange that may turn out to be none.
+func (t *tally) prepare(v *contract.Validator, ex contract.Exchange) *checkOutcome {
+	o := &checkOutcome{v: v}
+	cov := t.coverage[v.API()]
+	if !t.wants(v, ex) {
+		if cov != nil {
+			o.count = cov.AddLater(ex)
+		}
+		return o
+	}
+	o.selected = true
+	if cov != nil {
+		o.op, o.findings, o.count = cov.CheckLater(ex) // one read of a conforming body for both
+	} else {
+		o.op, o.findings = v.Check(ex)
+	}
+	o.findings = t.selection.filter(o.findings)
+	o.sent, o.versioned = v.Version(o.op, ex)
+	return o
+}
+
+// commit folds in o, what prepare found of ex, now that ex is known to be an entry
+// with its index and line.
+func (t *tally) commit(ex contract.Exchange, o *checkOutcome) {
+	if o.v == nil {
+		t.skipped(ex.URL.Host)
+		return
+	}
+	if o.count != nil {
+		o.count()
+	}
+	api := o.v.API()
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.set.add(findings)
+	if t.coverage[api] != nil {
+		t.reached[api] = true
+	}
+	if !o.selected {
+		t.summary.NotSelected++
+		return
+	}
+	for i := range o.findings {
+		o.findings[i].Entry, o.findings[i].Line = ex.Index, ex.Line
+	}
+	t.set.add(o.findings)
 	t.summary.Checked++
-	if len(findings) == 0 {
+	if len(o.findings) == 0 {
 		t.summary.Passed++
 	} else {
 		t.summary.Failed++
 	}
 	if t.keepExchanges {
-		t.checked.add(Checked{Source: ex.Source, Entry: ex.Index, API: string(v.API()), OperationID: op, Findings: len(findings)})
+		t.checked.add(Checked{Source: ex.Source, Entry: ex.Index, API: string(api), OperationID: o.op, Findings: len(o.findings)})
 	}
-	t.reached[v.API()] = true
-	if versioned && sent.Differs() {
-		t.versions.add(string(v.API()), sent, ex)
+	t.reached[api] = true
+	if o.versioned && o.sent.Differs() {
+		t.versions.add(string(api), o.sent, ex)
 	}
 }
 

@@ -1,0 +1,58 @@
+package contract
+
+import (
+	"io"
+	"iter"
+)
+
+// Prepared is an exchange ReadPrepared yields, with what prepare returned for it.
+type Prepared[T any] struct {
+	Exchange Exchange
+	// Value is what prepare returned for Exchange, when Ready.
+	Value T
+	// Ready says prepare ran on Exchange, on the goroutine that parsed it; when false
+	// it did not, and the caller does that work itself.
+	Ready bool
+}
+
+// ReadPrepared reads as Read does, and has the work of each exchange done where the
+// reading runs ahead of the caller: the parallel HAR reader (WithParallel) calls
+// prepare on each exchange on the goroutine that parsed it, several at once, and
+// yields the exchange with its value in entry order, so that a check spreads over
+// cores with no exchange handed from one goroutine to another. An exchange read one
+// at a time (other formats, other readers, a stretch of a file the parsers could not
+// start in) comes with Ready false.
+//
+// prepare may be called on what turns out to be no entry of the recording (a parser
+// that guessed wrong where an entry starts) and ahead of the caller's stopping: it
+// must have no effect but its result, which is dropped for such exchanges. It sees
+// the exchange before its Index and Line are known (both 0); the exchange yielded has
+// them. What prepare does with the exchange's buffers (handing them back to the
+// allocators of WithBodyAlloc and WithHeaderAlloc) is the caller's to say: the
+// exchange yielded is the same value.
+func ReadPrepared[T any](name string, r io.Reader, prepare func(Exchange) T, opts ...ReadOption) iter.Seq2[Prepared[T], error] {
+	return func(yield func(Prepared[T], error) bool) {
+		slot := &preparedSlot{}
+		opts := append(opts[:len(opts):len(opts)], func(c *readConfig) {
+			c.prepare = func(ex Exchange) any { return prepare(ex) }
+			c.prepared = slot
+		})
+		for ex, err := range Read(name, r, opts...) {
+			p := Prepared[T]{Exchange: ex}
+			if slot.ready {
+				p.Value, p.Ready = slot.value.(T), true
+				*slot = preparedSlot{}
+			}
+			if !yield(p, err) {
+				return
+			}
+		}
+	}
+}
+
+// preparedSlot is where the parallel reader's committer leaves the value of the
+// exchange it is about to yield, for ReadPrepared to take on the same goroutine.
+type preparedSlot struct {
+	value any
+	ready bool
+}
