@@ -2,10 +2,12 @@ package contract
 
 import (
 	"bytes"
+	"cmp"
 	"io"
 	"io/fs"
 	"iter"
 	"math"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -147,8 +149,21 @@ type harRun struct {
 type harChunk struct {
 	from, limit int64
 	runs        []harRun
-	at          map[int64][2]int // an entry's start: its run and record
 	done        chan struct{}
+}
+
+// find is the run and record of the entry a parser read at start, if one did. A
+// chunk's runs, and each run's records, are in the order of their starts, which never
+// repeat: a parser looks for the next start past what it has read.
+func (c *harChunk) find(start int64) ([2]int, bool) {
+	for i, run := range c.runs {
+		if n := len(run.records); n == 0 || run.records[n-1].start < start {
+			continue
+		}
+		j, ok := slices.BinarySearchFunc(run.records, start, func(r harRecord, at int64) int { return cmp.Compare(r.start, at) })
+		return [2]int{i, j}, ok
+	}
+	return [2]int{}, false
 }
 
 // parallelHAR reads the entries of a HAR file in chunks parsed at once, and commits
@@ -161,6 +176,33 @@ type parallelHAR struct {
 	chunkBytes  int64
 	held        int64 // harChunkHeld, or a test's
 	stopped     atomic.Bool
+	// spare holds the record slices of the chunks the committer is done with, for the
+	// parsers to fill again: grown anew for each chunk, they were the most the
+	// parallel reader allocated (a third of it on a HAR of 1 KB entries).
+	spare chan []harRecord
+}
+
+// takeRecords is a spare record slice, empty, or nil when there is none.
+func (p *parallelHAR) takeRecords() []harRecord {
+	select {
+	case r := <-p.spare:
+		return r
+	default:
+		return nil
+	}
+}
+
+// giveBack keeps records for a parser to fill again, unless enough are kept. Its
+// exchanges are cleared first, so that a kept slice holds no body.
+func (p *parallelHAR) giveBack(records []harRecord) {
+	if cap(records) == 0 {
+		return
+	}
+	clear(records)
+	select {
+	case p.spare <- records[:0]:
+	default:
+	}
 }
 
 // readHARParallel reads as readHAR does, parsing with cfg.parallel goroutines. The
@@ -201,6 +243,7 @@ func (p *parallelHAR) run(first int64, line int, yield func(Exchange, error) boo
 		chunks[k] = &harChunk{from: first + int64(k)*p.chunkBytes, limit: first + int64(k+1)*p.chunkBytes, done: make(chan struct{})}
 	}
 	chunks[count-1].limit = math.MaxInt64
+	p.spare = make(chan []harRecord, 2*(n+1))
 
 	// At most n+1 chunks are parsed and not yet committed: a slot is taken as a chunk
 	// is handed out and given back once the committer is done with it.
@@ -257,12 +300,15 @@ func (p *parallelHAR) commit(chunks []*harChunk, pos int64, line int, slots <-ch
 		c := chunks[k]
 		<-c.done
 		if pos >= c.limit {
+			for _, run := range c.runs {
+				p.giveBack(run.records)
+			}
 			chunks[k] = nil // its exchanges are garbage now
 			<-slots
 			k++
 			continue
 		}
-		if at, ok := c.at[pos]; ok {
+		if at, ok := c.find(pos); ok {
 			fb = nil
 			run := &c.runs[at[0]]
 			delta := line - run.records[at[1]].line
@@ -347,14 +393,8 @@ func (p *parallelHAR) newParser() *harParser {
 // chunk reads the entries that start in c: from its start for the first chunk,
 // whose start is an entry's; from each likely entry start otherwise.
 func (pr *harParser) chunk(c *harChunk, first bool) {
-	c.at = map[int64][2]int{}
 	pr.held = 0
-	add := func(run harRun) {
-		for j, r := range run.records {
-			c.at[r.start] = [2]int{len(c.runs), j}
-		}
-		c.runs = append(c.runs, run)
-	}
+	add := func(run harRun) { c.runs = append(c.runs, run) }
 	if first {
 		run, _ := pr.run(c.from, c.limit, false)
 		add(run)
@@ -367,6 +407,7 @@ func (pr *harParser) chunk(c *harChunk, first bool) {
 		}
 		run, ok := pr.run(start, c.limit, true)
 		if !ok {
+			pr.p.giveBack(run.records)
 			from = start + 1
 			continue
 		}
@@ -388,6 +429,7 @@ func (pr *harParser) run(start, limit int64, guess bool) (run harRun, ok bool) {
 	c.w.restart(io.NewSectionReader(in.ra, start, in.size-start))
 	c.w.easeAfter(limit - start)
 	c.base = start
+	run.records = pr.p.takeRecords()
 	for !pr.p.stopped.Load() {
 		at, line := c.pos(), c.w.lines
 		if len(run.records) > 0 && (at >= limit || pr.held >= pr.p.held) {

@@ -95,13 +95,12 @@ func (t *tally) check(v *contract.Validator, ex contract.Exchange, edit func(con
 // parallel reader checks exchanges ahead of knowing that they are entries of their
 // recording (contract.ReadPrepared), and a wrong guess must count for nothing.
 type checkOutcome struct {
-	v         *contract.Validator // nil: no spec is for the exchange's host (skipped)
-	selected  bool                // checked; else left out by the selection
-	op        string
-	findings  []contract.Finding // their Entry and Line set by commit
-	count     func()             // counts the exchange in the coverage; nil: nothing new
-	sent      contract.VersionSent
-	versioned bool
+	v        *contract.Validator // nil: no spec is for the exchange's host (skipped)
+	selected bool                // checked; else left out by the selection
+	op       string
+	findings []contract.Finding    // their Entry and Line set by commit
+	count    func()                // counts the exchange in the coverage; nil: nothing new
+	sent     *contract.VersionSent // the version sent, when it differs from the spec's
 }
 
 // prepare checks ex, an exchange of v's API, unless the selection leaves it out, and
@@ -123,7 +122,10 @@ func (t *tally) prepare(v *contract.Validator, ex contract.Exchange) *checkOutco
 		o.op, o.findings = v.Check(ex)
 	}
 	o.findings = t.selection.filter(o.findings)
-	o.sent, o.versioned = v.Version(o.op, ex)
+	if sent, ok := v.Version(o.op, ex); ok && sent.Differs() {
+		differs := sent // a variable of its own: only a version that differs costs an allocation
+		o.sent = &differs
+	}
 	return o
 }
 
@@ -161,8 +163,8 @@ func (t *tally) commit(ex contract.Exchange, o *checkOutcome) {
 		t.checked.add(Checked{Source: ex.Source, Entry: ex.Index, API: string(api), OperationID: o.op, Findings: len(o.findings)})
 	}
 	t.reached[api] = true
-	if o.versioned && o.sent.Differs() {
-		t.versions.add(string(api), o.sent, ex)
+	if o.sent != nil {
+		t.versions.add(string(api), *o.sent, ex)
 	}
 }
 
