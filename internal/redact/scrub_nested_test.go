@@ -113,3 +113,34 @@ func keyPiece(out, key string) (string, bool) {
 	}
 	return "", false
 }
+
+// Where undoing an escape would take part of the shorter key with it (a '~' before a
+// key that starts with 0, a key with a '+' or '&' of its own), its run is replaced
+// whole: looking under first would find another key there and give back the decoded
+// text, with the shorter key's bytes in it, unreplaced.
+func TestScrubberKeyInsideAnotherEscapeTakesPart(t *testing.T) {
+	const other = "other/key/zyxw/9876" // found only by undoing "~1"
+	s := NewScrubber("0123456789ab", "sk-live-0123456789abcdef", other)
+	text := "a ~0123456789ab b other~1key/zyxw/9876 c"
+	for name, out := range map[string]string{"String": s.String(text), "Body": string(s.Body([]byte(text)))} {
+		if piece, ok := keyPiece(out, "0123456789ab"); ok {
+			t.Errorf("%s(%q) = %q: %q is left", name, text, out, piece)
+		}
+		if piece, ok := keyPiece(out, other); ok {
+			t.Errorf("%s(%q) = %q: %q is left", name, text, out, piece)
+		}
+		if !strings.HasPrefix(out, "a ") || !strings.HasSuffix(out, " c") {
+			t.Errorf("%s(%q) = %q: what is around the keys was lost", name, text, out)
+		}
+	}
+	long := hardKey + "-and-more"
+	hs := NewScrubber(hardKey, long)
+	for _, echo := range []string{hardKey + "%2Dand-more", hardKey + `\u002dand-more`, hardKey + "-and-mor%65"} {
+		text := "key " + echo + " end"
+		for name, out := range map[string]string{"String": hs.String(text), "Body": string(hs.Body([]byte(text)))} {
+			if out != "key "+Marker+" end" {
+				t.Errorf("%s(%q) = %q, want the key replaced whole", name, text, out)
+			}
+		}
+	}
+}
