@@ -10,7 +10,8 @@ import "strings"
 // of bytes an escaped key can be made of (inEncoded) that holds an escape, its
 // replacement waits until the escapes around it have been undone and looked under
 // (scrubUnder, encodedRuns), which finds the longer key whole; only when nothing is
-// found there is the inner form replaced by itself. That wait is safe only when undoing
+// found there is the inner form replaced by itself; where the escapes cannot be undone
+// (a text over String's 64 KiB, the last layer), its whole run is. That wait is safe only when undoing
 // the escapes leaves the inner form whole (a plain key beside whole escapes): an
 // escape that would take some of its bytes ("%4" or "\" or "&#" just before it, a
 // '+' or '~0' of its own) could hide it from the look under while another secret is
@@ -47,20 +48,25 @@ func (s *Scrubber) replaceForms(v string) (out string, found, deferred bool) {
 			continue
 		}
 		var left bool
-		v, _, left = replaceOutside(s, v, form, strings.Index)
+		v, _, left = replaceOutside(s, v, form, strings.Index, true)
 		deferred = deferred || left
 	}
 	return v, found, deferred
 }
 
-// replaceDeferred replaces the inner forms replaceForms left in v, once looking under
-// its escapes found nothing more.
-func (s *Scrubber) replaceDeferred(v string, deferred bool) string {
+// replaceDeferred replaces the inner forms replaceForms left in v: by themselves once
+// looking under its escapes found nothing more, or with their whole runs (whole) when
+// the escapes could not be undone, so that a longer key they are part of goes too.
+func (s *Scrubber) replaceDeferred(v string, deferred, whole bool) string {
 	if !deferred {
 		return v
 	}
 	for i, form := range s.forms {
-		if s.inner[i] {
+		switch {
+		case !s.inner[i]:
+		case whole:
+			v, _, _ = replaceOutside(s, v, form, strings.Index, false)
+		default:
 			v = strings.ReplaceAll(v, form, Marker)
 		}
 	}
@@ -70,11 +76,12 @@ func (s *Scrubber) replaceDeferred(v string, deferred bool) string {
 // replaceOutside replaces each match of form in v by Marker, as strings.ReplaceAll
 // does, except a match made of inEncoded bytes inside a run of them (as encodedRuns
 // cuts a body) with an escape in it: that could be part of a longer key partly
-// escaped, every byte of which is inEncoded. Such a match is left when undoing escapes
-// keeps it whole (undoneWhole), and replaced with its whole run otherwise. replaced
+// escaped, every byte of which is inEncoded. Such a match is left when wait is set and
+// undoing escapes keeps it whole (undoneWhole), and replaced with its whole run
+// otherwise. replaced
 // says something was replaced (out is then a new text), left that a match was left.
 // Each run is read once, so the cost is linear in v however many matches it holds.
-func replaceOutside[T string | []byte](s *Scrubber, v, form T, index func(T, T) int) (out T, replaced, left bool) {
+func replaceOutside[T string | []byte](s *Scrubber, v, form T, index func(T, T) int, wait bool) (out T, replaced, left bool) {
 	var b []byte
 	last := 0
 	runStart, runEnd, runEscaped := 0, 0, false // the run of the last match looked at
@@ -108,7 +115,7 @@ func replaceOutside[T string | []byte](s *Scrubber, v, form T, index func(T, T) 
 		case !inRun || !runEscaped:
 			b = append(append(b, v[last:at]...), Marker...)
 			last = end
-		case undoneWhole(v, at, end):
+		case wait && undoneWhole(v, at, end):
 			left = true
 		default:
 			// The run as a whole, from what an earlier match left of it.

@@ -199,7 +199,7 @@ var decoders = [...]func(string) (string, bool){pathUnescape, queryUnescape, jso
 func (s *Scrubber) scrubUnder(v string, depth, limit int, seen *looked) (out string, found bool) {
 	v, found, deferred := s.replaceForms(v)
 	if depth == 0 || limit > 0 && len(v) > limit || !strings.ContainsAny(v, s.escapes) {
-		return s.replaceDeferred(v, deferred), found
+		return s.replaceDeferred(v, deferred, true), found // no look under: whole runs
 	}
 	if seen == nil {
 		seen = &looked{seed: maphash.MakeSeed(), depth: map[uint64]int{}}
@@ -209,7 +209,7 @@ func (s *Scrubber) scrubUnder(v string, depth, limit int, seen *looked) (out str
 		if seen.budget > 0 {
 			if seen.work += len(v); seen.work > seen.budget {
 				seen.spent = true
-				return s.replaceDeferred(v, deferred), found
+				return s.replaceDeferred(v, deferred, true), found
 			}
 		}
 		if d, ok := decode(v); ok && d != v && seen.first(d, depth-1) {
@@ -218,7 +218,7 @@ func (s *Scrubber) scrubUnder(v string, depth, limit int, seen *looked) (out str
 			}
 		}
 	}
-	return s.replaceDeferred(v, deferred), found
+	return s.replaceDeferred(v, deferred, false), found
 }
 
 // looked is the texts scrubUnder has looked under, by hash, with the layers it had
@@ -356,7 +356,7 @@ func (s *Scrubber) Body(b []byte) []byte {
 	for i, form := range s.forms {
 		if s.inner[i] {
 			// encodedRuns looks under each run where one is left, which is a run it reads.
-			if out, replaced, _ := replaceOutside(s, b, []byte(form), bytes.Index); replaced {
+			if out, replaced, _ := replaceOutside(s, b, []byte(form), bytes.Index, true); replaced {
 				b, changed = out, true
 			}
 			continue
