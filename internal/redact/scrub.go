@@ -71,7 +71,7 @@ func NewScrubber(secrets ...string) *Scrubber {
 	}
 	// Longest first, so that a form containing another is replaced whole.
 	slices.SortStableFunc(s.forms, func(a, b string) int { return len(b) - len(a) })
-	s.inner = innerForms(s.forms, owner)
+	s.inner = innerForms(s.forms, owner, secrets)
 	for _, secret := range secrets {
 		if len(secret) >= minSecretLen {
 			if s.shortest == 0 || len(secret) < s.shortest {
