@@ -9,22 +9,22 @@ import "strings"
 // and its tail would go through. Such a form is an inner form: where it lies in a run
 // of bytes an escaped key can be made of (inEncoded) that holds an escape, its
 // replacement waits until the escapes around it have been undone and looked under
-// (scrubUnder, encodedRuns), which finds the longer key whole; only when nothing is
-// found there is the inner form replaced by itself; where the escapes cannot be undone
-// (a text over String's 64 KiB, the last layer), its whole run is. That wait is safe only when undoing
-// the escapes leaves the inner form whole (a plain key beside whole escapes): an
-// escape that would take some of its bytes ("%4" or "\" or "&#" just before it, a
-// '+' or '~0' of its own) could hide it from the look under while another secret is
-// found there, and the decoded text given back would carry the rest of it. There the
-// whole run is replaced by Marker at once instead, the longer key with it, whatever it
-// is.
+// (scrubUnder, encodedRuns), which finds the longer key whole. Only when nothing is
+// found there is the inner form replaced by itself; where the escapes cannot be
+// undone (a text over String's 64 KiB, the last layer), its whole run is replaced.
+// That wait is safe only when undoing the escapes leaves the inner form whole (a
+// plain key beside whole escapes): an escape that would take some of its bytes ("%4"
+// or "\" or "&#" just before it, a '+' or '~0' of its own) could hide it from the look
+// under while another secret is found there, and the decoded text given back would
+// carry the rest of it. There the whole run is replaced by Marker at once instead,
+// the longer key with it, whatever it is.
 
 // innerForms marks each form (longest first, owner the index in secrets of the secret
 // each came from) of a secret that is part of another: one of its forms is in the
 // other as sent, or it is, as sent, in one of the other's forms. That holds whenever a
 // form of one lies in a form of the other through the secrets themselves (a prefix, a
-// part; the same escape of both), and costs two passes over the forms per secret,
-// where comparing every form with every other took 120 ms for 64 keys with many
+// part; the same escape of both), and costs two passes over all the forms per
+// secret, where comparing every form with every other took 120 ms for 64 keys with many
 // escapes (the proxy's final report knows that many). A form marked for nothing only
 // takes the careful path, which is as safe.
 func innerForms(forms []string, owner map[string]int, secrets []string) []bool {
