@@ -3,6 +3,7 @@ package enrichsync_test
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -207,6 +208,7 @@ func TestCloseWithAnotherProcess(t *testing.T) {
 		t.Errorf("closed while another process holds it: journal mode %d, want WAL", m)
 	}
 	stdin.Close() // the child writes, closes, and exits
+	_, _ = io.Copy(io.Discard, stdout)
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("child: %v", err)
 	}
