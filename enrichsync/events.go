@@ -106,10 +106,13 @@ type Summary struct {
 	// Credits are the Apollo credits spent: in a plan, the most Apply would spend
 	// (one per company enriched, if Apollo knows them all).
 	Credits int `json:"credits"`
-	// CreditBudget is the run's budget, and CreditsLeft Apollo's balance before the run
-	// (-1 when Apollo did not say).
+	// CreditBudget is the run's budget.
 	CreditBudget int `json:"credit_budget"`
-	CreditsLeft  int `json:"credits_left"`
+	// CreditsLeft is Apollo's balance of lead credits before the run: nil (null in
+	// JSON) when Apollo did not say (a key that may not read it, no lead-credit balance
+	// in its answer); below zero when the team is overdrawn, and then the run spends
+	// nothing; 0 when none are left.
+	CreditsLeft *int `json:"credits_left"`
 	// ApolloRequests, AffinityReads and AffinityWrites are the requests the run's calls
 	// made (in a plan, those Apply would make, if every enriched company changes a
 	// field), the retries of a 429 included; a client's own one-time lookup of the

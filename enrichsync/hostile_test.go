@@ -13,7 +13,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -308,16 +310,21 @@ func (w *world) answerBalance(body string) {
 }
 
 // A budget larger than the balance Apollo reports is bounded by the balance, in the
-// plan as in the apply; a balance below zero allows nothing; a balance Apollo does not
-// report leaves the budget as given, and the summary says it was not known.
+// plan as in the apply; a balance of zero or below allows nothing; a balance Apollo
+// does not report leaves the budget as given, and the summary says it was not known
+// (nil), which no balance it reports reads as: an account overdrawn by one credit
+// (-1) was read as not known.
 func TestTheBalanceBoundsTheBudget(t *testing.T) {
 	for _, c := range []struct {
 		name, balance string
-		spend, left   int
+		spend         int
+		left          *int
 	}{
-		{"three left", `{"credit_usage_stats": {"lead_credit": {"limit": 10, "consumed": 7, "left_over": 3}}}`, 3, 3},
-		{"overdrawn", `{"credit_usage_stats": {"lead_credit": {"limit": 10, "consumed": 12, "left_over": -2}}}`, 0, -2},
-		{"not reported", `{"credit_usage_stats": {"export_credit": {"limit": 10, "consumed": 0, "left_over": 10}}}`, 12, -1},
+		{"three left", `{"credit_usage_stats": {"lead_credit": {"limit": 10, "consumed": 7, "left_over": 3}}}`, 3, ptr(3)},
+		{"none left", `{"credit_usage_stats": {"lead_credit": {"limit": 10, "consumed": 10, "left_over": 0}}}`, 0, ptr(0)},
+		{"overdrawn by one", `{"credit_usage_stats": {"lead_credit": {"limit": 10, "consumed": 11, "left_over": -1}}}`, 0, ptr(-1)},
+		{"overdrawn", `{"credit_usage_stats": {"lead_credit": {"limit": 10, "consumed": 12, "left_over": -2}}}`, 0, ptr(-2)},
+		{"not reported", `{"credit_usage_stats": {"export_credit": {"limit": 10, "consumed": 0, "left_over": 10}}}`, 12, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			w := newWorld(t, 12)
@@ -335,8 +342,16 @@ func TestTheBalanceBoundsTheBudget(t *testing.T) {
 			if plan.Credits != c.spend || sum.Credits != c.spend || w.apollo.Credits() != c.spend {
 				t.Errorf("plan %d credits, apply %d, the fake %d; want %d", plan.Credits, sum.Credits, w.apollo.Credits(), c.spend)
 			}
-			if sum.CreditsLeft != c.left || plan.CreditsLeft != c.left {
-				t.Errorf("credits left %d (plan %d), want %d", sum.CreditsLeft, plan.CreditsLeft, c.left)
+			if !reflect.DeepEqual(sum.CreditsLeft, c.left) || !reflect.DeepEqual(plan.CreditsLeft, c.left) {
+				t.Errorf("credits left %s (plan %s), want %s", show(sum.CreditsLeft), show(plan.CreditsLeft), show(c.left))
+			}
+			// In JSON (the command's jsonl): null when not known, the number otherwise.
+			want := `"credits_left":null`
+			if c.left != nil {
+				want = `"credits_left":` + strconv.Itoa(*c.left) + ","
+			}
+			if b, err := json.Marshal(sum); err != nil || !bytes.Contains(b, []byte(want)) {
+				t.Errorf("the summary in JSON: %s, %v; want %s in it", b, err, want)
 			}
 			if stopped := c.spend < 12; stopped != (sum.Stopped == enrichsync.StopBudget) || sum.Deferred != 12-c.spend || plan.Deferred != sum.Deferred {
 				t.Errorf("stopped %q, %d deferred (plan %d)", sum.Stopped, sum.Deferred, plan.Deferred)
@@ -349,7 +364,7 @@ func TestTheBalanceBoundsTheBudget(t *testing.T) {
 	w := newWorld(t, 2)
 	w.apollo.Fail(apollotest.Forbidden())
 	_, plan, err := run(w.syncer(t).Plan(t.Context(), enrichsync.Target{ListID: w.list}))
-	if err != nil || plan.CreditsLeft != -1 || plan.Credits != 2 {
+	if err != nil || plan.CreditsLeft != nil || plan.Credits != 2 {
 		t.Errorf("a plan without the balance: %v, %+v", err, plan)
 	}
 	w.apollo.Fail(apollotest.Forbidden())
@@ -1284,4 +1299,14 @@ func TestALockFileThatCannotBeMade(t *testing.T) {
 	if w.apollo.Credits() != 0 {
 		t.Errorf("%d credits spent", w.apollo.Credits())
 	}
+}
+
+func ptr(n int) *int { return &n }
+
+// show is a balance as the test says it: a number, or nil.
+func show(n *int) string {
+	if n == nil {
+		return "nil"
+	}
+	return strconv.Itoa(*n)
 }

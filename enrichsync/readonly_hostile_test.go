@@ -46,13 +46,12 @@ func TestOpenStoreReadOnlyOddPaths(t *testing.T) {
 	}
 }
 
-// Reading a store read-only should make no file beside it. It does: SQLite opens a WAL
-// store's -shm and -wal files, making them when they are missing (a store whose last
-// writer closed cleanly), and a read-only connection does not remove them on close;
-// the store's own bytes are unchanged.
+// Reading a store read-only makes no file beside it. SQLite opens a WAL store's -shm
+// and -wal files, making them when they are missing, and a read-only connection does
+// not remove them on close: it left a 0-byte -wal and a 32 KiB -shm beside a store
+// whose last writer had closed cleanly. That writer's Close now leaves the file in
+// rollback-journal mode, which a reader opens alone; the store's bytes are unchanged.
 func TestOpenStoreReadOnlyMakesNoFiles(t *testing.T) {
-	t.Skip("known: a read-only open leaves a 0-byte -wal and a 32 KiB -shm beside a cleanly closed WAL store; " +
-		"removing them after is unsafe while another process may hold them, and immutable=1 would misread a store an Apply is writing")
 	dir := t.TempDir()
 	path := filepath.Join(dir, "s.db")
 	st, err := enrichsync.OpenStore(t.Context(), path)
@@ -60,6 +59,10 @@ func TestOpenStoreReadOnlyMakesNoFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	st.Close()
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ro, err := enrichsync.OpenStoreReadOnly(t.Context(), path)
 	if err != nil {
 		t.Fatal(err)
@@ -68,10 +71,13 @@ func TestOpenStoreReadOnlyMakesNoFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	ro.Close()
-	for _, suffix := range []string{"-wal", "-shm"} {
+	for _, suffix := range []string{"-wal", "-shm", "-journal"} {
 		if _, err := os.Stat(path + suffix); err == nil {
 			t.Errorf("reading made %s", path+suffix)
 		}
+	}
+	if after, _ := os.ReadFile(path); string(after) != string(before) {
+		t.Error("reading changed the store's bytes")
 	}
 }
 

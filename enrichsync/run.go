@@ -52,7 +52,6 @@ func (r *runState) do(ctx context.Context) error {
 	s := r.s
 	r.sum.Apply = r.apply
 	r.sum.CreditBudget = s.set.budget
-	r.sum.CreditsLeft = -1
 	switch {
 	case r.t.AllOrganizations && (r.t.ListID != 0 || r.t.SavedViewID != 0):
 		return errors.New("enrichsync: a target is a list (and maybe a saved view of it) or all organizations, not both")
@@ -119,7 +118,8 @@ func (r *runState) do(ctx context.Context) error {
 	switch {
 	case err == nil:
 		if b, ok := usage.Balances[apollo.LeadCredits]; ok {
-			r.sum.CreditsLeft = b.Left
+			left := b.Left // a new variable: the Started event's copy of the summary keeps nil
+			r.sum.CreditsLeft = &left
 			budget = min(budget, max(b.Left, 0))
 		}
 	case r.apply && budget > 0:

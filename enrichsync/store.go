@@ -249,8 +249,33 @@ func (s *Store) lock(ctx context.Context) (unlock func(), err error) {
 	}, nil
 }
 
-// Close closes the store.
-func (s *Store) Close() error { return s.db.Close() }
+// Close closes the store. A store opened with OpenStore that is the only connection
+// to its file, in any process, leaves it in SQLite's rollback-journal mode, everything
+// written in the file itself, so that reading it later with OpenStoreReadOnly makes no
+// file beside it (a write-ahead log is a property of the file, and a read-only
+// connection to such a file makes its -wal and -shm files and cannot remove them).
+// OpenStore puts the file in write-ahead mode again. While another connection holds
+// the file, it stays as it is, its write-ahead log in use; nothing is lost either way.
+func (s *Store) Close() error {
+	if !s.readOnly {
+		s.leaveWAL()
+	}
+	return s.db.Close()
+}
+
+// leaveWAL switches the store's file to journal_mode DELETE if this is its only
+// connection. SQLite checkpoints the log into the file, removes it and its index, and
+// rewrites the header, all under an exclusive lock, which it asks for once, without
+// waiting (sqlite3PagerCloseWal): any other connection's shared lock, held for as long
+// as it has the file open in WAL mode, in this process or another, refuses it, and
+// the pragma fails with SQLITE_BUSY at once. The file then stays in WAL mode, its log
+// in use, and the other connection or the next OpenStore reads it as before. A process
+// killed before Close never gets here; SQLite recovers its log on the next open. The
+// error is not reported: the store is whole either way, and Close's caller can do
+// nothing about another's lock.
+func (s *Store) leaveWAL() {
+	_, _ = s.db.ExecContext(context.Background(), "PRAGMA journal_mode = DELETE")
+}
 
 // Path is the store's file.
 func (s *Store) Path() string { return s.path }

@@ -26,9 +26,15 @@ import (
 // is looked under run by run, where an escaped key could lie. It is the one scrub at every output boundary:
 // errors, logs, reports and recordings. A nil *Scrubber, or one without secrets,
 // changes nothing. Secrets shorter than eight bytes are left alone, so that a short
-// "secret" cannot match ordinary text by chance.
+// "secret" cannot match ordinary text by chance. A secret that is part of another
+// (a prefix of it, or any part) does not hide the longer one escaped in part: where it
+// stands beside an escape, the escapes are undone before it is replaced, or its whole
+// run is replaced (nested.go).
 type Scrubber struct {
 	forms []string // every encoded form of every secret, longest first
+	// inner marks the forms that are part of a longer form of another secret, whose
+	// replacement may wait for the escapes around them to be undone (nested.go).
+	inner []bool
 	// inEncoded marks the bytes an escaped form of a secret can be made of: the
 	// secrets' own, letters and digits, and the escapes' syntax (see Body).
 	inEncoded [256]bool
@@ -36,21 +42,23 @@ type Scrubber struct {
 	// escapes are the bytes that start an escape String undoes: '+' too when a
 	// secret has a space, which a form encoding writes as '+'.
 	escapes string
+	// escapeStart holds the bytes of escapes, as a table.
+	escapeStart [256]bool
 }
 
 // NewScrubber returns a Scrubber for the secrets.
 func NewScrubber(secrets ...string) *Scrubber {
 	s := &Scrubber{}
-	seen := map[string]bool{}
-	add := func(form string) {
-		if len(form) >= minSecretLen && !seen[form] {
-			seen[form] = true
-			s.forms = append(s.forms, form)
-		}
-	}
-	for _, secret := range secrets {
+	owner := map[string]int{} // each form's secret, by its index
+	for i, secret := range secrets {
 		if len(secret) < minSecretLen {
 			continue
+		}
+		add := func(form string) {
+			if _, seen := owner[form]; len(form) >= minSecretLen && !seen {
+				owner[form] = i
+				s.forms = append(s.forms, form)
+			}
 		}
 		// A key as a member name reaches a report as a pointer segment, which a report
 		// then escapes again for its own format.
@@ -63,6 +71,7 @@ func NewScrubber(secrets ...string) *Scrubber {
 	}
 	// Longest first, so that a form containing another is replaced whole.
 	slices.SortStableFunc(s.forms, func(a, b string) int { return len(b) - len(a) })
+	s.inner = innerForms(s.forms, owner, secrets)
 	for _, secret := range secrets {
 		if len(secret) >= minSecretLen {
 			if s.shortest == 0 || len(secret) < s.shortest {
@@ -79,6 +88,9 @@ func NewScrubber(secrets ...string) *Scrubber {
 			s.escapes += "+"
 			break
 		}
+	}
+	for i := 0; i < len(s.escapes); i++ {
+		s.escapeStart[s.escapes[i]] = true
 	}
 	for c := range 256 {
 		if c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || strings.IndexByte(escapeSyntax, byte(c)) >= 0 {
@@ -182,14 +194,12 @@ var decoders = [...]func(string) (string, bool){pathUnescape, queryUnescape, jso
 // escapes of different kinds undone in another order give the same text, which is
 // looked under once, so that a text with every kind of escape costs tens of decodes,
 // not the 155 of every order.
+// Where an inner form (nested.go) lies in an escaped run, it is replaced only after
+// the layers under it were looked at and held no secret.
 func (s *Scrubber) scrubUnder(v string, depth, limit int, seen *looked) (out string, found bool) {
-	for _, form := range s.forms {
-		if strings.Contains(v, form) {
-			v, found = strings.ReplaceAll(v, form, Marker), true
-		}
-	}
+	v, found, deferred := s.replaceForms(v)
 	if depth == 0 || limit > 0 && len(v) > limit || !strings.ContainsAny(v, s.escapes) {
-		return v, found
+		return s.replaceDeferred(v, deferred, true), found // no look under: whole runs
 	}
 	if seen == nil {
 		seen = &looked{seed: maphash.MakeSeed(), depth: map[uint64]int{}}
@@ -199,7 +209,7 @@ func (s *Scrubber) scrubUnder(v string, depth, limit int, seen *looked) (out str
 		if seen.budget > 0 {
 			if seen.work += len(v); seen.work > seen.budget {
 				seen.spent = true
-				return v, found
+				return s.replaceDeferred(v, deferred, true), found
 			}
 		}
 		if d, ok := decode(v); ok && d != v && seen.first(d, depth-1) {
@@ -208,7 +218,7 @@ func (s *Scrubber) scrubUnder(v string, depth, limit int, seen *looked) (out str
 			}
 		}
 	}
-	return v, found
+	return s.replaceDeferred(v, deferred, false), found
 }
 
 // looked is the texts scrubUnder has looked under, by hash, with the layers it had
@@ -343,7 +353,14 @@ func (s *Scrubber) Body(b []byte) []byte {
 		return b
 	}
 	changed := false
-	for _, form := range s.forms {
+	for i, form := range s.forms {
+		if s.inner[i] {
+			// encodedRuns looks under each run where one is left, which is a run it reads.
+			if out, replaced, _ := replaceOutside(s, b, []byte(form), bytes.Index, true); replaced {
+				b, changed = out, true
+			}
+			continue
+		}
 		if bytes.Contains(b, []byte(form)) {
 			if !changed {
 				b, changed = bytes.Clone(b), true

@@ -213,9 +213,12 @@ func writeSummary(w io.Writer, phase string, s enrichsync.Summary) error {
 	if s.Run != 0 {
 		title = fmt.Sprintf("%s (run %d)", phase, s.Run)
 	}
-	balance := ""
-	if s.CreditsLeft >= 0 {
-		balance = fmt.Sprintf("; Apollo's balance before: %s", count(s.CreditsLeft))
+	balance := "; Apollo's balance not known"
+	switch left := s.CreditsLeft; {
+	case left != nil && *left < 0:
+		balance = fmt.Sprintf("; Apollo's balance before: %s, overdrawn", count(*left))
+	case left != nil:
+		balance = fmt.Sprintf("; Apollo's balance before: %s", count(*left))
 	}
 	lines := [][2]string{
 		{verb("credits spent", "credits to spend"), fmt.Sprintf("%s (budget %s%s)", count(s.Credits), count(s.CreditBudget), balance)},
@@ -257,14 +260,14 @@ func stopText(r enrichsync.StopReason) string {
 
 // count writes n with thousands separators.
 func count(n int) string {
-	s := fmt.Sprint(n)
+	s, sign := fmt.Sprint(n), ""
 	if n < 0 {
-		return s
+		s, sign = s[1:], "-" // an overdrawn balance
 	}
 	for i := len(s) - 3; i > 0; i -= 3 {
 		s = s[:i] + "," + s[i:]
 	}
-	return s
+	return sign + s
 }
 
 func plural(n int, noun string) string {

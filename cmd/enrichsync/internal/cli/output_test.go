@@ -198,3 +198,35 @@ func TestHelpAndVersion(t *testing.T) {
 		t.Errorf("no command: %s", r)
 	}
 }
+
+// Apollo's balance in the summary: a balance it did not report is said to be not
+// known, in the table and as null in jsonl; one below zero (overdrawn) is printed as
+// it is, -1 included, which was read as "not known" and printed like it.
+func TestSummaryBalance(t *testing.T) {
+	left := func(n int) *int { return &n }
+	for _, c := range []struct {
+		left        *int
+		table, json string
+	}{
+		{nil, "(budget 100; Apollo's balance not known)", `"credits_left":null`},
+		{left(0), "(budget 100; Apollo's balance before: 0)", `"credits_left":0,`},
+		{left(9992), "(budget 100; Apollo's balance before: 9,992)", `"credits_left":9992,`},
+		{left(-1), "(budget 100; Apollo's balance before: -1, overdrawn)", `"credits_left":-1,`},
+		{left(-1234567), "(budget 100; Apollo's balance before: -1,234,567, overdrawn)", `"credits_left":-1234567,`},
+	} {
+		sum := enrichsync.Summary{Apply: true, CreditBudget: 100, CreditsLeft: c.left}
+		var table, jsonl bytes.Buffer
+		if err := newRenderer("table", &table, "apply", nil).event(enrichsync.Event{Kind: enrichsync.Done, Summary: &sum}); err != nil {
+			t.Fatal(err)
+		}
+		if want := "  credits spent      0 " + c.table + "\n"; !strings.Contains(table.String(), want) {
+			t.Errorf("table: %q, want the line %q", table.String(), want)
+		}
+		if err := newRenderer("jsonl", &jsonl, "", nil).event(enrichsync.Event{Kind: enrichsync.Done, Summary: &sum}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(jsonl.String(), c.json) || strings.Count(jsonl.String(), "\n") != 1 {
+			t.Errorf("jsonl: %q, want %s in one line", jsonl.String(), c.json)
+		}
+	}
+}
