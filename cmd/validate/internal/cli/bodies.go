@@ -15,10 +15,15 @@ import (
 // worth keeping are not kept.
 type bodyPool struct {
 	pool sync.Pool
-	// headers are the header maps taken back, at most maxFreeHeaders: a list under a
-	// lock rather than a sync.Pool, since maps are taken back on the workers' Ps and
-	// taken on the readers', where a pool's Get would look through the other Ps each
-	// time; a reader takes them a batch at a time (readerHeader).
+	// local holds, per P, a batch of the header maps taken back there (a
+	// *[]http.Header), so that a map is most often taken again on the P that gave it
+	// back, its memory still in that core's cache: the parsers of a file check each
+	// exchange and give its maps back on their own goroutines (contract.ReadPrepared),
+	// and maps passed from one core to the other cost the two-core run about a tenth
+	// of its CPU in cache misses. A batch past 2*headerBatch gives headerBatch maps to
+	// headers, the list shared under mu (at most maxFreeHeaders), from which a P with
+	// none takes a batch: the workers give back maps the readers' Ps take.
+	local   sync.Pool
 	mu      sync.Mutex
 	headers []http.Header
 	// poison, for tests, fills each buffer taken back with junk, and each header
@@ -35,8 +40,9 @@ const minPooledBody = 4 << 10
 // should not cost every later entry that.
 const maxPooledHeader = 32
 
-// maxFreeHeaders bounds the header maps kept, and headerBatch is how many a reader
-// takes at once.
+// maxFreeHeaders bounds the header maps kept in the shared list, and headerBatch is
+// how many move between it and a P's batch at once; a P's batch holds at most
+// 2*headerBatch.
 const (
 	maxFreeHeaders = 256
 	headerBatch    = 32
@@ -97,35 +103,34 @@ func (p *bodyPool) put(b []byte) {
 	p.pool.Put(&kept)
 }
 
-// readerHeader is the header alloc of one reader: a kept map, taken from the pool a
-// batch at a time; nil when none is kept (the reader makes one). Its batches are kept
-// in a sync.Pool, as readerAlloc's slabs are, one for each parsing goroutine.
-func (p *bodyPool) readerHeader() func() http.Header {
-	var batches sync.Pool // of *[]http.Header
-	return func() http.Header {
-		batch, _ := batches.Get().(*[]http.Header)
-		if batch == nil {
-			batch = new([]http.Header)
-		}
-		defer batches.Put(batch)
-		b := *batch
-		if len(b) == 0 {
-			p.mu.Lock()
-			n := max(len(p.headers)-headerBatch, 0)
-			b = append(b[:0], p.headers[n:]...)
-			clear(p.headers[n:]) // the pool's list holds no map a reader has
-			p.headers = p.headers[:n]
-			p.mu.Unlock()
-			if len(b) == 0 {
-				*batch = b
-				return nil
-			}
-		}
-		h := b[len(b)-1]
-		b[len(b)-1] = nil
-		*batch = b[:len(b)-1]
-		return h
+// readerHeader is the header alloc of one reader: a kept map, from the batch of the
+// P it runs on, or a batch from the shared list when that one is empty; nil when none
+// is kept (the reader makes one).
+func (p *bodyPool) readerHeader() func() http.Header { return p.takeHeader }
+
+func (p *bodyPool) takeHeader() http.Header {
+	batch, _ := p.local.Get().(*[]http.Header)
+	if batch == nil {
+		batch = new([]http.Header)
 	}
+	defer p.local.Put(batch)
+	b := *batch
+	if len(b) == 0 {
+		p.mu.Lock()
+		n := max(len(p.headers)-headerBatch, 0)
+		b = append(b[:0], p.headers[n:]...)
+		clear(p.headers[n:]) // the shared list holds no map a P has
+		p.headers = p.headers[:n]
+		p.mu.Unlock()
+		if len(b) == 0 {
+			*batch = b
+			return nil
+		}
+	}
+	h := b[len(b)-1]
+	b[len(b)-1] = nil
+	*batch = b[:len(b)-1]
+	return h
 }
 
 // done takes back the bodies and header maps of an exchange that nothing uses any
@@ -137,13 +142,33 @@ func (p *bodyPool) done(ex contract.Exchange) {
 	if !req && !resp {
 		return
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, h := range []http.Header{ex.RequestHeader, ex.ResponseHeader} {
-		if h != nil && len(h) <= maxPooledHeader && len(p.headers) < maxFreeHeaders {
-			p.headers = append(p.headers, h)
-		}
+	batch, _ := p.local.Get().(*[]http.Header)
+	if batch == nil {
+		batch = new([]http.Header)
 	}
+	defer p.local.Put(batch)
+	for _, h := range []http.Header{ex.RequestHeader, ex.ResponseHeader} {
+		if h == nil || len(h) > maxPooledHeader {
+			continue
+		}
+		if len(*batch) >= 2*headerBatch {
+			p.share(batch)
+		}
+		*batch = append(*batch, h)
+	}
+}
+
+// share moves headerBatch maps of a P's batch to the shared list, as many as it has
+// room for; the rest are dropped.
+func (p *bodyPool) share(batch *[]http.Header) {
+	b := *batch
+	give := b[len(b)-headerBatch:]
+	p.mu.Lock()
+	room := max(maxFreeHeaders-len(p.headers), 0)
+	p.headers = append(p.headers, give[:min(room, len(give))]...)
+	p.mu.Unlock()
+	clear(give)
+	*batch = b[:len(b)-headerBatch]
 }
 
 // keepable reports whether h is worth keeping, poisoning its values for tests.

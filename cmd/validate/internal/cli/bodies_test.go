@@ -93,31 +93,35 @@ func TestReaderAllocCarvesSmallBodies(t *testing.T) {
 	}
 }
 
-// Header maps taken back are kept up to maxFreeHeaders, none with more than
-// maxPooledHeader names; readers take each kept map once, a batch at a time, and
-// none once the pool is empty.
+// Header maps taken back are kept up to maxFreeHeaders in the shared list and
+// 2*headerBatch in a P's batch, none with more than maxPooledHeader names; readers
+// take each kept map once, and none once the pool is empty.
 func TestHeaderMapsKeptAreBounded(t *testing.T) {
 	p := &bodyPool{}
 	big := http.Header{}
 	for i := range maxPooledHeader + 1 {
 		big.Set(fmt.Sprintf("X-%d", i), "v")
 	}
-	for range maxFreeHeaders {
+	for range 4 * maxFreeHeaders {
 		p.done(contract.Exchange{RequestHeader: http.Header{"A": {"1"}}, ResponseHeader: big})
 	}
-	if len(p.headers) != maxFreeHeaders {
-		t.Fatalf("%d maps kept, want %d", len(p.headers), maxFreeHeaders)
-	}
-	p.done(contract.Exchange{RequestHeader: http.Header{}, ResponseHeader: http.Header{}})
-	if len(p.headers) != maxFreeHeaders {
-		t.Fatalf("%d maps kept past the bound", len(p.headers))
+	if len(p.headers) > maxFreeHeaders || len(p.headers) < maxFreeHeaders && !raceEnabled {
+		t.Fatalf("%d maps in the shared list, want %d", len(p.headers), maxFreeHeaders)
 	}
 	seen := map[uintptr]bool{}
 	readers := []func() http.Header{p.readerHeader(), p.readerHeader()}
-	for i := range maxFreeHeaders {
+	for i := 0; ; i++ {
 		h := readers[i%2]()
-		if h == nil || len(h) > maxPooledHeader || seen[reflect.ValueOf(h).Pointer()] {
-			t.Fatalf("map %d: %v (%d names), lent before: %v", i, h == nil, len(h), seen[reflect.ValueOf(h).Pointer()])
+		if h == nil {
+			// A batch of a P the test's goroutine left, or one the garbage collector
+			// dropped, may hold some: at least the shared list's are lent.
+			if i < maxFreeHeaders && !raceEnabled || i > maxFreeHeaders+2*headerBatch {
+				t.Fatalf("%d maps lent, want %d to %d", i, maxFreeHeaders, maxFreeHeaders+2*headerBatch)
+			}
+			break
+		}
+		if len(h) > maxPooledHeader || seen[reflect.ValueOf(h).Pointer()] {
+			t.Fatalf("map %d: %d names, lent before: %v", i, len(h), seen[reflect.ValueOf(h).Pointer()])
 		}
 		seen[reflect.ValueOf(h).Pointer()] = true
 	}
@@ -175,7 +179,9 @@ func TestReaderAllocsAreSafeForConcurrentUse(t *testing.T) {
 			seen[k] = true
 		}
 	}
-	if len(seen) != 128 {
-		t.Errorf("%d maps lent, want the 128 kept", len(seen))
+	// Kept maps sit in per-P batches, a sync.Pool's, which the race detector has drop
+	// some of what is put: not every one of the 128 is lent then, and none twice.
+	if len(seen) == 0 && !raceEnabled || len(seen) > 128 {
+		t.Errorf("%d maps lent, want some of the 128 kept", len(seen))
 	}
 }
