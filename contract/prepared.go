@@ -29,19 +29,34 @@ type Prepared[T any] struct {
 // the exchange before its Index and Line are known (both 0); the exchange yielded has
 // them. What prepare does with the exchange's buffers (handing them back to the
 // allocators of WithBodyAlloc and WithHeaderAlloc) is the caller's to say: the
-// exchange yielded is the same value.
+// exchange yielded is the same value. A panic in prepare on a parser's goroutine is
+// raised again on the caller's, with the same value, when that exchange would be
+// yielded (and not at all for what is no entry).
 func ReadPrepared[T any](name string, r io.Reader, prepare func(Exchange) T, opts ...ReadOption) iter.Seq2[Prepared[T], error] {
 	return func(yield func(Prepared[T], error) bool) {
 		slot := &preparedSlot{}
 		opts := append(opts[:len(opts):len(opts)], func(c *readConfig) {
-			c.prepare = func(ex Exchange) any { return prepare(ex) }
+			c.prepare = func(ex Exchange) (value any) {
+				// A panic on a parser's goroutine would end the program where the caller
+				// cannot recover it: it is carried to the caller's, with the exchange.
+				defer func() {
+					if v := recover(); v != nil {
+						value = preparePanic{v}
+					}
+				}()
+				return prepare(ex)
+			}
 			c.prepared = slot
 		})
 		for ex, err := range Read(name, r, opts...) {
 			p := Prepared[T]{Exchange: ex}
 			if slot.ready {
-				p.Value, p.Ready = slot.value.(T), true
+				value := slot.value
 				*slot = preparedSlot{}
+				if pp, ok := value.(preparePanic); ok {
+					panic(pp.value)
+				}
+				p.Value, p.Ready = value.(T), true
 			}
 			if !yield(p, err) {
 				return
@@ -49,6 +64,10 @@ func ReadPrepared[T any](name string, r io.Reader, prepare func(Exchange) T, opt
 		}
 	}
 }
+
+// preparePanic is a panic of prepare on a parser's goroutine, raised again on the
+// caller's when its exchange is yielded.
+type preparePanic struct{ value any }
 
 // preparedSlot is where the parallel reader's committer leaves the value of the
 // exchange it is about to yield, for ReadPrepared to take on the same goroutine.

@@ -131,3 +131,29 @@ func TestReadPreparedInOrder(t *testing.T) {
 		t.Errorf("%d of %d exchanges prepared by the parsers", ready, len(want))
 	}
 }
+
+// A panic in prepare on a parser's goroutine does not end the program there: it is
+// raised on the caller's goroutine, with its value, when that exchange comes, after
+// the exchanges before it.
+func TestReadPreparedCarriesAPanic(t *testing.T) {
+	file := parallelCases(t)["one a line"]
+	var seen []int
+	got := func() (v any) {
+		defer func() { v = recover() }()
+		for p, err := range ReadPrepared("f.har", bytes.NewReader([]byte(file)), func(ex Exchange) int {
+			if strings.HasSuffix(ex.URL.Path, "/organizations/40") {
+				panic("prepare broke on 40")
+			}
+			return 1
+		}, WithParallel(2), withChunkBytes(1024, 0)) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen = append(seen, p.Exchange.Index)
+		}
+		return nil
+	}()
+	if got != "prepare broke on 40" || len(seen) != 40 || seen[39] != 39 {
+		t.Fatalf("recovered %v after %d exchanges", got, len(seen))
+	}
+}
