@@ -153,17 +153,24 @@ func TestCloseKeepsWALWhileAnotherHoldsIt(t *testing.T) {
 	}
 	ro.Close()
 	// The reader could not remove the log; the next store's Close does.
-	c, err := enrichsync.OpenStore(t.Context(), path)
+	closesWhole(t, path, 2, "after the last close")
+}
+
+// closesWhole opens the store at path and closes it, and checks that the close left
+// it in rollback-journal mode with no file beside it, its log holding want writes.
+func closesWhole(t *testing.T, path string, want int, when string) {
+	t.Helper()
+	st, err := enrichsync.OpenStore(t.Context(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.Close()
+	st.Close()
 	if m := journalMode(t, path); m != rollbackMode {
-		t.Errorf("after the last close: journal mode %d, want a rollback journal", m)
+		t.Errorf("%s: journal mode %d, want a rollback journal", when, m)
 	}
-	noFilesBeside(t, path, "after the last close")
-	if got := domains(t, path); len(got) != 2 {
-		t.Errorf("the log holds %q, want both writes", got)
+	noFilesBeside(t, path, when)
+	if got := domains(t, path); len(got) != want {
+		t.Errorf("%s: the log holds %q, want %d writes", when, got, want)
 	}
 }
 
@@ -232,18 +239,7 @@ func TestCloseWithAnotherProcess(t *testing.T) {
 	if got := domains(t, path); len(got) != 3 {
 		t.Errorf("read-only after a killed writer, the log holds %q, want 3 writes", got)
 	}
-	st, err = enrichsync.OpenStore(t.Context(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
-	if m := journalMode(t, path); m != rollbackMode {
-		t.Errorf("after the next close: journal mode %d, want a rollback journal", m)
-	}
-	noFilesBeside(t, path, "after the next close")
-	if got := domains(t, path); len(got) != 3 {
-		t.Errorf("the log holds %q, want 3 writes", got)
-	}
+	closesWhole(t, path, 3, "after the next close")
 }
 
 // TestStoreHolderChild is the child process of TestCloseWithAnotherProcess; it does
