@@ -116,6 +116,13 @@ func enterHAR(s *rawScanner) error {
 }
 
 func (e *harEntry) exchange(source string, index int) (Exchange, error) {
+	api, why, unchecked := e.comment()
+	if unchecked {
+		// What the recorder says of the entry comes first: one it marked not checked
+		// may hold no answer at all (validate proxy's request the upstream never
+		// answered, status 0).
+		return Exchange{}, errors.New(string(why))
+	}
 	if !e.HasResponse {
 		return Exchange{}, errors.New("response is missing")
 	}
@@ -153,14 +160,21 @@ func (e *harEntry) exchange(source string, index int) (Exchange, error) {
 	if respHeader.contentType == "" && c.MimeType.end > c.MimeType.start {
 		ex.ResponseHeader["Content-Type"] = []string{string(e.bytes(c.MimeType))}
 	}
-	if api, ok := bytes.CutPrefix(e.bytes(e.Comment), []byte(APIComment)); ok {
-		api, why, unchecked := bytes.Cut(api, []byte(UncheckedComment))
-		ex.API = string(bytes.TrimSpace(api))
-		if unchecked {
-			return ex, errors.New(string(why))
-		}
+	if len(api) > 0 {
+		ex.API = string(api)
 	}
 	return ex, nil
+}
+
+// comment is what the entry's comment says, when it starts with APIComment: the API,
+// and why the exchange was not checked, when it says so (UncheckedComment).
+func (e *harEntry) comment() (api, why []byte, unchecked bool) {
+	rest, ok := bytes.CutPrefix(e.bytes(e.Comment), []byte(APIComment))
+	if !ok {
+		return nil, nil, false
+	}
+	api, why, unchecked = bytes.Cut(rest, []byte(UncheckedComment))
+	return bytes.TrimSpace(api), why, unchecked
 }
 
 func harText(text []byte, encoding []byte) ([]byte, error) {

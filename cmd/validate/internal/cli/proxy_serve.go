@@ -143,7 +143,7 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if r.Context().Err() != nil {
 			return // the client went away: no one to answer
 		}
-		p.upstreamFailed(w, ex, scrub, err, ctx.Err() != nil)
+		p.upstreamFailed(w, ex, scrub, start, err, ctx.Err() != nil)
 		return
 	}
 	defer resp.Body.Close()
@@ -426,15 +426,22 @@ func (p *proxy) refuse(w http.ResponseWriter, status int, msg string) {
 }
 
 // upstreamFailed answers a request the upstream did not answer: 504 when it took
-// longer than --timeout, 502 otherwise, and counts it as a failed exchange.
-func (p *proxy) upstreamFailed(w http.ResponseWriter, ex contract.Exchange, scrub *redact.Scrubber, err error, timedOut bool) {
+// longer than --timeout, 502 otherwise, and counts it as a failed exchange. With
+// --record, the recording holds it as an entry with no answer (status 0, as a HAR
+// writes a request that got none) marked not checked, so that a replay fails as the
+// proxy did.
+func (p *proxy) upstreamFailed(w http.ResponseWriter, ex contract.Exchange, scrub *redact.Scrubber, start time.Time, err error, timedOut bool) {
 	status := http.StatusBadGateway
 	if timedOut || errors.Is(err, context.DeadlineExceeded) {
 		status = http.StatusGatewayTimeout
 	}
 	msg := scrub.String(fmt.Sprintf("validate proxy: %s %s: the upstream did not answer: %v", ex.Method, redact.URL(ex.URL), err))
 	op, _ := p.v.Operation(ex)
-	p.tally.failedCall(contract.Finding{Source: p.source, Entry: -1, API: string(p.api), OperationID: op, Method: ex.Method,
+	entry := -1
+	if p.recorder != nil {
+		entry = p.number(ex, scrub, start, msg)
+	}
+	p.tally.failedCall(contract.Finding{Source: p.source, Entry: entry, API: string(p.api), OperationID: op, Method: ex.Method,
 		Path: scrub.String(ex.URL.Path), Kind: KindCallFailed, Found: msg})
 	p.log.printf("%s\n", terminal.Safe(msg))
 	p.refuse(w, status, msg)

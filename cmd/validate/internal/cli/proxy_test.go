@@ -651,3 +651,36 @@ func TestProxyCompressedAnswers(t *testing.T) {
 		t.Errorf("log:\n%s", log)
 	}
 }
+
+// A request the upstream did not answer is in the recording too, as an entry with no
+// answer (status 0) marked not checked, the key in none of it: a replay fails as the
+// proxy did (exit 2), saying the upstream did not answer, where before the recording
+// held nothing of it and a replay passed.
+func TestProxyRecordsAnUnansweredRequest(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := "http://" + ln.Addr().String()
+	ln.Close()
+	har := filepath.Join(t.TempDir(), "rec.har")
+	p := startProxy(t, "--api", "affinity", "--upstream", gone, "--record", har)
+	const key = "unanswered-key-Zoë"
+	req := newReq(t, http.MethodGet, p.URL+"/organizations?term=%C3%A9t%C3%A9", nil)
+	req.SetBasicAuth("", key)
+	if resp, _ := pxSend(t, req); resp.StatusCode != http.StatusBadGateway {
+		t.Fatalf("unreachable upstream: %d", resp.StatusCode)
+	}
+	if code := p.stop(); code != 2 {
+		t.Fatalf("exit %d, want 2", code)
+	}
+	rec := readFile(t, har)
+	if !strings.Contains(rec, `"status":0`) || !strings.Contains(rec, "did not answer") || strings.Contains(rec, key) ||
+		strings.Contains(rec, base64.StdEncoding.EncodeToString([]byte(":"+key))) {
+		t.Fatalf("recording:\n%s", rec)
+	}
+	var replay bytes.Buffer
+	if code := runCheck(t.Context(), []string{"--format", "json", har}, nil, &replay, io.Discard); code != 2 || !strings.Contains(replay.String(), "did not answer") {
+		t.Errorf("replay exit %d, want 2 saying the upstream did not answer:\n%s", code, replay.String())
+	}
+}
