@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"sync"
 )
@@ -113,6 +114,41 @@ func holdBody(r io.Reader, n, limit int64, rm *room) heldBody {
 func (h *heldBody) release(rm *room) {
 	rm.give(h.taken)
 	h.taken, h.data = 0, nil
+}
+
+// checkableEncodings is h for the upstream, its Accept-Encoding narrowed to the
+// codings decoder undoes (gzip, deflate, identity), their weights kept: a client that
+// accepts br or zstd (Node's fetch asks for br) would otherwise get answers the proxy
+// passes on unchecked. The client still gets a coding it asked for, or none; h itself
+// (what the check and the recording see of the request) is left as the client sent it.
+func checkableEncodings(h http.Header) http.Header {
+	values := h.Values("Accept-Encoding")
+	if len(values) == 0 {
+		return h
+	}
+	var kept []string
+	narrowed := false
+	for _, v := range values {
+		for part := range strings.SplitSeq(v, ",") {
+			coding, _, _ := strings.Cut(part, ";")
+			switch strings.ToLower(strings.TrimSpace(coding)) {
+			case "gzip", "x-gzip", "deflate", "identity":
+				kept = append(kept, strings.TrimSpace(part))
+			case "":
+			default: // br, zstd, compress, * (which lets the upstream choose any)
+				narrowed = true
+			}
+		}
+	}
+	if !narrowed {
+		return h
+	}
+	out := h.Clone()
+	out.Del("Accept-Encoding")
+	if len(kept) > 0 {
+		out.Set("Accept-Encoding", strings.Join(kept, ", "))
+	}
+	return out
 }
 
 // decoder is a reader of a response body as a check reads it: a gzip or deflate

@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"compress/gzip"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -55,5 +57,69 @@ func proxyEntry() commandEntry {
 			"a client that takes it for a proxy": TestProxyRefusesProxyRequests,
 		},
 		peak: "TestProxyMemoryFlat and BenchmarkProxyConcurrent200 (200 clients; each body held at most --max-body-bytes, all at most 128 MiB)",
+	}
+}
+
+// The upstream is asked only for codings the proxy can undo and check, weights kept,
+// whatever the client accepts; a header with nothing to narrow is passed as it is,
+// and the client's own header (what the recording shows) is never changed.
+func TestCheckableEncodings(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", ""},
+		{"gzip, deflate", "gzip, deflate"},
+		{"gzip, deflate, br", "gzip, deflate"},
+		{"br, gzip;q=0.8, zstd;q=0.9, identity;q=0.1", "gzip;q=0.8, identity;q=0.1"},
+		{"BR, X-GZIP", "X-GZIP"},
+		{"br", ""},
+		{"*", ""},
+		{"gzip,,  ", "gzip,,  "},
+		{"zstd, ünïcode;q=0.5, deflate", "deflate"},
+	} {
+		h := http.Header{}
+		if tc.in != "" {
+			h.Set("Accept-Encoding", tc.in)
+		}
+		h.Add("Authorization", "Basic x")
+		before := h.Clone()
+		got := checkableEncodings(h)
+		if g := got.Get("Accept-Encoding"); g != tc.want || (tc.want == "" && len(got.Values("Accept-Encoding")) > 0) {
+			t.Errorf("%q: upstream asked %q, want %q", tc.in, g, tc.want)
+		}
+		if !reflect.DeepEqual(h, before) || got.Get("Authorization") != "Basic x" {
+			t.Errorf("%q: the client's header changed to %v, or the rest lost: %v", tc.in, h, got)
+		}
+	}
+	// Two header lines, one to narrow.
+	h := http.Header{"Accept-Encoding": {"br", "gzip"}}
+	if got := checkableEncodings(h).Values("Accept-Encoding"); !reflect.DeepEqual(got, []string{"gzip"}) {
+		t.Errorf("two lines: %q", got)
+	}
+}
+
+// Through the proxy: a client that accepts br (as Node's fetch does) has the upstream
+// asked for gzip only, gets gzip, and the answer is checked (its finding reported).
+func TestProxyAsksForCheckableEncodings(t *testing.T) {
+	asked := make(chan string, 1)
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked <- r.Header.Get("Accept-Encoding")
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Encoding", "gzip")
+		zw := gzip.NewWriter(w)
+		io.WriteString(zw, `{"organizations":[{"id":"not a number","name":"Zoë","domain":null,"domains":[],"global":false}],"next_page_token":null}`)
+		zw.Close()
+	}))
+	defer upstream.Close()
+	p := startProxy(t, "--api", "affinity", "--upstream", upstream.URL)
+	req := newReq(t, http.MethodGet, p.URL+"/organizations", nil)
+	req.Header.Set("Accept-Encoding", "gzip, deflate, br")
+	resp, body := pxSend(t, req)
+	if got := <-asked; got != "gzip, deflate" {
+		t.Errorf("upstream asked for %q", got)
+	}
+	if resp.Header.Get("Content-Encoding") != "gzip" || len(body) == 0 {
+		t.Errorf("client got %q encoding, %d bytes", resp.Header.Get("Content-Encoding"), len(body))
+	}
+	if code := p.stop(); code != 1 || !strings.Contains(p.stdout.String(), "/organizations/0/id") {
+		t.Errorf("exit %d, want 1 with the body's finding:\n%s", code, p.stdout.String())
 	}
 }

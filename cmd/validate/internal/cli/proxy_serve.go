@@ -138,7 +138,7 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
-	resp, err := p.fwd.Forward(ctx, r.Method, u, ex.RequestHeader, body, length)
+	resp, err := p.fwd.Forward(ctx, r.Method, u, checkableEncodings(ex.RequestHeader), body, length)
 	if err != nil {
 		if r.Context().Err() != nil {
 			return // the client went away: no one to answer
