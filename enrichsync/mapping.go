@@ -131,9 +131,14 @@ func ParseMapping(name string, data []byte) (Mapping, error) {
 			break
 		}
 		for _, item := range list.Content {
-			fm, err := parseFieldMap(name, item)
+			fm, refused, err := parseFieldMap(name, item)
 			if err != nil {
 				errs = append(errs, err)
+				if item.Kind == yaml.MappingNode {
+					// The rest of the entry is checked too: one fix should not uncover
+					// the next problem of the same entry.
+					errs = append(errs, entryProblems(m.at(fm), fm, refused)...)
+				}
 				continue
 			}
 			m.Fields = append(m.Fields, fm)
@@ -148,22 +153,26 @@ func ParseMapping(name string, data []byte) (Mapping, error) {
 	return m, mappingError(errs...)
 }
 
-// parseFieldMap reads one entry of fields:.
-func parseFieldMap(name string, item *yaml.Node) (FieldMap, error) {
-	fm := FieldMap{Line: item.Line}
+// parseFieldMap reads one entry of fields:; refused names the keys whose values it
+// refused (or that were given twice).
+func parseFieldMap(name string, item *yaml.Node) (fm FieldMap, refused map[string]bool, err error) {
+	fm = FieldMap{Line: item.Line}
 	if item.Kind != yaml.MappingNode {
-		return fm, fmt.Errorf("%s:%d: want an entry such as {apollo: industry, field: Industry}", name, item.Line)
+		return fm, nil, fmt.Errorf("%s:%d: want an entry such as {apollo: industry, field: Industry}", name, item.Line)
 	}
 	var errs []error
+	refused = map[string]bool{}
 	seenKeys := map[string]int{}
 	for i := 0; i+1 < len(item.Content); i += 2 {
 		k, v := item.Content[i], item.Content[i+1]
 		if err := twice(name, k, seenKeys); err != nil {
 			errs = append(errs, err)
+			refused[k.Value] = true
 			continue
 		}
 		bad := func(want string) {
 			errs = append(errs, fmt.Errorf("%s:%d: %s: want %s", name, v.Line, k.Value, want))
+			refused[k.Value] = true
 		}
 		if v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
 			bad("a single value")
@@ -191,9 +200,9 @@ func parseFieldMap(name string, item *yaml.Node) (FieldMap, error) {
 		}
 	}
 	if len(errs) > 0 {
-		return fm, errors.Join(errs...)
+		return fm, refused, errors.Join(errs...)
 	}
-	return fm, nil
+	return fm, refused, nil
 }
 
 // twice refuses a key of a YAML mapping given before (seen: each key's first line):
@@ -228,21 +237,7 @@ func (m Mapping) check() error {
 	seen := map[string]int{}
 	for _, fm := range m.Fields {
 		at := m.at(fm)
-		switch {
-		case fm.Apollo == "":
-			errs = append(errs, fmt.Errorf("%s: no apollo: member to fill the field from", at))
-		case sourceKind(fm.Apollo) == kindNone:
-			errs = append(errs, fmt.Errorf("%s: apollo: %q is not a member of Apollo's enriched organization that holds a value a field can take%s", at, fm.Apollo, suggest(fm.Apollo)))
-		}
-		switch {
-		case fm.Field == "" && fm.FieldID == 0:
-			errs = append(errs, fmt.Errorf("%s: no field: (a name) or field_id: to fill", at))
-		case fm.Field != "" && fm.FieldID != 0:
-			errs = append(errs, fmt.Errorf("%s: both field: %q and field_id: %d; name the field one way", at, fm.Field, fm.FieldID))
-		}
-		if fm.Rule != "" && !slices.Contains(rules, fm.Rule) {
-			errs = append(errs, fmt.Errorf("%s: rule: %q is not one of %s", at, fm.Rule, ruleNames()))
-		}
+		errs = append(errs, entryProblems(at, fm, nil)...)
 		key := fm.Field
 		if fm.FieldID != 0 {
 			key = fmt.Sprint(fm.FieldID)
@@ -253,6 +248,31 @@ func (m Mapping) check() error {
 		seen[key] = fm.Line
 	}
 	return mappingError(errs...)
+}
+
+// entryProblems are what is wrong with one entry on its own, at where it is; refused
+// names the keys whose values did not parse (ParseMapping), which are not looked at
+// again, so that an entry with one key refused is still checked for the rest.
+func entryProblems(at string, fm FieldMap, refused map[string]bool) []error {
+	var errs []error
+	switch {
+	case refused["apollo"]:
+	case fm.Apollo == "":
+		errs = append(errs, fmt.Errorf("%s: no apollo: member to fill the field from", at))
+	case sourceKind(fm.Apollo) == kindNone:
+		errs = append(errs, fmt.Errorf("%s: apollo: %q is not a member of Apollo's enriched organization that holds a value a field can take%s", at, fm.Apollo, suggest(fm.Apollo)))
+	}
+	switch {
+	case refused["field"] || refused["field_id"]:
+	case fm.Field == "" && fm.FieldID == 0:
+		errs = append(errs, fmt.Errorf("%s: no field: (a name) or field_id: to fill", at))
+	case fm.Field != "" && fm.FieldID != 0:
+		errs = append(errs, fmt.Errorf("%s: both field: %q and field_id: %d; name the field one way", at, fm.Field, fm.FieldID))
+	}
+	if fm.Rule != "" && !refused["rule"] && !slices.Contains(rules, fm.Rule) {
+		errs = append(errs, fmt.Errorf("%s: rule: %q is not one of %s", at, fm.Rule, ruleNames()))
+	}
+	return errs
 }
 
 // at names where a line of the mapping is, for errors: "mapping.yaml:7", or the

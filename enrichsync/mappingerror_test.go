@@ -42,9 +42,14 @@ func TestMappingErrorListsEachBadLine(t *testing.T) {
 		}
 	}
 
-	// Parsing: errors of several entries and of one entry's several keys, flattened.
+	// Parsing: errors of several entries and of one entry's several keys, flattened;
+	// an entry with a key refused is checked for the rest too (entry 2 names no field).
 	_, err := enrichsync.ParseMapping("m.yaml", []byte("fields:\n  - apollo: industy\n    field: Industry\n  - apollo: city\n    rule: never\n    colour: red\n"))
-	problems(t, err, "m.yaml:5:", "m.yaml:6:", "m.yaml:2:")
+	problems(t, err, "m.yaml:5:", "m.yaml:6:", "m.yaml:4: no field", "m.yaml:2:")
+	// A refused rule and a misspelt member in one entry: both said, the rule once; a
+	// member that is not one value is refused, and not said missing.
+	_, err = enrichsync.ParseMapping("m.yaml", []byte("fields:\n  - apollo: industri\n    rule: bogus\n    field: Ïndustry\n  - apollo: [a, b]\n    rule: always\n"))
+	problems(t, err, "m.yaml:3: rule: want", "m.yaml:2: apollo: \"industri\" is not", "m.yaml:5: apollo: want a single value", "m.yaml:5: no field")
 	_, err = enrichsync.ParseMapping("m.yaml", []byte("fields: [\n"))
 	var me *enrichsync.MappingError
 	if !errors.As(err, &me) || len(me.Problems) != 1 || !strings.Contains(err.Error(), "m.yaml") {
