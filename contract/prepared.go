@@ -56,7 +56,8 @@ func ReadPrepared[T any](name string, r io.Reader, prepare func(Exchange) T, opt
 				if pp, ok := value.(preparePanic); ok {
 					panic(pp.value)
 				}
-				p.Value, p.Ready = value.(T), true
+				p.Value, _ = value.(T) // a nil of an interface type T is no T: the zero value
+				p.Ready = true
 			}
 			if !yield(p, err) {
 				return
