@@ -46,6 +46,10 @@ const (
 	KindUndocumentedField    = "undocumented-field"    // strict mode: a field the schema does not describe
 	KindRequest              = "request"               // the request breaks the spec (with request checks on)
 	KindUnreadable           = "unreadable"            // the entry could not be read; the others still are
+	// KindTooManyFindings ends the findings of an exchange that had more than the
+	// validator's bound (WithMaxFindings): the check stopped there, and what it did not
+	// reach of the exchange was not checked.
+	KindTooManyFindings = "too-many-findings"
 )
 
 // Finding is one disagreement between an exchange and the spec. Every field is always

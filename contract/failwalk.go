@@ -23,19 +23,25 @@ import (
 // such numbers by their literal, and its findings come first; see longDigitRun).
 // Everything found so far is dropped then.
 //
-// The findings are bounded as findingsOf's are: by the body, which a reader holds to
-// MaxBodyBytes; the walk's own stacks hold at most one entry per value of the body.
-func (v *Validator) locateBytes(base Finding, kind string, n *checkNode, data []byte) (findings []Finding, ok bool) {
+// The walk stops once it has limit findings (at least 1): it returns those, the
+// first it met (in the order of the names of the objects it finished, of the body in
+// those it left), and does not look at the rest of the body, which the finding past
+// the bound says was not checked (Validator.bounded). Below the limit the walk's own
+// stacks hold at most one entry per value of the body.
+func (v *Validator) locateBytes(base Finding, kind string, n *checkNode, data []byte, limit int) (findings []Finding, ok bool) {
 	w, _ := v.walkers.Get().(*failWalker)
 	if w == nil {
 		w = &failWalker{}
 	}
 	defer v.putWalker(w)
-	w.v, w.base, w.kind = v, base, kind
+	w.v, w.base, w.kind, w.limit = v, base, kind, max(limit, 1)
 	w.jsonDecoder = jsonDecoder{data: data}
 	w.space()
 	if n == nil || !w.locate(n, 0) {
 		return nil, false
+	}
+	if w.full {
+		return slices.Clone(w.out), true
 	}
 	if w.space(); w.pos != len(w.data) || w.inexact && longDigitRun(data) {
 		return nil, false
@@ -55,7 +61,7 @@ const maxKeptWalk = 1 << 12
 func (v *Validator) putWalker(w *failWalker) {
 	w.out, w.keys, w.segs, w.tmp = shrink(w.out), shrink(w.keys), shrink(w.segs), shrink(w.tmp)
 	w.path, w.buf, w.nameA, w.nameB = shrink(w.path), shrink(w.buf), shrink(w.nameA), shrink(w.nameB)
-	w.data, w.v, w.base = nil, nil, Finding{}
+	w.data, w.v, w.base, w.limit, w.full = nil, nil, Finding{}, 0, false
 	v.walkers.Put(w)
 }
 
@@ -86,6 +92,10 @@ type failWalker struct {
 	tmp  []Finding
 	// nameA and nameB are scratch for names with escapes, compared unescaped.
 	nameA, nameB []byte
+	// limit is how many findings the walk collects; full says it has them, and every
+	// container being walked returns at once then.
+	limit int
+	full  bool
 }
 
 // memberName is the name of a member as the body writes it: data[start:end], between
@@ -159,7 +169,8 @@ func (w *failWalker) decoded(n *checkNode, depth int) bool {
 	}
 	w.inexact = w.inexact || inexact
 	if !n.valid(value, depth) {
-		w.out = w.v.appendFindings(w.out, w.base, w.kind, string(w.path), n, value, depth)
+		w.out = w.v.appendFindings(w.out, w.base, w.kind, string(w.path), n, value, depth, w.limit)
+		w.full = len(w.out) >= w.limit
 	}
 	return true
 }
@@ -169,6 +180,7 @@ func (w *failWalker) add(expected, found string) {
 	f := w.base
 	f.Kind, f.Pointer, f.Expected, f.Found = w.kind, string(w.path), expected, found
 	w.out = append(w.out, f)
+	w.full = len(w.out) >= w.limit
 }
 
 // giveUp drops what a container found (from mark on) and hands it to kin-openapi whole
@@ -200,6 +212,9 @@ func (w *failWalker) array(n *checkNode, depth int) bool {
 					return false
 				}
 				w.path = w.path[:at]
+				if w.full {
+					return true // the rest is not looked at
+				}
 			}
 			count++
 			closed, ok := w.next(']')
@@ -273,6 +288,12 @@ func (w *failWalker) object(n *checkNode, depth int) bool {
 					return false
 				}
 				w.path = w.path[:at]
+				if w.full {
+					// The rest is not looked at; the findings stay in the body's order.
+					clear(w.segs[smark:])
+					w.keys, w.segs = w.keys[:kmark], w.segs[:smark]
+					return true
+				}
 				if len(w.out) > from { // a member with no finding (repeated, the last one conforming) is left out
 					w.segs = append(w.segs, memberFindings{key: len(w.keys), from: from, to: len(w.out)})
 				}

@@ -34,8 +34,8 @@ func checkLocateAgrees(t testing.TB, v *Validator, s *openapi3.Schema, data []by
 		return leftToTree
 	}
 	base := Finding{Source: "body.json", Entry: 7, Line: 3, API: "test", Method: "GET", Status: 200, Location: "body"}
-	want := v.decodedFindings(base, s, data, KindBody)
-	got, located := v.locateBytes(base, KindBody, v.fast.compiled(s), data)
+	want := v.decodedFindings(base, s, data, KindBody, unbounded)
+	got, located := v.locateBytes(base, KindBody, v.fast.compiled(s), data, unbounded)
 	if located && !sameFindings(got, want) {
 		t.Fatalf("located on the bytes:\n%s\ndecoded:\n%s\nbody: %.600s", listFindings(got), listFindings(want), data)
 	}
@@ -48,7 +48,7 @@ func checkLocateAgrees(t testing.TB, v *Validator, s *openapi3.Schema, data []by
 	if !located && len(data) > 2048 {
 		return leftToTree // checkBody would run the decoded path again, slowly
 	}
-	if checked := v.checkBody(base, s, data, KindBody, nil); !sameFindings(checked, want) {
+	if checked := v.checkBody(base, s, data, KindBody, nil, unbounded); !sameFindings(checked, want) {
 		t.Fatalf("checkBody:\n%s\ndecoded:\n%s\nbody: %.600s", listFindings(checked), listFindings(want), data)
 	}
 	if located {
@@ -426,7 +426,7 @@ func TestLocateBytesRepeatedAndNonASCIINames(t *testing.T) {
 		if checkLocateAgrees(t, v, s, []byte(body)) != locatedHere && want != nil {
 			t.Errorf("%s: not located on the bytes", body)
 		}
-		fs, _ := v.locateBytes(Finding{}, KindBody, v.fast.compiled(s), []byte(body))
+		fs, _ := v.locateBytes(Finding{}, KindBody, v.fast.compiled(s), []byte(body), unbounded)
 		var got []string
 		for _, f := range fs {
 			got = append(got, f.Pointer+" "+f.Expected+" "+f.Found)

@@ -20,23 +20,31 @@ import (
 // times json.Unmarshal's time, issue 35). A response's body is located the same way
 // on its bytes (locateBytes, failwalk.go), which comes here only for the values it
 // decodes; a request's body, and any in strict mode, come here decoded whole.
-func (v *Validator) findingsOf(base Finding, kind, prefix string, n *checkNode, value any, depth int) []Finding {
+// It stops once it has limit findings.
+func (v *Validator) findingsOf(base Finding, kind, prefix string, n *checkNode, value any, depth, limit int) []Finding {
 	if n.valid(value, depth) {
 		return nil
 	}
-	return v.appendFindings(nil, base, kind, prefix, n, value, depth)
+	return v.appendFindings(nil, base, kind, prefix, n, value, depth, limit)
 }
 
-// appendFindings appends to out the findings of value, which n refuses.
-func (v *Validator) appendFindings(out []Finding, base Finding, kind, prefix string, n *checkNode, value any, depth int) []Finding {
+// appendFindings appends to out the findings of value, which n refuses, until out
+// holds limit findings: the walk goes no further then.
+func (v *Validator) appendFindings(out []Finding, base Finding, kind, prefix string, n *checkNode, value any, depth, limit int) []Finding {
+	if len(out) >= limit {
+		return out
+	}
 	schema := n.schema
 	if depth < maxFastDepth && n.flat {
 		switch t := value.(type) {
 		case []any:
 			if n.allows&allowsArray != 0 && n.itemCount(len(t)) && n.flatItems {
 				for i, item := range t {
+					if len(out) >= limit {
+						break
+					}
 					if !n.items.valid(item, depth+1) { // only a failing item's pointer is written
-						out = v.appendFindings(out, base, kind, prefix+"/"+strconv.Itoa(i), n.items, item, depth+1)
+						out = v.appendFindings(out, base, kind, prefix+"/"+strconv.Itoa(i), n.items, item, depth+1, limit)
 					}
 				}
 				return out
@@ -53,7 +61,7 @@ func (v *Validator) appendFindings(out []Finding, base Finding, kind, prefix str
 				}
 				slices.Sort(failing)
 				for _, k := range failing {
-					out = v.appendFindings(out, base, kind, prefix+pointer([]string{k}), n.memberNode(k), t[k], depth+1)
+					out = v.appendFindings(out, base, kind, prefix+pointer([]string{k}), n.memberNode(k), t[k], depth+1, limit)
 				}
 				return out
 			}
@@ -69,7 +77,7 @@ func (v *Validator) appendFindings(out []Finding, base Finding, kind, prefix str
 		}
 	}
 	if err := schema.VisitJSON(value, openapi3.MultiErrors()); err != nil {
-		return append(out, schemaFindings(base, kind, prefix, err)...)
+		return append(out, schemaFindings(base, kind, prefix, err, limit-len(out))...)
 	}
 	return out
 }

@@ -119,9 +119,9 @@ func TestFindingsOfAgreeWithKinOpenAPI(t *testing.T) {
 			for _, value := range mutatedValues(ex) {
 				var want []Finding
 				if err := s.VisitJSON(value, openapi3.MultiErrors()); err != nil {
-					want = schemaFindings(Finding{}, KindBody, "", err)
+					want = schemaFindings(Finding{}, KindBody, "", err, unbounded)
 				}
-				got := v.findingsOf(Finding{}, KindBody, "", v.fast.compiled(s), value, 0)
+				got := v.findingsOf(Finding{}, KindBody, "", v.fast.compiled(s), value, 0, unbounded)
 				if !reflect.DeepEqual(got, want) {
 					t.Fatalf("%v:\nfindingsOf %+v\nkin        %+v", value, got, want)
 				}

@@ -11,9 +11,10 @@ import (
 // undocumented appends the pointers of fields in value that schema does not describe.
 // Properties count from the schema and from every allOf, anyOf and oneOf branch; an
 // object with additionalProperties (true or a schema) is a map whose keys are all
-// documented, and its values are walked with that schema.
-func undocumented(s *openapi3.Schema, value any, ptr string, out *[]string) {
-	if s == nil {
+// documented, and its values are walked with that schema. The walk stops once out
+// holds limit pointers.
+func undocumented(s *openapi3.Schema, value any, ptr string, out *[]string, limit int) {
+	if s == nil || len(*out) >= limit {
 		return
 	}
 	switch v := value.(type) {
@@ -23,22 +24,28 @@ func undocumented(s *openapi3.Schema, value any, ptr string, out *[]string) {
 		open := false
 		collect(s, props, &extra, &open, 0)
 		for _, k := range slices.Sorted(maps.Keys(v)) {
+			if len(*out) >= limit {
+				return
+			}
 			child := ptr + pointer([]string{k})
 			if schemas, ok := props[k]; ok {
-				undocumentedByAny(schemas, v[k], child, out)
+				undocumentedByAny(schemas, v[k], child, out, limit)
 				continue
 			}
 			if !open {
 				*out = append(*out, child)
 				continue
 			}
-			undocumentedByAny(extra, v[k], child, out)
+			undocumentedByAny(extra, v[k], child, out, limit)
 		}
 	case []any:
 		var items []*openapi3.Schema
 		collectItems(s, &items, 0)
 		for i, elem := range v {
-			undocumentedByAny(items, elem, ptr+"/"+strconv.Itoa(i), out)
+			if len(*out) >= limit {
+				return
+			}
+			undocumentedByAny(items, elem, ptr+"/"+strconv.Itoa(i), out, limit)
 		}
 	}
 }
@@ -47,8 +54,9 @@ func undocumented(s *openapi3.Schema, value any, ptr string, out *[]string) {
 // the branches of an anyOf give one member several schemas (a value's data a text in
 // one branch, an object in another), a nested member is documented when any branch
 // that can hold the value describes it. Branches whose type cannot hold the value are
-// left out, unless none can.
-func undocumentedByAny(schemas []*openapi3.Schema, value any, ptr string, out *[]string) {
+// left out, unless none can. A branch's own pointers are gathered whole (bounded by the
+// value, one a field), for only what every branch has counts against limit.
+func undocumentedByAny(schemas []*openapi3.Schema, value any, ptr string, out *[]string, limit int) {
 	var fit []*openapi3.Schema
 	for _, cs := range schemas {
 		if holds(cs, value) {
@@ -59,20 +67,20 @@ func undocumentedByAny(schemas []*openapi3.Schema, value any, ptr string, out *[
 		fit = schemas
 	}
 	if len(fit) == 1 {
-		undocumented(fit[0], value, ptr, out)
+		undocumented(fit[0], value, ptr, out, limit)
 		return
 	}
 	var common []string
 	for i, cs := range fit {
 		var each []string
-		undocumented(cs, value, ptr, &each)
+		undocumented(cs, value, ptr, &each, unbounded)
 		if i == 0 {
 			common = each
 			continue
 		}
 		common = slices.DeleteFunc(common, func(p string) bool { return !slices.Contains(each, p) })
 	}
-	*out = append(*out, common...)
+	*out = append(*out, common[:max(0, min(len(common), limit-len(*out)))]...)
 }
 
 // holds reports whether a schema's type admits value's kind; an untyped schema admits

@@ -43,7 +43,7 @@ func TestUndocumentedAcrossAnyOfBranches(t *testing.T) {
 				t.Fatal(err)
 			}
 			var got []string
-			undocumented(&s, v, "", &got)
+			undocumented(&s, v, "", &got, unbounded)
 			if !slices.Equal(got, c.want) {
 				t.Errorf("undocumented = %q, want %q", got, c.want)
 			}

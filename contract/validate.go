@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"mime"
 	"net/http"
 	"slices"
@@ -29,6 +30,8 @@ type Validator struct {
 	walkers sync.Pool
 	// version is the API version the spec describes, if it states one (version.go).
 	version apiVersion
+	// maxFindings bounds the findings of one exchange (WithMaxFindings).
+	maxFindings int
 }
 
 // Option configures a Validator.
@@ -41,9 +44,39 @@ func Strict() Option { return func(v *Validator) { v.strict = true } }
 // CheckRequests also checks each request's query and header parameters and JSON body.
 func CheckRequests() Option { return func(v *Validator) { v.requests = true } }
 
+// DefaultMaxFindings is how many findings of one exchange a validator lists unless
+// WithMaxFindings says otherwise. It is the default of validate --max-findings-per-rule,
+// so a run's report lists no fewer of one exchange's findings than before; the largest
+// documented pages (500 Affinity organizations) keep two findings a record whole; and
+// at a few hundred bytes a finding, an exchange's findings cost well under a megabyte.
+const DefaultMaxFindings = 1000
+
+// maxFindingsCap keeps a bound and the one finding past it (bound+1) clear of overflow.
+const maxFindingsCap = math.MaxInt / 4
+
+// unbounded is the limit of a collection of findings that no bound applies to: a
+// header's or a branch's, which their callers then count against the bound.
+const unbounded = math.MaxInt
+
+// WithMaxFindings bounds the findings of one exchange to n: once the check has found
+// more, it stops (the byte walk, the decoded walk, kin-openapi's errors turned into
+// findings, strict mode's undocumented fields, request checks), keeps the first n it
+// found and adds one finding of kind KindTooManyFindings that says the rest of the
+// exchange was not checked. A body whose schema is broken by every one of 500,000
+// items then costs what its first n findings cost, not memory in proportion to the
+// body (a recording, or a server behind validate proxy, chooses the body). n below 1
+// leaves DefaultMaxFindings.
+func WithMaxFindings(n int) Option {
+	return func(v *Validator) {
+		if n >= 1 {
+			v.maxFindings = min(n, maxFindingsCap)
+		}
+	}
+}
+
 // New returns a validator for doc, a loaded and valid document of api.
 func New(api specs.API, doc *openapi3.T, opts ...Option) *Validator {
-	v := &Validator{api: api, router: newRouter(doc), version: versionOf(doc)}
+	v := &Validator{api: api, router: newRouter(doc), version: versionOf(doc), maxFindings: DefaultMaxFindings}
 	for _, opt := range opts {
 		opt(v)
 	}
@@ -102,7 +135,9 @@ func (v *Validator) Operations() (ids, routes []string) {
 	return ids, routes
 }
 
-// Validate checks one exchange and returns every finding; none means it conforms.
+// Validate checks one exchange and returns its findings, at most the validator's bound
+// of them and then one of kind KindTooManyFindings (WithMaxFindings); none means it
+// conforms.
 func (v *Validator) Validate(ex Exchange) []Finding {
 	_, findings := v.Check(ex)
 	return findings
@@ -116,8 +151,28 @@ func (v *Validator) Check(ex Exchange) (operationID string, findings []Finding) 
 }
 
 // checkRoute checks ex against its route; with count, a response body that conforms is
-// also read for the members it has (see Coverage.Check).
+// also read for the members it has (see Coverage.Check). It lists at most the
+// validator's bound of findings, and then the one that says the check stopped there.
 func (v *Validator) checkRoute(base Finding, rt *route, ex Exchange, count *memberCount) []Finding {
+	return v.bounded(base, v.checkRouteUpTo(base, rt, ex, count, v.maxFindings+1))
+}
+
+// bounded cuts fs, findings collected up to one past the bound, to the bound, and says
+// so with a finding of its own kind: the one past the bound is what shows that there
+// were more.
+func (v *Validator) bounded(base Finding, fs []Finding) []Finding {
+	if len(fs) <= v.maxFindings {
+		return fs
+	}
+	clear(fs[v.maxFindings:])
+	f := base
+	f.Kind, f.Expected = KindTooManyFindings, "at most "+strconv.Itoa(v.maxFindings)+" findings in one exchange"
+	f.Found = "more: the check stopped at the limit; the rest of the exchange was not checked"
+	return append(fs[:v.maxFindings], f)
+}
+
+// checkRouteUpTo is checkRoute's check, which stops once it has limit findings.
+func (v *Validator) checkRouteUpTo(base Finding, rt *route, ex Exchange, count *memberCount, limit int) []Finding {
 	if rt == nil {
 		f := base
 		f.Kind, f.Expected, f.Found = KindUndocumentedEndpoint, "an operation of the "+string(v.api)+" spec", ex.Method+" "+base.Path
@@ -125,7 +180,10 @@ func (v *Validator) checkRoute(base Finding, rt *route, ex Exchange, count *memb
 	}
 	var out []Finding
 	if v.requests {
-		out = append(out, v.checkRequest(base, rt, ex)...)
+		out = append(out, v.checkRequest(base, rt, ex, limit)...)
+		if len(out) >= limit {
+			return out
+		}
 	}
 	resp := v.response(rt, ex.Status)
 	if resp == nil {
@@ -134,7 +192,7 @@ func (v *Validator) checkRoute(base Finding, rt *route, ex Exchange, count *memb
 		return append(out, f)
 	}
 	out = append(out, checkResponseHeaders(base, resp, ex)...)
-	if len(resp.resp.Content) == 0 {
+	if len(resp.resp.Content) == 0 || len(out) >= limit {
 		return out
 	}
 	ct := ex.ResponseHeader.Get("Content-Type")
@@ -148,7 +206,7 @@ func (v *Validator) checkRoute(base Finding, rt *route, ex Exchange, count *memb
 	if media.Schema == nil || !strings.Contains(mediaType, "json") {
 		return out
 	}
-	body := v.checkBody(base, media.Schema.Value, ex.ResponseBody, KindBody, count)
+	body := v.checkBody(base, media.Schema.Value, ex.ResponseBody, KindBody, count, limit-len(out))
 	if len(out) == 0 {
 		return body // not copied: a failing page may have thousands
 	}
@@ -157,8 +215,9 @@ func (v *Validator) checkRoute(base Finding, rt *route, ex Exchange, count *memb
 
 // checkBody validates a JSON body and, in strict mode, looks for undocumented fields.
 // Its findings have location "body" and kind (body or request). count, if not nil,
-// gathers the members of a body the byte walk finds conforming.
-func (v *Validator) checkBody(base Finding, schema *openapi3.Schema, body []byte, kind string, count *memberCount) []Finding {
+// gathers the members of a body the byte walk finds conforming. It stops once it has
+// limit findings (at least 1).
+func (v *Validator) checkBody(base Finding, schema *openapi3.Schema, body []byte, kind string, count *memberCount, limit int) []Finding {
 	base.Location = "body"
 	const prefix = ""
 	if !utf8.Valid(body) {
@@ -173,17 +232,18 @@ func (v *Validator) checkBody(base Finding, schema *openapi3.Schema, body []byte
 		// Located on the bytes, decoding only what a finding quotes (locateBytes); a
 		// request's body is decoded whole, for its secrets are redacted before its
 		// findings are written, and strict mode needs the decoded body anyway.
-		if fs, ok := v.locateBytes(base, kind, v.fast.compiled(schema), body); ok {
+		if fs, ok := v.locateBytes(base, kind, v.fast.compiled(schema), body, limit); ok {
 			return fs
 		}
 	}
-	return v.decodedFindings(base, schema, body, kind)
+	return v.decodedFindings(base, schema, body, kind, limit)
 }
 
 // decodedFindings is checkBody on the decoded body: the findings of a body that is not
 // JSON, has numbers float64 may not hold exactly, is a request's, or is checked in
-// strict mode. base has its location; body is valid UTF-8.
-func (v *Validator) decodedFindings(base Finding, schema *openapi3.Schema, body []byte, kind string) []Finding {
+// strict mode. base has its location; body is valid UTF-8. It stops once it has
+// limit findings.
+func (v *Validator) decodedFindings(base Finding, schema *openapi3.Schema, body []byte, kind string, limit int) []Finding {
 	const prefix = ""
 	var out []Finding
 	value, inexact, err := decodeJSON(body)
@@ -198,7 +258,7 @@ func (v *Validator) decodedFindings(base Finding, schema *openapi3.Schema, body 
 			return []Finding{f}
 		}
 		value = exact
-		for _, n := range numbers {
+		for _, n := range numbers[:max(0, min(len(numbers), limit))] {
 			f := base
 			f.Kind, f.Pointer, f.Expected, f.Found = kind, n.pointer, n.expected, n.found
 			out = append(out, f)
@@ -209,20 +269,28 @@ func (v *Validator) decodedFindings(base Finding, schema *openapi3.Schema, body 
 	}
 	// kin-openapi's walk, which says what is wrong, runs only on what the compiled
 	// check refuses (findingsOf).
-	if fs := v.findingsOf(base, kind, prefix, v.fast.compiled(schema), value, 0); len(fs) > 0 {
+	if len(out) >= limit {
+		return out
+	}
+	// Up to limit findings past those of the numbers, so that dropping the ones at a
+	// number's pointer still leaves limit when there are that many.
+	if fs := v.findingsOf(base, kind, prefix, v.fast.compiled(schema), value, 0, limit+len(out)); len(fs) > 0 {
 		numbers := map[string]bool{}
 		for _, f := range out {
 			numbers[f.Pointer] = true
 		}
 		for _, f := range fs {
+			if len(out) >= limit {
+				return out
+			}
 			if !numbers[f.Pointer] { // the exact check already said what is wrong there
 				out = append(out, f)
 			}
 		}
 	}
-	if v.strict {
+	if v.strict && len(out) < limit {
 		var ptrs []string
-		undocumented(schema, value, prefix, &ptrs)
+		undocumented(schema, value, prefix, &ptrs, limit-len(out))
 		for _, p := range ptrs {
 			f := base
 			f.Kind, f.Pointer, f.Expected, f.Found = KindUndocumentedField, p, "no such field", "field present"
@@ -277,7 +345,7 @@ func checkScalar(s *openapi3.Schema, raw string) (string, bool) {
 	}
 	if err := s.VisitJSON(value, openapi3.MultiErrors()); err != nil {
 		var parts []string
-		for _, f := range schemaFindings(Finding{}, "", "", err) {
+		for _, f := range schemaFindings(Finding{}, "", "", err, unbounded) {
 			parts = append(parts, f.Expected)
 		}
 		return strings.Join(parts, "; "), false
@@ -285,12 +353,16 @@ func checkScalar(s *openapi3.Schema, raw string) (string, bool) {
 	return "", true
 }
 
-func (v *Validator) checkRequest(base Finding, rt *route, ex Exchange) []Finding {
+// checkRequest checks ex's request against rt; it stops once it has limit findings.
+func (v *Validator) checkRequest(base Finding, rt *route, ex Exchange, limit int) []Finding {
 	var out []Finding
 	query := ex.URL.Query()
 	documented := map[string]bool{}
 	params := append(append(openapi3.Parameters{}, rt.item.Parameters...), rt.operation.Parameters...)
 	for _, p := range params {
+		if len(out) >= limit {
+			return out
+		}
 		if p.Value.In == openapi3.ParameterInHeader {
 			out = append(out, checkHeaderParam(base, p.Value, ex.RequestHeader)...)
 			continue
@@ -328,13 +400,16 @@ func (v *Validator) checkRequest(base Finding, rt *route, ex Exchange) []Finding
 		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(query)) {
+		if len(out) >= limit {
+			return out
+		}
 		if !documented[name] {
 			f := base
 			f.Kind, f.Location, f.Pointer, f.Expected, f.Found = KindRequest, "query", "/"+name, "no such parameter", "parameter present"
 			out = append(out, f)
 		}
 	}
-	if rt.operation.RequestBody == nil || len(ex.RequestBody) == 0 {
+	if rt.operation.RequestBody == nil || len(ex.RequestBody) == 0 || len(out) >= limit {
 		return out
 	}
 	mediaType, _, _ := mime.ParseMediaType(ex.RequestHeader.Get("Content-Type"))
@@ -346,7 +421,7 @@ func (v *Validator) checkRequest(base Finding, rt *route, ex Exchange) []Finding
 		return append(out, f)
 	}
 	if media.Schema != nil && strings.Contains(mediaType, "json") {
-		out = append(out, v.checkBody(base, media.Schema.Value, ex.RequestBody, KindRequest, nil)...)
+		out = append(out, v.checkBody(base, media.Schema.Value, ex.RequestBody, KindRequest, nil, limit-len(out))...)
 	}
 	return out
 }
@@ -381,20 +456,25 @@ func checkHeaderParam(base Finding, p *openapi3.Parameter, header http.Header) [
 	return []Finding{f}
 }
 
-// schemaFindings turns kin-openapi's errors into findings. SchemaError.Error() prints
-// the whole schema and value, so messages are built from its fields instead.
-func schemaFindings(base Finding, kind, prefix string, err error) []Finding {
-	return composedFindings(base, kind, prefix, err, 0)
+// schemaFindings turns kin-openapi's errors into findings, at most limit of them.
+// SchemaError.Error() prints the whole schema and value, so messages are built from its
+// fields instead.
+func schemaFindings(base Finding, kind, prefix string, err error, limit int) []Finding {
+	return composedFindings(base, kind, prefix, err, 0, limit)
 }
 
 // composedFindings turns kin-openapi's errors into findings. For allOf, anyOf and
 // oneOf, kin-openapi reports one error at the composed value ("doesn't match all
 // schemas") and keeps at most the first inner one; each branch is checked again here
-// so that every failing member is reported at its own pointer.
-func composedFindings(base Finding, kind, prefix string, err error, depth int) []Finding {
+// so that every failing member is reported at its own pointer. It stops once it has
+// limit findings; a branch's are counted whole, for choosing the closest branch.
+func composedFindings(base Finding, kind, prefix string, err error, depth, limit int) []Finding {
 	var out []Finding
 	var walk func(error)
 	walk = func(err error) {
+		if len(out) >= limit {
+			return
+		}
 		switch e := err.(type) {
 		case openapi3.MultiError:
 			for _, sub := range e {
@@ -403,7 +483,7 @@ func composedFindings(base Finding, kind, prefix string, err error, depth int) [
 		case *openapi3.SchemaError:
 			at := prefix + pointer(e.JSONPointer())
 			if inner := branchFindings(base, kind, at, e, depth); inner != nil {
-				out = append(out, inner...)
+				out = append(out, inner[:max(0, min(len(inner), limit-len(out)))]...)
 				return
 			}
 			f := base
@@ -453,7 +533,7 @@ func branchFindings(base Finding, kind, at string, e *openapi3.SchemaError, dept
 		if err == nil {
 			continue
 		}
-		fs := composedFindings(base, kind, at, err, depth+1)
+		fs := composedFindings(base, kind, at, err, depth+1, unbounded)
 		all = append(all, fs...)
 		// The closest branch has the fewest findings; between equals, one whose findings
 		// are all inside the value (its type fits) beats one that refuses the value whole.
