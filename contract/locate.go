@@ -38,7 +38,16 @@ func (v *Validator) appendFindings(out []Finding, base Finding, kind, prefix str
 	if depth < maxFastDepth && n.flat {
 		switch t := value.(type) {
 		case []any:
-			if n.allows&allowsArray != 0 && n.itemCount(len(t)) && n.flatItems {
+			if n.allows&allowsArray != 0 && n.flatItems {
+				if !n.itemCount(len(t)) {
+					// kin-openapi's errors of the array's own length come first, then its
+					// items': the items are walked here rather than all visited by
+					// kin-openapi, which would hold an error for each failing one
+					// whatever the bound.
+					own := *schema
+					own.Items = nil
+					out = v.ownFindings(out, base, kind, prefix, &own, value, limit)
+				}
 				for i, item := range t {
 					if len(out) >= limit {
 						break
@@ -50,18 +59,15 @@ func (v *Validator) appendFindings(out []Finding, base Finding, kind, prefix str
 				return out
 			}
 		case map[string]any:
-			if n.allows&allowsObject != 0 && n.hasRequired(t) {
-				// The failing members, in the order of their names, as kin-openapi
-				// visits them; the others need no sorting.
-				var failing []string
-				for k, member := range t {
-					if child := n.memberNode(k); child != nil && !child.valid(member, depth+1) {
-						failing = append(failing, k)
-					}
-				}
-				slices.Sort(failing)
-				for _, k := range failing {
-					out = v.appendFindings(out, base, kind, prefix+pointer([]string{k}), n.memberNode(k), t[k], depth+1, limit)
+			if n.allows&allowsObject != 0 {
+				out = v.appendMemberFindings(out, base, kind, prefix, n, t, depth, limit)
+				if !n.hasRequired(t) {
+					// kin-openapi's errors are those of the members, then one for each
+					// missing member, which the schema's own keywords alone give
+					// (without its members' schemas).
+					own := *schema
+					own.Properties, own.AdditionalProperties = nil, openapi3.AdditionalProperties{}
+					out = v.ownFindings(out, base, kind, prefix, &own, value, limit)
 				}
 				return out
 			}
@@ -78,6 +84,35 @@ func (v *Validator) appendFindings(out []Finding, base Finding, kind, prefix str
 	}
 	if err := schema.VisitJSON(value, openapi3.MultiErrors()); err != nil {
 		return append(out, schemaFindings(base, kind, prefix, err, limit-len(out))...)
+	}
+	return out
+}
+
+// ownFindings appends the findings kin-openapi gives for value against own, a copy of
+// a container's schema without its items' or members' schemas: those of the
+// container's own keywords (its length, its required members).
+func (v *Validator) ownFindings(out []Finding, base Finding, kind, prefix string, own *openapi3.Schema, value any, limit int) []Finding {
+	if len(out) >= limit {
+		return out
+	}
+	if err := own.VisitJSON(value, openapi3.MultiErrors()); err != nil {
+		return append(out, schemaFindings(base, kind, prefix, err, limit-len(out))...)
+	}
+	return out
+}
+
+// appendMemberFindings appends the findings of the members of obj that n refuses, in
+// the order of their names, as kin-openapi visits them (the others need no sorting).
+func (v *Validator) appendMemberFindings(out []Finding, base Finding, kind, prefix string, n *checkNode, obj map[string]any, depth, limit int) []Finding {
+	var failing []string
+	for k, member := range obj {
+		if child := n.memberNode(k); child != nil && !child.valid(member, depth+1) {
+			failing = append(failing, k)
+		}
+	}
+	slices.Sort(failing)
+	for _, k := range failing {
+		out = v.appendFindings(out, base, kind, prefix+pointer([]string{k}), n.memberNode(k), obj[k], depth+1, limit)
 	}
 	return out
 }

@@ -154,21 +154,31 @@ func (v *Validator) Check(ex Exchange) (operationID string, findings []Finding) 
 // also read for the members it has (see Coverage.Check). It lists at most the
 // validator's bound of findings, and then the one that says the check stopped there.
 func (v *Validator) checkRoute(base Finding, rt *route, ex Exchange, count *memberCount) []Finding {
-	return v.bounded(base, v.checkRouteUpTo(base, rt, ex, count, v.maxFindings+1))
+	return v.bounded(base, v.checkRouteUpTo(base, rt, ex, count, v.bound()+1))
+}
+
+// bound is the validator's bound on the findings of one exchange; a Validator not made
+// by New has the default.
+func (v *Validator) bound() int {
+	if v.maxFindings < 1 {
+		return DefaultMaxFindings
+	}
+	return v.maxFindings
 }
 
 // bounded cuts fs, findings collected up to one past the bound, to the bound, and says
 // so with a finding of its own kind: the one past the bound is what shows that there
 // were more.
 func (v *Validator) bounded(base Finding, fs []Finding) []Finding {
-	if len(fs) <= v.maxFindings {
+	bound := v.bound()
+	if len(fs) <= bound {
 		return fs
 	}
-	clear(fs[v.maxFindings:])
+	clear(fs[bound:])
 	f := base
-	f.Kind, f.Expected = KindTooManyFindings, "at most "+strconv.Itoa(v.maxFindings)+" findings in one exchange"
-	f.Found = "more: the check stopped at the limit; the rest of the exchange was not checked"
-	return append(fs[:v.maxFindings], f)
+	f.Kind, f.Expected = KindTooManyFindings, "at most "+strconv.Itoa(bound)+" findings in one exchange"
+	f.Found = "more: the check stopped there; the rest of the exchange was not checked"
+	return append(fs[:bound], f)
 }
 
 // checkRouteUpTo is checkRoute's check, which stops once it has limit findings.
