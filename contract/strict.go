@@ -27,16 +27,17 @@ func undocumented(s *openapi3.Schema, value any, ptr string, out *[]string, limi
 			if len(*out) >= limit {
 				return
 			}
-			child := ptr + pointer([]string{k})
-			if schemas, ok := props[k]; ok {
-				undocumentedByAny(schemas, v[k], child, out, limit)
-				continue
+			schemas, documented := props[k]
+			switch {
+			case !documented && !open:
+				*out = append(*out, ptr+pointer([]string{k}))
+			case !isContainer(v[k]):
+				// a documented scalar has no fields: no pointer for it
+			case documented:
+				undocumentedByAny(schemas, v[k], ptr+pointer([]string{k}), out, limit)
+			default:
+				undocumentedByAny(extra, v[k], ptr+pointer([]string{k}), out, limit)
 			}
-			if !open {
-				*out = append(*out, child)
-				continue
-			}
-			undocumentedByAny(extra, v[k], child, out, limit)
 		}
 	case []any:
 		var items []*openapi3.Schema
@@ -45,9 +46,20 @@ func undocumented(s *openapi3.Schema, value any, ptr string, out *[]string, limi
 			if len(*out) >= limit {
 				return
 			}
-			undocumentedByAny(items, elem, ptr+"/"+strconv.Itoa(i), out, limit)
+			if isContainer(elem) { // only a container has fields: no pointer for the rest
+				undocumentedByAny(items, elem, ptr+"/"+strconv.Itoa(i), out, limit)
+			}
 		}
 	}
+}
+
+// isContainer reports whether value is an object or an array.
+func isContainer(value any) bool {
+	switch value.(type) {
+	case map[string]any, []any:
+		return true
+	}
+	return false
 }
 
 // undocumentedByAny appends the members of value that none of schemas describes: when
