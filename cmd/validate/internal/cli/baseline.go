@@ -73,10 +73,14 @@ func entryOf(f contract.Finding) baselineEntry {
 	return baselineEntry{f.API, operationKey(f), f.Kind, f.Location, generalize(f.Pointer)}
 }
 
-// baselineable reports whether f is drift a baseline may accept; unreadable input
-// and failed calls are never known.
-func baselineable(f contract.Finding) bool {
-	return f.Kind != contract.KindUnreadable && f.Kind != KindCallFailed
+// baselineable reports whether f is drift a baseline may accept; unreadable input,
+// failed calls and an exchange's findings cut at their bound (too-many-findings: what
+// lies past the cut was never checked, so it cannot be known) are never known.
+func baselineable(f contract.Finding) bool { return baselineableKind(f.Kind) }
+
+// baselineableKind is baselineable for a kind.
+func baselineableKind(kind string) bool {
+	return kind != contract.KindUnreadable && kind != KindCallFailed && kind != contract.KindTooManyFindings
 }
 
 // baselineIndex finds the entry a finding matches in time that does not grow with the

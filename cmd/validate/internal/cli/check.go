@@ -80,6 +80,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		"refuse a --spec or --overlay file larger than this many bytes (each is parsed whole); when given, also a --baseline file or a go-vcr cassette (16 MiB by default)")
 	fl.Var(limitFlag{&o.limits.max}, "max-findings", "list at most this many findings in a report; the counts and the text report's groups still hold every one")
 	fl.Var(limitFlag{&o.limits.perRule}, "max-findings-per-rule", "list at most this many findings of one operation and kind")
+	fl.Var(limitFlag{&o.limits.perExchange}, "max-findings-per-exchange", "stop checking an exchange once it has this many findings, and say so with a too-many-findings finding that fails the run")
 	fl.StringVar(&o.config, "config", "", "read settings from this YAML file (default: "+DefaultConfig+" in the working directory, when there is one); flags given here override it")
 	paths, code, done := parseArgs(fl, args, checkUsage, stdout, stderr)
 	if done {
@@ -224,7 +225,7 @@ func (o *checkOptions) setup(ctx context.Context, paths []string) (*Runner, erro
 		}
 		force = api
 	}
-	var opts []contract.Option
+	opts := []contract.Option{contract.WithMaxFindings(o.limits.perExchange)}
 	if o.strict {
 		opts = append(opts, contract.Strict())
 	}

@@ -30,7 +30,7 @@ var configKeys = map[string]string{
 	"workers": "workers", "allow-empty": "allow-empty", "include": "include", "exclude": "exclude",
 	"baseline": "baseline", "quiet": "quiet", "coverage": "coverage", "overlays": "overlay",
 	"min-coverage": "min-coverage", "max-document-bytes": "max-document-bytes", "max-findings": "max-findings",
-	"max-findings-per-rule": "max-findings-per-rule",
+	"max-findings-per-rule": "max-findings-per-rule", "max-findings-per-exchange": "max-findings-per-exchange",
 }
 
 // mapKeys are the keys whose value may be a mapping, each pair set as KEY=VALUE.

@@ -31,13 +31,15 @@ const (
 	maxFieldBytes = 1024
 )
 
-// findingLimits are the bounds of what a run keeps of its findings.
+// findingLimits are the bounds of what a run keeps of its findings, and of what the
+// validators find in one exchange (perExchange, contract.WithMaxFindings: past it an
+// exchange's check stops and says so with a finding of kind too-many-findings).
 type findingLimits struct {
-	max, perRule int
+	max, perRule, perExchange int
 }
 
 func defaultLimits() findingLimits {
-	return findingLimits{max: defaultMaxFindings, perRule: defaultMaxPerRule}
+	return findingLimits{max: defaultMaxFindings, perRule: defaultMaxPerRule, perExchange: contract.DefaultMaxFindings}
 }
 
 // ruleKey is what the per-rule bound counts by: an API's operation (undocumented
@@ -273,7 +275,7 @@ func (s *findingSet) markKnown() {
 	}
 	s.known, s.warned = 0, 0
 	for kind, n := range s.byKind {
-		if kind != contract.KindUnreadable && kind != KindCallFailed {
+		if baselineableKind(kind) {
 			s.known += n
 		}
 	}

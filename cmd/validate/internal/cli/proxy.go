@@ -106,6 +106,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fl.IntVar(&cfg.maxRequests, "max-requests", 0, "stop after this many exchanges, as on Ctrl-C (0: no limit)")
 	fl.Var(limitFlag{&cfg.limits.max}, "max-findings", "list at most this many findings in a report; the counts still hold every one")
 	fl.Var(limitFlag{&cfg.limits.perRule}, "max-findings-per-rule", "list at most this many findings of one operation and kind")
+	fl.Var(limitFlag{&cfg.limits.perExchange}, "max-findings-per-exchange", "stop checking an exchange once it has this many findings, and say so with a too-many-findings finding that fails the run")
 	rest, code, done := parseArgs(fl, args, proxyUsage, stdout, stderr)
 	if done {
 		return code
@@ -232,7 +233,7 @@ func (c *proxyConfig) check() error {
 
 // newProxy sets up the proxy of cfg: its validator, selection, tally and forwarder.
 func newProxy(ctx context.Context, cfg proxyConfig, stderr io.Writer) (*proxy, error) {
-	var opts []contract.Option
+	opts := []contract.Option{contract.WithMaxFindings(cfg.limits.perExchange)}
 	if cfg.strict {
 		opts = append(opts, contract.Strict())
 	}
