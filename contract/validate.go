@@ -45,8 +45,9 @@ func Strict() Option { return func(v *Validator) { v.strict = true } }
 func CheckRequests() Option { return func(v *Validator) { v.requests = true } }
 
 // DefaultMaxFindings is how many findings of one exchange a validator lists unless
-// WithMaxFindings says otherwise. It is the default of validate --max-findings-per-rule,
-// so a run's report lists no fewer of one exchange's findings than before; the largest
+// WithMaxFindings says otherwise. It is validate's default --max-findings-per-rule, so
+// a run's reports, which list no more than that of one operation and kind, lose
+// nothing to it in the common case of one drift repeated in every item; the largest
 // documented pages (500 Affinity organizations) keep two findings a record whole; and
 // at a few hundred bytes a finding, an exchange's findings cost well under a megabyte.
 const DefaultMaxFindings = 1000
@@ -55,8 +56,9 @@ const DefaultMaxFindings = 1000
 const maxFindingsCap = math.MaxInt / 4
 
 // unbounded is the limit of a collection of findings that no bound applies to: a
-// header's or a branch's, which their callers then count against the bound.
-const unbounded = math.MaxInt
+// header's or a branch's, which their callers then count against the bound. Half of
+// math.MaxInt, so that a limit plus the findings so far cannot overflow.
+const unbounded = math.MaxInt / 2
 
 // WithMaxFindings bounds the findings of one exchange to n: once the check has found
 // more, it stops (the byte walk, the decoded walk, kin-openapi's errors turned into
