@@ -494,7 +494,7 @@ func composedFindings(base Finding, kind, prefix string, err error, depth, limit
 			}
 		case *openapi3.SchemaError:
 			at := prefix + pointer(e.JSONPointer())
-			if inner := branchFindings(base, kind, at, e, depth); inner != nil {
+			if inner := branchFindings(base, kind, at, e, depth, limit-len(out)); inner != nil {
 				out = append(out, inner[:max(0, min(len(inner), limit-len(out)))]...)
 				return
 			}
@@ -516,8 +516,18 @@ func composedFindings(base Finding, kind, prefix string, err error, depth, limit
 // value that failed, and returns their findings: every failing branch of an allOf, and
 // the closest branch (fewest findings) of an anyOf or a oneOf that none matched. It
 // returns nil when e is none of these, or when the branches explain nothing better.
-func branchFindings(base Finding, kind, at string, e *openapi3.SchemaError, depth int) []Finding {
+//
+// Each branch's findings stop at limit, as the whole does: the closest branch is then
+// the same whenever it has fewer than limit (and when it has more, so does the
+// whole). An anyOf or a oneOf refusing a value of more than maxBranchValues values is
+// not checked branch by branch: each branch's visit would cost an error for each
+// failing item of the value (an array of 500,000 numbers where persons belong, in each
+// of 20 branches), so kin-openapi's finding at the value stands.
+func branchFindings(base Finding, kind, at string, e *openapi3.SchemaError, depth, limit int) []Finding {
 	if e.Schema == nil || depth > maxDepth {
+		return nil
+	}
+	if e.SchemaField != "allOf" && !fewerValues(e.Value, maxBranchValues) {
 		return nil
 	}
 	var branches openapi3.SchemaRefs
@@ -545,8 +555,10 @@ func branchFindings(base Finding, kind, at string, e *openapi3.SchemaError, dept
 		if err == nil {
 			continue
 		}
-		fs := composedFindings(base, kind, at, err, depth+1, unbounded)
-		all = append(all, fs...)
+		fs := composedFindings(base, kind, at, err, depth+1, limit)
+		if e.SchemaField == "allOf" {
+			all = append(all, fs[:max(0, min(len(fs), limit-len(all)))]...)
+		}
 		// The closest branch has the fewest findings; between equals, one whose findings
 		// are all inside the value (its type fits) beats one that refuses the value whole.
 		if closest == nil || len(fs) < len(closest) || (len(fs) == len(closest) && refusesWhole(closest, at) && !refusesWhole(fs, at)) {
@@ -576,6 +588,39 @@ func branchFindings(base Finding, kind, at string, e *openapi3.SchemaError, dept
 		return []Finding{f}
 	}
 	return closest
+}
+
+// maxBranchValues is the most values (a value, and each item and member inside it) an
+// anyOf or a oneOf is checked branch by branch for: far more than any field value or
+// record the specs compose, few enough that a visit of each branch costs little.
+const maxBranchValues = 4096
+
+// fewerValues reports whether value holds fewer than n values, itself included,
+// counting no further than n.
+func fewerValues(value any, n int) bool {
+	left := n
+	var count func(any) bool
+	count = func(v any) bool {
+		if left--; left <= 0 {
+			return false
+		}
+		switch t := v.(type) {
+		case []any:
+			for _, item := range t {
+				if !count(item) {
+					return false
+				}
+			}
+		case map[string]any:
+			for _, member := range t {
+				if !count(member) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	return count(value)
 }
 
 // refusesWhole reports whether any of fs is at the value itself rather than inside it.
