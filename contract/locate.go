@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"errors"
 	"slices"
 	"strconv"
 
@@ -82,10 +83,32 @@ func (v *Validator) appendFindings(out []Finding, base Finding, kind, prefix str
 			}
 		}
 	}
+	if e := refusedByComposition(schema, value); e != nil {
+		return append(out, schemaFindings(base, kind, prefix, e, limit-len(out))...)
+	}
 	if err := schema.VisitJSON(value, openapi3.MultiErrors()); err != nil {
 		return append(out, schemaFindings(base, kind, prefix, err, limit-len(out))...)
 	}
 	return out
+}
+
+// refusedByComposition is kin-openapi's error for a large value (maxBranchValues values
+// or more) that an anyOf or a oneOf of schema refuses, found without collecting every
+// error of each branch; nil when the value is small, the schema composes no anyOf or
+// oneOf, or the composition takes the value. kin-openapi visits each branch in full
+// only to learn whether it matches, and stops at a composition that refuses the value,
+// with that one error: its first error alone decides as much, so a visit without
+// MultiErrors gives the same error without holding one for each failing item of the
+// value in each branch.
+func refusedByComposition(schema *openapi3.Schema, value any) *openapi3.SchemaError {
+	if len(schema.AnyOf) == 0 && len(schema.OneOf) == 0 || fewerValues(value, maxBranchValues) {
+		return nil
+	}
+	var e *openapi3.SchemaError
+	if !errors.As(schema.VisitJSON(value), &e) || e.SchemaField != "anyOf" && e.SchemaField != "oneOf" || len(e.JSONPointer()) > 0 {
+		return nil // something else: the full visit says what
+	}
+	return e
 }
 
 // ownFindings appends the findings kin-openapi gives for value against own, a copy of
