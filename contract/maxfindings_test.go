@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/orgapis/orgapis/specs"
 )
 
@@ -278,5 +279,34 @@ func TestHugeComposedValueAllocates(t *testing.T) {
 	}
 	if n > 64<<20 {
 		t.Errorf("allocated %.1f MiB, want under 64 MiB", float64(n)/(1<<20))
+	}
+}
+
+// Past maxBranchValues, the finding of a value an anyOf refuses is kin-openapi's own,
+// as its full visit gives it (refusedByComposition): on each side of maxBranchValues
+// (numbers where persons belong), and with persons that fit but are too many.
+func TestLargeComposedValueAgreesWithKinOpenAPI(t *testing.T) {
+	doc, err := specs.Load(t.Context(), specs.Affinity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := New(specs.Affinity, doc)
+	s := doc.Components.Schemas["V2FieldValue"].Value
+	for _, n := range []int{maxBranchValues - 10, maxBranchValues + 10} {
+		for _, item := range []string{`1`, `{"id":1,"firstName":"Ann","lastName":"Lee","primaryEmailAddress":null,"type":"internal"}`} {
+			raw := `{"type":"person-multi","data":[` + strings.Join(repeated(item, n), ",") + `]}`
+			value, _, err := decodeJSON([]byte(raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []Finding
+			if err := s.VisitJSON(value, openapi3.MultiErrors()); err != nil {
+				want = schemaFindings(Finding{}, KindBody, "/v", err, unbounded)
+			}
+			got := v.findingsOf(Finding{}, KindBody, "/v", v.fast.compiled(s), value, 0, unbounded)
+			if !sameFindings(got, want) {
+				t.Errorf("%d× %.20s:\nfindingsOf %s\nkin %s", n, item, listFindings(got), listFindings(want))
+			}
+		}
 	}
 }
