@@ -8,20 +8,21 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// findingsOf gives kin-openapi's findings for value (decoded) against n's schema, at prefix,
-// as schemaFindings(…, schema.VisitJSON(value, MultiErrors())) would, but visits with
-// kin-openapi only the parts the compiled check cannot vouch for. Where an array or
-// an object passes its own keywords (its type, its length, its required members) and
-// the schema composes nothing, kin-openapi's errors are those of its items in order,
-// or of its members in the order of their names, each at its own pointer: so the
-// walk goes down into the items and members the compiled check refuses, and only a
-// value that fails its own keywords, or one the check does not know, goes to
-// kin-openapi. A body with one wrong member among a thousand then costs one small
-// visit, not a visit of the whole page, which kin-openapi's walk took (1.4 to 2.9
-// times json.Unmarshal's time, issue 35). A response's body is located the same way
-// on its bytes (locateBytes, failwalk.go), which comes here only for the values it
-// decodes; a request's body, and any in strict mode, come here decoded whole.
-// It stops once it has limit findings.
+// findingsOf gives kin-openapi's findings for value (decoded) against n's schema, at
+// prefix, as schemaFindings(…, schema.VisitJSON(value, MultiErrors())) would, but
+// visits with kin-openapi only the parts the compiled check cannot vouch for. Where an
+// array or an object passes its type and the schema composes nothing, kin-openapi's
+// errors are those of the array's length, then of its items in order; or those of the
+// object's members in the order of their names, then one for each required member it
+// lacks; each at its own pointer. So the walk goes down into the items and members the
+// compiled check refuses, kin-openapi visits the container's own keywords alone, and
+// only a value that fails its type, or one the check does not know, goes to
+// kin-openapi whole. A body with one wrong member among a thousand then costs one
+// small visit, not a visit of the whole page, which kin-openapi's walk took (1.4 to
+// 2.9 times json.Unmarshal's time, issue 35). A response's body is located the same
+// way on its bytes (locateBytes, failwalk.go), which comes here only for the values
+// it decodes; a request's body, and any in strict mode, come here decoded whole. It
+// stops once it has limit findings.
 func (v *Validator) findingsOf(base Finding, kind, prefix string, n *checkNode, value any, depth, limit int) []Finding {
 	if n.valid(value, depth) {
 		return nil

@@ -3,8 +3,12 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -82,4 +86,42 @@ func TestBaselineNeverKnowsACut(t *testing.T) {
 	}
 	// Raised, the limit lists every finding, all known.
 	cli(t, nil, "--max-findings-per-exchange", "5", "--baseline", base, path).has(t, 0, []string{"5× body /organizations/*", "(known)"}, nil)
+}
+
+// validate proxy --errors: an answer with more findings than
+// --max-findings-per-exchange is refused with the first ones and the cut, last; one at
+// the limit with its findings alone; the report at exit has the cut too.
+func TestProxyErrorsListTheCut(t *testing.T) {
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		n, _ := strconv.Atoi(r.URL.Query().Get("term"))
+		io.WriteString(w, `{"organizations":[`+strings.TrimSuffix(strings.Repeat("1,", n), ",")+`],"next_page_token":null}`)
+	}))
+	defer upstream.Close()
+	p := startProxy(t, "--api", "affinity", "--upstream", upstream.URL, "--errors", "--max-findings-per-exchange", "3")
+	for _, tc := range []struct {
+		items int
+		kinds string
+	}{
+		{3, "body body body"},
+		{4, "body body body too-many-findings"},
+	} {
+		resp, body := pxSend(t, newReq(t, http.MethodGet, p.URL+"/organizations?term="+strconv.Itoa(tc.items), nil))
+		var refusal struct {
+			Findings []contract.Finding `json:"findings"`
+		}
+		if err := json.Unmarshal(body, &refusal); err != nil || resp.StatusCode != http.StatusBadGateway {
+			t.Fatalf("%d items: %d %s", tc.items, resp.StatusCode, body)
+		}
+		var kinds []string
+		for _, f := range refusal.Findings {
+			kinds = append(kinds, f.Kind)
+		}
+		if strings.Join(kinds, " ") != tc.kinds {
+			t.Errorf("%d items: kinds %q, want %q", tc.items, kinds, tc.kinds)
+		}
+	}
+	if code := p.stop(); code != 1 {
+		t.Errorf("exit %d", code)
+	}
 }

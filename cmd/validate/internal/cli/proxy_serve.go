@@ -66,13 +66,19 @@ func (p *proxy) clock() time.Time {
 }
 
 // refusals are the findings --errors refuses an answer for: errors (not warnings)
-// about what the upstream answered, not about what the client asked.
+// about what the upstream answered, not about what the client asked. An answer
+// refused for them whose findings were cut at --max-findings-per-exchange lists the
+// cut too, last, so the client does not read the list as whole.
 func refusals(findings []contract.Finding) []contract.Finding {
 	var out []contract.Finding
 	for _, f := range findings {
 		switch f.Kind {
 		case contract.KindUndocumentedStatus, contract.KindContentType, contract.KindHeader, contract.KindBody, contract.KindUndocumentedField:
 			if f.Severity == "" {
+				out = append(out, f)
+			}
+		case contract.KindTooManyFindings:
+			if len(out) > 0 {
 				out = append(out, f)
 			}
 		}
