@@ -56,7 +56,10 @@ func ReadPrepared[T any](name string, r io.Reader, prepare func(Exchange) T, opt
 				if pp, ok := value.(preparePanic); ok {
 					panic(pp.value)
 				}
-				p.Value, p.Ready = value.(T), true
+				// Comma-ok: a nil of an interface type T is held as a nil any, which a
+				// one-result assertion would refuse with a panic.
+				p.Value, _ = value.(T)
+				p.Ready = true
 			}
 			if !yield(p, err) {
 				return
