@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -62,5 +63,51 @@ func TestReadPreparedStopLeavesNoGoroutine(t *testing.T) {
 	}
 	if n := runtime.NumGoroutine(); n > before {
 		t.Fatalf("%d goroutines after stopping, %d before", n, before)
+	}
+}
+
+// sizedReader is data that says it is size bytes long: a file that shrank (size
+// larger) or grew (smaller) since its size was taken.
+type sizedReader struct {
+	*bytes.Reader
+	size int64
+}
+
+func (s sizedReader) Size() int64 { return s.size }
+
+// A file whose size changes while it is read (a shrunk one ends early, a grown one
+// has more than its size said) gives the parallel reader no panic and no hang, and
+// ReadPrepared the same exchanges and errors as reading the file one entry at a time
+// as it was when its size was taken, each with its own value.
+func TestReadPreparedFileChangingSize(t *testing.T) {
+	file := parallelCases(t)["one a line"]
+	for _, c := range []struct {
+		name       string
+		data, size int
+	}{
+		{"shrunk by half", len(file) / 2, len(file)},
+		{"shrunk by one", len(file) - 1, len(file)},
+		{"grown", len(file), len(file) / 2},
+		{"grown by one", len(file), len(file) - 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			asSeen := file[:min(c.data, c.size)]
+			want := readLog(Read("f.har", strings.NewReader(asSeen)))
+			var got []string
+			r := sizedReader{bytes.NewReader([]byte(file[:c.data])), int64(c.size)}
+			for p, err := range ReadPrepared("f.har", r, func(ex Exchange) string { return ex.URL.Path }, WithParallel(2), withChunkBytes(1024, 0)) {
+				if err != nil {
+					got = append(got, readLog(func(yield func(Exchange, error) bool) { yield(Exchange{}, err) })...)
+					continue
+				}
+				if p.Ready && p.Value != p.Exchange.URL.Path {
+					t.Fatalf("entry %d: value %q", p.Exchange.Index, p.Value)
+				}
+				got = append(got, exchangeLine(p.Exchange))
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("differs from reading %d bytes one entry at a time:\n%s", len(asSeen), firstDifference(got, want))
+			}
+		})
 	}
 }

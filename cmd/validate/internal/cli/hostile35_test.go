@@ -178,3 +178,40 @@ func diffAt35(a, b string) string {
 	from := max(0, i-300)
 	return a[from:min(len(a), i+300)]
 }
+
+// With every body and header map taken back filled with junk (bodyPool.poison), a
+// hostile file (see hostileHAR) checked on two cores, its parsers checking and handing
+// back as they read, gives what one worker gives: no finding, version note, count or
+// coverage reads what was handed back, and with the requests checked too.
+func TestHostileParallelPoisonedPoolsKeepResults(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	}
+	path := hostileHAR(t)
+	run := func(workers int) Result {
+		runner, err := (&checkOptions{format: "json", workers: workers, requests: true, strict: true, limits: defaultLimits()}).setup(t.Context(), []string{path})
+		if err != nil {
+			t.Fatal(err)
+		}
+		runner.bodies = &bodyPool{poison: true}
+		runner.keepExchanges = true
+		return runner.Run(t.Context(), []Input{fileInput(path)})
+	}
+	one, two := run(1), run(2)
+	if one.Summary.Checked == 0 || one.Summary.Failed == 0 || len(one.Summary.APIVersions) == 0 {
+		t.Fatalf("one worker: summary %+v", one.Summary)
+	}
+	a, _ := json.MarshalIndent(one, "", " ")
+	b, _ := json.MarshalIndent(two, "", " ")
+	if !bytes.Equal(a, b) {
+		t.Errorf("two workers differ from one:\n--- 1\n%s\n--- 2\n%s", diffAt35(string(a), string(b)), diffAt35(string(b), string(a)))
+	}
+	if fmt.Sprint(one.Coverage) != fmt.Sprint(two.Coverage) || fmt.Sprint(one.Exchanges) != fmt.Sprint(two.Exchanges) {
+		t.Errorf("coverage or exchanges differ:\n%v\n%v", one.Coverage, two.Coverage)
+	}
+	for _, f := range two.Findings {
+		if strings.Contains(f.Found+f.Expected+f.Pointer, "#") {
+			t.Errorf("entry %d: a finding quotes junk: %+v", f.Entry, f)
+		}
+	}
+}
