@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"bufio"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -40,27 +38,10 @@ func BenchmarkCoresManyFindings(b *testing.B) {
 	paths := make([]string, len(files))
 	for i, f := range files {
 		e := entry(f.body)
-		n := (40 << 20) / (len(e) + 1)
 		paths[i] = filepath.Join(dir, f.name+".har")
-		// Written an entry at a time: the child's Maxrss counts the peak RSS of this
-		// process when it was started (Linux records the old memory's peak at exec), so
-		// this process must never hold the file.
-		f, err := os.Create(paths[i])
-		if err != nil {
-			b.Fatal(err)
-		}
-		w := bufio.NewWriter(f)
-		w.WriteString(`{"log":{"version":"1.2","entries":[`)
-		for k := range n {
-			if k > 0 {
-				w.WriteString(",")
-			}
-			w.WriteString(e)
-		}
-		w.WriteString(`]}}`)
-		if err := errors.Join(w.Flush(), f.Close()); err != nil {
-			b.Fatal(err)
-		}
+		// Streamed (writeHAROf): a child's Maxrss is at least this process's peak RSS
+		// when it was started (Linux keeps the old memory's peak at exec).
+		writeHAROf(b, paths[i], 40<<20, ",", func(int) string { return e })
 	}
 	syscall.Sync()
 	wall := make([][2]time.Duration, len(files))
