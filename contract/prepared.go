@@ -25,11 +25,12 @@ type Prepared[T any] struct {
 //
 // prepare may be called on what turns out to be no entry of the recording (a parser
 // that guessed wrong where an entry starts) and ahead of the caller's stopping: it
-// must have no effect but its result, which is dropped for such exchanges. It sees
-// the exchange before its Index and Line are known (both 0); the exchange yielded has
-// them. What prepare does with the exchange's buffers (handing them back to the
-// allocators of WithBodyAlloc and WithHeaderAlloc) is the caller's to say: the
-// exchange yielded is the same value. A panic in prepare on a parser's goroutine is
+// must have no effect but its result, which is dropped for such exchanges. Leaving
+// the loop, early or at the end, waits for the calls of prepare under way to return:
+// prepare must not wait on the caller's loop. It sees the exchange before its Index
+// and Line are known (both 0); the exchange yielded has them. What prepare does with
+// the exchange's buffers (handing them back to the allocators of WithBodyAlloc and
+// WithHeaderAlloc) is the caller's to say: the exchange yielded is the same value. A panic in prepare on a parser's goroutine is
 // raised again on the caller's, with the same value, when that exchange would be
 // yielded (and not at all for what is no entry).
 func ReadPrepared[T any](name string, r io.Reader, prepare func(Exchange) T, opts ...ReadOption) iter.Seq2[Prepared[T], error] {
