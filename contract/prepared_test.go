@@ -157,22 +157,3 @@ func TestReadPreparedCarriesAPanic(t *testing.T) {
 		t.Fatalf("recovered %v after %d exchanges", got, len(seen))
 	}
 }
-
-// A prepare of an interface type that returns nil gives the zero value, ready, not a
-// panic of the conversion.
-func TestReadPreparedNilInterface(t *testing.T) {
-	file := parallelCases(t)["one a line"]
-	ready := 0
-	for p, err := range ReadPrepared("f.har", bytes.NewReader([]byte(file)), func(Exchange) error { return nil },
-		WithParallel(2), withChunkBytes(1024, 0)) {
-		if err != nil || p.Value != nil {
-			t.Fatalf("entry %d: %v, value %v", p.Exchange.Index, err, p.Value)
-		}
-		if p.Ready {
-			ready++
-		}
-	}
-	if ready == 0 {
-		t.Fatal("no exchange came prepared")
-	}
-}
