@@ -452,6 +452,9 @@ func (pr *harParser) run(start, limit int64, guess bool) (run harRun, ok bool) {
 		}
 		if r := &run.records[len(run.records)-1]; r.err == nil && pr.p.cfg.prepare != nil {
 			r.value, r.ready = pr.p.cfg.prepare(r.ex), true
+			if s, ok := r.value.(interface{ Size() int }); ok {
+				pr.held += int64(max(s.Size(), 0)) // held until committed, as the bodies are
+			}
 		}
 		if fatal == nil && !end {
 			fatal = c.start()

@@ -30,9 +30,15 @@ type Prepared[T any] struct {
 // prepare must not wait on the caller's loop. It sees the exchange before its Index
 // and Line are known (both 0); the exchange yielded has them. What prepare does with
 // the exchange's buffers (handing them back to the allocators of WithBodyAlloc and
-// WithHeaderAlloc) is the caller's to say: the exchange yielded is the same value. A panic in prepare on a parser's goroutine is
-// raised again on the caller's, with the same value, when that exchange would be
-// yielded (and not at all for what is no entry).
+// WithHeaderAlloc) is the caller's to say: the exchange yielded is the same value.
+//
+// A value with a method Size() int, about the bytes it holds (a check's findings,
+// say), is counted with the exchange's bodies against what a parser holds ahead of
+// the caller (see WithParallel): past that bound the rest of the parser's chunk is
+// read as the caller takes it, one exchange at a time (Ready false), so that what is
+// held ahead does not follow what prepare makes. A panic in prepare on a parser's
+// goroutine is raised again on the caller's, with the same value, when that exchange
+// would be yielded (and not at all for what is no entry).
 func ReadPrepared[T any](name string, r io.Reader, prepare func(Exchange) T, opts ...ReadOption) iter.Seq2[Prepared[T], error] {
 	return func(yield func(Prepared[T], error) bool) {
 		slot := &preparedSlot{}

@@ -157,3 +157,40 @@ func TestReadPreparedCarriesAPanic(t *testing.T) {
 		t.Fatalf("recovered %v after %d exchanges", got, len(seen))
 	}
 }
+
+// sized is a prepared value that says how many bytes it holds.
+type sized int
+
+func (s sized) Size() int { return int(s) }
+
+// A value's Size counts against what a parser holds ahead: values past the bound have
+// the rest of a chunk read as the caller takes it (not prepared), the exchanges the
+// same either way; small values change nothing.
+func TestReadPreparedCountsValueSizes(t *testing.T) {
+	file := parallelCases(t)["one a line"]
+	want := readLog(readHAR("f.har", strings.NewReader(file), maxEntryBytes, windowRead, readConfig{}))
+	for _, tc := range []struct {
+		size     sized
+		fallback bool
+	}{{0, false}, {100, false}, {1 << 20, true}} {
+		stats := &parallelStats{}
+		var got []string
+		ready := 0
+		for p, err := range ReadPrepared("f.har", bytes.NewReader([]byte(file)), func(Exchange) sized { return tc.size },
+			WithParallel(2), withChunkBytes(4096, 256<<10), func(c *readConfig) { c.stats = stats }) {
+			got = append(got, readLog(func(yield func(Exchange, error) bool) { yield(p.Exchange, err) })[0])
+			if p.Ready {
+				ready++
+				if p.Value != tc.size {
+					t.Fatalf("size %d: value %d", tc.size, p.Value)
+				}
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("size %d: differs:\n%s", tc.size, firstDifference(got, want))
+		}
+		if (stats.fallback > 0) != tc.fallback || ready != stats.parsed || ready == 0 {
+			t.Errorf("size %d: %d prepared, %+v", tc.size, ready, *stats)
+		}
+	}
+}

@@ -41,8 +41,8 @@ func TestParallelReadingReportsTheSame(t *testing.T) {
 		case 7:
 			e = entry(`{"organizations":[{"id":"x"}]}`)
 		case 8:
-			// More findings than a parser's outcome holds (maxHeldFindings): checked
-			// again by a worker.
+			// Hundreds of findings, which count against what a parser holds ahead
+			// (checkOutcome.Size): the rest of such a chunk is read one at a time.
 			e = entry(strings.ReplaceAll(page, `"global":false`, `"global":"no"`))
 		}
 		entries = append(entries, e)

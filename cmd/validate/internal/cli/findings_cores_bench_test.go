@@ -13,9 +13,10 @@ import (
 )
 
 // BenchmarkCoresManyFindings runs the built command on 40 MB HAR files of small
-// Affinity entries with 8 findings each (the most a parser's outcome holds,
-// maxHeldFindings) and with 9 (one more: each is checked by a parser, dropped, and
-// checked again by a worker), with GOMAXPROCS=1 and GOMAXPROCS=2 by turns, and
+// Affinity entries with 8 findings each and with 9 (the hostile review's pair: a
+// parser's outcome once held at most 8, and one with more was checked again by a
+// worker; now the findings count against what a parser holds ahead, checkOutcome.Size),
+// with GOMAXPROCS=1 and GOMAXPROCS=2 by turns, and
 // reports per file the wall time of one core over that of two, the CPU time of two
 // over one, and the peak RSS of two over one (rusage of the child). The sequential
 // run is the baseline of the same iteration. The benchmark's own peak RSS is logged:

@@ -176,12 +176,6 @@ func (b *byteBudget) release(n int64) {
 	b.cond.Broadcast()
 }
 
-// maxHeldFindings is the most findings of one exchange a parser's outcome holds
-// until the reader commits it; an exchange with more is checked again by a worker.
-// With it, what the parsers hold ahead is bounded by the entries of their chunks
-// (with a few findings each), not by what a body's findings take.
-const maxHeldFindings = 8
-
 type job struct {
 	bytes int64
 	ex    contract.Exchange
@@ -324,19 +318,15 @@ func (r *Runner) read(ctx context.Context, in Input, parsers int, jobs chan<- jo
 	opts := []contract.ReadOption{contract.WithBodyAlloc(bodies.readerAlloc()), contract.WithHeaderAlloc(bodies.readerHeader()),
 		contract.WithMaxCassetteBytes(r.MaxCassetteBytes), contract.WithParallel(parsers)}
 	// Run by the parsers on exchanges that may be none (see contract.ReadPrepared):
-	// nothing is counted until commit. An outcome of many findings is not held: the
-	// parsers run ahead of the reader by up to a few chunks of entries, and a body's
-	// findings can take a hundred times its bytes, so such an exchange is checked
-	// again by a worker, which folds its findings in at once.
+	// nothing is counted until commit. The outcome's findings count against what a
+	// parser holds ahead (checkOutcome.Size): a body's findings can take a hundred
+	// times its bytes.
 	prepare := func(ex contract.Exchange) *checkOutcome {
 		v := r.validatorFor(ex)
 		if v == nil {
 			return &checkOutcome{}
 		}
 		o := t.prepare(v, ex)
-		if len(o.findings) > maxHeldFindings {
-			return nil
-		}
 		bodies.done(ex) // what commit needs of ex is neither its bodies nor its headers
 		return o
 	}
@@ -353,7 +343,7 @@ func (r *Runner) read(ctx context.Context, in Input, parsers int, jobs chan<- jo
 			continue
 		}
 		ex := p.Exchange
-		if p.Ready && p.Value != nil {
+		if p.Ready {
 			t.commit(ex, p.Value)
 			if r.Progress != nil && p.Value.v != nil {
 				r.Progress.checked()

@@ -103,6 +103,20 @@ type checkOutcome struct {
 	sent     *contract.VersionSent // the version sent, when it differs from the spec's
 }
 
+// findingBytes is about what a finding holds besides its pointer, expected and found
+// texts (its struct; the other strings are the exchange's or the route's).
+const findingBytes = 256
+
+// Size is about the bytes o holds, which the parallel reader counts against what its
+// parsers hold ahead of the reader (contract.ReadPrepared).
+func (o *checkOutcome) Size() int {
+	n := 0
+	for _, f := range o.findings {
+		n += findingBytes + len(f.Pointer) + len(f.Expected) + len(f.Found)
+	}
+	return n
+}
+
 // prepare checks ex, an exchange of v's API, unless the selection leaves it out, and
 // returns what it found without folding anything in: safe on any goroutine, for an
 // exchange that may turn out to be none.
