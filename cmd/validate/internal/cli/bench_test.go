@@ -59,10 +59,7 @@ func writeHAROf(b *testing.B, path string, size int64, sep string, entry func(in
 // entry, not the file) and its throughput per CPU core on the 500 MB file.
 func BenchmarkPeakRSS(b *testing.B) {
 	dir := b.TempDir()
-	bin := filepath.Join(dir, "validate")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/orgapis/orgapis/cmd/validate").CombinedOutput(); err != nil {
-		b.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildCommand(b)
 	sizes := []int64{100 << 20, 500 << 20}
 	files := make([]string, len(sizes))
 	entries := make([]int, len(sizes))

@@ -21,10 +21,7 @@ import (
 // machine's load disturbs less.
 func BenchmarkCores(b *testing.B) {
 	dir := b.TempDir()
-	bin := filepath.Join(dir, "validate")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/orgapis/orgapis/cmd/validate").CombinedOutput(); err != nil {
-		b.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildCommand(b)
 	const size = 500 << 20
 	files := []struct {
 		name, path string
@@ -50,19 +47,11 @@ func BenchmarkCores(b *testing.B) {
 		for j, f := range files {
 			for k := range 2 {
 				procs := 1 + (i+k)%2
-				cmd := exec.Command(bin, "--format", "json", f.path)
-				cmd.Env = append(os.Environ(), fmt.Sprintf("GOMAXPROCS=%d", procs))
-				start := time.Now()
-				out, err := cmd.Output()
-				wall[j][procs-1] += time.Since(start)
-				if cmd.ProcessState != nil {
-					cpu[j][procs-1] += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-				}
-				if err != nil {
-					b.Fatalf("%s GOMAXPROCS=%d: %v", f.name, procs, err)
-				}
-				if !strings.Contains(string(out), fmt.Sprintf(`"passed": %d,`, f.entries)) {
-					b.Fatalf("%s GOMAXPROCS=%d: not every entry passed: %.300s", f.name, procs, out)
+				run := runWithProcs(b, bin, f.path, procs)
+				wall[j][procs-1] += run.wall
+				cpu[j][procs-1] += run.cpu
+				if run.code != 0 || !strings.Contains(string(run.out), fmt.Sprintf(`"passed": %d,`, f.entries)) {
+					b.Fatalf("%s GOMAXPROCS=%d: exit %d, not every entry passed: %.300s", f.name, procs, run.code, run.out)
 				}
 			}
 		}
@@ -82,4 +71,34 @@ func BenchmarkCores(b *testing.B) {
 		// What spreading the work costs in all: CPU time with two cores over one's.
 		b.ReportMetric(cpu[j][1].Seconds()/cpu[j][0].Seconds(), "cpu-ratio-"+f.name)
 	}
+}
+
+// procsRun is one run of the built command on a file (its JSON report) with
+// GOMAXPROCS set: its wall time, user and system time, peak RSS in KiB (Linux's
+// rusage), report and exit status.
+type procsRun struct {
+	wall, cpu time.Duration
+	rssKiB    int64
+	out       []byte
+	code      int
+}
+
+// runWithProcs runs the built command bin on path with GOMAXPROCS=procs; a command
+// that could not run at all fails the benchmark.
+func runWithProcs(b *testing.B, bin, path string, procs int) procsRun {
+	b.Helper()
+	cmd := exec.Command(bin, "--format", "json", path)
+	cmd.Env = append(os.Environ(), fmt.Sprintf("GOMAXPROCS=%d", procs))
+	start := time.Now()
+	out, err := cmd.Output()
+	run := procsRun{wall: time.Since(start), out: out}
+	if cmd.ProcessState == nil {
+		b.Fatalf("%s GOMAXPROCS=%d: %v", path, procs, err)
+	}
+	run.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	run.code = cmd.ProcessState.ExitCode()
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		run.rssKiB = ru.Maxrss
+	}
+	return run
 }

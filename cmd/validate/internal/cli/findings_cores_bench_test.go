@@ -2,9 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -23,10 +20,7 @@ import (
 // a child's Maxrss is at least it.
 func BenchmarkCoresManyFindings(b *testing.B) {
 	dir := b.TempDir()
-	bin := filepath.Join(dir, "validate")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/orgapis/orgapis/cmd/validate").CombinedOutput(); err != nil {
-		b.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildCommand(b)
 	entry := func(body string) string {
 		text, _ := json.Marshal(body)
 		return `{"request":{"method":"GET","url":"https://api.affinity.co/organizations?term=o","headers":[]},` +
@@ -53,19 +47,13 @@ func BenchmarkCoresManyFindings(b *testing.B) {
 		for j, f := range files {
 			for k := range 2 {
 				procs := 1 + (i+k)%2
-				cmd := exec.Command(bin, "--format", "json", paths[j])
-				cmd.Env = append(os.Environ(), fmt.Sprintf("GOMAXPROCS=%d", procs))
-				start := time.Now()
-				out, err := cmd.Output()
-				wall[j][procs-1] += time.Since(start)
-				if cmd.ProcessState == nil {
-					b.Fatalf("%s GOMAXPROCS=%d: %v", f.name, procs, err)
+				run := runWithProcs(b, bin, paths[j], procs)
+				if run.code != 1 || !strings.Contains(string(run.out), `"passed": 0`) {
+					b.Fatalf("%s GOMAXPROCS=%d: exit %d, want 1 with every entry failed: %.300s", f.name, procs, run.code, run.out)
 				}
-				if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(string(out), `"passed": 0`) {
-					b.Fatalf("%s GOMAXPROCS=%d: exit %d, want 1 with every entry failed: %.300s", f.name, procs, code, out)
-				}
-				cpu[j][procs-1] += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-				rss[j][procs-1] = max(rss[j][procs-1], cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss) // KiB on Linux
+				wall[j][procs-1] += run.wall
+				cpu[j][procs-1] += run.cpu
+				rss[j][procs-1] = max(rss[j][procs-1], run.rssKiB)
 			}
 		}
 	}
