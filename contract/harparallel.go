@@ -44,8 +44,8 @@ const harRecordBytes = 1 << 10
 // option on for HAR inputs; the other formats ignore it. A body allocator given with
 // WithBodyAlloc is then called from several goroutines at once. Memory: at most n+1
 // chunks of about 512 KiB of the file are parsed ahead of the caller, each holding at
-// most 4 MiB of bodies and exchanges (and one entry past that); past it, entries are
-// read as the caller takes them.
+// most 4 MiB of bodies, exchanges and ReadPrepared values that say their Size (and one
+// entry past that); past it, entries are read as the caller takes them.
 func WithParallel(n int) ReadOption {
 	return func(c *readConfig) { c.parallel = n }
 }
