@@ -303,21 +303,12 @@ func TestPeoplePagesStopRules(t *testing.T) {
 // A balance without left_over is counted from its limit; one with neither is left
 // out, never read as 0 left (which a budget takes for "spend nothing").
 func TestCreditUsageWithoutLeftOver(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, `{"credit_usage_stats":{`+
-			`"lead_credit":{"limit":100,"consumed":30},`+
-			`"direct_dial_credit":{"consumed":7},`+
-			`"export_credit":{"limit":10,"consumed":12},`+
-			`"crédit_spécial":{"limit":5,"consumed":1,"left_over":2},`+
-			`"empty":{}}}`)
-	}))
-	defer srv.Close()
-	client, err := apollo.NewClient(key, option.WithBaseURL(srv.URL), option.WithRetries(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := client.GetCreditUsage(t.Context())
+	u, err := creditUsageFrom(t, `{"credit_usage_stats":{`+
+		`"lead_credit":{"limit":100,"consumed":30},`+
+		`"direct_dial_credit":{"consumed":7},`+
+		`"export_credit":{"limit":10,"consumed":12},`+
+		`"crédit_spécial":{"limit":5,"consumed":1,"left_over":2},`+
+		`"empty":{}}}`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -346,23 +337,14 @@ func TestCreditUsageWithoutLeftOver(t *testing.T) {
 // taken for the whole limit left, which a budget would then spend; a limit near the
 // largest int with a negative consumed would even wrap around.
 func TestCreditUsageCountsOnlyWhatWasSaid(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, `{"credit_usage_stats":{`+
-			`"lead_credit":{"limit":100},`+
-			`"direct_dial_credit":{"limit":100,"consumed":null},`+
-			`"export_credit":{"limit":100,"consumed":-50},`+
-			`"wrap":{"limit":9223372036854775807,"consumed":-1},`+
-			`"negative_limit":{"limit":-10,"consumed":0},`+
-			`"kept":{"limit":100,"consumed":0},`+
-			`"overdrawn":{"limit":5,"consumed":0,"left_over":-3}}}`)
-	}))
-	defer srv.Close()
-	client, err := apollo.NewClient(key, option.WithBaseURL(srv.URL), option.WithRetries(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := client.GetCreditUsage(t.Context())
+	u, err := creditUsageFrom(t, `{"credit_usage_stats":{`+
+		`"lead_credit":{"limit":100},`+
+		`"direct_dial_credit":{"limit":100,"consumed":null},`+
+		`"export_credit":{"limit":100,"consumed":-50},`+
+		`"wrap":{"limit":9223372036854775807,"consumed":-1},`+
+		`"negative_limit":{"limit":-10,"consumed":0},`+
+		`"kept":{"limit":100,"consumed":0},`+
+		`"overdrawn":{"limit":5,"consumed":0,"left_over":-3}}}`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -384,16 +366,7 @@ func TestCreditUsageCountsOnlyWhatWasSaid(t *testing.T) {
 // naming the operation, not a balance read as 0 or a panic.
 func TestCreditUsageOddNumbers(t *testing.T) {
 	for _, member := range []string{`{"left_over":12.5}`, `{"left_over":"100"}`, `{"limit":1e30,"consumed":0}`, `{"left_over":true}`} {
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "application/json")
-			fmt.Fprint(w, `{"credit_usage_stats":{"lead_credit":`+member+`}}`)
-		}))
-		client, err := apollo.NewClient(key, option.WithBaseURL(srv.URL), option.WithRetries(0))
-		if err != nil {
-			t.Fatal(err)
-		}
-		u, err := client.GetCreditUsage(t.Context())
-		srv.Close()
+		u, err := creditUsageFrom(t, `{"credit_usage_stats":{"lead_credit":`+member+`}}`)
 		if err == nil {
 			t.Errorf("%s: no error, balances %+v", member, u.Balances)
 			continue
@@ -402,4 +375,19 @@ func TestCreditUsageOddNumbers(t *testing.T) {
 			t.Errorf("%s: %v does not name the operation", member, err)
 		}
 	}
+}
+
+// creditUsageFrom is what GetCreditUsage reads from a server that answers body.
+func creditUsageFrom(t *testing.T, body string) (apollo.CreditUsage, error) {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, body)
+	}))
+	defer srv.Close()
+	client, err := apollo.NewClient(key, option.WithBaseURL(srv.URL), option.WithRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client.GetCreditUsage(t.Context())
 }
