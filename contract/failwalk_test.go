@@ -256,15 +256,9 @@ var outOfRange = regexp.MustCompile(`[0-9]{19}|[0-9][eE][+-]?[0-9]{3}`)
 // body with a number out of float64's range or of int64's goes to the decoded path.
 func TestLocateBytesAgreesWithTheDecodedPath(t *testing.T) {
 	schemas, examples := responseSchemas(t)
-	doc, err := openapi3.NewLoader().LoadFromData([]byte(keywordsSpec))
-	if err != nil {
-		t.Fatal(err)
-	}
-	schemas = append(schemas, doc.Components.Schemas["Page"].Value)
-	examples = append(examples, []any{roundTrip(t, map[string]any{"items": []any{
-		map[string]any{"code": "ab-1", "name": "Ann", "tags": []any{"a", "b"}, "level": "low", "score": 5, "extra": map[string]any{"k": 1}},
-		map[string]any{"code": "cd-22", "name": "Bo", "tags": []any{}, "level": "high", "score": 0, "note": nil},
-	}, "total": 2})})
+	page, pageExample := keywordsPage(t)
+	schemas = append(schemas, page)
+	examples = append(examples, []any{pageExample})
 	v := &Validator{}
 	counts := map[string]map[locateOutcome]int{}
 	unexplained := 0
@@ -441,11 +435,8 @@ func TestLocateBytesRepeatedAndNonASCIINames(t *testing.T) {
 // body, against every schema of both specs, the keywords schema and the tree schema.
 func FuzzLocateBytes(f *testing.F) {
 	schemas, examples := responseSchemas(f)
-	doc, err := openapi3.NewLoader().LoadFromData([]byte(keywordsSpec))
-	if err != nil {
-		f.Fatal(err)
-	}
-	schemas = append(schemas, doc.Components.Schemas["Page"].Value, treeSchema(f))
+	page, _ := keywordsPage(f)
+	schemas = append(schemas, page, treeSchema(f))
 	var b bytes.Buffer
 	for i := range examples {
 		for j, ex := range examples[i] {

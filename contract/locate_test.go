@@ -99,15 +99,9 @@ func TestFindingsOfAgreeWithKinOpenAPI(t *testing.T) {
 	schemas, examples := responseSchemas(t)
 	// The specs' answers have no pattern nor length bounds; this schema has them, with
 	// enums, bounds, free-form members and nulls, in arrays of objects.
-	doc, err := openapi3.NewLoader().LoadFromData([]byte(keywordsSpec))
-	if err != nil {
-		t.Fatal(err)
-	}
-	schemas = append(schemas, doc.Components.Schemas["Page"].Value)
-	examples = append(examples, []any{roundTrip(t, map[string]any{"items": []any{
-		map[string]any{"code": "ab-1", "name": "Ann", "tags": []any{"a", "b"}, "level": "low", "score": 5, "extra": map[string]any{"k": 1}},
-		map[string]any{"code": "cd-22", "name": "Bo", "tags": []any{}, "level": "high", "score": 0, "note": nil},
-	}, "total": 2}), roundTrip(t, map[string]any{"items": []any{ // one item too many
+	page, pageExample := keywordsPage(t)
+	schemas = append(schemas, page)
+	examples = append(examples, []any{pageExample, roundTrip(t, map[string]any{"items": []any{ // one item too many
 		map[string]any{"code": "ab-1", "name": "Ann"}, map[string]any{"code": "ab-2", "name": "Al"},
 		map[string]any{"code": "ab-3", "name": "Abe"}, map[string]any{"code": "ab-4", "name": 4},
 	}, "total": 4})})
@@ -147,6 +141,19 @@ func TestFindingsOfAgreeWithKinOpenAPI(t *testing.T) {
 
 // keywordsSpec has a body schema with the string, number and array keywords the
 // specs' answers lack.
+// keywordsPage is keywordsSpec's Page schema and an example of it that conforms.
+func keywordsPage(t testing.TB) (*openapi3.Schema, any) {
+	t.Helper()
+	doc, err := openapi3.NewLoader().LoadFromData([]byte(keywordsSpec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc.Components.Schemas["Page"].Value, roundTrip(t, map[string]any{"items": []any{
+		map[string]any{"code": "ab-1", "name": "Ann", "tags": []any{"a", "b"}, "level": "low", "score": 5, "extra": map[string]any{"k": 1}},
+		map[string]any{"code": "cd-22", "name": "Bo", "tags": []any{}, "level": "high", "score": 0, "note": nil},
+	}, "total": 2})
+}
+
 const keywordsSpec = `openapi: 3.0.3
 info: {title: Keywords, version: "1"}
 paths: {}
