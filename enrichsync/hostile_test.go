@@ -769,21 +769,7 @@ func TestAStoreThatIsNotOne(t *testing.T) {
 		}
 		return p
 	}
-	newer := filepath.Join(dir, "newer.db")
-	other := filepath.Join(dir, "other.db")
-	for _, c := range []struct{ path, sql string }{
-		{newer, "PRAGMA user_version = 7"},
-		{other, "DROP TABLE writes; CREATE TABLE writes (id INTEGER PRIMARY KEY, note TEXT)"},
-	} {
-		st, err := enrichsync.OpenStore(t.Context(), c.path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := enrichsync.Exec(st, c.sql); err != nil {
-			t.Fatal(err)
-		}
-		st.Close()
-	}
+	newer, other := foreignStores(t, dir)
 	cut := good[:len(good)/2]
 	if len(cut) < 4096 {
 		cut = good[:100]
@@ -1309,4 +1295,25 @@ func show(n *int) string {
 		return "nil"
 	}
 	return strconv.Itoa(*n)
+}
+
+// foreignStores makes in dir a store of a newer schema (newer.db) and one whose writes
+// table is another program's (other.db).
+func foreignStores(t *testing.T, dir string) (newer, other string) {
+	t.Helper()
+	newer, other = filepath.Join(dir, "newer.db"), filepath.Join(dir, "other.db")
+	for _, c := range []struct{ path, sql string }{
+		{newer, "PRAGMA user_version = 7"},
+		{other, "DROP TABLE writes; CREATE TABLE writes (id INTEGER PRIMARY KEY, note TEXT)"},
+	} {
+		st, err := enrichsync.OpenStore(t.Context(), c.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := enrichsync.Exec(st, c.sql); err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+	}
+	return newer, other
 }

@@ -85,21 +85,7 @@ func TestOpenStoreReadOnlyMakesNoFiles(t *testing.T) {
 // another program's opens, and reading its log is an error naming the file, never a
 // panic; neither file changes.
 func TestOpenStoreReadOnlyForeignStores(t *testing.T) {
-	dir := t.TempDir()
-	newer, other := filepath.Join(dir, "newer.db"), filepath.Join(dir, "other.db")
-	for _, c := range []struct{ path, sql string }{
-		{newer, "PRAGMA user_version = 7"},
-		{other, "DROP TABLE writes; CREATE TABLE writes (id INTEGER PRIMARY KEY, note TEXT)"},
-	} {
-		st, err := enrichsync.OpenStore(t.Context(), c.path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := enrichsync.Exec(st, c.sql); err != nil {
-			t.Fatal(err)
-		}
-		st.Close()
-	}
+	newer, other := foreignStores(t, t.TempDir())
 	before := map[string][]byte{}
 	for _, p := range []string{newer, other} {
 		before[p], _ = os.ReadFile(p)
