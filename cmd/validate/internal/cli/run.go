@@ -214,9 +214,7 @@ func (r *Runner) Run(ctx context.Context, inputs []Input) Result {
 					t.unreadable(contract.Finding{Source: j.err.Source, Entry: j.err.Index, Kind: contract.KindUnreadable, Found: j.err.Err.Error()})
 					continue
 				}
-				if t.selected(j.v, j.ex) {
-					t.check(j.v, j.ex, nil)
-				}
+				t.commit(j.ex, t.prepare(j.v, j.ex)) // the selection applied once, in prepare
 				budget.release(j.bytes)
 				bodies.done(j.ex) // nothing holds its bodies and headers after the check
 				if r.Progress != nil {

@@ -44,16 +44,6 @@ func newTally(validators map[specs.API]*contract.Validator, limits findingLimits
 	return t
 }
 
-// selected reports whether the run checks ex, an exchange of v's API. One it leaves
-// out is counted (notSelected).
-func (t *tally) selected(v *contract.Validator, ex contract.Exchange) bool {
-	if t.wants(v, ex) {
-		return true
-	}
-	t.notSelected(v, ex)
-	return false
-}
-
 // wants reports whether the selection keeps ex, without counting anything: for a
 // caller that decides before the exchange is whole (validate proxy, before the
 // answer), and counts it with notSelected once it is.
@@ -76,7 +66,7 @@ func (t *tally) notSelected(v *contract.Validator, ex contract.Exchange) {
 	t.commit(ex, &o)
 }
 
-// check checks ex, an exchange the selection keeps (see selected), against v and
+// check checks ex, an exchange the selection keeps (see wants), against v and
 // folds in what it found, each finding passed through edit first unless it is nil; it
 // returns the operation and the findings the severities keep, for a caller that
 // reports them as they come.
