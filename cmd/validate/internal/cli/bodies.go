@@ -103,11 +103,9 @@ func (p *bodyPool) put(b []byte) {
 	p.pool.Put(&kept)
 }
 
-// readerHeader is the header alloc of one reader: a kept map, from the batch of the
-// P it runs on, or a batch from the shared list when that one is empty; nil when none
-// is kept (the reader makes one).
-func (p *bodyPool) readerHeader() func() http.Header { return p.takeHeader }
-
+// takeHeader is the readers' header alloc (contract.WithHeaderAlloc): a kept map, from
+// the batch of the P it runs on, or a batch from the shared list when that one is
+// empty; nil when none is kept (the reader makes one).
 func (p *bodyPool) takeHeader() http.Header {
 	batch, _ := p.local.Get().(*[]http.Header)
 	if batch == nil {

@@ -109,7 +109,7 @@ func TestHeaderMapsKeptAreBounded(t *testing.T) {
 		t.Fatalf("%d maps in the shared list, want %d", len(p.headers), maxFreeHeaders)
 	}
 	seen := map[uintptr]bool{}
-	readers := []func() http.Header{p.readerHeader(), p.readerHeader()}
+	readers := []func() http.Header{p.takeHeader, p.takeHeader}
 	for i := 0; ; i++ {
 		h := readers[i%2]()
 		if h == nil {
@@ -139,7 +139,7 @@ func TestReaderAllocsAreSafeForConcurrentUse(t *testing.T) {
 	for range 64 {
 		p.done(contract.Exchange{RequestHeader: http.Header{}, ResponseHeader: http.Header{}})
 	}
-	alloc, header := p.readerAlloc(), p.readerHeader()
+	alloc, header := p.readerAlloc(), p.takeHeader
 	results := make(chan []byte, 4*200)
 	maps := make(chan http.Header, 4*200)
 	done := make(chan struct{})

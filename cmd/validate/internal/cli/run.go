@@ -313,7 +313,7 @@ func (r *Runner) read(ctx context.Context, in Input, parsers int, jobs chan<- jo
 	if r.Progress != nil {
 		src = r.Progress.reader(rc)
 	}
-	opts := []contract.ReadOption{contract.WithBodyAlloc(bodies.readerAlloc()), contract.WithHeaderAlloc(bodies.readerHeader()),
+	opts := []contract.ReadOption{contract.WithBodyAlloc(bodies.readerAlloc()), contract.WithHeaderAlloc(bodies.takeHeader),
 		contract.WithMaxCassetteBytes(r.MaxCassetteBytes), contract.WithParallel(parsers)}
 	// Run by the parsers on exchanges that may be none (see contract.ReadPrepared):
 	// nothing is counted until commit. The outcome's findings count against what a
