@@ -146,8 +146,8 @@ func jsonSchemaOf(content openapi3.Content) *openapi3.Schema {
 
 // Add counts what ex exercised; an exchange of no operation counts for nothing.
 func (c *Coverage) Add(ex Exchange) {
-	base, rt := c.v.locate(ex)
-	c.add(ex, base.OperationID, rt, nil)
+	_, rt := c.v.locate(ex)
+	c.add(ex, rt, nil)
 }
 
 // Check is the validator's Check that also counts what ex exercised, as Add does: a
@@ -159,7 +159,7 @@ func (c *Coverage) Check(ex Exchange) (operationID string, findings []Finding) {
 	}
 	count := memberCount{root: c.bodyRoot(rt, ex.Status, ex.ResponseBody)}
 	findings = c.v.checkRoute(base, rt, ex, &count)
-	c.add(ex, base.OperationID, rt, &count)
+	c.add(ex, rt, &count)
 	return base.OperationID, findings
 }
 
@@ -220,7 +220,7 @@ type coverageMarks struct {
 func (m coverageMarks) empty() bool { return len(m.seen) == 0 && len(m.found) == 0 }
 
 // add counts ex on route rt; count holds the body's members when a check gathered them.
-func (c *Coverage) add(ex Exchange, op string, rt *route, count *memberCount) {
+func (c *Coverage) add(ex Exchange, rt *route, count *memberCount) {
 	if rt == nil {
 		return
 	}
