@@ -146,21 +146,19 @@ func jsonSchemaOf(content openapi3.Content) *openapi3.Schema {
 
 // Add counts what ex exercised; an exchange of no operation counts for nothing.
 func (c *Coverage) Add(ex Exchange) {
-	_, rt := c.v.locate(ex)
-	c.add(ex, rt, nil)
+	if _, rt := c.v.locate(ex); rt != nil {
+		var room [16]*seenKey // gathered unlocked, recorded at once: no allocation for a few
+		c.record(c.gather(ex, rt, nil, room[:0]))
+	}
 }
 
 // Check is the validator's Check that also counts what ex exercised, as Add does: a
 // body that conforms is read once for both.
 func (c *Coverage) Check(ex Exchange) (operationID string, findings []Finding) {
-	base, rt := c.v.locate(ex)
-	if rt == nil {
-		return base.OperationID, c.v.checkRoute(base, rt, ex, nil)
-	}
-	count := memberCount{root: c.bodyRoot(rt, ex.Status, ex.ResponseBody)}
-	findings = c.v.checkRoute(base, rt, ex, &count)
-	c.add(ex, rt, &count)
-	return base.OperationID, findings
+	var room [16]*seenKey
+	operationID, findings, m := c.check(ex, room[:0])
+	c.record(m)
+	return operationID, findings
 }
 
 // CheckLater is Check for an exchange that may turn out not to be counted: it checks
@@ -169,13 +167,8 @@ func (c *Coverage) Check(ex Exchange) (operationID string, findings []Finding) {
 // ReadPrepared's prepare checks exchanges so, ahead of the reader's knowing them to be
 // entries. count may be called from any goroutine, once.
 func (c *Coverage) CheckLater(ex Exchange) (operationID string, findings []Finding, count func()) {
-	base, rt := c.v.locate(ex)
-	if rt == nil {
-		return base.OperationID, c.v.checkRoute(base, rt, ex, nil), nil
-	}
-	members := memberCount{root: c.bodyRoot(rt, ex.Status, ex.ResponseBody)}
-	findings = c.v.checkRoute(base, rt, ex, &members)
-	return base.OperationID, findings, c.later(c.gather(ex, rt, &members, nil))
+	operationID, findings, m := c.check(ex, nil)
+	return operationID, findings, c.later(m)
 }
 
 // AddLater is Add, counted only when count is called, as CheckLater's is; nil when ex
@@ -186,6 +179,18 @@ func (c *Coverage) AddLater(ex Exchange) (count func()) {
 		return nil
 	}
 	return c.later(c.gather(ex, rt, nil, nil))
+}
+
+// check is Check's and CheckLater's: the findings, and what ex exercised that is not
+// recorded yet (its keys appended to seen), nothing recorded.
+func (c *Coverage) check(ex Exchange, seen []*seenKey) (string, []Finding, coverageMarks) {
+	base, rt := c.v.locate(ex)
+	if rt == nil {
+		return base.OperationID, c.v.checkRoute(base, rt, ex, nil), coverageMarks{}
+	}
+	members := memberCount{root: c.bodyRoot(rt, ex.Status, ex.ResponseBody)}
+	findings := c.v.checkRoute(base, rt, ex, &members)
+	return base.OperationID, findings, c.gather(ex, rt, &members, seen)
 }
 
 // later is a func recording m, or nil when m holds nothing to record.
@@ -218,17 +223,6 @@ type coverageMarks struct {
 }
 
 func (m coverageMarks) empty() bool { return len(m.seen) == 0 && len(m.found) == 0 }
-
-// add counts ex on route rt; count holds the body's members when a check gathered them.
-func (c *Coverage) add(ex Exchange, rt *route, count *memberCount) {
-	if rt == nil {
-		return
-	}
-	var room [16]*seenKey // gathered unlocked, recorded at once: no allocation for a few
-	if m := c.gather(ex, rt, count, room[:0]); !m.empty() {
-		c.record(m)
-	}
-}
 
 // gather is what ex exercised on route rt that is not recorded yet, its keys appended
 // to seen; count holds the body's members when a check gathered them.
@@ -267,8 +261,11 @@ func (c *Coverage) gather(ex Exchange, rt *route, count *memberCount, seen []*se
 }
 
 // record records m as seen. Recording what another exchange recorded since changes
-// nothing.
+// nothing; recording nothing takes no lock.
 func (c *Coverage) record(m coverageMarks) {
+	if m.empty() {
+		return // nothing new: no lock
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, k := range m.seen {
